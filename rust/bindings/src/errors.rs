@@ -1,0 +1,137 @@
+//! The Python exception hierarchy and the one place where core errors become Python errors.
+//!
+//! ```text
+//! HebbianError
+//!  ├── InvalidConfigError   (ValueError)   a config field out of range
+//!  ├── InvalidArgumentError (ValueError)   a call argument out of range, NaN/inf, ...
+//!  ├── ShapeError           (ValueError)   array shapes/lengths disagree
+//!  ├── InvalidNodeError     (IndexError)   unknown node index
+//!  ├── NoSynapseError       (LookupError)  no synapse between two nodes
+//!  ├── StateError           (RuntimeError) call not allowed now (e.g. observe before act)
+//!  └── FileFormatError      (ValueError)   truncated / corrupted / foreign / unknown-version file
+//! ```
+//! OS failures (unwritable path, missing file) raise the matching built-in `OSError` subclass.
+
+use hebbian_core::Error;
+use pyo3::exceptions::{
+    PyException, PyFileExistsError, PyFileNotFoundError, PyIndexError, PyLookupError, PyOSError,
+    PyPermissionError, PyRuntimeError, PyValueError,
+};
+use pyo3::prelude::*;
+use pyo3::types::PyTuple;
+use pyo3::PyTypeInfo;
+use std::sync::OnceLock;
+
+pyo3::create_exception!(
+    hebbian_brain,
+    HebbianError,
+    PyException,
+    "Base class of every error raised by hebbian_brain."
+);
+
+/// The exception classes with two bases (ours and the matching built-in) are made at import
+/// time with `type(name, bases, ns)`, since `create_exception!` takes a single base.
+struct Classes {
+    invalid_config: Py<PyAny>,
+    invalid_argument: Py<PyAny>,
+    shape: Py<PyAny>,
+    invalid_node: Py<PyAny>,
+    no_synapse: Py<PyAny>,
+    state: Py<PyAny>,
+    file_format: Py<PyAny>,
+}
+
+static CLASSES: OnceLock<Classes> = OnceLock::new();
+
+fn make_class(
+    py: Python<'_>,
+    module: &Bound<'_, PyModule>,
+    name: &str,
+    builtin: Bound<'_, pyo3::types::PyType>,
+    doc: &str,
+) -> PyResult<Py<PyAny>> {
+    let bases = PyTuple::new(py, [HebbianError::type_object(py), builtin])?;
+    let ns = pyo3::types::PyDict::new(py);
+    ns.set_item("__doc__", doc)?;
+    ns.set_item("__module__", "hebbian_brain")?;
+    let builtins = py.import("builtins")?;
+    let class = builtins.getattr("type")?.call1((name, bases, ns))?;
+    module.add(name, &class)?;
+    Ok(class.unbind())
+}
+
+/// Adds the exception classes to the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add("HebbianError", py.get_type::<HebbianError>())?;
+    let classes = Classes {
+        invalid_config: make_class(py, m, "InvalidConfigError", PyValueError::type_object(py),
+            "A configuration field is out of its valid range; the message names the field.")?,
+        invalid_argument: make_class(py, m, "InvalidArgumentError", PyValueError::type_object(py),
+            "An argument has an invalid value (out of range, NaN or infinite); the message names it.")?,
+        shape: make_class(py, m, "ShapeError", PyValueError::type_object(py),
+            "Array shapes or lengths disagree; the message names the argument.")?,
+        invalid_node: make_class(py, m, "InvalidNodeError", PyIndexError::type_object(py),
+            "A node index that does not name a live node.")?,
+        no_synapse: make_class(py, m, "NoSynapseError", PyLookupError::type_object(py),
+            "There is no synapse between the two nodes.")?,
+        state: make_class(py, m, "StateError", PyRuntimeError::type_object(py),
+            "The call is not allowed in the object's current state (e.g. observe before act).")?,
+        file_format: make_class(py, m, "FileFormatError", PyValueError::type_object(py),
+            "A file is truncated, corrupted, foreign, or written by an unknown format version.")?,
+    };
+    // A second import of the module (sub-interpreters are not supported) keeps the first classes.
+    let _ = CLASSES.set(classes);
+    Ok(())
+}
+
+fn raise(class: &Py<PyAny>, msg: String) -> PyErr {
+    Python::attach(|py| match class.bind(py).call1((msg.clone(),)) {
+        Ok(instance) => PyErr::from_value(instance),
+        Err(e) => e,
+    })
+}
+
+/// Converts a core error into the matching Python exception.
+pub fn to_pyerr(err: Error) -> PyErr {
+    let Some(c) = CLASSES.get() else {
+        return HebbianError::new_err(err.to_string());
+    };
+    let msg = err.to_string();
+    match err {
+        Error::InvalidConfig { .. } => raise(&c.invalid_config, msg),
+        Error::InvalidArgument { .. } => raise(&c.invalid_argument, msg),
+        Error::Shape { .. } => raise(&c.shape, msg),
+        Error::InvalidNode(_) => raise(&c.invalid_node, msg),
+        Error::NoSynapse { .. } => raise(&c.no_synapse, msg),
+        Error::State(_) => raise(&c.state, msg),
+        Error::FileFormat { .. } => raise(&c.file_format, msg),
+        Error::Io { source, .. } => match source.kind() {
+            std::io::ErrorKind::NotFound => PyFileNotFoundError::new_err(msg),
+            std::io::ErrorKind::PermissionDenied => PyPermissionError::new_err(msg),
+            std::io::ErrorKind::AlreadyExists => PyFileExistsError::new_err(msg),
+            _ => PyOSError::new_err(msg),
+        },
+    }
+}
+
+/// `result.py()?` turns a core result into a Python result.
+pub trait IntoPyResult<T> {
+    fn py(self) -> PyResult<T>;
+}
+
+impl<T> IntoPyResult<T> for hebbian_core::Result<T> {
+    fn py(self) -> PyResult<T> {
+        self.map_err(to_pyerr)
+    }
+}
+
+/// Raises `InvalidArgumentError` naming `name`.
+pub fn invalid_argument(name: &str, reason: impl Into<String>) -> PyErr {
+    to_pyerr(Error::argument(name, reason))
+}
+
+/// Raises `ShapeError` naming `name`.
+pub fn shape_error(name: &str, reason: impl Into<String>) -> PyErr {
+    to_pyerr(Error::shape(name, reason))
+}

@@ -1,0 +1,34 @@
+//! `hebbian_brain._core`: the thin PyO3 layer over `hebbian_core`.
+//!
+//! It converts, validates, releases the GIL around long calls and maps errors. No algorithms
+//! live here. One file per Python-facing area, each with a `register` function called below.
+
+use pyo3::prelude::*;
+
+mod errors;
+
+// graph brain: configs, state_hash, Brain, reports
+mod brain;
+// agents and built-in environments
+mod agent;
+mod envs;
+// dense networks and local rules
+mod rnn;
+// reward-modulated node perturbation
+mod perturbation;
+// differentiable plasticity and optimizers
+mod plastic;
+
+/// The compiled core of hebbian_brain.
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    errors::register(m)?;
+    brain::register(m)?;
+    agent::register(m)?;
+    envs::register(m)?;
+    rnn::register(m)?;
+    perturbation::register(m)?;
+    plastic::register(m)?;
+    Ok(())
+}

@@ -1,0 +1,1 @@
+//! Learning rules of the graph brain.

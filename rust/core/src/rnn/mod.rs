@@ -1,0 +1,10 @@
+//! Dense plastic recurrent networks, `[post, pre]` weight convention: one file per rule.
+
+// ---- networks and local rules (Hebbian, anti-Hebbian, Oja, STDP, neuromodulated)
+
+// ---- reward-modulated node perturbation (Miconi 2017)
+pub mod perturbation;
+
+// ---- differentiable plasticity: hand-derived BPTT and optimizers
+pub mod optim;
+pub mod plastic_bptt;
