@@ -391,7 +391,7 @@ impl PyDreamParams {
         format!(
             "DreamParams(walks_per_cycle={:?}, walk_length={:?}, consolidation_boost={:?}, \
              creative_edge_probability={:?}, enable_galvanize={}, galvanize_boost_multiplier={:?}, \
-             galvanize_age_threshold={:?}, direction={:?}, replay_learning_rate={:?})",
+             galvanize_age_threshold={:?}, direction='{}', replay_learning_rate={:?})",
             p.walks_per_cycle,
             p.walk_length,
             p.consolidation_boost,
@@ -476,7 +476,7 @@ impl PyBrainConfig {
     }
     fn __repr__(&self) -> String {
         format!(
-            "BrainConfig(plasticity={:?}, pruning={:?}, dream={:?})",
+            "BrainConfig(plasticity={}, pruning={}, dream={})",
             self.plasticity().__repr__(),
             self.pruning().__repr__(),
             self.dream().__repr__()
