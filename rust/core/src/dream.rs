@@ -101,31 +101,11 @@ impl Brain {
     /// A dream start: ∝ salience over the salient set, or uniform over all nodes when no node is
     /// salient (everything is already predicted).
     fn draw_start(&mut self) -> Option<NodeId> {
-        // Drop members that died or calmed down (flags kept in sync, O(set size)).
-        let mut i = 0;
-        while i < self.salient.len() {
-            let n = self.salient[i] as usize;
-            if self.nodes[n].alive && self.nodes[n].salience >= crate::graph::SALIENCE_CUTOFF {
-                i += 1;
-            } else {
-                self.nodes[n].in_salient_set = false;
-                self.salient.remove(i);
+        if !self.salient.is_empty() {
+            let u = self.rng.gen::<f64>();
+            if let Some(start) = self.pick_salient(u) {
+                return Some(start);
             }
-        }
-        let total: f64 = self
-            .salient
-            .iter()
-            .map(|&n| self.nodes[n as usize].salience)
-            .sum();
-        if total > 0.0 {
-            let mut x = self.rng.gen::<f64>() * total;
-            for &n in &self.salient {
-                x -= self.nodes[n as usize].salience;
-                if x <= 0.0 {
-                    return Some(n);
-                }
-            }
-            return self.salient.last().copied();
         }
         // Uniform over live nodes (rejection on holes; the slot vector is mostly live).
         let bound = self.nodes.len();
