@@ -1,8 +1,9 @@
 """Bad input raises a clear exception, never a Rust panic, and changes nothing."""
 
-import hebbian_brain as hb
 import numpy as np
 import pytest
+
+import hebbian_brain as hb
 
 
 def brain():

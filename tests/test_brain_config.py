@@ -2,8 +2,9 @@
 
 import pickle
 
-import hebbian_brain as hb
 import pytest
+
+import hebbian_brain as hb
 
 
 def test_defaults_are_the_seeds():

@@ -1,8 +1,9 @@
 """Dreams on hand-built graphs: what is reinforced, galvanized, wired and backed up."""
 
-import hebbian_brain as hb
 import numpy as np
 import pytest
+
+import hebbian_brain as hb
 
 
 def chain_brain(*, direction="reverse", creative=0.0, galvanize_age=1000, seed=0):

@@ -3,9 +3,10 @@
 import shutil
 import subprocess
 
-import hebbian_brain as hb
 import numpy as np
 import pytest
+
+import hebbian_brain as hb
 
 
 def small_brain():

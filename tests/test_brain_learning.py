@@ -1,8 +1,9 @@
 """The three-factor rule, TD values, batch learning and bounds (docs/rules.md §1)."""
 
-import hebbian_brain as hb
 import numpy as np
 import pytest
+
+import hebbian_brain as hb
 
 
 def make(**plasticity):

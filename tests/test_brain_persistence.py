@@ -4,9 +4,10 @@ import copy
 import os
 import pickle
 
-import hebbian_brain as hb
 import numpy as np
 import pytest
+
+import hebbian_brain as hb
 
 
 def trained_brain(seed=0):

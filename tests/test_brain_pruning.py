@@ -1,7 +1,8 @@
 """Pruning removes exactly the synapses the criteria name; survivors keep their indices."""
 
-import hebbian_brain as hb
 import numpy as np
+
+import hebbian_brain as hb
 
 
 def brain_from(nodes, edges, clock_node_time):

@@ -4,9 +4,10 @@ import os
 import subprocess
 import sys
 
-import hebbian_brain as hb
 import numpy as np
 import pytest
+
+import hebbian_brain as hb
 
 
 def test_pinned_values():
