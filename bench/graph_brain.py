@@ -55,7 +55,7 @@ class NxBrain:
     """A graph brain on networkx: node keys are indices, every field is a dict attribute.
 
     Node attributes: state_hash, action, created_at, last_activated, activation_count,
-    terminal_count, average_reward, salience, value, trace (TD(lambda) trace), in_salient.
+    terminal_count, average_reward, salience, value, trace (TD(lambda) trace).
     Edge attributes: weight (stored, valid from max(last_activated, decay_epoch)), plasticity,
     eligibility_trace, created_at, last_activated, traversal_count, is_creative.
     """
@@ -101,7 +101,8 @@ class NxBrain:
         self.state_index = {}  # state_hash -> [node, ...]
         self.syn_traces = {}  # (u, v) -> edge dict, for synapses with a live trace
         self.node_traces = {}  # n -> node dict, for nodes with a live trace
-        self.salient = []  # dream starts
+        self.salient = {}  # members of the salient set (dream starts), as an ordered set
+        self._heap = []  # (salience, node) entries; stale ones are skipped (lazy deletion)
 
     # ---- construction -----------------------------------------------------------------------
 
@@ -119,7 +120,6 @@ class NxBrain:
         for i, idx in enumerate(cols["index"]):
             attrs = {k: cols[k][i] for k in keys}
             attrs["trace"] = 0.0
-            attrs["in_salient"] = False
             G.add_node(idx, **attrs)
             self.state_index.setdefault(attrs["state_hash"], []).append(idx)
         self.bound = max(cols["index"]) + 1 if cols["index"] else 0
@@ -139,9 +139,9 @@ class NxBrain:
         nd = G.nodes
         candidates = [n for n, s in G.nodes(data="salience") if s >= SALIENCE_CUTOFF]
         top = heapq.nlargest(SALIENT_CAPACITY, candidates, key=lambda n: (nd[n]["salience"], -n))
-        for n in top:
-            nd[n]["in_salient"] = True
-        self.salient = sorted(top)
+        self.salient = dict.fromkeys(sorted(top))
+        self._heap = [(nd[n]["salience"], n) for n in self.salient]
+        heapq.heapify(self._heap)
         return self
 
     def get_or_create_node(self, state_hash, action):
@@ -156,7 +156,7 @@ class NxBrain:
             self.bound += 1
         self.G.add_node(idx, state_hash=state_hash, action=action, created_at=self.clock,
                         last_activated=self.clock, activation_count=0, terminal_count=0,
-                        average_reward=0.0, salience=0.0, value=0.0, trace=0.0, in_salient=False)
+                        average_reward=0.0, salience=0.0, value=0.0, trace=0.0)
         self.state_index.setdefault(state_hash, []).append(idx)
         return idx
 
@@ -291,22 +291,35 @@ class NxBrain:
         return delta
 
     def _set_salience(self, n, nd, salience):
+        """Sets a node's salience and keeps the salient set (at most SALIENT_CAPACITY members):
+        negligible salience leaves it; a newcomer enters if there is room or if it beats the
+        least salient member, which leaves. A heapq min-heap with lazy deletion finds that one."""
         nd["salience"] = salience
-        if salience < SALIENCE_CUTOFF or nd["in_salient"]:
+        members = self.salient
+        if salience < SALIENCE_CUTOFF:
+            members.pop(n, None)
             return
-        sal = self.salient
-        if len(sal) >= SALIENT_CAPACITY:
+        if n not in members:
+            if len(members) >= SALIENT_CAPACITY:
+                weakest_salience, weakest = self._salient_min()
+                if weakest_salience >= salience:
+                    return
+                del members[weakest]
+            members[n] = None
+        heap = self._heap
+        heapq.heappush(heap, (salience, n))
+        if len(heap) > 4 * SALIENT_CAPACITY + 64:  # too many stale entries: rebuild
             nodes = self.G.nodes
-            values = [nodes[m]["salience"] for m in sal]
-            weakest = min(values)
-            if weakest >= salience:
-                return
-            pos = values.index(weakest)
-            nodes[sal[pos]]["in_salient"] = False
-            sal[pos] = sal[-1]  # swap-remove
-            sal.pop()
-        nd["in_salient"] = True
-        sal.append(n)
+            heap[:] = [(nodes[m]["salience"], m) for m in members]
+            heapq.heapify(heap)
+
+    def _salient_min(self):
+        heap, members, nodes = self._heap, self.salient, self.G.nodes
+        while True:
+            s, m = heap[0]
+            if m in members and nodes[m]["salience"] == s:
+                return s, m
+            heapq.heappop(heap)
 
     # ---- pruning ------------------------------------------------------------------------------
 
@@ -335,8 +348,7 @@ class NxBrain:
             if not ids:
                 del self.state_index[nd["state_hash"]]
             self.node_traces.pop(n, None)
-            if nd["in_salient"]:
-                self.salient.remove(n)
+            self.salient.pop(n, None)
             G.remove_node(n)
             self.free.append(n)
         return {"synapses_removed": len(doomed), "nodes_removed": len(orphans)}
@@ -379,22 +391,19 @@ class NxBrain:
         self._maybe_wire_creative(path, report)
 
     def _draw_start(self):
-        nodes = self.G.nodes
-        kept = []
-        for n in self.salient:
-            if n in self.G and nodes[n]["salience"] >= SALIENCE_CUTOFF:
-                kept.append(n)
-            elif n in self.G:
-                nodes[n]["in_salient"] = False
-        self.salient = kept
-        total = sum(nodes[n]["salience"] for n in kept)
-        if total > 0.0:
-            x = self.rng.random() * total
-            for n in kept:
-                x -= nodes[n]["salience"]
-                if x <= 0.0:
-                    return n
-            return kept[-1]
+        """A start drawn with probability proportional to salience over the salient set, or
+        uniformly over all nodes when no node is salient."""
+        if self.salient:
+            nodes = self.G.nodes
+            u = self.rng.random()
+            total = sum(nodes[n]["salience"] for n in self.salient)
+            if total > 0.0:
+                x = u * total
+                for n in self.salient:
+                    x -= nodes[n]["salience"]
+                    if x <= 0.0:
+                        return n
+                return n
         for _ in range(64):
             i = self.rng.randrange(self.bound)
             if i in self.G:
@@ -764,6 +773,17 @@ def median_time(fn, repeats, setup=None):
     return statistics.median(times)
 
 
+def trim():
+    """Collects garbage and returns freed heap pages to the OS (glibc), so RSS is live memory."""
+    gc.collect()
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def rss_bytes():
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
@@ -794,14 +814,14 @@ def verdict(ok):
 
 def rss_child(n_syn):
     """Builds a brain of n_syn synapses (4 per node) and prints its RSS growth as JSON."""
-    gc.collect()
+    trim()
     rss0 = rss_bytes()
     t = time.perf_counter()
     n_states = n_syn // 16
     big = rust_brain_with_nodes(n_states, seed=6)
     width, height = grid_shape(n_states)
     dx, dy = np.array([0, 1, 0, -1]), np.array([-1, 0, 1, 0])
-    step = 1_000_000
+    step = 250_000
     for i in range(0, 16 * n_states, step):
         k = np.arange(i, min(i + step, 16 * n_states))
         node = k // 4  # each node joined to the 4 actions of the cell its action leads to
@@ -810,7 +830,7 @@ def rss_child(n_syn):
         big.learn_transitions(node, nxt * 4 + k % 4, np.zeros(len(k)))
         del k, node, s, a, nxt
     seconds = time.perf_counter() - t
-    gc.collect()
+    trim()
     print(json.dumps({"rss_growth": rss_bytes() - rss0, "seconds": seconds,
                       "edges": big.edge_count, "nodes": big.node_count,
                       "memory_bytes": big.memory_bytes()}))
@@ -876,9 +896,8 @@ def main():
                  f"{w['value']:.1e}, max |dw| {w['weight']:.1e}); Rust per-call: 1 run, batch: "
                  f"median of 3, chunks of {chunk:,}; no end_episode inside the stream (the batch "
                  "API has no episode ends), the same in all three")
-    notes.append(f"learn diagnostic: Rust batch on the first 1,000 transitions only (salient set "
-                 f"not yet full): {fmt_rate(1 / t_first)}; in steady state most steps pay a "
-                 f"linear scan of the {SALIENT_CAPACITY}-node salient set (set_salience eviction)")
+    notes.append(f"learn diagnostic: Rust batch on the first 1,000 transitions only (empty graph, "
+                 f"salient set not yet full): {fmt_rate(1 / t_first)}")
     r_call, r_batch, r_py = n_tr / t_call, n_tr / t_batch, 1.0 / t_py
     rows.append(("learn, per call (learn_transition loop)", fmt_rate(r_call), fmt_rate(r_py),
                  r_call / r_py, f">= 20x {verdict(r_call / r_py >= 20)}"))
@@ -1003,8 +1022,8 @@ def main():
                  f"< 1024 MiB {verdict(rss_growth * scale < 2**30)}"))
     notes.append(f"10M brain: {big_nodes:,} nodes, {big_edges:,} synapses built in {t_big:.1f} s "
                  "in a fresh subprocess (get_or_create_node loop, then learn_transitions over "
-                 "every synapse once in chunks of 1M, rewards 0); RSS growth = resident set "
-                 "after - before (after imports) "
+                 "every synapse once in chunks of 250k, rewards 0); RSS growth = resident set "
+                 "after - before, each after gc + malloc_trim(0) "
                  f"({rss_growth / big_edges:.1f} B/synapse); memory_bytes() reports "
                  f"{big_mem / 2**20:.0f} MiB ({big_mem / big_edges:.1f} B/synapse, counts "
                  "untouched vector capacity); * networkx: extrapolated from the tracemalloc "

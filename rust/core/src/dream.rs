@@ -146,9 +146,7 @@ impl Brain {
     /// Consolidation of a traversed synapse, galvanized when old.
     fn reinforce(&mut self, s: u32, report: &mut DreamReport) {
         let d = &self.config.dream;
-        let age = self
-            .clock
-            .saturating_sub(self.synapses[s as usize].created_at);
+        let age = self.age(self.synapses[s as usize].created_at);
         let galvanized = d.enable_galvanize && age > d.galvanize_age_threshold;
         let boost = d.consolidation_boost
             * if galvanized {

@@ -17,9 +17,9 @@ impl Brain {
     pub(crate) fn prunable(&self, s: u32) -> bool {
         let p = &self.config.pruning;
         let slot = &self.synapses[s as usize];
-        self.clock.saturating_sub(slot.last_activated) > p.inactivity_threshold
+        self.age(slot.last_activated) > p.inactivity_threshold
             && self.slot_weight(s) < p.weight_threshold
-            && self.clock.saturating_sub(slot.created_at) > p.protection_period
+            && self.age(slot.created_at) > p.protection_period
     }
 
     /// Removes every synapse that is inactive longer than `inactivity_threshold`, weaker than
@@ -41,7 +41,7 @@ impl Brain {
                 n.first_out == NIL
                     && n.first_in == NIL
                     && n.value == 0.0
-                    && self.clock.saturating_sub(n.created_at) > protection
+                    && self.age(n.created_at) > protection
             })
             .collect();
         for id in orphans {

@@ -15,6 +15,7 @@ mod serial;
 pub mod state_hash;
 mod store;
 mod synapse;
+mod time;
 
 use rustc_hash::FxHashMap;
 
@@ -23,6 +24,7 @@ use crate::rng::Rng;
 
 pub use import::{EdgeRecord, NodeRecord};
 pub use node::Node;
+pub(crate) use node::NodeSlot;
 pub use serial::BRAIN_KIND;
 pub use store::{EdgeTable, NodeTable};
 pub use synapse::Synapse;
@@ -45,7 +47,9 @@ pub struct Brain {
     pub(crate) episodes: u64,
     /// Weight decay owed before this time has been written into the stored weights.
     pub(crate) decay_epoch: u64,
-    pub(crate) nodes: Vec<Node>,
+    /// Stored times are 32-bit ticks relative to this (see `time.rs`).
+    pub(crate) time_base: u64,
+    pub(crate) nodes: Vec<NodeSlot>,
     pub(crate) free_nodes: Vec<NodeId>,
     pub(crate) live_nodes: usize,
     pub(crate) state_index: FxHashMap<u64, NodeId>,

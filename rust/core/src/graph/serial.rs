@@ -7,7 +7,7 @@
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use super::{Brain, Node, NodeId, SynapseSlot, NIL};
+use super::{Brain, NodeId, NodeSlot, SynapseSlot, NIL};
 use crate::config::BrainConfig;
 use crate::error::{Error, Result};
 use crate::io::persist;
@@ -23,7 +23,8 @@ pub(crate) struct BrainData {
     clock: u64,
     episodes: u64,
     decay_epoch: u64,
-    nodes: Vec<Node>,
+    time_base: u64,
+    nodes: Vec<NodeSlot>,
     free_nodes: Vec<NodeId>,
     state_heads: Vec<(u64, NodeId)>,
     synapses: Vec<SynapseSlot>,
@@ -44,6 +45,7 @@ impl Brain {
             clock: self.clock,
             episodes: self.episodes,
             decay_epoch: self.decay_epoch,
+            time_base: self.time_base,
             nodes: self.nodes.clone(),
             free_nodes: self.free_nodes.clone(),
             state_heads,
@@ -186,6 +188,7 @@ impl Brain {
             clock: d.clock,
             episodes: d.episodes,
             decay_epoch: d.decay_epoch,
+            time_base: d.time_base,
             nodes: d.nodes,
             free_nodes: d.free_nodes,
             live_nodes,

@@ -9,7 +9,7 @@ impl Brain {
     pub fn activate_node(&mut self, id: NodeId, reward: f64) -> Result<()> {
         check_finite("reward", reward)?;
         self.check_node(id)?;
-        let now = self.clock;
+        let now = self.now_tick();
         self.nodes[id as usize].record_reward(reward, now);
         Ok(())
     }
@@ -125,8 +125,8 @@ impl Brain {
         bootstrap: f64,
         terminal: bool,
     ) -> f64 {
-        self.clock += 1;
-        let now = self.clock;
+        self.advance_clock();
+        let now = self.now_tick();
         let delta = reward + bootstrap - self.nodes[src as usize].value;
 
         // Bookkeeping of the experience.
