@@ -67,6 +67,8 @@ pub struct PruningParams {
     pub weight_threshold: f64,
     /// A synapse younger than this many steps is never pruned.
     pub protection_period: u64,
+    /// A node without synapses goes when |value| ≤ this (0: only nodes that learned nothing).
+    pub node_value_threshold: f64,
 }
 
 impl Default for PruningParams {
@@ -75,6 +77,7 @@ impl Default for PruningParams {
             inactivity_threshold: 1000,
             weight_threshold: 0.1,
             protection_period: 500,
+            node_value_threshold: 0.0,
         }
     }
 }
@@ -205,6 +208,11 @@ impl PlasticityParams {
         unit_interval("consolidation_rate", self.consolidation_rate)?;
         unit_interval("plasticity_floor", self.plasticity_floor)?;
         unit_interval("trace_cutoff", self.trace_cutoff)?;
+        if self.trace_cutoff == 0.0 {
+            // Traces would never die (subnormals times γλ round to themselves): every step would
+            // cost O(all synapses ever traversed in the episode).
+            return Err(Error::config("trace_cutoff", "must be > 0"));
+        }
         Ok(())
     }
 }
@@ -212,7 +220,8 @@ impl PlasticityParams {
 impl PruningParams {
     /// Checks every field; the error names the first bad one.
     pub fn validate(&self) -> Result<()> {
-        finite("weight_threshold", self.weight_threshold)
+        finite("weight_threshold", self.weight_threshold)?;
+        non_negative("node_value_threshold", self.node_value_threshold)
     }
 }
 

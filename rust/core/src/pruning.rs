@@ -24,7 +24,8 @@ impl Brain {
 
     /// Removes every synapse that is inactive longer than `inactivity_threshold`, weaker than
     /// `weight_threshold` and older than `protection_period`; then every node older than
-    /// `protection_period` with no synapse left and a value of exactly 0.
+    /// `protection_period` with no synapse left and |value| ≤ `node_value_threshold` (default 0:
+    /// a node that learned a value keeps it, since acting reads node values).
     pub fn prune(&mut self) -> PruneReport {
         let mut report = PruneReport::default();
         for s in 0..self.synapses.len() as u32 {
@@ -34,13 +35,14 @@ impl Brain {
             }
         }
         let protection = self.config.pruning.protection_period;
+        let value_threshold = self.config.pruning.node_value_threshold;
         let orphans: Vec<NodeId> = self
             .node_ids()
             .filter(|&id| {
                 let n = &self.nodes[id as usize];
                 n.first_out == NIL
                     && n.first_in == NIL
-                    && n.value == 0.0
+                    && n.value.abs() <= value_threshold
                     && self.age(n.created_at) > protection
             })
             .collect();

@@ -49,6 +49,8 @@ pub struct Brain {
     pub(crate) decay_epoch: u64,
     /// Stored times are 32-bit ticks relative to this (see `time.rs`).
     pub(crate) time_base: u64,
+    /// ln(1 − weight_decay), derived from the config (−∞ for total decay).
+    pub(crate) ln_retention: f64,
     pub(crate) nodes: Vec<NodeSlot>,
     pub(crate) free_nodes: Vec<NodeId>,
     pub(crate) live_nodes: usize,
@@ -61,7 +63,7 @@ pub struct Brain {
     /// Nodes with a live value trace: (node, trace).
     pub(crate) node_traces: Vec<(NodeId, f64)>,
     /// Indexed min-heap of the most salient nodes (dream starts); see `salient.rs`.
-    pub(crate) salient: Vec<NodeId>,
+    pub(crate) salient: Vec<(f64, NodeId)>,
 }
 
 /// Most nodes kept in the salient set (dream starts are drawn from it in O(size)).

@@ -1,20 +1,21 @@
 //! The salient set: the (at most `SALIENT_CAPACITY`) most surprising nodes, where dreams start.
 //!
 //! An indexed binary min-heap on salience: updating, inserting, evicting the least salient
-//! member and removing cost O(log K); each node stores its heap position. Drawing a start
-//! ∝ salience is a linear pass over the K members.
+//! member and removing cost O(log K); each node stores its heap position. Keys live in the heap
+//! itself (a copy of each member's salience), so drawing a start ∝ salience is one linear pass
+//! over K contiguous entries.
 
 use super::{Brain, NodeId, NIL, SALIENCE_CUTOFF, SALIENT_CAPACITY};
 
 impl Brain {
     fn heap_key(&self, i: usize) -> f64 {
-        self.nodes[self.salient[i] as usize].salience
+        self.salient[i].0
     }
 
     fn heap_swap(&mut self, i: usize, j: usize) {
         self.salient.swap(i, j);
-        self.nodes[self.salient[i] as usize].salient_pos = i as u32;
-        self.nodes[self.salient[j] as usize].salient_pos = j as u32;
+        self.nodes[self.salient[i].1 as usize].salient_pos = i as u32;
+        self.nodes[self.salient[j].1 as usize].salient_pos = j as u32;
     }
 
     fn sift_up(&mut self, mut i: usize) {
@@ -76,6 +77,7 @@ impl Brain {
             return;
         }
         if pos != NIL {
+            self.salient[pos as usize].0 = salience;
             self.sift_down(pos as usize);
             self.sift_up(pos as usize);
             return;
@@ -84,10 +86,10 @@ impl Brain {
             if self.heap_key(0) >= salience {
                 return;
             }
-            let weakest = self.salient[0];
+            let weakest = self.salient[0].1;
             self.salient_remove(weakest);
         }
-        self.salient.push(id);
+        self.salient.push((salience, id));
         let at = self.salient.len() - 1;
         self.nodes[id as usize].salient_pos = at as u32;
         self.sift_up(at);
@@ -96,22 +98,18 @@ impl Brain {
     /// The member at quantile `u` ∈ [0, 1) of the salience mass (a draw ∝ salience when `u` is
     /// uniform), or None if the set is empty.
     pub(crate) fn pick_salient(&self, u: f64) -> Option<NodeId> {
-        let total: f64 = self
-            .salient
-            .iter()
-            .map(|&n| self.nodes[n as usize].salience)
-            .sum();
+        let total: f64 = self.salient.iter().map(|e| e.0).sum();
         if total <= 0.0 {
             return None;
         }
         let mut x = u * total;
-        for &n in &self.salient {
-            x -= self.nodes[n as usize].salience;
+        for &(key, n) in &self.salient {
+            x -= key;
             if x <= 0.0 {
                 return Some(n);
             }
         }
-        self.salient.last().copied()
+        self.salient.last().map(|e| e.1)
     }
 
     /// Whether the heap holds exactly the nodes whose positions point at it, in heap order.
@@ -119,11 +117,12 @@ impl Brain {
         if self.salient.len() > SALIENT_CAPACITY {
             return false;
         }
-        for (i, &n) in self.salient.iter().enumerate() {
+        for (i, &(key, n)) in self.salient.iter().enumerate() {
             let Some(node) = self.nodes.get(n as usize) else {
                 return false;
             };
-            if !node.alive || node.salient_pos != i as u32 || node.salience < SALIENCE_CUTOFF {
+            let key_ok = node.salience == key && key >= SALIENCE_CUTOFF;
+            if !node.alive || node.salient_pos != i as u32 || !key_ok {
                 return false;
             }
             if i > 0 && self.heap_key(i) < self.heap_key((i - 1) / 2) {
@@ -169,12 +168,12 @@ mod tests {
         let min = b
             .salient
             .iter()
-            .map(|&n| b.nodes[n as usize].salience)
+            .map(|e| b.nodes[e.1 as usize].salience)
             .fold(f64::INFINITY, f64::min);
-        assert_eq!(min, b.nodes[b.salient[0] as usize].salience);
+        assert_eq!(min, b.nodes[b.salient[0].1 as usize].salience);
         // Draws land on members, ∝ salience.
         let first = b.pick_salient(0.0).unwrap();
-        assert_eq!(first, b.salient[0]);
+        assert_eq!(first, b.salient[0].1);
         assert!(b.pick_salient(0.999_999).is_some());
         for &id in &ids[..100] {
             b.salient_remove(id);

@@ -31,7 +31,7 @@ pub(crate) struct BrainData {
     free_synapses: Vec<u32>,
     synapse_traces: Vec<(u32, f64)>,
     node_traces: Vec<(NodeId, f64)>,
-    salient: Vec<NodeId>,
+    salient: Vec<(f64, NodeId)>,
 }
 
 impl Brain {
@@ -182,6 +182,7 @@ impl Brain {
         {
             return Err(bad("traces refer to missing items".into()));
         }
+        let ln_retention = (1.0 - d.config.plasticity.weight_decay).ln();
         let brain = Brain {
             config: d.config,
             rng: d.rng,
@@ -189,6 +190,7 @@ impl Brain {
             episodes: d.episodes,
             decay_epoch: d.decay_epoch,
             time_base: d.time_base,
+            ln_retention,
             nodes: d.nodes,
             free_nodes: d.free_nodes,
             live_nodes,

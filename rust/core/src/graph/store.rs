@@ -41,6 +41,7 @@ impl Brain {
     /// An empty brain. The config is validated; `seed` fixes every random choice.
     pub fn new(config: BrainConfig, seed: Option<u64>) -> Result<Self> {
         config.validate()?;
+        let ln_retention = (1.0 - config.plasticity.weight_decay).ln();
         Ok(Self {
             config,
             rng: rng::from_seed(seed),
@@ -48,6 +49,7 @@ impl Brain {
             episodes: 0,
             decay_epoch: 0,
             time_base: 0,
+            ln_retention,
             nodes: Vec::new(),
             free_nodes: Vec::new(),
             live_nodes: 0,
@@ -351,11 +353,6 @@ impl Brain {
             .collect())
     }
 
-    /// ln(1 − weight_decay), or −∞ when the decay is total.
-    fn log_retention(&self) -> f64 {
-        (1.0 - self.config.plasticity.weight_decay).ln()
-    }
-
     /// Current weight of a slot: stored weight decayed towards `weight_min` from its last touch.
     pub(crate) fn slot_weight(&self, s: u32) -> f64 {
         let slot = &self.synapses[s as usize];
@@ -366,7 +363,14 @@ impl Brain {
         let w = if dt == 0 || p.weight_decay == 0.0 {
             stored
         } else {
-            p.weight_min + (stored - p.weight_min) * (self.log_retention() * dt as f64).exp()
+            // (1 − d)^dt: one multiply for the usual gap of one step (live traces touch their
+            // synapses every step), exp with the cached ln(1 − d) otherwise.
+            let factor = if dt == 1 {
+                1.0 - p.weight_decay
+            } else {
+                (self.ln_retention * dt as f64).exp()
+            };
+            p.weight_min + (stored - p.weight_min) * factor
         };
         w.clamp(p.weight_min, p.weight_max)
     }
@@ -477,7 +481,7 @@ impl Brain {
             + self.state_index.capacity() * (size_of::<(u64, NodeId)>() + 1)
             + self.synapse_traces.capacity() * size_of::<(u32, f64)>()
             + self.node_traces.capacity() * size_of::<(NodeId, f64)>()
-            + self.salient.capacity() * 4
+            + self.salient.capacity() * std::mem::size_of::<(f64, NodeId)>()
             + size_of::<Brain>()
     }
 }

@@ -91,6 +91,7 @@ mod tests {
                 inactivity_threshold: 30,
                 weight_threshold: 0.45,
                 protection_period: 5,
+                ..Default::default()
             },
             ..Default::default()
         };

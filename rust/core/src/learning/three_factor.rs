@@ -147,7 +147,7 @@ impl Brain {
             let slot = &mut self.synapses[s as usize];
             slot.traversal_count = slot.traversal_count.saturating_add(1);
             slot.plasticity = (slot.plasticity * (1.0 - rate)).max(floor);
-            self.bump_synapse_trace(s);
+            self.set_synapse_trace(s);
         }
 
         // Three-factor weight update on live traces.
