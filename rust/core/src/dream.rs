@@ -207,14 +207,17 @@ impl Brain {
         self.set_salience(n, ((1.0 - rho) * error).abs());
         let spread = gamma * change.abs();
         if spread >= crate::graph::SALIENCE_CUTOFF {
-            let preds: Vec<NodeId> = self
-                .in_slots(n)
-                .map(|s| self.synapses[s as usize].src)
-                .collect();
-            for p in preds {
-                if self.nodes[p as usize].salience < spread {
-                    self.set_salience(p, spread);
+            // Walk the in-list by hand (no allocation): salience updates never touch the lists.
+            let mut s = self.nodes[n as usize].first_in;
+            while s != crate::graph::NIL {
+                let (pred, next) = (
+                    self.synapses[s as usize].src,
+                    self.synapses[s as usize].next_in,
+                );
+                if self.nodes[pred as usize].salience < spread {
+                    self.set_salience(pred, spread);
                 }
+                s = next;
             }
         }
         change.abs()

@@ -64,6 +64,8 @@ pub struct Brain {
     pub(crate) node_traces: Vec<(NodeId, f64)>,
     /// Indexed min-heap of the most salient nodes (dream starts); see `salient.rs`.
     pub(crate) salient: Vec<(f64, NodeId)>,
+    /// Sum of the keys in each heap position's subtree (derived; see `salient.rs`).
+    pub(crate) salient_sums: Vec<f64>,
 }
 
 /// Most nodes kept in the salient set (dream starts are drawn from it in O(size)).

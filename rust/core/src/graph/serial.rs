@@ -201,7 +201,10 @@ impl Brain {
             synapse_traces: d.synapse_traces,
             node_traces: d.node_traces,
             salient: d.salient,
+            salient_sums: Vec::new(),
         };
+        let mut brain = brain;
+        brain.rebuild_salient_sums();
         if !brain.salient_is_consistent() {
             return Err(bad("salient set is corrupt".into()));
         }

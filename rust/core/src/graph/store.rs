@@ -60,6 +60,7 @@ impl Brain {
             synapse_traces: Vec::new(),
             node_traces: Vec::new(),
             salient: Vec::new(),
+            salient_sums: Vec::new(),
         })
     }
 
