@@ -60,6 +60,13 @@ impl Brain {
     pub(crate) fn from_data(d: BrainData, origin: &str) -> Result<Brain> {
         let bad = |why: String| Error::format(origin, format!("inconsistent brain: {why}"));
         d.config.validate().map_err(|e| bad(e.to_string()))?;
+        if d.time_base > d.clock
+            || d.clock - d.time_base > u32::MAX as u64
+            || d.decay_epoch > d.clock
+        {
+            return Err(bad("clock, time base and decay epoch disagree".into()));
+        }
+        let now = (d.clock - d.time_base) as u32;
         let (n_nodes, n_syn) = (d.nodes.len(), d.synapses.len());
         if n_nodes >= NIL as usize || n_syn >= NIL as usize {
             return Err(bad("too many slots".into()));
@@ -79,6 +86,11 @@ impl Brain {
             }
             if !(n.value.is_finite() && n.average_reward.is_finite() && n.salience.is_finite()) {
                 return Err(bad(format!("node {i} holds a non-finite number")));
+            }
+            if n.created_at > now || n.last_activated > now || n.salience < 0.0 {
+                return Err(bad(format!(
+                    "node {i} has times after the clock or a negative salience"
+                )));
             }
         }
         let p = &d.config.plasticity;
@@ -103,6 +115,9 @@ impl Brain {
                 return Err(bad(format!(
                     "synapse slot {i} holds a weight outside the bounds"
                 )));
+            }
+            if s.created_at > now || s.last_activated > now {
+                return Err(bad(format!("synapse slot {i} has times after the clock")));
             }
         }
         // Every live synapse is on exactly its source's out-list and its target's in-list.
