@@ -189,8 +189,19 @@ impl PlasticityParams {
     pub fn validate(&self) -> Result<()> {
         non_negative("base_learning_rate", self.base_learning_rate)?;
         non_negative("epsilon", self.epsilon)?;
-        finite("weight_max", self.weight_max)?;
-        finite("weight_min", self.weight_min)?;
+        // Weights are stored as f32: bounds must fit with room to spare.
+        for (field, v) in [
+            ("weight_max", self.weight_max),
+            ("weight_min", self.weight_min),
+        ] {
+            finite(field, v)?;
+            if v.abs() > 1e30 {
+                return Err(Error::config(
+                    field,
+                    format!("must be within ±1e30, got {v}"),
+                ));
+            }
+        }
         if self.weight_min > self.weight_max {
             return Err(Error::config(
                 "weight_min",

@@ -1,7 +1,7 @@
 //! Building a brain from plain records (the path `Brain.from_networkx` takes).
 
 use super::synapse::{FLAG_ALIVE, FLAG_CREATIVE};
-use super::{Brain, NodeId, NodeSlot, SynapseSlot, NIL};
+use super::{Brain, NodeId, NodeSlot, SynapseSlot, MAX_REWARD, MAX_STORED, NIL};
 use crate::config::BrainConfig;
 use crate::error::{Error, Result};
 
@@ -74,15 +74,18 @@ impl Brain {
         brain.time_base = clock.saturating_sub(1 << 31);
         brain.nodes = vec![NodeSlot::dead(); bound];
         for r in nodes {
-            for (name, v) in [
-                ("value", r.value),
-                ("average_reward", r.average_reward),
-                ("salience", r.salience),
+            for (name, v, bound) in [
+                ("value", r.value, MAX_STORED),
+                ("average_reward", r.average_reward, MAX_REWARD),
+                ("salience", r.salience, MAX_STORED),
             ] {
-                if !v.is_finite() {
+                if !(v.abs() <= bound) {
                     return Err(Error::argument(
                         name,
-                        format!("node {} has non-finite {name} {v}", r.index),
+                        format!(
+                            "node {} has {name} {v}: must be finite with magnitude <= {bound:e}",
+                            r.index
+                        ),
                     ));
                 }
             }

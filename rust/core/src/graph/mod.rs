@@ -70,5 +70,24 @@ pub struct Brain {
 
 /// Most nodes kept in the salient set (dream starts are drawn from it in O(size)).
 pub(crate) const SALIENT_CAPACITY: usize = 1024;
+/// Largest reward magnitude accepted. Values stay within r_max / (1 − γ), far from overflow,
+/// so every number a brain holds stays finite whatever is fed to it.
+pub const MAX_REWARD: f64 = 1e12;
+
+/// Checks a reward: finite and |r| ≤ `MAX_REWARD`.
+pub fn check_reward(name: &str, reward: f64) -> crate::Result<()> {
+    if reward.is_finite() && reward.abs() <= MAX_REWARD {
+        Ok(())
+    } else {
+        Err(crate::Error::argument(
+            name,
+            format!("must be finite with |r| <= {MAX_REWARD:e}, got {reward}"),
+        ))
+    }
+}
+
+/// Largest magnitude of a stored value, average reward or salience accepted from a file.
+pub(crate) const MAX_STORED: f64 = 1e200;
+
 /// Salience below which a node leaves the salient set.
 pub(crate) const SALIENCE_CUTOFF: f64 = 1e-6;

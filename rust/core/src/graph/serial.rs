@@ -7,7 +7,7 @@
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use super::{Brain, NodeId, NodeSlot, SynapseSlot, NIL};
+use super::{Brain, NodeId, NodeSlot, SynapseSlot, MAX_REWARD, MAX_STORED, NIL};
 use crate::config::BrainConfig;
 use crate::error::{Error, Result};
 use crate::io::persist;
@@ -84,7 +84,10 @@ impl Brain {
             {
                 return Err(bad(format!("node {i} links out of range")));
             }
-            if !(n.value.is_finite() && n.average_reward.is_finite() && n.salience.is_finite()) {
+            if !(n.value.abs() <= MAX_STORED
+                && n.average_reward.abs() <= MAX_REWARD
+                && n.salience.abs() <= MAX_STORED)
+            {
                 return Err(bad(format!("node {i} holds a non-finite number")));
             }
             if n.created_at > now || n.last_activated > now || n.salience < 0.0 {
@@ -107,10 +110,12 @@ impl Brain {
                     "synapse slot {i} refers to a missing node or slot"
                 )));
             }
-            let w = s.weight as f64;
+            // Stored weights are clamped in f64 then rounded to f32 (monotonic): they lie in
+            // [f32(weight_min), f32(weight_max)].
+            let w = s.weight;
             if !(w.is_finite()
-                && (p.weight_min - 1e-6..=p.weight_max + 1e-6).contains(&w)
-                && s.plasticity.is_finite())
+                && (p.weight_min as f32..=p.weight_max as f32).contains(&w)
+                && (0.0..=1.0).contains(&s.plasticity))
             {
                 return Err(bad(format!(
                     "synapse slot {i} holds a weight outside the bounds"
@@ -189,11 +194,11 @@ impl Brain {
             }
         }
         if d.synapse_traces.iter().any(|&(s, e)| {
-            (s as usize) >= n_syn || !d.synapses[s as usize].is_alive() || !e.is_finite()
+            (s as usize) >= n_syn || !d.synapses[s as usize].is_alive() || !(0.0..=1.0).contains(&e)
         }) || d
             .node_traces
             .iter()
-            .any(|&(n, z)| !node_ok(n) || !z.is_finite())
+            .any(|&(n, z)| !node_ok(n) || !(0.0..=1.0).contains(&z))
         {
             return Err(bad("traces refer to missing items".into()));
         }
