@@ -79,7 +79,7 @@ impl Brain {
                 ("average_reward", r.average_reward, MAX_REWARD),
                 ("salience", r.salience, MAX_STORED),
             ] {
-                if !(v.abs() <= bound) {
+                if !v.is_finite() || v.abs() > bound {
                     return Err(Error::argument(
                         name,
                         format!(
