@@ -8,3 +8,4 @@ pub mod perturbation;
 // ---- differentiable plasticity: hand-derived BPTT and optimizers
 pub mod optim;
 pub mod plastic_bptt;
+mod plastic_kernels;
