@@ -182,6 +182,9 @@ pub fn default_checkpoint_every(eta_max: f64) -> usize {
     }
 }
 
+/// Exact copies of the trace kept by the forward pass: (step s, H_s).
+type Checkpoints = Vec<(usize, Vec<f64>)>;
+
 /// Per-episode constants shared by the forward and backward passes.
 struct Shared<'a> {
     p: PlasticParams<'a>,
@@ -245,7 +248,7 @@ fn forward_episode(
     x: &[f64],
     steps: usize,
     keep_checkpoints: bool,
-) -> (Vec<f64>, Vec<f64>, Vec<(usize, Vec<f64>)>) {
+) -> (Vec<f64>, Vec<f64>, Checkpoints) {
     let n = sh.p.n;
     let mut ys = vec![0.0; (steps + 1) * n];
     let mut hebb = vec![0.0; n * n];

@@ -213,7 +213,7 @@ fn checkpoints_keep_large_eta_exact_where_pure_reversal_fails() {
     let pure = prob.run(&net, Some(usize::MAX));
     let e_pure = max_rel_diff(&exact.grad_alpha, &pure.grad_alpha);
     assert!(
-        !(e_pure < 1e-3),
+        e_pure.is_nan() || e_pure >= 1e-3,
         "pure reversal should have blown up, error {e_pure:e}"
     );
 }

@@ -9,7 +9,7 @@
 //! trace adjoint and builds both halves of ∂L/∂y_{t−1} in one sweep.
 //!
 //! The kernels are compiled twice, for the x86-64 baseline and for AVX2+FMA, and the variant is
-//! chosen at run time. Reductions use four fixed lanes, so results do not depend on threads (they
+//! chosen at run time. Reductions use eight fixed lanes, so results do not depend on threads (they
 //! differ in the last bits between FMA and non-FMA machines, as any BLAS does).
 
 /// Multiply-add, fused only in the FMA build (a non-fused `mul_add` is a slow libm call).
@@ -20,6 +20,26 @@ fn madd<const FMA: bool>(a: f64, b: f64, c: f64) -> f64 {
     } else {
         a * b + c
     }
+}
+
+/// Lanes of the fixed-order reductions (two AVX2 vectors: hides the FMA latency).
+const LANES: usize = 8;
+
+#[inline(always)]
+fn chunk(s: &[f64], j: usize) -> &[f64; LANES] {
+    s[j..j + LANES].try_into().expect("chunk of LANES values")
+}
+
+#[inline(always)]
+fn chunk_mut(s: &mut [f64], j: usize) -> &mut [f64; LANES] {
+    (&mut s[j..j + LANES])
+        .try_into()
+        .expect("chunk of LANES values")
+}
+
+#[inline(always)]
+fn sum_lanes(l: &[f64; LANES]) -> f64 {
+    ((l[0] + l[4]) + (l[1] + l[5])) + ((l[2] + l[6]) + (l[3] + l[7]))
 }
 
 /// One row of the forward step: `h ← (1−η)h + η·post·pre_prev` (the trace H_{t−1} from H_{t−2}),
@@ -38,6 +58,23 @@ pub(crate) struct ForwardRow<'a> {
 }
 
 #[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn forward_element<const FMA: bool>(
+    w: f64,
+    alpha: f64,
+    eta: f64,
+    hebb: &mut f64,
+    y: f64,
+    y_before: f64,
+    post: f64,
+    lane: &mut f64,
+) {
+    let h = madd::<FMA>(eta * post, y_before, (1.0 - eta) * *hebb);
+    *hebb = h;
+    *lane = madd::<FMA>(madd::<FMA>(alpha, h, w), y, *lane);
+}
+
+#[inline(always)]
 fn forward_row_generic<const FMA: bool>(r: ForwardRow<'_>) -> f64 {
     let n = r.w.len();
     let (w, alpha, eta, y, yb) = (
@@ -49,26 +86,46 @@ fn forward_row_generic<const FMA: bool>(r: ForwardRow<'_>) -> f64 {
     );
     let hebb = &mut r.hebb[..n];
     let post = r.post;
-    let mut lanes = [0.0f64; 4];
-    let n4 = n - n % 4;
+    let mut lanes = [0.0f64; LANES];
+    let nc = n - n % LANES;
     let mut j = 0;
-    while j < n4 {
-        for k in 0..4 {
-            let jj = j + k;
-            let e = eta[jj];
-            let h = madd::<FMA>(e * post, yb[jj], (1.0 - e) * hebb[jj]);
-            hebb[jj] = h;
-            lanes[k] = madd::<FMA>(madd::<FMA>(alpha[jj], h, w[jj]), y[jj], lanes[k]);
+    while j < nc {
+        let (wc, ac, ec, yc, ybc) = (
+            chunk(w, j),
+            chunk(alpha, j),
+            chunk(eta, j),
+            chunk(y, j),
+            chunk(yb, j),
+        );
+        let hc = chunk_mut(hebb, j);
+        for k in 0..LANES {
+            forward_element::<FMA>(
+                wc[k],
+                ac[k],
+                ec[k],
+                &mut hc[k],
+                yc[k],
+                ybc[k],
+                post,
+                &mut lanes[k],
+            );
         }
-        j += 4;
+        j += LANES;
     }
-    for jj in n4..n {
-        let e = eta[jj];
-        let h = madd::<FMA>(e * post, yb[jj], (1.0 - e) * hebb[jj]);
-        hebb[jj] = h;
-        lanes[0] = madd::<FMA>(madd::<FMA>(alpha[jj], h, w[jj]), y[jj], lanes[0]);
+    for jj in nc..n {
+        let k = jj - nc;
+        forward_element::<FMA>(
+            w[jj],
+            alpha[jj],
+            eta[jj],
+            &mut hebb[jj],
+            y[jj],
+            yb[jj],
+            post,
+            &mut lanes[k],
+        );
     }
-    (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
+    sum_lanes(&lanes)
 }
 
 /// One row of the backward step t (row i): see `docs/rules.md` §4 for the equations.
@@ -97,6 +154,56 @@ pub(crate) struct BackwardRow<'a> {
     pub post: f64,
 }
 
+/// The values of one connection read by the backward step.
+struct Conn {
+    w: f64,
+    alpha: f64,
+    eta: f64,
+    inv_keep: f64,
+    y_prev: f64,
+    y_prev2: f64,
+}
+
+/// The values of one connection written by the backward step.
+struct ConnOut<'a> {
+    hebb: &'a mut f64,
+    grad_hebb: &'a mut f64,
+    grad_alpha: &'a mut f64,
+    col: &'a mut f64,
+}
+
+#[inline(always)]
+fn backward_element<const FMA: bool, const REVERSE: bool>(
+    c: Conn,
+    o: ConnOut<'_>,
+    g: f64,
+    post: f64,
+    row_lane: &mut f64,
+    eta_lane: &mut f64,
+) {
+    let outer = post * c.y_prev;
+    let h = if REVERSE {
+        let h = madd::<FMA>(-c.eta, outer, *o.hebb) * c.inv_keep;
+        *o.hebb = h;
+        h
+    } else {
+        *o.hebb
+    };
+    let gh_old = *o.grad_hebb;
+    let q = g * c.y_prev;
+    *o.grad_alpha = madd::<FMA>(q, h, *o.grad_alpha);
+    *o.col = madd::<FMA>(
+        madd::<FMA>(c.alpha, h, c.w),
+        g,
+        madd::<FMA>(c.eta * gh_old, post, *o.col),
+    );
+    // The η-gradient term; per-connection gradients are stored by the caller from `eta_lane`.
+    *eta_lane = madd::<FMA>(gh_old, outer - h, *eta_lane);
+    let gh_new = madd::<FMA>(c.alpha, q, (1.0 - c.eta) * gh_old);
+    *o.grad_hebb = gh_new;
+    *row_lane = madd::<FMA>(c.eta * gh_new, c.y_prev2, *row_lane);
+}
+
 /// Returns `(Σ_j η·∂L/∂H_{t−1}·y_{t−2,j}, Σ_j ∂L/∂H_t·(y_t,i·y_{t−1,j} − H_{t−1}))`; the second
 /// is the row's share of a shared η's gradient (per-connection gradients go to `grad_eta`).
 #[inline(always)]
@@ -113,109 +220,107 @@ fn backward_row_generic<const FMA: bool, const REVERSE: bool, const PER_CONNECTI
     let col = &mut r.col[..n];
     let (g, post) = (r.grad_drive, r.post);
 
-    let mut row_lanes = [0.0f64; 4];
-    let mut eta_lanes = [0.0f64; 4];
-    #[inline(always)]
-    #[allow(clippy::too_many_arguments)]
-    fn element<const FMA: bool, const REVERSE: bool, const PER_CONNECTION: bool>(
-        jj: usize,
-        k: usize,
-        w: &[f64],
-        alpha: &[f64],
-        eta: &[f64],
-        inv: &[f64],
-        yp: &[f64],
-        ypp: &[f64],
-        hebb: &mut [f64],
-        gh: &mut [f64],
-        ga: &mut [f64],
-        ge: &mut [f64],
-        col: &mut [f64],
-        g: f64,
-        post: f64,
-        row_lanes: &mut [f64; 4],
-        eta_lanes: &mut [f64; 4],
-    ) {
-        let e = eta[jj];
-        let outer = post * yp[jj];
-        let h = if REVERSE {
-            let h = madd::<FMA>(-e, outer, hebb[jj]) * inv[jj];
-            hebb[jj] = h;
-            h
-        } else {
-            hebb[jj]
-        };
-        let a = alpha[jj];
-        let gh_old = gh[jj];
-        let q = g * yp[jj];
-        ga[jj] = madd::<FMA>(q, h, ga[jj]);
-        col[jj] = madd::<FMA>(
-            madd::<FMA>(a, h, w[jj]),
-            g,
-            madd::<FMA>(e * gh_old, post, col[jj]),
+    let mut row_lanes = [0.0f64; LANES];
+    let mut eta_lanes = [0.0f64; LANES];
+    let nc = n - n % LANES;
+    let mut j = 0;
+    while j < nc {
+        let (wc, ac, ec, ic, ypc, yppc) = (
+            chunk(w, j),
+            chunk(alpha, j),
+            chunk(eta, j),
+            chunk(inv, j),
+            chunk(yp, j),
+            chunk(ypp, j),
         );
-        let d = gh_old * (outer - h);
+        let (hc, ghc, gac, cc) = (
+            chunk_mut(hebb, j),
+            chunk_mut(gh, j),
+            chunk_mut(ga, j),
+            chunk_mut(col, j),
+        );
+        if PER_CONNECTION {
+            let gec = chunk_mut(ge, j);
+            for k in 0..LANES {
+                let mut d = 0.0;
+                backward_element::<FMA, REVERSE>(
+                    Conn {
+                        w: wc[k],
+                        alpha: ac[k],
+                        eta: ec[k],
+                        inv_keep: ic[k],
+                        y_prev: ypc[k],
+                        y_prev2: yppc[k],
+                    },
+                    ConnOut {
+                        hebb: &mut hc[k],
+                        grad_hebb: &mut ghc[k],
+                        grad_alpha: &mut gac[k],
+                        col: &mut cc[k],
+                    },
+                    g,
+                    post,
+                    &mut row_lanes[k],
+                    &mut d,
+                );
+                gec[k] += d;
+            }
+        } else {
+            for k in 0..LANES {
+                backward_element::<FMA, REVERSE>(
+                    Conn {
+                        w: wc[k],
+                        alpha: ac[k],
+                        eta: ec[k],
+                        inv_keep: ic[k],
+                        y_prev: ypc[k],
+                        y_prev2: yppc[k],
+                    },
+                    ConnOut {
+                        hebb: &mut hc[k],
+                        grad_hebb: &mut ghc[k],
+                        grad_alpha: &mut gac[k],
+                        col: &mut cc[k],
+                    },
+                    g,
+                    post,
+                    &mut row_lanes[k],
+                    &mut eta_lanes[k],
+                );
+            }
+        }
+        j += LANES;
+    }
+    for jj in nc..n {
+        let k = jj - nc;
+        let mut d = 0.0;
+        backward_element::<FMA, REVERSE>(
+            Conn {
+                w: w[jj],
+                alpha: alpha[jj],
+                eta: eta[jj],
+                inv_keep: inv[jj],
+                y_prev: yp[jj],
+                y_prev2: ypp[jj],
+            },
+            ConnOut {
+                hebb: &mut hebb[jj],
+                grad_hebb: &mut gh[jj],
+                grad_alpha: &mut ga[jj],
+                col: &mut col[jj],
+            },
+            g,
+            post,
+            &mut row_lanes[k],
+            &mut d,
+        );
         if PER_CONNECTION {
             ge[jj] += d;
         } else {
             eta_lanes[k] += d;
         }
-        let gh_new = madd::<FMA>(a, q, (1.0 - e) * gh_old);
-        gh[jj] = gh_new;
-        row_lanes[k] = madd::<FMA>(e * gh_new, ypp[jj], row_lanes[k]);
     }
-
-    let n4 = n - n % 4;
-    let mut j = 0;
-    while j < n4 {
-        for k in 0..4 {
-            element::<FMA, REVERSE, PER_CONNECTION>(
-                j + k,
-                k,
-                w,
-                alpha,
-                eta,
-                inv,
-                yp,
-                ypp,
-                hebb,
-                gh,
-                ga,
-                ge,
-                col,
-                g,
-                post,
-                &mut row_lanes,
-                &mut eta_lanes,
-            );
-        }
-        j += 4;
-    }
-    for jj in n4..n {
-        element::<FMA, REVERSE, PER_CONNECTION>(
-            jj,
-            0,
-            w,
-            alpha,
-            eta,
-            inv,
-            yp,
-            ypp,
-            hebb,
-            gh,
-            ga,
-            ge,
-            col,
-            g,
-            post,
-            &mut row_lanes,
-            &mut eta_lanes,
-        );
-    }
-    (
-        (row_lanes[0] + row_lanes[1]) + (row_lanes[2] + row_lanes[3]),
-        (eta_lanes[0] + eta_lanes[1]) + (eta_lanes[2] + eta_lanes[3]),
-    )
+    (sum_lanes(&row_lanes), sum_lanes(&eta_lanes))
 }
 
 #[cfg(target_arch = "x86_64")]
