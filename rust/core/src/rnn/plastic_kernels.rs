@@ -324,21 +324,8 @@ fn backward_row_generic<const FMA: bool, const REVERSE: bool, const PER_CONNECTI
 }
 
 #[cfg(target_arch = "x86_64")]
-mod avx2 {
-    use super::*;
-
-    #[target_feature(enable = "avx2,fma")]
-    pub(super) unsafe fn forward_row(r: ForwardRow<'_>) -> f64 {
-        forward_row_generic::<true>(r)
-    }
-
-    #[target_feature(enable = "avx2,fma")]
-    pub(super) unsafe fn backward_row<const REVERSE: bool, const PER_CONNECTION: bool>(
-        r: BackwardRow<'_>,
-    ) -> (f64, f64) {
-        backward_row_generic::<true, REVERSE, PER_CONNECTION>(r)
-    }
-}
+#[path = "plastic_simd.rs"]
+mod avx2;
 
 /// Whether the AVX2+FMA kernels can run here (checked once; the answer is cached by std).
 #[inline]
