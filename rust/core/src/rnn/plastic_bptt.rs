@@ -24,6 +24,12 @@ use crate::error::{check_all_finite, Error, Result};
 use crate::rnn::plastic_kernels::{backward_row, forward_row, BackwardRow, ForwardRow};
 use rayon::prelude::*;
 
+/// Rows per block of the row-parallel steps (fixed: results do not depend on threads).
+const ROW_BLOCK: usize = 32;
+
+/// Below this size a time step is too short to share between threads.
+const PARALLEL_MIN_N: usize = 192;
+
 /// Amplification allowed for the reversed trace between two exact copies (2⁸: ~8 bits).
 const REVERSAL_BUDGET: f64 = 8.0 * std::f64::consts::LN_2;
 
@@ -266,17 +272,32 @@ fn forward_episode(
         }
         let y_prev = &past[(t - 1) * n..t * n];
         let y_before = &past[(t - 2) * n..(t - 1) * n];
-        for i in 0..n {
-            let drive = forward_row(ForwardRow {
-                w: &sh.p.w[i * n..(i + 1) * n],
-                alpha: &sh.p.alpha[i * n..(i + 1) * n],
-                eta: sh.eta_row(i),
-                hebb: &mut hebb[i * n..(i + 1) * n],
-                y: y_prev,
-                y_before,
-                post: y_prev[i],
-            });
-            y_t[i] = (drive + x_t[i]).tanh();
+        // Rows are independent in the forward step: blocks of rows may run on any thread.
+        let rows = |(b, (hebb_block, y_block)): (usize, (&mut [f64], &mut [f64]))| {
+            for (r, y_i) in y_block.iter_mut().enumerate() {
+                let i = b * ROW_BLOCK + r;
+                let drive = forward_row(ForwardRow {
+                    w: &sh.p.w[i * n..(i + 1) * n],
+                    alpha: &sh.p.alpha[i * n..(i + 1) * n],
+                    eta: sh.eta_row(i),
+                    hebb: &mut hebb_block[r * n..(r + 1) * n],
+                    y: y_prev,
+                    y_before,
+                    post: y_prev[i],
+                });
+                *y_i = (drive + x_t[i]).tanh();
+            }
+        };
+        if n >= PARALLEL_MIN_N {
+            hebb.par_chunks_mut(ROW_BLOCK * n)
+                .zip(y_t.par_chunks_mut(ROW_BLOCK))
+                .enumerate()
+                .for_each(rows);
+        } else {
+            hebb.chunks_mut(ROW_BLOCK * n)
+                .zip(y_t.chunks_mut(ROW_BLOCK))
+                .enumerate()
+                .for_each(rows);
         }
         // `hebb` now holds H_{t−1}.
         if keep_checkpoints && sh.is_checkpoint(t - 1, steps) {
@@ -284,6 +305,20 @@ fn forward_episode(
         }
     }
     (ys, hebb, checkpoints)
+}
+
+/// A block of rows of the backward step and its partial results.
+struct RowBlock<'a> {
+    first_row: usize,
+    hebb: &'a mut [f64],
+    grad_hebb: &'a mut [f64],
+    grad_alpha: &'a mut [f64],
+    grad_eta: &'a mut [f64],
+    /// Partial ∂L/∂y_{t−1} (column sums over this block's rows).
+    col: &'a mut [f64],
+    /// Row sums Σ_j η ∂L/∂H_{t−1} y_{t−2} of this block's rows.
+    row: &'a mut [f64],
+    eta_sum: f64,
 }
 
 /// Gradient pieces of one episode; ∂L/∂W is formed later from `grad_drive` and `ys` by dgemm.
@@ -349,7 +384,9 @@ fn backward_episode(
     let mut grad_eta_shared = 0.0;
     let mut grad_hebb = vec![0.0; n * n];
     let mut gy = vec![0.0; n];
+    let n_blocks = n.div_ceil(ROW_BLOCK);
     let mut col = vec![0.0; n];
+    let mut col_partial = vec![0.0; n_blocks * n];
     let mut row = vec![0.0; n];
 
     // Losses of the steps that no backward pass visits (t = 1 when T = 1, and t = T below).
@@ -370,41 +407,85 @@ fn backward_episode(
         } else {
             true
         };
-        col.fill(0.0);
         let y_t = &ys[t * n..(t + 1) * n];
         let y_prev = &ys[(t - 1) * n..t * n];
         let y_prev2 = &ys[(t - 2) * n..(t - 1) * n];
         let (ga_before, ga_rest) = grad_drive.split_at_mut((t - 1) * n);
         let ga_t = &ga_rest[..n];
-        for i in 0..n {
-            let rows = i * n..(i + 1) * n;
-            let ge: &mut [f64] = if per_connection {
-                &mut grad_eta_conn[rows.clone()]
-            } else {
-                &mut []
-            };
-            let (r, e) = backward_row(
-                BackwardRow {
-                    w: &sh.p.w[rows.clone()],
-                    alpha: &sh.p.alpha[rows.clone()],
-                    eta: sh.eta_row(i),
-                    inv_keep: sh.inv_keep_row(i),
-                    hebb: &mut hebb[rows.clone()],
-                    grad_hebb: &mut grad_hebb[rows.clone()],
-                    grad_alpha: &mut grad_alpha[rows],
-                    grad_eta: ge,
-                    col: &mut col,
-                    y_prev,
-                    y_prev2,
-                    grad_drive: ga_t[i],
-                    post: y_t[i],
+        // Fixed blocks of rows, each with its own partial column sum; the partials are added
+        // in block order, so the result does not depend on which thread ran which block.
+        let bs = ROW_BLOCK * n;
+        let mut ge_blocks: Vec<&mut [f64]> = if per_connection {
+            grad_eta_conn.chunks_mut(bs).collect()
+        } else {
+            (0..n_blocks).map(|_| <&mut [f64]>::default()).collect()
+        };
+        let mut blocks: Vec<RowBlock<'_>> = hebb
+            .chunks_mut(bs)
+            .zip(grad_hebb.chunks_mut(bs))
+            .zip(grad_alpha.chunks_mut(bs))
+            .zip(col_partial.chunks_mut(n))
+            .zip(row.chunks_mut(ROW_BLOCK))
+            .zip(ge_blocks.drain(..))
+            .enumerate()
+            .map(
+                |(b, (((((hebb, grad_hebb), grad_alpha), col), row), grad_eta))| RowBlock {
+                    first_row: b * ROW_BLOCK,
+                    hebb,
+                    grad_hebb,
+                    grad_alpha,
+                    grad_eta,
+                    col,
+                    row,
+                    eta_sum: 0.0,
                 },
-                reverse,
-                per_connection,
-            );
-            row[i] = r;
-            grad_eta_shared += e;
+            )
+            .collect();
+        let work = |blk: &mut RowBlock<'_>| {
+            blk.col.fill(0.0);
+            blk.eta_sum = 0.0;
+            for r in 0..blk.row.len() {
+                let i = blk.first_row + r;
+                let span = r * n..(r + 1) * n;
+                let ge: &mut [f64] = if per_connection {
+                    &mut blk.grad_eta[span.clone()]
+                } else {
+                    &mut []
+                };
+                let (rd, e) = backward_row(
+                    BackwardRow {
+                        w: &sh.p.w[i * n..(i + 1) * n],
+                        alpha: &sh.p.alpha[i * n..(i + 1) * n],
+                        eta: sh.eta_row(i),
+                        inv_keep: sh.inv_keep_row(i),
+                        hebb: &mut blk.hebb[span.clone()],
+                        grad_hebb: &mut blk.grad_hebb[span.clone()],
+                        grad_alpha: &mut blk.grad_alpha[span],
+                        grad_eta: ge,
+                        col: blk.col,
+                        y_prev,
+                        y_prev2,
+                        grad_drive: ga_t[i],
+                        post: y_t[i],
+                    },
+                    reverse,
+                    per_connection,
+                );
+                blk.row[r] = rd;
+                blk.eta_sum += e;
+            }
+        };
+        if n >= PARALLEL_MIN_N {
+            blocks.par_iter_mut().for_each(work);
+        } else {
+            blocks.iter_mut().for_each(work);
         }
+        col.fill(0.0);
+        for blk in &blocks {
+            add_into(&mut col, blk.col);
+            grad_eta_shared += blk.eta_sum;
+        }
+        drop(blocks);
         // ∂L/∂y_{t−1} = column part + row part + direct loss; then through tanh.
         total += loss.step(b, t - 1, steps, n, y_prev, &mut gy);
         let ga_prev = &mut ga_before[(t - 2) * n..(t - 1) * n];

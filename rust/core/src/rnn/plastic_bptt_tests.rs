@@ -326,3 +326,23 @@ fn bad_input_gives_errors_not_panics() {
     };
     assert!(loss_and_grad(zero, ep, t, None, None).is_err());
 }
+
+#[test]
+fn row_parallel_steps_do_not_depend_on_the_number_of_threads() {
+    // n ≥ PARALLEL_MIN_N: the rows of each step are shared between threads.
+    let n = PARALLEL_MIN_N + 5;
+    let net = Net::random(n, 0.05, false, 8);
+    let prob = Problem::new(n, 1, 6, true, false);
+    let run = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| prob.run(&net, None))
+    };
+    let (a, b) = (run(1), run(4));
+    assert_eq!(a.loss.to_bits(), b.loss.to_bits());
+    assert_eq!(a.grad_w, b.grad_w);
+    assert_eq!(a.grad_alpha, b.grad_alpha);
+    assert_eq!(a.grad_eta, b.grad_eta);
+}
