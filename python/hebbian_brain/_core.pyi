@@ -28,3 +28,41 @@ class FileFormatError(HebbianError, ValueError): ...
 # ---------------------------------------------------------------- rnn: node perturbation
 
 # ---------------------------------------------------------------- rnn: differentiable plasticity, optim
+def plastic_loss_and_grad(
+    w: npt.NDArray[np.float64],
+    alpha: npt.NDArray[np.float64],
+    eta: float | npt.NDArray[np.float64],
+    inputs: npt.NDArray[np.float64],
+    targets: npt.NDArray[np.float64],
+    mask: npt.NDArray[np.float64] | None = None,
+    checkpoint_every: int | None = None,
+) -> tuple[float, dict[str, Any], npt.NDArray[np.float64], int]: ...
+def plastic_forward(
+    w: npt.NDArray[np.float64],
+    alpha: npt.NDArray[np.float64],
+    eta: float | npt.NDArray[np.float64],
+    inputs: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]: ...
+@final
+class Adam:
+    def __new__(
+        cls,
+        params: Sequence[npt.NDArray[np.float64]],
+        *,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = ...,
+        eps: float = 1e-8,
+    ) -> Adam: ...
+    def step(self, grads: Sequence[npt.NDArray[np.float64] | float]) -> None: ...
+    @property
+    def lr(self) -> float: ...
+    @lr.setter
+    def lr(self, value: float) -> None: ...
+    @property
+    def betas(self) -> tuple[float, float]: ...
+    @property
+    def eps(self) -> float: ...
+    @property
+    def steps(self) -> int: ...
+    @property
+    def params(self) -> list[npt.NDArray[np.float64]]: ...

@@ -225,7 +225,7 @@ class PlasticRNN:
         history: dict[str, list[float]] = {"loss": [], "error_rate": []}
         bar = None
         if progress:
-            from tqdm.auto import tqdm
+            from tqdm.auto import tqdm  # type: ignore[import-untyped]
 
             bar = tqdm(total=int(n_episodes), desc="PlasticRNN.fit", unit="ep", leave=False)
         try:
