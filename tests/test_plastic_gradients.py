@@ -48,7 +48,7 @@ def _fd_check(net, x, targets, mask, h=1e-5):
 @pytest.mark.parametrize("masked", [False, True])
 @pytest.mark.parametrize("every_step", [False, True])
 def test_gradients_match_central_differences(rng, per_connection, masked, every_step):
-    n = 5
+    n = 9  # one 8-wide SIMD chunk plus the scalar tail
     net = _net(rng, n, per_connection)
     x, targets, mask = _problem(rng, n, b=2, t=8, every_step=every_step, masked=masked)
     _fd_check(net, x, targets, mask)
@@ -56,10 +56,10 @@ def test_gradients_match_central_differences(rng, per_connection, masked, every_
 
 def test_gradients_match_with_large_eta_and_checkpoints(rng):
     # η = 0.8 forces exact trace copies every few steps; the gradient must stay exact.
-    n = 4
+    n = 9
     net = _net(rng, n, per_connection=False)
     net.eta[...] = 0.8
-    x, targets, _ = _problem(rng, n, b=1, t=20, every_step=True, masked=False)
+    x, targets, _ = _problem(rng, n, b=1, t=20, every_step=False, masked=False)
     _fd_check(net, x, targets, None)
 
 
@@ -82,3 +82,12 @@ def test_loss_is_the_mean_over_episodes_of_masked_squared_error(rng):
     loss, _ = net.loss_and_grad(x, targets, mask)
     y = net.forward(x)[:, -1]
     assert loss == pytest.approx(np.sum(mask * (y - targets) ** 2) / 3, rel=1e-12)
+
+
+def test_gradients_match_with_saturated_neurons(rng):
+    # Inputs of ±30 saturate tanh exactly (derivative 0): the kernels skip those rows.
+    n = 10
+    net = _net(rng, n, per_connection=False)
+    x, targets, mask = _problem(rng, n, b=2, t=9, every_step=True, masked=True)
+    x[:, ::2, ::3] = 30 * np.sign(x[:, ::2, ::3])
+    _fd_check(net, x, targets, mask)

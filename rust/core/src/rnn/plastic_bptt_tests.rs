@@ -103,9 +103,23 @@ fn rel_err(a: f64, b: f64) -> f64 {
 
 /// Central differences of every parameter against the analytic gradient.
 fn check_fd(per_connection: bool, every_step: bool, masked: bool) {
-    let n = 4;
+    check_fd_inputs(per_connection, every_step, masked, false);
+}
+
+/// `saturate`: drive every other neuron with ±30 so its tanh derivative is exactly 0
+/// (the kernels skip such silent rows).
+fn check_fd_inputs(per_connection: bool, every_step: bool, masked: bool, saturate: bool) {
+    // 9 neurons: one 8-wide SIMD chunk plus the scalar tail, so both paths are checked.
+    let n = 9;
     let mut net = Net::random(n, 0.3, per_connection, 11);
-    let prob = Problem::new(n, 2, 7, every_step, masked);
+    let mut prob = Problem::new(n, 2, 7, every_step, masked);
+    if saturate {
+        for (k, x) in prob.inputs.iter_mut().enumerate() {
+            if k % 2 == 0 {
+                *x = 30.0 * x.signum();
+            }
+        }
+    }
     let g = prob.run(&net, None);
     let h = 1e-5;
     let mut worst: f64 = 0.0;
@@ -165,6 +179,12 @@ fn gradients_match_finite_differences_shared_eta() {
 fn gradients_match_finite_differences_with_mask() {
     check_fd(false, false, true);
     check_fd(true, true, true);
+}
+
+#[test]
+fn gradients_match_finite_differences_with_saturated_neurons() {
+    check_fd_inputs(false, false, false, true);
+    check_fd_inputs(true, true, true, true);
 }
 
 #[test]

@@ -358,11 +358,16 @@ pub(crate) fn backward_row(r: BackwardRow<'_>, reverse: bool, per_connection: bo
     if has_avx2_fma() {
         // SAFETY: the CPU supports AVX2 and FMA (checked just above).
         unsafe {
-            return match (reverse, per_connection) {
-                (true, false) => avx2::backward_row::<true, false>(r),
-                (false, false) => avx2::backward_row::<false, false>(r),
-                (true, true) => avx2::backward_row::<true, true>(r),
-                (false, true) => avx2::backward_row::<false, true>(r),
+            let silent = r.grad_drive == 0.0;
+            return match (reverse, per_connection, silent) {
+                (true, false, false) => avx2::backward_row::<true, false, false>(r),
+                (false, false, false) => avx2::backward_row::<false, false, false>(r),
+                (true, true, false) => avx2::backward_row::<true, true, false>(r),
+                (false, true, false) => avx2::backward_row::<false, true, false>(r),
+                (true, false, true) => avx2::backward_row::<true, false, true>(r),
+                (false, false, true) => avx2::backward_row::<false, false, true>(r),
+                (true, true, true) => avx2::backward_row::<true, true, true>(r),
+                (false, true, true) => avx2::backward_row::<false, true, true>(r),
             };
         }
     }

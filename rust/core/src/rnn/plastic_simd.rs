@@ -74,7 +74,11 @@ pub(super) unsafe fn forward_row(r: ForwardRow<'_>) -> f64 {
 /// # Safety
 /// The CPU must support AVX2 and FMA.
 #[target_feature(enable = "avx2,fma")]
-pub(super) unsafe fn backward_row<const REVERSE: bool, const PER_CONNECTION: bool>(
+pub(super) unsafe fn backward_row<
+    const REVERSE: bool,
+    const PER_CONNECTION: bool,
+    const SILENT: bool,
+>(
     r: BackwardRow<'_>,
 ) -> (f64, f64) {
     let n = r.w.len();
@@ -105,20 +109,33 @@ pub(super) unsafe fn backward_row<const REVERSE: bool, const PER_CONNECTION: boo
             } else {
                 ld(hebb, o)
             };
-            let a = ld(alpha, o);
             let gh_old = ld(gh, o);
-            let q = _mm256_mul_pd(g, ypv);
-            st(ga, o, _mm256_fmadd_pd(q, h, ld(ga, o)));
-            let drive = _mm256_fmadd_pd(a, h, ld(w, o));
             let from_hebb = _mm256_fmadd_pd(_mm256_mul_pd(e, gh_old), post, ld(col, o));
-            st(col, o, _mm256_fmadd_pd(drive, g, from_hebb));
+            // A silent row (∂L/∂a_{t,i} = 0 exactly, e.g. a saturated tanh) adds nothing to ∂L/∂α,
+            // nothing through W or α to the column sums, and only decays ∂L/∂H: skip those loads.
+            let (a, q) = if SILENT {
+                st(col, o, from_hebb);
+                (_mm256_setzero_pd(), _mm256_setzero_pd())
+            } else {
+                let a = ld(alpha, o);
+                let q = _mm256_mul_pd(g, ypv);
+                st(ga, o, _mm256_fmadd_pd(q, h, ld(ga, o)));
+                let drive = _mm256_fmadd_pd(a, h, ld(w, o));
+                st(col, o, _mm256_fmadd_pd(drive, g, from_hebb));
+                (a, q)
+            };
             let diff = _mm256_sub_pd(outer, h);
             if PER_CONNECTION {
                 st(ge, o, _mm256_add_pd(ld(ge, o), _mm256_mul_pd(gh_old, diff)));
             } else {
                 eta_acc[half] = _mm256_fmadd_pd(gh_old, diff, eta_acc[half]);
             }
-            let gh_new = _mm256_fmadd_pd(a, q, _mm256_mul_pd(_mm256_sub_pd(one, e), gh_old));
+            let keep = _mm256_mul_pd(_mm256_sub_pd(one, e), gh_old);
+            let gh_new = if SILENT {
+                keep
+            } else {
+                _mm256_fmadd_pd(a, q, keep)
+            };
             st(gh, o, gh_new);
             row_acc[half] = _mm256_fmadd_pd(_mm256_mul_pd(e, gh_new), ld(ypp, o), row_acc[half]);
         }
