@@ -226,7 +226,7 @@ pub struct PyAdam {
 
 fn as_f64_array<'py>(x: &Bound<'py, PyAny>, what: &str) -> PyResult<Bound<'py, PyArrayDyn<f64>>> {
     x.cast::<PyArrayDyn<f64>>()
-        .map(|a| a.clone())
+        .cloned()
         .map_err(|_| PyTypeError::new_err(format!("`{what}` must be a float64 numpy array")))
 }
 
