@@ -218,7 +218,7 @@ fn plastic_forward<'py>(
 ///
 /// `Adam(params, *, lr=1e-3, betas=(0.9, 0.999), eps=1e-8)`; `step(grads)` takes one gradient
 /// per parameter, of the same shape, checks them all, then updates every parameter.
-#[pyclass(module = "hebbian_brain", name = "Adam")]
+#[pyclass(module = "hebbian_brain.optim", name = "Adam")]
 pub struct PyAdam {
     inner: Adam,
     params: Vec<Py<PyArrayDyn<f64>>>,
