@@ -142,10 +142,18 @@ def main():
     ap.add_argument("--child", nargs=2, metavar=("IMPL", "PRESET"), help=argparse.SUPPRESS)
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--episodes", type=int, default=300, help="learning-curve episodes (0: none)")
+    ap.add_argument("--no-timing", action="store_true", help="only the learning curve")
     args = ap.parse_args()
     if args.child:
         child(*args.child, args.repeats)
         return
+    if not args.no_timing:
+        timing_table(args.repeats)
+    if args.episodes > 0:
+        curve(args.episodes)
+
+
+def timing_table(repeats):
     print("Differentiable plasticity BPTT, one thread, median of repeats; peak = whole process RSS")
     header = (
         f"{'preset':<8} {'N':>5} {'ours s/ep':>10} {'numpy s/ep':>11} {'ratio':>7} "
@@ -154,7 +162,7 @@ def main():
     print(header)
     print("-" * len(header))
     for preset, n, reps_np in (("dp1000", 1000, 3), ("bohp29", 29, 20), ("bohp61", 61, 20)):
-        ours = measure("ours", preset, args.repeats if preset == "dp1000" else 50)
+        ours = measure("ours", preset, repeats if preset == "dp1000" else 50)
         ref = measure("numpy", preset, reps_np)
         diff = max(
             rel_diff(ref["grad_alpha"], ours["grad_alpha"]),
@@ -167,8 +175,6 @@ def main():
             f"{ref['seconds'] / ours['seconds']:>6.1f}× {ours['peak_mb']:>8.0f} "
             f"{ref['peak_mb']:>9.0f} {diff:>10.1e} {lit:>13.4g} {lit / ours['seconds']:>8.0f}×"
         )
-    if args.episodes > 0:
-        curve(args.episodes)
 
 
 if __name__ == "__main__":

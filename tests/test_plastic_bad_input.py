@@ -34,11 +34,16 @@ def test_shape_mismatches_raise_shape_error(net):
         net.loss_and_grad(x, np.zeros((2, 4)), np.ones(3))
     with pytest.raises(hb.ShapeError, match="inputs"):
         net.forward(np.zeros(4))
-    net.w = np.zeros((4, 3))
     with pytest.raises(hb.ShapeError, match="w"):
-        net.forward(x)
-    net.w = snap[0]
+        net.w = np.zeros((4, 3))
+    with pytest.raises(hb.InvalidArgumentError, match="alpha"):
+        net.alpha = np.full((4, 4), np.inf)
+    with pytest.raises(hb.InvalidArgumentError, match="eta"):
+        net.eta = 1.0
     assert _unchanged(net, snap)
+    w_array = net.w
+    net.w = np.ones((4, 4))
+    assert net.w is w_array and np.all(w_array == 1)
 
 
 def test_non_finite_values_raise_invalid_argument(net):
@@ -63,7 +68,9 @@ def test_eta_outside_the_open_unit_interval_is_rejected(eta):
     with pytest.raises(hb.InvalidArgumentError, match="eta"):
         PlasticRNN(3, eta=eta)
     net = PlasticRNN(3, seed=0)
-    net.eta[...] = eta
+    with pytest.raises(hb.InvalidArgumentError, match="eta"):
+        net.eta = eta
+    net.eta[...] = eta  # bypassing the setter: caught by the Rust core
     with pytest.raises(hb.InvalidArgumentError, match="eta"):
         net.loss_and_grad(np.zeros((1, 2, 3)), np.zeros((1, 3)))
     per = PlasticRNN(3, per_connection_eta=True, seed=0)

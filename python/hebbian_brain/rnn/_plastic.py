@@ -52,10 +52,8 @@ class PlasticRNN:
         init_scale: W and α start as ``init_scale`` × standard normal (0.01 in the paper).
         seed: seed of the initialization (None: fresh from the OS).
 
-    Attributes:
-        w: ``[N, N]`` baseline weights (``[post, pre]``).
-        alpha: ``[N, N]`` plasticity coefficients.
-        eta: the plasticity rate: a 0-d array (shared) or ``[N, N]``.
+    ``w``, ``alpha`` and ``eta`` are numpy arrays updated in place by training; assigning to
+    them copies the new values in (shape and range checked).
     """
 
     def __init__(
@@ -79,9 +77,48 @@ class PlasticRNN:
             )
         n = int(n_neurons)
         rng = np.random.default_rng(seed)
-        self.w = init_scale * rng.standard_normal((n, n))
-        self.alpha = init_scale * rng.standard_normal((n, n))
-        self.eta = np.full((n, n) if per_connection_eta else (), float(eta))
+        self._w = init_scale * rng.standard_normal((n, n))
+        self._alpha = init_scale * rng.standard_normal((n, n))
+        self._eta = np.full((n, n) if per_connection_eta else (), float(eta))
+
+    # The parameter arrays keep their identity (an optimizer holds them): assigning copies the
+    # new values in, after checking them.
+    def _assign(self, name: str, target: np.ndarray, value: Any) -> None:
+        v = np.asarray(value, dtype=np.float64)
+        if v.shape != target.shape:
+            raise ShapeError(f"shape mismatch for `{name}`: expected {target.shape}, got {v.shape}")
+        if not np.all(np.isfinite(v)):
+            raise InvalidArgumentError(f"invalid argument `{name}`: must be finite")
+        if name == "eta" and not np.all((v > 0) & (v < 1)):
+            raise InvalidArgumentError("invalid argument `eta`: must lie in (0, 1)")
+        np.copyto(target, v)
+
+    @property
+    def w(self) -> np.ndarray:
+        """``[N, N]`` baseline weights (``[post, pre]``)."""
+        return self._w
+
+    @w.setter
+    def w(self, value: Any) -> None:
+        self._assign("w", self._w, value)
+
+    @property
+    def alpha(self) -> np.ndarray:
+        """``[N, N]`` plasticity coefficients."""
+        return self._alpha
+
+    @alpha.setter
+    def alpha(self, value: Any) -> None:
+        self._assign("alpha", self._alpha, value)
+
+    @property
+    def eta(self) -> np.ndarray:
+        """The plasticity rate: a 0-d array (shared) or ``[N, N]`` (per connection)."""
+        return self._eta
+
+    @eta.setter
+    def eta(self, value: Any) -> None:
+        self._assign("eta", self._eta, value)
 
     @property
     def n_neurons(self) -> int:
