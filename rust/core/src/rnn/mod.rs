@@ -8,4 +8,6 @@ pub mod perturbation;
 // ---- differentiable plasticity: hand-derived BPTT and optimizers
 pub mod optim;
 pub mod plastic_bptt;
-mod plastic_kernels;
+#[doc(hidden)]
+pub mod plastic_kernels;
+pub mod plastic_real;

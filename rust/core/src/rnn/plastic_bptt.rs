@@ -20,8 +20,9 @@
 //!
 //! The equations (forward and backward) are in `docs/rules.md` §4.
 
-use crate::error::{check_all_finite, Error, Result};
-use crate::rnn::plastic_kernels::{backward_row, forward_row, BackwardRow, ForwardRow};
+use crate::error::{Error, Result};
+use crate::rnn::plastic_kernels::{BackwardRow, ForwardRow};
+pub use crate::rnn::plastic_real::Real;
 use rayon::prelude::*;
 
 /// Rows per block of the row-parallel steps (fixed: results do not depend on threads).
@@ -35,57 +36,57 @@ const REVERSAL_BUDGET: f64 = 8.0 * std::f64::consts::LN_2;
 
 /// The plasticity rate η: one scalar for every connection, or one per connection (`[post, pre]`).
 #[derive(Debug, Clone, Copy)]
-pub enum EtaRef<'a> {
-    Shared(f64),
-    PerConnection(&'a [f64]),
+pub enum EtaRef<'a, T> {
+    Shared(T),
+    PerConnection(&'a [T]),
 }
 
 /// The trainable parameters of a plastic network of `n` neurons, borrowed (`[post, pre]`).
 #[derive(Debug, Clone, Copy)]
-pub struct PlasticParams<'a> {
+pub struct PlasticParams<'a, T> {
     pub n: usize,
-    pub w: &'a [f64],
-    pub alpha: &'a [f64],
-    pub eta: EtaRef<'a>,
+    pub w: &'a [T],
+    pub alpha: &'a [T],
+    pub eta: EtaRef<'a, T>,
 }
 
 /// What the loss compares: the output at the last step (`[B, N]`), or at every step (`[B, T, N]`).
 #[derive(Debug, Clone, Copy)]
-pub enum Targets<'a> {
-    LastStep(&'a [f64]),
-    EveryStep(&'a [f64]),
+pub enum Targets<'a, T> {
+    LastStep(&'a [T]),
+    EveryStep(&'a [T]),
 }
 
 /// Gradient of the loss with respect to η.
 #[derive(Debug, Clone, PartialEq)]
-pub enum EtaGrad {
-    Shared(f64),
-    PerConnection(Vec<f64>),
+pub enum EtaGrad<T> {
+    Shared(T),
+    PerConnection(Vec<T>),
 }
 
 /// Loss, gradients and final outputs of a batch of episodes.
 #[derive(Debug, Clone)]
-pub struct LossAndGrad {
+pub struct LossAndGrad<T> {
     /// `(1/B) Σ_b Σ_t Σ_i m (y − target)²`.
     pub loss: f64,
-    pub grad_w: Vec<f64>,
-    pub grad_alpha: Vec<f64>,
-    pub grad_eta: EtaGrad,
+    pub grad_w: Vec<T>,
+    pub grad_alpha: Vec<T>,
+    pub grad_eta: EtaGrad<T>,
     /// y_T of each episode, `[B, N]`.
-    pub final_outputs: Vec<f64>,
+    pub final_outputs: Vec<T>,
     /// Spacing K of the exact trace copies that were used (≥ T: none).
     pub checkpoint_every: usize,
 }
 
 /// A batch of input episodes, `[B, T, N]` flattened.
 #[derive(Debug, Clone, Copy)]
-pub struct Episodes<'a> {
-    pub inputs: &'a [f64],
+pub struct Episodes<'a, T> {
+    pub inputs: &'a [T],
     pub batch: usize,
     pub steps: usize,
 }
 
-impl PlasticParams<'_> {
+impl<T: Real> PlasticParams<'_, T> {
     /// Checks sizes, finiteness and 0 < η < 1.
     pub fn validate(&self) -> Result<()> {
         let n = self.n;
@@ -106,9 +107,9 @@ impl PlasticParams<'_> {
                 format!("expected {n}×{n} values, got {got}"),
             ));
         }
-        check_all_finite("w", self.w)?;
-        check_all_finite("alpha", self.alpha)?;
-        let bad = |e: f64| !(e > 0.0 && e < 1.0);
+        check_values_finite("w", self.w)?;
+        check_values_finite("alpha", self.alpha)?;
+        let bad = |e: T| !(e > T::ZERO && e < T::ONE);
         match self.eta {
             EtaRef::Shared(e) => {
                 if bad(e) {
@@ -139,8 +140,8 @@ impl PlasticParams<'_> {
 
     fn eta_max(&self) -> f64 {
         match self.eta {
-            EtaRef::Shared(e) => e,
-            EtaRef::PerConnection(e) => e.iter().copied().fold(0.0, f64::max),
+            EtaRef::Shared(e) => e.to_f64(),
+            EtaRef::PerConnection(e) => e.iter().fold(0.0, |m, v| f64::max(m, v.to_f64())),
         }
     }
 
@@ -149,7 +150,7 @@ impl PlasticParams<'_> {
     }
 }
 
-impl Episodes<'_> {
+impl<T: Real> Episodes<'_, T> {
     fn validate(&self, n: usize) -> Result<()> {
         if self.batch == 0 || self.steps == 0 {
             return Err(Error::shape(
@@ -165,12 +166,23 @@ impl Episodes<'_> {
                 format!("expected [{b}, {t}, {n}] = {want} values, got {got}"),
             ));
         }
-        check_all_finite("inputs", self.inputs)
+        check_values_finite("inputs", self.inputs)
     }
 
-    fn episode(&self, b: usize, n: usize) -> &[f64] {
+    fn episode(&self, b: usize, n: usize) -> &[T] {
         let len = self.steps * n;
         &self.inputs[b * len..(b + 1) * len]
+    }
+}
+
+/// Checks that every value is finite, naming the argument and the first bad index.
+fn check_values_finite<T: Real>(name: &str, values: &[T]) -> Result<()> {
+    match values.iter().position(|v| !v.to_f64().is_finite()) {
+        None => Ok(()),
+        Some(i) => Err(Error::argument(
+            name,
+            format!("must be finite, got {} at index {i}", values[i]),
+        )),
     }
 }
 
@@ -189,32 +201,32 @@ pub fn default_checkpoint_every(eta_max: f64) -> usize {
 }
 
 /// Exact copies of the trace kept by the forward pass: (step s, H_s).
-type Checkpoints = Vec<(usize, Vec<f64>)>;
+type Checkpoints<T> = Vec<(usize, Vec<T>)>;
 
 /// Per-episode constants shared by the forward and backward passes.
-struct Shared<'a> {
-    p: PlasticParams<'a>,
+struct Shared<'a, T> {
+    p: PlasticParams<'a, T>,
     /// η per connection, or a constant row for a shared η.
-    eta_rows: EtaRows,
+    eta_rows: EtaRows<T>,
     checkpoint_every: usize,
 }
 
 /// η and 1/(1−η) laid out so that the kernels read one row of each.
-enum EtaRows {
-    Shared { eta: Vec<f64>, inv_keep: Vec<f64> },
-    PerConnection { inv_keep: Vec<f64> },
+enum EtaRows<T> {
+    Shared { eta: Vec<T>, inv_keep: Vec<T> },
+    PerConnection { inv_keep: Vec<T> },
 }
 
-impl<'a> Shared<'a> {
-    fn new(p: PlasticParams<'a>, checkpoint_every: usize) -> Self {
+impl<'a, T: Real> Shared<'a, T> {
+    fn new(p: PlasticParams<'a, T>, checkpoint_every: usize) -> Self {
         let n = p.n;
         let eta_rows = match p.eta {
             EtaRef::Shared(e) => EtaRows::Shared {
                 eta: vec![e; n],
-                inv_keep: vec![1.0 / (1.0 - e); n],
+                inv_keep: vec![T::ONE / (T::ONE - e); n],
             },
             EtaRef::PerConnection(e) => EtaRows::PerConnection {
-                inv_keep: e.iter().map(|&v| 1.0 / (1.0 - v)).collect(),
+                inv_keep: e.iter().map(|&v| T::ONE / (T::ONE - v)).collect(),
             },
         };
         Shared {
@@ -224,7 +236,7 @@ impl<'a> Shared<'a> {
         }
     }
 
-    fn eta_row(&self, i: usize) -> &[f64] {
+    fn eta_row(&self, i: usize) -> &[T] {
         let n = self.p.n;
         match (&self.eta_rows, self.p.eta) {
             (EtaRows::Shared { eta, .. }, _) => eta,
@@ -233,7 +245,7 @@ impl<'a> Shared<'a> {
         }
     }
 
-    fn inv_keep_row(&self, i: usize) -> &[f64] {
+    fn inv_keep_row(&self, i: usize) -> &[T] {
         let n = self.p.n;
         match &self.eta_rows {
             EtaRows::Shared { inv_keep, .. } => inv_keep,
@@ -249,15 +261,15 @@ impl<'a> Shared<'a> {
 
 /// The forward pass of one episode: returns y_0..y_T (`[(T+1), N]`), the trace H_{T−1}, and
 /// the stored exact copies of the trace.
-fn forward_episode(
-    sh: &Shared<'_>,
-    x: &[f64],
+fn forward_episode<T: Real>(
+    sh: &Shared<'_, T>,
+    x: &[T],
     steps: usize,
     keep_checkpoints: bool,
-) -> (Vec<f64>, Vec<f64>, Checkpoints) {
+) -> (Vec<T>, Vec<T>, Checkpoints<T>) {
     let n = sh.p.n;
-    let mut ys = vec![0.0; (steps + 1) * n];
-    let mut hebb = vec![0.0; n * n];
+    let mut ys = vec![T::ZERO; (steps + 1) * n];
+    let mut hebb = vec![T::ZERO; n * n];
     let mut checkpoints = Vec::new();
     for t in 1..=steps {
         let x_t = &x[(t - 1) * n..t * n];
@@ -273,10 +285,10 @@ fn forward_episode(
         let y_prev = &past[(t - 1) * n..t * n];
         let y_before = &past[(t - 2) * n..(t - 1) * n];
         // Rows are independent in the forward step: blocks of rows may run on any thread.
-        let rows = |(b, (hebb_block, y_block)): (usize, (&mut [f64], &mut [f64]))| {
+        let rows = |(b, (hebb_block, y_block)): (usize, (&mut [T], &mut [T]))| {
             for (r, y_i) in y_block.iter_mut().enumerate() {
                 let i = b * ROW_BLOCK + r;
-                let drive = forward_row(ForwardRow {
+                let drive = T::forward_row(ForwardRow {
                     w: &sh.p.w[i * n..(i + 1) * n],
                     alpha: &sh.p.alpha[i * n..(i + 1) * n],
                     eta: sh.eta_row(i),
@@ -308,42 +320,42 @@ fn forward_episode(
 }
 
 /// A block of rows of the backward step and its partial results.
-struct RowBlock<'a> {
+struct RowBlock<'a, T> {
     first_row: usize,
-    hebb: &'a mut [f64],
-    grad_hebb: &'a mut [f64],
-    grad_alpha: &'a mut [f64],
-    grad_eta: &'a mut [f64],
+    hebb: &'a mut [T],
+    grad_hebb: &'a mut [T],
+    grad_alpha: &'a mut [T],
+    grad_eta: &'a mut [T],
     /// Partial ∂L/∂y_{t−1} (column sums over this block's rows).
-    col: &'a mut [f64],
+    col: &'a mut [T],
     /// Row sums Σ_j η ∂L/∂H_{t−1} y_{t−2} of this block's rows.
-    row: &'a mut [f64],
-    eta_sum: f64,
+    row: &'a mut [T],
+    eta_sum: T,
 }
 
 /// Gradient pieces of one episode; ∂L/∂W is formed later from `grad_drive` and `ys` by dgemm.
-struct EpisodeGrad {
+struct EpisodeGrad<T> {
     loss: f64,
-    ys: Vec<f64>,
+    ys: Vec<T>,
     /// ∂L/∂a_t for t = 1..T (`[T, N]`; the row of t = 1 stays 0: y_0 = 0 makes it irrelevant).
-    grad_drive: Vec<f64>,
-    grad_alpha: Vec<f64>,
-    grad_eta: EtaGrad,
+    grad_drive: Vec<T>,
+    grad_alpha: Vec<T>,
+    grad_eta: EtaGrad<T>,
 }
 
 /// Loss and ∂L/∂y_t of one episode at step t (1-based), added into `out`.
-struct LossSpec<'a> {
-    targets: Targets<'a>,
-    mask: Option<&'a [f64]>,
+struct LossSpec<'a, T> {
+    targets: Targets<'a, T>,
+    mask: Option<&'a [T]>,
     scale: f64,
 }
 
-impl LossSpec<'_> {
+impl<T: Real> LossSpec<'_, T> {
     /// Adds the loss of step t into the total and writes ∂L/∂y_t into `grad` (zero if unscored).
-    fn step(&self, b: usize, t: usize, steps: usize, n: usize, y: &[f64], grad: &mut [f64]) -> f64 {
+    fn step(&self, b: usize, t: usize, steps: usize, n: usize, y: &[T], grad: &mut [T]) -> f64 {
         let offset = match self.targets {
             Targets::LastStep(_) if t != steps => {
-                grad.fill(0.0);
+                grad.fill(T::ZERO);
                 return 0.0;
             }
             Targets::LastStep(_) => b * n,
@@ -354,46 +366,46 @@ impl LossSpec<'_> {
         };
         let mut loss = 0.0;
         for i in 0..n {
-            let m = self.mask.map_or(1.0, |m| m[offset + i]);
+            let m = self.mask.map_or(T::ONE, |m| m[offset + i]);
             let err = y[i] - target[i];
-            loss += m * err * err;
-            grad[i] = 2.0 * self.scale * m * err;
+            loss += (m * err * err).to_f64();
+            grad[i] = T::from_f64(2.0 * self.scale) * m * err;
         }
         loss
     }
 }
 
-fn backward_episode(
-    sh: &Shared<'_>,
+fn backward_episode<T: Real>(
+    sh: &Shared<'_, T>,
     b: usize,
-    x: &[f64],
+    x: &[T],
     steps: usize,
-    loss: &LossSpec<'_>,
-) -> EpisodeGrad {
+    loss: &LossSpec<'_, T>,
+) -> EpisodeGrad<T> {
     let n = sh.p.n;
     let per_connection = sh.p.per_connection();
     let (ys, mut hebb, checkpoints) = forward_episode(sh, x, steps, true);
     let mut total = 0.0;
-    let mut grad_drive = vec![0.0; steps * n];
-    let mut grad_alpha = vec![0.0; n * n];
+    let mut grad_drive = vec![T::ZERO; steps * n];
+    let mut grad_alpha = vec![T::ZERO; n * n];
     let mut grad_eta_conn = if per_connection {
-        vec![0.0; n * n]
+        vec![T::ZERO; n * n]
     } else {
         Vec::new()
     };
-    let mut grad_eta_shared = 0.0;
-    let mut grad_hebb = vec![0.0; n * n];
-    let mut gy = vec![0.0; n];
+    let mut grad_eta_shared = T::ZERO;
+    let mut grad_hebb = vec![T::ZERO; n * n];
+    let mut gy = vec![T::ZERO; n];
     let n_blocks = n.div_ceil(ROW_BLOCK);
-    let mut col = vec![0.0; n];
-    let mut col_partial = vec![0.0; n_blocks * n];
-    let mut row = vec![0.0; n];
+    let mut col = vec![T::ZERO; n];
+    let mut col_partial = vec![T::ZERO; n_blocks * n];
+    let mut row = vec![T::ZERO; n];
 
     // Losses of the steps that no backward pass visits (t = 1 when T = 1, and t = T below).
     total += loss.step(b, steps, steps, n, &ys[steps * n..], &mut gy);
     for i in 0..n {
         let y = ys[steps * n + i];
-        grad_drive[(steps - 1) * n + i] = gy[i] * (1.0 - y * y);
+        grad_drive[(steps - 1) * n + i] = gy[i] * (T::ONE - y * y);
     }
     let mut next_checkpoint = checkpoints.len();
     for t in (2..=steps).rev() {
@@ -415,12 +427,12 @@ fn backward_episode(
         // Fixed blocks of rows, each with its own partial column sum; the partials are added
         // in block order, so the result does not depend on which thread ran which block.
         let bs = ROW_BLOCK * n;
-        let mut ge_blocks: Vec<&mut [f64]> = if per_connection {
+        let mut ge_blocks: Vec<&mut [T]> = if per_connection {
             grad_eta_conn.chunks_mut(bs).collect()
         } else {
-            (0..n_blocks).map(|_| <&mut [f64]>::default()).collect()
+            (0..n_blocks).map(|_| <&mut [T]>::default()).collect()
         };
-        let mut blocks: Vec<RowBlock<'_>> = hebb
+        let mut blocks: Vec<RowBlock<'_, T>> = hebb
             .chunks_mut(bs)
             .zip(grad_hebb.chunks_mut(bs))
             .zip(grad_alpha.chunks_mut(bs))
@@ -437,22 +449,22 @@ fn backward_episode(
                     grad_eta,
                     col,
                     row,
-                    eta_sum: 0.0,
+                    eta_sum: T::ZERO,
                 },
             )
             .collect();
-        let work = |blk: &mut RowBlock<'_>| {
-            blk.col.fill(0.0);
-            blk.eta_sum = 0.0;
+        let work = |blk: &mut RowBlock<'_, T>| {
+            blk.col.fill(T::ZERO);
+            blk.eta_sum = T::ZERO;
             for r in 0..blk.row.len() {
                 let i = blk.first_row + r;
                 let span = r * n..(r + 1) * n;
-                let ge: &mut [f64] = if per_connection {
+                let ge: &mut [T] = if per_connection {
                     &mut blk.grad_eta[span.clone()]
                 } else {
                     &mut []
                 };
-                let (rd, e) = backward_row(
+                let (rd, e) = T::backward_row(
                     BackwardRow {
                         w: &sh.p.w[i * n..(i + 1) * n],
                         alpha: &sh.p.alpha[i * n..(i + 1) * n],
@@ -480,7 +492,7 @@ fn backward_episode(
         } else {
             blocks.iter_mut().for_each(work);
         }
-        col.fill(0.0);
+        col.fill(T::ZERO);
         for blk in &blocks {
             add_into(&mut col, blk.col);
             grad_eta_shared += blk.eta_sum;
@@ -491,11 +503,11 @@ fn backward_episode(
         let ga_prev = &mut ga_before[(t - 2) * n..(t - 1) * n];
         for i in 0..n {
             let g = col[i] + row[i] + gy[i];
-            ga_prev[i] = g * (1.0 - y_prev[i] * y_prev[i]);
+            ga_prev[i] = g * (T::ONE - y_prev[i] * y_prev[i]);
         }
     }
     // y_0 = 0 makes every parameter gradient of step 1 vanish; clear its row for the dgemm.
-    grad_drive[..n].fill(0.0);
+    grad_drive[..n].fill(T::ZERO);
     let grad_eta = if per_connection {
         EtaGrad::PerConnection(grad_eta_conn)
     } else {
@@ -511,10 +523,10 @@ fn backward_episode(
 }
 
 /// Checks the targets and mask against the batch.
-fn validate_targets(
-    targets: &Targets<'_>,
-    mask: Option<&[f64]>,
-    ep: &Episodes<'_>,
+fn validate_targets<T: Real>(
+    targets: &Targets<'_, T>,
+    mask: Option<&[T]>,
+    ep: &Episodes<'_, T>,
     n: usize,
 ) -> Result<()> {
     let (values, want, shape) = match *targets {
@@ -531,7 +543,7 @@ fn validate_targets(
             format!("expected {shape} = {want} values, got {}", values.len()),
         ));
     }
-    check_all_finite("targets", values)?;
+    check_values_finite("targets", values)?;
     if let Some(m) = mask {
         if m.len() != want {
             return Err(Error::shape(
@@ -542,8 +554,8 @@ fn validate_targets(
                 ),
             ));
         }
-        check_all_finite("mask", m)?;
-        if let Some(i) = m.iter().position(|&v| v < 0.0) {
+        check_values_finite("mask", m)?;
+        if let Some(i) = m.iter().position(|&v| v < T::ZERO) {
             return Err(Error::argument(
                 "mask",
                 format!("must be ≥ 0, got {} at index {i}", m[i]),
@@ -554,12 +566,12 @@ fn validate_targets(
 }
 
 /// Runs a batch of episodes and returns the outputs y_1..y_T, `[B, T, N]`.
-pub fn forward(p: PlasticParams<'_>, ep: Episodes<'_>) -> Result<Vec<f64>> {
+pub fn forward<T: Real>(p: PlasticParams<'_, T>, ep: Episodes<'_, T>) -> Result<Vec<T>> {
     p.validate()?;
     ep.validate(p.n)?;
     let n = p.n;
     let sh = Shared::new(p, usize::MAX);
-    let per_episode: Vec<Vec<f64>> = (0..ep.batch)
+    let per_episode: Vec<Vec<T>> = (0..ep.batch)
         .into_par_iter()
         .map(|b| {
             let (ys, _, _) = forward_episode(&sh, ep.episode(b, n), ep.steps, false);
@@ -577,13 +589,13 @@ pub fn forward(p: PlasticParams<'_>, ep: Episodes<'_>) -> Result<Vec<f64>> {
 ///
 /// `checkpoint_every`: spacing of exact trace copies (`None`: chosen from η, see the module
 /// docs; `Some(1)`: keep every trace, the autograd-like reference).
-pub fn loss_and_grad(
-    p: PlasticParams<'_>,
-    ep: Episodes<'_>,
-    targets: Targets<'_>,
-    mask: Option<&[f64]>,
+pub fn loss_and_grad<T: Real>(
+    p: PlasticParams<'_, T>,
+    ep: Episodes<'_, T>,
+    targets: Targets<'_, T>,
+    mask: Option<&[T]>,
     checkpoint_every: Option<usize>,
-) -> Result<LossAndGrad> {
+) -> Result<LossAndGrad<T>> {
     p.validate()?;
     ep.validate(p.n)?;
     validate_targets(&targets, mask, &ep, p.n)?;
@@ -600,11 +612,11 @@ pub fn loss_and_grad(
     };
 
     let mut loss = 0.0;
-    let mut grad_w = vec![0.0; n * n];
-    let mut grad_alpha = vec![0.0; n * n];
+    let mut grad_w = vec![T::ZERO; n * n];
+    let mut grad_alpha = vec![T::ZERO; n * n];
     let mut grad_eta = match p.eta {
-        EtaRef::Shared(_) => EtaGrad::Shared(0.0),
-        EtaRef::PerConnection(_) => EtaGrad::PerConnection(vec![0.0; n * n]),
+        EtaRef::Shared(_) => EtaGrad::Shared(T::ZERO),
+        EtaRef::PerConnection(_) => EtaGrad::PerConnection(vec![T::ZERO; n * n]),
     };
     let mut final_outputs = Vec::with_capacity(ep.batch * n);
     // Episodes run in parallel in waves (bounding memory); their gradients are summed in episode
@@ -613,7 +625,7 @@ pub fn loss_and_grad(
     let mut start = 0;
     while start < ep.batch {
         let end = (start + wave).min(ep.batch);
-        let grads: Vec<EpisodeGrad> = (start..end)
+        let grads: Vec<EpisodeGrad<T>> = (start..end)
             .into_par_iter()
             .map(|b| backward_episode(&sh, b, ep.episode(b, n), ep.steps, &spec))
             .collect();
@@ -621,7 +633,7 @@ pub fn loss_and_grad(
             loss += g.loss;
             add_into(&mut grad_alpha, &g.grad_alpha);
             match (&mut grad_eta, &g.grad_eta) {
-                (EtaGrad::Shared(a), EtaGrad::Shared(b)) => *a += b,
+                (EtaGrad::Shared(a), EtaGrad::Shared(b)) => *a += *b,
                 (EtaGrad::PerConnection(a), EtaGrad::PerConnection(b)) => add_into(a, b),
                 _ => unreachable!("every episode has the network's kind of η"),
             }
@@ -629,18 +641,16 @@ pub fn loss_and_grad(
             // SAFETY: the pointers and strides describe the live buffers `g.grad_drive`
             // ([T, N], read as its transpose), `g.ys` ([T+1, N], first T rows) and `grad_w` ([N, N]).
             unsafe {
-                matrixmultiply::dgemm(
+                T::gemm(
                     n,
                     ep.steps,
                     n,
-                    1.0,
                     g.grad_drive.as_ptr(),
                     1,
                     n as isize,
                     g.ys.as_ptr(),
                     n as isize,
                     1,
-                    1.0,
                     grad_w.as_mut_ptr(),
                     n as isize,
                     1,
@@ -660,8 +670,8 @@ pub fn loss_and_grad(
     })
 }
 
-fn add_into(acc: &mut [f64], x: &[f64]) {
-    for (a, b) in acc.iter_mut().zip(x) {
+fn add_into<T: Real>(acc: &mut [T], x: &[T]) {
+    for (a, &b) in acc.iter_mut().zip(x) {
         *a += b;
     }
 }

@@ -34,7 +34,7 @@ impl Net {
         }
     }
 
-    fn params(&self) -> PlasticParams<'_> {
+    fn params(&self) -> PlasticParams<'_, f64> {
         PlasticParams {
             n: self.n,
             w: &self.w,
@@ -82,7 +82,7 @@ impl Problem {
         }
     }
 
-    fn run(&self, net: &Net, k: Option<usize>) -> LossAndGrad {
+    fn run(&self, net: &Net, k: Option<usize>) -> LossAndGrad<f64> {
         let targets = if self.every_step {
             Targets::EveryStep(&self.targets)
         } else {
@@ -365,4 +365,36 @@ fn row_parallel_steps_do_not_depend_on_the_number_of_threads() {
     assert_eq!(a.grad_w, b.grad_w);
     assert_eq!(a.grad_alpha, b.grad_alpha);
     assert_eq!(a.grad_eta, b.grad_eta);
+}
+
+#[test]
+fn float32_gradients_agree_with_float64() {
+    let n = 21; // two SIMD chunks and a tail
+    let net = Net::random(n, 0.05, false, 9);
+    let prob = Problem::new(n, 2, 30, false, true);
+    let exact = prob.run(&net, None);
+    let to32 = |v: &[f64]| v.iter().map(|&x| x as f32).collect::<Vec<f32>>();
+    let (w, alpha) = (to32(&net.w), to32(&net.alpha));
+    let (inputs, targets) = (to32(&prob.inputs), to32(&prob.targets));
+    let mask = prob.mask.as_deref().map(to32);
+    let p = PlasticParams {
+        n,
+        w: &w,
+        alpha: &alpha,
+        eta: EtaRef::Shared(0.05f32),
+    };
+    let ep = Episodes {
+        inputs: &inputs,
+        batch: 2,
+        steps: 30,
+    };
+    let single = loss_and_grad(p, ep, Targets::LastStep(&targets), mask.as_deref(), None).unwrap();
+    let widen = |v: &[f32]| v.iter().map(|&x| x as f64).collect::<Vec<f64>>();
+    assert!(max_rel_diff(&exact.grad_alpha, &widen(&single.grad_alpha)) < 1e-4);
+    assert!(max_rel_diff(&exact.grad_w, &widen(&single.grad_w)) < 1e-4);
+    assert!((exact.loss - single.loss).abs() < 1e-4 * exact.loss);
+    let (EtaGrad::Shared(a), EtaGrad::Shared(b)) = (&exact.grad_eta, &single.grad_eta) else {
+        panic!("shared eta expected");
+    };
+    assert!((a - *b as f64).abs() < 1e-3 * a.abs());
 }

@@ -9,12 +9,14 @@
 //! trace adjoint and builds both halves of ∂L/∂y_{t−1} in one sweep.
 //!
 //! The kernels are compiled twice, for the x86-64 baseline and for AVX2+FMA, and the variant is
-//! chosen at run time. Reductions use eight fixed lanes, so results do not depend on threads (they
+//! chosen at run time, for `f64` and `f32` (see `plastic_real.rs`). Reductions use eight fixed lanes, so results do not depend on threads (they
 //! differ in the last bits between FMA and non-FMA machines, as any BLAS does).
+
+use crate::rnn::plastic_real::Real;
 
 /// Multiply-add, fused only in the FMA build (a non-fused `mul_add` is a slow libm call).
 #[inline(always)]
-fn madd<const FMA: bool>(a: f64, b: f64, c: f64) -> f64 {
+fn madd<T: Real, const FMA: bool>(a: T, b: T, c: T) -> T {
     if FMA {
         a.mul_add(b, c)
     } else {
@@ -26,56 +28,56 @@ fn madd<const FMA: bool>(a: f64, b: f64, c: f64) -> f64 {
 const LANES: usize = 8;
 
 #[inline(always)]
-fn chunk(s: &[f64], j: usize) -> &[f64; LANES] {
+fn chunk<T: Real>(s: &[T], j: usize) -> &[T; LANES] {
     s[j..j + LANES].try_into().expect("chunk of LANES values")
 }
 
 #[inline(always)]
-fn chunk_mut(s: &mut [f64], j: usize) -> &mut [f64; LANES] {
+fn chunk_mut<T: Real>(s: &mut [T], j: usize) -> &mut [T; LANES] {
     (&mut s[j..j + LANES])
         .try_into()
         .expect("chunk of LANES values")
 }
 
 #[inline(always)]
-fn sum_lanes(l: &[f64; LANES]) -> f64 {
+fn sum_lanes<T: Real>(l: &[T; LANES]) -> T {
     ((l[0] + l[4]) + (l[1] + l[5])) + ((l[2] + l[6]) + (l[3] + l[7]))
 }
 
 /// One row of the forward step: `h ← (1−η)h + η·post·pre_prev` (the trace H_{t−1} from H_{t−2}),
 /// then returns `Σ_j (w + α·h)_j · y_j` with `y = y_{t−1}`.
-pub(crate) struct ForwardRow<'a> {
-    pub w: &'a [f64],
-    pub alpha: &'a [f64],
-    pub eta: &'a [f64],
-    pub hebb: &'a mut [f64],
+pub struct ForwardRow<'a, T> {
+    pub w: &'a [T],
+    pub alpha: &'a [T],
+    pub eta: &'a [T],
+    pub hebb: &'a mut [T],
     /// y_{t−1} (the presynaptic activity of this step's drive).
-    pub y: &'a [f64],
+    pub y: &'a [T],
     /// y_{t−2} (the presynaptic factor of the trace update).
-    pub y_before: &'a [f64],
+    pub y_before: &'a [T],
     /// y_{t−1, i}: this row's postsynaptic factor of the trace update.
-    pub post: f64,
+    pub post: T,
 }
 
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn forward_element<const FMA: bool>(
-    w: f64,
-    alpha: f64,
-    eta: f64,
-    hebb: &mut f64,
-    y: f64,
-    y_before: f64,
-    post: f64,
-    lane: &mut f64,
+fn forward_element<T: Real, const FMA: bool>(
+    w: T,
+    alpha: T,
+    eta: T,
+    hebb: &mut T,
+    y: T,
+    y_before: T,
+    post: T,
+    lane: &mut T,
 ) {
-    let h = madd::<FMA>(eta * post, y_before, (1.0 - eta) * *hebb);
+    let h = madd::<T, FMA>(eta * post, y_before, (T::ONE - eta) * *hebb);
     *hebb = h;
-    *lane = madd::<FMA>(madd::<FMA>(alpha, h, w), y, *lane);
+    *lane = madd::<T, FMA>(madd::<T, FMA>(alpha, h, w), y, *lane);
 }
 
 #[inline(always)]
-fn forward_row_generic<const FMA: bool>(r: ForwardRow<'_>) -> f64 {
+fn forward_row_generic<T: Real, const FMA: bool>(r: ForwardRow<'_, T>) -> T {
     let n = r.w.len();
     let (w, alpha, eta, y, yb) = (
         &r.w[..n],
@@ -86,7 +88,7 @@ fn forward_row_generic<const FMA: bool>(r: ForwardRow<'_>) -> f64 {
     );
     let hebb = &mut r.hebb[..n];
     let post = r.post;
-    let mut lanes = [0.0f64; LANES];
+    let mut lanes = [T::ZERO; LANES];
     let nc = n - n % LANES;
     let mut j = 0;
     while j < nc {
@@ -99,7 +101,7 @@ fn forward_row_generic<const FMA: bool>(r: ForwardRow<'_>) -> f64 {
         );
         let hc = chunk_mut(hebb, j);
         for k in 0..LANES {
-            forward_element::<FMA>(
+            forward_element::<T, FMA>(
                 wc[k],
                 ac[k],
                 ec[k],
@@ -114,7 +116,7 @@ fn forward_row_generic<const FMA: bool>(r: ForwardRow<'_>) -> f64 {
     }
     for jj in nc..n {
         let k = jj - nc;
-        forward_element::<FMA>(
+        forward_element::<T, FMA>(
             w[jj],
             alpha[jj],
             eta[jj],
@@ -129,61 +131,61 @@ fn forward_row_generic<const FMA: bool>(r: ForwardRow<'_>) -> f64 {
 }
 
 /// One row of the backward step t (row i): see `docs/rules.md` §4 for the equations.
-pub(crate) struct BackwardRow<'a> {
-    pub w: &'a [f64],
-    pub alpha: &'a [f64],
-    pub eta: &'a [f64],
+pub struct BackwardRow<'a, T> {
+    pub w: &'a [T],
+    pub alpha: &'a [T],
+    pub eta: &'a [T],
     /// 1/(1−η) per connection (a constant row for a shared η).
-    pub inv_keep: &'a [f64],
+    pub inv_keep: &'a [T],
     /// In: H_t (reverse mode) or H_{t−1} (direct mode). Out: H_{t−1}.
-    pub hebb: &'a mut [f64],
+    pub hebb: &'a mut [T],
     /// In: ∂L/∂H_t. Out: ∂L/∂H_{t−1}.
-    pub grad_hebb: &'a mut [f64],
-    pub grad_alpha: &'a mut [f64],
+    pub grad_hebb: &'a mut [T],
+    pub grad_alpha: &'a mut [T],
     /// Per-connection ∂L/∂η (only written when `PER_CONNECTION`).
-    pub grad_eta: &'a mut [f64],
+    pub grad_eta: &'a mut [T],
     /// Column accumulator of ∂L/∂y_{t−1}.
-    pub col: &'a mut [f64],
+    pub col: &'a mut [T],
     /// y_{t−1}.
-    pub y_prev: &'a [f64],
+    pub y_prev: &'a [T],
     /// y_{t−2}.
-    pub y_prev2: &'a [f64],
+    pub y_prev2: &'a [T],
     /// ∂L/∂a_{t,i}.
-    pub grad_drive: f64,
+    pub grad_drive: T,
     /// y_{t,i}.
-    pub post: f64,
+    pub post: T,
 }
 
 /// The values of one connection read by the backward step.
-struct Conn {
-    w: f64,
-    alpha: f64,
-    eta: f64,
-    inv_keep: f64,
-    y_prev: f64,
-    y_prev2: f64,
+struct Conn<T> {
+    w: T,
+    alpha: T,
+    eta: T,
+    inv_keep: T,
+    y_prev: T,
+    y_prev2: T,
 }
 
 /// The values of one connection written by the backward step.
-struct ConnOut<'a> {
-    hebb: &'a mut f64,
-    grad_hebb: &'a mut f64,
-    grad_alpha: &'a mut f64,
-    col: &'a mut f64,
+struct ConnOut<'a, T> {
+    hebb: &'a mut T,
+    grad_hebb: &'a mut T,
+    grad_alpha: &'a mut T,
+    col: &'a mut T,
 }
 
 #[inline(always)]
-fn backward_element<const FMA: bool, const REVERSE: bool>(
-    c: Conn,
-    o: ConnOut<'_>,
-    g: f64,
-    post: f64,
-    row_lane: &mut f64,
-    eta_lane: &mut f64,
+fn backward_element<T: Real, const FMA: bool, const REVERSE: bool>(
+    c: Conn<T>,
+    o: ConnOut<'_, T>,
+    g: T,
+    post: T,
+    row_lane: &mut T,
+    eta_lane: &mut T,
 ) {
     let outer = post * c.y_prev;
     let h = if REVERSE {
-        let h = madd::<FMA>(-c.eta, outer, *o.hebb) * c.inv_keep;
+        let h = madd::<T, FMA>(-c.eta, outer, *o.hebb) * c.inv_keep;
         *o.hebb = h;
         h
     } else {
@@ -191,25 +193,30 @@ fn backward_element<const FMA: bool, const REVERSE: bool>(
     };
     let gh_old = *o.grad_hebb;
     let q = g * c.y_prev;
-    *o.grad_alpha = madd::<FMA>(q, h, *o.grad_alpha);
-    *o.col = madd::<FMA>(
-        madd::<FMA>(c.alpha, h, c.w),
+    *o.grad_alpha = madd::<T, FMA>(q, h, *o.grad_alpha);
+    *o.col = madd::<T, FMA>(
+        madd::<T, FMA>(c.alpha, h, c.w),
         g,
-        madd::<FMA>(c.eta * gh_old, post, *o.col),
+        madd::<T, FMA>(c.eta * gh_old, post, *o.col),
     );
     // The η-gradient term; per-connection gradients are stored by the caller from `eta_lane`.
-    *eta_lane = madd::<FMA>(gh_old, outer - h, *eta_lane);
-    let gh_new = madd::<FMA>(c.alpha, q, (1.0 - c.eta) * gh_old);
+    *eta_lane = madd::<T, FMA>(gh_old, outer - h, *eta_lane);
+    let gh_new = madd::<T, FMA>(c.alpha, q, (T::ONE - c.eta) * gh_old);
     *o.grad_hebb = gh_new;
-    *row_lane = madd::<FMA>(c.eta * gh_new, c.y_prev2, *row_lane);
+    *row_lane = madd::<T, FMA>(c.eta * gh_new, c.y_prev2, *row_lane);
 }
 
 /// Returns `(Σ_j η·∂L/∂H_{t−1}·y_{t−2,j}, Σ_j ∂L/∂H_t·(y_t,i·y_{t−1,j} − H_{t−1}))`; the second
 /// is the row's share of a shared η's gradient (per-connection gradients go to `grad_eta`).
 #[inline(always)]
-fn backward_row_generic<const FMA: bool, const REVERSE: bool, const PER_CONNECTION: bool>(
-    r: BackwardRow<'_>,
-) -> (f64, f64) {
+fn backward_row_generic<
+    T: Real,
+    const FMA: bool,
+    const REVERSE: bool,
+    const PER_CONNECTION: bool,
+>(
+    r: BackwardRow<'_, T>,
+) -> (T, T) {
     let n = r.w.len();
     let (w, alpha, eta, inv) = (&r.w[..n], &r.alpha[..n], &r.eta[..n], &r.inv_keep[..n]);
     let (yp, ypp) = (&r.y_prev[..n], &r.y_prev2[..n]);
@@ -220,8 +227,8 @@ fn backward_row_generic<const FMA: bool, const REVERSE: bool, const PER_CONNECTI
     let col = &mut r.col[..n];
     let (g, post) = (r.grad_drive, r.post);
 
-    let mut row_lanes = [0.0f64; LANES];
-    let mut eta_lanes = [0.0f64; LANES];
+    let mut row_lanes = [T::ZERO; LANES];
+    let mut eta_lanes = [T::ZERO; LANES];
     let nc = n - n % LANES;
     let mut j = 0;
     while j < nc {
@@ -242,8 +249,8 @@ fn backward_row_generic<const FMA: bool, const REVERSE: bool, const PER_CONNECTI
         if PER_CONNECTION {
             let gec = chunk_mut(ge, j);
             for k in 0..LANES {
-                let mut d = 0.0;
-                backward_element::<FMA, REVERSE>(
+                let mut d = T::ZERO;
+                backward_element::<T, FMA, REVERSE>(
                     Conn {
                         w: wc[k],
                         alpha: ac[k],
@@ -267,7 +274,7 @@ fn backward_row_generic<const FMA: bool, const REVERSE: bool, const PER_CONNECTI
             }
         } else {
             for k in 0..LANES {
-                backward_element::<FMA, REVERSE>(
+                backward_element::<T, FMA, REVERSE>(
                     Conn {
                         w: wc[k],
                         alpha: ac[k],
@@ -293,8 +300,8 @@ fn backward_row_generic<const FMA: bool, const REVERSE: bool, const PER_CONNECTI
     }
     for jj in nc..n {
         let k = jj - nc;
-        let mut d = 0.0;
-        backward_element::<FMA, REVERSE>(
+        let mut d = T::ZERO;
+        backward_element::<T, FMA, REVERSE>(
             Conn {
                 w: w[jj],
                 alpha: alpha[jj],
@@ -327,6 +334,10 @@ fn backward_row_generic<const FMA: bool, const REVERSE: bool, const PER_CONNECTI
 #[path = "plastic_simd.rs"]
 mod avx2;
 
+#[cfg(target_arch = "x86_64")]
+#[path = "plastic_simd_f32.rs"]
+mod avx2_f32;
+
 /// Whether the AVX2+FMA kernels can run here (checked once; the answer is cached by std).
 #[inline]
 fn has_avx2_fma() -> bool {
@@ -340,41 +351,61 @@ fn has_avx2_fma() -> bool {
     }
 }
 
-/// Forward step of one row (dispatches to the fastest kernel of this CPU).
-#[inline]
-pub(crate) fn forward_row(r: ForwardRow<'_>) -> f64 {
-    #[cfg(target_arch = "x86_64")]
-    if has_avx2_fma() {
-        // SAFETY: the CPU supports AVX2 and FMA (checked just above).
-        return unsafe { avx2::forward_row(r) };
+/// The portable backward kernel (no FMA).
+fn backward_row_portable<T: Real>(
+    r: BackwardRow<'_, T>,
+    reverse: bool,
+    per_connection: bool,
+) -> (T, T) {
+    match (reverse, per_connection) {
+        (true, false) => backward_row_generic::<T, false, true, false>(r),
+        (false, false) => backward_row_generic::<T, false, false, false>(r),
+        (true, true) => backward_row_generic::<T, false, true, true>(r),
+        (false, true) => backward_row_generic::<T, false, false, true>(r),
     }
-    forward_row_generic::<false>(r)
 }
 
-/// Backward step of one row; `reverse` recomputes H_{t−1} from H_t in place.
-#[inline]
-pub(crate) fn backward_row(r: BackwardRow<'_>, reverse: bool, per_connection: bool) -> (f64, f64) {
-    #[cfg(target_arch = "x86_64")]
-    if has_avx2_fma() {
-        // SAFETY: the CPU supports AVX2 and FMA (checked just above).
-        unsafe {
-            let silent = r.grad_drive == 0.0;
-            return match (reverse, per_connection, silent) {
-                (true, false, false) => avx2::backward_row::<true, false, false>(r),
-                (false, false, false) => avx2::backward_row::<false, false, false>(r),
-                (true, true, false) => avx2::backward_row::<true, true, false>(r),
-                (false, true, false) => avx2::backward_row::<false, true, false>(r),
-                (true, false, true) => avx2::backward_row::<true, false, true>(r),
-                (false, false, true) => avx2::backward_row::<false, false, true>(r),
-                (true, true, true) => avx2::backward_row::<true, true, true>(r),
-                (false, true, true) => avx2::backward_row::<false, true, true>(r),
-            };
+macro_rules! dispatch {
+    ($forward:ident, $backward:ident, $t:ty, $simd:ident) => {
+        /// Forward step of one row (dispatches to the fastest kernel of this CPU).
+        #[inline]
+        pub(crate) fn $forward(r: ForwardRow<'_, $t>) -> $t {
+            #[cfg(target_arch = "x86_64")]
+            if has_avx2_fma() {
+                // SAFETY: the CPU supports AVX2 and FMA (checked just above).
+                return unsafe { $simd::forward_row(r) };
+            }
+            forward_row_generic::<$t, false>(r)
         }
-    }
-    match (reverse, per_connection) {
-        (true, false) => backward_row_generic::<false, true, false>(r),
-        (false, false) => backward_row_generic::<false, false, false>(r),
-        (true, true) => backward_row_generic::<false, true, true>(r),
-        (false, true) => backward_row_generic::<false, false, true>(r),
-    }
+
+        /// Backward step of one row; `reverse` recomputes H_{t−1} from H_t in place.
+        #[inline]
+        pub(crate) fn $backward(
+            r: BackwardRow<'_, $t>,
+            reverse: bool,
+            per_connection: bool,
+        ) -> ($t, $t) {
+            #[cfg(target_arch = "x86_64")]
+            if has_avx2_fma() {
+                // SAFETY: the CPU supports AVX2 and FMA (checked just above).
+                unsafe {
+                    let silent = r.grad_drive == 0.0;
+                    return match (reverse, per_connection, silent) {
+                        (true, false, false) => $simd::backward_row::<true, false, false>(r),
+                        (false, false, false) => $simd::backward_row::<false, false, false>(r),
+                        (true, true, false) => $simd::backward_row::<true, true, false>(r),
+                        (false, true, false) => $simd::backward_row::<false, true, false>(r),
+                        (true, false, true) => $simd::backward_row::<true, false, true>(r),
+                        (false, false, true) => $simd::backward_row::<false, false, true>(r),
+                        (true, true, true) => $simd::backward_row::<true, true, true>(r),
+                        (false, true, true) => $simd::backward_row::<false, true, true>(r),
+                    };
+                }
+            }
+            backward_row_portable(r, reverse, per_connection)
+        }
+    };
 }
+
+dispatch!(forward_row_f64, backward_row_f64, f64, avx2);
+dispatch!(forward_row_f32, backward_row_f32, f32, avx2_f32);

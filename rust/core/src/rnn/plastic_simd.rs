@@ -22,7 +22,7 @@ unsafe fn st(s: &mut [f64], j: usize, v: __m256d) {
 /// # Safety
 /// The CPU must support AVX2 and FMA.
 #[target_feature(enable = "avx2,fma")]
-pub(super) unsafe fn forward_row(r: ForwardRow<'_>) -> f64 {
+pub(super) unsafe fn forward_row(r: ForwardRow<'_, f64>) -> f64 {
     let n = r.w.len();
     let (w, alpha, eta, y, yb) = (
         &r.w[..n],
@@ -57,7 +57,7 @@ pub(super) unsafe fn forward_row(r: ForwardRow<'_>) -> f64 {
     _mm256_storeu_pd(lanes.as_mut_ptr().add(4), acc[1]);
     for jj in nc..n {
         let k = jj - nc;
-        forward_element::<true>(
+        forward_element::<f64, true>(
             w[jj],
             alpha[jj],
             eta[jj],
@@ -79,7 +79,7 @@ pub(super) unsafe fn backward_row<
     const PER_CONNECTION: bool,
     const SILENT: bool,
 >(
-    r: BackwardRow<'_>,
+    r: BackwardRow<'_, f64>,
 ) -> (f64, f64) {
     let n = r.w.len();
     let (w, alpha, eta, inv) = (&r.w[..n], &r.alpha[..n], &r.eta[..n], &r.inv_keep[..n]);
@@ -151,7 +151,7 @@ pub(super) unsafe fn backward_row<
     for jj in nc..n {
         let k = jj - nc;
         let mut d = 0.0;
-        backward_element::<true, REVERSE>(
+        backward_element::<f64, true, REVERSE>(
             Conn {
                 w: w[jj],
                 alpha: alpha[jj],
