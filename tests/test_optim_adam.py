@@ -55,9 +55,11 @@ def test_bad_hyperparameters_are_rejected(kwargs):
         Adam([np.zeros(2)], **kwargs)
 
 
-def test_parameters_must_be_float64_arrays():
+def test_parameters_must_be_float_arrays_of_one_dtype():
     with pytest.raises(TypeError, match="params"):
-        Adam([np.zeros(2, dtype=np.float32)])
+        Adam([np.zeros(2, dtype=np.float32), np.zeros(2)])
+    with pytest.raises(TypeError, match="params"):
+        Adam([np.zeros(2, dtype=np.int64)])
     with pytest.raises(TypeError, match="params"):
         Adam([[1.0, 2.0]])
     with pytest.raises(hb.InvalidArgumentError, match="params"):
@@ -66,3 +68,17 @@ def test_parameters_must_be_float64_arrays():
 
 def test_repr_names_the_hyperparameters():
     assert "lr=0.5" in repr(Adam([np.zeros(1)], lr=0.5))
+
+
+def test_float32_parameters_follow_the_float64_update(rng):
+    p64 = rng.standard_normal(5)
+    p32 = p64.astype(np.float32)
+    a, b = Adam([p64], lr=0.01), Adam([p32], lr=0.01)
+    for _ in range(5):
+        g = rng.standard_normal(5)
+        a.step([g])
+        b.step([g.astype(np.float32)])
+    assert p32.dtype == np.float32
+    np.testing.assert_allclose(p32, p64, rtol=1e-6, atol=1e-6)
+    with pytest.raises(TypeError, match="grads"):
+        b.step([np.zeros(5)])

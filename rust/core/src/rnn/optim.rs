@@ -9,7 +9,8 @@
 //! ```
 //! Defaults lr = 1e-3, β₁ = 0.9, β₂ = 0.999, ε = 1e-8.
 
-use crate::error::{check_all_finite, check_finite, Error, Result};
+use crate::error::{check_finite, Error, Result};
+use crate::rnn::plastic_real::Real;
 
 /// Hyperparameters of [`Adam`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -102,7 +103,7 @@ impl Adam {
     }
 
     /// Checks that `grads` match the parameter sizes and are finite.
-    pub fn check_grads(&self, grads: &[&[f64]]) -> Result<()> {
+    pub fn check_grads<T: Real>(&self, grads: &[&[T]]) -> Result<()> {
         if grads.len() != self.m.len() {
             return Err(Error::shape(
                 "grads",
@@ -124,13 +125,19 @@ impl Adam {
                     ),
                 ));
             }
-            check_all_finite(&format!("grads[{k}]"), g)?;
+            if let Some(i) = g.iter().position(|v| !v.to_f64().is_finite()) {
+                return Err(Error::argument(
+                    format!("grads[{k}]"),
+                    format!("must be finite, got {} at index {i}", g[i]),
+                ));
+            }
         }
         Ok(())
     }
 
     /// One update of every parameter. Everything is checked before anything changes.
-    pub fn step(&mut self, params: &mut [&mut [f64]], grads: &[&[f64]]) -> Result<()> {
+    /// Parameters may be `f64` or `f32` (the moments are kept in `f64`).
+    pub fn step<T: Real>(&mut self, params: &mut [&mut [T]], grads: &[&[T]]) -> Result<()> {
         self.check_grads(grads)?;
         if params.len() != self.m.len() {
             return Err(Error::shape(
@@ -172,10 +179,11 @@ impl Adam {
                 .zip(m.iter_mut())
                 .zip(v.iter_mut())
             {
+                let gi = gi.to_f64();
                 *mi = beta1 * *mi + (1.0 - beta1) * gi;
                 *vi = beta2 * *vi + (1.0 - beta2) * gi * gi;
                 let denom = vi.sqrt() / bias2_sqrt + eps;
-                *pi -= step_size * *mi / denom;
+                *pi = T::from_f64(pi.to_f64() - step_size * *mi / denom);
             }
         }
         Ok(())
@@ -196,7 +204,7 @@ mod tests {
             &[3],
         )
         .unwrap();
-        let mut p = vec![1.0, 1.0, 1.0];
+        let mut p = vec![1.0f64, 1.0, 1.0];
         adam.step(&mut [&mut p], &[&[2.0, -0.5, 0.0]]).unwrap();
         assert!((p[0] - 0.9).abs() < 1e-6 && (p[1] - 1.1).abs() < 1e-6 && p[2] == 1.0);
     }
@@ -211,7 +219,7 @@ mod tests {
             &[2],
         )
         .unwrap();
-        let mut p = vec![3.0, -2.0];
+        let mut p = vec![3.0f64, -2.0];
         for _ in 0..2000 {
             let g = [2.0 * (p[0] - 1.0), 2.0 * (p[1] + 0.5)];
             adam.step(&mut [&mut p], &[&g]).unwrap();
@@ -235,7 +243,7 @@ mod tests {
             &[1],
         )
         .unwrap();
-        let mut p = vec![0.5];
+        let mut p = vec![0.5f64];
         let (mut m, mut v, mut q) = (0.0, 0.0, 0.5);
         for t in 1..=5 {
             let g = 0.3 * t as f64 - 0.7;
@@ -276,7 +284,7 @@ mod tests {
         )
         .is_err());
         let mut adam = Adam::new(AdamConfig::default(), &[2, 1]).unwrap();
-        let (mut a, mut b) = (vec![1.0, 2.0], vec![3.0]);
+        let (mut a, mut b) = (vec![1.0f64, 2.0], vec![3.0f64]);
         assert!(adam
             .step(&mut [&mut a, &mut b], &[&[1.0, 1.0], &[f64::NAN]])
             .is_err());
