@@ -38,8 +38,9 @@ SINGLE_THREAD = {
 def numpy_bptt(w, alpha, eta, x, target, mask):
     """What a user without this library would write: keep every trace, then backpropagate."""
     steps, n = x.shape
-    ys = [np.zeros(n)]
-    hs = [np.zeros((n, n))]
+    dt = x.dtype
+    ys = [np.zeros(n, dtype=dt)]
+    hs = [np.zeros((n, n), dtype=dt)]
     for t in range(steps):
         y_prev, h = ys[-1], hs[-1]
         y = np.tanh((w + alpha * h) @ y_prev + x[t])
@@ -47,9 +48,9 @@ def numpy_bptt(w, alpha, eta, x, target, mask):
         ys.append(y)
     loss = float(np.sum(mask * (ys[-1] - target) ** 2))
     gy = 2 * mask * (ys[-1] - target)
-    g_hebb = np.zeros((n, n))
-    g_w = np.zeros((n, n))
-    g_alpha = np.zeros((n, n))
+    g_hebb = np.zeros((n, n), dtype=dt)
+    g_w = np.zeros((n, n), dtype=dt)
+    g_alpha = np.zeros((n, n), dtype=dt)
     g_eta = 0.0
     for t in range(steps, 0, -1):
         y, y_prev, h_prev = ys[t], ys[t - 1], hs[t - 1]
@@ -65,7 +66,7 @@ def numpy_bptt(w, alpha, eta, x, target, mask):
     return loss, {"w": g_w, "alpha": g_alpha, "eta": g_eta}
 
 
-def _problem(preset):
+def _problem(preset, dtype):
     from hebbian_brain.rnn import PlasticRNN
     from hebbian_brain.tasks import PatternCompletion
 
@@ -73,28 +74,29 @@ def _problem(preset):
         task = PatternCompletion.preset("dp1000", seed=0)
     else:
         task = PatternCompletion.preset("bohp", n_neurons=int(preset[4:]), seed=0)
-    net = PlasticRNN(task.n_neurons, seed=0)
+    net = PlasticRNN(task.n_neurons, dtype=dtype, seed=0)
     net.alpha *= 10  # a trained-looking network: plasticity matters in the gradient
-    return net, task.sample(1)
+    trial = task.sample(1)
+    return net, trial.inputs.astype(dtype), trial.targets.astype(dtype), trial.mask.astype(dtype)
 
 
-def child(impl, preset, repeats):
-    net, trial = _problem(preset)
+def child(impl, preset, dtype, repeats):
+    net, inputs, targets, mask = _problem(preset, np.dtype(dtype))
     times = []
     for _ in range(repeats + 1):
         t0 = time.perf_counter()
         if impl == "ours":
-            loss, grads = net.loss_and_grad(trial.inputs, trial.targets, trial.mask)
+            loss, grads = net.loss_and_grad(inputs, targets, mask)
         else:
             loss, grads = numpy_bptt(
-                net.w, net.alpha, float(net.eta), trial.inputs[0], trial.targets[0], trial.mask[0]
+                net.w, net.alpha, float(net.eta), inputs[0], targets[0], mask[0]
             )
         times.append(time.perf_counter() - t0)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out = {
         "seconds": float(np.median(times[1:])),
         "peak_mb": peak_mb,
-        "loss": loss,
+        "loss": float(loss),
         "grad_alpha": np.asarray(grads["alpha"]).ravel()[:2000].tolist(),
         "grad_w": np.asarray(grads["w"]).ravel()[:2000].tolist(),
         "grad_eta": float(grads["eta"]),
@@ -102,9 +104,9 @@ def child(impl, preset, repeats):
     print(json.dumps(out))
 
 
-def measure(impl, preset, repeats):
+def measure(impl, preset, dtype, repeats):
     env = {**os.environ, **SINGLE_THREAD}
-    cmd = [sys.executable, __file__, "--child", impl, preset, "--repeats", str(repeats)]
+    cmd = [sys.executable, __file__, "--child", impl, preset, dtype, "--repeats", str(repeats)]
     res = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
     return json.loads(res.stdout.strip().splitlines()[-1])
 
@@ -114,17 +116,19 @@ def rel_diff(a, b):
     return float(np.max(np.abs(a - b)) / max(np.max(np.abs(a)), 1e-300))
 
 
-def curve(episodes):
+def curve(episodes, dtype):
     from hebbian_brain.rnn import PlasticRNN
     from hebbian_brain.tasks import PatternCompletion
 
     task = PatternCompletion.preset("dp1000", seed=1)
-    net = PlasticRNN(task.n_neurons, seed=1)
+    net = PlasticRNN(task.n_neurons, dtype=dtype, seed=1)
     t0 = time.perf_counter()
     hist = net.fit(task, episodes, lr=3e-4, progress=False)
     elapsed = time.perf_counter() - t0
     err = np.asarray(hist["error_rate"])
-    print(f"\ndp1000 learning curve (Adam lr 3e-4, batch 1, {elapsed:.0f} s for {episodes} ep.)")
+    print(
+        f"\ndp1000 learning curve, {dtype} (Adam lr 3e-4, batch 1, {elapsed:.0f} s, {episodes} ep.)"
+    )
     print("episodes   sign error rate (mean over the 10)")
     first_below = None
     for i in range(0, episodes, 10):
@@ -139,10 +143,11 @@ def curve(episodes):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--child", nargs=2, metavar=("IMPL", "PRESET"), help=argparse.SUPPRESS)
+    ap.add_argument("--child", nargs=3, metavar=("IMPL", "PRESET", "DTYPE"), help=argparse.SUPPRESS)
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--episodes", type=int, default=300, help="learning-curve episodes (0: none)")
     ap.add_argument("--no-timing", action="store_true", help="only the learning curve")
+    ap.add_argument("--curve-dtype", default="float64", choices=["float64", "float32"])
     args = ap.parse_args()
     if args.child:
         child(*args.child, args.repeats)
@@ -150,20 +155,26 @@ def main():
     if not args.no_timing:
         timing_table(args.repeats)
     if args.episodes > 0:
-        curve(args.episodes)
+        curve(args.episodes, args.curve_dtype)
 
 
 def timing_table(repeats):
     print("Differentiable plasticity BPTT, one thread, median of repeats; peak = whole process RSS")
     header = (
-        f"{'preset':<8} {'N':>5} {'ours s/ep':>10} {'numpy s/ep':>11} {'ratio':>7} "
+        f"{'preset':<8} {'dtype':<7} {'N':>5} {'ours s/ep':>10} {'numpy s/ep':>11} {'ratio':>7} "
         f"{'ours MB':>8} {'numpy MB':>9} {'grad diff':>10} {'literature s':>13} {'vs lit.':>9}"
     )
     print(header)
     print("-" * len(header))
-    for preset, n, reps_np in (("dp1000", 1000, 3), ("bohp29", 29, 20), ("bohp61", 61, 20)):
-        ours = measure("ours", preset, repeats if preset == "dp1000" else 50)
-        ref = measure("numpy", preset, reps_np)
+    cases = (
+        ("dp1000", "float64", 1000, 3),
+        ("dp1000", "float32", 1000, 3),
+        ("bohp29", "float64", 29, 20),
+        ("bohp61", "float64", 61, 20),
+    )
+    for preset, dtype, n, reps_np in cases:
+        ours = measure("ours", preset, dtype, repeats if preset == "dp1000" else 50)
+        ref = measure("numpy", preset, dtype, reps_np)
         diff = max(
             rel_diff(ref["grad_alpha"], ours["grad_alpha"]),
             rel_diff(ref["grad_w"], ours["grad_w"]),
@@ -171,7 +182,7 @@ def timing_table(repeats):
         )
         lit = LITERATURE[preset]
         print(
-            f"{preset:<8} {n:>5} {ours['seconds']:>10.4g} {ref['seconds']:>11.4g} "
+            f"{preset:<8} {dtype:<7} {n:>5} {ours['seconds']:>10.4g} {ref['seconds']:>11.4g} "
             f"{ref['seconds'] / ours['seconds']:>6.1f}× {ours['peak_mb']:>8.0f} "
             f"{ref['peak_mb']:>9.0f} {diff:>10.1e} {lit:>13.4g} {lit / ours['seconds']:>8.0f}×"
         )
