@@ -154,7 +154,7 @@ pub(crate) struct EpisodeGrad<T> {
     pub(crate) grad_eta: EtaGrad<T>,
 }
 
-/// Loss and ∂L/∂y_t of one episode at step t (1-based), added into `out`.
+/// The loss: targets, optional mask weights, and the 1/B scale of its gradient.
 pub(crate) struct LossSpec<'a, T> {
     pub(crate) targets: Targets<'a, T>,
     pub(crate) mask: Option<&'a [T]>,
