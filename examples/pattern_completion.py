@@ -7,8 +7,8 @@ learned is a memory mechanism, not the patterns.
 
 Prints the error-rate curve, the learned η and the sign of α, and writes
 pattern_completion.png (cue | network's completion | target). `python
-examples/pattern_completion.py --full` trains the paper's dp1000 preset (1000 neurons, a few
-minutes); the default is a 200-bit version that runs in well under a minute.
+examples/pattern_completion.py --full` trains the paper's dp1000 preset (1000 neurons, float32,
+about two minutes); the default is a 200-bit version that runs in well under a minute.
 """
 
 import sys
@@ -27,11 +27,12 @@ FULL = "--full" in sys.argv
 PATTERN_SIZE = 1000 if FULL else 200  # bits per pattern (= neurons)
 EPISODES = 300 if FULL else 800
 LEARNING_RATE = 3e-4 if FULL else 1e-3  # Adam (the paper: 3e-4 for dp1000)
+DTYPE = np.float32 if FULL else np.float64  # float32: ~3x faster at 1000 neurons, same curve
 SEED = 0
 OUTPUT = "pattern_completion.png"
 
 task = PatternCompletion(pattern_size=PATTERN_SIZE, seed=SEED)  # 5 patterns, 106 steps, half zeroed
-net = PlasticRNN(task.n_neurons, eta=0.01, seed=SEED)
+net = PlasticRNN(task.n_neurons, eta=0.01, dtype=DTYPE, seed=SEED)
 print(f"{task}\n{net}: {task.n_steps} steps per episode")
 
 start = time.perf_counter()

@@ -29,31 +29,31 @@ class FileFormatError(HebbianError, ValueError): ...
 
 # ---------------------------------------------------------------- rnn: differentiable plasticity, optim
 def plastic_loss_and_grad(
-    w: npt.NDArray[np.float64],
-    alpha: npt.NDArray[np.float64],
-    eta: float | npt.NDArray[np.float64],
-    inputs: npt.NDArray[np.float64],
-    targets: npt.NDArray[np.float64],
-    mask: npt.NDArray[np.float64] | None = None,
+    w: npt.NDArray[np.floating[Any]],
+    alpha: npt.NDArray[np.floating[Any]],
+    eta: float | npt.NDArray[np.floating[Any]],
+    inputs: npt.NDArray[np.floating[Any]],
+    targets: npt.NDArray[np.floating[Any]],
+    mask: npt.NDArray[np.floating[Any]] | None = None,
     checkpoint_every: int | None = None,
-) -> tuple[float, dict[str, Any], npt.NDArray[np.float64], int]: ...
+) -> tuple[float, dict[str, Any], npt.NDArray[np.floating[Any]], int]: ...
 def plastic_forward(
-    w: npt.NDArray[np.float64],
-    alpha: npt.NDArray[np.float64],
-    eta: float | npt.NDArray[np.float64],
-    inputs: npt.NDArray[np.float64],
-) -> npt.NDArray[np.float64]: ...
+    w: npt.NDArray[np.floating[Any]],
+    alpha: npt.NDArray[np.floating[Any]],
+    eta: float | npt.NDArray[np.floating[Any]],
+    inputs: npt.NDArray[np.floating[Any]],
+) -> npt.NDArray[np.floating[Any]]: ...
 @final
 class Adam:
     def __new__(
         cls,
-        params: Sequence[npt.NDArray[np.float64]],
+        params: Sequence[npt.NDArray[np.floating[Any]]],
         *,
         lr: float = 1e-3,
         betas: tuple[float, float] = ...,
         eps: float = 1e-8,
     ) -> Adam: ...
-    def step(self, grads: Sequence[npt.NDArray[np.float64] | float]) -> None: ...
+    def step(self, grads: Sequence[npt.NDArray[np.floating[Any]] | float]) -> None: ...
     @property
     def lr(self) -> float: ...
     @lr.setter
@@ -65,4 +65,4 @@ class Adam:
     @property
     def steps(self) -> int: ...
     @property
-    def params(self) -> list[npt.NDArray[np.float64]]: ...
+    def params(self) -> list[npt.NDArray[np.floating[Any]]]: ...
