@@ -110,3 +110,17 @@ def test_bad_task_configuration_is_rejected():
         PatternCompletion.preset("nope")
     with pytest.raises(hb.InvalidArgumentError, match="batch_size"):
         PatternCompletion(pattern_size=3).sample(0)
+
+
+def test_empty_batches_and_mixed_dtypes_are_rejected(net):
+    from hebbian_brain import _core
+
+    with pytest.raises(hb.ShapeError, match="inputs"):
+        net.loss_and_grad(np.zeros((0, 3, 4)), np.zeros((0, 4)))
+    with pytest.raises(hb.ShapeError, match="inputs"):
+        net.forward(np.zeros((1, 0, 4)))
+    w32 = net.w.astype(np.float32)
+    with pytest.raises(TypeError, match="inputs"):
+        _core.plastic_forward(w32, net.alpha.astype(np.float32), 0.1, np.zeros((1, 2, 4)))
+    with pytest.raises(TypeError, match="alpha"):
+        _core.plastic_forward(w32, net.alpha, 0.1, np.zeros((1, 2, 4), dtype=np.float32))
