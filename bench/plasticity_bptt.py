@@ -116,14 +116,14 @@ def rel_diff(a, b):
     return float(np.max(np.abs(a - b)) / max(np.max(np.abs(a)), 1e-300))
 
 
-def curve(episodes, dtype):
+def curve(episodes, dtype, train_eta=True):
     from hebbian_brain.rnn import PlasticRNN
     from hebbian_brain.tasks import PatternCompletion
 
     task = PatternCompletion.preset("dp1000", seed=1)
     net = PlasticRNN(task.n_neurons, dtype=dtype, seed=1)
     t0 = time.perf_counter()
-    hist = net.fit(task, episodes, lr=3e-4, progress=False)
+    hist = net.fit(task, episodes, lr=3e-4, train_eta=train_eta, progress=False)
     elapsed = time.perf_counter() - t0
     err = np.asarray(hist["error_rate"])
     print(
@@ -148,6 +148,9 @@ def main():
     ap.add_argument("--episodes", type=int, default=300, help="learning-curve episodes (0: none)")
     ap.add_argument("--no-timing", action="store_true", help="only the learning curve")
     ap.add_argument("--curve-dtype", default="float64", choices=["float64", "float32"])
+    ap.add_argument(
+        "--freeze-eta", action="store_true", help="keep eta at 0.01 (as the paper's simplest.py)"
+    )
     args = ap.parse_args()
     if args.child:
         child(*args.child, args.repeats)
@@ -155,7 +158,7 @@ def main():
     if not args.no_timing:
         timing_table(args.repeats)
     if args.episodes > 0:
-        curve(args.episodes, args.curve_dtype)
+        curve(args.episodes, args.curve_dtype, train_eta=not args.freeze_eta)
 
 
 def timing_table(repeats):
