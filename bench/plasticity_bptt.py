@@ -127,7 +127,8 @@ def curve(episodes, dtype, train_eta=True):
     elapsed = time.perf_counter() - t0
     err = np.asarray(hist["error_rate"])
     print(
-        f"\ndp1000 learning curve, {dtype} (Adam lr 3e-4, batch 1, {elapsed:.0f} s, {episodes} ep.)"
+        f"\ndp1000 learning curve, {dtype}, {'eta trained' if train_eta else 'eta fixed at 0.01'} "
+        f"(Adam lr 3e-4, batch 1, {elapsed:.0f} s, {episodes} ep.)"
     )
     print("episodes   sign error rate (mean over the 10)")
     first_below = None
