@@ -19,6 +19,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+
 from hebbian_brain.rnn import PlasticRNN  # noqa: E402
 from hebbian_brain.tasks import PatternCompletion  # noqa: E402
 

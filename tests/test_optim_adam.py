@@ -1,8 +1,9 @@
 """Adam (in Rust) follows PyTorch's update, checks its input and changes nothing on errors."""
 
-import hebbian_brain as hb
 import numpy as np
 import pytest
+
+import hebbian_brain as hb
 from hebbian_brain.optim import Adam
 
 

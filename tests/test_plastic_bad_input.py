@@ -1,8 +1,9 @@
 """Bad input raises clear exceptions and leaves the network and optimizer unchanged."""
 
-import hebbian_brain as hb
 import numpy as np
 import pytest
+
+import hebbian_brain as hb
 from hebbian_brain.optim import Adam
 from hebbian_brain.rnn import PlasticRNN
 from hebbian_brain.tasks import PatternCompletion

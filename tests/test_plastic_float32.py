@@ -1,8 +1,9 @@
 """The float32 network computes the same gradients as float64, to float32 precision, and learns."""
 
-import hebbian_brain as hb
 import numpy as np
 import pytest
+
+import hebbian_brain as hb
 from hebbian_brain.rnn import PlasticRNN
 from hebbian_brain.tasks import PatternCompletion
 

@@ -1,6 +1,7 @@
 """A plastic network learns to complete patterns it saw only within the episode."""
 
 import numpy as np
+
 from hebbian_brain.optim import Adam
 from hebbian_brain.rnn import PlasticRNN
 from hebbian_brain.tasks import PatternCompletion

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+
 from hebbian_brain.tasks import PatternCompletion
 
 

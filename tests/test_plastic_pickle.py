@@ -3,6 +3,7 @@
 import pickle
 
 import numpy as np
+
 from hebbian_brain.rnn import PlasticRNN
 from hebbian_brain.tasks import PatternCompletion
 

@@ -1,6 +1,7 @@
 """Reversing the Hebbian trace instead of storing it costs (almost) no accuracy."""
 
 import numpy as np
+
 from hebbian_brain.rnn import PlasticRNN
 from hebbian_brain.tasks import PatternCompletion
 
