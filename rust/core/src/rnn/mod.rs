@@ -1,6 +1,21 @@
 //! Dense plastic recurrent networks, `[post, pre]` weight convention: one file per rule.
 
 // ---- networks and local rules (Hebbian, anti-Hebbian, Oja, STDP, neuromodulated)
+mod anti_hebbian;
+mod hebbian;
+pub mod kernels;
+mod network;
+mod neuromodulated;
+mod oja;
+mod rule;
+mod stdp;
+pub use anti_hebbian::AntiHebbian;
+pub use hebbian::Hebbian;
+pub use network::{Activation, NetworkConfig, Record, RecurrentNetwork, RunOptions, TrialOutput};
+pub use neuromodulated::NeuromodulatedHebbian;
+pub use oja::Oja;
+pub use rule::{PlasticState, PlasticityRule, Rule, StepActivity};
+pub use stdp::Stdp;
 
 // ---- reward-modulated node perturbation (Miconi 2017)
 pub mod perturbation;

@@ -1,0 +1,208 @@
+use super::*;
+use crate::rnn::{Hebbian, NeuromodulatedHebbian, Stdp};
+
+fn config(n: usize) -> NetworkConfig {
+    NetworkConfig {
+        n_inputs: 2,
+        n_units: n,
+        n_outputs: 1,
+        ..NetworkConfig::default()
+    }
+}
+
+fn inputs(steps: usize) -> Vec<f64> {
+    (0..steps * 2).map(|k| (k as f64 * 0.3).sin()).collect()
+}
+
+#[test]
+fn discrete_step_matches_the_equation() {
+    let mut net = RecurrentNetwork::new(config(5), None, Some(1)).unwrap();
+    let u = inputs(1);
+    let opts = RunOptions {
+        record: Record::Currents,
+        ..RunOptions::default()
+    };
+    let out = net.run_trial(&u, 1, &opts).unwrap();
+    // x(1) = W·tanh(0) + W_in·u(0) = W_in·u(0)
+    for i in 0..5 {
+        let expected = net.input_weights()[i * 2] * u[0] + net.input_weights()[i * 2 + 1] * u[1];
+        assert!((out.states[i] - expected).abs() < 1e-14);
+    }
+    let y: f64 = (0..5)
+        .map(|i| net.output_weights()[i] * out.states[i].tanh())
+        .sum();
+    assert!((out.outputs[0] - y).abs() < 1e-14);
+}
+
+#[test]
+fn same_seed_same_trial_and_batch_matches_single_trials() {
+    let rule = Some(Rule::Hebbian(Hebbian::default()));
+    let cfg = NetworkConfig {
+        noise_std: 0.1,
+        ..config(8)
+    };
+    let mut a = RecurrentNetwork::new(cfg.clone(), rule.clone(), Some(7)).unwrap();
+    let mut b = RecurrentNetwork::new(cfg, rule, Some(7)).unwrap();
+    let u = inputs(20);
+    let o = RunOptions::default();
+    assert_eq!(
+        a.run_trial(&u, 20, &o).unwrap(),
+        b.run_trial(&u, 20, &o).unwrap()
+    );
+    let batch: Vec<f64> = u.iter().chain(u.iter()).copied().collect();
+    let outs = a.run_batch(&batch, 2, 20, &o).unwrap();
+    let outs2 = b.run_batch(&batch, 2, 20, &o).unwrap();
+    assert_eq!(outs, outs2);
+    // Different noise streams per item, same weights: outputs differ with noise on.
+    assert_ne!(outs[0].outputs, outs[1].outputs);
+}
+
+#[test]
+fn weights_change_only_when_kept() {
+    let rule = Some(Rule::Hebbian(Hebbian {
+        learning_rate: 0.5,
+        ..Hebbian::default()
+    }));
+    let mut net = RecurrentNetwork::new(config(6), rule, Some(3)).unwrap();
+    let w0 = net.weights().to_vec();
+    let u = inputs(10);
+    net.run_trial(&u, 10, &RunOptions::default()).unwrap();
+    assert_eq!(net.weights(), &w0[..]);
+    let keep = RunOptions {
+        keep_weights: true,
+        ..RunOptions::default()
+    };
+    net.run_trial(&u, 10, &keep).unwrap();
+    assert_ne!(net.weights(), &w0[..]);
+    for i in 0..6 {
+        assert_eq!(net.weights()[i * 6 + i], 0.0, "the diagonal is not plastic");
+    }
+}
+
+#[test]
+fn neuromodulated_trace_grows_only_with_modulation() {
+    let rule = Some(Rule::NeuromodulatedHebbian(NeuromodulatedHebbian::default()));
+    let mut net = RecurrentNetwork::new(config(6), rule, Some(3)).unwrap();
+    let u = inputs(10);
+    let zero = vec![0.0; 10];
+    let keep = |m| RunOptions {
+        keep_weights: true,
+        modulation: Some(m),
+        ..RunOptions::default()
+    };
+    net.run_trial(&u, 10, &keep(&zero)).unwrap();
+    assert!(net.plastic_state().trace.iter().all(|&h| h == 0.0));
+    let ones = vec![1.0; 10];
+    net.run_trial(&u, 10, &keep(&ones)).unwrap();
+    assert!(net.plastic_state().trace.iter().any(|&h| h != 0.0));
+    let eff = net.effective_weights();
+    assert_ne!(eff, net.weights().to_vec());
+}
+
+#[test]
+fn readout_delta_rule_reduces_the_error() {
+    let cfg = NetworkConfig {
+        gain: 0.5,
+        ..config(20)
+    };
+    let mut net = RecurrentNetwork::new(cfg, None, Some(5)).unwrap();
+    let steps = 200;
+    let u = inputs(steps);
+    let targets: Vec<f64> = (0..steps)
+        .map(|t| 0.5 * (0.6 * t as f64 - 0.6).sin())
+        .collect();
+    let mse = |o: &TrialOutput| {
+        o.outputs
+            .iter()
+            .zip(&targets)
+            .map(|(y, t)| (y - t).powi(2))
+            .sum::<f64>()
+    };
+    let before = mse(&net.run_trial(&u, steps, &RunOptions::default()).unwrap());
+    let learn = RunOptions {
+        targets: Some(&targets),
+        readout_rate: 0.05,
+        keep_weights: true,
+        ..RunOptions::default()
+    };
+    for _ in 0..50 {
+        net.run_trial(&u, steps, &learn).unwrap();
+    }
+    let after = mse(&net.run_trial(&u, steps, &RunOptions::default()).unwrap());
+    assert!(after < 0.2 * before, "{before} -> {after}");
+}
+
+#[test]
+fn bad_inputs_are_rejected_and_leave_the_network_unchanged() {
+    let rule = Some(Rule::Stdp(Stdp::default()));
+    let mut net = RecurrentNetwork::new(config(4), rule, Some(1)).unwrap();
+    let w0 = net.weights().to_vec();
+    let mut u = inputs(5);
+    assert!(matches!(
+        net.run_trial(&u, 4, &RunOptions::default()),
+        Err(Error::Shape { .. })
+    ));
+    u[3] = f64::NAN;
+    let keep = RunOptions {
+        keep_weights: true,
+        ..RunOptions::default()
+    };
+    assert!(matches!(
+        net.run_trial(&u, 5, &keep),
+        Err(Error::InvalidArgument { .. })
+    ));
+    let u = inputs(5);
+    let m = [1.0, f64::INFINITY, 0.0, 0.0, 0.0];
+    let bad_m = RunOptions {
+        modulation: Some(&m),
+        keep_weights: true,
+        ..RunOptions::default()
+    };
+    assert!(net
+        .run_trial(&u, 5, &bad_m)
+        .unwrap_err()
+        .to_string()
+        .contains("modulation"));
+    assert_eq!(net.weights(), &w0[..]);
+    assert!(net.set_weights(vec![0.0; 3]).is_err());
+    assert!(net.set_alpha(vec![0.0; 16]).is_err());
+    let cfg = NetworkConfig {
+        dt: 2.0,
+        tau: 1.0,
+        ..config(4)
+    };
+    assert!(RecurrentNetwork::new(cfg, None, None)
+        .unwrap_err()
+        .to_string()
+        .contains("dt"));
+}
+
+#[test]
+fn jacobian_matches_finite_differences_of_the_vector_field() {
+    let mut net = RecurrentNetwork::new(
+        NetworkConfig {
+            tau: 2.0,
+            dt: 0.5,
+            gain: 1.5,
+            ..config(5)
+        },
+        None,
+        Some(2),
+    )
+    .unwrap();
+    net.set_input_weights(vec![0.1; 10]).unwrap();
+    let x: Vec<f64> = (0..5).map(|k| 0.3 * k as f64 - 0.5).collect();
+    let jac = net.jacobian(&x).unwrap();
+    let eps = 1e-6;
+    for j in 0..5 {
+        let (mut xp, mut xm) = (x.clone(), x.clone());
+        xp[j] += eps;
+        xm[j] -= eps;
+        let fp = net.vector_field(&xp, None).unwrap();
+        let fm = net.vector_field(&xm, None).unwrap();
+        for i in 0..5 {
+            let fd = (fp[i] - fm[i]) / (2.0 * eps);
+            assert!((fd - jac[i * 5 + j]).abs() < 1e-7);
+        }
+    }
+}
