@@ -36,10 +36,10 @@ pub(crate) fn coincident_update(
     decay: f64,
     bound: f64,
 ) {
-    let keep = vec![1.0 - activity.dt * decay; state.n];
+    let keep = 1.0 - activity.dt * decay;
     let scale = activity.dt * signed_rate * activity.modulation;
     let r = activity.current;
-    rank1_update(&mut state.weights, &keep, scale, r, r, bound);
+    rank1_update(&mut state.weights, keep, scale, r, r, bound);
 }
 
 impl PlasticityRule for Hebbian {

@@ -57,11 +57,11 @@ impl PlasticityRule for NeuromodulatedHebbian {
     }
 
     fn update(&self, state: &mut PlasticState, activity: &StepActivity<'_>) {
-        let keep = vec![1.0 - activity.dt * self.decay; state.n];
+        let keep = 1.0 - activity.dt * self.decay;
         let scale = activity.dt * self.learning_rate * activity.modulation;
         rank1_update(
             &mut state.trace,
-            &keep,
+            keep,
             scale,
             activity.current,
             activity.previous,

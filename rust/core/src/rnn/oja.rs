@@ -2,7 +2,7 @@
 //!
 //! `W_ij ← W_ij + dt·η·m·y_i·(x_j − y_i·W_ij)` with `x = y = r(t + dt)`.
 
-use super::kernels::rank1_update;
+use super::kernels::rank1_update_rows;
 use super::rule::{check_non_negative, PlasticState, PlasticityRule, StepActivity};
 use crate::error::Result;
 
@@ -34,7 +34,7 @@ impl PlasticityRule for Oja {
         let rate = activity.dt * self.learning_rate * activity.modulation;
         let y = activity.current;
         let keep: Vec<f64> = y.iter().map(|&yi| 1.0 - rate * yi * yi).collect();
-        rank1_update(&mut state.weights, &keep, rate, y, y, f64::INFINITY);
+        rank1_update_rows(&mut state.weights, &keep, rate, y, y, f64::INFINITY);
     }
 }
 
