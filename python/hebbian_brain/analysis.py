@@ -47,7 +47,7 @@ VectorField = Callable[[np.ndarray], np.ndarray]
 
 def _require_scipy():  # noqa: ANN202 - returns the module
     try:
-        import scipy.optimize
+        import scipy.optimize  # type: ignore[import-untyped]
     except ImportError as err:  # pragma: no cover - depends on the environment
         raise ImportError(
             "hebbian_brain.analysis.fixed_points needs scipy: pip install 'hebbian_brain[analysis]'"
