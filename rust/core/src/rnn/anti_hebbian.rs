@@ -2,8 +2,10 @@
 //!
 //! `W ← clip((1 − dt·λ)·W − dt·η·m·r rᵀ, −w_max, w_max)`, `r = r(t + dt)`.
 
-use super::hebbian::coincident_update;
-use super::rule::{check_bound, check_non_negative, PlasticState, PlasticityRule, StepActivity};
+use super::hebbian::coincident_step;
+use super::rule::{
+    check_bound, check_non_negative, PlasticState, PlasticityRule, RankOneStep, StepActivity,
+};
 use crate::error::Result;
 
 /// The sign-flipped Hebbian rule (lateral decorrelation, Földiák 1990).
@@ -39,7 +41,24 @@ impl PlasticityRule for AntiHebbian {
     }
 
     fn update(&self, state: &mut PlasticState, activity: &StepActivity<'_>) {
-        coincident_update(state, activity, -self.learning_rate, self.decay, self.w_max);
+        let step = coincident_step(
+            -self.learning_rate,
+            self.decay,
+            self.w_max,
+            activity.dt,
+            activity.modulation,
+        );
+        step.apply(state, activity);
+    }
+
+    fn rank_one_step(&self, dt: f64, modulation: f64) -> Option<RankOneStep> {
+        Some(coincident_step(
+            -self.learning_rate,
+            self.decay,
+            self.w_max,
+            dt,
+            modulation,
+        ))
     }
 }
 

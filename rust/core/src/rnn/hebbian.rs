@@ -3,8 +3,8 @@
 //! `W ← clip((1 − dt·λ)·W + dt·η·m·r rᵀ, −w_max, w_max)` with `r = r(t + dt)` for both the
 //! pre- and the postsynaptic side (coincident activity), so the change is symmetric.
 
-use super::kernels::rank1_update;
-use super::rule::{check_bound, check_non_negative, PlasticState, PlasticityRule, StepActivity};
+use super::rule::{check_bound, check_non_negative, PlasticMatrix, RankOneStep};
+use super::rule::{PlasticState, PlasticityRule, StepActivity};
 use crate::error::Result;
 
 /// Hebb's rule: units active together wire together.
@@ -28,18 +28,21 @@ impl Default for Hebbian {
     }
 }
 
-/// Shared by [`Hebbian`] and [`super::AntiHebbian`]: a signed coincident rank-one update.
-pub(crate) fn coincident_update(
-    state: &mut PlasticState,
-    activity: &StepActivity<'_>,
+/// The coincident rank-one step shared by [`Hebbian`] and [`super::AntiHebbian`].
+pub(crate) fn coincident_step(
     signed_rate: f64,
     decay: f64,
     bound: f64,
-) {
-    let keep = 1.0 - activity.dt * decay;
-    let scale = activity.dt * signed_rate * activity.modulation;
-    let r = activity.current;
-    rank1_update(&mut state.weights, keep, scale, r, r, bound);
+    dt: f64,
+    modulation: f64,
+) -> RankOneStep {
+    RankOneStep {
+        matrix: PlasticMatrix::Weights,
+        keep: 1.0 - dt * decay,
+        scale: dt * signed_rate * modulation,
+        pre_is_previous: false,
+        bound,
+    }
 }
 
 impl PlasticityRule for Hebbian {
@@ -54,7 +57,24 @@ impl PlasticityRule for Hebbian {
     }
 
     fn update(&self, state: &mut PlasticState, activity: &StepActivity<'_>) {
-        coincident_update(state, activity, self.learning_rate, self.decay, self.w_max);
+        let step = coincident_step(
+            self.learning_rate,
+            self.decay,
+            self.w_max,
+            activity.dt,
+            activity.modulation,
+        );
+        step.apply(state, activity);
+    }
+
+    fn rank_one_step(&self, dt: f64, modulation: f64) -> Option<RankOneStep> {
+        Some(coincident_step(
+            self.learning_rate,
+            self.decay,
+            self.w_max,
+            dt,
+            modulation,
+        ))
     }
 }
 

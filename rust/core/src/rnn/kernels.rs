@@ -1,8 +1,10 @@
 //! Tight loops over contiguous slices shared by the dense networks and their rules.
 //!
-//! Every kernel is compiled twice: once for the baseline target and once with AVX2 enabled,
-//! chosen at run time. Reductions use eight independent accumulators summed in a fixed order,
-//! and Rust never contracts `a * b + c` into an FMA, so both versions give bit-identical results.
+//! The hot kernels have a portable version (auto-vectorised for the build target) and an AVX2
+//! version written with intrinsics, chosen at run time. Both do exactly the same arithmetic:
+//! reductions use eight accumulators (lane `k` sums the elements `j ≡ k (mod 8)`) added in a fixed
+//! order, every product and sum is rounded separately (no FMA), so results are bit-identical on
+//! every x86-64 machine, with or without AVX2.
 
 /// Defines `pub fn $name` that runs an AVX2 build of the same body when the CPU has it.
 macro_rules! simd_dispatch {
@@ -34,100 +36,268 @@ fn reduce(acc: [f64; LANES]) -> f64 {
     ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))
 }
 
-#[inline(always)]
-fn dot_inline(a: &[f64], b: &[f64]) -> f64 {
-    let mut acc = [0.0; LANES];
-    let ca = a.chunks_exact(LANES);
-    let cb = b.chunks_exact(LANES);
-    let (ra, rb) = (ca.remainder(), cb.remainder());
-    for (x, y) in ca.zip(cb) {
-        for k in 0..LANES {
-            acc[k] += x[k] * y[k];
+#[cfg(target_arch = "x86_64")]
+fn has_avx2() -> bool {
+    std::arch::is_x86_feature_detected!("avx2")
+}
+
+/// The row kernels without intrinsics.
+mod portable {
+    use super::{reduce, LANES};
+
+    #[inline(always)]
+    pub fn dot(a: &[f64], b: &[f64]) -> f64 {
+        let mut acc = [0.0; LANES];
+        let ca = a.chunks_exact(LANES);
+        let cb = b.chunks_exact(LANES);
+        let (ra, rb) = (ca.remainder(), cb.remainder());
+        for (x, y) in ca.zip(cb) {
+            for k in 0..LANES {
+                acc[k] += x[k] * y[k];
+            }
+        }
+        let mut tail = 0.0;
+        for (x, y) in ra.iter().zip(rb) {
+            tail += x * y;
+        }
+        reduce(acc) + tail
+    }
+
+    /// `Σ_j (w_j + a_j·h_j)·x_j`.
+    #[inline(always)]
+    pub fn dot_plastic(w: &[f64], a: &[f64], h: &[f64], x: &[f64]) -> f64 {
+        let n = x.len();
+        let (w, a, h) = (&w[..n], &a[..n], &h[..n]);
+        let mut acc = [0.0; LANES];
+        let mut j = 0;
+        while j + LANES <= n {
+            for k in 0..LANES {
+                acc[k] += (w[j + k] + a[j + k] * h[j + k]) * x[j + k];
+            }
+            j += LANES;
+        }
+        let mut tail = 0.0;
+        while j < n {
+            tail += (w[j] + a[j] * h[j]) * x[j];
+            j += 1;
+        }
+        reduce(acc) + tail
+    }
+
+    /// `row_j ← clip(keep·row_j + c·b_j, ±bound)`.
+    #[inline(always)]
+    pub fn update_row(row: &mut [f64], keep: f64, c: f64, b: &[f64], bound: f64) {
+        for (m, &bj) in row.iter_mut().zip(b) {
+            *m = (keep * *m + c * bj).clamp(-bound, bound);
         }
     }
-    let mut tail = 0.0;
-    for (x, y) in ra.iter().zip(rb) {
-        tail += x * y;
+}
+
+/// The row kernels with AVX2 intrinsics (same arithmetic as [`portable`]).
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use super::{reduce, LANES};
+    use std::arch::x86_64::*;
+
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn dot(a: &[f64], b: &[f64]) -> f64 {
+        let n = a.len().min(b.len());
+        let body = n - n % LANES;
+        let (ap, bp) = (a.as_ptr(), b.as_ptr());
+        let (mut lo, mut hi) = (_mm256_setzero_pd(), _mm256_setzero_pd());
+        let mut j = 0;
+        while j < body {
+            // SAFETY: j + 8 <= body <= n, the length of both slices.
+            let (a0, a1) = (_mm256_loadu_pd(ap.add(j)), _mm256_loadu_pd(ap.add(j + 4)));
+            let (b0, b1) = (_mm256_loadu_pd(bp.add(j)), _mm256_loadu_pd(bp.add(j + 4)));
+            lo = _mm256_add_pd(lo, _mm256_mul_pd(a0, b0));
+            hi = _mm256_add_pd(hi, _mm256_mul_pd(a1, b1));
+            j += LANES;
+        }
+        let mut acc = [0.0; LANES];
+        _mm256_storeu_pd(acc.as_mut_ptr(), lo);
+        _mm256_storeu_pd(acc.as_mut_ptr().add(4), hi);
+        let mut tail = 0.0;
+        for k in body..n {
+            tail += a[k] * b[k];
+        }
+        reduce(acc) + tail
     }
-    reduce(acc) + tail
+
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn dot_plastic(w: &[f64], a: &[f64], h: &[f64], x: &[f64]) -> f64 {
+        let n = x.len();
+        let (w, a, h) = (&w[..n], &a[..n], &h[..n]);
+        let body = n - n % LANES;
+        let (wp, ap, hp, xp) = (w.as_ptr(), a.as_ptr(), h.as_ptr(), x.as_ptr());
+        let (mut lo, mut hi) = (_mm256_setzero_pd(), _mm256_setzero_pd());
+        let mut j = 0;
+        while j < body {
+            // SAFETY: j + 8 <= body <= n, the length of every slice.
+            for (off, acc) in [(0, &mut lo), (4, &mut hi)] {
+                let wv = _mm256_loadu_pd(wp.add(j + off));
+                let av = _mm256_loadu_pd(ap.add(j + off));
+                let hv = _mm256_loadu_pd(hp.add(j + off));
+                let xv = _mm256_loadu_pd(xp.add(j + off));
+                let eff = _mm256_add_pd(wv, _mm256_mul_pd(av, hv));
+                *acc = _mm256_add_pd(*acc, _mm256_mul_pd(eff, xv));
+            }
+            j += LANES;
+        }
+        let mut acc = [0.0; LANES];
+        _mm256_storeu_pd(acc.as_mut_ptr(), lo);
+        _mm256_storeu_pd(acc.as_mut_ptr().add(4), hi);
+        let mut tail = 0.0;
+        for k in body..n {
+            tail += (w[k] + a[k] * h[k]) * x[k];
+        }
+        reduce(acc) + tail
+    }
+
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn update_row(row: &mut [f64], keep: f64, c: f64, b: &[f64], bound: f64) {
+        let n = row.len().min(b.len());
+        let body = n - n % 8;
+        let (kv, cv) = (_mm256_set1_pd(keep), _mm256_set1_pd(c));
+        let (lo, hi) = (_mm256_set1_pd(-bound), _mm256_set1_pd(bound));
+        let (mp, bp) = (row.as_mut_ptr(), b.as_ptr());
+        let mut j = 0;
+        while j < body {
+            // SAFETY: j + 8 <= body <= n, the length of both slices.
+            let m0 = _mm256_loadu_pd(mp.add(j));
+            let m1 = _mm256_loadu_pd(mp.add(j + 4));
+            let b0 = _mm256_loadu_pd(bp.add(j));
+            let b1 = _mm256_loadu_pd(bp.add(j + 4));
+            let v0 = _mm256_add_pd(_mm256_mul_pd(kv, m0), _mm256_mul_pd(cv, b0));
+            let v1 = _mm256_add_pd(_mm256_mul_pd(kv, m1), _mm256_mul_pd(cv, b1));
+            // max(lo, v) and min(hi, v) return v when v is NaN, as f64::clamp does.
+            _mm256_storeu_pd(mp.add(j), _mm256_min_pd(hi, _mm256_max_pd(lo, v0)));
+            _mm256_storeu_pd(mp.add(j + 4), _mm256_min_pd(hi, _mm256_max_pd(lo, v1)));
+            j += 8;
+        }
+        for k in body..n {
+            row[k] = (keep * row[k] + c * b[k]).clamp(-bound, bound);
+        }
+    }
+}
+
+/// Which kernels run: AVX2 with intrinsics, or the portable ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Path {
+    Avx2,
+    Portable,
+}
+
+fn path(force_portable: bool) -> Path {
+    #[cfg(target_arch = "x86_64")]
+    if !force_portable && has_avx2() {
+        return Path::Avx2;
+    }
+    let _ = force_portable;
+    Path::Portable
+}
+
+macro_rules! row_call {
+    ($path:expr, $name:ident($($arg:expr),*)) => {
+        match $path {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: Path::Avx2 is only chosen when the CPU supports AVX2.
+            Path::Avx2 => unsafe { avx2::$name($($arg),*) },
+            _ => portable::$name($($arg),*),
+        }
+    };
+}
+
+#[inline(always)]
+fn matvec_with(p: Path, out: &mut [f64], mat: &[f64], x: &[f64]) {
+    let n = x.len().max(1);
+    for (o, row) in out.iter_mut().zip(mat.chunks_exact(n)) {
+        *o = row_call!(p, dot(row, x));
+    }
+}
+
+#[inline(always)]
+fn matvec_plastic_with(p: Path, out: &mut [f64], w: &[f64], alpha: &[f64], h: &[f64], x: &[f64]) {
+    let n = x.len();
+    for (i, o) in out.iter_mut().enumerate() {
+        let s = i * n..(i + 1) * n;
+        *o = row_call!(p, dot_plastic(&w[s.clone()], &alpha[s.clone()], &h[s], x));
+    }
+}
+
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn rank1_with(p: Path, m: &mut [f64], keep: f64, scale: f64, a: &[f64], b: &[f64], bound: f64) {
+    let n = b.len().max(1);
+    for (row, &ai) in m.chunks_exact_mut(n).zip(a) {
+        row_call!(p, update_row(row, keep, scale * ai, b, bound));
+    }
 }
 
 /// `out[i] = Σ_j mat[i, j] · x[j]` for a row-major `[out.len(), x.len()]` matrix.
 pub fn matvec(out: &mut [f64], mat: &[f64], x: &[f64]) {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the running CPU supports AVX2 (checked just above).
-        return unsafe { avx2::matvec(out, mat, x) };
-    }
-    matvec_portable(out, mat, x)
-}
-
-simd_dispatch! {
-    /// [`matvec`] without explicit intrinsics (auto-vectorised per target).
-    pub fn matvec_portable(out: &mut [f64], mat: &[f64], x: &[f64]) {
-        let n = x.len();
-        for (o, row) in out.iter_mut().zip(mat.chunks_exact(n.max(1))) {
-            *o = dot_inline(row, x);
-        }
-    }
+    matvec_with(path(false), out, mat, x)
 }
 
 /// `out[i] = Σ_j (w[i, j] + alpha[i, j] · h[i, j]) · x[j]`: the drive through plastic weights.
 pub fn matvec_plastic(out: &mut [f64], w: &[f64], alpha: &[f64], h: &[f64], x: &[f64]) {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the running CPU supports AVX2 (checked just above).
-        return unsafe { avx2::matvec_plastic(out, w, alpha, h, x) };
-    }
-    matvec_plastic_portable(out, w, alpha, h, x)
-}
-
-simd_dispatch! {
-    /// [`matvec_plastic`] without explicit intrinsics.
-    pub fn matvec_plastic_portable(out: &mut [f64], w: &[f64], alpha: &[f64], h: &[f64], x: &[f64]) {
-        let n = x.len().max(1);
-        for (i, o) in out.iter_mut().enumerate() {
-            let s = i * n..(i + 1) * n;
-            let (wr, ar, hr) = (&w[s.clone()], &alpha[s.clone()], &h[s]);
-            let mut acc = [0.0; LANES];
-            let mut j = 0;
-            while j + LANES <= n {
-                for k in 0..LANES {
-                    acc[k] += (wr[j + k] + ar[j + k] * hr[j + k]) * x[j + k];
-                }
-                j += LANES;
-            }
-            let mut tail = 0.0;
-            while j < n {
-                tail += (wr[j] + ar[j] * hr[j]) * x[j];
-                j += 1;
-            }
-            *o = reduce(acc) + tail;
-        }
-    }
+    matvec_plastic_with(path(false), out, w, alpha, h, x)
 }
 
 /// Rank-one update of a row-major `[a.len(), b.len()]` matrix, clipped to `[-bound, bound]`:
 /// `m[i, j] ← clip(keep · m[i, j] + scale · a[i] · b[j])`.
 pub fn rank1_update(m: &mut [f64], keep: f64, scale: f64, a: &[f64], b: &[f64], bound: f64) {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the running CPU supports AVX2 (checked just above).
-        return unsafe { avx2::rank1_update(m, keep, scale, a, b, bound) };
-    }
-    rank1_update_portable(m, keep, scale, a, b, bound)
+    rank1_with(path(false), m, keep, scale, a, b, bound)
 }
 
-simd_dispatch! {
-    /// [`rank1_update`] without explicit intrinsics.
-    pub fn rank1_update_portable(m: &mut [f64], keep: f64, scale: f64, a: &[f64], b: &[f64], bound: f64) {
-        let n = b.len().max(1);
-        for (row, &ai) in m.chunks_exact_mut(n).zip(a) {
-            let c = scale * ai;
-            for (mij, &bj) in row.iter_mut().zip(b) {
-                *mij = (keep * *mij + c * bj).clamp(-bound, bound);
-            }
-        }
+/// A clipped rank-one update `m ← clip(keep·m + scale·post·preᵀ, ±bound)` that leaves the
+/// diagonal of `m` unchanged.
+#[derive(Clone, Copy, Debug)]
+pub struct RankOne<'a> {
+    pub keep: f64,
+    pub scale: f64,
+    pub post: &'a [f64],
+    pub pre: &'a [f64],
+    pub bound: f64,
+}
+
+/// Applies `update` to `m` and, in the same pass over memory, computes the drive through the
+/// updated matrix: `out[i] = Σ_j m'[i, j]·x[j]`. Bit-identical to [`rank1_update`] (diagonal
+/// restored) followed by [`matvec`].
+pub fn fused_rank1_matvec(out: &mut [f64], m: &mut [f64], update: RankOne<'_>, x: &[f64]) {
+    let p = path(false);
+    let n = x.len().max(1);
+    for (i, (o, row)) in out.iter_mut().zip(m.chunks_exact_mut(n)).enumerate() {
+        let diag = row[i];
+        let c = update.scale * update.post[i];
+        row_call!(p, update_row(row, update.keep, c, update.pre, update.bound));
+        row[i] = diag;
+        *o = row_call!(p, dot(row, x));
+    }
+}
+
+/// As [`fused_rank1_matvec`] for a trace `h` with effective weights `w + alpha ⊙ h`.
+pub fn fused_rank1_matvec_plastic(
+    out: &mut [f64],
+    w: &[f64],
+    alpha: &[f64],
+    h: &mut [f64],
+    update: RankOne<'_>,
+    x: &[f64],
+) {
+    let p = path(false);
+    let n = x.len();
+    for (i, o) in out.iter_mut().enumerate() {
+        let s = i * n..(i + 1) * n;
+        let row = &mut h[s.clone()];
+        let diag = row[i];
+        let c = update.scale * update.post[i];
+        row_call!(p, update_row(row, update.keep, c, update.pre, update.bound));
+        row[i] = diag;
+        *o = row_call!(p, dot_plastic(&w[s.clone()], &alpha[s], row, x));
     }
 }
 
@@ -157,127 +327,9 @@ simd_dispatch! {
     }
 }
 
-/// AVX2 versions with the exact arithmetic of the portable ones: lanes 0-3 and 4-7 of the eight
-/// accumulators are two 256-bit registers, every product and sum is rounded as in the scalar code
-/// (separate multiply and add, no FMA), and the final reduction is the same [`reduce`].
-#[cfg(target_arch = "x86_64")]
-mod avx2 {
-    use super::{reduce, LANES};
-    use std::arch::x86_64::*;
-
-    #[target_feature(enable = "avx2")]
-    pub unsafe fn matvec(out: &mut [f64], mat: &[f64], x: &[f64]) {
-        let n = x.len();
-        if n == 0 {
-            out.iter_mut().for_each(|o| *o = 0.0);
-            return;
-        }
-        let body = n - n % LANES;
-        for (o, row) in out.iter_mut().zip(mat.chunks_exact(n)) {
-            let (mut lo, mut hi) = (_mm256_setzero_pd(), _mm256_setzero_pd());
-            let (rp, xp) = (row.as_ptr(), x.as_ptr());
-            let mut j = 0;
-            while j < body {
-                // SAFETY: j + 8 <= body <= n = row.len() = x.len().
-                let (r0, r1) = (_mm256_loadu_pd(rp.add(j)), _mm256_loadu_pd(rp.add(j + 4)));
-                let (x0, x1) = (_mm256_loadu_pd(xp.add(j)), _mm256_loadu_pd(xp.add(j + 4)));
-                lo = _mm256_add_pd(lo, _mm256_mul_pd(r0, x0));
-                hi = _mm256_add_pd(hi, _mm256_mul_pd(r1, x1));
-                j += LANES;
-            }
-            let mut acc = [0.0; LANES];
-            _mm256_storeu_pd(acc.as_mut_ptr(), lo);
-            _mm256_storeu_pd(acc.as_mut_ptr().add(4), hi);
-            let mut tail = 0.0;
-            for k in body..n {
-                tail += row[k] * x[k];
-            }
-            *o = reduce(acc) + tail;
-        }
-    }
-
-    #[target_feature(enable = "avx2")]
-    pub unsafe fn matvec_plastic(out: &mut [f64], w: &[f64], alpha: &[f64], h: &[f64], x: &[f64]) {
-        let n = x.len();
-        if n == 0 {
-            out.iter_mut().for_each(|o| *o = 0.0);
-            return;
-        }
-        let body = n - n % LANES;
-        for (i, o) in out.iter_mut().enumerate() {
-            let s = i * n..(i + 1) * n;
-            let (wr, ar, hr) = (&w[s.clone()], &alpha[s.clone()], &h[s]);
-            let (wp, ap, hp, xp) = (wr.as_ptr(), ar.as_ptr(), hr.as_ptr(), x.as_ptr());
-            let (mut lo, mut hi) = (_mm256_setzero_pd(), _mm256_setzero_pd());
-            let mut j = 0;
-            while j < body {
-                // SAFETY: j + 8 <= body <= n, the length of every row slice and of x.
-                for (off, acc) in [(0, &mut lo), (4, &mut hi)] {
-                    let wv = _mm256_loadu_pd(wp.add(j + off));
-                    let av = _mm256_loadu_pd(ap.add(j + off));
-                    let hv = _mm256_loadu_pd(hp.add(j + off));
-                    let xv = _mm256_loadu_pd(xp.add(j + off));
-                    let eff = _mm256_add_pd(wv, _mm256_mul_pd(av, hv));
-                    *acc = _mm256_add_pd(*acc, _mm256_mul_pd(eff, xv));
-                }
-                j += LANES;
-            }
-            let mut acc = [0.0; LANES];
-            _mm256_storeu_pd(acc.as_mut_ptr(), lo);
-            _mm256_storeu_pd(acc.as_mut_ptr().add(4), hi);
-            let mut tail = 0.0;
-            for k in body..n {
-                tail += (wr[k] + ar[k] * hr[k]) * x[k];
-            }
-            *o = reduce(acc) + tail;
-        }
-    }
-
-    #[target_feature(enable = "avx2")]
-    pub unsafe fn rank1_update(
-        m: &mut [f64],
-        keep: f64,
-        scale: f64,
-        a: &[f64],
-        b: &[f64],
-        bound: f64,
-    ) {
-        let n = b.len();
-        if n == 0 {
-            return;
-        }
-        let body = n - n % 4;
-        let (kv, lo, hi) = (
-            _mm256_set1_pd(keep),
-            _mm256_set1_pd(-bound),
-            _mm256_set1_pd(bound),
-        );
-        for (row, &ai) in m.chunks_exact_mut(n).zip(a) {
-            let c = scale * ai;
-            let cv = _mm256_set1_pd(c);
-            let (mp, bp) = (row.as_mut_ptr(), b.as_ptr());
-            let mut j = 0;
-            while j < body {
-                // SAFETY: j + 4 <= body <= n = row.len() = b.len().
-                let v = _mm256_add_pd(
-                    _mm256_mul_pd(kv, _mm256_loadu_pd(mp.add(j))),
-                    _mm256_mul_pd(cv, _mm256_loadu_pd(bp.add(j))),
-                );
-                // max(lo, v) / min(hi, v) return v when v is NaN, as f64::clamp does.
-                let v = _mm256_min_pd(hi, _mm256_max_pd(lo, v));
-                _mm256_storeu_pd(mp.add(j), v);
-                j += 4;
-            }
-            for k in body..n {
-                row[k] = (keep * row[k] + c * b[k]).clamp(-bound, bound);
-            }
-        }
-    }
-}
-
 /// `Σ_j a[j] · b[j]` with the same summation order as [`matvec`].
 pub fn dot(a: &[f64], b: &[f64]) -> f64 {
-    dot_inline(a, b)
+    row_call!(path(false), dot(a, b))
 }
 
 #[cfg(test)]
@@ -323,21 +375,60 @@ mod tests {
             let h: Vec<f64> = (0..n * n).map(|k| (k as f64 * 0.13).sin()).collect();
             let x: Vec<f64> = (0..n).map(|k| (k as f64 * 0.11).cos()).collect();
             let (mut o1, mut o2) = (vec![0.0; n], vec![0.0; n]);
-            matvec(&mut o1, &w, &x);
-            matvec_portable(&mut o2, &w, &x);
+            let (fast, slow) = (path(false), path(true));
+            matvec_with(fast, &mut o1, &w, &x);
+            matvec_with(slow, &mut o2, &w, &x);
             assert_eq!(o1, o2);
-            matvec_plastic(&mut o1, &w, &a, &h, &x);
-            matvec_plastic_portable(&mut o2, &w, &a, &h, &x);
+            matvec_plastic_with(fast, &mut o1, &w, &a, &h, &x);
+            matvec_plastic_with(slow, &mut o2, &w, &a, &h, &x);
             assert_eq!(o1, o2);
             let (mut m1, mut m2) = (w.clone(), w.clone());
-            rank1_update(&mut m1, 0.9, 0.7, &x, &x, 0.5);
-            rank1_update_portable(&mut m2, 0.9, 0.7, &x, &x, 0.5);
+            rank1_with(fast, &mut m1, 0.9, 0.7, &x, &x, 0.5);
+            rank1_with(slow, &mut m2, 0.9, 0.7, &x, &x, 0.5);
             assert_eq!(m1, m2);
         }
         let (mut m1, mut m2) = (vec![f64::NAN, 3.0], vec![f64::NAN, 3.0]);
-        rank1_update(&mut m1, 1.0, 0.0, &[1.0], &[0.0, 0.0], 1.0);
-        rank1_update_portable(&mut m2, 1.0, 0.0, &[1.0], &[0.0, 0.0], 1.0);
+        rank1_with(path(false), &mut m1, 1.0, 0.0, &[1.0], &[0.0, 0.0], 1.0);
+        rank1_with(path(true), &mut m2, 1.0, 0.0, &[1.0], &[0.0, 0.0], 1.0);
         assert!(m1[0].is_nan() && m2[0].is_nan() && m1[1] == 1.0 && m2[1] == 1.0);
+    }
+
+    #[test]
+    fn fused_update_and_drive_equal_the_two_passes() {
+        let n = 13;
+        let w: Vec<f64> = (0..n * n).map(|k| (k as f64 * 0.37).sin()).collect();
+        let a: Vec<f64> = (0..n * n).map(|k| (k as f64 * 0.21).cos()).collect();
+        let post: Vec<f64> = (0..n).map(|k| (k as f64 * 0.7).sin()).collect();
+        let pre: Vec<f64> = (0..n).map(|k| (k as f64 * 0.3).cos()).collect();
+        let up = RankOne {
+            keep: 0.95,
+            scale: 0.4,
+            post: &post,
+            pre: &pre,
+            bound: 0.8,
+        };
+        // two passes
+        let mut m1 = w.clone();
+        let diag: Vec<f64> = (0..n).map(|i| m1[i * n + i]).collect();
+        rank1_update(&mut m1, 0.95, 0.4, &post, &pre, 0.8);
+        (0..n).for_each(|i| m1[i * n + i] = diag[i]);
+        let mut o1 = vec![0.0; n];
+        matvec(&mut o1, &m1, &post);
+        // fused
+        let mut m2 = w.clone();
+        let mut o2 = vec![0.0; n];
+        fused_rank1_matvec(&mut o2, &mut m2, up, &post);
+        assert_eq!((m1.clone(), o1), (m2, o2));
+        let mut h1 = a.clone();
+        let hd: Vec<f64> = (0..n).map(|i| h1[i * n + i]).collect();
+        rank1_update(&mut h1, 0.95, 0.4, &post, &pre, 0.8);
+        (0..n).for_each(|i| h1[i * n + i] = hd[i]);
+        let mut o1 = vec![0.0; n];
+        matvec_plastic(&mut o1, &w, &a, &h1, &post);
+        let mut h2 = a.clone();
+        let mut o2 = vec![0.0; n];
+        fused_rank1_matvec_plastic(&mut o2, &w, &a, &mut h2, up, &post);
+        assert_eq!((h1, o1), (h2, o2));
     }
 
     #[test]

@@ -13,8 +13,9 @@
 //! network's weights and traces, in parallel; a single trial may keep what it learned
 //! (`keep_weights`). Activity (`x`, STDP traces) starts afresh in every trial.
 
-use super::kernels::{dot, matvec, matvec_plastic};
-use super::rule::{PlasticState, PlasticityRule, Rule, StepActivity};
+use super::kernels::{dot, fused_rank1_matvec, fused_rank1_matvec_plastic, matvec, matvec_plastic};
+use super::kernels::{rank1_update, RankOne};
+use super::rule::{PlasticMatrix, PlasticState, PlasticityRule, RankOneStep, Rule, StepActivity};
 use crate::error::{check_all_finite, check_finite, Error, Result};
 use crate::rng::{self, Rng};
 use rand::{Rng as _, RngCore};
@@ -716,12 +717,48 @@ fn simulate(
             steps * n
         }),
     };
+    // A rank-one rule step is deferred to the start of the next step and fused with its
+    // matrix-vector product (one pass over the matrix); the last one is applied after the loop.
+    let mut pending: Option<RankOneStep> = None;
+    let mut pending_pre = vec![0.0; n];
     for t in 0..steps {
-        let st = state.get();
-        if st.trace.is_empty() {
-            matvec(&mut drive, &st.weights, &r);
-        } else {
-            matvec_plastic(&mut drive, &st.weights, &st.alpha, &st.trace, &r);
+        match (pending.take(), state.get_mut()) {
+            (Some(step), Some(st)) => {
+                let pre = if step.pre_is_previous {
+                    &pending_pre
+                } else {
+                    &r
+                };
+                let update = RankOne {
+                    keep: step.keep,
+                    scale: step.scale,
+                    post: &r,
+                    pre,
+                    bound: step.bound,
+                };
+                match step.matrix {
+                    PlasticMatrix::Weights => {
+                        fused_rank1_matvec(&mut drive, &mut st.weights, update, &r)
+                    }
+                    PlasticMatrix::Trace => {
+                        let PlasticState {
+                            weights,
+                            alpha,
+                            trace,
+                            ..
+                        } = st;
+                        fused_rank1_matvec_plastic(&mut drive, weights, alpha, trace, update, &r)
+                    }
+                }
+            }
+            _ => {
+                let st = state.get();
+                if st.trace.is_empty() {
+                    matvec(&mut drive, &st.weights, &r);
+                } else {
+                    matvec_plastic(&mut drive, &st.weights, &st.alpha, &st.trace, &r);
+                }
+            }
         }
         if n_in > 0 {
             matvec(
@@ -746,7 +783,13 @@ fn simulate(
         }
         out.outputs.extend_from_slice(&y);
         let m = io.modulation.map_or(1.0, |m| m[t]);
-        if let (true, Some(rule), Some(state)) = (learn, fixed.rule, state.get_mut()) {
+        let fusable = fixed.rule.and_then(|rule| rule.rank_one_step(c.dt, m));
+        if let (true, Some(step)) = (learn, fusable) {
+            if step.pre_is_previous {
+                pending_pre.copy_from_slice(&r);
+            }
+            pending = Some(step);
+        } else if let (true, Some(rule), Some(state)) = (learn, fixed.rule, state.get_mut()) {
             let plastic = if state.trace.is_empty() {
                 &state.weights
             } else {
@@ -788,6 +831,22 @@ fn simulate(
             Record::Currents => out.states.extend_from_slice(&x),
         }
         std::mem::swap(&mut r, &mut r_new);
+    }
+    if let (Some(step), Some(st)) = (pending, state.get_mut()) {
+        let m = match step.matrix {
+            PlasticMatrix::Weights => &mut st.weights,
+            PlasticMatrix::Trace => &mut st.trace,
+        };
+        let diag: Vec<f64> = (0..n).map(|i| m[i * n + i]).collect();
+        let pre = if step.pre_is_previous {
+            &pending_pre
+        } else {
+            &r
+        };
+        rank1_update(m, step.keep, step.scale, &r, pre, step.bound);
+        for (i, d) in diag.into_iter().enumerate() {
+            m[i * n + i] = d;
+        }
     }
     out
 }

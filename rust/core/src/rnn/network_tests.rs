@@ -206,3 +206,107 @@ fn jacobian_matches_finite_differences_of_the_vector_field() {
         }
     }
 }
+
+/// Plain-loop reference of a whole trial (no kernels, no fusion) for the rank-one rules.
+fn reference_trial(
+    net: &RecurrentNetwork,
+    rule: &Rule,
+    u: &[f64],
+    m: &[f64],
+) -> (Vec<f64>, Vec<f64>) {
+    let c = net.config();
+    let (n, n_in) = (c.n_units, c.n_inputs);
+    let s = net.plastic_state();
+    let (mut w, mut h, alpha) = (s.weights.clone(), s.trace.clone(), s.alpha.clone());
+    let mut x = vec![0.0; n];
+    let mut r = vec![0.0; n];
+    let mut outputs = Vec::new();
+    for t in 0..m.len() {
+        let mut x_new = x.clone();
+        for i in 0..n {
+            let mut drive = 0.0;
+            for j in 0..n {
+                let eff = if h.is_empty() {
+                    w[i * n + j]
+                } else {
+                    w[i * n + j] + alpha[i * n + j] * h[i * n + j]
+                };
+                drive += eff * r[j];
+            }
+            for k in 0..n_in {
+                drive += net.input_weights()[i * n_in + k] * u[t * n_in + k];
+            }
+            x_new[i] = x[i] + c.dt / c.tau * (-x[i] + drive);
+        }
+        x = x_new;
+        let r_new: Vec<f64> = x.iter().map(|v| v.tanh()).collect();
+        outputs.push(
+            (0..n)
+                .map(|j| net.output_weights()[j] * r_new[j])
+                .sum::<f64>(),
+        );
+        let step = rule.rank_one_step(c.dt, m[t]).unwrap();
+        let pre = if step.pre_is_previous { &r } else { &r_new };
+        let mat = if h.is_empty() { &mut w } else { &mut h };
+        for i in 0..n {
+            for j in 0..n {
+                if i != j {
+                    let v = step.keep * mat[i * n + j] + step.scale * r_new[i] * pre[j];
+                    mat[i * n + j] = v.clamp(-step.bound, step.bound);
+                }
+            }
+        }
+        r = r_new;
+    }
+    (outputs, if h.is_empty() { w } else { h })
+}
+
+#[test]
+fn fused_trials_match_a_plain_loop_reference() {
+    let rules = [
+        Rule::Hebbian(Hebbian {
+            learning_rate: 0.3,
+            decay: 0.1,
+            w_max: 0.4,
+        }),
+        Rule::NeuromodulatedHebbian(NeuromodulatedHebbian {
+            learning_rate: 0.5,
+            decay: 0.2,
+            alpha: 0.7,
+            h_max: 0.3,
+        }),
+    ];
+    for rule in rules {
+        let cfg = NetworkConfig {
+            n_inputs: 2,
+            n_units: 11,
+            n_outputs: 1,
+            tau: 2.0,
+            dt: 1.0,
+            gain: 1.5,
+            ..NetworkConfig::default()
+        };
+        let mut net = RecurrentNetwork::new(cfg, Some(rule.clone()), Some(9)).unwrap();
+        let u = inputs(15);
+        let m: Vec<f64> = (0..15).map(|t| (t as f64 * 0.7).cos()).collect();
+        let (ref_out, ref_mat) = reference_trial(&net, &rule, &u, &m);
+        let opts = RunOptions {
+            modulation: Some(&m),
+            keep_weights: true,
+            ..RunOptions::default()
+        };
+        let out = net.run_trial(&u, 15, &opts).unwrap();
+        for (a, b) in out.outputs.iter().zip(&ref_out) {
+            assert!((a - b).abs() < 1e-12, "{a} vs {b}");
+        }
+        let s = net.plastic_state();
+        let mat = if s.trace.is_empty() {
+            &s.weights
+        } else {
+            &s.trace
+        };
+        for (a, b) in mat.iter().zip(&ref_mat) {
+            assert!((a - b).abs() < 1e-12);
+        }
+    }
+}

@@ -7,8 +7,8 @@
 //! The pairing is causal: postsynaptic rate after the step with the presynaptic rate that drove it.
 //! `W` itself is not changed; `α` (one coefficient per connection) starts at [`Self::alpha`].
 
-use super::kernels::rank1_update;
-use super::rule::{check_bound, check_non_negative, PlasticState, PlasticityRule, StepActivity};
+use super::rule::{check_bound, check_non_negative, PlasticMatrix, RankOneStep};
+use super::rule::{PlasticState, PlasticityRule, StepActivity};
 use crate::error::{Error, Result};
 
 /// A decaying Hebbian trace whose growth is gated by a global modulatory signal `m(t)`.
@@ -35,6 +35,18 @@ impl Default for NeuromodulatedHebbian {
     }
 }
 
+impl NeuromodulatedHebbian {
+    fn step(&self, dt: f64, modulation: f64) -> RankOneStep {
+        RankOneStep {
+            matrix: PlasticMatrix::Trace,
+            keep: 1.0 - dt * self.decay,
+            scale: dt * self.learning_rate * modulation,
+            pre_is_previous: true,
+            bound: self.h_max,
+        }
+    }
+}
+
 impl PlasticityRule for NeuromodulatedHebbian {
     fn name(&self) -> &'static str {
         "NeuromodulatedHebbian"
@@ -57,16 +69,12 @@ impl PlasticityRule for NeuromodulatedHebbian {
     }
 
     fn update(&self, state: &mut PlasticState, activity: &StepActivity<'_>) {
-        let keep = 1.0 - activity.dt * self.decay;
-        let scale = activity.dt * self.learning_rate * activity.modulation;
-        rank1_update(
-            &mut state.trace,
-            keep,
-            scale,
-            activity.current,
-            activity.previous,
-            self.h_max,
-        );
+        self.step(activity.dt, activity.modulation)
+            .apply(state, activity);
+    }
+
+    fn rank_one_step(&self, dt: f64, modulation: f64) -> Option<RankOneStep> {
+        Some(self.step(dt, modulation))
     }
 }
 

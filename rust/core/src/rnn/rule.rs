@@ -1,5 +1,6 @@
 //! The plasticity-rule interface shared by every local rule, and the plastic state it acts on.
 
+use super::kernels::rank1_update;
 use super::{AntiHebbian, Hebbian, NeuromodulatedHebbian, Oja, Stdp};
 use crate::error::{Error, Result};
 
@@ -76,6 +77,46 @@ pub struct StepActivity<'a> {
     pub dt: f64,
 }
 
+/// Which plastic matrix a [`RankOneStep`] changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlasticMatrix {
+    Weights,
+    Trace,
+}
+
+/// A rule step of the form `M ← clip(keep·M + scale·r(t + dt)·preᵀ, −bound, bound)`, with `pre`
+/// either `r(t)` or `r(t + dt)`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RankOneStep {
+    pub matrix: PlasticMatrix,
+    pub keep: f64,
+    pub scale: f64,
+    /// `pre = r(t)` (causal pairing) if true, else `pre = r(t + dt)` (coincident activity).
+    pub pre_is_previous: bool,
+    pub bound: f64,
+}
+
+impl RankOneStep {
+    /// The presynaptic side of the step.
+    pub fn pre<'a>(&self, activity: &StepActivity<'a>) -> &'a [f64] {
+        if self.pre_is_previous {
+            activity.previous
+        } else {
+            activity.current
+        }
+    }
+
+    /// Applies the step to the whole matrix.
+    pub fn apply(&self, state: &mut PlasticState, activity: &StepActivity<'_>) {
+        let pre = self.pre(activity);
+        let m = match self.matrix {
+            PlasticMatrix::Weights => &mut state.weights,
+            PlasticMatrix::Trace => &mut state.trace,
+        };
+        rank1_update(m, self.keep, self.scale, activity.current, pre, self.bound);
+    }
+}
+
 /// A local plasticity rule: its parameters and one update step.
 pub trait PlasticityRule {
     /// Short name for messages and reprs.
@@ -92,6 +133,11 @@ pub trait PlasticityRule {
     }
     /// One plasticity step after the network moved from `activity.previous` to `activity.current`.
     fn update(&self, state: &mut PlasticState, activity: &StepActivity<'_>);
+    /// The step as a [`RankOneStep`], for rules whose `update` is exactly one (the network then
+    /// fuses it with the next step's matrix-vector product: one pass over memory, not two).
+    fn rank_one_step(&self, _dt: f64, _modulation: f64) -> Option<RankOneStep> {
+        None
+    }
 }
 
 /// Any of the built-in rules (what a network holds).
@@ -131,6 +177,9 @@ impl PlasticityRule for Rule {
     }
     fn update(&self, state: &mut PlasticState, activity: &StepActivity<'_>) {
         self.inner().update(state, activity)
+    }
+    fn rank_one_step(&self, dt: f64, modulation: f64) -> Option<RankOneStep> {
+        self.inner().rank_one_step(dt, modulation)
     }
 }
 
