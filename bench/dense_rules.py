@@ -37,6 +37,17 @@ def median_time(fn, repeats):
     return float(np.median(times))
 
 
+def median_times(fns, repeats):
+    """Median time of each function, the repeats interleaved (fair under a varying load)."""
+    times = [[] for _ in fns]
+    for _ in range(repeats):
+        for k, fn in enumerate(fns):
+            t0 = time.perf_counter()
+            fn()
+            times[k].append(time.perf_counter() - t0)
+    return [float(np.median(t)) for t in times]
+
+
 def stream_copy_bandwidth(n_bytes, repeats=7):
     """Bytes per second of np.copyto on float64 arrays of n_bytes each (read + write counted)."""
     n = max(n_bytes // 8, 1)
