@@ -127,3 +127,15 @@ def test_jacobian_matches_finite_differences(activation, rng):
         fd = (net.vector_field(x + e) - net.vector_field(x - e)) / (2 * eps)
         np.testing.assert_allclose(jac[:, j], fd, atol=1e-6)
     assert net.vector_field(np.stack([x, x])).shape == (2, 6)
+
+
+def test_batch_modulation_and_initial_states_are_per_item(rng):
+    net = RecurrentNetwork(2, 8, 1, rule=NeuromodulatedHebbian(alpha=1.0), seed=6)
+    u = rng.standard_normal((3, 10, 2))
+    m = rng.random((3, 10))
+    x0 = rng.standard_normal((3, 8))
+    out = net.run(u, modulation=m, initial_state=x0)
+    for b in range(3):
+        np.testing.assert_array_equal(out[b], net.run(u[b], modulation=m[b], initial_state=x0[b]))
+    shared = net.run(u, initial_state=x0[0])  # one initial state for every item
+    np.testing.assert_array_equal(shared[2], net.run(u[2], initial_state=x0[0]))
