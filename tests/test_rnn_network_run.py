@@ -139,3 +139,21 @@ def test_batch_modulation_and_initial_states_are_per_item(rng):
         np.testing.assert_array_equal(out[b], net.run(u[b], modulation=m[b], initial_state=x0[b]))
     shared = net.run(u, initial_state=x0[0])  # one initial state for every item
     np.testing.assert_array_equal(shared[2], net.run(u[2], initial_state=x0[0]))
+
+
+def test_pickled_network_continues_exactly_like_the_original(rng):
+    import pickle
+
+    net = RecurrentNetwork(
+        2, 9, 2, rule=NeuromodulatedHebbian(), noise_std=0.1, tau=3.0, activation="relu", seed=11
+    )
+    u = rng.standard_normal((12, 2))
+    net.run(u, keep_weights=True)
+    clone = pickle.loads(pickle.dumps(net))
+    assert repr(clone) == repr(net) and clone.rule == net.rule
+    for name in ("weights", "input_weights", "output_weights", "trace", "alpha"):
+        np.testing.assert_array_equal(getattr(clone, name), getattr(net, name))
+    np.testing.assert_array_equal(clone.run(u, keep_weights=True), net.run(u, keep_weights=True))
+    np.testing.assert_array_equal(clone.run(np.stack([u, u])), net.run(np.stack([u, u])))
+    plain = pickle.loads(pickle.dumps(RecurrentNetwork(1, 3, 1, seed=0)))
+    assert plain.rule is None and plain.trace is None

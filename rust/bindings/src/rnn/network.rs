@@ -8,7 +8,7 @@ use hebbian_core::rnn::{
 };
 use hebbian_core::Error;
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::types::{PyDict, PyTuple};
 
 /// A rate RNN whose recurrent weights change while it runs, under a local plasticity rule.
 #[pyclass(
@@ -269,6 +269,79 @@ impl PyRecurrentNetwork {
         }
         let jac = self.inner.jacobian(&a.data).py()?;
         to_numpy(py, jac, &[n, n])
+    }
+
+    /// Pickling: `(RecurrentNetwork._from_state, (state,))` with every array, the rule and the
+    /// state of the noise streams, so an unpickled network continues exactly like the original.
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyDict>,))> {
+        let py = slf.py();
+        let this = slf.borrow();
+        let net = &this.inner;
+        let c = net.config();
+        let d = PyDict::new(py);
+        d.set_item("n_inputs", c.n_inputs)?;
+        d.set_item("n_units", c.n_units)?;
+        d.set_item("n_outputs", c.n_outputs)?;
+        d.set_item("tau", c.tau)?;
+        d.set_item("dt", c.dt)?;
+        d.set_item("activation", c.activation.name())?;
+        d.set_item("gain", c.gain)?;
+        d.set_item("input_scale", c.input_scale)?;
+        d.set_item("noise_std", c.noise_std)?;
+        d.set_item("rule", this.rule(py)?)?;
+        d.set_item("weights", this.weights(py)?)?;
+        d.set_item("input_weights", this.input_weights(py)?)?;
+        d.set_item("output_weights", this.output_weights(py)?)?;
+        d.set_item("trace", this.trace(py)?)?;
+        d.set_item("alpha", this.alpha(py)?)?;
+        let (base, runs) = net.stream_state();
+        d.set_item("seed_base", base)?;
+        d.set_item("runs", runs)?;
+        Ok((slf.getattr("_from_state")?, (d,)))
+    }
+
+    /// Rebuilds a network from the state of `__reduce__` (validated).
+    #[staticmethod]
+    fn _from_state(state: &Bound<'_, PyDict>) -> PyResult<Self> {
+        let get = |key: &str| -> PyResult<Bound<'_, PyAny>> {
+            state
+                .get_item(key)?
+                .ok_or_else(|| shape_error("state", format!("missing key {key:?}")))
+        };
+        let matrix = |key: &str| -> PyResult<Option<Vec<f64>>> {
+            let v = get(key)?;
+            if v.is_none() {
+                return Ok(None);
+            }
+            Ok(Some(float_array(&v, key)?.data))
+        };
+        let config = NetworkConfig {
+            n_inputs: size("n_inputs", get("n_inputs")?.extract()?, 0)?,
+            n_units: size("n_units", get("n_units")?.extract()?, 1)?,
+            n_outputs: size("n_outputs", get("n_outputs")?.extract()?, 0)?,
+            tau: get("tau")?.extract()?,
+            dt: get("dt")?.extract()?,
+            activation: Activation::parse(&get("activation")?.extract::<String>()?).py()?,
+            gain: get("gain")?.extract()?,
+            input_scale: get("input_scale")?.extract()?,
+            noise_std: get("noise_std")?.extract()?,
+        };
+        let rule = extract_rule(Some(&get("rule")?))?;
+        let inner = RecurrentNetwork::from_parts(
+            config,
+            rule,
+            matrix("weights")?.unwrap_or_default(),
+            matrix("input_weights")?.unwrap_or_default(),
+            matrix("output_weights")?.unwrap_or_default(),
+            matrix("trace")?,
+            matrix("alpha")?,
+            get("seed_base")?.extract()?,
+            get("runs")?.extract()?,
+        )
+        .py()?;
+        Ok(Self { inner })
     }
 
     /// Clears the Hebbian trace `H` (no-op for rules without one).

@@ -238,7 +238,10 @@ pub struct RecurrentNetwork {
     /// `[n_outputs, n_units]`.
     output_weights: Vec<f64>,
     state: PlasticState,
-    rng: Rng,
+    /// Noise streams: run `k` draws from `derive_seed(seed_base, k)` (so a network's future is
+    /// fully described by `(seed_base, runs)`, which makes copies and pickles exact).
+    seed_base: u64,
+    runs: u64,
 }
 
 /// The parts of a network a trial reads but never changes.
@@ -293,8 +296,59 @@ impl RecurrentNetwork {
             input_weights,
             output_weights,
             state,
-            rng,
+            seed_base: rng.next_u64(),
+            runs: 0,
         })
+    }
+
+    /// Rebuilds a network from its parts (e.g. when unpickling), validating every one.
+    #[allow(clippy::too_many_arguments)]
+    pub fn from_parts(
+        config: NetworkConfig,
+        rule: Option<Rule>,
+        weights: Vec<f64>,
+        input_weights: Vec<f64>,
+        output_weights: Vec<f64>,
+        trace: Option<Vec<f64>>,
+        alpha: Option<Vec<f64>>,
+        seed_base: u64,
+        runs: u64,
+    ) -> Result<Self> {
+        config.validate()?;
+        if let Some(r) = &rule {
+            r.validate()?;
+        }
+        let n = config.n_units;
+        Self::check_matrix("weights", &weights, n, n)?;
+        let mut net = RecurrentNetwork {
+            state: PlasticState::new(n, weights, rule.as_ref()),
+            config,
+            rule,
+            input_weights: Vec::new(),
+            output_weights: Vec::new(),
+            seed_base,
+            runs,
+        };
+        net.set_input_weights(input_weights)?;
+        net.set_output_weights(output_weights)?;
+        if let Some(h) = trace {
+            net.set_trace(h)?;
+        }
+        if let Some(a) = alpha {
+            net.set_alpha(a)?;
+        }
+        Ok(net)
+    }
+
+    /// `(seed_base, runs)`: the state of the noise streams (see [`Self::from_parts`]).
+    pub fn stream_state(&self) -> (u64, u64) {
+        (self.seed_base, self.runs)
+    }
+
+    fn next_run_seed(&mut self) -> u64 {
+        let seed = rng::derive_seed(self.seed_base, self.runs);
+        self.runs += 1;
+        seed
     }
 
     pub fn config(&self) -> &NetworkConfig {
@@ -492,7 +546,7 @@ impl RecurrentNetwork {
         options: &RunOptions<'_>,
     ) -> Result<TrialOutput> {
         self.validate_run(1, steps, inputs, options)?;
-        let seed = self.rng.next_u64();
+        let seed = self.next_run_seed();
         let io = TrialIo {
             inputs,
             modulation: options.modulation,
@@ -525,7 +579,7 @@ impl RecurrentNetwork {
 
     /// Runs `batch` independent trials in parallel (`inputs` is `[batch, steps, n_inputs]`); each
     /// trial learns on its own copy of the weights, the network itself is unchanged (except its
-    /// generator, which advances once).
+    /// noise streams, which advance once).
     pub fn run_batch(
         &mut self,
         inputs: &[f64],
@@ -534,7 +588,7 @@ impl RecurrentNetwork {
         options: &RunOptions<'_>,
     ) -> Result<Vec<TrialOutput>> {
         self.validate_run(batch, steps, inputs, options)?;
-        let base = self.rng.next_u64();
+        let base = self.next_run_seed();
         let c = &self.config;
         let fixed = Fixed {
             config: c,

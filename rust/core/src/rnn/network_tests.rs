@@ -310,3 +310,38 @@ fn fused_trials_match_a_plain_loop_reference() {
         }
     }
 }
+
+#[test]
+fn a_network_rebuilt_from_its_parts_continues_identically() {
+    let rule = Rule::NeuromodulatedHebbian(NeuromodulatedHebbian::default());
+    let cfg = NetworkConfig {
+        noise_std: 0.2,
+        ..config(6)
+    };
+    let mut a = RecurrentNetwork::new(cfg.clone(), Some(rule.clone()), Some(4)).unwrap();
+    let u = inputs(8);
+    let keep = RunOptions {
+        keep_weights: true,
+        ..RunOptions::default()
+    };
+    a.run_trial(&u, 8, &keep).unwrap();
+    let s = a.plastic_state().clone();
+    let (base, runs) = a.stream_state();
+    let mut b = RecurrentNetwork::from_parts(
+        cfg,
+        Some(rule),
+        s.weights,
+        a.input_weights().to_vec(),
+        a.output_weights().to_vec(),
+        Some(s.trace),
+        Some(s.alpha),
+        base,
+        runs,
+    )
+    .unwrap();
+    assert_eq!(
+        a.run_trial(&u, 8, &keep).unwrap(),
+        b.run_trial(&u, 8, &keep).unwrap()
+    );
+    assert_eq!(a.plastic_state(), b.plastic_state());
+}
