@@ -5,7 +5,9 @@ The same random network (same seed) is trained by clamping it to an ordered sequ
 runs freely: does it replay the sequence, in order? We read the answer from
 * the learned weight matrices (heatmaps, and a symmetry index: +1 symmetric, -1 antisymmetric),
 * the ordered-recall score and the overlaps of the activity with each pattern over time,
-* the dynamics projected on the first two principal components, with the network's flow there.
+* the dynamics projected on the first two principal components, with the network's flow there;
+* a phase-plane view: the flow of the trained network restricted to the plane of patterns 0 and 1
+  (nullclines, fixed points and their type), next to the Wilson-Cowan E/I pair for reference.
 
 Two STDP windows are compared: potentiation-dominated (A- = A+/2) and balanced (A- = A+).
 
@@ -19,8 +21,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from hebbian_brain.analysis import (  # noqa: E402
     PCAProjection,
+    WilsonCowan,
+    fixed_points,
+    plot_phase_portrait,
     plot_weight_matrices,
     projected_vector_field,
+    simulate,
     symmetry_index,
 )
 from hebbian_brain.rnn import STDP, AntiHebbian, Hebbian, RecurrentNetwork  # noqa: E402
@@ -109,7 +115,44 @@ def main():
         ax.set_ylabel("PC 2")
     fig.tight_layout()
     fig.savefig("local_rules_dynamics.png", dpi=110)
-    print("wrote local_rules_weights.png, local_rules_dynamics.png")
+
+    # ---- phase plane: the flow dx/dt = -x + W tanh(x) restricted to x = z0 q0 + z1 q1, where
+    # q0, q1 are the orthonormalised patterns 0 and 1 (z in units of sqrt(N) per unit current)
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.6))
+    print("fixed points in the plane of patterns 0 and 1:")
+    for ax, name in zip(axes, ["Hebbian", "STDP (A- = A+/2)"], strict=False):
+        task, net = runs[name][0], runs[name][1]
+        q = np.linalg.qr(task.patterns[:2].T)[0].T
+        q *= np.sign(np.sum(q * task.patterns[:2], axis=1))[:, None]  # q_k along +p_k
+        plane = PCAProjection(mean=np.zeros(N_UNITS), components=q)
+
+        def flow(z, net=net, plane=plane):
+            return plane.components @ net.vector_field(plane.inverse_transform(z))
+
+        lim = 4.5 * np.sqrt(N_UNITS)
+        grid = np.stack(np.meshgrid(*[np.linspace(-lim, lim, 5)] * 2), -1).reshape(-1, 2)
+        fps = fixed_points(flow, grid)
+        print(f"  {name}: " + ", ".join(f"{fp.kind} at {np.round(fp.x, 1)}" for fp in fps))
+        plot_phase_portrait(
+            flow, (-lim, lim), (-lim, lim), ax=ax, fixed_points=fps, labels=("z0", "z1")
+        )
+        ax.set_title(f"{name}: plane of patterns 0, 1")
+    wc = WilsonCowan()
+    _, cycle = simulate(wc, [0.1, 0.05], t_max=40.0, dt=0.02)
+    wc_fps = fixed_points(wc, [[0.2, 0.1], [0.0, 0.0], [0.4, 0.3]])
+    plot_phase_portrait(
+        wc,
+        (0, 0.5),
+        (0, 0.5),
+        ax=axes[2],
+        fixed_points=wc_fps,
+        trajectories=[cycle],
+        labels=("E", "I"),
+    )
+    axes[2].set_title("Wilson-Cowan: limit cycle around an unstable focus")
+    fig.tight_layout()
+    fig.savefig("local_rules_phase.png", dpi=110)
+    print("wrote local_rules_weights.png, local_rules_dynamics.png, local_rules_phase.png")
 
 
 if __name__ == "__main__":
