@@ -84,6 +84,64 @@ mod portable {
         reduce(acc) + tail
     }
 
+    /// [`update_row`] with `row[diag]` kept, and in the same loop the drive through the updated
+    /// row, `Σ_j e_j·x_j` with `e = row` or, given `(w, a)`, `e = w + a·row` (same lanes and order
+    /// as [`dot`] / [`dot_plastic`] on the updated row).
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn update_dot_row(
+        row: &mut [f64],
+        keep: f64,
+        c: f64,
+        b: &[f64],
+        bound: f64,
+        diag: usize,
+        x: &[f64],
+        eff: Option<(&[f64], &[f64])>,
+    ) -> f64 {
+        let n = x.len();
+        let (row, b) = (&mut row[..n], &b[..n]);
+        let saved = row[diag];
+        let body = n - n % LANES;
+        let diag_block = diag - diag % LANES;
+        let mut acc = [0.0; LANES];
+        let mut j = 0;
+        while j < body {
+            let mut v = [0.0; LANES];
+            for k in 0..LANES {
+                v[k] = (keep * row[j + k] + c * b[j + k]).clamp(-bound, bound);
+                row[j + k] = v[k];
+            }
+            if j == diag_block {
+                v[diag - j] = saved;
+                row[diag] = saved;
+            }
+            for k in 0..LANES {
+                let e = match eff {
+                    Some((w, a)) => w[j + k] + a[j + k] * v[k],
+                    None => v[k],
+                };
+                acc[k] += e * x[j + k];
+            }
+            j += LANES;
+        }
+        let mut tail = 0.0;
+        for k in body..n {
+            let v = if k == diag {
+                saved
+            } else {
+                (keep * row[k] + c * b[k]).clamp(-bound, bound)
+            };
+            row[k] = v;
+            let e = match eff {
+                Some((w, a)) => w[k] + a[k] * v,
+                None => v,
+            };
+            tail += e * x[k];
+        }
+        reduce(acc) + tail
+    }
+
     /// `row_j ← clip(keep·row_j + c·b_j, ±bound)`.
     #[inline(always)]
     pub fn update_row(row: &mut [f64], keep: f64, c: f64, b: &[f64], bound: f64) {
@@ -152,6 +210,86 @@ mod avx2 {
         let mut tail = 0.0;
         for k in body..n {
             tail += (w[k] + a[k] * h[k]) * x[k];
+        }
+        reduce(acc) + tail
+    }
+
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    #[allow(clippy::too_many_arguments)]
+    pub unsafe fn update_dot_row(
+        row: &mut [f64],
+        keep: f64,
+        c: f64,
+        b: &[f64],
+        bound: f64,
+        diag: usize,
+        x: &[f64],
+        eff: Option<(&[f64], &[f64])>,
+    ) -> f64 {
+        let n = x.len();
+        let (row, b) = (&mut row[..n], &b[..n]);
+        let saved = row[diag];
+        let body = n - n % LANES;
+        let diag_block = diag - diag % LANES;
+        let (kv, cv) = (_mm256_set1_pd(keep), _mm256_set1_pd(c));
+        let (lo, hi) = (_mm256_set1_pd(-bound), _mm256_set1_pd(bound));
+        let (mp, bp, xp) = (row.as_mut_ptr(), b.as_ptr(), x.as_ptr());
+        let (mut acc0, mut acc1) = (_mm256_setzero_pd(), _mm256_setzero_pd());
+        let mut j = 0;
+        while j < body {
+            // SAFETY: j + 8 <= body <= n, the length of row, b, x (and of w, a when given).
+            let m0 = _mm256_loadu_pd(mp.add(j));
+            let m1 = _mm256_loadu_pd(mp.add(j + 4));
+            let v0 = _mm256_add_pd(
+                _mm256_mul_pd(kv, m0),
+                _mm256_mul_pd(cv, _mm256_loadu_pd(bp.add(j))),
+            );
+            let v1 = _mm256_add_pd(
+                _mm256_mul_pd(kv, m1),
+                _mm256_mul_pd(cv, _mm256_loadu_pd(bp.add(j + 4))),
+            );
+            // max(lo, v) and min(hi, v) return v when v is NaN, as f64::clamp does.
+            let mut v0 = _mm256_min_pd(hi, _mm256_max_pd(lo, v0));
+            let mut v1 = _mm256_min_pd(hi, _mm256_max_pd(lo, v1));
+            _mm256_storeu_pd(mp.add(j), v0);
+            _mm256_storeu_pd(mp.add(j + 4), v1);
+            if j == diag_block {
+                *mp.add(diag) = saved;
+                v0 = _mm256_loadu_pd(mp.add(j));
+                v1 = _mm256_loadu_pd(mp.add(j + 4));
+            }
+            if let Some((w, a)) = eff {
+                let (wp, ap) = (w.as_ptr(), a.as_ptr());
+                v0 = _mm256_add_pd(
+                    _mm256_loadu_pd(wp.add(j)),
+                    _mm256_mul_pd(_mm256_loadu_pd(ap.add(j)), v0),
+                );
+                v1 = _mm256_add_pd(
+                    _mm256_loadu_pd(wp.add(j + 4)),
+                    _mm256_mul_pd(_mm256_loadu_pd(ap.add(j + 4)), v1),
+                );
+            }
+            acc0 = _mm256_add_pd(acc0, _mm256_mul_pd(v0, _mm256_loadu_pd(xp.add(j))));
+            acc1 = _mm256_add_pd(acc1, _mm256_mul_pd(v1, _mm256_loadu_pd(xp.add(j + 4))));
+            j += LANES;
+        }
+        let mut acc = [0.0; LANES];
+        _mm256_storeu_pd(acc.as_mut_ptr(), acc0);
+        _mm256_storeu_pd(acc.as_mut_ptr().add(4), acc1);
+        let mut tail = 0.0;
+        for k in body..n {
+            let v = if k == diag {
+                saved
+            } else {
+                (keep * row[k] + c * b[k]).clamp(-bound, bound)
+            };
+            row[k] = v;
+            let e = match eff {
+                Some((w, a)) => w[k] + a[k] * v,
+                None => v,
+            };
+            tail += e * x[k];
         }
         reduce(acc) + tail
     }
@@ -268,14 +406,18 @@ pub struct RankOne<'a> {
 /// updated matrix: `out[i] = Σ_j m'[i, j]·x[j]`. Bit-identical to [`rank1_update`] (diagonal
 /// restored) followed by [`matvec`].
 pub fn fused_rank1_matvec(out: &mut [f64], m: &mut [f64], update: RankOne<'_>, x: &[f64]) {
-    let p = path(false);
+    fused_with(path(false), out, m, update, x)
+}
+
+#[inline(always)]
+fn fused_with(p: Path, out: &mut [f64], m: &mut [f64], update: RankOne<'_>, x: &[f64]) {
     let n = x.len().max(1);
     for (i, (o, row)) in out.iter_mut().zip(m.chunks_exact_mut(n)).enumerate() {
-        let diag = row[i];
         let c = update.scale * update.post[i];
-        row_call!(p, update_row(row, update.keep, c, update.pre, update.bound));
-        row[i] = diag;
-        *o = row_call!(p, dot(row, x));
+        *o = row_call!(
+            p,
+            update_dot_row(row, update.keep, c, update.pre, update.bound, i, x, None)
+        );
     }
 }
 
@@ -288,16 +430,29 @@ pub fn fused_rank1_matvec_plastic(
     update: RankOne<'_>,
     x: &[f64],
 ) {
-    let p = path(false);
+    fused_plastic_with(path(false), out, w, alpha, h, update, x)
+}
+
+#[inline(always)]
+fn fused_plastic_with(
+    p: Path,
+    out: &mut [f64],
+    w: &[f64],
+    alpha: &[f64],
+    h: &mut [f64],
+    update: RankOne<'_>,
+    x: &[f64],
+) {
     let n = x.len();
     for (i, o) in out.iter_mut().enumerate() {
         let s = i * n..(i + 1) * n;
         let row = &mut h[s.clone()];
-        let diag = row[i];
         let c = update.scale * update.post[i];
-        row_call!(p, update_row(row, update.keep, c, update.pre, update.bound));
-        row[i] = diag;
-        *o = row_call!(p, dot_plastic(&w[s.clone()], &alpha[s], row, x));
+        let eff = Some((&w[s.clone()], &alpha[s]));
+        *o = row_call!(
+            p,
+            update_dot_row(row, update.keep, c, update.pre, update.bound, i, x, eff)
+        );
     }
 }
 
@@ -386,6 +541,21 @@ mod tests {
             rank1_with(fast, &mut m1, 0.9, 0.7, &x, &x, 0.5);
             rank1_with(slow, &mut m2, 0.9, 0.7, &x, &x, 0.5);
             assert_eq!(m1, m2);
+            let up = RankOne {
+                keep: 0.9,
+                scale: 0.7,
+                post: &x,
+                pre: &x,
+                bound: 0.5,
+            };
+            let (mut m1, mut m2) = (w.clone(), w.clone());
+            fused_with(fast, &mut o1, &mut m1, up, &x);
+            fused_with(slow, &mut o2, &mut m2, up, &x);
+            assert_eq!((&m1, &o1), (&m2, &o2));
+            let (mut h1, mut h2) = (h.clone(), h.clone());
+            fused_plastic_with(fast, &mut o1, &w, &a, &mut h1, up, &x);
+            fused_plastic_with(slow, &mut o2, &w, &a, &mut h2, up, &x);
+            assert_eq!((&h1, &o1), (&h2, &o2));
         }
         let (mut m1, mut m2) = (vec![f64::NAN, 3.0], vec![f64::NAN, 3.0]);
         rank1_with(path(false), &mut m1, 1.0, 0.0, &[1.0], &[0.0, 0.0], 1.0);
