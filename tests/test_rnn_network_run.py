@@ -41,14 +41,20 @@ def test_same_seed_gives_the_same_network_and_runs(rng):
     assert not np.array_equal(a.weights, c.weights)
 
 
-def test_batch_items_are_independent_copies_equal_to_single_trials(rng):
-    net = RecurrentNetwork(2, 16, 2, rule=Hebbian(learning_rate=0.5), seed=3)
-    w0 = net.weights
+@pytest.mark.parametrize(
+    "rule", [Hebbian(learning_rate=0.5), NeuromodulatedHebbian(alpha=2.0, learning_rate=0.5)]
+)
+def test_batch_items_are_independent_copies_equal_to_single_trials(rule, rng):
+    net = RecurrentNetwork(2, 16, 2, rule=rule, seed=3)
+    before = (net.weights, net.trace)
     batch = rng.standard_normal((5, 30, 2))
     out = net.run(batch)
-    np.testing.assert_array_equal(net.weights, w0)  # a batch never changes the network
+    np.testing.assert_array_equal(net.weights, before[0])  # a batch never changes the network
+    if before[1] is not None:
+        np.testing.assert_array_equal(net.trace, before[1])
     for b in range(5):
         np.testing.assert_allclose(out[b], net.run(batch[b]), atol=0, rtol=0)
+    assert not np.allclose(out, net.run(batch, plastic=False))  # plasticity did act
 
 
 def test_learning_is_kept_only_when_asked(rng):

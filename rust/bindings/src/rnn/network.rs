@@ -424,7 +424,7 @@ impl PyRecurrentNetwork {
         if h.is_empty() {
             return Ok(None);
         }
-        Ok(Some(self.matrix(py, h.clone(), self.n())?))
+        Ok(Some(self.matrix(py, h.to_vec(), self.n())?))
     }
 
     #[setter]
@@ -441,7 +441,7 @@ impl PyRecurrentNetwork {
         if a.is_empty() {
             return Ok(None);
         }
-        Ok(Some(self.matrix(py, a.clone(), self.n())?))
+        Ok(Some(self.matrix(py, a.to_vec(), self.n())?))
     }
 
     #[setter]

@@ -91,7 +91,7 @@ mod tests {
             dt: 0.5,
         };
         rule.update(&mut s, &a);
-        s.weights
+        s.weights.to_vec()
     }
 
     #[test]

@@ -14,7 +14,9 @@ pub use hebbian::Hebbian;
 pub use network::{Activation, NetworkConfig, Record, RecurrentNetwork, RunOptions, TrialOutput};
 pub use neuromodulated::NeuromodulatedHebbian;
 pub use oja::Oja;
-pub use rule::{PlasticMatrix, PlasticState, PlasticityRule, RankOneStep, Rule, StepActivity};
+pub use rule::{
+    PlasticMatrix, PlasticState, PlasticityRule, RankOneStep, Rule, SharedMatrix, StepActivity,
+};
 pub use stdp::Stdp;
 
 // ---- reward-modulated node perturbation (Miconi 2017)

@@ -376,12 +376,12 @@ impl RecurrentNetwork {
     pub fn effective_weights(&self) -> Vec<f64> {
         let s = &self.state;
         if s.trace.is_empty() {
-            return s.weights.clone();
+            return s.weights.to_vec();
         }
         s.weights
             .iter()
-            .zip(&s.alpha)
-            .zip(&s.trace)
+            .zip(s.alpha.iter())
+            .zip(s.trace.iter())
             .map(|((w, a), h)| w + a * h)
             .collect()
     }
@@ -404,7 +404,7 @@ impl RecurrentNetwork {
     pub fn set_weights(&mut self, values: Vec<f64>) -> Result<()> {
         let n = self.config.n_units;
         Self::check_matrix("weights", &values, n, n)?;
-        self.state.weights = values;
+        self.state.weights = values.into();
         Ok(())
     }
     pub fn set_input_weights(&mut self, values: Vec<f64>) -> Result<()> {
@@ -432,7 +432,7 @@ impl RecurrentNetwork {
         self.require_trace("trace")?;
         let n = self.config.n_units;
         Self::check_matrix("trace", &values, n, n)?;
-        self.state.trace = values;
+        self.state.trace = values.into();
         Ok(())
     }
     /// Replaces the plasticity coefficients `α` (only for rules that keep a trace).
@@ -440,7 +440,7 @@ impl RecurrentNetwork {
         self.require_trace("alpha")?;
         let n = self.config.n_units;
         Self::check_matrix("alpha", &values, n, n)?;
-        self.state.alpha = values;
+        self.state.alpha = values.into();
         Ok(())
     }
     fn require_trace(&self, name: &str) -> Result<()> {
@@ -454,7 +454,13 @@ impl RecurrentNetwork {
 
     /// Clears the Hebbian trace (`H = 0`); `W`, `α` unchanged.
     pub fn reset_trace(&mut self) {
-        self.state.trace.iter_mut().for_each(|h| *h = 0.0);
+        if !self.state.trace.is_empty() {
+            self.state
+                .trace
+                .make_mut()
+                .iter_mut()
+                .for_each(|h| *h = 0.0);
+        }
     }
 
     fn validate_run(
@@ -616,10 +622,11 @@ impl RecurrentNetwork {
                         initial_state: x0,
                     };
                     let st = if learns {
-                        // Reuse this thread's buffers: no fresh allocation (and page faults) per item.
-                        match scratch {
-                            Some(s) => s.clone_from(state),
-                            None => *scratch = Some(state.clone()),
+                        // Reuse this thread's copy of the changing matrix; share the others.
+                        let changes = self.rule.as_ref().map(|r| r.plastic_matrix());
+                        match (scratch.as_mut(), changes) {
+                            (Some(s), Some(which)) => s.reset_from(state, which),
+                            _ => *scratch = Some(state.clone()),
                         }
                         match scratch.as_mut() {
                             Some(s) => StateMut::Write(s),
@@ -792,7 +799,7 @@ fn simulate(
                 };
                 match step.matrix {
                     PlasticMatrix::Weights => {
-                        fused_rank1_matvec(&mut drive, &mut st.weights, update, &r)
+                        fused_rank1_matvec(&mut drive, st.weights.make_mut(), update, &r)
                     }
                     PlasticMatrix::Trace => {
                         let PlasticState {
@@ -801,6 +808,7 @@ fn simulate(
                             trace,
                             ..
                         } = st;
+                        let trace = trace.make_mut();
                         fused_rank1_matvec_plastic(&mut drive, weights, alpha, trace, update, &r)
                     }
                 }
@@ -859,11 +867,7 @@ fn simulate(
                 dt: c.dt,
             };
             rule.update(state, &activity);
-            let plastic = if state.trace.is_empty() {
-                &mut state.weights
-            } else {
-                &mut state.trace
-            };
+            let plastic = state.matrix_mut(rule.plastic_matrix());
             for i in 0..n {
                 plastic[i * n + i] = diag[i];
             }
@@ -887,10 +891,7 @@ fn simulate(
         std::mem::swap(&mut r, &mut r_new);
     }
     if let (Some(step), Some(st)) = (pending, state.get_mut()) {
-        let m = match step.matrix {
-            PlasticMatrix::Weights => &mut st.weights,
-            PlasticMatrix::Trace => &mut st.trace,
-        };
+        let m = st.matrix_mut(step.matrix);
         let diag: Vec<f64> = (0..n).map(|i| m[i * n + i]).collect();
         let pre = if step.pre_is_previous {
             &pending_pre

@@ -217,7 +217,7 @@ fn reference_trial(
     let c = net.config();
     let (n, n_in) = (c.n_units, c.n_inputs);
     let s = net.plastic_state();
-    let (mut w, mut h, alpha) = (s.weights.clone(), s.trace.clone(), s.alpha.clone());
+    let (mut w, mut h, alpha) = (s.weights.to_vec(), s.trace.to_vec(), s.alpha.to_vec());
     let mut x = vec![0.0; n];
     let mut r = vec![0.0; n];
     let mut outputs = Vec::new();
@@ -330,11 +330,11 @@ fn a_network_rebuilt_from_its_parts_continues_identically() {
     let mut b = RecurrentNetwork::from_parts(
         cfg,
         Some(rule),
-        s.weights,
+        s.weights.to_vec(),
         a.input_weights().to_vec(),
         a.output_weights().to_vec(),
-        Some(s.trace),
-        Some(s.alpha),
+        Some(s.trace.to_vec()),
+        Some(s.alpha.to_vec()),
         base,
         runs,
     )

@@ -116,7 +116,7 @@ mod tests {
     fn zero_modulation_only_decays_and_growth_is_bounded() {
         let r = rule();
         let mut s = PlasticState::new(1, vec![0.0], Some(&Rule::NeuromodulatedHebbian(r.clone())));
-        s.trace[0] = 1.0;
+        s.trace.make_mut()[0] = 1.0;
         let act = StepActivity {
             previous: &[1.0],
             current: &[1.0],

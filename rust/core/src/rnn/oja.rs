@@ -34,7 +34,7 @@ impl PlasticityRule for Oja {
         let rate = activity.dt * self.learning_rate * activity.modulation;
         let y = activity.current;
         let keep: Vec<f64> = y.iter().map(|&yi| 1.0 - rate * yi * yi).collect();
-        rank1_update_rows(&mut state.weights, &keep, rate, y, y, f64::INFINITY);
+        rank1_update_rows(state.weights.make_mut(), &keep, rate, y, y, f64::INFINITY);
     }
 }
 

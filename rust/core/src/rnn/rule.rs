@@ -3,6 +3,53 @@
 use super::kernels::rank1_update;
 use super::{AntiHebbian, Hebbian, NeuromodulatedHebbian, Oja, Stdp};
 use crate::error::{Error, Result};
+use std::ops::Deref;
+use std::sync::Arc;
+
+/// A matrix shared by copies of a state until one of them changes it (copy on write): the trials
+/// of a batch share what their rule only reads (`W` and `α` for a trace rule).
+#[derive(Clone, Debug, Default)]
+pub struct SharedMatrix(Arc<Vec<f64>>);
+
+impl SharedMatrix {
+    /// Mutable access, copying the values first if another state shares them.
+    pub fn make_mut(&mut self) -> &mut [f64] {
+        Arc::make_mut(&mut self.0).as_mut_slice()
+    }
+
+    /// Takes `src`'s values, reusing this matrix's own buffer when it has one of the right size.
+    pub fn copy_from(&mut self, src: &SharedMatrix) {
+        match Arc::get_mut(&mut self.0) {
+            Some(own) if own.len() == src.len() => own.copy_from_slice(src),
+            _ => self.0 = Arc::new(src.to_vec()),
+        }
+    }
+}
+
+impl From<Vec<f64>> for SharedMatrix {
+    fn from(values: Vec<f64>) -> Self {
+        SharedMatrix(Arc::new(values))
+    }
+}
+
+impl Deref for SharedMatrix {
+    type Target = [f64];
+    fn deref(&self) -> &[f64] {
+        &self.0
+    }
+}
+
+impl PartialEq for SharedMatrix {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl PartialEq<Vec<f64>> for SharedMatrix {
+    fn eq(&self, other: &Vec<f64>) -> bool {
+        **self == other[..]
+    }
+}
 
 /// Everything a rule may change while a network runs (`[post, pre]`, row-major, `n × n`).
 #[derive(Clone, Debug, PartialEq)]
@@ -10,11 +57,11 @@ pub struct PlasticState {
     /// Number of recurrent units.
     pub n: usize,
     /// Recurrent weights `W`.
-    pub weights: Vec<f64>,
+    pub weights: SharedMatrix,
     /// Hebbian trace `H` (empty unless the rule uses one); effective weights are `W + α ⊙ H`.
-    pub trace: Vec<f64>,
+    pub trace: SharedMatrix,
     /// Plasticity coefficients `α` (empty unless the rule uses a trace).
-    pub alpha: Vec<f64>,
+    pub alpha: SharedMatrix,
     /// Presynaptic activity trace of STDP (`n`, empty unless used).
     pub pre_trace: Vec<f64>,
     /// Postsynaptic activity trace of STDP (`n`, empty unless used).
@@ -33,17 +80,19 @@ impl PlasticState {
         };
         PlasticState {
             n,
-            weights,
+            weights: weights.into(),
             trace: if uses_trace {
                 vec![0.0; n * n]
             } else {
                 Vec::new()
-            },
+            }
+            .into(),
             alpha: if uses_trace {
                 vec![alpha0; n * n]
             } else {
                 Vec::new()
-            },
+            }
+            .into(),
             pre_trace: if uses_spikes {
                 vec![0.0; n]
             } else {
@@ -54,6 +103,34 @@ impl PlasticState {
             } else {
                 Vec::new()
             },
+        }
+    }
+
+    /// Becomes a copy of `src` for a new trial of a rule that changes `modified`: that matrix is
+    /// copied into this state's own buffer (reused from trial to trial), the others are shared.
+    pub fn reset_from(&mut self, src: &PlasticState, modified: PlasticMatrix) {
+        self.n = src.n;
+        let (own, other) = match modified {
+            PlasticMatrix::Weights => (&mut self.weights, &src.weights),
+            PlasticMatrix::Trace => (&mut self.trace, &src.trace),
+        };
+        own.copy_from(other);
+        if modified != PlasticMatrix::Weights {
+            self.weights = src.weights.clone();
+        }
+        if modified != PlasticMatrix::Trace {
+            self.trace = src.trace.clone();
+        }
+        self.alpha = src.alpha.clone();
+        self.pre_trace.clone_from(&src.pre_trace);
+        self.post_trace.clone_from(&src.post_trace);
+    }
+
+    /// The matrix a rule of kind `which` changes, for writing (copied first if shared).
+    pub fn matrix_mut(&mut self, which: PlasticMatrix) -> &mut [f64] {
+        match which {
+            PlasticMatrix::Weights => self.weights.make_mut(),
+            PlasticMatrix::Trace => self.trace.make_mut(),
         }
     }
 
@@ -109,10 +186,7 @@ impl RankOneStep {
     /// Applies the step to the whole matrix.
     pub fn apply(&self, state: &mut PlasticState, activity: &StepActivity<'_>) {
         let pre = self.pre(activity);
-        let m = match self.matrix {
-            PlasticMatrix::Weights => &mut state.weights,
-            PlasticMatrix::Trace => &mut state.trace,
-        };
+        let m = state.matrix_mut(self.matrix);
         rank1_update(m, self.keep, self.scale, activity.current, pre, self.bound);
     }
 }
@@ -126,6 +200,14 @@ pub trait PlasticityRule {
     /// Whether the rule keeps a Hebbian trace `H` (the effective weights are then `W + α ⊙ H`).
     fn uses_hebbian_trace(&self) -> bool {
         false
+    }
+    /// The plastic matrix the rule changes (`W` unless it keeps a Hebbian trace).
+    fn plastic_matrix(&self) -> PlasticMatrix {
+        if self.uses_hebbian_trace() {
+            PlasticMatrix::Trace
+        } else {
+            PlasticMatrix::Weights
+        }
     }
     /// Whether the rule keeps pre/post activity traces (STDP).
     fn uses_activity_traces(&self) -> bool {
@@ -174,6 +256,9 @@ impl PlasticityRule for Rule {
     }
     fn uses_activity_traces(&self) -> bool {
         self.inner().uses_activity_traces()
+    }
+    fn plastic_matrix(&self) -> PlasticMatrix {
+        self.inner().plastic_matrix()
     }
     fn update(&self, state: &mut PlasticState, activity: &StepActivity<'_>) {
         self.inner().update(state, activity)

@@ -88,7 +88,7 @@ impl PlasticityRule for Stdp {
             .map(|&yi| gain * self.a_minus * yi)
             .collect();
         rank2_update(
-            &mut state.weights,
+            state.weights.make_mut(),
             &potentiation,
             &state.pre_trace,
             &depression,
