@@ -9,8 +9,9 @@ Memory-bandwidth bound: a STREAM-like copy (np.copyto, single thread; bytes = re
 measured twice: on 256 MiB arrays (DRAM, the STREAM convention of arrays much larger than the last
 level cache), and on arrays of the size of one N x N matrix (what a step streams through; at
 N = 1000, 7.6 MiB, so source and destination still fit in a 32 MiB L3). The bound of one step is the
-minimal traffic of the update — read and write W (Hebbian), read W, alpha, H and write H
-(neuromodulated), 8 bytes per entry — divided by that bandwidth.
+minimal traffic of the update — read and write W (Hebbian, per trial), read and write H per trial
+plus read W and alpha once (neuromodulated; W and alpha are shared by the trials of a batch),
+8 bytes per entry — divided by that bandwidth.
 
 Run: python bench/dense_rules.py [--repeats 5] [--quick]
 """
@@ -118,8 +119,10 @@ def bench_config(kind, n, batch, steps, repeats, bandwidth):
     t_np = (
         median_time(lambda: numpy_run(kind, w, w_in, w_out, alpha, rule, inputs), repeats) / steps
     )
-    matrices_read, matrices_written = (1, 1) if kind == "hebbian" else (3, 1)
-    min_bytes = (matrices_read + matrices_written) * 8 * n * n * batch
+    # Hebbian: every trial reads and writes its own W. Neuromodulated: every trial reads and
+    # writes its own H; W and alpha are shared by the trials and need to be read once per step.
+    matrices = 2 * batch if kind == "hebbian" else 2 * batch + 2
+    min_bytes = matrices * 8 * n * n
     bounds = {name: min_bytes / bw for name, bw in bandwidth(n, kind).items()}
     return t_ours, t_np, err, bounds
 
