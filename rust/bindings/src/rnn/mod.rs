@@ -4,6 +4,7 @@ use pyo3::prelude::*;
 
 mod convert;
 mod network;
+mod pickle;
 mod rules;
 
 /// Adds this area's classes and functions to the module.

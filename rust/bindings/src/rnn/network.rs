@@ -1,6 +1,7 @@
 //! `RecurrentNetwork`: validation and conversion around `hebbian_core::rnn::RecurrentNetwork`.
 
 use super::convert::{float_array, to_numpy, FloatArray};
+use super::pickle;
 use super::rules::{extract_rule, rule_to_py};
 use crate::errors::{invalid_argument, shape_error, IntoPyResult};
 use hebbian_core::rnn::{
@@ -21,7 +22,7 @@ pub struct PyRecurrentNetwork {
     inner: RecurrentNetwork,
 }
 
-fn size(field: &str, value: i64, min: i64) -> PyResult<usize> {
+pub(super) fn size(field: &str, value: i64, min: i64) -> PyResult<usize> {
     if value < min {
         return Err(Error::config(
             field,
@@ -276,72 +277,16 @@ impl PyRecurrentNetwork {
     fn __reduce__<'py>(
         slf: &Bound<'py, Self>,
     ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyDict>,))> {
-        let py = slf.py();
-        let this = slf.borrow();
-        let net = &this.inner;
-        let c = net.config();
-        let d = PyDict::new(py);
-        d.set_item("n_inputs", c.n_inputs)?;
-        d.set_item("n_units", c.n_units)?;
-        d.set_item("n_outputs", c.n_outputs)?;
-        d.set_item("tau", c.tau)?;
-        d.set_item("dt", c.dt)?;
-        d.set_item("activation", c.activation.name())?;
-        d.set_item("gain", c.gain)?;
-        d.set_item("input_scale", c.input_scale)?;
-        d.set_item("noise_std", c.noise_std)?;
-        d.set_item("rule", this.rule(py)?)?;
-        d.set_item("weights", this.weights(py)?)?;
-        d.set_item("input_weights", this.input_weights(py)?)?;
-        d.set_item("output_weights", this.output_weights(py)?)?;
-        d.set_item("trace", this.trace(py)?)?;
-        d.set_item("alpha", this.alpha(py)?)?;
-        let (base, runs) = net.stream_state();
-        d.set_item("seed_base", base)?;
-        d.set_item("runs", runs)?;
-        Ok((slf.getattr("_from_state")?, (d,)))
+        let state = pickle::state_dict(slf.py(), &slf.borrow().inner)?;
+        Ok((slf.getattr("_from_state")?, (state,)))
     }
 
     /// Rebuilds a network from the state of `__reduce__` (validated).
     #[staticmethod]
     fn _from_state(state: &Bound<'_, PyDict>) -> PyResult<Self> {
-        let get = |key: &str| -> PyResult<Bound<'_, PyAny>> {
-            state
-                .get_item(key)?
-                .ok_or_else(|| shape_error("state", format!("missing key {key:?}")))
-        };
-        let matrix = |key: &str| -> PyResult<Option<Vec<f64>>> {
-            let v = get(key)?;
-            if v.is_none() {
-                return Ok(None);
-            }
-            Ok(Some(float_array(&v, key)?.data))
-        };
-        let config = NetworkConfig {
-            n_inputs: size("n_inputs", get("n_inputs")?.extract()?, 0)?,
-            n_units: size("n_units", get("n_units")?.extract()?, 1)?,
-            n_outputs: size("n_outputs", get("n_outputs")?.extract()?, 0)?,
-            tau: get("tau")?.extract()?,
-            dt: get("dt")?.extract()?,
-            activation: Activation::parse(&get("activation")?.extract::<String>()?).py()?,
-            gain: get("gain")?.extract()?,
-            input_scale: get("input_scale")?.extract()?,
-            noise_std: get("noise_std")?.extract()?,
-        };
-        let rule = extract_rule(Some(&get("rule")?))?;
-        let inner = RecurrentNetwork::from_parts(
-            config,
-            rule,
-            matrix("weights")?.unwrap_or_default(),
-            matrix("input_weights")?.unwrap_or_default(),
-            matrix("output_weights")?.unwrap_or_default(),
-            matrix("trace")?,
-            matrix("alpha")?,
-            get("seed_base")?.extract()?,
-            get("runs")?.extract()?,
-        )
-        .py()?;
-        Ok(Self { inner })
+        Ok(Self {
+            inner: pickle::from_state(state)?,
+        })
     }
 
     /// Clears the Hebbian trace `H` (no-op for rules without one).

@@ -1,5 +1,7 @@
 use super::*;
-use crate::rnn::{Hebbian, NeuromodulatedHebbian, Stdp};
+use crate::rnn::{
+    Hebbian, NetworkConfig, NeuromodulatedHebbian, Record, RunOptions, Stdp, TrialOutput,
+};
 
 fn config(n: usize) -> NetworkConfig {
     NetworkConfig {
