@@ -81,6 +81,8 @@ def test_stdp_spike_pairs_follow_the_closed_form_window(t_pre, t_post):
     u[t_post, 0] = 1.0  # a spike is a one-step pulse r = 1/dt (dt = 1)
     u[t_pre, 1] = 1.0
     net.run(u, keep_weights=True)
+    pre_trace, post_trace = net.activity_traces
+    assert pre_trace[1] == pytest.approx(np.exp(-(steps - 1 - t_pre) / 3.0))  # decayed unit spike
     expected = rule.window(np.array([t_post - t_pre], dtype=float))[0]
     assert net.weights[0, 1] == pytest.approx(expected, abs=1e-15)
     if t_post > t_pre:

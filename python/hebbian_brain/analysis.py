@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from hebbian_brain._core import InvalidArgumentError, ShapeError
+from hebbian_brain._core import InvalidArgumentError, InvalidConfigError, ShapeError
 from hebbian_brain._rnn_plots import plot_phase_portrait, plot_weight_matrices
 
 __all__ = [
@@ -433,8 +433,6 @@ class WilsonCowan:
         for name in ("a_e", "a_i", "tau_e", "tau_i"):
             value = getattr(self, name)
             if not (np.isfinite(value) and value > 0):
-                from hebbian_brain._core import InvalidConfigError
-
                 raise InvalidConfigError(f"invalid value for `{name}`: must be finite and > 0")
 
     @property

@@ -121,8 +121,21 @@ impl PyRecurrentNetwork {
 
     /// Runs one trial (`inputs` `[T, n_inputs]`) or a batch (`[B, T, n_inputs]`).
     ///
-    /// Returns the outputs (`[T, n_outputs]` / `[B, T, n_outputs]`), or `(outputs, states)` when
-    /// `return_states` is True/'rates' (rates r) or 'currents' (x).
+    /// Args:
+    ///     inputs: `[T, n_inputs]` or `[B, T, n_inputs]` real array.
+    ///     modulation: `[T]` / `[B, T]` neuromodulatory signal m(t) (default: 1 everywhere).
+    ///     plastic: apply the rule (False: the weights are frozen for this run).
+    ///     keep_weights: keep what the trial learned (single trials only; otherwise the trial
+    ///         learns on a copy and the network is unchanged).
+    ///     return_states: True or 'rates' to also return the rates r, 'currents' for x.
+    ///     initial_state: `[n_units]` (or `[B, n_units]`) initial currents x(0) (default 0).
+    ///     targets: `[T, n_outputs]` / `[B, T, n_outputs]` targets of the readout delta rule.
+    ///     readout_rate: rate of the delta rule dW_out = rate*m*(target - y) r^T (needs targets).
+    ///
+    /// Returns:
+    ///     The outputs `[T, n_outputs]` / `[B, T, n_outputs]`, or `(outputs, states)`.
+    ///
+    /// Batch trials run in parallel (GIL released), each on its own copy of the plastic state.
     #[pyo3(signature = (inputs, *, modulation=None, plastic=true, keep_weights=false, return_states=None,
                         initial_state=None, targets=None, readout_rate=0.0))]
     #[allow(clippy::too_many_arguments)]
@@ -377,6 +390,23 @@ impl PyRecurrentNetwork {
         let n = self.n();
         let v = self.square(value, "trace", n, n)?;
         self.inner.set_trace(v).py()
+    }
+
+    /// STDP's `(pre_trace, post_trace)` after the last kept trial, or None for other rules.
+    #[getter]
+    fn activity_traces<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<Option<(Bound<'py, PyAny>, Bound<'py, PyAny>)>> {
+        let s = self.inner.plastic_state();
+        if s.pre_trace.is_empty() {
+            return Ok(None);
+        }
+        let n = self.n();
+        Ok(Some((
+            to_numpy(py, s.pre_trace.clone(), &[n])?,
+            to_numpy(py, s.post_trace.clone(), &[n])?,
+        )))
     }
 
     /// Per-connection plasticity coefficients `alpha`, or None for rules without a trace.
