@@ -347,3 +347,30 @@ fn a_network_rebuilt_from_its_parts_continues_identically() {
     );
     assert_eq!(a.plastic_state(), b.plastic_state());
 }
+
+#[test]
+fn batch_results_do_not_depend_on_the_thread_count() {
+    let rule = Some(Rule::NeuromodulatedHebbian(NeuromodulatedHebbian::default()));
+    let cfg = NetworkConfig {
+        noise_std: 0.3,
+        ..config(12)
+    };
+    let batch = 7;
+    let u: Vec<f64> = (0..batch * 20 * 2)
+        .map(|k| (k as f64 * 0.17).sin())
+        .collect();
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let mut net = RecurrentNetwork::new(cfg.clone(), rule.clone(), Some(5)).unwrap();
+        pool.install(|| {
+            net.run_batch(&u, batch, 20, &RunOptions::default())
+                .unwrap()
+        })
+    };
+    let one = run(1);
+    assert_eq!(one, run(2));
+    assert_eq!(one, run(4));
+}
