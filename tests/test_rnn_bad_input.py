@@ -121,3 +121,17 @@ def test_bad_analysis_inputs_of_the_network(net):
         net.vector_field(np.zeros(6), np.zeros(3))
     with pytest.raises(hb.InvalidArgumentError, match="x"):
         net.jacobian(np.full(6, np.nan))
+
+
+def test_absurd_sizes_are_refused_not_allocated():
+    with pytest.raises(hb.InvalidConfigError, match="n_units"):
+        RecurrentNetwork(1, 10**9, 1)
+    with pytest.raises(hb.InvalidConfigError, match="n_inputs"):
+        RecurrentNetwork(2**40, 4, 1)
+
+
+def test_empty_runs_have_empty_outputs():
+    net = RecurrentNetwork(2, 4, 3, rule=Hebbian(), seed=0)
+    assert net.run(np.zeros((0, 2))).shape == (0, 3)
+    y, s = net.run(np.zeros((0, 5, 2)), return_states=True)
+    assert y.shape == (0, 5, 3) and s.shape == (0, 5, 4)

@@ -3,6 +3,9 @@
 use super::activation::Activation;
 use crate::error::{Error, Result};
 
+/// Largest `n_units` / `n_inputs` / `n_outputs`: an `N x N` float64 matrix of 2 GiB.
+pub const MAX_SIZE: usize = 16_384;
+
 /// Sizes, time constants and initialisation of a [`super::RecurrentNetwork`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct NetworkConfig {
@@ -43,6 +46,20 @@ impl NetworkConfig {
     pub fn validate(&self) -> Result<()> {
         if self.n_units == 0 {
             return Err(Error::config("n_units", "must be >= 1"));
+        }
+        // Dense N x N matrices: refuse sizes whose matrices could not be allocated sensibly
+        // (an allocation failure would abort the process instead of raising).
+        for (field, v) in [
+            ("n_units", self.n_units),
+            ("n_inputs", self.n_inputs),
+            ("n_outputs", self.n_outputs),
+        ] {
+            if v > MAX_SIZE {
+                return Err(Error::config(
+                    field,
+                    format!("must be <= {MAX_SIZE} (dense matrices of 2 GiB), got {v}"),
+                ));
+            }
         }
         for (field, v) in [("tau", self.tau), ("dt", self.dt)] {
             if !(v.is_finite() && v > 0.0) {
