@@ -27,3 +27,8 @@ __all__ = [
     "StateError",
     "__version__",
 ]
+
+# agents and environments
+from hebbian_brain.envs import register_envs as _register_envs
+
+_register_envs()
