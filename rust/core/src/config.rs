@@ -1,1 +1,290 @@
-//! (filled in by the graph-brain work)
+//! Configuration of a graph brain: plasticity, pruning and dream parameters.
+//!
+//! Defaults follow the seed description where it gives a number (learning rate 0.05, ε = 0.001,
+//! weights in [0, 1], inactivity 1000, weight threshold 0.1, 10 walks per cycle, boost 0.02,
+//! creative probability 0.005, galvanize ×1.5); the rest are our choices, stated in docs/rules.md.
+
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+
+/// Parameters of the three-factor rule, the value learning and the weight dynamics.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlasticityParams {
+    /// η: learning rate of synaptic weights.
+    pub base_learning_rate: f64,
+    /// ε: added to the modulator so that a traversed synapse strengthens a little even when δ = 0.
+    pub epsilon: f64,
+    /// Upper weight bound.
+    pub weight_max: f64,
+    /// Lower weight bound.
+    pub weight_min: f64,
+    /// When false, a negative modulator does not weaken synapses (M is clipped at 0).
+    pub enable_anti_hebbian: bool,
+    /// Weight of a new synapse (clamped into [weight_min, weight_max]).
+    pub initial_weight: f64,
+    /// Per-step exponential decay of weights towards `weight_min` (applied lazily).
+    pub weight_decay: f64,
+    /// γ: discount of the reward-prediction error.
+    pub discount: f64,
+    /// λ: decay of eligibility traces per step is γλ.
+    pub trace_decay: f64,
+    /// α: learning rate of node values (TD(λ) on the same modulator).
+    pub value_learning_rate: f64,
+    /// Fraction by which a synapse's plasticity falls at each traversal (consolidation).
+    pub consolidation_rate: f64,
+    /// Plasticity never falls below this floor.
+    pub plasticity_floor: f64,
+    /// Traces below this magnitude are dropped (they no longer cost anything).
+    pub trace_cutoff: f64,
+}
+
+impl Default for PlasticityParams {
+    fn default() -> Self {
+        Self {
+            base_learning_rate: 0.05,
+            epsilon: 0.001,
+            weight_max: 1.0,
+            weight_min: 0.0,
+            enable_anti_hebbian: true,
+            initial_weight: 0.5,
+            weight_decay: 1e-4,
+            discount: 0.95,
+            trace_decay: 0.8,
+            value_learning_rate: 0.2,
+            consolidation_rate: 0.01,
+            plasticity_floor: 0.1,
+            trace_cutoff: 1e-3,
+        }
+    }
+}
+
+/// When synapses (and orphaned nodes) are pruned.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PruningParams {
+    /// A synapse must be inactive for more than this many steps to be pruned.
+    pub inactivity_threshold: u64,
+    /// A synapse must be weaker than this to be pruned.
+    pub weight_threshold: f64,
+    /// A synapse younger than this many steps is never pruned.
+    pub protection_period: u64,
+}
+
+impl Default for PruningParams {
+    fn default() -> Self {
+        Self {
+            inactivity_threshold: 1000,
+            weight_threshold: 0.1,
+            protection_period: 500,
+        }
+    }
+}
+
+/// Direction of dream walks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DreamDirection {
+    /// From a salient node back through its predecessors (reverse replay).
+    Reverse,
+    /// From a salient node forward through its successors; backups run from the walk's end.
+    Forward,
+}
+
+impl DreamDirection {
+    /// The name used in Python (`"reverse"` / `"forward"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            DreamDirection::Reverse => "reverse",
+            DreamDirection::Forward => "forward",
+        }
+    }
+
+    /// Parses the Python name.
+    pub fn parse(name: &str) -> Result<Self> {
+        match name {
+            "reverse" => Ok(DreamDirection::Reverse),
+            "forward" => Ok(DreamDirection::Forward),
+            other => Err(Error::config(
+                "direction",
+                format!("must be \"reverse\" or \"forward\", got {other:?}"),
+            )),
+        }
+    }
+}
+
+/// Parameters of the dream (offline replay) phase.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DreamParams {
+    /// Walks per dream cycle.
+    pub walks_per_cycle: u32,
+    /// Maximum number of synapses a walk traverses.
+    pub walk_length: u32,
+    /// Weight added to each traversed synapse.
+    pub consolidation_boost: f64,
+    /// Probability per walk of wiring a creative synapse across ≥ 2 hops of its path.
+    pub creative_edge_probability: f64,
+    /// Old synapses get a larger boost (galvanize).
+    pub enable_galvanize: bool,
+    /// Boost multiplier of galvanized synapses.
+    pub galvanize_boost_multiplier: f64,
+    /// A synapse older than this many steps is galvanized.
+    pub galvanize_age_threshold: u64,
+    /// Reverse (default) or forward walks.
+    pub direction: DreamDirection,
+    /// Step size of value backups during replay (1 = full backup, as in Dyna-Q on deterministic tasks).
+    pub replay_learning_rate: f64,
+}
+
+impl Default for DreamParams {
+    fn default() -> Self {
+        Self {
+            walks_per_cycle: 10,
+            walk_length: 10,
+            consolidation_boost: 0.02,
+            creative_edge_probability: 0.005,
+            enable_galvanize: true,
+            galvanize_boost_multiplier: 1.5,
+            galvanize_age_threshold: 1000,
+            direction: DreamDirection::Reverse,
+            replay_learning_rate: 0.5,
+        }
+    }
+}
+
+/// The whole configuration of a brain.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BrainConfig {
+    pub plasticity: PlasticityParams,
+    pub pruning: PruningParams,
+    pub dream: DreamParams,
+}
+
+fn finite(field: &str, v: f64) -> Result<()> {
+    if v.is_finite() {
+        Ok(())
+    } else {
+        Err(Error::config(field, format!("must be finite, got {v}")))
+    }
+}
+
+fn non_negative(field: &str, v: f64) -> Result<()> {
+    finite(field, v)?;
+    if v < 0.0 {
+        return Err(Error::config(field, format!("must be >= 0, got {v}")));
+    }
+    Ok(())
+}
+
+fn unit_interval(field: &str, v: f64) -> Result<()> {
+    finite(field, v)?;
+    if !(0.0..=1.0).contains(&v) {
+        return Err(Error::config(field, format!("must be in [0, 1], got {v}")));
+    }
+    Ok(())
+}
+
+impl PlasticityParams {
+    /// Checks every field; the error names the first bad one.
+    pub fn validate(&self) -> Result<()> {
+        non_negative("base_learning_rate", self.base_learning_rate)?;
+        non_negative("epsilon", self.epsilon)?;
+        finite("weight_max", self.weight_max)?;
+        finite("weight_min", self.weight_min)?;
+        if self.weight_min > self.weight_max {
+            return Err(Error::config(
+                "weight_min",
+                format!(
+                    "must be <= weight_max ({}), got {}",
+                    self.weight_max, self.weight_min
+                ),
+            ));
+        }
+        finite("initial_weight", self.initial_weight)?;
+        unit_interval("weight_decay", self.weight_decay)?;
+        unit_interval("discount", self.discount)?;
+        unit_interval("trace_decay", self.trace_decay)?;
+        unit_interval("value_learning_rate", self.value_learning_rate)?;
+        unit_interval("consolidation_rate", self.consolidation_rate)?;
+        unit_interval("plasticity_floor", self.plasticity_floor)?;
+        unit_interval("trace_cutoff", self.trace_cutoff)?;
+        Ok(())
+    }
+}
+
+impl PruningParams {
+    /// Checks every field; the error names the first bad one.
+    pub fn validate(&self) -> Result<()> {
+        finite("weight_threshold", self.weight_threshold)
+    }
+}
+
+impl DreamParams {
+    /// Checks every field; the error names the first bad one.
+    pub fn validate(&self) -> Result<()> {
+        non_negative("consolidation_boost", self.consolidation_boost)?;
+        unit_interval("creative_edge_probability", self.creative_edge_probability)?;
+        non_negative(
+            "galvanize_boost_multiplier",
+            self.galvanize_boost_multiplier,
+        )?;
+        unit_interval("replay_learning_rate", self.replay_learning_rate)?;
+        Ok(())
+    }
+}
+
+impl BrainConfig {
+    /// Checks every field of every part.
+    pub fn validate(&self) -> Result<()> {
+        self.plasticity.validate()?;
+        self.pruning.validate()?;
+        self.dream.validate()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_match_the_seed() {
+        let c = BrainConfig::default();
+        c.validate().unwrap();
+        assert_eq!(c.plasticity.base_learning_rate, 0.05);
+        assert_eq!(c.plasticity.epsilon, 0.001);
+        assert_eq!(c.pruning.inactivity_threshold, 1000);
+        assert_eq!(c.dream.walks_per_cycle, 10);
+        assert_eq!(c.dream.galvanize_boost_multiplier, 1.5);
+    }
+
+    #[test]
+    fn invalid_fields_are_named() {
+        let mut p = PlasticityParams {
+            weight_min: 2.0,
+            ..Default::default()
+        };
+        let e = p.validate().unwrap_err().to_string();
+        assert!(e.contains("weight_min"), "{e}");
+        p = PlasticityParams {
+            base_learning_rate: -1.0,
+            ..Default::default()
+        };
+        assert!(p
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("base_learning_rate"));
+        p = PlasticityParams {
+            epsilon: f64::NAN,
+            ..Default::default()
+        };
+        assert!(p.validate().unwrap_err().to_string().contains("epsilon"));
+        let d = DreamParams {
+            creative_edge_probability: 1.5,
+            ..Default::default()
+        };
+        assert!(d
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("creative_edge_probability"));
+        assert!(DreamDirection::parse("sideways").is_err());
+    }
+}

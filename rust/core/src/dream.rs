@@ -1,1 +1,272 @@
-//! (filled in by the graph-brain work)
+//! The dream phase: offline replay of weight-biased walks.
+//!
+//! Each walk starts at a node drawn with probability ∝ salience (recent surprise), then follows
+//! synapses with probability ∝ weight: backwards through predecessors (reverse replay, the
+//! default) or forwards through successors. Along the walk
+//! * node values are backed up from the node's remembered reward and its observed successors
+//!   (a Dyna-style model read off the graph), so value flows back from rewards;
+//! * each traversed synapse gains `consolidation_boost` (× `galvanize_boost_multiplier` when it
+//!   is older than `galvanize_age_threshold`);
+//! * with `creative_edge_probability` per walk, a creative synapse joins two nodes ≥ 2 hops apart.
+//!
+//! Weights only bias which memories are replayed; what the agent acts on is the values, so
+//! consolidation cannot turn into a policy by itself (DESIGN §3, measured lessons).
+
+use rand::Rng as _;
+use serde::{Deserialize, Serialize};
+
+use crate::config::DreamDirection;
+use crate::graph::{Brain, NodeId};
+
+/// What a dream did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DreamReport {
+    /// Walks replayed.
+    pub walks: u64,
+    /// Synapses traversed over all walks.
+    pub steps: u64,
+    /// Traversals that strengthened a synapse (each traversal counts once).
+    pub synapses_reinforced: u64,
+    /// Of those, traversals of synapses old enough to be galvanized.
+    pub synapses_galvanized: u64,
+    /// Creative synapses wired.
+    pub creative_edges_created: u64,
+    /// Σ |ΔV| of the value backups.
+    pub value_change: f64,
+}
+
+impl DreamReport {
+    /// Adds another report's counts to this one.
+    pub fn merge(&mut self, other: &DreamReport) {
+        self.walks += other.walks;
+        self.steps += other.steps;
+        self.synapses_reinforced += other.synapses_reinforced;
+        self.synapses_galvanized += other.synapses_galvanized;
+        self.creative_edges_created += other.creative_edges_created;
+        self.value_change += other.value_change;
+    }
+}
+
+impl Brain {
+    /// Runs `cycles` dream cycles of `walks_per_cycle` walks each.
+    pub fn dream(&mut self, cycles: usize) -> DreamReport {
+        let mut report = DreamReport::default();
+        if self.live_nodes == 0 {
+            return report;
+        }
+        for _ in 0..cycles {
+            for _ in 0..self.config.dream.walks_per_cycle {
+                self.dream_walk(&mut report);
+            }
+        }
+        report
+    }
+
+    fn dream_walk(&mut self, report: &mut DreamReport) {
+        let Some(start) = self.draw_start() else {
+            return;
+        };
+        report.walks += 1;
+        let direction = self.config.dream.direction;
+        let mut path = vec![start];
+        if direction == DreamDirection::Reverse {
+            report.value_change += self.backup(start);
+        }
+        let mut current = start;
+        for _ in 0..self.config.dream.walk_length {
+            let Some(s) = self.draw_synapse(current, direction) else {
+                break;
+            };
+            self.reinforce(s, report);
+            report.steps += 1;
+            let slot = &self.synapses[s as usize];
+            current = if direction == DreamDirection::Reverse {
+                slot.src
+            } else {
+                slot.dst
+            };
+            path.push(current);
+            if direction == DreamDirection::Reverse {
+                report.value_change += self.backup(current);
+            }
+        }
+        if direction == DreamDirection::Forward {
+            for &n in path.iter().rev() {
+                report.value_change += self.backup(n);
+            }
+        }
+        self.maybe_wire_creative(&path, direction, report);
+    }
+
+    /// A dream start: ∝ salience over the salient set, or uniform over all nodes when no node is
+    /// salient (everything is already predicted).
+    fn draw_start(&mut self) -> Option<NodeId> {
+        // Drop members that died or calmed down (flags kept in sync, O(set size)).
+        let mut i = 0;
+        while i < self.salient.len() {
+            let n = self.salient[i] as usize;
+            if self.nodes[n].alive && self.nodes[n].salience >= crate::graph::SALIENCE_CUTOFF {
+                i += 1;
+            } else {
+                self.nodes[n].in_salient_set = false;
+                self.salient.remove(i);
+            }
+        }
+        let total: f64 = self
+            .salient
+            .iter()
+            .map(|&n| self.nodes[n as usize].salience)
+            .sum();
+        if total > 0.0 {
+            let mut x = self.rng.gen::<f64>() * total;
+            for &n in &self.salient {
+                x -= self.nodes[n as usize].salience;
+                if x <= 0.0 {
+                    return Some(n);
+                }
+            }
+            return self.salient.last().copied();
+        }
+        // Uniform over live nodes (rejection on holes; the slot vector is mostly live).
+        let bound = self.nodes.len();
+        for _ in 0..64 {
+            let i = self.rng.gen_range(0..bound);
+            if self.nodes[i].alive {
+                return Some(i as NodeId);
+            }
+        }
+        self.node_ids().next()
+    }
+
+    /// Next synapse of a walk: ∝ current weight among the in- or out-synapses of `node`.
+    fn draw_synapse(&mut self, node: NodeId, direction: DreamDirection) -> Option<u32> {
+        let candidates: Vec<(u32, f64)> = match direction {
+            DreamDirection::Reverse => self
+                .in_slots(node)
+                .map(|s| (s, self.slot_weight(s)))
+                .collect(),
+            DreamDirection::Forward => self
+                .out_slots(node)
+                .map(|s| (s, self.slot_weight(s)))
+                .collect(),
+        };
+        let total: f64 = candidates.iter().map(|c| c.1).sum();
+        if total <= 0.0 {
+            return None;
+        }
+        let mut x = self.rng.gen::<f64>() * total;
+        for &(s, w) in &candidates {
+            x -= w;
+            if x <= 0.0 && w > 0.0 {
+                return Some(s);
+            }
+        }
+        candidates.iter().rev().find(|c| c.1 > 0.0).map(|c| c.0)
+    }
+
+    /// Consolidation of a traversed synapse, galvanized when old.
+    fn reinforce(&mut self, s: u32, report: &mut DreamReport) {
+        let d = &self.config.dream;
+        let age = self
+            .clock
+            .saturating_sub(self.synapses[s as usize].created_at);
+        let galvanized = d.enable_galvanize && age > d.galvanize_age_threshold;
+        let boost = d.consolidation_boost
+            * if galvanized {
+                d.galvanize_boost_multiplier
+            } else {
+                1.0
+            };
+        let w = self.slot_weight(s) + boost;
+        self.set_slot_weight(s, w);
+        report.synapses_reinforced += 1;
+        if galvanized {
+            report.synapses_galvanized += 1;
+        }
+    }
+
+    /// Dyna-style backup of a node's value from the model the graph holds:
+    /// target = r̄(n) + γ·Σ_m c(n→m)/C · max_a V(state(m), a), over real (non-creative) synapses
+    /// with traversal counts c and terminal outcomes counted in C with value 0.
+    /// V ← V + ρ(target − V). Returns |ΔV|. Predecessors become salient by γ|ΔV|.
+    pub(crate) fn backup(&mut self, n: NodeId) -> f64 {
+        let node = &self.nodes[n as usize];
+        if node.activation_count == 0 {
+            return 0.0;
+        }
+        let mut total = node.terminal_count as f64;
+        let mut expected = 0.0;
+        for s in self.out_slots(n) {
+            let slot = &self.synapses[s as usize];
+            if slot.is_creative() || slot.traversal_count == 0 {
+                continue;
+            }
+            let c = slot.traversal_count as f64;
+            let next = self
+                .state_value(self.nodes[slot.dst as usize].state_hash)
+                .unwrap_or(0.0);
+            expected += c * next;
+            total += c;
+        }
+        if total == 0.0 {
+            return 0.0;
+        }
+        let gamma = self.config.plasticity.discount;
+        let rho = self.config.dream.replay_learning_rate;
+        let node = &self.nodes[n as usize];
+        let target = node.average_reward + gamma * expected / total;
+        let error = target - node.value;
+        let change = rho * error;
+        self.nodes[n as usize].value += change;
+        self.set_salience(n, ((1.0 - rho) * error).abs());
+        let spread = gamma * change.abs();
+        if spread >= crate::graph::SALIENCE_CUTOFF {
+            let preds: Vec<NodeId> = self
+                .in_slots(n)
+                .map(|s| self.synapses[s as usize].src)
+                .collect();
+            for p in preds {
+                if self.nodes[p as usize].salience < spread {
+                    self.set_salience(p, spread);
+                }
+            }
+        }
+        change.abs()
+    }
+
+    /// With probability `creative_edge_probability`, wires a creative synapse between two nodes of
+    /// the walk ≥ 2 hops apart, from the earlier experience to the later one.
+    fn maybe_wire_creative(
+        &mut self,
+        path: &[NodeId],
+        direction: DreamDirection,
+        report: &mut DreamReport,
+    ) {
+        let p = self.config.dream.creative_edge_probability;
+        if path.len() < 3 || p <= 0.0 || self.rng.gen::<f64>() >= p {
+            return;
+        }
+        // Pick i < j with j − i ≥ 2 uniformly among such pairs.
+        let len = path.len();
+        let pairs = (len - 1) * (len - 2) / 2;
+        let mut k = self.rng.gen_range(0..pairs);
+        let (mut i, mut j) = (0, 2);
+        'outer: for a in 0..len - 2 {
+            for b in a + 2..len {
+                if k == 0 {
+                    (i, j) = (a, b);
+                    break 'outer;
+                }
+                k -= 1;
+            }
+        }
+        let (from, to) = match direction {
+            DreamDirection::Forward => (path[i], path[j]),
+            DreamDirection::Reverse => (path[j], path[i]),
+        };
+        if from != to && self.find_synapse(from, to).is_none() {
+            self.add_synapse(from, to, true);
+            report.creative_edges_created += 1;
+        }
+    }
+}

@@ -1,1 +1,65 @@
-//! Brain graph.
+//! The brain graph: nodes are (state, action) experiences, edges are plastic synapses.
+//!
+//! Storage is compact and index-stable:
+//! * nodes live in a `Vec` of slots; a pruned node leaves a hole that a later node may reuse, and
+//!   every other index stays valid (as in rustworkx's `StableGraph`);
+//! * synapses live in a `Vec` of 48-byte slots threaded into per-node intrusive out/in lists, so a
+//!   lookup walks the (small) out-list of one node and no per-node `Vec` is allocated;
+//! * nodes of the same state are threaded into one list, found from `state_index`, so the value
+//!   of a state (max over its actions) costs one hash lookup and a short walk.
+
+mod import;
+mod node;
+mod serial;
+pub mod state_hash;
+mod store;
+mod synapse;
+
+use rustc_hash::FxHashMap;
+
+use crate::config::BrainConfig;
+use crate::rng::Rng;
+
+pub use import::{EdgeRecord, NodeRecord};
+pub use node::Node;
+pub use serial::BRAIN_KIND;
+pub use store::{EdgeTable, NodeTable};
+pub use synapse::Synapse;
+pub(crate) use synapse::SynapseSlot;
+
+/// Index of a node. Stable for the node's lifetime (pruning never renumbers survivors).
+pub type NodeId = u32;
+
+/// "No link" marker in the intrusive lists.
+pub const NIL: u32 = u32::MAX;
+
+/// A graph brain. See DESIGN §3 and docs/rules.md for its semantics.
+#[derive(Clone, Debug)]
+pub struct Brain {
+    pub(crate) config: BrainConfig,
+    pub(crate) rng: Rng,
+    /// Real steps learned so far (the brain's clock).
+    pub(crate) clock: u64,
+    /// Episodes ended so far.
+    pub(crate) episodes: u64,
+    /// Weight decay owed before this time has been written into the stored weights.
+    pub(crate) decay_epoch: u64,
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) free_nodes: Vec<NodeId>,
+    pub(crate) live_nodes: usize,
+    pub(crate) state_index: FxHashMap<u64, NodeId>,
+    pub(crate) synapses: Vec<SynapseSlot>,
+    pub(crate) free_synapses: Vec<u32>,
+    pub(crate) live_synapses: usize,
+    /// Synapses with a live eligibility trace: (slot, trace).
+    pub(crate) synapse_traces: Vec<(u32, f64)>,
+    /// Nodes with a live value trace: (node, trace).
+    pub(crate) node_traces: Vec<(NodeId, f64)>,
+    /// Nodes whose salience makes them dream starts.
+    pub(crate) salient: Vec<NodeId>,
+}
+
+/// Most nodes kept in the salient set (dream starts are drawn from it in O(size)).
+pub(crate) const SALIENT_CAPACITY: usize = 1024;
+/// Salience below which a node leaves the salient set.
+pub(crate) const SALIENCE_CUTOFF: f64 = 1e-6;

@@ -1,1 +1,5 @@
-//! Export and persistence.
+//! Export and persistence: DOT, text reports, the versioned checksummed binary format.
+
+pub mod dot;
+pub mod persist;
+pub mod report;

@@ -1,0 +1,158 @@
+//! Building a brain from plain records (the path `Brain.from_networkx` takes).
+
+use super::synapse::{FLAG_ALIVE, FLAG_CREATIVE};
+use super::{Brain, Node, NodeId, SynapseSlot, NIL};
+use crate::config::BrainConfig;
+use crate::error::{Error, Result};
+
+/// One node to import, with the index it must keep.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NodeRecord {
+    pub index: NodeId,
+    pub state_hash: u64,
+    pub action: u32,
+    pub value: f64,
+    pub activation_count: u64,
+    pub terminal_count: u64,
+    pub average_reward: f64,
+    pub salience: f64,
+    pub created_at: u64,
+    pub last_activated: u64,
+}
+
+/// One synapse to import.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EdgeRecord {
+    pub source: NodeId,
+    pub target: NodeId,
+    pub weight: f64,
+    pub plasticity: f64,
+    pub created_at: u64,
+    pub last_activated: u64,
+    pub traversal_count: u64,
+    pub is_creative: bool,
+}
+
+impl Brain {
+    /// A brain holding exactly these nodes (at their indices; gaps become holes) and synapses.
+    /// The clock starts at the latest time any record mentions.
+    pub fn from_records(
+        config: BrainConfig,
+        seed: Option<u64>,
+        nodes: &[NodeRecord],
+        edges: &[EdgeRecord],
+    ) -> Result<Brain> {
+        let mut brain = Brain::new(config, seed)?;
+        let bound = nodes
+            .iter()
+            .map(|n| n.index as usize + 1)
+            .max()
+            .unwrap_or(0);
+        if bound >= NIL as usize {
+            return Err(Error::argument("nodes", "node index too large"));
+        }
+        if bound > 4 * nodes.len() + 1024 {
+            return Err(Error::argument(
+                "nodes",
+                format!(
+                    "indices are too sparse ({} nodes up to index {})",
+                    nodes.len(),
+                    bound - 1
+                ),
+            ));
+        }
+        brain.nodes = vec![Node::dead(); bound];
+        let mut clock = 0u64;
+        for r in nodes {
+            for (name, v) in [
+                ("value", r.value),
+                ("average_reward", r.average_reward),
+                ("salience", r.salience),
+            ] {
+                if !v.is_finite() {
+                    return Err(Error::argument(
+                        name,
+                        format!("node {} has non-finite {name} {v}", r.index),
+                    ));
+                }
+            }
+            if brain.nodes[r.index as usize].alive {
+                return Err(Error::argument(
+                    "nodes",
+                    format!("index {} appears twice", r.index),
+                ));
+            }
+            if brain.find_node(r.state_hash, r.action).is_some() {
+                return Err(Error::argument(
+                    "nodes",
+                    format!(
+                        "two nodes share state {:#x} and action {}",
+                        r.state_hash, r.action
+                    ),
+                ));
+            }
+            let mut n = Node::new(r.state_hash, r.action, r.created_at);
+            n.last_activated = r.last_activated;
+            n.activation_count = r.activation_count;
+            n.terminal_count = r.terminal_count;
+            n.average_reward = r.average_reward;
+            n.salience = r.salience.abs();
+            n.value = r.value;
+            n.next_in_state = brain
+                .state_index
+                .insert(r.state_hash, r.index)
+                .unwrap_or(NIL);
+            brain.nodes[r.index as usize] = n;
+            brain.live_nodes += 1;
+            clock = clock.max(r.created_at).max(r.last_activated);
+        }
+        brain.free_nodes = (0..bound as u32)
+            .rev()
+            .filter(|&i| !brain.nodes[i as usize].alive)
+            .collect();
+        let p = brain.config.plasticity.clone();
+        for e in edges {
+            brain.check_node(e.source)?;
+            brain.check_node(e.target)?;
+            if !(e.weight.is_finite() && (p.weight_min..=p.weight_max).contains(&e.weight)) {
+                return Err(Error::argument(
+                    "weight",
+                    format!(
+                        "synapse {} -> {} has weight {} outside [{}, {}]",
+                        e.source, e.target, e.weight, p.weight_min, p.weight_max
+                    ),
+                ));
+            }
+            if !(e.plasticity.is_finite() && (0.0..=1.0).contains(&e.plasticity)) {
+                return Err(Error::argument(
+                    "plasticity",
+                    format!("must be in [0, 1], got {}", e.plasticity),
+                ));
+            }
+            if brain.find_synapse(e.source, e.target).is_some() {
+                return Err(Error::argument(
+                    "edges",
+                    format!("synapse {} -> {} appears twice", e.source, e.target),
+                ));
+            }
+            let s = brain.add_synapse(e.source, e.target, e.is_creative);
+            let slot: &mut SynapseSlot = &mut brain.synapses[s as usize];
+            slot.weight = e.weight as f32;
+            slot.plasticity = e.plasticity as f32;
+            slot.created_at = e.created_at;
+            slot.last_activated = e.last_activated;
+            slot.traversal_count = e.traversal_count.min(u32::MAX as u64) as u32;
+            slot.flags = FLAG_ALIVE | if e.is_creative { FLAG_CREATIVE } else { 0 };
+            clock = clock.max(e.created_at).max(e.last_activated);
+        }
+        brain.clock = clock;
+        brain.decay_epoch = clock;
+        for id in 0..bound as NodeId {
+            if brain.nodes[id as usize].alive {
+                let s = brain.nodes[id as usize].salience;
+                brain.set_salience(id, s);
+            }
+        }
+        Ok(brain)
+    }
+}

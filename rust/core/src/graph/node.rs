@@ -1,0 +1,68 @@
+//! A node: one (state, action) experience.
+
+use serde::{Deserialize, Serialize};
+
+use super::NIL;
+
+/// A (state, action) experience and what the brain has learned about it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Node {
+    /// Stable hash of the observed state.
+    pub state_hash: u64,
+    /// Action taken in that state.
+    pub action: u32,
+    /// Brain clock (real steps) when the node was created.
+    pub created_at: u64,
+    /// Brain clock of the last time the node was experienced.
+    pub last_activated: u64,
+    /// How many times this experience was followed by a learned step.
+    pub activation_count: u64,
+    /// How many of those steps ended the episode (terminal transitions).
+    pub terminal_count: u64,
+    /// Running mean of the rewards received after this experience.
+    pub average_reward: f64,
+    /// Recent surprise: |last reward-prediction error| (real or replayed); dreams start here.
+    pub salience: f64,
+    /// Learned value of the experience, Q(state, action).
+    pub value: f64,
+    pub(crate) first_out: u32,
+    pub(crate) first_in: u32,
+    pub(crate) next_in_state: u32,
+    pub(crate) in_salient_set: bool,
+    pub(crate) alive: bool,
+}
+
+impl Node {
+    pub(crate) fn new(state_hash: u64, action: u32, now: u64) -> Self {
+        Self {
+            state_hash,
+            action,
+            created_at: now,
+            last_activated: now,
+            activation_count: 0,
+            terminal_count: 0,
+            average_reward: 0.0,
+            salience: 0.0,
+            value: 0.0,
+            first_out: NIL,
+            first_in: NIL,
+            next_in_state: NIL,
+            in_salient_set: false,
+            alive: true,
+        }
+    }
+
+    /// A dead slot (a hole left by pruning), kept so that other indices stay valid.
+    pub(crate) fn dead() -> Self {
+        let mut n = Self::new(0, 0, 0);
+        n.alive = false;
+        n
+    }
+
+    /// Records one experience of this node followed by `reward`.
+    pub(crate) fn record_reward(&mut self, reward: f64, now: u64) {
+        self.activation_count += 1;
+        self.average_reward += (reward - self.average_reward) / self.activation_count as f64;
+        self.last_activated = now;
+    }
+}

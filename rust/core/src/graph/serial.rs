@@ -1,0 +1,250 @@
+//! Serialisation of a brain, and the structural check that makes a decoded brain safe to use.
+//!
+//! The whole structure is stored (slots, list links, free lists, traces, generator state) so that
+//! a loaded brain continues exactly as the saved one would have. Since a file may be crafted,
+//! every index and every list is checked on load before the brain is handed out.
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use super::{Brain, Node, NodeId, SynapseSlot, NIL, SALIENT_CAPACITY};
+use crate::config::BrainConfig;
+use crate::error::{Error, Result};
+use crate::io::persist;
+use crate::rng::Rng;
+
+/// Kind tag of brain files.
+pub const BRAIN_KIND: &[u8; 4] = b"BRN1";
+
+#[derive(Serialize, Deserialize)]
+pub(crate) struct BrainData {
+    config: BrainConfig,
+    rng: Rng,
+    clock: u64,
+    episodes: u64,
+    decay_epoch: u64,
+    nodes: Vec<Node>,
+    free_nodes: Vec<NodeId>,
+    state_heads: Vec<(u64, NodeId)>,
+    synapses: Vec<SynapseSlot>,
+    free_synapses: Vec<u32>,
+    synapse_traces: Vec<(u32, f64)>,
+    node_traces: Vec<(NodeId, f64)>,
+    salient: Vec<NodeId>,
+}
+
+impl Brain {
+    pub(crate) fn to_data(&self) -> BrainData {
+        let mut state_heads: Vec<(u64, NodeId)> =
+            self.state_index.iter().map(|(&k, &v)| (k, v)).collect();
+        state_heads.sort_unstable();
+        BrainData {
+            config: self.config.clone(),
+            rng: self.rng.clone(),
+            clock: self.clock,
+            episodes: self.episodes,
+            decay_epoch: self.decay_epoch,
+            nodes: self.nodes.clone(),
+            free_nodes: self.free_nodes.clone(),
+            state_heads,
+            synapses: self.synapses.clone(),
+            free_synapses: self.free_synapses.clone(),
+            synapse_traces: self.synapse_traces.clone(),
+            node_traces: self.node_traces.clone(),
+            salient: self.salient.clone(),
+        }
+    }
+
+    pub(crate) fn from_data(d: BrainData, origin: &str) -> Result<Brain> {
+        let bad = |why: String| Error::format(origin, format!("inconsistent brain: {why}"));
+        d.config.validate().map_err(|e| bad(e.to_string()))?;
+        let (n_nodes, n_syn) = (d.nodes.len(), d.synapses.len());
+        if n_nodes >= NIL as usize || n_syn >= NIL as usize {
+            return Err(bad("too many slots".into()));
+        }
+        let node_ok = |id: u32| (id as usize) < n_nodes && d.nodes[id as usize].alive;
+        let in_range = |l: u32, n: usize| l == NIL || (l as usize) < n;
+        // Slots and links in range, values finite.
+        for (i, n) in d.nodes.iter().enumerate() {
+            if !n.alive {
+                continue;
+            }
+            if !(in_range(n.first_out, n_syn)
+                && in_range(n.first_in, n_syn)
+                && in_range(n.next_in_state, n_nodes))
+            {
+                return Err(bad(format!("node {i} links out of range")));
+            }
+            if !(n.value.is_finite() && n.average_reward.is_finite() && n.salience.is_finite()) {
+                return Err(bad(format!("node {i} holds a non-finite number")));
+            }
+        }
+        let p = &d.config.plasticity;
+        for (i, s) in d.synapses.iter().enumerate() {
+            if !s.is_alive() {
+                continue;
+            }
+            if !(node_ok(s.src)
+                && node_ok(s.dst)
+                && in_range(s.next_out, n_syn)
+                && in_range(s.next_in, n_syn))
+            {
+                return Err(bad(format!(
+                    "synapse slot {i} refers to a missing node or slot"
+                )));
+            }
+            let w = s.weight as f64;
+            if !(w.is_finite()
+                && (p.weight_min - 1e-6..=p.weight_max + 1e-6).contains(&w)
+                && s.plasticity.is_finite())
+            {
+                return Err(bad(format!(
+                    "synapse slot {i} holds a weight outside the bounds"
+                )));
+            }
+        }
+        // Every live synapse is on exactly its source's out-list and its target's in-list.
+        let mut seen_out = vec![false; n_syn];
+        let mut seen_in = vec![false; n_syn];
+        let mut live_nodes = 0usize;
+        for (i, n) in d.nodes.iter().enumerate() {
+            if !n.alive {
+                continue;
+            }
+            live_nodes += 1;
+            for (first, out) in [(n.first_out, true), (n.first_in, false)] {
+                let mut s = first;
+                while s != NIL {
+                    let slot = &d.synapses[s as usize];
+                    let seen = if out { &mut seen_out } else { &mut seen_in };
+                    let end = if out { slot.src } else { slot.dst };
+                    if !slot.is_alive() || seen[s as usize] || end as usize != i {
+                        return Err(bad(format!("adjacency list of node {i} is corrupt")));
+                    }
+                    seen[s as usize] = true;
+                    s = if out { slot.next_out } else { slot.next_in };
+                }
+            }
+        }
+        let live_syn = d.synapses.iter().filter(|s| s.is_alive()).count();
+        if seen_out.iter().filter(|&&b| b).count() != live_syn
+            || seen_in.iter().filter(|&&b| b).count() != live_syn
+        {
+            return Err(bad("a synapse is missing from the adjacency lists".into()));
+        }
+        // State lists: each head starts a chain of live nodes of that state; all live nodes covered once.
+        let mut state_index = FxHashMap::default();
+        let mut on_list = vec![false; n_nodes];
+        for &(state, head) in &d.state_heads {
+            let mut id = head;
+            while id != NIL {
+                if !node_ok(id) || on_list[id as usize] || d.nodes[id as usize].state_hash != state
+                {
+                    return Err(bad(format!("state list of {state:#x} is corrupt")));
+                }
+                on_list[id as usize] = true;
+                id = d.nodes[id as usize].next_in_state;
+            }
+            if state_index.insert(state, head).is_some() {
+                return Err(bad("a state appears twice".into()));
+            }
+        }
+        if on_list.iter().filter(|&&b| b).count() != live_nodes {
+            return Err(bad("a node is missing from the state index".into()));
+        }
+        // Free lists name dead slots only, once each.
+        let mut free = vec![false; n_nodes];
+        for &f in &d.free_nodes {
+            if (f as usize) >= n_nodes
+                || d.nodes[f as usize].alive
+                || std::mem::replace(&mut free[f as usize], true)
+            {
+                return Err(bad("node free list is corrupt".into()));
+            }
+        }
+        let mut free = vec![false; n_syn];
+        for &f in &d.free_synapses {
+            if (f as usize) >= n_syn
+                || d.synapses[f as usize].is_alive()
+                || std::mem::replace(&mut free[f as usize], true)
+            {
+                return Err(bad("synapse free list is corrupt".into()));
+            }
+        }
+        if d.synapse_traces.iter().any(|&(s, e)| {
+            (s as usize) >= n_syn || !d.synapses[s as usize].is_alive() || !e.is_finite()
+        }) || d
+            .node_traces
+            .iter()
+            .any(|&(n, z)| !node_ok(n) || !z.is_finite())
+            || d.salient.len() > SALIENT_CAPACITY
+            || d.salient.iter().any(|&n| !node_ok(n))
+        {
+            return Err(bad("traces or salient set refer to missing items".into()));
+        }
+        let mut nodes = d.nodes;
+        for n in nodes.iter_mut() {
+            n.in_salient_set = false;
+        }
+        for &n in &d.salient {
+            if std::mem::replace(&mut nodes[n as usize].in_salient_set, true) {
+                return Err(bad("salient set names a node twice".into()));
+            }
+        }
+        Ok(Brain {
+            config: d.config,
+            rng: d.rng,
+            clock: d.clock,
+            episodes: d.episodes,
+            decay_epoch: d.decay_epoch,
+            nodes,
+            free_nodes: d.free_nodes,
+            live_nodes,
+            state_index,
+            synapses: d.synapses,
+            free_synapses: d.free_synapses,
+            live_synapses: live_syn,
+            synapse_traces: d.synapse_traces,
+            node_traces: d.node_traces,
+            salient: d.salient,
+        })
+    }
+
+    /// The brain as a complete file image (header, checksum, payload).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        persist::to_bytes(BRAIN_KIND, &self.to_data())
+    }
+
+    /// A brain from a file image; `origin` names the source in error messages.
+    pub fn from_bytes(bytes: &[u8], origin: &str) -> Result<Brain> {
+        let data: BrainData = persist::from_bytes(origin, BRAIN_KIND, bytes)?;
+        Brain::from_data(data, origin)
+    }
+
+    /// Saves atomically to `path`.
+    pub fn save(&self, path: &std::path::Path) -> Result<()> {
+        persist::write_atomic(path, &self.to_bytes())
+    }
+
+    /// Loads from `path`.
+    pub fn load(path: &std::path::Path) -> Result<Brain> {
+        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Brain::from_bytes(&bytes, &path.display().to_string())
+    }
+}
+
+impl Serialize for Brain {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.to_data().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Brain {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let data = BrainData::deserialize(d)?;
+        Brain::from_data(data, "embedded brain").map_err(serde::de::Error::custom)
+    }
+}

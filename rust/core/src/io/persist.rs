@@ -1,0 +1,249 @@
+//! The library's one binary container, shared by every saved object (brains, agents, models).
+//!
+//! ```text
+//! offset  size  field
+//! 0       8     magic  b"HEBBRAIN"
+//! 8       4     kind   e.g. b"BRN1" (brain), b"AGT1" (agent)
+//! 12      4     format version, u32 little-endian
+//! 16      2     length L of the library version string, u16 LE
+//! 18      L     library version (UTF-8) that wrote the file
+//! 18+L    8     payload length P, u64 LE
+//! 26+L    4     CRC-32 (IEEE) of every byte before it and of the payload, u32 LE
+//! 30+L    P     payload: bincode (varint, little-endian) of the object
+//! ```
+//! Loading checks every field before decoding and bounds every allocation by the payload size,
+//! so a file that claims a billion nodes in a 100-byte body is refused without allocating.
+//! Writes are atomic: a temporary file in the same folder, fsync, rename, fsync of the folder.
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+use bincode::Options;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// File magic.
+pub const MAGIC: &[u8; 8] = b"HEBBRAIN";
+/// Current format version. Older versions are listed in docs/format.md with how they load.
+pub const FORMAT_VERSION: u32 = 1;
+/// Version of this library, written into every file.
+pub const LIBRARY_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+fn options(limit: u64) -> impl Options {
+    bincode::DefaultOptions::new().with_limit(limit)
+}
+
+/// Serialises `value` into a complete container of the given kind.
+pub fn to_bytes<T: Serialize>(kind: &[u8; 4], value: &T) -> Vec<u8> {
+    let payload = options(u64::MAX)
+        .serialize(value)
+        .expect("in-memory serialisation cannot fail");
+    let mut out = Vec::with_capacity(payload.len() + 64);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(kind);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&(LIBRARY_VERSION.len() as u16).to_le_bytes());
+    out.extend_from_slice(LIBRARY_VERSION.as_bytes());
+    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    let crc = checksum(&out, &payload);
+    out.extend_from_slice(&crc.to_le_bytes());
+    out.extend_from_slice(&payload);
+    out
+}
+
+fn checksum(header: &[u8], payload: &[u8]) -> u32 {
+    let mut h = crc32fast::Hasher::new();
+    h.update(header);
+    h.update(payload);
+    h.finalize()
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    origin: &'a str,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8]> {
+        if self.bytes.len() - self.pos < n {
+            return Err(Error::format(
+                self.origin,
+                format!(
+                    "truncated: the file ends inside the {what} (at byte {})",
+                    self.pos
+                ),
+            ));
+        }
+        let s = &self.bytes[self.pos..self.pos + n];
+        self.pos += n;
+        Ok(s)
+    }
+}
+
+/// Checks the container and returns its payload. `origin` names the source in messages.
+pub fn payload<'a>(origin: &'a str, kind: &[u8; 4], bytes: &'a [u8]) -> Result<&'a [u8]> {
+    let mut r = Reader {
+        bytes,
+        pos: 0,
+        origin,
+    };
+    if r.take(8, "header")? != MAGIC {
+        return Err(Error::format(
+            origin,
+            "not a hebbian_brain file (bad magic number)",
+        ));
+    }
+    let found_kind = r.take(4, "header")?;
+    if found_kind != kind {
+        return Err(Error::format(
+            origin,
+            format!(
+                "holds a {:?} object, expected {:?}",
+                String::from_utf8_lossy(found_kind),
+                String::from_utf8_lossy(kind)
+            ),
+        ));
+    }
+    let version = u32::from_le_bytes(r.take(4, "header")?.try_into().expect("4 bytes"));
+    if version == 0 || version > FORMAT_VERSION {
+        return Err(Error::format(
+            origin,
+            format!(
+                "format version {version} is not supported by this library (reads versions 1 to \
+                 {FORMAT_VERSION}); upgrade hebbian_brain"
+            ),
+        ));
+    }
+    let vlen = u16::from_le_bytes(r.take(2, "header")?.try_into().expect("2 bytes")) as usize;
+    let _writer_version = r.take(vlen, "library version")?;
+    let plen = u64::from_le_bytes(r.take(8, "header")?.try_into().expect("8 bytes"));
+    let header_end = r.pos;
+    let crc = u32::from_le_bytes(r.take(4, "header")?.try_into().expect("4 bytes"));
+    let rest = bytes.len() - r.pos;
+    if plen != rest as u64 {
+        return Err(Error::format(
+            origin,
+            if plen > rest as u64 {
+                format!("truncated: header announces {plen} payload bytes, {rest} present")
+            } else {
+                format!("{} unexpected bytes after the payload", rest as u64 - plen)
+            },
+        ));
+    }
+    let payload = &bytes[r.pos..];
+    if checksum(&bytes[..header_end], payload) != crc {
+        return Err(Error::format(
+            origin,
+            "checksum mismatch: the file is corrupted",
+        ));
+    }
+    Ok(payload)
+}
+
+/// Decodes a container of the given kind (allocation bounded by the payload size).
+pub fn from_bytes<T: DeserializeOwned>(origin: &str, kind: &[u8; 4], bytes: &[u8]) -> Result<T> {
+    let payload = payload(origin, kind, bytes)?;
+    options(payload.len() as u64)
+        .deserialize(payload)
+        .map_err(|e| Error::format(origin, format!("undecodable payload: {e}")))
+}
+
+/// Writes `bytes` to `path` atomically: temporary file, fsync, rename, fsync of the folder.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| Error::argument("path", format!("{} has no file name", path.display())))?;
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        fs::rename(&tmp, path)?;
+        if let Ok(d) = fs::File::open(&dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result.map_err(io)
+}
+
+/// Saves `value` to `path` as a container of the given kind, atomically.
+pub fn save<T: Serialize>(path: &Path, kind: &[u8; 4], value: &T) -> Result<()> {
+    write_atomic(path, &to_bytes(kind, value))
+}
+
+/// Loads a container of the given kind from `path`.
+pub fn load<T: DeserializeOwned>(path: &Path, kind: &[u8; 4]) -> Result<T> {
+    let bytes = fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    from_bytes(&path.display().to_string(), kind, &bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_every_corruption_is_refused() {
+        let value: Vec<u64> = (0..100).collect();
+        let bytes = to_bytes(b"TEST", &value);
+        let back: Vec<u64> = from_bytes("mem", b"TEST", &bytes).unwrap();
+        assert_eq!(back, value);
+        for cut in 0..bytes.len() {
+            assert!(
+                from_bytes::<Vec<u64>>("mem", b"TEST", &bytes[..cut]).is_err(),
+                "cut {cut}"
+            );
+        }
+        for i in 0..bytes.len() {
+            let mut b = bytes.clone();
+            b[i] ^= 0x40;
+            assert!(
+                from_bytes::<Vec<u64>>("mem", b"TEST", &b).is_err(),
+                "flip at {i}"
+            );
+        }
+        assert!(from_bytes::<Vec<u64>>("mem", b"OTHR", &bytes).is_err());
+    }
+
+    #[test]
+    fn huge_claimed_lengths_do_not_allocate() {
+        // A payload claiming 2^60 elements in a few bytes: refused by the limit, not an OOM.
+        let mut payload = Vec::new();
+        payload.push(253u8); // bincode varint marker for a u64
+        payload.extend_from_slice(&(1u64 << 60).to_le_bytes());
+        let mut bytes = Vec::new();
+        bytes.extend_from_slice(MAGIC);
+        bytes.extend_from_slice(b"TEST");
+        bytes.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        bytes.extend_from_slice(&0u16.to_le_bytes());
+        bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        let crc = checksum(&bytes, &payload);
+        bytes.extend_from_slice(&crc.to_le_bytes());
+        bytes.extend_from_slice(&payload);
+        let err = from_bytes::<Vec<u64>>("mem", b"TEST", &bytes).unwrap_err();
+        assert!(err.to_string().contains("undecodable"), "{err}");
+    }
+}

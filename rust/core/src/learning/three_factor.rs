@@ -1,0 +1,205 @@
+//! The three-factor rule: pre × post (the eligibility trace) × neuromodulator (the RPE).
+
+use crate::error::{check_finite, Result};
+use crate::graph::{Brain, NodeId, SALIENCE_CUTOFF, SALIENT_CAPACITY};
+
+impl Brain {
+    /// Records an experience of node `id` followed by `reward` without learning from it
+    /// (activation count, running mean reward, last activation).
+    pub fn activate_node(&mut self, id: NodeId, reward: f64) -> Result<()> {
+        check_finite("reward", reward)?;
+        self.check_node(id)?;
+        let now = self.clock;
+        self.nodes[id as usize].record_reward(reward, now);
+        Ok(())
+    }
+
+    /// One real step: experience `src`, then `reward`, then experience `dst`.
+    ///
+    /// δ = r + γ·max_a V(state(dst), a) − V(src); the synapse src → dst is created or
+    /// traversed; traces decay by γλ; then every live synapse trace e changes its weight by
+    /// η·P·e·(M + ε) and every live node trace z changes its value by α·δ·z. Returns δ.
+    pub fn learn_transition(&mut self, src: NodeId, dst: NodeId, reward: f64) -> Result<f64> {
+        check_finite("reward", reward)?;
+        self.check_node(src)?;
+        self.check_node(dst)?;
+        let next = self
+            .state_value(self.nodes[dst as usize].state_hash)
+            .unwrap_or(0.0);
+        Ok(self.step(
+            src,
+            Some(dst),
+            reward,
+            self.config.plasticity.discount * next,
+            false,
+        ))
+    }
+
+    /// Last step of an episode that terminated after `src`: δ = r − V(src). Traces are cleared.
+    pub fn learn_terminal(&mut self, src: NodeId, reward: f64) -> Result<f64> {
+        check_finite("reward", reward)?;
+        self.check_node(src)?;
+        let delta = self.step(src, None, reward, 0.0, true);
+        self.clear_traces();
+        Ok(delta)
+    }
+
+    /// Last step of a truncated episode: bootstraps from the next state's best known value.
+    /// Traces are cleared.
+    pub fn learn_truncated(
+        &mut self,
+        src: NodeId,
+        reward: f64,
+        next_state_hash: u64,
+    ) -> Result<f64> {
+        check_finite("reward", reward)?;
+        self.check_node(src)?;
+        let next = self.state_value(next_state_hash).unwrap_or(0.0);
+        let delta = self.step(
+            src,
+            None,
+            reward,
+            self.config.plasticity.discount * next,
+            false,
+        );
+        self.clear_traces();
+        Ok(delta)
+    }
+
+    /// A batch of transitions, validated as a whole before any is learned.
+    pub fn learn_transitions(
+        &mut self,
+        src: &[NodeId],
+        dst: &[NodeId],
+        rewards: &[f64],
+    ) -> Result<Vec<f64>> {
+        use crate::error::Error;
+        if src.len() != dst.len() || src.len() != rewards.len() {
+            return Err(Error::shape(
+                "src, dst, rewards",
+                format!(
+                    "lengths differ: {}, {}, {}",
+                    src.len(),
+                    dst.len(),
+                    rewards.len()
+                ),
+            ));
+        }
+        if let Some(i) = rewards.iter().position(|r| !r.is_finite()) {
+            return Err(Error::argument(
+                "rewards",
+                format!("must be finite, got {} at index {i}", rewards[i]),
+            ));
+        }
+        for &n in src.iter().chain(dst) {
+            self.check_node(n)?;
+        }
+        let mut deltas = Vec::with_capacity(src.len());
+        for i in 0..src.len() {
+            let next = self
+                .state_value(self.nodes[dst[i] as usize].state_hash)
+                .unwrap_or(0.0);
+            deltas.push(self.step(
+                src[i],
+                Some(dst[i]),
+                rewards[i],
+                self.config.plasticity.discount * next,
+                false,
+            ));
+        }
+        Ok(deltas)
+    }
+
+    /// Clears the eligibility traces and counts the episode.
+    pub fn end_episode(&mut self) {
+        self.clear_traces();
+        self.episodes += 1;
+    }
+
+    /// The shared body of a learned step (inputs already validated).
+    fn step(
+        &mut self,
+        src: NodeId,
+        dst: Option<NodeId>,
+        reward: f64,
+        bootstrap: f64,
+        terminal: bool,
+    ) -> f64 {
+        self.clock += 1;
+        let now = self.clock;
+        let delta = reward + bootstrap - self.nodes[src as usize].value;
+
+        // Bookkeeping of the experience.
+        self.nodes[src as usize].record_reward(reward, now);
+        if terminal {
+            self.nodes[src as usize].terminal_count += 1;
+        }
+        self.decay_traces();
+        self.set_node_trace(src);
+        if let Some(dst) = dst {
+            self.nodes[dst as usize].last_activated = now;
+            let s = self.synapse_slot(src, dst);
+            // Traversal: materialise the decay, count it, consolidate (plasticity falls).
+            let w = self.slot_weight(s);
+            self.set_slot_weight(s, w);
+            let p = &self.config.plasticity;
+            let (rate, floor) = (p.consolidation_rate as f32, p.plasticity_floor as f32);
+            let slot = &mut self.synapses[s as usize];
+            slot.traversal_count = slot.traversal_count.saturating_add(1);
+            slot.plasticity = (slot.plasticity * (1.0 - rate)).max(floor);
+            self.bump_synapse_trace(s);
+        }
+
+        // Three-factor weight update on live traces.
+        let p = &self.config.plasticity;
+        let modulator = if p.enable_anti_hebbian {
+            delta
+        } else {
+            delta.max(0.0)
+        };
+        let gain = p.base_learning_rate * (modulator + p.epsilon);
+        for i in 0..self.synapse_traces.len() {
+            let (s, e) = self.synapse_traces[i];
+            let w = self.slot_weight(s) + gain * self.synapses[s as usize].plasticity as f64 * e;
+            self.set_slot_weight(s, w);
+        }
+        // TD(λ) on node values.
+        let alpha = self.config.plasticity.value_learning_rate;
+        for &(n, z) in &self.node_traces {
+            self.nodes[n as usize].value += alpha * delta * z;
+        }
+        self.set_salience(src, delta.abs());
+        delta
+    }
+
+    /// Sets a node's salience and keeps the salient set (dream starts) up to date.
+    pub(crate) fn set_salience(&mut self, id: NodeId, salience: f64) {
+        let node = &mut self.nodes[id as usize];
+        node.salience = salience;
+        if salience < SALIENCE_CUTOFF || node.in_salient_set {
+            return;
+        }
+        if self.salient.len() >= SALIENT_CAPACITY {
+            // Evict the least salient member if the newcomer beats it.
+            let (pos, &weakest) = self
+                .salient
+                .iter()
+                .enumerate()
+                .min_by(|a, b| {
+                    let (sa, sb) = (
+                        self.nodes[*a.1 as usize].salience,
+                        self.nodes[*b.1 as usize].salience,
+                    );
+                    sa.total_cmp(&sb)
+                })
+                .expect("salient set is full");
+            if self.nodes[weakest as usize].salience >= salience {
+                return;
+            }
+            self.nodes[weakest as usize].in_salient_set = false;
+            self.salient.swap_remove(pos);
+        }
+        self.nodes[id as usize].in_salient_set = true;
+        self.salient.push(id);
+    }
+}
