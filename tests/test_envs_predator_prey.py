@@ -2,10 +2,9 @@
 
 import warnings
 
+import hebbian_brain as hb
 import numpy as np
 import pytest
-
-import hebbian_brain as hb
 
 pytest.importorskip("pettingzoo")
 with warnings.catch_warnings():

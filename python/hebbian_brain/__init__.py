@@ -29,6 +29,10 @@ __all__ = [
 ]
 
 # agents and environments
-from hebbian_brain.envs import register_envs as _register_envs
+from hebbian_brain import envs  # noqa: E402  (registers the Gymnasium ids below)
+from hebbian_brain._core import AgentParams  # noqa: E402
+from hebbian_brain.agent import Agent, EpisodeRecord, History  # noqa: E402
+from hebbian_brain.discretize import Discretizer  # noqa: E402
 
-_register_envs()
+envs.register_envs()
+__all__ += ["Agent", "AgentParams", "Discretizer", "EpisodeRecord", "History", "envs"]

@@ -93,13 +93,13 @@ class PredatorPreyEnv(ParallelEnv):
         self._observation_space = spaces.MultiDiscrete([side, side])
         self._action_space = spaces.Discrete(len(_ACTIONS))
 
-    @functools.lru_cache(maxsize=None)  # noqa: B019 - one space object per agent, as PettingZoo asks
+    @functools.cache  # noqa: B019 - one space object per agent, as PettingZoo asks
     def observation_space(self, agent: str) -> spaces.MultiDiscrete:
         """The (shared) observation space of ``agent``."""
         self._check_agent(agent)
         return self._observation_space
 
-    @functools.lru_cache(maxsize=None)  # noqa: B019
+    @functools.cache  # noqa: B019
     def action_space(self, agent: str) -> spaces.Discrete:
         """The (shared) action space of ``agent``."""
         self._check_agent(agent)
@@ -127,7 +127,9 @@ class PredatorPreyEnv(ParallelEnv):
         observations = {a: self._observe(a) for a in self.agents}
         return observations, {a: {"captures": 0} for a in self.agents}
 
-    def step(self, actions: dict[str, int]) -> tuple[
+    def step(
+        self, actions: dict[str, int]
+    ) -> tuple[
         dict[str, np.ndarray],
         dict[str, float],
         dict[str, bool],

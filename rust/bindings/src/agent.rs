@@ -1,8 +1,512 @@
-//! Python face of this area (filled in by its issue).
+//! Agents: `AgentParams` and the `AgentCore` behind `hebbian_brain.Agent`.
+//!
+//! `AgentCore` takes observations either as state hashes (any observation, hashed on the
+//! Python side) or, for `Discrete` observation spaces, as plain indices hashed here (the fast
+//! path: one crossing per call). Whole episodes of the built-in environments run in Rust with
+//! the GIL released (`run_episodes`).
 
+use crate::envs::{PyChain, PyGridWorld};
+use crate::errors::{invalid_argument, IntoPyResult};
+use hebbian_core::agent::{Agent, AgentFile, AgentParams, EpisodeRecord, Exploration};
+use hebbian_core::config::BrainConfig;
+use hebbian_core::dream::DreamReport;
+use hebbian_core::graph::state_hash::hash_int;
+use hebbian_core::graph::Brain;
+use numpy::{IntoPyArray, PyArray1};
 use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyType};
+
+/// How an agent draws actions from its brain (frozen).
+#[pyclass(
+    frozen,
+    eq,
+    from_py_object,
+    module = "hebbian_brain",
+    name = "AgentParams"
+)]
+#[derive(Clone, PartialEq)]
+pub(crate) struct PyAgentParams {
+    pub(crate) inner: AgentParams,
+}
+
+#[pymethods]
+impl PyAgentParams {
+    #[new]
+    #[pyo3(signature = (*, exploration="epsilon_greedy", epsilon=0.05, temperature=0.1, synapse_bonus=0.01, optimistic=true, untried_value=0.0, dream_cycles=1, prune_every=50))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        exploration: &str,
+        epsilon: f64,
+        temperature: f64,
+        synapse_bonus: f64,
+        optimistic: bool,
+        untried_value: f64,
+        dream_cycles: u32,
+        prune_every: u32,
+    ) -> PyResult<Self> {
+        let inner = AgentParams {
+            exploration: Exploration::parse(exploration).py()?,
+            epsilon,
+            temperature,
+            synapse_bonus,
+            optimistic,
+            untried_value,
+            dream_cycles,
+            prune_every,
+        };
+        inner.validate().py()?;
+        Ok(PyAgentParams { inner })
+    }
+
+    #[getter]
+    fn exploration(&self) -> &'static str {
+        self.inner.exploration.name()
+    }
+    #[getter]
+    fn epsilon(&self) -> f64 {
+        self.inner.epsilon
+    }
+    #[getter]
+    fn temperature(&self) -> f64 {
+        self.inner.temperature
+    }
+    #[getter]
+    fn synapse_bonus(&self) -> f64 {
+        self.inner.synapse_bonus
+    }
+    #[getter]
+    fn optimistic(&self) -> bool {
+        self.inner.optimistic
+    }
+    #[getter]
+    fn untried_value(&self) -> f64 {
+        self.inner.untried_value
+    }
+    #[getter]
+    fn dream_cycles(&self) -> u32 {
+        self.inner.dream_cycles
+    }
+    #[getter]
+    fn prune_every(&self) -> u32 {
+        self.inner.prune_every
+    }
+
+    /// The fields as a dict (the constructor's keyword arguments).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let p = &self.inner;
+        let d = PyDict::new(py);
+        d.set_item("exploration", p.exploration.name())?;
+        d.set_item("epsilon", p.epsilon)?;
+        d.set_item("temperature", p.temperature)?;
+        d.set_item("synapse_bonus", p.synapse_bonus)?;
+        d.set_item("optimistic", p.optimistic)?;
+        d.set_item("untried_value", p.untried_value)?;
+        d.set_item("dream_cycles", p.dream_cycles)?;
+        d.set_item("prune_every", p.prune_every)?;
+        Ok(d)
+    }
+
+    /// A copy with some fields replaced: `params.replace(epsilon=0.1)`.
+    #[pyo3(signature = (**changes))]
+    fn replace<'py>(
+        slf: &Bound<'py, Self>,
+        changes: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let kwargs = slf.get().to_dict(slf.py())?;
+        if let Some(c) = changes {
+            for (k, v) in c.iter() {
+                let key: String = k.extract()?;
+                if !kwargs.contains(&key)? {
+                    return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                        "AgentParams has no field {key:?}"
+                    )));
+                }
+                kwargs.set_item(key, v)?;
+            }
+        }
+        slf.get_type().call((), Some(&kwargs))
+    }
+
+    #[classmethod]
+    fn _from_dict<'py>(
+        cls: &Bound<'py, PyType>,
+        kwargs: &Bound<'py, PyDict>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        cls.call((), Some(kwargs))
+    }
+
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyDict>,))> {
+        let ctor = slf.get_type().getattr("_from_dict")?;
+        Ok((ctor, (slf.get().to_dict(slf.py())?,)))
+    }
+
+    fn __repr__(&self) -> String {
+        let p = &self.inner;
+        format!(
+            "AgentParams(exploration={:?}, epsilon={:?}, temperature={:?}, synapse_bonus={:?}, \
+             optimistic={}, untried_value={:?}, dream_cycles={}, prune_every={})",
+            p.exploration.name(),
+            p.epsilon,
+            p.temperature,
+            p.synapse_bonus,
+            if p.optimistic { "True" } else { "False" },
+            p.untried_value,
+            p.dream_cycles,
+            p.prune_every
+        )
+    }
+}
+
+/// A dream report as a dict (field name → number).
+fn report_dict<'py>(py: Python<'py>, r: &DreamReport) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("walks", r.walks)?;
+    d.set_item("steps", r.steps)?;
+    d.set_item("synapses_reinforced", r.synapses_reinforced)?;
+    d.set_item("synapses_galvanized", r.synapses_galvanized)?;
+    d.set_item("creative_edges_created", r.creative_edges_created)?;
+    d.set_item("value_change", r.value_change)?;
+    Ok(d)
+}
+
+/// `(return, length, terminated)` of an episode record.
+fn record_tuple(r: &EpisodeRecord) -> (f64, u64, bool) {
+    (r.episode_return, r.length, r.terminated)
+}
+
+/// The Rust half of `hebbian_brain.Agent`.
+#[pyclass(module = "hebbian_brain._core", name = "AgentCore")]
+pub(crate) struct PyAgent {
+    inner: Agent,
+    brain: Brain,
+    /// `Some((start, n))` for a `Discrete(n, start)` observation space (the index fast path).
+    discrete: Option<(i64, i64)>,
+}
+
+impl PyAgent {
+    fn index_hash(&self, name: &str, obs: i64) -> PyResult<u64> {
+        match self.discrete {
+            Some((start, n)) if obs >= start && obs - start < n => Ok(hash_int(obs)),
+            Some((start, n)) => Err(invalid_argument(
+                name,
+                format!(
+                    "{obs} is outside the observation space Discrete({n}{})",
+                    if start != 0 {
+                        format!(", start={start}")
+                    } else {
+                        String::new()
+                    }
+                ),
+            )),
+            None => Err(invalid_argument(
+                name,
+                "index observations need a Discrete observation space",
+            )),
+        }
+    }
+}
+
+#[pymethods]
+impl PyAgent {
+    #[new]
+    #[pyo3(signature = (n_actions, *, params=None, seed=None, discrete=None))]
+    fn new(
+        n_actions: u32,
+        params: Option<PyAgentParams>,
+        seed: Option<u64>,
+        discrete: Option<(i64, i64)>,
+    ) -> PyResult<Self> {
+        let params = params.map(|p| p.inner).unwrap_or_default();
+        let inner = Agent::new(n_actions, params, seed).py()?;
+        let brain_seed = seed.map(|s| hebbian_core::rng::derive_seed(s, 1));
+        let brain = Brain::new(BrainConfig::default(), brain_seed).py()?;
+        if let Some((_, n)) = discrete {
+            if n <= 0 {
+                return Err(invalid_argument("discrete", "the space must have n >= 1"));
+            }
+        }
+        Ok(PyAgent {
+            inner,
+            brain,
+            discrete,
+        })
+    }
+
+    #[getter]
+    fn n_actions(&self) -> u32 {
+        self.inner.n_actions()
+    }
+
+    #[getter]
+    fn params(&self) -> PyAgentParams {
+        PyAgentParams {
+            inner: self.inner.params().clone(),
+        }
+    }
+
+    #[setter]
+    fn set_params(&mut self, params: PyAgentParams) -> PyResult<()> {
+        self.inner.set_params(params.inner).py()
+    }
+
+    #[getter]
+    fn steps(&self) -> u64 {
+        self.inner.steps()
+    }
+
+    #[getter]
+    fn awaiting_observation(&self) -> bool {
+        self.inner.awaiting_observation()
+    }
+
+    /// `(return, length)` of the episode in progress.
+    fn current_episode(&self) -> (f64, u64) {
+        self.inner.current_episode()
+    }
+
+    /// Chooses an action for an observation given by its state hash (learning as it goes).
+    fn act(&mut self, state: u64) -> PyResult<u32> {
+        self.inner.act(&mut self.brain, state).py()
+    }
+
+    /// `act` for a `Discrete` observation given as its index.
+    fn act_index(&mut self, obs: i64) -> PyResult<u32> {
+        let state = self.index_hash("obs", obs)?;
+        self.inner.act(&mut self.brain, state).py()
+    }
+
+    /// Reports the outcome of the last action (next observation as a state hash).
+    fn observe(
+        &mut self,
+        reward: f64,
+        next_state: u64,
+        terminated: bool,
+        truncated: bool,
+    ) -> PyResult<()> {
+        self.inner
+            .observe(&mut self.brain, reward, next_state, terminated, truncated)
+            .py()
+    }
+
+    /// `observe` for a `Discrete` observation given as its index.
+    fn observe_index(
+        &mut self,
+        reward: f64,
+        next_obs: i64,
+        terminated: bool,
+        truncated: bool,
+    ) -> PyResult<()> {
+        let state = self.index_hash("next_obs", next_obs)?;
+        self.inner
+            .observe(&mut self.brain, reward, state, terminated, truncated)
+            .py()
+    }
+
+    /// Ends the episode in progress; `(return, length, terminated)` or None.
+    fn end_episode(&mut self) -> PyResult<Option<(f64, u64, bool)>> {
+        Ok(self
+            .inner
+            .end_episode(&mut self.brain)
+            .py()?
+            .as_ref()
+            .map(record_tuple))
+    }
+
+    /// Dreams (`params.dream_cycles` cycles); the report as a dict.
+    fn dream<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let report = self.inner.dream(&mut self.brain);
+        report_dict(py, &report)
+    }
+
+    /// The greedy action for a state hash (no learning).
+    fn greedy(&mut self, state: u64) -> u32 {
+        self.inner.greedy_action(&self.brain, state)
+    }
+
+    /// `greedy` for a `Discrete` observation index.
+    fn greedy_index(&mut self, obs: i64) -> PyResult<u32> {
+        let state = self.index_hash("observation", obs)?;
+        Ok(self.inner.greedy_action(&self.brain, state))
+    }
+
+    /// An exploring action for a state hash (no learning).
+    fn sample(&mut self, state: u64) -> u32 {
+        self.inner.sample_action(&self.brain, state)
+    }
+
+    /// `sample` for a `Discrete` observation index.
+    fn sample_index(&mut self, obs: i64) -> PyResult<u32> {
+        let state = self.index_hash("observation", obs)?;
+        Ok(self.inner.sample_action(&self.brain, state))
+    }
+
+    /// Runs whole episodes of a built-in environment core in Rust, GIL released. Returns the
+    /// number of episodes run.
+    #[pyo3(signature = (env, episodes, dream_every=1))]
+    fn run_episodes(
+        &mut self,
+        py: Python<'_>,
+        env: &Bound<'_, PyAny>,
+        episodes: usize,
+        dream_every: usize,
+    ) -> PyResult<usize> {
+        let agent = &mut self.inner;
+        let brain = &mut self.brain;
+        let records = if let Ok(chain) = env.cast::<PyChain>() {
+            let mut chain = chain.borrow_mut();
+            let core = &mut chain.inner;
+            py.detach(|| agent.run_episodes(brain, core, episodes, dream_every))
+        } else if let Ok(grid) = env.cast::<PyGridWorld>() {
+            let mut grid = grid.borrow_mut();
+            let core = &mut grid.inner;
+            py.detach(|| agent.run_episodes(brain, core, episodes, dream_every))
+        } else {
+            return Err(pyo3::exceptions::PyTypeError::new_err(
+                "env: run_episodes needs a built-in environment (ChainEnv or GridWorldEnv)",
+            ));
+        };
+        Ok(records.py()?.len())
+    }
+
+    /// Number of finished episodes in the history.
+    fn history_len(&self) -> usize {
+        self.inner.history().len()
+    }
+
+    /// Per-episode returns, lengths and terminated flags as numpy arrays.
+    fn history_arrays<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> (
+        Bound<'py, PyArray1<f64>>,
+        Bound<'py, PyArray1<u64>>,
+        Bound<'py, PyArray1<bool>>,
+    ) {
+        let h = self.inner.history();
+        (
+            h.iter()
+                .map(|r| r.episode_return)
+                .collect::<Vec<_>>()
+                .into_pyarray(py),
+            h.iter()
+                .map(|r| r.length)
+                .collect::<Vec<_>>()
+                .into_pyarray(py),
+            h.iter()
+                .map(|r| r.terminated)
+                .collect::<Vec<_>>()
+                .into_pyarray(py),
+        )
+    }
+
+    /// The dream report of each episode (None when it was not followed by a dream).
+    fn history_dreams<'py>(&self, py: Python<'py>) -> PyResult<Vec<Option<Bound<'py, PyDict>>>> {
+        self.inner
+            .history()
+            .iter()
+            .map(|r| r.dream.as_ref().map(|d| report_dict(py, d)).transpose())
+            .collect()
+    }
+
+    /// Forgets the history.
+    fn clear_history(&mut self) {
+        self.inner.clear_history();
+    }
+
+    #[getter]
+    fn node_count(&self) -> usize {
+        self.brain.node_count()
+    }
+
+    #[getter]
+    fn edge_count(&self) -> usize {
+        self.brain.edge_count()
+    }
+
+    /// The DOT text of the brain.
+    #[pyo3(signature = (min_weight=0.0, show_state_hash=false))]
+    fn to_dot(&self, min_weight: f64, show_state_hash: bool) -> String {
+        self.brain.to_dot(min_weight, show_state_hash)
+    }
+
+    /// The agent, its brain and `metadata` as a file image.
+    fn to_bytes<'py>(&self, py: Python<'py>, metadata: String) -> Bound<'py, PyBytes> {
+        let file = AgentFile {
+            agent: self.inner.clone(),
+            brain: self.brain.clone(),
+            metadata,
+        };
+        PyBytes::new(py, &file.to_bytes())
+    }
+
+    /// Writes the agent, its brain and `metadata` to `path` atomically.
+    fn save(&self, py: Python<'_>, path: std::path::PathBuf, metadata: String) -> PyResult<()> {
+        let file = AgentFile {
+            agent: self.inner.clone(),
+            brain: self.brain.clone(),
+            metadata,
+        };
+        py.detach(|| file.save(&path)).py()
+    }
+
+    /// Reads a file written by `save`: `(AgentCore, metadata)`.
+    #[staticmethod]
+    #[pyo3(signature = (path, discrete=None))]
+    fn load(
+        py: Python<'_>,
+        path: std::path::PathBuf,
+        discrete: Option<(i64, i64)>,
+    ) -> PyResult<(Self, String)> {
+        let file = py.detach(|| AgentFile::load(&path)).py()?;
+        Ok((
+            PyAgent {
+                inner: file.agent,
+                brain: file.brain,
+                discrete,
+            },
+            file.metadata,
+        ))
+    }
+
+    /// Sets the index fast path's `Discrete(n, start)` space (after loading).
+    fn set_discrete(&mut self, discrete: Option<(i64, i64)>) {
+        self.discrete = discrete;
+    }
+
+    /// An agent from a file image: `(AgentCore, metadata)`.
+    #[staticmethod]
+    #[pyo3(signature = (data, origin="<bytes>", discrete=None))]
+    fn from_bytes(
+        data: &[u8],
+        origin: &str,
+        discrete: Option<(i64, i64)>,
+    ) -> PyResult<(Self, String)> {
+        let file = AgentFile::from_bytes(data, origin).py()?;
+        Ok((
+            PyAgent {
+                inner: file.agent,
+                brain: file.brain,
+                discrete,
+            },
+            file.metadata,
+        ))
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "AgentCore(n_actions={}, nodes={}, synapses={})",
+            self.inner.n_actions(),
+            self.brain.node_count(),
+            self.brain.edge_count()
+        )
+    }
+}
 
 /// Adds this area's classes and functions to the module.
-pub fn register(_m: &Bound<'_, PyModule>) -> PyResult<()> {
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyAgentParams>()?;
+    m.add_class::<PyAgent>()?;
     Ok(())
 }

@@ -10,10 +10,12 @@
 //! (`Brain::learn_transition`), a terminal `observe` learns at once (`learn_terminal`), a
 //! truncated one bootstraps from the next state's best value (`learn_truncated`).
 
+mod file;
 mod params;
 mod run;
 mod select;
 
+pub use file::{AgentFile, AGENT_KIND};
 pub use params::{AgentParams, Exploration};
 
 use crate::dream::DreamReport;
@@ -268,7 +270,9 @@ impl Agent {
     /// index; untried actions score `untried_value`). The brain is not changed.
     pub fn greedy_action(&mut self, brain: &Brain, state: u64) -> u32 {
         self.ensure_buffers();
-        self.scores.iter_mut().for_each(|s| *s = self.params.untried_value);
+        self.scores
+            .iter_mut()
+            .for_each(|s| *s = self.params.untried_value);
         select::fill_scores(brain, state, None, 0.0, &mut self.scores, &mut self.tried);
         for (s, &t) in self.scores.iter_mut().zip(&self.tried) {
             if !t {

@@ -75,7 +75,10 @@ impl AgentParams {
     /// Checks every field; the error names the first bad one.
     pub fn validate(&self) -> Result<()> {
         if !(self.epsilon.is_finite() && (0.0..=1.0).contains(&self.epsilon)) {
-            return Err(Error::config("epsilon", format!("must be in [0, 1], got {}", self.epsilon)));
+            return Err(Error::config(
+                "epsilon",
+                format!("must be in [0, 1], got {}", self.epsilon),
+            ));
         }
         if !(self.temperature.is_finite() && self.temperature > 0.0) {
             return Err(Error::config(

@@ -38,7 +38,11 @@ pub(crate) fn fill_scores(
 /// Uniform choice among the indices where `pick` holds (there must be at least one).
 fn uniform_among(rng: &mut Rng, n: usize, pick: impl Fn(usize) -> bool) -> usize {
     let count = (0..n).filter(|&i| pick(i)).count();
-    let mut k = if count > 1 { rng.gen_range(0..count) } else { 0 };
+    let mut k = if count > 1 {
+        rng.gen_range(0..count)
+    } else {
+        0
+    };
     for i in 0..n {
         if pick(i) {
             if k == 0 {
