@@ -549,6 +549,35 @@ class Agent:
             a = self._core.greedy(h) if deterministic else self._core.sample(h)
         return a + self._start
 
+    def brain_summary(self) -> str:
+        """One line: nodes, synapses and steps of the brain."""
+        return (
+            f"{self._core.node_count} nodes, {self._core.edge_count} synapses, "
+            f"{self.num_timesteps} steps, {self._core.history_len()} episodes"
+        )
+
+    def to_dot(self, min_weight: float = 0.0, show_state_hash: bool = False) -> str:
+        """The brain as Graphviz DOT text (see :func:`hebbian_brain.viz.render_brain`)."""
+        return self._core.to_dot(min_weight, show_state_hash)
+
+    def evaluate(self, env: Any, episodes: int = 1, *, max_steps: int = 100_000) -> np.ndarray:
+        """Returns of ``episodes`` greedy episodes in ``env`` (no learning, no exploration).
+
+        An episode still running after ``max_steps`` steps is cut (its partial return counts).
+        """
+        returns = np.empty(int(episodes))
+        for i in range(int(episodes)):
+            obs, _ = env.reset()
+            total = 0.0
+            for _ in range(max_steps):
+                action, _ = self.predict(obs, deterministic=True)
+                obs, reward, terminated, truncated, _ = env.step(action)
+                total += float(reward)
+                if terminated or truncated:
+                    break
+            returns[i] = total
+        return returns
+
     # ------------------------------------------------------------------ persistence
     def _metadata(self) -> str:
         return json.dumps(

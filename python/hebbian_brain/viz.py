@@ -1,0 +1,168 @@
+"""Pictures of brains and learning curves, usable headless.
+
+* :func:`render_brain` draws a brain's graph through Graphviz (the ``graphviz`` extra plus the
+  ``dot`` program from the OS, e.g. ``apt install graphviz``); a ``.dot``/``.gv`` path just
+  writes the DOT text.
+* :func:`plot_history` draws an agent's returns per episode with matplotlib (the ``plot``
+  extra); it never opens a window.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hebbian_brain._core import InvalidArgumentError
+
+__all__ = ["brain_dot", "plot_history", "render_brain"]
+
+_TEXT_SUFFIXES = {".dot", ".gv"}
+
+
+def brain_dot(brain: Any, *, min_weight: float = 0.0, show_state_hash: bool = False) -> str:
+    """The DOT text of a brain (or of an :class:`~hebbian_brain.Agent`'s brain).
+
+    Args:
+        brain: A :class:`~hebbian_brain.Brain`, an :class:`~hebbian_brain.Agent`, or DOT text.
+        min_weight: Synapses weaker than this are left out.
+        show_state_hash: Label nodes with their state hash as well as their action.
+    """
+    if isinstance(brain, str):
+        return brain
+    if not np.isfinite(min_weight):
+        raise InvalidArgumentError(
+            f"invalid argument `min_weight`: must be finite, got {min_weight}"
+        )
+    to_dot = getattr(brain, "to_dot", None)
+    if to_dot is None:
+        raise TypeError(f"brain must be a Brain, an Agent or DOT text, got {type(brain).__name__}")
+    return str(to_dot(min_weight=min_weight, show_state_hash=show_state_hash))
+
+
+def render_brain(
+    brain: Any,
+    path: str | os.PathLike[str],
+    *,
+    min_weight: float = 0.0,
+    show_state_hash: bool = False,
+    format: str | None = None,
+    engine: str = "dot",
+) -> Path:
+    """Draws a brain into ``path`` through Graphviz; returns the path written.
+
+    Args:
+        brain: A :class:`~hebbian_brain.Brain`, an :class:`~hebbian_brain.Agent`, or DOT text.
+        path: Output file. ``.dot`` / ``.gv`` write the DOT text (no Graphviz needed); any
+            other suffix (``.png``, ``.svg``, ``.pdf``, ...) is rendered.
+        min_weight: Synapses weaker than this are left out (creative synapses are dashed).
+        show_state_hash: Label nodes with their state hash too.
+        format: Output format; by default the path's suffix.
+        engine: Graphviz layout program (``dot``, ``neato``, ``sfdp``, ...).
+
+    Raises:
+        ImportError: The ``graphviz`` Python package is missing (``pip install
+            "hebbian_brain[graphviz]"``).
+        RuntimeError: The Graphviz ``dot`` program is not installed.
+    """
+    path = Path(path)
+    dot = brain_dot(brain, min_weight=min_weight, show_state_hash=show_state_hash)
+    fmt = format or path.suffix.lstrip(".").lower()
+    if not fmt:
+        raise InvalidArgumentError(
+            f"invalid argument `path`: {str(path)!r} has no suffix; pass format= (e.g. 'png')"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if f".{fmt}" in _TEXT_SUFFIXES:
+        path.write_text(dot)
+        return path
+    try:
+        import graphviz
+    except ImportError as err:
+        raise ImportError(
+            "render_brain needs the graphviz package: pip install 'hebbian_brain[graphviz]'"
+        ) from err
+    source = graphviz.Source(dot, engine=engine)
+    try:
+        data = source.pipe(format=fmt)
+    except graphviz.ExecutableNotFound as err:
+        raise RuntimeError(
+            "render_brain needs the Graphviz programs (`dot`): install Graphviz from your OS "
+            "(e.g. apt install graphviz, brew install graphviz), or write a .dot file instead"
+        ) from err
+    path.write_bytes(data)
+    return path
+
+
+def _returns_of(history: Any) -> np.ndarray:
+    h = getattr(history, "history", history)  # an Agent
+    returns = getattr(h, "returns", h)  # a History
+    arr = np.asarray(returns, dtype=np.float64)
+    if arr.ndim != 1:
+        raise InvalidArgumentError(
+            f"invalid argument `history`: expected one return per episode, got shape {arr.shape}"
+        )
+    return arr
+
+
+def plot_history(
+    history: Any,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    window: int = 10,
+    ax: Any = None,
+    title: str | None = None,
+    label: str | None = None,
+) -> Any:
+    """Plots returns per episode and their moving average; returns the matplotlib Figure.
+
+    Args:
+        history: An :class:`~hebbian_brain.Agent`, its :class:`~hebbian_brain.History`, or a
+            sequence of returns.
+        path: Save the figure there (format from the suffix) when given.
+        window: Episodes in the moving average.
+        ax: Draw into this matplotlib Axes instead of a new figure.
+        title: Axes title.
+        label: Legend label of the moving average (for several curves in one Axes).
+
+    Raises:
+        ImportError: matplotlib is missing (``pip install "hebbian_brain[plot]"``).
+    """
+    if not isinstance(window, (int, np.integer)) or window < 1:
+        raise InvalidArgumentError(f"invalid argument `window`: must be >= 1, got {window!r}")
+    returns = _returns_of(history)
+    try:
+        from matplotlib.figure import Figure
+    except ImportError as err:
+        raise ImportError(
+            "plot_history needs matplotlib: pip install 'hebbian_brain[plot]'"
+        ) from err
+    if ax is None:
+        fig = Figure(figsize=(6.4, 4.0), layout="constrained")
+        ax = fig.add_subplot()
+    else:
+        fig = ax.figure
+    episodes = np.arange(1, returns.size + 1)
+    line = ax.plot(episodes, returns, alpha=0.3, linewidth=0.8)[0]
+    if returns.size:
+        c = np.cumsum(np.concatenate(([0.0], returns)))
+        lo = np.maximum(episodes - window, 0)
+        smooth = (c[episodes] - c[lo]) / (episodes - lo)
+        ax.plot(
+            episodes,
+            smooth,
+            color=line.get_color(),
+            linewidth=2.0,
+            label=label or f"mean of last {window}",
+        )
+        ax.legend(loc="lower right")
+    ax.set_xlabel("episode")
+    ax.set_ylabel("return")
+    ax.set_title(title or "learning curve")
+    ax.grid(alpha=0.3)
+    if path is not None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(os.fspath(path), dpi=120)
+    return fig
