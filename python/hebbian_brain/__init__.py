@@ -5,27 +5,47 @@ and dense plastic recurrent networks, computed in a Rust core.
 """
 
 from hebbian_brain._core import (
+    Brain,
+    BrainConfig,
+    DreamParams,
+    DreamReport,
     FileFormatError,
     HebbianError,
     InvalidArgumentError,
     InvalidConfigError,
     InvalidNodeError,
+    Node,
     NoSynapseError,
+    PlasticityParams,
+    PruneReport,
+    PruningParams,
     ShapeError,
     StateError,
+    Synapse,
     __version__,
+    state_hash,
 )
 
 __all__ = [
+    "Brain",
+    "BrainConfig",
+    "DreamParams",
+    "DreamReport",
     "FileFormatError",
     "HebbianError",
     "InvalidArgumentError",
     "InvalidConfigError",
     "InvalidNodeError",
     "NoSynapseError",
+    "Node",
+    "PlasticityParams",
+    "PruneReport",
+    "PruningParams",
     "ShapeError",
     "StateError",
+    "Synapse",
     "__version__",
+    "state_hash",
 ]
 
 # agents and environments

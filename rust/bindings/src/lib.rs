@@ -9,6 +9,8 @@ mod errors;
 
 // graph brain: configs, state_hash, Brain, reports
 mod brain;
+mod config;
+mod state_hash;
 // agents and built-in environments
 mod agent;
 mod envs;
