@@ -26,6 +26,9 @@ import numpy as np
 from hebbian_brain._core import (
     AgentCore,
     AgentParams,
+    Brain,
+    BrainConfig,
+    DreamReport,
     InvalidArgumentError,
 )
 from hebbian_brain.discretize import Discretizer
@@ -41,7 +44,7 @@ class EpisodeRecord(NamedTuple):
     episode_return: float
     length: int
     terminated: bool
-    dream: dict[str, float] | None
+    dream: DreamReport | None
 
 
 @dataclass(frozen=True)
@@ -52,13 +55,13 @@ class History:
         returns: Undiscounted return of each episode, float64 ``[n]``.
         lengths: Steps of each episode, int64 ``[n]``.
         terminated: Whether each episode reached a terminal state, bool ``[n]``.
-        dreams: The dream report (a dict) that followed each episode, or None.
+        dreams: The :class:`~hebbian_brain.DreamReport` that followed each episode, or None.
     """
 
     returns: np.ndarray
     lengths: np.ndarray
     terminated: np.ndarray
-    dreams: list[dict[str, float] | None]
+    dreams: list[DreamReport | None]
 
     def __len__(self) -> int:
         return int(self.returns.size)
@@ -245,7 +248,8 @@ class Agent:
     Args:
         action_space_or_n: A ``gymnasium.spaces.Discrete`` action space, a number of actions,
             or an environment (its action and observation spaces are used).
-        config: A :class:`~hebbian_brain.BrainConfig` for the brain (None: defaults).
+        config: A :class:`~hebbian_brain.BrainConfig` for a new brain (None: defaults), or an
+            existing :class:`~hebbian_brain.Brain` to act with (and keep training).
         seed: Seeds the agent's exploration and its brain (None: from the OS).
         observation: The observation space (``Discrete``, ``MultiDiscrete``, ``Tuple``, ...;
             observations are checked against it), a :class:`Discretizer` for ``Box`` spaces, or
@@ -288,15 +292,18 @@ class Agent:
         self._core = self._make_core(config, params, seed)
 
     def _make_core(self, config: Any, params: AgentParams | None, seed: int | None) -> AgentCore:
-        if config is not None:
-            return AgentCore(
-                self._n,
-                params=params,
-                seed=seed,
-                discrete=self._encoder.discrete,
-                config=config,
+        kwargs: dict[str, Any] = {}
+        if isinstance(config, Brain):
+            kwargs["brain"] = config
+        elif isinstance(config, BrainConfig):
+            kwargs["config"] = config
+        elif config is not None:
+            raise TypeError(
+                f"config must be a BrainConfig, a Brain or None, got {type(config).__name__}"
             )
-        return AgentCore(self._n, params=params, seed=seed, discrete=self._encoder.discrete)
+        return AgentCore(
+            self._n, params=params, seed=seed, discrete=self._encoder.discrete, **kwargs
+        )
 
     # ------------------------------------------------------------------ properties
     @property
@@ -321,8 +328,8 @@ class Agent:
         self._core.params = value
 
     @property
-    def brain(self) -> Any:
-        """The agent's live :class:`~hebbian_brain.Brain`."""
+    def brain(self) -> Brain:
+        """The agent's live :class:`~hebbian_brain.Brain` (changes to it affect the agent)."""
         return self._core.brain
 
     @property
@@ -381,7 +388,7 @@ class Agent:
             return None
         return EpisodeRecord(rec[0], rec[1], rec[2], None)
 
-    def dream(self) -> dict[str, float]:
+    def dream(self) -> DreamReport:
         """Dreams ``params.dream_cycles`` cycles (replay with value backups); returns the report."""
         return self._core.dream()
 
@@ -551,14 +558,15 @@ class Agent:
 
     def brain_summary(self) -> str:
         """One line: nodes, synapses and steps of the brain."""
+        b = self.brain
         return (
-            f"{self._core.node_count} nodes, {self._core.edge_count} synapses, "
+            f"{b.node_count} nodes, {b.edge_count} synapses, "
             f"{self.num_timesteps} steps, {self._core.history_len()} episodes"
         )
 
     def to_dot(self, min_weight: float = 0.0, show_state_hash: bool = False) -> str:
         """The brain as Graphviz DOT text (see :func:`hebbian_brain.viz.render_brain`)."""
-        return self._core.to_dot(min_weight, show_state_hash)
+        return self.brain.to_dot(min_weight=min_weight, show_state_hash=show_state_hash)
 
     def evaluate(self, env: Any, episodes: int = 1, *, max_steps: int = 100_000) -> np.ndarray:
         """Returns of ``episodes`` greedy episodes in ``env`` (no learning, no exploration).
@@ -642,10 +650,10 @@ class Agent:
         self.__dict__.update(other.__dict__)
 
     def __repr__(self) -> str:
+        b = self.brain
         return (
             f"Agent(n_actions={self._n}, episodes={self._core.history_len()}, "
-            f"steps={self.num_timesteps}, nodes={self._core.node_count}, "
-            f"synapses={self._core.edge_count})"
+            f"steps={self.num_timesteps}, nodes={b.node_count}, synapses={b.edge_count})"
         )
 
 

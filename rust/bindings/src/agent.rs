@@ -5,11 +5,11 @@
 //! path: one crossing per call). Whole episodes of the built-in environments run in Rust with
 //! the GIL released (`run_episodes`).
 
+use crate::brain::PyBrain;
+use crate::config::{PyBrainConfig, PyDreamReport};
 use crate::envs::{PyChain, PyGridWorld};
 use crate::errors::{invalid_argument, IntoPyResult};
 use hebbian_core::agent::{Agent, AgentFile, AgentParams, EpisodeRecord, Exploration};
-use hebbian_core::config::BrainConfig;
-use hebbian_core::dream::DreamReport;
 use hebbian_core::graph::state_hash::hash_int;
 use hebbian_core::graph::Brain;
 use numpy::{IntoPyArray, PyArray1};
@@ -159,18 +159,6 @@ impl PyAgentParams {
     }
 }
 
-/// A dream report as a dict (field name → number).
-fn report_dict<'py>(py: Python<'py>, r: &DreamReport) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("walks", r.walks)?;
-    d.set_item("steps", r.steps)?;
-    d.set_item("synapses_reinforced", r.synapses_reinforced)?;
-    d.set_item("synapses_galvanized", r.synapses_galvanized)?;
-    d.set_item("creative_edges_created", r.creative_edges_created)?;
-    d.set_item("value_change", r.value_change)?;
-    Ok(d)
-}
-
 /// `(return, length, terminated)` of an episode record.
 fn record_tuple(r: &EpisodeRecord) -> (f64, u64, bool) {
     (r.episode_return, r.length, r.terminated)
@@ -180,7 +168,8 @@ fn record_tuple(r: &EpisodeRecord) -> (f64, u64, bool) {
 #[pyclass(module = "hebbian_brain._core", name = "AgentCore")]
 pub(crate) struct PyAgent {
     inner: Agent,
-    brain: Brain,
+    /// The live brain, shared with Python (`Agent.brain`).
+    brain: Py<PyBrain>,
     /// `Some((start, n))` for a `Discrete(n, start)` observation space (the index fast path).
     discrete: Option<(i64, i64)>,
 }
@@ -206,32 +195,90 @@ impl PyAgent {
             )),
         }
     }
+
+    fn check_discrete(discrete: Option<(i64, i64)>) -> PyResult<()> {
+        match discrete {
+            Some((_, n)) if n <= 0 => {
+                Err(invalid_argument("discrete", "the space must have n >= 1"))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn from_file(
+        py: Python<'_>,
+        file: AgentFile,
+        discrete: Option<(i64, i64)>,
+    ) -> PyResult<(Self, String)> {
+        Self::check_discrete(discrete)?;
+        let brain = Py::new(py, PyBrain { inner: file.brain })?;
+        Ok((
+            PyAgent {
+                inner: file.agent,
+                brain,
+                discrete,
+            },
+            file.metadata,
+        ))
+    }
+
+    fn file(&self, py: Python<'_>, metadata: String) -> AgentFile {
+        AgentFile {
+            agent: self.inner.clone(),
+            brain: self.brain.bind(py).borrow().inner.clone(),
+            metadata,
+        }
+    }
 }
 
 #[pymethods]
 impl PyAgent {
     #[new]
-    #[pyo3(signature = (n_actions, *, params=None, seed=None, discrete=None))]
+    #[pyo3(signature = (n_actions, *, params=None, seed=None, discrete=None, config=None, brain=None))]
     fn new(
+        py: Python<'_>,
         n_actions: u32,
         params: Option<PyAgentParams>,
         seed: Option<u64>,
         discrete: Option<(i64, i64)>,
+        config: Option<&Bound<'_, PyBrainConfig>>,
+        brain: Option<Py<PyBrain>>,
     ) -> PyResult<Self> {
+        Self::check_discrete(discrete)?;
         let params = params.map(|p| p.inner).unwrap_or_default();
         let inner = Agent::new(n_actions, params, seed).py()?;
-        let brain_seed = seed.map(|s| hebbian_core::rng::derive_seed(s, 1));
-        let brain = Brain::new(BrainConfig::default(), brain_seed).py()?;
-        if let Some((_, n)) = discrete {
-            if n <= 0 {
-                return Err(invalid_argument("discrete", "the space must have n >= 1"));
+        let brain = match brain {
+            Some(b) => {
+                if config.is_some() {
+                    return Err(invalid_argument(
+                        "config",
+                        "give either config or brain, not both",
+                    ));
+                }
+                b
             }
-        }
+            None => {
+                let brain_seed = seed.map(|s| hebbian_core::rng::derive_seed(s, 1));
+                let config = config.map(|c| c.get().inner.clone()).unwrap_or_default();
+                Py::new(
+                    py,
+                    PyBrain {
+                        inner: Brain::new(config, brain_seed).py()?,
+                    },
+                )?
+            }
+        };
         Ok(PyAgent {
             inner,
             brain,
             discrete,
         })
+    }
+
+    /// The live brain.
+    #[getter]
+    fn brain(&self, py: Python<'_>) -> Py<PyBrain> {
+        self.brain.clone_ref(py)
     }
 
     #[getter]
@@ -267,79 +314,93 @@ impl PyAgent {
     }
 
     /// Chooses an action for an observation given by its state hash (learning as it goes).
-    fn act(&mut self, state: u64) -> PyResult<u32> {
-        self.inner.act(&mut self.brain, state).py()
+    fn act(&mut self, py: Python<'_>, state: u64) -> PyResult<u32> {
+        let mut b = self.brain.bind(py).borrow_mut();
+        self.inner.act(&mut b.inner, state).py()
     }
 
     /// `act` for a `Discrete` observation given as its index.
-    fn act_index(&mut self, obs: i64) -> PyResult<u32> {
+    fn act_index(&mut self, py: Python<'_>, obs: i64) -> PyResult<u32> {
         let state = self.index_hash("obs", obs)?;
-        self.inner.act(&mut self.brain, state).py()
+        let mut b = self.brain.bind(py).borrow_mut();
+        self.inner.act(&mut b.inner, state).py()
     }
 
     /// Reports the outcome of the last action (next observation as a state hash).
     fn observe(
         &mut self,
+        py: Python<'_>,
         reward: f64,
         next_state: u64,
         terminated: bool,
         truncated: bool,
     ) -> PyResult<()> {
+        let mut b = self.brain.bind(py).borrow_mut();
         self.inner
-            .observe(&mut self.brain, reward, next_state, terminated, truncated)
+            .observe(&mut b.inner, reward, next_state, terminated, truncated)
             .py()
     }
 
     /// `observe` for a `Discrete` observation given as its index.
     fn observe_index(
         &mut self,
+        py: Python<'_>,
         reward: f64,
         next_obs: i64,
         terminated: bool,
         truncated: bool,
     ) -> PyResult<()> {
         let state = self.index_hash("next_obs", next_obs)?;
+        let mut b = self.brain.bind(py).borrow_mut();
         self.inner
-            .observe(&mut self.brain, reward, state, terminated, truncated)
+            .observe(&mut b.inner, reward, state, terminated, truncated)
             .py()
     }
 
     /// Ends the episode in progress; `(return, length, terminated)` or None.
-    fn end_episode(&mut self) -> PyResult<Option<(f64, u64, bool)>> {
+    fn end_episode(&mut self, py: Python<'_>) -> PyResult<Option<(f64, u64, bool)>> {
+        let mut b = self.brain.bind(py).borrow_mut();
         Ok(self
             .inner
-            .end_episode(&mut self.brain)
+            .end_episode(&mut b.inner)
             .py()?
             .as_ref()
             .map(record_tuple))
     }
 
-    /// Dreams (`params.dream_cycles` cycles); the report as a dict.
-    fn dream<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let report = self.inner.dream(&mut self.brain);
-        report_dict(py, &report)
+    /// Dreams `params.dream_cycles` cycles (GIL released); the report.
+    fn dream(&mut self, py: Python<'_>) -> PyDreamReport {
+        let mut b = self.brain.bind(py).borrow_mut();
+        let (agent, brain) = (&mut self.inner, &mut b.inner);
+        PyDreamReport {
+            inner: py.detach(|| agent.dream(brain)),
+        }
     }
 
     /// The greedy action for a state hash (no learning).
-    fn greedy(&mut self, state: u64) -> u32 {
-        self.inner.greedy_action(&self.brain, state)
+    fn greedy(&mut self, py: Python<'_>, state: u64) -> u32 {
+        let b = self.brain.bind(py).borrow();
+        self.inner.greedy_action(&b.inner, state)
     }
 
     /// `greedy` for a `Discrete` observation index.
-    fn greedy_index(&mut self, obs: i64) -> PyResult<u32> {
+    fn greedy_index(&mut self, py: Python<'_>, obs: i64) -> PyResult<u32> {
         let state = self.index_hash("observation", obs)?;
-        Ok(self.inner.greedy_action(&self.brain, state))
+        let b = self.brain.bind(py).borrow();
+        Ok(self.inner.greedy_action(&b.inner, state))
     }
 
     /// An exploring action for a state hash (no learning).
-    fn sample(&mut self, state: u64) -> u32 {
-        self.inner.sample_action(&self.brain, state)
+    fn sample(&mut self, py: Python<'_>, state: u64) -> u32 {
+        let b = self.brain.bind(py).borrow();
+        self.inner.sample_action(&b.inner, state)
     }
 
     /// `sample` for a `Discrete` observation index.
-    fn sample_index(&mut self, obs: i64) -> PyResult<u32> {
+    fn sample_index(&mut self, py: Python<'_>, obs: i64) -> PyResult<u32> {
         let state = self.index_hash("observation", obs)?;
-        Ok(self.inner.sample_action(&self.brain, state))
+        let b = self.brain.bind(py).borrow();
+        Ok(self.inner.sample_action(&b.inner, state))
     }
 
     /// Runs whole episodes of a built-in environment core in Rust, GIL released. Returns the
@@ -352,8 +413,9 @@ impl PyAgent {
         episodes: usize,
         dream_every: usize,
     ) -> PyResult<usize> {
+        let mut b = self.brain.bind(py).borrow_mut();
         let agent = &mut self.inner;
-        let brain = &mut self.brain;
+        let brain = &mut b.inner;
         let records = if let Ok(chain) = env.cast::<PyChain>() {
             let mut chain = chain.borrow_mut();
             let core = &mut chain.inner;
@@ -364,7 +426,7 @@ impl PyAgent {
             py.detach(|| agent.run_episodes(brain, core, episodes, dream_every))
         } else {
             return Err(pyo3::exceptions::PyTypeError::new_err(
-                "env: run_episodes needs a built-in environment (ChainEnv or GridWorldEnv)",
+                "env: run_episodes needs a built-in environment core (ChainCore or GridWorldCore)",
             ));
         };
         Ok(records.py()?.len())
@@ -376,6 +438,7 @@ impl PyAgent {
     }
 
     /// Per-episode returns, lengths and terminated flags as numpy arrays.
+    #[allow(clippy::type_complexity)]
     fn history_arrays<'py>(
         &self,
         py: Python<'py>,
@@ -402,11 +465,11 @@ impl PyAgent {
     }
 
     /// The dream report of each episode (None when it was not followed by a dream).
-    fn history_dreams<'py>(&self, py: Python<'py>) -> PyResult<Vec<Option<Bound<'py, PyDict>>>> {
+    fn history_dreams(&self) -> Vec<Option<PyDreamReport>> {
         self.inner
             .history()
             .iter()
-            .map(|r| r.dream.as_ref().map(|d| report_dict(py, d)).transpose())
+            .map(|r| r.dream.map(|inner| PyDreamReport { inner }))
             .collect()
     }
 
@@ -415,39 +478,14 @@ impl PyAgent {
         self.inner.clear_history();
     }
 
-    #[getter]
-    fn node_count(&self) -> usize {
-        self.brain.node_count()
-    }
-
-    #[getter]
-    fn edge_count(&self) -> usize {
-        self.brain.edge_count()
-    }
-
-    /// The DOT text of the brain.
-    #[pyo3(signature = (min_weight=0.0, show_state_hash=false))]
-    fn to_dot(&self, min_weight: f64, show_state_hash: bool) -> String {
-        self.brain.to_dot(min_weight, show_state_hash)
-    }
-
     /// The agent, its brain and `metadata` as a file image.
     fn to_bytes<'py>(&self, py: Python<'py>, metadata: String) -> Bound<'py, PyBytes> {
-        let file = AgentFile {
-            agent: self.inner.clone(),
-            brain: self.brain.clone(),
-            metadata,
-        };
-        PyBytes::new(py, &file.to_bytes())
+        PyBytes::new(py, &self.file(py, metadata).to_bytes())
     }
 
     /// Writes the agent, its brain and `metadata` to `path` atomically.
     fn save(&self, py: Python<'_>, path: std::path::PathBuf, metadata: String) -> PyResult<()> {
-        let file = AgentFile {
-            agent: self.inner.clone(),
-            brain: self.brain.clone(),
-            metadata,
-        };
+        let file = self.file(py, metadata);
         py.detach(|| file.save(&path)).py()
     }
 
@@ -460,46 +498,36 @@ impl PyAgent {
         discrete: Option<(i64, i64)>,
     ) -> PyResult<(Self, String)> {
         let file = py.detach(|| AgentFile::load(&path)).py()?;
-        Ok((
-            PyAgent {
-                inner: file.agent,
-                brain: file.brain,
-                discrete,
-            },
-            file.metadata,
-        ))
-    }
-
-    /// Sets the index fast path's `Discrete(n, start)` space (after loading).
-    fn set_discrete(&mut self, discrete: Option<(i64, i64)>) {
-        self.discrete = discrete;
+        Self::from_file(py, file, discrete)
     }
 
     /// An agent from a file image: `(AgentCore, metadata)`.
     #[staticmethod]
     #[pyo3(signature = (data, origin="<bytes>", discrete=None))]
     fn from_bytes(
+        py: Python<'_>,
         data: &[u8],
         origin: &str,
         discrete: Option<(i64, i64)>,
     ) -> PyResult<(Self, String)> {
         let file = AgentFile::from_bytes(data, origin).py()?;
-        Ok((
-            PyAgent {
-                inner: file.agent,
-                brain: file.brain,
-                discrete,
-            },
-            file.metadata,
-        ))
+        Self::from_file(py, file, discrete)
     }
 
-    fn __repr__(&self) -> String {
+    /// Sets the index fast path's `Discrete(n, start)` space (after loading).
+    fn set_discrete(&mut self, discrete: Option<(i64, i64)>) -> PyResult<()> {
+        Self::check_discrete(discrete)?;
+        self.discrete = discrete;
+        Ok(())
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> String {
+        let b = self.brain.bind(py).borrow();
         format!(
             "AgentCore(n_actions={}, nodes={}, synapses={})",
             self.inner.n_actions(),
-            self.brain.node_count(),
-            self.brain.edge_count()
+            b.inner.node_count(),
+            b.inner.edge_count()
         )
     }
 }
