@@ -91,6 +91,7 @@ def _write_outputs(
     save: Path | None,
     min_weight: float,
     title: str,
+    skip_missing_graphviz: bool = False,
 ) -> list[str]:
     from hebbian_brain import viz
 
@@ -98,7 +99,13 @@ def _write_outputs(
     if dot is not None:
         written.append(f"brain (DOT):      {viz.render_brain(agent, dot, min_weight=min_weight)}")
     if png is not None:
-        written.append(f"brain (picture):  {viz.render_brain(agent, png, min_weight=min_weight)}")
+        try:
+            rendered = viz.render_brain(agent, png, min_weight=min_weight)
+            written.append(f"brain (picture):  {rendered}")
+        except (ImportError, RuntimeError) as err:
+            if not skip_missing_graphviz:
+                raise
+            written.append(f"brain (picture):  skipped: {err}")
     if curve is not None:
         viz.plot_history(agent, curve, title=title)
         written.append(f"learning curve:   {curve}")
@@ -173,6 +180,7 @@ def _demo(args: argparse.Namespace) -> int:
         save=None,
         min_weight=0.0,
         title="GridWorld-v0",
+        skip_missing_graphviz=True,
     ):
         print(line)
     return 0
