@@ -3,10 +3,9 @@
 import pickle
 
 import gymnasium as gym
+import hebbian_brain as hb
 import numpy as np
 import pytest
-
-import hebbian_brain as hb
 
 
 @pytest.fixture

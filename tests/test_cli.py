@@ -3,7 +3,6 @@
 import shutil
 
 import pytest
-
 from hebbian_brain.cli import main
 
 HAS_DOT = shutil.which("dot") is not None
