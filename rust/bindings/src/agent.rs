@@ -32,7 +32,7 @@ pub(crate) struct PyAgentParams {
 #[pymethods]
 impl PyAgentParams {
     #[new]
-    #[pyo3(signature = (*, exploration="epsilon_greedy", epsilon=0.05, temperature=0.1, synapse_bonus=0.01, optimistic=true, untried_value=0.0, dream_cycles=1, prune_every=50))]
+    #[pyo3(signature = (*, exploration="epsilon_greedy", epsilon=0.05, temperature=0.1, synapse_bonus=0.01, optimistic=true, untried_value=0.0, dream_cycles=1, replay_ratio=10.0, cut_traces_on_exploration=true, prune_every=0))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         exploration: &str,
@@ -42,6 +42,8 @@ impl PyAgentParams {
         optimistic: bool,
         untried_value: f64,
         dream_cycles: u32,
+        replay_ratio: f64,
+        cut_traces_on_exploration: bool,
         prune_every: u32,
     ) -> PyResult<Self> {
         let inner = AgentParams {
@@ -52,6 +54,8 @@ impl PyAgentParams {
             optimistic,
             untried_value,
             dream_cycles,
+            replay_ratio,
+            cut_traces_on_exploration,
             prune_every,
         };
         inner.validate().py()?;
@@ -87,6 +91,14 @@ impl PyAgentParams {
         self.inner.dream_cycles
     }
     #[getter]
+    fn replay_ratio(&self) -> f64 {
+        self.inner.replay_ratio
+    }
+    #[getter]
+    fn cut_traces_on_exploration(&self) -> bool {
+        self.inner.cut_traces_on_exploration
+    }
+    #[getter]
     fn prune_every(&self) -> u32 {
         self.inner.prune_every
     }
@@ -102,6 +114,8 @@ impl PyAgentParams {
         d.set_item("optimistic", p.optimistic)?;
         d.set_item("untried_value", p.untried_value)?;
         d.set_item("dream_cycles", p.dream_cycles)?;
+        d.set_item("replay_ratio", p.replay_ratio)?;
+        d.set_item("cut_traces_on_exploration", p.cut_traces_on_exploration)?;
         d.set_item("prune_every", p.prune_every)?;
         Ok(d)
     }
@@ -146,7 +160,8 @@ impl PyAgentParams {
         let p = &self.inner;
         format!(
             "AgentParams(exploration={:?}, epsilon={:?}, temperature={:?}, synapse_bonus={:?}, \
-             optimistic={}, untried_value={:?}, dream_cycles={}, prune_every={})",
+             optimistic={}, untried_value={:?}, dream_cycles={}, replay_ratio={:?}, \
+             cut_traces_on_exploration={}, prune_every={})",
             p.exploration.name(),
             p.epsilon,
             p.temperature,
@@ -154,6 +169,12 @@ impl PyAgentParams {
             if p.optimistic { "True" } else { "False" },
             p.untried_value,
             p.dream_cycles,
+            p.replay_ratio,
+            if p.cut_traces_on_exploration {
+                "True"
+            } else {
+                "False"
+            },
             p.prune_every
         )
     }

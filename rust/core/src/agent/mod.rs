@@ -63,8 +63,12 @@ pub struct Agent {
     episode_length: u64,
     history: Vec<EpisodeRecord>,
     steps: u64,
+    /// Real steps since the last dream (sets the number of dream cycles).
+    steps_since_dream: u64,
     #[serde(skip)]
     scores: Vec<f64>,
+    #[serde(skip)]
+    values: Vec<f64>,
     #[serde(skip)]
     tried: Vec<bool>,
 }
@@ -85,7 +89,9 @@ impl Agent {
             episode_length: 0,
             history: Vec::new(),
             steps: 0,
+            steps_since_dream: 0,
             scores: vec![0.0; n_actions as usize],
+            values: vec![0.0; n_actions as usize],
             tried: vec![false; n_actions as usize],
         })
     }
@@ -135,8 +141,9 @@ impl Agent {
     fn ensure_buffers(&mut self) {
         // Buffers are skipped by serde; rebuild them after loading.
         let n = self.n_actions as usize;
-        if self.scores.len() != n {
+        if self.scores.len() != n || self.values.len() != n {
             self.scores = vec![0.0; n];
+            self.values = vec![0.0; n];
             self.tried = vec![false; n];
         }
     }
@@ -164,13 +171,25 @@ impl Agent {
             &mut self.scores,
             &mut self.tried,
         );
+        // Values without the synapse bonus decide what counts as greedy (Watkins's Q(λ)).
+        let greedy_scores = if self.params.cut_traces_on_exploration {
+            select::fill_scores(brain, state, None, 0.0, &mut self.values, &mut self.tried);
+            true
+        } else {
+            false
+        };
         let action = select::explore(&self.params, &mut self.rng, &mut self.scores, &self.tried);
+        let exploratory = greedy_scores
+            && !select::is_greedy(&self.values, &self.tried, self.params.untried_value, action);
         let node = brain.get_or_create_node(state, action as u32);
         if let Phase::Observed {
             node: src, reward, ..
         } = self.phase
         {
             brain.learn_transition(src, node, reward)?;
+        }
+        if exploratory {
+            brain.clear_traces();
         }
         self.phase = Phase::Acted { node };
         Ok(action as u32)
@@ -196,6 +215,7 @@ impl Agent {
         self.episode_return += reward;
         self.episode_length += 1;
         self.steps += 1;
+        self.steps_since_dream += 1;
         if terminated {
             brain.learn_terminal(node, reward)?;
             self.finish(brain, true);
@@ -253,10 +273,20 @@ impl Agent {
         }
     }
 
-    /// Runs `params.dream_cycles` dream cycles on `brain` and attaches the report to the last
-    /// finished episode (merging when it already has one).
+    /// Dream cycles the next `dream()` runs:
+    /// max(dream_cycles, ⌈replay_ratio · steps since the last dream / (walks · walk length)⌉).
+    pub fn dream_cycles_due(&self, brain: &Brain) -> usize {
+        let d = &brain.config().dream;
+        let per_cycle = (u64::from(d.walks_per_cycle) * u64::from(d.walk_length.max(1))).max(1);
+        let wanted = self.params.replay_ratio * self.steps_since_dream as f64 / per_cycle as f64;
+        (self.params.dream_cycles as usize).max(wanted.ceil() as usize)
+    }
+
+    /// Dreams ([`dream_cycles_due`](Self::dream_cycles_due) cycles) and attaches the report
+    /// to the last finished episode (merging when it already has one).
     pub fn dream(&mut self, brain: &mut Brain) -> DreamReport {
-        let report = brain.dream(self.params.dream_cycles as usize);
+        let report = brain.dream(self.dream_cycles_due(brain));
+        self.steps_since_dream = 0;
         if let Some(last) = self.history.last_mut() {
             match &mut last.dream {
                 Some(r) => r.merge(&report),

@@ -50,8 +50,15 @@ pub struct AgentParams {
     pub optimistic: bool,
     /// Score of an untried action when `optimistic` is false, and always in greedy prediction.
     pub untried_value: f64,
-    /// Dream cycles per `dream()` call.
+    /// Fewest dream cycles per `dream()` call.
     pub dream_cycles: u32,
+    /// Replayed backups per real step since the last dream: a dream runs
+    /// max(dream_cycles, ⌈replay_ratio · steps / (walks_per_cycle · walk_length)⌉) cycles
+    /// (as Dyna-Q's planning steps per real step).
+    pub replay_ratio: f64,
+    /// Watkins's Q(λ): eligibility traces are cut after an exploratory (non-greedy) action, so
+    /// that the values learned stay those of the greedy policy.
+    pub cut_traces_on_exploration: bool,
     /// `Brain::prune` runs after every this many episodes (0: never).
     pub prune_every: u32,
 }
@@ -66,7 +73,9 @@ impl Default for AgentParams {
             optimistic: true,
             untried_value: 0.0,
             dream_cycles: 1,
-            prune_every: 50,
+            replay_ratio: 10.0,
+            cut_traces_on_exploration: true,
+            prune_every: 0,
         }
     }
 }
@@ -90,6 +99,12 @@ impl AgentParams {
             return Err(Error::config(
                 "synapse_bonus",
                 format!("must be finite, got {}", self.synapse_bonus),
+            ));
+        }
+        if !(self.replay_ratio.is_finite() && self.replay_ratio >= 0.0) {
+            return Err(Error::config(
+                "replay_ratio",
+                format!("must be finite and >= 0, got {}", self.replay_ratio),
             ));
         }
         if !self.untried_value.is_finite() {

@@ -35,6 +35,16 @@ pub(crate) fn fill_scores(
     }
 }
 
+/// Whether `action` is greedy: its score is the best among the tried actions (an untried
+/// action counts with `untried_value`, the value a new node starts from).
+pub(crate) fn is_greedy(scores: &[f64], tried: &[bool], untried_value: f64, action: usize) -> bool {
+    let value = |i: usize| if tried[i] { scores[i] } else { untried_value };
+    let best = (0..scores.len())
+        .map(value)
+        .fold(f64::NEG_INFINITY, f64::max);
+    value(action) >= best - 1e-12 * best.abs().max(1.0)
+}
+
 /// Uniform choice among the indices where `pick` holds (there must be at least one).
 fn uniform_among(rng: &mut Rng, n: usize, pick: impl Fn(usize) -> bool) -> usize {
     let count = (0..n).filter(|&i| pick(i)).count();
