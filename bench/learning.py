@@ -28,10 +28,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import gymnasium as gym
+import hebbian_brain as hb
 import numpy as np
 from gymnasium.wrappers import TimeLimit
-
-import hebbian_brain as hb
 
 # ----------------------------------------------------------------------------- environments
 
@@ -164,8 +163,16 @@ class QLearning:
 class DynaQ(QLearning):
     """Dyna-Q: Q-learning plus `planning_steps` replayed model transitions per real step."""
 
-    def __init__(self, n_s: int, n_a: int, seed: int, alpha: float, gamma: float, epsilon: float,
-                 planning_steps: int):
+    def __init__(
+        self,
+        n_s: int,
+        n_a: int,
+        seed: int,
+        alpha: float,
+        gamma: float,
+        epsilon: float,
+        planning_steps: int,
+    ):
         super().__init__(n_s, n_a, seed, alpha, gamma, epsilon)
         self.planning_steps = planning_steps
         self.model: dict[tuple[int, int], tuple[float, int, bool]] = {}
@@ -268,8 +275,11 @@ def tune(seeds: list[int], only: str | None) -> None:
                     eps_needed.append(run_tabular(task, learner, seed, model, target))
                 results.append((float(np.median(eps_needed)), alpha, eps))
             best = min(results)
-            print(f"{task.name:16s} {kind:5s} best median {best[0]:g}: alpha={best[1]} "
-                  f"epsilon={best[2]}", flush=True)
+            print(
+                f"{task.name:16s} {kind:5s} best median {best[0]:g}: alpha={best[1]} "
+                f"epsilon={best[2]}",
+                flush=True,
+            )
 
 
 def main() -> None:
@@ -283,8 +293,10 @@ def main() -> None:
         return
     seeds = list(range(args.seeds))
     print(f"episodes until the greedy policy is optimal (median over {len(seeds)} seeds)")
-    header = f"{'environment':16s} {'(a) dreams':>11s} {'(b) no dreams':>14s} " \
-             f"{'(c) Q-learning':>15s} {'(d) Dyna-Q':>11s} {'a/c':>6s}  {'time':>6s}"
+    header = (
+        f"{'environment':16s} {'(a) dreams':>11s} {'(b) no dreams':>14s} "
+        f"{'(c) Q-learning':>15s} {'(d) Dyna-Q':>11s} {'a/c':>6s}  {'time':>6s}"
+    )
     print(header)
     print("-" * len(header))
     for task in TASKS:
