@@ -1,3 +1,3 @@
-"""(Filled in by its issue.)"""
+"""Placeholder until its issue lands."""
 
 __all__: list[str] = []

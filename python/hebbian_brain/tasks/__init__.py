@@ -1,15 +1,14 @@
 """Tasks that produce plain numpy trials (inputs, targets, scored window, condition)."""
 
 # sequence tasks for the local-rules study and the neuromodulated RNN
-from hebbian_brain.tasks._sequence import *  # noqa: F403
-from hebbian_brain.tasks._sequence import __all__ as _sequence_all
+# differentiable-plasticity task: pattern completion
+from hebbian_brain.tasks._pattern_completion import *  # noqa: F403
+from hebbian_brain.tasks._pattern_completion import __all__ as _pattern_all
 
 # node-perturbation tasks: delayed non-match-to-sample, center-out reaching
 from hebbian_brain.tasks._perturbation_tasks import *  # noqa: F403
 from hebbian_brain.tasks._perturbation_tasks import __all__ as _perturbation_all
-
-# differentiable-plasticity task: pattern completion
-from hebbian_brain.tasks._pattern_completion import *  # noqa: F403
-from hebbian_brain.tasks._pattern_completion import __all__ as _pattern_all
+from hebbian_brain.tasks._sequence import *  # noqa: F403
+from hebbian_brain.tasks._sequence import __all__ as _sequence_all
 
 __all__ = [*_sequence_all, *_perturbation_all, *_pattern_all]

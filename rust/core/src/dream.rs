@@ -101,31 +101,11 @@ impl Brain {
     /// A dream start: ∝ salience over the salient set, or uniform over all nodes when no node is
     /// salient (everything is already predicted).
     fn draw_start(&mut self) -> Option<NodeId> {
-        // Drop members that died or calmed down (flags kept in sync, O(set size)).
-        let mut i = 0;
-        while i < self.salient.len() {
-            let n = self.salient[i] as usize;
-            if self.nodes[n].alive && self.nodes[n].salience >= crate::graph::SALIENCE_CUTOFF {
-                i += 1;
-            } else {
-                self.nodes[n].in_salient_set = false;
-                self.salient.remove(i);
+        if !self.salient.is_empty() {
+            let u = self.rng.gen::<f64>();
+            if let Some(start) = self.pick_salient(u) {
+                return Some(start);
             }
-        }
-        let total: f64 = self
-            .salient
-            .iter()
-            .map(|&n| self.nodes[n as usize].salience)
-            .sum();
-        if total > 0.0 {
-            let mut x = self.rng.gen::<f64>() * total;
-            for &n in &self.salient {
-                x -= self.nodes[n as usize].salience;
-                if x <= 0.0 {
-                    return Some(n);
-                }
-            }
-            return self.salient.last().copied();
         }
         // Uniform over live nodes (rejection on holes; the slot vector is mostly live).
         let bound = self.nodes.len();
@@ -138,30 +118,29 @@ impl Brain {
         self.node_ids().next()
     }
 
-    /// Next synapse of a walk: ∝ current weight among the in- or out-synapses of `node`.
+    /// Next synapse of a walk: probability ∝ (w − weight_min) + a floor of 1% of the weight
+    /// range, among the in- or out-synapses of `node`. The floor keeps replay alive where
+    /// anti-Hebbian steps pushed every weight to its minimum (all-negative rewards).
     fn draw_synapse(&mut self, node: NodeId, direction: DreamDirection) -> Option<u32> {
+        let p = &self.config.plasticity;
+        let (w_min, floor) = (p.weight_min, 0.01 * (p.weight_max - p.weight_min));
+        let score = |s: u32| (self.slot_weight(s) - w_min).max(0.0) + floor;
         let candidates: Vec<(u32, f64)> = match direction {
-            DreamDirection::Reverse => self
-                .in_slots(node)
-                .map(|s| (s, self.slot_weight(s)))
-                .collect(),
-            DreamDirection::Forward => self
-                .out_slots(node)
-                .map(|s| (s, self.slot_weight(s)))
-                .collect(),
+            DreamDirection::Reverse => self.in_slots(node).map(|s| (s, score(s))).collect(),
+            DreamDirection::Forward => self.out_slots(node).map(|s| (s, score(s))).collect(),
         };
         let total: f64 = candidates.iter().map(|c| c.1).sum();
-        if total <= 0.0 {
-            return None;
+        if candidates.is_empty() || total <= 0.0 {
+            return candidates.first().map(|c| c.0);
         }
         let mut x = self.rng.gen::<f64>() * total;
         for &(s, w) in &candidates {
             x -= w;
-            if x <= 0.0 && w > 0.0 {
+            if x <= 0.0 {
                 return Some(s);
             }
         }
-        candidates.iter().rev().find(|c| c.1 > 0.0).map(|c| c.0)
+        candidates.last().map(|c| c.0)
     }
 
     /// Consolidation of a traversed synapse, galvanized when old.

@@ -111,7 +111,8 @@ impl Brain {
             .filter(|&i| !brain.nodes[i as usize].alive)
             .collect();
         let p = brain.config.plasticity.clone();
-        for e in edges {
+        // Lists are built by prepending: insert in reverse so they keep the records' order.
+        for e in edges.iter().rev() {
             brain.check_node(e.source)?;
             brain.check_node(e.target)?;
             if !(e.weight.is_finite() && (p.weight_min..=p.weight_max).contains(&e.weight)) {

@@ -10,6 +10,7 @@
 
 mod import;
 mod node;
+mod salient;
 mod serial;
 pub mod state_hash;
 mod store;
@@ -55,7 +56,7 @@ pub struct Brain {
     pub(crate) synapse_traces: Vec<(u32, f64)>,
     /// Nodes with a live value trace: (node, trace).
     pub(crate) node_traces: Vec<(NodeId, f64)>,
-    /// Nodes whose salience makes them dream starts.
+    /// Indexed min-heap of the most salient nodes (dream starts); see `salient.rs`.
     pub(crate) salient: Vec<NodeId>,
 }
 

@@ -28,7 +28,8 @@ pub struct Node {
     pub(crate) first_out: u32,
     pub(crate) first_in: u32,
     pub(crate) next_in_state: u32,
-    pub(crate) in_salient_set: bool,
+    /// Position in the salient heap, or NIL.
+    pub(crate) salient_pos: u32,
     pub(crate) alive: bool,
 }
 
@@ -47,7 +48,7 @@ impl Node {
             first_out: NIL,
             first_in: NIL,
             next_in_state: NIL,
-            in_salient_set: false,
+            salient_pos: NIL,
             alive: true,
         }
     }

@@ -7,7 +7,7 @@
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use super::{Brain, Node, NodeId, SynapseSlot, NIL, SALIENT_CAPACITY};
+use super::{Brain, Node, NodeId, SynapseSlot, NIL};
 use crate::config::BrainConfig;
 use crate::error::{Error, Result};
 use crate::io::persist;
@@ -177,27 +177,16 @@ impl Brain {
             .node_traces
             .iter()
             .any(|&(n, z)| !node_ok(n) || !z.is_finite())
-            || d.salient.len() > SALIENT_CAPACITY
-            || d.salient.iter().any(|&n| !node_ok(n))
         {
-            return Err(bad("traces or salient set refer to missing items".into()));
+            return Err(bad("traces refer to missing items".into()));
         }
-        let mut nodes = d.nodes;
-        for n in nodes.iter_mut() {
-            n.in_salient_set = false;
-        }
-        for &n in &d.salient {
-            if std::mem::replace(&mut nodes[n as usize].in_salient_set, true) {
-                return Err(bad("salient set names a node twice".into()));
-            }
-        }
-        Ok(Brain {
+        let brain = Brain {
             config: d.config,
             rng: d.rng,
             clock: d.clock,
             episodes: d.episodes,
             decay_epoch: d.decay_epoch,
-            nodes,
+            nodes: d.nodes,
             free_nodes: d.free_nodes,
             live_nodes,
             state_index,
@@ -207,7 +196,11 @@ impl Brain {
             synapse_traces: d.synapse_traces,
             node_traces: d.node_traces,
             salient: d.salient,
-        })
+        };
+        if !brain.salient_is_consistent() {
+            return Err(bad("salient set is corrupt".into()));
+        }
+        Ok(brain)
     }
 
     /// The brain as a complete file image (header, checksum, payload).

@@ -1,7 +1,7 @@
 //! The three-factor rule: pre × post (the eligibility trace) × neuromodulator (the RPE).
 
 use crate::error::{check_finite, Result};
-use crate::graph::{Brain, NodeId, SALIENCE_CUTOFF, SALIENT_CAPACITY};
+use crate::graph::{Brain, NodeId};
 
 impl Brain {
     /// Records an experience of node `id` followed by `reward` without learning from it
@@ -170,36 +170,5 @@ impl Brain {
         }
         self.set_salience(src, delta.abs());
         delta
-    }
-
-    /// Sets a node's salience and keeps the salient set (dream starts) up to date.
-    pub(crate) fn set_salience(&mut self, id: NodeId, salience: f64) {
-        let node = &mut self.nodes[id as usize];
-        node.salience = salience;
-        if salience < SALIENCE_CUTOFF || node.in_salient_set {
-            return;
-        }
-        if self.salient.len() >= SALIENT_CAPACITY {
-            // Evict the least salient member if the newcomer beats it.
-            let (pos, &weakest) = self
-                .salient
-                .iter()
-                .enumerate()
-                .min_by(|a, b| {
-                    let (sa, sb) = (
-                        self.nodes[*a.1 as usize].salience,
-                        self.nodes[*b.1 as usize].salience,
-                    );
-                    sa.total_cmp(&sb)
-                })
-                .expect("salient set is full");
-            if self.nodes[weakest as usize].salience >= salience {
-                return;
-            }
-            self.nodes[weakest as usize].in_salient_set = false;
-            self.salient.swap_remove(pos);
-        }
-        self.nodes[id as usize].in_salient_set = true;
-        self.salient.push(id);
     }
 }
