@@ -18,8 +18,9 @@ from __future__ import annotations
 import time
 
 import gymnasium as gym
-import hebbian_brain as hb
 import numpy as np
+
+import hebbian_brain as hb
 
 REPEATS = 5
 STEPS = 20_000

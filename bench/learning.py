@@ -28,9 +28,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import gymnasium as gym
-import hebbian_brain as hb
 import numpy as np
 from gymnasium.wrappers import TimeLimit
+
+import hebbian_brain as hb
 
 # ----------------------------------------------------------------------------- environments
 

@@ -14,8 +14,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import hebbian_brain as hb  # noqa: E402
 import numpy as np  # noqa: E402
+
+import hebbian_brain as hb  # noqa: E402
 from hebbian_brain import viz  # noqa: E402
 
 # hyperparameters

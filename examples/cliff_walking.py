@@ -16,8 +16,9 @@ from gymnasium.wrappers import TimeLimit
 
 matplotlib.use("Agg")
 
-import hebbian_brain as hb  # noqa: E402
 import numpy as np  # noqa: E402
+
+import hebbian_brain as hb  # noqa: E402
 from hebbian_brain import viz  # noqa: E402
 
 # hyperparameters

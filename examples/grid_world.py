@@ -12,6 +12,7 @@ edges are strong synapses.
 import shutil
 
 import gymnasium as gym
+
 import hebbian_brain as hb
 from hebbian_brain import viz
 

@@ -11,8 +11,9 @@ catching even though the prey learn to flee at the same time.
 
 import time
 
-import hebbian_brain as hb
 import numpy as np
+
+import hebbian_brain as hb
 from hebbian_brain.envs import PredatorPreyEnv
 
 # hyperparameters

@@ -1,9 +1,10 @@
 """Agents learn the built-in tasks, the same way in Rust and through the step API."""
 
 import gymnasium as gym
-import hebbian_brain as hb
 import numpy as np
 import pytest
+
+import hebbian_brain as hb
 from hebbian_brain.envs import ChainEnv, GridWorldEnv
 
 

@@ -3,9 +3,10 @@
 import pickle
 
 import gymnasium as gym
-import hebbian_brain as hb
 import numpy as np
 import pytest
+
+import hebbian_brain as hb
 
 
 @pytest.fixture

@@ -1,10 +1,11 @@
 """The step API, predict, spaces and bad input."""
 
 import gymnasium as gym
-import hebbian_brain as hb
 import numpy as np
 import pytest
 from gymnasium import spaces
+
+import hebbian_brain as hb
 
 
 def test_act_observe_end_episode_protocol():

@@ -3,6 +3,7 @@
 import shutil
 
 import pytest
+
 from hebbian_brain.cli import main
 
 HAS_DOT = shutil.which("dot") is not None

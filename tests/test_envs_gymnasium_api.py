@@ -1,10 +1,11 @@
 """The built-in single-agent environments behave as Gymnasium environments."""
 
 import gymnasium as gym
-import hebbian_brain as hb
 import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
+
+import hebbian_brain as hb
 from hebbian_brain.envs import ChainEnv, GridWorldEnv
 
 # check_env recommends the unwrapped env when given gymnasium.make's wrappers; we check both.

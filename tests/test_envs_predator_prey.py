@@ -2,9 +2,10 @@
 
 import warnings
 
-import hebbian_brain as hb
 import numpy as np
 import pytest
+
+import hebbian_brain as hb
 
 pytest.importorskip("pettingzoo")
 with warnings.catch_warnings():
