@@ -353,9 +353,9 @@ class AgentParams:
     @classmethod
     def _from_dict(cls, kwargs: dict[str, Any]) -> AgentParams: ...
     def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]: ...
-    def __eq__(self, other: object) -> bool: ...
-    def __hash__(self) -> int: ...
+    def __eq__(self, other: object, /) -> bool: ...
 
+@final
 class AgentCore:
     def __new__(
         cls,
@@ -409,6 +409,7 @@ class AgentCore:
     ) -> tuple[AgentCore, str]: ...
     def set_discrete(self, discrete: tuple[int, int] | None) -> None: ...
 
+@final
 class ChainCore:
     def __new__(
         cls, *, length: int = 10, slip: float = 0.0, max_steps: int | None = None, seed: int | None = None
@@ -424,13 +425,14 @@ class ChainCore:
     @property
     def position(self) -> int: ...
 
+@final
 class GridWorldCore:
     def __new__(
         cls,
         *,
         size: int = 5,
         obstacles: Sequence[tuple[int, int]] | None = None,
-        start: tuple[int, int] = (0, 0),
+        start: tuple[int, int] = ...,
         goal: tuple[int, int] | None = None,
         slip: float = 0.0,
         max_steps: int | None = None,
@@ -454,6 +456,7 @@ class GridWorldCore:
     @property
     def position(self) -> int: ...
 
+@final
 class PredatorPreyCore:
     def __new__(
         cls,
