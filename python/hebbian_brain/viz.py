@@ -20,6 +20,8 @@ from hebbian_brain._core import InvalidArgumentError
 __all__ = ["brain_dot", "plot_history", "render_brain"]
 
 _TEXT_SUFFIXES = {".dot", ".gv"}
+#: Above this many nodes render_brain lays the graph out with ``sfdp`` instead of ``dot``.
+DOT_NODE_LIMIT = 400
 
 
 def brain_dot(brain: Any, *, min_weight: float = 0.0, show_state_hash: bool = False) -> str:
@@ -49,7 +51,7 @@ def render_brain(
     min_weight: float = 0.0,
     show_state_hash: bool = False,
     format: str | None = None,
-    engine: str = "dot",
+    engine: str | None = None,
 ) -> Path:
     """Draws a brain into ``path`` through Graphviz; returns the path written.
 
@@ -60,7 +62,9 @@ def render_brain(
         min_weight: Synapses weaker than this are left out (creative synapses are dashed).
         show_state_hash: Label nodes with their state hash too.
         format: Output format; by default the path's suffix.
-        engine: Graphviz layout program (``dot``, ``neato``, ``sfdp``, ...).
+        engine: Graphviz layout program (``dot``, ``neato``, ``sfdp``, ...). By default ``dot``
+            (layered) up to ``DOT_NODE_LIMIT`` nodes and ``sfdp`` (force-directed, much faster on
+            large graphs) above.
 
     Raises:
         ImportError: The ``graphviz`` Python package is missing (``pip install
@@ -84,6 +88,13 @@ def render_brain(
         raise ImportError(
             "render_brain needs the graphviz package: pip install 'hebbian_brain[graphviz]'"
         ) from err
+    if engine is None:
+        nodes = sum(
+            1
+            for line in dot.splitlines()
+            if line.lstrip().startswith("n") and "[" in line and "->" not in line
+        )
+        engine = "dot" if nodes <= DOT_NODE_LIMIT else "sfdp"
     source = graphviz.Source(dot, engine=engine)
     try:
         data = source.pipe(format=fmt)
