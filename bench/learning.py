@@ -42,10 +42,22 @@ class Task:
     make: Callable[[], gym.Env]
     budget: int  # most training episodes
     check_every: int  # greedy policy checked after every this many episodes
+    baseline: str = ""  # key of BASELINES (default: name)
+
+    @property
+    def key(self) -> str:
+        return self.baseline or self.name
 
 
 TASKS = [
     Task("Chain-v0", lambda: gym.make("hebbian_brain/Chain-v0", length=10), 500, 1),
+    Task(
+        "Chain-v0 (len 30)",
+        lambda: gym.make("hebbian_brain/Chain-v0", length=30),
+        500,
+        1,
+        baseline="Chain-v0",
+    ),
     Task("GridWorld-v0", lambda: gym.make("hebbian_brain/GridWorld-v0", size=5), 500, 1),
     Task("FrozenLake-v1", lambda: gym.make("FrozenLake-v1", is_slippery=False), 1000, 1),
     Task(
@@ -194,24 +206,24 @@ class DynaQ(QLearning):
 # Dyna-Q with 10 planning steps), best median on seeds 100-102 per environment.
 BASELINES: dict[str, dict[str, dict[str, float]]] = {
     "Chain-v0": {
-        "q": {"alpha": 1.0, "epsilon": 0.2, "gamma": 0.99},
-        "dyna": {"alpha": 1.0, "epsilon": 0.2, "gamma": 0.99, "planning_steps": 10},
+        "q": {"alpha": 0.1, "epsilon": 0.05, "gamma": 0.99},
+        "dyna": {"alpha": 0.1, "epsilon": 0.2, "gamma": 0.99, "planning_steps": 10},
     },
     "GridWorld-v0": {
-        "q": {"alpha": 1.0, "epsilon": 0.05, "gamma": 0.99},
-        "dyna": {"alpha": 1.0, "epsilon": 0.05, "gamma": 0.99, "planning_steps": 10},
+        "q": {"alpha": 0.5, "epsilon": 0.05, "gamma": 0.99},
+        "dyna": {"alpha": 1.0, "epsilon": 0.1, "gamma": 0.99, "planning_steps": 10},
     },
     "FrozenLake-v1": {
-        "q": {"alpha": 1.0, "epsilon": 0.2, "gamma": 0.99},
-        "dyna": {"alpha": 1.0, "epsilon": 0.2, "gamma": 0.99, "planning_steps": 10},
+        "q": {"alpha": 0.1, "epsilon": 0.05, "gamma": 0.99},
+        "dyna": {"alpha": 0.1, "epsilon": 0.05, "gamma": 0.99, "planning_steps": 10},
     },
     "CliffWalking-v1": {
-        "q": {"alpha": 1.0, "epsilon": 0.05, "gamma": 0.99},
-        "dyna": {"alpha": 1.0, "epsilon": 0.05, "gamma": 0.99, "planning_steps": 10},
+        "q": {"alpha": 1.0, "epsilon": 0.2, "gamma": 0.99},
+        "dyna": {"alpha": 0.1, "epsilon": 0.05, "gamma": 0.99, "planning_steps": 10},
     },
     "Taxi-v4": {
-        "q": {"alpha": 1.0, "epsilon": 0.05, "gamma": 0.99},
-        "dyna": {"alpha": 1.0, "epsilon": 0.05, "gamma": 0.99, "planning_steps": 10},
+        "q": {"alpha": 0.1, "epsilon": 0.2, "gamma": 0.99},
+        "dyna": {"alpha": 0.5, "epsilon": 0.1, "gamma": 0.99, "planning_steps": 10},
     },
 }
 
@@ -258,7 +270,7 @@ def _median(values: list[int], budget: int) -> str:
 
 def tune(seeds: list[int], only: str | None) -> None:
     for task in TASKS:
-        if only and only != task.name:
+        if (only and only != task.name) or task.baseline:
             continue
         env = task.make()
         model = Model(env)
@@ -295,7 +307,7 @@ def main() -> None:
     seeds = list(range(args.seeds))
     print(f"episodes until the greedy policy is optimal (median over {len(seeds)} seeds)")
     header = (
-        f"{'environment':16s} {'(a) dreams':>11s} {'(b) no dreams':>14s} "
+        f"{'environment':18s} {'(a) dreams':>11s} {'(b) no dreams':>14s} "
         f"{'(c) Q-learning':>15s} {'(d) Dyna-Q':>11s} {'a/c':>6s}  {'time':>6s}"
     )
     print(header)
@@ -308,14 +320,14 @@ def main() -> None:
         model = Model(env)
         target = model.optimal_returns()
         n_s, n_a = model.n_states, model.n_actions
-        hp = BASELINES[task.name]
+        hp = BASELINES[task.key]
         a = [run_agent(task, s, True, model, target) for s in seeds]
         b = [run_agent(task, s, False, model, target) for s in seeds]
         c = [run_tabular(task, QLearning(n_s, n_a, s, **hp["q"]), s, model, target) for s in seeds]
         d = [run_tabular(task, DynaQ(n_s, n_a, s, **hp["dyna"]), s, model, target) for s in seeds]
         ratio = float(np.median(a)) / float(np.median(c))
         print(
-            f"{task.name:16s} {_median(a, task.budget):>11s} {_median(b, task.budget):>14s} "
+            f"{task.name:18s} {_median(a, task.budget):>11s} {_median(b, task.budget):>14s} "
             f"{_median(c, task.budget):>15s} {_median(d, task.budget):>11s} {ratio:6.2f}  "
             f"{time.perf_counter() - start:5.1f}s",
             flush=True,

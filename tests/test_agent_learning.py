@@ -85,3 +85,11 @@ def test_history_moving_average():
     h = hb.History(np.array([1.0, 3.0, 5.0]), np.array([1, 1, 1]), np.ones(3, bool), [None] * 3)
     np.testing.assert_allclose(h.moving_average(2), [1.0, 2.0, 4.0])
     assert len(h) == 3 and h[1].episode_return == 3.0
+
+
+@pytest.mark.parametrize("env_id", ["hebbian_brain/Chain-v0", "FrozenLake-v1"])
+def test_progress_bar_runs_for_rust_and_python_loops(env_id, capsys):
+    env = gym.make(env_id)
+    agent = hb.Agent(env, seed=0).learn(env, episodes=5, progress_bar=True)
+    assert len(agent.history) == 5
+    assert "training" in capsys.readouterr().err
