@@ -60,8 +60,7 @@ def _make_env(env_id: str, max_steps: int | None) -> Any:
     import gymnasium as gym
 
     try:
-        kwargs = {} if max_steps is None else {"max_episode_steps": max_steps}
-        return gym.make(env_id, **kwargs)
+        return gym.make(env_id, max_episode_steps=max_steps)
     except gym.error.Error as err:
         raise _UsageError(f"--env {env_id}: {err}") from None
 

@@ -10,7 +10,7 @@ from gymnasium import spaces
 from hebbian_brain._core import ChainCore
 
 
-class ChainEnv(gym.Env[int, int]):
+class ChainEnv(gym.Env[Any, Any]):
     """A corridor of ``length`` cells; the only reward waits in the last one.
 
     A random walk needs about ``length**2`` steps to reach the end, so the chain tests directed

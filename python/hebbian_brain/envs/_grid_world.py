@@ -21,7 +21,7 @@ _COLOURS = {
 }
 
 
-class GridWorldEnv(gym.Env[int, int]):
+class GridWorldEnv(gym.Env[Any, Any]):
     """A square grid with walls: walk from the start to the goal in as few steps as possible.
 
     ## Action Space

@@ -72,7 +72,7 @@ class PredatorPreyEnv(ParallelEnv):
         capture_reward: float = 1.0,
         render_mode: str | None = None,
     ) -> None:
-        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
+        if render_mode not in (None, "ansi"):
             raise ValueError(f"render_mode must be 'ansi' or None, got {render_mode!r}")
         self.core = PredatorPreyCore(
             size=size,
