@@ -55,7 +55,7 @@ class NxBrain:
     """A graph brain on networkx: node keys are indices, every field is a dict attribute.
 
     Node attributes: state_hash, action, created_at, last_activated, activation_count,
-    terminal_count, average_reward, salience, value, trace (TD(lambda) trace), in_salient.
+    terminal_count, average_reward, salience, value, trace (TD(lambda) trace).
     Edge attributes: weight (stored, valid from max(last_activated, decay_epoch)), plasticity,
     eligibility_trace, created_at, last_activated, traversal_count, is_creative.
     """
@@ -101,7 +101,8 @@ class NxBrain:
         self.state_index = {}  # state_hash -> [node, ...]
         self.syn_traces = {}  # (u, v) -> edge dict, for synapses with a live trace
         self.node_traces = {}  # n -> node dict, for nodes with a live trace
-        self.salient = []  # dream starts
+        self.salient = {}  # members of the salient set (dream starts), as an ordered set
+        self._heap = []  # (salience, node) entries; stale ones are skipped (lazy deletion)
 
     # ---- construction -----------------------------------------------------------------------
 
@@ -114,19 +115,34 @@ class NxBrain:
         nodes, edges = brain.nodes(), brain.edges()
         cols = {k: v.tolist() for k, v in nodes.items()}
         G = self.G
-        keys = ("state_hash", "action", "created_at", "last_activated", "activation_count",
-                "terminal_count", "average_reward", "salience", "value")
+        keys = (
+            "state_hash",
+            "action",
+            "created_at",
+            "last_activated",
+            "activation_count",
+            "terminal_count",
+            "average_reward",
+            "salience",
+            "value",
+        )
         for i, idx in enumerate(cols["index"]):
             attrs = {k: cols[k][i] for k in keys}
             attrs["trace"] = 0.0
-            attrs["in_salient"] = False
             G.add_node(idx, **attrs)
             self.state_index.setdefault(attrs["state_hash"], []).append(idx)
         self.bound = max(cols["index"]) + 1 if cols["index"] else 0
         self.free = [i for i in range(self.bound - 1, -1, -1) if i not in G]
         ecols = {k: v.tolist() for k, v in edges.items()}
-        ekeys = ("weight", "plasticity", "eligibility_trace", "created_at", "last_activated",
-                 "traversal_count", "is_creative")
+        ekeys = (
+            "weight",
+            "plasticity",
+            "eligibility_trace",
+            "created_at",
+            "last_activated",
+            "traversal_count",
+            "is_creative",
+        )
         G.add_edges_from(
             (u, v, {k: ecols[k][i] for k in ekeys})
             for i, (u, v) in enumerate(zip(ecols["source"], ecols["target"]))
@@ -139,9 +155,9 @@ class NxBrain:
         nd = G.nodes
         candidates = [n for n, s in G.nodes(data="salience") if s >= SALIENCE_CUTOFF]
         top = heapq.nlargest(SALIENT_CAPACITY, candidates, key=lambda n: (nd[n]["salience"], -n))
-        for n in top:
-            nd[n]["in_salient"] = True
-        self.salient = sorted(top)
+        self.salient = dict.fromkeys(sorted(top))
+        self._heap = [(nd[n]["salience"], n) for n in self.salient]
+        heapq.heapify(self._heap)
         return self
 
     def get_or_create_node(self, state_hash, action):
@@ -154,16 +170,34 @@ class NxBrain:
         else:
             idx = self.bound
             self.bound += 1
-        self.G.add_node(idx, state_hash=state_hash, action=action, created_at=self.clock,
-                        last_activated=self.clock, activation_count=0, terminal_count=0,
-                        average_reward=0.0, salience=0.0, value=0.0, trace=0.0, in_salient=False)
+        self.G.add_node(
+            idx,
+            state_hash=state_hash,
+            action=action,
+            created_at=self.clock,
+            last_activated=self.clock,
+            activation_count=0,
+            terminal_count=0,
+            average_reward=0.0,
+            salience=0.0,
+            value=0.0,
+            trace=0.0,
+        )
         self.state_index.setdefault(state_hash, []).append(idx)
         return idx
 
     def _add_synapse(self, u, v, creative):
-        self.G.add_edge(u, v, weight=self.w_init, plasticity=1.0, eligibility_trace=0.0,
-                        created_at=self.clock, last_activated=self.clock, traversal_count=0,
-                        is_creative=creative)
+        self.G.add_edge(
+            u,
+            v,
+            weight=self.w_init,
+            plasticity=1.0,
+            eligibility_trace=0.0,
+            created_at=self.clock,
+            last_activated=self.clock,
+            traversal_count=0,
+            is_creative=creative,
+        )
         return self.G.succ[u][v]
 
     def _check(self, *nodes):
@@ -291,22 +325,35 @@ class NxBrain:
         return delta
 
     def _set_salience(self, n, nd, salience):
+        """Sets a node's salience and keeps the salient set (at most SALIENT_CAPACITY members):
+        negligible salience leaves it; a newcomer enters if there is room or if it beats the
+        least salient member, which leaves. A heapq min-heap with lazy deletion finds that one."""
         nd["salience"] = salience
-        if salience < SALIENCE_CUTOFF or nd["in_salient"]:
+        members = self.salient
+        if salience < SALIENCE_CUTOFF:
+            members.pop(n, None)
             return
-        sal = self.salient
-        if len(sal) >= SALIENT_CAPACITY:
+        if n not in members:
+            if len(members) >= SALIENT_CAPACITY:
+                weakest_salience, weakest = self._salient_min()
+                if weakest_salience >= salience:
+                    return
+                del members[weakest]
+            members[n] = None
+        heap = self._heap
+        heapq.heappush(heap, (salience, n))
+        if len(heap) > 4 * SALIENT_CAPACITY + 64:  # too many stale entries: rebuild
             nodes = self.G.nodes
-            values = [nodes[m]["salience"] for m in sal]
-            weakest = min(values)
-            if weakest >= salience:
-                return
-            pos = values.index(weakest)
-            nodes[sal[pos]]["in_salient"] = False
-            sal[pos] = sal[-1]  # swap-remove
-            sal.pop()
-        nd["in_salient"] = True
-        sal.append(n)
+            heap[:] = [(nodes[m]["salience"], m) for m in members]
+            heapq.heapify(heap)
+
+    def _salient_min(self):
+        heap, members, nodes = self._heap, self.salient, self.G.nodes
+        while True:
+            s, m = heap[0]
+            if m in members and nodes[m]["salience"] == s:
+                return s, m
+            heapq.heappop(heap)
 
     # ---- pruning ------------------------------------------------------------------------------
 
@@ -324,9 +371,12 @@ class NxBrain:
             self.syn_traces.pop(k, None)
         G = self.G
         orphans = sorted(
-            n for n, nd in G.nodes(data=True)
-            if not G._succ[n] and not G._pred[n]  # noqa: SLF001 (degree views are slower)
-            and nd["value"] == 0.0 and clock - nd["created_at"] > self.protection
+            n
+            for n, nd in G.nodes(data=True)
+            if not G._succ[n]
+            and not G._pred[n]  # noqa: SLF001 (degree views are slower)
+            and nd["value"] == 0.0
+            and clock - nd["created_at"] > self.protection
         )
         for n in orphans:
             nd = G.nodes[n]
@@ -335,8 +385,7 @@ class NxBrain:
             if not ids:
                 del self.state_index[nd["state_hash"]]
             self.node_traces.pop(n, None)
-            if nd["in_salient"]:
-                self.salient.remove(n)
+            self.salient.pop(n, None)
             G.remove_node(n)
             self.free.append(n)
         return {"synapses_removed": len(doomed), "nodes_removed": len(orphans)}
@@ -344,8 +393,14 @@ class NxBrain:
     # ---- dreams -------------------------------------------------------------------------------
 
     def dream(self, cycles=1):
-        report = {"walks": 0, "steps": 0, "synapses_reinforced": 0, "synapses_galvanized": 0,
-                  "creative_edges_created": 0, "value_change": 0.0}
+        report = {
+            "walks": 0,
+            "steps": 0,
+            "synapses_reinforced": 0,
+            "synapses_galvanized": 0,
+            "creative_edges_created": 0,
+            "value_change": 0.0,
+        }
         if len(self.G) == 0:
             return report
         for _ in range(cycles):
@@ -379,22 +434,19 @@ class NxBrain:
         self._maybe_wire_creative(path, report)
 
     def _draw_start(self):
-        nodes = self.G.nodes
-        kept = []
-        for n in self.salient:
-            if n in self.G and nodes[n]["salience"] >= SALIENCE_CUTOFF:
-                kept.append(n)
-            elif n in self.G:
-                nodes[n]["in_salient"] = False
-        self.salient = kept
-        total = sum(nodes[n]["salience"] for n in kept)
-        if total > 0.0:
-            x = self.rng.random() * total
-            for n in kept:
-                x -= nodes[n]["salience"]
-                if x <= 0.0:
-                    return n
-            return kept[-1]
+        """A start drawn with probability proportional to salience over the salient set, or
+        uniformly over all nodes when no node is salient."""
+        if self.salient:
+            nodes = self.G.nodes
+            u = self.rng.random()
+            total = sum(nodes[n]["salience"] for n in self.salient)
+            if total > 0.0:
+                x = u * total
+                for n in self.salient:
+                    x -= nodes[n]["salience"]
+                    if x <= 0.0:
+                        return n
+                return n
         for _ in range(64):
             i = self.rng.randrange(self.bound)
             if i in self.G:
@@ -490,8 +542,9 @@ class NxBrain:
         out = [
             "digraph brain {\n",
             '  graph [rankdir=LR, fontname="Helvetica", label="',
-            _escape(f"hebbian_brain: {len(G)} nodes, {G.number_of_edges()} synapses, "
-                    f"clock {self.clock}"),
+            _escape(
+                f"hebbian_brain: {len(G)} nodes, {G.number_of_edges()} synapses, clock {self.clock}"
+            ),
             '", labelloc=t];\n',
             '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10];\n',
             '  edge [fontname="Helvetica", fontsize=8];\n',
@@ -502,8 +555,10 @@ class NxBrain:
                 label = f"#{n} s={nd['state_hash']:016x}\na={nd['action']} V={nd['value']:.3f}"
             else:
                 label = f"#{n} a={nd['action']}\nV={nd['value']:.3f}"
-            out.append(f'  n{n} [label="{_escape(label)}", '
-                       f'fillcolor="{_fill_color(nd["value"], max_abs)}"];\n')
+            out.append(
+                f'  n{n} [label="{_escape(label)}", '
+                f'fillcolor="{_fill_color(nd["value"], max_abs)}"];\n'
+            )
         span = self.w_max - self.w_min
         for u, v, w, creative in edges:
             rel = (w - self.w_min) / span if span > 0 else 1.0
@@ -645,8 +700,9 @@ def check_equivalence():
     lines = []
     cfg = hb.BrainConfig(
         plasticity=hb.PlasticityParams(weight_decay=0.01),
-        pruning=hb.PruningParams(inactivity_threshold=60, weight_threshold=0.3,
-                                 protection_period=40),
+        pruning=hb.PruningParams(
+            inactivity_threshold=60, weight_threshold=0.3, protection_period=40
+        ),
     )
     n_states, steps = 60, 600
     brain = rust_brain_with_nodes(n_states, cfg)
@@ -671,7 +727,8 @@ def check_equivalence():
         f"  learning: {steps + 200} steps on {4 * n_states} nodes / {brain.edge_count} synapses; "
         f"max |diff| value {worst['value']:.1e}, weight {worst['weight']:.1e}, "
         f"plasticity {worst['plasticity']:.1e}, trace {worst['eligibility_trace']:.1e}, "
-        "counts and times exact -> OK")
+        "counts and times exact -> OK"
+    )
     # Pruning, on the brains learned independently, then on an exact copy of the Rust state.
     snapshot = copy.deepcopy(brain)
     brain.apply_weight_decay()
@@ -679,17 +736,22 @@ def check_equivalence():
     compare(brain, ref)
     rp, pp = brain.prune(), ref.prune()
     compare(brain, ref)
-    same_indep = (rp.synapses_removed, rp.nodes_removed) == (pp["synapses_removed"],
-                                                             pp["nodes_removed"])
+    same_indep = (rp.synapses_removed, rp.nodes_removed) == (
+        pp["synapses_removed"],
+        pp["nodes_removed"],
+    )
     ref2 = NxBrain.from_brain(snapshot)
     rp2, pp2 = snapshot.prune(), ref2.prune()
     compare(snapshot, ref2, tol=0.0 + 1e-12)
-    assert (rp2.synapses_removed, rp2.nodes_removed) == (pp2["synapses_removed"],
-                                                         pp2["nodes_removed"])
+    assert (rp2.synapses_removed, rp2.nodes_removed) == (
+        pp2["synapses_removed"],
+        pp2["nodes_removed"],
+    )
     assert same_indep
     lines.append(
         f"  pruning: removed {rp.synapses_removed} synapses and {rp.nodes_removed} nodes on both "
-        "(independently learned brains and an exact copy); survivors identical -> OK")
+        "(independently learned brains and an exact copy); survivors identical -> OK"
+    )
     # Learning continues identically after pruning left holes (node reuse included).
     for s, d, r in zip(src2[:100].tolist(), dst2[:100].tolist(), rew2[:100].tolist()):
         if brain.contains_node(s) and brain.contains_node(d):
@@ -704,47 +766,68 @@ def check_equivalence():
     a2 = brain.to_dot(min_weight=0.5, show_state_hash=False).splitlines()
     b2 = ref.to_dot(min_weight=0.5, show_state_hash=False).splitlines()
     dot_diff = len(set(a) ^ set(b)) + len(set(a2) ^ set(b2))
-    lines.append(f"  DOT: {len(a)} + {len(a2)} lines, {dot_diff} differing lines"
-                 + (" -> OK" if dot_diff == 0 else " (float32 rounding of weights)"))
+    lines.append(
+        f"  DOT: {len(a)} + {len(a2)} lines, {dot_diff} differing lines"
+        + (" -> OK" if dot_diff == 0 else " (float32 rounding of weights)")
+    )
     # Dreams: one walk on a chain is deterministic (one salient start, one synapse per step).
     for direction in ("reverse", "forward"):
-        dcfg = hb.BrainConfig(dream=hb.DreamParams(walks_per_cycle=1, walk_length=10,
-                                                   creative_edge_probability=0.0,
-                                                   direction=direction,
-                                                   galvanize_age_threshold=5))
+        dcfg = hb.BrainConfig(
+            dream=hb.DreamParams(
+                walks_per_cycle=1,
+                walk_length=10,
+                creative_edge_probability=0.0,
+                direction=direction,
+                galvanize_age_threshold=5,
+            )
+        )
         n = 14
         start = n - 1 if direction == "reverse" else 0
         node_t = {
-            "index": np.arange(n), "state_hash": np.arange(n, dtype=np.uint64) * 7919 + 1,
-            "action": np.zeros(n, np.int64), "value": np.linspace(-0.5, 0.7, n),
+            "index": np.arange(n),
+            "state_hash": np.arange(n, dtype=np.uint64) * 7919 + 1,
+            "action": np.zeros(n, np.int64),
+            "value": np.linspace(-0.5, 0.7, n),
             "activation_count": np.full(n, 3, np.uint64),
             "terminal_count": (np.arange(n) == n - 1).astype(np.uint64),
             "average_reward": np.where(np.arange(n) == n - 1, 1.0, -0.05),
             "salience": np.where(np.arange(n) == start, 0.5, 0.0),
-            "created_at": np.zeros(n, np.uint64), "last_activated": np.full(n, 12, np.uint64),
+            "created_at": np.zeros(n, np.uint64),
+            "last_activated": np.full(n, 12, np.uint64),
         }
-        edge_t = {"source": np.arange(n - 1), "target": np.arange(1, n),
-                  "weight": np.linspace(0.2, 0.9, n - 1),
-                  "traversal_count": np.full(n - 1, 2, np.uint64),
-                  "created_at": np.arange(n - 1, dtype=np.uint64),
-                  "last_activated": np.full(n - 1, 12, np.uint64)}
+        edge_t = {
+            "source": np.arange(n - 1),
+            "target": np.arange(1, n),
+            "weight": np.linspace(0.2, 0.9, n - 1),
+            "traversal_count": np.full(n - 1, 2, np.uint64),
+            "created_at": np.arange(n - 1, dtype=np.uint64),
+            "last_activated": np.full(n - 1, 12, np.uint64),
+        }
         chain = hb.Brain.from_tables(node_t, edge_t, dcfg, seed=1)
         cref = NxBrain.from_brain(chain, seed=1)
         rr, pr = chain.dream(1), cref.dream(1)
         compare(chain, cref, tol=1e-6)
         assert (rr.walks, rr.steps, rr.synapses_reinforced, rr.synapses_galvanized) == (
-            pr["walks"], pr["steps"], pr["synapses_reinforced"], pr["synapses_galvanized"])
+            pr["walks"],
+            pr["steps"],
+            pr["synapses_reinforced"],
+            pr["synapses_galvanized"],
+        )
         assert abs(rr.value_change - pr["value_change"]) < 1e-9
-    lines.append("  dream: one deterministic walk (reverse and forward) on a 14-node chain: values, "
-                 "saliences, weights, galvanize counts identical -> OK")
+    lines.append(
+        "  dream: one deterministic walk (reverse and forward) on a 14-node chain: "
+        "values, saliences, weights, galvanize counts identical -> OK"
+    )
     # Dreams with creative edges and weight-biased choices are random: same amount of work.
     big = rust_brain_with_nodes(n_states, cfg)
     big.learn_transitions(src, dst, rew)
     bref = NxBrain.from_brain(big, seed=3)
     dr, dp = big.dream(200), bref.dream(200)
-    lines.append(f"  dream (random, 200 cycles): rust {dr.walks} walks / {dr.steps} steps / "
-                 f"{dr.creative_edges_created} creative; python {dp['walks']} / {dp['steps']} / "
-                 f"{dp['creative_edges_created']} (statistically alike, not compared exactly)")
+    lines.append(
+        f"  dream (random, 200 cycles): rust {dr.walks} walks / {dr.steps} steps / "
+        f"{dr.creative_edges_created} creative; python {dp['walks']} / {dp['steps']} / "
+        f"{dp['creative_edges_created']} (statistically alike, not compared exactly)"
+    )
     return lines
 
 
@@ -762,6 +845,17 @@ def median_time(fn, repeats, setup=None):
         fn(arg) if setup else fn()
         times.append(time.perf_counter() - t)
     return statistics.median(times)
+
+
+def trim():
+    """Collects garbage and returns freed heap pages to the OS (glibc), so RSS is live memory."""
+    gc.collect()
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def rss_bytes():
@@ -794,14 +888,14 @@ def verdict(ok):
 
 def rss_child(n_syn):
     """Builds a brain of n_syn synapses (4 per node) and prints its RSS growth as JSON."""
-    gc.collect()
+    trim()
     rss0 = rss_bytes()
     t = time.perf_counter()
     n_states = n_syn // 16
     big = rust_brain_with_nodes(n_states, seed=6)
     width, height = grid_shape(n_states)
     dx, dy = np.array([0, 1, 0, -1]), np.array([-1, 0, 1, 0])
-    step = 1_000_000
+    step = 250_000
     for i in range(0, 16 * n_states, step):
         k = np.arange(i, min(i + step, 16 * n_states))
         node = k // 4  # each node joined to the 4 actions of the cell its action leads to
@@ -810,10 +904,18 @@ def rss_child(n_syn):
         big.learn_transitions(node, nxt * 4 + k % 4, np.zeros(len(k)))
         del k, node, s, a, nxt
     seconds = time.perf_counter() - t
-    gc.collect()
-    print(json.dumps({"rss_growth": rss_bytes() - rss0, "seconds": seconds,
-                      "edges": big.edge_count, "nodes": big.node_count,
-                      "memory_bytes": big.memory_bytes()}))
+    trim()
+    print(
+        json.dumps(
+            {
+                "rss_growth": rss_bytes() - rss0,
+                "seconds": seconds,
+                "edges": big.edge_count,
+                "nodes": big.node_count,
+                "memory_bytes": big.memory_bytes(),
+            }
+        )
+    )
 
 
 def main():
@@ -828,16 +930,28 @@ def main():
     t_start = time.perf_counter()
 
     print(f"hebbian_brain graph-brain benchmark{' (--quick)' if args.quick else ''}")
-    print(f"python {platform.python_version()}, networkx {nx.__version__}, numpy {np.__version__},"
-          f" {platform.machine()}, {os.cpu_count()} CPUs; single thread")
-    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
-          " (shared machine: timings are under load)")
+    print(
+        f"python {platform.python_version()}, networkx {nx.__version__}, numpy {np.__version__},"
+        f" {platform.machine()}, {os.cpu_count()} CPUs; single thread"
+    )
+    print(
+        f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+        " (shared machine: timings are under load)"
+    )
     print("\nequivalence checks (the reference computes what the Rust brain computes):")
     for line in check_equivalence():
         print(line)
     sys.stdout.flush()
 
-    # ---- 1. learning throughput ---------------------------------------------------------------
+    bench_learn(q, rows, notes)
+    print(f"\n[{time.perf_counter() - t_start:.0f}s] learning measured", flush=True)
+    n_edges, n_nodes, rust_bytes, py_bytes = bench_graph(q, rows, notes, t_start)
+    bench_memory(q, rows, notes, n_edges, n_nodes, rust_bytes, py_bytes)
+    print_table(rows, notes, t_start)
+
+
+def bench_learn(q, rows, notes):
+    """1. Learning throughput, per call and batch."""
     n_states, n_tr = 10_000 // q, 1_000_000 // q
     n_py = 100_000 // q
     chunk = 100_000 // q
@@ -851,13 +965,10 @@ def main():
 
     def batch(brain):
         for i in range(0, n_tr, chunk):
-            brain.learn_transitions(src[i:i + chunk], dst[i:i + chunk], rew[i:i + chunk])
+            brain.learn_transitions(src[i : i + chunk], dst[i : i + chunk], rew[i : i + chunk])
 
     t_call = median_time(per_call, 1, lambda: rust_brain_with_nodes(n_states))
     t_batch = median_time(batch, 3, lambda: rust_brain_with_nodes(n_states))
-    # Diagnostic: the first 1,000 transitions, before the salient set (1,024 dream starts) is full.
-    t_first = median_time(lambda b: b.learn_transitions(src[:1000], dst[:1000], rew[:1000]), 3,
-                          lambda: rust_brain_with_nodes(n_states)) / 1000
     check_b = rust_brain_with_nodes(n_states)
     ref = nx_brain_with_nodes(n_states)
     gc.collect()
@@ -866,35 +977,54 @@ def main():
     for s, d, r in zip(src_l[:n_py], dst_l[:n_py], rew_l[:n_py]):
         ref_learn(s, d, r)
     t_py = (time.perf_counter() - t) / n_py
+    ref_b = nx_brain_with_nodes(n_states)
+    gc.collect()
+    t = time.perf_counter()
+    ref_b.learn_transitions(src_l[:n_py], dst_l[:n_py], rew_l[:n_py])
+    t_py_b = (time.perf_counter() - t) / n_py
+    del ref_b
     # The Rust brain on the same prefix, to confirm the reference learned the same thing.
     check_b.learn_transitions(src[:n_py], dst[:n_py], rew[:n_py])
     w = compare(check_b, ref, tol=1e-4)
-    notes.append(f"learn: stream of {n_tr:,} transitions on {n_states:,} states x 4 actions "
-                 f"(torus random walk, episodes of 100 steps, numpy seed 42); the networkx "
-                 f"reference ran the first {n_py:,} transitions once and its per-transition time "
-                 f"is extrapolated; after that prefix it matched the Rust brain (max |dV| "
-                 f"{w['value']:.1e}, max |dw| {w['weight']:.1e}); Rust per-call: 1 run, batch: "
-                 f"median of 3, chunks of {chunk:,}; no end_episode inside the stream (the batch "
-                 "API has no episode ends), the same in all three")
-    notes.append(f"learn diagnostic: Rust batch on the first 1,000 transitions only (salient set "
-                 f"not yet full): {fmt_rate(1 / t_first)}; in steady state most steps pay a "
-                 f"linear scan of the {SALIENT_CAPACITY}-node salient set (set_salience eviction)")
-    r_call, r_batch, r_py = n_tr / t_call, n_tr / t_batch, 1.0 / t_py
-    rows.append(("learn, per call (learn_transition loop)", fmt_rate(r_call), fmt_rate(r_py),
-                 r_call / r_py, f">= 20x {verdict(r_call / r_py >= 20)}"))
-    rows.append(("learn, batch (learn_transitions)", fmt_rate(r_batch), fmt_rate(r_py),
-                 r_batch / r_py, f">= 100x {verdict(r_batch / r_py >= 100)}"))
-    del ref, check_b, src_l, dst_l, rew_l
-    gc.collect()
-    print(f"\n[{time.perf_counter() - t_start:.0f}s] learning measured", flush=True)
+    notes.append(
+        f"learn: stream of {n_tr:,} transitions on {n_states:,} states x 4 actions "
+        f"(torus random walk, episodes of 100 steps, numpy seed 42); the networkx "
+        f"reference ran the first {n_py:,} transitions once per API (a learn_transition "
+        f"loop; one learn_transitions call on lists) and its per-transition time is "
+        f"extrapolated; after that prefix it matched the Rust brain (max |dV| "
+        f"{w['value']:.1e}, max |dw| {w['weight']:.1e}); Rust per-call: 1 run, batch: "
+        f"median of 3, chunks of {chunk:,}; no end_episode inside the stream (the batch "
+        "API has no episode ends), the same in all three"
+    )
+    r_call, r_batch, r_py, r_py_b = n_tr / t_call, n_tr / t_batch, 1.0 / t_py, 1.0 / t_py_b
+    rows.append(
+        (
+            "learn, per call (learn_transition loop)",
+            fmt_rate(r_call),
+            fmt_rate(r_py),
+            r_call / r_py,
+            f">= 20x {verdict(r_call / r_py >= 20)}",
+        )
+    )
+    rows.append(
+        (
+            "learn, batch (learn_transitions)",
+            fmt_rate(r_batch),
+            fmt_rate(r_py_b),
+            r_batch / r_py_b,
+            f">= 100x {verdict(r_batch / r_py_b >= 100)}",
+        )
+    )
 
-    # ---- 2-5. the 100k-node brain ---------------------------------------------------------------
+
+def bench_graph(q, rows, notes, t_start):
+    """2-4. Dream, prune and DOT export on the 100k-node brain; the memory of both sides."""
     n_states2, n_tr2 = 25_000 // q, 1_000_000 // q
     src, dst, rew = make_stream(n_states2, n_tr2, 50, seed=43)
     t = time.perf_counter()
     brain = rust_brain_with_nodes(n_states2, seed=5)
     for i in range(0, n_tr2, 100_000):
-        brain.learn_transitions(src[i:i + 100_000], dst[i:i + 100_000], rew[i:i + 100_000])
+        brain.learn_transitions(src[i : i + 100_000], dst[i : i + 100_000], rew[i : i + 100_000])
     t_build = time.perf_counter() - t
     del src, dst, rew
     n_nodes, n_edges = brain.node_count, brain.edge_count
@@ -909,12 +1039,16 @@ def main():
     gc.collect()
     py_bytes = (tracemalloc.get_traced_memory()[0] - base) / n_edges
     tracemalloc.stop()
-    notes.append(f"brain for dream/prune/DOT: {n_nodes:,} nodes, {n_edges:,} synapses, learned "
-                 f"by learn_transitions from {n_tr2:,} transitions ({n_states2:,} states, torus "
-                 f"random walk, seed 43) in {t_build:.1f} s; networkx copy built from "
-                 f"brain.nodes()/edges() in {t_convert:.1f} s (under tracemalloc)")
-    print(f"[{time.perf_counter() - t_start:.0f}s] built {n_nodes:,} nodes / {n_edges:,} "
-          "synapses", flush=True)
+    notes.append(
+        f"brain for dream/prune/DOT: {n_nodes:,} nodes, {n_edges:,} synapses, learned "
+        f"by learn_transitions from {n_tr2:,} transitions ({n_states2:,} states, torus "
+        f"random walk, seed 43) in {t_build:.1f} s; networkx copy built from "
+        f"brain.nodes()/edges() in {t_convert:.1f} s (under tracemalloc)"
+    )
+    print(
+        f"[{time.perf_counter() - t_start:.0f}s] built {n_nodes:,} nodes / {n_edges:,} synapses",
+        flush=True,
+    )
 
     # DOT export
     t_dot = median_time(lambda: brain.to_dot(), 3)
@@ -924,12 +1058,12 @@ def main():
     dot_rs = brain.to_dot()
     la, lb = dot_rs.splitlines(), dot_py.splitlines()
     same = len(set(la) ^ set(lb))
-    notes.append(f"DOT: {len(dot_rs) / 1e6:.1f} MB, {len(la):,} lines from Rust, {len(lb):,} from "
-                 f"Python, {same} differing lines (compared as sets: synapse order within a node "
-                 "differs)")
-    rows.append(("DOT export (to_dot)", fmt_time(t_dot), fmt_time(t_dot_py), t_dot_py / t_dot,
-                 "-"))
-    del dot_py, dot_rs, la, lb
+    notes.append(
+        f"DOT: {len(dot_rs) / 1e6:.1f} MB, {len(la):,} lines from Rust, {len(lb):,} from "
+        f"Python, {same} differing lines (compared as sets: synapse order within a node "
+        "differs)"
+    )
+    rows.append(("DOT export (to_dot)", fmt_time(t_dot), fmt_time(t_dot_py), t_dot_py / t_dot, "-"))
 
     # Dreams (each side on its own brain; both mutate it, as a dream does)
     cycles_rs, cycles_py = 2000 // q, 200 // q
@@ -943,13 +1077,22 @@ def main():
     pr = ref.dream(cycles_py)
     t_dream_py = (time.perf_counter() - t) / cycles_py
     rr = reports[-1]
-    notes.append(f"dream: default DreamParams (10 reverse walks of <= 10 steps per cycle); Rust "
-                 f"{cycles_rs} cycles x median of 3 -> {rr.steps / cycles_rs:.1f} steps/cycle, "
-                 f"{rr.creative_edges_created} creative edges; Python {cycles_py} cycles once -> "
-                 f"{pr['steps'] / cycles_py:.1f} steps/cycle, {pr['creative_edges_created']} "
-                 "creative edges")
-    rows.append(("dream, per cycle", fmt_time(t_dream), fmt_time(t_dream_py),
-                 t_dream_py / t_dream, f">= 100x {verdict(t_dream_py / t_dream >= 100)}"))
+    notes.append(
+        f"dream: default DreamParams (10 reverse walks of <= 10 steps per cycle); Rust "
+        f"{cycles_rs} cycles x median of 3 -> {rr.steps / cycles_rs:.1f} steps/cycle, "
+        f"{rr.creative_edges_created} creative edges; Python {cycles_py} cycles once -> "
+        f"{pr['steps'] / cycles_py:.1f} steps/cycle, {pr['creative_edges_created']} "
+        "creative edges"
+    )
+    rows.append(
+        (
+            "dream, per cycle",
+            fmt_time(t_dream),
+            fmt_time(t_dream_py),
+            t_dream_py / t_dream,
+            f">= 100x {verdict(t_dream_py / t_dream >= 100)}",
+        )
+    )
     del ref
     gc.collect()
 
@@ -965,52 +1108,81 @@ def main():
     pp = ref.prune()
     t_prune_py = time.perf_counter() - t
     rp = prune_reports[-1]
-    same_work = (rp.synapses_removed, rp.nodes_removed) == (pp["synapses_removed"],
-                                                          pp["nodes_removed"])
-    rows.append((f"prune ({n_edges // 1000}k synapses)", fmt_time(t_prune),
-                 fmt_time(t_prune_py), t_prune_py / t_prune, "-"))
-    notes.append(f"prune: default PruningParams at clock {snapshot.clock:,}; removed "
-                 f"{rp.synapses_removed:,} synapses / {rp.nodes_removed:,} nodes (Rust) and "
-                 f"{pp['synapses_removed']:,} / {pp['nodes_removed']:,} (Python): "
-                 f"{'the same work' if same_work else 'DIFFERENT WORK'}; Rust median of 3 on "
-                 "fresh copies, Python once")
-    del ref, snapshot
-    gc.collect()
+    same_work = (rp.synapses_removed, rp.nodes_removed) == (
+        pp["synapses_removed"],
+        pp["nodes_removed"],
+    )
+    rows.append(
+        (
+            f"prune ({n_edges // 1000}k synapses)",
+            fmt_time(t_prune),
+            fmt_time(t_prune_py),
+            t_prune_py / t_prune,
+            "-",
+        )
+    )
+    notes.append(
+        f"prune: default PruningParams at clock {snapshot.clock:,}; removed "
+        f"{rp.synapses_removed:,} synapses / {rp.nodes_removed:,} nodes (Rust) and "
+        f"{pp['synapses_removed']:,} / {pp['nodes_removed']:,} (Python): "
+        f"{'the same work' if same_work else 'DIFFERENT WORK'}; Rust median of 3 on "
+        "fresh copies, Python once"
+    )
     print(f"[{time.perf_counter() - t_start:.0f}s] DOT, dream and prune measured", flush=True)
+    return n_edges, n_nodes, rust_bytes, py_bytes
 
-    # ---- 5. memory ---------------------------------------------------------------------------------
-    rows.append((f"memory per synapse ({n_edges // 1000}k-synapse brain)",
-                 f"{rust_bytes:.0f} B", f"{py_bytes:.0f} B", py_bytes / rust_bytes,
-                 f"<= 64 B {verdict(rust_bytes <= 64)}"))
-    notes.append("memory: Rust = brain.memory_bytes() (allocated capacity of every vector and the "
-                 "state index) / synapses; Python = tracemalloc growth while building the "
-                 "networkx reference (graph + attribute dicts + index) / synapses; nodes are "
-                 f"included in both ({n_edges / n_nodes:.1f} synapses per node)")
-    del brain
-    gc.collect()
 
+def bench_memory(q, rows, notes, n_edges, n_nodes, rust_bytes, py_bytes):
+    """5. Memory per synapse, and RSS growth of a 10M-synapse brain in a fresh process."""
+    rows.append(
+        (
+            f"memory per synapse ({n_edges // 1000}k-synapse brain)",
+            f"{rust_bytes:.0f} B",
+            f"{py_bytes:.0f} B",
+            py_bytes / rust_bytes,
+            f"<= 64 B {verdict(rust_bytes <= 64)}",
+        )
+    )
+    notes.append(
+        "memory: Rust = brain.memory_bytes() (allocated capacity of every vector and the "
+        "state index) / synapses; Python = tracemalloc growth while building the "
+        "networkx reference (graph + attribute dicts + index) / synapses; nodes are "
+        f"included in both ({n_edges / n_nodes:.1f} synapses per node)"
+    )
     n_syn_big = 10_000_000 // q
-    child = subprocess.run([sys.executable, os.path.abspath(__file__), "--rss-child",
-                            str(n_syn_big)], capture_output=True, text=True, check=True)
+    child = subprocess.run(
+        [sys.executable, os.path.abspath(__file__), "--rss-child", str(n_syn_big)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     res = json.loads(child.stdout.strip().splitlines()[-1])
     rss_growth, t_big = res["rss_growth"], res["seconds"]
     big_edges, big_nodes, big_mem = res["edges"], res["nodes"], res["memory_bytes"]
     scale = 10_000_000 / big_edges
-    label = "10M" if not args.quick else f"{big_edges / 1e6:.0f}M (x{scale:.0f} extrapolated)"
-    rows.append((f"RSS growth, {label}-synapse brain",
-                 f"{rss_growth * scale / 2**20:.0f} MiB", f"{py_bytes * 1e7 / 2**20:.0f} MiB*",
-                 py_bytes * 1e7 / (rss_growth * scale),
-                 f"< 1024 MiB {verdict(rss_growth * scale < 2**30)}"))
-    notes.append(f"10M brain: {big_nodes:,} nodes, {big_edges:,} synapses built in {t_big:.1f} s "
-                 "in a fresh subprocess (get_or_create_node loop, then learn_transitions over "
-                 "every synapse once in chunks of 1M, rewards 0); RSS growth = resident set "
-                 "after - before (after imports) "
-                 f"({rss_growth / big_edges:.1f} B/synapse); memory_bytes() reports "
-                 f"{big_mem / 2**20:.0f} MiB ({big_mem / big_edges:.1f} B/synapse, counts "
-                 "untouched vector capacity); * networkx: extrapolated from the tracemalloc "
-                 "figure, not built")
+    label = "10M" if q == 1 else f"{big_edges / 1e6:.0f}M (x{scale:.0f} extrapolated)"
+    rows.append(
+        (
+            f"RSS growth, {label}-synapse brain",
+            f"{rss_growth * scale / 2**20:.0f} MiB",
+            f"{py_bytes * 1e7 / 2**20:.0f} MiB*",
+            py_bytes * 1e7 / (rss_growth * scale),
+            f"< 1024 MiB {verdict(rss_growth * scale < 2**30)}",
+        )
+    )
+    notes.append(
+        f"10M brain: {big_nodes:,} nodes, {big_edges:,} synapses built in {t_big:.1f} s "
+        "in a fresh subprocess (get_or_create_node loop, then learn_transitions over "
+        "every synapse once in chunks of 250k, rewards 0); RSS growth = resident set "
+        "after - before, each after gc + malloc_trim(0) "
+        f"({rss_growth / big_edges:.1f} B/synapse); memory_bytes() reports "
+        f"{big_mem / 2**20:.0f} MiB ({big_mem / big_edges:.1f} B/synapse, counts "
+        "untouched vector capacity); * networkx: extrapolated from the tracemalloc "
+        "figure, not built"
+    )
 
-    # ---- table -------------------------------------------------------------------------------------
+
+def print_table(rows, notes, t_start):
     head = ("operation", "rust", "python(networkx)", "ratio", "target")
     body = [(a, b, c, f"{r:.0f}x" if r >= 10 else f"{r:.1f}x", e) for a, b, c, r, e in rows]
     widths = [max(len(str(x[i])) for x in [head, *body]) for i in range(5)]
@@ -1022,9 +1194,11 @@ def main():
     print()
     for n in notes:
         print(f"- {n}")
-    print(f"- ratio = python time / rust time (memory: python bytes / rust bytes); "
-          f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
-          f"total {time.perf_counter() - t_start:.0f} s")
+    print(
+        f"- ratio = python time / rust time (memory: python bytes / rust bytes); "
+        f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
+        f"total {time.perf_counter() - t_start:.0f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -37,7 +37,9 @@ def to_networkx(brain: Brain) -> nx.DiGraph:
     """Returns a ``networkx.DiGraph`` whose node keys are the brain's node indices.
 
     Every node and synapse field is an attribute (Python scalars); ``graph.graph`` holds the
-    brain's clock and config.
+    brain's clock and config. Eligibility traces are episode-local learning state: they are
+    exported as attributes but ``from_networkx`` starts with none, so convert between episodes
+    (after ``end_episode``) for a brain that continues exactly the same way.
     """
     import networkx as nx
 

@@ -225,16 +225,19 @@ pub struct PyPruningParams {
 #[pymethods]
 impl PyPruningParams {
     #[new]
-    #[pyo3(signature = (*, inactivity_threshold=1000, weight_threshold=0.1, protection_period=500))]
+    #[pyo3(signature = (*, inactivity_threshold=1000, weight_threshold=0.1, protection_period=500,
+        node_value_threshold=0.0))]
     fn new(
         inactivity_threshold: u64,
         weight_threshold: f64,
         protection_period: u64,
+        node_value_threshold: f64,
     ) -> PyResult<Self> {
         let inner = core::PruningParams {
             inactivity_threshold,
             weight_threshold,
             protection_period,
+            node_value_threshold,
         };
         inner.validate().py()?;
         Ok(Self { inner })
@@ -251,12 +254,17 @@ impl PyPruningParams {
     fn protection_period(&self) -> u64 {
         self.inner.protection_period
     }
+    #[getter]
+    fn node_value_threshold(&self) -> f64 {
+        self.inner.node_value_threshold
+    }
     /// The fields as a dict (keyword arguments of the constructor).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         d.set_item("inactivity_threshold", self.inner.inactivity_threshold)?;
         d.set_item("weight_threshold", self.inner.weight_threshold)?;
         d.set_item("protection_period", self.inner.protection_period)?;
+        d.set_item("node_value_threshold", self.inner.node_value_threshold)?;
         Ok(d)
     }
     /// A copy with some fields replaced.
@@ -273,8 +281,9 @@ impl PyPruningParams {
     fn __repr__(&self) -> String {
         let p = &self.inner;
         format!(
-            "PruningParams(inactivity_threshold={:?}, weight_threshold={:?}, protection_period={:?})",
-            p.inactivity_threshold, p.weight_threshold, p.protection_period
+            "PruningParams(inactivity_threshold={:?}, weight_threshold={:?}, protection_period={:?}, \
+             node_value_threshold={:?})",
+            p.inactivity_threshold, p.weight_threshold, p.protection_period, p.node_value_threshold
         )
     }
 }

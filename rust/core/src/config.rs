@@ -67,6 +67,8 @@ pub struct PruningParams {
     pub weight_threshold: f64,
     /// A synapse younger than this many steps is never pruned.
     pub protection_period: u64,
+    /// A node without synapses goes when |value| ≤ this (0: only nodes that learned nothing).
+    pub node_value_threshold: f64,
 }
 
 impl Default for PruningParams {
@@ -75,6 +77,7 @@ impl Default for PruningParams {
             inactivity_threshold: 1000,
             weight_threshold: 0.1,
             protection_period: 500,
+            node_value_threshold: 0.0,
         }
     }
 }
@@ -186,8 +189,19 @@ impl PlasticityParams {
     pub fn validate(&self) -> Result<()> {
         non_negative("base_learning_rate", self.base_learning_rate)?;
         non_negative("epsilon", self.epsilon)?;
-        finite("weight_max", self.weight_max)?;
-        finite("weight_min", self.weight_min)?;
+        // Weights are stored as f32: bounds must fit with room to spare.
+        for (field, v) in [
+            ("weight_max", self.weight_max),
+            ("weight_min", self.weight_min),
+        ] {
+            finite(field, v)?;
+            if v.abs() > 1e30 {
+                return Err(Error::config(
+                    field,
+                    format!("must be within ±1e30, got {v}"),
+                ));
+            }
+        }
         if self.weight_min > self.weight_max {
             return Err(Error::config(
                 "weight_min",
@@ -205,6 +219,11 @@ impl PlasticityParams {
         unit_interval("consolidation_rate", self.consolidation_rate)?;
         unit_interval("plasticity_floor", self.plasticity_floor)?;
         unit_interval("trace_cutoff", self.trace_cutoff)?;
+        if self.trace_cutoff == 0.0 {
+            // Traces would never die (subnormals times γλ round to themselves): every step would
+            // cost O(all synapses ever traversed in the episode).
+            return Err(Error::config("trace_cutoff", "must be > 0"));
+        }
         Ok(())
     }
 }
@@ -212,7 +231,8 @@ impl PlasticityParams {
 impl PruningParams {
     /// Checks every field; the error names the first bad one.
     pub fn validate(&self) -> Result<()> {
-        finite("weight_threshold", self.weight_threshold)
+        finite("weight_threshold", self.weight_threshold)?;
+        non_negative("node_value_threshold", self.node_value_threshold)
     }
 }
 

@@ -125,30 +125,37 @@ impl Brain {
         let p = &self.config.plasticity;
         let (w_min, floor) = (p.weight_min, 0.01 * (p.weight_max - p.weight_min));
         let score = |s: u32| (self.slot_weight(s) - w_min).max(0.0) + floor;
-        let candidates: Vec<(u32, f64)> = match direction {
-            DreamDirection::Reverse => self.in_slots(node).map(|s| (s, score(s))).collect(),
-            DreamDirection::Forward => self.out_slots(node).map(|s| (s, score(s))).collect(),
+        // Two passes over the node's list (sum, then select): no allocation per step.
+        let reverse = direction == DreamDirection::Reverse;
+        let total: f64 = if reverse {
+            self.in_slots(node).map(score).sum()
+        } else {
+            self.out_slots(node).map(score).sum()
         };
-        let total: f64 = candidates.iter().map(|c| c.1).sum();
-        if candidates.is_empty() || total <= 0.0 {
-            return candidates.first().map(|c| c.0);
+        if total <= 0.0 {
+            return None;
         }
-        let mut x = self.rng.gen::<f64>() * total;
-        for &(s, w) in &candidates {
-            x -= w;
-            if x <= 0.0 {
-                return Some(s);
-            }
-        }
-        candidates.last().map(|c| c.0)
+        let u = self.rng.gen::<f64>();
+        let score = |s: u32| (self.slot_weight(s) - w_min).max(0.0) + floor;
+        let mut x = u * total;
+        let mut last = None;
+        let mut pick = |s: u32| {
+            last = Some(s);
+            x -= score(s);
+            x <= 0.0
+        };
+        let found = if reverse {
+            self.in_slots(node).find(|&s| pick(s))
+        } else {
+            self.out_slots(node).find(|&s| pick(s))
+        };
+        found.or(last)
     }
 
     /// Consolidation of a traversed synapse, galvanized when old.
     fn reinforce(&mut self, s: u32, report: &mut DreamReport) {
         let d = &self.config.dream;
-        let age = self
-            .clock
-            .saturating_sub(self.synapses[s as usize].created_at);
+        let age = self.age(self.synapses[s as usize].created_at);
         let galvanized = d.enable_galvanize && age > d.galvanize_age_threshold;
         let boost = d.consolidation_boost
             * if galvanized {
@@ -200,14 +207,17 @@ impl Brain {
         self.set_salience(n, ((1.0 - rho) * error).abs());
         let spread = gamma * change.abs();
         if spread >= crate::graph::SALIENCE_CUTOFF {
-            let preds: Vec<NodeId> = self
-                .in_slots(n)
-                .map(|s| self.synapses[s as usize].src)
-                .collect();
-            for p in preds {
-                if self.nodes[p as usize].salience < spread {
-                    self.set_salience(p, spread);
+            // Walk the in-list by hand (no allocation): salience updates never touch the lists.
+            let mut s = self.nodes[n as usize].first_in;
+            while s != crate::graph::NIL {
+                let (pred, next) = (
+                    self.synapses[s as usize].src,
+                    self.synapses[s as usize].next_in,
+                );
+                if self.nodes[pred as usize].salience < spread {
+                    self.set_salience(pred, spread);
                 }
+                s = next;
             }
         }
         change.abs()

@@ -17,14 +17,15 @@ impl Brain {
     pub(crate) fn prunable(&self, s: u32) -> bool {
         let p = &self.config.pruning;
         let slot = &self.synapses[s as usize];
-        self.clock.saturating_sub(slot.last_activated) > p.inactivity_threshold
+        self.age(slot.last_activated) > p.inactivity_threshold
             && self.slot_weight(s) < p.weight_threshold
-            && self.clock.saturating_sub(slot.created_at) > p.protection_period
+            && self.age(slot.created_at) > p.protection_period
     }
 
     /// Removes every synapse that is inactive longer than `inactivity_threshold`, weaker than
     /// `weight_threshold` and older than `protection_period`; then every node older than
-    /// `protection_period` with no synapse left and a value of exactly 0.
+    /// `protection_period` with no synapse left and |value| ≤ `node_value_threshold` (default 0:
+    /// a node that learned a value keeps it, since acting reads node values).
     pub fn prune(&mut self) -> PruneReport {
         let mut report = PruneReport::default();
         for s in 0..self.synapses.len() as u32 {
@@ -34,14 +35,15 @@ impl Brain {
             }
         }
         let protection = self.config.pruning.protection_period;
+        let value_threshold = self.config.pruning.node_value_threshold;
         let orphans: Vec<NodeId> = self
             .node_ids()
             .filter(|&id| {
                 let n = &self.nodes[id as usize];
                 n.first_out == NIL
                     && n.first_in == NIL
-                    && n.value == 0.0
-                    && self.clock.saturating_sub(n.created_at) > protection
+                    && n.value.abs() <= value_threshold
+                    && self.age(n.created_at) > protection
             })
             .collect();
         for id in orphans {

@@ -190,6 +190,7 @@ fn pruning_removes_exactly_the_synapses_meeting_all_criteria() {
             inactivity_threshold: 10,
             weight_threshold: 0.45,
             protection_period: 5,
+            ..Default::default()
         },
         ..Default::default()
     };
@@ -397,6 +398,7 @@ fn save_load_round_trips_after_pruning_left_holes() {
         inactivity_threshold: 0,
         weight_threshold: 2.0,
         protection_period: 0,
+        ..Default::default()
     };
     let (mut b, _) = chain_pruned(DreamDirection::Reverse, 0.0, prune_all);
     b.learn_terminal(0, 0.0).unwrap();

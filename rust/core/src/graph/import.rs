@@ -1,7 +1,7 @@
 //! Building a brain from plain records (the path `Brain.from_networkx` takes).
 
 use super::synapse::{FLAG_ALIVE, FLAG_CREATIVE};
-use super::{Brain, Node, NodeId, SynapseSlot, NIL};
+use super::{Brain, NodeId, NodeSlot, SynapseSlot, MAX_REWARD, MAX_STORED, NIL};
 use crate::config::BrainConfig;
 use crate::error::{Error, Result};
 
@@ -61,18 +61,31 @@ impl Brain {
                 ),
             ));
         }
-        brain.nodes = vec![Node::dead(); bound];
-        let mut clock = 0u64;
+        // The clock starts at the latest time any record mentions; times are stored relative to a
+        // base at most 2^31 steps earlier (older times are clamped, see `time.rs`).
+        let clock = nodes
+            .iter()
+            .flat_map(|r| [r.created_at, r.last_activated])
+            .chain(edges.iter().flat_map(|e| [e.created_at, e.last_activated]))
+            .max()
+            .unwrap_or(0);
+        brain.clock = clock;
+        brain.decay_epoch = clock;
+        brain.time_base = clock.saturating_sub(1 << 31);
+        brain.nodes = vec![NodeSlot::dead(); bound];
         for r in nodes {
-            for (name, v) in [
-                ("value", r.value),
-                ("average_reward", r.average_reward),
-                ("salience", r.salience),
+            for (name, v, bound) in [
+                ("value", r.value, MAX_STORED),
+                ("average_reward", r.average_reward, MAX_REWARD),
+                ("salience", r.salience, MAX_STORED),
             ] {
-                if !v.is_finite() {
+                if !v.is_finite() || v.abs() > bound {
                     return Err(Error::argument(
                         name,
-                        format!("node {} has non-finite {name} {v}", r.index),
+                        format!(
+                            "node {} has {name} {v}: must be finite with magnitude <= {bound:e}",
+                            r.index
+                        ),
                     ));
                 }
             }
@@ -91,8 +104,8 @@ impl Brain {
                     ),
                 ));
             }
-            let mut n = Node::new(r.state_hash, r.action, r.created_at);
-            n.last_activated = r.last_activated;
+            let mut n = NodeSlot::new(r.state_hash, r.action, brain.tick_of(r.created_at));
+            n.last_activated = brain.tick_of(r.last_activated);
             n.activation_count = r.activation_count;
             n.terminal_count = r.terminal_count;
             n.average_reward = r.average_reward;
@@ -104,7 +117,6 @@ impl Brain {
                 .unwrap_or(NIL);
             brain.nodes[r.index as usize] = n;
             brain.live_nodes += 1;
-            clock = clock.max(r.created_at).max(r.last_activated);
         }
         brain.free_nodes = (0..bound as u32)
             .rev()
@@ -136,18 +148,17 @@ impl Brain {
                     format!("synapse {} -> {} appears twice", e.source, e.target),
                 ));
             }
+            let (tick_created, tick_last) =
+                (brain.tick_of(e.created_at), brain.tick_of(e.last_activated));
             let s = brain.add_synapse(e.source, e.target, e.is_creative);
             let slot: &mut SynapseSlot = &mut brain.synapses[s as usize];
             slot.weight = e.weight as f32;
             slot.plasticity = e.plasticity as f32;
-            slot.created_at = e.created_at;
-            slot.last_activated = e.last_activated;
+            slot.created_at = tick_created;
+            slot.last_activated = tick_last;
             slot.traversal_count = e.traversal_count.min(u32::MAX as u64) as u32;
             slot.flags = FLAG_ALIVE | if e.is_creative { FLAG_CREATIVE } else { 0 };
-            clock = clock.max(e.created_at).max(e.last_activated);
         }
-        brain.clock = clock;
-        brain.decay_epoch = clock;
         for id in 0..bound as NodeId {
             if brain.nodes[id as usize].alive {
                 let s = brain.nodes[id as usize].salience;

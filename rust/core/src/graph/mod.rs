@@ -15,6 +15,7 @@ mod serial;
 pub mod state_hash;
 mod store;
 mod synapse;
+mod time;
 
 use rustc_hash::FxHashMap;
 
@@ -23,6 +24,7 @@ use crate::rng::Rng;
 
 pub use import::{EdgeRecord, NodeRecord};
 pub use node::Node;
+pub(crate) use node::NodeSlot;
 pub use serial::BRAIN_KIND;
 pub use store::{EdgeTable, NodeTable};
 pub use synapse::Synapse;
@@ -45,7 +47,11 @@ pub struct Brain {
     pub(crate) episodes: u64,
     /// Weight decay owed before this time has been written into the stored weights.
     pub(crate) decay_epoch: u64,
-    pub(crate) nodes: Vec<Node>,
+    /// Stored times are 32-bit ticks relative to this (see `time.rs`).
+    pub(crate) time_base: u64,
+    /// ln(1 − weight_decay), derived from the config (−∞ for total decay).
+    pub(crate) ln_retention: f64,
+    pub(crate) nodes: Vec<NodeSlot>,
     pub(crate) free_nodes: Vec<NodeId>,
     pub(crate) live_nodes: usize,
     pub(crate) state_index: FxHashMap<u64, NodeId>,
@@ -57,10 +63,31 @@ pub struct Brain {
     /// Nodes with a live value trace: (node, trace).
     pub(crate) node_traces: Vec<(NodeId, f64)>,
     /// Indexed min-heap of the most salient nodes (dream starts); see `salient.rs`.
-    pub(crate) salient: Vec<NodeId>,
+    pub(crate) salient: Vec<(f64, NodeId)>,
+    /// Sum of the keys in each heap position's subtree (derived; see `salient.rs`).
+    pub(crate) salient_sums: Vec<f64>,
 }
 
 /// Most nodes kept in the salient set (dream starts are drawn from it in O(size)).
 pub(crate) const SALIENT_CAPACITY: usize = 1024;
+/// Largest reward magnitude accepted. Values stay within r_max / (1 − γ), far from overflow,
+/// so every number a brain holds stays finite whatever is fed to it.
+pub const MAX_REWARD: f64 = 1e12;
+
+/// Checks a reward: finite and |r| ≤ `MAX_REWARD`.
+pub fn check_reward(name: &str, reward: f64) -> crate::Result<()> {
+    if reward.is_finite() && reward.abs() <= MAX_REWARD {
+        Ok(())
+    } else {
+        Err(crate::Error::argument(
+            name,
+            format!("must be finite with |r| <= {MAX_REWARD:e}, got {reward}"),
+        ))
+    }
+}
+
+/// Largest magnitude of a stored value, average reward or salience accepted from a file.
+pub(crate) const MAX_STORED: f64 = 1e200;
+
 /// Salience below which a node leaves the salient set.
 pub(crate) const SALIENCE_CUTOFF: f64 = 1e-6;

@@ -2,39 +2,30 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::NIL;
+use super::{NodeId, NIL};
 
-/// A (state, action) experience and what the brain has learned about it.
+/// Storage of a node. Times are ticks relative to the brain's `time_base` (see `graph::time`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Node {
-    /// Stable hash of the observed state.
+pub(crate) struct NodeSlot {
     pub state_hash: u64,
-    /// Action taken in that state.
     pub action: u32,
-    /// Brain clock (real steps) when the node was created.
-    pub created_at: u64,
-    /// Brain clock of the last time the node was experienced.
-    pub last_activated: u64,
-    /// How many times this experience was followed by a learned step.
+    pub created_at: u32,
+    pub last_activated: u32,
     pub activation_count: u64,
-    /// How many of those steps ended the episode (terminal transitions).
     pub terminal_count: u64,
-    /// Running mean of the rewards received after this experience.
     pub average_reward: f64,
-    /// Recent surprise: |last reward-prediction error| (real or replayed); dreams start here.
     pub salience: f64,
-    /// Learned value of the experience, Q(state, action).
     pub value: f64,
-    pub(crate) first_out: u32,
-    pub(crate) first_in: u32,
-    pub(crate) next_in_state: u32,
+    pub first_out: u32,
+    pub first_in: u32,
+    pub next_in_state: u32,
     /// Position in the salient heap, or NIL.
-    pub(crate) salient_pos: u32,
-    pub(crate) alive: bool,
+    pub salient_pos: u32,
+    pub alive: bool,
 }
 
-impl Node {
-    pub(crate) fn new(state_hash: u64, action: u32, now: u64) -> Self {
+impl NodeSlot {
+    pub(crate) fn new(state_hash: u64, action: u32, now: u32) -> Self {
         Self {
             state_hash,
             action,
@@ -61,9 +52,34 @@ impl Node {
     }
 
     /// Records one experience of this node followed by `reward`.
-    pub(crate) fn record_reward(&mut self, reward: f64, now: u64) {
+    pub(crate) fn record_reward(&mut self, reward: f64, now: u32) {
         self.activation_count += 1;
         self.average_reward += (reward - self.average_reward) / self.activation_count as f64;
         self.last_activated = now;
     }
+}
+
+/// A (state, action) experience and what the brain has learned about it (a copy).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Node {
+    /// Index of the node.
+    pub index: NodeId,
+    /// Stable hash of the observed state.
+    pub state_hash: u64,
+    /// Action taken in that state.
+    pub action: u32,
+    /// Brain clock (real steps) when the node was created.
+    pub created_at: u64,
+    /// Brain clock of the last time the node was experienced.
+    pub last_activated: u64,
+    /// How many times this experience was followed by a learned step.
+    pub activation_count: u64,
+    /// How many of those steps ended the episode (terminal transitions).
+    pub terminal_count: u64,
+    /// Running mean of the rewards received after this experience.
+    pub average_reward: f64,
+    /// Recent surprise: |last reward-prediction error| (real or replayed); dreams start here.
+    pub salience: f64,
+    /// Learned value of the experience, Q(state, action).
+    pub value: f64,
 }

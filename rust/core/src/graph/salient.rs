@@ -1,20 +1,69 @@
 //! The salient set: the (at most `SALIENT_CAPACITY`) most surprising nodes, where dreams start.
 //!
 //! An indexed binary min-heap on salience: updating, inserting, evicting the least salient
-//! member and removing cost O(log K); each node stores its heap position. Drawing a start
-//! ∝ salience is a linear pass over the K members.
+//! member and removing cost O(log K); each node stores its heap position. Every heap position
+//! also keeps the sum of the keys in its subtree, recomputed along the one root path an
+//! operation touches, so drawing a start ∝ salience is a descent from the root: O(log K).
 
 use super::{Brain, NodeId, NIL, SALIENCE_CUTOFF, SALIENT_CAPACITY};
 
 impl Brain {
     fn heap_key(&self, i: usize) -> f64 {
-        self.nodes[self.salient[i] as usize].salience
+        self.salient[i].0
     }
 
     fn heap_swap(&mut self, i: usize, j: usize) {
         self.salient.swap(i, j);
-        self.nodes[self.salient[i] as usize].salient_pos = i as u32;
-        self.nodes[self.salient[j] as usize].salient_pos = j as u32;
+        self.nodes[self.salient[i].1 as usize].salient_pos = i as u32;
+        self.nodes[self.salient[j].1 as usize].salient_pos = j as u32;
+    }
+
+    /// Recomputes the subtree sums of `i` and of all its ancestors (children must be right).
+    fn fix_sums(&mut self, mut i: usize) {
+        let n = self.salient.len();
+        loop {
+            let (l, r) = (2 * i + 1, 2 * i + 2);
+            let mut sum = self.salient[i].0;
+            if l < n {
+                sum += self.salient_sums[l];
+            }
+            if r < n {
+                sum += self.salient_sums[r];
+            }
+            self.salient_sums[i] = sum;
+            if i == 0 {
+                break;
+            }
+            i = (i - 1) / 2;
+        }
+    }
+
+    /// Rebuilds every subtree sum (after loading).
+    pub(crate) fn rebuild_salient_sums(&mut self) {
+        let n = self.salient.len();
+        self.salient_sums = vec![0.0; n];
+        for i in (0..n).rev() {
+            let (l, r) = (2 * i + 1, 2 * i + 2);
+            let mut sum = self.salient[i].0;
+            if l < n {
+                sum += self.salient_sums[l];
+            }
+            if r < n {
+                sum += self.salient_sums[r];
+            }
+            self.salient_sums[i] = sum;
+        }
+    }
+
+    /// Restores heap order around `i` after its key changed; returns the deepest position the
+    /// operation touched (fixing sums from there up covers every changed position).
+    fn sift(&mut self, i: usize) -> usize {
+        let down = self.sift_down(i);
+        if down != i {
+            return down;
+        }
+        self.sift_up(i);
+        i
     }
 
     fn sift_up(&mut self, mut i: usize) {
@@ -29,7 +78,7 @@ impl Brain {
         }
     }
 
-    fn sift_down(&mut self, mut i: usize) {
+    fn sift_down(&mut self, mut i: usize) -> usize {
         let n = self.salient.len();
         loop {
             let (l, r) = (2 * i + 1, 2 * i + 2);
@@ -41,7 +90,7 @@ impl Brain {
                 smallest = r;
             }
             if smallest == i {
-                break;
+                return i;
             }
             self.heap_swap(i, smallest);
             i = smallest;
@@ -59,10 +108,14 @@ impl Brain {
             self.heap_swap(pos, last);
         }
         self.salient.pop();
+        self.salient_sums.pop();
         self.nodes[id as usize].salient_pos = NIL;
         if pos < self.salient.len() {
-            self.sift_down(pos);
-            self.sift_up(pos);
+            let deepest = self.sift(pos);
+            self.fix_sums(deepest);
+        }
+        if last > 0 && (last - 1) / 2 < self.salient.len() {
+            self.fix_sums((last - 1) / 2);
         }
     }
 
@@ -76,42 +129,54 @@ impl Brain {
             return;
         }
         if pos != NIL {
-            self.sift_down(pos as usize);
-            self.sift_up(pos as usize);
+            self.salient[pos as usize].0 = salience;
+            let deepest = self.sift(pos as usize);
+            self.fix_sums(deepest);
             return;
         }
         if self.salient.len() >= SALIENT_CAPACITY {
             if self.heap_key(0) >= salience {
                 return;
             }
-            let weakest = self.salient[0];
+            let weakest = self.salient[0].1;
             self.salient_remove(weakest);
         }
-        self.salient.push(id);
+        self.salient.push((salience, id));
+        self.salient_sums.push(salience);
         let at = self.salient.len() - 1;
         self.nodes[id as usize].salient_pos = at as u32;
         self.sift_up(at);
+        self.fix_sums(at);
     }
 
     /// The member at quantile `u` ∈ [0, 1) of the salience mass (a draw ∝ salience when `u` is
     /// uniform), or None if the set is empty.
     pub(crate) fn pick_salient(&self, u: f64) -> Option<NodeId> {
-        let total: f64 = self
-            .salient
-            .iter()
-            .map(|&n| self.nodes[n as usize].salience)
-            .sum();
-        if total <= 0.0 {
+        let n = self.salient.len();
+        if n == 0 || self.salient_sums[0] <= 0.0 {
             return None;
         }
-        let mut x = u * total;
-        for &n in &self.salient {
-            x -= self.nodes[n as usize].salience;
-            if x <= 0.0 {
-                return Some(n);
+        let mut x = u * self.salient_sums[0];
+        let mut i = 0;
+        loop {
+            let key = self.salient[i].0;
+            if x < key {
+                return Some(self.salient[i].1);
+            }
+            x -= key;
+            let (l, r) = (2 * i + 1, 2 * i + 2);
+            if l < n && x < self.salient_sums[l] {
+                i = l;
+            } else if r < n {
+                if l < n {
+                    x -= self.salient_sums[l];
+                }
+                i = r;
+            } else {
+                // Rounding at the end of the mass: the last position reached.
+                return Some(self.salient[i].1);
             }
         }
-        self.salient.last().copied()
     }
 
     /// Whether the heap holds exactly the nodes whose positions point at it, in heap order.
@@ -119,14 +184,25 @@ impl Brain {
         if self.salient.len() > SALIENT_CAPACITY {
             return false;
         }
-        for (i, &n) in self.salient.iter().enumerate() {
+        for (i, &(key, n)) in self.salient.iter().enumerate() {
             let Some(node) = self.nodes.get(n as usize) else {
                 return false;
             };
-            if !node.alive || node.salient_pos != i as u32 || node.salience < SALIENCE_CUTOFF {
+            let key_ok = node.salience == key && key >= SALIENCE_CUTOFF;
+            if !node.alive || node.salient_pos != i as u32 || !key_ok {
                 return false;
             }
             if i > 0 && self.heap_key(i) < self.heap_key((i - 1) / 2) {
+                return false;
+            }
+            let (l, r) = (2 * i + 1, 2 * i + 2);
+            let n = self.salient.len();
+            let expected = key
+                + if l < n { self.salient_sums[l] } else { 0.0 }
+                + if r < n { self.salient_sums[r] } else { 0.0 };
+            if self.salient_sums.len() != n
+                || (self.salient_sums[i] - expected).abs() > 1e-9 * expected.max(1.0)
+            {
                 return false;
             }
         }
@@ -169,13 +245,27 @@ mod tests {
         let min = b
             .salient
             .iter()
-            .map(|&n| b.nodes[n as usize].salience)
+            .map(|e| b.nodes[e.1 as usize].salience)
             .fold(f64::INFINITY, f64::min);
-        assert_eq!(min, b.nodes[b.salient[0] as usize].salience);
-        // Draws land on members, ∝ salience.
-        let first = b.pick_salient(0.0).unwrap();
-        assert_eq!(first, b.salient[0]);
-        assert!(b.pick_salient(0.999_999).is_some());
+        assert_eq!(min, b.nodes[b.salient[0].1 as usize].salience);
+        // Draws land on members, ∝ salience: the frequency of each member over a fine grid of
+        // quantiles equals its share of the mass.
+        assert_eq!(b.pick_salient(0.0).unwrap(), b.salient[0].1);
+        let total: f64 = b.salient.iter().map(|e| e.0).sum();
+        let grid = 200_000;
+        let mut hits = std::collections::HashMap::new();
+        for k in 0..grid {
+            let id = b.pick_salient((k as f64 + 0.5) / grid as f64).unwrap();
+            *hits.entry(id).or_insert(0u32) += 1;
+        }
+        for &(key, id) in &b.salient {
+            let share = *hits.get(&id).unwrap_or(&0) as f64 / grid as f64;
+            assert!(
+                (share - key / total).abs() < 2.0 / grid as f64 + 1e-9,
+                "{share} vs {}",
+                key / total
+            );
+        }
         for &id in &ids[..100] {
             b.salient_remove(id);
         }

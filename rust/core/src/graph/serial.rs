@@ -7,7 +7,7 @@
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use super::{Brain, Node, NodeId, SynapseSlot, NIL};
+use super::{Brain, NodeId, NodeSlot, SynapseSlot, MAX_REWARD, MAX_STORED, NIL};
 use crate::config::BrainConfig;
 use crate::error::{Error, Result};
 use crate::io::persist;
@@ -23,14 +23,15 @@ pub(crate) struct BrainData {
     clock: u64,
     episodes: u64,
     decay_epoch: u64,
-    nodes: Vec<Node>,
+    time_base: u64,
+    nodes: Vec<NodeSlot>,
     free_nodes: Vec<NodeId>,
     state_heads: Vec<(u64, NodeId)>,
     synapses: Vec<SynapseSlot>,
     free_synapses: Vec<u32>,
     synapse_traces: Vec<(u32, f64)>,
     node_traces: Vec<(NodeId, f64)>,
-    salient: Vec<NodeId>,
+    salient: Vec<(f64, NodeId)>,
 }
 
 impl Brain {
@@ -44,6 +45,7 @@ impl Brain {
             clock: self.clock,
             episodes: self.episodes,
             decay_epoch: self.decay_epoch,
+            time_base: self.time_base,
             nodes: self.nodes.clone(),
             free_nodes: self.free_nodes.clone(),
             state_heads,
@@ -58,6 +60,13 @@ impl Brain {
     pub(crate) fn from_data(d: BrainData, origin: &str) -> Result<Brain> {
         let bad = |why: String| Error::format(origin, format!("inconsistent brain: {why}"));
         d.config.validate().map_err(|e| bad(e.to_string()))?;
+        if d.time_base > d.clock
+            || d.clock - d.time_base > u32::MAX as u64
+            || d.decay_epoch > d.clock
+        {
+            return Err(bad("clock, time base and decay epoch disagree".into()));
+        }
+        let now = (d.clock - d.time_base) as u32;
         let (n_nodes, n_syn) = (d.nodes.len(), d.synapses.len());
         if n_nodes >= NIL as usize || n_syn >= NIL as usize {
             return Err(bad("too many slots".into()));
@@ -75,8 +84,16 @@ impl Brain {
             {
                 return Err(bad(format!("node {i} links out of range")));
             }
-            if !(n.value.is_finite() && n.average_reward.is_finite() && n.salience.is_finite()) {
+            if !(n.value.abs() <= MAX_STORED
+                && n.average_reward.abs() <= MAX_REWARD
+                && n.salience.abs() <= MAX_STORED)
+            {
                 return Err(bad(format!("node {i} holds a non-finite number")));
+            }
+            if n.created_at > now || n.last_activated > now || n.salience < 0.0 {
+                return Err(bad(format!(
+                    "node {i} has times after the clock or a negative salience"
+                )));
             }
         }
         let p = &d.config.plasticity;
@@ -93,14 +110,19 @@ impl Brain {
                     "synapse slot {i} refers to a missing node or slot"
                 )));
             }
-            let w = s.weight as f64;
+            // Stored weights are clamped in f64 then rounded to f32 (monotonic): they lie in
+            // [f32(weight_min), f32(weight_max)].
+            let w = s.weight;
             if !(w.is_finite()
-                && (p.weight_min - 1e-6..=p.weight_max + 1e-6).contains(&w)
-                && s.plasticity.is_finite())
+                && (p.weight_min as f32..=p.weight_max as f32).contains(&w)
+                && (0.0..=1.0).contains(&s.plasticity))
             {
                 return Err(bad(format!(
                     "synapse slot {i} holds a weight outside the bounds"
                 )));
+            }
+            if s.created_at > now || s.last_activated > now {
+                return Err(bad(format!("synapse slot {i} has times after the clock")));
             }
         }
         // Every live synapse is on exactly its source's out-list and its target's in-list.
@@ -172,20 +194,23 @@ impl Brain {
             }
         }
         if d.synapse_traces.iter().any(|&(s, e)| {
-            (s as usize) >= n_syn || !d.synapses[s as usize].is_alive() || !e.is_finite()
+            (s as usize) >= n_syn || !d.synapses[s as usize].is_alive() || !(0.0..=1.0).contains(&e)
         }) || d
             .node_traces
             .iter()
-            .any(|&(n, z)| !node_ok(n) || !z.is_finite())
+            .any(|&(n, z)| !node_ok(n) || !(0.0..=1.0).contains(&z))
         {
             return Err(bad("traces refer to missing items".into()));
         }
+        let ln_retention = (1.0 - d.config.plasticity.weight_decay).ln();
         let brain = Brain {
             config: d.config,
             rng: d.rng,
             clock: d.clock,
             episodes: d.episodes,
             decay_epoch: d.decay_epoch,
+            time_base: d.time_base,
+            ln_retention,
             nodes: d.nodes,
             free_nodes: d.free_nodes,
             live_nodes,
@@ -196,7 +221,10 @@ impl Brain {
             synapse_traces: d.synapse_traces,
             node_traces: d.node_traces,
             salient: d.salient,
+            salient_sums: Vec::new(),
         };
+        let mut brain = brain;
+        brain.rebuild_salient_sums();
         if !brain.salient_is_consistent() {
             return Err(bad("salient set is corrupt".into()));
         }

@@ -3,7 +3,7 @@
 use rustc_hash::FxHashMap;
 
 use super::synapse::{FLAG_ALIVE, FLAG_CREATIVE};
-use super::{Brain, Node, NodeId, Synapse, SynapseSlot, NIL};
+use super::{Brain, Node, NodeId, NodeSlot, Synapse, SynapseSlot, NIL};
 use crate::config::BrainConfig;
 use crate::error::{Error, Result};
 use crate::rng;
@@ -41,12 +41,15 @@ impl Brain {
     /// An empty brain. The config is validated; `seed` fixes every random choice.
     pub fn new(config: BrainConfig, seed: Option<u64>) -> Result<Self> {
         config.validate()?;
+        let ln_retention = (1.0 - config.plasticity.weight_decay).ln();
         Ok(Self {
             config,
             rng: rng::from_seed(seed),
             clock: 0,
             episodes: 0,
             decay_epoch: 0,
+            time_base: 0,
+            ln_retention,
             nodes: Vec::new(),
             free_nodes: Vec::new(),
             live_nodes: 0,
@@ -57,6 +60,7 @@ impl Brain {
             synapse_traces: Vec::new(),
             node_traces: Vec::new(),
             salient: Vec::new(),
+            salient_sums: Vec::new(),
         })
     }
 
@@ -103,10 +107,16 @@ impl Brain {
         }
     }
 
-    /// The node `id`, or `InvalidNode`.
-    pub fn node(&self, id: NodeId) -> Result<&Node> {
+    /// A copy of the node `id`, or `InvalidNode`.
+    pub fn node(&self, id: NodeId) -> Result<Node> {
         self.check_node(id)?;
-        Ok(&self.nodes[id as usize])
+        Ok(self.node_view(id))
+    }
+
+    /// The learned value of node `id`, or `InvalidNode`.
+    pub fn node_value(&self, id: NodeId) -> Result<f64> {
+        self.check_node(id)?;
+        Ok(self.nodes[id as usize].value)
     }
 
     /// Live node indices in increasing order.
@@ -151,11 +161,11 @@ impl Brain {
         if let Some(id) = self.find_node(state_hash, action) {
             return id;
         }
-        let mut node = Node::new(state_hash, action, self.clock);
+        let mut node = NodeSlot::new(state_hash, action, self.now_tick());
         let id = match self.free_nodes.pop() {
             Some(id) => id,
             None => {
-                push_growing(&mut self.nodes, Node::dead());
+                push_growing(&mut self.nodes, NodeSlot::dead());
                 (self.nodes.len() - 1) as NodeId
             }
         };
@@ -180,7 +190,7 @@ impl Brain {
 
     /// Adds a synapse (both ends must be live and the synapse absent).
     pub(crate) fn add_synapse(&mut self, src: NodeId, dst: NodeId, creative: bool) -> u32 {
-        let now = self.clock;
+        let now = self.now_tick();
         let p = &self.config.plasticity;
         let slot = SynapseSlot {
             src,
@@ -304,7 +314,7 @@ impl Brain {
             }
             self.nodes[cur as usize].next_in_state = next;
         }
-        self.nodes[id as usize] = Node::dead();
+        self.nodes[id as usize] = NodeSlot::dead();
         self.free_nodes.push(id);
         self.live_nodes -= 1;
         self.node_traces.retain(|&(n, _)| n != id);
@@ -344,22 +354,24 @@ impl Brain {
             .collect())
     }
 
-    /// ln(1 − weight_decay), or −∞ when the decay is total.
-    fn log_retention(&self) -> f64 {
-        (1.0 - self.config.plasticity.weight_decay).ln()
-    }
-
     /// Current weight of a slot: stored weight decayed towards `weight_min` from its last touch.
     pub(crate) fn slot_weight(&self, s: u32) -> f64 {
         let slot = &self.synapses[s as usize];
         let p = &self.config.plasticity;
-        let since = slot.last_activated.max(self.decay_epoch);
+        let since = self.abs_time(slot.last_activated).max(self.decay_epoch);
         let dt = self.clock.saturating_sub(since);
         let stored = slot.weight as f64;
         let w = if dt == 0 || p.weight_decay == 0.0 {
             stored
         } else {
-            p.weight_min + (stored - p.weight_min) * (self.log_retention() * dt as f64).exp()
+            // (1 − d)^dt: one multiply for the usual gap of one step (live traces touch their
+            // synapses every step), exp with the cached ln(1 − d) otherwise.
+            let factor = if dt == 1 {
+                1.0 - p.weight_decay
+            } else {
+                (self.ln_retention * dt as f64).exp()
+            };
+            p.weight_min + (stored - p.weight_min) * factor
         };
         w.clamp(p.weight_min, p.weight_max)
     }
@@ -368,9 +380,10 @@ impl Brain {
     pub(crate) fn set_slot_weight(&mut self, s: u32, w: f64) {
         let p = &self.config.plasticity;
         let w = w.clamp(p.weight_min, p.weight_max);
+        let now = self.now_tick();
         let slot = &mut self.synapses[s as usize];
         slot.weight = w as f32;
-        slot.last_activated = self.clock;
+        slot.last_activated = now;
     }
 
     /// Eligibility trace of a slot (0 unless live).
@@ -397,8 +410,8 @@ impl Brain {
             weight: self.slot_weight(s),
             plasticity: slot.plasticity as f64,
             eligibility_trace: self.slot_trace(s),
-            created_at: slot.created_at,
-            last_activated: slot.last_activated,
+            created_at: self.abs_time(slot.created_at),
+            last_activated: self.abs_time(slot.last_activated),
             traversal_count: slot.traversal_count as u64,
             is_creative: slot.is_creative(),
         }
@@ -431,8 +444,8 @@ impl Brain {
             t.index.push(id);
             t.state_hash.push(n.state_hash);
             t.action.push(n.action);
-            t.created_at.push(n.created_at);
-            t.last_activated.push(n.last_activated);
+            t.created_at.push(self.abs_time(n.created_at));
+            t.last_activated.push(self.abs_time(n.last_activated));
             t.activation_count.push(n.activation_count);
             t.terminal_count.push(n.terminal_count);
             t.average_reward.push(n.average_reward);
@@ -462,14 +475,14 @@ impl Brain {
     /// Bytes held by the brain's storage (capacity, not just length), for memory reports.
     pub fn memory_bytes(&self) -> usize {
         use std::mem::size_of;
-        self.nodes.capacity() * size_of::<Node>()
+        self.nodes.capacity() * size_of::<NodeSlot>()
             + self.free_nodes.capacity() * 4
             + self.synapses.capacity() * size_of::<SynapseSlot>()
             + self.free_synapses.capacity() * 4
             + self.state_index.capacity() * (size_of::<(u64, NodeId)>() + 1)
             + self.synapse_traces.capacity() * size_of::<(u32, f64)>()
             + self.node_traces.capacity() * size_of::<(NodeId, f64)>()
-            + self.salient.capacity() * 4
+            + self.salient.capacity() * std::mem::size_of::<(f64, NodeId)>()
             + size_of::<Brain>()
     }
 }

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::NodeId;
 
-/// Storage of one synapse (48 bytes). Weights and plasticity are stored as `f32`; the value read
+/// Storage of one synapse (40 bytes). Weights and plasticity are stored as `f32`; the value read
 /// through [`crate::graph::Brain::synapse`] is the lazily decayed weight clamped to the bounds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct SynapseSlot {
@@ -17,8 +17,9 @@ pub(crate) struct SynapseSlot {
     pub plasticity: f32,
     pub traversal_count: u32,
     pub flags: u32,
-    pub created_at: u64,
-    pub last_activated: u64,
+    /// Ticks relative to the brain's `time_base`.
+    pub created_at: u32,
+    pub last_activated: u32,
 }
 
 pub(crate) const FLAG_ALIVE: u32 = 1;

@@ -41,6 +41,12 @@ pub fn to_bytes<T: Serialize>(kind: &[u8; 4], value: &T) -> Vec<u8> {
     let payload = options(u64::MAX)
         .serialize(value)
         .expect("in-memory serialisation cannot fail");
+    wrap_payload(kind, &payload)
+}
+
+/// Wraps an already encoded payload into a container (header and checksum); fuzzers use it to
+/// reach the decoder with mutated payloads.
+pub fn wrap_payload(kind: &[u8; 4], payload: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(payload.len() + 64);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(kind);
@@ -48,9 +54,9 @@ pub fn to_bytes<T: Serialize>(kind: &[u8; 4], value: &T) -> Vec<u8> {
     out.extend_from_slice(&(LIBRARY_VERSION.len() as u16).to_le_bytes());
     out.extend_from_slice(LIBRARY_VERSION.as_bytes());
     out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    let crc = checksum(&out, &payload);
+    let crc = checksum(&out, payload);
     out.extend_from_slice(&crc.to_le_bytes());
-    out.extend_from_slice(&payload);
+    out.extend_from_slice(payload);
     out
 }
 

@@ -1,15 +1,16 @@
 //! The three-factor rule: pre × post (the eligibility trace) × neuromodulator (the RPE).
 
-use crate::error::{check_finite, Result};
+use crate::error::Result;
+use crate::graph::{check_reward, MAX_REWARD};
 use crate::graph::{Brain, NodeId};
 
 impl Brain {
     /// Records an experience of node `id` followed by `reward` without learning from it
     /// (activation count, running mean reward, last activation).
     pub fn activate_node(&mut self, id: NodeId, reward: f64) -> Result<()> {
-        check_finite("reward", reward)?;
+        check_reward("reward", reward)?;
         self.check_node(id)?;
-        let now = self.clock;
+        let now = self.now_tick();
         self.nodes[id as usize].record_reward(reward, now);
         Ok(())
     }
@@ -20,7 +21,7 @@ impl Brain {
     /// traversed; traces decay by γλ; then every live synapse trace e changes its weight by
     /// η·P·e·(M + ε) and every live node trace z changes its value by α·δ·z. Returns δ.
     pub fn learn_transition(&mut self, src: NodeId, dst: NodeId, reward: f64) -> Result<f64> {
-        check_finite("reward", reward)?;
+        check_reward("reward", reward)?;
         self.check_node(src)?;
         self.check_node(dst)?;
         let next = self
@@ -37,7 +38,7 @@ impl Brain {
 
     /// Last step of an episode that terminated after `src`: δ = r − V(src). Traces are cleared.
     pub fn learn_terminal(&mut self, src: NodeId, reward: f64) -> Result<f64> {
-        check_finite("reward", reward)?;
+        check_reward("reward", reward)?;
         self.check_node(src)?;
         let delta = self.step(src, None, reward, 0.0, true);
         self.clear_traces();
@@ -52,7 +53,7 @@ impl Brain {
         reward: f64,
         next_state_hash: u64,
     ) -> Result<f64> {
-        check_finite("reward", reward)?;
+        check_reward("reward", reward)?;
         self.check_node(src)?;
         let next = self.state_value(next_state_hash).unwrap_or(0.0);
         let delta = self.step(
@@ -85,10 +86,16 @@ impl Brain {
                 ),
             ));
         }
-        if let Some(i) = rewards.iter().position(|r| !r.is_finite()) {
+        if let Some(i) = rewards
+            .iter()
+            .position(|r| check_reward("rewards", *r).is_err())
+        {
             return Err(Error::argument(
                 "rewards",
-                format!("must be finite, got {} at index {i}", rewards[i]),
+                format!(
+                    "must be finite with |r| <= {MAX_REWARD:e}, got {} at index {i}",
+                    rewards[i]
+                ),
             ));
         }
         for &n in src.iter().chain(dst) {
@@ -125,8 +132,8 @@ impl Brain {
         bootstrap: f64,
         terminal: bool,
     ) -> f64 {
-        self.clock += 1;
-        let now = self.clock;
+        self.advance_clock();
+        let now = self.now_tick();
         let delta = reward + bootstrap - self.nodes[src as usize].value;
 
         // Bookkeeping of the experience.
@@ -147,7 +154,7 @@ impl Brain {
             let slot = &mut self.synapses[s as usize];
             slot.traversal_count = slot.traversal_count.saturating_add(1);
             slot.plasticity = (slot.plasticity * (1.0 - rate)).max(floor);
-            self.bump_synapse_trace(s);
+            self.set_synapse_trace(s);
         }
 
         // Three-factor weight update on live traces.

@@ -20,10 +20,10 @@ impl Brain {
             .retain(|&(_, z)| z.abs() >= cutoff && z != 0.0);
     }
 
-    /// e_s ← min(e_s + A_pre·A_post, 1) for the traversed synapse (activations are 1).
-    pub(crate) fn bump_synapse_trace(&mut self, s: u32) {
+    /// e_s ← A_pre·A_post = 1 for the traversed synapse (a replacing trace).
+    pub(crate) fn set_synapse_trace(&mut self, s: u32) {
         match self.synapse_traces.iter_mut().find(|(t, _)| *t == s) {
-            Some((_, e)) => *e = (*e + 1.0).min(1.0),
+            Some((_, e)) => *e = 1.0,
             None => self.synapse_traces.push((s, 1.0)),
         }
     }
