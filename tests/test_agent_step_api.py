@@ -51,6 +51,10 @@ def test_observation_outside_the_space_names_the_argument():
         agent.act(-1)
     with pytest.raises(hb.InvalidArgumentError, match="obs"):
         agent.act("a")
+    with pytest.raises(hb.InvalidArgumentError, match="obs"):
+        agent.act(2**70)
+    with pytest.raises(hb.InvalidArgumentError, match="observation"):
+        agent.predict(2**70)
     agent.act(2)
     with pytest.raises(hb.InvalidArgumentError, match="next_obs"):
         agent.observe(0.0, 7, False, False)

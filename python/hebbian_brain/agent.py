@@ -354,10 +354,15 @@ class Agent:
             StateError: The previous action was not reported with :meth:`observe`.
         """
         enc = self._encoder
-        if enc.kind == "index":
-            a = self._core.act_index(enc.index("obs", obs))
-        else:
-            a = self._core.act(enc.hash("obs", obs))
+        try:
+            if enc.kind == "index":
+                a = self._core.act_index(enc.index("obs", obs))
+            else:
+                a = self._core.act(enc.hash("obs", obs))
+        except OverflowError:
+            raise InvalidArgumentError(
+                f"invalid argument `obs`: {obs!r} is outside the observation space {enc.space}"
+            ) from None
         return a + self._start
 
     def observe(self, reward: float, next_obs: Any, terminated: bool, truncated: bool) -> None:
@@ -368,14 +373,23 @@ class Agent:
             InvalidArgumentError: A NaN or infinite reward, or ``next_obs`` outside the space.
         """
         enc = self._encoder
-        if enc.kind == "index":
-            self._core.observe_index(
-                float(reward), enc.index("next_obs", next_obs), bool(terminated), bool(truncated)
-            )
-        else:
-            self._core.observe(
-                float(reward), enc.hash("next_obs", next_obs), bool(terminated), bool(truncated)
-            )
+        try:
+            if enc.kind == "index":
+                self._core.observe_index(
+                    float(reward),
+                    enc.index("next_obs", next_obs),
+                    bool(terminated),
+                    bool(truncated),
+                )
+            else:
+                self._core.observe(
+                    float(reward), enc.hash("next_obs", next_obs), bool(terminated), bool(truncated)
+                )
+        except OverflowError:
+            raise InvalidArgumentError(
+                f"invalid argument `next_obs`: {next_obs!r} is outside the observation space "
+                f"{enc.space}"
+            ) from None
 
     def end_episode(self) -> EpisodeRecord | None:
         """Ends the episode in progress early (the last observed step is learned as truncated).
@@ -550,6 +564,11 @@ class Agent:
         enc = self._encoder
         if enc.kind == "index":
             i = enc.index("observation", obs)
+            if not -(2**63) <= i < 2**63:
+                raise InvalidArgumentError(
+                    f"invalid argument `observation`: {obs!r} is outside the observation space "
+                    f"{enc.space}"
+                )
             a = self._core.greedy_index(i) if deterministic else self._core.sample_index(i)
         else:
             h = enc.hash("observation", obs)
