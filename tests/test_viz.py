@@ -44,11 +44,16 @@ def test_render_brain_bad_input(tmp_path, agent):
 def test_plot_history_from_agent_history_or_returns(tmp_path, agent):
     fig = viz.plot_history(agent, tmp_path / "curve.png", window=5)
     assert (tmp_path / "curve.png").read_bytes()[:4] == b"\x89PNG"
+    assert len(fig.axes) == 3, "returns, lengths and dream panels"
     ax = fig.axes[0]
     assert len(ax.lines) == 2
     np.testing.assert_array_equal(ax.lines[0].get_ydata(), agent.history.returns)
+    np.testing.assert_array_equal(fig.axes[1].lines[0].get_ydata(), agent.history.lengths)
     fig2 = viz.plot_history([1.0, 2.0, 3.0], ax=ax, label="other")
     assert fig2 is fig and len(ax.lines) == 4
+    assert len(viz.plot_history(agent, details=False).axes) == 1
+    with pytest.raises(hb.InvalidArgumentError, match="details"):
+        viz.plot_history([1.0, 2.0], details=True)
     with pytest.raises(hb.InvalidArgumentError, match="window"):
         viz.plot_history(agent, window=0)
     with pytest.raises(hb.InvalidArgumentError, match="history"):
