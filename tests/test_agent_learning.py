@@ -93,3 +93,17 @@ def test_progress_bar_runs_for_rust_and_python_loops(env_id, capsys):
     agent = hb.Agent(env, seed=0).learn(env, episodes=5, progress_bar=True)
     assert len(agent.history) == 5
     assert "training" in capsys.readouterr().err
+
+
+def test_rust_episode_loops_run_in_threads_with_the_same_results():
+    from concurrent.futures import ThreadPoolExecutor
+
+    def train(seed):
+        env = gym.make("hebbian_brain/GridWorld-v0", slip=0.1)
+        return hb.Agent(env, seed=seed).learn(env, episodes=200).history.returns
+
+    sequential = [train(s) for s in (0, 1, 2, 3)]
+    with ThreadPoolExecutor(max_workers=4) as pool:  # run_episodes releases the GIL
+        threaded = list(pool.map(train, (0, 1, 2, 3)))
+    for a, b in zip(sequential, threaded, strict=True):
+        np.testing.assert_array_equal(a, b)
