@@ -163,24 +163,20 @@ impl Agent {
             Phase::Observed { node, .. } => Some(node),
             _ => None,
         };
-        select::fill_scores(
+        // Values without the synapse bonus decide what counts as greedy (Watkins's Q(λ)).
+        let cut = self.params.cut_traces_on_exploration;
+        select::fill_scores_and_values(
             brain,
             state,
             previous,
             self.params.synapse_bonus,
             &mut self.scores,
+            if cut { Some(&mut self.values) } else { None },
             &mut self.tried,
         );
-        // Values without the synapse bonus decide what counts as greedy (Watkins's Q(λ)).
-        let greedy_scores = if self.params.cut_traces_on_exploration {
-            select::fill_scores(brain, state, None, 0.0, &mut self.values, &mut self.tried);
-            true
-        } else {
-            false
-        };
         let action = select::explore(&self.params, &mut self.rng, &mut self.scores, &self.tried);
-        let exploratory = greedy_scores
-            && !select::is_greedy(&self.values, &self.tried, self.params.untried_value, action);
+        let exploratory =
+            cut && !select::is_greedy(&self.values, &self.tried, self.params.untried_value, action);
         let node = brain.get_or_create_node(state, action as u32);
         if let Phase::Observed {
             node: src, reward, ..

@@ -19,6 +19,20 @@ pub(crate) fn fill_scores(
     scores: &mut [f64],
     tried: &mut [bool],
 ) {
+    fill_scores_and_values(brain, state, previous, bonus, scores, None, tried);
+}
+
+/// [`fill_scores`], also writing the plain node values (no bonus) into `values` when given:
+/// one walk over the state's nodes for both.
+pub(crate) fn fill_scores_and_values(
+    brain: &Brain,
+    state: u64,
+    previous: Option<NodeId>,
+    bonus: f64,
+    scores: &mut [f64],
+    mut values: Option<&mut [f64]>,
+    tried: &mut [bool],
+) {
     tried.iter_mut().for_each(|t| *t = false);
     for id in brain.state_nodes(state) {
         let Ok(node) = brain.node(id) else { continue };
@@ -31,6 +45,9 @@ pub(crate) fn fill_scores(
             _ => 0.0,
         };
         scores[a] = node.value + bonus * w;
+        if let Some(v) = values.as_deref_mut() {
+            v[a] = node.value;
+        }
         tried[a] = true;
     }
 }
