@@ -36,10 +36,14 @@ import sys
 import time
 import tracemalloc
 
-import networkx as nx
-import numpy as np
+# Single-thread figures: numpy's OpenBLAS threads spin after each call and would steal the
+# second core from whichever side runs next.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-import hebbian_brain as hb
+import networkx as nx  # noqa: E402
+import numpy as np  # noqa: E402
+
+import hebbian_brain as hb  # noqa: E402
 
 # Constants of the Rust core (rust/core/src/graph/mod.rs).
 SALIENT_CAPACITY = 1024

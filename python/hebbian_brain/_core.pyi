@@ -500,3 +500,41 @@ class PredatorPreyCore:
 # ---------------------------------------------------------------- rnn: node perturbation
 
 # ---------------------------------------------------------------- rnn: differentiable plasticity, optim
+def plastic_loss_and_grad(
+    w: npt.NDArray[np.floating[Any]],
+    alpha: npt.NDArray[np.floating[Any]],
+    eta: float | npt.NDArray[np.floating[Any]],
+    inputs: npt.NDArray[np.floating[Any]],
+    targets: npt.NDArray[np.floating[Any]],
+    mask: npt.NDArray[np.floating[Any]] | None = None,
+    checkpoint_every: int | None = None,
+) -> tuple[float, dict[str, Any], npt.NDArray[np.floating[Any]], int]: ...
+def plastic_forward(
+    w: npt.NDArray[np.floating[Any]],
+    alpha: npt.NDArray[np.floating[Any]],
+    eta: float | npt.NDArray[np.floating[Any]],
+    inputs: npt.NDArray[np.floating[Any]],
+) -> npt.NDArray[np.floating[Any]]: ...
+@final
+class Adam:
+    def __new__(
+        cls,
+        params: Sequence[npt.NDArray[np.floating[Any]]],
+        *,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = ...,
+        eps: float = 1e-8,
+    ) -> Adam: ...
+    def step(self, grads: Sequence[npt.NDArray[np.floating[Any]] | float]) -> None: ...
+    @property
+    def lr(self) -> float: ...
+    @lr.setter
+    def lr(self, value: float) -> None: ...
+    @property
+    def betas(self) -> tuple[float, float]: ...
+    @property
+    def eps(self) -> float: ...
+    @property
+    def steps(self) -> int: ...
+    @property
+    def params(self) -> list[npt.NDArray[np.floating[Any]]]: ...

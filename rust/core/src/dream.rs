@@ -184,10 +184,10 @@ impl Brain {
         let mut expected = 0.0;
         for s in self.out_slots(n) {
             let slot = &self.synapses[s as usize];
-            if slot.is_creative() || slot.traversal_count == 0 {
+            if slot.is_creative() || slot.traversal_count() == 0 {
                 continue;
             }
-            let c = slot.traversal_count as f64;
+            let c = slot.traversal_count() as f64;
             let next = self
                 .state_value(self.nodes[slot.dst as usize].state_hash)
                 .unwrap_or(0.0);

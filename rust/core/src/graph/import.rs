@@ -1,6 +1,5 @@
 //! Building a brain from plain records (the path `Brain.from_networkx` takes).
 
-use super::synapse::{FLAG_ALIVE, FLAG_CREATIVE};
 use super::{Brain, NodeId, NodeSlot, SynapseSlot, MAX_REWARD, MAX_STORED, NIL};
 use crate::config::BrainConfig;
 use crate::error::{Error, Result};
@@ -106,8 +105,8 @@ impl Brain {
             }
             let mut n = NodeSlot::new(r.state_hash, r.action, brain.tick_of(r.created_at));
             n.last_activated = brain.tick_of(r.last_activated);
-            n.activation_count = r.activation_count;
-            n.terminal_count = r.terminal_count;
+            n.activation_count = r.activation_count.min(u32::MAX as u64) as u32;
+            n.terminal_count = r.terminal_count.min(u32::MAX as u64) as u32;
             n.average_reward = r.average_reward;
             n.salience = r.salience.abs();
             n.value = r.value;
@@ -156,8 +155,7 @@ impl Brain {
             slot.plasticity = e.plasticity as f32;
             slot.created_at = tick_created;
             slot.last_activated = tick_last;
-            slot.traversal_count = e.traversal_count.min(u32::MAX as u64) as u32;
-            slot.flags = FLAG_ALIVE | if e.is_creative { FLAG_CREATIVE } else { 0 };
+            slot.set_traversal_count(e.traversal_count);
         }
         for id in 0..bound as NodeId {
             if brain.nodes[id as usize].alive {

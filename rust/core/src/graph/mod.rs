@@ -56,6 +56,8 @@ pub struct Brain {
     pub(crate) live_nodes: usize,
     pub(crate) state_index: FxHashMap<u64, NodeId>,
     pub(crate) synapses: Vec<SynapseSlot>,
+    /// Index of live synapse slots by (src, dst) (derived; rebuilt on load).
+    pub(crate) edge_index: hashbrown::HashTable<u32>,
     pub(crate) free_synapses: Vec<u32>,
     pub(crate) live_synapses: usize,
     /// Synapses with a live eligibility trace: (slot, trace).

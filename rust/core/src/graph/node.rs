@@ -11,8 +11,9 @@ pub(crate) struct NodeSlot {
     pub action: u32,
     pub created_at: u32,
     pub last_activated: u32,
-    pub activation_count: u64,
-    pub terminal_count: u64,
+    /// Saturating counts (u32 keeps the slot at 72 bytes; 4·10⁹ visits of one experience).
+    pub activation_count: u32,
+    pub terminal_count: u32,
     pub average_reward: f64,
     pub salience: f64,
     pub value: f64,
@@ -53,7 +54,7 @@ impl NodeSlot {
 
     /// Records one experience of this node followed by `reward`.
     pub(crate) fn record_reward(&mut self, reward: f64, now: u32) {
-        self.activation_count += 1;
+        self.activation_count = self.activation_count.saturating_add(1);
         self.average_reward += (reward - self.average_reward) / self.activation_count as f64;
         self.last_activated = now;
     }

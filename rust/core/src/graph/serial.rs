@@ -222,9 +222,13 @@ impl Brain {
             node_traces: d.node_traces,
             salient: d.salient,
             salient_sums: Vec::new(),
+            edge_index: hashbrown::HashTable::new(),
         };
         let mut brain = brain;
         brain.rebuild_salient_sums();
+        if !brain.rebuild_edge_index() {
+            return Err(bad("two synapses join the same pair of nodes".into()));
+        }
         if !brain.salient_is_consistent() {
             return Err(bad("salient set is corrupt".into()));
         }

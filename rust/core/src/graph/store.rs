@@ -2,7 +2,6 @@
 
 use rustc_hash::FxHashMap;
 
-use super::synapse::{FLAG_ALIVE, FLAG_CREATIVE};
 use super::{Brain, Node, NodeId, NodeSlot, Synapse, SynapseSlot, NIL};
 use crate::config::BrainConfig;
 use crate::error::{Error, Result};
@@ -61,6 +60,7 @@ impl Brain {
             node_traces: Vec::new(),
             salient: Vec::new(),
             salient_sums: Vec::new(),
+            edge_index: hashbrown::HashTable::new(),
         })
     }
 
@@ -175,17 +175,43 @@ impl Brain {
         id
     }
 
-    /// Slot of the synapse src → dst, if any.
+    /// Slot of the synapse src → dst, if any: one probe of the edge index (walking the
+    /// out-list was pointer chasing, one cache miss per synapse of the node).
     pub(crate) fn find_synapse(&self, src: NodeId, dst: NodeId) -> Option<u32> {
-        let mut s = self.nodes.get(src as usize)?.first_out;
-        while s != NIL {
+        let synapses = &self.synapses;
+        self.edge_index
+            .find(edge_hash(src, dst), |&s| {
+                let slot = &synapses[s as usize];
+                slot.src == src && slot.dst == dst
+            })
+            .copied()
+    }
+
+    /// Adds a slot to the edge index.
+    pub(crate) fn index_synapse(&mut self, s: u32) {
+        let slot = &self.synapses[s as usize];
+        let hash = edge_hash(slot.src, slot.dst);
+        let synapses = &self.synapses;
+        self.edge_index.insert_unique(hash, s, |&t| {
+            let other = &synapses[t as usize];
+            edge_hash(other.src, other.dst)
+        });
+    }
+
+    /// Rebuilds the edge index from the live slots (after loading). False if two live slots
+    /// join the same pair of nodes.
+    pub(crate) fn rebuild_edge_index(&mut self) -> bool {
+        self.edge_index = hashbrown::HashTable::with_capacity(self.live_synapses);
+        for s in 0..self.synapses.len() as u32 {
             let slot = &self.synapses[s as usize];
-            if slot.dst == dst {
-                return Some(s);
+            if slot.is_alive() {
+                if self.find_synapse(slot.src, slot.dst).is_some() {
+                    return false;
+                }
+                self.index_synapse(s);
             }
-            s = slot.next_out;
         }
-        None
+        true
     }
 
     /// Adds a synapse (both ends must be live and the synapse absent).
@@ -199,8 +225,7 @@ impl Brain {
             next_in: self.nodes[dst as usize].first_in,
             weight: p.initial_weight.clamp(p.weight_min, p.weight_max) as f32,
             plasticity: 1.0,
-            traversal_count: 0,
-            flags: FLAG_ALIVE | if creative { FLAG_CREATIVE } else { 0 },
+            count_flags: SynapseSlot::live_flags(creative),
             created_at: now,
             last_activated: now,
         };
@@ -217,6 +242,7 @@ impl Brain {
         self.nodes[src as usize].first_out = s;
         self.nodes[dst as usize].first_in = s;
         self.live_synapses += 1;
+        self.index_synapse(s);
         s
     }
 
@@ -285,7 +311,10 @@ impl Brain {
         } else {
             self.synapses[prev as usize].next_in = next_in;
         }
-        self.synapses[s as usize].flags = 0;
+        if let Ok(entry) = self.edge_index.find_entry(edge_hash(src, dst), |&t| t == s) {
+            entry.remove();
+        }
+        self.synapses[s as usize].kill();
         self.free_synapses.push(s);
         self.live_synapses -= 1;
         self.synapse_traces.retain(|&(t, _)| t != s);
@@ -412,7 +441,7 @@ impl Brain {
             eligibility_trace: self.slot_trace(s),
             created_at: self.abs_time(slot.created_at),
             last_activated: self.abs_time(slot.last_activated),
-            traversal_count: slot.traversal_count as u64,
+            traversal_count: slot.traversal_count() as u64,
             is_creative: slot.is_creative(),
         }
     }
@@ -446,8 +475,8 @@ impl Brain {
             t.action.push(n.action);
             t.created_at.push(self.abs_time(n.created_at));
             t.last_activated.push(self.abs_time(n.last_activated));
-            t.activation_count.push(n.activation_count);
-            t.terminal_count.push(n.terminal_count);
+            t.activation_count.push(n.activation_count as u64);
+            t.terminal_count.push(n.terminal_count as u64);
             t.average_reward.push(n.average_reward);
             t.salience.push(n.salience);
             t.value.push(n.value);
@@ -480,6 +509,7 @@ impl Brain {
             + self.synapses.capacity() * size_of::<SynapseSlot>()
             + self.free_synapses.capacity() * 4
             + self.state_index.capacity() * (size_of::<(u64, NodeId)>() + 1)
+            + self.edge_index.allocation_size()
             + self.synapse_traces.capacity() * size_of::<(u32, f64)>()
             + self.node_traces.capacity() * size_of::<(NodeId, f64)>()
             + self.salient.capacity() * std::mem::size_of::<(f64, NodeId)>()
@@ -487,11 +517,20 @@ impl Brain {
     }
 }
 
-/// Pushes with 1.25× geometric growth instead of `Vec`'s 2×: amortised O(1) all the same, but
-/// at most a quarter of the slot storage sits unused (memory per synapse is a stated target).
+/// Hash of an edge key (src, dst): the SplitMix64 finaliser of the packed pair.
+fn edge_hash(src: NodeId, dst: NodeId) -> u64 {
+    let mut z = ((src as u64) << 32 | dst as u64).wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Pushes with 1.125× geometric growth instead of `Vec`'s 2×: amortised O(1) all the same (and
+/// large reallocations are remapped, not copied), but at most an eighth of the slot storage sits
+/// unused (memory per synapse is a stated target).
 fn push_growing<T>(v: &mut Vec<T>, item: T) {
     if v.len() == v.capacity() {
-        v.reserve_exact((v.len() / 4).max(64));
+        v.reserve_exact((v.len() / 8).max(64));
     }
     v.push(item);
 }

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::NodeId;
 
-/// Storage of one synapse (40 bytes). Weights and plasticity are stored as `f32`; the value read
+/// Storage of one synapse (36 bytes). Weights and plasticity are stored as `f32`; the value read
 /// through [`crate::graph::Brain::synapse`] is the lazily decayed weight clamped to the bounds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct SynapseSlot {
@@ -15,23 +15,48 @@ pub(crate) struct SynapseSlot {
     /// Stored weight, valid at `max(last_activated, brain.decay_epoch)`.
     pub weight: f32,
     pub plasticity: f32,
-    pub traversal_count: u32,
-    pub flags: u32,
+    /// Traversal count in the low 30 bits (saturating), alive and creative flags in the top two.
+    pub count_flags: u32,
     /// Ticks relative to the brain's `time_base`.
     pub created_at: u32,
     pub last_activated: u32,
 }
 
-pub(crate) const FLAG_ALIVE: u32 = 1;
-pub(crate) const FLAG_CREATIVE: u32 = 2;
+const FLAG_ALIVE: u32 = 1 << 31;
+const FLAG_CREATIVE: u32 = 1 << 30;
+const COUNT_MASK: u32 = FLAG_CREATIVE - 1;
 
 impl SynapseSlot {
+    /// Flags of a new live synapse with no traversal.
+    pub fn live_flags(creative: bool) -> u32 {
+        FLAG_ALIVE | if creative { FLAG_CREATIVE } else { 0 }
+    }
+
     pub fn is_alive(&self) -> bool {
-        self.flags & FLAG_ALIVE != 0
+        self.count_flags & FLAG_ALIVE != 0
     }
 
     pub fn is_creative(&self) -> bool {
-        self.flags & FLAG_CREATIVE != 0
+        self.count_flags & FLAG_CREATIVE != 0
+    }
+
+    pub fn kill(&mut self) {
+        self.count_flags = 0;
+    }
+
+    /// Real traversals (saturates at 2³⁰ − 1).
+    pub fn traversal_count(&self) -> u32 {
+        self.count_flags & COUNT_MASK
+    }
+
+    pub fn set_traversal_count(&mut self, count: u64) {
+        self.count_flags = (self.count_flags & !COUNT_MASK) | count.min(COUNT_MASK as u64) as u32;
+    }
+
+    pub fn count_traversal(&mut self) {
+        if self.traversal_count() < COUNT_MASK {
+            self.count_flags += 1;
+        }
     }
 }
 

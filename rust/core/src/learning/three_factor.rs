@@ -139,7 +139,8 @@ impl Brain {
         // Bookkeeping of the experience.
         self.nodes[src as usize].record_reward(reward, now);
         if terminal {
-            self.nodes[src as usize].terminal_count += 1;
+            self.nodes[src as usize].terminal_count =
+                self.nodes[src as usize].terminal_count.saturating_add(1);
         }
         self.decay_traces();
         self.set_node_trace(src);
@@ -152,7 +153,7 @@ impl Brain {
             let p = &self.config.plasticity;
             let (rate, floor) = (p.consolidation_rate as f32, p.plasticity_floor as f32);
             let slot = &mut self.synapses[s as usize];
-            slot.traversal_count = slot.traversal_count.saturating_add(1);
+            slot.count_traversal();
             slot.plasticity = (slot.plasticity * (1.0 - rate)).max(floor);
             self.set_synapse_trace(s);
         }

@@ -8,3 +8,7 @@ pub mod perturbation;
 // ---- differentiable plasticity: hand-derived BPTT and optimizers
 pub mod optim;
 pub mod plastic_bptt;
+mod plastic_episode;
+#[doc(hidden)]
+pub mod plastic_kernels;
+pub mod plastic_real;

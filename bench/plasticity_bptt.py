@@ -1,0 +1,196 @@
+"""Differentiable plasticity: our hand-derived BPTT in Rust against a plain numpy BPTT.
+
+Prints, in one run:
+  * seconds per episode (loss + all gradients, one thread) and peak memory (whole process, each
+    measurement in a fresh subprocess) of ours and of a plain numpy BPTT, on the dp1000 preset
+    (N = 1000, 106 steps) and on the bohp preset at N = 29 and N = 61;
+  * the largest relative difference between the two gradients (they compute the same thing);
+  * the literature figures (PyTorch autograd 1.15 s per dp1000 episode on one CPU thread;
+    forward-mode BOHP 3 s at N = 29 and 70 s at N = 61) and our speed-up over them;
+  * the dp1000 learning curve: sign error rate per 10 episodes (Adam, lr 3e-4, as the paper).
+
+Usage:
+    python bench/plasticity_bptt.py                 # everything (curve: 300 episodes)
+    python bench/plasticity_bptt.py --episodes 0    # timings only
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+LITERATURE = {"dp1000": 1.15, "bohp29": 3.0, "bohp61": 70.0}
+SINGLE_THREAD = {
+    "RAYON_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+}
+
+
+def numpy_bptt(w, alpha, eta, x, target, mask):
+    """What a user without this library would write: keep every trace, then backpropagate."""
+    steps, n = x.shape
+    dt = x.dtype
+    ys = [np.zeros(n, dtype=dt)]
+    hs = [np.zeros((n, n), dtype=dt)]
+    for t in range(steps):
+        y_prev, h = ys[-1], hs[-1]
+        y = np.tanh((w + alpha * h) @ y_prev + x[t])
+        hs.append((1 - eta) * h + eta * np.outer(y, y_prev))
+        ys.append(y)
+    loss = float(np.sum(mask * (ys[-1] - target) ** 2))
+    gy = 2 * mask * (ys[-1] - target)
+    g_hebb = np.zeros((n, n), dtype=dt)
+    g_w = np.zeros((n, n), dtype=dt)
+    g_alpha = np.zeros((n, n), dtype=dt)
+    g_eta = 0.0
+    for t in range(steps, 0, -1):
+        y, y_prev, h_prev = ys[t], ys[t - 1], hs[t - 1]
+        g_eta += float(np.sum(g_hebb * (np.outer(y, y_prev) - h_prev)))
+        gy = gy + eta * (g_hebb @ y_prev)
+        gy_prev_from_hebb = eta * (g_hebb.T @ y)
+        gz = gy * (1 - y**2)
+        outer = np.outer(gz, y_prev)
+        g_w += outer
+        g_alpha += outer * h_prev
+        g_hebb = (1 - eta) * g_hebb + alpha * outer
+        gy = (w + alpha * h_prev).T @ gz + gy_prev_from_hebb
+    return loss, {"w": g_w, "alpha": g_alpha, "eta": g_eta}
+
+
+def _problem(preset, dtype):
+    from hebbian_brain.rnn import PlasticRNN
+    from hebbian_brain.tasks import PatternCompletion
+
+    if preset == "dp1000":
+        task = PatternCompletion.preset("dp1000", seed=0)
+    else:
+        task = PatternCompletion.preset("bohp", n_neurons=int(preset[4:]), seed=0)
+    net = PlasticRNN(task.n_neurons, dtype=dtype, seed=0)
+    net.alpha *= 10  # a trained-looking network: plasticity matters in the gradient
+    trial = task.sample(1)
+    return net, trial.inputs.astype(dtype), trial.targets.astype(dtype), trial.mask.astype(dtype)
+
+
+def child(impl, preset, dtype, repeats):
+    net, inputs, targets, mask = _problem(preset, np.dtype(dtype))
+    times = []
+    for _ in range(repeats + 1):
+        t0 = time.perf_counter()
+        if impl == "ours":
+            loss, grads = net.loss_and_grad(inputs, targets, mask)
+        else:
+            loss, grads = numpy_bptt(
+                net.w, net.alpha, float(net.eta), inputs[0], targets[0], mask[0]
+            )
+        times.append(time.perf_counter() - t0)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out = {
+        "seconds": float(np.median(times[1:])),
+        "peak_mb": peak_mb,
+        "loss": float(loss),
+        "grad_alpha": np.asarray(grads["alpha"]).ravel()[:2000].tolist(),
+        "grad_w": np.asarray(grads["w"]).ravel()[:2000].tolist(),
+        "grad_eta": float(grads["eta"]),
+    }
+    print(json.dumps(out))
+
+
+def measure(impl, preset, dtype, repeats):
+    env = {**os.environ, **SINGLE_THREAD}
+    cmd = [sys.executable, __file__, "--child", impl, preset, dtype, "--repeats", str(repeats)]
+    res = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def rel_diff(a, b):
+    a, b = np.asarray(a), np.asarray(b)
+    return float(np.max(np.abs(a - b)) / max(np.max(np.abs(a)), 1e-300))
+
+
+def curve(episodes, dtype, train_eta=True):
+    from hebbian_brain.rnn import PlasticRNN
+    from hebbian_brain.tasks import PatternCompletion
+
+    task = PatternCompletion.preset("dp1000", seed=1)
+    net = PlasticRNN(task.n_neurons, dtype=dtype, seed=1)
+    t0 = time.perf_counter()
+    hist = net.fit(task, episodes, lr=3e-4, train_eta=train_eta, progress=False)
+    elapsed = time.perf_counter() - t0
+    err = np.asarray(hist["error_rate"])
+    print(
+        f"\ndp1000 learning curve, {dtype}, {'eta trained' if train_eta else 'eta fixed at 0.01'} "
+        f"(Adam lr 3e-4, batch 1, {elapsed:.0f} s, {episodes} ep.)"
+    )
+    print("episodes   sign error rate (mean over the 10)")
+    first_below = None
+    for i in range(0, episodes, 10):
+        m = float(err[i : i + 10].mean())
+        if first_below is None and m <= 0.01:
+            first_below = i + 10
+        print(f"{i + 1:4d}-{i + 10:<4d}  {m:.4f}")
+    print(f"first block of 10 with error ≤ 0.01 ends at episode: {first_below}")
+    positive = float((net.alpha > 0).mean())
+    print(f"learned eta = {float(net.eta):.4f}; fraction of alpha > 0 = {positive:.3f}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--child", nargs=3, metavar=("IMPL", "PRESET", "DTYPE"), help=argparse.SUPPRESS)
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--episodes", type=int, default=300, help="learning-curve episodes (0: none)")
+    ap.add_argument("--no-timing", action="store_true", help="only the learning curve")
+    ap.add_argument("--curve-dtype", default="float64", choices=["float64", "float32"])
+    ap.add_argument(
+        "--freeze-eta", action="store_true", help="keep eta at 0.01 (as the paper's simplest.py)"
+    )
+    args = ap.parse_args()
+    if args.child:
+        child(*args.child, args.repeats)
+        return
+    if not args.no_timing:
+        timing_table(args.repeats)
+    if args.episodes > 0:
+        curve(args.episodes, args.curve_dtype, train_eta=not args.freeze_eta)
+
+
+def timing_table(repeats):
+    print("Differentiable plasticity BPTT, one thread, median of repeats; peak = whole process RSS")
+    header = (
+        f"{'preset':<8} {'dtype':<7} {'N':>5} {'ours s/ep':>10} {'numpy s/ep':>11} {'ratio':>7} "
+        f"{'ours MB':>8} {'numpy MB':>9} {'grad diff':>10} {'literature s':>13} {'vs lit.':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    cases = (
+        ("dp1000", "float64", 1000, 3),
+        ("dp1000", "float32", 1000, 3),
+        ("bohp29", "float64", 29, 20),
+        ("bohp61", "float64", 61, 20),
+    )
+    for preset, dtype, n, reps_np in cases:
+        ours = measure("ours", preset, dtype, repeats if preset == "dp1000" else 50)
+        ref = measure("numpy", preset, dtype, reps_np)
+        diff = max(
+            rel_diff(ref["grad_alpha"], ours["grad_alpha"]),
+            rel_diff(ref["grad_w"], ours["grad_w"]),
+            abs(ref["grad_eta"] - ours["grad_eta"]) / abs(ref["grad_eta"]),
+        )
+        lit = LITERATURE[preset]
+        print(
+            f"{preset:<8} {dtype:<7} {n:>5} {ours['seconds']:>10.4g} {ref['seconds']:>11.4g} "
+            f"{ref['seconds'] / ours['seconds']:>6.1f}× {ours['peak_mb']:>8.0f} "
+            f"{ref['peak_mb']:>9.0f} {diff:>10.1e} {lit:>13.4g} {lit / ours['seconds']:>8.0f}×"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,411 @@
+//! Row kernels of the differentiable-plasticity network: one fused pass over a row of the
+//! N×N matrices per time step, forward and backward (equations in `docs/rules.md` §4).
+//!
+//! Each time step of the network touches every connection a few times (weights, plasticity
+//! coefficients, Hebbian trace, and in the backward pass the trace's adjoint and the α gradient).
+//! Those are memory-bound passes, so everything a step needs from a connection is done while its
+//! values are in registers: the forward pass updates the trace and accumulates the drive in one
+//! sweep; the backward pass reverses the trace, accumulates ∂L/∂α and ∂L/∂η, propagates the
+//! trace adjoint and builds both halves of ∂L/∂y_{t−1} in one sweep.
+//!
+//! The kernels are compiled twice, for the x86-64 baseline and for AVX2+FMA, and the variant is
+//! chosen at run time, for `f64` and `f32` (see `plastic_real.rs`). Reductions use eight fixed lanes, so results do not depend on threads (they
+//! differ in the last bits between FMA and non-FMA machines, as any BLAS does).
+
+use crate::rnn::plastic_real::Real;
+
+/// Multiply-add, fused only in the FMA build (a non-fused `mul_add` is a slow libm call).
+#[inline(always)]
+fn madd<T: Real, const FMA: bool>(a: T, b: T, c: T) -> T {
+    if FMA {
+        a.mul_add(b, c)
+    } else {
+        a * b + c
+    }
+}
+
+/// Lanes of the fixed-order reductions (two AVX2 vectors: hides the FMA latency).
+const LANES: usize = 8;
+
+#[inline(always)]
+fn chunk<T: Real>(s: &[T], j: usize) -> &[T; LANES] {
+    s[j..j + LANES].try_into().expect("chunk of LANES values")
+}
+
+#[inline(always)]
+fn chunk_mut<T: Real>(s: &mut [T], j: usize) -> &mut [T; LANES] {
+    (&mut s[j..j + LANES])
+        .try_into()
+        .expect("chunk of LANES values")
+}
+
+#[inline(always)]
+fn sum_lanes<T: Real>(l: &[T; LANES]) -> T {
+    ((l[0] + l[4]) + (l[1] + l[5])) + ((l[2] + l[6]) + (l[3] + l[7]))
+}
+
+/// One row of the forward step: `h ← (1−η)h + η·post·pre_prev` (the trace H_{t−1} from H_{t−2}),
+/// then returns `Σ_j (w + α·h)_j · y_j` with `y = y_{t−1}`.
+pub struct ForwardRow<'a, T> {
+    pub w: &'a [T],
+    pub alpha: &'a [T],
+    pub eta: &'a [T],
+    pub hebb: &'a mut [T],
+    /// y_{t−1} (the presynaptic activity of this step's drive).
+    pub y: &'a [T],
+    /// y_{t−2} (the presynaptic factor of the trace update).
+    pub y_before: &'a [T],
+    /// y_{t−1, i}: this row's postsynaptic factor of the trace update.
+    pub post: T,
+}
+
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn forward_element<T: Real, const FMA: bool>(
+    w: T,
+    alpha: T,
+    eta: T,
+    hebb: &mut T,
+    y: T,
+    y_before: T,
+    post: T,
+    lane: &mut T,
+) {
+    let h = madd::<T, FMA>(eta * post, y_before, (T::ONE - eta) * *hebb);
+    *hebb = h;
+    *lane = madd::<T, FMA>(madd::<T, FMA>(alpha, h, w), y, *lane);
+}
+
+#[inline(always)]
+fn forward_row_generic<T: Real, const FMA: bool>(r: ForwardRow<'_, T>) -> T {
+    let n = r.w.len();
+    let (w, alpha, eta, y, yb) = (
+        &r.w[..n],
+        &r.alpha[..n],
+        &r.eta[..n],
+        &r.y[..n],
+        &r.y_before[..n],
+    );
+    let hebb = &mut r.hebb[..n];
+    let post = r.post;
+    let mut lanes = [T::ZERO; LANES];
+    let nc = n - n % LANES;
+    let mut j = 0;
+    while j < nc {
+        let (wc, ac, ec, yc, ybc) = (
+            chunk(w, j),
+            chunk(alpha, j),
+            chunk(eta, j),
+            chunk(y, j),
+            chunk(yb, j),
+        );
+        let hc = chunk_mut(hebb, j);
+        for k in 0..LANES {
+            forward_element::<T, FMA>(
+                wc[k],
+                ac[k],
+                ec[k],
+                &mut hc[k],
+                yc[k],
+                ybc[k],
+                post,
+                &mut lanes[k],
+            );
+        }
+        j += LANES;
+    }
+    for jj in nc..n {
+        let k = jj - nc;
+        forward_element::<T, FMA>(
+            w[jj],
+            alpha[jj],
+            eta[jj],
+            &mut hebb[jj],
+            y[jj],
+            yb[jj],
+            post,
+            &mut lanes[k],
+        );
+    }
+    sum_lanes(&lanes)
+}
+
+/// One row of the backward step t (row i): see `docs/rules.md` §4 for the equations.
+pub struct BackwardRow<'a, T> {
+    pub w: &'a [T],
+    pub alpha: &'a [T],
+    pub eta: &'a [T],
+    /// 1/(1−η) per connection (a constant row for a shared η).
+    pub inv_keep: &'a [T],
+    /// In: H_t (reverse mode) or H_{t−1} (direct mode). Out: H_{t−1}.
+    pub hebb: &'a mut [T],
+    /// In: ∂L/∂H_t. Out: ∂L/∂H_{t−1}.
+    pub grad_hebb: &'a mut [T],
+    pub grad_alpha: &'a mut [T],
+    /// Per-connection ∂L/∂η (only written when `PER_CONNECTION`).
+    pub grad_eta: &'a mut [T],
+    /// Column accumulator of ∂L/∂y_{t−1}.
+    pub col: &'a mut [T],
+    /// y_{t−1}.
+    pub y_prev: &'a [T],
+    /// y_{t−2}.
+    pub y_prev2: &'a [T],
+    /// ∂L/∂a_{t,i}.
+    pub grad_drive: T,
+    /// y_{t,i}.
+    pub post: T,
+}
+
+/// The values of one connection read by the backward step.
+struct Conn<T> {
+    w: T,
+    alpha: T,
+    eta: T,
+    inv_keep: T,
+    y_prev: T,
+    y_prev2: T,
+}
+
+/// The values of one connection written by the backward step.
+struct ConnOut<'a, T> {
+    hebb: &'a mut T,
+    grad_hebb: &'a mut T,
+    grad_alpha: &'a mut T,
+    col: &'a mut T,
+}
+
+#[inline(always)]
+fn backward_element<T: Real, const FMA: bool, const REVERSE: bool>(
+    c: Conn<T>,
+    o: ConnOut<'_, T>,
+    g: T,
+    post: T,
+    row_lane: &mut T,
+    eta_lane: &mut T,
+) {
+    let outer = post * c.y_prev;
+    let h = if REVERSE {
+        let h = madd::<T, FMA>(-c.eta, outer, *o.hebb) * c.inv_keep;
+        *o.hebb = h;
+        h
+    } else {
+        *o.hebb
+    };
+    let gh_old = *o.grad_hebb;
+    let q = g * c.y_prev;
+    *o.grad_alpha = madd::<T, FMA>(q, h, *o.grad_alpha);
+    *o.col = madd::<T, FMA>(
+        madd::<T, FMA>(c.alpha, h, c.w),
+        g,
+        madd::<T, FMA>(c.eta * gh_old, post, *o.col),
+    );
+    // The η-gradient term; per-connection gradients are stored by the caller from `eta_lane`.
+    *eta_lane = madd::<T, FMA>(gh_old, outer - h, *eta_lane);
+    let gh_new = madd::<T, FMA>(c.alpha, q, (T::ONE - c.eta) * gh_old);
+    *o.grad_hebb = gh_new;
+    *row_lane = madd::<T, FMA>(c.eta * gh_new, c.y_prev2, *row_lane);
+}
+
+/// Returns `(Σ_j η·∂L/∂H_{t−1}·y_{t−2,j}, Σ_j ∂L/∂H_t·(y_t,i·y_{t−1,j} − H_{t−1}))`; the second
+/// is the row's share of a shared η's gradient (per-connection gradients go to `grad_eta`).
+#[inline(always)]
+fn backward_row_generic<
+    T: Real,
+    const FMA: bool,
+    const REVERSE: bool,
+    const PER_CONNECTION: bool,
+>(
+    r: BackwardRow<'_, T>,
+) -> (T, T) {
+    let n = r.w.len();
+    let (w, alpha, eta, inv) = (&r.w[..n], &r.alpha[..n], &r.eta[..n], &r.inv_keep[..n]);
+    let (yp, ypp) = (&r.y_prev[..n], &r.y_prev2[..n]);
+    let hebb = &mut r.hebb[..n];
+    let gh = &mut r.grad_hebb[..n];
+    let ga = &mut r.grad_alpha[..n];
+    let ge = &mut r.grad_eta[..if PER_CONNECTION { n } else { 0 }];
+    let col = &mut r.col[..n];
+    let (g, post) = (r.grad_drive, r.post);
+
+    let mut row_lanes = [T::ZERO; LANES];
+    let mut eta_lanes = [T::ZERO; LANES];
+    let nc = n - n % LANES;
+    let mut j = 0;
+    while j < nc {
+        let (wc, ac, ec, ic, ypc, yppc) = (
+            chunk(w, j),
+            chunk(alpha, j),
+            chunk(eta, j),
+            chunk(inv, j),
+            chunk(yp, j),
+            chunk(ypp, j),
+        );
+        let (hc, ghc, gac, cc) = (
+            chunk_mut(hebb, j),
+            chunk_mut(gh, j),
+            chunk_mut(ga, j),
+            chunk_mut(col, j),
+        );
+        if PER_CONNECTION {
+            let gec = chunk_mut(ge, j);
+            for k in 0..LANES {
+                let mut d = T::ZERO;
+                backward_element::<T, FMA, REVERSE>(
+                    Conn {
+                        w: wc[k],
+                        alpha: ac[k],
+                        eta: ec[k],
+                        inv_keep: ic[k],
+                        y_prev: ypc[k],
+                        y_prev2: yppc[k],
+                    },
+                    ConnOut {
+                        hebb: &mut hc[k],
+                        grad_hebb: &mut ghc[k],
+                        grad_alpha: &mut gac[k],
+                        col: &mut cc[k],
+                    },
+                    g,
+                    post,
+                    &mut row_lanes[k],
+                    &mut d,
+                );
+                gec[k] += d;
+            }
+        } else {
+            for k in 0..LANES {
+                backward_element::<T, FMA, REVERSE>(
+                    Conn {
+                        w: wc[k],
+                        alpha: ac[k],
+                        eta: ec[k],
+                        inv_keep: ic[k],
+                        y_prev: ypc[k],
+                        y_prev2: yppc[k],
+                    },
+                    ConnOut {
+                        hebb: &mut hc[k],
+                        grad_hebb: &mut ghc[k],
+                        grad_alpha: &mut gac[k],
+                        col: &mut cc[k],
+                    },
+                    g,
+                    post,
+                    &mut row_lanes[k],
+                    &mut eta_lanes[k],
+                );
+            }
+        }
+        j += LANES;
+    }
+    for jj in nc..n {
+        let k = jj - nc;
+        let mut d = T::ZERO;
+        backward_element::<T, FMA, REVERSE>(
+            Conn {
+                w: w[jj],
+                alpha: alpha[jj],
+                eta: eta[jj],
+                inv_keep: inv[jj],
+                y_prev: yp[jj],
+                y_prev2: ypp[jj],
+            },
+            ConnOut {
+                hebb: &mut hebb[jj],
+                grad_hebb: &mut gh[jj],
+                grad_alpha: &mut ga[jj],
+                col: &mut col[jj],
+            },
+            g,
+            post,
+            &mut row_lanes[k],
+            &mut d,
+        );
+        if PER_CONNECTION {
+            ge[jj] += d;
+        } else {
+            eta_lanes[k] += d;
+        }
+    }
+    (sum_lanes(&row_lanes), sum_lanes(&eta_lanes))
+}
+
+#[cfg(target_arch = "x86_64")]
+#[path = "plastic_simd.rs"]
+mod avx2;
+
+#[cfg(target_arch = "x86_64")]
+#[path = "plastic_simd_f32.rs"]
+mod avx2_f32;
+
+/// Whether the AVX2+FMA kernels can run here (checked once; the answer is cached by std).
+#[inline]
+fn has_avx2_fma() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// The portable backward kernel (no FMA).
+fn backward_row_portable<T: Real>(
+    r: BackwardRow<'_, T>,
+    reverse: bool,
+    per_connection: bool,
+) -> (T, T) {
+    match (reverse, per_connection) {
+        (true, false) => backward_row_generic::<T, false, true, false>(r),
+        (false, false) => backward_row_generic::<T, false, false, false>(r),
+        (true, true) => backward_row_generic::<T, false, true, true>(r),
+        (false, true) => backward_row_generic::<T, false, false, true>(r),
+    }
+}
+
+macro_rules! dispatch {
+    ($forward:ident, $backward:ident, $t:ty, $simd:ident) => {
+        /// Forward step of one row (dispatches to the fastest kernel of this CPU).
+        #[inline]
+        pub(crate) fn $forward(r: ForwardRow<'_, $t>) -> $t {
+            #[cfg(target_arch = "x86_64")]
+            if has_avx2_fma() {
+                // SAFETY: the CPU supports AVX2 and FMA (checked just above).
+                return unsafe { $simd::forward_row(r) };
+            }
+            forward_row_generic::<$t, false>(r)
+        }
+
+        /// Backward step of one row; `reverse` recomputes H_{t−1} from H_t in place.
+        #[inline]
+        pub(crate) fn $backward(
+            r: BackwardRow<'_, $t>,
+            reverse: bool,
+            per_connection: bool,
+        ) -> ($t, $t) {
+            #[cfg(target_arch = "x86_64")]
+            if has_avx2_fma() {
+                // SAFETY: the CPU supports AVX2 and FMA (checked just above).
+                unsafe {
+                    let silent = r.grad_drive == 0.0;
+                    return match (reverse, per_connection, silent) {
+                        (true, false, false) => $simd::backward_row::<true, false, false>(r),
+                        (false, false, false) => $simd::backward_row::<false, false, false>(r),
+                        (true, true, false) => $simd::backward_row::<true, true, false>(r),
+                        (false, true, false) => $simd::backward_row::<false, true, false>(r),
+                        (true, false, true) => $simd::backward_row::<true, false, true>(r),
+                        (false, false, true) => $simd::backward_row::<false, false, true>(r),
+                        (true, true, true) => $simd::backward_row::<true, true, true>(r),
+                        (false, true, true) => $simd::backward_row::<false, true, true>(r),
+                    };
+                }
+            }
+            backward_row_portable(r, reverse, per_connection)
+        }
+    };
+}
+
+dispatch!(forward_row_f64, backward_row_f64, f64, avx2);
+dispatch!(forward_row_f32, backward_row_f32, f32, avx2_f32);

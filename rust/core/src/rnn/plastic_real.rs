@@ -1,0 +1,139 @@
+//! The floating-point types the differentiable-plasticity network runs in: `f64` (default, used
+//! for the gradient checks) and `f32` (half the memory traffic of the bandwidth-bound passes).
+
+use crate::rnn::plastic_kernels::{BackwardRow, ForwardRow};
+use std::fmt::{Debug, Display};
+use std::ops::{Add, AddAssign, Div, Mul, Neg, Sub};
+
+/// A float type of the plastic network, with its fastest row kernels and its gemm.
+pub trait Real:
+    Copy
+    + Send
+    + Sync
+    + Debug
+    + Display
+    + Default
+    + PartialEq
+    + PartialOrd
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+    + Neg<Output = Self>
+    + AddAssign
+    + 'static
+{
+    const ZERO: Self;
+    const ONE: Self;
+    /// The type's name for messages ("float64" / "float32").
+    const NAME: &'static str;
+    fn from_f64(x: f64) -> Self;
+    fn to_f64(self) -> f64;
+    fn mul_add(self, a: Self, b: Self) -> Self;
+    fn tanh(self) -> Self;
+    /// C ← α A B + β C (row/column strides as in `matrixmultiply`).
+    ///
+    /// # Safety
+    /// The pointers and strides must describe valid, non-overlapping matrices.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn gemm(
+        m: usize,
+        k: usize,
+        n: usize,
+        a: *const Self,
+        rsa: isize,
+        csa: isize,
+        b: *const Self,
+        rsb: isize,
+        csb: isize,
+        c: *mut Self,
+        rsc: isize,
+        csc: isize,
+    );
+    /// The forward step of one row with the fastest kernel of this CPU.
+    fn forward_row(r: ForwardRow<'_, Self>) -> Self;
+    /// The backward step of one row with the fastest kernel of this CPU.
+    fn backward_row(r: BackwardRow<'_, Self>, reverse: bool, per_connection: bool) -> (Self, Self);
+}
+
+macro_rules! real_common {
+    ($t:ty, $name:literal) => {
+        const ZERO: Self = 0.0;
+        const ONE: Self = 1.0;
+        const NAME: &'static str = $name;
+        #[inline(always)]
+        fn from_f64(x: f64) -> Self {
+            x as $t
+        }
+        #[inline(always)]
+        fn to_f64(self) -> f64 {
+            self as f64
+        }
+        #[inline(always)]
+        fn mul_add(self, a: Self, b: Self) -> Self {
+            <$t>::mul_add(self, a, b)
+        }
+        #[inline(always)]
+        fn tanh(self) -> Self {
+            <$t>::tanh(self)
+        }
+    };
+}
+
+impl Real for f64 {
+    real_common!(f64, "float64");
+
+    unsafe fn gemm(
+        m: usize,
+        k: usize,
+        n: usize,
+        a: *const f64,
+        rsa: isize,
+        csa: isize,
+        b: *const f64,
+        rsb: isize,
+        csb: isize,
+        c: *mut f64,
+        rsc: isize,
+        csc: isize,
+    ) {
+        matrixmultiply::dgemm(m, k, n, 1.0, a, rsa, csa, b, rsb, csb, 1.0, c, rsc, csc)
+    }
+
+    fn forward_row(r: ForwardRow<'_, f64>) -> f64 {
+        crate::rnn::plastic_kernels::forward_row_f64(r)
+    }
+
+    fn backward_row(r: BackwardRow<'_, f64>, reverse: bool, per_connection: bool) -> (f64, f64) {
+        crate::rnn::plastic_kernels::backward_row_f64(r, reverse, per_connection)
+    }
+}
+
+impl Real for f32 {
+    real_common!(f32, "float32");
+
+    unsafe fn gemm(
+        m: usize,
+        k: usize,
+        n: usize,
+        a: *const f32,
+        rsa: isize,
+        csa: isize,
+        b: *const f32,
+        rsb: isize,
+        csb: isize,
+        c: *mut f32,
+        rsc: isize,
+        csc: isize,
+    ) {
+        matrixmultiply::sgemm(m, k, n, 1.0, a, rsa, csa, b, rsb, csb, 1.0, c, rsc, csc)
+    }
+
+    fn forward_row(r: ForwardRow<'_, f32>) -> f32 {
+        crate::rnn::plastic_kernels::forward_row_f32(r)
+    }
+
+    fn backward_row(r: BackwardRow<'_, f32>, reverse: bool, per_connection: bool) -> (f32, f32) {
+        crate::rnn::plastic_kernels::backward_row_f32(r, reverse, per_connection)
+    }
+}

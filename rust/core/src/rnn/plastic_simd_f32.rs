@@ -1,0 +1,177 @@
+//! The `f32` twin of `plastic_simd.rs` (AVX2+FMA intrinsics): one 8-float vector per chunk, same
+//! arithmetic and same lane layout (lane k of a reduction sums the elements j ≡ k (mod 8)).
+
+use super::{
+    backward_element, forward_element, sum_lanes, BackwardRow, Conn, ConnOut, ForwardRow, LANES,
+};
+use std::arch::x86_64::*;
+
+#[inline(always)]
+unsafe fn ld(s: &[f32], j: usize) -> __m256 {
+    debug_assert!(j + 8 <= s.len());
+    _mm256_loadu_ps(s.as_ptr().add(j))
+}
+
+#[inline(always)]
+unsafe fn st(s: &mut [f32], j: usize, v: __m256) {
+    debug_assert!(j + 8 <= s.len());
+    _mm256_storeu_ps(s.as_mut_ptr().add(j), v)
+}
+
+/// # Safety
+/// The CPU must support AVX2 and FMA.
+#[target_feature(enable = "avx2,fma")]
+pub(super) unsafe fn forward_row(r: ForwardRow<'_, f32>) -> f32 {
+    let n = r.w.len();
+    let (w, alpha, eta, y, yb) = (
+        &r.w[..n],
+        &r.alpha[..n],
+        &r.eta[..n],
+        &r.y[..n],
+        &r.y_before[..n],
+    );
+    let hebb = &mut r.hebb[..n];
+    let post = _mm256_set1_ps(r.post);
+    let one = _mm256_set1_ps(1.0);
+    let mut acc = [_mm256_setzero_ps(); 1];
+    let nc = n - n % LANES;
+    let mut j = 0;
+    while j < nc {
+        for (half, a) in acc.iter_mut().enumerate() {
+            let o = j + 8 * half;
+            let e = ld(eta, o);
+            let h = _mm256_fmadd_ps(
+                _mm256_mul_ps(e, post),
+                ld(yb, o),
+                _mm256_mul_ps(_mm256_sub_ps(one, e), ld(hebb, o)),
+            );
+            st(hebb, o, h);
+            let p = _mm256_fmadd_ps(ld(alpha, o), h, ld(w, o));
+            *a = _mm256_fmadd_ps(p, ld(y, o), *a);
+        }
+        j += LANES;
+    }
+    let mut lanes = [0.0f32; LANES];
+    _mm256_storeu_ps(lanes.as_mut_ptr(), acc[0]);
+    for jj in nc..n {
+        let k = jj - nc;
+        forward_element::<f32, true>(
+            w[jj],
+            alpha[jj],
+            eta[jj],
+            &mut hebb[jj],
+            y[jj],
+            yb[jj],
+            r.post,
+            &mut lanes[k],
+        );
+    }
+    sum_lanes(&lanes)
+}
+
+/// # Safety
+/// The CPU must support AVX2 and FMA.
+#[target_feature(enable = "avx2,fma")]
+pub(super) unsafe fn backward_row<
+    const REVERSE: bool,
+    const PER_CONNECTION: bool,
+    const SILENT: bool,
+>(
+    r: BackwardRow<'_, f32>,
+) -> (f32, f32) {
+    let n = r.w.len();
+    let (w, alpha, eta, inv) = (&r.w[..n], &r.alpha[..n], &r.eta[..n], &r.inv_keep[..n]);
+    let (yp, ypp) = (&r.y_prev[..n], &r.y_prev2[..n]);
+    let hebb = &mut r.hebb[..n];
+    let gh = &mut r.grad_hebb[..n];
+    let ga = &mut r.grad_alpha[..n];
+    let ge = &mut r.grad_eta[..if PER_CONNECTION { n } else { 0 }];
+    let col = &mut r.col[..n];
+    let g = _mm256_set1_ps(r.grad_drive);
+    let post = _mm256_set1_ps(r.post);
+    let one = _mm256_set1_ps(1.0);
+    let mut row_acc = [_mm256_setzero_ps(); 1];
+    let mut eta_acc = [_mm256_setzero_ps(); 1];
+    let nc = n - n % LANES;
+    let mut j = 0;
+    while j < nc {
+        for half in 0..1 {
+            let o = j + 8 * half;
+            let e = ld(eta, o);
+            let ypv = ld(yp, o);
+            let outer = _mm256_mul_ps(post, ypv);
+            let h = if REVERSE {
+                let h = _mm256_mul_ps(_mm256_fnmadd_ps(e, outer, ld(hebb, o)), ld(inv, o));
+                st(hebb, o, h);
+                h
+            } else {
+                ld(hebb, o)
+            };
+            let gh_old = ld(gh, o);
+            let from_hebb = _mm256_fmadd_ps(_mm256_mul_ps(e, gh_old), post, ld(col, o));
+            // A silent row (∂L/∂a_{t,i} = 0 exactly, e.g. a saturated tanh) adds nothing to ∂L/∂α,
+            // nothing through W or α to the column sums, and only decays ∂L/∂H: skip those loads.
+            let (a, q) = if SILENT {
+                st(col, o, from_hebb);
+                (_mm256_setzero_ps(), _mm256_setzero_ps())
+            } else {
+                let a = ld(alpha, o);
+                let q = _mm256_mul_ps(g, ypv);
+                st(ga, o, _mm256_fmadd_ps(q, h, ld(ga, o)));
+                let drive = _mm256_fmadd_ps(a, h, ld(w, o));
+                st(col, o, _mm256_fmadd_ps(drive, g, from_hebb));
+                (a, q)
+            };
+            let diff = _mm256_sub_ps(outer, h);
+            if PER_CONNECTION {
+                st(ge, o, _mm256_add_ps(ld(ge, o), _mm256_mul_ps(gh_old, diff)));
+            } else {
+                eta_acc[half] = _mm256_fmadd_ps(gh_old, diff, eta_acc[half]);
+            }
+            let keep = _mm256_mul_ps(_mm256_sub_ps(one, e), gh_old);
+            let gh_new = if SILENT {
+                keep
+            } else {
+                _mm256_fmadd_ps(a, q, keep)
+            };
+            st(gh, o, gh_new);
+            row_acc[half] = _mm256_fmadd_ps(_mm256_mul_ps(e, gh_new), ld(ypp, o), row_acc[half]);
+        }
+        j += LANES;
+    }
+    let mut row_lanes = [0.0f32; LANES];
+    let mut eta_lanes = [0.0f32; LANES];
+    _mm256_storeu_ps(row_lanes.as_mut_ptr(), row_acc[0]);
+    _mm256_storeu_ps(eta_lanes.as_mut_ptr(), eta_acc[0]);
+    let (gd, ps) = (r.grad_drive, r.post);
+    for jj in nc..n {
+        let k = jj - nc;
+        let mut d = 0.0;
+        backward_element::<f32, true, REVERSE>(
+            Conn {
+                w: w[jj],
+                alpha: alpha[jj],
+                eta: eta[jj],
+                inv_keep: inv[jj],
+                y_prev: yp[jj],
+                y_prev2: ypp[jj],
+            },
+            ConnOut {
+                hebb: &mut hebb[jj],
+                grad_hebb: &mut gh[jj],
+                grad_alpha: &mut ga[jj],
+                col: &mut col[jj],
+            },
+            gd,
+            ps,
+            &mut row_lanes[k],
+            &mut d,
+        );
+        if PER_CONNECTION {
+            ge[jj] += d;
+        } else {
+            eta_lanes[k] += d;
+        }
+    }
+    (sum_lanes(&row_lanes), sum_lanes(&eta_lanes))
+}
