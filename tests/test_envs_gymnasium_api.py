@@ -125,3 +125,15 @@ def test_chain_bad_config_and_bad_actions_are_clear_errors():
     with pytest.raises(hb.InvalidArgumentError, match="action"):
         env.step(-1)
     assert env.step(1)[0] == 1, "the env stays usable after a rejected action"
+
+
+def test_deepcopy_continues_identically():
+    import copy
+
+    env = GridWorldEnv(size=5, slip=0.3)
+    env.reset(seed=2)
+    env.step(1)
+    twin = copy.deepcopy(env)
+    a = [env.step(2)[0] for _ in range(5)]
+    b = [twin.step(2)[0] for _ in range(5)]
+    assert a == b

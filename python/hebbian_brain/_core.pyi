@@ -418,6 +418,8 @@ class AgentCore:
 
 @final
 class ChainCore:
+    def __copy__(self) -> ChainCore: ...
+    def __deepcopy__(self, memo: Any, /) -> ChainCore: ...
     def __new__(
         cls, *, length: int = 10, slip: float = 0.0, max_steps: int | None = None, seed: int | None = None
     ) -> ChainCore: ...
@@ -434,6 +436,8 @@ class ChainCore:
 
 @final
 class GridWorldCore:
+    def __copy__(self) -> GridWorldCore: ...
+    def __deepcopy__(self, memo: Any, /) -> GridWorldCore: ...
     def __new__(
         cls,
         *,
@@ -465,6 +469,8 @@ class GridWorldCore:
 
 @final
 class PredatorPreyCore:
+    def __copy__(self) -> PredatorPreyCore: ...
+    def __deepcopy__(self, memo: Any, /) -> PredatorPreyCore: ...
     def __new__(
         cls,
         *,

@@ -30,6 +30,17 @@ pub(crate) struct PyChain {
 
 #[pymethods]
 impl PyChain {
+    /// A copy with the same state and generator (copy.copy / copy.deepcopy).
+    fn __copy__(&self) -> Self {
+        PyChain {
+            inner: self.inner.clone(),
+        }
+    }
+
+    fn __deepcopy__(&self, _memo: &Bound<'_, PyAny>) -> Self {
+        self.__copy__()
+    }
+
     #[new]
     #[pyo3(signature = (*, length=10, slip=0.0, max_steps=None, seed=None))]
     fn new(length: u32, slip: f64, max_steps: Option<u32>, seed: Option<u64>) -> PyResult<Self> {
@@ -88,6 +99,17 @@ pub(crate) struct PyGridWorld {
 
 #[pymethods]
 impl PyGridWorld {
+    /// A copy with the same state and generator (copy.copy / copy.deepcopy).
+    fn __copy__(&self) -> Self {
+        PyGridWorld {
+            inner: self.inner.clone(),
+        }
+    }
+
+    fn __deepcopy__(&self, _memo: &Bound<'_, PyAny>) -> Self {
+        self.__copy__()
+    }
+
     #[new]
     #[pyo3(signature = (*, size=5, obstacles=None, start=(0, 0), goal=None, slip=0.0, max_steps=None, seed=None))]
     fn new(
@@ -186,6 +208,17 @@ type CycleTuple = (Vec<f64>, Vec<bool>, Vec<bool>, Vec<u32>);
 
 #[pymethods]
 impl PyPredatorPrey {
+    /// A copy with the same state and generator (copy.copy / copy.deepcopy).
+    fn __copy__(&self) -> Self {
+        PyPredatorPrey {
+            inner: self.inner.clone(),
+        }
+    }
+
+    fn __deepcopy__(&self, _memo: &Bound<'_, PyAny>) -> Self {
+        self.__copy__()
+    }
+
     #[new]
     #[pyo3(signature = (*, size=7, n_predators=2, n_prey=2, max_cycles=50, prey_move_probability=1.0, capture_reward=1.0, seed=None))]
     fn new(
