@@ -107,3 +107,14 @@ def test_rust_episode_loops_run_in_threads_with_the_same_results():
         threaded = list(pool.map(train, (0, 1, 2, 3)))
     for a, b in zip(sequential, threaded, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_run_episodes_is_public_for_builtin_envs_only():
+    env = gym.make("hebbian_brain/Chain-v0")
+    agent = hb.Agent(env, seed=0)
+    records = agent.run_episodes(env, 5)
+    assert len(records) == 5 and all(isinstance(r, hb.EpisodeRecord) for r in records)
+    with pytest.raises(TypeError, match="learn"):
+        agent.run_episodes(gym.make("hebbian_brain/Chain-v0", max_episode_steps=5), 1)
+    with pytest.raises(hb.InvalidArgumentError, match="episodes"):
+        agent.run_episodes(env, -1)

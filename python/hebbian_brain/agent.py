@@ -270,6 +270,39 @@ class Agent:
                 bar.close()
         return self
 
+    def run_episodes(self, env: Any, episodes: int, dream_every: int = 1) -> list[EpisodeRecord]:
+        """Runs whole episodes of a built-in environment inside Rust, the GIL released.
+
+        Args:
+            env: ``ChainEnv`` or ``GridWorldEnv`` (bare or as ``gymnasium.make`` returns them,
+                without wrappers that change the dynamics).
+            episodes: Number of episodes.
+            dream_every: Dream after every this many episodes (0: never).
+
+        Returns:
+            The records of the new episodes.
+
+        Raises:
+            TypeError: ``env`` is not a built-in environment (use :meth:`learn`).
+        """
+        core_env = _builtin_core(env)
+        if core_env is None:
+            raise TypeError(
+                "env: run_episodes needs a built-in ChainEnv or GridWorldEnv without wrappers "
+                f"that change its dynamics, got {env!r}; use learn() for other environments"
+            )
+        for name, value in (("episodes", episodes), ("dream_every", dream_every)):
+            if not isinstance(value, (int, np.integer)) or value < 0:
+                raise InvalidArgumentError(
+                    f"invalid argument `{name}`: must be an integer >= 0, got {value!r}"
+                )
+        self._check_env(env)
+        self._seed_builtin(env)
+        before = self._core.history_len()
+        self._core.run_episodes(core_env, int(episodes), int(dream_every))
+        h = self.history
+        return [h[i] for i in range(before, len(h))]
+
     def _check_env(self, env: Any) -> None:
         spaces = _space_module()
         space = getattr(env, "action_space", None)
