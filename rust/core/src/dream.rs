@@ -111,7 +111,7 @@ impl Brain {
         let bound = self.nodes.len();
         for _ in 0..64 {
             let i = self.rng.gen_range(0..bound);
-            if self.nodes[i].alive {
+            if self.nodes[i].is_alive() {
                 return Some(i as NodeId);
             }
         }
@@ -214,7 +214,7 @@ impl Brain {
                     self.synapses[s as usize].src,
                     self.synapses[s as usize].next_in,
                 );
-                if self.nodes[pred as usize].salience < spread {
+                if (self.nodes[pred as usize].salience as f64) < spread {
                     self.set_salience(pred, spread);
                 }
                 s = next;

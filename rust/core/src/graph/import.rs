@@ -88,7 +88,7 @@ impl Brain {
                     ));
                 }
             }
-            if brain.nodes[r.index as usize].alive {
+            if brain.nodes[r.index as usize].is_alive() {
                 return Err(Error::argument(
                     "nodes",
                     format!("index {} appears twice", r.index),
@@ -108,7 +108,7 @@ impl Brain {
             n.activation_count = r.activation_count.min(u32::MAX as u64) as u32;
             n.terminal_count = r.terminal_count.min(u32::MAX as u64) as u32;
             n.average_reward = r.average_reward;
-            n.salience = r.salience.abs();
+            n.salience = r.salience.abs() as f32;
             n.value = r.value;
             n.next_in_state = brain
                 .state_index
@@ -119,7 +119,7 @@ impl Brain {
         }
         brain.free_nodes = (0..bound as u32)
             .rev()
-            .filter(|&i| !brain.nodes[i as usize].alive)
+            .filter(|&i| !brain.nodes[i as usize].is_alive())
             .collect();
         let p = brain.config.plasticity.clone();
         // Lists are built by prepending: insert in reverse so they keep the records' order.
@@ -158,8 +158,8 @@ impl Brain {
             slot.set_traversal_count(e.traversal_count);
         }
         for id in 0..bound as NodeId {
-            if brain.nodes[id as usize].alive {
-                let s = brain.nodes[id as usize].salience;
+            if brain.nodes[id as usize].is_alive() {
+                let s = brain.nodes[id as usize].salience as f64;
                 brain.set_salience(id, s);
             }
         }

@@ -89,7 +89,17 @@ pub fn check_reward(name: &str, reward: f64) -> crate::Result<()> {
 }
 
 /// Largest magnitude of a stored value, average reward or salience accepted from a file.
-pub(crate) const MAX_STORED: f64 = 1e200;
+pub(crate) const MAX_STORED: f64 = 1e30;
 
 /// Salience below which a node leaves the salient set.
 pub(crate) const SALIENCE_CUTOFF: f64 = 1e-6;
+
+#[cfg(test)]
+mod layout_tests {
+    /// Memory per synapse is a stated target (≤ 64 bytes all included): pin the slot sizes.
+    #[test]
+    fn slots_keep_their_size() {
+        assert_eq!(std::mem::size_of::<super::NodeSlot>(), 64);
+        assert_eq!(std::mem::size_of::<super::SynapseSlot>(), 36);
+    }
+}

@@ -15,15 +15,18 @@ pub(crate) struct NodeSlot {
     pub activation_count: u32,
     pub terminal_count: u32,
     pub average_reward: f64,
-    pub salience: f64,
+    /// Stored as f32: a priority, not a learned quantity (keeps the slot at 64 bytes).
+    pub salience: f32,
     pub value: f64,
     pub first_out: u32,
     pub first_in: u32,
     pub next_in_state: u32,
-    /// Position in the salient heap, or NIL.
+    /// Position in the salient heap; NIL when alive but not salient; DEAD for a hole.
     pub salient_pos: u32,
-    pub alive: bool,
 }
+
+/// `salient_pos` of a dead slot (heap positions are below `SALIENT_CAPACITY`).
+pub(crate) const DEAD: u32 = u32::MAX - 1;
 
 impl NodeSlot {
     pub(crate) fn new(state_hash: u64, action: u32, now: u32) -> Self {
@@ -41,15 +44,19 @@ impl NodeSlot {
             first_in: NIL,
             next_in_state: NIL,
             salient_pos: NIL,
-            alive: true,
         }
     }
 
     /// A dead slot (a hole left by pruning), kept so that other indices stay valid.
     pub(crate) fn dead() -> Self {
         let mut n = Self::new(0, 0, 0);
-        n.alive = false;
+        n.salient_pos = DEAD;
         n
+    }
+
+    /// Whether the slot holds a live node.
+    pub(crate) fn is_alive(&self) -> bool {
+        self.salient_pos != DEAD
     }
 
     /// Records one experience of this node followed by `reward`.

@@ -122,7 +122,9 @@ impl Brain {
     /// Sets a node's salience and keeps the salient set up to date: negligible salience leaves
     /// the set; a newcomer enters if there is room or if it beats the least salient member.
     pub(crate) fn set_salience(&mut self, id: NodeId, salience: f64) {
-        self.nodes[id as usize].salience = salience;
+        // Stored as f32; the heap key is the stored value, so both always agree.
+        let salience = salience.min(f32::MAX as f64) as f32 as f64;
+        self.nodes[id as usize].salience = salience as f32;
         let pos = self.nodes[id as usize].salient_pos;
         if salience < SALIENCE_CUTOFF {
             self.salient_remove(id);
@@ -188,8 +190,8 @@ impl Brain {
             let Some(node) = self.nodes.get(n as usize) else {
                 return false;
             };
-            let key_ok = node.salience == key && key >= SALIENCE_CUTOFF;
-            if !node.alive || node.salient_pos != i as u32 || !key_ok {
+            let key_ok = node.salience as f64 == key && key >= SALIENCE_CUTOFF;
+            if !node.is_alive() || node.salient_pos != i as u32 || !key_ok {
                 return false;
             }
             if i > 0 && self.heap_key(i) < self.heap_key((i - 1) / 2) {
@@ -209,7 +211,7 @@ impl Brain {
         let members = self
             .nodes
             .iter()
-            .filter(|n| n.alive && n.salient_pos != NIL)
+            .filter(|n| n.is_alive() && n.salient_pos != NIL)
             .count();
         members == self.salient.len()
     }
@@ -245,9 +247,9 @@ mod tests {
         let min = b
             .salient
             .iter()
-            .map(|e| b.nodes[e.1 as usize].salience)
+            .map(|e| b.nodes[e.1 as usize].salience as f64)
             .fold(f64::INFINITY, f64::min);
-        assert_eq!(min, b.nodes[b.salient[0].1 as usize].salience);
+        assert_eq!(min, b.nodes[b.salient[0].1 as usize].salience as f64);
         // Draws land on members, ∝ salience: the frequency of each member over a fine grid of
         // quantiles equals its share of the mass.
         assert_eq!(b.pick_salient(0.0).unwrap(), b.salient[0].1);

@@ -71,11 +71,11 @@ impl Brain {
         if n_nodes >= NIL as usize || n_syn >= NIL as usize {
             return Err(bad("too many slots".into()));
         }
-        let node_ok = |id: u32| (id as usize) < n_nodes && d.nodes[id as usize].alive;
+        let node_ok = |id: u32| (id as usize) < n_nodes && d.nodes[id as usize].is_alive();
         let in_range = |l: u32, n: usize| l == NIL || (l as usize) < n;
         // Slots and links in range, values finite.
         for (i, n) in d.nodes.iter().enumerate() {
-            if !n.alive {
+            if !n.is_alive() {
                 continue;
             }
             if !(in_range(n.first_out, n_syn)
@@ -86,7 +86,7 @@ impl Brain {
             }
             if !(n.value.abs() <= MAX_STORED
                 && n.average_reward.abs() <= MAX_REWARD
-                && n.salience.abs() <= MAX_STORED)
+                && n.salience.is_finite())
             {
                 return Err(bad(format!("node {i} holds a non-finite number")));
             }
@@ -130,7 +130,7 @@ impl Brain {
         let mut seen_in = vec![false; n_syn];
         let mut live_nodes = 0usize;
         for (i, n) in d.nodes.iter().enumerate() {
-            if !n.alive {
+            if !n.is_alive() {
                 continue;
             }
             live_nodes += 1;
@@ -178,7 +178,7 @@ impl Brain {
         let mut free = vec![false; n_nodes];
         for &f in &d.free_nodes {
             if (f as usize) >= n_nodes
-                || d.nodes[f as usize].alive
+                || d.nodes[f as usize].is_alive()
                 || std::mem::replace(&mut free[f as usize], true)
             {
                 return Err(bad("node free list is corrupt".into()));

@@ -96,7 +96,7 @@ impl Brain {
 
     /// Whether `id` names a live node.
     pub fn contains_node(&self, id: NodeId) -> bool {
-        self.nodes.get(id as usize).is_some_and(|n| n.alive)
+        self.nodes.get(id as usize).is_some_and(|n| n.is_alive())
     }
 
     pub(crate) fn check_node(&self, id: NodeId) -> Result<()> {
@@ -124,7 +124,7 @@ impl Brain {
         self.nodes
             .iter()
             .enumerate()
-            .filter(|(_, n)| n.alive)
+            .filter(|(_, n)| n.is_alive())
             .map(|(i, _)| i as NodeId)
     }
 
@@ -478,7 +478,7 @@ impl Brain {
             t.activation_count.push(n.activation_count as u64);
             t.terminal_count.push(n.terminal_count as u64);
             t.average_reward.push(n.average_reward);
-            t.salience.push(n.salience);
+            t.salience.push(n.salience as f64);
             t.value.push(n.value);
         }
         t

@@ -46,7 +46,7 @@ impl Brain {
         self.apply_weight_decay();
         let shift = new_base - self.time_base;
         let move_tick = |t: &mut u32| *t = (*t as u64).saturating_sub(shift) as u32;
-        for n in self.nodes.iter_mut().filter(|n| n.alive) {
+        for n in self.nodes.iter_mut().filter(|n| n.is_alive()) {
             move_tick(&mut n.created_at);
             move_tick(&mut n.last_activated);
         }
@@ -69,7 +69,7 @@ impl Brain {
             activation_count: n.activation_count as u64,
             terminal_count: n.terminal_count as u64,
             average_reward: n.average_reward,
-            salience: n.salience,
+            salience: n.salience as f64,
             value: n.value,
         }
     }

@@ -1,0 +1,217 @@
+//! Tight loops over contiguous slices shared by the dense networks and their rules.
+//!
+//! The hot kernels have a portable version (auto-vectorised for the build target) and an AVX2
+//! version written with intrinsics, chosen at run time. Both do exactly the same arithmetic:
+//! reductions use eight accumulators (lane `k` sums the elements `j ≡ k (mod 8)`) added in a fixed
+//! order, every product and sum is rounded separately (no FMA), so results are bit-identical on
+//! every x86-64 machine, with or without AVX2.
+
+/// Defines `pub fn $name` that runs an AVX2 build of the same body when the CPU has it.
+macro_rules! simd_dispatch {
+    ($(#[$meta:meta])* pub fn $name:ident($($arg:ident : $ty:ty),* $(,)?) $(-> $ret:ty)? $body:block) => {
+        $(#[$meta])*
+        pub fn $name($($arg: $ty),*) $(-> $ret)? {
+            #[inline(always)]
+            fn portable($($arg: $ty),*) $(-> $ret)? $body
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "avx2")]
+                unsafe fn avx2($($arg: $ty),*) $(-> $ret)? {
+                    portable($($arg),*)
+                }
+                if std::arch::is_x86_feature_detected!("avx2") {
+                    // SAFETY: the running CPU supports AVX2 (checked just above).
+                    return unsafe { avx2($($arg),*) };
+                }
+            }
+            portable($($arg),*)
+        }
+    };
+}
+
+const LANES: usize = 8;
+
+#[inline(always)]
+fn reduce(acc: [f64; LANES]) -> f64 {
+    ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))
+}
+
+#[cfg(target_arch = "x86_64")]
+fn has_avx2() -> bool {
+    std::arch::is_x86_feature_detected!("avx2")
+}
+
+/// The row kernels without intrinsics.
+mod portable;
+
+/// The row kernels with AVX2 intrinsics (same arithmetic as [`portable`]).
+#[cfg(target_arch = "x86_64")]
+mod avx2;
+
+/// Which kernels run: AVX2 with intrinsics, or the portable ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Path {
+    Avx2,
+    Portable,
+}
+
+fn path(force_portable: bool) -> Path {
+    #[cfg(target_arch = "x86_64")]
+    if !force_portable && has_avx2() {
+        return Path::Avx2;
+    }
+    let _ = force_portable;
+    Path::Portable
+}
+
+macro_rules! row_call {
+    ($path:expr, $name:ident($($arg:expr),*)) => {
+        match $path {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: Path::Avx2 is only chosen when the CPU supports AVX2.
+            Path::Avx2 => unsafe { avx2::$name($($arg),*) },
+            _ => portable::$name($($arg),*),
+        }
+    };
+}
+
+#[inline(always)]
+fn matvec_with(p: Path, out: &mut [f64], mat: &[f64], x: &[f64]) {
+    let n = x.len().max(1);
+    for (o, row) in out.iter_mut().zip(mat.chunks_exact(n)) {
+        *o = row_call!(p, dot(row, x));
+    }
+}
+
+#[inline(always)]
+fn matvec_plastic_with(p: Path, out: &mut [f64], w: &[f64], alpha: &[f64], h: &[f64], x: &[f64]) {
+    let n = x.len();
+    for (i, o) in out.iter_mut().enumerate() {
+        let s = i * n..(i + 1) * n;
+        *o = row_call!(p, dot_plastic(&w[s.clone()], &alpha[s.clone()], &h[s], x));
+    }
+}
+
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn rank1_with(p: Path, m: &mut [f64], keep: f64, scale: f64, a: &[f64], b: &[f64], bound: f64) {
+    let n = b.len().max(1);
+    for (row, &ai) in m.chunks_exact_mut(n).zip(a) {
+        row_call!(p, update_row(row, keep, scale * ai, b, bound));
+    }
+}
+
+/// `out[i] = Σ_j mat[i, j] · x[j]` for a row-major `[out.len(), x.len()]` matrix.
+pub fn matvec(out: &mut [f64], mat: &[f64], x: &[f64]) {
+    matvec_with(path(false), out, mat, x)
+}
+
+/// `out[i] = Σ_j (w[i, j] + alpha[i, j] · h[i, j]) · x[j]`: the drive through plastic weights.
+pub fn matvec_plastic(out: &mut [f64], w: &[f64], alpha: &[f64], h: &[f64], x: &[f64]) {
+    matvec_plastic_with(path(false), out, w, alpha, h, x)
+}
+
+/// Rank-one update of a row-major `[a.len(), b.len()]` matrix, clipped to `[-bound, bound]`:
+/// `m[i, j] ← clip(keep · m[i, j] + scale · a[i] · b[j])`.
+pub fn rank1_update(m: &mut [f64], keep: f64, scale: f64, a: &[f64], b: &[f64], bound: f64) {
+    rank1_with(path(false), m, keep, scale, a, b, bound)
+}
+
+/// A clipped rank-one update `m ← clip(keep·m + scale·post·preᵀ, ±bound)` that leaves the
+/// diagonal of `m` unchanged.
+#[derive(Clone, Copy, Debug)]
+pub struct RankOne<'a> {
+    pub keep: f64,
+    pub scale: f64,
+    pub post: &'a [f64],
+    pub pre: &'a [f64],
+    pub bound: f64,
+}
+
+/// Applies `update` to `m` and, in the same pass over memory, computes the drive through the
+/// updated matrix: `out[i] = Σ_j m'[i, j]·x[j]`. Bit-identical to [`rank1_update`] (diagonal
+/// restored) followed by [`matvec`].
+pub fn fused_rank1_matvec(out: &mut [f64], m: &mut [f64], update: RankOne<'_>, x: &[f64]) {
+    fused_with(path(false), out, m, update, x)
+}
+
+#[inline(always)]
+fn fused_with(p: Path, out: &mut [f64], m: &mut [f64], update: RankOne<'_>, x: &[f64]) {
+    let n = x.len().max(1);
+    for (i, (o, row)) in out.iter_mut().zip(m.chunks_exact_mut(n)).enumerate() {
+        let c = update.scale * update.post[i];
+        *o = row_call!(
+            p,
+            update_dot_row(row, update.keep, c, update.pre, update.bound, i, x, None)
+        );
+    }
+}
+
+/// As [`fused_rank1_matvec`] for a trace `h` with effective weights `w + alpha ⊙ h`.
+pub fn fused_rank1_matvec_plastic(
+    out: &mut [f64],
+    w: &[f64],
+    alpha: &[f64],
+    h: &mut [f64],
+    update: RankOne<'_>,
+    x: &[f64],
+) {
+    fused_plastic_with(path(false), out, w, alpha, h, update, x)
+}
+
+#[inline(always)]
+fn fused_plastic_with(
+    p: Path,
+    out: &mut [f64],
+    w: &[f64],
+    alpha: &[f64],
+    h: &mut [f64],
+    update: RankOne<'_>,
+    x: &[f64],
+) {
+    let n = x.len();
+    for (i, o) in out.iter_mut().enumerate() {
+        let s = i * n..(i + 1) * n;
+        let row = &mut h[s.clone()];
+        let c = update.scale * update.post[i];
+        let eff = Some((&w[s.clone()], &alpha[s]));
+        *o = row_call!(
+            p,
+            update_dot_row(row, update.keep, c, update.pre, update.bound, i, x, eff)
+        );
+    }
+}
+
+simd_dispatch! {
+    /// As [`rank1_update`] with one retention factor per row (Oja's `1 - η y_i²`).
+    pub fn rank1_update_rows(m: &mut [f64], keep: &[f64], scale: f64, a: &[f64], b: &[f64], bound: f64) {
+        let n = b.len().max(1);
+        for ((row, &ai), &ki) in m.chunks_exact_mut(n).zip(a).zip(keep) {
+            let c = scale * ai;
+            for (mij, &bj) in row.iter_mut().zip(b) {
+                *mij = (ki * *mij + c * bj).clamp(-bound, bound);
+            }
+        }
+    }
+}
+
+simd_dispatch! {
+    /// Two rank-one terms at once, clipped to `[-bound, bound]`:
+    /// `m[i, j] ← clip(m[i, j] + a1[i] · b1[j] - a2[i] · b2[j])`.
+    pub fn rank2_update(m: &mut [f64], a1: &[f64], b1: &[f64], a2: &[f64], b2: &[f64], bound: f64) {
+        let n = b1.len().max(1);
+        for ((row, &p), &q) in m.chunks_exact_mut(n).zip(a1).zip(a2) {
+            for ((mij, &x), &y) in row.iter_mut().zip(b1).zip(b2) {
+                *mij = (*mij + p * x - q * y).clamp(-bound, bound);
+            }
+        }
+    }
+}
+
+/// `Σ_j a[j] · b[j]` with the same summation order as [`matvec`].
+pub fn dot(a: &[f64], b: &[f64]) -> f64 {
+    row_call!(path(false), dot(a, b))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,127 @@
+use super::*;
+
+#[test]
+fn matvec_matches_naive_for_odd_sizes() {
+    for n in [1usize, 3, 8, 13, 33] {
+        let mat: Vec<f64> = (0..2 * n).map(|k| (k as f64 * 0.37).sin()).collect();
+        let x: Vec<f64> = (0..n).map(|k| (k as f64 * 0.11).cos()).collect();
+        let mut out = vec![0.0; 2];
+        matvec(&mut out, &mat, &x);
+        for i in 0..2 {
+            let naive: f64 = (0..n).map(|j| mat[i * n + j] * x[j]).sum();
+            assert!((out[i] - naive).abs() < 1e-12);
+        }
+    }
+}
+
+#[test]
+fn matvec_plastic_adds_the_gated_trace() {
+    let n = 11;
+    let w: Vec<f64> = (0..n * n).map(|k| (k as f64).sin()).collect();
+    let a: Vec<f64> = (0..n * n).map(|k| (k as f64 * 0.5).cos()).collect();
+    let h: Vec<f64> = (0..n * n).map(|k| (k as f64 * 0.3).sin()).collect();
+    let x: Vec<f64> = (0..n).map(|k| k as f64 - 4.0).collect();
+    let mut out = vec![0.0; n];
+    matvec_plastic(&mut out, &w, &a, &h, &x);
+    for i in 0..n {
+        let naive: f64 = (0..n)
+            .map(|j| (w[i * n + j] + a[i * n + j] * h[i * n + j]) * x[j])
+            .sum();
+        assert!((out[i] - naive).abs() < 1e-10);
+    }
+}
+
+#[test]
+fn avx2_and_portable_kernels_agree_bit_for_bit() {
+    for n in [1usize, 7, 8, 13, 64, 101] {
+        let w: Vec<f64> = (0..n * n).map(|k| (k as f64 * 0.37).sin()).collect();
+        let a: Vec<f64> = (0..n * n).map(|k| (k as f64 * 0.21).cos()).collect();
+        let h: Vec<f64> = (0..n * n).map(|k| (k as f64 * 0.13).sin()).collect();
+        let x: Vec<f64> = (0..n).map(|k| (k as f64 * 0.11).cos()).collect();
+        let (mut o1, mut o2) = (vec![0.0; n], vec![0.0; n]);
+        let (fast, slow) = (path(false), path(true));
+        matvec_with(fast, &mut o1, &w, &x);
+        matvec_with(slow, &mut o2, &w, &x);
+        assert_eq!(o1, o2);
+        matvec_plastic_with(fast, &mut o1, &w, &a, &h, &x);
+        matvec_plastic_with(slow, &mut o2, &w, &a, &h, &x);
+        assert_eq!(o1, o2);
+        let (mut m1, mut m2) = (w.clone(), w.clone());
+        rank1_with(fast, &mut m1, 0.9, 0.7, &x, &x, 0.5);
+        rank1_with(slow, &mut m2, 0.9, 0.7, &x, &x, 0.5);
+        assert_eq!(m1, m2);
+        let up = RankOne {
+            keep: 0.9,
+            scale: 0.7,
+            post: &x,
+            pre: &x,
+            bound: 0.5,
+        };
+        let (mut m1, mut m2) = (w.clone(), w.clone());
+        fused_with(fast, &mut o1, &mut m1, up, &x);
+        fused_with(slow, &mut o2, &mut m2, up, &x);
+        assert_eq!((&m1, &o1), (&m2, &o2));
+        let (mut h1, mut h2) = (h.clone(), h.clone());
+        fused_plastic_with(fast, &mut o1, &w, &a, &mut h1, up, &x);
+        fused_plastic_with(slow, &mut o2, &w, &a, &mut h2, up, &x);
+        assert_eq!((&h1, &o1), (&h2, &o2));
+    }
+    let (mut m1, mut m2) = (vec![f64::NAN, 3.0], vec![f64::NAN, 3.0]);
+    rank1_with(path(false), &mut m1, 1.0, 0.0, &[1.0], &[0.0, 0.0], 1.0);
+    rank1_with(path(true), &mut m2, 1.0, 0.0, &[1.0], &[0.0, 0.0], 1.0);
+    assert!(m1[0].is_nan() && m2[0].is_nan() && m1[1] == 1.0 && m2[1] == 1.0);
+}
+
+#[test]
+fn fused_update_and_drive_equal_the_two_passes() {
+    let n = 13;
+    let w: Vec<f64> = (0..n * n).map(|k| (k as f64 * 0.37).sin()).collect();
+    let a: Vec<f64> = (0..n * n).map(|k| (k as f64 * 0.21).cos()).collect();
+    let post: Vec<f64> = (0..n).map(|k| (k as f64 * 0.7).sin()).collect();
+    let pre: Vec<f64> = (0..n).map(|k| (k as f64 * 0.3).cos()).collect();
+    let up = RankOne {
+        keep: 0.95,
+        scale: 0.4,
+        post: &post,
+        pre: &pre,
+        bound: 0.8,
+    };
+    // two passes
+    let mut m1 = w.clone();
+    let diag: Vec<f64> = (0..n).map(|i| m1[i * n + i]).collect();
+    rank1_update(&mut m1, 0.95, 0.4, &post, &pre, 0.8);
+    (0..n).for_each(|i| m1[i * n + i] = diag[i]);
+    let mut o1 = vec![0.0; n];
+    matvec(&mut o1, &m1, &post);
+    // fused
+    let mut m2 = w.clone();
+    let mut o2 = vec![0.0; n];
+    fused_rank1_matvec(&mut o2, &mut m2, up, &post);
+    assert_eq!((m1.clone(), o1), (m2, o2));
+    let mut h1 = a.clone();
+    let hd: Vec<f64> = (0..n).map(|i| h1[i * n + i]).collect();
+    rank1_update(&mut h1, 0.95, 0.4, &post, &pre, 0.8);
+    (0..n).for_each(|i| h1[i * n + i] = hd[i]);
+    let mut o1 = vec![0.0; n];
+    matvec_plastic(&mut o1, &w, &a, &h1, &post);
+    let mut h2 = a.clone();
+    let mut o2 = vec![0.0; n];
+    fused_rank1_matvec_plastic(&mut o2, &w, &a, &mut h2, up, &post);
+    assert_eq!((h1, o1), (h2, o2));
+}
+
+#[test]
+fn rank_updates_clip_to_the_bound() {
+    let mut m = vec![0.0; 4];
+    rank1_update(&mut m, 1.0, 10.0, &[1.0, -1.0], &[1.0, 0.05], 0.6);
+    assert_eq!(m, vec![0.6, 0.5, -0.6, -0.5]);
+    rank2_update(
+        &mut m,
+        &[1.0, 0.0],
+        &[0.1, 0.0],
+        &[0.0, 1.0],
+        &[0.0, 0.1],
+        0.6,
+    );
+    assert!((m[0] - 0.6).abs() < 1e-15 && (m[3] + 0.6).abs() < 1e-15);
+}

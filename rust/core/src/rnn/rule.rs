@@ -1,0 +1,305 @@
+//! The plasticity-rule interface shared by every local rule, and the plastic state it acts on.
+
+use super::kernels::rank1_update;
+use super::{AntiHebbian, Hebbian, NeuromodulatedHebbian, Oja, Stdp};
+use crate::error::{Error, Result};
+use std::ops::Deref;
+use std::sync::Arc;
+
+/// A matrix shared by copies of a state until one of them changes it (copy on write): the trials
+/// of a batch share what their rule only reads (`W` and `α` for a trace rule).
+#[derive(Clone, Debug, Default)]
+pub struct SharedMatrix(Arc<Vec<f64>>);
+
+impl SharedMatrix {
+    /// Mutable access, copying the values first if another state shares them.
+    pub fn make_mut(&mut self) -> &mut [f64] {
+        Arc::make_mut(&mut self.0).as_mut_slice()
+    }
+
+    /// Takes `src`'s values, reusing this matrix's own buffer when it has one of the right size.
+    pub fn copy_from(&mut self, src: &SharedMatrix) {
+        match Arc::get_mut(&mut self.0) {
+            Some(own) if own.len() == src.len() => own.copy_from_slice(src),
+            _ => self.0 = Arc::new(src.to_vec()),
+        }
+    }
+}
+
+impl From<Vec<f64>> for SharedMatrix {
+    fn from(values: Vec<f64>) -> Self {
+        SharedMatrix(Arc::new(values))
+    }
+}
+
+impl Deref for SharedMatrix {
+    type Target = [f64];
+    fn deref(&self) -> &[f64] {
+        &self.0
+    }
+}
+
+impl PartialEq for SharedMatrix {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl PartialEq<Vec<f64>> for SharedMatrix {
+    fn eq(&self, other: &Vec<f64>) -> bool {
+        **self == other[..]
+    }
+}
+
+/// Everything a rule may change while a network runs (`[post, pre]`, row-major, `n × n`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlasticState {
+    /// Number of recurrent units.
+    pub n: usize,
+    /// Recurrent weights `W`.
+    pub weights: SharedMatrix,
+    /// Hebbian trace `H` (empty unless the rule uses one); effective weights are `W + α ⊙ H`.
+    pub trace: SharedMatrix,
+    /// Plasticity coefficients `α` (empty unless the rule uses a trace).
+    pub alpha: SharedMatrix,
+    /// Presynaptic activity trace of STDP (`n`, empty unless used).
+    pub pre_trace: Vec<f64>,
+    /// Postsynaptic activity trace of STDP (`n`, empty unless used).
+    pub post_trace: Vec<f64>,
+}
+
+impl PlasticState {
+    /// A state with weights `weights` and the traces `rule` needs (zeros; `α` filled with the
+    /// rule's initial coefficient).
+    pub fn new(n: usize, weights: Vec<f64>, rule: Option<&Rule>) -> Self {
+        let uses_trace = rule.is_some_and(|r| r.uses_hebbian_trace());
+        let uses_spikes = rule.is_some_and(|r| r.uses_activity_traces());
+        let alpha0 = match rule {
+            Some(Rule::NeuromodulatedHebbian(r)) => r.alpha,
+            _ => 0.0,
+        };
+        PlasticState {
+            n,
+            weights: weights.into(),
+            trace: if uses_trace {
+                vec![0.0; n * n]
+            } else {
+                Vec::new()
+            }
+            .into(),
+            alpha: if uses_trace {
+                vec![alpha0; n * n]
+            } else {
+                Vec::new()
+            }
+            .into(),
+            pre_trace: if uses_spikes {
+                vec![0.0; n]
+            } else {
+                Vec::new()
+            },
+            post_trace: if uses_spikes {
+                vec![0.0; n]
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    /// Becomes a copy of `src` for a new trial of a rule that changes `modified`: that matrix is
+    /// copied into this state's own buffer (reused from trial to trial), the others are shared.
+    pub fn reset_from(&mut self, src: &PlasticState, modified: PlasticMatrix) {
+        self.n = src.n;
+        let (own, other) = match modified {
+            PlasticMatrix::Weights => (&mut self.weights, &src.weights),
+            PlasticMatrix::Trace => (&mut self.trace, &src.trace),
+        };
+        own.copy_from(other);
+        if modified != PlasticMatrix::Weights {
+            self.weights = src.weights.clone();
+        }
+        if modified != PlasticMatrix::Trace {
+            self.trace = src.trace.clone();
+        }
+        self.alpha = src.alpha.clone();
+        self.pre_trace.clone_from(&src.pre_trace);
+        self.post_trace.clone_from(&src.post_trace);
+    }
+
+    /// The matrix a rule of kind `which` changes, for writing (copied first if shared).
+    pub fn matrix_mut(&mut self, which: PlasticMatrix) -> &mut [f64] {
+        match which {
+            PlasticMatrix::Weights => self.weights.make_mut(),
+            PlasticMatrix::Trace => self.trace.make_mut(),
+        }
+    }
+
+    /// Clears the activity traces (called at the start of every trial).
+    pub fn reset_activity_traces(&mut self) {
+        self.pre_trace.iter_mut().for_each(|v| *v = 0.0);
+        self.post_trace.iter_mut().for_each(|v| *v = 0.0);
+    }
+}
+
+/// The activity of one network step, as a rule sees it.
+#[derive(Clone, Copy, Debug)]
+pub struct StepActivity<'a> {
+    /// Rates before the step, `r(t)`.
+    pub previous: &'a [f64],
+    /// Rates after the step, `r(t + dt)`.
+    pub current: &'a [f64],
+    /// The neuromodulatory signal `m(t)` (1 when none is given).
+    pub modulation: f64,
+    /// Integration step.
+    pub dt: f64,
+}
+
+/// Which plastic matrix a [`RankOneStep`] changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlasticMatrix {
+    Weights,
+    Trace,
+}
+
+/// A rule step of the form `M ← clip(keep·M + scale·r(t + dt)·preᵀ, −bound, bound)`, with `pre`
+/// either `r(t)` or `r(t + dt)`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RankOneStep {
+    pub matrix: PlasticMatrix,
+    pub keep: f64,
+    pub scale: f64,
+    /// `pre = r(t)` (causal pairing) if true, else `pre = r(t + dt)` (coincident activity).
+    pub pre_is_previous: bool,
+    pub bound: f64,
+}
+
+impl RankOneStep {
+    /// The presynaptic side of the step.
+    pub fn pre<'a>(&self, activity: &StepActivity<'a>) -> &'a [f64] {
+        if self.pre_is_previous {
+            activity.previous
+        } else {
+            activity.current
+        }
+    }
+
+    /// Applies the step to the whole matrix.
+    pub fn apply(&self, state: &mut PlasticState, activity: &StepActivity<'_>) {
+        let pre = self.pre(activity);
+        let m = state.matrix_mut(self.matrix);
+        rank1_update(m, self.keep, self.scale, activity.current, pre, self.bound);
+    }
+}
+
+/// A local plasticity rule: its parameters and one update step.
+pub trait PlasticityRule {
+    /// Short name for messages and reprs.
+    fn name(&self) -> &'static str;
+    /// Checks every parameter, naming the first one out of range.
+    fn validate(&self) -> Result<()>;
+    /// Whether the rule keeps a Hebbian trace `H` (the effective weights are then `W + α ⊙ H`).
+    fn uses_hebbian_trace(&self) -> bool {
+        false
+    }
+    /// The plastic matrix the rule changes (`W` unless it keeps a Hebbian trace).
+    fn plastic_matrix(&self) -> PlasticMatrix {
+        if self.uses_hebbian_trace() {
+            PlasticMatrix::Trace
+        } else {
+            PlasticMatrix::Weights
+        }
+    }
+    /// Whether the rule keeps pre/post activity traces (STDP).
+    fn uses_activity_traces(&self) -> bool {
+        false
+    }
+    /// One plasticity step after the network moved from `activity.previous` to `activity.current`.
+    fn update(&self, state: &mut PlasticState, activity: &StepActivity<'_>);
+    /// The step as a [`RankOneStep`], for rules whose `update` is exactly one (the network then
+    /// fuses it with the next step's matrix-vector product: one pass over memory, not two).
+    fn rank_one_step(&self, _dt: f64, _modulation: f64) -> Option<RankOneStep> {
+        None
+    }
+}
+
+/// Any of the built-in rules (what a network holds).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Rule {
+    Hebbian(Hebbian),
+    AntiHebbian(AntiHebbian),
+    Oja(Oja),
+    Stdp(Stdp),
+    NeuromodulatedHebbian(NeuromodulatedHebbian),
+}
+
+impl Rule {
+    fn inner(&self) -> &dyn PlasticityRule {
+        match self {
+            Rule::Hebbian(r) => r,
+            Rule::AntiHebbian(r) => r,
+            Rule::Oja(r) => r,
+            Rule::Stdp(r) => r,
+            Rule::NeuromodulatedHebbian(r) => r,
+        }
+    }
+}
+
+impl PlasticityRule for Rule {
+    fn name(&self) -> &'static str {
+        self.inner().name()
+    }
+    fn validate(&self) -> Result<()> {
+        self.inner().validate()
+    }
+    fn uses_hebbian_trace(&self) -> bool {
+        self.inner().uses_hebbian_trace()
+    }
+    fn uses_activity_traces(&self) -> bool {
+        self.inner().uses_activity_traces()
+    }
+    fn plastic_matrix(&self) -> PlasticMatrix {
+        self.inner().plastic_matrix()
+    }
+    fn update(&self, state: &mut PlasticState, activity: &StepActivity<'_>) {
+        self.inner().update(state, activity)
+    }
+    fn rank_one_step(&self, dt: f64, modulation: f64) -> Option<RankOneStep> {
+        self.inner().rank_one_step(dt, modulation)
+    }
+}
+
+/// `value` must be finite and `>= 0`.
+pub(crate) fn check_non_negative(field: &str, value: f64) -> Result<()> {
+    if value.is_finite() && value >= 0.0 {
+        Ok(())
+    } else {
+        Err(Error::config(
+            field,
+            format!("must be finite and >= 0, got {value}"),
+        ))
+    }
+}
+
+/// `value` must be finite and `> 0`.
+pub(crate) fn check_positive(field: &str, value: f64) -> Result<()> {
+    if value.is_finite() && value > 0.0 {
+        Ok(())
+    } else {
+        Err(Error::config(
+            field,
+            format!("must be finite and > 0, got {value}"),
+        ))
+    }
+}
+
+/// A clipping bound: `> 0`, infinity allowed (no clipping).
+pub(crate) fn check_bound(field: &str, value: f64) -> Result<()> {
+    if value > 0.0 {
+        Ok(())
+    } else {
+        Err(Error::config(
+            field,
+            format!("must be > 0 (inf for no bound), got {value}"),
+        ))
+    }
+}

@@ -1,0 +1,215 @@
+//! The time loop of one trial (Euler steps, the rule's updates, the readout delta rule).
+
+use super::kernels::{dot, fused_rank1_matvec, fused_rank1_matvec_plastic, matvec, matvec_plastic};
+use super::kernels::{rank1_update, RankOne};
+use super::network_config::{NetworkConfig, Record, RunOptions, TrialOutput};
+use super::rule::{PlasticMatrix, PlasticState, PlasticityRule, RankOneStep, Rule, StepActivity};
+use crate::rng;
+use rand::Rng as _;
+use rand_distr::StandardNormal;
+
+/// The parts of a network a trial reads but never changes.
+pub(crate) struct Fixed<'a> {
+    pub(crate) config: &'a NetworkConfig,
+    pub(crate) rule: Option<&'a Rule>,
+    pub(crate) input_weights: &'a [f64],
+}
+
+/// One trial's inputs, borrowed from the caller's arrays.
+pub(crate) struct TrialIo<'a> {
+    pub(crate) inputs: &'a [f64],
+    pub(crate) modulation: Option<&'a [f64]>,
+    pub(crate) targets: Option<&'a [f64]>,
+    pub(crate) initial_state: Option<&'a [f64]>,
+}
+
+/// The plastic state a trial runs on: read-only when nothing learns, else one it may change.
+pub(crate) enum StateMut<'a> {
+    Read(&'a PlasticState),
+    Write(&'a mut PlasticState),
+    Copy(Box<PlasticState>),
+}
+
+impl StateMut<'_> {
+    fn get(&self) -> &PlasticState {
+        match self {
+            StateMut::Read(s) => s,
+            StateMut::Write(s) => s,
+            StateMut::Copy(s) => s,
+        }
+    }
+    fn get_mut(&mut self) -> Option<&mut PlasticState> {
+        match self {
+            StateMut::Read(_) => None,
+            StateMut::Write(s) => Some(s),
+            StateMut::Copy(s) => Some(s),
+        }
+    }
+}
+
+/// The time loop of one trial on `state` (and `w_out`, if the readout learns).
+pub(crate) fn simulate(
+    fixed: &Fixed<'_>,
+    mut state: StateMut<'_>,
+    w_out: &mut [f64],
+    io: &TrialIo<'_>,
+    steps: usize,
+    options: &RunOptions<'_>,
+    seed: u64,
+) -> TrialOutput {
+    let c = fixed.config;
+    let (n, n_in, n_out) = (c.n_units, c.n_inputs, c.n_outputs);
+    let leak = c.dt / c.tau;
+    let mut rng = rng::from_seed(Some(seed));
+    let learn = options.plastic && fixed.rule.is_some();
+    if learn {
+        if let Some(s) = state.get_mut() {
+            s.reset_activity_traces();
+        }
+    }
+    let mut x = match io.initial_state {
+        Some(x0) => x0.to_vec(),
+        None => vec![0.0; n],
+    };
+    let mut r: Vec<f64> = x.iter().map(|&v| c.activation.apply(v)).collect();
+    let mut r_new = vec![0.0; n];
+    let mut drive = vec![0.0; n];
+    let mut input_drive = vec![0.0; n];
+    let mut y = vec![0.0; n_out];
+    let mut diag = vec![0.0; n];
+    let learn_readout = options.readout_rate > 0.0 && io.targets.is_some();
+    let mut out = TrialOutput {
+        outputs: Vec::with_capacity(steps * n_out),
+        states: Vec::with_capacity(if options.record == Record::Nothing {
+            0
+        } else {
+            steps * n
+        }),
+    };
+    // A rank-one rule step is deferred to the start of the next step and fused with its
+    // matrix-vector product (one pass over the matrix); the last one is applied after the loop.
+    let mut pending: Option<RankOneStep> = None;
+    let mut pending_pre = vec![0.0; n];
+    for t in 0..steps {
+        match (pending.take(), state.get_mut()) {
+            (Some(step), Some(st)) => {
+                let pre = if step.pre_is_previous {
+                    &pending_pre
+                } else {
+                    &r
+                };
+                let update = RankOne {
+                    keep: step.keep,
+                    scale: step.scale,
+                    post: &r,
+                    pre,
+                    bound: step.bound,
+                };
+                match step.matrix {
+                    PlasticMatrix::Weights => {
+                        fused_rank1_matvec(&mut drive, st.weights.make_mut(), update, &r)
+                    }
+                    PlasticMatrix::Trace => {
+                        let PlasticState {
+                            weights,
+                            alpha,
+                            trace,
+                            ..
+                        } = st;
+                        let trace = trace.make_mut();
+                        fused_rank1_matvec_plastic(&mut drive, weights, alpha, trace, update, &r)
+                    }
+                }
+            }
+            _ => {
+                let st = state.get();
+                if st.trace.is_empty() {
+                    matvec(&mut drive, &st.weights, &r);
+                } else {
+                    matvec_plastic(&mut drive, &st.weights, &st.alpha, &st.trace, &r);
+                }
+            }
+        }
+        if n_in > 0 {
+            matvec(
+                &mut input_drive,
+                fixed.input_weights,
+                &io.inputs[t * n_in..(t + 1) * n_in],
+            );
+        }
+        for i in 0..n {
+            x[i] += leak * (-x[i] + drive[i] + input_drive[i]);
+        }
+        if c.noise_std > 0.0 {
+            for xi in x.iter_mut() {
+                *xi += c.noise_std * rng.sample::<f64, _>(StandardNormal);
+            }
+        }
+        for (ri, &xi) in r_new.iter_mut().zip(&x) {
+            *ri = c.activation.apply(xi);
+        }
+        for (k, yk) in y.iter_mut().enumerate() {
+            *yk = dot(&w_out[k * n..(k + 1) * n], &r_new);
+        }
+        out.outputs.extend_from_slice(&y);
+        let m = io.modulation.map_or(1.0, |m| m[t]);
+        let fusable = fixed.rule.and_then(|rule| rule.rank_one_step(c.dt, m));
+        if let (true, Some(step)) = (learn, fusable) {
+            if step.pre_is_previous {
+                pending_pre.copy_from_slice(&r);
+            }
+            pending = Some(step);
+        } else if let (true, Some(rule), Some(state)) = (learn, fixed.rule, state.get_mut()) {
+            let plastic = if state.trace.is_empty() {
+                &state.weights
+            } else {
+                &state.trace
+            };
+            for i in 0..n {
+                diag[i] = plastic[i * n + i];
+            }
+            let activity = StepActivity {
+                previous: &r,
+                current: &r_new,
+                modulation: m,
+                dt: c.dt,
+            };
+            rule.update(state, &activity);
+            let plastic = state.matrix_mut(rule.plastic_matrix());
+            for i in 0..n {
+                plastic[i * n + i] = diag[i];
+            }
+        }
+        if learn_readout {
+            if let Some(targets) = io.targets {
+                let scale = options.readout_rate * m;
+                for k in 0..n_out {
+                    let err = scale * (targets[t * n_out + k] - y[k]);
+                    for (w, &rj) in w_out[k * n..(k + 1) * n].iter_mut().zip(&r_new) {
+                        *w += err * rj;
+                    }
+                }
+            }
+        }
+        match options.record {
+            Record::Nothing => {}
+            Record::Rates => out.states.extend_from_slice(&r_new),
+            Record::Currents => out.states.extend_from_slice(&x),
+        }
+        std::mem::swap(&mut r, &mut r_new);
+    }
+    if let (Some(step), Some(st)) = (pending, state.get_mut()) {
+        let m = st.matrix_mut(step.matrix);
+        let diag: Vec<f64> = (0..n).map(|i| m[i * n + i]).collect();
+        let pre = if step.pre_is_previous {
+            &pending_pre
+        } else {
+            &r
+        };
+        rank1_update(m, step.keep, step.scale, &r, pre, step.bound);
+        for (i, d) in diag.into_iter().enumerate() {
+            m[i * n + i] = d;
+        }
+    }
+    out
+}
