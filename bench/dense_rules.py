@@ -25,6 +25,7 @@ import platform
 import time
 
 import numpy as np
+
 from hebbian_brain.rnn import Hebbian, NeuromodulatedHebbian, RecurrentNetwork
 
 N_INPUTS = 4

@@ -19,6 +19,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+
 from hebbian_brain.analysis import (  # noqa: E402
     PCAProjection,
     WilsonCowan,

@@ -18,6 +18,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+
 from hebbian_brain.rnn import NeuromodulatedHebbian, RecurrentNetwork  # noqa: E402
 from hebbian_brain.tasks import SequencePredictionTask  # noqa: E402
 

@@ -1,8 +1,9 @@
 """Fixed points are found, their Jacobians are right, and they are classified correctly."""
 
-import hebbian_brain as hb
 import numpy as np
 import pytest
+
+import hebbian_brain as hb
 from hebbian_brain.analysis import WilsonCowan, classify, fixed_points, jacobian, simulate
 from hebbian_brain.rnn import RecurrentNetwork
 

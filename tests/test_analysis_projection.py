@@ -4,9 +4,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import hebbian_brain as hb
 import numpy as np
 import pytest
+
+import hebbian_brain as hb
 from hebbian_brain.analysis import (
     PCAProjection,
     WilsonCowan,

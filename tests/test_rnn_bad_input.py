@@ -1,8 +1,9 @@
 """Bad input raises a clear exception naming the argument and leaves the network unchanged."""
 
-import hebbian_brain as hb
 import numpy as np
 import pytest
+
+import hebbian_brain as hb
 from hebbian_brain.rnn import STDP, Hebbian, NeuromodulatedHebbian, Oja, RecurrentNetwork
 
 

@@ -1,6 +1,7 @@
 """The local-rules finding, measured: STDP carries the order, symmetric Hebbian does not."""
 
 import numpy as np
+
 from hebbian_brain.analysis import symmetry_index
 from hebbian_brain.rnn import STDP, Hebbian, RecurrentNetwork
 from hebbian_brain.tasks import SequenceGenerationTask

@@ -4,6 +4,7 @@ import copy
 
 import numpy as np
 import pytest
+
 from hebbian_brain.rnn import Hebbian, NeuromodulatedHebbian, RecurrentNetwork
 
 

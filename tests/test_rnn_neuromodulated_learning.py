@@ -1,6 +1,7 @@
 """The neuromodulated Hebbian RNN learns the toy sequence task without backpropagation."""
 
 import numpy as np
+
 from hebbian_brain.rnn import NeuromodulatedHebbian, RecurrentNetwork
 from hebbian_brain.tasks import SequencePredictionTask
 

@@ -1,8 +1,9 @@
 """The sequence tasks produce consistent trials and the recall score measures order."""
 
-import hebbian_brain as hb
 import numpy as np
 import pytest
+
+import hebbian_brain as hb
 from hebbian_brain.tasks import (
     SequenceGenerationTask,
     SequencePredictionTask,
