@@ -47,3 +47,12 @@ __all__ = [
     "__version__",
     "state_hash",
 ]
+
+# agents and environments
+from hebbian_brain import envs  # noqa: E402  (registers the Gymnasium ids below)
+from hebbian_brain._core import AgentParams  # noqa: E402
+from hebbian_brain.agent import Agent, EpisodeRecord, History  # noqa: E402
+from hebbian_brain.discretize import Discretizer  # noqa: E402
+
+envs.register_envs()
+__all__ += ["Agent", "AgentParams", "Discretizer", "EpisodeRecord", "History", "envs"]

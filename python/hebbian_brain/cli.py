@@ -1,0 +1,204 @@
+"""The ``hebbian-brain`` command.
+
+``hebbian-brain train --env ID --episodes N [--seed S] [--dot F] [--png F] [--curve F] [--save F]``
+trains a graph-brain agent in any registered Gymnasium environment with discrete actions
+(``Box`` observations are binned with ``--bins``) and writes the pictures and the agent asked
+for. ``hebbian-brain demo [--out DIR]`` trains on the built-in GridWorld and writes
+``brain.dot``, ``brain.png`` and ``learning_curve.png``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hebbian-brain",
+        description="Graph-brain agents that learn by local plasticity.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    train = sub.add_parser("train", help="train an agent in a Gymnasium environment")
+    train.add_argument("--env", required=True, help="Gymnasium id, e.g. FrozenLake-v1")
+    train.add_argument("--episodes", type=int, required=True, help="training episodes")
+    train.add_argument("--seed", type=int, default=None, help="seed of agent and environment")
+    train.add_argument("--dot", type=Path, help="write the brain as Graphviz DOT here")
+    train.add_argument("--png", type=Path, help="render the brain to this image (needs Graphviz)")
+    train.add_argument("--curve", type=Path, help="plot the learning curve to this image")
+    train.add_argument("--save", type=Path, help="save the trained agent here")
+    train.add_argument(
+        "--min-weight", type=float, default=0.0, help="leave weaker synapses out of pictures"
+    )
+    train.add_argument("--bins", type=int, default=8, help="bins per dimension of Box spaces")
+    train.add_argument(
+        "--dream-every", type=int, default=1, help="dream after every N episodes (0: never)"
+    )
+    train.add_argument("--max-steps", type=int, default=None, help="TimeLimit for the env")
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    demo = sub.add_parser("demo", help="train on GridWorld and write pictures of the brain")
+    demo.add_argument("--out", type=Path, default=Path("."), help="output folder (default .)")
+    demo.add_argument("--episodes", type=int, default=150, help="training episodes")
+    demo.add_argument("--seed", type=int, default=0, help="seed")
+    demo.add_argument("--quiet", action="store_true", help="no progress bar")
+    return parser
+
+
+class _UsageError(Exception):
+    """A problem with the command line (reported without a traceback)."""
+
+
+def _make_env(env_id: str, max_steps: int | None) -> Any:
+    import gymnasium as gym
+
+    try:
+        return gym.make(env_id, max_episode_steps=max_steps)
+    except gym.error.Error as err:
+        raise _UsageError(f"--env {env_id}: {err}") from None
+
+
+def _build_agent(env: Any, seed: int | None, bins: int) -> Any:
+    from gymnasium import spaces
+
+    import hebbian_brain as hb
+
+    if not isinstance(env.action_space, spaces.Discrete):
+        raise _UsageError(
+            f"the action space of this environment is {env.action_space}; graph-brain agents "
+            "need discrete actions (gymnasium.spaces.Discrete)"
+        )
+    observation = env.observation_space
+    if isinstance(observation, spaces.Box):
+        observation = hb.Discretizer.from_space(observation, bins=bins)
+    return hb.Agent(env.action_space, seed=seed, observation=observation)
+
+
+def _write_outputs(
+    agent: Any,
+    *,
+    dot: Path | None,
+    png: Path | None,
+    curve: Path | None,
+    save: Path | None,
+    min_weight: float,
+    title: str,
+    skip_missing_graphviz: bool = False,
+) -> list[str]:
+    from hebbian_brain import viz
+
+    written = []
+    if dot is not None:
+        written.append(f"brain (DOT):      {viz.render_brain(agent, dot, min_weight=min_weight)}")
+    if png is not None:
+        try:
+            rendered = viz.render_brain(agent, png, min_weight=min_weight)
+            written.append(f"brain (picture):  {rendered}")
+        except (ImportError, RuntimeError) as err:
+            if not skip_missing_graphviz:
+                raise
+            written.append(f"brain (picture):  skipped: {err}")
+    if curve is not None:
+        viz.plot_history(agent, curve, title=title)
+        written.append(f"learning curve:   {curve}")
+    if save is not None:
+        agent.save(save)
+        written.append(f"agent:            {save}")
+    return written
+
+
+def _summary(agent: Any, env: Any, seconds: float) -> str:
+    history = agent.history
+    last = history.returns[-10:]
+    greedy = agent.evaluate(env, episodes=1, max_steps=10_000)[0]
+    return (
+        f"trained {len(history)} episodes ({agent.num_timesteps} steps) in {seconds:.2f} s\n"
+        f"mean return of the last {last.size} episodes: {last.mean():.3f}\n"
+        f"greedy return after training: {greedy:.3f}\n"
+        f"brain: {agent.brain_summary()}"
+    )
+
+
+def _train(args: argparse.Namespace) -> int:
+    if args.episodes < 1:
+        raise _UsageError(f"--episodes must be at least 1, got {args.episodes}")
+    if args.bins < 1:
+        raise _UsageError(f"--bins must be at least 1, got {args.bins}")
+    if args.dream_every < 0:
+        raise _UsageError(f"--dream-every must be >= 0, got {args.dream_every}")
+    env = _make_env(args.env, args.max_steps)
+    agent = _build_agent(env, args.seed, args.bins)
+    start = time.perf_counter()
+    agent.learn(
+        env,
+        episodes=args.episodes,
+        dream_every=args.dream_every,
+        progress_bar=not args.quiet,
+    )
+    seconds = time.perf_counter() - start
+    print(_summary(agent, env, seconds))
+    for line in _write_outputs(
+        agent,
+        dot=args.dot,
+        png=args.png,
+        curve=args.curve,
+        save=args.save,
+        min_weight=args.min_weight,
+        title=args.env,
+    ):
+        print(line)
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    if args.episodes < 1:
+        raise _UsageError(f"--episodes must be at least 1, got {args.episodes}")
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    env = _make_env("hebbian_brain/GridWorld-v0", None)
+    agent = _build_agent(env, args.seed, 8)
+    print("GridWorld-v0 (5x5, walls in the middle row, -1 per step):")
+    print(env.unwrapped.core.render_ansi())
+    start = time.perf_counter()
+    agent.learn(env, episodes=args.episodes, progress_bar=not args.quiet)
+    seconds = time.perf_counter() - start
+    print(_summary(agent, env, seconds))
+    print(f"optimal return: {-env.unwrapped.shortest_path_length}")
+    for line in _write_outputs(
+        agent,
+        dot=out / "brain.dot",
+        png=out / "brain.png",
+        curve=out / "learning_curve.png",
+        save=None,
+        min_weight=0.0,
+        title="GridWorld-v0",
+        skip_missing_graphviz=True,
+    ):
+        print(line)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``hebbian-brain`` console script; returns the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "train":
+            return _train(args)
+        return _demo(args)
+    except _UsageError as err:
+        print(f"hebbian-brain: error: {err}", file=sys.stderr)
+        return 2
+    except (ImportError, RuntimeError) as err:
+        print(f"hebbian-brain: error: {err}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

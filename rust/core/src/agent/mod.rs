@@ -1,0 +1,320 @@
+//! Agents: action selection on a [`Brain`] and the bookkeeping of episodes.
+//!
+//! An [`Agent`] holds everything but the brain (exploration parameters, its random generator,
+//! the step in progress, the history of episodes); every call takes the brain it acts with, so
+//! the Python `Agent` and its `brain` property share one live `Brain`.
+//!
+//! A step is `act(state)` then `observe(reward, next_state, terminated, truncated)`. Learning of
+//! a transition waits for the next `act`, since its target node (next state, next action) only
+//! exists once that action is chosen: `act` learns src → dst with the reward observed in between
+//! (`Brain::learn_transition`), a terminal `observe` learns at once (`learn_terminal`), a
+//! truncated one bootstraps from the next state's best value (`learn_truncated`).
+
+mod file;
+mod params;
+mod run;
+mod select;
+
+pub use file::{AgentFile, AGENT_KIND};
+pub use params::{AgentParams, Exploration};
+
+use crate::dream::DreamReport;
+use crate::error::{check_finite, Error, Result};
+use crate::graph::{Brain, NodeId};
+use crate::rng::{self, Rng};
+use serde::{Deserialize, Serialize};
+
+/// What an agent remembers of one finished episode.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct EpisodeRecord {
+    /// Sum of the rewards (undiscounted).
+    pub episode_return: f64,
+    /// Number of steps.
+    pub length: u64,
+    /// Whether the episode ended in a terminal state (not truncated, not abandoned).
+    pub terminated: bool,
+    /// Report of the dreams that followed the episode, if any.
+    pub dream: Option<DreamReport>,
+}
+
+/// Where the agent is within a step.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+enum Phase {
+    /// No episode in progress (or between a finished episode and the next `act`).
+    Idle,
+    /// `act` chose the node; waiting for `observe`.
+    Acted { node: NodeId },
+    /// `observe` reported a non-final step; waiting for the next `act` to learn it.
+    Observed {
+        node: NodeId,
+        reward: f64,
+        next_state: u64,
+    },
+}
+
+/// An agent acting from a graph brain (see the module documentation).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Agent {
+    params: AgentParams,
+    n_actions: u32,
+    rng: Rng,
+    phase: Phase,
+    episode_return: f64,
+    episode_length: u64,
+    history: Vec<EpisodeRecord>,
+    steps: u64,
+    /// Real steps since the last dream (sets the number of dream cycles).
+    steps_since_dream: u64,
+    #[serde(skip)]
+    scores: Vec<f64>,
+    #[serde(skip)]
+    values: Vec<f64>,
+    #[serde(skip)]
+    tried: Vec<bool>,
+}
+
+impl Agent {
+    /// An agent with `n_actions` ≥ 1 discrete actions.
+    pub fn new(n_actions: u32, params: AgentParams, seed: Option<u64>) -> Result<Self> {
+        if n_actions == 0 {
+            return Err(Error::argument("n_actions", "must be at least 1"));
+        }
+        params.validate()?;
+        Ok(Agent {
+            params,
+            n_actions,
+            rng: rng::from_seed(seed),
+            phase: Phase::Idle,
+            episode_return: 0.0,
+            episode_length: 0,
+            history: Vec::new(),
+            steps: 0,
+            steps_since_dream: 0,
+            scores: vec![0.0; n_actions as usize],
+            values: vec![0.0; n_actions as usize],
+            tried: vec![false; n_actions as usize],
+        })
+    }
+
+    /// The parameters.
+    pub fn params(&self) -> &AgentParams {
+        &self.params
+    }
+
+    /// Replaces the parameters (validated first).
+    pub fn set_params(&mut self, params: AgentParams) -> Result<()> {
+        params.validate()?;
+        self.params = params;
+        Ok(())
+    }
+
+    /// Number of actions.
+    pub fn n_actions(&self) -> u32 {
+        self.n_actions
+    }
+
+    /// Real steps observed over the agent's life.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// Finished episodes, oldest first.
+    pub fn history(&self) -> &[EpisodeRecord] {
+        &self.history
+    }
+
+    /// Forgets the history (the brain keeps what it learned).
+    pub fn clear_history(&mut self) {
+        self.history.clear();
+    }
+
+    /// Whether a step is waiting for `observe`.
+    pub fn awaiting_observation(&self) -> bool {
+        matches!(self.phase, Phase::Acted { .. })
+    }
+
+    /// Return and length of the episode in progress.
+    pub fn current_episode(&self) -> (f64, u64) {
+        (self.episode_return, self.episode_length)
+    }
+
+    fn ensure_buffers(&mut self) {
+        // Buffers are skipped by serde; rebuild them after loading.
+        let n = self.n_actions as usize;
+        if self.scores.len() != n || self.values.len() != n {
+            self.scores = vec![0.0; n];
+            self.values = vec![0.0; n];
+            self.tried = vec![false; n];
+        }
+    }
+
+    /// Chooses an action in `state` (exploring), learns the pending transition, and waits for
+    /// `observe`. Fails with `Error::State` when the previous action was not observed yet.
+    pub fn act(&mut self, brain: &mut Brain, state: u64) -> Result<u32> {
+        if let Phase::Acted { .. } = self.phase {
+            return Err(Error::State(
+                "act() called twice without observe(): report the outcome of the previous \
+                 action first (or call end_episode())"
+                    .into(),
+            ));
+        }
+        self.ensure_buffers();
+        let previous = match self.phase {
+            Phase::Observed { node, .. } => Some(node),
+            _ => None,
+        };
+        // Values without the synapse bonus decide what counts as greedy (Watkins's Q(λ)).
+        let cut = self.params.cut_traces_on_exploration;
+        select::fill_scores_and_values(
+            brain,
+            state,
+            previous,
+            self.params.synapse_bonus,
+            &mut self.scores,
+            if cut { Some(&mut self.values) } else { None },
+            &mut self.tried,
+        );
+        let action = select::explore(&self.params, &mut self.rng, &mut self.scores, &self.tried);
+        let exploratory =
+            cut && !select::is_greedy(&self.values, &self.tried, self.params.untried_value, action);
+        let node = brain.get_or_create_node(state, action as u32);
+        if let Phase::Observed {
+            node: src, reward, ..
+        } = self.phase
+        {
+            brain.learn_transition(src, node, reward)?;
+        }
+        if exploratory {
+            brain.clear_traces();
+        }
+        self.phase = Phase::Acted { node };
+        Ok(action as u32)
+    }
+
+    /// Reports the outcome of the last action. A terminated or truncated step finishes the
+    /// episode (learned, recorded in the history, traces cleared). Fails with `Error::State`
+    /// before `act` and with `Error::InvalidArgument` on a non-finite reward (nothing changes).
+    pub fn observe(
+        &mut self,
+        brain: &mut Brain,
+        reward: f64,
+        next_state: u64,
+        terminated: bool,
+        truncated: bool,
+    ) -> Result<()> {
+        let Phase::Acted { node } = self.phase else {
+            return Err(Error::State(
+                "observe() called before act(): choose an action first".into(),
+            ));
+        };
+        check_finite("reward", reward)?;
+        self.episode_return += reward;
+        self.episode_length += 1;
+        self.steps += 1;
+        self.steps_since_dream += 1;
+        if terminated {
+            brain.learn_terminal(node, reward)?;
+            self.finish(brain, true);
+        } else if truncated {
+            brain.learn_truncated(node, reward, next_state)?;
+            self.finish(brain, false);
+        } else {
+            self.phase = Phase::Observed {
+                node,
+                reward,
+                next_state,
+            };
+        }
+        Ok(())
+    }
+
+    /// Ends the episode in progress early: a pending observed step is learned as truncated, an
+    /// unobserved action is dropped. Returns the episode's record, or `None` when no episode
+    /// was in progress.
+    pub fn end_episode(&mut self, brain: &mut Brain) -> Result<Option<EpisodeRecord>> {
+        match self.phase {
+            Phase::Observed {
+                node,
+                reward,
+                next_state,
+            } => {
+                // The reward was already counted by observe(); learn it as a truncated step.
+                brain.learn_truncated(node, reward, next_state)?;
+            }
+            Phase::Acted { .. } | Phase::Idle => {}
+        }
+        if self.episode_length == 0 {
+            self.phase = Phase::Idle;
+            brain.end_episode();
+            return Ok(None);
+        }
+        self.finish(brain, false);
+        Ok(self.history.last().copied())
+    }
+
+    fn finish(&mut self, brain: &mut Brain, terminated: bool) {
+        brain.end_episode();
+        self.history.push(EpisodeRecord {
+            episode_return: self.episode_return,
+            length: self.episode_length,
+            terminated,
+            dream: None,
+        });
+        self.episode_return = 0.0;
+        self.episode_length = 0;
+        self.phase = Phase::Idle;
+        let every = self.params.prune_every as usize;
+        if every > 0 && self.history.len() % every == 0 {
+            brain.prune();
+        }
+    }
+
+    /// Dream cycles the next `dream()` runs:
+    /// max(dream_cycles, ⌈replay_ratio · steps since the last dream / (walks · walk length)⌉).
+    pub fn dream_cycles_due(&self, brain: &Brain) -> usize {
+        let d = &brain.config().dream;
+        let per_cycle = (u64::from(d.walks_per_cycle) * u64::from(d.walk_length.max(1))).max(1);
+        let wanted = self.params.replay_ratio * self.steps_since_dream as f64 / per_cycle as f64;
+        (self.params.dream_cycles as usize).max(wanted.ceil() as usize)
+    }
+
+    /// Dreams ([`dream_cycles_due`](Self::dream_cycles_due) cycles) and attaches the report
+    /// to the last finished episode (merging when it already has one).
+    pub fn dream(&mut self, brain: &mut Brain) -> DreamReport {
+        let report = brain.dream(self.dream_cycles_due(brain));
+        self.steps_since_dream = 0;
+        if let Some(last) = self.history.last_mut() {
+            match &mut last.dream {
+                Some(r) => r.merge(&report),
+                None => last.dream = Some(report),
+            }
+        }
+        report
+    }
+
+    /// The best-scoring action in `state` without learning or exploring (ties to the lowest
+    /// index; untried actions score `untried_value`). The brain is not changed.
+    pub fn greedy_action(&mut self, brain: &Brain, state: u64) -> u32 {
+        self.ensure_buffers();
+        self.scores
+            .iter_mut()
+            .for_each(|s| *s = self.params.untried_value);
+        select::fill_scores(brain, state, None, 0.0, &mut self.scores, &mut self.tried);
+        for (s, &t) in self.scores.iter_mut().zip(&self.tried) {
+            if !t {
+                *s = self.params.untried_value;
+            }
+        }
+        select::argmax(&self.scores, None) as u32
+    }
+
+    /// An exploring choice in `state` without learning (the brain is not changed).
+    pub fn sample_action(&mut self, brain: &Brain, state: u64) -> u32 {
+        self.ensure_buffers();
+        select::fill_scores(brain, state, None, 0.0, &mut self.scores, &mut self.tried);
+        select::explore(&self.params, &mut self.rng, &mut self.scores, &self.tried) as u32
+    }
+}
+
+#[cfg(test)]
+mod tests;

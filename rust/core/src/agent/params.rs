@@ -1,0 +1,118 @@
+//! Parameters of an agent: how actions are drawn from the graph and how often it dreams.
+
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+
+/// How exploration is mixed into action selection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Exploration {
+    /// With probability ε a uniformly random action, otherwise the best score (ties at random).
+    EpsilonGreedy,
+    /// P(a) ∝ exp(score(a) / τ).
+    Softmax,
+}
+
+impl Exploration {
+    /// The name used in Python (`"epsilon_greedy"` / `"softmax"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Exploration::EpsilonGreedy => "epsilon_greedy",
+            Exploration::Softmax => "softmax",
+        }
+    }
+
+    /// Parses the Python name.
+    pub fn parse(name: &str) -> Result<Self> {
+        match name {
+            "epsilon_greedy" => Ok(Exploration::EpsilonGreedy),
+            "softmax" => Ok(Exploration::Softmax),
+            other => Err(Error::config(
+                "exploration",
+                format!("must be \"epsilon_greedy\" or \"softmax\", got {other:?}"),
+            )),
+        }
+    }
+}
+
+/// Parameters of [`Agent`](super::Agent).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AgentParams {
+    /// ε-greedy or softmax.
+    pub exploration: Exploration,
+    /// ε of ε-greedy.
+    pub epsilon: f64,
+    /// τ of softmax.
+    pub temperature: f64,
+    /// β: the score of a candidate adds β · w(previous node → candidate).
+    pub synapse_bonus: f64,
+    /// Untried actions (no node yet) are taken before any tried one (optimism under
+    /// uncertainty); when false they score `untried_value`.
+    pub optimistic: bool,
+    /// Score of an untried action when `optimistic` is false, and always in greedy prediction.
+    pub untried_value: f64,
+    /// Fewest dream cycles per `dream()` call.
+    pub dream_cycles: u32,
+    /// Replayed backups per real step since the last dream: a dream runs
+    /// max(dream_cycles, ⌈replay_ratio · steps / (walks_per_cycle · walk_length)⌉) cycles
+    /// (as Dyna-Q's planning steps per real step).
+    pub replay_ratio: f64,
+    /// Watkins's Q(λ): eligibility traces are cut after an exploratory (non-greedy) action, so
+    /// that the values learned stay those of the greedy policy.
+    pub cut_traces_on_exploration: bool,
+    /// `Brain::prune` runs after every this many episodes (0: never).
+    pub prune_every: u32,
+}
+
+impl Default for AgentParams {
+    fn default() -> Self {
+        AgentParams {
+            exploration: Exploration::EpsilonGreedy,
+            epsilon: 0.05,
+            temperature: 0.1,
+            synapse_bonus: 0.01,
+            optimistic: true,
+            untried_value: 0.0,
+            dream_cycles: 1,
+            replay_ratio: 10.0,
+            cut_traces_on_exploration: true,
+            prune_every: 0,
+        }
+    }
+}
+
+impl AgentParams {
+    /// Checks every field; the error names the first bad one.
+    pub fn validate(&self) -> Result<()> {
+        if !(self.epsilon.is_finite() && (0.0..=1.0).contains(&self.epsilon)) {
+            return Err(Error::config(
+                "epsilon",
+                format!("must be in [0, 1], got {}", self.epsilon),
+            ));
+        }
+        if !(self.temperature.is_finite() && self.temperature > 0.0) {
+            return Err(Error::config(
+                "temperature",
+                format!("must be finite and > 0, got {}", self.temperature),
+            ));
+        }
+        if !self.synapse_bonus.is_finite() {
+            return Err(Error::config(
+                "synapse_bonus",
+                format!("must be finite, got {}", self.synapse_bonus),
+            ));
+        }
+        if !(self.replay_ratio.is_finite() && self.replay_ratio >= 0.0) {
+            return Err(Error::config(
+                "replay_ratio",
+                format!("must be finite and >= 0, got {}", self.replay_ratio),
+            ));
+        }
+        if !self.untried_value.is_finite() {
+            return Err(Error::config(
+                "untried_value",
+                format!("must be finite, got {}", self.untried_value),
+            ));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,120 @@
+use super::*;
+use crate::config::BrainConfig;
+use crate::envs::{Chain, DiscreteEnv, GridWorld};
+use crate::graph::state_hash::hash_int;
+
+fn brain(seed: u64) -> Brain {
+    Brain::new(BrainConfig::default(), Some(seed)).unwrap()
+}
+
+#[test]
+fn the_step_protocol_is_enforced_without_side_effects() {
+    let mut b = brain(0);
+    let mut agent = Agent::new(2, AgentParams::default(), Some(0)).unwrap();
+    assert!(matches!(
+        agent.observe(&mut b, 0.0, 1, false, false),
+        Err(Error::State(_))
+    ));
+    let a = agent.act(&mut b, hash_int(0)).unwrap();
+    assert!(a < 2);
+    assert!(matches!(
+        agent.act(&mut b, hash_int(0)),
+        Err(Error::State(_))
+    ));
+    assert!(agent
+        .observe(&mut b, f64::NAN, hash_int(1), false, false)
+        .is_err());
+    assert_eq!(
+        agent.current_episode(),
+        (0.0, 0),
+        "a NaN reward changes nothing"
+    );
+    agent
+        .observe(&mut b, 1.0, hash_int(1), true, false)
+        .unwrap();
+    assert_eq!(agent.history().len(), 1);
+    assert_eq!(agent.history()[0].episode_return, 1.0);
+    assert!(agent.history()[0].terminated);
+}
+
+#[test]
+fn end_episode_learns_the_pending_step_and_is_idempotent() {
+    let mut b = brain(1);
+    let mut agent = Agent::new(3, AgentParams::default(), Some(1)).unwrap();
+    agent.act(&mut b, hash_int(5)).unwrap();
+    agent
+        .observe(&mut b, -1.0, hash_int(6), false, false)
+        .unwrap();
+    let record = agent.end_episode(&mut b).unwrap().unwrap();
+    assert_eq!(
+        (record.episode_return, record.length, record.terminated),
+        (-1.0, 1, false)
+    );
+    assert!(agent.end_episode(&mut b).unwrap().is_none());
+    assert_eq!(agent.history().len(), 1);
+}
+
+#[test]
+fn untried_actions_are_explored_first() {
+    let mut b = brain(2);
+    let mut agent = Agent::new(4, AgentParams::default(), Some(2)).unwrap();
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        seen.push(agent.act(&mut b, hash_int(0)).unwrap());
+        agent
+            .observe(&mut b, 0.0, hash_int(0), true, false)
+            .unwrap();
+    }
+    seen.sort();
+    assert_eq!(seen, vec![0, 1, 2, 3]);
+}
+
+#[test]
+fn solves_the_chain_in_rust() {
+    let mut b = brain(3);
+    let mut agent = Agent::new(2, AgentParams::default(), Some(3)).unwrap();
+    let mut env = Chain::new(10, 0.0, None, Some(3)).unwrap();
+    agent.run_episodes(&mut b, &mut env, 30, 1).unwrap();
+    let (ret, terminated) = agent.evaluate_greedy(&b, &mut env).unwrap();
+    assert!(terminated && ret == 1.0);
+}
+
+#[test]
+fn solves_a_small_grid_world_optimally() {
+    let mut b = brain(4);
+    let mut agent = Agent::new(4, AgentParams::default(), Some(4)).unwrap();
+    let mut env = GridWorld::new(
+        5,
+        &GridWorld::default_obstacles(5),
+        (0, 0),
+        (4, 4),
+        0.0,
+        None,
+        None,
+    )
+    .unwrap();
+    agent.run_episodes(&mut b, &mut env, 60, 1).unwrap();
+    let (ret, terminated) = agent.evaluate_greedy(&b, &mut env).unwrap();
+    assert!(terminated);
+    assert_eq!(ret, -(env.shortest_path_length().unwrap() as f64));
+}
+
+#[test]
+fn same_seeds_give_the_same_history() {
+    let run = || {
+        let mut b = brain(5);
+        let mut agent = Agent::new(4, AgentParams::default(), Some(5)).unwrap();
+        let mut env = GridWorld::new(4, &[], (0, 0), (3, 3), 0.1, None, Some(5)).unwrap();
+        agent.run_episodes(&mut b, &mut env, 20, 2).unwrap()
+    };
+    assert_eq!(run(), run());
+}
+
+#[test]
+fn a_mismatched_env_is_rejected() {
+    let mut b = brain(6);
+    let mut agent = Agent::new(3, AgentParams::default(), None).unwrap();
+    let mut env = Chain::new(4, 0.0, None, None).unwrap();
+    assert!(agent.run_episodes(&mut b, &mut env, 1, 0).is_err());
+    assert_eq!(env.n_actions(), 2);
+}

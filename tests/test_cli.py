@@ -1,0 +1,71 @@
+"""The hebbian-brain command line."""
+
+import shutil
+
+import pytest
+
+from hebbian_brain.cli import main
+
+HAS_DOT = shutil.which("dot") is not None
+
+
+def test_demo_writes_dot_png_and_curve_and_says_where(tmp_path, capsys):
+    assert main(["demo", "--out", str(tmp_path), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert (tmp_path / "brain.dot").read_text().startswith("digraph")
+    assert (tmp_path / "learning_curve.png").read_bytes()[:4] == b"\x89PNG"
+    assert str(tmp_path / "brain.dot") in out
+    assert "greedy return after training: -8.000" in out
+    if HAS_DOT:
+        assert (tmp_path / "brain.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_train_any_discrete_env_and_save(tmp_path, capsys):
+    import hebbian_brain as hb
+
+    code = main(
+        [
+            "train",
+            "--env",
+            "FrozenLake-v1",
+            "--episodes",
+            "20",
+            "--seed",
+            "1",
+            "--dot",
+            str(tmp_path / "b.dot"),
+            "--curve",
+            str(tmp_path / "c.png"),
+            "--save",
+            str(tmp_path / "agent.hb"),
+            "--quiet",
+        ]
+    )
+    assert code == 0
+    assert "trained 20 episodes" in capsys.readouterr().out
+    assert len(hb.Agent.load(tmp_path / "agent.hb").history) == 20
+    assert (tmp_path / "c.png").exists() and (tmp_path / "b.dot").exists()
+
+
+def test_train_bins_box_observations(capsys):
+    assert main(["train", "--env", "CartPole-v1", "--episodes", "3", "--quiet"]) == 0
+    assert "trained 3 episodes" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["train", "--env", "NoSuchEnv-v0", "--episodes", "3"], "NoSuchEnv"),
+        (["train", "--env", "Pendulum-v1", "--episodes", "3"], "discrete actions"),
+        (["train", "--env", "hebbian_brain/Chain-v0", "--episodes", "0"], "--episodes"),
+    ],
+)
+def test_bad_arguments_exit_with_a_message(argv, message, capsys):
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_missing_required_argument_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["train", "--episodes", "3"])
+    assert exc.value.code == 2
