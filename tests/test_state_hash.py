@@ -41,7 +41,9 @@ def test_arrays_hash_like_nested_tuples_whatever_the_integer_dtype():
     assert hb.state_hash(True) == hb.state_hash(1)
     big = np.array([2**63 + 5], dtype=np.uint64)
     assert hb.state_hash(big) == hb.state_hash((2**63 + 5,))
-    # Non-contiguous views hash by value.
+    # Fortran order and non-contiguous views hash by value (row-major nesting).
+    f = np.asfortranarray(np.arange(6).reshape(2, 3))
+    assert hb.state_hash(f) == hb.state_hash(((0, 1, 2), (3, 4, 5)))
     a = np.arange(12).reshape(3, 4)
     assert hb.state_hash(a[:, ::2]) == hb.state_hash(tuple(map(tuple, a[:, ::2].tolist())))
 
