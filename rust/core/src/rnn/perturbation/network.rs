@@ -348,33 +348,3 @@ mod tests {
         }
     }
 }
-
-#[cfg(test)]
-mod scratch {
-    #[test]
-    #[ignore]
-    fn scratch_matvec_speed() {
-        let n = 200;
-        let w: Vec<f64> = (0..n * n)
-            .map(|k| ((k * 7 % 11) as f64 - 5.0) / 300.0)
-            .collect();
-        let mut v: Vec<f64> = (0..n).map(|k| (k as f64 - 6.0) / 500.0).collect();
-        let mut out = vec![0.0; n];
-        let t0 = std::time::Instant::now();
-        for _ in 0..1000 {
-            super::matvec(&w, &v, &mut out);
-            v[0] = std::hint::black_box(out[3]).tanh();
-        }
-        eprintln!("us/matvec {} {}", t0.elapsed().as_secs_f64() * 1e3, v[0]);
-        let t0 = std::time::Instant::now();
-        for _ in 0..1000 {
-            super::matvec_portable(&w, &v, &mut out);
-            v[0] = std::hint::black_box(out[3]).tanh();
-        }
-        eprintln!(
-            "us/matvec portable {} {}",
-            t0.elapsed().as_secs_f64() * 1e3,
-            v[0]
-        );
-    }
-}

@@ -86,42 +86,56 @@ fn shuffled_order_visits_every_condition_each_pass() {
     }
 }
 
+/// DNMS at half length (500 steps, τ = 15 ms, 6 Hz) on 100 neurons with Miconi's other
+/// parameters: the clean error falls clearly within 1500 trials.
 #[test]
 fn dnms_error_falls() {
-    let mut t = small_dnms(7);
-    let start = mean(&t.evaluate());
-    t.train(1200, 4, None).unwrap();
-    let end = mean(&t.evaluate());
-    assert!(end < 0.6 * start, "clean error {start} -> {end}");
-}
-
-#[test]
-fn reaching_error_falls() {
-    let arm = TwoJointArm {
-        movement_start: 10,
-        velocity_scale: 1.0 / 20.0,
+    let set = delayed_non_match(100, 100, 200, 100).unwrap();
+    let mut spec = NetworkSpec::new(100, 2);
+    spec.tau = 15.0;
+    spec.bias_neurons = vec![1, 10, 11];
+    spec.bias_values = vec![1.0, 1.0, -1.0];
+    spec.initial_noise = 0.1;
+    let config = NodePerturbationConfig {
+        perturbation_rate: 6.0,
+        amplitude: 16.0 / 30.0,
+        scale_by_expected_error: true,
         ..Default::default()
     };
-    let set = center_out_reach(4, 40, 1.0, &arm).unwrap();
-    let mut spec = NetworkSpec::new(40, 5);
-    spec.tau = 5.0;
+    let mut t = NodePerturbationTrainer::new(spec, config, set, 1.5, None, None, Some(0)).unwrap();
+    let start = mean(&t.evaluate());
+    let report = t.train(1500, 4, None).unwrap();
+    let end = mean(&t.evaluate());
+    assert!(end < 0.75 * start, "clean error {start} -> {end}");
+    assert!(mean(&report.errors[1400..]) < mean(&report.errors[..100]));
+}
+
+/// hebbRNN's reaching network (150 neurons, τ = 20 ms, 4 targets): the clean error falls
+/// clearly within 400 passes.
+#[test]
+fn reaching_error_falls() {
+    let arm = TwoJointArm::default();
+    let set = center_out_reach(4, 150, 1.0, &arm).unwrap();
+    let mut spec = NetworkSpec::new(150, 5);
+    spec.tau = 20.0;
     spec.output_neurons = vec![0, 1];
+    spec.bias_neurons = vec![2, 3, 4, 5];
+    spec.bias_values = vec![0.5, -0.3, 0.8, -0.6];
     spec.readout = Readout::Arm(arm);
     spec.error_metric = ErrorMetric::Euclidean;
     spec.energy_cost = 0.1;
     let config = NodePerturbationConfig {
-        perturbation_rate: 30.0,
         activity_trace_decay: 0.0,
         error_trace_decay: 0.33,
-        max_dw: 3e-3,
+        max_dw: 1e-4,
         condition_order: ConditionOrder::Shuffled,
         ..Default::default()
     };
-    let mut t = NodePerturbationTrainer::new(spec, config, set, 1.1, None, None, Some(11)).unwrap();
+    let mut t = NodePerturbationTrainer::new(spec, config, set, 1.1, None, None, Some(0)).unwrap();
     let start = mean(&t.evaluate());
-    t.train(800, 4, None).unwrap();
+    t.train(1600, 4, None).unwrap();
     let end = mean(&t.evaluate());
-    assert!(end < 0.6 * start, "clean error {start} -> {end}");
+    assert!(end < 0.8 * start, "clean error {start} -> {end}");
 }
 
 #[test]
@@ -167,69 +181,4 @@ fn bad_inputs_are_rejected() {
     assert!(t.train(3, 0, None).is_err());
     assert!(t.run(4).is_err());
     assert_eq!(t.weights(), &before[..]);
-}
-
-#[test]
-#[ignore]
-fn scratch_full_dnms() {
-    let set = delayed_non_match(200, 200, 400, 200).unwrap();
-    let mut spec = NetworkSpec::new(200, 2);
-    spec.bias_neurons = vec![1, 10, 11];
-    spec.bias_values = vec![1.0, 1.0, -1.0];
-    spec.initial_noise = 0.1;
-    let config = NodePerturbationConfig {
-        amplitude: 16.0 / 30.0,
-        scale_by_expected_error: true,
-        warmup_trials: 100,
-        ..Default::default()
-    };
-    let seed: u64 = std::env::var("SEED")
-        .map(|s| s.parse().unwrap())
-        .unwrap_or(0);
-    let mut t =
-        NodePerturbationTrainer::new(spec, config, set, 1.5, None, None, Some(seed)).unwrap();
-    let t0 = std::time::Instant::now();
-    for _ in 0..25 {
-        std::hint::black_box(t.run(0).unwrap());
-    }
-    eprintln!(
-        "ms/clean run with record {}",
-        t0.elapsed().as_secs_f64() * 1000.0 / 25.0
-    );
-    let (a, b) = (vec![0.5; 200_000], vec![0.25; 200_000]);
-    let mut c = vec![0.0; 40_000];
-    let t0 = std::time::Instant::now();
-    for _ in 0..50 {
-        crate::rnn::perturbation::trace::eligibility_trace(&a, &b, 1000, 200, &mut c);
-    }
-    eprintln!("ms/dgemm {}", t0.elapsed().as_secs_f64() * 1000.0 / 50.0);
-    let x: Vec<f64> = (0..200_000).map(|k| (k as f64) * 1e-5 - 1.0).collect();
-    let t0 = std::time::Instant::now();
-    let s: f64 = x.iter().map(|v| v.tanh()).sum();
-    eprintln!("ms/200k tanh {} {s}", t0.elapsed().as_secs_f64() * 1000.0);
-    let t0 = std::time::Instant::now();
-    let r = t.train(200, 1, Some(1)).unwrap();
-    eprintln!(
-        "ms/trial single {}",
-        t0.elapsed().as_secs_f64() * 1000.0 / 200.0
-    );
-    let mut errs = r.errors;
-    let t0 = std::time::Instant::now();
-    let r = t.train(2800, 4, None).unwrap();
-    eprintln!(
-        "ms/trial batch4 {}",
-        t0.elapsed().as_secs_f64() * 1000.0 / 2800.0
-    );
-    errs.extend(r.errors);
-    let mut crit = None;
-    for k in 100..errs.len() {
-        if errs[k - 100..k].iter().filter(|&&e| e < 1.0).count() >= 95 {
-            crit = Some(k);
-            break;
-        }
-    }
-    for chunk in errs.chunks(200) {
-        eprint!("{:.3} ", mean(chunk));
-    }
-    eprintln!("\ncriterion {crit:?}");
 }
