@@ -18,6 +18,7 @@
 
 pub mod arm;
 pub mod config;
+mod kernels;
 pub mod network;
 pub mod tasks;
 pub mod trace;

@@ -8,6 +8,7 @@
 
 use super::arm::ArmState;
 use super::config::{ErrorMetric, NetworkSpec, Readout};
+use super::kernels::{matvec, tanh_into};
 use crate::rng::Rng;
 use rand::Rng as _;
 
@@ -118,9 +119,7 @@ pub(crate) fn simulate(
     for (&b, &v) in spec.bias_neurons.iter().zip(&spec.bias_values) {
         ws.x[b] = v;
     }
-    for i in 0..n {
-        ws.r[i] = ws.x[i].tanh();
-    }
+    tanh_into(&ws.x, &mut ws.r);
     ws.x_average.copy_from_slice(&ws.x);
 
     let mut arm_state: Option<ArmState> = match &spec.readout {
@@ -163,9 +162,7 @@ pub(crate) fn simulate(
         for (&b, &v) in spec.bias_neurons.iter().zip(&spec.bias_values) {
             ws.x[b] = v;
         }
-        for (r, &x) in ws.r.iter_mut().zip(&ws.x) {
-            *r = x.tanh();
-        }
+        tanh_into(&ws.x, &mut ws.r);
         if let Some(exp) = exploration {
             let a = exp.activity_trace_decay;
             let row = &mut ws.post_cubed[t * n..(t + 1) * n];
@@ -230,121 +227,4 @@ pub(crate) fn simulate(
         rec.error = error;
     }
     error
-}
-
-/// `out = W v` for a row-major `[n, n]` matrix, with AVX2 + FMA when the CPU has them (the
-/// two paths may differ in the last bits, as any BLAS does across CPUs).
-fn matvec(w: &[f64], v: &[f64], out: &mut [f64]) {
-    assert_eq!(w.len(), v.len() * out.len());
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-        {
-            // SAFETY: the CPU supports AVX2 and FMA (checked just above); lengths checked above.
-            unsafe { matvec_fma(w, v, out) };
-            return;
-        }
-    }
-    matvec_portable(w, v, out);
-}
-
-/// Four rows at a time share each load of `v`; four lanes per row.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn matvec_fma(w: &[f64], v: &[f64], out: &mut [f64]) {
-    use std::arch::x86_64::*;
-    let n = v.len();
-    let n4 = n - n % 4;
-    let hsum = |a: __m256d| -> f64 {
-        let lo = _mm256_castpd256_pd128(a);
-        let hi = _mm256_extractf128_pd(a, 1);
-        let s = _mm_add_pd(lo, hi);
-        let h = _mm_unpackhi_pd(s, s);
-        _mm_cvtsd_f64(_mm_add_sd(s, h))
-    };
-    let vp = v.as_ptr();
-    let mut i = 0;
-    while i + 4 <= out.len() {
-        let r0 = w.as_ptr().add(i * n);
-        let (r1, r2, r3) = (r0.add(n), r0.add(2 * n), r0.add(3 * n));
-        let (mut a0, mut a1, mut a2, mut a3) = (
-            _mm256_setzero_pd(),
-            _mm256_setzero_pd(),
-            _mm256_setzero_pd(),
-            _mm256_setzero_pd(),
-        );
-        let mut j = 0;
-        while j < n4 {
-            let x = _mm256_loadu_pd(vp.add(j));
-            a0 = _mm256_fmadd_pd(_mm256_loadu_pd(r0.add(j)), x, a0);
-            a1 = _mm256_fmadd_pd(_mm256_loadu_pd(r1.add(j)), x, a1);
-            a2 = _mm256_fmadd_pd(_mm256_loadu_pd(r2.add(j)), x, a2);
-            a3 = _mm256_fmadd_pd(_mm256_loadu_pd(r3.add(j)), x, a3);
-            j += 4;
-        }
-        let mut s = [hsum(a0), hsum(a1), hsum(a2), hsum(a3)];
-        for j in n4..n {
-            let x = *vp.add(j);
-            s[0] += *r0.add(j) * x;
-            s[1] += *r1.add(j) * x;
-            s[2] += *r2.add(j) * x;
-            s[3] += *r3.add(j) * x;
-        }
-        out[i..i + 4].copy_from_slice(&s);
-        i += 4;
-    }
-    while i < out.len() {
-        out[i] = dot_portable(&w[i * n..(i + 1) * n], v);
-        i += 1;
-    }
-}
-
-fn matvec_portable(w: &[f64], v: &[f64], out: &mut [f64]) {
-    let n = v.len();
-    for (row, o) in w.chunks_exact(n).zip(out.iter_mut()) {
-        *o = dot_portable(row, v);
-    }
-}
-
-/// Eight independent partial sums (they vectorize without fast-math).
-#[inline]
-fn dot_portable(a: &[f64], b: &[f64]) -> f64 {
-    let mut acc = [0.0f64; 8];
-    let ra = a.chunks_exact(8);
-    let rb = b.chunks_exact(8);
-    let tail: f64 = ra
-        .remainder()
-        .iter()
-        .zip(rb.remainder())
-        .map(|(x, y)| x * y)
-        .sum();
-    for (x, y) in ra.zip(rb) {
-        for k in 0..8 {
-            acc[k] += x[k] * y[k];
-        }
-    }
-    acc.iter().sum::<f64>() + tail
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn matvec_matches_naive() {
-        let n = 13;
-        let w: Vec<f64> = (0..n * n)
-            .map(|k| ((k * 7 % 11) as f64 - 5.0) / 3.0)
-            .collect();
-        let v: Vec<f64> = (0..n).map(|k| (k as f64 - 6.0) / 5.0).collect();
-        let mut out = vec![0.0; n];
-        let mut portable = vec![0.0; n];
-        matvec(&w, &v, &mut out);
-        matvec_portable(&w, &v, &mut portable);
-        for i in 0..n {
-            let naive: f64 = (0..n).map(|j| w[i * n + j] * v[j]).sum();
-            assert!((out[i] - naive).abs() < 1e-12);
-            assert!((portable[i] - naive).abs() < 1e-12);
-        }
-    }
 }
