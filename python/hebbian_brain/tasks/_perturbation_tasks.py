@@ -86,8 +86,11 @@ class DelayedNonMatch:
         return float(np.mean(np.abs(out[mask] - trials.targets[condition, mask, 0])))
 
     def published_config(self) -> NodePerturbationConfig:
-        """Miconi's learning parameters (``dnms/net.cpp``): η 0.1, 3 Hz, A = 16·dt/τ, α_x 0.05,
-        α_R 0.75, max_dw 3e-4, the |Ē_c| factor and 100 warm-up trials."""
+        """Miconi's learning parameters (his ``dnms/net.cpp``).
+
+        η 0.1, 3 Hz, amplitude 16·dt/τ, α_x 0.05, α_R 0.75, max_dw 3e-4, the |Ē_c| factor and
+        100 warm-up trials.
+        """
         return NodePerturbationConfig(
             learning_rate=0.1,
             perturbation_rate=3.0,
@@ -107,8 +110,10 @@ class DelayedNonMatch:
         seed: int | None = None,
         **overrides: Any,
     ) -> NodePerturbationTrainer:
-        """A trainer with Miconi's network: N = 200, τ = 30 ms, g = 1.5, output neuron 0, bias
-        neurons 1, 10, 11 clamped to 1, 1, −1, initial state U(±0.1).
+        """A trainer with Miconi's network and learning parameters.
+
+        N = 200, τ = 30 ms, g = 1.5, output neuron 0, bias neurons 1, 10, 11 clamped to 1, 1, −1,
+        initial state U(±0.1).
 
         Args:
             config: learning parameters (default: ``published_config()``).
@@ -193,15 +198,20 @@ class CenterOutReach:
         return PerturbationTrials(*arrays)
 
     def error(self, hand: np.ndarray, condition: int, output_rates: np.ndarray) -> float:
-        """Distance of ``hand [T, 2]`` to the target at the last step plus the energy cost of
-        ``output_rates [T, 2]``."""
+        """Distance of ``hand [T, 2]`` to the target at the end plus the energy cost.
+
+        The energy cost is ``energy_cost × mean |output_rates|`` over ``output_rates [T, 2]``.
+        """
         hand = np.asarray(hand, dtype=float)
         dist = float(np.linalg.norm(hand[-1] - self.target_positions[condition]))
         return dist + self.energy_cost * float(np.mean(np.abs(output_rates)))
 
     def published_config(self) -> NodePerturbationConfig:
-        """hebbRNN's learning parameters: η 0.1, 3 Hz, amplitude 0.5, α_x 0 (one-step change),
-        α_R 0.33, max_dw 1e-4, no |Ē| factor, no warm-up, a shuffled order per pass."""
+        """The learning parameters of hebbRNN (``hebbRNN_learn_model.m`` defaults).
+
+        η 0.1, 3 Hz, amplitude 0.5, α_x 0 (one-step change), α_R 0.33, max_dw 1e-4, no |Ē|
+        factor, no warm-up, a shuffled order per pass.
+        """
         return NodePerturbationConfig(
             learning_rate=0.1,
             perturbation_rate=3.0,
@@ -221,9 +231,10 @@ class CenterOutReach:
         seed: int | None = None,
         **overrides: Any,
     ) -> NodePerturbationTrainer:
-        """A trainer with hebbRNN's reaching network: N = 150, τ = 20 ms, dt = 1 ms, g = 1.1,
-        output neurons 0 and 1, four bias neurons (2–5) clamped to values drawn in ±1 from
-        ``seed``, x(0) = 0.
+        """A trainer with hebbRNN's reaching network and learning parameters.
+
+        N = 150, τ = 20 ms, dt = 1 ms, g = 1.1, output neurons 0 and 1, four bias neurons (2–5)
+        clamped to values drawn in ±1 from ``seed``, x(0) = 0.
 
         Args:
             config: learning parameters (default: ``published_config()``).
@@ -257,8 +268,10 @@ class CenterOutReach:
     def train_until_tolerance(
         self, trainer: NodePerturbationTrainer, *, max_passes: int = 2000, batch_size: int = 1
     ) -> tuple[int | None, list[float]]:
-        """Trains pass by pass (one trial per target) until the clean error, averaged over the
-        targets, is at most ``tolerance`` (hebbRNN's stopping rule).
+        """Trains pass by pass until the clean error reaches ``tolerance`` (hebbRNN's rule).
+
+        A pass is one trial per target; after each, the clean error averaged over the targets
+        is compared with ``tolerance``.
 
         Returns:
             (passes, curve): the passes needed (None if ``max_passes`` was not enough) and the
