@@ -43,6 +43,8 @@ def test_dnms_arrays():
     assert list(trials.targets[:, -1, 0]) == [-1.0, 1.0, 1.0, -1.0]
     assert trials.mask.sum(axis=1).tolist() == [200.0] * 4
     assert trials.mask[:, -200:].all()
+    trainer = DelayedNonMatch().trainer(seed=0)
+    assert not trainer.input_weights[0].any() and trainer.input_weights[1:].all()
 
 
 def test_reach_arrays_and_arm():

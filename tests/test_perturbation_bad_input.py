@@ -84,10 +84,15 @@ def test_failed_calls_leave_the_trainer_unchanged():
     t = build()
     t.train(3)
     weights, expected, done = t.weights, t.expected_error, t.trials_done
+    input_weights = t.input_weights
     with pytest.raises(hb.ShapeError, match="weights"):
         t.weights = np.zeros((3, 3))
     with pytest.raises(hb.InvalidArgumentError, match="weights"):
         t.weights = np.full((20, 20), np.inf)
+    with pytest.raises(hb.ShapeError, match="input_weights"):
+        t.input_weights = np.zeros((20, 5))
+    with pytest.raises(hb.InvalidArgumentError, match="input_weights"):
+        t.input_weights = np.full((20, 2), np.nan)
     with pytest.raises(hb.InvalidArgumentError, match="batch_size"):
         t.train(4, batch_size=0)
     with pytest.raises(hb.InvalidArgumentError, match="n_threads"):
@@ -101,6 +106,7 @@ def test_failed_calls_leave_the_trainer_unchanged():
     with pytest.raises(hb.InvalidConfigError, match="perturbation_rate"):
         t.config = NodePerturbationConfig(perturbation_rate=5000.0)
     np.testing.assert_array_equal(t.weights, weights)
+    np.testing.assert_array_equal(t.input_weights, input_weights)
     np.testing.assert_array_equal(t.expected_error, expected)
     assert t.trials_done == done
 

@@ -112,8 +112,8 @@ class DelayedNonMatch:
     ) -> NodePerturbationTrainer:
         """A trainer with Miconi's network and learning parameters.
 
-        N = 200, τ = 30 ms, g = 1.5, output neuron 0, bias neurons 1, 10, 11 clamped to 1, 1, −1,
-        initial state U(±0.1).
+        N = 200, τ = 30 ms, g = 1.5, output neuron 0 (which gets no direct input), bias neurons
+        1, 10, 11 clamped to 1, 1, −1, initial state U(±0.1).
 
         Args:
             config: learning parameters (default: ``published_config()``).
@@ -133,7 +133,7 @@ class DelayedNonMatch:
             "error_metric": "mean_absolute",
         }
         kwargs.update(overrides)
-        return NodePerturbationTrainer(
+        trainer = NodePerturbationTrainer(
             trials.inputs,
             trials.targets,
             trials.mask,
@@ -141,6 +141,12 @@ class DelayedNonMatch:
             seed=seed,
             **kwargs,
         )
+        if "input_weights" not in overrides:
+            # Miconi: the output neuron gets no direct input (``win.row(0).setZero()``).
+            input_weights = trainer.input_weights
+            input_weights[trainer.output_neurons] = 0.0
+            trainer.input_weights = input_weights
+        return trainer
 
 
 @dataclass(frozen=True)

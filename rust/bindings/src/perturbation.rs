@@ -519,6 +519,7 @@ impl PyNodePerturbationTrainer {
     /// Runs ``n_trials`` perturbed trials with learning, ``batch_size`` at a time in parallel
     /// (the GIL is released). The trials of a batch start from the same weights; their clipped
     /// changes are then applied in trial order. Results do not depend on ``n_threads``.
+    /// Interruptible (Ctrl-C) between chunks of batches; the trials done so far are kept.
     ///
     /// Returns:
     ///     (errors, conditions): float array ``[n_trials]`` of trial errors and int array of
@@ -531,13 +532,30 @@ impl PyNodePerturbationTrainer {
         batch_size: usize,
         n_threads: Option<usize>,
     ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
-        let inner = &mut self.inner;
-        let report = py
-            .detach(|| inner.train(n_trials, batch_size, n_threads))
-            .py()?;
-        let conds: Vec<i64> = report.conditions.iter().map(|&c| c as i64).collect();
+        // Chunks of whole batches (so the batch boundaries are those of one long call, and the
+        // result the same), with a signal check between them so that Ctrl-C works.
+        let chunk = if batch_size == 0 || n_trials == 0 {
+            n_trials // one call: the core validates and returns
+        } else {
+            batch_size * 64usize.div_ceil(batch_size)
+        };
+        let mut errors = Vec::with_capacity(n_trials);
+        let mut conds: Vec<i64> = Vec::with_capacity(n_trials);
+        let mut done = 0;
+        loop {
+            let k = chunk.min(n_trials - done);
+            let inner = &mut self.inner;
+            let report = py.detach(|| inner.train(k, batch_size, n_threads)).py()?;
+            errors.extend(report.errors);
+            conds.extend(report.conditions.iter().map(|&c| c as i64));
+            done += k;
+            if done >= n_trials {
+                break;
+            }
+            py.check_signals()?;
+        }
         Ok((
-            report.errors.into_pyarray(py).into_any(),
+            errors.into_pyarray(py).into_any(),
             conds.into_pyarray(py).into_any(),
         ))
     }
@@ -611,6 +629,21 @@ impl PyNodePerturbationTrainer {
             .into_pyarray(py)
             .reshape([n, i])?
             .into_any())
+    }
+
+    /// Replaces W_in (validated first; the trainer is unchanged on error).
+    #[setter]
+    fn set_input_weights(&mut self, input_weights: &Bound<'_, PyAny>) -> PyResult<()> {
+        let n = self.inner.spec().n_neurons;
+        let i = self.inner.spec().n_inputs;
+        let (shape, data) = f64_array(input_weights, "input_weights", &[2])?;
+        if shape != [n, i] {
+            return Err(shape_error(
+                "input_weights",
+                format!("expected [{n}, {i}], got {shape:?}"),
+            ));
+        }
+        self.inner.set_input_weights(data).py()
     }
 
     /// Ē_c, the running average error of each condition (empty before training).

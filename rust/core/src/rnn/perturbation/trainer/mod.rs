@@ -164,6 +164,18 @@ impl NodePerturbationTrainer {
         Ok(())
     }
 
+    /// Replaces `W_in` (validated first).
+    pub fn set_input_weights(&mut self, input_weights: Vec<f64>) -> Result<()> {
+        check_matrix(
+            "input_weights",
+            &input_weights,
+            self.spec.n_neurons,
+            self.spec.n_inputs,
+        )?;
+        self.input_weights = input_weights;
+        Ok(())
+    }
+
     /// Replaces the trial set; `Ē` is re-initialised at the next training call.
     pub fn set_conditions(&mut self, conditions: ConditionSet) -> Result<()> {
         check_conditions(&self.spec, &conditions)?;
