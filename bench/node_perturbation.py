@@ -1,0 +1,268 @@
+"""Benchmark: reward-modulated node perturbation (Miconi 2017 / hebbRNN).
+
+Three parts, one table each:
+
+1. Speed of one DNMS training trial (N = 200, T = 1000, trace + update included), single
+   thread: ours against a straightforward numpy implementation of the same rule written
+   below (the per-step cubed outer product of hebbRNN), measured in the same run; plus
+   trials per second with all cores (parallel batches).
+2. DNMS learning over seeds with Miconi's published parameters (sequential rule, batch 1):
+   trials to the criterion (95 of 100 successive trials with error < 1), median and IQR
+   (paper: median 843, IQR 692-1125, 20 runs), and the error after ``--dnms-trials`` trials.
+3. Center-out reaching with hebbRNN's parameters: passes (one trial per target) until the
+   clean error averaged over the 4 targets falls to 0.08.
+
+Run:  python bench/node_perturbation.py                 (10 seeds, 10 000 DNMS trials)
+      python bench/node_perturbation.py --seeds 4 --dnms-trials 3000 --co-seeds 4
+Seeds of the learning parts run side by side on all cores (each run is sequential).
+"""
+
+from __future__ import annotations
+
+import os
+
+# Single-threaded numpy for a fair single-thread reference (must precede the numpy import).
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from concurrent.futures import ThreadPoolExecutor  # noqa: E402
+
+import numpy as np  # noqa: E402
+from hebbian_brain.rnn import trials_to_criterion  # noqa: E402
+from hebbian_brain.tasks import CenterOutReach, DelayedNonMatch  # noqa: E402
+
+
+# --------------------------------------------------------------------------- numpy reference
+class NumpyNodePerturbation:
+    """The same rule in numpy, three ways. ``method="power"``: the literal translation of
+    hebbRNN's Matlab (``e += np.outer(dx, r_prev) ** 3`` per step); ``"outer"``: the
+    straightforward per-step outer product with the cube as ``o * o * o`` (numpy's ``** 3``
+    calls ``pow``); ``"matrix"``: numpy with the core's trick (store r³ and Δx³, one matrix
+    product per trial), the best a numpy loop can do."""
+
+    def __init__(self, trainer, task: DelayedNonMatch, seed: int, method: str) -> None:
+        cfg = trainer.config
+        self.method = method
+        self.J = trainer.weights.copy()
+        self.W_in = trainer.input_weights.copy()
+        self.trials = task.trials()
+        self.dt_tau = 1.0 / 30.0
+        self.p = cfg.perturbation_rate * 1.0 / 1000.0
+        self.amp = cfg.amplitude
+        self.alpha_x = cfg.activity_trace_decay
+        self.alpha_r = cfg.error_trace_decay
+        self.eta = cfg.learning_rate
+        self.max_dw = cfg.max_dw
+        self.bias_idx = np.array([1, 10, 11])
+        self.bias_val = np.array([1.0, 1.0, -1.0])
+        self.rng = np.random.default_rng(seed)
+        self.expected = np.ones(4)
+        self.k = 0
+
+    def trial(self) -> float:
+        c = self.k % 4
+        self.k += 1
+        inputs, targets, mask = self.trials.inputs[c], self.trials.targets[c], self.trials.mask[c]
+        n = self.J.shape[0]
+        x = self.rng.uniform(-0.1, 0.1, n)
+        x[self.bias_idx] = self.bias_val
+        r = np.tanh(x)
+        x_avg = x.copy()
+        e = np.zeros_like(self.J)
+        out = np.empty(len(inputs))
+        pre3 = np.empty((len(inputs), n))
+        post3 = np.empty((len(inputs), n))
+        for t in range(len(inputs)):
+            r_prev = r
+            x = x + self.dt_tau * (-x + self.J @ r + self.W_in @ inputs[t])
+            kick = self.rng.random(n) < self.p
+            x = x + kick * self.amp * self.rng.uniform(-1.0, 1.0, n)
+            x[self.bias_idx] = self.bias_val
+            r = np.tanh(x)
+            dx = x - x_avg
+            x_avg = self.alpha_x * x_avg + (1.0 - self.alpha_x) * x
+            if self.method == "matrix":
+                pre3[t] = r_prev * r_prev * r_prev
+                post3[t] = dx * dx * dx
+            elif self.method == "outer":
+                o = np.outer(dx, r_prev)
+                e += o * o * o
+            else:  # "power": the literal translation of hebbRNN's (rprev*(x - xtrace)').^3
+                e += np.outer(dx, r_prev) ** 3
+            out[t] = r[0]
+        if self.method == "matrix":
+            e = post3.T @ pre3
+        scored = mask > 0
+        err = float(np.mean(np.abs(out[scored] - targets[scored, 0])))
+        dJ = -self.eta * abs(self.expected[c]) * e * (err - self.expected[c])
+        self.J += np.clip(dJ, -self.max_dw, self.max_dw)
+        self.expected[c] = self.alpha_r * self.expected[c] + (1.0 - self.alpha_r) * err
+        return err
+
+
+METHODS = {
+    "power": "numpy, literal hebbRNN translation (** 3)",
+    "outer": "numpy, per-step outer product (o * o * o)",
+    "matrix": "numpy, one matrix product per trial",
+}
+
+
+def check_trace_identity(rng: np.random.Generator) -> float:
+    """Max difference between Σ_t (outer(dx, r))³ and (dx³)ᵀ(r³): the identity the core uses."""
+    r, dx = rng.normal(size=(50, 20)), rng.normal(size=(50, 20))
+    naive = sum(np.outer(dx[t], r[t]) ** 3 for t in range(50))
+    return float(np.max(np.abs(naive - (dx**3).T @ (r**3))))
+
+
+def median_time(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def bench_speed(repeats: int, ours_trials: int, numpy_trials: int) -> None:
+    task = DelayedNonMatch()
+    cfg = task.published_config().replace(warmup_trials=0)  # every trial computes the trace
+    ours = task.trainer(seed=0, config=cfg)
+    refs = {m: NumpyNodePerturbation(ours, task, seed=0, method=m) for m in METHODS}
+    ours.train(4, n_threads=1)  # warm-up (Ē initialisation, buffers)
+    t_ours = median_time(lambda: ours.train(ours_trials, n_threads=1), repeats) / ours_trials
+    t_ref = {}
+    for m, ref in refs.items():
+        ref.trial()
+        trials = 1 if m == "power" else numpy_trials
+        t_ref[m] = median_time(lambda ref=ref, k=trials: [ref.trial() for _ in range(k)], repeats)
+        t_ref[m] /= trials
+    batch = 8
+    t_par = median_time(lambda: ours.train(8 * batch, batch_size=batch), repeats) / (8 * batch)
+    cores = os.cpu_count()
+    rng = np.random.default_rng(0)
+    print("\n## Speed: one DNMS training trial (N = 200, T = 1000), median of", repeats, "repeats")
+    print(f"trace identity check (max |naive - matrix|): {check_trace_identity(rng):.1e}")
+    print(f"| {'implementation':<48} | {'ms / trial':>10} | {'ours is x faster':>16} |")
+    print(f"|{'-' * 50}|{'-' * 12}|{'-' * 18}|")
+    for m, label in METHODS.items():
+        print(f"| {label:<48} | {t_ref[m] * 1e3:10.1f} | {t_ref[m] / t_ours:16.1f} |")
+    print(f"| {'hebbian_brain, 1 thread':<48} | {t_ours * 1e3:10.2f} | {'':>16} |")
+    label = f"hebbian_brain, batch {batch}, {cores} cores"
+    print(f"| {label:<48} | {t_par * 1e3:10.2f} | {'':>16} |")
+    print(f"trials per second: 1 thread {1 / t_ours:.0f}, all {cores} cores {1 / t_par:.0f}")
+
+
+# --------------------------------------------------------------------------- learning
+def dnms_run(seed: int, n_trials: int) -> dict:
+    task = DelayedNonMatch()
+    trainer = task.trainer(seed=seed)
+    t0 = time.perf_counter()
+    errors, _ = trainer.train(n_trials, batch_size=1, n_threads=1)
+    wall = time.perf_counter() - t0
+    return {
+        "seed": seed,
+        "criterion": trials_to_criterion(errors, threshold=1.0, window=100, fraction=0.95),
+        "final_train": float(np.mean(errors[-100:])),
+        "final_clean": float(np.mean(trainer.evaluate())),
+        "wall": wall,
+    }
+
+
+def reach_run(seed: int, max_passes: int) -> dict:
+    task = CenterOutReach()
+    trainer = task.trainer(seed=seed)
+    t0 = time.perf_counter()
+    passes, curve = task.train_until_tolerance(trainer, max_passes=max_passes)
+    return {
+        "seed": seed,
+        "passes": passes,
+        "start": curve[0],
+        "final": curve[-1],
+        "wall": time.perf_counter() - t0,
+    }
+
+
+def quartiles(values: list[float]) -> tuple[float, float, float]:
+    q = np.percentile(values, [25, 50, 75])
+    return float(q[0]), float(q[1]), float(q[2])
+
+
+def bench_dnms(seeds: int, n_trials: int, workers: int) -> None:
+    with ThreadPoolExecutor(workers) as pool:
+        runs = list(pool.map(lambda s: dnms_run(s, n_trials), range(seeds)))
+    print(f"\n## DNMS learning, Miconi's parameters, {seeds} seeds, {n_trials} trials each")
+    print(
+        f"| {'seed':>4} | {'trials to criterion':>19} | {'train error (last 100)':>22} "
+        f"| {'clean error':>11} | {'wall s':>7} |"
+    )
+    print(f"|{'-' * 6}|{'-' * 21}|{'-' * 24}|{'-' * 13}|{'-' * 9}|")
+    for r in runs:
+        crit = "not reached" if r["criterion"] is None else str(r["criterion"])
+        print(
+            f"| {r['seed']:>4} | {crit:>19} | {r['final_train']:>22.3f} "
+            f"| {r['final_clean']:>11.3f} | {r['wall']:>7.1f} |"
+        )
+    reached = [r["criterion"] for r in runs if r["criterion"] is not None]
+    # Runs that never reach the criterion count as n_trials + 1 (i.e. "more than n_trials").
+    crit_all = [r["criterion"] if r["criterion"] is not None else n_trials + 1 for r in runs]
+    q1, med, q3 = quartiles(crit_all)
+    print(
+        f"trials to criterion: median {med:.0f}, IQR {q1:.0f}-{q3:.0f}, "
+        f"min {min(crit_all)}, max {max(crit_all)}; reached {len(reached)}/{seeds} "
+        f"(paper: median 843, IQR 692-1125)"
+    )
+    print(
+        f"error after {n_trials} trials (mean of last 100 training trials): median "
+        f"{statistics.median(r['final_train'] for r in runs):.3f}; clean error median "
+        f"{statistics.median(r['final_clean'] for r in runs):.3f}"
+    )
+
+
+def bench_reach(seeds: int, max_passes: int, workers: int) -> None:
+    with ThreadPoolExecutor(workers) as pool:
+        runs = list(pool.map(lambda s: reach_run(s, max_passes), range(seeds)))
+    print(f"\n## Center-out reaching, hebbRNN's parameters, {seeds} seeds, tolerance 0.08")
+    print(
+        f"| {'seed':>4} | {'passes to 0.08':>14} | {'clean error start':>17} "
+        f"| {'final':>7} | {'wall s':>7} |"
+    )
+    print(f"|{'-' * 6}|{'-' * 16}|{'-' * 19}|{'-' * 9}|{'-' * 9}|")
+    for r in runs:
+        passes = f"> {max_passes}" if r["passes"] is None else str(r["passes"])
+        print(
+            f"| {r['seed']:>4} | {passes:>14} | {r['start']:>17.3f} | {r['final']:>7.3f} "
+            f"| {r['wall']:>7.1f} |"
+        )
+    vals = [r["passes"] if r["passes"] is not None else max_passes + 1 for r in runs]
+    q1, med, q3 = quartiles(vals)
+    print(f"passes to tolerance: median {med:.0f}, IQR {q1:.0f}-{q3:.0f}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--seeds", type=int, default=10, help="DNMS seeds")
+    ap.add_argument("--dnms-trials", type=int, default=10_000)
+    ap.add_argument("--co-seeds", type=int, default=10)
+    ap.add_argument("--co-max-passes", type=int, default=5000)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--skip", nargs="*", default=[], choices=["speed", "dnms", "reach"])
+    args = ap.parse_args(argv)
+    print(
+        f"python {sys.version.split()[0]}, numpy {np.__version__}, {os.cpu_count()} cores, "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
+    )
+    if "speed" not in args.skip:
+        bench_speed(args.repeats, ours_trials=50, numpy_trials=2)
+    if "dnms" not in args.skip:
+        bench_dnms(args.seeds, args.dnms_trials, args.workers)
+    if "reach" not in args.skip:
+        bench_reach(args.co_seeds, args.co_max_passes, args.workers)
+
+
+if __name__ == "__main__":
+    main()

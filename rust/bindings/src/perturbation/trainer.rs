@@ -1,0 +1,471 @@
+//! `NodePerturbationTrainer`: the trainer object, its numpy conversions and pickling.
+
+use super::config::{PyNodePerturbationConfig, PyTwoJointArm};
+use super::f64_array;
+use crate::errors::{invalid_argument, shape_error, IntoPyResult};
+use hebbian_core::rnn::perturbation::{
+    ConditionSet, ErrorMetric, NetworkSpec, NodePerturbationTrainer as CoreTrainer, Readout,
+};
+use numpy::{IntoPyArray, PyArrayMethods};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
+
+/// Builds the core trial set from `inputs [C,T,I]`, `targets [C,T,O]`, `mask` (None, [T] or
+/// [C,T]).
+fn condition_set(
+    inputs: &Bound<'_, PyAny>,
+    targets: &Bound<'_, PyAny>,
+    mask: Option<&Bound<'_, PyAny>>,
+) -> PyResult<ConditionSet> {
+    let (si, inputs) = f64_array(inputs, "inputs", &[3])?;
+    let (st, targets) = f64_array(targets, "targets", &[3])?;
+    let (c, t) = (si[0], si[1]);
+    if st[0] != c || st[1] != t {
+        return Err(shape_error(
+            "targets",
+            format!("expected [{c}, {t}, O] to match inputs {si:?}, got {st:?}"),
+        ));
+    }
+    let mask = match mask {
+        None => vec![1.0; c * t],
+        Some(m) => {
+            let (sm, m) = f64_array(m, "mask", &[1, 2])?;
+            if sm == [t] {
+                m.repeat(c)
+            } else if sm == [c, t] {
+                m
+            } else {
+                return Err(shape_error(
+                    "mask",
+                    format!("expected [{t}] or [{c}, {t}], got {sm:?}"),
+                ));
+            }
+        }
+    };
+    Ok(ConditionSet {
+        n_conditions: c,
+        n_steps: t,
+        n_inputs: si[2],
+        n_outputs: st[2],
+        inputs,
+        targets,
+        mask,
+    })
+}
+
+/// Trains a rate network by reward-modulated node perturbation (Miconi 2017; hebbRNN).
+///
+/// The network ``x ← x + (dt/τ)(−x + J r + W_in u) + ξ``, ``r = tanh(x)`` is trained on a
+/// fixed set of conditions, one trial each: ``inputs [C, T, I]``, ``targets [C, T, O]`` and
+/// ``mask`` (scored steps; ``None`` = all, ``[T]`` or ``[C, T]``). See ``docs/rules.md`` §3.
+///
+/// Args:
+///     inputs, targets, mask: the conditions.
+///     n_neurons: N (200).
+///     output_neurons: indices whose rates are the output ((0,)).
+///     config: learning parameters (``NodePerturbationConfig()``).
+///     dt, tau: step and time constant in milliseconds (1, 30).
+///     gain: J ~ N(0, gain²/N) (1.5).
+///     bias_neurons, bias_values: neurons whose x is clamped to the given values.
+///     initial_state: x(0) (zeros); initial_noise: U(±s) added to x(0) each trial (0).
+///     arm: a ``TwoJointArm`` turning two output rates into a hand position, or None.
+///     error_metric: "mean_absolute" or "euclidean" (default: euclidean with an arm).
+///     energy_cost: c in ``c · mean |r_out|`` added to the error (0).
+///     weights, input_weights: initial J ``[N, N]`` and W_in ``[N, I]`` (random if None).
+///     seed: seed of every random draw (None: from the OS).
+#[pyclass(module = "hebbian_brain.rnn", name = "NodePerturbationTrainer")]
+pub struct PyNodePerturbationTrainer {
+    inner: CoreTrainer,
+    gain: f64,
+}
+
+#[pymethods]
+impl PyNodePerturbationTrainer {
+    #[new]
+    #[pyo3(signature = (inputs, targets, mask=None, *, n_neurons=200, output_neurons=vec![0],
+        config=None, dt=1.0, tau=30.0, gain=1.5, bias_neurons=vec![], bias_values=vec![],
+        initial_state=None, initial_noise=0.0, arm=None, error_metric=None, energy_cost=0.0,
+        weights=None, input_weights=None, seed=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        inputs: &Bound<'_, PyAny>,
+        targets: &Bound<'_, PyAny>,
+        mask: Option<&Bound<'_, PyAny>>,
+        n_neurons: usize,
+        output_neurons: Vec<i64>,
+        config: Option<&Bound<'_, PyNodePerturbationConfig>>,
+        dt: f64,
+        tau: f64,
+        gain: f64,
+        bias_neurons: Vec<i64>,
+        bias_values: Vec<f64>,
+        initial_state: Option<&Bound<'_, PyAny>>,
+        initial_noise: f64,
+        arm: Option<&Bound<'_, PyTwoJointArm>>,
+        error_metric: Option<&str>,
+        energy_cost: f64,
+        weights: Option<&Bound<'_, PyAny>>,
+        input_weights: Option<&Bound<'_, PyAny>>,
+        seed: Option<u64>,
+    ) -> PyResult<Self> {
+        let set = condition_set(inputs, targets, mask)?;
+        let index = |name: &str, v: Vec<i64>| -> PyResult<Vec<usize>> {
+            v.into_iter()
+                .map(|i| {
+                    usize::try_from(i).map_err(|_| {
+                        crate::errors::to_pyerr(hebbian_core::Error::config(
+                            name,
+                            format!("index {i} is out of range for {n_neurons} neurons"),
+                        ))
+                    })
+                })
+                .collect()
+        };
+        let readout = match arm {
+            Some(a) => Readout::Arm(a.get().inner.clone()),
+            None => Readout::Rates,
+        };
+        let error_metric = match error_metric {
+            None if arm.is_some() => ErrorMetric::Euclidean,
+            None | Some("mean_absolute") => ErrorMetric::MeanAbsolute,
+            Some("euclidean") => ErrorMetric::Euclidean,
+            Some(other) => {
+                return Err(invalid_argument(
+                    "error_metric",
+                    format!("must be 'mean_absolute' or 'euclidean', got {other:?}"),
+                ))
+            }
+        };
+        let initial_state = match initial_state {
+            None => Vec::new(),
+            Some(x) => f64_array(x, "initial_state", &[1])?.1,
+        };
+        let spec = NetworkSpec {
+            n_neurons,
+            n_inputs: set.n_inputs,
+            dt,
+            tau,
+            output_neurons: index("output_neurons", output_neurons)?,
+            bias_neurons: index("bias_neurons", bias_neurons)?,
+            bias_values,
+            initial_state,
+            initial_noise,
+            readout,
+            error_metric,
+            energy_cost,
+        };
+        let matrix = |obj: Option<&Bound<'_, PyAny>>, name: &str, cols: usize| {
+            obj.map(|w| -> PyResult<Vec<f64>> {
+                let (shape, data) = f64_array(w, name, &[2])?;
+                if shape != [n_neurons, cols] {
+                    return Err(shape_error(
+                        name,
+                        format!("expected [{n_neurons}, {cols}], got {shape:?}"),
+                    ));
+                }
+                Ok(data)
+            })
+            .transpose()
+        };
+        let weights = matrix(weights, "weights", n_neurons)?;
+        let input_weights = matrix(input_weights, "input_weights", set.n_inputs)?;
+        let config = config.map(|c| c.get().inner.clone()).unwrap_or_default();
+        let inner = CoreTrainer::new(spec, config, set, gain, weights, input_weights, seed).py()?;
+        Ok(Self { inner, gain })
+    }
+
+    /// Runs ``n_trials`` perturbed trials with learning, ``batch_size`` at a time in parallel
+    /// (the GIL is released). The trials of a batch start from the same weights; their clipped
+    /// changes are then applied in trial order. Results do not depend on ``n_threads``.
+    /// Interruptible (Ctrl-C) between chunks of batches; the trials done so far are kept.
+    ///
+    /// Returns:
+    ///     (errors, conditions): float array ``[n_trials]`` of trial errors and int array of
+    ///     their conditions.
+    #[pyo3(signature = (n_trials, *, batch_size=1, n_threads=None))]
+    fn train<'py>(
+        &mut self,
+        py: Python<'py>,
+        n_trials: usize,
+        batch_size: usize,
+        n_threads: Option<usize>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+        // Chunks of whole batches (so the batch boundaries are those of one long call, and the
+        // result the same), with a signal check between them so that Ctrl-C works.
+        let chunk = if batch_size == 0 || n_trials == 0 {
+            n_trials // one call: the core validates and returns
+        } else {
+            batch_size * 64usize.div_ceil(batch_size)
+        };
+        let mut errors = Vec::with_capacity(n_trials);
+        let mut conds: Vec<i64> = Vec::with_capacity(n_trials);
+        let mut done = 0;
+        loop {
+            let k = chunk.min(n_trials - done);
+            let inner = &mut self.inner;
+            let report = py.detach(|| inner.train(k, batch_size, n_threads)).py()?;
+            errors.extend(report.errors);
+            conds.extend(report.conditions.iter().map(|&c| c as i64));
+            done += k;
+            if done >= n_trials {
+                break;
+            }
+            py.check_signals()?;
+        }
+        Ok((
+            errors.into_pyarray(py).into_any(),
+            conds.into_pyarray(py).into_any(),
+        ))
+    }
+
+    /// Clean (unperturbed) error of every condition, ``[C]``.
+    fn evaluate<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        let inner = &self.inner;
+        py.detach(|| inner.evaluate()).into_pyarray(py).into_any()
+    }
+
+    /// Runs one condition without perturbations.
+    ///
+    /// Returns:
+    ///     dict with "activations" ``[T, N]``, "rates" ``[T, N]``, "outputs" ``[T, O]`` (the
+    ///     hand position with an arm) and "error".
+    fn run<'py>(&self, py: Python<'py>, condition: i64) -> PyResult<Bound<'py, PyDict>> {
+        let c = usize::try_from(condition)
+            .map_err(|_| invalid_argument("condition", format!("{condition} is out of range")))?;
+        let inner = &self.inner;
+        let rec = py.detach(|| inner.run(c)).py()?;
+        let n = self.inner.spec().n_neurons;
+        let o = self.inner.spec().output_dim();
+        let t = rec.n_steps;
+        let d = PyDict::new(py);
+        d.set_item(
+            "activations",
+            rec.activations.into_pyarray(py).reshape([t, n])?,
+        )?;
+        d.set_item("rates", rec.rates.into_pyarray(py).reshape([t, n])?)?;
+        d.set_item("outputs", rec.outputs.into_pyarray(py).reshape([t, o])?)?;
+        d.set_item("error", rec.error)?;
+        Ok(d)
+    }
+
+    /// The recurrent weights J ``[N, N]`` (``[post, pre]``), a copy.
+    #[getter]
+    fn weights<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let n = self.inner.spec().n_neurons;
+        Ok(self
+            .inner
+            .weights()
+            .to_vec()
+            .into_pyarray(py)
+            .reshape([n, n])?
+            .into_any())
+    }
+
+    /// Replaces J (validated first; the trainer is unchanged on error).
+    #[setter]
+    fn set_weights(&mut self, weights: &Bound<'_, PyAny>) -> PyResult<()> {
+        let n = self.inner.spec().n_neurons;
+        let (shape, data) = f64_array(weights, "weights", &[2])?;
+        if shape != [n, n] {
+            return Err(shape_error(
+                "weights",
+                format!("expected [{n}, {n}], got {shape:?}"),
+            ));
+        }
+        self.inner.set_weights(data).py()
+    }
+
+    /// The input weights W_in ``[N, I]``, a copy.
+    #[getter]
+    fn input_weights<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let n = self.inner.spec().n_neurons;
+        let i = self.inner.spec().n_inputs;
+        Ok(self
+            .inner
+            .input_weights()
+            .to_vec()
+            .into_pyarray(py)
+            .reshape([n, i])?
+            .into_any())
+    }
+
+    /// Replaces W_in (validated first; the trainer is unchanged on error).
+    #[setter]
+    fn set_input_weights(&mut self, input_weights: &Bound<'_, PyAny>) -> PyResult<()> {
+        let n = self.inner.spec().n_neurons;
+        let i = self.inner.spec().n_inputs;
+        let (shape, data) = f64_array(input_weights, "input_weights", &[2])?;
+        if shape != [n, i] {
+            return Err(shape_error(
+                "input_weights",
+                format!("expected [{n}, {i}], got {shape:?}"),
+            ));
+        }
+        self.inner.set_input_weights(data).py()
+    }
+
+    /// Ē_c, the running average error of each condition (empty before training).
+    #[getter]
+    fn expected_error<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        self.inner
+            .expected_error()
+            .to_vec()
+            .into_pyarray(py)
+            .into_any()
+    }
+
+    /// The learning parameters (assignable).
+    #[getter]
+    fn config(&self) -> PyNodePerturbationConfig {
+        PyNodePerturbationConfig {
+            inner: self.inner.config().clone(),
+        }
+    }
+
+    #[setter]
+    fn set_config(&mut self, config: &Bound<'_, PyNodePerturbationConfig>) -> PyResult<()> {
+        self.inner.set_config(config.get().inner.clone()).py()
+    }
+
+    /// Training trials run so far.
+    #[getter]
+    fn trials_done(&self) -> u64 {
+        self.inner.trials_done()
+    }
+
+    /// The seed every random draw derives from.
+    #[getter]
+    fn seed(&self) -> u64 {
+        self.inner.seed()
+    }
+
+    #[getter]
+    fn n_neurons(&self) -> usize {
+        self.inner.spec().n_neurons
+    }
+
+    #[getter]
+    fn n_conditions(&self) -> usize {
+        self.inner.conditions().n_conditions
+    }
+
+    #[getter]
+    fn n_steps(&self) -> usize {
+        self.inner.conditions().n_steps
+    }
+
+    #[getter]
+    fn output_neurons(&self) -> Vec<usize> {
+        self.inner.spec().output_neurons.clone()
+    }
+
+    /// The condition of training trial ``trial`` (counted over the trainer's life).
+    fn condition_of(&self, trial: u64) -> usize {
+        self.inner.condition_of(trial)
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        let this = slf.borrow();
+        let t = &this.inner;
+        let spec = t.spec();
+        let set = t.conditions();
+        let (c, n_t) = (set.n_conditions, set.n_steps);
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("n_neurons", spec.n_neurons)?;
+        kwargs.set_item("output_neurons", spec.output_neurons.clone())?;
+        kwargs.set_item("config", this.config())?;
+        kwargs.set_item("dt", spec.dt)?;
+        kwargs.set_item("tau", spec.tau)?;
+        kwargs.set_item("gain", this.gain)?;
+        kwargs.set_item("bias_neurons", spec.bias_neurons.clone())?;
+        kwargs.set_item("bias_values", spec.bias_values.clone())?;
+        if !spec.initial_state.is_empty() {
+            kwargs.set_item("initial_state", spec.initial_state.clone().into_pyarray(py))?;
+        }
+        kwargs.set_item("initial_noise", spec.initial_noise)?;
+        if let Readout::Arm(a) = &spec.readout {
+            kwargs.set_item("arm", PyTwoJointArm { inner: a.clone() })?;
+        }
+        kwargs.set_item(
+            "error_metric",
+            match spec.error_metric {
+                ErrorMetric::MeanAbsolute => "mean_absolute",
+                ErrorMetric::Euclidean => "euclidean",
+            },
+        )?;
+        kwargs.set_item("energy_cost", spec.energy_cost)?;
+        kwargs.set_item("seed", t.seed())?;
+        let args = PyTuple::new(
+            py,
+            [
+                set.inputs
+                    .clone()
+                    .into_pyarray(py)
+                    .reshape([c, n_t, set.n_inputs])?
+                    .into_any(),
+                set.targets
+                    .clone()
+                    .into_pyarray(py)
+                    .reshape([c, n_t, set.n_outputs])?
+                    .into_any(),
+                set.mask
+                    .clone()
+                    .into_pyarray(py)
+                    .reshape([c, n_t])?
+                    .into_any(),
+            ],
+        )?;
+        let state = PyTuple::new(
+            py,
+            [
+                this.weights(py)?,
+                this.input_weights(py)?,
+                this.expected_error(py),
+                t.trials_done().into_pyobject(py)?.into_any(),
+            ],
+        )?;
+        let f = slf.getattr("_from_state")?;
+        PyTuple::new(
+            py,
+            [
+                f.into_any(),
+                PyTuple::new(py, [args.into_any(), kwargs.into_any(), state.into_any()])?
+                    .into_any(),
+            ],
+        )
+    }
+
+    /// Rebuilds a pickled trainer.
+    #[staticmethod]
+    fn _from_state(
+        py: Python<'_>,
+        args: &Bound<'_, PyTuple>,
+        kwargs: &Bound<'_, PyDict>,
+        state: &Bound<'_, PyTuple>,
+    ) -> PyResult<Py<PyAny>> {
+        let obj = py.get_type::<Self>().call(args, Some(kwargs))?;
+        {
+            let mut this = obj.cast::<Self>()?.borrow_mut();
+            let w = f64_array(&state.get_item(0)?, "weights", &[2])?.1;
+            let wi = f64_array(&state.get_item(1)?, "input_weights", &[2])?.1;
+            let e = f64_array(&state.get_item(2)?, "expected_error", &[1])?.1;
+            let done: u64 = state.get_item(3)?.extract()?;
+            this.inner.restore(w, wi, e, done).py()?;
+        }
+        Ok(obj.unbind())
+    }
+
+    fn __repr__(&self) -> String {
+        let s = self.inner.spec();
+        format!(
+            "NodePerturbationTrainer(n_neurons={}, n_inputs={}, output_neurons={:?}, \
+             conditions={}, steps={}, trials_done={})",
+            s.n_neurons,
+            s.n_inputs,
+            s.output_neurons,
+            self.inner.conditions().n_conditions,
+            self.inner.conditions().n_steps,
+            self.inner.trials_done()
+        )
+    }
+}

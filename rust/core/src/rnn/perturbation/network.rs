@@ -1,0 +1,230 @@
+//! One trial of the perturbed rate network: the hot loop.
+//!
+//! Per step `t` (inputs `u_t`): `x ← x + (dt/τ)(−x + J r + W_in u_t)`, then, with probability
+//! `p` per neuron, `x_i ← x_i + U(−A, A)`; bias neurons are clamped; `r = tanh(x)`. When
+//! learning, the step also stores the rows `r(t−1)³` and `(x(t) − x̄(t))³` of the two `T × N`
+//! matrices whose product is the eligibility trace (see [`super::trace`]), with
+//! `x̄ ← α_x x̄ + (1 − α_x) x` updated after the fluctuation is taken.
+
+use super::arm::ArmState;
+use super::config::{ErrorMetric, NetworkSpec, Readout};
+use super::kernels::{matvec, tanh_into};
+use crate::rng::Rng;
+use rand::Rng as _;
+
+/// The exploration part of a training trial.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Exploration {
+    /// Probability of a perturbation per neuron and step.
+    pub probability: f64,
+    /// Half-width of the uniform perturbation.
+    pub amplitude: f64,
+    /// `α_x`, decay of the activity average.
+    pub activity_trace_decay: f64,
+}
+
+/// One condition's arrays: inputs `[T, I]`, targets `[T, O]`, scored-step weights `[T]`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TrialView<'a> {
+    pub inputs: &'a [f64],
+    pub targets: &'a [f64],
+    pub mask: &'a [f64],
+    pub n_steps: usize,
+}
+
+/// Everything a run recorded: activations, rates and outputs.
+#[derive(Debug, Clone, Default)]
+pub struct TrialRecord {
+    /// Number of steps `T`.
+    pub n_steps: usize,
+    /// `x(t)` after each step, `[T, N]`.
+    pub activations: Vec<f64>,
+    /// `r(t)` after each step, `[T, N]`.
+    pub rates: Vec<f64>,
+    /// The output `z(t)` after each step, `[T, O]`.
+    pub outputs: Vec<f64>,
+    /// The trial's error (scored error plus energy cost).
+    pub error: f64,
+}
+
+/// Buffers reused across trials so the hot loop never allocates.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Workspace {
+    x: Vec<f64>,
+    r: Vec<f64>,
+    x_average: Vec<f64>,
+    drive: Vec<f64>,
+    /// Row `t`: `r(t−1)³`, `[T, N]`.
+    pub pre_cubed: Vec<f64>,
+    /// Row `t`: `(x(t) − x̄(t))³`, `[T, N]`.
+    pub post_cubed: Vec<f64>,
+    /// The eligibility trace, then the weight change, `[N, N]` (`[post, pre]`).
+    pub trace: Vec<f64>,
+}
+
+impl Workspace {
+    fn prepare(&mut self, n: usize, n_steps: usize, learning: bool) {
+        for v in [
+            &mut self.x,
+            &mut self.r,
+            &mut self.x_average,
+            &mut self.drive,
+        ] {
+            v.resize(n, 0.0);
+        }
+        if learning {
+            self.pre_cubed.resize(n_steps * n, 0.0);
+            self.post_cubed.resize(n_steps * n, 0.0);
+            self.trace.resize(n * n, 0.0);
+        }
+    }
+}
+
+/// Runs one trial and returns its error; with `exploration`, fills the workspace's
+/// `pre_cubed` / `post_cubed` matrices; with `record`, stores the whole run.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn simulate(
+    spec: &NetworkSpec,
+    weights: &[f64],
+    input_weights: &[f64],
+    trial: TrialView<'_>,
+    exploration: Option<Exploration>,
+    rng: &mut Rng,
+    ws: &mut Workspace,
+    mut record: Option<&mut TrialRecord>,
+) -> f64 {
+    let n = spec.n_neurons;
+    let n_in = spec.n_inputs;
+    let n_steps = trial.n_steps;
+    let out_dim = spec.output_dim();
+    let dt_tau = spec.dt / spec.tau;
+    ws.prepare(n, n_steps, exploration.is_some());
+    if let Some(rec) = record.as_deref_mut() {
+        rec.n_steps = n_steps;
+        rec.activations.resize(n_steps * n, 0.0);
+        rec.rates.resize(n_steps * n, 0.0);
+        rec.outputs.resize(n_steps * out_dim, 0.0);
+    }
+
+    // Initial state.
+    for i in 0..n {
+        let base = spec.initial_state.get(i).copied().unwrap_or(0.0);
+        let noise = if spec.initial_noise > 0.0 {
+            spec.initial_noise * (2.0 * rng.gen::<f64>() - 1.0)
+        } else {
+            0.0
+        };
+        ws.x[i] = base + noise;
+    }
+    for (&b, &v) in spec.bias_neurons.iter().zip(&spec.bias_values) {
+        ws.x[b] = v;
+    }
+    tanh_into(&ws.x, &mut ws.r);
+    ws.x_average.copy_from_slice(&ws.x);
+
+    let mut arm_state: Option<ArmState> = match &spec.readout {
+        Readout::Arm(arm) => Some(arm.start()),
+        Readout::Rates => None,
+    };
+    let mut z = vec![0.0; out_dim];
+    let mut scored_sum = 0.0;
+    let mut scored_weight = 0.0;
+    let mut energy = 0.0;
+
+    for t in 0..n_steps {
+        if exploration.is_some() {
+            let row = &mut ws.pre_cubed[t * n..(t + 1) * n];
+            for (c, &r) in row.iter_mut().zip(&ws.r) {
+                *c = r * r * r;
+            }
+        }
+        // drive = J r + W_in u_t
+        matvec(weights, &ws.r, &mut ws.drive);
+        let u = &trial.inputs[t * n_in..(t + 1) * n_in];
+        if u.iter().any(|&v| v != 0.0) {
+            for (i, d) in ws.drive.iter_mut().enumerate() {
+                let w = &input_weights[i * n_in..(i + 1) * n_in];
+                *d += w.iter().zip(u).map(|(a, b)| a * b).sum::<f64>();
+            }
+        }
+        for (x, &d) in ws.x.iter_mut().zip(&ws.drive) {
+            *x += dt_tau * (d - *x);
+        }
+        if let Some(exp) = exploration {
+            if exp.probability > 0.0 {
+                for x in ws.x.iter_mut() {
+                    if rng.gen::<f64>() < exp.probability {
+                        *x += exp.amplitude * (2.0 * rng.gen::<f64>() - 1.0);
+                    }
+                }
+            }
+        }
+        for (&b, &v) in spec.bias_neurons.iter().zip(&spec.bias_values) {
+            ws.x[b] = v;
+        }
+        tanh_into(&ws.x, &mut ws.r);
+        if let Some(exp) = exploration {
+            let a = exp.activity_trace_decay;
+            let row = &mut ws.post_cubed[t * n..(t + 1) * n];
+            for ((c, &x), avg) in row.iter_mut().zip(&ws.x).zip(ws.x_average.iter_mut()) {
+                let d = x - *avg;
+                *c = d * d * d;
+                *avg = a * *avg + (1.0 - a) * x;
+            }
+        }
+
+        // Output and error.
+        match (&spec.readout, arm_state.as_mut()) {
+            (Readout::Arm(arm), Some(state)) => {
+                let rates = [ws.r[spec.output_neurons[0]], ws.r[spec.output_neurons[1]]];
+                let hand = arm.step(state, t, rates);
+                z.copy_from_slice(&hand);
+            }
+            _ => {
+                for (zo, &o) in z.iter_mut().zip(&spec.output_neurons) {
+                    *zo = ws.r[o];
+                }
+            }
+        }
+        for &o in &spec.output_neurons {
+            energy += ws.r[o].abs();
+        }
+        let w = trial.mask[t];
+        if w != 0.0 {
+            let target = &trial.targets[t * out_dim..(t + 1) * out_dim];
+            let d = match spec.error_metric {
+                ErrorMetric::MeanAbsolute => {
+                    z.iter()
+                        .zip(target)
+                        .map(|(a, b)| (a - b).abs())
+                        .sum::<f64>()
+                        / out_dim as f64
+                }
+                ErrorMetric::Euclidean => z
+                    .iter()
+                    .zip(target)
+                    .map(|(a, b)| (a - b) * (a - b))
+                    .sum::<f64>()
+                    .sqrt(),
+            };
+            scored_sum += w * d;
+            scored_weight += w;
+        }
+        if let Some(rec) = record.as_deref_mut() {
+            rec.activations[t * n..(t + 1) * n].copy_from_slice(&ws.x);
+            rec.rates[t * n..(t + 1) * n].copy_from_slice(&ws.r);
+            rec.outputs[t * out_dim..(t + 1) * out_dim].copy_from_slice(&z);
+        }
+    }
+    let scored = if scored_weight > 0.0 {
+        scored_sum / scored_weight
+    } else {
+        0.0
+    };
+    let n_energy = (n_steps * spec.output_neurons.len()).max(1) as f64;
+    let error = scored + spec.energy_cost * energy / n_energy;
+    if let Some(rec) = record {
+        rec.error = error;
+    }
+    error
+}

@@ -1,0 +1,426 @@
+//! [`NodePerturbationTrainer`]: owns the network's weights, the conditions, the expected errors
+//! `Ē_c`, and runs batches of perturbed trials in parallel.
+//!
+//! Batches: the `B` trials of a batch run in parallel from the same `J` and the same `Ē`; each
+//! computes its own clipped `ΔJ_k`; then, in trial order, `J += ΔJ_k` and
+//! `Ē_c ← α_R Ē_c + (1 − α_R) E_k`. With `B = 1` this is the sequential rule of the sources.
+//! Trial `k` (counted over the trainer's life) draws its perturbations from the stream
+//! `derive_seed(seed, k)` and its condition is a function of `k` alone, so results do not depend
+//! on the number of threads.
+
+use super::config::{ConditionOrder, NetworkSpec, NodePerturbationConfig};
+use super::network::{simulate, Exploration, TrialRecord, TrialView, Workspace};
+use super::tasks::ConditionSet;
+use super::trace::eligibility_trace;
+use crate::error::{check_all_finite, Error, Result};
+use crate::rng::{derive_seed, from_seed};
+use rand::seq::SliceRandom;
+use rand::{Rng as _, RngCore};
+use rand_distr::StandardNormal;
+use rayon::prelude::*;
+
+const INIT_SALT: u64 = 0x1D1A_77E5_0000_0001;
+const ORDER_SALT: u64 = 0x0DDE_5EED_0000_0002;
+const CLEAN_SALT: u64 = 0xC1EA_2000_0000_0003;
+
+/// What a call to [`NodePerturbationTrainer::train`] did, one entry per trial.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TrainReport {
+    /// The error of each (perturbed) trial.
+    pub errors: Vec<f64>,
+    /// The condition of each trial.
+    pub conditions: Vec<usize>,
+}
+
+/// Trains a rate network by reward-modulated node perturbation.
+#[derive(Debug, Clone)]
+pub struct NodePerturbationTrainer {
+    spec: NetworkSpec,
+    config: NodePerturbationConfig,
+    conditions: ConditionSet,
+    weights: Vec<f64>,
+    input_weights: Vec<f64>,
+    expected_error: Vec<f64>,
+    seed: u64,
+    trials_done: u64,
+    workspaces: Vec<Workspace>,
+}
+
+impl NodePerturbationTrainer {
+    /// A trainer with `J ~ N(0, g²/N)` and `W_in ~ U(−1, 1)` drawn from `seed` unless given
+    /// (`weights` `[N, N]`, `input_weights` `[N, I]`, row-major).
+    pub fn new(
+        spec: NetworkSpec,
+        config: NodePerturbationConfig,
+        conditions: ConditionSet,
+        gain: f64,
+        weights: Option<Vec<f64>>,
+        input_weights: Option<Vec<f64>>,
+        seed: Option<u64>,
+    ) -> Result<Self> {
+        spec.validate()?;
+        config.validate()?;
+        config.perturbation_probability(spec.dt)?;
+        check_conditions(&spec, &conditions)?;
+        if !(gain.is_finite() && gain >= 0.0) {
+            return Err(Error::config(
+                "gain",
+                format!("must be finite and >= 0, got {gain}"),
+            ));
+        }
+        let n = spec.n_neurons;
+        let n_in = spec.n_inputs;
+        if let Some(w) = &weights {
+            check_matrix("weights", w, n, n)?;
+        }
+        if let Some(w) = &input_weights {
+            check_matrix("input_weights", w, n, n_in)?;
+        }
+        let seed = seed.unwrap_or_else(|| from_seed(None).next_u64());
+        let mut rng = from_seed(Some(derive_seed(seed ^ INIT_SALT, 0)));
+        let scale = gain / (n as f64).sqrt();
+        let weights = match weights {
+            Some(w) => w,
+            None => (0..n * n)
+                .map(|_| scale * rng.sample::<f64, _>(StandardNormal))
+                .collect(),
+        };
+        let input_weights = match input_weights {
+            Some(w) => w,
+            None => (0..n * n_in)
+                .map(|_| 2.0 * rng.gen::<f64>() - 1.0)
+                .collect(),
+        };
+        Ok(Self {
+            spec,
+            config,
+            conditions,
+            weights,
+            input_weights,
+            expected_error: Vec::new(),
+            seed,
+            trials_done: 0,
+            workspaces: Vec::new(),
+        })
+    }
+
+    /// The network description.
+    pub fn spec(&self) -> &NetworkSpec {
+        &self.spec
+    }
+
+    /// The learning parameters.
+    pub fn config(&self) -> &NodePerturbationConfig {
+        &self.config
+    }
+
+    /// The trial set.
+    pub fn conditions(&self) -> &ConditionSet {
+        &self.conditions
+    }
+
+    /// Recurrent weights `J`, `[N, N]` row-major (`[post, pre]`).
+    pub fn weights(&self) -> &[f64] {
+        &self.weights
+    }
+
+    /// Input weights `W_in`, `[N, I]` row-major.
+    pub fn input_weights(&self) -> &[f64] {
+        &self.input_weights
+    }
+
+    /// `Ē_c` per condition (empty until the first training call initialises it).
+    pub fn expected_error(&self) -> &[f64] {
+        &self.expected_error
+    }
+
+    /// Training trials run so far.
+    pub fn trials_done(&self) -> u64 {
+        self.trials_done
+    }
+
+    /// The seed everything is drawn from.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Replaces the learning parameters (validated first).
+    pub fn set_config(&mut self, config: NodePerturbationConfig) -> Result<()> {
+        config.validate()?;
+        config.perturbation_probability(self.spec.dt)?;
+        self.config = config;
+        Ok(())
+    }
+
+    /// Replaces `J` (validated first).
+    pub fn set_weights(&mut self, weights: Vec<f64>) -> Result<()> {
+        check_matrix(
+            "weights",
+            &weights,
+            self.spec.n_neurons,
+            self.spec.n_neurons,
+        )?;
+        self.weights = weights;
+        Ok(())
+    }
+
+    /// Replaces `W_in` (validated first).
+    pub fn set_input_weights(&mut self, input_weights: Vec<f64>) -> Result<()> {
+        check_matrix(
+            "input_weights",
+            &input_weights,
+            self.spec.n_neurons,
+            self.spec.n_inputs,
+        )?;
+        self.input_weights = input_weights;
+        Ok(())
+    }
+
+    /// Replaces the trial set; `Ē` is re-initialised at the next training call.
+    pub fn set_conditions(&mut self, conditions: ConditionSet) -> Result<()> {
+        check_conditions(&self.spec, &conditions)?;
+        self.conditions = conditions;
+        self.expected_error.clear();
+        Ok(())
+    }
+
+    /// Restores a saved state (for pickling): weights, `Ē` and the trial counter.
+    pub fn restore(
+        &mut self,
+        weights: Vec<f64>,
+        input_weights: Vec<f64>,
+        expected_error: Vec<f64>,
+        trials_done: u64,
+    ) -> Result<()> {
+        let n = self.spec.n_neurons;
+        check_matrix("weights", &weights, n, n)?;
+        check_matrix("input_weights", &input_weights, n, self.spec.n_inputs)?;
+        if !expected_error.is_empty() && expected_error.len() != self.conditions.n_conditions {
+            return Err(Error::shape(
+                "expected_error",
+                "needs one value per condition",
+            ));
+        }
+        check_all_finite("expected_error", &expected_error)?;
+        self.weights = weights;
+        self.input_weights = input_weights;
+        self.expected_error = expected_error;
+        self.trials_done = trials_done;
+        Ok(())
+    }
+
+    /// The condition of training trial `trial` (counted over the trainer's life).
+    pub fn condition_of(&self, trial: u64) -> usize {
+        let c = self.conditions.n_conditions as u64;
+        match self.config.condition_order {
+            ConditionOrder::Cycle => (trial % c) as usize,
+            ConditionOrder::Shuffled => {
+                let mut order: Vec<usize> = (0..c as usize).collect();
+                let mut rng = from_seed(Some(derive_seed(self.seed ^ ORDER_SALT, trial / c)));
+                order.shuffle(&mut rng);
+                order[(trial % c) as usize]
+            }
+        }
+    }
+
+    fn view(&self, c: usize) -> TrialView<'_> {
+        TrialView {
+            inputs: self.conditions.inputs_of(c),
+            targets: self.conditions.targets_of(c),
+            mask: self.conditions.mask_of(c),
+            n_steps: self.conditions.n_steps,
+        }
+    }
+
+    /// Runs condition `c` without perturbations and records it. The initial-state noise (if
+    /// any) comes from a fixed stream per condition, so a clean run is a function of the weights.
+    pub fn run(&self, c: usize) -> Result<TrialRecord> {
+        if c >= self.conditions.n_conditions {
+            return Err(Error::argument(
+                "condition",
+                format!(
+                    "{c} is out of range for {} conditions",
+                    self.conditions.n_conditions
+                ),
+            ));
+        }
+        let mut record = TrialRecord::default();
+        let mut ws = Workspace::default();
+        let mut rng = from_seed(Some(derive_seed(self.seed ^ CLEAN_SALT, c as u64)));
+        simulate(
+            &self.spec,
+            &self.weights,
+            &self.input_weights,
+            self.view(c),
+            None,
+            &mut rng,
+            &mut ws,
+            Some(&mut record),
+        );
+        Ok(record)
+    }
+
+    /// Clean (unperturbed) error of every condition, computed in parallel.
+    pub fn evaluate(&self) -> Vec<f64> {
+        (0..self.conditions.n_conditions)
+            .into_par_iter()
+            .map(|c| {
+                let mut ws = Workspace::default();
+                let mut rng = from_seed(Some(derive_seed(self.seed ^ CLEAN_SALT, c as u64)));
+                simulate(
+                    &self.spec,
+                    &self.weights,
+                    &self.input_weights,
+                    self.view(c),
+                    None,
+                    &mut rng,
+                    &mut ws,
+                    None,
+                )
+            })
+            .collect()
+    }
+
+    /// Runs `n_trials` perturbed trials with learning, `batch_size` at a time in parallel
+    /// (on `n_threads` threads, or rayon's global pool when `None`). `Ē` is first initialised
+    /// by one clean trial per condition if it is not yet.
+    pub fn train(
+        &mut self,
+        n_trials: usize,
+        batch_size: usize,
+        n_threads: Option<usize>,
+    ) -> Result<TrainReport> {
+        if batch_size == 0 {
+            return Err(Error::argument("batch_size", "must be >= 1"));
+        }
+        if n_threads == Some(0) {
+            return Err(Error::argument("n_threads", "must be >= 1"));
+        }
+        match n_threads {
+            None => Ok(self.train_in_pool(n_trials, batch_size)),
+            Some(t) => {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(t)
+                    .build()
+                    .map_err(|e| Error::State(format!("cannot start {t} threads: {e}")))?;
+                Ok(pool.install(|| self.train_in_pool(n_trials, batch_size)))
+            }
+        }
+    }
+
+    fn train_in_pool(&mut self, n_trials: usize, batch_size: usize) -> TrainReport {
+        if self.expected_error.len() != self.conditions.n_conditions {
+            self.expected_error = self.evaluate();
+        }
+        let cfg = self.config.clone();
+        let exploration = Exploration {
+            probability: cfg
+                .perturbation_probability(self.spec.dt)
+                .expect("validated at construction"),
+            amplitude: cfg.amplitude,
+            activity_trace_decay: cfg.activity_trace_decay,
+        };
+        let (n, n_steps) = (self.spec.n_neurons, self.conditions.n_steps);
+        let mut report = TrainReport::default();
+        let mut workspaces = std::mem::take(&mut self.workspaces);
+        workspaces.resize_with(batch_size.min(n_trials.max(1)), Workspace::default);
+
+        let mut done = 0;
+        while done < n_trials {
+            let b = batch_size.min(n_trials - done);
+            let first = self.trials_done;
+            let this = &*self;
+            let outcomes: Vec<(usize, f64, bool)> = workspaces[..b]
+                .par_iter_mut()
+                .enumerate()
+                .map(|(k, ws)| {
+                    let trial = first + k as u64;
+                    let c = this.condition_of(trial);
+                    let mut rng = from_seed(Some(derive_seed(this.seed, trial)));
+                    let error = simulate(
+                        &this.spec,
+                        &this.weights,
+                        &this.input_weights,
+                        this.view(c),
+                        Some(exploration),
+                        &mut rng,
+                        ws,
+                        None,
+                    );
+                    let learns = trial >= cfg.warmup_trials;
+                    if learns {
+                        eligibility_trace(&ws.post_cubed, &ws.pre_cubed, n_steps, n, &mut ws.trace);
+                        let expected = this.expected_error[c];
+                        let mut factor = -cfg.learning_rate * (error - expected);
+                        if cfg.scale_by_expected_error {
+                            factor *= expected.abs();
+                        }
+                        let m = cfg.max_dw;
+                        for v in ws.trace.iter_mut() {
+                            let dw = factor * *v;
+                            // A NaN change (never expected) is dropped rather than spread.
+                            *v = if dw.is_nan() { 0.0 } else { dw.clamp(-m, m) };
+                        }
+                    }
+                    (c, error, learns)
+                })
+                .collect();
+            for (k, &(c, error, learns)) in outcomes.iter().enumerate() {
+                if learns {
+                    for (w, dw) in self.weights.iter_mut().zip(&workspaces[k].trace) {
+                        *w += dw;
+                    }
+                }
+                let a = cfg.error_trace_decay;
+                self.expected_error[c] = a * self.expected_error[c] + (1.0 - a) * error;
+                report.errors.push(error);
+                report.conditions.push(c);
+            }
+            self.trials_done += b as u64;
+            done += b;
+        }
+        self.workspaces = workspaces;
+        report
+    }
+}
+
+fn check_matrix(name: &str, w: &[f64], rows: usize, cols: usize) -> Result<()> {
+    if w.len() != rows * cols {
+        return Err(Error::shape(
+            name,
+            format!(
+                "expected [{rows}, {cols}] ({} values), got {}",
+                rows * cols,
+                w.len()
+            ),
+        ));
+    }
+    check_all_finite(name, w)
+}
+
+fn check_conditions(spec: &NetworkSpec, set: &ConditionSet) -> Result<()> {
+    set.validate()?;
+    if set.n_inputs != spec.n_inputs {
+        return Err(Error::shape(
+            "inputs",
+            format!(
+                "the network has {} inputs, the trials {}",
+                spec.n_inputs, set.n_inputs
+            ),
+        ));
+    }
+    if set.n_outputs != spec.output_dim() {
+        return Err(Error::shape(
+            "targets",
+            format!(
+                "the network's output has dimension {}, the targets {}",
+                spec.output_dim(),
+                set.n_outputs
+            ),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;
