@@ -32,6 +32,7 @@ import time  # noqa: E402
 from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 
 import numpy as np  # noqa: E402
+
 from hebbian_brain.rnn import trials_to_criterion  # noqa: E402
 from hebbian_brain.tasks import CenterOutReach, DelayedNonMatch  # noqa: E402
 

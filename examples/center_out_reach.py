@@ -17,6 +17,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+
 from hebbian_brain.tasks import CenterOutReach  # noqa: E402
 
 # ---- hyperparameters (hebbRNN's network and rule; see CenterOutReach.trainer)

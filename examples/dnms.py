@@ -17,6 +17,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+
 from hebbian_brain.rnn import trials_to_criterion  # noqa: E402
 from hebbian_brain.tasks import DelayedNonMatch  # noqa: E402
 

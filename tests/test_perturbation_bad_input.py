@@ -1,8 +1,9 @@
 """Bad input raises a clear exception and leaves the trainer unchanged."""
 
-import hebbian_brain as hb
 import numpy as np
 import pytest
+
+import hebbian_brain as hb
 from hebbian_brain.rnn import NodePerturbationConfig, NodePerturbationTrainer, TwoJointArm
 from hebbian_brain.tasks import DelayedNonMatch
 

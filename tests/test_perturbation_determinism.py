@@ -3,6 +3,7 @@
 import pickle
 
 import numpy as np
+
 from hebbian_brain.tasks import DelayedNonMatch
 
 TASK = DelayedNonMatch(stimulus_ms=20, delay_ms=20, response_ms=40, scored_ms=20)

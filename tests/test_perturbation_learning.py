@@ -1,6 +1,7 @@
 """Node perturbation learns both published tasks (reduced settings, fixed seeds)."""
 
 import numpy as np
+
 from hebbian_brain.tasks import CenterOutReach, DelayedNonMatch
 
 

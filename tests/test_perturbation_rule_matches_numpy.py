@@ -6,6 +6,7 @@ error is set through the pickling path so that E − Ē_c is not zero.
 
 import numpy as np
 import pytest
+
 from hebbian_brain.rnn import NodePerturbationConfig, NodePerturbationTrainer
 
 
