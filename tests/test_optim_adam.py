@@ -83,3 +83,42 @@ def test_float32_parameters_follow_the_float64_update(rng):
     np.testing.assert_allclose(p32, p64, rtol=1e-6, atol=1e-6)
     with pytest.raises(TypeError, match="grads"):
         b.step([np.zeros(5)])
+
+
+def test_a_non_finite_update_raises_and_changes_nothing():
+    p = np.array([1.0, 2.0])
+    opt = Adam([p], lr=0.1)
+    opt.step([np.array([0.5, 0.5])])
+    snap = p.copy()
+    with pytest.raises(hb.InvalidArgumentError, match="not finite"):
+        opt.step([np.array([0.5, 1e200])])  # g² overflows the second moment
+    np.testing.assert_array_equal(p, snap)
+    assert opt.steps == 1
+    # The state is untouched too: the next step matches a fresh optimizer given the same history.
+    q = np.array([1.0, 2.0])
+    ref = Adam([q], lr=0.1)
+    ref.step([np.array([0.5, 0.5])])
+    opt.step([np.array([0.1, -0.2])])
+    ref.step([np.array([0.1, -0.2])])
+    np.testing.assert_array_equal(p, q)
+    f = np.ones(1, dtype=np.float32)
+    big = Adam([f], lr=1e39)
+    with pytest.raises(hb.InvalidArgumentError, match="not finite"):
+        big.step([np.ones(1, dtype=np.float32)])  # past float32's range
+    assert f[0] == 1.0 and big.steps == 0
+
+
+def test_empty_and_repeated_parameter_lists_are_rejected():
+    p = np.zeros(3)
+    with pytest.raises(hb.InvalidArgumentError, match="params"):
+        Adam([])
+    with pytest.raises(hb.InvalidArgumentError, match="shares memory"):
+        Adam([p, p])
+    with pytest.raises(hb.InvalidArgumentError, match="shares memory"):
+        Adam([p, p[1:]])
+    Adam([p, np.zeros(3)])
+
+
+def test_repr_shows_floats_as_literals():
+    r = repr(Adam([np.zeros(2)]))
+    assert "eps=1e-8" in r and "lr=0.001" in r and "0.00000001" not in r

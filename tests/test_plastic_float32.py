@@ -41,3 +41,10 @@ def test_unsupported_dtype_is_a_type_error():
     net = PlasticRNN(3, dtype=np.float32)
     with pytest.raises(hb.ShapeError, match="w"):
         net.w = np.zeros((3, 4))
+
+
+def test_an_eta_that_rounds_out_of_range_in_float32_is_rejected():
+    for eta in (1 - 1e-9, 1e-50):
+        with pytest.raises(hb.InvalidArgumentError, match="eta.*float32"):
+            PlasticRNN(3, eta=eta, dtype=np.float32)
+        PlasticRNN(3, eta=eta)  # fine in float64

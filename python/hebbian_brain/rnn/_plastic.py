@@ -42,6 +42,26 @@ def _as_array(name: str, x: Any, ndim: tuple[int, ...], dtype: np.dtype) -> np.n
     return a
 
 
+def _checkpoint_every(k: Any) -> int:
+    """Checks ``checkpoint_every``: an integer (not a bool) in [1, 2**63 − 1]."""
+    bad = isinstance(k, bool | np.bool_)
+    if not bad:
+        try:
+            bad = int(k) != k
+        except (TypeError, ValueError, OverflowError):
+            bad = True
+    if bad or not 1 <= k <= _CHECKPOINT_EVERY_MAX:
+        raise InvalidArgumentError(
+            "invalid argument `checkpoint_every`: must be an integer in [1, 2**63 − 1] "
+            f"(any value ≥ the episode length keeps no copy), got {k!r}"
+        )
+    return int(k)
+
+
+#: Largest accepted ``checkpoint_every`` (any value ≥ T already means "no copies").
+_CHECKPOINT_EVERY_MAX = 2**63 - 1
+
+
 class PlasticRNN:
     """A recurrent network with plastic connections ``W + α ⊙ Hebb`` and a learned η.
 
@@ -85,6 +105,10 @@ class PlasticRNN:
             raise TypeError(f"`dtype` must be float64 or float32, got {dtype!r}") from None
         if dt not in (np.dtype(np.float64), np.dtype(np.float32)):
             raise TypeError(f"`dtype` must be float64 or float32, got {dt}")
+        if not 0.0 < dt.type(eta) < 1.0:
+            raise InvalidArgumentError(
+                f"invalid argument `eta`: {eta} rounds to {dt.type(eta)} in {dt}, outside (0, 1)"
+            )
         n = int(n_neurons)
         rng = np.random.default_rng(seed)
         self._w = (init_scale * rng.standard_normal((n, n))).astype(dt)
@@ -210,16 +234,8 @@ class PlasticRNN:
                 raise ShapeError(
                     f"shape mismatch for `mask`: {m.shape} does not broadcast to targets {t.shape}"
                 ) from None
-        if checkpoint_every is not None and (
-            int(checkpoint_every) != checkpoint_every or checkpoint_every < 1
-        ):
-            raise InvalidArgumentError(
-                "invalid argument `checkpoint_every`: must be an integer ≥ 1, "
-                f"got {checkpoint_every}"
-            )
-        return _core.plastic_loss_and_grad(
-            self.w, self.alpha, self._eta_arg(), x, t, m, checkpoint_every
-        )
+        k = None if checkpoint_every is None else _checkpoint_every(checkpoint_every)
+        return _core.plastic_loss_and_grad(self.w, self.alpha, self._eta_arg(), x, t, m, k)
 
     def fit(
         self,

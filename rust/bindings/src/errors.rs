@@ -10,12 +10,13 @@
 //!  ├── StateError           (RuntimeError) call not allowed now (e.g. observe before act)
 //!  └── FileFormatError      (ValueError)   truncated / corrupted / foreign / unknown-version file
 //! ```
-//! OS failures (unwritable path, missing file) raise the matching built-in `OSError` subclass.
+//! OS failures (unwritable path, missing file) raise the matching built-in `OSError` subclass;
+//! an allocation that fails in the core (`Error::OutOfMemory`) raises the built-in `MemoryError`.
 
 use hebbian_core::Error;
 use pyo3::exceptions::{
-    PyException, PyFileExistsError, PyFileNotFoundError, PyIndexError, PyLookupError, PyOSError,
-    PyPermissionError, PyRuntimeError, PyValueError,
+    PyException, PyFileExistsError, PyFileNotFoundError, PyIndexError, PyLookupError,
+    PyMemoryError, PyOSError, PyPermissionError, PyRuntimeError, PyValueError,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
@@ -106,6 +107,7 @@ pub fn to_pyerr(err: Error) -> PyErr {
         Error::NoSynapse { .. } => raise(&c.no_synapse, msg),
         Error::State(_) => raise(&c.state, msg),
         Error::FileFormat { .. } => raise(&c.file_format, msg),
+        Error::OutOfMemory { .. } => PyMemoryError::new_err(msg),
         Error::Io { source, .. } => match source.kind() {
             std::io::ErrorKind::NotFound => PyFileNotFoundError::new_err(msg),
             std::io::ErrorKind::PermissionDenied => PyPermissionError::new_err(msg),

@@ -27,6 +27,13 @@ fn slice<'a, T: numpy::Element, D: numpy::ndarray::Dimension>(
     a: &'a numpy::PyReadonlyArray<'_, T, D>,
     name: &str,
 ) -> PyResult<&'a [T]> {
+    // `as_slice` also accepts Fortran order, which would be read transposed: require C order.
+    if !a.is_c_contiguous() {
+        return Err(invalid_argument(
+            name,
+            "must be a C-contiguous array (use np.ascontiguousarray)",
+        ));
+    }
     a.as_slice()
         .map_err(|_| invalid_argument(name, "must be a C-contiguous array"))
 }
@@ -321,11 +328,24 @@ fn as_array<'py, T: Float>(
 
 fn collect_params<T: Float>(params: &[Bound<'_, PyAny>]) -> PyResult<Vec<Py<PyArrayDyn<T>>>> {
     let mut arrays = Vec::with_capacity(params.len());
+    // Byte ranges of the arrays so far: two parameters must not share memory.
+    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(params.len());
     for (k, p) in params.iter().enumerate() {
         let what = format!("params[{k}]");
         let a = as_array::<T>(p, &what)?;
         if !a.is_c_contiguous() {
             return Err(invalid_argument(&what, "must be C-contiguous"));
+        }
+        if a.len() > 0 {
+            let start = a.data() as usize;
+            let end = start + a.len() * std::mem::size_of::<T>();
+            if spans.iter().any(|&(s, e)| start < e && s < end) {
+                return Err(invalid_argument(
+                    &what,
+                    "shares memory with an earlier parameter (each array must be given once)",
+                ));
+            }
+            spans.push((start, end));
         }
         if a.try_readwrite().is_err() {
             return Err(invalid_argument(
@@ -410,6 +430,12 @@ impl PyAdam {
     #[new]
     #[pyo3(signature = (params, *, lr=1e-3, betas=(0.9, 0.999), eps=1e-8))]
     fn new(params: Vec<Bound<'_, PyAny>>, lr: f64, betas: (f64, f64), eps: f64) -> PyResult<Self> {
+        if params.is_empty() {
+            return Err(invalid_argument(
+                "params",
+                "needs at least one parameter array, got an empty list",
+            ));
+        }
         let single = params
             .first()
             .is_some_and(|p| p.cast::<PyArrayDyn<f32>>().is_ok());
@@ -486,7 +512,7 @@ impl PyAdam {
     fn __repr__(&self) -> String {
         let c = self.inner.config();
         format!(
-            "Adam(n_params={}, lr={}, betas=({}, {}), eps={}, steps={})",
+            "Adam(n_params={}, lr={:?}, betas=({:?}, {:?}), eps={:?}, steps={})",
             self.inner.sizes().len(),
             c.lr,
             c.beta1,

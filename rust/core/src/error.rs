@@ -36,6 +36,10 @@ pub enum Error {
     #[error("{path}: {reason}")]
     FileFormat { path: String, reason: String },
 
+    /// Memory for a computation could not be allocated (→ the built-in `MemoryError`).
+    #[error("out of memory: {what} needs {bytes} bytes")]
+    OutOfMemory { what: String, bytes: u128 },
+
     /// An operating-system error while reading or writing a file (→ the matching `OSError`).
     #[error("{}: {source}", path.display())]
     Io {

@@ -157,17 +157,46 @@ impl Adam {
                 ));
             }
         }
-        self.step += 1;
         let AdamConfig {
             lr,
             beta1,
             beta2,
             eps,
         } = self.config;
-        let t = self.step as i32;
+        let t = (self.step + 1).min(i32::MAX as u64) as i32;
         let bias1 = 1.0 - beta1.powi(t);
         let bias2_sqrt = (1.0 - beta2.powi(t)).sqrt();
         let step_size = lr / bias1;
+        // The new moments and parameter of one entry (the same arithmetic in both passes).
+        let update = |p: T, g: T, m: f64, v: f64| {
+            let g = g.to_f64();
+            let m = beta1 * m + (1.0 - beta1) * g;
+            let v = beta2 * v + (1.0 - beta2) * g * g;
+            let denom = v.sqrt() / bias2_sqrt + eps;
+            (T::from_f64(p.to_f64() - step_size * m / denom), m, v)
+        };
+        // First pass: compute everything and check it is finite; nothing is written yet, so a
+        // huge gradient or learning rate leaves the parameters and the moments as they were.
+        for (k, ((p, g), (m, v))) in params
+            .iter()
+            .zip(grads)
+            .zip(self.m.iter().zip(&self.v))
+            .enumerate()
+        {
+            for (i, (((&pi, &gi), &mi), &vi)) in p.iter().zip(g.iter()).zip(m).zip(v).enumerate() {
+                let (np, nm, nv) = update(pi, gi, mi, vi);
+                if !(np.to_f64().is_finite() && nm.is_finite() && nv.is_finite()) {
+                    return Err(Error::argument(
+                        format!("grads[{k}]"),
+                        format!(
+                            "the update of parameter {k} at index {i} is not finite \
+                             (gradient {gi}, parameter {pi}, lr {lr}): nothing was changed"
+                        ),
+                    ));
+                }
+            }
+        }
+        // Second pass: write.
         for ((p, g), (m, v)) in params
             .iter_mut()
             .zip(grads)
@@ -179,13 +208,10 @@ impl Adam {
                 .zip(m.iter_mut())
                 .zip(v.iter_mut())
             {
-                let gi = gi.to_f64();
-                *mi = beta1 * *mi + (1.0 - beta1) * gi;
-                *vi = beta2 * *vi + (1.0 - beta2) * gi * gi;
-                let denom = vi.sqrt() / bias2_sqrt + eps;
-                *pi = T::from_f64(pi.to_f64() - step_size * *mi / denom);
+                (*pi, *mi, *vi) = update(*pi, gi, *mi, *vi);
             }
         }
+        self.step += 1;
         Ok(())
     }
 }
@@ -255,6 +281,33 @@ mod tests {
             q -= lr * mh / (vh.sqrt() + eps);
             assert!((p[0] - q).abs() < 1e-12, "step {t}: {} vs {q}", p[0]);
         }
+    }
+
+    #[test]
+    fn a_non_finite_update_is_rejected_and_changes_nothing() {
+        // g² overflows the second moment.
+        let mut adam = Adam::new(AdamConfig::default(), &[2]).unwrap();
+        let mut p = vec![1.0f64, 2.0];
+        adam.step(&mut [&mut p], &[&[0.5, 0.5]]).unwrap();
+        let (before, state) = (p.clone(), adam.clone());
+        assert!(adam.step(&mut [&mut p], &[&[0.5, 1e200]]).is_err());
+        assert_eq!(p, before);
+        assert_eq!(
+            (adam.m.clone(), adam.v.clone(), adam.steps()),
+            (state.m, state.v, 1)
+        );
+        // An f32 parameter pushed past f32::MAX by a large learning rate.
+        let mut adam = Adam::new(
+            AdamConfig {
+                lr: 1e39,
+                ..Default::default()
+            },
+            &[1],
+        )
+        .unwrap();
+        let mut q = vec![1.0f32];
+        assert!(adam.step(&mut [&mut q], &[&[1.0f32]]).is_err());
+        assert_eq!((q[0], adam.steps(), adam.m[0][0]), (1.0, 0, 0.0));
     }
 
     #[test]

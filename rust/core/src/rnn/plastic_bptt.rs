@@ -11,12 +11,15 @@
 //! It *reverses* the trace, `Hebb_{t−1} = (Hebb_t − η y_t y_{t−1}ᵀ) / (1 − η)`, which is exact in
 //! exact arithmetic and costs nothing but one multiply-add per connection in a pass that is
 //! memory-bound anyway. In floating point each reversed step multiplies the error already there
-//! by 1/(1−η): harmless for η ≈ 0.01 (×2.9 over 106 steps), explosive for η near 1 (the trace
-//! forgets and cannot be un-forgotten). So the forward pass also stores an exact copy of the
+//! by 1/(1−η): harmless for η ≈ 0.01 (×2.9 over 106 steps), explosive for η near 1 (reversal
+//! divides by 1−η ≈ 0; recomputing forward from an exact copy would still recover the trace,
+//! which is what a stored copy saves). So the forward pass also stores an exact copy of the
 //! trace every K steps and the backward pass re-anchors there: with the default K (chosen from
 //! the largest η so that the amplification stays below 2⁸), the reconstruction error stays
 //! below ~10⁻¹³ of the trace's scale, and memory is (1 + ⌊(T−2)/K⌋)·N² for the trace instead of
-//! T·N² (one matrix for η ≤ 0.05 and T ≤ 110). The error is measured in the tests below.
+//! T·N² (one matrix for η ≤ 0.05 and T ≤ 109; (T−2)·N² of copies at K = 1, i.e. η > 0.9375).
+//! The copies are reserved up front, so copies that do not fit are `Error::OutOfMemory`, not an
+//! abort. The error is measured in the tests below.
 //!
 //! Everything is generic over the float type ([`Real`]: `f64`, or `f32` for half the memory
 //! traffic). The equations (forward and backward) are in `docs/rules.md` §4.
@@ -248,11 +251,8 @@ pub fn forward<T: Real>(p: PlasticParams<'_, T>, ep: Episodes<'_, T>) -> Result<
     let sh = Shared::new(p, usize::MAX);
     let per_episode: Vec<Vec<T>> = (0..ep.batch)
         .into_par_iter()
-        .map(|b| {
-            let (ys, _, _) = forward_episode(&sh, ep.episode(b, n), ep.steps, false);
-            ys
-        })
-        .collect();
+        .map(|b| forward_episode(&sh, ep.episode(b, n), ep.steps, false).map(|(ys, _, _)| ys))
+        .collect::<Result<_>>()?;
     let mut out = Vec::with_capacity(ep.batch * ep.steps * n);
     for ys in per_episode {
         out.extend_from_slice(&ys[n..]);
@@ -303,7 +303,7 @@ pub fn loss_and_grad<T: Real>(
         let grads: Vec<EpisodeGrad<T>> = (start..end)
             .into_par_iter()
             .map(|b| backward_episode(&sh, b, ep.episode(b, n), ep.steps, &spec))
-            .collect();
+            .collect::<Result<_>>()?;
         for g in grads {
             loss += g.loss;
             add_into(&mut grad_alpha, &g.grad_alpha);

@@ -1,6 +1,7 @@
 //! One episode of the differentiable-plasticity network: the fused forward pass and the
 //! hand-derived backward pass (`docs/rules.md` §4), run by `plastic_bptt`.
 
+use crate::error::{Error, Result};
 use crate::rnn::plastic_bptt::{EtaGrad, EtaRef, PlasticParams, Real, Targets};
 use crate::rnn::plastic_kernels::{BackwardRow, ForwardRow};
 use rayon::prelude::*;
@@ -11,8 +12,39 @@ const ROW_BLOCK: usize = 32;
 /// Below this size a time step is too short to share between threads.
 pub(crate) const PARALLEL_MIN_N: usize = 192;
 
-/// Exact copies of the trace kept by the forward pass: (step s, H_s).
-type Checkpoints<T> = Vec<(usize, Vec<T>)>;
+/// Exact copies of the trace kept by the forward pass: H_s for s = K, 2K, … ≤ T−2, one N×N
+/// block each, in one buffer reserved up front (so a failed allocation is an error, not an abort).
+pub(crate) struct Checkpoints<T> {
+    data: Vec<T>,
+}
+
+/// Number of exact trace copies an episode of `steps` steps keeps with spacing `k`.
+pub(crate) fn checkpoint_count(steps: usize, k: usize) -> usize {
+    steps.saturating_sub(2) / k.max(1)
+}
+
+impl<T: Real> Checkpoints<T> {
+    /// Reserves room for `count` copies of an N×N trace, or reports how much was needed.
+    fn reserve(count: usize, n: usize) -> Result<Self> {
+        let oom = || Error::OutOfMemory {
+            what: format!(
+                "{count} exact copies of the {n}×{n} plastic trace (checkpoint_every too small \
+                 for this eta and episode length)"
+            ),
+            bytes: count as u128 * (n * n) as u128 * std::mem::size_of::<T>() as u128,
+        };
+        let len = count.checked_mul(n * n).ok_or_else(oom)?;
+        let mut data = Vec::new();
+        data.try_reserve_exact(len).map_err(|_| oom())?;
+        Ok(Checkpoints { data })
+    }
+
+    /// The copy of H_s (s a checkpoint step of spacing `k`).
+    fn get(&self, s: usize, k: usize, nn: usize) -> &[T] {
+        let c = s / k - 1;
+        &self.data[c * nn..(c + 1) * nn]
+    }
+}
 
 /// Per-episode constants shared by the forward and backward passes.
 pub(crate) struct Shared<'a, T> {
@@ -71,17 +103,22 @@ impl<'a, T: Real> Shared<'a, T> {
 }
 
 /// The forward pass of one episode: returns y_0..y_T (`[(T+1), N]`), the trace H_{T−1}, and
-/// the stored exact copies of the trace.
+/// the stored exact copies of the trace (`Error::OutOfMemory` if they do not fit).
 pub(crate) fn forward_episode<T: Real>(
     sh: &Shared<'_, T>,
     x: &[T],
     steps: usize,
     keep_checkpoints: bool,
-) -> (Vec<T>, Vec<T>, Checkpoints<T>) {
+) -> Result<(Vec<T>, Vec<T>, Checkpoints<T>)> {
     let n = sh.p.n;
+    let count = if keep_checkpoints {
+        checkpoint_count(steps, sh.checkpoint_every)
+    } else {
+        0
+    };
+    let mut checkpoints = Checkpoints::reserve(count, n)?;
     let mut ys = vec![T::ZERO; (steps + 1) * n];
     let mut hebb = vec![T::ZERO; n * n];
-    let mut checkpoints = Vec::new();
     for t in 1..=steps {
         let x_t = &x[(t - 1) * n..t * n];
         let (past, rest) = ys.split_at_mut(t * n);
@@ -124,10 +161,10 @@ pub(crate) fn forward_episode<T: Real>(
         }
         // `hebb` now holds H_{t−1}.
         if keep_checkpoints && sh.is_checkpoint(t - 1, steps) {
-            checkpoints.push((t - 1, hebb.clone()));
+            checkpoints.data.extend_from_slice(&hebb);
         }
     }
-    (ys, hebb, checkpoints)
+    Ok((ys, hebb, checkpoints))
 }
 
 /// A block of rows of the backward step and its partial results.
@@ -192,10 +229,10 @@ pub(crate) fn backward_episode<T: Real>(
     x: &[T],
     steps: usize,
     loss: &LossSpec<'_, T>,
-) -> EpisodeGrad<T> {
+) -> Result<EpisodeGrad<T>> {
     let n = sh.p.n;
     let per_connection = sh.p.per_connection();
-    let (ys, mut hebb, checkpoints) = forward_episode(sh, x, steps, true);
+    let (ys, mut hebb, checkpoints) = forward_episode(sh, x, steps, true)?;
     let mut total = 0.0;
     let mut grad_drive = vec![T::ZERO; steps * n];
     let mut grad_alpha = vec![T::ZERO; n * n];
@@ -218,14 +255,12 @@ pub(crate) fn backward_episode<T: Real>(
         let y = ys[steps * n + i];
         grad_drive[(steps - 1) * n + i] = gy[i] * (T::ONE - y * y);
     }
-    let mut next_checkpoint = checkpoints.len();
     for t in (2..=steps).rev() {
         // Pass t: from ∂L/∂a_t and ∂L/∂H_t to ∂L/∂y_{t−1} and ∂L/∂H_{t−1}; H_t → H_{t−1}.
         let reverse = if t == steps {
             false
-        } else if next_checkpoint > 0 && checkpoints[next_checkpoint - 1].0 == t - 1 {
-            next_checkpoint -= 1;
-            hebb.copy_from_slice(&checkpoints[next_checkpoint].1);
+        } else if sh.is_checkpoint(t - 1, steps) {
+            hebb.copy_from_slice(checkpoints.get(t - 1, sh.checkpoint_every, n * n));
             false
         } else {
             true
@@ -324,17 +359,52 @@ pub(crate) fn backward_episode<T: Real>(
     } else {
         EtaGrad::Shared(grad_eta_shared)
     };
-    EpisodeGrad {
+    Ok(EpisodeGrad {
         loss: total,
         ys,
         grad_drive,
         grad_alpha,
         grad_eta,
-    }
+    })
 }
 
 pub(crate) fn add_into<T: Real>(acc: &mut [T], x: &[T]) {
     for (a, &b) in acc.iter_mut().zip(x) {
         *a += b;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checkpoint_storage_that_cannot_be_allocated_is_an_error_not_an_abort() {
+        // More bytes than the address space (8 PB), and more values than usize can count.
+        for (count, n) in [(1usize << 30, 1000usize), (usize::MAX / 2, 4)] {
+            match Checkpoints::<f64>::reserve(count, n) {
+                Err(Error::OutOfMemory { bytes, .. }) => {
+                    assert_eq!(bytes, count as u128 * (n * n) as u128 * 8)
+                }
+                Err(e) => panic!("wrong error {e}"),
+                Ok(_) => panic!("{count} copies of {n}×{n} cannot fit"),
+            }
+        }
+        assert_eq!(
+            Checkpoints::<f32>::reserve(3, 4).unwrap().data.capacity(),
+            48
+        );
+    }
+
+    #[test]
+    fn checkpoint_count_matches_the_checkpoint_steps() {
+        for steps in 0..20 {
+            for k in 1..6 {
+                let expected = (1..=steps)
+                    .filter(|&s| s + 2 <= steps && s % k == 0)
+                    .count();
+                assert_eq!(checkpoint_count(steps, k), expected, "T={steps}, K={k}");
+            }
+        }
     }
 }
