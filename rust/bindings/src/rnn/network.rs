@@ -126,8 +126,10 @@ impl PyRecurrentNetwork {
     ///     inputs: `[T, n_inputs]` or `[B, T, n_inputs]` real array.
     ///     modulation: `[T]` / `[B, T]` neuromodulatory signal m(t) (default: 1 everywhere).
     ///     plastic: apply the rule (False: the weights are frozen for this run).
-    ///     keep_weights: keep what the trial learned (single trials only; otherwise the trial
-    ///         learns on a copy and the network is unchanged).
+    ///     keep_weights: keep what the trial learned (a single `[T, n_inputs]` trial only, refused
+    ///         for any 3-D batch, even `[1, T, n_inputs]`; otherwise the trial learns on a copy and
+    ///         the network is unchanged). Weights that became non-finite are not kept: `StateError`,
+    ///         the network is left unchanged.
     ///     return_states: True or 'rates' to also return the rates r, 'currents' for x.
     ///     initial_state: `[n_units]` (or `[B, n_units]`) initial currents x(0) (default 0).
     ///     targets: `[T, n_outputs]` / `[B, T, n_outputs]` targets of the readout delta rule.
