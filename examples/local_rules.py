@@ -7,7 +7,8 @@ runs freely: does it replay the sequence, in order? We read the answer from
 * the ordered-recall score and the overlaps of the activity with each pattern over time,
 * the dynamics projected on the first two principal components, with the network's flow there;
 * a phase-plane view: the flow of the trained network restricted to the plane of patterns 0 and 1
-  (nullclines, fixed points and their type), next to the Wilson-Cowan E/I pair for reference.
+  (nullclines, in-plane fixed points and their type, checked against the full network's Jacobian),
+  next to the Wilson-Cowan E/I pair for reference.
 
 Two STDP windows are compared: potentiation-dominated (A- = A+/2) and balanced (A- = A+).
 
@@ -23,6 +24,7 @@ import numpy as np  # noqa: E402
 from hebbian_brain.analysis import (  # noqa: E402
     PCAProjection,
     WilsonCowan,
+    classify,
     fixed_points,
     plot_phase_portrait,
     plot_weight_matrices,
@@ -120,7 +122,11 @@ def main():
     # ---- phase plane: the flow dx/dt = -x + W tanh(x) restricted to x = z0 q0 + z1 q1, where
     # q0, q1 are the orthonormalised patterns 0 and 1 (z in units of sqrt(N) per unit current)
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.6))
-    print("fixed points in the plane of patterns 0 and 1:")
+    # The fixed points found here are those of the flow *restricted to the plane* (in-plane): the
+    # off-plane part of dx/dt is ignored, so they need not be fixed points of the network. For each
+    # we print the full-network residual max|dx/dt| there and the full N-dimensional classification
+    # from net.jacobian (which also sees the off-plane directions).
+    print("in-plane fixed points (flow restricted to the plane of patterns 0 and 1):")
     for ax, name in zip(axes, ["Hebbian", "STDP (A- = A+/2)"], strict=False):
         task, net = runs[name][0], runs[name][1]
         q = np.linalg.qr(task.patterns[:2].T)[0].T
@@ -133,11 +139,21 @@ def main():
         lim = 4.5 * np.sqrt(N_UNITS)
         grid = np.stack(np.meshgrid(*[np.linspace(-lim, lim, 5)] * 2), -1).reshape(-1, 2)
         fps = fixed_points(flow, grid)
-        print(f"  {name}: " + ", ".join(f"{fp.kind} at {np.round(fp.x, 1)}" for fp in fps))
+        print(f"  {name}:")
+        for fp in fps:
+            x = plane.inverse_transform(fp.x)
+            residual = float(np.max(np.abs(net.vector_field(x))))
+            full = classify(net.jacobian(x))
+            verdict = (
+                f"a network fixed point, {full}"
+                if residual < 1e-6
+                else f"not a network fixed point (max|dx/dt| = {residual:.2g}; Jacobian: {full})"
+            )
+            print(f"    in-plane {fp.kind} at z = {np.round(fp.x, 1)}: {verdict}")
         plot_phase_portrait(
             flow, (-lim, lim), (-lim, lim), ax=ax, fixed_points=fps, labels=("z0", "z1")
         )
-        ax.set_title(f"{name}: plane of patterns 0, 1")
+        ax.set_title(f"{name}: flow in the plane of patterns 0, 1 (in-plane fixed points)")
     wc = WilsonCowan()
     _, cycle = simulate(wc, [0.1, 0.05], t_max=40.0, dt=0.02)
     wc_fps = fixed_points(wc, [[0.2, 0.1], [0.0, 0.0], [0.4, 0.3]])

@@ -88,3 +88,19 @@ def test_bad_grid_arguments():
         nullclines(linear, (0, 1), (0, 1), n=1)
     with pytest.raises(hb.InvalidArgumentError, match="n_components"):
         PCAProjection.fit(np.zeros((3, 2)), n_components=5)
+
+
+def test_phase_portrait_without_nullclines_in_view_draws_no_empty_legend():
+    # The flow (1, 1) has no nullcline anywhere: no legend handles. Under filterwarnings=error an
+    # empty `ax.legend()` would raise its "No artists with labels" UserWarning.
+    ax = plot_phase_portrait(lambda v: np.ones(2), (0, 1), (0, 1), n=5, nullcline_resolution=10)
+    assert ax.get_legend() is None
+
+
+def test_plots_do_not_leak_pyplot_figures():
+    import matplotlib.pyplot as plt
+
+    before = plt.get_fignums()
+    plot_phase_portrait(linear, (-1, 1), (-1, 1), n=5, nullcline_resolution=10)
+    plot_weight_matrices({"a": np.eye(3)})
+    assert plt.get_fignums() == before

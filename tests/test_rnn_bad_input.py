@@ -136,3 +136,32 @@ def test_empty_runs_have_empty_outputs():
     assert net.run(np.zeros((0, 2))).shape == (0, 3)
     y, s = net.run(np.zeros((0, 5, 2)), return_states=True)
     assert y.shape == (0, 5, 3) and s.shape == (0, 5, 4)
+
+
+def test_keep_weights_is_refused_for_a_batch_of_one(rng):
+    net = RecurrentNetwork(2, 4, 1, rule=Hebbian(learning_rate=0.5), seed=0)
+    w = net.weights
+    with pytest.raises(hb.InvalidArgumentError, match="keep_weights"):
+        net.run(rng.random((1, 5, 2)), keep_weights=True)
+    np.testing.assert_array_equal(net.weights, w)
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [Hebbian(decay=1.5), hb.rnn.AntiHebbian(decay=1.5), NeuromodulatedHebbian(decay=1.5)],
+)
+def test_decay_that_flips_weight_signs_is_refused(rule):
+    with pytest.raises(hb.InvalidConfigError, match="decay"):
+        RecurrentNetwork(2, 4, 1, rule=rule, dt=1.0, tau=1.0)
+    RecurrentNetwork(2, 4, 1, rule=rule, dt=0.5, tau=1.0)  # dt·decay = 0.75 is fine
+
+
+def test_diverged_weights_are_not_kept_so_the_network_still_pickles(rng):
+    import pickle
+
+    net = RecurrentNetwork(2, 4, 1, rule=Hebbian(learning_rate=1e308, w_max=np.inf), seed=0)
+    w = net.weights
+    with pytest.raises(hb.StateError, match="non-finite"):
+        net.run(rng.random((20, 2)), keep_weights=True)
+    np.testing.assert_array_equal(net.weights, w)
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(net)).weights, w)

@@ -119,7 +119,11 @@ def test_float32_and_integer_inputs_are_accepted(rng):
         net.run(u.astype(np.float32)), net.run(u.astype(np.float32).astype(float))
     )
     assert net.run(np.ones((5, 2), dtype=np.int64)).shape == (5, 1)
-    assert net.run(u.T.copy().T).shape == (5, 1)  # non-contiguous views work too
+    # Fortran-ordered and strided inputs are read in logical order, not memory order.
+    np.testing.assert_array_equal(net.run(np.asfortranarray(u)), net.run(u))
+    np.testing.assert_array_equal(net.run(u.T.copy().T), net.run(u))
+    wide = rng.random((5, 4))
+    np.testing.assert_array_equal(net.run(wide[:, ::2]), net.run(wide[:, ::2].copy()))
 
 
 @pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid", "linear"])

@@ -80,3 +80,18 @@ def test_prediction_trials_mark_cycle_transitions_as_rewarded():
 def test_bad_task_config(factory, name):
     with pytest.raises(hb.InvalidConfigError, match=name):
         factory()
+
+
+@pytest.mark.parametrize(
+    ("overlaps", "kwargs", "error", "match"),
+    [
+        (np.zeros((0, 3)), {}, hb.ShapeError, "at least one step"),
+        (np.eye(3), {"start": 3}, hb.InvalidArgumentError, "start"),
+        (np.eye(3), {"start": -1}, hb.InvalidArgumentError, "start"),
+        (np.eye(3), {"start": 1.5}, hb.InvalidArgumentError, "start"),
+        (np.eye(3), {"threshold": float("nan")}, hb.InvalidArgumentError, "threshold"),
+    ],
+)
+def test_recall_score_refuses_empty_overlaps_and_bad_start(overlaps, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        ordered_recall_score(overlaps, **kwargs)

@@ -12,12 +12,16 @@ from typing import Any
 import numpy as np
 
 
-def _pyplot():  # noqa: ANN202 - returns the module
+def _new_figure(figsize: tuple[float, float]) -> Any:
+    """A standalone ``matplotlib.figure.Figure``, not registered with pyplot.
+
+    It never enters pyplot's figure list (no "too many figures" warnings; freed when dropped).
+    """
     try:
-        import matplotlib.pyplot as plt
+        from matplotlib.figure import Figure
     except ImportError as err:  # pragma: no cover - depends on the environment
         raise ImportError("plotting needs matplotlib: pip install 'hebbian_brain[plot]'") from err
-    return plt
+    return Figure(figsize=figsize)
 
 
 _KIND_STYLE = {
@@ -47,7 +51,8 @@ def plot_phase_portrait(
         f: the 2-D vector field.
         xlim: x range.
         ylim: y range.
-        ax: matplotlib axes (a new figure if None).
+        ax: matplotlib axes (if None, a new standalone ``Figure``, not registered with pyplot:
+            save it with ``ax.figure.savefig``).
         fixed_points: :class:`hebbian_brain.analysis.FixedPoint` objects (filled: stable,
             open: unstable, cross: saddle).
         trajectories: ``[T, 2]`` arrays drawn as lines.
@@ -60,9 +65,8 @@ def plot_phase_portrait(
     """
     from hebbian_brain.analysis import nullclines, vector_field
 
-    plt = _pyplot()
     if ax is None:
-        _, ax = plt.subplots(figsize=(5, 4.5))
+        ax = _new_figure((5, 4.5)).subplots()
     gx, gy, u, v = vector_field(f, xlim, ylim, n=n)
     ax.streamplot(gx, gy, u, v, color="0.7", density=1.0, linewidth=0.7)
     xn, yn = nullclines(f, xlim, ylim, n=nullcline_resolution)
@@ -93,7 +97,8 @@ def plot_phase_portrait(
     ax.set_ylim(*ylim)
     ax.set_xlabel(labels[0])
     ax.set_ylabel(labels[1])
-    ax.legend(loc="upper right", fontsize=8)
+    if ax.get_legend_handles_labels()[0]:  # no nullcline in view: no (empty) legend
+        ax.legend(loc="upper right", fontsize=8)
     return ax
 
 
@@ -107,7 +112,7 @@ def plot_weight_matrices(
 
     Args:
         matrices: title -> ``[post, pre]`` matrix.
-        fig: matplotlib figure (a new one if None).
+        fig: matplotlib figure (if None, a new standalone ``Figure``, not registered with pyplot).
         order: optional permutation of units applied to rows and columns (e.g. sorted by the
             pattern they prefer), so structure is visible.
 
@@ -116,9 +121,8 @@ def plot_weight_matrices(
     """
     from hebbian_brain.analysis import symmetry_index
 
-    plt = _pyplot()
     if fig is None:
-        fig = plt.figure(figsize=(4 * len(matrices), 3.8))
+        fig = _new_figure((4 * len(matrices), 3.8))
     axes = fig.subplots(1, len(matrices), squeeze=False)[0]
     for ax, (title, w) in zip(axes, matrices.items(), strict=True):
         w = np.asarray(w)

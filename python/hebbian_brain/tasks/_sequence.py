@@ -118,19 +118,32 @@ def ordered_recall_score(
     Args:
         overlaps: ``[T, K]`` overlaps, e.g. from :func:`pattern_overlaps`.
         threshold: overlap that counts as recall, in (0, 1].
-        start: first step considered.
+        start: first step considered, in ``[0, T)``.
 
     Returns:
         A :class:`RecallScore`.
+
+    Raises:
+        ShapeError: ``overlaps`` is not ``[T >= 1, K >= 2]``.
+        InvalidArgumentError: ``threshold`` outside (0, 1] or ``start`` outside ``[0, T)``.
     """
     overlaps = np.asarray(overlaps, dtype=np.float64)
     if overlaps.ndim != 2 or overlaps.shape[1] < 2:
         raise ShapeError(
             f"shape mismatch for `overlaps`: expected [T, K >= 2], got {overlaps.shape}"
         )
+    steps = overlaps.shape[0]
+    if steps == 0:
+        raise ShapeError("shape mismatch for `overlaps`: expected at least one step (T >= 1)")
     if not (0.0 < threshold <= 1.0):
         raise InvalidArgumentError(
             f"invalid argument `threshold`: must be in (0, 1], got {threshold}"
+        )
+    if isinstance(start, bool) or not isinstance(start, (int, np.integer)):
+        raise InvalidArgumentError(f"invalid argument `start`: must be an integer, got {start!r}")
+    if not 0 <= start < steps:
+        raise InvalidArgumentError(
+            f"invalid argument `start`: must be in [0, T) = [0, {steps}), got {start}"
         )
     window = overlaps[start:]
     hit = window >= threshold
@@ -147,7 +160,7 @@ def ordered_recall_score(
     return RecallScore(
         score=score,
         onset_times=onsets,
-        peak_overlaps=window.max(axis=0) if len(window) else np.zeros(n_patterns),
+        peak_overlaps=window.max(axis=0),
         in_order=recalled == n_patterns - 1,
     )
 

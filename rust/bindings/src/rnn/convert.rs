@@ -1,7 +1,7 @@
 //! numpy <-> Vec conversions with errors that name the argument.
 
 use numpy::{PyArray1, PyArrayDyn, PyArrayMethods, PyUntypedArrayMethods};
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyMemoryError, PyTypeError};
 use pyo3::prelude::*;
 
 /// A real array copied out of Python: row-major values and shape.
@@ -14,32 +14,44 @@ pub struct FloatArray {
 /// (converted to float64). Booleans, complex, strings and objects raise `TypeError` naming `name`.
 pub fn float_array(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<FloatArray> {
     let py = obj.py();
-    let array = if let Ok(a) = obj.cast::<PyArrayDyn<f64>>() {
-        a.clone()
-    } else {
-        let np = py.import("numpy")?;
-        if obj.hasattr("dtype")? {
-            let kind: String = obj.getattr("dtype")?.getattr("kind")?.extract()?;
-            if !matches!(kind.as_str(), "f" | "i" | "u") {
-                let dtype = obj.getattr("dtype")?.str()?.to_string();
-                return Err(PyTypeError::new_err(format!(
-                    "`{name}` must be a real (float or integer) array, got dtype {dtype}"
-                )));
-            }
+    if obj.cast::<PyArrayDyn<f64>>().is_err() && obj.hasattr("dtype")? {
+        let kind: String = obj.getattr("dtype")?.getattr("kind")?.extract()?;
+        if !matches!(kind.as_str(), "f" | "i" | "u") {
+            let dtype = obj.getattr("dtype")?.str()?.to_string();
+            return Err(PyTypeError::new_err(format!(
+                "`{name}` must be a real (float or integer) array, got dtype {dtype}"
+            )));
         }
-        let converted = np.call_method1("asarray", (obj, "float64")).map_err(|e| {
-            PyTypeError::new_err(format!("`{name}` must be a real array or sequence: {e}"))
-        })?;
-        converted.cast_into::<PyArrayDyn<f64>>().map_err(|_| {
-            PyTypeError::new_err(format!("`{name}` must be a real array or sequence"))
-        })?
+    }
+    // `ascontiguousarray` returns a C-ordered float64 array: the object itself when it already is
+    // one, otherwise a copy made by numpy. Fortran-ordered or strided inputs are thus read in
+    // logical (row-major) order, and a copy too large for memory raises numpy's `MemoryError`
+    // instead of aborting in a Rust allocation.
+    let np = py.import("numpy")?;
+    let converted = match np.call_method1("ascontiguousarray", (obj, "float64")) {
+        Ok(c) => c,
+        Err(e) if e.is_instance_of::<PyMemoryError>(py) => return Err(e),
+        Err(e) => {
+            return Err(PyTypeError::new_err(format!(
+                "`{name}` must be a real array or sequence: {e}"
+            )))
+        }
     };
+    let array = converted
+        .cast_into::<PyArrayDyn<f64>>()
+        .map_err(|_| PyTypeError::new_err(format!("`{name}` must be a real array or sequence")))?;
     let ro = array.readonly();
     let shape = ro.shape().to_vec();
-    let data = match ro.as_slice() {
-        Ok(s) => s.to_vec(),
-        Err(_) => ro.as_array().iter().copied().collect(),
-    };
+    let slice = ro.as_slice().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "`{name}` could not be read as a C-contiguous array"
+        ))
+    })?;
+    let mut data = Vec::new();
+    data.try_reserve_exact(slice.len()).map_err(|_| {
+        PyMemoryError::new_err(format!("`{name}`: cannot allocate {} values", slice.len()))
+    })?;
+    data.extend_from_slice(slice);
     Ok(FloatArray { data, shape })
 }
 

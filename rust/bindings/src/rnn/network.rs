@@ -5,7 +5,8 @@ use super::pickle;
 use super::rules::{extract_rule, rule_to_py};
 use crate::errors::{invalid_argument, shape_error, IntoPyResult};
 use hebbian_core::rnn::{
-    Activation, NetworkConfig, PlasticityRule, Record, RecurrentNetwork, RunOptions,
+    reserve_values, Activation, NetworkConfig, PlasticityRule, Record, RecurrentNetwork,
+    RunOptions, TrialOutput,
 };
 use hebbian_core::Error;
 use pyo3::prelude::*;
@@ -125,8 +126,10 @@ impl PyRecurrentNetwork {
     ///     inputs: `[T, n_inputs]` or `[B, T, n_inputs]` real array.
     ///     modulation: `[T]` / `[B, T]` neuromodulatory signal m(t) (default: 1 everywhere).
     ///     plastic: apply the rule (False: the weights are frozen for this run).
-    ///     keep_weights: keep what the trial learned (single trials only; otherwise the trial
-    ///         learns on a copy and the network is unchanged).
+    ///     keep_weights: keep what the trial learned (a single `[T, n_inputs]` trial only, refused
+    ///         for any 3-D batch, even `[1, T, n_inputs]`; otherwise the trial learns on a copy and
+    ///         the network is unchanged). Weights that became non-finite are not kept: `StateError`,
+    ///         the network is left unchanged.
     ///     return_states: True or 'rates' to also return the rates r, 'currents' for x.
     ///     initial_state: `[n_units]` (or `[B, n_units]`) initial currents x(0) (default 0).
     ///     targets: `[T, n_outputs]` / `[B, T, n_outputs]` targets of the readout delta rule.
@@ -228,12 +231,24 @@ impl PyRecurrentNetwork {
                 }
             })
             .py()?;
-        let mut outputs = Vec::with_capacity(batch * steps * c.n_outputs);
-        let mut states = Vec::new();
-        for r in results {
-            outputs.extend_from_slice(&r.outputs);
-            states.extend_from_slice(&r.states);
-        }
+        let (outputs, states) = if results.len() == 1 {
+            let r = results.into_iter().next().unwrap_or_default();
+            (r.outputs, r.states)
+        } else {
+            // Concatenate the trials; a failed allocation raises instead of aborting.
+            let count = |f: fn(&TrialOutput) -> usize| {
+                results
+                    .iter()
+                    .try_fold(0usize, |acc, r| acc.checked_add(f(r)))
+            };
+            let mut outputs = reserve_values("outputs", count(|r| r.outputs.len())).py()?;
+            let mut states = reserve_values("states", count(|r| r.states.len())).py()?;
+            for r in &results {
+                outputs.extend_from_slice(&r.outputs);
+                states.extend_from_slice(&r.states);
+            }
+            (outputs, states)
+        };
         let out_shape: Vec<usize> = lead.iter().copied().chain([c.n_outputs]).collect();
         let outputs = to_numpy(py, outputs, &out_shape)?;
         if record == Record::Nothing {

@@ -22,6 +22,7 @@ pub use oja::Oja;
 pub use rule::{
     PlasticMatrix, PlasticState, PlasticityRule, RankOneStep, Rule, SharedMatrix, StepActivity,
 };
+pub use simulate::reserve_values;
 pub use stdp::Stdp;
 
 // ---- reward-modulated node perturbation (Miconi 2017)

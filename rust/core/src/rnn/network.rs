@@ -56,6 +56,7 @@ impl RecurrentNetwork {
         config.validate()?;
         if let Some(r) = &rule {
             r.validate()?;
+            r.validate_for_dt(config.dt)?;
         }
         let mut rng = rng::from_seed(seed);
         let n = config.n_units;
@@ -97,6 +98,7 @@ impl RecurrentNetwork {
         config.validate()?;
         if let Some(r) = &rule {
             r.validate()?;
+            r.validate_for_dt(config.dt)?;
         }
         let n = config.n_units;
         Self::check_matrix("weights", &weights, n, n)?;
@@ -315,12 +317,6 @@ impl RecurrentNetwork {
             }
             None => {}
         }
-        if o.keep_weights && batch > 1 {
-            return Err(Error::argument(
-                "keep_weights",
-                "batch items run on independent copies of the weights; keep_weights needs a single trial",
-            ));
-        }
         Ok(())
     }
 
@@ -345,22 +341,40 @@ impl RecurrentNetwork {
             input_weights: &self.input_weights,
         };
         let learns = options.plastic && self.rule.is_some();
-        let state = if options.keep_weights || !learns {
-            // Either the learned weights are kept, or nothing plastic changes at all.
-            StateMut::Write(&mut self.state)
-        } else {
-            StateMut::Copy(Box::new(self.state.clone()))
-        };
-        let mut w_out = if options.keep_weights {
-            std::mem::take(&mut self.output_weights)
-        } else {
-            self.output_weights.clone()
-        };
-        let out = simulate(&fixed, state, &mut w_out, &io, steps, options, seed);
         if options.keep_weights {
+            // Learn on a copy (its matrices are shared until first written) and keep it only if
+            // every weight stayed finite, so a diverged run leaves the network as it was.
+            let mut kept = self.state.clone();
+            let mut w_out = self.output_weights.clone();
+            let out = simulate(
+                &fixed,
+                StateMut::Write(&mut kept),
+                &mut w_out,
+                &io,
+                steps,
+                options,
+                seed,
+            )?;
+            let finite = |v: &[f64]| v.iter().all(|x| x.is_finite());
+            if !(finite(&kept.weights) && finite(&kept.trace) && finite(&w_out)) {
+                return Err(Error::State(
+                    "keep_weights: the weights became non-finite during the run (the learning \
+                     diverged); the network was left unchanged"
+                        .to_string(),
+                ));
+            }
+            self.state = kept;
             self.output_weights = w_out;
+            return Ok(out);
         }
-        Ok(out)
+        let state = if learns {
+            StateMut::Copy(Box::new(self.state.clone()))
+        } else {
+            // Nothing plastic changes at all.
+            StateMut::Write(&mut self.state)
+        };
+        let mut w_out = self.output_weights.clone();
+        simulate(&fixed, state, &mut w_out, &io, steps, options, seed)
     }
 
     /// Runs `batch` independent trials in parallel (`inputs` is `[batch, steps, n_inputs]`); each
@@ -373,6 +387,14 @@ impl RecurrentNetwork {
         steps: usize,
         options: &RunOptions<'_>,
     ) -> Result<Vec<TrialOutput>> {
+        if options.keep_weights {
+            // Also for a batch of one: a [1, T, n] batch is still run on a copy.
+            return Err(Error::argument(
+                "keep_weights",
+                "batch items run on independent copies of the weights; keep_weights needs a \
+                 single [T, n_inputs] trial, not a [B, T, n_inputs] batch",
+            ));
+        }
         self.validate_run(batch, steps, inputs, options)?;
         let base = self.next_run_seed();
         let c = &self.config;
@@ -420,7 +442,7 @@ impl RecurrentNetwork {
                     simulate(&fixed, st, &mut wo, &io, steps, options, seed)
                 },
             )
-            .collect();
+            .collect::<Result<Vec<_>>>()?;
         Ok(results)
     }
 

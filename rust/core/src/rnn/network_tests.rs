@@ -374,3 +374,69 @@ fn batch_results_do_not_depend_on_the_thread_count() {
     assert_eq!(one, run(2));
     assert_eq!(one, run(4));
 }
+
+#[test]
+fn keep_weights_is_refused_for_any_batch_even_of_one() {
+    let rule = Some(Rule::Hebbian(Hebbian {
+        learning_rate: 0.5,
+        ..Hebbian::default()
+    }));
+    let mut net = RecurrentNetwork::new(config(4), rule, Some(3)).unwrap();
+    let keep = RunOptions {
+        keep_weights: true,
+        ..RunOptions::default()
+    };
+    let err = net.run_batch(&inputs(5), 1, 5, &keep).unwrap_err();
+    assert!(err.to_string().contains("keep_weights"), "{err}");
+}
+
+#[test]
+fn diverging_weights_are_not_kept() {
+    let rule = Some(Rule::Hebbian(Hebbian {
+        learning_rate: f64::MAX,
+        w_max: f64::INFINITY,
+        ..Hebbian::default()
+    }));
+    let mut net = RecurrentNetwork::new(config(4), rule, Some(3)).unwrap();
+    let (w0, wo0) = (net.weights().to_vec(), net.output_weights().to_vec());
+    let keep = RunOptions {
+        keep_weights: true,
+        ..RunOptions::default()
+    };
+    let err = net.run_trial(&inputs(20), 20, &keep).unwrap_err();
+    assert!(matches!(err, Error::State(_)), "{err}");
+    assert_eq!(net.weights(), &w0[..]);
+    assert_eq!(net.output_weights(), &wo0[..]);
+}
+
+#[test]
+fn decay_with_dt_above_one_is_refused_at_build() {
+    let hebb = |decay| {
+        Some(Rule::Hebbian(Hebbian {
+            decay,
+            ..Hebbian::default()
+        }))
+    };
+    assert!(RecurrentNetwork::new(config(3), hebb(1.0), Some(1)).is_ok());
+    let err = RecurrentNetwork::new(config(3), hebb(1.5), Some(1)).unwrap_err();
+    assert!(err.to_string().contains("decay"), "{err}");
+    let nm = Some(Rule::NeuromodulatedHebbian(NeuromodulatedHebbian {
+        decay: 2.0,
+        ..NeuromodulatedHebbian::default()
+    }));
+    assert!(RecurrentNetwork::new(config(3), nm, Some(1)).is_err());
+    // With dt = 0.1 the same decay is a 15% shrink per step: fine.
+    let fine = NetworkConfig {
+        tau: 1.0,
+        dt: 0.1,
+        ..config(3)
+    };
+    assert!(RecurrentNetwork::new(fine, hebb(1.5), Some(1)).is_ok());
+}
+
+#[test]
+fn an_unallocatable_recording_is_an_error_not_an_abort() {
+    let err = crate::rnn::reserve_values("outputs", Some(usize::MAX / 4)).unwrap_err();
+    assert!(err.to_string().contains("too many steps"), "{err}");
+    assert!(crate::rnn::reserve_values("outputs", None).is_err());
+}

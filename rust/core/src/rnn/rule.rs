@@ -233,6 +233,28 @@ pub enum Rule {
 }
 
 impl Rule {
+    /// Checks the rule against the network's Euler step: a decaying rule multiplies its matrix by
+    /// `1 − dt·λ` each step, which must stay in `[0, 1]` (larger `dt·λ` flips every weight's sign
+    /// each step).
+    pub fn validate_for_dt(&self, dt: f64) -> Result<()> {
+        let decay = match self {
+            Rule::Hebbian(r) => r.decay,
+            Rule::AntiHebbian(r) => r.decay,
+            Rule::NeuromodulatedHebbian(r) => r.decay,
+            Rule::Oja(_) | Rule::Stdp(_) => return Ok(()),
+        };
+        if dt * decay > 1.0 {
+            return Err(Error::config(
+                "decay",
+                format!(
+                    "dt·decay must be <= 1 (the matrix is scaled by 1 − dt·decay each step), \
+                     got dt = {dt}, decay = {decay}"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     fn inner(&self) -> &dyn PlasticityRule {
         match self {
             Rule::Hebbian(r) => r,

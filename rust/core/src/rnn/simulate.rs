@@ -4,6 +4,7 @@ use super::kernels::{dot, fused_rank1_matvec, fused_rank1_matvec_plastic, matvec
 use super::kernels::{rank1_update, RankOne};
 use super::network_config::{NetworkConfig, Record, RunOptions, TrialOutput};
 use super::rule::{PlasticMatrix, PlasticState, PlasticityRule, RankOneStep, Rule, StepActivity};
+use crate::error::{Error, Result};
 use crate::rng;
 use rand::Rng as _;
 use rand_distr::StandardNormal;
@@ -56,10 +57,20 @@ pub(crate) fn simulate(
     steps: usize,
     options: &RunOptions<'_>,
     seed: u64,
-) -> TrialOutput {
+) -> Result<TrialOutput> {
     let c = fixed.config;
     let (n, n_in, n_out) = (c.n_units, c.n_inputs, c.n_outputs);
     let leak = c.dt / c.tau;
+    // Reserve the recordings first, before anything in `state` changes.
+    let recorded = if options.record == Record::Nothing {
+        0
+    } else {
+        n
+    };
+    let mut out = TrialOutput {
+        outputs: reserve_values("outputs", steps.checked_mul(n_out))?,
+        states: reserve_values("states", steps.checked_mul(recorded))?,
+    };
     let mut rng = rng::from_seed(Some(seed));
     let learn = options.plastic && fixed.rule.is_some();
     if learn {
@@ -78,14 +89,6 @@ pub(crate) fn simulate(
     let mut y = vec![0.0; n_out];
     let mut diag = vec![0.0; n];
     let learn_readout = options.readout_rate > 0.0 && io.targets.is_some();
-    let mut out = TrialOutput {
-        outputs: Vec::with_capacity(steps * n_out),
-        states: Vec::with_capacity(if options.record == Record::Nothing {
-            0
-        } else {
-            steps * n
-        }),
-    };
     // A rank-one rule step is deferred to the start of the next step and fused with its
     // matrix-vector product (one pass over the matrix); the last one is applied after the loop.
     let mut pending: Option<RankOneStep> = None;
@@ -211,5 +214,24 @@ pub(crate) fn simulate(
             m[i * n + i] = d;
         }
     }
-    out
+    Ok(out)
+}
+
+/// An empty vector with room for `count` values (`None` when the count overflowed), or an
+/// `InvalidArgument` error naming the steps when that much memory cannot be had: an allocation
+/// failure must not abort the process.
+pub fn reserve_values(what: &str, count: Option<usize>) -> Result<Vec<f64>> {
+    let too_many = || {
+        Error::argument(
+            "inputs",
+            format!(
+                "too many steps: the {what} need {} float64 values, more than can be allocated",
+                count.map_or_else(|| "an overflowing number of".to_string(), |c| c.to_string())
+            ),
+        )
+    };
+    let count = count.ok_or_else(too_many)?;
+    let mut v = Vec::new();
+    v.try_reserve_exact(count).map_err(|_| too_many())?;
+    Ok(v)
 }

@@ -50,8 +50,11 @@ impl Stdp {
             self.a_plus * (-delta_t / self.tau_plus).exp()
         } else if delta_t < 0.0 {
             -self.a_minus * (delta_t / self.tau_minus).exp()
-        } else {
+        } else if delta_t == 0.0 {
             0.0
+        } else {
+            // NaN in, NaN out: no spike timing to weigh.
+            f64::NAN
         }
     }
 }
@@ -110,6 +113,13 @@ impl PlasticityRule for Stdp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn window_of_nan_is_nan() {
+        let rule = Stdp::default();
+        assert!(rule.window(f64::NAN).is_nan());
+        assert_eq!(rule.window(0.0), 0.0);
+    }
 
     /// Unit 1 spikes at step `t_pre`, unit 0 at step `t_post`; returns the change of W[0, 1].
     fn pair(rule: &Stdp, dt: f64, t_pre: usize, t_post: usize) -> f64 {

@@ -75,6 +75,8 @@ pub unsafe fn update_dot_row(
 ) -> f64 {
     let n = x.len();
     let (row, b) = (&mut row[..n], &b[..n]);
+    // Bounds-checked here so the unchecked loads below stay inside every slice.
+    let eff = eff.map(|(w, a)| (&w[..n], &a[..n]));
     let saved = row[diag];
     let body = n - n % LANES;
     let diag_block = diag - diag % LANES;

@@ -103,11 +103,16 @@ fn rank1_with(p: Path, m: &mut [f64], keep: f64, scale: f64, a: &[f64], b: &[f64
 
 /// `out[i] = Σ_j mat[i, j] · x[j]` for a row-major `[out.len(), x.len()]` matrix.
 pub fn matvec(out: &mut [f64], mat: &[f64], x: &[f64]) {
+    assert_eq!(mat.len(), out.len() * x.len(), "matvec: matrix size");
     matvec_with(path(false), out, mat, x)
 }
 
 /// `out[i] = Σ_j (w[i, j] + alpha[i, j] · h[i, j]) · x[j]`: the drive through plastic weights.
 pub fn matvec_plastic(out: &mut [f64], w: &[f64], alpha: &[f64], h: &[f64], x: &[f64]) {
+    let size = out.len() * x.len();
+    assert_eq!(w.len(), size, "matvec_plastic: w size");
+    assert_eq!(alpha.len(), size, "matvec_plastic: alpha size");
+    assert_eq!(h.len(), size, "matvec_plastic: h size");
     matvec_plastic_with(path(false), out, w, alpha, h, x)
 }
 
@@ -132,6 +137,7 @@ pub struct RankOne<'a> {
 /// updated matrix: `out[i] = Σ_j m'[i, j]·x[j]`. Bit-identical to [`rank1_update`] (diagonal
 /// restored) followed by [`matvec`].
 pub fn fused_rank1_matvec(out: &mut [f64], m: &mut [f64], update: RankOne<'_>, x: &[f64]) {
+    check_fused("fused_rank1_matvec", out, m.len(), &update, x);
     fused_with(path(false), out, m, update, x)
 }
 
@@ -156,7 +162,23 @@ pub fn fused_rank1_matvec_plastic(
     update: RankOne<'_>,
     x: &[f64],
 ) {
+    check_fused("fused_rank1_matvec_plastic", out, h.len(), &update, x);
+    assert_eq!(w.len(), h.len(), "fused_rank1_matvec_plastic: w size");
+    assert_eq!(
+        alpha.len(),
+        h.len(),
+        "fused_rank1_matvec_plastic: alpha size"
+    );
     fused_plastic_with(path(false), out, w, alpha, h, update, x)
+}
+
+/// The fused kernels work on a square `[n, n]` matrix with `n`-long `post`, `pre` and `x`.
+fn check_fused(name: &str, out: &[f64], size: usize, update: &RankOne<'_>, x: &[f64]) {
+    let n = x.len();
+    assert_eq!(out.len(), n, "{name}: out length");
+    assert_eq!(size, n * n, "{name}: matrix size");
+    assert_eq!(update.post.len(), n, "{name}: post length");
+    assert_eq!(update.pre.len(), n, "{name}: pre length");
 }
 
 #[inline(always)]
@@ -210,6 +232,7 @@ simd_dispatch! {
 
 /// `Σ_j a[j] · b[j]` with the same summation order as [`matvec`].
 pub fn dot(a: &[f64], b: &[f64]) -> f64 {
+    assert_eq!(a.len(), b.len(), "dot: lengths");
     row_call!(path(false), dot(a, b))
 }
 

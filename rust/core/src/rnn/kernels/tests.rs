@@ -125,3 +125,30 @@ fn rank_updates_clip_to_the_bound() {
     );
     assert!((m[0] - 0.6).abs() < 1e-15 && (m[3] + 0.6).abs() < 1e-15);
 }
+
+#[test]
+#[should_panic(expected = "dot: lengths")]
+fn dot_refuses_slices_of_different_lengths() {
+    dot(&[1.0; 9], &[1.0; 8]);
+}
+
+#[test]
+#[should_panic(expected = "matvec: matrix size")]
+fn matvec_refuses_a_short_matrix() {
+    matvec(&mut [0.0; 3], &[1.0; 8], &[1.0; 3]);
+}
+
+#[test]
+#[should_panic(expected = "fused_rank1_matvec_plastic: w size")]
+fn fused_plastic_refuses_a_short_w() {
+    let (post, pre, x) = ([1.0; 9], [1.0; 9], [1.0; 9]);
+    let update = RankOne {
+        keep: 1.0,
+        scale: 0.1,
+        post: &post,
+        pre: &pre,
+        bound: 1.0,
+    };
+    let (w, alpha, mut h) = (vec![0.0; 80], vec![1.0; 81], vec![0.0; 81]);
+    fused_rank1_matvec_plastic(&mut [0.0; 9], &w, &alpha, &mut h, update, &x);
+}
