@@ -72,3 +72,37 @@ def test_errors_share_the_hierarchy():
         b.node(99)
     with pytest.raises(LookupError):
         b.synapse(0, 3)
+
+
+def table_brain(**node_columns):
+    nodes = {"index": [0, 1], "state_hash": [1, 2], "action": [0, 0], **node_columns}
+    edges = {"source": [0], "target": [1]}
+    return hb.Brain.from_tables(nodes, edges)
+
+
+@pytest.mark.parametrize(
+    ("columns", "words"),
+    [
+        ({"created_at": np.array([-1, 0])}, "created_at"),
+        ({"state_hash": [-5, 2]}, "state_hash"),
+        ({"activation_count": [0, -1]}, "activation_count"),
+        ({"salience": [0.0, -1.0]}, "salience"),
+        ({"last_activated": np.array([2**63, 0], dtype=np.uint64)}, "2**62"),
+        ({"value": [np.nan, 0.0]}, "value"),
+    ],
+)
+def test_tables_with_out_of_range_columns_are_refused(columns, words):
+    with pytest.raises(hb.InvalidArgumentError, match=words.replace("*", r"\*")):
+        table_brain(**columns)
+
+
+def test_negative_node_indices_are_reported_as_given():
+    with pytest.raises(hb.InvalidNodeError, match="node -1 does not exist"):
+        brain().node(-1)
+
+
+def test_empty_batches_are_fine():
+    b = brain()
+    before = b.to_bytes()
+    assert len(b.learn_transitions([], [], [])) == 0
+    assert b.to_bytes() == before

@@ -43,11 +43,26 @@ def test_invalid_values_raise_value_error_naming_the_field(cls, kwargs, field):
     assert isinstance(info.value, hb.InvalidConfigError)
 
 
-def test_negative_counts_are_refused():
-    with pytest.raises(OverflowError):
-        hb.PruningParams(inactivity_threshold=-1)
-    with pytest.raises(OverflowError):
-        hb.DreamParams(walks_per_cycle=-3)
+@pytest.mark.parametrize(
+    ("cls", "field", "value"),
+    [
+        (hb.PruningParams, "inactivity_threshold", -1),
+        (hb.PruningParams, "protection_period", -5),
+        (
+            hb.PruningParams,
+            "inactivity_threshold",
+            2**40,
+        ),  # beyond the 2**31 steps kept by a rebase
+        (hb.DreamParams, "walks_per_cycle", -3),
+        (hb.DreamParams, "walk_length", 2**33),
+        (hb.DreamParams, "galvanize_age_threshold", -1),
+        (hb.PlasticityParams, "base_learning_rate", 1e300),
+        (hb.DreamParams, "galvanize_boost_multiplier", 1e9),
+    ],
+)
+def test_out_of_range_counts_and_rates_name_the_field(cls, field, value):
+    with pytest.raises(hb.InvalidConfigError, match=field):
+        cls(**{field: value})
 
 
 def test_keyword_only_and_frozen():

@@ -48,6 +48,59 @@ def test_only_traversed_synapses_are_reinforced():
     assert report.synapses_galvanized == 0
 
 
+def test_each_traversal_of_an_old_synapse_gets_exactly_the_galvanized_boost():
+    # A multiplier whose multiples never coincide with whole plain boosts: 1.37 * k != m.
+    cfg = hb.BrainConfig(
+        plasticity=hb.PlasticityParams(weight_decay=0.0, weight_max=100.0),
+        dream=hb.DreamParams(
+            walks_per_cycle=1,
+            galvanize_age_threshold=3,
+            galvanize_boost_multiplier=1.37,
+            direction="forward",
+            creative_edge_probability=0.0,
+        ),
+    )
+    b = hb.Brain(cfg, seed=4)
+    chain = [b.get_or_create_node(i, 0) for i in range(6)]
+    for i in range(5):
+        b.learn_transition(chain[i], chain[i + 1], 0.0)
+    b.learn_terminal(chain[5], 1.0)
+    b.end_episode()
+    e = b.edges()
+    created = {
+        (int(s), int(t)): int(c) for s, t, c in zip(e["source"], e["target"], e["created_at"])
+    }
+    seen_old = seen_young = False
+    for _ in range(60):
+        before = weights(b)
+        report = b.dream(cycles=1)
+        after = weights(b)
+        for key, w0 in before.items():
+            gained = after[key] - w0
+            if gained <= 1e-9:
+                continue
+            old = b.clock - created[key] > 3
+            unit = 0.02 * (1.37 if old else 1.0)
+            k = gained / unit
+            assert k == pytest.approx(round(k), abs=1e-3), (key, old, gained)
+            seen_old |= old
+            seen_young |= not old
+        assert report.synapses_galvanized <= report.synapses_reinforced
+    assert seen_old and seen_young
+
+
+def test_a_real_traversal_makes_a_creative_synapse_part_of_the_model():
+    b = hb.Brain(hb.BrainConfig(plasticity=hb.PlasticityParams(weight_decay=0.0)), seed=0)
+    a, c = b.get_or_create_node("a", 0), b.get_or_create_node("c", 0)
+    assert b.create_creative_edge(a, c)
+    b.learn_transition(a, c, 0.0)
+    b.learn_terminal(c, 1.0)
+    b.end_episode()
+    assert not b.synapse(a, c).is_creative
+    b.dream(cycles=20)
+    assert b.node(a).value > 0.8  # backed up through a -> c
+
+
 def test_only_old_synapses_are_galvanized():
     # Synapses of the chain were created at clock 2..6; the clock is 7. Threshold 3 steps:
     # the first three chain synapses (ages 5, 4, 3 -> only ages > 3) are old.

@@ -122,3 +122,24 @@ def test_from_networkx_refuses_what_it_cannot_use():
     g.add_edge(0, 1, weight=5.0)
     with pytest.raises(hb.InvalidArgumentError, match="weight"):
         hb.Brain.from_networkx(g)
+
+
+def test_from_networkx_fills_missing_attributes_per_row_not_per_column():
+    nx = pytest.importorskip("networkx")
+    b = small_brain()
+    g = b.to_networkx()
+    g.add_node(99, state_hash=7, action=0)  # a node without value etc.
+    first = int(b.edges()["source"][0])
+    g.add_edge(first, 99)  # an edge without weight etc.
+    back = hb.Brain.from_networkx(g)
+    for i in b.nodes()["index"]:
+        assert back.node(int(i)).value == b.node(int(i)).value
+    e = b.edges()
+    for s, t, w in zip(e["source"], e["target"], e["weight"]):
+        assert back.synapse(int(s), int(t)).weight == w
+    assert back.node(99).value == 0.0
+    assert back.synapse(first, 99).weight == pytest.approx(b.config.plasticity.initial_weight)
+    g.add_node(100, state_hash=1.5, action=0)
+    with pytest.raises(TypeError, match="state_hash"):
+        hb.Brain.from_networkx(g)
+    del nx

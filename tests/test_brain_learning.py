@@ -109,6 +109,24 @@ def test_weights_stay_within_bounds_after_a_million_random_updates():
     assert w.min() >= 0.2 and w.max() <= 0.7
     assert w.min() < 0.21 and w.max() > 0.69, "the bounds were actually reached"
     assert np.isfinite(b.nodes()["value"]).all()
+    # Reads clamp; the loader checks the stored weights themselves.
+    assert hb.Brain.from_bytes(b.to_bytes()) == b
+
+
+def test_extreme_but_valid_settings_never_store_nan():
+    cfg = hb.BrainConfig(
+        plasticity=hb.PlasticityParams(
+            base_learning_rate=1e6, consolidation_rate=1.0, plasticity_floor=0.0
+        )
+    )
+    b = hb.Brain(cfg, seed=0)
+    x, y = b.get_or_create_node(0, 0), b.get_or_create_node(1, 0)
+    for r in (1e12, -1e12, 1e12):
+        b.learn_transition(x, y, r)
+    assert np.isfinite(b.edges()["weight"]).all()
+    assert hb.Brain.from_bytes(b.to_bytes()) == b
+    with pytest.raises(hb.InvalidArgumentError, match="reward"):
+        b.learn_transition(x, y, 1e13)
 
 
 def test_lazy_decay_reads_the_same_before_and_after_materialising():

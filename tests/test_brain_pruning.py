@@ -73,3 +73,46 @@ def test_pruning_a_brain_that_learned_keeps_what_is_used():
         b.synapse(used[i], used[i + 1])  # still there
     assert not b.contains_node(stale_b)
     assert b.edge_count == 3
+
+
+def test_criteria_are_strict_at_their_thresholds():
+    # clock = 1000; thresholds: inactive > 100, weight < 0.3, age > 50 (all strict).
+    edges = [
+        dict(source=0, target=1, weight=0.1, created_at=0, last_activated=900),  # inactive == 100
+        dict(source=1, target=2, weight=0.3, created_at=0, last_activated=0),  # weight == 0.3
+        dict(source=2, target=3, weight=0.1, created_at=950, last_activated=0),  # age == 50
+        dict(source=3, target=4, weight=0.1, created_at=949, last_activated=899),  # just past all
+    ]
+    b = brain_from([1.0] * 5, edges, 1000)
+    assert b.clock == 1000
+    b.prune()
+    left = {(int(s), int(t)) for s, t in zip(b.edges()["source"], b.edges()["target"])}
+    assert left == {(0, 1), (1, 2), (2, 3)}
+
+
+def test_pruning_a_hub_is_linear_not_quadratic_and_keeps_survivor_order():
+    cfg = hb.BrainConfig(
+        plasticity=hb.PlasticityParams(weight_decay=0.0),
+        pruning=hb.PruningParams(inactivity_threshold=0, weight_threshold=0.5, protection_period=0),
+    )
+    n = 20_000
+    nodes = {
+        "index": np.arange(n + 1),
+        "state_hash": np.arange(n + 1, dtype=np.uint64),
+        "action": np.zeros(n + 1, dtype=np.int64),
+        "value": np.ones(n + 1),
+        "created_at": np.r_[np.zeros(n, dtype=np.int64), 10],
+    }
+    weights = np.where(np.arange(n) % 3 == 0, 0.9, 0.1)  # a third survive
+    edges = {
+        "source": np.arange(1, n + 1),
+        "target": np.zeros(n, dtype=np.int64),
+        "weight": weights,
+    }
+    b = hb.Brain.from_tables(nodes, edges, cfg, seed=0)
+    before = [p for p in b.predecessors(0)]
+    report = b.prune()
+    assert report.synapses_removed == int((weights < 0.5).sum())
+    survivors = set(np.arange(1, n + 1)[weights >= 0.5].tolist())
+    assert b.predecessors(0) == [p for p in before if p in survivors]
+    assert hb.Brain.from_bytes(b.to_bytes()) == b

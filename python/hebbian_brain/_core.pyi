@@ -216,9 +216,11 @@ class Node:
     @property
     def last_activated(self) -> int: ...
     @property
-    def activation_count(self) -> int: ...
+    def activation_count(self) -> int:
+        """Visits followed by a learned step (saturates at 2**32 - 1)."""
     @property
-    def terminal_count(self) -> int: ...
+    def terminal_count(self) -> int:
+        """Of those, the ones that ended the episode (saturates at 2**32 - 1)."""
     @property
     def average_reward(self) -> float: ...
     @property
@@ -245,7 +247,8 @@ class Synapse:
     @property
     def last_activated(self) -> int: ...
     @property
-    def traversal_count(self) -> int: ...
+    def traversal_count(self) -> int:
+        """Real traversals (saturates at 2**30 - 1)."""
     @property
     def is_creative(self) -> bool: ...
 

@@ -58,9 +58,11 @@ def to_networkx(brain: Brain) -> nx.DiGraph:
 def from_networkx(graph: Any, config: BrainConfig | None = None, seed: int | None = None) -> Brain:
     """Builds a brain from a directed networkx graph.
 
-    Node keys must be non-negative ints (they become the node indices); each node needs
-    ``state_hash`` and ``action`` attributes. Missing optional attributes default to 0 (weights
-    to the config's initial weight). ``config`` defaults to ``graph.graph["config"]`` if present.
+    Node keys must be non-negative ints (they become the node indices); each node needs integer
+    ``state_hash`` and ``action`` attributes. A missing optional attribute takes its default for
+    that node or edge alone (0; weights the config's initial weight, plasticity 1). ``config``
+    defaults to ``graph.graph["config"]`` if present. The clock starts at the latest time any
+    node or edge carries; eligibility traces start empty.
     """
     from hebbian_brain._core import Brain, BrainConfig
 
@@ -77,22 +79,32 @@ def from_networkx(graph: Any, config: BrainConfig | None = None, seed: int | Non
     node_table: dict[str, np.ndarray] = {"index": np.asarray(keys, dtype=np.int64)}
     for field in NODE_FIELDS:
         values = [graph.nodes[k].get(field) for k in keys]
-        if field in ("state_hash", "action") and any(v is None for v in values):
-            missing = keys[[v is None for v in values].index(True)]
-            raise ValueError(f"node {missing} has no {field!r} attribute")
-        if any(v is None for v in values):
-            continue
-        dtype = np.uint64 if field == "state_hash" else None
-        node_table[field] = np.asarray(values, dtype=dtype)
+        if field in ("state_hash", "action"):
+            for k, v in zip(keys, values):
+                if v is None:
+                    raise ValueError(f"node {k} has no {field!r} attribute")
+                if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+                    raise TypeError(f"node {k}: {field} must be an int, got {v!r}")
+        # Missing optional attributes take their default per node, not per column.
+        default = 0.0 if field in ("average_reward", "salience", "value") else 0
+        values = [default if v is None else v for v in values]
+        node_table[field] = np.asarray(values, dtype=np.uint64 if field == "state_hash" else None)
     edge_list = list(graph.edges(data=True))
     edge_table: dict[str, np.ndarray] = {
         "source": np.asarray([e[0] for e in edge_list], dtype=np.int64),
         "target": np.asarray([e[1] for e in edge_list], dtype=np.int64),
     }
-    for field in EDGE_FIELDS:
-        if field == "eligibility_trace":
-            continue
-        values = [e[2].get(field) for e in edge_list]
-        if edge_list and all(v is not None for v in values):
-            edge_table[field] = np.asarray(values, dtype=bool if field == "is_creative" else None)
+    init = (config or BrainConfig()).plasticity
+    init_weight = min(max(init.initial_weight, init.weight_min), init.weight_max)
+    edge_defaults = {
+        "weight": init_weight,
+        "plasticity": 1.0,
+        "created_at": 0,
+        "last_activated": 0,
+        "traversal_count": 0,
+        "is_creative": False,
+    }
+    for field, default in edge_defaults.items():
+        values = [default if e[2].get(field) is None else e[2][field] for e in edge_list]
+        edge_table[field] = np.asarray(values, dtype=bool if field == "is_creative" else None)
     return Brain.from_tables(node_table, edge_table, config, seed=seed)

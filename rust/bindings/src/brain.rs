@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyTuple};
 
 use crate::config::{PyBrainConfig, PyDreamReport, PyPruneReport};
-use crate::errors::{invalid_argument, shape_error, to_pyerr, IntoPyResult};
+use crate::errors::{invalid_argument, invalid_node, shape_error, IntoPyResult};
 use crate::state_hash::state_hash;
 
 /// A node index from Python (negative or too large: `InvalidNodeError`).
@@ -17,7 +17,7 @@ fn node_id(i: i64) -> PyResult<NodeId> {
     u32::try_from(i)
         .ok()
         .filter(|&v| v != u32::MAX)
-        .ok_or_else(|| to_pyerr(hebbian_core::Error::InvalidNode(i as u64)))
+        .ok_or_else(|| invalid_node(i))
 }
 
 fn action_id(a: i64) -> PyResult<u32> {
@@ -41,7 +41,7 @@ fn as_1d<'py>(
     let arr = np.call_method1("asarray", (obj,))?;
     let arr_u = arr.cast::<PyUntypedArray>()?;
     let kind: char = arr_u.dtype().getattr("kind")?.extract()?;
-    if !kinds.contains(kind) {
+    if arr_u.len() > 0 && !kinds.contains(kind) {
         return Err(PyTypeError::new_err(format!(
             "{name} must be an array of {}, got dtype {}",
             if kinds.contains('f') {
@@ -57,6 +57,13 @@ fn as_1d<'py>(
             name,
             format!("must be 1-D, got shape {:?}", arr_u.shape()),
         ));
+    }
+    // A cast to an unsigned type would wrap negative values around silently.
+    if dtype.starts_with("uint") && kind == 'i' && arr_u.len() > 0 {
+        let min: i64 = arr.call_method0("min")?.extract()?;
+        if min < 0 {
+            return Err(invalid_argument(name, format!("must be >= 0, got {min}")));
+        }
     }
     np.call_method1("ascontiguousarray", (arr, dtype))
 }

@@ -5,7 +5,7 @@ use hebbian_core::config::DreamDirection;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
-use crate::errors::IntoPyResult;
+use crate::errors::{config_count, to_pyerr, IntoPyResult};
 
 /// `(hebbian_brain._pickle._make, (cls, kwargs))`: pickles a keyword-only class.
 fn reduce_kw<'py>(
@@ -228,15 +228,15 @@ impl PyPruningParams {
     #[pyo3(signature = (*, inactivity_threshold=1000, weight_threshold=0.1, protection_period=500,
         node_value_threshold=0.0))]
     fn new(
-        inactivity_threshold: u64,
+        inactivity_threshold: i64,
         weight_threshold: f64,
-        protection_period: u64,
+        protection_period: i64,
         node_value_threshold: f64,
     ) -> PyResult<Self> {
         let inner = core::PruningParams {
-            inactivity_threshold,
+            inactivity_threshold: config_count("inactivity_threshold", inactivity_threshold)?,
             weight_threshold,
-            protection_period,
+            protection_period: config_count("protection_period", protection_period)?,
             node_value_threshold,
         };
         inner.validate().py()?;
@@ -309,24 +309,40 @@ impl PyDreamParams {
         galvanize_age_threshold=1000, direction="reverse", replay_learning_rate=0.5))]
     #[allow(clippy::too_many_arguments)]
     fn new(
-        walks_per_cycle: u32,
-        walk_length: u32,
+        walks_per_cycle: i64,
+        walk_length: i64,
         consolidation_boost: f64,
         creative_edge_probability: f64,
         enable_galvanize: bool,
         galvanize_boost_multiplier: f64,
-        galvanize_age_threshold: u64,
+        galvanize_age_threshold: i64,
         direction: &str,
         replay_learning_rate: f64,
     ) -> PyResult<Self> {
         let inner = core::DreamParams {
-            walks_per_cycle,
-            walk_length,
+            walks_per_cycle: u32::try_from(config_count("walks_per_cycle", walks_per_cycle)?)
+                .map_err(|_| {
+                    to_pyerr(hebbian_core::Error::config(
+                        "walks_per_cycle",
+                        "must be < 2**32",
+                    ))
+                })?,
+            walk_length: u32::try_from(config_count("walk_length", walk_length)?).map_err(
+                |_| {
+                    to_pyerr(hebbian_core::Error::config(
+                        "walk_length",
+                        "must be < 2**32",
+                    ))
+                },
+            )?,
             consolidation_boost,
             creative_edge_probability,
             enable_galvanize,
             galvanize_boost_multiplier,
-            galvanize_age_threshold,
+            galvanize_age_threshold: config_count(
+                "galvanize_age_threshold",
+                galvanize_age_threshold,
+            )?,
             direction: DreamDirection::parse(direction).py()?,
             replay_learning_rate,
         };

@@ -133,6 +133,20 @@ pub fn invalid_argument(name: &str, reason: impl Into<String>) -> PyErr {
     to_pyerr(Error::argument(name, reason))
 }
 
+/// Raises `InvalidNodeError` for an index given by Python (negative ones included).
+pub fn invalid_node(index: i64) -> PyErr {
+    match CLASSES.get() {
+        Some(c) => raise(&c.invalid_node, format!("node {index} does not exist")),
+        None => HebbianError::new_err(format!("node {index} does not exist")),
+    }
+}
+
+/// A count from Python that must be >= 0 (`InvalidConfigError` naming the field otherwise).
+pub fn config_count(field: &str, value: i64) -> PyResult<u64> {
+    u64::try_from(value)
+        .map_err(|_| to_pyerr(Error::config(field, format!("must be >= 0, got {value}"))))
+}
+
 /// Raises `ShapeError` naming `name`.
 pub fn shape_error(name: &str, reason: impl Into<String>) -> PyErr {
     to_pyerr(Error::shape(name, reason))

@@ -176,6 +176,26 @@ fn non_negative(field: &str, v: f64) -> Result<()> {
     Ok(())
 }
 
+fn at_most(field: &str, v: f64, max: f64) -> Result<()> {
+    if v > max {
+        return Err(Error::config(field, format!("must be <= {max:e}, got {v}")));
+    }
+    Ok(())
+}
+
+/// Step counts compared with ages must fit the 2^31 steps a rebase of stored times keeps.
+const MAX_STEPS: u64 = 1 << 31;
+
+fn steps(field: &str, v: u64) -> Result<()> {
+    if v > MAX_STEPS {
+        return Err(Error::config(
+            field,
+            format!("must be <= 2**31 steps, got {v}"),
+        ));
+    }
+    Ok(())
+}
+
 fn unit_interval(field: &str, v: f64) -> Result<()> {
     finite(field, v)?;
     if !(0.0..=1.0).contains(&v) {
@@ -188,6 +208,7 @@ impl PlasticityParams {
     /// Checks every field; the error names the first bad one.
     pub fn validate(&self) -> Result<()> {
         non_negative("base_learning_rate", self.base_learning_rate)?;
+        at_most("base_learning_rate", self.base_learning_rate, 1e6)?;
         non_negative("epsilon", self.epsilon)?;
         // Weights are stored as f32: bounds must fit with room to spare.
         for (field, v) in [
@@ -231,6 +252,8 @@ impl PlasticityParams {
 impl PruningParams {
     /// Checks every field; the error names the first bad one.
     pub fn validate(&self) -> Result<()> {
+        steps("inactivity_threshold", self.inactivity_threshold)?;
+        steps("protection_period", self.protection_period)?;
         finite("weight_threshold", self.weight_threshold)?;
         non_negative("node_value_threshold", self.node_value_threshold)
     }
@@ -240,10 +263,17 @@ impl DreamParams {
     /// Checks every field; the error names the first bad one.
     pub fn validate(&self) -> Result<()> {
         non_negative("consolidation_boost", self.consolidation_boost)?;
+        at_most("consolidation_boost", self.consolidation_boost, 1e30)?;
+        steps("galvanize_age_threshold", self.galvanize_age_threshold)?;
         unit_interval("creative_edge_probability", self.creative_edge_probability)?;
         non_negative(
             "galvanize_boost_multiplier",
             self.galvanize_boost_multiplier,
+        )?;
+        at_most(
+            "galvanize_boost_multiplier",
+            self.galvanize_boost_multiplier,
+            1e6,
         )?;
         unit_interval("replay_learning_rate", self.replay_learning_rate)?;
         Ok(())

@@ -107,15 +107,17 @@ impl Brain {
                 return Some(start);
             }
         }
-        // Uniform over live nodes (rejection on holes; the slot vector is mostly live).
+        // Uniform over live nodes: rejection on the slot vector (mostly live), then, if the
+        // slots are mostly holes, the k-th live node.
         let bound = self.nodes.len();
-        for _ in 0..64 {
+        for _ in 0..16 {
             let i = self.rng.gen_range(0..bound);
             if self.nodes[i].is_alive() {
                 return Some(i as NodeId);
             }
         }
-        self.node_ids().next()
+        let k = self.rng.gen_range(0..self.live_nodes);
+        self.node_ids().nth(k)
     }
 
     /// Next synapse of a walk: probability ∝ (w − weight_min) + a floor of 1% of the weight
@@ -256,6 +258,37 @@ impl Brain {
         if from != to && self.find_synapse(from, to).is_none() {
             self.add_synapse(from, to, true);
             report.creative_edges_created += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::BrainConfig;
+    use crate::graph::Brain;
+
+    #[test]
+    fn starts_are_uniform_over_live_nodes_when_nothing_is_salient_even_with_holes() {
+        // 20 live nodes among 1000 slots: rejection sampling mostly misses, the fallback must
+        // still be uniform (it used to return the lowest live index).
+        let mut b = Brain::new(BrainConfig::default(), Some(2)).unwrap();
+        let ids: Vec<u32> = (0..1000).map(|i| b.get_or_create_node(i, 0)).collect();
+        for (k, &id) in ids.iter().enumerate() {
+            if k % 50 != 0 {
+                b.remove_isolated_node(id);
+            }
+        }
+        assert_eq!(b.node_count(), 20);
+        let mut counts = std::collections::HashMap::new();
+        for _ in 0..20_000 {
+            *counts.entry(b.draw_start().unwrap()).or_insert(0u32) += 1;
+        }
+        assert_eq!(counts.len(), 20);
+        for (&id, &c) in &counts {
+            assert!(
+                (700..1300).contains(&c),
+                "node {id} drawn {c} times of 20000"
+            );
         }
     }
 }

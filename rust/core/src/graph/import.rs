@@ -68,6 +68,12 @@ impl Brain {
             .chain(edges.iter().flat_map(|e| [e.created_at, e.last_activated]))
             .max()
             .unwrap_or(0);
+        if clock > super::MAX_TIME {
+            return Err(Error::argument(
+                "created_at/last_activated",
+                format!("times must be <= 2**62, got {clock}"),
+            ));
+        }
         brain.clock = clock;
         brain.decay_epoch = clock;
         brain.time_base = clock.saturating_sub(1 << 31);
@@ -108,7 +114,13 @@ impl Brain {
             n.activation_count = r.activation_count.min(u32::MAX as u64) as u32;
             n.terminal_count = r.terminal_count.min(u32::MAX as u64) as u32;
             n.average_reward = r.average_reward;
-            n.salience = r.salience.abs() as f32;
+            if r.salience < 0.0 {
+                return Err(Error::argument(
+                    "salience",
+                    format!("node {} has negative salience {}", r.index, r.salience),
+                ));
+            }
+            n.salience = r.salience as f32;
             n.value = r.value;
             n.next_in_state = brain
                 .state_index

@@ -3,8 +3,9 @@
 //! Storage is compact and index-stable:
 //! * nodes live in a `Vec` of slots; a pruned node leaves a hole that a later node may reuse, and
 //!   every other index stays valid (as in rustworkx's `StableGraph`);
-//! * synapses live in a `Vec` of 48-byte slots threaded into per-node intrusive out/in lists, so a
-//!   lookup walks the (small) out-list of one node and no per-node `Vec` is allocated;
+//! * synapses live in a `Vec` of 36-byte slots threaded into per-node intrusive out/in lists (no
+//!   per-node `Vec`); an edge index (a hash table of slot ids keyed by (src, dst)) finds one in a
+//!   probe, whatever the node's degree;
 //! * nodes of the same state are threaded into one list, found from `state_index`, so the value
 //!   of a state (max over its actions) costs one hash lookup and a short walk.
 
@@ -29,6 +30,7 @@ pub use serial::BRAIN_KIND;
 pub use store::{EdgeTable, NodeTable};
 pub use synapse::Synapse;
 pub(crate) use synapse::SynapseSlot;
+pub use time::MAX_TIME;
 
 /// Index of a node. Stable for the node's lifetime (pruning never renumbers survivors).
 pub type NodeId = u32;

@@ -11,7 +11,7 @@ pub(crate) struct NodeSlot {
     pub action: u32,
     pub created_at: u32,
     pub last_activated: u32,
-    /// Saturating counts (u32 keeps the slot at 72 bytes; 4·10⁹ visits of one experience).
+    /// Saturating counts (u32 keeps the slot at 64 bytes; 4·10⁹ visits of one experience).
     pub activation_count: u32,
     pub terminal_count: u32,
     pub average_reward: f64,

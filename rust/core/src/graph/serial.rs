@@ -60,7 +60,8 @@ impl Brain {
     pub(crate) fn from_data(d: BrainData, origin: &str) -> Result<Brain> {
         let bad = |why: String| Error::format(origin, format!("inconsistent brain: {why}"));
         d.config.validate().map_err(|e| bad(e.to_string()))?;
-        if d.time_base > d.clock
+        if d.clock > super::MAX_TIME
+            || d.time_base > d.clock
             || d.clock - d.time_base > u32::MAX as u64
             || d.decay_epoch > d.clock
         {

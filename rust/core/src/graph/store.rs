@@ -278,46 +278,15 @@ impl Brain {
         Ok(true)
     }
 
-    /// Unlinks and frees a synapse slot (its trace, if live, is dropped too).
-    pub(crate) fn remove_synapse(&mut self, s: u32) {
-        let SynapseSlot {
-            src,
-            dst,
-            next_out,
-            next_in,
-            ..
-        } = self.synapses[s as usize];
-        // out-list of src
-        let mut prev = NIL;
-        let mut cur = self.nodes[src as usize].first_out;
-        while cur != s {
-            prev = cur;
-            cur = self.synapses[cur as usize].next_out;
-        }
-        if prev == NIL {
-            self.nodes[src as usize].first_out = next_out;
-        } else {
-            self.synapses[prev as usize].next_out = next_out;
-        }
-        // in-list of dst
-        prev = NIL;
-        cur = self.nodes[dst as usize].first_in;
-        while cur != s {
-            prev = cur;
-            cur = self.synapses[cur as usize].next_in;
-        }
-        if prev == NIL {
-            self.nodes[dst as usize].first_in = next_in;
-        } else {
-            self.synapses[prev as usize].next_in = next_in;
-        }
-        if let Ok(entry) = self.edge_index.find_entry(edge_hash(src, dst), |&t| t == s) {
+    /// Removes a slot from the edge index.
+    pub(crate) fn unindex_synapse(&mut self, s: u32) {
+        let slot = &self.synapses[s as usize];
+        if let Ok(entry) = self
+            .edge_index
+            .find_entry(edge_hash(slot.src, slot.dst), |&t| t == s)
+        {
             entry.remove();
         }
-        self.synapses[s as usize].kill();
-        self.free_synapses.push(s);
-        self.live_synapses -= 1;
-        self.synapse_traces.retain(|&(t, _)| t != s);
     }
 
     /// Removes a node that has no synapses left.
@@ -408,6 +377,12 @@ impl Brain {
     /// Writes a new weight (clamped to the bounds) and marks the synapse touched now.
     pub(crate) fn set_slot_weight(&mut self, s: u32, w: f64) {
         let p = &self.config.plasticity;
+        // NaN (an infinite gain times a zero plasticity) leaves the weight as it is.
+        let w = if w.is_nan() {
+            self.synapses[s as usize].weight as f64
+        } else {
+            w
+        };
         let w = w.clamp(p.weight_min, p.weight_max);
         let now = self.now_tick();
         let slot = &mut self.synapses[s as usize];

@@ -40,6 +40,11 @@ impl SynapseSlot {
         self.count_flags & FLAG_CREATIVE != 0
     }
 
+    /// Clears the creative flag (the synapse was traversed for real).
+    pub fn make_real(&mut self) {
+        self.count_flags &= !FLAG_CREATIVE;
+    }
+
     pub fn kill(&mut self) {
         self.count_flags = 0;
     }

@@ -10,6 +10,9 @@ use super::{Brain, NodeId};
 /// Ticks kept after a rebase.
 const KEEP: u64 = 1 << 31;
 
+/// Largest clock value and time accepted from files and imports.
+pub const MAX_TIME: u64 = 1 << 62;
+
 impl Brain {
     /// The clock as a tick.
     pub(crate) fn now_tick(&self) -> u32 {
@@ -33,7 +36,9 @@ impl Brain {
 
     /// Advances the clock by one step, rebasing stored times when the window is full.
     pub(crate) fn advance_clock(&mut self) {
-        self.clock += 1;
+        // MAX_TIME (2^62) steps is centuries at 10^9 steps/s; saturating keeps a corrupt clock
+        // from wrapping (loaders and imports refuse times above MAX_TIME).
+        self.clock = (self.clock + 1).min(MAX_TIME);
         if self.clock - self.time_base >= u32::MAX as u64 {
             self.rebase_times(self.clock - KEEP);
         }

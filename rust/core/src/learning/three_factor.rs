@@ -153,7 +153,9 @@ impl Brain {
             let p = &self.config.plasticity;
             let (rate, floor) = (p.consolidation_rate as f32, p.plasticity_floor as f32);
             let slot = &mut self.synapses[s as usize];
+            // A real traversal makes a creative shortcut a real transition of the model.
             slot.count_traversal();
+            slot.make_real();
             slot.plasticity = (slot.plasticity * (1.0 - rate)).max(floor);
             self.set_synapse_trace(s);
         }
