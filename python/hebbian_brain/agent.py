@@ -503,11 +503,15 @@ class Agent:
         self.__dict__.update(other.__dict__)
 
     def __repr__(self) -> str:
-        b = self.brain
-        return (
+        head = (
             f"Agent(n_actions={self._n}, episodes={self._core.history_len()}, "
-            f"steps={self.num_timesteps}, nodes={b.node_count}, synapses={b.edge_count})"
+            f"steps={self.num_timesteps}"
         )
+        try:
+            b = self.brain
+            return f"{head}, nodes={b.node_count}, synapses={b.edge_count})"
+        except RuntimeError:  # the brain is borrowed by a GIL-released call in another thread
+            return f"{head}, brain in use)"
 
 
 def _progress(enabled: bool, total: int, unit: str) -> Any:
