@@ -361,8 +361,9 @@ class Agent:
             if dream_every > 0 and self._core.history_len() % dream_every == 0:
                 self._core.dream()
             if callback is not None:
-                h = self.history
-                if callback(self, h[len(h) - 1]) is False:
+                # Only the last record: building the whole history each episode is quadratic.
+                ret, length, terminated, dream = self._core.last_record()
+                if callback(self, EpisodeRecord(ret, length, terminated, dream)) is False:
                     return
 
     def predict(

@@ -55,6 +55,24 @@ fn borrow<'py, T: PyClass>(obj: &Bound<'py, T>, what: &str) -> PyResult<PyRef<'p
     obj.try_borrow().map_err(|_| busy(what))
 }
 
+/// Episodes per GIL-released chunk of `run_episodes` (signals are checked between chunks).
+const RUN_CHUNK: usize = 32;
+
+/// Runs `episodes` episodes as `run(n)` calls of at most `RUN_CHUNK`, GIL released, checking
+/// for signals (Ctrl-C) between them. Returns the number of episodes run.
+fn run_in_chunks<F>(py: Python<'_>, episodes: usize, mut run: F) -> PyResult<usize>
+where
+    F: FnMut(usize) -> hebbian_core::Result<Vec<EpisodeRecord>> + Send,
+{
+    let mut done = 0;
+    while done < episodes {
+        let n = RUN_CHUNK.min(episodes - done);
+        done += py.detach(|| run(n)).py()?.len();
+        py.check_signals()?;
+    }
+    Ok(done)
+}
+
 impl PyAgent {
     fn brain_mut<'py>(&self, py: Python<'py>) -> PyResult<PyRefMut<'py, PyBrain>> {
         borrow_mut(self.brain.bind(py), "brain")
@@ -292,7 +310,9 @@ impl PyAgent {
     }
 
     /// Runs whole episodes of a built-in environment core in Rust, GIL released. Returns the
-    /// number of episodes run.
+    /// number of episodes run. Runs in chunks of `RUN_CHUNK` episodes and checks for signals
+    /// between them, so Ctrl-C interrupts a long run (the episodes finished so far stay in the
+    /// history; the results do not depend on the chunking).
     #[pyo3(signature = (env, episodes, dream_every=1))]
     fn run_episodes(
         &mut self,
@@ -304,20 +324,35 @@ impl PyAgent {
         let mut b = self.brain_mut(py)?;
         let agent = &mut self.inner;
         let brain = &mut b.inner;
-        let records = if let Ok(chain) = env.cast::<PyChain>() {
+        if let Ok(chain) = env.cast::<PyChain>() {
             let mut chain = borrow_mut(chain, "environment")?;
             let core = &mut chain.inner;
-            py.detach(|| agent.run_episodes(brain, core, episodes, dream_every))
+            run_in_chunks(py, episodes, |n| {
+                agent.run_episodes(brain, core, n, dream_every)
+            })
         } else if let Ok(grid) = env.cast::<PyGridWorld>() {
             let mut grid = borrow_mut(grid, "environment")?;
             let core = &mut grid.inner;
-            py.detach(|| agent.run_episodes(brain, core, episodes, dream_every))
+            run_in_chunks(py, episodes, |n| {
+                agent.run_episodes(brain, core, n, dream_every)
+            })
         } else {
-            return Err(pyo3::exceptions::PyTypeError::new_err(
+            Err(pyo3::exceptions::PyTypeError::new_err(
                 "env: run_episodes needs a built-in environment core (ChainCore or GridWorldCore)",
-            ));
-        };
-        Ok(records.py()?.len())
+            ))
+        }
+    }
+
+    /// `(return, length, terminated, dream report)` of the last finished episode, or None.
+    fn last_record(&self) -> Option<(f64, u64, bool, Option<PyDreamReport>)> {
+        self.inner.history().last().map(|r| {
+            (
+                r.episode_return,
+                r.length,
+                r.terminated,
+                r.dream.map(|inner| PyDreamReport { inner }),
+            )
+        })
     }
 
     /// Number of finished episodes in the history.
