@@ -59,3 +59,18 @@ def test_equality_and_repr():
     a = hb.Discretizer(0.0, 1.0, 4)
     assert a == hb.Discretizer(0.0, 1.0, 4) and a != hb.Discretizer(0.0, 2.0, 4)
     assert "bins=[4]" in repr(a)
+
+
+def test_a_cell_count_beyond_int64_is_refused_not_wrapped():
+    with pytest.raises(hb.InvalidArgumentError, match="bins"):
+        hb.Discretizer(low=[0.0] * 4, high=[1.0] * 4, bins=[2**16] * 4)
+    d = hb.Discretizer(low=[0.0] * 3, high=[1.0] * 3, bins=[2**20] * 3)  # 2**60 cells: fine
+    assert d.n == 2**60
+    assert d([1.0, 1.0, 1.0]) == 2**60 - 1
+
+
+def test_an_infinite_span_is_refused():
+    with pytest.raises(hb.InvalidArgumentError, match="finite"):
+        hb.Discretizer(low=-np.inf, high=np.inf, bins=4, infinite_bound=1e308)
+    with pytest.raises(hb.InvalidArgumentError, match="finite"):
+        hb.Discretizer(low=-1.7e308, high=1.7e308, bins=4, infinite_bound=1.79e308)

@@ -72,3 +72,22 @@ def test_bad_files_raise_clear_errors(tmp_path, trained):
     agent.brain.save(brain_file)
     with pytest.raises(hb.FileFormatError):
         hb.Agent.load(brain_file)
+
+
+@pytest.mark.parametrize("how", ["save", "pickle"])
+def test_a_tuple_space_keeps_validating_observations_after_loading(tmp_path, how):
+    from gymnasium import spaces
+
+    space = spaces.Tuple((spaces.Discrete(3), spaces.Discrete(2)))
+    agent = hb.Agent(2, seed=0, observation=space)
+    agent.act((1, 1))
+    agent.observe(0.0, (2, 0), True, False)
+    if how == "save":
+        agent.save(tmp_path / "a.hb")
+        back = hb.Agent.load(tmp_path / "a.hb")
+    else:
+        back = pickle.loads(pickle.dumps(agent))
+    assert back.observation == space
+    with pytest.raises(hb.InvalidArgumentError, match="outside the observation space"):
+        back.act((5, 0))
+    assert back.act((1, 1)) == agent.act((1, 1))

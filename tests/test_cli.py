@@ -4,6 +4,7 @@ import shutil
 
 import pytest
 
+import hebbian_brain as hb
 from hebbian_brain.cli import main
 
 HAS_DOT = shutil.which("dot") is not None
@@ -69,3 +70,40 @@ def test_missing_required_argument_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["train", "--episodes", "3"])
     assert exc.value.code == 2
+
+
+@pytest.mark.parametrize(
+    ("flag", "name", "message"),
+    [
+        ("--curve", "curve.unknownext", "unknown file type"),
+        ("--dot", "brain.png", "unknown file type"),
+        ("--save", "blocker/x.hb", "is not a folder"),
+        ("--save", ".", "is a folder"),
+    ],
+)
+def test_bad_output_paths_fail_before_training(tmp_path, capsys, monkeypatch, flag, name, message):
+    (tmp_path / "blocker").write_text("a file, not a folder")
+    monkeypatch.chdir(tmp_path)
+    trained = []
+    monkeypatch.setattr(hb.Agent, "learn", lambda *a, **k: trained.append(1))
+    argv = ["train", "--env", "hebbian_brain/Chain-v0", "--episodes", "2", "--quiet"]
+    assert main([*argv, flag, name]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert not trained, "the paths are checked before training"
+
+
+def test_a_failed_write_after_training_is_a_message_not_a_traceback(tmp_path, capsys, monkeypatch):
+    def fail(self, path):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(hb.Agent, "save", fail)
+    argv = ["train", "--env", "hebbian_brain/Chain-v0", "--episodes", "2", "--quiet"]
+    assert main([*argv, "--save", str(tmp_path / "new" / "x.hb")]) == 2
+    assert "No space left" in capsys.readouterr().err
+
+
+def test_save_creates_missing_folders(tmp_path, capsys):
+    argv = ["train", "--env", "hebbian_brain/Chain-v0", "--episodes", "2", "--quiet"]
+    assert main([*argv, "--save", str(tmp_path / "new" / "x.hb")]) == 0
+    assert (tmp_path / "new" / "x.hb").exists()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import pickle
 from typing import Any
 
 import numpy as np
 
-from hebbian_brain._core import InvalidArgumentError
+from hebbian_brain._core import FileFormatError, InvalidArgumentError
 from hebbian_brain.discretize import Discretizer
 
 
@@ -106,6 +108,11 @@ class _Encoder:
                 "nvec": self.space.nvec.tolist(),
                 "start": self.space.start.tolist(),
             }
+        if self.space is not None:
+            # Tuple, Dict, Text, ...: no JSON form, so the space itself is pickled (loading an
+            # agent file then trusts it like a pickle) to keep validating observations.
+            data = base64.b64encode(pickle.dumps(self.space)).decode("ascii")
+            return {"kind": "pickled_space", "repr": repr(self.space), "data": data}
         return None
 
     @staticmethod
@@ -122,6 +129,18 @@ class _Encoder:
             return spaces.Discrete(data["n"], start=data["start"])
         if kind == "multidiscrete":
             return spaces.MultiDiscrete(data["nvec"], start=data["start"])
+        if kind == "pickled_space":
+            try:
+                space = pickle.loads(base64.b64decode(data["data"]))
+            except Exception as err:
+                raise FileFormatError(
+                    f"the observation space {data.get('repr')} cannot be restored: {err}"
+                ) from None
+            if not isinstance(space, spaces.Space):
+                raise FileFormatError(
+                    f"the stored observation space is a {type(space).__name__}, not a Space"
+                )
+            return space
         raise ValueError(f"unknown observation kind {kind!r}")
 
 

@@ -361,8 +361,9 @@ class Agent:
             if dream_every > 0 and self._core.history_len() % dream_every == 0:
                 self._core.dream()
             if callback is not None:
-                h = self.history
-                if callback(self, h[len(h) - 1]) is False:
+                # Only the last record: building the whole history each episode is quadratic.
+                ret, length, terminated, dream = self._core.last_record()
+                if callback(self, EpisodeRecord(ret, length, terminated, dream)) is False:
                     return
 
     def predict(
@@ -503,11 +504,15 @@ class Agent:
         self.__dict__.update(other.__dict__)
 
     def __repr__(self) -> str:
-        b = self.brain
-        return (
+        head = (
             f"Agent(n_actions={self._n}, episodes={self._core.history_len()}, "
-            f"steps={self.num_timesteps}, nodes={b.node_count}, synapses={b.edge_count})"
+            f"steps={self.num_timesteps}"
         )
+        try:
+            b = self.brain
+            return f"{head}, nodes={b.node_count}, synapses={b.edge_count})"
+        except RuntimeError:  # the brain is borrowed by a GIL-released call in another thread
+            return f"{head}, brain in use)"
 
 
 def _progress(enabled: bool, total: int, unit: str) -> Any:

@@ -10,6 +10,7 @@ for. ``hebbian-brain demo [--out DIR]`` trains on the built-in GridWorld and wri
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -65,6 +66,48 @@ def _make_env(env_id: str, max_steps: int | None) -> Any:
         raise _UsageError(f"--env {env_id}: {err}") from None
 
 
+def _check_output(flag: str, path: Path | None, formats: set[str] | None) -> None:
+    """Fails before training when ``path`` cannot be written or has an unknown suffix."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise _UsageError(f"{flag} {path}: is a folder; give a file name")
+    if formats is not None:
+        suffix = path.suffix.lstrip(".").lower()
+        if suffix not in formats:
+            raise _UsageError(
+                f"{flag} {path}: unknown file type {path.suffix or '(no suffix)'!r}; use one of "
+                + ", ".join(f".{f}" for f in sorted(formats))
+            )
+    # The nearest existing ancestor must be a writable folder (missing folders are created).
+    folder = path.absolute().parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise _UsageError(f"{flag} {path}: {folder} is not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise _UsageError(f"{flag} {path}: cannot write into {folder}")
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Checks every output path before the (possibly long) training."""
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    _check_output("--dot", args.dot, {"dot", "gv"})
+    png_formats = None
+    if args.png is not None:
+        try:
+            import graphviz
+        except ImportError:
+            raise _UsageError(
+                "--png needs the graphviz package: pip install 'hebbian_brain[graphviz]'"
+            ) from None
+        png_formats = set(graphviz.FORMATS)
+    _check_output("--png", args.png, png_formats)
+    _check_output("--curve", args.curve, set(FigureCanvasBase.get_supported_filetypes()))
+    _check_output("--save", args.save, None)
+
+
 def _build_agent(env: Any, seed: int | None, bins: int) -> Any:
     from gymnasium import spaces
 
@@ -109,6 +152,7 @@ def _write_outputs(
         viz.plot_history(agent, curve, title=title)
         written.append(f"learning curve:   {curve}")
     if save is not None:
+        save.parent.mkdir(parents=True, exist_ok=True)
         agent.save(save)
         written.append(f"agent:            {save}")
     return written
@@ -133,6 +177,7 @@ def _train(args: argparse.Namespace) -> int:
         raise _UsageError(f"--bins must be at least 1, got {args.bins}")
     if args.dream_every < 0:
         raise _UsageError(f"--dream-every must be >= 0, got {args.dream_every}")
+    _check_outputs(args)
     env = _make_env(args.env, args.max_steps)
     agent = _build_agent(env, args.seed, args.bins)
     start = time.perf_counter()
@@ -187,6 +232,8 @@ def _demo(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``hebbian-brain`` console script; returns the exit status."""
+    from hebbian_brain._core import HebbianError
+
     args = _parser().parse_args(argv)
     try:
         if args.command == "train":
@@ -194,6 +241,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _demo(args)
     except _UsageError as err:
         print(f"hebbian-brain: error: {err}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError, HebbianError) as err:
+        # Writing an output failed (disk full, permissions, ...) or bad input reached the library.
+        print(f"hebbian-brain: error: {type(err).__name__}: {err}", file=sys.stderr)
         return 2
     except (ImportError, RuntimeError) as err:
         print(f"hebbian-brain: error: {err}", file=sys.stderr)

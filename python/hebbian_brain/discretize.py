@@ -29,7 +29,8 @@ class Discretizer:
             it land in the edge bins.
 
     Raises:
-        InvalidArgumentError: NaN bounds, ``low >= high`` or fewer than 1 bin.
+        InvalidArgumentError: NaN bounds, ``low >= high``, an infinite ``high - low``, fewer
+            than 1 bin, or 2**63 cells or more.
         ShapeError: ``low``, ``high`` and ``bins`` disagree in shape.
 
     Example:
@@ -76,14 +77,34 @@ class Discretizer:
                 f"(dimension {i}: {low_a[i]} >= {high_a[i]} after clipping infinite bounds "
                 f"to ±{infinite_bound})"
             )
+        with np.errstate(over="ignore"):
+            span = high_a - low_a
+        if not np.isfinite(span).all():
+            i = int(np.argmin(np.isfinite(span)))
+            raise InvalidArgumentError(
+                f"invalid argument `low, high`: high - low must be finite (dimension {i}: "
+                f"{high_a[i]} - {low_a[i]} overflows; lower infinite_bound={infinite_bound})"
+            )
+        # Cell count and place values in Python ints: numpy's int64 products wrap silently.
+        n = 1
+        for b in bins_a.tolist():
+            n *= int(b)
+        if n >= 2**63:
+            raise InvalidArgumentError(
+                f"invalid argument `bins`: the number of cells {n} (product of bins) must be "
+                "< 2**63"
+            )
+        radix = [1] * shape[0]
+        for i in range(shape[0] - 2, -1, -1):
+            radix[i] = radix[i + 1] * int(bins_a[i + 1])
         self.low = low_a
         self.high = high_a
         self.bins = bins_a.astype(np.int64)
         self.infinite_bound = float(infinite_bound)
-        self._width = (high_a - low_a) / self.bins
+        self._width = span / self.bins
         # Mixed-radix place values, first dimension most significant.
-        self._radix = np.cumprod(np.concatenate(([1], self.bins[::-1][:-1])))[::-1].astype(np.int64)
-        self.n = int(np.prod(self.bins, dtype=np.int64))
+        self._radix = np.array(radix, dtype=np.int64)
+        self.n = n
 
     @classmethod
     def from_space(

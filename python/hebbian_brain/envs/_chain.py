@@ -8,6 +8,7 @@ import gymnasium as gym
 from gymnasium import spaces
 
 from hebbian_brain._core import ChainCore
+from hebbian_brain.envs import _args
 
 
 class ChainEnv(gym.Env[Any, Any]):
@@ -57,7 +58,11 @@ class ChainEnv(gym.Env[Any, Any]):
                 f"render_mode must be one of {self.metadata['render_modes']} or None, "
                 f"got {render_mode!r}"
             )
-        self.core = ChainCore(length=length, slip=slip, max_steps=max_steps)
+        self.core = ChainCore(
+            length=_args.size("length", length),
+            slip=slip,
+            max_steps=_args.size("max_steps", max_steps, optional=True),
+        )
         self.observation_space = spaces.Discrete(self.core.length)
         self.action_space = spaces.Discrete(2)
         self.render_mode = render_mode
@@ -72,7 +77,7 @@ class ChainEnv(gym.Env[Any, Any]):
 
     def step(self, action: int) -> tuple[int, float, bool, bool, dict[str, Any]]:
         """Moves left (0) or right (1)."""
-        obs, reward, terminated, truncated = self.core.step(int(action))
+        obs, reward, terminated, truncated = self.core.step(_args.action(action, 2))
         return int(obs), float(reward), terminated, truncated, {}
 
     def render(self) -> str | None:

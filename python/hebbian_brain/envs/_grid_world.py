@@ -10,6 +10,7 @@ import numpy as np
 from gymnasium import spaces
 
 from hebbian_brain._core import GridWorldCore
+from hebbian_brain.envs import _args
 
 _CELL_PIXELS = 32
 _COLOURS = {
@@ -74,15 +75,19 @@ class GridWorldEnv(gym.Env[Any, Any]):
                 f"render_mode must be one of {self.metadata['render_modes']} or None, "
                 f"got {render_mode!r}"
             )
+        def cell(name: str, rc: Any) -> tuple[int, int]:
+            r, c = rc
+            return (_args.size(f"{name} row", r), _args.size(f"{name} column", c))
+
         if obstacles is not None:
-            obstacles = [(int(r), int(c)) for r, c in obstacles]
+            obstacles = [cell("obstacles", rc) for rc in obstacles]
         self.core = GridWorldCore(
-            size=size,
+            size=_args.size("size", size),
             obstacles=obstacles,
-            start=(int(start[0]), int(start[1])),
-            goal=None if goal is None else (int(goal[0]), int(goal[1])),
+            start=cell("start", start),
+            goal=None if goal is None else cell("goal", goal),
             slip=slip,
-            max_steps=max_steps,
+            max_steps=_args.size("max_steps", max_steps, optional=True),
         )
         self.size = self.core.size
         self.observation_space = spaces.Discrete(self.size * self.size)
@@ -112,7 +117,7 @@ class GridWorldEnv(gym.Env[Any, Any]):
 
     def step(self, action: int) -> tuple[int, float, bool, bool, dict[str, Any]]:
         """Moves up (0), right (1), down (2) or left (3)."""
-        obs, reward, terminated, truncated = self.core.step(int(action))
+        obs, reward, terminated, truncated = self.core.step(_args.action(action, 4))
         return int(obs), float(reward), terminated, truncated, {}
 
     def render(self) -> str | np.ndarray | None:

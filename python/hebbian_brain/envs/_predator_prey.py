@@ -16,6 +16,7 @@ except ImportError as err:  # pragma: no cover - depends on the installation
     ) from err
 
 from hebbian_brain._core import PredatorPreyCore
+from hebbian_brain.envs import _args
 
 _ACTIONS = ("stay", "up", "right", "down", "left")
 
@@ -75,10 +76,10 @@ class PredatorPreyEnv(ParallelEnv):
         if render_mode not in (None, "ansi"):
             raise ValueError(f"render_mode must be 'ansi' or None, got {render_mode!r}")
         self.core = PredatorPreyCore(
-            size=size,
-            n_predators=n_predators,
-            n_prey=n_prey,
-            max_cycles=max_cycles,
+            size=_args.size("size", size),
+            n_predators=_args.size("n_predators", n_predators),
+            n_prey=_args.size("n_prey", n_prey),
+            max_cycles=_args.size("max_cycles", max_cycles),
             prey_move_probability=prey_move_probability,
             capture_reward=capture_reward,
         )
@@ -142,7 +143,7 @@ class PredatorPreyEnv(ParallelEnv):
             raise KeyError(f"actions for agents not in the game: {sorted(unknown)}")
         moves = [0] * len(self.possible_agents)
         for agent, action in actions.items():
-            moves[self._index[agent]] = int(action)
+            moves[self._index[agent]] = _args.action(action, len(_ACTIONS), f"actions[{agent!r}]")
         rewards, terminated, truncated, captured = self.core.step(moves)
         self.captures += len(captured)
         live = self.agents

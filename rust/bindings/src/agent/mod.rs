@@ -8,13 +8,15 @@
 use crate::brain::PyBrain;
 use crate::config::{PyBrainConfig, PyDreamReport};
 use crate::envs::{PyChain, PyGridWorld};
-use crate::errors::{invalid_argument, IntoPyResult};
+use crate::errors::{invalid_argument, to_pyerr, IntoPyResult};
 use hebbian_core::agent::{Agent, AgentFile, EpisodeRecord};
 use hebbian_core::graph::state_hash::hash_int;
 use hebbian_core::graph::Brain;
+use hebbian_core::Error;
 use numpy::{IntoPyArray, PyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
+use pyo3::PyClass;
 
 mod params;
 pub(crate) use params::PyAgentParams;
@@ -34,7 +36,51 @@ pub(crate) struct PyAgent {
     discrete: Option<(i64, i64)>,
 }
 
+/// `StateError` for a brain or environment another thread is using (a GIL-released
+/// `run_episodes` or `dream` holds it): raised instead of a borrow panic.
+fn busy(what: &str) -> PyErr {
+    to_pyerr(Error::State(format!(
+        "the {what} is in use by another call (run_episodes/dream in another thread)"
+    )))
+}
+
+fn borrow_mut<'py, T: PyClass<Frozen = pyo3::pyclass::boolean_struct::False>>(
+    obj: &Bound<'py, T>,
+    what: &str,
+) -> PyResult<PyRefMut<'py, T>> {
+    obj.try_borrow_mut().map_err(|_| busy(what))
+}
+
+fn borrow<'py, T: PyClass>(obj: &Bound<'py, T>, what: &str) -> PyResult<PyRef<'py, T>> {
+    obj.try_borrow().map_err(|_| busy(what))
+}
+
+/// Episodes per GIL-released chunk of `run_episodes` (signals are checked between chunks).
+const RUN_CHUNK: usize = 32;
+
+/// Runs `episodes` episodes as `run(n)` calls of at most `RUN_CHUNK`, GIL released, checking
+/// for signals (Ctrl-C) between them. Returns the number of episodes run.
+fn run_in_chunks<F>(py: Python<'_>, episodes: usize, mut run: F) -> PyResult<usize>
+where
+    F: FnMut(usize) -> hebbian_core::Result<Vec<EpisodeRecord>> + Send,
+{
+    let mut done = 0;
+    while done < episodes {
+        let n = RUN_CHUNK.min(episodes - done);
+        done += py.detach(|| run(n)).py()?.len();
+        py.check_signals()?;
+    }
+    Ok(done)
+}
+
 impl PyAgent {
+    fn brain_mut<'py>(&self, py: Python<'py>) -> PyResult<PyRefMut<'py, PyBrain>> {
+        borrow_mut(self.brain.bind(py), "brain")
+    }
+
+    fn brain_ref<'py>(&self, py: Python<'py>) -> PyResult<PyRef<'py, PyBrain>> {
+        borrow(self.brain.bind(py), "brain")
+    }
     fn index_hash(&self, name: &str, obs: i64) -> PyResult<u64> {
         match self.discrete {
             Some((start, n)) if obs >= start && obs - start < n => Ok(hash_int(obs)),
@@ -82,12 +128,12 @@ impl PyAgent {
         ))
     }
 
-    fn file(&self, py: Python<'_>, metadata: String) -> AgentFile {
-        AgentFile {
+    fn file(&self, py: Python<'_>, metadata: String) -> PyResult<AgentFile> {
+        Ok(AgentFile {
             agent: self.inner.clone(),
-            brain: self.brain.bind(py).borrow().inner.clone(),
+            brain: self.brain_ref(py)?.inner.clone(),
             metadata,
-        }
+        })
     }
 }
 
@@ -175,14 +221,14 @@ impl PyAgent {
 
     /// Chooses an action for an observation given by its state hash (learning as it goes).
     fn act(&mut self, py: Python<'_>, state: u64) -> PyResult<u32> {
-        let mut b = self.brain.bind(py).borrow_mut();
+        let mut b = self.brain_mut(py)?;
         self.inner.act(&mut b.inner, state).py()
     }
 
     /// `act` for a `Discrete` observation given as its index.
     fn act_index(&mut self, py: Python<'_>, obs: i64) -> PyResult<u32> {
         let state = self.index_hash("obs", obs)?;
-        let mut b = self.brain.bind(py).borrow_mut();
+        let mut b = self.brain_mut(py)?;
         self.inner.act(&mut b.inner, state).py()
     }
 
@@ -195,7 +241,7 @@ impl PyAgent {
         terminated: bool,
         truncated: bool,
     ) -> PyResult<()> {
-        let mut b = self.brain.bind(py).borrow_mut();
+        let mut b = self.brain_mut(py)?;
         self.inner
             .observe(&mut b.inner, reward, next_state, terminated, truncated)
             .py()
@@ -211,7 +257,7 @@ impl PyAgent {
         truncated: bool,
     ) -> PyResult<()> {
         let state = self.index_hash("next_obs", next_obs)?;
-        let mut b = self.brain.bind(py).borrow_mut();
+        let mut b = self.brain_mut(py)?;
         self.inner
             .observe(&mut b.inner, reward, state, terminated, truncated)
             .py()
@@ -219,7 +265,7 @@ impl PyAgent {
 
     /// Ends the episode in progress; `(return, length, terminated)` or None.
     fn end_episode(&mut self, py: Python<'_>) -> PyResult<Option<(f64, u64, bool)>> {
-        let mut b = self.brain.bind(py).borrow_mut();
+        let mut b = self.brain_mut(py)?;
         Ok(self
             .inner
             .end_episode(&mut b.inner)
@@ -229,42 +275,44 @@ impl PyAgent {
     }
 
     /// Dreams `params.dream_cycles` cycles (GIL released); the report.
-    fn dream(&mut self, py: Python<'_>) -> PyDreamReport {
-        let mut b = self.brain.bind(py).borrow_mut();
+    fn dream(&mut self, py: Python<'_>) -> PyResult<PyDreamReport> {
+        let mut b = self.brain_mut(py)?;
         let (agent, brain) = (&mut self.inner, &mut b.inner);
-        PyDreamReport {
+        Ok(PyDreamReport {
             inner: py.detach(|| agent.dream(brain)),
-        }
+        })
     }
 
     /// The greedy action for a state hash (no learning).
-    fn greedy(&mut self, py: Python<'_>, state: u64) -> u32 {
-        let b = self.brain.bind(py).borrow();
-        self.inner.greedy_action(&b.inner, state)
+    fn greedy(&mut self, py: Python<'_>, state: u64) -> PyResult<u32> {
+        let b = self.brain_ref(py)?;
+        Ok(self.inner.greedy_action(&b.inner, state))
     }
 
     /// `greedy` for a `Discrete` observation index.
     fn greedy_index(&mut self, py: Python<'_>, obs: i64) -> PyResult<u32> {
         let state = self.index_hash("observation", obs)?;
-        let b = self.brain.bind(py).borrow();
+        let b = self.brain_ref(py)?;
         Ok(self.inner.greedy_action(&b.inner, state))
     }
 
     /// An exploring action for a state hash (no learning).
-    fn sample(&mut self, py: Python<'_>, state: u64) -> u32 {
-        let b = self.brain.bind(py).borrow();
-        self.inner.sample_action(&b.inner, state)
+    fn sample(&mut self, py: Python<'_>, state: u64) -> PyResult<u32> {
+        let b = self.brain_ref(py)?;
+        Ok(self.inner.sample_action(&b.inner, state))
     }
 
     /// `sample` for a `Discrete` observation index.
     fn sample_index(&mut self, py: Python<'_>, obs: i64) -> PyResult<u32> {
         let state = self.index_hash("observation", obs)?;
-        let b = self.brain.bind(py).borrow();
+        let b = self.brain_ref(py)?;
         Ok(self.inner.sample_action(&b.inner, state))
     }
 
     /// Runs whole episodes of a built-in environment core in Rust, GIL released. Returns the
-    /// number of episodes run.
+    /// number of episodes run. Runs in chunks of `RUN_CHUNK` episodes and checks for signals
+    /// between them, so Ctrl-C interrupts a long run (the episodes finished so far stay in the
+    /// history; the results do not depend on the chunking).
     #[pyo3(signature = (env, episodes, dream_every=1))]
     fn run_episodes(
         &mut self,
@@ -273,23 +321,38 @@ impl PyAgent {
         episodes: usize,
         dream_every: usize,
     ) -> PyResult<usize> {
-        let mut b = self.brain.bind(py).borrow_mut();
+        let mut b = self.brain_mut(py)?;
         let agent = &mut self.inner;
         let brain = &mut b.inner;
-        let records = if let Ok(chain) = env.cast::<PyChain>() {
-            let mut chain = chain.borrow_mut();
+        if let Ok(chain) = env.cast::<PyChain>() {
+            let mut chain = borrow_mut(chain, "environment")?;
             let core = &mut chain.inner;
-            py.detach(|| agent.run_episodes(brain, core, episodes, dream_every))
+            run_in_chunks(py, episodes, |n| {
+                agent.run_episodes(brain, core, n, dream_every)
+            })
         } else if let Ok(grid) = env.cast::<PyGridWorld>() {
-            let mut grid = grid.borrow_mut();
+            let mut grid = borrow_mut(grid, "environment")?;
             let core = &mut grid.inner;
-            py.detach(|| agent.run_episodes(brain, core, episodes, dream_every))
+            run_in_chunks(py, episodes, |n| {
+                agent.run_episodes(brain, core, n, dream_every)
+            })
         } else {
-            return Err(pyo3::exceptions::PyTypeError::new_err(
+            Err(pyo3::exceptions::PyTypeError::new_err(
                 "env: run_episodes needs a built-in environment core (ChainCore or GridWorldCore)",
-            ));
-        };
-        Ok(records.py()?.len())
+            ))
+        }
+    }
+
+    /// `(return, length, terminated, dream report)` of the last finished episode, or None.
+    fn last_record(&self) -> Option<(f64, u64, bool, Option<PyDreamReport>)> {
+        self.inner.history().last().map(|r| {
+            (
+                r.episode_return,
+                r.length,
+                r.terminated,
+                r.dream.map(|inner| PyDreamReport { inner }),
+            )
+        })
     }
 
     /// Number of finished episodes in the history.
@@ -339,13 +402,13 @@ impl PyAgent {
     }
 
     /// The agent, its brain and `metadata` as a file image.
-    fn to_bytes<'py>(&self, py: Python<'py>, metadata: String) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.file(py, metadata).to_bytes())
+    fn to_bytes<'py>(&self, py: Python<'py>, metadata: String) -> PyResult<Bound<'py, PyBytes>> {
+        Ok(PyBytes::new(py, &self.file(py, metadata)?.to_bytes()))
     }
 
     /// Writes the agent, its brain and `metadata` to `path` atomically.
     fn save(&self, py: Python<'_>, path: std::path::PathBuf, metadata: String) -> PyResult<()> {
-        let file = self.file(py, metadata);
+        let file = self.file(py, metadata)?;
         py.detach(|| file.save(&path)).py()
     }
 
@@ -382,13 +445,18 @@ impl PyAgent {
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {
-        let b = self.brain.bind(py).borrow();
-        format!(
-            "AgentCore(n_actions={}, nodes={}, synapses={})",
-            self.inner.n_actions(),
-            b.inner.node_count(),
-            b.inner.edge_count()
-        )
+        match self.brain_ref(py) {
+            Ok(b) => format!(
+                "AgentCore(n_actions={}, nodes={}, synapses={})",
+                self.inner.n_actions(),
+                b.inner.node_count(),
+                b.inner.edge_count()
+            ),
+            Err(_) => format!(
+                "AgentCore(n_actions={}, brain in use)",
+                self.inner.n_actions()
+            ),
+        }
     }
 }
 

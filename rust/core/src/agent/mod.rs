@@ -19,8 +19,8 @@ pub use file::{AgentFile, AGENT_KIND};
 pub use params::{AgentParams, Exploration};
 
 use crate::dream::DreamReport;
-use crate::error::{check_finite, Error, Result};
-use crate::graph::{Brain, NodeId};
+use crate::error::{Error, Result};
+use crate::graph::{check_reward, Brain, NodeId};
 use crate::rng::{self, Rng};
 use serde::{Deserialize, Serialize};
 
@@ -158,11 +158,17 @@ impl Agent {
                     .into(),
             ));
         }
-        self.ensure_buffers();
+        // Validate the pending transition before anything changes: a failed act creates no
+        // node and draws no random number.
         let previous = match self.phase {
-            Phase::Observed { node, .. } => Some(node),
+            Phase::Observed { node, reward, .. } => {
+                check_reward("reward", reward)?;
+                brain.check_node(node)?;
+                Some(node)
+            }
             _ => None,
         };
+        self.ensure_buffers();
         // Values without the synapse bonus decide what counts as greedy (Watkins's Q(λ)).
         let cut = self.params.cut_traces_on_exploration;
         select::fill_scores_and_values(
@@ -193,7 +199,8 @@ impl Agent {
 
     /// Reports the outcome of the last action. A terminated or truncated step finishes the
     /// episode (learned, recorded in the history, traces cleared). Fails with `Error::State`
-    /// before `act` and with `Error::InvalidArgument` on a non-finite reward (nothing changes).
+    /// before `act` and with `Error::InvalidArgument` on a non-finite reward or one with
+    /// |r| > `graph::MAX_REWARD` (nothing changes).
     pub fn observe(
         &mut self,
         brain: &mut Brain,
@@ -207,7 +214,10 @@ impl Agent {
                 "observe() called before act(): choose an action first".into(),
             ));
         };
-        check_finite("reward", reward)?;
+        // The brain refuses |r| > MAX_REWARD: check here so a bad reward changes nothing
+        // (otherwise the pending step could never be learned and the agent would be stuck).
+        check_reward("reward", reward)?;
+        brain.check_node(node)?;
         self.episode_return += reward;
         self.episode_length += 1;
         self.steps += 1;

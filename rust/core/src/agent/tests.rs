@@ -118,3 +118,61 @@ fn a_mismatched_env_is_rejected() {
     assert!(agent.run_episodes(&mut b, &mut env, 1, 0).is_err());
     assert_eq!(env.n_actions(), 2);
 }
+
+#[test]
+fn a_reward_the_brain_refuses_changes_nothing_and_does_not_wedge_the_agent() {
+    let mut b = brain(7);
+    let mut agent = Agent::new(2, AgentParams::default(), Some(7)).unwrap();
+    for terminated in [false, true] {
+        agent.act(&mut b, hash_int(0)).unwrap();
+        let nodes = b.node_count();
+        for bad in [1e13, -1e13] {
+            assert!(matches!(
+                agent.observe(&mut b, bad, hash_int(1), terminated, false),
+                Err(Error::InvalidArgument { .. })
+            ));
+            assert_eq!(agent.current_episode(), (0.0, 0));
+            assert_eq!(agent.steps(), 0);
+            assert!(agent.history().is_empty());
+            assert!(agent.awaiting_observation());
+        }
+        assert_eq!(b.node_count(), nodes);
+        agent.end_episode(&mut b).unwrap();
+    }
+    // The agent still works afterwards.
+    agent.act(&mut b, hash_int(0)).unwrap();
+    agent
+        .observe(&mut b, 1e12, hash_int(1), false, false)
+        .unwrap();
+    agent.act(&mut b, hash_int(1)).unwrap();
+    agent
+        .observe(&mut b, 0.0, hash_int(2), true, false)
+        .unwrap();
+    assert_eq!(agent.history().len(), 1);
+}
+
+#[test]
+fn a_failed_act_creates_no_node_and_draws_no_random_number() {
+    let mut b = brain(8);
+    let mut agent = Agent::new(3, AgentParams::default(), Some(8)).unwrap();
+    agent.act(&mut b, hash_int(0)).unwrap();
+    agent
+        .observe(&mut b, 0.0, hash_int(1), false, false)
+        .unwrap();
+    // Another brain does not hold the pending node: the transition cannot be learned.
+    let mut other = brain(9);
+    let (mut reference, mut b2) = (agent.clone(), b.clone());
+    assert!(agent.act(&mut other, hash_int(1)).is_err());
+    assert_eq!(other.node_count(), 0);
+    for s in 1..6 {
+        let a = agent.act(&mut b, hash_int(s)).unwrap();
+        let r = reference.act(&mut b2, hash_int(s)).unwrap();
+        assert_eq!(a, r, "the random stream is unchanged by the failed act");
+        agent
+            .observe(&mut b, 0.0, hash_int(s + 1), false, false)
+            .unwrap();
+        reference
+            .observe(&mut b2, 0.0, hash_int(s + 1), false, false)
+            .unwrap();
+    }
+}

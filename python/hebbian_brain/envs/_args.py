@@ -1,0 +1,40 @@
+"""Argument checks shared by the built-in environments (clear errors naming the argument)."""
+
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+from hebbian_brain._core import InvalidArgumentError
+
+_U32 = 2**32
+
+
+def integer(name: str, value: Any) -> int:
+    """``value`` as an int (``operator.index``: no silent truncation of floats)."""
+    if isinstance(value, bool):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise TypeError(
+            f"{name} must be an integer, got {value!r} ({type(value).__name__})"
+        ) from None
+
+
+def action(value: Any, n: int, name: str = "action") -> int:
+    """A discrete action in ``0 .. n - 1``."""
+    a = integer(name, value)
+    if not 0 <= a < n:
+        raise InvalidArgumentError(f"invalid argument `{name}`: must be in 0..{n}, got {a}")
+    return a
+
+
+def size(name: str, value: Any, *, optional: bool = False) -> int | None:
+    """A count or size that the Rust core stores as u32 (its own checks follow)."""
+    if value is None and optional:
+        return None
+    v = integer(name, value)
+    if not 0 <= v < _U32:
+        raise InvalidArgumentError(f"invalid argument `{name}`: must be in 0..{_U32 - 1}, got {v}")
+    return v
