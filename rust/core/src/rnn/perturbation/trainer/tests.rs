@@ -103,9 +103,9 @@ fn dnms_error_falls() {
         ..Default::default()
     };
     let mut t = NodePerturbationTrainer::new(spec, config, set, 1.5, None, None, Some(0)).unwrap();
-    let start = mean(&t.evaluate());
+    let start = mean(&t.evaluate().unwrap());
     let report = t.train(1500, 4, None).unwrap();
-    let end = mean(&t.evaluate());
+    let end = mean(&t.evaluate().unwrap());
     assert!(end < 0.75 * start, "clean error {start} -> {end}");
     assert!(mean(&report.errors[1400..]) < mean(&report.errors[..100]));
 }
@@ -132,9 +132,9 @@ fn reaching_error_falls() {
         ..Default::default()
     };
     let mut t = NodePerturbationTrainer::new(spec, config, set, 1.1, None, None, Some(0)).unwrap();
-    let start = mean(&t.evaluate());
+    let start = mean(&t.evaluate().unwrap());
     t.train(1600, 4, None).unwrap();
-    let end = mean(&t.evaluate());
+    let end = mean(&t.evaluate().unwrap());
     assert!(end < 0.8 * start, "clean error {start} -> {end}");
 }
 
