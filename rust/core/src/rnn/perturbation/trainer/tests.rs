@@ -47,6 +47,22 @@ fn batch_of_one_is_the_sequential_rule() {
 }
 
 #[test]
+fn splitting_at_multiples_of_the_batch_size_changes_nothing() {
+    let mut whole = small_dnms(7);
+    let mut split = small_dnms(7);
+    let mut ragged = small_dnms(7);
+    whole.train(20, 4, None).unwrap();
+    split.train(8, 4, None).unwrap();
+    split.train(12, 4, None).unwrap();
+    assert_eq!(whole.weights(), split.weights());
+    assert_eq!(whole.expected_error(), split.expected_error());
+    // A split inside a batch moves the later batch boundaries: a different (valid) run.
+    ragged.train(6, 4, None).unwrap();
+    ragged.train(14, 4, None).unwrap();
+    assert_ne!(whole.weights(), ragged.weights());
+}
+
+#[test]
 fn weight_change_is_clipped() {
     let mut t = small_dnms(1);
     let before = t.weights().to_vec();
