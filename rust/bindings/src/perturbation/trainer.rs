@@ -178,8 +178,15 @@ impl PyNodePerturbationTrainer {
 
     /// Runs ``n_trials`` perturbed trials with learning, ``batch_size`` at a time in parallel
     /// (the GIL is released). The trials of a batch start from the same weights; their clipped
-    /// changes are then applied in trial order. Results do not depend on ``n_threads``.
-    /// Interruptible (Ctrl-C) between chunks of batches; the trials done so far are kept.
+    /// changes are then applied in trial order. Results do not depend on ``n_threads``;
+    /// splitting a run over several calls gives the same result when every split falls at a
+    /// multiple of ``batch_size`` (always, for ``batch_size=1``). Interruptible (Ctrl-C)
+    /// between chunks of batches; the trials done so far are kept.
+    ///
+    /// Raises:
+    ///     InvalidArgumentError: negative or zero counts, or sizes too large to address.
+    ///     MemoryError: the trial buffers or results do not fit.
+    ///     StateError: a trial's state became non-finite (the trainer is left unchanged).
     ///
     /// Returns:
     ///     (errors, conditions): float array ``[n_trials]`` of trial errors and int array of
