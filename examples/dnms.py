@@ -22,11 +22,15 @@ from hebbian_brain.rnn import trials_to_criterion  # noqa: E402
 from hebbian_brain.tasks import DelayedNonMatch  # noqa: E402
 
 # ---- hyperparameters (Miconi's published network and rule; see DelayedNonMatch.trainer)
-SEED = 6  # seeds vary widely: 440 to 2048 trials to criterion over seeds 0-9 (docs/benchmarks.md)
+SEED = 4  # a typical seed: 5th fastest of seeds 0-9 in docs/benchmarks.md (seeds vary widely)
 N_TRIALS = 2000  # the paper's median to criterion is 843; seeds vary widely
 BATCH_SIZE = 1  # 1 = the sequential rule of the paper
 REPORT_EVERY = 200
 OUT_DIR = os.environ.get("HEBBIAN_BRAIN_OUT", ".")
+
+# Trials to criterion of seeds 0-9 measured by bench/node_perturbation.py (docs/benchmarks.md). The
+# network is chaotic, so another CPU (FMA or not) can give other numbers for the same seed.
+DOCUMENTED = [1724, 1101, 2048, 792, 848, 704, 440, 1231, 1198, 638]
 
 
 def main() -> None:
@@ -46,8 +50,15 @@ def main() -> None:
     crit = trials_to_criterion(errors)
     print(
         f"criterion (95 of 100 successive trials with error < 1) reached after: "
-        f"{crit if crit is not None else 'not yet'} trials (paper: median 843)"
+        f"{crit if crit is not None else 'not yet'} trials (seed {SEED})"
     )
+    if SEED < len(DOCUMENTED):
+        rank = sorted(DOCUMENTED).index(DOCUMENTED[SEED]) + 1
+        print(
+            f"context: seed {SEED} took {DOCUMENTED[SEED]} trials in docs/benchmarks.md, "
+            f"rank {rank} of seeds 0-9 (median {np.median(DOCUMENTED):.0f}, "
+            f"range {min(DOCUMENTED)}-{max(DOCUMENTED)}); paper: median 843 (IQR 692-1125), 20 runs"
+        )
     clean = trainer.evaluate()
     print(
         "clean error per condition:",

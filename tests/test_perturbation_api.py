@@ -97,3 +97,17 @@ def test_trials_from_another_suite():
     NodePerturbationTrainer(
         ob.tolist(), gt.tolist(), None, n_neurons=25, seed=0, output_neurons=[0, 1], tau=5.0
     )
+
+
+def test_dnms_published_amplitude_follows_tau_and_dt():
+    assert math.isclose(DelayedNonMatch().published_config().amplitude, 16 / 30)
+    assert math.isclose(DelayedNonMatch(tau=15.0).published_config().amplitude, 16 / 15)
+    assert math.isclose(DelayedNonMatch(dt=2.0).published_config().amplitude, 32 / 30)
+    small = DelayedNonMatch(stimulus_ms=5, delay_ms=5, response_ms=10, scored_ms=5)
+    trainer = small.trainer(seed=0, n_neurons=20, tau=10.0)
+    assert math.isclose(trainer.config.amplitude, 1.6)
+
+
+def test_getters_are_documented():
+    for name in ("n_neurons", "n_conditions", "n_steps", "output_neurons"):
+        assert getattr(NodePerturbationTrainer, name).__doc__, name

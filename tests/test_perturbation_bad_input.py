@@ -115,3 +115,62 @@ def test_failed_calls_leave_the_trainer_unchanged():
 def test_task_rejects_times_that_are_not_multiples_of_dt():
     with pytest.raises(ValueError, match="stimulus_ms"):
         DelayedNonMatch(stimulus_ms=10.5).trials()
+
+
+def test_negative_integers_raise_named_errors():
+    t = build()
+    with pytest.raises(hb.InvalidArgumentError, match="n_trials"):
+        t.train(-1)
+    with pytest.raises(hb.InvalidArgumentError, match="batch_size"):
+        t.train(2, batch_size=-4)
+    with pytest.raises(hb.InvalidArgumentError, match="trial"):
+        t.condition_of(-1)
+    with pytest.raises(hb.InvalidConfigError, match="warmup_trials"):
+        NodePerturbationConfig(warmup_trials=-1)
+    with pytest.raises(hb.InvalidConfigError, match="n_neurons"):
+        build(n_neurons=-1)
+    with pytest.raises(hb.InvalidArgumentError, match="seed"):
+        build(seed=-1)
+    assert build(seed=2**64 - 1).seed == 2**64 - 1
+    assert t.trials_done == 0
+
+
+def test_max_dw_is_bounded():
+    with pytest.raises(hb.InvalidConfigError, match="max_dw"):
+        NodePerturbationConfig(max_dw=1e6)
+
+
+def test_non_finite_state_raises_and_leaves_the_trainer_unchanged():
+    # Finite but huge inputs overflow the drive: the state becomes inf, then NaN.
+    inputs = np.full((2, 12, 2), 1e308)
+    targets = np.zeros((2, 12, 1))
+    t = NodePerturbationTrainer(
+        inputs, targets, n_neurons=10, input_weights=np.ones((10, 2)), seed=0
+    )
+    weights = t.weights
+    with pytest.raises(hb.StateError, match="non-finite"):
+        t.evaluate()
+    with pytest.raises(hb.StateError, match="non-finite"):
+        t.run(0)
+    with pytest.raises(hb.StateError, match="non-finite"):
+        t.train(5, batch_size=2)
+    np.testing.assert_array_equal(t.weights, weights)
+    assert t.trials_done == 0
+    assert t.expected_error.size == 0
+
+
+def test_fortran_order_and_strided_inputs_equal_contiguous_ones():
+    a = build(weights=np.ones((20, 20)) * 0.05, input_weights=np.full((20, 2), 0.5))
+    b = build(
+        input_weights=np.broadcast_to(np.array(0.5), (20, 2)),
+        inputs=np.asfortranarray(TRIALS.inputs),
+        targets=np.repeat(TRIALS.targets, 2, axis=1)[:, ::2],
+        mask=np.asfortranarray(TRIALS.mask),
+        weights=np.asfortranarray(a.weights),
+    )
+    np.testing.assert_array_equal(a.weights, b.weights)
+    ea, ca = a.train(6, batch_size=2)
+    eb, cb = b.train(6, batch_size=2)
+    np.testing.assert_array_equal(ea, eb)
+    np.testing.assert_array_equal(ca, cb)
+    np.testing.assert_array_equal(a.weights, b.weights)

@@ -33,6 +33,19 @@ def test_splitting_calls_changes_nothing():
     assert a.trials_done == b.trials_done == 10
 
 
+def test_batched_splits_at_multiples_of_batch_size_change_nothing():
+    # What docs/rules.md §3 claims: with batch_size B only splits at multiples of B are neutral.
+    whole, split, ragged = make(), make(), make()
+    ew, _ = whole.train(200, batch_size=4)
+    e1, _ = split.train(8, batch_size=4)
+    e2, _ = split.train(192, batch_size=4)
+    np.testing.assert_array_equal(ew, np.concatenate([e1, e2]))
+    np.testing.assert_array_equal(whole.weights, split.weights)
+    ragged.train(6, batch_size=4)
+    ragged.train(194, batch_size=4)
+    assert not np.array_equal(whole.weights, ragged.weights)
+
+
 def test_different_seeds_differ_and_learning_moves_weights():
     a, b = make(1), make(2)
     assert not np.array_equal(a.weights, b.weights)

@@ -10,7 +10,7 @@ per condition) can be given to ``NodePerturbationTrainer`` directly.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
@@ -54,6 +54,8 @@ class DelayedNonMatch:
     Args:
         stimulus_ms, delay_ms, response_ms, scored_ms: the trial's phases (200, 200, 400, 200).
         dt: the step in milliseconds (1).
+        tau: the network's time constant in milliseconds (30); sets the perturbation amplitude
+            16·dt/τ of ``published_config`` and the ``tau`` of ``trainer``.
     """
 
     stimulus_ms: float = 200.0
@@ -61,6 +63,7 @@ class DelayedNonMatch:
     response_ms: float = 400.0
     scored_ms: float = 200.0
     dt: float = 1.0
+    tau: float = 30.0
 
     condition_names: ClassVar[tuple[str, ...]] = ("AA", "AB", "BA", "BB")
     n_inputs: ClassVar[int] = 2
@@ -94,7 +97,7 @@ class DelayedNonMatch:
         return NodePerturbationConfig(
             learning_rate=0.1,
             perturbation_rate=3.0,
-            amplitude=16.0 * self.dt / 30.0,
+            amplitude=16.0 * self.dt / self.tau,
             activity_trace_decay=0.05,
             error_trace_decay=0.75,
             max_dw=3e-4,
@@ -112,11 +115,12 @@ class DelayedNonMatch:
     ) -> NodePerturbationTrainer:
         """A trainer with Miconi's network and learning parameters.
 
-        N = 200, τ = 30 ms, g = 1.5, output neuron 0 (which gets no direct input), bias neurons
-        1, 10, 11 clamped to 1, 1, −1, initial state U(±0.1).
+        N = 200, τ = ``self.tau`` (30 ms), g = 1.5, output neuron 0 (which gets no direct input),
+        bias neurons 1, 10, 11 clamped to 1, 1, −1, initial state U(±0.1).
 
         Args:
-            config: learning parameters (default: ``published_config()``).
+            config: learning parameters (default: ``published_config()`` for the τ used, so a
+                ``tau`` override also scales the amplitude 16·dt/τ).
             seed: seed of the weights and of every perturbation.
             **overrides: any other ``NodePerturbationTrainer`` keyword (e.g. ``n_neurons``).
         """
@@ -125,7 +129,7 @@ class DelayedNonMatch:
             "n_neurons": 200,
             "output_neurons": [0],
             "dt": self.dt,
-            "tau": 30.0,
+            "tau": self.tau,
             "gain": 1.5,
             "bias_neurons": [1, 10, 11],
             "bias_values": [1.0, 1.0, -1.0],
@@ -133,11 +137,13 @@ class DelayedNonMatch:
             "error_metric": "mean_absolute",
         }
         kwargs.update(overrides)
+        if config is None:
+            config = replace(self, tau=float(kwargs["tau"])).published_config()
         trainer = NodePerturbationTrainer(
             trials.inputs,
             trials.targets,
             trials.mask,
-            config=config if config is not None else self.published_config(),
+            config=config,
             seed=seed,
             **kwargs,
         )

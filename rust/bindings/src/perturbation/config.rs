@@ -54,9 +54,10 @@ impl PyNodePerturbationConfig {
         error_trace_decay: f64,
         max_dw: f64,
         scale_by_expected_error: bool,
-        warmup_trials: u64,
+        warmup_trials: i128,
         condition_order: &str,
     ) -> PyResult<Self> {
+        let warmup_trials: u64 = super::non_negative("warmup_trials", warmup_trials, true)?;
         let condition_order = match condition_order {
             "cycle" => ConditionOrder::Cycle,
             "shuffled" => ConditionOrder::Shuffled,

@@ -41,6 +41,23 @@ pub(crate) fn f64_array(
     Ok((shape, data))
 }
 
+/// A non-negative integer argument taken as `i128` (so a negative value is a named
+/// `InvalidArgumentError`, or `InvalidConfigError` when `config`, not a bare `OverflowError`).
+pub(crate) fn non_negative<T: TryFrom<i128>>(name: &str, value: i128, config: bool) -> PyResult<T> {
+    T::try_from(value).map_err(|_| {
+        let reason = if value < 0 {
+            format!("must be >= 0, got {value}")
+        } else {
+            format!("{value} is too large")
+        };
+        crate::errors::to_pyerr(if config {
+            hebbian_core::Error::config(name, reason)
+        } else {
+            hebbian_core::Error::argument(name, reason)
+        })
+    })
+}
+
 /// Trial arrays of delayed non-match-to-sample: (inputs [4, T, 2], targets [4, T, 1],
 /// mask [4, T]); conditions AA, AB, BA, BB.
 #[pyfunction]

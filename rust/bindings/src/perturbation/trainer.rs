@@ -1,7 +1,7 @@
 //! `NodePerturbationTrainer`: the trainer object, its numpy conversions and pickling.
 
 use super::config::{PyNodePerturbationConfig, PyTwoJointArm};
-use super::f64_array;
+use super::{f64_array, non_negative};
 use crate::errors::{invalid_argument, shape_error, IntoPyResult};
 use hebbian_core::rnn::perturbation::{
     ConditionSet, ErrorMetric, NetworkSpec, NodePerturbationTrainer as CoreTrainer, Readout,
@@ -91,7 +91,7 @@ impl PyNodePerturbationTrainer {
         inputs: &Bound<'_, PyAny>,
         targets: &Bound<'_, PyAny>,
         mask: Option<&Bound<'_, PyAny>>,
-        n_neurons: usize,
+        n_neurons: i128,
         output_neurons: Vec<i64>,
         config: Option<&Bound<'_, PyNodePerturbationConfig>>,
         dt: f64,
@@ -106,8 +106,10 @@ impl PyNodePerturbationTrainer {
         energy_cost: f64,
         weights: Option<&Bound<'_, PyAny>>,
         input_weights: Option<&Bound<'_, PyAny>>,
-        seed: Option<u64>,
+        seed: Option<i128>,
     ) -> PyResult<Self> {
+        let n_neurons: usize = non_negative("n_neurons", n_neurons, true)?;
+        let seed: Option<u64> = seed.map(|s| non_negative("seed", s, false)).transpose()?;
         let set = condition_set(inputs, targets, mask)?;
         let index = |name: &str, v: Vec<i64>| -> PyResult<Vec<usize>> {
             v.into_iter()
@@ -176,8 +178,15 @@ impl PyNodePerturbationTrainer {
 
     /// Runs ``n_trials`` perturbed trials with learning, ``batch_size`` at a time in parallel
     /// (the GIL is released). The trials of a batch start from the same weights; their clipped
-    /// changes are then applied in trial order. Results do not depend on ``n_threads``.
-    /// Interruptible (Ctrl-C) between chunks of batches; the trials done so far are kept.
+    /// changes are then applied in trial order. Results do not depend on ``n_threads``;
+    /// splitting a run over several calls gives the same result when every split falls at a
+    /// multiple of ``batch_size`` (always, for ``batch_size=1``). Interruptible (Ctrl-C)
+    /// between chunks of batches; the trials done so far are kept.
+    ///
+    /// Raises:
+    ///     InvalidArgumentError: negative or zero counts, or sizes too large to address.
+    ///     MemoryError: the trial buffers or results do not fit.
+    ///     StateError: a trial's state became non-finite (the trainer is left unchanged).
     ///
     /// Returns:
     ///     (errors, conditions): float array ``[n_trials]`` of trial errors and int array of
@@ -186,10 +195,15 @@ impl PyNodePerturbationTrainer {
     fn train<'py>(
         &mut self,
         py: Python<'py>,
-        n_trials: usize,
-        batch_size: usize,
-        n_threads: Option<usize>,
+        n_trials: i128,
+        batch_size: i128,
+        n_threads: Option<i128>,
     ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+        let n_trials: usize = non_negative("n_trials", n_trials, false)?;
+        let batch_size: usize = non_negative("batch_size", batch_size, false)?;
+        let n_threads: Option<usize> = n_threads
+            .map(|t| non_negative("n_threads", t, false))
+            .transpose()?;
         // Chunks of whole batches (so the batch boundaries are those of one long call, and the
         // result the same), with a signal check between them so that Ctrl-C works.
         let chunk = if batch_size == 0 || n_trials == 0 {
@@ -197,13 +211,46 @@ impl PyNodePerturbationTrainer {
         } else {
             batch_size * 64usize.div_ceil(batch_size)
         };
-        let mut errors = Vec::with_capacity(n_trials);
-        let mut conds: Vec<i64> = Vec::with_capacity(n_trials);
+        // The result arrays must fit: a fallible reservation (MemoryError, never an abort) of
+        // what the call returns, rather than a run of hours that ends out of memory.
+        let bytes = (n_trials as u128) * 16;
+        if bytes > isize::MAX as u128 {
+            return Err(invalid_argument(
+                "n_trials",
+                format!("{n_trials} trials give result arrays too large to address"),
+            ));
+        }
+        let oom = || {
+            crate::errors::to_pyerr(hebbian_core::Error::OutOfMemory {
+                what: format!("the results of {n_trials} trials"),
+                bytes,
+            })
+        };
+        let mut errors: Vec<f64> = Vec::new();
+        let mut conds: Vec<i64> = Vec::new();
+        errors.try_reserve_exact(n_trials).map_err(|_| oom())?;
+        conds.try_reserve_exact(n_trials).map_err(|_| oom())?;
+        // A core error leaves the trainer as before this call (not only before the chunk).
+        let saved = (
+            self.inner.weights().to_vec(),
+            self.inner.input_weights().to_vec(),
+            self.inner.expected_error().to_vec(),
+            self.inner.trials_done(),
+        );
         let mut done = 0;
         loop {
             let k = chunk.min(n_trials - done);
             let inner = &mut self.inner;
-            let report = py.detach(|| inner.train(k, batch_size, n_threads)).py()?;
+            let report = match py.detach(|| inner.train(k, batch_size, n_threads)) {
+                Ok(r) => r,
+                Err(e) => {
+                    if done > 0 {
+                        let (w, wi, ee, td) = saved;
+                        self.inner.restore(w, wi, ee, td).py()?;
+                    }
+                    return Err(crate::errors::to_pyerr(e));
+                }
+            };
             errors.extend(report.errors);
             conds.extend(report.conditions.iter().map(|&c| c as i64));
             done += k;
@@ -219,9 +266,13 @@ impl PyNodePerturbationTrainer {
     }
 
     /// Clean (unperturbed) error of every condition, ``[C]``.
-    fn evaluate<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+    fn evaluate<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let inner = &self.inner;
-        py.detach(|| inner.evaluate()).into_pyarray(py).into_any()
+        Ok(py
+            .detach(|| inner.evaluate())
+            .py()?
+            .into_pyarray(py)
+            .into_any())
     }
 
     /// Runs one condition without perturbations.
@@ -339,29 +390,34 @@ impl PyNodePerturbationTrainer {
         self.inner.seed()
     }
 
+    /// Number of neurons N.
     #[getter]
     fn n_neurons(&self) -> usize {
         self.inner.spec().n_neurons
     }
 
+    /// Number of conditions C (one fixed trial each).
     #[getter]
     fn n_conditions(&self) -> usize {
         self.inner.conditions().n_conditions
     }
 
+    /// Steps per trial T.
     #[getter]
     fn n_steps(&self) -> usize {
         self.inner.conditions().n_steps
     }
 
+    /// Indices of the neurons whose rates are the output (the arm's two inputs with an arm).
     #[getter]
     fn output_neurons(&self) -> Vec<usize> {
         self.inner.spec().output_neurons.clone()
     }
 
     /// The condition of training trial ``trial`` (counted over the trainer's life).
-    fn condition_of(&self, trial: u64) -> usize {
-        self.inner.condition_of(trial)
+    fn condition_of(&self, trial: i128) -> PyResult<usize> {
+        let trial: u64 = non_negative("trial", trial, false)?;
+        Ok(self.inner.condition_of(trial))
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {

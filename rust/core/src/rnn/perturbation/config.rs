@@ -6,6 +6,10 @@
 use super::arm::TwoJointArm;
 use crate::error::{Error, Result};
 
+/// The largest `max_dw` accepted (weights are `O(g/√N)`; a bounded change per trial keeps
+/// them finite).
+pub const MAX_DW_LIMIT: f64 = 1e3;
+
 /// Learning parameters of reward-modulated node perturbation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NodePerturbationConfig {
@@ -67,6 +71,15 @@ impl NodePerturbationConfig {
         nonneg("perturbation_rate", self.perturbation_rate)?;
         nonneg("amplitude", self.amplitude)?;
         nonneg("max_dw", self.max_dw)?;
+        if self.max_dw > MAX_DW_LIMIT {
+            return Err(Error::config(
+                "max_dw",
+                format!(
+                    "must be <= {MAX_DW_LIMIT} (a clip on a change per trial), got {}",
+                    self.max_dw
+                ),
+            ));
+        }
         for (name, v) in [
             ("activity_trace_decay", self.activity_trace_decay),
             ("error_trace_decay", self.error_trace_decay),

@@ -130,7 +130,9 @@ fn tanh_one(x: f64) -> f64 {
     const LN2_HI: f64 = 6.931_471_803_691_238e-1;
     const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
     const SHIFTER: f64 = 6_755_399_441_055_744.0; // 1.5 · 2^52
-    let y = (-2.0 * x.abs()).max(-40.0);
+                                                  // Not `f64::max`, which would turn a NaN into −40 (and tanh(NaN) into ±1).
+    let a = -2.0 * x.abs();
+    let y = if a < -40.0 { -40.0 } else { a };
     let kd = y * LOG2E + SHIFTER;
     let k_bits = kd.to_bits();
     let k = kd - SHIFTER;
@@ -178,6 +180,12 @@ mod tests {
         tanh_into(&[50.0, -50.0, 1e300, -0.0], &mut big);
         assert_eq!(big[..3], [1.0, -1.0, 1.0]);
         assert_eq!(big[3], 0.0);
+        let mut nan = [0.0; 3];
+        tanh_into(&[f64::NAN, -f64::NAN, 0.5], &mut nan);
+        assert!(nan[0].is_nan() && nan[1].is_nan(), "{nan:?}");
+        let mut nan_portable = [0.0; 3];
+        tanh_portable(&[f64::NAN, -f64::NAN, 0.5], &mut nan_portable);
+        assert!(nan_portable[0].is_nan() && nan_portable[1].is_nan());
     }
 
     #[test]

@@ -9,6 +9,8 @@
 use super::arm::ArmState;
 use super::config::{ErrorMetric, NetworkSpec, Readout};
 use super::kernels::{matvec, tanh_into};
+use super::{checked_len, try_resize};
+use crate::error::{Error, Result};
 use crate::rng::Rng;
 use rand::Rng as _;
 
@@ -63,20 +65,35 @@ pub(crate) struct Workspace {
 }
 
 impl Workspace {
-    fn prepare(&mut self, n: usize, n_steps: usize, learning: bool) {
+    /// Sizes the buffers; `Error::OutOfMemory` (or an argument error if the sizes overflow)
+    /// instead of an abort when they do not fit.
+    pub(crate) fn prepare(&mut self, n: usize, n_steps: usize, learning: bool) -> Result<()> {
         for v in [
             &mut self.x,
             &mut self.r,
             &mut self.x_average,
             &mut self.drive,
         ] {
-            v.resize(n, 0.0);
+            try_resize("the network state", v, n, 0.0)?;
         }
         if learning {
-            self.pre_cubed.resize(n_steps * n, 0.0);
-            self.post_cubed.resize(n_steps * n, 0.0);
-            self.trace.resize(n * n, 0.0);
+            let steps_n = checked_len("inputs", &[n_steps, n, 2])? / 2;
+            let nn = checked_len("n_neurons", &[n, n])?;
+            try_resize(
+                "the trial's r³ rows [T, N]",
+                &mut self.pre_cubed,
+                steps_n,
+                0.0,
+            )?;
+            try_resize(
+                "the trial's Δx³ rows [T, N]",
+                &mut self.post_cubed,
+                steps_n,
+                0.0,
+            )?;
+            try_resize("the eligibility trace [N, N]", &mut self.trace, nn, 0.0)?;
         }
+        Ok(())
     }
 }
 
@@ -92,18 +109,30 @@ pub(crate) fn simulate(
     rng: &mut Rng,
     ws: &mut Workspace,
     mut record: Option<&mut TrialRecord>,
-) -> f64 {
+) -> Result<f64> {
     let n = spec.n_neurons;
     let n_in = spec.n_inputs;
     let n_steps = trial.n_steps;
     let out_dim = spec.output_dim();
     let dt_tau = spec.dt / spec.tau;
-    ws.prepare(n, n_steps, exploration.is_some());
+    ws.prepare(n, n_steps, exploration.is_some())?;
     if let Some(rec) = record.as_deref_mut() {
+        let steps_n = checked_len("inputs", &[n_steps, n, 2])? / 2;
+        let steps_o = checked_len("targets", &[n_steps, out_dim])?;
         rec.n_steps = n_steps;
-        rec.activations.resize(n_steps * n, 0.0);
-        rec.rates.resize(n_steps * n, 0.0);
-        rec.outputs.resize(n_steps * out_dim, 0.0);
+        try_resize(
+            "the recorded activations [T, N]",
+            &mut rec.activations,
+            steps_n,
+            0.0,
+        )?;
+        try_resize("the recorded rates [T, N]", &mut rec.rates, steps_n, 0.0)?;
+        try_resize(
+            "the recorded outputs [T, O]",
+            &mut rec.outputs,
+            steps_o,
+            0.0,
+        )?;
     }
 
     // Initial state.
@@ -223,8 +252,16 @@ pub(crate) fn simulate(
     };
     let n_energy = (n_steps * spec.output_neurons.len()).max(1) as f64;
     let error = scored + spec.energy_cost * energy / n_energy;
+    // A state that overflowed (huge inputs or weights) turns into NaN and would otherwise be
+    // hidden by the clip of the weight change: refuse it.
+    if !error.is_finite() || ws.x.iter().any(|v| !v.is_finite()) {
+        return Err(Error::State(format!(
+            "the network state became non-finite (trial error {error}); the inputs or weights \
+             are too large"
+        )));
+    }
     if let Some(rec) = record {
         rec.error = error;
     }
-    error
+    Ok(error)
 }

@@ -5,6 +5,7 @@
 //! fit this shape can be trained (e.g. NeuroGym `(ob, gt)` arrays, one trial per condition).
 
 use super::arm::TwoJointArm;
+use super::{checked_len, try_filled};
 use crate::error::{Error, Result};
 use std::f64::consts::PI;
 
@@ -92,22 +93,35 @@ pub fn delayed_non_match(
     response: usize,
     scored: usize,
 ) -> Result<ConditionSet> {
-    let t = 2 * stimulus + delay + response;
-    if stimulus == 0 || scored == 0 || scored > t {
+    let t = stimulus
+        .checked_mul(2)
+        .and_then(|v| v.checked_add(delay))
+        .and_then(|v| v.checked_add(response))
+        .ok_or_else(|| {
+            Error::argument(
+                "stimulus_steps",
+                "2 · stimulus_steps + delay_steps + response_steps overflows",
+            )
+        })?;
+    if stimulus == 0 {
+        return Err(Error::argument("stimulus_steps", "must be >= 1"));
+    }
+    if scored == 0 || scored > t {
         return Err(Error::argument(
-            "scored",
-            format!("stimulus and scored must be >= 1 and scored <= trial length {t}"),
+            "scored_steps",
+            format!("must be >= 1 and <= the trial length {t}, got {scored}"),
         ));
     }
+    let len = checked_len("stimulus_steps", &[4, t, 2])?;
     let pairs = [(0usize, 0usize), (0, 1), (1, 0), (1, 1)];
     let mut set = ConditionSet {
         n_conditions: 4,
         n_steps: t,
         n_inputs: 2,
         n_outputs: 1,
-        inputs: vec![0.0; 4 * t * 2],
-        targets: vec![0.0; 4 * t],
-        mask: vec![0.0; 4 * t],
+        inputs: try_filled("the inputs [4, T, 2]", len, 0.0)?,
+        targets: try_filled("the targets [4, T, 1]", len / 2, 0.0)?,
+        mask: try_filled("the mask [4, T]", len / 2, 0.0)?,
     };
     let second = stimulus + delay;
     for (c, &(a, b)) in pairs.iter().enumerate() {
@@ -147,16 +161,21 @@ pub fn center_out_reach(
             format!("must be finite and > 0, got {radius}"),
         ));
     }
-    let n_in = n_targets + 1;
+    let n_in = n_targets
+        .checked_add(1)
+        .ok_or_else(|| Error::argument("n_targets", "too large"))?;
     let t = n_steps;
+    let name = "n_targets × n_steps × (n_targets + 1)";
+    let in_len = checked_len(name, &[n_targets, t, n_in])?;
+    let out_len = checked_len("n_targets × n_steps × 2", &[n_targets, t, 2])?;
     let mut set = ConditionSet {
         n_conditions: n_targets,
         n_steps: t,
         n_inputs: n_in,
         n_outputs: 2,
-        inputs: vec![0.0; n_targets * t * n_in],
-        targets: vec![0.0; n_targets * t * 2],
-        mask: vec![0.0; n_targets * t],
+        inputs: try_filled("the inputs [C, T, C + 1]", in_len, 0.0)?,
+        targets: try_filled("the targets [C, T, 2]", out_len, 0.0)?,
+        mask: try_filled("the mask [C, T]", out_len / 2, 0.0)?,
     };
     for c in 0..n_targets {
         let angle = 2.0 * PI * c as f64 / n_targets as f64;
@@ -190,6 +209,18 @@ mod tests {
         assert_eq!(set.targets_of(0)[999], -1.0);
         assert_eq!(set.targets_of(1)[999], 1.0);
         assert_eq!(set.mask_of(2).iter().sum::<f64>(), 200.0);
+    }
+
+    #[test]
+    fn huge_sizes_are_errors() {
+        let e = delayed_non_match(1 << 62, 0, 0, 1).unwrap_err();
+        assert!(matches!(e, Error::InvalidArgument { .. }), "{e}");
+        assert!(e.to_string().contains("stimulus_steps"), "{e}");
+        let e = delayed_non_match(100_000_000_000, 0, 0, 1).unwrap_err();
+        assert!(matches!(e, Error::OutOfMemory { .. }), "{e}");
+        let arm = TwoJointArm::default();
+        let e = center_out_reach(10_000_000, 10_000_000, 1.0, &arm).unwrap_err();
+        assert!(e.to_string().contains("n_targets"), "{e}");
     }
 
     #[test]

@@ -12,6 +12,7 @@ use super::config::{ConditionOrder, NetworkSpec, NodePerturbationConfig};
 use super::network::{simulate, Exploration, TrialRecord, TrialView, Workspace};
 use super::tasks::ConditionSet;
 use super::trace::eligibility_trace;
+use super::{checked_len, try_filled};
 use crate::error::{check_all_finite, Error, Result};
 use crate::rng::{derive_seed, from_seed};
 use rand::seq::SliceRandom;
@@ -81,15 +82,22 @@ impl NodePerturbationTrainer {
         let scale = gain / (n as f64).sqrt();
         let weights = match weights {
             Some(w) => w,
-            None => (0..n * n)
-                .map(|_| scale * rng.sample::<f64, _>(StandardNormal))
-                .collect(),
+            None => {
+                let len = checked_len("n_neurons", &[n, n])?;
+                let mut w = try_filled("the recurrent weights [N, N]", len, 0.0)?;
+                w.iter_mut()
+                    .for_each(|v| *v = scale * rng.sample::<f64, _>(StandardNormal));
+                w
+            }
         };
         let input_weights = match input_weights {
             Some(w) => w,
-            None => (0..n * n_in)
-                .map(|_| 2.0 * rng.gen::<f64>() - 1.0)
-                .collect(),
+            None => {
+                let len = checked_len("n_neurons", &[n, n_in])?;
+                let mut w = try_filled("the input weights [N, I]", len, 0.0)?;
+                w.iter_mut().for_each(|v| *v = 2.0 * rng.gen::<f64>() - 1.0);
+                w
+            }
         };
         Ok(Self {
             spec,
@@ -256,12 +264,13 @@ impl NodePerturbationTrainer {
             &mut rng,
             &mut ws,
             Some(&mut record),
-        );
+        )?;
         Ok(record)
     }
 
-    /// Clean (unperturbed) error of every condition, computed in parallel.
-    pub fn evaluate(&self) -> Vec<f64> {
+    /// Clean (unperturbed) error of every condition, computed in parallel
+    /// (`Error::State` if the state of some condition becomes non-finite).
+    pub fn evaluate(&self) -> Result<Vec<f64>> {
         (0..self.conditions.n_conditions)
             .into_par_iter()
             .map(|c| {
@@ -296,21 +305,77 @@ impl NodePerturbationTrainer {
         if n_threads == Some(0) {
             return Err(Error::argument("n_threads", "must be >= 1"));
         }
-        match n_threads {
-            None => Ok(self.train_in_pool(n_trials, batch_size)),
+        if self.trials_done.checked_add(n_trials as u64).is_none() {
+            return Err(Error::argument(
+                "n_trials",
+                format!("{n_trials} more trials would overflow the trial counter"),
+            ));
+        }
+        checked_len("n_trials", &[n_trials, 2])?;
+        let mut report = TrainReport::default();
+        let oom = |what: &str| Error::OutOfMemory {
+            what: what.to_string(),
+            bytes: n_trials as u128 * 8,
+        };
+        report
+            .errors
+            .try_reserve_exact(n_trials)
+            .map_err(|_| oom("the trial errors"))?;
+        report
+            .conditions
+            .try_reserve_exact(n_trials)
+            .map_err(|_| oom("the trial conditions"))?;
+        // On an error the trainer is left as it was before the call.
+        let saved = (
+            self.weights.clone(),
+            self.expected_error.clone(),
+            self.trials_done,
+        );
+        let outcome = match n_threads {
+            None => self.train_in_pool(n_trials, batch_size, &mut report),
             Some(t) => {
                 let pool = rayon::ThreadPoolBuilder::new()
                     .num_threads(t)
                     .build()
                     .map_err(|e| Error::State(format!("cannot start {t} threads: {e}")))?;
-                Ok(pool.install(|| self.train_in_pool(n_trials, batch_size)))
+                pool.install(|| self.train_in_pool(n_trials, batch_size, &mut report))
+            }
+        };
+        match outcome {
+            Ok(()) => Ok(report),
+            Err(e) => {
+                (self.weights, self.expected_error, self.trials_done) = saved;
+                Err(e)
             }
         }
     }
 
-    fn train_in_pool(&mut self, n_trials: usize, batch_size: usize) -> TrainReport {
+    fn train_in_pool(
+        &mut self,
+        n_trials: usize,
+        batch_size: usize,
+        report: &mut TrainReport,
+    ) -> Result<()> {
+        let (n, n_steps) = (self.spec.n_neurons, self.conditions.n_steps);
+        let mut workspaces = std::mem::take(&mut self.workspaces);
+        workspaces.resize_with(batch_size.min(n_trials.max(1)), Workspace::default);
+        // Size the batch's buffers first: a trial too large to learn from is an error before
+        // the (possibly long) clean runs that initialise `Ē`.
+        let sized = workspaces
+            .iter_mut()
+            .try_for_each(|ws| ws.prepare(n, n_steps, true));
+        if let Err(e) = sized {
+            self.workspaces.clear();
+            return Err(e);
+        }
         if self.expected_error.len() != self.conditions.n_conditions {
-            self.expected_error = self.evaluate();
+            match self.evaluate() {
+                Ok(e) => self.expected_error = e,
+                Err(e) => {
+                    self.workspaces = workspaces;
+                    return Err(e);
+                }
+            }
         }
         let cfg = self.config.clone();
         let exploration = Exploration {
@@ -320,17 +385,13 @@ impl NodePerturbationTrainer {
             amplitude: cfg.amplitude,
             activity_trace_decay: cfg.activity_trace_decay,
         };
-        let (n, n_steps) = (self.spec.n_neurons, self.conditions.n_steps);
-        let mut report = TrainReport::default();
-        let mut workspaces = std::mem::take(&mut self.workspaces);
-        workspaces.resize_with(batch_size.min(n_trials.max(1)), Workspace::default);
 
         let mut done = 0;
         while done < n_trials {
             let b = batch_size.min(n_trials - done);
             let first = self.trials_done;
             let this = &*self;
-            let outcomes: Vec<(usize, f64, bool)> = workspaces[..b]
+            let outcomes: Result<Vec<(usize, f64, bool)>> = workspaces[..b]
                 .par_iter_mut()
                 .enumerate()
                 .map(|(k, ws)| {
@@ -346,7 +407,7 @@ impl NodePerturbationTrainer {
                         &mut rng,
                         ws,
                         None,
-                    );
+                    )?;
                     let learns = trial >= cfg.warmup_trials;
                     if learns {
                         eligibility_trace(&ws.post_cubed, &ws.pre_cubed, n_steps, n, &mut ws.trace);
@@ -362,9 +423,16 @@ impl NodePerturbationTrainer {
                             *v = if dw.is_nan() { 0.0 } else { dw.clamp(-m, m) };
                         }
                     }
-                    (c, error, learns)
+                    Ok((c, error, learns))
                 })
                 .collect();
+            let outcomes = match outcomes {
+                Ok(o) => o,
+                Err(e) => {
+                    self.workspaces = workspaces;
+                    return Err(e);
+                }
+            };
             for (k, &(c, error, learns)) in outcomes.iter().enumerate() {
                 if learns {
                     for (w, dw) in self.weights.iter_mut().zip(&workspaces[k].trace) {
@@ -380,7 +448,12 @@ impl NodePerturbationTrainer {
             done += b;
         }
         self.workspaces = workspaces;
-        report
+        if self.weights.iter().any(|w| !w.is_finite()) {
+            return Err(Error::State(
+                "the weights became non-finite; the trainer is left as before the call".into(),
+            ));
+        }
+        Ok(())
     }
 }
 
