@@ -168,10 +168,31 @@ impl Brain {
             delta.max(0.0)
         };
         let gain = p.base_learning_rate * (modulator + p.epsilon);
-        for i in 0..self.synapse_traces.len() {
-            let (s, e) = self.synapse_traces[i];
-            let w = self.slot_weight(s) + gain * self.synapses[s as usize].plasticity as f64 * e;
-            self.set_slot_weight(s, w);
+        // Fused read-decay-update-write over the live traces (the hot loop of a step). A live
+        // trace's synapse was written at this step or the previous one, so its owed decay is
+        // (1 − d)^dt with dt ∈ {0, 1}; the general path covers anything else.
+        let (w_min, w_max, decay) = (p.weight_min, p.weight_max, p.weight_decay);
+        let (now, now_tick) = (self.clock, self.now_tick());
+        let (epoch, base) = (self.decay_epoch, self.time_base);
+        for &(s, e) in &self.synapse_traces {
+            let slot = &mut self.synapses[s as usize];
+            let dt = now - (base + slot.last_activated as u64).max(epoch);
+            let stored = slot.weight as f64;
+            let decayed = match dt {
+                0 => stored,
+                1 => w_min + (stored - w_min) * (1.0 - decay),
+                _ => w_min + (stored - w_min) * (self.ln_retention * dt as f64).exp(),
+            }
+            .clamp(w_min, w_max);
+            let w = decayed + gain * slot.plasticity as f64 * e;
+            // NaN (an infinite gain times a zero plasticity) leaves the weight as it was.
+            let w = if w.is_nan() {
+                decayed
+            } else {
+                w.clamp(w_min, w_max)
+            };
+            slot.weight = w as f32;
+            slot.last_activated = now_tick;
         }
         // TD(λ) on node values.
         let alpha = self.config.plasticity.value_learning_rate;
