@@ -172,3 +172,31 @@ def test_dreaming_an_empty_brain_is_a_no_op():
     assert report == hb.DreamReport()
     with pytest.raises(hb.InvalidArgumentError, match="cycles"):
         hb.Brain().dream(cycles=-1)
+
+
+def test_long_dreams_run_in_chunks_without_changing_what_they_do():
+    a, _, _ = chain_brain(creative=0.3, seed=5)
+    b, _, _ = chain_brain(creative=0.3, seed=5)
+    ra = a.dream(cycles=600)
+    rb = b.dream(cycles=256) + b.dream(cycles=344)
+    assert a == b
+    assert ra == rb
+
+
+def test_a_long_dream_can_be_interrupted():
+    import signal
+    import threading
+
+    b, _, _ = chain_brain()
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signals need the main thread")
+    old = signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    signal.setitimer(signal.ITIMER_REAL, 0.2)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            b.dream(cycles=10**9)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    assert b.node_count == 6 + 2  # still usable
+    b.dream(cycles=1)

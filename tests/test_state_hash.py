@@ -70,3 +70,10 @@ def test_unsupported_objects_and_depth():
         deep = (deep,)
     with pytest.raises(ValueError, match="deep"):
         hb.state_hash(deep)
+
+
+def test_masked_arrays_and_invalid_unicode_are_refused_clearly():
+    with pytest.raises(TypeError, match="masked"):
+        hb.state_hash(np.ma.array([1, 2], mask=[0, 1]))
+    with pytest.raises(ValueError, match="surrogate"):
+        hb.state_hash("\ud800")

@@ -385,10 +385,18 @@ impl PyBrain {
     fn dream(&mut self, py: Python<'_>, cycles: i64) -> PyResult<PyDreamReport> {
         let cycles = usize::try_from(cycles)
             .map_err(|_| invalid_argument("cycles", format!("must be >= 0, got {cycles}")))?;
-        let inner = &mut self.inner;
-        Ok(PyDreamReport {
-            inner: py.detach(|| inner.dream(cycles)),
-        })
+        // In chunks, checking for Ctrl-C between them (chunking does not change the walks).
+        const CHUNK: usize = 256;
+        let mut report = hebbian_core::dream::DreamReport::default();
+        let mut left = cycles;
+        while left > 0 {
+            let n = left.min(CHUNK);
+            let inner = &mut self.inner;
+            report.merge(&py.detach(|| inner.dream(n)));
+            left -= n;
+            py.check_signals()?;
+        }
+        Ok(PyDreamReport { inner: report })
     }
 
     /// The node `index` (a read-only view).

@@ -109,7 +109,12 @@ fn feed(h: &mut StateHasher, obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<(
     } else if let Ok(b) = obj.cast::<PyByteArray>() {
         h.write_tagged_bytes(tag::BYTES, &b.to_vec());
     } else if let Ok(s) = obj.cast::<PyString>() {
-        h.write_tagged_bytes(tag::STR, s.to_str()?.as_bytes());
+        let text = s.to_str().map_err(|_| {
+            PyValueError::new_err(
+                "state_hash cannot hash a str that is not valid Unicode (lone surrogate)",
+            )
+        })?;
+        h.write_tagged_bytes(tag::STR, text.as_bytes());
     } else if let Ok(t) = obj.cast::<PyTuple>() {
         h.write_tuple_header(t.len());
         for item in t.iter() {
@@ -121,6 +126,13 @@ fn feed(h: &mut StateHasher, obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<(
             feed(h, &item, depth + 1)?;
         }
     } else if let Ok(arr) = obj.cast::<PyUntypedArray>() {
+        // A masked array's data under the mask is arbitrary: refuse rather than hash it.
+        let np = obj.py().import("numpy")?;
+        if obj.is_instance(&np.getattr("ma")?.getattr("MaskedArray")?)? {
+            return Err(PyTypeError::new_err(
+                "state_hash cannot hash a masked array; fill it first (np.ma.filled)",
+            ));
+        }
         feed_array(h, arr)?;
     } else if obj.hasattr("dtype")? && obj.hasattr("item")? {
         // numpy scalar (np.int64, np.bool_, np.float32, ...)
