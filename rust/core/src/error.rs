@@ -86,6 +86,21 @@ impl Error {
     }
 }
 
+/// Makes room for `additional` more items in `v`, or returns `Error::OutOfMemory` naming
+/// `what()` (and leaves `v` as it was): an allocation failure must not abort the process. The
+/// one place every buffer sized by user input is reserved through.
+pub fn try_reserve<T>(
+    v: &mut Vec<T>,
+    additional: usize,
+    what: impl FnOnce() -> String,
+) -> Result<()> {
+    v.try_reserve_exact(additional)
+        .map_err(|_| Error::OutOfMemory {
+            what: what(),
+            bytes: (v.len() as u128 + additional as u128) * std::mem::size_of::<T>() as u128,
+        })
+}
+
 /// Checks that a float is finite, naming the argument otherwise.
 pub fn check_finite(name: &str, value: f64) -> Result<()> {
     if value.is_finite() {

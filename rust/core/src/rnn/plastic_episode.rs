@@ -26,16 +26,19 @@ pub(crate) fn checkpoint_count(steps: usize, k: usize) -> usize {
 impl<T: Real> Checkpoints<T> {
     /// Reserves room for `count` copies of an N×N trace, or reports how much was needed.
     fn reserve(count: usize, n: usize) -> Result<Self> {
-        let oom = || Error::OutOfMemory {
-            what: format!(
+        let what = || {
+            format!(
                 "{count} exact copies of the {n}×{n} plastic trace (checkpoint_every too small \
                  for this eta and episode length)"
-            ),
+            )
+        };
+        let oom = || Error::OutOfMemory {
+            what: what(),
             bytes: count as u128 * (n * n) as u128 * std::mem::size_of::<T>() as u128,
         };
         let len = count.checked_mul(n * n).ok_or_else(oom)?;
         let mut data = Vec::new();
-        data.try_reserve_exact(len).map_err(|_| oom())?;
+        crate::error::try_reserve(&mut data, len, what)?;
         Ok(Checkpoints { data })
     }
 

@@ -232,6 +232,6 @@ pub fn reserve_values(what: &str, count: Option<usize>) -> Result<Vec<f64>> {
     };
     let count = count.ok_or_else(too_many)?;
     let mut v = Vec::new();
-    v.try_reserve_exact(count).map_err(|_| too_many())?;
+    crate::error::try_reserve(&mut v, count, String::new).map_err(|_| too_many())?;
     Ok(v)
 }

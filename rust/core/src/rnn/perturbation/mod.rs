@@ -56,11 +56,7 @@ pub(crate) fn try_filled<T: Clone>(what: &str, len: usize, value: T) -> Result<V
 /// Resizes `v` to `len`, or `Error::OutOfMemory` (and `v` unchanged) if it cannot grow.
 pub(crate) fn try_resize<T: Clone>(what: &str, v: &mut Vec<T>, len: usize, value: T) -> Result<()> {
     if len > v.len() {
-        v.try_reserve_exact(len - v.len())
-            .map_err(|_| Error::OutOfMemory {
-                what: what.to_string(),
-                bytes: len as u128 * std::mem::size_of::<T>() as u128,
-            })?;
+        crate::error::try_reserve(v, len - v.len(), || what.to_string())?;
     }
     v.resize(len, value);
     Ok(())

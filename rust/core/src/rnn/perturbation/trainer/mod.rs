@@ -13,7 +13,7 @@ use super::network::{simulate, Exploration, TrialRecord, TrialView, Workspace};
 use super::tasks::ConditionSet;
 use super::trace::eligibility_trace;
 use super::{checked_len, try_filled};
-use crate::error::{check_all_finite, Error, Result};
+use crate::error::{check_all_finite, try_reserve, Error, Result};
 use crate::rng::{derive_seed, from_seed};
 use rand::seq::SliceRandom;
 use rand::{Rng as _, RngCore};
@@ -313,18 +313,10 @@ impl NodePerturbationTrainer {
         }
         checked_len("n_trials", &[n_trials, 2])?;
         let mut report = TrainReport::default();
-        let oom = |what: &str| Error::OutOfMemory {
-            what: what.to_string(),
-            bytes: n_trials as u128 * 8,
-        };
-        report
-            .errors
-            .try_reserve_exact(n_trials)
-            .map_err(|_| oom("the trial errors"))?;
-        report
-            .conditions
-            .try_reserve_exact(n_trials)
-            .map_err(|_| oom("the trial conditions"))?;
+        try_reserve(&mut report.errors, n_trials, || "the trial errors".into())?;
+        try_reserve(&mut report.conditions, n_trials, || {
+            "the trial conditions".into()
+        })?;
         // On an error the trainer is left as it was before the call.
         let saved = (
             self.weights.clone(),
