@@ -90,6 +90,55 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Format versions this library reads: 1 to [`FORMAT_VERSION`] (every version ever written so
+/// far). A version retired in the future is listed in [`RETIRED_VERSIONS`] with the reason.
+pub const OLDEST_READABLE_VERSION: u32 = 1;
+
+/// Format versions that existed but this library no longer reads, with the library release
+/// that still reads them (none yet).
+pub const RETIRED_VERSIONS: &[(u32, &str)] = &[];
+
+/// The writer's library version from the header (the reader stands just after the version
+/// field), or a placeholder when the header is cut short or not UTF-8.
+fn library_version_of(r: &mut Reader<'_>) -> String {
+    let Ok(len) = r.take(2, "header") else {
+        return "an unknown version".into();
+    };
+    let len = u16::from_le_bytes([len[0], len[1]]) as usize;
+    match r.take(len, "library version").map(std::str::from_utf8) {
+        Ok(Ok(v)) if !v.is_empty() && v.len() <= 64 && !v.chars().any(char::is_control) => {
+            v.to_string()
+        }
+        _ => "an unknown version".into(),
+    }
+}
+
+/// Refuses, with the reason, a format version this library cannot read.
+fn check_version(origin: &str, version: u32, writer: &str) -> Result<()> {
+    if (OLDEST_READABLE_VERSION..=FORMAT_VERSION).contains(&version) {
+        return Ok(());
+    }
+    let reason = if version > FORMAT_VERSION {
+        format!(
+            "written in format version {version} by hebbian_brain {writer}; this library \
+             (hebbian_brain {LIBRARY_VERSION}) reads format versions \
+             {OLDEST_READABLE_VERSION} to {FORMAT_VERSION}: upgrade hebbian_brain to load it"
+        )
+    } else if let Some((_, last)) = RETIRED_VERSIONS.iter().find(|(v, _)| *v == version) {
+        format!(
+            "written in format version {version} (by hebbian_brain {writer}), which this library \
+             no longer reads; load it with hebbian_brain {last} and save it again"
+        )
+    } else {
+        format!(
+            "format version {version} never existed (versions start at \
+             {OLDEST_READABLE_VERSION}; header claims hebbian_brain {writer}): the header is \
+             damaged or the file was not written by hebbian_brain"
+        )
+    };
+    Err(Error::format(origin, reason))
+}
+
 /// Checks the container and returns its payload. `origin` names the source in messages.
 pub fn payload<'a>(origin: &'a str, kind: &[u8; 4], bytes: &'a [u8]) -> Result<&'a [u8]> {
     let mut r = Reader {
@@ -115,15 +164,13 @@ pub fn payload<'a>(origin: &'a str, kind: &[u8; 4], bytes: &'a [u8]) -> Result<&
         ));
     }
     let version = u32::from_le_bytes(r.take(4, "header")?.try_into().expect("4 bytes"));
-    if version == 0 || version > FORMAT_VERSION {
-        return Err(Error::format(
-            origin,
-            format!(
-                "format version {version} is not supported by this library (reads versions 1 to \
-                 {FORMAT_VERSION}); upgrade hebbian_brain"
-            ),
-        ));
-    }
+    // The writer's library version is read before the version is judged: the layout up to and
+    // including it is the same in every format version (docs/format.md, version policy), so a
+    // file from a newer library can say which library wrote it.
+    let version_string_at = r.pos;
+    let writer = library_version_of(&mut r);
+    check_version(origin, version, &writer)?;
+    r.pos = version_string_at;
     let vlen = u16::from_le_bytes(r.take(2, "header")?.try_into().expect("2 bytes")) as usize;
     let _writer_version = r.take(vlen, "library version")?;
     let plen = u64::from_le_bytes(r.take(8, "header")?.try_into().expect("8 bytes"));
@@ -232,6 +279,55 @@ mod tests {
             );
         }
         assert!(from_bytes::<Vec<u64>>("mem", b"OTHR", &bytes).is_err());
+    }
+
+    fn with_version(bytes: &[u8], version: u32) -> Vec<u8> {
+        let mut b = bytes.to_vec();
+        b[12..16].copy_from_slice(&version.to_le_bytes());
+        b
+    }
+
+    #[test]
+    fn a_newer_version_names_its_writer_and_says_to_upgrade() {
+        let bytes = to_bytes(b"TEST", &7u64);
+        let mut newer = with_version(&bytes, FORMAT_VERSION + 1);
+        // A future writer's version string.
+        let at = 18;
+        let old_len = LIBRARY_VERSION.len();
+        newer.splice(at..at + old_len, b"9.9.9".iter().copied());
+        newer[16..18].copy_from_slice(&5u16.to_le_bytes());
+        let err = from_bytes::<u64>("f.hb", b"TEST", &newer)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(&format!("format version {}", FORMAT_VERSION + 1)),
+            "{err}"
+        );
+        assert!(err.contains("hebbian_brain 9.9.9"), "{err}");
+        assert!(err.contains("reads format versions 1 to 1"), "{err}");
+        assert!(err.contains("upgrade"), "{err}");
+        // Even with the rest of the file unreadable (a newer layout), the message is the same.
+        let cut = &newer[..at + 5];
+        let err = from_bytes::<u64>("f.hb", b"TEST", cut)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("upgrade") && err.contains("9.9.9"), "{err}");
+    }
+
+    #[test]
+    fn version_zero_is_refused_as_damaged() {
+        let bytes = with_version(&to_bytes(b"TEST", &7u64), 0);
+        let err = from_bytes::<u64>("f.hb", b"TEST", &bytes)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("format version 0 never existed"), "{err}");
+        // A garbage library version string is not echoed back.
+        let mut b = bytes.clone();
+        b[18] = 0x07;
+        let err = from_bytes::<u64>("f.hb", b"TEST", &b)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("an unknown version"), "{err}");
     }
 
     #[test]
