@@ -21,7 +21,7 @@ pub(crate) struct PyAgentParams {
 #[pymethods]
 impl PyAgentParams {
     #[new]
-    #[pyo3(signature = (*, exploration="epsilon_greedy", epsilon=0.05, temperature=0.1, synapse_bonus=0.01, optimistic=true, untried_value=0.0, dream_cycles=1, replay_ratio=10.0, cut_traces_on_exploration=true, prune_every=0))]
+    #[pyo3(signature = (*, exploration="epsilon_greedy", epsilon=0.05, temperature=0.1, synapse_bonus=0.01, optimistic=true, untried_value=0.0, dream_cycles=1, replay_ratio=10.0, cut_traces_on_exploration=true, prune_every=0, history_limit=100_000))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         exploration: &str,
@@ -34,7 +34,10 @@ impl PyAgentParams {
         replay_ratio: f64,
         cut_traces_on_exploration: bool,
         prune_every: u32,
+        history_limit: u32,
     ) -> PyResult<Self> {
+        // The signature spells the default out (stubtest reads it); keep it the core's.
+        debug_assert_eq!(hebbian_core::agent::DEFAULT_HISTORY_LIMIT, 100_000);
         let inner = AgentParams {
             exploration: Exploration::parse(exploration).py()?,
             epsilon,
@@ -46,6 +49,7 @@ impl PyAgentParams {
             replay_ratio,
             cut_traces_on_exploration,
             prune_every,
+            history_limit,
         };
         inner.validate().py()?;
         Ok(PyAgentParams { inner })
@@ -91,6 +95,10 @@ impl PyAgentParams {
     fn prune_every(&self) -> u32 {
         self.inner.prune_every
     }
+    #[getter]
+    fn history_limit(&self) -> u32 {
+        self.inner.history_limit
+    }
 
     /// The fields as a dict (the constructor's keyword arguments).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
@@ -106,6 +114,7 @@ impl PyAgentParams {
         d.set_item("replay_ratio", p.replay_ratio)?;
         d.set_item("cut_traces_on_exploration", p.cut_traces_on_exploration)?;
         d.set_item("prune_every", p.prune_every)?;
+        d.set_item("history_limit", p.history_limit)?;
         Ok(d)
     }
 
@@ -150,7 +159,7 @@ impl PyAgentParams {
         format!(
             "AgentParams(exploration={:?}, epsilon={:?}, temperature={:?}, synapse_bonus={:?}, \
              optimistic={}, untried_value={:?}, dream_cycles={}, replay_ratio={:?}, \
-             cut_traces_on_exploration={}, prune_every={})",
+             cut_traces_on_exploration={}, prune_every={}, history_limit={})",
             p.exploration.name(),
             p.epsilon,
             p.temperature,
@@ -164,7 +173,8 @@ impl PyAgentParams {
             } else {
                 "False"
             },
-            p.prune_every
+            p.prune_every,
+            p.history_limit
         )
     }
 }

@@ -35,6 +35,7 @@ impl AgentFile {
             .validate()
             .map_err(|e| crate::error::Error::format(origin, format!("inconsistent agent: {e}")))?;
         file.agent.ensure_buffers();
+        file.agent.trim_history();
         Ok(file)
     }
 

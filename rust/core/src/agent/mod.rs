@@ -16,13 +16,14 @@ mod run;
 mod select;
 
 pub use file::{AgentFile, AGENT_KIND};
-pub use params::{AgentParams, Exploration};
+pub use params::{AgentParams, Exploration, DEFAULT_HISTORY_LIMIT};
 
 use crate::dream::DreamReport;
 use crate::error::{Error, Result};
 use crate::graph::{check_reward, Brain, NodeId};
 use crate::rng::{self, Rng};
 use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
 
 /// What an agent remembers of one finished episode.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -61,7 +62,11 @@ pub struct Agent {
     phase: Phase,
     episode_return: f64,
     episode_length: u64,
-    history: Vec<EpisodeRecord>,
+    /// The most recent finished episodes (at most `params.history_limit` unless 0).
+    history: VecDeque<EpisodeRecord>,
+    /// Episodes finished over the agent's life (prune and dream schedules count these, not the
+    /// bounded history).
+    episodes: u64,
     steps: u64,
     /// Real steps since the last dream (sets the number of dream cycles).
     steps_since_dream: u64,
@@ -87,7 +92,8 @@ impl Agent {
             phase: Phase::Idle,
             episode_return: 0.0,
             episode_length: 0,
-            history: Vec::new(),
+            history: VecDeque::new(),
+            episodes: 0,
             steps: 0,
             steps_since_dream: 0,
             scores: vec![0.0; n_actions as usize],
@@ -101,11 +107,20 @@ impl Agent {
         &self.params
     }
 
-    /// Replaces the parameters (validated first).
+    /// Replaces the parameters (validated first). A smaller `history_limit` drops the oldest
+    /// records at once.
     pub fn set_params(&mut self, params: AgentParams) -> Result<()> {
         params.validate()?;
         self.params = params;
+        self.trim_history();
         Ok(())
+    }
+
+    pub(crate) fn trim_history(&mut self) {
+        let limit = self.params.history_limit as usize;
+        if limit > 0 && self.history.len() > limit {
+            self.history.drain(..self.history.len() - limit);
+        }
     }
 
     /// Number of actions.
@@ -118,9 +133,14 @@ impl Agent {
         self.steps
     }
 
-    /// Finished episodes, oldest first.
-    pub fn history(&self) -> &[EpisodeRecord] {
+    /// The most recent finished episodes, oldest first (at most `params.history_limit`).
+    pub fn history(&self) -> &VecDeque<EpisodeRecord> {
         &self.history
+    }
+
+    /// Episodes finished over the agent's life (not reset by `clear_history`).
+    pub fn episodes(&self) -> u64 {
+        self.episodes
     }
 
     /// Forgets the history (the brain keeps what it learned).
@@ -259,22 +279,24 @@ impl Agent {
             return Ok(None);
         }
         self.finish(brain, false);
-        Ok(self.history.last().copied())
+        Ok(self.history.back().copied())
     }
 
     fn finish(&mut self, brain: &mut Brain, terminated: bool) {
         brain.end_episode();
-        self.history.push(EpisodeRecord {
+        self.history.push_back(EpisodeRecord {
             episode_return: self.episode_return,
             length: self.episode_length,
             terminated,
             dream: None,
         });
+        self.episodes += 1;
+        self.trim_history();
         self.episode_return = 0.0;
         self.episode_length = 0;
         self.phase = Phase::Idle;
-        let every = self.params.prune_every as usize;
-        if every > 0 && self.history.len() % every == 0 {
+        let every = u64::from(self.params.prune_every);
+        if every > 0 && self.episodes % every == 0 {
             brain.prune();
         }
     }
@@ -293,7 +315,7 @@ impl Agent {
     pub fn dream(&mut self, brain: &mut Brain) -> DreamReport {
         let report = brain.dream(self.dream_cycles_due(brain));
         self.steps_since_dream = 0;
-        if let Some(last) = self.history.last_mut() {
+        if let Some(last) = self.history.back_mut() {
             match &mut last.dream {
                 Some(r) => r.merge(&report),
                 None => last.dream = Some(report),

@@ -61,7 +61,14 @@ pub struct AgentParams {
     pub cut_traces_on_exploration: bool,
     /// `Brain::prune` runs after every this many episodes (0: never).
     pub prune_every: u32,
+    /// The history keeps the records of at most this many most recent episodes (0: all).
+    /// Bounded by default so that an agent trained for days does not grow without end
+    /// (a record is ~80 bytes; 100 000 of them ~8 MB).
+    pub history_limit: u32,
 }
+
+/// Default of [`AgentParams::history_limit`].
+pub const DEFAULT_HISTORY_LIMIT: u32 = 100_000;
 
 impl Default for AgentParams {
     fn default() -> Self {
@@ -76,6 +83,7 @@ impl Default for AgentParams {
             replay_ratio: 10.0,
             cut_traces_on_exploration: true,
             prune_every: 0,
+            history_limit: DEFAULT_HISTORY_LIMIT,
         }
     }
 }

@@ -29,7 +29,7 @@ impl Agent {
             ));
         }
         self.end_episode(brain)?;
-        let first = self.history.len();
+        let mut records = Vec::with_capacity(episodes.min(1 << 16));
         for _ in 0..episodes {
             let mut state = hash_int(env.reset(None) as i64);
             loop {
@@ -41,11 +41,12 @@ impl Agent {
                     break;
                 }
             }
-            if dream_every > 0 && self.history.len() % dream_every == 0 {
+            if dream_every > 0 && self.episodes % dream_every as u64 == 0 {
                 self.dream(brain);
             }
+            records.push(*self.history.back().expect("an episode just finished"));
         }
-        Ok(self.history[first..].to_vec())
+        Ok(records)
     }
 
     /// One greedy episode (no learning, no exploration): its return and whether it reached a
