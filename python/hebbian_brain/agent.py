@@ -36,6 +36,7 @@ from hebbian_brain._core import (
     BrainConfig,
     DreamReport,
     InvalidArgumentError,
+    StateError,
 )
 
 __all__ = ["Agent", "AgentParams", "EpisodeRecord", "History"]
@@ -135,7 +136,11 @@ class Agent:
 
     @property
     def history(self) -> History:
-        """Per-episode returns, lengths and dream reports (a snapshot)."""
+        """Per-episode returns, lengths and dream reports (a snapshot).
+
+        Holds the last ``params.history_limit`` episodes (default 100 000; 0 keeps all), so a
+        long run does not grow without end.
+        """
         returns, lengths, terminated = self._core.history_arrays()
         return History(
             returns, lengths.astype(np.int64), terminated, list(self._core.history_dreams())
@@ -298,10 +303,10 @@ class Agent:
                 )
         self._check_env(env)
         self._seed_builtin(env)
-        before = self._core.history_len()
-        self._core.run_episodes(core_env, int(episodes), int(dream_every))
+        n = self._core.run_episodes(core_env, int(episodes), int(dream_every))
+        # The newest records (the history keeps at most params.history_limit of them).
         h = self.history
-        return [h[i] for i in range(before, len(h))]
+        return [h[i] for i in range(max(0, len(h) - n), len(h))]
 
     def _check_env(self, env: Any) -> None:
         spaces = _space_module()
@@ -358,7 +363,7 @@ class Agent:
             episodes_done += 1
             if bar is not None and episodes is not None:
                 bar.update(1)
-            if dream_every > 0 and self._core.history_len() % dream_every == 0:
+            if dream_every > 0 and self._core.episodes % dream_every == 0:
                 self._core.dream()
             if callback is not None:
                 # Only the last record: building the whole history each episode is quadratic.
@@ -415,7 +420,7 @@ class Agent:
         b = self.brain
         return (
             f"{b.node_count} nodes, {b.edge_count} synapses, "
-            f"{self.num_timesteps} steps, {self._core.history_len()} episodes"
+            f"{self.num_timesteps} steps, {self._core.episodes} episodes"
         )
 
     def to_dot(self, min_weight: float = 0.0, show_state_hash: bool = False) -> str:
@@ -504,14 +509,17 @@ class Agent:
         self.__dict__.update(other.__dict__)
 
     def __repr__(self) -> str:
-        head = (
-            f"Agent(n_actions={self._n}, episodes={self._core.history_len()}, "
-            f"steps={self.num_timesteps}"
-        )
+        try:
+            head = (
+                f"Agent(n_actions={self._n}, episodes={self._core.episodes}, "
+                f"steps={self.num_timesteps}"
+            )
+        except StateError:  # the agent is busy in a GIL-released call in another thread
+            return f"Agent(n_actions={self._n}, in use by another thread)"
         try:
             b = self.brain
             return f"{head}, nodes={b.node_count}, synapses={b.edge_count})"
-        except RuntimeError:  # the brain is borrowed by a GIL-released call in another thread
+        except StateError:  # the brain is borrowed by a GIL-released call in another thread
             return f"{head}, brain in use)"
 
 

@@ -1,234 +1,37 @@
-//! Python face of the graph brain: `Brain`, the `Node` / `Synapse` views, `state_hash`.
+//! Python face of the graph brain: `Brain` (views in `brain_views`, tables in `brain_tables`).
+//!
+//! Every method borrows the brain through `guard::borrow` / `guard::borrow_mut`: while a
+//! GIL-released call (`dream`, `learn_transitions`, `prune`, ...) or an agent's `run_episodes`
+//! holds it in another thread, other calls raise `StateError` instead of waiting or panicking.
 
 use std::path::PathBuf;
 
-use hebbian_core::graph::{Brain, EdgeRecord, NodeId, NodeRecord};
-use numpy::{IntoPyArray, PyArray1, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods};
-use pyo3::exceptions::PyTypeError;
+use hebbian_core::graph::{Brain, NodeId};
+use numpy::{IntoPyArray, PyArray1};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyTuple};
 
+use crate::brain_tables::{action_id, floats_from, ids_from, node_id, records};
+use crate::brain_views::{node_view, synapse_view, PyNode, PySynapse};
 use crate::config::{PyBrainConfig, PyDreamReport, PyPruneReport};
-use crate::errors::{invalid_argument, invalid_node, shape_error, IntoPyResult};
+use crate::errors::{invalid_argument, IntoPyResult};
+use crate::guard::{self, Int};
 use crate::state_hash::state_hash;
-
-/// A node index from Python (negative or too large: `InvalidNodeError`).
-fn node_id(i: i64) -> PyResult<NodeId> {
-    u32::try_from(i)
-        .ok()
-        .filter(|&v| v != u32::MAX)
-        .ok_or_else(|| invalid_node(i))
-}
-
-fn action_id(a: i64) -> PyResult<u32> {
-    u32::try_from(a).map_err(|_| {
-        invalid_argument(
-            "action",
-            format!("must be an integer in [0, 2**32), got {a}"),
-        )
-    })
-}
-
-/// A 1-D array of the given numeric kinds from any array-like, as f64 or i64 values.
-fn as_1d<'py>(
-    obj: &Bound<'py, PyAny>,
-    name: &str,
-    kinds: &str,
-    dtype: &str,
-) -> PyResult<Bound<'py, PyAny>> {
-    let py = obj.py();
-    let np = py.import("numpy")?;
-    let arr = np.call_method1("asarray", (obj,))?;
-    let arr_u = arr.cast::<PyUntypedArray>()?;
-    let kind: char = arr_u.dtype().getattr("kind")?.extract()?;
-    if arr_u.len() > 0 && !kinds.contains(kind) {
-        return Err(PyTypeError::new_err(format!(
-            "{name} must be an array of {}, got dtype {}",
-            if kinds.contains('f') {
-                "real numbers"
-            } else {
-                "integers"
-            },
-            arr_u.dtype().str()?
-        )));
-    }
-    if arr_u.ndim() != 1 {
-        return Err(shape_error(
-            name,
-            format!("must be 1-D, got shape {:?}", arr_u.shape()),
-        ));
-    }
-    // A cast to an unsigned type would wrap negative values around silently.
-    if dtype.starts_with("uint") && kind == 'i' && arr_u.len() > 0 {
-        let min: i64 = arr.call_method0("min")?.extract()?;
-        if min < 0 {
-            return Err(invalid_argument(name, format!("must be >= 0, got {min}")));
-        }
-    }
-    np.call_method1("ascontiguousarray", (arr, dtype))
-}
-
-fn ids_from(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<NodeId>> {
-    let a = as_1d(obj, name, "iu", "int64")?;
-    let a = a.cast::<PyArray1<i64>>()?.readonly();
-    a.as_slice()?.iter().map(|&i| node_id(i)).collect()
-}
-
-fn floats_from(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<f64>> {
-    let a = as_1d(obj, name, "iuf", "float64")?;
-    let a = a.cast::<PyArray1<f64>>()?.readonly();
-    Ok(a.as_slice()?.to_vec())
-}
-
-fn column<'py, T: numpy::Element + Copy>(
-    table: &Bound<'py, PyAny>,
-    key: &str,
-    dtype: &str,
-    kinds: &str,
-    n: usize,
-    default: Option<T>,
-) -> PyResult<Vec<T>> {
-    let item = match table.get_item(key) {
-        Ok(v) => v,
-        Err(_) => {
-            return match default {
-                Some(d) => Ok(vec![d; n]),
-                None => Err(pyo3::exceptions::PyKeyError::new_err(format!(
-                    "missing column {key:?}"
-                ))),
-            }
-        }
-    };
-    let a = as_1d(&item, key, kinds, dtype)?;
-    let a = a.cast::<PyArray1<T>>()?.readonly();
-    let v = a.as_slice()?.to_vec();
-    if v.len() != n {
-        return Err(shape_error(
-            key,
-            format!("has {} entries, expected {n}", v.len()),
-        ));
-    }
-    Ok(v)
-}
-
-/// A read-only view of one node.
-#[pyclass(
-    frozen,
-    eq,
-    skip_from_py_object,
-    module = "hebbian_brain",
-    name = "Node"
-)]
-#[derive(Clone, PartialEq)]
-pub struct PyNode {
-    #[pyo3(get)]
-    index: NodeId,
-    #[pyo3(get)]
-    state_hash: u64,
-    #[pyo3(get)]
-    action: u32,
-    #[pyo3(get)]
-    created_at: u64,
-    #[pyo3(get)]
-    last_activated: u64,
-    #[pyo3(get)]
-    activation_count: u64,
-    #[pyo3(get)]
-    terminal_count: u64,
-    #[pyo3(get)]
-    average_reward: f64,
-    #[pyo3(get)]
-    salience: f64,
-    #[pyo3(get)]
-    value: f64,
-}
-
-#[pymethods]
-impl PyNode {
-    fn __repr__(&self) -> String {
-        format!(
-            "Node(index={}, state_hash={:#018x}, action={}, value={:.6}, activation_count={}, \
-             average_reward={:.6}, salience={:.6}, created_at={}, last_activated={})",
-            self.index,
-            self.state_hash,
-            self.action,
-            self.value,
-            self.activation_count,
-            self.average_reward,
-            self.salience,
-            self.created_at,
-            self.last_activated
-        )
-    }
-}
-
-/// A read-only view of one synapse (weight decayed to the brain's current time).
-#[pyclass(
-    frozen,
-    eq,
-    skip_from_py_object,
-    module = "hebbian_brain",
-    name = "Synapse"
-)]
-#[derive(Clone, PartialEq)]
-pub struct PySynapse {
-    #[pyo3(get)]
-    source: NodeId,
-    #[pyo3(get)]
-    target: NodeId,
-    #[pyo3(get)]
-    weight: f64,
-    #[pyo3(get)]
-    plasticity: f64,
-    #[pyo3(get)]
-    eligibility_trace: f64,
-    #[pyo3(get)]
-    created_at: u64,
-    #[pyo3(get)]
-    last_activated: u64,
-    #[pyo3(get)]
-    traversal_count: u64,
-    #[pyo3(get)]
-    is_creative: bool,
-}
-
-#[pymethods]
-impl PySynapse {
-    fn __repr__(&self) -> String {
-        format!(
-            "Synapse(source={}, target={}, weight={:.6}, plasticity={:.6}, eligibility_trace={:.6}, \
-             traversal_count={}, is_creative={}, created_at={}, last_activated={})",
-            self.source,
-            self.target,
-            self.weight,
-            self.plasticity,
-            self.eligibility_trace,
-            self.traversal_count,
-            if self.is_creative { "True" } else { "False" },
-            self.created_at,
-            self.last_activated
-        )
-    }
-}
-
-fn synapse_view(s: hebbian_core::graph::Synapse) -> PySynapse {
-    PySynapse {
-        source: s.source,
-        target: s.target,
-        weight: s.weight,
-        plasticity: s.plasticity,
-        eligibility_trace: s.eligibility_trace,
-        created_at: s.created_at,
-        last_activated: s.last_activated,
-        traversal_count: s.traversal_count,
-        is_creative: s.is_creative,
-    }
-}
 
 /// A graph brain: nodes are (state, action) experiences, edges are plastic synapses.
 #[pyclass(module = "hebbian_brain", name = "Brain")]
 pub struct PyBrain {
     pub(crate) inner: Brain,
+}
+
+type Slf<'a, 'py> = &'a Bound<'py, PyBrain>;
+
+fn read<'py>(slf: Slf<'_, 'py>) -> PyResult<PyRef<'py, PyBrain>> {
+    guard::borrow(slf, "brain")
+}
+
+fn write<'py>(slf: Slf<'_, 'py>) -> PyResult<PyRefMut<'py, PyBrain>> {
+    guard::borrow_mut(slf, "brain")
 }
 
 #[pymethods]
@@ -244,154 +47,173 @@ impl PyBrain {
 
     /// The brain's configuration.
     #[getter]
-    fn config(&self) -> PyBrainConfig {
-        PyBrainConfig {
-            inner: self.inner.config().clone(),
-        }
+    fn config(slf: Slf<'_, '_>) -> PyResult<PyBrainConfig> {
+        Ok(PyBrainConfig {
+            inner: read(slf)?.inner.config().clone(),
+        })
     }
 
     /// Number of live nodes.
     #[getter]
-    fn node_count(&self) -> usize {
-        self.inner.node_count()
+    fn node_count(slf: Slf<'_, '_>) -> PyResult<usize> {
+        Ok(read(slf)?.inner.node_count())
     }
 
     /// Number of live synapses.
     #[getter]
-    fn edge_count(&self) -> usize {
-        self.inner.edge_count()
+    fn edge_count(slf: Slf<'_, '_>) -> PyResult<usize> {
+        Ok(read(slf)?.inner.edge_count())
     }
 
     /// Real steps learned so far.
     #[getter]
-    fn clock(&self) -> u64 {
-        self.inner.clock()
+    fn clock(slf: Slf<'_, '_>) -> PyResult<u64> {
+        Ok(read(slf)?.inner.clock())
     }
 
     /// Episodes ended so far.
     #[getter]
-    fn episodes(&self) -> u64 {
-        self.inner.episodes()
+    fn episodes(slf: Slf<'_, '_>) -> PyResult<u64> {
+        Ok(read(slf)?.inner.episodes())
     }
 
     /// The node of (state, action), created if needed. `state` is any observation
     /// `state_hash` accepts.
-    fn get_or_create_node(&mut self, state: &Bound<'_, PyAny>, action: i64) -> PyResult<NodeId> {
+    fn get_or_create_node(
+        slf: Slf<'_, '_>,
+        state: &Bound<'_, PyAny>,
+        action: Int,
+    ) -> PyResult<NodeId> {
         let h = state_hash(state)?;
-        let a = action_id(action)?;
-        Ok(self.inner.get_or_create_node(h, a))
+        let a = action_id(action.0)?;
+        Ok(write(slf)?.inner.get_or_create_node(h, a))
     }
 
     /// The node of (state, action), or None.
-    fn find_node(&self, state: &Bound<'_, PyAny>, action: i64) -> PyResult<Option<NodeId>> {
+    fn find_node(
+        slf: Slf<'_, '_>,
+        state: &Bound<'_, PyAny>,
+        action: Int,
+    ) -> PyResult<Option<NodeId>> {
         let h = state_hash(state)?;
-        let a = action_id(action)?;
-        Ok(self.inner.find_node(h, a))
+        let a = action_id(action.0)?;
+        Ok(read(slf)?.inner.find_node(h, a))
     }
 
     /// Whether `index` names a live node.
-    fn contains_node(&self, index: i64) -> bool {
-        node_id(index).is_ok_and(|i| self.inner.contains_node(i))
+    fn contains_node(slf: Slf<'_, '_>, index: Int) -> PyResult<bool> {
+        let brain = read(slf)?;
+        Ok(node_id(index.0).is_ok_and(|i| brain.inner.contains_node(i)))
     }
 
     /// Records an experience of node `index` followed by `reward` (counts and mean reward),
     /// without learning.
-    fn activate_node(&mut self, index: i64, reward: f64) -> PyResult<()> {
-        self.inner.activate_node(node_id(index)?, reward).py()
+    fn activate_node(slf: Slf<'_, '_>, index: Int, reward: f64) -> PyResult<()> {
+        let id = node_id(index.0)?;
+        write(slf)?.inner.activate_node(id, reward).py()
     }
 
     /// The synapse src → dst, created with the initial weight if absent.
-    fn get_or_create_edge(&mut self, src: i64, dst: i64) -> PyResult<PySynapse> {
-        let (s, d) = (node_id(src)?, node_id(dst)?);
-        self.inner.get_or_create_edge(s, d).py()?;
-        Ok(synapse_view(self.inner.synapse(s, d).py()?))
+    fn get_or_create_edge(slf: Slf<'_, '_>, src: Int, dst: Int) -> PyResult<PySynapse> {
+        let (s, d) = (node_id(src.0)?, node_id(dst.0)?);
+        let mut brain = write(slf)?;
+        brain.inner.get_or_create_edge(s, d).py()?;
+        Ok(synapse_view(brain.inner.synapse(s, d).py()?))
     }
 
     /// Wires a creative synapse src → dst; False (nothing changes) if one already joins them.
-    fn create_creative_edge(&mut self, src: i64, dst: i64) -> PyResult<bool> {
-        self.inner
-            .create_creative_edge(node_id(src)?, node_id(dst)?)
-            .py()
+    fn create_creative_edge(slf: Slf<'_, '_>, src: Int, dst: Int) -> PyResult<bool> {
+        let (s, d) = (node_id(src.0)?, node_id(dst.0)?);
+        write(slf)?.inner.create_creative_edge(s, d).py()
     }
 
     /// One real step src → dst with `reward`; returns the reward-prediction error δ.
-    fn learn_transition(&mut self, src: i64, dst: i64, reward: f64) -> PyResult<f64> {
-        self.inner
-            .learn_transition(node_id(src)?, node_id(dst)?, reward)
-            .py()
+    fn learn_transition(slf: Slf<'_, '_>, src: Int, dst: Int, reward: f64) -> PyResult<f64> {
+        let (s, d) = (node_id(src.0)?, node_id(dst.0)?);
+        write(slf)?.inner.learn_transition(s, d, reward).py()
     }
 
     /// The last step of an episode that terminated after `src`; returns δ = r − V(src).
-    fn learn_terminal(&mut self, src: i64, reward: f64) -> PyResult<f64> {
-        self.inner.learn_terminal(node_id(src)?, reward).py()
+    fn learn_terminal(slf: Slf<'_, '_>, src: Int, reward: f64) -> PyResult<f64> {
+        let s = node_id(src.0)?;
+        write(slf)?.inner.learn_terminal(s, reward).py()
     }
 
     /// The last step of a truncated episode: bootstraps from `next_state`'s best value.
     fn learn_truncated(
-        &mut self,
-        src: i64,
+        slf: Slf<'_, '_>,
+        src: Int,
         reward: f64,
         next_state: &Bound<'_, PyAny>,
     ) -> PyResult<f64> {
         let h = state_hash(next_state)?;
-        self.inner.learn_truncated(node_id(src)?, reward, h).py()
+        let s = node_id(src.0)?;
+        write(slf)?.inner.learn_truncated(s, reward, h).py()
     }
 
     /// A batch of transitions (arrays of equal length); returns the δ of each.
     /// Validated as a whole first: on bad input nothing is learned.
     fn learn_transitions<'py>(
-        &mut self,
-        py: Python<'py>,
+        slf: Slf<'_, 'py>,
         src: &Bound<'py, PyAny>,
         dst: &Bound<'py, PyAny>,
         rewards: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyArray1<f64>>> {
+        let py = slf.py();
         let (s, d, r) = (
             ids_from(src, "src")?,
             ids_from(dst, "dst")?,
             floats_from(rewards, "rewards")?,
         );
-        let inner = &mut self.inner;
+        let mut brain = write(slf)?;
+        let inner = &mut brain.inner;
         let deltas = py.detach(|| inner.learn_transitions(&s, &d, &r)).py()?;
         Ok(deltas.into_pyarray(py))
     }
 
     /// Clears eligibility traces and counts the episode.
-    fn end_episode(&mut self) {
-        self.inner.end_episode();
+    fn end_episode(slf: Slf<'_, '_>) -> PyResult<()> {
+        write(slf)?.inner.end_episode();
+        Ok(())
     }
 
     /// The best known value of a state (max over its actions), or None.
-    fn state_value(&self, state: &Bound<'_, PyAny>) -> PyResult<Option<f64>> {
-        Ok(self.inner.state_value(state_hash(state)?))
+    fn state_value(slf: Slf<'_, '_>, state: &Bound<'_, PyAny>) -> PyResult<Option<f64>> {
+        let h = state_hash(state)?;
+        Ok(read(slf)?.inner.state_value(h))
     }
 
     /// Writes the lazily owed weight decay into every synapse (values read do not change).
-    fn apply_weight_decay(&mut self, py: Python<'_>) {
-        let inner = &mut self.inner;
-        py.detach(|| inner.apply_weight_decay());
+    fn apply_weight_decay(slf: Slf<'_, '_>) -> PyResult<()> {
+        let mut brain = write(slf)?;
+        let inner = &mut brain.inner;
+        slf.py().detach(|| inner.apply_weight_decay());
+        Ok(())
     }
 
     /// Removes weak, inactive, old synapses and the nodes they leave isolated.
-    fn prune(&mut self, py: Python<'_>) -> PyPruneReport {
-        let inner = &mut self.inner;
-        PyPruneReport {
-            inner: py.detach(|| inner.prune()),
-        }
+    fn prune(slf: Slf<'_, '_>) -> PyResult<PyPruneReport> {
+        let mut brain = write(slf)?;
+        let inner = &mut brain.inner;
+        Ok(PyPruneReport {
+            inner: slf.py().detach(|| inner.prune()),
+        })
     }
 
     /// Runs `cycles` dream cycles (the GIL is released meanwhile).
-    #[pyo3(signature = (cycles=1))]
-    fn dream(&mut self, py: Python<'_>, cycles: i64) -> PyResult<PyDreamReport> {
-        let cycles = usize::try_from(cycles)
-            .map_err(|_| invalid_argument("cycles", format!("must be >= 0, got {cycles}")))?;
+    #[pyo3(signature = (cycles=Int(1)), text_signature = "($self, cycles=1)")]
+    fn dream(slf: Slf<'_, '_>, cycles: Int) -> PyResult<PyDreamReport> {
+        let py = slf.py();
+        let cycles = usize::try_from(cycles.0)
+            .map_err(|_| invalid_argument("cycles", format!("must be >= 0, got {}", cycles.0)))?;
+        let mut brain = write(slf)?;
         // In chunks, checking for Ctrl-C between them (chunking does not change the walks).
         const CHUNK: usize = 256;
         let mut report = hebbian_core::dream::DreamReport::default();
         let mut left = cycles;
         while left > 0 {
             let n = left.min(CHUNK);
-            let inner = &mut self.inner;
+            let inner = &mut brain.inner;
             report.merge(&py.detach(|| inner.dream(n)));
             left -= n;
             py.check_signals()?;
@@ -400,43 +222,33 @@ impl PyBrain {
     }
 
     /// The node `index` (a read-only view).
-    fn node(&self, index: i64) -> PyResult<PyNode> {
-        let id = node_id(index)?;
-        let n = self.inner.node(id).py()?;
-        Ok(PyNode {
-            index: id,
-            state_hash: n.state_hash,
-            action: n.action,
-            created_at: n.created_at,
-            last_activated: n.last_activated,
-            activation_count: n.activation_count,
-            terminal_count: n.terminal_count,
-            average_reward: n.average_reward,
-            salience: n.salience,
-            value: n.value,
-        })
+    fn node(slf: Slf<'_, '_>, index: Int) -> PyResult<PyNode> {
+        let id = node_id(index.0)?;
+        Ok(node_view(id, &read(slf)?.inner.node(id).py()?))
     }
 
     /// The synapse src → dst (a read-only view).
-    fn synapse(&self, src: i64, dst: i64) -> PyResult<PySynapse> {
-        Ok(synapse_view(
-            self.inner.synapse(node_id(src)?, node_id(dst)?).py()?,
-        ))
+    fn synapse(slf: Slf<'_, '_>, src: Int, dst: Int) -> PyResult<PySynapse> {
+        let (s, d) = (node_id(src.0)?, node_id(dst.0)?);
+        Ok(synapse_view(read(slf)?.inner.synapse(s, d).py()?))
     }
 
     /// Successor node indices of `index`.
-    fn successors(&self, index: i64) -> PyResult<Vec<NodeId>> {
-        self.inner.successors(node_id(index)?).py()
+    fn successors(slf: Slf<'_, '_>, index: Int) -> PyResult<Vec<NodeId>> {
+        let id = node_id(index.0)?;
+        read(slf)?.inner.successors(id).py()
     }
 
     /// Predecessor node indices of `index`.
-    fn predecessors(&self, index: i64) -> PyResult<Vec<NodeId>> {
-        self.inner.predecessors(node_id(index)?).py()
+    fn predecessors(slf: Slf<'_, '_>, index: Int) -> PyResult<Vec<NodeId>> {
+        let id = node_id(index.0)?;
+        read(slf)?.inner.predecessors(id).py()
     }
 
     /// All live nodes as a dict of equal-length numpy arrays.
-    fn nodes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let t = self.inner.node_table();
+    fn nodes<'py>(slf: Slf<'_, 'py>) -> PyResult<Bound<'py, PyDict>> {
+        let py = slf.py();
+        let t = read(slf)?.inner.node_table();
         let d = PyDict::new(py);
         d.set_item("index", t.index.into_pyarray(py))?;
         d.set_item("state_hash", t.state_hash.into_pyarray(py))?;
@@ -452,8 +264,9 @@ impl PyBrain {
     }
 
     /// All live synapses as a dict of equal-length numpy arrays.
-    fn edges<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let t = self.inner.edge_table();
+    fn edges<'py>(slf: Slf<'_, 'py>) -> PyResult<Bound<'py, PyDict>> {
+        let py = slf.py();
+        let t = read(slf)?.inner.edge_table();
         let d = PyDict::new(py);
         d.set_item("source", t.source.into_pyarray(py))?;
         d.set_item("target", t.target.into_pyarray(py))?;
@@ -478,67 +291,8 @@ impl PyBrain {
         config: Option<&Bound<'_, PyBrainConfig>>,
         seed: Option<u64>,
     ) -> PyResult<Self> {
-        let index: Vec<i64> =
-            column(nodes, "index", "int64", "iu", usize::MAX, None).or_else(|_| {
-                let a = as_1d(&nodes.get_item("index")?, "index", "iu", "int64")?;
-                let a = a.cast::<PyArray1<i64>>()?.readonly();
-                Ok::<_, PyErr>(a.as_slice()?.to_vec())
-            })?;
-        let n = index.len();
-        let state_hash: Vec<u64> = column(nodes, "state_hash", "uint64", "iu", n, None)?;
-        let action: Vec<i64> = column(nodes, "action", "int64", "iu", n, None)?;
-        let value: Vec<f64> = column(nodes, "value", "float64", "iuf", n, Some(0.0))?;
-        let activation_count: Vec<u64> =
-            column(nodes, "activation_count", "uint64", "iu", n, Some(0))?;
-        let terminal_count: Vec<u64> = column(nodes, "terminal_count", "uint64", "iu", n, Some(0))?;
-        let average_reward: Vec<f64> =
-            column(nodes, "average_reward", "float64", "iuf", n, Some(0.0))?;
-        let salience: Vec<f64> = column(nodes, "salience", "float64", "iuf", n, Some(0.0))?;
-        let created_at: Vec<u64> = column(nodes, "created_at", "uint64", "iu", n, Some(0))?;
-        let last_activated: Vec<u64> = column(nodes, "last_activated", "uint64", "iu", n, Some(0))?;
-        let mut node_records = Vec::with_capacity(n);
-        for i in 0..n {
-            node_records.push(NodeRecord {
-                index: node_id(index[i])?,
-                state_hash: state_hash[i],
-                action: action_id(action[i])?,
-                value: value[i],
-                activation_count: activation_count[i],
-                terminal_count: terminal_count[i],
-                average_reward: average_reward[i],
-                salience: salience[i],
-                created_at: created_at[i],
-                last_activated: last_activated[i],
-            });
-        }
-        let source = ids_from(&edges.get_item("source")?, "source")?;
-        let m = source.len();
-        let target: Vec<i64> = column(edges, "target", "int64", "iu", m, None)?;
         let cfg = config.map(|c| c.get().inner.clone()).unwrap_or_default();
-        let init = cfg
-            .plasticity
-            .initial_weight
-            .clamp(cfg.plasticity.weight_min, cfg.plasticity.weight_max);
-        let weight: Vec<f64> = column(edges, "weight", "float64", "iuf", m, Some(init))?;
-        let plasticity: Vec<f64> = column(edges, "plasticity", "float64", "iuf", m, Some(1.0))?;
-        let e_created: Vec<u64> = column(edges, "created_at", "uint64", "iu", m, Some(0))?;
-        let e_last: Vec<u64> = column(edges, "last_activated", "uint64", "iu", m, Some(0))?;
-        let traversal_count: Vec<u64> =
-            column(edges, "traversal_count", "uint64", "iu", m, Some(0))?;
-        let is_creative: Vec<bool> = column(edges, "is_creative", "bool", "b", m, Some(false))?;
-        let mut edge_records = Vec::with_capacity(m);
-        for i in 0..m {
-            edge_records.push(EdgeRecord {
-                source: source[i],
-                target: node_id(target[i])?,
-                weight: weight[i],
-                plasticity: plasticity[i],
-                created_at: e_created[i],
-                last_activated: e_last[i],
-                traversal_count: traversal_count[i],
-                is_creative: is_creative[i],
-            });
-        }
+        let (node_records, edge_records) = records(nodes, edges, &cfg)?;
         let brain = py
             .detach(|| Brain::from_records(cfg, seed, &node_records, &edge_records))
             .py()?;
@@ -547,20 +301,23 @@ impl PyBrain {
 
     /// The brain as a Graphviz DOT digraph (valid DOT, renders with `dot`).
     #[pyo3(signature = (min_weight=0.0, show_state_hash=true))]
-    fn to_dot(&self, py: Python<'_>, min_weight: f64, show_state_hash: bool) -> PyResult<String> {
+    fn to_dot(slf: Slf<'_, '_>, min_weight: f64, show_state_hash: bool) -> PyResult<String> {
         hebbian_core::error::check_finite("min_weight", min_weight).py()?;
-        let inner = &self.inner;
-        Ok(py.detach(|| inner.to_dot(min_weight, show_state_hash)))
+        let brain = read(slf)?;
+        let inner = &brain.inner;
+        Ok(slf
+            .py()
+            .detach(|| inner.to_dot(min_weight, show_state_hash)))
     }
 
     /// A human-readable summary.
-    fn report(&self) -> String {
-        self.inner.report()
+    fn report(slf: Slf<'_, '_>) -> PyResult<String> {
+        Ok(read(slf)?.inner.report())
     }
 
     /// Bytes held by the brain's storage (allocated capacity).
-    fn memory_bytes(&self) -> usize {
-        self.inner.memory_bytes()
+    fn memory_bytes(slf: Slf<'_, '_>) -> PyResult<usize> {
+        Ok(read(slf)?.inner.memory_bytes())
     }
 
     /// The brain as a `networkx.DiGraph` (node keys are indices; every field is an attribute).
@@ -588,10 +345,12 @@ impl PyBrain {
     }
 
     /// The brain as bytes (the same image `save` writes).
-    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        let inner = &self.inner;
+    fn to_bytes<'py>(slf: Slf<'_, 'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let py = slf.py();
+        let brain = read(slf)?;
+        let inner = &brain.inner;
         let bytes = py.detach(|| inner.to_bytes());
-        PyBytes::new(py, &bytes)
+        Ok(PyBytes::new(py, &bytes))
     }
 
     /// A brain from the bytes of `to_bytes` / a saved file.
@@ -603,9 +362,10 @@ impl PyBrain {
     }
 
     /// Saves the brain to `path` atomically (temporary file, fsync, rename).
-    fn save(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
-        let inner = &self.inner;
-        py.detach(|| inner.save(&path)).py()
+    fn save(slf: Slf<'_, '_>, path: PathBuf) -> PyResult<()> {
+        let brain = read(slf)?;
+        let inner = &brain.inner;
+        slf.py().detach(|| inner.save(&path)).py()
     }
 
     /// Loads a brain saved with `save`.
@@ -616,46 +376,54 @@ impl PyBrain {
         })
     }
 
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+    fn __reduce__<'py>(slf: Slf<'_, 'py>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
         let make = py
             .import("hebbian_brain._pickle")?
             .getattr("_brain_from_bytes")?;
-        let args = PyTuple::new(py, [self.to_bytes(py)])?;
+        let args = PyTuple::new(py, [Self::to_bytes(slf)?])?;
         PyTuple::new(py, [make, args.into_any()])
     }
 
-    fn __copy__(&self) -> Self {
-        Self {
-            inner: self.inner.clone(),
-        }
+    fn __copy__(slf: Slf<'_, '_>) -> PyResult<Self> {
+        Ok(Self {
+            inner: read(slf)?.inner.clone(),
+        })
     }
 
     #[pyo3(signature = (_memo=None))]
-    fn __deepcopy__(&self, _memo: Option<&Bound<'_, PyAny>>) -> Self {
-        Self {
-            inner: self.inner.clone(),
-        }
+    fn __deepcopy__(slf: Slf<'_, '_>, _memo: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        Self::__copy__(slf)
     }
 
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+    fn __eq__(slf: Slf<'_, '_>, other: &Bound<'_, PyAny>) -> PyResult<bool> {
         match other.cast::<PyBrain>() {
-            Ok(o) => o.borrow().inner.to_bytes() == self.inner.to_bytes(),
-            Err(_) => false,
+            Ok(o) => {
+                if o.is(slf) {
+                    return Ok(true);
+                }
+                let (a, b) = (read(slf)?, read(o)?);
+                Ok(a.inner.to_bytes() == b.inner.to_bytes())
+            }
+            Err(_) => Ok(false),
         }
     }
 
-    fn __len__(&self) -> usize {
-        self.inner.node_count()
+    fn __len__(slf: Slf<'_, '_>) -> PyResult<usize> {
+        Ok(read(slf)?.inner.node_count())
     }
 
-    fn __repr__(&self) -> String {
-        format!(
-            "Brain(nodes={}, synapses={}, clock={}, episodes={})",
-            self.inner.node_count(),
-            self.inner.edge_count(),
-            self.inner.clock(),
-            self.inner.episodes()
-        )
+    fn __repr__(slf: Slf<'_, '_>) -> String {
+        match read(slf) {
+            Ok(b) => format!(
+                "Brain(nodes={}, synapses={}, clock={}, episodes={})",
+                b.inner.node_count(),
+                b.inner.edge_count(),
+                b.inner.clock(),
+                b.inner.episodes()
+            ),
+            Err(_) => "Brain(in use by another thread)".to_string(),
+        }
     }
 }
 

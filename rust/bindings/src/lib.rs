@@ -6,9 +6,12 @@
 use pyo3::prelude::*;
 
 mod errors;
+mod guard;
 
 // graph brain: configs, state_hash, Brain, reports
 mod brain;
+mod brain_tables;
+mod brain_views;
 mod config;
 mod state_hash;
 // agents and built-in environments

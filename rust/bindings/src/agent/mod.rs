@@ -8,15 +8,14 @@
 use crate::brain::PyBrain;
 use crate::config::{PyBrainConfig, PyDreamReport};
 use crate::envs::{PyChain, PyGridWorld};
-use crate::errors::{invalid_argument, to_pyerr, IntoPyResult};
+use crate::errors::{invalid_argument, IntoPyResult};
+use crate::guard::{borrow, borrow_mut, Int};
 use hebbian_core::agent::{Agent, AgentFile, EpisodeRecord};
 use hebbian_core::graph::state_hash::hash_int;
 use hebbian_core::graph::Brain;
-use hebbian_core::Error;
 use numpy::{IntoPyArray, PyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
-use pyo3::PyClass;
 
 mod params;
 pub(crate) use params::PyAgentParams;
@@ -34,25 +33,6 @@ pub(crate) struct PyAgent {
     brain: Py<PyBrain>,
     /// `Some((start, n))` for a `Discrete(n, start)` observation space (the index fast path).
     discrete: Option<(i64, i64)>,
-}
-
-/// `StateError` for a brain or environment another thread is using (a GIL-released
-/// `run_episodes` or `dream` holds it): raised instead of a borrow panic.
-fn busy(what: &str) -> PyErr {
-    to_pyerr(Error::State(format!(
-        "the {what} is in use by another call (run_episodes/dream in another thread)"
-    )))
-}
-
-fn borrow_mut<'py, T: PyClass<Frozen = pyo3::pyclass::boolean_struct::False>>(
-    obj: &Bound<'py, T>,
-    what: &str,
-) -> PyResult<PyRefMut<'py, T>> {
-    obj.try_borrow_mut().map_err(|_| busy(what))
-}
-
-fn borrow<'py, T: PyClass>(obj: &Bound<'py, T>, what: &str) -> PyResult<PyRef<'py, T>> {
-    obj.try_borrow().map_err(|_| busy(what))
 }
 
 /// Episodes per GIL-released chunk of `run_episodes` (signals are checked between chunks).
@@ -137,13 +117,23 @@ impl PyAgent {
     }
 }
 
+type Slf<'a, 'py> = &'a Bound<'py, PyAgent>;
+
+fn read<'py>(slf: Slf<'_, 'py>) -> PyResult<PyRef<'py, PyAgent>> {
+    borrow(slf, "agent")
+}
+
+fn write<'py>(slf: Slf<'_, 'py>) -> PyResult<PyRefMut<'py, PyAgent>> {
+    borrow_mut(slf, "agent")
+}
+
 #[pymethods]
 impl PyAgent {
     #[new]
     #[pyo3(signature = (n_actions, *, params=None, seed=None, discrete=None, config=None, brain=None))]
     fn new(
         py: Python<'_>,
-        n_actions: u32,
+        n_actions: Int,
         params: Option<PyAgentParams>,
         seed: Option<u64>,
         discrete: Option<(i64, i64)>,
@@ -151,6 +141,12 @@ impl PyAgent {
         brain: Option<Py<PyBrain>>,
     ) -> PyResult<Self> {
         Self::check_discrete(discrete)?;
+        let n_actions = u32::try_from(n_actions.0).map_err(|_| {
+            invalid_argument(
+                "n_actions",
+                format!("must be in [1, 2**32), got {}", n_actions.0),
+            )
+        })?;
         let params = params.map(|p| p.inner).unwrap_or_default();
         let inner = Agent::new(n_actions, params, seed).py()?;
         let brain = match brain {
@@ -183,90 +179,99 @@ impl PyAgent {
 
     /// The live brain.
     #[getter]
-    fn brain(&self, py: Python<'_>) -> Py<PyBrain> {
-        self.brain.clone_ref(py)
+    fn brain(slf: Slf<'_, '_>) -> PyResult<Py<PyBrain>> {
+        Ok(read(slf)?.brain.clone_ref(slf.py()))
     }
 
     #[getter]
-    fn n_actions(&self) -> u32 {
-        self.inner.n_actions()
+    fn n_actions(slf: Slf<'_, '_>) -> PyResult<u32> {
+        Ok(read(slf)?.inner.n_actions())
     }
 
     #[getter]
-    fn params(&self) -> PyAgentParams {
-        PyAgentParams {
-            inner: self.inner.params().clone(),
-        }
+    fn params(slf: Slf<'_, '_>) -> PyResult<PyAgentParams> {
+        Ok(PyAgentParams {
+            inner: read(slf)?.inner.params().clone(),
+        })
     }
 
     #[setter]
-    fn set_params(&mut self, params: PyAgentParams) -> PyResult<()> {
-        self.inner.set_params(params.inner).py()
+    fn set_params(slf: Slf<'_, '_>, params: PyAgentParams) -> PyResult<()> {
+        write(slf)?.inner.set_params(params.inner).py()
     }
 
     #[getter]
-    fn steps(&self) -> u64 {
-        self.inner.steps()
+    fn steps(slf: Slf<'_, '_>) -> PyResult<u64> {
+        Ok(read(slf)?.inner.steps())
+    }
+
+    /// Episodes finished over the agent's life (the history keeps the last `history_limit`).
+    #[getter]
+    fn episodes(slf: Slf<'_, '_>) -> PyResult<u64> {
+        Ok(read(slf)?.inner.episodes())
     }
 
     #[getter]
-    fn awaiting_observation(&self) -> bool {
-        self.inner.awaiting_observation()
+    fn awaiting_observation(slf: Slf<'_, '_>) -> PyResult<bool> {
+        Ok(read(slf)?.inner.awaiting_observation())
     }
 
     /// `(return, length)` of the episode in progress.
-    fn current_episode(&self) -> (f64, u64) {
-        self.inner.current_episode()
+    fn current_episode(slf: Slf<'_, '_>) -> PyResult<(f64, u64)> {
+        Ok(read(slf)?.inner.current_episode())
     }
 
     /// Chooses an action for an observation given by its state hash (learning as it goes).
-    fn act(&mut self, py: Python<'_>, state: u64) -> PyResult<u32> {
-        let mut b = self.brain_mut(py)?;
-        self.inner.act(&mut b.inner, state).py()
+    fn act(slf: Slf<'_, '_>, state: u64) -> PyResult<u32> {
+        let mut this = write(slf)?;
+        let mut b = this.brain_mut(slf.py())?;
+        this.inner.act(&mut b.inner, state).py()
     }
 
     /// `act` for a `Discrete` observation given as its index.
-    fn act_index(&mut self, py: Python<'_>, obs: i64) -> PyResult<u32> {
-        let state = self.index_hash("obs", obs)?;
-        let mut b = self.brain_mut(py)?;
-        self.inner.act(&mut b.inner, state).py()
+    fn act_index(slf: Slf<'_, '_>, obs: Int) -> PyResult<u32> {
+        let mut this = write(slf)?;
+        let state = this.index_hash("obs", obs.0)?;
+        let mut b = this.brain_mut(slf.py())?;
+        this.inner.act(&mut b.inner, state).py()
     }
 
     /// Reports the outcome of the last action (next observation as a state hash).
     fn observe(
-        &mut self,
-        py: Python<'_>,
+        slf: Slf<'_, '_>,
         reward: f64,
         next_state: u64,
         terminated: bool,
         truncated: bool,
     ) -> PyResult<()> {
-        let mut b = self.brain_mut(py)?;
-        self.inner
+        let mut this = write(slf)?;
+        let mut b = this.brain_mut(slf.py())?;
+        this.inner
             .observe(&mut b.inner, reward, next_state, terminated, truncated)
             .py()
     }
 
     /// `observe` for a `Discrete` observation given as its index.
     fn observe_index(
-        &mut self,
-        py: Python<'_>,
+        slf: Slf<'_, '_>,
         reward: f64,
-        next_obs: i64,
+        next_obs: Int,
         terminated: bool,
         truncated: bool,
     ) -> PyResult<()> {
-        let state = self.index_hash("next_obs", next_obs)?;
-        let mut b = self.brain_mut(py)?;
-        self.inner
+        let mut this = write(slf)?;
+        let state = this.index_hash("next_obs", next_obs.0)?;
+        let mut b = this.brain_mut(slf.py())?;
+        this.inner
             .observe(&mut b.inner, reward, state, terminated, truncated)
             .py()
     }
 
     /// Ends the episode in progress; `(return, length, terminated)` or None.
-    fn end_episode(&mut self, py: Python<'_>) -> PyResult<Option<(f64, u64, bool)>> {
-        let mut b = self.brain_mut(py)?;
-        Ok(self
+    fn end_episode(slf: Slf<'_, '_>) -> PyResult<Option<(f64, u64, bool)>> {
+        let mut this = write(slf)?;
+        let mut b = this.brain_mut(slf.py())?;
+        Ok(this
             .inner
             .end_episode(&mut b.inner)
             .py()?
@@ -275,38 +280,44 @@ impl PyAgent {
     }
 
     /// Dreams `params.dream_cycles` cycles (GIL released); the report.
-    fn dream(&mut self, py: Python<'_>) -> PyResult<PyDreamReport> {
-        let mut b = self.brain_mut(py)?;
-        let (agent, brain) = (&mut self.inner, &mut b.inner);
+    fn dream(slf: Slf<'_, '_>) -> PyResult<PyDreamReport> {
+        let py = slf.py();
+        let mut this = write(slf)?;
+        let mut b = this.brain_mut(py)?;
+        let (agent, brain) = (&mut this.inner, &mut b.inner);
         Ok(PyDreamReport {
             inner: py.detach(|| agent.dream(brain)),
         })
     }
 
     /// The greedy action for a state hash (no learning).
-    fn greedy(&mut self, py: Python<'_>, state: u64) -> PyResult<u32> {
-        let b = self.brain_ref(py)?;
-        Ok(self.inner.greedy_action(&b.inner, state))
+    fn greedy(slf: Slf<'_, '_>, state: u64) -> PyResult<u32> {
+        let mut this = write(slf)?;
+        let b = this.brain_ref(slf.py())?;
+        Ok(this.inner.greedy_action(&b.inner, state))
     }
 
     /// `greedy` for a `Discrete` observation index.
-    fn greedy_index(&mut self, py: Python<'_>, obs: i64) -> PyResult<u32> {
-        let state = self.index_hash("observation", obs)?;
-        let b = self.brain_ref(py)?;
-        Ok(self.inner.greedy_action(&b.inner, state))
+    fn greedy_index(slf: Slf<'_, '_>, obs: Int) -> PyResult<u32> {
+        let mut this = write(slf)?;
+        let state = this.index_hash("observation", obs.0)?;
+        let b = this.brain_ref(slf.py())?;
+        Ok(this.inner.greedy_action(&b.inner, state))
     }
 
     /// An exploring action for a state hash (no learning).
-    fn sample(&mut self, py: Python<'_>, state: u64) -> PyResult<u32> {
-        let b = self.brain_ref(py)?;
-        Ok(self.inner.sample_action(&b.inner, state))
+    fn sample(slf: Slf<'_, '_>, state: u64) -> PyResult<u32> {
+        let mut this = write(slf)?;
+        let b = this.brain_ref(slf.py())?;
+        Ok(this.inner.sample_action(&b.inner, state))
     }
 
     /// `sample` for a `Discrete` observation index.
-    fn sample_index(&mut self, py: Python<'_>, obs: i64) -> PyResult<u32> {
-        let state = self.index_hash("observation", obs)?;
-        let b = self.brain_ref(py)?;
-        Ok(self.inner.sample_action(&b.inner, state))
+    fn sample_index(slf: Slf<'_, '_>, obs: Int) -> PyResult<u32> {
+        let mut this = write(slf)?;
+        let state = this.index_hash("observation", obs.0)?;
+        let b = this.brain_ref(slf.py())?;
+        Ok(this.inner.sample_action(&b.inner, state))
     }
 
     /// Runs whole episodes of a built-in environment core in Rust, GIL released. Returns the
@@ -315,14 +326,15 @@ impl PyAgent {
     /// history; the results do not depend on the chunking).
     #[pyo3(signature = (env, episodes, dream_every=1))]
     fn run_episodes(
-        &mut self,
-        py: Python<'_>,
+        slf: Slf<'_, '_>,
         env: &Bound<'_, PyAny>,
         episodes: usize,
         dream_every: usize,
     ) -> PyResult<usize> {
-        let mut b = self.brain_mut(py)?;
-        let agent = &mut self.inner;
+        let py = slf.py();
+        let mut this = write(slf)?;
+        let mut b = this.brain_mut(py)?;
+        let agent = &mut this.inner;
         let brain = &mut b.inner;
         if let Ok(chain) = env.cast::<PyChain>() {
             let mut chain = borrow_mut(chain, "environment")?;
@@ -344,34 +356,36 @@ impl PyAgent {
     }
 
     /// `(return, length, terminated, dream report)` of the last finished episode, or None.
-    fn last_record(&self) -> Option<(f64, u64, bool, Option<PyDreamReport>)> {
-        self.inner.history().last().map(|r| {
+    #[allow(clippy::type_complexity)]
+    fn last_record(slf: Slf<'_, '_>) -> PyResult<Option<(f64, u64, bool, Option<PyDreamReport>)>> {
+        Ok(read(slf)?.inner.history().back().map(|r| {
             (
                 r.episode_return,
                 r.length,
                 r.terminated,
                 r.dream.map(|inner| PyDreamReport { inner }),
             )
-        })
+        }))
     }
 
-    /// Number of finished episodes in the history.
-    fn history_len(&self) -> usize {
-        self.inner.history().len()
+    /// Number of episode records in the history (at most `params.history_limit`).
+    fn history_len(slf: Slf<'_, '_>) -> PyResult<usize> {
+        Ok(read(slf)?.inner.history().len())
     }
 
     /// Per-episode returns, lengths and terminated flags as numpy arrays.
     #[allow(clippy::type_complexity)]
     fn history_arrays<'py>(
-        &self,
-        py: Python<'py>,
-    ) -> (
+        slf: Slf<'_, 'py>,
+    ) -> PyResult<(
         Bound<'py, PyArray1<f64>>,
         Bound<'py, PyArray1<u64>>,
         Bound<'py, PyArray1<bool>>,
-    ) {
-        let h = self.inner.history();
-        (
+    )> {
+        let py = slf.py();
+        let this = read(slf)?;
+        let h = this.inner.history();
+        Ok((
             h.iter()
                 .map(|r| r.episode_return)
                 .collect::<Vec<_>>()
@@ -384,31 +398,36 @@ impl PyAgent {
                 .map(|r| r.terminated)
                 .collect::<Vec<_>>()
                 .into_pyarray(py),
-        )
+        ))
     }
 
     /// The dream report of each episode (None when it was not followed by a dream).
-    fn history_dreams(&self) -> Vec<Option<PyDreamReport>> {
-        self.inner
+    fn history_dreams(slf: Slf<'_, '_>) -> PyResult<Vec<Option<PyDreamReport>>> {
+        Ok(read(slf)?
+            .inner
             .history()
             .iter()
             .map(|r| r.dream.map(|inner| PyDreamReport { inner }))
-            .collect()
+            .collect())
     }
 
     /// Forgets the history.
-    fn clear_history(&mut self) {
-        self.inner.clear_history();
+    fn clear_history(slf: Slf<'_, '_>) -> PyResult<()> {
+        write(slf)?.inner.clear_history();
+        Ok(())
     }
 
     /// The agent, its brain and `metadata` as a file image.
-    fn to_bytes<'py>(&self, py: Python<'py>, metadata: String) -> PyResult<Bound<'py, PyBytes>> {
-        Ok(PyBytes::new(py, &self.file(py, metadata)?.to_bytes()))
+    fn to_bytes<'py>(slf: Slf<'_, 'py>, metadata: String) -> PyResult<Bound<'py, PyBytes>> {
+        let py = slf.py();
+        let file = read(slf)?.file(py, metadata)?;
+        Ok(PyBytes::new(py, &file.to_bytes()))
     }
 
     /// Writes the agent, its brain and `metadata` to `path` atomically.
-    fn save(&self, py: Python<'_>, path: std::path::PathBuf, metadata: String) -> PyResult<()> {
-        let file = self.file(py, metadata)?;
+    fn save(slf: Slf<'_, '_>, path: std::path::PathBuf, metadata: String) -> PyResult<()> {
+        let py = slf.py();
+        let file = read(slf)?.file(py, metadata)?;
         py.detach(|| file.save(&path)).py()
     }
 
@@ -438,23 +457,26 @@ impl PyAgent {
     }
 
     /// Sets the index fast path's `Discrete(n, start)` space (after loading).
-    fn set_discrete(&mut self, discrete: Option<(i64, i64)>) -> PyResult<()> {
+    fn set_discrete(slf: Slf<'_, '_>, discrete: Option<(i64, i64)>) -> PyResult<()> {
         Self::check_discrete(discrete)?;
-        self.discrete = discrete;
+        write(slf)?.discrete = discrete;
         Ok(())
     }
 
-    fn __repr__(&self, py: Python<'_>) -> String {
-        match self.brain_ref(py) {
+    fn __repr__(slf: Slf<'_, '_>) -> String {
+        let Ok(this) = read(slf) else {
+            return "AgentCore(in use by another thread)".to_string();
+        };
+        match this.brain_ref(slf.py()) {
             Ok(b) => format!(
                 "AgentCore(n_actions={}, nodes={}, synapses={})",
-                self.inner.n_actions(),
+                this.inner.n_actions(),
                 b.inner.node_count(),
                 b.inner.edge_count()
             ),
             Err(_) => format!(
                 "AgentCore(n_actions={}, brain in use)",
-                self.inner.n_actions()
+                this.inner.n_actions()
             ),
         }
     }
