@@ -26,3 +26,36 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         missing.append("Graphviz `dot` binary")
     if missing:
         raise pytest.UsageError(f"HEBBIAN_REQUIRE_TOOLS=1 but missing: {', '.join(missing)}")
+
+
+# ---------------------------------------------------------------- a Rust panic fails the suite
+# pyo3 turns a Rust panic into `pyo3_runtime.PanicException`, a BaseException (not Exception):
+# `pytest.raises(Exception)` lets it through, but a broad `except BaseException` or a
+# `pytest.raises(BaseException)` would hide it. Rust's panic hook prints "panicked at" to stderr
+# before the conversion, so a panic is caught in either form: as the test's exception (anywhere
+# in its chain) or in the captured stderr.
+
+
+def _is_panic(exc: BaseException | None) -> bool:
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        t = type(exc)
+        if t.__name__ == "PanicException" and t.__module__ == "pyo3_runtime":
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport:
+    report = yield
+    panicked = call.excinfo is not None and _is_panic(call.excinfo.value)
+    stderr = "".join(text for name, text in report.sections if name.endswith(f"stderr {call.when}"))
+    if panicked or "panicked at" in stderr:
+        report.outcome = "failed"
+        report.longrepr = (
+            f"A Rust panic reached Python in {item.nodeid} ({call.when}); every bad input must "
+            f"raise a clean Python exception instead.\n{report.longrepr or ''}\n{stderr}"
+        )
+    return report

@@ -62,7 +62,9 @@ class _Encoder:
                 return self.discretizer(obs)
             except (ValueError, TypeError) as err:
                 raise type(err)(f"{name}: {err}") from None
-        if isinstance(obs, (int, np.integer)) and not isinstance(obs, bool):
+        if isinstance(obs, (bool, np.bool_)):
+            raise TypeError(f"{name}: expected an int observation of {self.space}, got a bool")
+        if isinstance(obs, (int, np.integer)):
             return obs
         arr = np.asarray(obs)
         if arr.shape == () and np.issubdtype(arr.dtype, np.integer):

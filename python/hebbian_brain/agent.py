@@ -16,6 +16,7 @@ Two ways to drive it:
 from __future__ import annotations
 
 import json
+import numbers
 import os
 from collections.abc import Callable
 from typing import Any
@@ -178,6 +179,8 @@ class Agent:
             StateError: No action is waiting for its outcome (``observe`` before ``act``).
             InvalidArgumentError: A NaN or infinite reward, or ``next_obs`` outside the space.
         """
+        if not isinstance(reward, numbers.Real):
+            raise TypeError(f"reward must be a real number, got {type(reward).__name__}")
         enc = self._encoder
         try:
             if enc.kind == "index":
@@ -245,12 +248,12 @@ class Agent:
                 "invalid argument `total_timesteps, episodes`: give exactly one of them"
             )
         budget = total_timesteps if total_timesteps is not None else episodes
-        if not isinstance(budget, (int, np.integer)) or budget < 0:
+        if not _is_count(budget):
             raise InvalidArgumentError(
                 f"invalid argument `{'total_timesteps' if episodes is None else 'episodes'}`: "
                 f"must be a non-negative integer, got {budget!r}"
             )
-        if not isinstance(dream_every, (int, np.integer)) or dream_every < 0:
+        if not _is_count(dream_every):
             raise InvalidArgumentError(
                 f"invalid argument `dream_every`: must be an integer >= 0, got {dream_every!r}"
             )
@@ -297,7 +300,7 @@ class Agent:
                 f"that change its dynamics, got {env!r}; use learn() for other environments"
             )
         for name, value in (("episodes", episodes), ("dream_every", dream_every)):
-            if not isinstance(value, (int, np.integer)) or value < 0:
+            if not _is_count(value):
                 raise InvalidArgumentError(
                     f"invalid argument `{name}`: must be an integer >= 0, got {value!r}"
                 )
@@ -521,6 +524,15 @@ class Agent:
             return f"{head}, nodes={b.node_count}, synapses={b.edge_count})"
         except StateError:  # the brain is borrowed by a GIL-released call in another thread
             return f"{head}, brain in use)"
+
+
+def _is_count(value: Any) -> bool:
+    """A non-negative integer (a bool is not a count)."""
+    return (
+        isinstance(value, (int, np.integer))
+        and not isinstance(value, (bool, np.bool_))
+        and value >= 0
+    )
 
 
 def _progress(enabled: bool, total: int, unit: str) -> Any:

@@ -25,6 +25,7 @@ import numpy as np
 
 from hebbian_brain._core import InvalidArgumentError, InvalidConfigError, ShapeError
 from hebbian_brain._rnn_plots import plot_phase_portrait, plot_weight_matrices
+from hebbian_brain._validate import real_array
 
 __all__ = [
     "FixedPoint",
@@ -102,7 +103,7 @@ def classify(jac: np.ndarray, *, tol: float = 1e-9) -> str:
     undecided) or ``"non-hyperbolic"`` (a zero eigenvalue, or zero real parts mixed with others).
     Focus means the eigenvalues with the slowest decay/growth include a complex pair.
     """
-    jac = np.asarray(jac, dtype=np.float64)
+    jac = real_array("jac", jac)
     if jac.ndim != 2 or jac.shape[0] != jac.shape[1]:
         raise ShapeError(f"shape mismatch for `jac`: expected a square matrix, got {jac.shape}")
     ev = np.linalg.eigvals(jac)
@@ -290,7 +291,7 @@ def simulate(
         ``(t, x)``: times ``[T]`` and states ``[T, d]`` (including ``x0``).
     """
     x = _as_points(x0, "x0")[0]
-    if not (dt > 0 and t_max > 0 and np.isfinite(t_max)):
+    if not (dt > 0 and np.isfinite(dt) and t_max > 0 and np.isfinite(t_max)):
         raise InvalidArgumentError("invalid argument `dt`: dt and t_max must be finite and > 0")
     steps = int(np.ceil(t_max / dt))
     out = np.empty((steps + 1, x.size))
@@ -467,7 +468,7 @@ def symmetry_index(weights: np.ndarray, *, include_diagonal: bool = False) -> fl
     +1 for a symmetric matrix, −1 for an antisymmetric one, about 0 for a random one (Frobenius
     norms; the diagonal, which is always symmetric, is left out unless asked).
     """
-    w = np.asarray(weights, dtype=np.float64)
+    w = real_array("weights", weights)
     if w.ndim != 2 or w.shape[0] != w.shape[1]:
         raise ShapeError(f"shape mismatch for `weights`: expected a square matrix, got {w.shape}")
     if not include_diagonal:

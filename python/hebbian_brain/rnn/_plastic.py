@@ -18,8 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from hebbian_brain import _core
+from hebbian_brain import _core, _validate
 from hebbian_brain._core import InvalidArgumentError, ShapeError
+from hebbian_brain._validate import is_int, real_array
 from hebbian_brain.optim import Adam
 
 __all__ = ["PlasticRNN"]
@@ -30,10 +31,7 @@ ETA_MAX = 0.999
 
 
 def _as_array(name: str, x: Any, ndim: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
-    try:
-        a = np.ascontiguousarray(x, dtype=dtype)
-    except (TypeError, ValueError) as e:
-        raise TypeError(f"`{name}` must be a numeric array: {e}") from None
+    a = real_array(name, x, dtype, finite=False)
     if a.ndim not in ndim:
         raise ShapeError(
             f"shape mismatch for `{name}`: expected {' or '.join(f'{d}-D' for d in ndim)}, "
@@ -89,7 +87,9 @@ class PlasticRNN:
         dtype: Any = np.float64,
         seed: int | None = None,
     ) -> None:
-        if int(n_neurons) != n_neurons or n_neurons < 1:
+        if not is_int(n_neurons):
+            raise TypeError(f"n_neurons must be an int, got {type(n_neurons).__name__}")
+        if n_neurons < 1:
             raise InvalidArgumentError(
                 f"invalid argument `n_neurons`: must be an integer ≥ 1, got {n_neurons}"
             )
@@ -110,7 +110,7 @@ class PlasticRNN:
                 f"invalid argument `eta`: {eta} rounds to {dt.type(eta)} in {dt}, outside (0, 1)"
             )
         n = int(n_neurons)
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(_validate.seed(seed))
         self._w = (init_scale * rng.standard_normal((n, n))).astype(dt)
         self._alpha = (init_scale * rng.standard_normal((n, n))).astype(dt)
         self._eta = np.full((n, n) if per_connection_eta else (), float(eta), dtype=dt)

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hebbian_brain import _validate
 from hebbian_brain._core import InvalidArgumentError, InvalidConfigError, ShapeError
+from hebbian_brain._validate import is_int
 
 __all__ = ["PatternCompletion", "PatternTrial"]
 
@@ -83,7 +85,9 @@ class PatternCompletion:
             ("delay_steps", delay_steps, 0),
             ("test_steps", test_steps, 1),
         ):
-            if int(value) != value or value < low:
+            if not is_int(value):
+                raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+            if value < low:
                 raise InvalidConfigError(
                     f"invalid value for `{name}`: must be an integer ≥ {low}, got {value}"
                 )
@@ -105,7 +109,7 @@ class PatternCompletion:
         self.input_scale = float(input_scale)
         self.bias_neuron = bool(bias_neuron)
         self.seed = seed
-        self._rng = np.random.default_rng(seed)
+        self._rng = np.random.default_rng(_validate.seed(seed))
 
     @classmethod
     def preset(

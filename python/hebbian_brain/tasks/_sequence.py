@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hebbian_brain import _validate
 from hebbian_brain._core import InvalidArgumentError, InvalidConfigError, ShapeError
 
 __all__ = [
@@ -79,6 +80,8 @@ def _int_at_least(field: str, value: int, minimum: int) -> int:
 
 
 def _finite_at_least(field: str, value: float, minimum: float) -> float:
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"`{field}` must be a real number, got {type(value).__name__}")
     value = float(value)
     _require(np.isfinite(value) and value >= minimum, field, f"must be finite and >= {minimum}")
     return value
@@ -198,7 +201,7 @@ class SequenceGenerationTask:
         self.input_strength = _finite_at_least("input_strength", input_strength, 0.0)
         self.cue_duration = _int_at_least("cue_duration", cue_duration, 1)
         self.recall_duration = _int_at_least("recall_duration", recall_duration, 1)
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(_validate.seed(seed))
         self.patterns: np.ndarray = rng.choice([-1.0, 1.0], size=(self.n_patterns, self.n_units))
 
     def __repr__(self) -> str:
@@ -279,7 +282,7 @@ class SequencePredictionTask:
         self.distractor_rate = _finite_at_least("distractor_rate", distractor_rate, 0.0)
         _require(self.distractor_rate < 1.0, "distractor_rate", "must be < 1")
         self.input_noise = _finite_at_least("input_noise", input_noise, 0.0)
-        self._rng = np.random.default_rng(seed)
+        self._rng = np.random.default_rng(_validate.seed(seed))
         # a single cycle through every symbol
         order = self._rng.permutation(self.n_symbols)
         self.successor: np.ndarray = np.empty(self.n_symbols, dtype=np.int64)

@@ -15,7 +15,7 @@ use crate::brain_tables::{action_id, floats_from, ids_from, node_id, records};
 use crate::brain_views::{node_view, synapse_view, PyNode, PySynapse};
 use crate::config::{PyBrainConfig, PyDreamReport, PyPruneReport};
 use crate::errors::{invalid_argument, IntoPyResult};
-use crate::guard::{self, Int};
+use crate::guard::{self, Int, Seed};
 use crate::state_hash::state_hash;
 
 /// A graph brain: nodes are (state, action) experiences, edges are plastic synapses.
@@ -38,10 +38,10 @@ fn write<'py>(slf: Slf<'_, 'py>) -> PyResult<PyRefMut<'py, PyBrain>> {
 impl PyBrain {
     #[new]
     #[pyo3(signature = (config=None, *, seed=None))]
-    fn new(config: Option<&Bound<'_, PyBrainConfig>>, seed: Option<u64>) -> PyResult<Self> {
+    fn new(config: Option<&Bound<'_, PyBrainConfig>>, seed: Option<Seed>) -> PyResult<Self> {
         let config = config.map(|c| c.get().inner.clone()).unwrap_or_default();
         Ok(Self {
-            inner: Brain::new(config, seed).py()?,
+            inner: Brain::new(config, guard::seed(seed)).py()?,
         })
     }
 
@@ -183,7 +183,8 @@ impl PyBrain {
         Ok(read(slf)?.inner.state_value(h))
     }
 
-    /// Writes the lazily owed weight decay into every synapse (values read do not change).
+    /// Writes the lazily owed weight decay into every synapse (values read do not change, up to
+    /// the single-precision rounding of stored weights).
     fn apply_weight_decay(slf: Slf<'_, '_>) -> PyResult<()> {
         let mut brain = write(slf)?;
         let inner = &mut brain.inner;
@@ -289,10 +290,11 @@ impl PyBrain {
         nodes: &Bound<'_, PyAny>,
         edges: &Bound<'_, PyAny>,
         config: Option<&Bound<'_, PyBrainConfig>>,
-        seed: Option<u64>,
+        seed: Option<Seed>,
     ) -> PyResult<Self> {
         let cfg = config.map(|c| c.get().inner.clone()).unwrap_or_default();
         let (node_records, edge_records) = records(nodes, edges, &cfg)?;
+        let seed = guard::seed(seed);
         let brain = py
             .detach(|| Brain::from_records(cfg, seed, &node_records, &edge_records))
             .py()?;
@@ -335,11 +337,11 @@ impl PyBrain {
         py: Python<'py>,
         graph: &Bound<'py, PyAny>,
         config: Option<&Bound<'py, PyBrainConfig>>,
-        seed: Option<u64>,
+        seed: Option<Seed>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let kwargs = PyDict::new(py);
         kwargs.set_item("config", config)?;
-        kwargs.set_item("seed", seed)?;
+        kwargs.set_item("seed", guard::seed(seed))?;
         py.import("hebbian_brain._networkx")?
             .call_method("from_networkx", (graph,), Some(&kwargs))
     }

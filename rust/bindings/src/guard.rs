@@ -52,3 +52,25 @@ pub(crate) fn borrow_mut<'py, T: PyClass<Frozen = pyo3::pyclass::boolean_struct:
 pub(crate) fn borrow<'py, T: PyClass>(obj: &Bound<'py, T>, what: &str) -> PyResult<PyRef<'py, T>> {
     obj.try_borrow().map_err(|_| busy(what))
 }
+
+/// A `seed` argument: a non-negative int below 2**64, not a `bool`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Seed(pub u64);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Seed {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if obj.is_instance_of::<PyBool>() {
+            return Err(PyTypeError::new_err(
+                "expected an int in [0, 2**64) or None, got bool",
+            ));
+        }
+        Ok(Seed(obj.extract::<u64>()?))
+    }
+}
+
+/// The seed value of an optional `Seed` argument.
+pub(crate) fn seed(s: Option<Seed>) -> Option<u64> {
+    s.map(|s| s.0)
+}

@@ -9,7 +9,7 @@ use crate::brain::PyBrain;
 use crate::config::{PyBrainConfig, PyDreamReport};
 use crate::envs::{PyChain, PyGridWorld};
 use crate::errors::{invalid_argument, IntoPyResult};
-use crate::guard::{borrow, borrow_mut, Int};
+use crate::guard::{borrow, borrow_mut, Int, Seed};
 use hebbian_core::agent::{Agent, AgentFile, EpisodeRecord};
 use hebbian_core::graph::state_hash::hash_int;
 use hebbian_core::graph::Brain;
@@ -135,11 +135,12 @@ impl PyAgent {
         py: Python<'_>,
         n_actions: Int,
         params: Option<PyAgentParams>,
-        seed: Option<u64>,
+        seed: Option<Seed>,
         discrete: Option<(i64, i64)>,
         config: Option<&Bound<'_, PyBrainConfig>>,
         brain: Option<Py<PyBrain>>,
     ) -> PyResult<Self> {
+        let seed = crate::guard::seed(seed);
         Self::check_discrete(discrete)?;
         let n_actions = u32::try_from(n_actions.0).map_err(|_| {
             invalid_argument(

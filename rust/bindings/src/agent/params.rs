@@ -1,6 +1,7 @@
 //! `AgentParams`: the frozen config class of agents.
 
 use crate::errors::IntoPyResult;
+use crate::guard::Int;
 use hebbian_core::agent::{AgentParams, Exploration};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyType};
@@ -21,7 +22,10 @@ pub(crate) struct PyAgentParams {
 #[pymethods]
 impl PyAgentParams {
     #[new]
-    #[pyo3(signature = (*, exploration="epsilon_greedy", epsilon=0.05, temperature=0.1, synapse_bonus=0.01, optimistic=true, untried_value=0.0, dream_cycles=1, replay_ratio=10.0, cut_traces_on_exploration=true, prune_every=0, history_limit=100_000))]
+    #[pyo3(
+        signature = (*, exploration="epsilon_greedy", epsilon=0.05, temperature=0.1, synapse_bonus=0.01, optimistic=true, untried_value=0.0, dream_cycles=Int(1), replay_ratio=10.0, cut_traces_on_exploration=true, prune_every=Int(0), history_limit=Int(100_000)),
+        text_signature = "(*, exploration='epsilon_greedy', epsilon=0.05, temperature=0.1, synapse_bonus=0.01, optimistic=True, untried_value=0.0, dream_cycles=1, replay_ratio=10.0, cut_traces_on_exploration=True, prune_every=0, history_limit=100000)"
+    )]
     #[allow(clippy::too_many_arguments)]
     fn new(
         exploration: &str,
@@ -30,12 +34,25 @@ impl PyAgentParams {
         synapse_bonus: f64,
         optimistic: bool,
         untried_value: f64,
-        dream_cycles: u32,
+        dream_cycles: Int,
         replay_ratio: f64,
         cut_traces_on_exploration: bool,
-        prune_every: u32,
-        history_limit: u32,
+        prune_every: Int,
+        history_limit: Int,
     ) -> PyResult<Self> {
+        let count = |name: &str, v: Int| {
+            u32::try_from(v.0).map_err(|_| {
+                crate::errors::to_pyerr(hebbian_core::Error::config(
+                    name,
+                    format!("must be an integer in [0, 2**32), got {}", v.0),
+                ))
+            })
+        };
+        let (dream_cycles, prune_every, history_limit) = (
+            count("dream_cycles", dream_cycles)?,
+            count("prune_every", prune_every)?,
+            count("history_limit", history_limit)?,
+        );
         // The signature spells the default out (stubtest reads it); keep it the core's.
         debug_assert_eq!(hebbian_core::agent::DEFAULT_HISTORY_LIMIT, 100_000);
         let inner = AgentParams {

@@ -4,6 +4,7 @@ use super::convert::{float_array, to_numpy, FloatArray};
 use super::pickle;
 use super::rules::{extract_rule, rule_to_py};
 use crate::errors::{invalid_argument, shape_error, IntoPyResult};
+use crate::guard::{Int, Seed};
 use hebbian_core::rnn::{
     reserve_values, Activation, NetworkConfig, PlasticityRule, Record, RecurrentNetwork,
     RunOptions, TrialOutput,
@@ -91,9 +92,9 @@ impl PyRecurrentNetwork {
                         gain=1.0, input_scale=1.0, noise_std=0.0, seed=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
-        n_inputs: i64,
-        n_units: i64,
-        n_outputs: i64,
+        n_inputs: Int,
+        n_units: Int,
+        n_outputs: Int,
         rule: Option<&Bound<'_, PyAny>>,
         tau: f64,
         dt: f64,
@@ -101,12 +102,13 @@ impl PyRecurrentNetwork {
         gain: f64,
         input_scale: f64,
         noise_std: f64,
-        seed: Option<u64>,
+        seed: Option<Seed>,
     ) -> PyResult<Self> {
+        let seed = crate::guard::seed(seed);
         let config = NetworkConfig {
-            n_inputs: size("n_inputs", n_inputs, 0)?,
-            n_units: size("n_units", n_units, 1)?,
-            n_outputs: size("n_outputs", n_outputs, 0)?,
+            n_inputs: size("n_inputs", n_inputs.0, 0)?,
+            n_units: size("n_units", n_units.0, 1)?,
+            n_outputs: size("n_outputs", n_outputs.0, 0)?,
             tau,
             dt,
             activation: Activation::parse(activation).py()?,

@@ -1,0 +1,363 @@
+"""Every public entry point that takes user data, fed wrong values one argument at a time.
+
+For each target (a constructor, a function, or a method on a freshly built object) and each of
+its arguments, a battery of bad values of the argument's kind is substituted for a good value:
+wrong types, bools where ints are expected, NaN/inf, negative and huge sizes, wrong shapes and
+dtypes. Each call must raise a clean Python exception of the expected built-in family (never a
+bare RuntimeError, SystemError or a Rust panic), and a method call must leave its object exactly
+as it was (a snapshot is compared).
+"""
+
+from __future__ import annotations
+
+import copy
+import pickle
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pytest
+
+import hebbian_brain as hb
+from hebbian_brain import analysis, optim, rnn, tasks
+
+HUGE = 2**62
+CLEAN = (TypeError, ValueError, IndexError, LookupError, OverflowError, MemoryError, OSError)
+
+# ---------------------------------------------------------------- bad values by kind
+#: (value, expected exception family)
+INT = [
+    (True, TypeError),
+    (False, TypeError),
+    (1.5, (TypeError, ValueError)),
+    ("3", (TypeError, ValueError)),
+    (None, (TypeError, ValueError)),
+    (np.float64(2.0), (TypeError, ValueError)),
+    (-1, (ValueError, IndexError, OverflowError)),
+    (2**64, (ValueError, IndexError, OverflowError)),
+]
+SIZE = [*INT, (HUGE, (ValueError, IndexError, OverflowError, MemoryError))]
+INDEX = [*INT, (HUGE, (ValueError, IndexError, OverflowError))]
+REAL = [
+    (np.nan, ValueError),
+    (np.inf, ValueError),
+    (-np.inf, ValueError),
+    ("0.5", TypeError),
+    (None, TypeError),
+    (1j, TypeError),
+]
+#: numpy-seeded objects take any non-negative int; Rust-seeded ones need it below 2**64.
+SEED = [(-1, (ValueError, OverflowError)), (1.5, TypeError), ("1", TypeError), (True, TypeError)]
+SEED64 = [*SEED, (2**64, (ValueError, OverflowError))]
+#: a real parameter whose None means "the default"
+REAL_OR_NONE = [v for v in REAL if v[0] is not None]
+PATH = [(3.5, TypeError), (None, TypeError), (["a"], TypeError)]
+
+
+def arrays(shape: tuple[int, ...], square: bool = False) -> list[tuple[Any, Any]]:
+    """Bad versions of a float array of `shape`: ndim, length, dtype, NaN, inf."""
+    good = np.zeros(shape)
+    wrong = tuple(s + i + 1 for i, s in enumerate(shape))  # a different shape, never square
+    bad: list[tuple[Any, Any]] = [
+        (good[..., None], ValueError),
+        (good.reshape(-1)[:0] if good.ndim > 1 else good[None, None], ValueError),
+        (np.zeros(wrong if square else tuple(s + 1 for s in shape)), ValueError),
+        (good.astype(str), TypeError),
+        (good.astype(object), (TypeError, ValueError)),
+        (good.astype(complex), TypeError),
+        (np.full(shape, np.nan), ValueError),
+        (np.full(shape, np.inf), ValueError),
+        ("abc", (TypeError, ValueError)),
+        (None, (TypeError, ValueError)),
+    ]
+    return bad
+
+
+# ---------------------------------------------------------------- targets
+@dataclass
+class Target:
+    """`call(obj, **kwargs)` on `make()`'s object; `bad` maps an argument to its bad values."""
+
+    name: str
+    make: Callable[[], Any]
+    call: Callable[..., Any]
+    good: dict[str, Any]
+    bad: dict[str, list[tuple[Any, Any]]]
+    snapshot: Callable[[Any], Any] | None = None
+    skip: set[tuple[str, Any]] = field(default_factory=set)
+
+
+def small_brain() -> hb.Brain:
+    b = hb.Brain(seed=0)
+    for i in range(4):
+        b.get_or_create_node(i, i % 2)
+    b.learn_transitions([0, 1, 2], [1, 2, 3], [0.0, 0.5, 1.0])
+    return b
+
+
+def brain_snapshot(b: hb.Brain) -> bytes:
+    return b.to_bytes()
+
+
+def agent() -> hb.Agent:
+    """An agent between steps (the next call is act)."""
+    from gymnasium import spaces
+
+    a = hb.Agent(2, seed=0, observation=spaces.Discrete(5))
+    a.act(0)
+    a.observe(1.0, 1, False, False)
+    return a
+
+
+def agent_awaiting() -> hb.Agent:
+    """An agent that acted (the next call is observe)."""
+    a = agent()
+    a.act(1)
+    return a
+
+
+def agent_snapshot(a: hb.Agent) -> bytes:
+    return a.to_bytes()
+
+
+def network() -> rnn.RecurrentNetwork:
+    return rnn.RecurrentNetwork(2, 6, 1, rule=rnn.Hebbian(), seed=0)
+
+
+def network_snapshot(n: rnn.RecurrentNetwork) -> bytes:
+    return pickle.dumps(n)
+
+
+def plastic() -> rnn.PlasticRNN:
+    return rnn.PlasticRNN(5, seed=0)
+
+
+def plastic_snapshot(p: rnn.PlasticRNN) -> tuple[bytes, ...]:
+    return tuple(x.tobytes() for x in (p.w, p.alpha, p.eta))
+
+
+def none() -> None:
+    return None
+
+
+B = "brain"
+TARGETS = [
+    # ------------------------------------------------ graph brain
+    Target("Brain()", none, lambda _, **k: hb.Brain(**k), {"seed": 0}, {"seed": SEED64}),
+    Target(
+        "Brain.get_or_create_node", small_brain, lambda b, **k: b.get_or_create_node(**k),
+        {"state": 1, "action": 0},
+        {"action": INDEX, "state": [(1.5, TypeError), (np.nan, TypeError), (object(), TypeError),
+                                     (np.array([0.5]), TypeError)]},
+        brain_snapshot,
+    ),
+    Target("Brain.find_node", small_brain, lambda b, **k: b.find_node(**k),
+           {"state": 1, "action": 0}, {"action": INDEX}, brain_snapshot),
+    Target("Brain.contains_node", small_brain, lambda b, **k: b.contains_node(**k),
+           {"index": 0}, {"index": INT[:6]}, brain_snapshot),
+    Target("Brain.activate_node", small_brain, lambda b, **k: b.activate_node(**k),
+           {"index": 0, "reward": 1.0}, {"index": INDEX, "reward": REAL}, brain_snapshot),
+    Target("Brain.get_or_create_edge", small_brain, lambda b, **k: b.get_or_create_edge(**k),
+           {"src": 0, "dst": 1}, {"src": INDEX, "dst": INDEX}, brain_snapshot),
+    Target("Brain.create_creative_edge", small_brain,
+           lambda b, **k: b.create_creative_edge(**k), {"src": 0, "dst": 3},
+           {"src": INDEX, "dst": INDEX}, brain_snapshot),
+    Target("Brain.learn_transition", small_brain, lambda b, **k: b.learn_transition(**k),
+           {"src": 0, "dst": 1, "reward": 0.5},
+           {"src": INDEX, "dst": INDEX, "reward": [*REAL, (1e300, ValueError)]}, brain_snapshot),
+    Target("Brain.learn_terminal", small_brain, lambda b, **k: b.learn_terminal(**k),
+           {"src": 0, "reward": 0.5}, {"src": INDEX, "reward": REAL}, brain_snapshot),
+    Target("Brain.learn_truncated", small_brain, lambda b, **k: b.learn_truncated(**k),
+           {"src": 0, "reward": 0.5, "next_state": 2},
+           {"src": INDEX, "reward": REAL, "next_state": [(0.5, TypeError)]}, brain_snapshot),
+    Target(
+        "Brain.learn_transitions", small_brain, lambda b, **k: b.learn_transitions(**k),
+        {"src": np.array([0, 1]), "dst": np.array([1, 2]), "rewards": np.array([0.0, 1.0])},
+        {
+            "src": [(np.array([True, False]), TypeError), (np.array([0.5, 1.0]), TypeError),
+                    (np.array([-1, 0]), IndexError), (np.array([HUGE, 0]), IndexError),
+                    (np.array([[0, 1]]), ValueError), (np.array([0]), ValueError),
+                    (np.array(["a", "b"]), TypeError), (None, (TypeError, ValueError))],
+            "rewards": [(np.array([np.nan, 0.0]), ValueError), (np.array([0.0, np.inf]),
+                        ValueError), (np.array([0.0, 1e300]), ValueError),
+                        (np.array([[0.0, 1.0]]), ValueError), (np.array(["a", "b"]), TypeError),
+                        (np.array([1j, 0]), TypeError)],
+        },
+        brain_snapshot,
+    ),
+    Target("Brain.dream", small_brain, lambda b, **k: b.dream(**k), {"cycles": 1},
+           {"cycles": INT}, brain_snapshot),
+    Target("Brain.node", small_brain, lambda b, **k: b.node(**k), {"index": 0},
+           {"index": INDEX}, brain_snapshot),
+    Target("Brain.synapse", small_brain, lambda b, **k: b.synapse(**k), {"src": 0, "dst": 1},
+           {"src": INDEX, "dst": INDEX}, brain_snapshot),
+    Target("Brain.successors", small_brain, lambda b, **k: b.successors(**k), {"index": 0},
+           {"index": INDEX}, brain_snapshot),
+    Target("Brain.to_dot", small_brain, lambda b, **k: b.to_dot(**k), {"min_weight": 0.0},
+           {"min_weight": REAL}, brain_snapshot),
+    Target("Brain.save", small_brain, lambda b, **k: b.save(**k), {"path": "/nonexistent/x.hb"},
+           {"path": PATH}, brain_snapshot),
+    Target("Brain.load", none, lambda _, **k: hb.Brain.load(**k), {"path": "x.hb"},
+           {"path": [*PATH, ("/nonexistent/x.hb", FileNotFoundError), ("/", OSError)]}),
+    Target("Brain.from_bytes", none, lambda _, **k: hb.Brain.from_bytes(**k), {"data": b""},
+           {"data": [(b"", ValueError), (b"HEBBRAIN" * 10, ValueError), ("text", TypeError),
+                     (None, TypeError), (3, TypeError)]}),
+    Target("Brain.from_tables", none, lambda _, **k: hb.Brain.from_tables(**k),
+           {"nodes": {"index": [0], "state_hash": [1], "action": [0]},
+            "edges": {"source": [], "target": []}},
+           {"nodes": [({"index": [0], "state_hash": [1], "action": [True]}, TypeError),
+                      ({"index": [-1], "state_hash": [1], "action": [0]}, IndexError),
+                      ({"index": [0], "state_hash": [-1], "action": [0]}, ValueError),
+                      ({"index": [0], "state_hash": [1], "action": [0], "value": [np.nan]},
+                       ValueError),
+                      ({"index": [0, 1], "state_hash": [1], "action": [0, 0]}, ValueError),
+                      ({"index": [HUGE], "state_hash": [1], "action": [0]}, IndexError),
+                      ({"index": [0], "state_hash": [1.5], "action": [0]}, TypeError),
+                      ({"state_hash": [1], "action": [0]}, LookupError),
+                      (None, TypeError)],
+            "edges": [({"source": [0], "target": [5]}, IndexError),
+                      ({"source": [0], "target": [0], "weight": [np.nan]}, ValueError),
+                      ({"source": [0], "target": [0], "weight": [7.0]}, ValueError),
+                      ({"source": [0, 0], "target": [0]}, ValueError)]}),
+    Target("state_hash", none, lambda _, **k: hb.state_hash(k["obs"]), {"obs": 1},
+           {"obs": [(1.5, TypeError), (np.nan, TypeError), (object(), TypeError),
+                    (np.array([0.5]), TypeError), ([1, [2.5]], TypeError),
+                    (np.ma.masked_array([1, 2], mask=[0, 1]), TypeError)]}),
+    # ------------------------------------------------ agents
+    Target("Agent()", none, lambda _, **k: hb.Agent(**k), {"action_space_or_n": 3},
+           {"action_space_or_n": [(True, TypeError), (0, ValueError), (-1, ValueError),
+                                  (2**64, (ValueError, OverflowError)), (1.5, TypeError),
+                                  ("3", TypeError)],
+            "seed": SEED64}),
+    Target("Agent.act", agent, lambda a, **k: a.act(**k), {"obs": 0},
+           {"obs": [(True, TypeError), (-1, ValueError), (5, ValueError), (HUGE, ValueError),
+                    (2**70, ValueError), (1.5, (TypeError, ValueError)),
+                    ("0", (TypeError, ValueError)),
+                    (None, (TypeError, ValueError))]}, agent_snapshot),
+    Target("Agent.observe", agent_awaiting, lambda a, **k: a.observe(**k),
+           {"reward": 0.0, "next_obs": 0, "terminated": False, "truncated": False},
+           {"reward": [*REAL, (1e300, ValueError)],
+            "next_obs": [(True, TypeError), (-1, ValueError), (7, ValueError)]},
+           agent_snapshot),
+    Target("Agent.predict", agent, lambda a, **k: a.predict(**k), {"observation": 0},
+           {"observation": [(True, TypeError), (-1, ValueError), (2**70, ValueError)]},
+           agent_snapshot),
+    Target("Agent.learn", agent, lambda a, **k: a.learn(hb.envs.ChainEnv(length=3), **k),
+           {"episodes": 1}, {"episodes": [(True, (TypeError, ValueError)), (-1, ValueError),
+                                          (1.5, (TypeError, ValueError)), ("1", ValueError)]},
+           None),
+    Target("Agent.run_episodes", agent,
+           lambda a, **k: a.run_episodes(hb.envs.ChainEnv(length=3), **k), {"episodes": 1},
+           {"episodes": [(True, (TypeError, ValueError)), (-1, ValueError),
+                         (1.5, (TypeError, ValueError))],
+            "dream_every": [(True, (TypeError, ValueError)), (-1, ValueError)]}),
+    Target("AgentParams()", none, lambda _, **k: hb.AgentParams(**k), {"epsilon": 0.1},
+           {"epsilon": [*REAL, (-0.1, ValueError), (1.1, ValueError)],
+            "temperature": [*REAL, (0.0, ValueError)],
+            "prune_every": [(-1, (ValueError, OverflowError)), (2**40, (ValueError,
+                                                                       OverflowError)),
+                            (1.5, TypeError), (True, TypeError)],
+            "history_limit": [(-1, (ValueError, OverflowError)), (True, TypeError)],
+            "exploration": [("greedy", ValueError), (1, TypeError)]}),
+    Target("Discretizer()", none, lambda _, **k: hb.Discretizer(**k),
+           {"low": [0.0, 0.0], "high": [1.0, 1.0], "bins": 4},
+           {"low": [([np.nan, 0.0], ValueError), ([0.0, 0.0, 0.0], ValueError),
+                    ("a", (TypeError, ValueError))],
+            "high": [([np.nan, 1.0], ValueError), ([-1.0, 1.0], ValueError)],
+            "bins": [(True, (TypeError, ValueError)), (0, ValueError), (-1, ValueError),
+                     (1.5, (TypeError, ValueError)),
+                     (2**62, ValueError), ([4, 4, 4], ValueError)]}),
+    # ------------------------------------------------ environments
+    Target("ChainEnv()", none, lambda _, **k: hb.envs.ChainEnv(**k), {"length": 4},
+           {"length": SIZE[:6] + [(1, ValueError), (-1, ValueError), (HUGE, ValueError)],
+            "slip": [*REAL, (1.5, ValueError)]}),
+    Target("GridWorldEnv()", none, lambda _, **k: hb.envs.GridWorldEnv(**k), {"size": 4},
+           {"size": SIZE[:6] + [(0, ValueError), (-1, ValueError), (HUGE, ValueError)]}),
+    Target("ChainEnv.step", lambda: _reset(hb.envs.ChainEnv(length=4)),
+           lambda e, **k: e.step(**k), {"action": 0},
+           {"action": [(True, TypeError), (2, ValueError), (-1, ValueError), (1.5, TypeError),
+                       ("1", TypeError), (None, TypeError)]}),
+    # ------------------------------------------------ dense networks
+    Target("RecurrentNetwork()", none, lambda _, **k: rnn.RecurrentNetwork(**k),
+           {"n_inputs": 2, "n_units": 4, "n_outputs": 1},
+           {"n_inputs": SIZE, "n_units": SIZE, "n_outputs": SIZE,
+            "tau": [*REAL, (0.0, ValueError), (-1.0, ValueError)],
+            "noise_std": [*REAL, (-1.0, ValueError)], "seed": SEED64}),
+    Target("RecurrentNetwork.run", network, lambda n, **k: n.run(**k),
+           {"inputs": np.zeros((5, 2))}, {"inputs": arrays((5, 2))}, network_snapshot),
+    Target("Hebbian()", none, lambda _, **k: rnn.Hebbian(**k), {"learning_rate": 0.01},
+           {"learning_rate": REAL_OR_NONE, "decay": REAL_OR_NONE}),
+    Target("PlasticRNN()", none, lambda _, **k: rnn.PlasticRNN(**k), {"n_neurons": 4},
+           {"n_neurons": SIZE, "eta": REAL, "seed": SEED}),
+    Target("PlasticRNN.forward", plastic, lambda p, **k: p.forward(**k),
+           {"inputs": np.zeros((3, 5))}, {"inputs": arrays((3, 5))}, plastic_snapshot),
+    # ------------------------------------------------ tasks, analysis, optim
+    Target("SequencePredictionTask()", none,
+           lambda _, **k: tasks.SequencePredictionTask(**k).trial(),
+           {"n_symbols": 3, "trial_length": 10},
+           {"n_symbols": SIZE, "trial_length": SIZE, "distractor_rate": REAL, "seed": SEED}),
+    Target("PatternCompletion()", none, lambda _, **k: tasks.PatternCompletion(**k).sample(1),
+           {"pattern_size": 10, "n_patterns": 2},
+           {"pattern_size": SIZE, "n_patterns": SIZE, "seed": SEED}),
+    Target("symmetry_index", none, lambda _, **k: analysis.symmetry_index(**k),
+           {"weights": np.eye(3)}, {"weights": arrays((3, 3), square=True)}),
+    Target("classify", none, lambda _, **k: analysis.classify(**k),
+           {"jac": np.eye(2)}, {"jac": arrays((2, 2), square=True)}),
+    Target("simulate", none,
+           lambda _, **k: analysis.simulate(lambda x: -x, **k),
+           {"x0": np.zeros(2), "t_max": 1.0, "dt": 0.1},
+           {"x0": [(np.array([np.nan, 0.0]), ValueError), ("a", (TypeError, ValueError))],
+            "t_max": [*REAL, (-1.0, ValueError), (1e30, ValueError)],
+            "dt": [*REAL, (0.0, ValueError), (-0.1, ValueError)]}),
+    Target("optim.Adam()", none, lambda _, **k: optim.Adam(**k),
+           {"params": [np.zeros(3)], "lr": 0.01},
+           {"lr": [*REAL, (-0.1, ValueError)],
+            "params": [([np.zeros(3, dtype=int)], TypeError), ("abc", (TypeError, ValueError)),
+                       (None, TypeError)]}),
+]
+
+
+def _reset(env):
+    env.reset(seed=0)
+    return env
+
+
+CASES = [
+    pytest.param(t, arg, value, expected, id=f"{t.name}-{arg}-{i}")
+    for t in TARGETS
+    for arg, values in t.bad.items()
+    for i, (value, expected) in enumerate(values)
+]
+
+
+@pytest.mark.parametrize(("target", "arg", "value", "expected"), CASES)
+def test_bad_argument_raises_cleanly_and_changes_nothing(target, arg, value, expected):
+    obj = target.make()
+    before = target.snapshot(obj) if target.snapshot else None
+    kwargs = {**target.good, arg: copy.copy(value)}
+    try:
+        target.call(obj, **kwargs)
+    except CLEAN as e:
+        assert isinstance(e, expected), f"{type(e).__name__}: {e} (expected {expected})"
+        assert not isinstance(e, (SystemError, NotImplementedError))
+    except BaseException as e:  # noqa: BLE001 - a panic or a bare RuntimeError fails here
+        kind = f"{type(e).__module__}.{type(e).__name__}"
+        pytest.fail(f"{target.name}({arg}={value!r}) raised {kind}: {e}")
+    else:
+        pytest.fail(f"{target.name}({arg}={value!r}) was accepted")
+    if target.snapshot:
+        assert target.snapshot(obj) == before, "the object changed on a refused call"
+
+
+def test_good_arguments_are_accepted():
+    """The sweep's good values work, so every refusal above is due to the bad value."""
+    failures = []
+    for t in TARGETS:
+        if t.name in {"Brain.load", "Brain.from_bytes", "Brain.save"}:
+            continue
+        try:
+            t.call(t.make(), **t.good)
+        except Exception as e:
+            failures.append(f"{t.name}: {type(e).__name__}: {e}")
+    assert not failures, "\n".join(failures)
