@@ -154,8 +154,16 @@ impl Brain {
         found.or(last)
     }
 
-    /// Consolidation of a traversed synapse, galvanized when old.
+    /// Consolidation of a traversed synapse, galvanized when old. A creative synapse that real
+    /// experience has not confirmed yet is a hypothesis: walks may use it, but replay alone
+    /// never strengthens it or counts as its use, so weight decay and pruning remove it unless
+    /// a real step confirms it. (Consolidating hypotheses kept every shortcut alive: over 10 M
+    /// GridWorld steps the graph densified towards complete and throughput fell 4×, see
+    /// bench/soak.py; DESIGN §3 warns of this positive-feedback loop.)
     fn reinforce(&mut self, s: u32, report: &mut DreamReport) {
+        if self.synapses[s as usize].is_creative() {
+            return;
+        }
         let d = &self.config.dream;
         let age = self.age(self.synapses[s as usize].created_at);
         let galvanized = d.enable_galvanize && age > d.galvanize_age_threshold;
@@ -290,5 +298,56 @@ mod tests {
                 "node {id} drawn {c} times of 20000"
             );
         }
+    }
+
+    #[test]
+    fn replay_never_keeps_an_unconfirmed_creative_synapse_alive() {
+        use crate::config::{DreamParams, PlasticityParams, PruningParams};
+        // A chain 0 → 1 → 2 learned for real, plus a creative shortcut 0 → 2 that real
+        // experience never confirms. Dreams walk it but must not strengthen or refresh it, so
+        // decay and pruning remove it while the real synapses stay.
+        let cfg = BrainConfig {
+            pruning: PruningParams {
+                inactivity_threshold: 50,
+                weight_threshold: 0.3,
+                protection_period: 10,
+                ..Default::default()
+            },
+            plasticity: PlasticityParams {
+                weight_decay: 0.002,
+                ..Default::default()
+            },
+            dream: DreamParams {
+                creative_edge_probability: 0.0,
+                direction: crate::config::DreamDirection::Forward,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let mut b = Brain::new(cfg, Some(4)).unwrap();
+        let n: Vec<u32> = (0..3).map(|i| b.get_or_create_node(i, 0)).collect();
+        assert!(b.create_creative_edge(n[0], n[2]).unwrap());
+        let w0 = b.synapse(n[0], n[2]).unwrap().weight;
+        for _ in 0..400 {
+            b.learn_transition(n[0], n[1], 1.0).unwrap();
+            b.learn_transition(n[1], n[2], 1.0).unwrap();
+            b.end_episode();
+            b.dream(2);
+        }
+        let creative = b.synapse(n[0], n[2]);
+        if let Ok(s) = &creative {
+            assert!(
+                s.weight < w0,
+                "replay strengthened it: {} -> {}",
+                w0,
+                s.weight
+            );
+        }
+        b.prune();
+        assert!(
+            b.synapse(n[0], n[2]).is_err(),
+            "the shortcut survived pruning"
+        );
+        assert!(b.synapse(n[0], n[1]).is_ok() && b.synapse(n[1], n[2]).is_ok());
     }
 }
