@@ -181,3 +181,24 @@ def test_the_step_api_from_many_threads_with_a_discrete_space():
     assert not out.failures and out.busy == 0
     assert agent.num_timesteps == 800
     check_brain(agent.brain)
+
+
+def test_an_environment_core_used_while_an_agent_runs_episodes_on_it_refuses_clearly():
+    env = hb.envs.GridWorldEnv()
+    agent = hb.Agent(env, seed=0)
+    out = Outcomes()
+
+    def trainer(stop: threading.Event) -> None:
+        while not stop.is_set():
+            out.call("run_episodes", lambda: agent.run_episodes(env, 30))
+
+    def user(stop: threading.Event) -> None:
+        while not stop.is_set():
+            out.call("core.step", lambda: env.core.step(0))
+            out.call("core.position", lambda: env.core.position)
+            out.call("core.reset", env.core.reset)
+            out.call("core.repr", lambda: repr(env.core))
+
+    run_threads([trainer, user], out)
+    assert not out.failures, out.failures[:5]
+    assert out.busy > 0

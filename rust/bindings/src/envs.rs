@@ -2,12 +2,29 @@
 //!
 //! The Gymnasium / PettingZoo classes are written in Python (python/hebbian_brain/envs/) and
 //! hold one of these objects; agents reach the core directly to run whole episodes in Rust.
+//! While an agent's `run_episodes` holds a Chain or GridWorld core (GIL released), using the
+//! core from another thread raises `StateError` (not pyo3's bare "Already borrowed").
 
 use crate::errors::{invalid_argument, IntoPyResult};
 use hebbian_core::envs::{
     Chain, DiscreteEnv, GridWorld, PredatorPrey, PredatorPreyConfig, PredatorPreyStep,
 };
 use pyo3::prelude::*;
+use pyo3::PyClass;
+
+use crate::guard::{borrow, borrow_mut};
+
+/// The core for a read (`StateError` while an agent's `run_episodes` holds it in another thread).
+fn env<'py, T: PyClass>(slf: &Bound<'py, T>) -> PyResult<PyRef<'py, T>> {
+    borrow(slf, "environment")
+}
+
+/// The core for a step or reset (`StateError` while another thread uses it).
+fn env_mut<'py, T: PyClass<Frozen = pyo3::pyclass::boolean_struct::False>>(
+    slf: &Bound<'py, T>,
+) -> PyResult<PyRefMut<'py, T>> {
+    borrow_mut(slf, "environment")
+}
 
 /// Converts a Python action to the core's `u32`, naming the argument when it is out of range.
 fn action_index(action: i64) -> PyResult<u32> {
@@ -31,14 +48,15 @@ pub(crate) struct PyChain {
 #[pymethods]
 impl PyChain {
     /// A copy with the same state and generator (copy.copy / copy.deepcopy).
-    fn __copy__(&self) -> Self {
-        PyChain {
-            inner: self.inner.clone(),
-        }
+    fn __copy__(slf: &Bound<'_, Self>) -> PyResult<Self> {
+        let this = env(slf)?;
+        Ok(PyChain {
+            inner: this.inner.clone(),
+        })
     }
 
-    fn __deepcopy__(&self, _memo: &Bound<'_, PyAny>) -> Self {
-        self.__copy__()
+    fn __deepcopy__(slf: &Bound<'_, Self>, _memo: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Self::__copy__(slf)
     }
 
     #[new]
@@ -51,43 +69,50 @@ impl PyChain {
 
     /// Starts an episode; returns the first observation.
     #[pyo3(signature = (seed=None))]
-    fn reset(&mut self, seed: Option<u64>) -> u64 {
-        self.inner.reset(seed)
+    fn reset(slf: &Bound<'_, Self>, seed: Option<u64>) -> PyResult<u64> {
+        let mut this = env_mut(slf)?;
+        Ok(this.inner.reset(seed))
     }
 
     /// One step: `(obs, reward, terminated, truncated)`.
-    fn step(&mut self, action: i64) -> PyResult<StepTuple> {
-        let t = self.inner.step(action_index(action)?).py()?;
+    fn step(slf: &Bound<'_, Self>, action: i64) -> PyResult<StepTuple> {
+        let mut this = env_mut(slf)?;
+        let t = this.inner.step(action_index(action)?).py()?;
         Ok((t.observation, t.reward, t.terminated, t.truncated))
     }
 
     #[getter]
-    fn length(&self) -> u32 {
-        self.inner.length()
+    fn length(slf: &Bound<'_, Self>) -> PyResult<u32> {
+        let this = env(slf)?;
+        Ok(this.inner.length())
     }
 
     #[getter]
-    fn slip(&self) -> f64 {
-        self.inner.slip()
+    fn slip(slf: &Bound<'_, Self>) -> PyResult<f64> {
+        let this = env(slf)?;
+        Ok(this.inner.slip())
     }
 
     #[getter]
-    fn max_steps(&self) -> u32 {
-        self.inner.max_steps()
+    fn max_steps(slf: &Bound<'_, Self>) -> PyResult<u32> {
+        let this = env(slf)?;
+        Ok(this.inner.max_steps())
     }
 
     #[getter]
-    fn position(&self) -> u32 {
-        self.inner.position()
+    fn position(slf: &Bound<'_, Self>) -> PyResult<u32> {
+        let this = env(slf)?;
+        Ok(this.inner.position())
     }
 
-    fn __repr__(&self) -> String {
-        format!(
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        let this = env(slf)?;
+        Ok(format!(
             "ChainCore(length={}, slip={}, max_steps={})",
-            self.inner.length(),
-            self.inner.slip(),
-            self.inner.max_steps()
-        )
+            this.inner.length(),
+            this.inner.slip(),
+            this.inner.max_steps()
+        ))
     }
 }
 
@@ -100,14 +125,15 @@ pub(crate) struct PyGridWorld {
 #[pymethods]
 impl PyGridWorld {
     /// A copy with the same state and generator (copy.copy / copy.deepcopy).
-    fn __copy__(&self) -> Self {
-        PyGridWorld {
-            inner: self.inner.clone(),
-        }
+    fn __copy__(slf: &Bound<'_, Self>) -> PyResult<Self> {
+        let this = env(slf)?;
+        Ok(PyGridWorld {
+            inner: this.inner.clone(),
+        })
     }
 
-    fn __deepcopy__(&self, _memo: &Bound<'_, PyAny>) -> Self {
-        self.__copy__()
+    fn __deepcopy__(slf: &Bound<'_, Self>, _memo: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Self::__copy__(slf)
     }
 
     #[new]
@@ -131,69 +157,81 @@ impl PyGridWorld {
 
     /// Starts an episode; returns the first observation.
     #[pyo3(signature = (seed=None))]
-    fn reset(&mut self, seed: Option<u64>) -> u64 {
-        self.inner.reset(seed)
+    fn reset(slf: &Bound<'_, Self>, seed: Option<u64>) -> PyResult<u64> {
+        let mut this = env_mut(slf)?;
+        Ok(this.inner.reset(seed))
     }
 
     /// One step: `(obs, reward, terminated, truncated)`.
-    fn step(&mut self, action: i64) -> PyResult<StepTuple> {
-        let t = self.inner.step(action_index(action)?).py()?;
+    fn step(slf: &Bound<'_, Self>, action: i64) -> PyResult<StepTuple> {
+        let mut this = env_mut(slf)?;
+        let t = this.inner.step(action_index(action)?).py()?;
         Ok((t.observation, t.reward, t.terminated, t.truncated))
     }
 
     /// The grid as text (`A` agent, `G` goal, `#` wall, `.` free).
-    fn render_ansi(&self) -> String {
-        self.inner.render_ansi()
+    fn render_ansi(slf: &Bound<'_, Self>) -> PyResult<String> {
+        let this = env(slf)?;
+        Ok(this.inner.render_ansi())
     }
 
     /// Wall flags of every cell, row-major.
-    fn walls(&self) -> Vec<bool> {
-        let n = self.inner.size() * self.inner.size();
-        (0..n).map(|c| self.inner.is_wall(c)).collect()
+    fn walls(slf: &Bound<'_, Self>) -> PyResult<Vec<bool>> {
+        let this = env(slf)?;
+        let n = this.inner.size() * this.inner.size();
+        Ok((0..n).map(|c| this.inner.is_wall(c)).collect())
     }
 
     /// Length of the shortest start–goal path.
-    fn shortest_path_length(&self) -> Option<u32> {
-        self.inner.shortest_path_length()
+    fn shortest_path_length(slf: &Bound<'_, Self>) -> PyResult<Option<u32>> {
+        let this = env(slf)?;
+        Ok(this.inner.shortest_path_length())
     }
 
     #[getter]
-    fn size(&self) -> u32 {
-        self.inner.size()
+    fn size(slf: &Bound<'_, Self>) -> PyResult<u32> {
+        let this = env(slf)?;
+        Ok(this.inner.size())
     }
 
     #[getter]
-    fn start(&self) -> u32 {
-        self.inner.start()
+    fn start(slf: &Bound<'_, Self>) -> PyResult<u32> {
+        let this = env(slf)?;
+        Ok(this.inner.start())
     }
 
     #[getter]
-    fn goal(&self) -> u32 {
-        self.inner.goal()
+    fn goal(slf: &Bound<'_, Self>) -> PyResult<u32> {
+        let this = env(slf)?;
+        Ok(this.inner.goal())
     }
 
     #[getter]
-    fn slip(&self) -> f64 {
-        self.inner.slip()
+    fn slip(slf: &Bound<'_, Self>) -> PyResult<f64> {
+        let this = env(slf)?;
+        Ok(this.inner.slip())
     }
 
     #[getter]
-    fn max_steps(&self) -> u32 {
-        self.inner.max_steps()
+    fn max_steps(slf: &Bound<'_, Self>) -> PyResult<u32> {
+        let this = env(slf)?;
+        Ok(this.inner.max_steps())
     }
 
     #[getter]
-    fn position(&self) -> u32 {
-        self.inner.position()
+    fn position(slf: &Bound<'_, Self>) -> PyResult<u32> {
+        let this = env(slf)?;
+        Ok(this.inner.position())
     }
 
-    fn __repr__(&self) -> String {
-        format!(
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        let this = env(slf)?;
+        Ok(format!(
             "GridWorldCore(size={}, slip={}, max_steps={})",
-            self.inner.size(),
-            self.inner.slip(),
-            self.inner.max_steps()
-        )
+            this.inner.size(),
+            this.inner.slip(),
+            this.inner.max_steps()
+        ))
     }
 }
 
