@@ -192,3 +192,15 @@ class SlowAgentMachine(AgentMachine):
 def test_agent_machine_many_examples():
     SlowAgentMachine.TestCase.settings = settings(FAST, max_examples=300, derandomize=False)
     SlowAgentMachine.TestCase().runTest()
+
+
+def test_run_episodes_ends_the_episode_in_progress_even_for_zero_episodes():
+    """Found by the slow state machine: run_episodes(env, 0) left the episode open."""
+    env = hb.envs.ChainEnv(length=4)
+    for n in (0, 2):
+        agent = hb.Agent(env, seed=0)
+        agent.act(0)
+        agent.observe(0.0, 1, False, False)
+        agent.run_episodes(env, n)
+        assert agent._core.episodes == n + 1
+        assert agent._core.current_episode() == (0.0, 0)

@@ -44,13 +44,17 @@ fn run_in_chunks<F>(py: Python<'_>, episodes: usize, mut run: F) -> PyResult<usi
 where
     F: FnMut(usize) -> hebbian_core::Result<Vec<EpisodeRecord>> + Send,
 {
+    // At least one call, even for 0 episodes: the core ends an episode in progress first, and
+    // `run_episodes(env, 0)` must do that too (it used to leave the episode open).
     let mut done = 0;
-    while done < episodes {
+    loop {
         let n = RUN_CHUNK.min(episodes - done);
         done += py.detach(|| run(n)).py()?.len();
         py.check_signals()?;
+        if done >= episodes {
+            return Ok(done);
+        }
     }
-    Ok(done)
 }
 
 impl PyAgent {
