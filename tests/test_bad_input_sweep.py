@@ -278,6 +278,26 @@ TARGETS = [
            lambda e, **k: e.step(**k), {"action": 0},
            {"action": [(True, TypeError), (2, ValueError), (-1, ValueError), (1.5, TypeError),
                        ("1", TypeError), (None, TypeError)]}),
+    Target("GridWorldEnv.step", lambda: _reset(hb.envs.GridWorldEnv(size=4)),
+           lambda e, **k: e.step(**k), {"action": 0},
+           {"action": [(True, TypeError), (4, ValueError), (-1, ValueError), (1.5, TypeError),
+                       (2**70, (ValueError, OverflowError))]}),
+    # Gymnasium's own seed check raises gymnasium.error.Error (an Exception): its convention.
+    Target("GridWorldEnv.reset", lambda: hb.envs.GridWorldEnv(size=4),
+           lambda e, **k: _gym_errors(e.reset, **k), {"seed": 0},
+           {"seed": [(-1, ValueError), (1.5, ValueError), ("1", ValueError)]}),
+    Target("PredatorPreyEnv()", none, lambda _, **k: hb.envs.PredatorPreyEnv(**k), {"size": 5},
+           {"size": SIZE[:6] + [(0, ValueError), (-1, ValueError), (HUGE, ValueError)],
+            "n_predators": [(True, TypeError), (-1, ValueError), (HUGE, ValueError)],
+            "prey_move_probability": [*REAL, (1.5, ValueError)]}),
+    Target("Discretizer.__call__", lambda: hb.Discretizer([0.0, 0.0], [1.0, 1.0], 4),
+           lambda d, **k: d(k["obs"]), {"obs": np.array([0.5, 0.5])},
+           {"obs": [(np.array([np.nan, 0.5]), ValueError), (np.array([0.5]), ValueError),
+                    (np.array(["a", "b"]), TypeError), (None, (TypeError, ValueError)),
+                    (np.zeros((2, 2)), ValueError)]}),
+    Target("Agent(observation)", none, lambda _, **k: hb.Agent(2, **k),
+           {"observation": None},
+           {"observation": [(3, TypeError), ("Discrete(3)", TypeError)]}),
     # ------------------------------------------------ dense networks
     Target("RecurrentNetwork()", none, lambda _, **k: rnn.RecurrentNetwork(**k),
            {"n_inputs": 2, "n_units": 4, "n_outputs": 1},
@@ -292,7 +312,38 @@ TARGETS = [
            {"n_neurons": SIZE, "eta": REAL, "seed": SEED}),
     Target("PlasticRNN.forward", plastic, lambda p, **k: p.forward(**k),
            {"inputs": np.zeros((3, 5))}, {"inputs": arrays((3, 5))}, plastic_snapshot),
+    Target("NodePerturbationConfig()", none, lambda _, **k: rnn.NodePerturbationConfig(**k),
+           {"learning_rate": 0.1},
+           {"learning_rate": [*REAL_OR_NONE, (-1.0, ValueError)],
+            "amplitude": [*REAL_OR_NONE, (-1.0, ValueError)]}),
+    Target("NodePerturbationTrainer()", none,
+           lambda _, **k: rnn.NodePerturbationTrainer(**k),
+           {"inputs": np.zeros((1, 5, 2)), "targets": np.zeros((1, 5, 1)), "n_neurons": 6},
+           {"inputs": [(np.full((1, 5, 2), np.nan), ValueError), (np.zeros((5, 2)), ValueError),
+                       (np.zeros((1, 5, 2)).astype(str), TypeError)],
+            "targets": [(np.zeros((2, 5, 1)), ValueError), (np.full((1, 5, 1), np.inf),
+                                                            ValueError)],
+            "n_neurons": [(True, TypeError), (-1, ValueError), (0, ValueError),
+                          (HUGE, (ValueError, MemoryError)), (1.5, TypeError)],
+            "seed": SEED64}),
+    Target("NodePerturbationTrainer.train", lambda: rnn.NodePerturbationTrainer(
+               np.zeros((1, 5, 2)), np.zeros((1, 5, 1)), n_neurons=6, seed=0),
+           lambda t, **k: t.train(**k), {"n_trials": 1},
+           {"n_trials": [(True, TypeError), (-1, (ValueError, OverflowError)), (1.5, TypeError),
+                         (None, TypeError)],
+            "batch_size": [(True, TypeError), (0, ValueError), (-1, (ValueError, OverflowError))],
+            "n_threads": [(0, ValueError), (-1, (ValueError, OverflowError)), (True, TypeError)]},
+           lambda t: t.weights.tobytes()),
     # ------------------------------------------------ tasks, analysis, optim
+    Target("DelayedNonMatch()", none, lambda _, **k: tasks.DelayedNonMatch(**k).trials(),
+           {"dt": 1.0},
+           {"dt": [*REAL, (0.0, ValueError), (-1.0, ValueError)],
+            "stimulus_ms": [*REAL, (-1.0, ValueError)]}),
+    Target("CenterOutReach()", none, lambda _, **k: tasks.CenterOutReach(**k).trials(),
+           {"n_targets": 4},
+           {"n_targets": [(True, TypeError), (0, ValueError), (-1, ValueError),
+                          (1.5, (TypeError, ValueError))],
+            "radius": [*REAL, (-1.0, ValueError)]}),
     Target("SequencePredictionTask()", none,
            lambda _, **k: tasks.SequencePredictionTask(**k).trial(),
            {"n_symbols": 3, "trial_length": 10},
@@ -316,6 +367,16 @@ TARGETS = [
             "params": [([np.zeros(3, dtype=int)], TypeError), ("abc", (TypeError, ValueError)),
                        (None, TypeError)]}),
 ]
+
+
+def _gym_errors(call, **kwargs):
+    """Gymnasium's seed errors (gymnasium.error.Error) as ValueError, for the sweep."""
+    from gymnasium.error import Error as GymError
+
+    try:
+        return call(**kwargs)
+    except GymError as e:
+        raise ValueError(str(e)) from e
 
 
 def _reset(env):

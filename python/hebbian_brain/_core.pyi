@@ -755,7 +755,7 @@ class NodePerturbationTrainer:
         targets: npt.ArrayLike,
         mask: npt.ArrayLike | None = None,
         *,
-        n_neurons: int = 200,
+        n_neurons: int = ...,  # 200
         output_neurons: Sequence[int] = ...,
         config: NodePerturbationConfig | None = None,
         dt: float = 1.0,

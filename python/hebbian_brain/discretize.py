@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from hebbian_brain._core import InvalidArgumentError, ShapeError
+from hebbian_brain._validate import real_array
 
 __all__ = ["Discretizer"]
 
@@ -124,7 +125,7 @@ class Discretizer:
 
     def bin_indices(self, obs: Any) -> np.ndarray:
         """Per-dimension bin indices of one observation."""
-        x = np.asarray(obs, dtype=np.float64).ravel()
+        x = real_array("obs", obs, finite=False).ravel()
         if x.size != self.dims:
             raise ShapeError(f"shape mismatch for `obs`: expected {self.dims} values, got {x.size}")
         if np.isnan(x).any():

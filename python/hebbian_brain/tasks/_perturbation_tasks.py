@@ -10,18 +10,21 @@ per condition) can be given to ``NodePerturbationTrainer`` directly.
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
 from hebbian_brain._core import (
+    InvalidConfigError,
     NodePerturbationConfig,
     NodePerturbationTrainer,
     TwoJointArm,
     _center_out_reach_arrays,
     _delayed_non_match_arrays,
 )
+from hebbian_brain._validate import is_int
 
 __all__ = ["CenterOutReach", "DelayedNonMatch", "PerturbationTrials"]
 
@@ -32,6 +35,18 @@ class PerturbationTrials(NamedTuple):
     inputs: np.ndarray
     targets: np.ndarray
     mask: np.ndarray
+
+
+def _real(name: str, value: Any, minimum: float | None = None, strict: bool = False) -> None:
+    """A finite real number (not a str, complex or bool), optionally >= (or >) ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    if not math.isfinite(value):
+        raise InvalidConfigError(f"invalid value for `{name}`: must be finite, got {value}")
+    if minimum is not None and (value <= minimum if strict else value < minimum):
+        raise InvalidConfigError(
+            f"invalid value for `{name}`: must be {'>' if strict else '>='} {minimum}, got {value}"
+        )
 
 
 def _steps(name: str, ms: float, dt: float) -> int:
@@ -68,6 +83,12 @@ class DelayedNonMatch:
     condition_names: ClassVar[tuple[str, ...]] = ("AA", "AB", "BA", "BB")
     n_inputs: ClassVar[int] = 2
     n_outputs: ClassVar[int] = 1
+
+    def __post_init__(self) -> None:
+        for name in ("stimulus_ms", "delay_ms", "response_ms", "scored_ms"):
+            _real(name, getattr(self, name), minimum=0.0)
+        _real("dt", self.dt, minimum=0.0, strict=True)
+        _real("tau", self.tau, minimum=0.0, strict=True)
 
     def trials(self) -> PerturbationTrials:
         """The four conditions' arrays."""
@@ -185,6 +206,20 @@ class CenterOutReach:
     tolerance: float = 0.08
 
     n_outputs: ClassVar[int] = 2
+
+    def __post_init__(self) -> None:
+        for name, low in (("n_targets", 1), ("n_steps", 1), ("hold_steps", 0)):
+            value = getattr(self, name)
+            if not is_int(value):
+                raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+            if value < low:
+                raise InvalidConfigError(
+                    f"invalid value for `{name}`: must be >= {low}, got {value}"
+                )
+        _real("radius", self.radius, minimum=0.0, strict=True)
+        _real("energy_cost", self.energy_cost, minimum=0.0)
+        _real("velocity_scale", self.velocity_scale)
+        _real("tolerance", self.tolerance, minimum=0.0)
 
     @property
     def n_inputs(self) -> int:

@@ -74,3 +74,20 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Seed {
 pub(crate) fn seed(s: Option<Seed>) -> Option<u64> {
     s.map(|s| s.0)
 }
+
+/// An `int` argument of any size (range-checked by the caller) that is not a `bool`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct BigInt(pub i128);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for BigInt {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if obj.is_instance_of::<PyBool>() {
+            return Err(PyTypeError::new_err(
+                "expected an int, got bool (True/False are not sizes or counts)",
+            ));
+        }
+        Ok(BigInt(obj.extract::<i128>()?))
+    }
+}

@@ -21,11 +21,23 @@ pub(crate) fn f64_array(
 ) -> PyResult<(Vec<usize>, Vec<f64>)> {
     let py = obj.py();
     let np = py.import("numpy")?;
+    // Strings, objects and complex numbers are refused, not converted ("1.5" is not a number).
+    let raw = np
+        .getattr("asarray")?
+        .call1((obj,))
+        .map_err(|e| PyTypeError::new_err(format!("`{name}` must be a float array: {e}")))?;
+    let kind: String = raw.getattr("dtype")?.getattr("kind")?.extract()?;
+    if !matches!(kind.as_str(), "b" | "i" | "u" | "f") {
+        let dtype = raw.getattr("dtype")?.str()?.to_string();
+        return Err(PyTypeError::new_err(format!(
+            "`{name}` must be a real (float or integer) array, got dtype {dtype}"
+        )));
+    }
     let kwargs = PyDict::new(py);
     kwargs.set_item("dtype", "float64")?;
     let arr = np
         .getattr("ascontiguousarray")?
-        .call((obj,), Some(&kwargs))
+        .call((raw,), Some(&kwargs))
         .map_err(|e| PyTypeError::new_err(format!("`{name}` must be a float array: {e}")))?;
     let arr = arr
         .cast_into::<PyArrayDyn<f64>>()

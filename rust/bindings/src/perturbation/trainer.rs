@@ -3,6 +3,7 @@
 use super::config::{PyNodePerturbationConfig, PyTwoJointArm};
 use super::{f64_array, non_negative};
 use crate::errors::{invalid_argument, shape_error, IntoPyResult};
+use crate::guard::BigInt;
 use hebbian_core::rnn::perturbation::{
     ConditionSet, ErrorMetric, NetworkSpec, NodePerturbationTrainer as CoreTrainer, Readout,
 };
@@ -82,7 +83,7 @@ pub struct PyNodePerturbationTrainer {
 #[pymethods]
 impl PyNodePerturbationTrainer {
     #[new]
-    #[pyo3(signature = (inputs, targets, mask=None, *, n_neurons=200, output_neurons=vec![0],
+    #[pyo3(signature = (inputs, targets, mask=None, *, n_neurons=BigInt(200), output_neurons=vec![0],
         config=None, dt=1.0, tau=30.0, gain=1.5, bias_neurons=vec![], bias_values=vec![],
         initial_state=None, initial_noise=0.0, arm=None, error_metric=None, energy_cost=0.0,
         weights=None, input_weights=None, seed=None))]
@@ -91,7 +92,7 @@ impl PyNodePerturbationTrainer {
         inputs: &Bound<'_, PyAny>,
         targets: &Bound<'_, PyAny>,
         mask: Option<&Bound<'_, PyAny>>,
-        n_neurons: i128,
+        n_neurons: BigInt,
         output_neurons: Vec<i64>,
         config: Option<&Bound<'_, PyNodePerturbationConfig>>,
         dt: f64,
@@ -106,10 +107,10 @@ impl PyNodePerturbationTrainer {
         energy_cost: f64,
         weights: Option<&Bound<'_, PyAny>>,
         input_weights: Option<&Bound<'_, PyAny>>,
-        seed: Option<i128>,
+        seed: Option<BigInt>,
     ) -> PyResult<Self> {
-        let n_neurons: usize = non_negative("n_neurons", n_neurons, true)?;
-        let seed: Option<u64> = seed.map(|s| non_negative("seed", s, false)).transpose()?;
+        let n_neurons: usize = non_negative("n_neurons", n_neurons.0, true)?;
+        let seed: Option<u64> = seed.map(|s| non_negative("seed", s.0, false)).transpose()?;
         let set = condition_set(inputs, targets, mask)?;
         let index = |name: &str, v: Vec<i64>| -> PyResult<Vec<usize>> {
             v.into_iter()
@@ -191,18 +192,21 @@ impl PyNodePerturbationTrainer {
     /// Returns:
     ///     (errors, conditions): float array ``[n_trials]`` of trial errors and int array of
     ///     their conditions.
-    #[pyo3(signature = (n_trials, *, batch_size=1, n_threads=None))]
+    #[pyo3(
+        signature = (n_trials, *, batch_size=BigInt(1), n_threads=None),
+        text_signature = "($self, n_trials, *, batch_size=1, n_threads=None)"
+    )]
     fn train<'py>(
         &mut self,
         py: Python<'py>,
-        n_trials: i128,
-        batch_size: i128,
-        n_threads: Option<i128>,
+        n_trials: BigInt,
+        batch_size: BigInt,
+        n_threads: Option<BigInt>,
     ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
-        let n_trials: usize = non_negative("n_trials", n_trials, false)?;
-        let batch_size: usize = non_negative("batch_size", batch_size, false)?;
+        let n_trials: usize = non_negative("n_trials", n_trials.0, false)?;
+        let batch_size: usize = non_negative("batch_size", batch_size.0, false)?;
         let n_threads: Option<usize> = n_threads
-            .map(|t| non_negative("n_threads", t, false))
+            .map(|t| non_negative("n_threads", t.0, false))
             .transpose()?;
         // Chunks of whole batches (so the batch boundaries are those of one long call, and the
         // result the same), with a signal check between them so that Ctrl-C works.
