@@ -322,7 +322,6 @@ mod tests {
                 direction: crate::config::DreamDirection::Forward,
                 ..Default::default()
             },
-            ..Default::default()
         };
         let mut b = Brain::new(cfg, Some(4)).unwrap();
         let n: Vec<u32> = (0..3).map(|i| b.get_or_create_node(i, 0)).collect();
