@@ -228,6 +228,7 @@ TARGETS = [
     Target("Agent()", none, lambda _, **k: hb.Agent(**k), {"action_space_or_n": 3},
            {"action_space_or_n": [(True, TypeError), (0, ValueError), (-1, ValueError),
                                   (2**64, (ValueError, OverflowError)), (1.5, TypeError),
+                                  (2**32 - 1, ValueError), (2**24 + 1, ValueError),
                                   ("3", TypeError)],
             "seed": SEED64}),
     Target("Agent.act", agent, lambda a, **k: a.act(**k), {"obs": 0},

@@ -30,11 +30,22 @@ impl AgentFile {
     /// Decodes a file image; `origin` names the source in error messages.
     pub fn from_bytes(bytes: &[u8], origin: &str) -> Result<AgentFile> {
         let mut file: AgentFile = persist::from_bytes(origin, AGENT_KIND, bytes)?;
+        let inconsistent =
+            |e: String| crate::error::Error::format(origin, format!("inconsistent agent: {e}"));
         file.agent
             .params
             .validate()
-            .map_err(|e| crate::error::Error::format(origin, format!("inconsistent agent: {e}")))?;
-        file.agent.ensure_buffers();
+            .map_err(|e| inconsistent(e.to_string()))?;
+        // A decoded agent with no actions would panic when it draws one (found by fuzzing), one
+        // with billions would abort on its buffers.
+        if file.agent.n_actions == 0 || file.agent.n_actions > super::MAX_ACTIONS {
+            return Err(inconsistent(format!(
+                "n_actions is {} (must be in [1, {}])",
+                file.agent.n_actions,
+                super::MAX_ACTIONS
+            )));
+        }
+        file.agent.alloc_buffers()?;
         file.agent.trim_history();
         Ok(file)
     }

@@ -25,6 +25,11 @@ use crate::rng::{self, Rng};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
+/// Most actions an agent takes (2^24): acting scores every action each step, and per-action
+/// buffers of 2^32 actions would need 70 GB (an abort, not an error). Larger discrete spaces
+/// are not what a graph brain can explore.
+pub const MAX_ACTIONS: u32 = 1 << 24;
+
 /// What an agent remembers of one finished episode.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EpisodeRecord {
@@ -81,11 +86,14 @@ pub struct Agent {
 impl Agent {
     /// An agent with `n_actions` ≥ 1 discrete actions.
     pub fn new(n_actions: u32, params: AgentParams, seed: Option<u64>) -> Result<Self> {
-        if n_actions == 0 {
-            return Err(Error::argument("n_actions", "must be at least 1"));
+        if n_actions == 0 || n_actions > MAX_ACTIONS {
+            return Err(Error::argument(
+                "n_actions",
+                format!("must be in [1, {MAX_ACTIONS}], got {n_actions}"),
+            ));
         }
         params.validate()?;
-        Ok(Agent {
+        let mut agent = Agent {
             params,
             n_actions,
             rng: rng::from_seed(seed),
@@ -96,10 +104,29 @@ impl Agent {
             episodes: 0,
             steps: 0,
             steps_since_dream: 0,
-            scores: vec![0.0; n_actions as usize],
-            values: vec![0.0; n_actions as usize],
-            tried: vec![false; n_actions as usize],
-        })
+            scores: Vec::new(),
+            values: Vec::new(),
+            tried: Vec::new(),
+        };
+        agent.alloc_buffers()?;
+        Ok(agent)
+    }
+
+    /// Allocates the per-action buffers, fallibly: `Agent::new(u32::MAX, ..)` (or a file
+    /// claiming so many actions) raises `OutOfMemory` instead of aborting the process on a
+    /// 34 GB allocation.
+    pub(crate) fn alloc_buffers(&mut self) -> Result<()> {
+        let n = self.n_actions as usize;
+        let what = || format!("the action buffers of an agent with {n} actions");
+        let (mut scores, mut values, mut tried) = (Vec::new(), Vec::new(), Vec::new());
+        crate::error::try_reserve(&mut scores, n, what)?;
+        crate::error::try_reserve(&mut values, n, what)?;
+        crate::error::try_reserve(&mut tried, n, what)?;
+        scores.resize(n, 0.0);
+        values.resize(n, 0.0);
+        tried.resize(n, false);
+        (self.scores, self.values, self.tried) = (scores, values, tried);
+        Ok(())
     }
 
     /// The parameters.

@@ -176,3 +176,28 @@ fn a_failed_act_creates_no_node_and_draws_no_random_number() {
             .unwrap();
     }
 }
+
+#[test]
+fn huge_action_counts_are_refused_not_aborted() {
+    // Agent::new(u32::MAX, ..) used to abort the process allocating 34 GB of buffers.
+    for n in [0, super::MAX_ACTIONS + 1, u32::MAX] {
+        let err = Agent::new(n, AgentParams::default(), Some(0)).unwrap_err();
+        assert!(err.to_string().contains("n_actions"), "{err}");
+    }
+    assert!(Agent::new(1 << 16, AgentParams::default(), Some(0)).is_ok());
+}
+
+#[test]
+fn a_file_claiming_no_actions_is_refused() {
+    // Found by tests/agent_loader_fuzz.rs: n_actions = 0 decoded, then act() panicked.
+    let agent = Agent::new(2, AgentParams::default(), Some(0)).unwrap();
+    let brain = Brain::new(Default::default(), Some(0)).unwrap();
+    let mut file = AgentFile {
+        agent,
+        brain,
+        metadata: String::new(),
+    };
+    file.agent.n_actions = 0;
+    let err = AgentFile::from_bytes(&file.to_bytes(), "mem").unwrap_err();
+    assert!(err.to_string().contains("n_actions is 0"), "{err}");
+}

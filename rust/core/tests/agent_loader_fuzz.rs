@@ -1,0 +1,120 @@
+//! Bounded mutation fuzzing of the agent loader (`AgentFile`, kind `AGT1`) past the checksum.
+//!
+//! Mutated payloads are re-wrapped with a valid header and CRC so that they reach the decoder
+//! and the validation. Every input must give `Ok` or `Err`, never a panic; an agent that loads
+//! must survive stepping, ending episodes, dreaming, whole episodes in Rust and a round trip
+//! (bad states it carries, e.g. a pending step on a node the brain lacks, must come back as
+//! errors). `HEBBIAN_FUZZ_ITERS` raises the iteration count for long local runs.
+
+use hebbian_core::agent::{Agent, AgentFile, AgentParams, AGENT_KIND};
+use hebbian_core::config::BrainConfig;
+use hebbian_core::envs::Chain;
+use hebbian_core::graph::Brain;
+use hebbian_core::io::persist;
+use rand::{Rng, SeedableRng};
+
+fn iterations(default: usize) -> usize {
+    std::env::var("HEBBIAN_FUZZ_ITERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn sample_file() -> AgentFile {
+    let params = AgentParams {
+        prune_every: 3,
+        history_limit: 5,
+        ..Default::default()
+    };
+    let mut agent = Agent::new(2, params, Some(1)).unwrap();
+    let mut brain = Brain::new(BrainConfig::default(), Some(2)).unwrap();
+    let mut env = Chain::new(5, 0.1, Some(20), Some(3)).unwrap();
+    agent.run_episodes(&mut brain, &mut env, 8, 2).unwrap();
+    // A step in progress: acted, observed, waiting for the next act.
+    agent.act(&mut brain, 11).unwrap();
+    agent.observe(&mut brain, 0.5, 12, false, false).unwrap();
+    AgentFile {
+        agent,
+        brain,
+        metadata: "{\"format\": \"fuzz\"}".into(),
+    }
+}
+
+fn exercise(mut file: AgentFile) {
+    let (agent, brain) = (&mut file.agent, &mut file.brain);
+    for k in 0..6u64 {
+        let _ = agent.act(brain, k % 4);
+        let _ = agent.observe(brain, 0.25, (k + 1) % 4, k == 5, false);
+    }
+    let _ = agent.end_episode(brain);
+    // A mutated file may hold valid but huge work amounts (dream_cycles = 2^31 is a legal
+    // setting): the fuzz checks safety, not patience, so such agents skip the long calls.
+    let p = agent.params();
+    let bounded = p.dream_cycles <= 1000
+        && p.replay_ratio <= 1e3
+        && agent.n_actions() <= 64
+        && brain.config().dream.walks_per_cycle <= 1000;
+    if bounded {
+        agent.dream(brain);
+        let _ = agent.greedy_action(brain, 1);
+        let _ = agent.sample_action(brain, 2);
+        if agent.n_actions() == 2 {
+            let mut env = Chain::new(4, 0.0, Some(10), Some(5)).unwrap();
+            let _ = agent.run_episodes(brain, &mut env, 2, 1);
+        }
+    }
+    let bytes = file.to_bytes();
+    let back = AgentFile::from_bytes(&bytes, "mem").expect("an agent that loaded must round-trip");
+    assert_eq!(back.to_bytes(), bytes);
+}
+
+#[test]
+fn mutated_agent_payloads_never_panic_the_loader() {
+    let image = sample_file().to_bytes();
+    let payload = persist::payload("mem", AGENT_KIND, &image)
+        .unwrap()
+        .to_vec();
+    let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(17);
+    let (mut loaded, mut refused) = (0usize, 0usize);
+    for _ in 0..iterations(2000) {
+        let mut p = payload.clone();
+        match rng.gen_range(0..5) {
+            0 => {
+                for _ in 0..rng.gen_range(1..4) {
+                    let i = rng.gen_range(0..p.len());
+                    p[i] ^= 1 << rng.gen_range(0..8);
+                }
+            }
+            1 => {
+                let i = rng.gen_range(0..p.len());
+                p[i] = [0u8, 1, 2, 0xFF, 0x7F, 0x80, 251, 252, 253][rng.gen_range(0..9)];
+            }
+            2 => p.truncate(rng.gen_range(0..p.len())),
+            3 => {
+                let i = rng.gen_range(0..p.len().saturating_sub(4).max(1));
+                let v: u32 = [0u32, 1, 2, u32::MAX, 1 << 31, 5, 1000][rng.gen_range(0..7)];
+                for (k, byte) in v.to_le_bytes().iter().enumerate() {
+                    if i + k < p.len() {
+                        p[i + k] = *byte;
+                    }
+                }
+            }
+            _ => {
+                let extra: Vec<u8> = (0..rng.gen_range(1..32)).map(|_| rng.gen()).collect();
+                let at = rng.gen_range(0..=p.len());
+                p.splice(at..at, extra);
+            }
+        }
+        match AgentFile::from_bytes(&persist::wrap_payload(AGENT_KIND, &p), "fuzz") {
+            Ok(file) => {
+                loaded += 1;
+                exercise(file);
+            }
+            Err(_) => refused += 1,
+        }
+    }
+    assert!(
+        loaded > 0 && refused > 0,
+        "loaded {loaded}, refused {refused}"
+    );
+}
