@@ -331,6 +331,7 @@ class AgentParams:
         epsilon: float = 0.05,
         temperature: float = 0.1,
         synapse_bonus: float = 0.01,
+        novelty_bonus: float = 0.02,
         optimistic: bool = True,
         untried_value: float = 0.0,
         dream_cycles: int = 1,
@@ -346,6 +347,8 @@ class AgentParams:
     def temperature(self) -> float: ...
     @property
     def synapse_bonus(self) -> float: ...
+    @property
+    def novelty_bonus(self) -> float: ...
     @property
     def optimistic(self) -> bool: ...
     @property

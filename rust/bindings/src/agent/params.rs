@@ -21,13 +21,14 @@ pub(crate) struct PyAgentParams {
 #[pymethods]
 impl PyAgentParams {
     #[new]
-    #[pyo3(signature = (*, exploration="epsilon_greedy", epsilon=0.05, temperature=0.1, synapse_bonus=0.01, optimistic=true, untried_value=0.0, dream_cycles=1, replay_ratio=10.0, cut_traces_on_exploration=true, prune_every=0))]
+    #[pyo3(signature = (*, exploration="epsilon_greedy", epsilon=0.05, temperature=0.1, synapse_bonus=0.01, novelty_bonus=0.02, optimistic=true, untried_value=0.0, dream_cycles=1, replay_ratio=10.0, cut_traces_on_exploration=true, prune_every=0))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         exploration: &str,
         epsilon: f64,
         temperature: f64,
         synapse_bonus: f64,
+        novelty_bonus: f64,
         optimistic: bool,
         untried_value: f64,
         dream_cycles: u32,
@@ -40,6 +41,7 @@ impl PyAgentParams {
             epsilon,
             temperature,
             synapse_bonus,
+            novelty_bonus,
             optimistic,
             untried_value,
             dream_cycles,
@@ -66,6 +68,10 @@ impl PyAgentParams {
     #[getter]
     fn synapse_bonus(&self) -> f64 {
         self.inner.synapse_bonus
+    }
+    #[getter]
+    fn novelty_bonus(&self) -> f64 {
+        self.inner.novelty_bonus
     }
     #[getter]
     fn optimistic(&self) -> bool {
@@ -100,6 +106,7 @@ impl PyAgentParams {
         d.set_item("epsilon", p.epsilon)?;
         d.set_item("temperature", p.temperature)?;
         d.set_item("synapse_bonus", p.synapse_bonus)?;
+        d.set_item("novelty_bonus", p.novelty_bonus)?;
         d.set_item("optimistic", p.optimistic)?;
         d.set_item("untried_value", p.untried_value)?;
         d.set_item("dream_cycles", p.dream_cycles)?;
@@ -149,12 +156,13 @@ impl PyAgentParams {
         let p = &self.inner;
         format!(
             "AgentParams(exploration={:?}, epsilon={:?}, temperature={:?}, synapse_bonus={:?}, \
-             optimistic={}, untried_value={:?}, dream_cycles={}, replay_ratio={:?}, \
+             novelty_bonus={:?}, optimistic={}, untried_value={:?}, dream_cycles={}, replay_ratio={:?}, \
              cut_traces_on_exploration={}, prune_every={})",
             p.exploration.name(),
             p.epsilon,
             p.temperature,
             p.synapse_bonus,
+            p.novelty_bonus,
             if p.optimistic { "True" } else { "False" },
             p.untried_value,
             p.dream_cycles,
