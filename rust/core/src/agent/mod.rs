@@ -12,11 +12,13 @@
 
 mod file;
 mod params;
+mod population;
 mod run;
 mod select;
 
 pub use file::{AgentFile, AGENT_KIND};
 pub use params::{AgentParams, Exploration};
+pub use population::{run_population, Member, PopulationFile, POPULATION_KIND};
 
 use crate::dream::DreamReport;
 use crate::error::{Error, Result};

@@ -1,0 +1,241 @@
+//! The Rust half of `hebbian_brain.Population`: runs many `AgentCore`s, each in its own
+//! built-in environment core, in parallel with the GIL released, and saves/loads them as one
+//! file.
+//!
+//! The members stay ordinary `AgentCore` objects (with their own live `Brain`): a run borrows
+//! each member, its brain and its environment for its duration, so nothing is copied, and a
+//! member used from another Python thread meanwhile gets the usual "in use" error.
+
+use super::{borrow, borrow_mut, PyAgent};
+use crate::envs::{PyChain, PyGridWorld};
+use crate::errors::{invalid_argument, IntoPyResult};
+use hebbian_core::agent::{run_population, AgentFile, EpisodeRecord, Member, PopulationFile};
+use hebbian_core::envs::DiscreteEnv;
+use hebbian_core::error::try_reserve;
+use numpy::{IntoPyArray, PyArrayMethods};
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+/// Episodes per member and GIL-released chunk (signals are checked between chunks).
+const POPULATION_CHUNK: usize = 32;
+
+/// A borrowed environment core of either built-in kind.
+enum EnvRef<'py> {
+    Chain(PyRefMut<'py, PyChain>),
+    Grid(PyRefMut<'py, PyGridWorld>),
+}
+
+impl EnvRef<'_> {
+    fn core(&mut self) -> &mut (dyn DiscreteEnv + Send) {
+        match self {
+            EnvRef::Chain(c) => &mut c.inner,
+            EnvRef::Grid(g) => &mut g.inner,
+        }
+    }
+}
+
+fn env_ref<'py>(i: usize, env: &Bound<'py, PyAny>) -> PyResult<EnvRef<'py>> {
+    if let Ok(chain) = env.cast::<PyChain>() {
+        Ok(EnvRef::Chain(borrow_mut(chain, "environment")?))
+    } else if let Ok(grid) = env.cast::<PyGridWorld>() {
+        Ok(EnvRef::Grid(borrow_mut(grid, "environment")?))
+    } else {
+        Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "envs[{i}]: a population needs built-in environment cores (ChainCore or \
+             GridWorldCore), got {}",
+            env.get_type().name()?
+        )))
+    }
+}
+
+/// Runs `episodes` episodes of every member in its environment, members in parallel on
+/// `n_threads` threads (None: all cores), the GIL released. Results do not depend on the
+/// number of threads or on the chunking. Interruptible (Ctrl-C) between chunks of
+/// `POPULATION_CHUNK` episodes; the episodes finished so far stay in the members' histories.
+///
+/// Returns `(returns, lengths, terminated)`, numpy arrays `[n_members, episodes]` of float64,
+/// int64 and bool.
+#[pyfunction]
+#[pyo3(signature = (agents, envs, episodes, *, dream_every=1, n_threads=None))]
+#[allow(clippy::type_complexity)]
+pub(crate) fn run_population_episodes<'py>(
+    py: Python<'py>,
+    agents: Vec<Bound<'py, PyAgent>>,
+    envs: Vec<Bound<'py, PyAny>>,
+    episodes: usize,
+    dream_every: usize,
+    n_threads: Option<usize>,
+) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+    if agents.len() != envs.len() {
+        return Err(crate::errors::shape_error(
+            "envs",
+            format!("{} environments for {} agents", envs.len(), agents.len()),
+        ));
+    }
+    if n_threads == Some(0) {
+        return Err(invalid_argument("n_threads", "must be >= 1"));
+    }
+    let n = agents.len();
+    // The result arrays must fit before hours of work start.
+    let cells = n
+        .checked_mul(episodes)
+        .filter(|c| c.checked_mul(17).is_some_and(|b| b <= isize::MAX as usize))
+        .ok_or_else(|| {
+            invalid_argument(
+                "episodes",
+                format!("{n} members x {episodes} episodes is too large to address"),
+            )
+        })?;
+    let oom =
+        |what: &'static str| move || format!("the {what} of {n} members x {episodes} episodes");
+    let mut returns: Vec<f64> = Vec::new();
+    let mut lengths: Vec<i64> = Vec::new();
+    let mut terminated: Vec<bool> = Vec::new();
+    try_reserve(&mut returns, cells, oom("returns")).py()?;
+    try_reserve(&mut lengths, cells, oom("lengths")).py()?;
+    try_reserve(&mut terminated, cells, oom("terminated flags")).py()?;
+
+    // Borrow everything first: a member in use elsewhere fails the call before anything runs.
+    let mut agent_refs: Vec<PyRefMut<'py, PyAgent>> = Vec::with_capacity(n);
+    for a in &agents {
+        agent_refs.push(borrow_mut(a, "agent")?);
+    }
+    let mut brain_refs = Vec::with_capacity(n);
+    for a in &agent_refs {
+        brain_refs.push(borrow_mut(a.brain.bind(py), "brain")?);
+    }
+    let mut env_refs = Vec::with_capacity(n);
+    for (i, e) in envs.iter().enumerate() {
+        env_refs.push(env_ref(i, e)?);
+    }
+    let mut members: Vec<Member<'_>> = agent_refs
+        .iter_mut()
+        .zip(brain_refs.iter_mut())
+        .zip(env_refs.iter_mut())
+        .map(|((a, b), e)| Member {
+            agent: &mut a.inner,
+            brain: &mut b.inner,
+            env: e.core(),
+        })
+        .collect();
+
+    let mut per_member: Vec<Vec<EpisodeRecord>> = (0..n).map(|_| Vec::new()).collect();
+    let mut done = 0;
+    loop {
+        let k = POPULATION_CHUNK.min(episodes - done);
+        let chunk = py
+            .detach(|| run_population(&mut members, k, dream_every, n_threads))
+            .py()?;
+        for (all, new) in per_member.iter_mut().zip(chunk) {
+            all.extend(new);
+        }
+        done += k;
+        if done >= episodes {
+            break;
+        }
+        py.check_signals()?;
+    }
+    for records in &per_member {
+        for r in records {
+            returns.push(r.episode_return);
+            lengths.push(i64::try_from(r.length).unwrap_or(i64::MAX));
+            terminated.push(r.terminated);
+        }
+    }
+    let shape = [n, episodes];
+    Ok((
+        returns.into_pyarray(py).reshape(shape)?.into_any(),
+        lengths.into_pyarray(py).reshape(shape)?.into_any(),
+        terminated.into_pyarray(py).reshape(shape)?.into_any(),
+    ))
+}
+
+fn population_file(
+    py: Python<'_>,
+    agents: &[Bound<'_, PyAgent>],
+    metadata: String,
+) -> PyResult<PopulationFile> {
+    let mut members: Vec<AgentFile> = Vec::new();
+    try_reserve(&mut members, agents.len(), || {
+        format!("the file image of {} members", agents.len())
+    })
+    .py()?;
+    for a in agents {
+        members.push(borrow(a, "agent")?.file(py, String::new())?);
+    }
+    Ok(PopulationFile { members, metadata })
+}
+
+fn into_agents(py: Python<'_>, file: PopulationFile) -> PyResult<(Vec<PyAgent>, String)> {
+    let mut agents = Vec::with_capacity(file.members.len());
+    for m in file.members {
+        agents.push(PyAgent::from_file(py, m, None)?.0);
+    }
+    Ok((agents, file.metadata))
+}
+
+/// The members (with their brains) and `metadata` as one file image.
+#[pyfunction]
+pub(crate) fn population_to_bytes<'py>(
+    py: Python<'py>,
+    agents: Vec<Bound<'py, PyAgent>>,
+    metadata: String,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let file = population_file(py, &agents, metadata)?;
+    let bytes = py.detach(|| file.to_bytes());
+    Ok(PyBytes::new(py, &bytes))
+}
+
+/// Writes the members (with their brains) and `metadata` to `path` atomically.
+#[pyfunction]
+pub(crate) fn population_save(
+    py: Python<'_>,
+    agents: Vec<Bound<'_, PyAgent>>,
+    path: std::path::PathBuf,
+    metadata: String,
+) -> PyResult<()> {
+    let file = population_file(py, &agents, metadata)?;
+    py.detach(|| file.save(&path)).py()
+}
+
+/// Members and metadata from a `population_to_bytes` image: `(list[AgentCore], metadata)`.
+#[pyfunction]
+#[pyo3(signature = (data, origin="<bytes>"))]
+pub(crate) fn population_from_bytes(
+    py: Python<'_>,
+    data: &[u8],
+    origin: &str,
+) -> PyResult<(Vec<PyAgent>, String)> {
+    let file = py
+        .detach(|| PopulationFile::from_bytes(data, origin))
+        .py()?;
+    into_agents(py, file)
+}
+
+/// Members and metadata from a file written by `population_save`.
+#[pyfunction]
+pub(crate) fn population_load(
+    py: Python<'_>,
+    path: std::path::PathBuf,
+) -> PyResult<(Vec<PyAgent>, String)> {
+    let file = py.detach(|| PopulationFile::load(&path)).py()?;
+    into_agents(py, file)
+}
+
+/// The seed of stream `stream` derived from `seed` (SplitMix64), as the Rust core derives the
+/// seeds of parallel trials and population members.
+#[pyfunction]
+pub(crate) fn derive_seed(seed: u64, stream: u64) -> u64 {
+    hebbian_core::rng::derive_seed(seed, stream)
+}
+
+/// Adds this area's functions to the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(run_population_episodes, m)?)?;
+    m.add_function(wrap_pyfunction!(population_to_bytes, m)?)?;
+    m.add_function(wrap_pyfunction!(population_save, m)?)?;
+    m.add_function(wrap_pyfunction!(population_from_bytes, m)?)?;
+    m.add_function(wrap_pyfunction!(population_load, m)?)?;
+    m.add_function(wrap_pyfunction!(derive_seed, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,92 @@
+"""Population: members are ordinary agents; records, histories, save/load, pickling, repr."""
+
+import pickle
+
+import numpy as np
+import pytest
+
+import hebbian_brain as hb
+
+
+@pytest.fixture
+def trained():
+    pop = hb.Population("GridWorld", 3, seed=0, env_kwargs={"size": 4, "start": (0, 0)})
+    run = pop.run_episodes(20)
+    return pop, run
+
+
+def test_members_are_ordinary_agents_with_their_own_brains(trained, tmp_path):
+    pop, run = trained
+    assert len(pop) == 3 and len(pop.members) == 3 and len(pop.envs) == 3
+    assert all(isinstance(m, hb.Agent) for m in pop)
+    assert pop[0] is pop.members[0] and pop[-1] is pop[2]
+    assert pop[0].brain is not pop[1].brain
+    action, _ = pop[0].predict(0, deterministic=True)
+    assert 0 <= action < 4
+    assert len(pop[1].history) == 20
+    np.testing.assert_array_equal(pop[1].history.returns, run.returns[1])
+    pop[0].save(tmp_path / "member.hb")
+    assert hb.Agent.load(tmp_path / "member.hb").brain.node_count == pop[0].brain.node_count
+    # Training one member alone works and shows in the NaN-padded returns table.
+    pop[2].learn(pop.envs[2], episodes=2)
+    assert pop.returns.shape == (3, 22)
+    assert np.isnan(pop.returns[0, 20:]).all()
+    with pytest.raises(IndexError):
+        pop[3]
+
+
+def test_run_records_and_learn(trained):
+    pop, run = trained
+    assert run.returns.shape == run.lengths.shape == run.terminated.shape == (3, 20)
+    assert run.returns.dtype == np.float64 and run.lengths.dtype == np.int64
+    assert run.terminated.dtype == np.bool_
+    assert run.steps == sum(m.num_timesteps for m in pop)
+    assert run.mean_return().shape == (3,)
+    assert "episodes=20" in repr(run)
+    assert pop.learn(5) is pop
+    assert pop.returns.shape == (3, 25)
+    assert len(pop.histories) == 3
+    assert pop.run_episodes(0).returns.shape == (3, 0)
+    assert np.isnan(pop.run_episodes(0).mean_return()).all()
+
+
+def test_learning_shows_in_the_returns():
+    pop = hb.Population("Chain", 4, seed=1, env_kwargs={"length": 12})
+    run = pop.run_episodes(60)
+    # The first episode is a random walk; at the end every member walks the corridor (11 steps).
+    assert run.lengths[:, 0].mean() > 2 * run.lengths[:, -10:].mean()
+    assert (run.lengths[:, -10:].mean(axis=1) < 15).all()
+
+
+def test_save_load_and_pickle_round_trip(trained, tmp_path):
+    pop, run = trained
+    path = tmp_path / "pop.hbp"
+    pop.save(path)
+    for back in (hb.Population.load(path), pickle.loads(pickle.dumps(pop))):
+        assert len(back) == 3 and back.seed == pop.seed and back.env_name == "GridWorld"
+        assert back.env_kwargs == {"size": 4, "start": (0, 0)}
+        np.testing.assert_array_equal(back.returns, pop.returns)
+        for a, b in zip(back, pop, strict=True):
+            assert a.brain.to_bytes() == b.brain.to_bytes()
+    # Two loaded copies continue identically (environments reseeded from the file).
+    a, b = hb.Population.load(path), hb.Population.from_bytes(pop.to_bytes())
+    np.testing.assert_array_equal(a.run_episodes(5).returns, b.run_episodes(5).returns)
+
+
+def test_corrupted_and_missing_files_raise_clearly(trained, tmp_path):
+    pop, _ = trained
+    data = bytearray(pop.to_bytes())
+    data[-1] ^= 0xFF
+    with pytest.raises(hb.FileFormatError):
+        hb.Population.from_bytes(bytes(data))
+    with pytest.raises(hb.FileFormatError):
+        hb.Population.from_bytes(pop[0].to_bytes())
+    with pytest.raises(FileNotFoundError):
+        hb.Population.load(tmp_path / "missing.hbp")
+
+
+def test_repr_names_env_size_and_progress(trained):
+    pop, _ = trained
+    text = repr(pop)
+    assert text.startswith("Population(env='GridWorld', n=3, seed=0")
+    assert "episodes=60" in text
