@@ -327,8 +327,11 @@ class Population:
 
     @property
     def returns(self) -> np.ndarray:
-        """Every member's episode returns, float64 ``[n, episodes]`` (NaN-padded when members
-        have different numbers of episodes, e.g. after training one of them alone)."""
+        """Every member's episode returns, float64 ``[n, episodes]``.
+
+        NaN-padded when members have different numbers of episodes (e.g. after training one of
+        them alone).
+        """
         rs = [h.returns for h in self.histories]
         width = max((r.size for r in rs), default=0)
         out = np.full((len(rs), width), np.nan)
