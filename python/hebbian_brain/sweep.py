@@ -210,11 +210,14 @@ def _joblib(
 ) -> Iterator[tuple[int, Outcome]]:
     try:
         import joblib
-        from joblib.externals import cloudpickle
     except ImportError:
         raise ImportError(
             'backend="joblib" needs joblib: pip install "hebbian_brain[joblib]"'
         ) from None
+    try:  # joblib's process backend (loky) ships functions with cloudpickle
+        from joblib.externals import cloudpickle
+    except ImportError:  # joblib >= 1.5 depends on cloudpickle instead of vendoring it
+        import cloudpickle
     try:
         cloudpickle.dumps(fn)
     except Exception as e:
