@@ -522,9 +522,10 @@ def sweep(
                 tb,
             )
     rows = []
-    for (setting, seed), out in zip(trials, outcomes):
-        assert out is not None  # every trial reported (the runners stop only on errors)
-        rows.append(_row(setting, seed, out))
+    for (setting, seed), maybe in zip(trials, outcomes):
+        if maybe is None:  # a runner stops early only on an error, raised above
+            raise RuntimeError(f"internal error: no result for trial {_describe(setting, seed)}")
+        rows.append(_row(setting, seed, maybe))
     return SweepResult(rows, settings, seed_list)
 
 
