@@ -50,6 +50,9 @@ class TrialError(HebbianError, RuntimeError):
         self.seed = seed
         self.remote_traceback = remote_traceback
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self), self.setting, self.seed, self.remote_traceback))
+
 
 # ---------------------------------------------------------------------- the trial, in a worker
 def _run_trial(
