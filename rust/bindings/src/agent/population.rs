@@ -9,7 +9,9 @@
 use super::{borrow, borrow_mut, PyAgent};
 use crate::envs::{PyChain, PyGridWorld};
 use crate::errors::{invalid_argument, IntoPyResult};
-use hebbian_core::agent::{run_population, AgentFile, EpisodeRecord, Member, PopulationFile};
+use hebbian_core::agent::{
+    run_population, thread_pool, AgentFile, EpisodeRecord, Member, PopulationFile,
+};
 use hebbian_core::envs::DiscreteEnv;
 use hebbian_core::error::try_reserve;
 use numpy::{IntoPyArray, PyArrayMethods};
@@ -72,9 +74,9 @@ pub(crate) fn run_population_episodes<'py>(
             format!("{} environments for {} agents", envs.len(), agents.len()),
         ));
     }
-    if n_threads == Some(0) {
-        return Err(invalid_argument("n_threads", "must be >= 1"));
-    }
+    // One pool for the whole call (starting threads per chunk would cost more than short
+    // chunks of work).
+    let pool = n_threads.map(thread_pool).transpose().py()?;
     let n = agents.len();
     // The result arrays must fit before hours of work start.
     let cells = n
@@ -124,7 +126,7 @@ pub(crate) fn run_population_episodes<'py>(
     loop {
         let k = POPULATION_CHUNK.min(episodes - done);
         let chunk = py
-            .detach(|| run_population(&mut members, k, dream_every, n_threads))
+            .detach(|| run_population(&mut members, k, dream_every, pool.as_ref()))
             .py()?;
         for (all, new) in per_member.iter_mut().zip(chunk) {
             all.extend(new);

@@ -18,7 +18,7 @@ mod select;
 
 pub use file::{AgentFile, AGENT_KIND};
 pub use params::{AgentParams, Exploration};
-pub use population::{run_population, Member, PopulationFile, POPULATION_KIND};
+pub use population::{run_population, thread_pool, Member, PopulationFile, POPULATION_KIND};
 
 use crate::dream::DreamReport;
 use crate::error::{Error, Result};

@@ -24,8 +24,19 @@ pub struct Member<'a> {
     pub env: &'a mut (dyn DiscreteEnv + Send),
 }
 
+/// A rayon pool of `n_threads` ≥ 1 threads, for [`run_population`].
+pub fn thread_pool(n_threads: usize) -> Result<rayon::ThreadPool> {
+    if n_threads == 0 {
+        return Err(Error::argument("n_threads", "must be >= 1"));
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(n_threads)
+        .build()
+        .map_err(|e| Error::State(format!("cannot start {n_threads} threads: {e}")))
+}
+
 /// Runs `episodes` episodes for every member (each as [`Agent::run_episodes`] with
-/// `dream_every`), members in parallel on `n_threads` threads (`None`: rayon's global pool).
+/// `dream_every`), members in parallel in `pool` (`None`: rayon's global pool, all cores).
 ///
 /// Every member is checked before any runs (actions of agent and environment agree), so a bad
 /// member changes nothing. Returns the new records of each member, in member order.
@@ -33,11 +44,8 @@ pub fn run_population(
     members: &mut [Member<'_>],
     episodes: usize,
     dream_every: usize,
-    n_threads: Option<usize>,
+    pool: Option<&rayon::ThreadPool>,
 ) -> Result<Vec<Vec<EpisodeRecord>>> {
-    if n_threads == Some(0) {
-        return Err(Error::argument("n_threads", "must be >= 1"));
-    }
     for (i, m) in members.iter().enumerate() {
         if m.env.n_actions() != m.agent.n_actions() {
             return Err(Error::argument(
@@ -60,13 +68,9 @@ pub fn run_population(
             .map(|m| m.agent.run_episodes(m.brain, m.env, episodes, dream_every))
             .collect()
     };
-    let results = match n_threads {
+    let results = match pool {
         None => run(members),
-        Some(t) => rayon::ThreadPoolBuilder::new()
-            .num_threads(t)
-            .build()
-            .map_err(|e| Error::State(format!("cannot start {t} threads: {e}")))?
-            .install(|| run(members)),
+        Some(p) => p.install(|| run(members)),
     };
     for r in results {
         out.push(r?);
@@ -163,7 +167,8 @@ mod tests {
                 env: o.env.as_mut(),
             })
             .collect();
-        run_population(&mut members, episodes, 1, threads)
+        let pool = threads.map(|t| thread_pool(t).unwrap());
+        run_population(&mut members, episodes, 1, pool.as_ref())
             .unwrap()
             .iter()
             .map(|rs| {
@@ -210,7 +215,7 @@ mod tests {
         members[1].env = &mut bad; // 2 actions, the grid agent has 4
         let err = run_population(&mut members, 3, 1, None).unwrap_err();
         assert!(err.to_string().contains("member 1"), "{err}");
-        assert!(run_population(&mut members, 3, 1, Some(0)).is_err());
+        assert!(thread_pool(0).is_err());
         drop(members);
         assert!(owned.iter().all(|o| o.agent.history().is_empty()));
     }
