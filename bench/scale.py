@@ -33,30 +33,40 @@ def _population(n: int, seed: int) -> hb.Population:
 
 def population_throughput(
     n: int, episodes: int, dream_every: int, repeats: int
-) -> dict[str, tuple[float, int]]:
-    """Median steps/s of: sequential Python loop, population on 1 thread, on 2 threads."""
+) -> dict[str, tuple[float, int, float]]:
+    """Median (steps/s, steps, cores used) of: sequential loop, population on 1 and 2 threads.
+
+    Cores used = process CPU time / wall time: how many cores the run actually got (on a loaded
+    machine 2 threads may get less than 2).
+    """
     times: dict[str, list[float]] = {"sequential": [], "1 thread": [], "2 threads": []}
+    cores: dict[str, list[float]] = {k: [] for k in times}
     steps: dict[str, int] = {}
     for r in range(repeats):
         seed = 1000 + r  # the same work for every variant of a repeat
         # Reference: the same members, trained one after another from Python.
         ref = _population(n, seed)
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         total = 0
         for agent, env in zip(ref.members, ref.envs):
             records = agent.run_episodes(env, episodes, dream_every=dream_every)
             total += sum(rec.length for rec in records)
         times["sequential"].append(time.perf_counter() - t0)
+        cores["sequential"].append((time.process_time() - c0) / times["sequential"][-1])
         steps["sequential"] = total
         for label, threads in (("1 thread", 1), ("2 threads", 2)):
             pop = _population(n, seed)
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             run = pop.run_episodes(episodes, dream_every=dream_every, n_threads=threads)
             times[label].append(time.perf_counter() - t0)
+            cores[label].append((time.process_time() - c0) / times[label][-1])
             steps[label] = run.steps
         if len(set(steps.values())) != 1:
             raise RuntimeError(f"the variants did different work: {steps}")
-    return {k: (steps[k] / float(np.median(v)), steps[k]) for k, v in times.items()}
+    return {
+        k: (steps[k] / float(np.median(v)), steps[k], float(np.median(cores[k])))
+        for k, v in times.items()
+    }
 
 
 def trivial(x: int, seed: int) -> int:
@@ -87,8 +97,9 @@ def sweep_overhead(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--members", type=int, default=8)
-    parser.add_argument("--episodes", type=int, default=400)
+    parser.add_argument("--members", type=int, default=64)
+    parser.add_argument("--episodes", type=int, default=3000, help="per member, dreams off")
+    parser.add_argument("--dream-episodes", type=int, default=300, help="per member, dreams on")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--trials", type=int, default=200)
     args = parser.parse_args()
@@ -96,19 +107,25 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} logical CPUs; hebbian_brain {hb.__version__}")
     print(
         f"\nPopulation on GridWorld-v0 defaults: {args.members} members x {args.episodes} "
-        f"episodes, median of {args.repeats}"
+        f"episodes (dreams off) / {args.dream_episodes} (dreams on), median of {args.repeats}"
     )
-    print(f"{'dreams':<8} {'variant':<32} {'steps':>9} {'steps/s':>12} {'vs sequential':>14}")
-    for dream_every, label in ((0, "off"), (1, "on")):
-        res = population_throughput(args.members, args.episodes, dream_every, args.repeats)
+    print(
+        f"{'dreams':<8} {'variant':<32} {'steps':>9} {'steps/s':>12} {'vs sequential':>14} "
+        f"{'cores used':>11}"
+    )
+    for dream_every, label, episodes in ((0, "off", args.episodes), (1, "on", args.dream_episodes)):
+        res = population_throughput(args.members, episodes, dream_every, args.repeats)
         ref = res["sequential"][0]
         names = {
             "sequential": "sequential Agent.run_episodes",
             "1 thread": "Population, n_threads=1",
             "2 threads": "Population, n_threads=2",
         }
-        for key, (rate, steps) in res.items():
-            print(f"{label:<8} {names[key]:<32} {steps:>9} {rate:>12,.0f} {rate / ref:>13.2f}x")
+        for key, (rate, steps, used) in res.items():
+            print(
+                f"{label:<8} {names[key]:<32} {steps:>9} {rate:>12,.0f} {rate / ref:>13.2f}x "
+                f"{used:>11.2f}"
+            )
         print(
             f"{'':<8} speed-up 2 threads / 1 thread: "
             f"{res['2 threads'][0] / res['1 thread'][0]:.2f}x"
