@@ -15,10 +15,11 @@ mod params;
 mod population;
 mod run;
 mod select;
+// Populations (issue 7, scale): many agents run in parallel.
+pub use population::{run_population, thread_pool, Member, PopulationFile, POPULATION_KIND};
 
 pub use file::{AgentFile, AGENT_KIND};
 pub use params::{AgentParams, Exploration};
-pub use population::{run_population, thread_pool, Member, PopulationFile, POPULATION_KIND};
 
 use crate::dream::DreamReport;
 use crate::error::{Error, Result};
