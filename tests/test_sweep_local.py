@@ -120,3 +120,14 @@ def test_an_empty_grid_list_gives_an_empty_table_and_a_dict_gives_one_setting():
     assert len(hb.sweep(trials.trivial, [], seeds=2)) == 0
     result = hb.sweep(trials.seed_only, {}, seeds=2, n_jobs=1)
     assert result.settings == [{}] and result.column("value") == [0, 2]
+
+
+def test_a_function_the_workers_cannot_import_is_explained(monkeypatch):
+    import sys
+    import types
+
+    ghost = types.ModuleType("ghost_trials")  # importable here only: pickles, but not in workers
+    exec("def trial(x, seed):\n    return x\n", ghost.__dict__)
+    monkeypatch.setitem(sys.modules, "ghost_trials", ghost)
+    with pytest.raises(hb.TrialError, match=r"trial\(x=1, seed=0\).*(import|died)"):
+        hb.sweep(ghost.trial, {"x": [1]}, seeds=1, n_jobs=2)

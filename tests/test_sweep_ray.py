@@ -44,3 +44,14 @@ def test_ray_tasks_train_populations_and_report_failures(local_ray):
         trials.fails_on_seed_2, {"lr": [0.5]}, seeds=3, backend="ray", on_error="record"
     )
     assert len(recorded.errors) == 1
+
+
+def test_a_function_ray_workers_cannot_import_is_explained(local_ray, monkeypatch):
+    import sys
+    import types
+
+    ghost = types.ModuleType("ghost_trials")  # importable here only
+    exec("def trial(x, seed):\n    return x\n", ghost.__dict__)
+    monkeypatch.setitem(sys.modules, "ghost_trials", ghost)
+    with pytest.raises(hb.TrialError, match="register_pickle_by_value"):
+        hb.sweep(ghost.trial, {"x": [1]}, seeds=1, backend="ray")

@@ -72,6 +72,35 @@ def _run_trial(
         return False, (type(e).__name__, str(e), traceback.format_exc())
 
 
+def _backend_failure(e: BaseException, backend: str) -> tuple[bool, Any]:
+    """A trial that failed outside the trial function (the worker could not load it, died, ...)."""
+    text = str(e)
+    hint = ""
+    if (
+        isinstance(e, (ModuleNotFoundError, AttributeError))
+        or "No module named" in text
+        or ("Can't get attribute" in text)
+    ):
+        hint = (
+            " (the worker could not import the trial function: define it in a module the "
+            "workers can import"
+            + (
+                "; on Ray, ship it with ray.cloudpickle.register_pickle_by_value(module) or "
+                "runtime_env={'working_dir': ...}"
+                if backend == "ray"
+                else ""
+            )
+            + ")"
+        )
+    elif type(e).__name__ == "BrokenProcessPool":
+        hint = (
+            " (a worker process died: it crashed, ran out of memory, or could not load the "
+            "trial function; run with n_jobs=1 to see the error in this process)"
+        )
+    tb = "".join(traceback.format_exception(type(e), e, e.__traceback__))
+    return False, (type(e).__name__, f"{text}{hint}", tb)
+
+
 # ---------------------------------------------------------------------- arguments
 def _settings(grid: Any) -> list[dict[str, Any]]:
     if isinstance(grid, Mapping):
@@ -197,9 +226,12 @@ def _local(
         try:
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for f in done:
+                for f in sorted(done, key=pending.__getitem__):
                     i = pending.pop(f)
-                    out = f.result()
+                    try:
+                        out = f.result()
+                    except Exception as e:  # the pool failed, not the trial function
+                        out = _backend_failure(e, "local")
                     yield i, out
                     if stop(out):
                         return
@@ -229,10 +261,21 @@ def _joblib(
     results = parallel(
         joblib.delayed(_run_trial)(fn, setting, seed, True) for setting, seed in trials
     )
-    for i, out in enumerate(results):
+    i = 0
+    while i < len(trials):
+        try:
+            out = next(results)
+        except StopIteration:
+            return
+        except Exception as e:  # joblib failed, not the trial function: the rest is lost
+            yield i, _backend_failure(e, "joblib")
+            for j in range(i + 1, len(trials)):
+                yield j, (False, ("NotRun", "not run: an earlier trial broke the joblib pool", ""))
+            return
         yield i, out
         if stop(out):
             return
+        i += 1
 
 
 def _ray(
@@ -270,9 +313,13 @@ def _ray(
     try:
         while pending:
             done, _ = ray.wait(list(pending), num_returns=1)
-            for ref in done:
+            for ref in sorted(done, key=pending.__getitem__):
                 i = pending.pop(ref)
-                out = ray.get(ref)
+                try:
+                    out = ray.get(ref)
+                except Exception as e:  # Ray failed, not the trial function
+                    cause = getattr(e, "cause", None)
+                    out = _backend_failure(cause if cause is not None else e, "ray")
                 yield i, out
                 if stop(out):
                     return
