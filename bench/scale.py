@@ -4,6 +4,9 @@
    with dreams) on 1 and 2 threads, against the reference measured in the same run: the same
    agents (same seeds, so exactly the same work) trained one after another from Python with
    ``Agent.run_episodes``. Each repeat builds fresh agents, so every repeat does the same work.
+   "cores used" is process CPU time / wall time: on a shared machine (Linux autogroup gives each
+   session an equal share) 2 threads may get no more CPU than 1, so steps per CPU-second (the
+   parallel efficiency) is reported too.
 2. Overhead of ``sweep()`` per trial for each backend with a trivial trial function: wall time of
    200 trials and of 2 trials (start-up: process pool or Ray connection), and the marginal cost
    per trial ``(t_200 - t_2) / 198``. Inline (``n_jobs=1``) is the reference.
@@ -111,7 +114,7 @@ def main() -> None:
     )
     print(
         f"{'dreams':<8} {'variant':<32} {'steps':>9} {'steps/s':>12} {'vs sequential':>14} "
-        f"{'cores used':>11}"
+        f"{'cores used':>11} {'steps/CPU-s':>12}"
     )
     for dream_every, label, episodes in ((0, "off", args.episodes), (1, "on", args.dream_episodes)):
         res = population_throughput(args.members, episodes, dream_every, args.repeats)
@@ -124,11 +127,15 @@ def main() -> None:
         for key, (rate, steps, used) in res.items():
             print(
                 f"{label:<8} {names[key]:<32} {steps:>9} {rate:>12,.0f} {rate / ref:>13.2f}x "
-                f"{used:>11.2f}"
+                f"{used:>11.2f} {rate / used:>12,.0f}"
             )
+        wall = res["2 threads"][0] / res["1 thread"][0]
+        per_cpu = (res["2 threads"][0] / res["2 threads"][2]) / (
+            res["1 thread"][0] / res["1 thread"][2]
+        )
         print(
-            f"{'':<8} speed-up 2 threads / 1 thread: "
-            f"{res['2 threads'][0] / res['1 thread'][0]:.2f}x"
+            f"{'':<8} 2 threads / 1 thread: wall {wall:.2f}x; per CPU-second {per_cpu:.2f} "
+            f"(parallel efficiency: with 2 idle cores ~{2 * per_cpu:.2f}x)"
         )
 
     print(f"\nsweep() overhead, trivial trial, {args.trials} trials, median of {args.repeats}")
