@@ -90,3 +90,14 @@ def test_repr_names_env_size_and_progress(trained):
     text = repr(pop)
     assert text.startswith("Population(env='GridWorld', n=3, seed=0")
     assert "episodes=60" in text
+
+
+def test_env_classes_configs_and_params_reach_every_member():
+    config = hb.BrainConfig(dream=hb.DreamParams(walks_per_cycle=3))
+    params = hb.AgentParams(epsilon=0.3)
+    pop = hb.Population(hb.envs.ChainEnv, 2, config, params=params, seed=2)
+    assert pop.env_name == "Chain"
+    assert all(m.brain.config == config and m.params == params for m in pop)
+    assert all(isinstance(e, hb.envs.ChainEnv) for e in pop.envs)
+    pop.learn(3, progress_bar=False)
+    assert pop.lengths.shape == (2, 3) and (pop.lengths >= 9).all()

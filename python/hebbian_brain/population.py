@@ -339,6 +339,16 @@ class Population:
             out[i, : r.size] = r
         return out
 
+    @property
+    def lengths(self) -> np.ndarray:
+        """Every member's episode lengths, float64 ``[n, episodes]`` (NaN-padded like returns)."""
+        ls = [h.lengths for h in self.histories]
+        width = max((v.size for v in ls), default=0)
+        out = np.full((len(ls), width), np.nan)
+        for i, v in enumerate(ls):
+            out[i, : v.size] = v
+        return out
+
     # ------------------------------------------------------------------ persistence
     def _metadata(self) -> str:
         return json.dumps(
