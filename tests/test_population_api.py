@@ -101,3 +101,23 @@ def test_env_classes_configs_and_params_reach_every_member():
     assert all(isinstance(e, hb.envs.ChainEnv) for e in pop.envs)
     pop.learn(3, progress_bar=False)
     assert pop.lengths.shape == (2, 3) and (pop.lengths >= 9).all()
+
+
+def test_a_long_run_can_be_interrupted_and_keeps_finished_episodes():
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signals need the main thread")
+    pop = hb.Population("Chain", 2, seed=0, env_kwargs={"length": 5})
+    old = signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    signal.setitimer(signal.ITIMER_REAL, 0.2)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            pop.run_episodes(5 * 10**6, dream_every=0)  # ~170 MB of results
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    done = [len(m.history) for m in pop]
+    assert done[0] == done[1] > 0 and done[0] % 32 == 0  # whole chunks, every member alike
+    pop.run_episodes(1)  # usable again

@@ -9,9 +9,7 @@
 use super::{borrow, borrow_mut, PyAgent};
 use crate::envs::{PyChain, PyGridWorld};
 use crate::errors::{invalid_argument, IntoPyResult};
-use hebbian_core::agent::{
-    run_population, thread_pool, AgentFile, EpisodeRecord, Member, PopulationFile,
-};
+use hebbian_core::agent::{run_population, thread_pool, AgentFile, Member, PopulationFile};
 use hebbian_core::envs::DiscreteEnv;
 use hebbian_core::error::try_reserve;
 use numpy::{IntoPyArray, PyArrayMethods};
@@ -96,6 +94,10 @@ pub(crate) fn run_population_episodes<'py>(
     try_reserve(&mut returns, cells, oom("returns")).py()?;
     try_reserve(&mut lengths, cells, oom("lengths")).py()?;
     try_reserve(&mut terminated, cells, oom("terminated flags")).py()?;
+    // Filled chunk by chunk at [member, episode] (17 bytes per episode, not a whole record).
+    returns.resize(cells, 0.0);
+    lengths.resize(cells, 0);
+    terminated.resize(cells, false);
 
     // Borrow everything first: a member in use elsewhere fails the call before anything runs.
     let mut agent_refs: Vec<PyRefMut<'py, PyAgent>> = Vec::with_capacity(n);
@@ -121,28 +123,25 @@ pub(crate) fn run_population_episodes<'py>(
         })
         .collect();
 
-    let mut per_member: Vec<Vec<EpisodeRecord>> = (0..n).map(|_| Vec::new()).collect();
     let mut done = 0;
     loop {
         let k = POPULATION_CHUNK.min(episodes - done);
         let chunk = py
             .detach(|| run_population(&mut members, k, dream_every, pool.as_ref()))
             .py()?;
-        for (all, new) in per_member.iter_mut().zip(chunk) {
-            all.extend(new);
+        for (i, records) in chunk.iter().enumerate() {
+            let row = i * episodes + done;
+            for (j, r) in records.iter().enumerate() {
+                returns[row + j] = r.episode_return;
+                lengths[row + j] = i64::try_from(r.length).unwrap_or(i64::MAX);
+                terminated[row + j] = r.terminated;
+            }
         }
         done += k;
         if done >= episodes {
             break;
         }
         py.check_signals()?;
-    }
-    for records in &per_member {
-        for r in records {
-            returns.push(r.episode_return);
-            lengths.push(i64::try_from(r.length).unwrap_or(i64::MAX));
-            terminated.push(r.terminated);
-        }
     }
     let shape = [n, episodes];
     Ok((
