@@ -131,3 +131,9 @@ def test_a_function_the_workers_cannot_import_is_explained(monkeypatch):
     monkeypatch.setitem(sys.modules, "ghost_trials", ghost)
     with pytest.raises(hb.TrialError, match=r"trial\(x=1, seed=0\).*(import|died)"):
         hb.sweep(ghost.trial, {"x": [1]}, seeds=1, n_jobs=2)
+
+
+def test_progress_bar_counts_trials(capsys):
+    result = hb.sweep(trials.trivial, {"x": [1, 2]}, seeds=2, n_jobs=1, progress_bar=True)
+    assert len(result) == 4
+    assert "sweep (local)" in capsys.readouterr().err

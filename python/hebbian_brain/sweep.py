@@ -491,6 +491,7 @@ def sweep(
     on_error: str = "raise",
     address: str | None = None,
     mp_context: str = "spawn",
+    progress_bar: bool = False,
 ) -> SweepResult:
     """Runs ``fn(**setting, seed=seed)`` for every setting of ``grid`` and every seed.
 
@@ -512,6 +513,7 @@ def sweep(
         mp_context: Start method of the local backend's processes (``"spawn"``: safe with the
             threads rayon keeps; ``"forkserver"``; ``"fork"`` starts faster but may deadlock
             after threads have started).
+        progress_bar: Show a tqdm progress bar of finished trials.
 
     Returns:
         A :class:`SweepResult` with one row per trial, in grid order.
@@ -559,18 +561,33 @@ def sweep(
         runner = _ray(fn, trials, jobs, stop, address)
 
     outcomes: list[Outcome | None] = [None] * len(trials)
-    for i, out in runner:
-        outcomes[i] = out
-        if stop(out):
-            setting, seed = trials[i]
-            name, message, tb = out[1]
-            raise TrialError(
-                f"trial {_fn_name(fn)}{_describe(setting, seed)} raised {name}: {message}\n"
-                f"--- traceback of the trial ---\n{tb}",
-                setting,
-                seed,
-                tb,
-            )
+    bar = None
+    if progress_bar:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(trials), unit="trial", desc=f"sweep ({backend})")
+    try:
+        for i, out in runner:
+            outcomes[i] = out
+            if bar is not None:
+                bar.update(1)
+            if stop(out):
+                setting, seed = trials[i]
+                name, message, tb = out[1]
+                raise TrialError(
+                    f"trial {_fn_name(fn)}{_describe(setting, seed)} raised {name}: {message}\n"
+                    f"--- traceback of the trial ---\n{tb}",
+                    setting,
+                    seed,
+                    tb,
+                )
+    finally:
+        # Shut the workers down now (pending trials cancelled), not when the traceback goes.
+        close = getattr(runner, "close", None)
+        if close is not None:
+            close()
+        if bar is not None:
+            bar.close()
     rows = []
     for (setting, seed), maybe in zip(trials, outcomes):
         if maybe is None:  # a runner stops early only on an error, raised above
