@@ -121,3 +121,19 @@ def test_a_long_run_can_be_interrupted_and_keeps_finished_episodes():
     done = [len(m.history) for m in pop]
     assert done[0] == done[1] > 0 and done[0] % 32 == 0  # whole chunks, every member alike
     pop.run_episodes(1)  # usable again
+
+
+def test_learn_by_total_timesteps_runs_whole_episodes_until_the_budget():
+    a = hb.Population("GridWorld", 3, seed=4).learn(total_timesteps=5_000)
+    steps = sum(m.num_timesteps for m in a)
+    assert steps >= 5_000
+    episodes = {len(m.history) for m in a}
+    assert len(episodes) == 1  # every member ran the same episodes
+    b = hb.Population("GridWorld", 3, seed=4).learn(total_timesteps=5_000, progress_bar=True)
+    np.testing.assert_array_equal(a.returns, b.returns)
+    with pytest.raises(hb.InvalidArgumentError, match="exactly one"):
+        a.learn()
+    with pytest.raises(hb.InvalidArgumentError, match="exactly one"):
+        a.learn(3, total_timesteps=10)
+    with pytest.raises(hb.InvalidArgumentError, match="total_timesteps"):
+        a.learn(total_timesteps=-1)

@@ -295,29 +295,65 @@ class Population:
         return PopulationRun(returns, lengths, terminated)
 
     def learn(
-        self, episodes: int, *, dream_every: int = 1, progress_bar: bool = False
+        self,
+        episodes: int | None = None,
+        total_timesteps: int | None = None,
+        *,
+        dream_every: int = 1,
+        progress_bar: bool = False,
     ) -> Population:
-        """Trains every member for ``episodes`` episodes (:meth:`run_episodes`); returns self.
+        """Trains every member for ``episodes`` episodes, or until ``total_timesteps`` steps.
+
+        With ``total_timesteps`` (all members together, as stable-baselines3 counts a vector
+        environment's steps) every member runs the same number of whole episodes, in rounds
+        sized from the episode lengths so far, until the population has taken at least that
+        many steps; the result is as deterministic as :meth:`run_episodes`.
 
         Args:
             episodes: Episodes per member.
+            total_timesteps: Steps of all members together (whole episodes: it may overshoot).
             dream_every: Dream after every this many episodes (0: never).
-            progress_bar: Show a tqdm progress bar (episodes per member).
-        """
-        episodes = _count("episodes", episodes, low=0)
-        if not progress_bar:
-            self.run_episodes(episodes, dream_every=dream_every)
-            return self
-        from tqdm.auto import tqdm
+            progress_bar: Show a tqdm progress bar.
 
-        chunk = max(1, episodes // 100)
-        with tqdm(total=episodes, unit="episode", desc="population") as bar:
-            done = 0
-            while done < episodes:
-                k = min(chunk, episodes - done)
-                self.run_episodes(k, dream_every=dream_every)
-                done += k
-                bar.update(k)
+        Returns:
+            self
+        """
+        if (episodes is None) == (total_timesteps is None):
+            raise InvalidArgumentError(
+                "invalid argument `episodes, total_timesteps`: give exactly one of them"
+            )
+        dream_every = _count("dream_every", dream_every, low=0)
+        bar = None
+        if progress_bar:
+            from tqdm.auto import tqdm
+
+            unit = "episode" if episodes is not None else "step"
+            total = episodes if episodes is not None else total_timesteps
+            bar = tqdm(total=total, unit=unit, desc="population")
+        try:
+            if episodes is not None:
+                episodes = _count("episodes", episodes, low=0)
+                chunk = max(1, episodes // 100) if bar is not None else max(episodes, 1)
+                done = 0
+                while done < episodes:
+                    k = min(chunk, episodes - done)
+                    self.run_episodes(k, dream_every=dream_every)
+                    done += k
+                    if bar is not None:
+                        bar.update(k)
+            else:
+                budget = _count("total_timesteps", total_timesteps, low=0)
+                steps, k = 0, 1
+                while steps < budget:
+                    run = self.run_episodes(k, dream_every=dream_every)
+                    steps += run.steps
+                    if bar is not None:
+                        bar.update(run.steps)
+                    per_round = max(run.steps / k, 1.0)  # steps of one episode of every member
+                    k = int(min(max((budget - steps) / per_round, 1), 1024))
+        finally:
+            if bar is not None:
+                bar.close()
         return self
 
     @property
