@@ -296,7 +296,11 @@ def _ray(
         raise _unpicklable(fn, "cloudpickle", e) from None
     if not ray.is_initialized():
         # address None: RAY_ADDRESS if set (a cluster), else a new local instance.
-        ray.init(address=address or os.environ.get("RAY_ADDRESS"), include_dashboard=False)
+        target = address or os.environ.get("RAY_ADDRESS")
+        if target:
+            ray.init(address=target)
+        else:
+            ray.init(include_dashboard=False)
     remote = ray.remote(num_cpus=1)(_run_trial)
     fn_ref = ray.put(fn)
     limit = n_jobs or len(trials)
