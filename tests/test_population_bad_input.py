@@ -73,6 +73,10 @@ def test_the_core_function_checks_its_lists():
         _core.run_population_episodes(cores, [pop.envs[0].core, grid.core], 1)
     with pytest.raises(hb.StateError, match="in use"):  # the same member twice
         _core.run_population_episodes([cores[0], cores[0]], [e.core for e in pop.envs], 1)
+    with pytest.raises(hb.ShapeError, match="envs"):
+        _core.population_to_bytes(cores, [pop.envs[0].core], "{}")
+    with pytest.raises(TypeError, match="envs\\[0\\]"):
+        _core.population_to_bytes(cores, [object(), object()], "{}")
     assert all(len(m.history) == 0 for m in pop)
 
 

@@ -400,15 +400,22 @@ class Population:
 
     def to_bytes(self) -> bytes:
         """The population (every member with its brain and history) in the library's format."""
-        return population_to_bytes([m._core for m in self._members], self._metadata())
+        return population_to_bytes(
+            [m._core for m in self._members], [e.core for e in self._envs], self._metadata()
+        )
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Writes the population to one file atomically (temporary file, fsync, rename).
 
-        The environments are not saved: :meth:`load` rebuilds them from ``env_kwargs``, seeding
-        member ``i``'s environment from its seed and its number of finished episodes.
+        Every member's agent, brain and environment (with its state and random generator) is
+        saved, so a loaded population continues exactly as this one would.
         """
-        population_save([m._core for m in self._members], os.fspath(path), self._metadata())
+        population_save(
+            [m._core for m in self._members],
+            [e.core for e in self._envs],
+            os.fspath(path),
+            self._metadata(),
+        )
 
     @classmethod
     def from_bytes(cls, data: bytes, *, origin: str = "<bytes>") -> Population:
@@ -417,8 +424,8 @@ class Population:
         Raises:
             FileFormatError: Truncated, corrupted or foreign data.
         """
-        cores, meta = population_from_bytes(bytes(data), origin)
-        return cls._from_cores(cores, meta, origin)
+        cores, env_cores, meta = population_from_bytes(bytes(data), origin)
+        return cls._from_cores(cores, env_cores, meta, origin)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Population:
@@ -428,11 +435,13 @@ class Population:
             FileNotFoundError: No such file.
             FileFormatError: Truncated, corrupted, foreign or unknown-version file.
         """
-        cores, meta = population_load(os.fspath(path))
-        return cls._from_cores(cores, meta, os.fspath(path))
+        cores, env_cores, meta = population_load(os.fspath(path))
+        return cls._from_cores(cores, env_cores, meta, os.fspath(path))
 
     @classmethod
-    def _from_cores(cls, cores: list[Any], meta_text: str, origin: str) -> Population:
+    def _from_cores(
+        cls, cores: list[Any], env_cores: list[Any], meta_text: str, origin: str
+    ) -> Population:
         from hebbian_brain._core import FileFormatError
 
         try:
@@ -451,11 +460,12 @@ class Population:
         env_cls = _env_classes()[name]
         pop._members = []
         pop._envs = []
-        for i, (core, member_meta) in enumerate(zip(cores, meta["members"])):
+        for core, env_core, member_meta in zip(cores, env_cores, meta["members"]):
             agent = Agent._from_core(core, member_meta)
             env = env_cls(**env_kwargs)
-            episodes = core.history_len()
-            env.reset(seed=derive_seed(derive_seed(pop._seed, i), episodes + 1))
+            if type(env_core) is not type(env.core):
+                raise FileFormatError(f"{origin}: the environments are not {name} ones")
+            env.core = env_core  # the saved state and generator
             pop._members.append(agent)
             pop._envs.append(env)
         return pop

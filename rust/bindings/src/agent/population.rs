@@ -9,7 +9,9 @@
 use super::{borrow, borrow_mut, PyAgent};
 use crate::envs::{PyChain, PyGridWorld};
 use crate::errors::{invalid_argument, IntoPyResult};
-use hebbian_core::agent::{run_population, thread_pool, AgentFile, Member, PopulationFile};
+use hebbian_core::agent::{
+    run_population, thread_pool, AgentFile, Member, PopulationEnv, PopulationFile,
+};
 use hebbian_core::envs::DiscreteEnv;
 use hebbian_core::error::try_reserve;
 use numpy::{IntoPyArray, PyArrayMethods};
@@ -154,73 +156,98 @@ pub(crate) fn run_population_episodes<'py>(
 fn population_file(
     py: Python<'_>,
     agents: &[Bound<'_, PyAgent>],
+    envs: &[Bound<'_, PyAny>],
     metadata: String,
 ) -> PyResult<PopulationFile> {
-    let mut members: Vec<AgentFile> = Vec::new();
-    try_reserve(&mut members, agents.len(), || {
-        format!("the file image of {} members", agents.len())
-    })
-    .py()?;
-    for a in agents {
-        members.push(borrow(a, "agent")?.file(py, String::new())?);
+    if agents.len() != envs.len() {
+        return Err(crate::errors::shape_error(
+            "envs",
+            format!("{} environments for {} agents", envs.len(), agents.len()),
+        ));
     }
-    Ok(PopulationFile { members, metadata })
+    let mut members: Vec<AgentFile> = Vec::new();
+    let mut saved_envs: Vec<PopulationEnv> = Vec::new();
+    let what = || format!("the file image of {} members", agents.len());
+    try_reserve(&mut members, agents.len(), what).py()?;
+    try_reserve(&mut saved_envs, agents.len(), what).py()?;
+    for (i, (a, e)) in agents.iter().zip(envs).enumerate() {
+        members.push(borrow(a, "agent")?.file(py, String::new())?);
+        saved_envs.push(match env_ref(i, e)? {
+            EnvRef::Chain(c) => PopulationEnv::Chain(c.inner.clone()),
+            EnvRef::Grid(g) => PopulationEnv::GridWorld(g.inner.clone()),
+        });
+    }
+    Ok(PopulationFile {
+        members,
+        envs: saved_envs,
+        metadata,
+    })
 }
 
-fn into_agents(py: Python<'_>, file: PopulationFile) -> PyResult<(Vec<PyAgent>, String)> {
+/// Members, their environment cores and the metadata of a decoded file.
+type Decoded = (Vec<PyAgent>, Vec<Py<PyAny>>, String);
+
+fn decoded(py: Python<'_>, file: PopulationFile) -> PyResult<Decoded> {
     let mut agents = Vec::with_capacity(file.members.len());
     for m in file.members {
         agents.push(PyAgent::from_file(py, m, None)?.0);
     }
-    Ok((agents, file.metadata))
+    let mut envs = Vec::with_capacity(file.envs.len());
+    for e in file.envs {
+        envs.push(match e {
+            PopulationEnv::Chain(inner) => Py::new(py, PyChain { inner })?.into_any(),
+            PopulationEnv::GridWorld(inner) => Py::new(py, PyGridWorld { inner })?.into_any(),
+        });
+    }
+    Ok((agents, envs, file.metadata))
 }
 
-/// The members (with their brains) and `metadata` as one file image.
+/// The members (with their brains), their environment cores (with their state) and `metadata`
+/// as one file image.
 #[pyfunction]
 pub(crate) fn population_to_bytes<'py>(
     py: Python<'py>,
     agents: Vec<Bound<'py, PyAgent>>,
+    envs: Vec<Bound<'py, PyAny>>,
     metadata: String,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let file = population_file(py, &agents, metadata)?;
+    let file = population_file(py, &agents, &envs, metadata)?;
     let bytes = py.detach(|| file.to_bytes());
     Ok(PyBytes::new(py, &bytes))
 }
 
-/// Writes the members (with their brains) and `metadata` to `path` atomically.
+/// Writes the members, their environment cores and `metadata` to `path` atomically.
 #[pyfunction]
 pub(crate) fn population_save(
     py: Python<'_>,
     agents: Vec<Bound<'_, PyAgent>>,
+    envs: Vec<Bound<'_, PyAny>>,
     path: std::path::PathBuf,
     metadata: String,
 ) -> PyResult<()> {
-    let file = population_file(py, &agents, metadata)?;
+    let file = population_file(py, &agents, &envs, metadata)?;
     py.detach(|| file.save(&path)).py()
 }
 
-/// Members and metadata from a `population_to_bytes` image: `(list[AgentCore], metadata)`.
+/// A `population_to_bytes` image: `(list[AgentCore], list[ChainCore | GridWorldCore], metadata)`.
 #[pyfunction]
 #[pyo3(signature = (data, origin="<bytes>"))]
 pub(crate) fn population_from_bytes(
     py: Python<'_>,
     data: &[u8],
     origin: &str,
-) -> PyResult<(Vec<PyAgent>, String)> {
+) -> PyResult<Decoded> {
     let file = py
         .detach(|| PopulationFile::from_bytes(data, origin))
         .py()?;
-    into_agents(py, file)
+    decoded(py, file)
 }
 
-/// Members and metadata from a file written by `population_save`.
+/// A file written by `population_save`: `(agents, environment cores, metadata)`.
 #[pyfunction]
-pub(crate) fn population_load(
-    py: Python<'_>,
-    path: std::path::PathBuf,
-) -> PyResult<(Vec<PyAgent>, String)> {
+pub(crate) fn population_load(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Decoded> {
     let file = py.detach(|| PopulationFile::load(&path)).py()?;
-    into_agents(py, file)
+    decoded(py, file)
 }
 
 /// The seed of stream `stream` derived from `seed` (SplitMix64), as the Rust core derives the

@@ -16,7 +16,9 @@ mod population;
 mod run;
 mod select;
 // Populations (issue 7, scale): many agents run in parallel.
-pub use population::{run_population, thread_pool, Member, PopulationFile, POPULATION_KIND};
+pub use population::{
+    run_population, thread_pool, Member, PopulationEnv, PopulationFile, POPULATION_KIND,
+};
 
 pub use file::{AgentFile, AGENT_KIND};
 pub use params::{AgentParams, Exploration};

@@ -6,7 +6,7 @@
 //! that runs it does not matter. Results are therefore the same for any number of threads.
 
 use super::{Agent, AgentFile, EpisodeRecord};
-use crate::envs::DiscreteEnv;
+use crate::envs::{Chain, DiscreteEnv, GridWorld};
 use crate::error::{try_reserve, Error, Result};
 use crate::graph::Brain;
 use crate::io::persist;
@@ -81,12 +81,33 @@ pub fn run_population(
 /// Kind tag of population files.
 pub const POPULATION_KIND: &[u8; 4] = b"POP1";
 
-/// A saved population: every member's agent and brain, and the caller's metadata (the Python
-/// package stores the environment, the seeds and the members' spaces as JSON here).
+/// A member's environment in a saved population (with its state and generator).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum PopulationEnv {
+    /// A [`Chain`].
+    Chain(Chain),
+    /// A [`GridWorld`].
+    GridWorld(GridWorld),
+}
+
+impl PopulationEnv {
+    fn check_state(&self) -> Result<()> {
+        match self {
+            PopulationEnv::Chain(c) => c.check_state(),
+            PopulationEnv::GridWorld(g) => g.check_state(),
+        }
+    }
+}
+
+/// A saved population: every member's agent, brain and environment, and the caller's metadata
+/// (the Python package stores the environment's arguments, the seeds and the members' spaces
+/// as JSON here).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PopulationFile {
     /// The members, in order (their `metadata` fields are empty).
     pub members: Vec<AgentFile>,
+    /// The members' environments, in order (one per member).
+    pub envs: Vec<PopulationEnv>,
     /// Free-form metadata of the caller.
     pub metadata: String,
 }
@@ -100,11 +121,30 @@ impl PopulationFile {
     /// Decodes a file image; `origin` names the source in error messages.
     pub fn from_bytes(bytes: &[u8], origin: &str) -> Result<PopulationFile> {
         let mut file: PopulationFile = persist::from_bytes(origin, POPULATION_KIND, bytes)?;
-        for (i, m) in file.members.iter_mut().enumerate() {
-            m.agent
-                .params
-                .validate()
-                .map_err(|e| Error::format(origin, format!("inconsistent member {i}: {e}")))?;
+        if file.envs.len() != file.members.len() {
+            return Err(Error::format(
+                origin,
+                format!(
+                    "{} environments for {} members",
+                    file.envs.len(),
+                    file.members.len()
+                ),
+            ));
+        }
+        for (i, (m, env)) in file.members.iter_mut().zip(&file.envs).enumerate() {
+            let inconsistent = |e: Error| Error::format(origin, format!("member {i}: {e}"));
+            m.agent.params.validate().map_err(inconsistent)?;
+            env.check_state().map_err(inconsistent)?;
+            let n_actions = match env {
+                PopulationEnv::Chain(c) => c.n_actions(),
+                PopulationEnv::GridWorld(g) => g.n_actions(),
+            };
+            if n_actions != m.agent.n_actions() {
+                return Err(inconsistent(Error::State(format!(
+                    "the environment has {n_actions} actions, the agent {}",
+                    m.agent.n_actions()
+                ))));
+            }
             m.agent.ensure_buffers();
         }
         Ok(file)
@@ -233,6 +273,18 @@ mod tests {
                     metadata: String::new(),
                 })
                 .collect(),
+            envs: (0..3u64)
+                .map(|i| {
+                    if i % 2 == 0 {
+                        let mut c = Chain::new(8, 0.5, None, Some(i)).unwrap();
+                        c.reset(None);
+                        PopulationEnv::Chain(c)
+                    } else {
+                        let g = GridWorld::new(4, &[], (0, 0), (3, 3), 0.1, None, Some(i));
+                        PopulationEnv::GridWorld(g.unwrap())
+                    }
+                })
+                .collect(),
             metadata: "{\"n\": 3}".into(),
         };
         let bytes = file.to_bytes();
@@ -248,5 +300,24 @@ mod tests {
         bad[last] ^= 0xff;
         assert!(PopulationFile::from_bytes(&bad, "memory").is_err());
         assert!(PopulationFile::from_bytes(&file.members[0].to_bytes(), "memory").is_err());
+        // Environments keep their state and generator.
+        let (PopulationEnv::Chain(a), PopulationEnv::Chain(b)) = (&file.envs[2], &back.envs[2])
+        else {
+            panic!("chains expected")
+        };
+        let (mut a, mut b) = (a.clone(), b.clone());
+        for _ in 0..20 {
+            assert_eq!(a.step(1).ok(), b.step(1).ok());
+        }
+        // A well-formed file with an inconsistent member is refused (not a later panic).
+        let mut odd = file.clone();
+        odd.envs.pop();
+        assert!(PopulationFile::from_bytes(&odd.to_bytes(), "memory").is_err());
+        let mut odd = file.clone();
+        odd.envs[0] = PopulationEnv::GridWorld(
+            GridWorld::new(3, &[], (0, 0), (2, 2), 0.0, None, Some(0)).unwrap(),
+        );
+        let err = PopulationFile::from_bytes(&odd.to_bytes(), "memory").unwrap_err();
+        assert!(err.to_string().contains("member 0"), "{err}");
     }
 }
