@@ -133,7 +133,7 @@ pub(crate) fn run_population_episodes<'py>(
             .py()?;
         for (i, records) in chunk.iter().enumerate() {
             let row = i * episodes + done;
-            for (j, r) in records.iter().enumerate() {
+            for (j, r) in records.iter().take(k).enumerate() {
                 returns[row + j] = r.episode_return;
                 lengths[row + j] = i64::try_from(r.length).unwrap_or(i64::MAX);
                 terminated[row + j] = r.terminated;
