@@ -858,3 +858,31 @@ class Adam:
     def steps(self) -> int: ...
     @property
     def params(self) -> list[npt.NDArray[np.floating[Any]]]: ...
+
+# ---------------------------------------------------------------- scale: populations (issue 7)
+def run_population_episodes(
+    agents: Sequence[AgentCore],
+    envs: Sequence[ChainCore | GridWorldCore],
+    episodes: int,
+    *,
+    dream_every: int = 1,
+    n_threads: int | None = None,
+) -> tuple[
+    npt.NDArray[np.float64], npt.NDArray[np.int64], npt.NDArray[np.bool_]
+]: ...
+def population_to_bytes(
+    agents: Sequence[AgentCore], envs: Sequence[ChainCore | GridWorldCore], metadata: str
+) -> bytes: ...
+def population_save(
+    agents: Sequence[AgentCore],
+    envs: Sequence[ChainCore | GridWorldCore],
+    path: str | PathLike[str],
+    metadata: str,
+) -> None: ...
+def population_from_bytes(
+    data: bytes, origin: str = "<bytes>"
+) -> tuple[list[AgentCore], list[ChainCore | GridWorldCore], str]: ...
+def population_load(
+    path: str | PathLike[str],
+) -> tuple[list[AgentCore], list[ChainCore | GridWorldCore], str]: ...
+def derive_seed(seed: int, stream: int) -> int: ...

@@ -19,6 +19,7 @@ use pyo3::types::PyBytes;
 use pyo3::PyClass;
 
 mod params;
+mod population;
 pub(crate) use params::PyAgentParams;
 
 /// `(return, length, terminated)` of an episode record.
@@ -464,5 +465,6 @@ impl PyAgent {
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyAgentParams>()?;
     m.add_class::<PyAgent>()?;
+    population::register(m)?;
     Ok(())
 }

@@ -12,8 +12,13 @@
 
 mod file;
 mod params;
+mod population;
 mod run;
 mod select;
+// Populations (issue 7, scale): many agents run in parallel.
+pub use population::{
+    run_population, thread_pool, Member, PopulationEnv, PopulationFile, POPULATION_KIND,
+};
 
 pub use file::{AgentFile, AGENT_KIND};
 pub use params::{AgentParams, Exploration};
