@@ -6,8 +6,11 @@ episode (every 10 for Taxi), their greedy policy is checked:
 
   (a) hebbian_brain.Agent with dreaming (defaults: one dream after every episode),
   (b) the same agent without dreaming (dream_every=0),
-  (c) tabular Q-learning, (d) Dyna-Q — both written here, hyperparameters tuned with
-      ``--tune`` (grid below, on seeds 100-102, not the reported seeds) and stated in BASELINES.
+  (c) tabular Q-learning, (c+) the same with optimistic initial values (Q0 = the largest
+      one-step reward of the task, at least 0: optimism in the face of uncertainty, the
+      baseline that explores like our agent's untried-action rule), (d) Dyna-Q — all written
+      here, hyperparameters tuned with ``--tune`` (grid below, on seeds 100-102, not the
+      reported seeds) and stated in BASELINES.
 
 "Optimal" is the optimal undiscounted return from value iteration on the environment's model
 (every one of Taxi's 300 start states must be solved optimally). Greedy ties go to the lowest
@@ -121,6 +124,11 @@ class Model:
                     self.reward[s, a] = -1.0
         self.starts = np.array([0 if isinstance(u, hb.envs.ChainEnv) else u.core.start])
 
+    @property
+    def q_init(self) -> float:
+        """Optimistic initial value: the largest one-step reward, at least 0."""
+        return max(0.0, float(self.reward.max()))
+
     def optimal_returns(self) -> np.ndarray:
         v = np.zeros(self.n_states)
         for _ in range(10_000):
@@ -149,10 +157,19 @@ class Model:
 
 
 class QLearning:
-    """Tabular Q-learning, ε-greedy with random tie-breaking, Q initialised to 0."""
+    """Tabular Q-learning, ε-greedy with random tie-breaking, Q initialised to ``q_init``."""
 
-    def __init__(self, n_s: int, n_a: int, seed: int, alpha: float, gamma: float, epsilon: float):
-        self.q = np.zeros((n_s, n_a))
+    def __init__(
+        self,
+        n_s: int,
+        n_a: int,
+        seed: int,
+        alpha: float,
+        gamma: float,
+        epsilon: float,
+        q_init: float = 0.0,
+    ):
+        self.q = np.full((n_s, n_a), float(q_init))
         self.rng = np.random.default_rng(seed)
         self.alpha, self.gamma, self.epsilon = alpha, gamma, epsilon
 
@@ -202,27 +219,33 @@ class DynaQ(QLearning):
             super().update(ps, pa, pr, ps2, pt)
 
 
-# Tuned with --tune (grid: alpha in {0.1, 0.5, 1.0}, epsilon in {0.05, 0.1, 0.2}, gamma 0.99;
-# Dyna-Q with 10 planning steps), best median on seeds 100-102 per environment.
+# Tuned with --tune (grid: alpha in {0.1, 0.5, 1.0}, epsilon in {0.05, 0.1, 0.2} — {0, 0.05, 0.1}
+# for the optimistic variant, which can explore without ε —, gamma 0.99; Dyna-Q with 10 planning
+# steps), best median on seeds 100-102 per environment.
 BASELINES: dict[str, dict[str, dict[str, float]]] = {
     "Chain-v0": {
         "q": {"alpha": 0.1, "epsilon": 0.05, "gamma": 0.99},
+        "q_opt": {"alpha": 1.0, "epsilon": 0.05, "gamma": 0.99},
         "dyna": {"alpha": 0.1, "epsilon": 0.2, "gamma": 0.99, "planning_steps": 10},
     },
     "GridWorld-v0": {
         "q": {"alpha": 0.5, "epsilon": 0.05, "gamma": 0.99},
+        "q_opt": {"alpha": 0.5, "epsilon": 0.0, "gamma": 0.99},
         "dyna": {"alpha": 1.0, "epsilon": 0.1, "gamma": 0.99, "planning_steps": 10},
     },
     "FrozenLake-v1": {
         "q": {"alpha": 0.1, "epsilon": 0.05, "gamma": 0.99},
+        "q_opt": {"alpha": 0.1, "epsilon": 0.0, "gamma": 0.99},
         "dyna": {"alpha": 0.1, "epsilon": 0.05, "gamma": 0.99, "planning_steps": 10},
     },
     "CliffWalking-v1": {
         "q": {"alpha": 1.0, "epsilon": 0.2, "gamma": 0.99},
+        "q_opt": {"alpha": 1.0, "epsilon": 0.0, "gamma": 0.99},
         "dyna": {"alpha": 0.1, "epsilon": 0.05, "gamma": 0.99, "planning_steps": 10},
     },
     "Taxi-v4": {
         "q": {"alpha": 0.1, "epsilon": 0.2, "gamma": 0.99},
+        "q_opt": {"alpha": 1.0, "epsilon": 0.05, "gamma": 0.99},
         "dyna": {"alpha": 0.5, "epsilon": 0.1, "gamma": 0.99, "planning_steps": 10},
     },
 }
@@ -268,7 +291,7 @@ def _median(values: list[int], budget: int) -> str:
     return f">{budget}" if m > budget else f"{m:g}"
 
 
-def tune(seeds: list[int], only: str | None) -> None:
+def tune(seeds: list[int], only: str | None, kinds: tuple[str, ...]) -> None:
     for task in TASKS:
         if (only and only != task.name) or task.baseline:
             continue
@@ -276,13 +299,16 @@ def tune(seeds: list[int], only: str | None) -> None:
         model = Model(env)
         target = model.optimal_returns()
         n_s, n_a = model.n_states, model.n_actions
-        for kind in ("q", "dyna"):
+        for kind in kinds:
             results = []
-            for alpha, eps in itertools.product((0.1, 0.5, 1.0), (0.05, 0.1, 0.2)):
+            epsilons = (0.0, 0.05, 0.1) if kind == "q_opt" else (0.05, 0.1, 0.2)
+            for alpha, eps in itertools.product((0.1, 0.5, 1.0), epsilons):
                 eps_needed = []
                 for seed in seeds:
                     if kind == "q":
                         learner = QLearning(n_s, n_a, seed, alpha, 0.99, eps)
+                    elif kind == "q_opt":
+                        learner = QLearning(n_s, n_a, seed, alpha, 0.99, eps, model.q_init)
                     else:
                         learner = DynaQ(n_s, n_a, seed, alpha, 0.99, eps, 10)
                     eps_needed.append(run_tabular(task, learner, seed, model, target))
@@ -300,15 +326,22 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--tune", action="store_true")
     parser.add_argument("--only", default=None, help="run one environment")
+    parser.add_argument(
+        "--kind",
+        action="append",
+        choices=("q", "q_opt", "dyna"),
+        help="baselines to tune (default: all)",
+    )
     args = parser.parse_args()
     if args.tune:
-        tune([100, 101, 102], args.only)
+        tune([100, 101, 102], args.only, tuple(args.kind or ("q", "q_opt", "dyna")))
         return
     seeds = list(range(args.seeds))
     print(f"episodes until the greedy policy is optimal (median over {len(seeds)} seeds)")
     header = (
         f"{'environment':18s} {'(a) dreams':>11s} {'(b) no dreams':>14s} "
-        f"{'(c) Q-learning':>15s} {'(d) Dyna-Q':>11s} {'a/c':>6s}  {'time':>6s}"
+        f"{'(c) Q-learning':>15s} {'(c+) optimistic Q':>18s} {'(d) Dyna-Q':>11s} {'a/c':>6s}  "
+        f"{'time':>6s}"
     )
     print(header)
     print("-" * len(header))
@@ -324,11 +357,18 @@ def main() -> None:
         a = [run_agent(task, s, True, model, target) for s in seeds]
         b = [run_agent(task, s, False, model, target) for s in seeds]
         c = [run_tabular(task, QLearning(n_s, n_a, s, **hp["q"]), s, model, target) for s in seeds]
+        c_opt = [
+            run_tabular(
+                task, QLearning(n_s, n_a, s, **hp["q_opt"], q_init=model.q_init), s, model, target
+            )
+            for s in seeds
+        ]
         d = [run_tabular(task, DynaQ(n_s, n_a, s, **hp["dyna"]), s, model, target) for s in seeds]
         ratio = float(np.median(a)) / float(np.median(c))
         print(
             f"{task.name:18s} {_median(a, task.budget):>11s} {_median(b, task.budget):>14s} "
-            f"{_median(c, task.budget):>15s} {_median(d, task.budget):>11s} {ratio:6.2f}  "
+            f"{_median(c, task.budget):>15s} {_median(c_opt, task.budget):>18s} "
+            f"{_median(d, task.budget):>11s} {ratio:6.2f}  "
             f"{time.perf_counter() - start:5.1f}s",
             flush=True,
         )

@@ -19,7 +19,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         return
     missing = [
         m
-        for m in ("pydot", "graphviz", "matplotlib", "scipy", "pettingzoo")
+        for m in ("pydot", "graphviz", "matplotlib", "scipy", "pettingzoo", "joblib", "ray")
         if importlib.util.find_spec(m) is None
     ]
     if shutil.which("dot") is None:

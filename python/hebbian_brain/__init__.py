@@ -56,3 +56,9 @@ from hebbian_brain.discretize import Discretizer  # noqa: E402
 
 envs.register_envs()
 __all__ += ["Agent", "AgentParams", "Discretizer", "EpisodeRecord", "History", "envs"]
+
+# scale: populations trained in parallel, sweeps over settings x seeds
+from hebbian_brain.population import Population, PopulationRun  # noqa: E402
+from hebbian_brain.sweep import SweepResult, TrialError, sweep  # noqa: E402
+
+__all__ += ["Population", "PopulationRun", "SweepResult", "TrialError", "sweep"]

@@ -306,7 +306,7 @@ impl PyDreamParams {
     #[new]
     #[pyo3(signature = (*, walks_per_cycle=10, walk_length=10, consolidation_boost=0.02,
         creative_edge_probability=0.005, enable_galvanize=true, galvanize_boost_multiplier=1.5,
-        galvanize_age_threshold=1000, direction="reverse", replay_learning_rate=0.5))]
+        galvanize_age_threshold=1000, direction="reverse", replay_learning_rate=0.5, patience=3))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         walks_per_cycle: i64,
@@ -318,6 +318,7 @@ impl PyDreamParams {
         galvanize_age_threshold: i64,
         direction: &str,
         replay_learning_rate: f64,
+        patience: i64,
     ) -> PyResult<Self> {
         let inner = core::DreamParams {
             walks_per_cycle: u32::try_from(config_count("walks_per_cycle", walks_per_cycle)?)
@@ -345,6 +346,9 @@ impl PyDreamParams {
             )?,
             direction: DreamDirection::parse(direction).py()?,
             replay_learning_rate,
+            patience: u32::try_from(config_count("patience", patience)?).map_err(|_| {
+                to_pyerr(hebbian_core::Error::config("patience", "must be < 2**32"))
+            })?,
         };
         inner.validate().py()?;
         Ok(Self { inner })
@@ -385,6 +389,10 @@ impl PyDreamParams {
     fn replay_learning_rate(&self) -> f64 {
         self.inner.replay_learning_rate
     }
+    #[getter]
+    fn patience(&self) -> u32 {
+        self.inner.patience
+    }
     /// The fields as a dict (keyword arguments of the constructor).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let p = &self.inner;
@@ -398,6 +406,7 @@ impl PyDreamParams {
         d.set_item("galvanize_age_threshold", p.galvanize_age_threshold)?;
         d.set_item("direction", p.direction.name())?;
         d.set_item("replay_learning_rate", p.replay_learning_rate)?;
+        d.set_item("patience", p.patience)?;
         Ok(d)
     }
     /// A copy with some fields replaced.
@@ -416,7 +425,8 @@ impl PyDreamParams {
         format!(
             "DreamParams(walks_per_cycle={:?}, walk_length={:?}, consolidation_boost={:?}, \
              creative_edge_probability={:?}, enable_galvanize={}, galvanize_boost_multiplier={:?}, \
-             galvanize_age_threshold={:?}, direction='{}', replay_learning_rate={:?})",
+             galvanize_age_threshold={:?}, direction='{}', replay_learning_rate={:?}, \
+             patience={})",
             p.walks_per_cycle,
             p.walk_length,
             p.consolidation_boost,
@@ -425,7 +435,8 @@ impl PyDreamParams {
             p.galvanize_boost_multiplier,
             p.galvanize_age_threshold,
             p.direction.name(),
-            p.replay_learning_rate
+            p.replay_learning_rate,
+            p.patience
         )
     }
 }

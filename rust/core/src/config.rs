@@ -134,6 +134,10 @@ pub struct DreamParams {
     pub direction: DreamDirection,
     /// Step size of value backups during replay (1 = full backup, as in Dyna-Q on deterministic tasks).
     pub replay_learning_rate: f64,
+    /// A reverse walk ends after this many consecutive backups that changed no value by more
+    /// than 1e-6 (prioritized sweeping: replay goes where values still move); 0 never ends
+    /// walks early.
+    pub patience: u32,
 }
 
 impl Default for DreamParams {
@@ -148,6 +152,7 @@ impl Default for DreamParams {
             galvanize_age_threshold: 1000,
             direction: DreamDirection::Reverse,
             replay_learning_rate: 0.5,
+            patience: 3,
         }
     }
 }

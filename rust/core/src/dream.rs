@@ -73,7 +73,12 @@ impl Brain {
             report.value_change += self.backup(start);
         }
         let mut current = start;
+        let patience = self.config.dream.patience;
+        let mut quiet = 0;
         for _ in 0..self.config.dream.walk_length {
+            if patience > 0 && quiet >= patience {
+                break;
+            }
             let Some(s) = self.draw_synapse(current, direction) else {
                 break;
             };
@@ -87,7 +92,13 @@ impl Brain {
             };
             path.push(current);
             if direction == DreamDirection::Reverse {
-                report.value_change += self.backup(current);
+                let change = self.backup(current);
+                report.value_change += change;
+                quiet = if change < crate::graph::SALIENCE_CUTOFF {
+                    quiet + 1
+                } else {
+                    0
+                };
             }
         }
         if direction == DreamDirection::Forward {

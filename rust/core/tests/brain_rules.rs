@@ -449,3 +449,58 @@ fn bad_inputs_change_nothing() {
     ));
     assert_eq!(b.to_bytes(), image);
 }
+
+/// A chain of `len` states learned once, reward at the end, dreamed to convergence.
+fn converged_chain(patience: u32, len: u64) -> (Brain, Vec<u32>) {
+    let cfg = BrainConfig {
+        plasticity: PlasticityParams {
+            weight_decay: 0.0,
+            ..Default::default()
+        },
+        dream: DreamParams {
+            patience,
+            creative_edge_probability: 0.0,
+            walk_length: 20,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let mut b = Brain::new(cfg, Some(21)).unwrap();
+    let n: Vec<u32> = (0..len).map(|i| b.get_or_create_node(i, 0)).collect();
+    for i in 0..n.len() - 1 {
+        b.learn_transition(n[i], n[i + 1], 0.0).unwrap();
+    }
+    b.learn_terminal(n[n.len() - 1], 1.0).unwrap();
+    b.end_episode();
+    (b, n)
+}
+
+#[test]
+fn walks_end_early_once_replay_changes_nothing_but_values_still_converge() {
+    let gamma = PlasticityParams::default().discount;
+    let (mut quick, n) = converged_chain(3, 12);
+    let (mut full, _) = converged_chain(0, 12);
+    for _ in 0..400 {
+        quick.dream(1);
+        full.dream(1);
+    }
+    // Both reach the same fixed point: V(n_i) = γ^(len-1-i) (deterministic chain, reward 1).
+    for (i, &id) in n.iter().enumerate() {
+        let want = gamma.powi((n.len() - 1 - i) as i32);
+        for b in [&quick, &full] {
+            let v = b.node(id).unwrap().value;
+            assert!((v - want).abs() < 1e-6, "node {i}: {v} vs {want}");
+        }
+    }
+    // Converged: with patience a walk stops after its start and 3 quiet backups; without, it
+    // walks the whole way back (up to walk_length synapses).
+    let (q, f) = (quick.dream(5), full.dream(5));
+    assert_eq!(q.walks, f.walks);
+    assert!(
+        q.steps <= 3 * q.walks,
+        "{} steps for {} walks",
+        q.steps,
+        q.walks
+    );
+    assert!(f.steps > 2 * q.steps, "{} vs {}", f.steps, q.steps);
+}

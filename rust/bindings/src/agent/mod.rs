@@ -18,6 +18,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
 mod params;
+mod population;
 pub(crate) use params::PyAgentParams;
 
 /// `(return, length, terminated)` of an episode record.
@@ -491,5 +492,6 @@ impl PyAgent {
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyAgentParams>()?;
     m.add_class::<PyAgent>()?;
+    population::register(m)?;
     Ok(())
 }

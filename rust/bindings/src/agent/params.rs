@@ -23,8 +23,8 @@ pub(crate) struct PyAgentParams {
 impl PyAgentParams {
     #[new]
     #[pyo3(
-        signature = (*, exploration="epsilon_greedy", epsilon=0.05, temperature=0.1, synapse_bonus=0.01, optimistic=true, untried_value=0.0, dream_cycles=Int(1), replay_ratio=10.0, cut_traces_on_exploration=true, prune_every=Int(0), history_limit=Int(100_000)),
-        text_signature = "(*, exploration='epsilon_greedy', epsilon=0.05, temperature=0.1, synapse_bonus=0.01, optimistic=True, untried_value=0.0, dream_cycles=1, replay_ratio=10.0, cut_traces_on_exploration=True, prune_every=0, history_limit=100000)"
+        signature = (*, exploration="epsilon_greedy", epsilon=0.05, temperature=0.1, synapse_bonus=0.01, novelty_bonus=0.02, optimistic=true, untried_value=0.0, dream_cycles=Int(1), replay_ratio=10.0, cut_traces_on_exploration=true, prune_every=Int(0), history_limit=Int(100_000)),
+        text_signature = "(*, exploration='epsilon_greedy', epsilon=0.05, temperature=0.1, synapse_bonus=0.01, novelty_bonus=0.02, optimistic=True, untried_value=0.0, dream_cycles=1, replay_ratio=10.0, cut_traces_on_exploration=True, prune_every=0, history_limit=100000)"
     )]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -32,6 +32,7 @@ impl PyAgentParams {
         epsilon: f64,
         temperature: f64,
         synapse_bonus: f64,
+        novelty_bonus: f64,
         optimistic: bool,
         untried_value: f64,
         dream_cycles: Int,
@@ -60,6 +61,7 @@ impl PyAgentParams {
             epsilon,
             temperature,
             synapse_bonus,
+            novelty_bonus,
             optimistic,
             untried_value,
             dream_cycles,
@@ -87,6 +89,10 @@ impl PyAgentParams {
     #[getter]
     fn synapse_bonus(&self) -> f64 {
         self.inner.synapse_bonus
+    }
+    #[getter]
+    fn novelty_bonus(&self) -> f64 {
+        self.inner.novelty_bonus
     }
     #[getter]
     fn optimistic(&self) -> bool {
@@ -125,6 +131,7 @@ impl PyAgentParams {
         d.set_item("epsilon", p.epsilon)?;
         d.set_item("temperature", p.temperature)?;
         d.set_item("synapse_bonus", p.synapse_bonus)?;
+        d.set_item("novelty_bonus", p.novelty_bonus)?;
         d.set_item("optimistic", p.optimistic)?;
         d.set_item("untried_value", p.untried_value)?;
         d.set_item("dream_cycles", p.dream_cycles)?;
@@ -175,12 +182,13 @@ impl PyAgentParams {
         let p = &self.inner;
         format!(
             "AgentParams(exploration={:?}, epsilon={:?}, temperature={:?}, synapse_bonus={:?}, \
-             optimistic={}, untried_value={:?}, dream_cycles={}, replay_ratio={:?}, \
+             novelty_bonus={:?}, optimistic={}, untried_value={:?}, dream_cycles={}, replay_ratio={:?}, \
              cut_traces_on_exploration={}, prune_every={}, history_limit={})",
             p.exploration.name(),
             p.epsilon,
             p.temperature,
             p.synapse_bonus,
+            p.novelty_bonus,
             if p.optimistic { "True" } else { "False" },
             p.untried_value,
             p.dream_cycles,

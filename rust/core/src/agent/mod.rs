@@ -12,8 +12,13 @@
 
 mod file;
 mod params;
+mod population;
 mod run;
 mod select;
+// Populations (issue 7, scale): many agents run in parallel.
+pub use population::{
+    run_population, thread_pool, Member, PopulationEnv, PopulationFile, POPULATION_KIND,
+};
 
 pub use file::{AgentFile, AGENT_KIND};
 pub use params::{AgentParams, Exploration, DEFAULT_HISTORY_LIMIT};
@@ -218,11 +223,15 @@ impl Agent {
         self.ensure_buffers();
         // Values without the synapse bonus decide what counts as greedy (Watkins's Q(λ)).
         let cut = self.params.cut_traces_on_exploration;
+        let bonus = select::Bonus {
+            previous,
+            synapse: self.params.synapse_bonus,
+            novelty: self.params.novelty_bonus,
+        };
         select::fill_scores_and_values(
             brain,
             state,
-            previous,
-            self.params.synapse_bonus,
+            bonus,
             &mut self.scores,
             if cut { Some(&mut self.values) } else { None },
             &mut self.tried,
@@ -358,7 +367,7 @@ impl Agent {
         self.scores
             .iter_mut()
             .for_each(|s| *s = self.params.untried_value);
-        select::fill_scores(brain, state, None, 0.0, &mut self.scores, &mut self.tried);
+        select::fill_values(brain, state, &mut self.scores, &mut self.tried);
         for (s, &t) in self.scores.iter_mut().zip(&self.tried) {
             if !t {
                 *s = self.params.untried_value;
@@ -367,10 +376,22 @@ impl Agent {
         select::argmax(&self.scores, None) as u32
     }
 
-    /// An exploring choice in `state` without learning (the brain is not changed).
+    /// An exploring choice in `state` without learning (the brain is not changed; no previous
+    /// node, so no synapse bonus).
     pub fn sample_action(&mut self, brain: &Brain, state: u64) -> u32 {
         self.ensure_buffers();
-        select::fill_scores(brain, state, None, 0.0, &mut self.scores, &mut self.tried);
+        let bonus = select::Bonus {
+            novelty: self.params.novelty_bonus,
+            ..Default::default()
+        };
+        select::fill_scores_and_values(
+            brain,
+            state,
+            bonus,
+            &mut self.scores,
+            None,
+            &mut self.tried,
+        );
         select::explore(&self.params, &mut self.rng, &mut self.scores, &self.tried) as u32
     }
 }

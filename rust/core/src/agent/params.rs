@@ -45,6 +45,10 @@ pub struct AgentParams {
     pub temperature: f64,
     /// β: the score of a candidate adds β · w(previous node → candidate).
     pub synapse_bonus: f64,
+    /// κ: when exploring, the score of a tried action adds κ / √(1 + its activation count), so
+    /// that among equally valued actions the less tried one wins (count-based exploration; greedy
+    /// prediction ignores it).
+    pub novelty_bonus: f64,
     /// Untried actions (no node yet) are taken before any tried one (optimism under
     /// uncertainty); when false they score `untried_value`.
     pub optimistic: bool,
@@ -77,6 +81,7 @@ impl Default for AgentParams {
             epsilon: 0.05,
             temperature: 0.1,
             synapse_bonus: 0.01,
+            novelty_bonus: 0.02,
             optimistic: true,
             untried_value: 0.0,
             dream_cycles: 1,
@@ -107,6 +112,12 @@ impl AgentParams {
             return Err(Error::config(
                 "synapse_bonus",
                 format!("must be finite, got {}", self.synapse_bonus),
+            ));
+        }
+        if !(self.novelty_bonus.is_finite() && self.novelty_bonus >= 0.0) {
+            return Err(Error::config(
+                "novelty_bonus",
+                format!("must be finite and >= 0, got {}", self.novelty_bonus),
             ));
         }
         if !(self.replay_ratio.is_finite() && self.replay_ratio >= 0.0) {

@@ -1,34 +1,40 @@
 //! Action selection from the graph.
 //!
-//! score(a) = V(state, a) + β · w(previous node → node(state, a)), where V is the value of the
-//! (state, a) node and w the weight of the synapse from the node the agent just left (0 when
-//! absent). Untried actions (no node yet) are taken first when `optimistic`; otherwise they score
-//! `untried_value`. Exploration: ε-greedy (ties broken uniformly) or softmax over score / τ.
+//! score(a) = V(state, a) + β · w(previous node → node(state, a)) + κ / √(1 + n(state, a)), where
+//! V is the value of the (state, a) node, w the weight of the synapse from the node the agent just
+//! left (0 when absent) and n the node's activation count (the novelty term κ only when
+//! exploring; greedy prediction uses V alone). Untried actions (no node yet) are taken first when
+//! `optimistic`; otherwise they score `untried_value`. Exploration: ε-greedy (ties broken
+//! uniformly) or softmax over score / τ.
 
 use super::params::{AgentParams, Exploration};
 use crate::graph::{Brain, NodeId};
 use crate::rng::Rng;
 use rand::Rng as _;
 
-/// Scores of every action of a state, with a flag for the untried ones.
-pub(crate) fn fill_scores(
-    brain: &Brain,
-    state: u64,
-    previous: Option<NodeId>,
-    bonus: f64,
-    scores: &mut [f64],
-    tried: &mut [bool],
-) {
-    fill_scores_and_values(brain, state, previous, bonus, scores, None, tried);
+/// What is added to a node's value to score it (see the module documentation).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Bonus {
+    /// The node the agent just left, whose synapses into the candidates count.
+    pub previous: Option<NodeId>,
+    /// β: weight of the synapse from `previous`.
+    pub synapse: f64,
+    /// κ: novelty, κ / √(1 + activation count).
+    pub novelty: f64,
 }
 
-/// [`fill_scores`], also writing the plain node values (no bonus) into `values` when given:
-/// one walk over the state's nodes for both.
+/// Plain node values of every action of a state, with a flag for the untried ones.
+pub(crate) fn fill_values(brain: &Brain, state: u64, scores: &mut [f64], tried: &mut [bool]) {
+    fill_scores_and_values(brain, state, Bonus::default(), scores, None, tried);
+}
+
+/// Scores of every action of a state (values plus `bonus`), with a flag for the untried ones,
+/// also writing the plain node values into `values` when given: one walk over the state's nodes
+/// for both.
 pub(crate) fn fill_scores_and_values(
     brain: &Brain,
     state: u64,
-    previous: Option<NodeId>,
-    bonus: f64,
+    bonus: Bonus,
     scores: &mut [f64],
     mut values: Option<&mut [f64]>,
     tried: &mut [bool],
@@ -40,11 +46,16 @@ pub(crate) fn fill_scores_and_values(
         if a >= scores.len() {
             continue;
         }
-        let w = match previous {
-            Some(p) if bonus != 0.0 => brain.weight(p, id).unwrap_or(0.0),
+        let w = match bonus.previous {
+            Some(p) if bonus.synapse != 0.0 => brain.weight(p, id).unwrap_or(0.0),
             _ => 0.0,
         };
-        scores[a] = node.value + bonus * w;
+        let novelty = if bonus.novelty != 0.0 {
+            bonus.novelty / (1.0 + node.activation_count as f64).sqrt()
+        } else {
+            0.0
+        };
+        scores[a] = node.value + bonus.synapse * w + novelty;
         if let Some(v) = values.as_deref_mut() {
             v[a] = node.value;
         }

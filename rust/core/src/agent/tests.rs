@@ -70,6 +70,34 @@ fn untried_actions_are_explored_first() {
 }
 
 #[test]
+fn novelty_prefers_the_less_tried_of_equally_valued_actions() {
+    let mut b = brain(5);
+    let state = hash_int(7);
+    let nodes: Vec<_> = (0..3).map(|a| b.get_or_create_node(state, a)).collect();
+    // Actions 0 and 2 much tried, action 1 once; all values 0.
+    for _ in 0..20 {
+        b.activate_node(nodes[0], 0.0).unwrap();
+        b.activate_node(nodes[2], 0.0).unwrap();
+    }
+    b.activate_node(nodes[1], 0.0).unwrap();
+    let greedy_only = AgentParams {
+        epsilon: 0.0,
+        ..Default::default()
+    };
+    let mut agent = Agent::new(3, greedy_only.clone(), Some(5)).unwrap();
+    assert!((0..50).all(|_| agent.sample_action(&b, state) == 1));
+    // Without it the tie is broken uniformly; greedy prediction never uses it.
+    let plain = AgentParams {
+        novelty_bonus: 0.0,
+        ..greedy_only
+    };
+    let mut agent = Agent::new(3, plain, Some(5)).unwrap();
+    let picks: Vec<u32> = (0..60).map(|_| agent.sample_action(&b, state)).collect();
+    assert!(picks.contains(&0) && picks.contains(&2), "{picks:?}");
+    assert_eq!(agent.greedy_action(&b, state), 0);
+}
+
+#[test]
 fn solves_the_chain_in_rust() {
     let mut b = brain(3);
     let mut agent = Agent::new(2, AgentParams::default(), Some(3)).unwrap();

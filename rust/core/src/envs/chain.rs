@@ -10,9 +10,11 @@ use super::{bad_action, check_probability, not_running, DiscreteEnv, Transition}
 use crate::error::{Error, Result};
 use crate::rng::{self, Rng};
 use rand::Rng as _;
+use serde::{Deserialize, Serialize};
 
-/// The chain environment (see the module documentation).
-#[derive(Clone, Debug)]
+/// The chain environment (see the module documentation). Serializable with its state and
+/// generator (saved populations); check a decoded one with [`check_state`](Self::check_state).
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Chain {
     length: u32,
     slip: f64,
@@ -56,6 +58,22 @@ impl Chain {
     /// Number of cells.
     pub fn length(&self) -> u32 {
         self.length
+    }
+
+    /// Checks the invariants `new` and `step` keep (for an environment decoded from a file).
+    pub fn check_state(&self) -> Result<()> {
+        let bad = |reason: String| Err(Error::State(format!("inconsistent Chain: {reason}")));
+        if self.length < 2 || self.max_steps == 0 {
+            return bad(format!(
+                "length {} max_steps {}",
+                self.length, self.max_steps
+            ));
+        }
+        check_probability("slip", self.slip)?;
+        if self.position >= self.length || self.steps > self.max_steps {
+            return bad(format!("position {} steps {}", self.position, self.steps));
+        }
+        Ok(())
     }
 
     /// Probability that a move goes the opposite way.

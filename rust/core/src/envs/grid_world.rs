@@ -11,6 +11,7 @@ use super::{bad_action, check_probability, not_running, DiscreteEnv, Transition}
 use crate::error::{Error, Result};
 use crate::rng::{self, Rng};
 use rand::Rng as _;
+use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
 /// The four moves of [`GridWorld`] (the order of Gymnasium's CliffWalking).
@@ -28,7 +29,7 @@ pub enum GridWorldAction {
 }
 
 /// The grid world (see the module documentation).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct GridWorld {
     size: u32,
     walls: Vec<bool>,
@@ -43,6 +44,36 @@ pub struct GridWorld {
 }
 
 impl GridWorld {
+    /// Checks the invariants `new` and `step` keep (for an environment decoded from a file).
+    pub fn check_state(&self) -> Result<()> {
+        let bad = |reason: String| Err(Error::State(format!("inconsistent GridWorld: {reason}")));
+        let cells = u64::from(self.size) * u64::from(self.size);
+        if !(2..=256).contains(&self.size) || self.walls.len() as u64 != cells {
+            return bad(format!(
+                "size {} with {} cells",
+                self.size,
+                self.walls.len()
+            ));
+        }
+        check_probability("slip", self.slip)?;
+        for (name, c) in [
+            ("start", self.start),
+            ("goal", self.goal),
+            ("position", self.position),
+        ] {
+            if u64::from(c) >= cells || self.walls[c as usize] {
+                return bad(format!("{name} {c} is off the grid or a wall"));
+            }
+        }
+        if self.start == self.goal || self.max_steps == 0 || self.steps > self.max_steps {
+            return bad(format!(
+                "start {} goal {} max_steps {} steps {}",
+                self.start, self.goal, self.max_steps, self.steps
+            ));
+        }
+        Ok(())
+    }
+
     /// The default walls of a `size × size` grid: the middle row except its two end cells
     /// (none for grids smaller than 4).
     pub fn default_obstacles(size: u32) -> Vec<(u32, u32)> {

@@ -51,8 +51,8 @@ pub struct Brain {
     pub(crate) decay_epoch: u64,
     /// Stored times are 32-bit ticks relative to this (see `time.rs`).
     pub(crate) time_base: u64,
-    /// ln(1 − weight_decay), derived from the config (−∞ for total decay).
-    pub(crate) ln_retention: f64,
+    /// (1 − weight_decay)^dt of lazy decay, derived from the config.
+    pub(crate) retention: crate::learning::decay::Retention,
     pub(crate) nodes: Vec<NodeSlot>,
     pub(crate) free_nodes: Vec<NodeId>,
     pub(crate) live_nodes: usize,

@@ -11,6 +11,7 @@ use super::{Brain, NodeId, NodeSlot, SynapseSlot, MAX_REWARD, MAX_STORED, NIL};
 use crate::config::BrainConfig;
 use crate::error::{Error, Result};
 use crate::io::persist;
+use crate::learning::decay::Retention;
 use crate::rng::Rng;
 
 /// Kind tag of brain files.
@@ -203,7 +204,7 @@ impl Brain {
         {
             return Err(bad("traces refer to missing items".into()));
         }
-        let ln_retention = (1.0 - d.config.plasticity.weight_decay).ln();
+        let retention = Retention::new(d.config.plasticity.weight_decay);
         let brain = Brain {
             config: d.config,
             rng: d.rng,
@@ -211,7 +212,7 @@ impl Brain {
             episodes: d.episodes,
             decay_epoch: d.decay_epoch,
             time_base: d.time_base,
-            ln_retention,
+            retention,
             nodes: d.nodes,
             free_nodes: d.free_nodes,
             live_nodes,

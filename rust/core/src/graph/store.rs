@@ -5,6 +5,7 @@ use rustc_hash::FxHashMap;
 use super::{Brain, Node, NodeId, NodeSlot, Synapse, SynapseSlot, NIL};
 use crate::config::BrainConfig;
 use crate::error::{Error, Result};
+use crate::learning::decay::Retention;
 use crate::rng;
 
 /// Column view of all live nodes (for numpy).
@@ -40,7 +41,7 @@ impl Brain {
     /// An empty brain. The config is validated; `seed` fixes every random choice.
     pub fn new(config: BrainConfig, seed: Option<u64>) -> Result<Self> {
         config.validate()?;
-        let ln_retention = (1.0 - config.plasticity.weight_decay).ln();
+        let retention = Retention::new(config.plasticity.weight_decay);
         Ok(Self {
             config,
             rng: rng::from_seed(seed),
@@ -48,7 +49,7 @@ impl Brain {
             episodes: 0,
             decay_epoch: 0,
             time_base: 0,
-            ln_retention,
+            retention,
             nodes: Vec::new(),
             free_nodes: Vec::new(),
             live_nodes: 0,
@@ -367,7 +368,7 @@ impl Brain {
             let factor = if dt == 1 {
                 1.0 - p.weight_decay
             } else {
-                (self.ln_retention * dt as f64).exp()
+                self.retention.factor(dt)
             };
             p.weight_min + (stored - p.weight_min) * factor
         };

@@ -2,6 +2,6 @@
 //! node values driven by the same reward-prediction error, consolidation of plasticity, and the
 //! lazy weight decay. Equations: docs/rules.md §1.
 
-mod decay;
+pub(crate) mod decay;
 mod three_factor;
 mod traces;

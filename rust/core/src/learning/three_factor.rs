@@ -181,7 +181,7 @@ impl Brain {
             let decayed = match dt {
                 0 => stored,
                 1 => w_min + (stored - w_min) * (1.0 - decay),
-                _ => w_min + (stored - w_min) * (self.ln_retention * dt as f64).exp(),
+                _ => w_min + (stored - w_min) * self.retention.factor(dt),
             }
             .clamp(w_min, w_max);
             let w = decayed + gain * slot.plasticity as f64 * e;

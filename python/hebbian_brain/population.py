@@ -1,0 +1,487 @@
+"""Populations: many independent agents trained in parallel on all cores.
+
+A :class:`Population` holds ``n`` ordinary :class:`~hebbian_brain.Agent` objects, each with its
+own brain and its own copy of a built-in environment (``Chain`` or ``GridWorld``). Training
+runs every member's episodes inside Rust, members spread over a rayon thread pool, with the GIL
+released. Member ``i`` is seeded with ``derive_seed(seed, i)``, so the results are the same
+whatever the number of threads, and member ``i`` learns exactly what a lone
+``Agent(env, seed=population.member_seeds[i])`` would learn with ``run_episodes``.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import operator
+import os
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from hebbian_brain._agent_history import History
+from hebbian_brain._core import (
+    AgentParams,
+    Brain,
+    BrainConfig,
+    InvalidArgumentError,
+    derive_seed,
+    population_from_bytes,
+    population_load,
+    population_save,
+    population_to_bytes,
+    run_population_episodes,
+)
+from hebbian_brain.agent import Agent
+
+__all__ = ["Population", "PopulationRun"]
+
+_FORMAT = "hebbian_brain.Population/1"
+
+#: Most members a population may have (each holds an agent, a brain and an environment).
+MAX_MEMBERS = 1 << 20
+
+
+def _env_classes() -> dict[str, type]:
+    from hebbian_brain.envs import ChainEnv, GridWorldEnv
+
+    return {"Chain": ChainEnv, "GridWorld": GridWorldEnv}
+
+
+def _env_name(env: Any) -> str:
+    """The built-in environment's short name from a name, Gymnasium id or class."""
+    classes = _env_classes()
+    if isinstance(env, str):
+        key = env.removeprefix("hebbian_brain/").removesuffix("-v0").lower()
+        for name in classes:
+            if name.lower() == key:
+                return name
+        raise InvalidArgumentError(
+            f"invalid argument `env`: unknown environment {env!r}; a population runs the "
+            "built-in 'Chain' or 'GridWorld' (or their ids 'hebbian_brain/Chain-v0', "
+            "'hebbian_brain/GridWorld-v0')"
+        )
+    for name, cls in classes.items():
+        if env is cls:
+            return name
+    raise TypeError(
+        "env must be the name of a built-in environment ('Chain', 'GridWorld'), its Gymnasium "
+        f"id, or its class (ChainEnv, GridWorldEnv), got {env!r}"
+    )
+
+
+def _count(name: str, value: Any, *, low: int, high: int | None = None) -> int:
+    if isinstance(value, bool):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    try:
+        v = operator.index(value)
+    except TypeError:
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}") from None
+    if v < low or (high is not None and v > high):
+        bound = f">= {low}" if high is None else f"in {low}..{high}"
+        raise InvalidArgumentError(f"invalid argument `{name}`: must be {bound}, got {v}")
+    return v
+
+
+def _threads(n_threads: Any) -> int | None:
+    return None if n_threads is None else _count("n_threads", n_threads, low=1, high=4096)
+
+
+@dataclass(frozen=True)
+class PopulationRun:
+    """The episodes of one :meth:`Population.run_episodes` call, one row per member.
+
+    Attributes:
+        returns: Undiscounted return of each episode, float64 ``[n_members, episodes]``.
+        lengths: Steps of each episode, int64 ``[n_members, episodes]``.
+        terminated: Whether each episode reached a terminal state, bool
+            ``[n_members, episodes]``.
+    """
+
+    returns: np.ndarray
+    lengths: np.ndarray
+    terminated: np.ndarray
+
+    @property
+    def steps(self) -> int:
+        """Agent steps taken in the run, all members together."""
+        return int(self.lengths.sum())
+
+    def mean_return(self) -> np.ndarray:
+        """Mean return per member, float64 ``[n_members]`` (NaN for zero episodes)."""
+        if self.returns.shape[1] == 0:
+            return np.full(self.returns.shape[0], np.nan)
+        return self.returns.mean(axis=1)
+
+    def __repr__(self) -> str:
+        n, e = self.returns.shape
+        return f"PopulationRun(members={n}, episodes={e}, steps={self.steps})"
+
+
+class Population:
+    """``n`` independent agents, each in its own built-in environment, trained in parallel.
+
+    Members are ordinary :class:`~hebbian_brain.Agent` objects (``population[i]``), with their
+    own brain: ``predict``, ``history``, ``save``, ``brain.to_dot()`` work on them as on any
+    agent. :meth:`run_episodes` runs all members at once in Rust on ``n_threads`` threads with the
+    GIL released; a member used from another Python thread meanwhile raises a ``RuntimeError``
+    (:class:`~hebbian_brain.StateError` for its brain or environment) instead of waiting.
+
+    Args:
+        env: The built-in environment: ``"Chain"``, ``"GridWorld"``, their Gymnasium ids
+            (``"hebbian_brain/GridWorld-v0"``) or classes (``hebbian_brain.envs.GridWorldEnv``).
+        n: Number of members, 1 .. 2**20.
+        config: :class:`~hebbian_brain.BrainConfig` of every member's brain (None: defaults).
+        params: :class:`~hebbian_brain.AgentParams` of every member (None: defaults).
+        seed: Seeds the population (None: drawn from the OS, then kept in :attr:`seed`). Member
+            ``i`` and its environment use ``derive_seed(seed, i)``.
+        env_kwargs: Keyword arguments of the environment (e.g. ``{"size": 6, "slip": 0.1}``);
+            plain Python literals, so that the population can be saved.
+        n_threads: Threads of a run (None: all cores).
+
+    Raises:
+        InvalidArgumentError: ``n`` out of range, an unknown environment name, bad ``n_threads``.
+        TypeError: Wrong types (``config`` a ``Brain``: members never share a brain).
+
+    Example:
+        >>> import hebbian_brain as hb
+        >>> pop = hb.Population("GridWorld", 8, seed=0, env_kwargs={"slip": 0.1})
+        >>> run = pop.run_episodes(100)
+        >>> run.returns.shape
+        (8, 100)
+    """
+
+    def __init__(
+        self,
+        env: Any,
+        n: int,
+        config: BrainConfig | None = None,
+        *,
+        params: AgentParams | None = None,
+        seed: int | None = None,
+        env_kwargs: dict[str, Any] | None = None,
+        n_threads: int | None = None,
+    ) -> None:
+        self._env_name = _env_name(env)
+        n = _count("n", n, low=1, high=MAX_MEMBERS)
+        if isinstance(config, Brain):
+            raise TypeError(
+                "config must be a BrainConfig or None: members never share a brain (pass "
+                "brain.config to give every member a brain with the same configuration)"
+            )
+        if config is not None and not isinstance(config, BrainConfig):
+            raise TypeError(f"config must be a BrainConfig or None, got {type(config).__name__}")
+        if params is not None and not isinstance(params, AgentParams):
+            raise TypeError(f"params must be an AgentParams or None, got {type(params).__name__}")
+        if env_kwargs is None:
+            env_kwargs = {}
+        if not isinstance(env_kwargs, dict):
+            raise TypeError(f"env_kwargs must be a dict or None, got {type(env_kwargs).__name__}")
+        self._env_kwargs = dict(env_kwargs)
+        self._check_literal_kwargs()
+        if seed is None:
+            seed = secrets.randbits(64)
+        self._seed = _count("seed", seed, low=0, high=2**64 - 1)
+        self._n_threads = _threads(n_threads)
+        cls = _env_classes()[self._env_name]
+        members: list[Agent] = []
+        envs: list[Any] = []
+        for i in range(n):
+            s = derive_seed(self._seed, i)
+            e = cls(**self._env_kwargs)
+            a = Agent(e, config, seed=s, params=params)
+            a._seed_builtin(e)  # as a lone Agent's first run would: env.reset(seed=s)
+            members.append(a)
+            envs.append(e)
+        self._members = members
+        self._envs = envs
+
+    def _check_literal_kwargs(self) -> None:
+        try:
+            ok = ast.literal_eval(repr(self._env_kwargs)) == self._env_kwargs
+        except (ValueError, SyntaxError):
+            ok = False
+        if not ok:
+            raise TypeError(
+                "env_kwargs must hold plain Python literals (numbers, strings, tuples, lists, "
+                f"None) so that the population can be saved, got {self._env_kwargs!r}"
+            )
+
+    # ------------------------------------------------------------------ members
+    def __len__(self) -> int:
+        return len(self._members)
+
+    def __getitem__(self, i: int) -> Agent:
+        return self._members[operator.index(i)]
+
+    def __iter__(self) -> Iterator[Agent]:
+        return iter(self._members)
+
+    @property
+    def members(self) -> list[Agent]:
+        """The member agents, in order (a new list; the agents are the live ones)."""
+        return list(self._members)
+
+    @property
+    def envs(self) -> list[Any]:
+        """Each member's environment (``ChainEnv`` / ``GridWorldEnv``), in member order."""
+        return list(self._envs)
+
+    @property
+    def env_name(self) -> str:
+        """``"Chain"`` or ``"GridWorld"``."""
+        return self._env_name
+
+    @property
+    def env_kwargs(self) -> dict[str, Any]:
+        """The environments' keyword arguments (a copy)."""
+        return dict(self._env_kwargs)
+
+    @property
+    def seed(self) -> int:
+        """The population's seed (drawn from the OS when none was given)."""
+        return self._seed
+
+    @property
+    def member_seeds(self) -> np.ndarray:
+        """``derive_seed(seed, i)`` of each member, uint64 ``[n]``."""
+        return np.array([derive_seed(self._seed, i) for i in range(len(self))], dtype=np.uint64)
+
+    @property
+    def n_threads(self) -> int | None:
+        """Threads of a run (None: all cores)."""
+        return self._n_threads
+
+    @n_threads.setter
+    def n_threads(self, value: int | None) -> None:
+        self._n_threads = _threads(value)
+
+    # ------------------------------------------------------------------ training
+    def run_episodes(
+        self, episodes: int, *, dream_every: int = 1, n_threads: int | None = None
+    ) -> PopulationRun:
+        """Runs ``episodes`` episodes of every member, in parallel, inside Rust.
+
+        Each member runs exactly as ``member.run_episodes(env, episodes, dream_every)`` would
+        alone. Interruptible with Ctrl-C (between chunks of 32 episodes; finished episodes stay
+        in the members' histories).
+
+        Args:
+            episodes: Episodes per member.
+            dream_every: Dream after every this many episodes (0: never).
+            n_threads: Threads for this call (None: the population's :attr:`n_threads`).
+
+        Returns:
+            The new episodes as ``[n_members, episodes]`` arrays.
+
+        Raises:
+            InvalidArgumentError: Negative counts, or more results than memory can address.
+            MemoryError: The result arrays do not fit.
+            RuntimeError: A member, brain or environment is in use by another thread
+                (:class:`~hebbian_brain.StateError` for brains and environments).
+        """
+        episodes = _count("episodes", episodes, low=0)
+        dream_every = _count("dream_every", dream_every, low=0)
+        threads = self._n_threads if n_threads is None else _threads(n_threads)
+        returns, lengths, terminated = run_population_episodes(
+            [m._core for m in self._members],
+            [e.core for e in self._envs],
+            episodes,
+            dream_every=dream_every,
+            n_threads=threads,
+        )
+        return PopulationRun(returns, lengths, terminated)
+
+    def learn(
+        self,
+        episodes: int | None = None,
+        total_timesteps: int | None = None,
+        *,
+        dream_every: int = 1,
+        progress_bar: bool = False,
+    ) -> Population:
+        """Trains every member for ``episodes`` episodes, or until ``total_timesteps`` steps.
+
+        With ``total_timesteps`` (all members together, as stable-baselines3 counts a vector
+        environment's steps) every member runs the same number of whole episodes, in rounds
+        sized from the episode lengths so far, until the population has taken at least that
+        many steps; the result is as deterministic as :meth:`run_episodes`.
+
+        Args:
+            episodes: Episodes per member.
+            total_timesteps: Steps of all members together (whole episodes: it may overshoot).
+            dream_every: Dream after every this many episodes (0: never).
+            progress_bar: Show a tqdm progress bar.
+
+        Returns:
+            self
+        """
+        if (episodes is None) == (total_timesteps is None):
+            raise InvalidArgumentError(
+                "invalid argument `episodes, total_timesteps`: give exactly one of them"
+            )
+        dream_every = _count("dream_every", dream_every, low=0)
+        bar = None
+        if progress_bar:
+            from tqdm.auto import tqdm
+
+            unit = "episode" if episodes is not None else "step"
+            total = episodes if episodes is not None else total_timesteps
+            bar = tqdm(total=total, unit=unit, desc="population")
+        try:
+            if episodes is not None:
+                episodes = _count("episodes", episodes, low=0)
+                chunk = max(1, episodes // 100) if bar is not None else max(episodes, 1)
+                done = 0
+                while done < episodes:
+                    k = min(chunk, episodes - done)
+                    self.run_episodes(k, dream_every=dream_every)
+                    done += k
+                    if bar is not None:
+                        bar.update(k)
+            else:
+                budget = _count("total_timesteps", total_timesteps, low=0)
+                steps, k = 0, 1
+                while steps < budget:
+                    run = self.run_episodes(k, dream_every=dream_every)
+                    steps += run.steps
+                    if bar is not None:
+                        bar.update(run.steps)
+                    per_round = max(run.steps / k, 1.0)  # steps of one episode of every member
+                    k = int(min(max((budget - steps) / per_round, 1), 1024))
+        finally:
+            if bar is not None:
+                bar.close()
+        return self
+
+    @property
+    def histories(self) -> list[History]:
+        """Each member's :class:`~hebbian_brain.History` (snapshots)."""
+        return [m.history for m in self._members]
+
+    @property
+    def returns(self) -> np.ndarray:
+        """Every member's episode returns, float64 ``[n, episodes]``.
+
+        NaN-padded when members have different numbers of episodes (e.g. after training one of
+        them alone).
+        """
+        rs = [h.returns for h in self.histories]
+        width = max((r.size for r in rs), default=0)
+        out = np.full((len(rs), width), np.nan)
+        for i, r in enumerate(rs):
+            out[i, : r.size] = r
+        return out
+
+    @property
+    def lengths(self) -> np.ndarray:
+        """Every member's episode lengths, float64 ``[n, episodes]`` (NaN-padded like returns)."""
+        ls = [h.lengths for h in self.histories]
+        width = max((v.size for v in ls), default=0)
+        out = np.full((len(ls), width), np.nan)
+        for i, v in enumerate(ls):
+            out[i, : v.size] = v
+        return out
+
+    # ------------------------------------------------------------------ persistence
+    def _metadata(self) -> str:
+        return json.dumps(
+            {
+                "format": _FORMAT,
+                "env": self._env_name,
+                "env_kwargs": repr(self._env_kwargs),
+                "seed": self._seed,
+                "n_threads": self._n_threads,
+                "members": [m._metadata() for m in self._members],
+            }
+        )
+
+    def to_bytes(self) -> bytes:
+        """The population (every member with its brain and history) in the library's format."""
+        return population_to_bytes(
+            [m._core for m in self._members], [e.core for e in self._envs], self._metadata()
+        )
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Writes the population to one file atomically (temporary file, fsync, rename).
+
+        Every member's agent, brain and environment (with its state and random generator) is
+        saved, so a loaded population continues exactly as this one would.
+        """
+        population_save(
+            [m._core for m in self._members],
+            [e.core for e in self._envs],
+            os.fspath(path),
+            self._metadata(),
+        )
+
+    @classmethod
+    def from_bytes(cls, data: bytes, *, origin: str = "<bytes>") -> Population:
+        """A population from :meth:`to_bytes` output.
+
+        Raises:
+            FileFormatError: Truncated, corrupted or foreign data.
+        """
+        cores, env_cores, meta = population_from_bytes(bytes(data), origin)
+        return cls._from_cores(cores, env_cores, meta, origin)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Population:
+        """Reads a population written by :meth:`save`.
+
+        Raises:
+            FileNotFoundError: No such file.
+            FileFormatError: Truncated, corrupted, foreign or unknown-version file.
+        """
+        cores, env_cores, meta = population_load(os.fspath(path))
+        return cls._from_cores(cores, env_cores, meta, os.fspath(path))
+
+    @classmethod
+    def _from_cores(
+        cls, cores: list[Any], env_cores: list[Any], meta_text: str, origin: str
+    ) -> Population:
+        from hebbian_brain._core import FileFormatError
+
+        try:
+            meta = json.loads(meta_text)
+            if meta.get("format") != _FORMAT or len(meta["members"]) != len(cores):
+                raise ValueError("not a population")
+            env_kwargs = ast.literal_eval(meta["env_kwargs"])
+            name = _env_name(meta["env"])
+        except (ValueError, KeyError, TypeError, SyntaxError) as e:
+            raise FileFormatError(f"{origin}: inconsistent population metadata ({e})") from None
+        pop = cls.__new__(cls)
+        pop._env_name = name
+        pop._env_kwargs = env_kwargs
+        pop._seed = int(meta["seed"])
+        pop._n_threads = meta["n_threads"]
+        env_cls = _env_classes()[name]
+        pop._members = []
+        pop._envs = []
+        for core, env_core, member_meta in zip(cores, env_cores, meta["members"]):
+            agent = Agent._from_core(core, member_meta)
+            env = env_cls(**env_kwargs)
+            if type(env_core) is not type(env.core):
+                raise FileFormatError(f"{origin}: the environments are not {name} ones")
+            env.core = env_core  # the saved state and generator
+            pop._members.append(agent)
+            pop._envs.append(env)
+        return pop
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"bytes": self.to_bytes()}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        other = Population.from_bytes(state["bytes"], origin="<pickle>")
+        self.__dict__.update(other.__dict__)
+
+    def __repr__(self) -> str:
+        head = f"Population(env={self._env_name!r}, n={len(self)}, seed={self._seed}"
+        try:
+            episodes = sum(m._core.history_len() for m in self._members)
+            steps = sum(m.num_timesteps for m in self._members)
+        except RuntimeError:  # a run in another thread holds the members
+            return f"{head}, running)"
+        return f"{head}, episodes={episodes}, steps={steps})"

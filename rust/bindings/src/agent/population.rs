@@ -1,0 +1,269 @@
+//! The Rust half of `hebbian_brain.Population`: runs many `AgentCore`s, each in its own
+//! built-in environment core, in parallel with the GIL released, and saves/loads them as one
+//! file.
+//!
+//! The members stay ordinary `AgentCore` objects (with their own live `Brain`): a run borrows
+//! each member, its brain and its environment for its duration, so nothing is copied, and a
+//! member used from another Python thread meanwhile gets the usual "in use" error.
+
+use super::{borrow, borrow_mut, PyAgent};
+use crate::envs::{PyChain, PyGridWorld};
+use crate::errors::{invalid_argument, IntoPyResult};
+use hebbian_core::agent::{
+    run_population, thread_pool, AgentFile, Member, PopulationEnv, PopulationFile,
+};
+use hebbian_core::envs::DiscreteEnv;
+use hebbian_core::error::try_reserve;
+use numpy::{IntoPyArray, PyArrayMethods};
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+/// Episodes per member and GIL-released chunk (signals are checked between chunks).
+const POPULATION_CHUNK: usize = 32;
+
+/// A borrowed environment core of either built-in kind.
+enum EnvRef<'py> {
+    Chain(PyRefMut<'py, PyChain>),
+    Grid(PyRefMut<'py, PyGridWorld>),
+}
+
+impl EnvRef<'_> {
+    fn core(&mut self) -> &mut (dyn DiscreteEnv + Send) {
+        match self {
+            EnvRef::Chain(c) => &mut c.inner,
+            EnvRef::Grid(g) => &mut g.inner,
+        }
+    }
+}
+
+fn env_ref<'py>(i: usize, env: &Bound<'py, PyAny>) -> PyResult<EnvRef<'py>> {
+    if let Ok(chain) = env.cast::<PyChain>() {
+        Ok(EnvRef::Chain(borrow_mut(chain, "environment")?))
+    } else if let Ok(grid) = env.cast::<PyGridWorld>() {
+        Ok(EnvRef::Grid(borrow_mut(grid, "environment")?))
+    } else {
+        Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "envs[{i}]: a population needs built-in environment cores (ChainCore or \
+             GridWorldCore), got {}",
+            env.get_type().name()?
+        )))
+    }
+}
+
+/// Runs `episodes` episodes of every member in its environment, members in parallel on
+/// `n_threads` threads (None: all cores), the GIL released. Results do not depend on the
+/// number of threads or on the chunking. Interruptible (Ctrl-C) between chunks of
+/// `POPULATION_CHUNK` episodes; the episodes finished so far stay in the members' histories.
+///
+/// Returns `(returns, lengths, terminated)`, numpy arrays `[n_members, episodes]` of float64,
+/// int64 and bool.
+#[pyfunction]
+#[pyo3(signature = (agents, envs, episodes, *, dream_every=1, n_threads=None))]
+#[allow(clippy::type_complexity)]
+pub(crate) fn run_population_episodes<'py>(
+    py: Python<'py>,
+    agents: Vec<Bound<'py, PyAgent>>,
+    envs: Vec<Bound<'py, PyAny>>,
+    episodes: usize,
+    dream_every: usize,
+    n_threads: Option<usize>,
+) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+    if agents.len() != envs.len() {
+        return Err(crate::errors::shape_error(
+            "envs",
+            format!("{} environments for {} agents", envs.len(), agents.len()),
+        ));
+    }
+    // One pool for the whole call (starting threads per chunk would cost more than short
+    // chunks of work).
+    let pool = n_threads.map(thread_pool).transpose().py()?;
+    let n = agents.len();
+    // The result arrays must fit before hours of work start.
+    let cells = n
+        .checked_mul(episodes)
+        .filter(|c| c.checked_mul(17).is_some_and(|b| b <= isize::MAX as usize))
+        .ok_or_else(|| {
+            invalid_argument(
+                "episodes",
+                format!("{n} members x {episodes} episodes is too large to address"),
+            )
+        })?;
+    let oom =
+        |what: &'static str| move || format!("the {what} of {n} members x {episodes} episodes");
+    let mut returns: Vec<f64> = Vec::new();
+    let mut lengths: Vec<i64> = Vec::new();
+    let mut terminated: Vec<bool> = Vec::new();
+    try_reserve(&mut returns, cells, oom("returns")).py()?;
+    try_reserve(&mut lengths, cells, oom("lengths")).py()?;
+    try_reserve(&mut terminated, cells, oom("terminated flags")).py()?;
+    // Filled chunk by chunk at [member, episode] (17 bytes per episode, not a whole record).
+    returns.resize(cells, 0.0);
+    lengths.resize(cells, 0);
+    terminated.resize(cells, false);
+
+    // Borrow everything first: a member in use elsewhere fails the call before anything runs.
+    let mut agent_refs: Vec<PyRefMut<'py, PyAgent>> = Vec::with_capacity(n);
+    for a in &agents {
+        agent_refs.push(borrow_mut(a, "agent")?);
+    }
+    let mut brain_refs = Vec::with_capacity(n);
+    for a in &agent_refs {
+        brain_refs.push(borrow_mut(a.brain.bind(py), "brain")?);
+    }
+    let mut env_refs = Vec::with_capacity(n);
+    for (i, e) in envs.iter().enumerate() {
+        env_refs.push(env_ref(i, e)?);
+    }
+    let mut members: Vec<Member<'_>> = agent_refs
+        .iter_mut()
+        .zip(brain_refs.iter_mut())
+        .zip(env_refs.iter_mut())
+        .map(|((a, b), e)| Member {
+            agent: &mut a.inner,
+            brain: &mut b.inner,
+            env: e.core(),
+        })
+        .collect();
+
+    let mut done = 0;
+    loop {
+        let k = POPULATION_CHUNK.min(episodes - done);
+        let chunk = py
+            .detach(|| run_population(&mut members, k, dream_every, pool.as_ref()))
+            .py()?;
+        for (i, records) in chunk.iter().enumerate() {
+            let row = i * episodes + done;
+            for (j, r) in records.iter().take(k).enumerate() {
+                returns[row + j] = r.episode_return;
+                lengths[row + j] = i64::try_from(r.length).unwrap_or(i64::MAX);
+                terminated[row + j] = r.terminated;
+            }
+        }
+        done += k;
+        if done >= episodes {
+            break;
+        }
+        py.check_signals()?;
+    }
+    let shape = [n, episodes];
+    Ok((
+        returns.into_pyarray(py).reshape(shape)?.into_any(),
+        lengths.into_pyarray(py).reshape(shape)?.into_any(),
+        terminated.into_pyarray(py).reshape(shape)?.into_any(),
+    ))
+}
+
+fn population_file(
+    py: Python<'_>,
+    agents: &[Bound<'_, PyAgent>],
+    envs: &[Bound<'_, PyAny>],
+    metadata: String,
+) -> PyResult<PopulationFile> {
+    if agents.len() != envs.len() {
+        return Err(crate::errors::shape_error(
+            "envs",
+            format!("{} environments for {} agents", envs.len(), agents.len()),
+        ));
+    }
+    let mut members: Vec<AgentFile> = Vec::new();
+    let mut saved_envs: Vec<PopulationEnv> = Vec::new();
+    let what = || format!("the file image of {} members", agents.len());
+    try_reserve(&mut members, agents.len(), what).py()?;
+    try_reserve(&mut saved_envs, agents.len(), what).py()?;
+    for (i, (a, e)) in agents.iter().zip(envs).enumerate() {
+        members.push(borrow(a, "agent")?.file(py, String::new())?);
+        saved_envs.push(match env_ref(i, e)? {
+            EnvRef::Chain(c) => PopulationEnv::Chain(c.inner.clone()),
+            EnvRef::Grid(g) => PopulationEnv::GridWorld(g.inner.clone()),
+        });
+    }
+    Ok(PopulationFile {
+        members,
+        envs: saved_envs,
+        metadata,
+    })
+}
+
+/// Members, their environment cores and the metadata of a decoded file.
+type Decoded = (Vec<PyAgent>, Vec<Py<PyAny>>, String);
+
+fn decoded(py: Python<'_>, file: PopulationFile) -> PyResult<Decoded> {
+    let mut agents = Vec::with_capacity(file.members.len());
+    for m in file.members {
+        agents.push(PyAgent::from_file(py, m, None)?.0);
+    }
+    let mut envs = Vec::with_capacity(file.envs.len());
+    for e in file.envs {
+        envs.push(match e {
+            PopulationEnv::Chain(inner) => Py::new(py, PyChain { inner })?.into_any(),
+            PopulationEnv::GridWorld(inner) => Py::new(py, PyGridWorld { inner })?.into_any(),
+        });
+    }
+    Ok((agents, envs, file.metadata))
+}
+
+/// The members (with their brains), their environment cores (with their state) and `metadata`
+/// as one file image.
+#[pyfunction]
+pub(crate) fn population_to_bytes<'py>(
+    py: Python<'py>,
+    agents: Vec<Bound<'py, PyAgent>>,
+    envs: Vec<Bound<'py, PyAny>>,
+    metadata: String,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let file = population_file(py, &agents, &envs, metadata)?;
+    let bytes = py.detach(|| file.to_bytes());
+    Ok(PyBytes::new(py, &bytes))
+}
+
+/// Writes the members, their environment cores and `metadata` to `path` atomically.
+#[pyfunction]
+pub(crate) fn population_save(
+    py: Python<'_>,
+    agents: Vec<Bound<'_, PyAgent>>,
+    envs: Vec<Bound<'_, PyAny>>,
+    path: std::path::PathBuf,
+    metadata: String,
+) -> PyResult<()> {
+    let file = population_file(py, &agents, &envs, metadata)?;
+    py.detach(|| file.save(&path)).py()
+}
+
+/// A `population_to_bytes` image: `(list[AgentCore], list[ChainCore | GridWorldCore], metadata)`.
+#[pyfunction]
+#[pyo3(signature = (data, origin="<bytes>"))]
+pub(crate) fn population_from_bytes(
+    py: Python<'_>,
+    data: &[u8],
+    origin: &str,
+) -> PyResult<Decoded> {
+    let file = py
+        .detach(|| PopulationFile::from_bytes(data, origin))
+        .py()?;
+    decoded(py, file)
+}
+
+/// A file written by `population_save`: `(agents, environment cores, metadata)`.
+#[pyfunction]
+pub(crate) fn population_load(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Decoded> {
+    let file = py.detach(|| PopulationFile::load(&path)).py()?;
+    decoded(py, file)
+}
+
+/// The seed of stream `stream` derived from `seed` (SplitMix64), as the Rust core derives the
+/// seeds of parallel trials and population members.
+#[pyfunction]
+pub(crate) fn derive_seed(seed: u64, stream: u64) -> u64 {
+    hebbian_core::rng::derive_seed(seed, stream)
+}
+
+/// Adds this area's functions to the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(run_population_episodes, m)?)?;
+    m.add_function(wrap_pyfunction!(population_to_bytes, m)?)?;
+    m.add_function(wrap_pyfunction!(population_save, m)?)?;
+    m.add_function(wrap_pyfunction!(population_from_bytes, m)?)?;
+    m.add_function(wrap_pyfunction!(population_load, m)?)?;
+    m.add_function(wrap_pyfunction!(derive_seed, m)?)?;
+    Ok(())
+}
