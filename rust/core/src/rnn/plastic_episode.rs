@@ -2,8 +2,10 @@
 //! hand-derived backward pass (`docs/rules.md` §4), run by `plastic_bptt`.
 
 use crate::error::{Error, Result};
-use crate::rnn::plastic_bptt::{EtaGrad, EtaRef, PlasticParams, Real, Targets};
-use crate::rnn::plastic_kernels::{BackwardRow, ForwardRow};
+use crate::rnn::plastic_bptt::{
+    checkpoint_count, segment_slots, EtaGrad, EtaRef, PlasticParams, Real, Targets, TracePlan,
+};
+use crate::rnn::plastic_kernels::{BackwardRow, ForwardRow, TraceRow};
 use rayon::prelude::*;
 
 /// Rows per block of the row-parallel steps (fixed: results do not depend on threads).
@@ -18,18 +20,13 @@ pub(crate) struct Checkpoints<T> {
     data: Vec<T>,
 }
 
-/// Number of exact trace copies an episode of `steps` steps keeps with spacing `k`.
-pub(crate) fn checkpoint_count(steps: usize, k: usize) -> usize {
-    steps.saturating_sub(2) / k.max(1)
-}
-
 impl<T: Real> Checkpoints<T> {
     /// Reserves room for `count` copies of an N×N trace, or reports how much was needed.
     fn reserve(count: usize, n: usize) -> Result<Self> {
         let what = || {
             format!(
                 "{count} exact copies of the {n}×{n} plastic trace (checkpoint_every too small \
-                 for this eta and episode length)"
+                 for this eta and episode length, or memory_budget too large)"
             )
         };
         let oom = || Error::OutOfMemory {
@@ -55,6 +52,7 @@ pub(crate) struct Shared<'a, T> {
     /// η per connection, or a constant row for a shared η.
     eta_rows: EtaRows<T>,
     checkpoint_every: usize,
+    recompute: bool,
 }
 
 /// η and 1/(1−η) laid out so that the kernels read one row of each.
@@ -64,7 +62,7 @@ enum EtaRows<T> {
 }
 
 impl<'a, T: Real> Shared<'a, T> {
-    pub(crate) fn new(p: PlasticParams<'a, T>, checkpoint_every: usize) -> Self {
+    pub(crate) fn new(p: PlasticParams<'a, T>, plan: TracePlan) -> Self {
         let n = p.n;
         let eta_rows = match p.eta {
             EtaRef::Shared(e) => EtaRows::Shared {
@@ -78,7 +76,8 @@ impl<'a, T: Real> Shared<'a, T> {
         Shared {
             p,
             eta_rows,
-            checkpoint_every,
+            checkpoint_every: plan.every.max(1),
+            recompute: plan.recompute,
         }
     }
 
@@ -251,6 +250,14 @@ pub(crate) fn backward_episode<T: Real>(
     let mut col = vec![T::ZERO; n];
     let mut col_partial = vec![T::ZERO; n_blocks * n];
     let mut row = vec![T::ZERO; n];
+    // Recomputation: the traces strictly between two copies, refilled once per segment.
+    let k = sh.checkpoint_every;
+    let mut segment = if sh.recompute {
+        Checkpoints::reserve(segment_slots(steps, k), n)?.data
+    } else {
+        Vec::new()
+    };
+    let mut segment_base = usize::MAX;
 
     // Losses of the steps that no backward pass visits (t = 1 when T = 1, and t = T below).
     total += loss.step(b, steps, steps, n, &ys[steps * n..], &mut gy);
@@ -260,13 +267,30 @@ pub(crate) fn backward_episode<T: Real>(
     }
     for t in (2..=steps).rev() {
         // Pass t: from ∂L/∂a_t and ∂L/∂H_t to ∂L/∂y_{t−1} and ∂L/∂H_{t−1}; H_t → H_{t−1}.
+        let s = t - 1;
+        let mut in_segment = false;
         let reverse = if t == steps {
             false
-        } else if sh.is_checkpoint(t - 1, steps) {
-            hebb.copy_from_slice(checkpoints.get(t - 1, sh.checkpoint_every, n * n));
+        } else if sh.is_checkpoint(s, steps) {
+            hebb.copy_from_slice(checkpoints.get(s, k, n * n));
+            false
+        } else if sh.recompute {
+            let base = s / k * k;
+            if base != segment_base {
+                recompute_segment(sh, &ys, &checkpoints, base, s, &mut segment)?;
+                segment_base = base;
+            }
+            in_segment = true;
             false
         } else {
             true
+        };
+        let nn = n * n;
+        let trace: &mut [T] = if in_segment {
+            let slot = s - segment_base - 1;
+            &mut segment[slot * nn..(slot + 1) * nn]
+        } else {
+            &mut hebb
         };
         let y_t = &ys[t * n..(t + 1) * n];
         let y_prev = &ys[(t - 1) * n..t * n];
@@ -281,7 +305,7 @@ pub(crate) fn backward_episode<T: Real>(
         } else {
             (0..n_blocks).map(|_| <&mut [T]>::default()).collect()
         };
-        let mut blocks: Vec<RowBlock<'_, T>> = hebb
+        let mut blocks: Vec<RowBlock<'_, T>> = trace
             .chunks_mut(bs)
             .zip(grad_hebb.chunks_mut(bs))
             .zip(grad_alpha.chunks_mut(bs))
@@ -369,6 +393,53 @@ pub(crate) fn backward_episode<T: Real>(
         grad_alpha,
         grad_eta,
     })
+}
+
+/// Recomputes H_{base+1}..H_{top} into `segment` (slot u − base − 1 holds H_u) from the copy of
+/// H_base (H_0 = 0), with the forward pass's arithmetic, so the values are the forward's exactly.
+fn recompute_segment<T: Real>(
+    sh: &Shared<'_, T>,
+    ys: &[T],
+    checkpoints: &Checkpoints<T>,
+    base: usize,
+    top: usize,
+    segment: &mut Vec<T>,
+) -> Result<()> {
+    let n = sh.p.n;
+    let nn = n * n;
+    let slots = top - base;
+    if segment.len() < slots * nn {
+        let extra = slots * nn - segment.len();
+        crate::error::try_reserve(segment, extra, || {
+            "the recomputed trace segment".to_string()
+        })?;
+        segment.resize(slots * nn, T::ZERO);
+    }
+    for u in base + 1..=top {
+        let (before, rest) = segment.split_at_mut((u - base - 1) * nn);
+        let next = &mut rest[..nn];
+        let prev: Option<&[T]> = if u == base + 1 {
+            (base > 0).then(|| checkpoints.get(base, sh.checkpoint_every, nn))
+        } else {
+            Some(&before[(u - base - 2) * nn..])
+        };
+        let (y_u, y_before) = (&ys[u * n..(u + 1) * n], &ys[(u - 1) * n..u * n]);
+        let rows = |(i, next_row): (usize, &mut [T])| {
+            T::trace_row(TraceRow {
+                eta: sh.eta_row(i),
+                prev: prev.map(|p| &p[i * n..(i + 1) * n]),
+                next: next_row,
+                y_before,
+                post: y_u[i],
+            });
+        };
+        if n >= PARALLEL_MIN_N {
+            next.par_chunks_mut(n).enumerate().for_each(rows);
+        } else {
+            next.chunks_mut(n).enumerate().for_each(rows);
+        }
+    }
+    Ok(())
 }
 
 pub(crate) fn add_into<T: Real>(acc: &mut [T], x: &[T]) {
