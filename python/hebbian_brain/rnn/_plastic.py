@@ -279,6 +279,7 @@ class PlasticRNN:
         *,
         batch_size: int = 1,
         lr: float = 3e-4,
+        eta_lr: float | None = None,
         optimizer: Adam | None = None,
         train_eta: bool = True,
         progress: bool = True,
@@ -292,7 +293,11 @@ class PlasticRNN:
                 (e.g. :class:`hebbian_brain.tasks.PatternCompletion`).
             n_episodes: optimizer steps (each on ``batch_size`` episodes).
             batch_size: episodes per step (run in parallel in Rust).
-            lr: Adam's learning rate (ignored when ``optimizer`` is given).
+            lr: Adam's learning rate of W and α (ignored when ``optimizer`` is given).
+            eta_lr: Adam's learning rate of η, a separate optimizer (None: ``lr / 10``; the
+                paper's ``simple.py`` used ``lr``, which lets the shared η jump by ~lr per
+                episode and measured slower to settle: ``docs/benchmarks.md``). Ignored when
+                ``optimizer`` is given or ``train_eta`` is False.
             optimizer: an :class:`hebbian_brain.optim.Adam` over ``self.parameters()`` (or over
                 ``[w, alpha]``); None: a new Adam with ``lr``.
             train_eta: also train η (ignored when ``optimizer`` is given).
@@ -317,9 +322,15 @@ class PlasticRNN:
                 f"shape mismatch for `task`: it needs {task.n_neurons} neurons, "
                 f"the network has {self.n_neurons}"
             )
+        if eta_lr is not None and not (np.isfinite(eta_lr) and eta_lr > 0):
+            raise InvalidArgumentError(
+                f"invalid argument `eta_lr`: must be > 0 and finite, got {eta_lr}"
+            )
+        eta_optimizer = None
         if optimizer is None:
-            params = self.parameters() if train_eta else [self.w, self.alpha]
-            optimizer = Adam(params, lr=lr)
+            optimizer = Adam([self.w, self.alpha], lr=lr)
+            if train_eta:
+                eta_optimizer = Adam([self.eta], lr=lr / 10 if eta_lr is None else eta_lr)
         n_params = len(optimizer.params)
         if not all(p is q for p, q in zip(optimizer.params, self.parameters(), strict=False)):
             raise InvalidArgumentError(
@@ -339,7 +350,9 @@ class PlasticRNN:
                 )
                 all_grads = [grads["w"], grads["alpha"], grads["eta"]]
                 optimizer.step(all_grads[:n_params])
-                if n_params == 3:
+                if eta_optimizer is not None:
+                    eta_optimizer.step([grads["eta"]])
+                if n_params == 3 or eta_optimizer is not None:
                     np.clip(self.eta, ETA_MIN, ETA_MAX, out=self.eta)
                 history["loss"].append(float(loss))
                 history["error_rate"].append(task.error_rate(outputs, trial.targets, trial.mask))

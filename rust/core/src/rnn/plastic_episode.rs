@@ -150,16 +150,30 @@ pub(crate) fn forward_episode<T: Real>(
                 *y_i = (drive + x_t[i]).tanh();
             }
         };
+        // Zig-zag: every other step visits the rows last to first, so the rows the previous
+        // step touched last (still in cache) come first. Rows are independent: same values.
+        // (This is sweep number t − 2; the backward pass continues the alternation.)
+        let backwards = t % 2 == 1;
         if n >= PARALLEL_MIN_N {
-            hebb.par_chunks_mut(ROW_BLOCK * n)
+            let it = hebb
+                .par_chunks_mut(ROW_BLOCK * n)
                 .zip(y_t.par_chunks_mut(ROW_BLOCK))
-                .enumerate()
-                .for_each(rows);
+                .enumerate();
+            if backwards {
+                it.rev().for_each(rows);
+            } else {
+                it.for_each(rows);
+            }
         } else {
-            hebb.chunks_mut(ROW_BLOCK * n)
+            let it = hebb
+                .chunks_mut(ROW_BLOCK * n)
                 .zip(y_t.chunks_mut(ROW_BLOCK))
-                .enumerate()
-                .for_each(rows);
+                .enumerate();
+            if backwards {
+                it.rev().for_each(rows);
+            } else {
+                it.for_each(rows);
+            }
         }
         // `hebb` now holds H_{t−1}.
         if keep_checkpoints && sh.is_checkpoint(t - 1, steps) {
@@ -360,10 +374,17 @@ pub(crate) fn backward_episode<T: Real>(
                 blk.eta_sum += e;
             }
         };
-        if n >= PARALLEL_MIN_N {
-            blocks.par_iter_mut().for_each(work);
-        } else {
-            blocks.iter_mut().for_each(work);
+        // Zig-zag over the row blocks (see the forward pass): with a working set (W, α, H, G^H,
+        // ∂L/∂α) larger than the last-level cache, sweeping in one direction every step evicts
+        // each line just before it is needed again; alternating reuses what the cache holds.
+        // Partial sums are combined below in block order whatever the visiting order. Sweep
+        // number 2T − 1 − t continues the forward pass's count (its sweep t is number t − 2).
+        let backwards = t % 2 == 0;
+        match (n >= PARALLEL_MIN_N, backwards) {
+            (true, false) => blocks.par_iter_mut().for_each(work),
+            (true, true) => blocks.par_iter_mut().rev().for_each(work),
+            (false, false) => blocks.iter_mut().for_each(work),
+            (false, true) => blocks.iter_mut().rev().for_each(work),
         }
         col.fill(T::ZERO);
         for blk in &blocks {
