@@ -18,8 +18,12 @@
 //! the largest η so that the amplification stays below 2⁸), the reconstruction error stays
 //! below ~10⁻¹³ of the trace's scale, and memory is (1 + ⌊(T−2)/K⌋)·N² for the trace instead of
 //! T·N² (one matrix for η ≤ 0.05 and T ≤ 109; (T−2)·N² of copies at K = 1, i.e. η > 0.9375).
-//! The copies are reserved up front, so copies that do not fit are `Error::OutOfMemory`, not an
-//! abort. The error is measured in the tests below.
+//! Those copies are capped by a memory budget ([`Checkpointing::Auto`], default
+//! [`DEFAULT_TRACE_BUDGET`]): past it, copies are kept every K' steps only and each segment
+//! between them is recomputed forward in the backward pass, from its copy, with the forward
+//! pass's arithmetic (bit-identical traces), using ≈ 2√T·N² values. Storage is reserved up front,
+//! so what does not fit is `Error::OutOfMemory`, not an abort. The errors are measured in the
+//! tests below.
 //!
 //! Everything is generic over the float type ([`Real`]: `f64`, or `f32` for half the memory
 //! traffic). The equations (forward and backward) are in `docs/rules.md` §4.
@@ -406,7 +410,7 @@ pub fn loss_and_grad_with<T: Real>(
 
     let mut loss = 0.0;
     let mut grad_w = vec![T::ZERO; n * n];
-    let mut grad_alpha = vec![T::ZERO; n * n];
+    let mut grad_alpha: Vec<T> = Vec::new();
     let mut grad_eta = match p.eta {
         EtaRef::Shared(_) => EtaGrad::Shared(T::ZERO),
         EtaRef::PerConnection(_) => EtaGrad::PerConnection(vec![T::ZERO; n * n]),
@@ -424,7 +428,12 @@ pub fn loss_and_grad_with<T: Real>(
             .collect::<Result<_>>()?;
         for g in grads {
             loss += g.loss;
-            add_into(&mut grad_alpha, &g.grad_alpha);
+            if grad_alpha.is_empty() {
+                // The first episode's buffer becomes the sum (no second N×N buffer to fill).
+                grad_alpha = g.grad_alpha;
+            } else {
+                add_into(&mut grad_alpha, &g.grad_alpha);
+            }
             match (&mut grad_eta, &g.grad_eta) {
                 (EtaGrad::Shared(a), EtaGrad::Shared(b)) => *a += *b,
                 (EtaGrad::PerConnection(a), EtaGrad::PerConnection(b)) => add_into(a, b),
