@@ -1,11 +1,12 @@
 //! One episode of the differentiable-plasticity network: the fused forward pass and the
 //! hand-derived backward pass (`docs/rules.md` §4), run by `plastic_bptt`.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::rnn::plastic_bptt::{
     checkpoint_count, segment_slots, EtaGrad, EtaRef, PlasticParams, Real, Targets, TracePlan,
 };
-use crate::rnn::plastic_kernels::{BackwardRow, ForwardRow, TraceRow};
+use crate::rnn::plastic_kernels::{BackwardRow, ForwardRow};
+use crate::rnn::plastic_trace::{recompute_segment, Checkpoints};
 use rayon::prelude::*;
 
 /// Rows per block of the row-parallel steps (fixed: results do not depend on threads).
@@ -14,45 +15,13 @@ const ROW_BLOCK: usize = 32;
 /// Below this size a time step is too short to share between threads.
 pub(crate) const PARALLEL_MIN_N: usize = 192;
 
-/// Exact copies of the trace kept by the forward pass: H_s for s = K, 2K, … ≤ T−2, one N×N
-/// block each, in one buffer reserved up front (so a failed allocation is an error, not an abort).
-pub(crate) struct Checkpoints<T> {
-    data: Vec<T>,
-}
-
-impl<T: Real> Checkpoints<T> {
-    /// Reserves room for `count` copies of an N×N trace, or reports how much was needed.
-    fn reserve(count: usize, n: usize) -> Result<Self> {
-        let what = || {
-            format!(
-                "{count} exact copies of the {n}×{n} plastic trace (checkpoint_every too small \
-                 for this eta and episode length, or memory_budget too large)"
-            )
-        };
-        let oom = || Error::OutOfMemory {
-            what: what(),
-            bytes: count as u128 * (n * n) as u128 * std::mem::size_of::<T>() as u128,
-        };
-        let len = count.checked_mul(n * n).ok_or_else(oom)?;
-        let mut data = Vec::new();
-        crate::error::try_reserve(&mut data, len, what)?;
-        Ok(Checkpoints { data })
-    }
-
-    /// The copy of H_s (s a checkpoint step of spacing `k`).
-    fn get(&self, s: usize, k: usize, nn: usize) -> &[T] {
-        let c = s / k - 1;
-        &self.data[c * nn..(c + 1) * nn]
-    }
-}
-
 /// Per-episode constants shared by the forward and backward passes.
 pub(crate) struct Shared<'a, T> {
-    p: PlasticParams<'a, T>,
+    pub(crate) p: PlasticParams<'a, T>,
     /// η per connection, or a constant row for a shared η.
     eta_rows: EtaRows<T>,
-    checkpoint_every: usize,
-    recompute: bool,
+    pub(crate) checkpoint_every: usize,
+    pub(crate) recompute: bool,
 }
 
 /// η and 1/(1−η) laid out so that the kernels read one row of each.
@@ -81,7 +50,7 @@ impl<'a, T: Real> Shared<'a, T> {
         }
     }
 
-    fn eta_row(&self, i: usize) -> &[T] {
+    pub(crate) fn eta_row(&self, i: usize) -> &[T] {
         let n = self.p.n;
         match (&self.eta_rows, self.p.eta) {
             (EtaRows::Shared { eta, .. }, _) => eta,
@@ -416,90 +385,8 @@ pub(crate) fn backward_episode<T: Real>(
     })
 }
 
-/// Recomputes H_{base+1}..H_{top} into `segment` (slot u − base − 1 holds H_u) from the copy of
-/// H_base (H_0 = 0), with the forward pass's arithmetic, so the values are the forward's exactly.
-fn recompute_segment<T: Real>(
-    sh: &Shared<'_, T>,
-    ys: &[T],
-    checkpoints: &Checkpoints<T>,
-    base: usize,
-    top: usize,
-    segment: &mut Vec<T>,
-) -> Result<()> {
-    let n = sh.p.n;
-    let nn = n * n;
-    let slots = top - base;
-    if segment.len() < slots * nn {
-        let extra = slots * nn - segment.len();
-        crate::error::try_reserve(segment, extra, || {
-            "the recomputed trace segment".to_string()
-        })?;
-        segment.resize(slots * nn, T::ZERO);
-    }
-    for u in base + 1..=top {
-        let (before, rest) = segment.split_at_mut((u - base - 1) * nn);
-        let next = &mut rest[..nn];
-        let prev: Option<&[T]> = if u == base + 1 {
-            (base > 0).then(|| checkpoints.get(base, sh.checkpoint_every, nn))
-        } else {
-            Some(&before[(u - base - 2) * nn..])
-        };
-        let (y_u, y_before) = (&ys[u * n..(u + 1) * n], &ys[(u - 1) * n..u * n]);
-        let rows = |(i, next_row): (usize, &mut [T])| {
-            T::trace_row(TraceRow {
-                eta: sh.eta_row(i),
-                prev: prev.map(|p| &p[i * n..(i + 1) * n]),
-                next: next_row,
-                y_before,
-                post: y_u[i],
-            });
-        };
-        if n >= PARALLEL_MIN_N {
-            next.par_chunks_mut(n).enumerate().for_each(rows);
-        } else {
-            next.chunks_mut(n).enumerate().for_each(rows);
-        }
-    }
-    Ok(())
-}
-
 pub(crate) fn add_into<T: Real>(acc: &mut [T], x: &[T]) {
     for (a, &b) in acc.iter_mut().zip(x) {
         *a += b;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn checkpoint_storage_that_cannot_be_allocated_is_an_error_not_an_abort() {
-        // More bytes than the address space (8 PB), and more values than usize can count.
-        for (count, n) in [(1usize << 30, 1000usize), (usize::MAX / 2, 4)] {
-            match Checkpoints::<f64>::reserve(count, n) {
-                Err(Error::OutOfMemory { bytes, .. }) => {
-                    assert_eq!(bytes, count as u128 * (n * n) as u128 * 8)
-                }
-                Err(e) => panic!("wrong error {e}"),
-                Ok(_) => panic!("{count} copies of {n}×{n} cannot fit"),
-            }
-        }
-        assert_eq!(
-            Checkpoints::<f32>::reserve(3, 4).unwrap().data.capacity(),
-            48
-        );
-    }
-
-    #[test]
-    fn checkpoint_count_matches_the_checkpoint_steps() {
-        for steps in 0..20 {
-            for k in 1..6 {
-                let expected = (1..=steps)
-                    .filter(|&s| s + 2 <= steps && s % k == 0)
-                    .count();
-                assert_eq!(checkpoint_count(steps, k), expected, "T={steps}, K={k}");
-            }
-        }
     }
 }
