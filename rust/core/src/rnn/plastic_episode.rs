@@ -6,7 +6,7 @@ use crate::rnn::plastic_bptt::{
     checkpoint_count, segment_slots, EtaGrad, EtaRef, PlasticParams, Real, Targets, TracePlan,
 };
 use crate::rnn::plastic_kernels::{BackwardRow, ForwardRow};
-use crate::rnn::plastic_trace::{recompute_segment, Checkpoints};
+use crate::rnn::plastic_trace::{recompute_segment, zeroed_matrix, Checkpoints};
 use rayon::prelude::*;
 
 /// Rows per block of the row-parallel steps (fixed: results do not depend on threads).
@@ -89,7 +89,7 @@ pub(crate) fn forward_episode<T: Real>(
     };
     let mut checkpoints = Checkpoints::reserve(count, n)?;
     let mut ys = vec![T::ZERO; (steps + 1) * n];
-    let mut hebb = vec![T::ZERO; n * n];
+    let mut hebb = zeroed_matrix::<T>(n);
     for t in 1..=steps {
         let x_t = &x[(t - 1) * n..t * n];
         let (past, rest) = ys.split_at_mut(t * n);
@@ -220,14 +220,14 @@ pub(crate) fn backward_episode<T: Real>(
     let (ys, mut hebb, checkpoints) = forward_episode(sh, x, steps, true)?;
     let mut total = 0.0;
     let mut grad_drive = vec![T::ZERO; steps * n];
-    let mut grad_alpha = vec![T::ZERO; n * n];
+    let mut grad_alpha = zeroed_matrix::<T>(n);
     let mut grad_eta_conn = if per_connection {
-        vec![T::ZERO; n * n]
+        zeroed_matrix::<T>(n)
     } else {
         Vec::new()
     };
     let mut grad_eta_shared = T::ZERO;
-    let mut grad_hebb = vec![T::ZERO; n * n];
+    let mut grad_hebb = zeroed_matrix::<T>(n);
     let mut gy = vec![T::ZERO; n];
     let n_blocks = n.div_ceil(ROW_BLOCK);
     let mut col = vec![T::ZERO; n];

@@ -29,6 +29,7 @@ impl<T: Real> Checkpoints<T> {
         let len = count.checked_mul(n * n).ok_or_else(oom)?;
         let mut data = Vec::new();
         crate::error::try_reserve(&mut data, len, what)?;
+        advise_huge_pages(data.as_ptr(), data.capacity());
         Ok(Checkpoints { data })
     }
 
@@ -84,6 +85,40 @@ pub(crate) fn recompute_segment<T: Real>(
         }
     }
     Ok(())
+}
+
+/// A zeroed N×N matrix, backed by huge pages where the system allows it.
+pub(crate) fn zeroed_matrix<T: Real>(n: usize) -> Vec<T> {
+    let v = vec![T::ZERO; n * n];
+    advise_huge_pages(v.as_ptr(), v.len());
+    v
+}
+
+/// Asks Linux to back the 2 MiB-aligned interior of a large, not yet touched buffer with huge
+/// pages (transparent huge pages in `madvise` mode): the N×N passes then stream without a TLB
+/// miss and a prefetcher stop every 4 KiB. Only a hint: failures are ignored, values unchanged.
+pub(crate) fn advise_huge_pages<T>(ptr: *const T, len: usize) {
+    #[cfg(target_os = "linux")]
+    {
+        const HUGE: usize = 2 << 20;
+        let start = ptr as usize;
+        let bytes = len.saturating_mul(std::mem::size_of::<T>());
+        let first = start.next_multiple_of(HUGE);
+        let last = start.saturating_add(bytes) / HUGE * HUGE;
+        if last > first {
+            // SAFETY: [first, last) lies inside the caller's allocation; MADV_HUGEPAGE changes
+            // how pages are backed, never their contents.
+            unsafe {
+                libc::madvise(
+                    first as *mut libc::c_void,
+                    last - first,
+                    libc::MADV_HUGEPAGE,
+                );
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (ptr, len);
 }
 
 #[cfg(test)]
