@@ -43,3 +43,22 @@ def test_benchmark_compares_every_gradient_entry(rng):
         assert bench.grad_diff(ref, off) == pytest.approx(1.0 / np.abs(ref[key]).max())
     with pytest.raises(ValueError, match="shapes"):
         bench.rel_diff(ref["grad_w"], ref["grad_w"][:10])
+
+
+def test_benchmark_numpy_reference_computes_our_gradients(rng):
+    from hebbian_brain.rnn import PlasticRNN
+
+    bench = _load("bench/plasticity_bptt.py")
+    n, t = 12, 15
+    net = PlasticRNN(n, eta=0.2, seed=3)
+    net.w[:] = 0.5 * rng.standard_normal((n, n))
+    net.alpha[:] = rng.standard_normal((n, n))
+    x = rng.standard_normal((1, t, n))
+    target = rng.uniform(-1, 1, (1, n))
+    mask = (rng.random((1, n)) > 0.3).astype(float)
+    loss, grads = net.loss_and_grad(x, target, mask)
+    ref_loss, ref = bench.numpy_bptt(net.w, net.alpha, 0.2, x[0], target[0], mask[0])
+    assert ref_loss == pytest.approx(loss, rel=1e-12)
+    for name in ("w", "alpha"):
+        np.testing.assert_allclose(ref[name], grads[name], rtol=1e-9, atol=1e-12)
+    assert ref["eta"] == pytest.approx(grads["eta"], rel=1e-9)

@@ -41,3 +41,17 @@ def test_fit_with_progress_bar_and_frozen_eta(capsys):
     hist = net.fit(task, 5, optimizer=opt, progress=True)
     assert float(net.eta) == 0.01
     assert opt.steps == 5 and len(hist["error_rate"]) == 5
+
+
+def test_eta_has_its_own_learning_rate():
+    # η is moved by its own Adam (default lr / 10): after a few steps it has moved by at most
+    # about steps × eta_lr (Adam's step is bounded by its learning rate), and an explicit eta_lr
+    # moves it further.
+    task = PatternCompletion.preset("bohp", n_neurons=9, seed=2)
+    moved = {}
+    for eta_lr in (None, 1e-2):
+        net = PlasticRNN(task.n_neurons, seed=2)
+        net.fit(task, 5, lr=1e-2, eta_lr=eta_lr, progress=False)
+        moved[eta_lr] = abs(float(net.eta) - 0.01)
+    assert 0 < moved[None] <= 5 * 1e-3 * 1.01
+    assert moved[1e-2] > 2 * moved[None]

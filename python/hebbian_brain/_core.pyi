@@ -833,7 +833,8 @@ def plastic_loss_and_grad(
     targets: npt.NDArray[np.floating[Any]],
     mask: npt.NDArray[np.floating[Any]] | None = None,
     checkpoint_every: int | None = None,
-) -> tuple[float, dict[str, Any], npt.NDArray[np.floating[Any]], int]: ...
+    memory_budget: int | None = None,
+) -> tuple[float, dict[str, Any], npt.NDArray[np.floating[Any]], int, bool]: ...
 def plastic_forward(
     w: npt.NDArray[np.floating[Any]],
     alpha: npt.NDArray[np.floating[Any]],

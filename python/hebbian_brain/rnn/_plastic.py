@@ -8,7 +8,8 @@
 W, α and η are trained by gradient descent; the gradients are exact, computed in Rust by
 backpropagation through time derived by hand (``docs/rules.md`` §4), with O(N²) memory: the
 trace is reversed step by step instead of being stored, re-anchored on exact copies when η is
-large.
+large; when those copies would exceed a memory budget, segments between fewer copies are
+recomputed forward instead (≈ 2√T·N² values at most).
 """
 
 from __future__ import annotations
@@ -58,6 +59,25 @@ def _checkpoint_every(k: Any) -> int:
 
 #: Largest accepted ``checkpoint_every`` (any value ≥ T already means "no copies").
 _CHECKPOINT_EVERY_MAX = 2**63 - 1
+
+#: Default ``memory_budget``: bytes of exact trace copies per episode in flight (160 MiB).
+DEFAULT_MEMORY_BUDGET = 160 * 2**20
+
+
+def _memory_budget(b: Any) -> int:
+    """Checks ``memory_budget``: an integer (not a bool) number of bytes in [0, 2**63 − 1]."""
+    bad = isinstance(b, bool | np.bool_)
+    if not bad:
+        try:
+            bad = int(b) != b
+        except (TypeError, ValueError, OverflowError):
+            bad = True
+    if bad or not 0 <= b <= _CHECKPOINT_EVERY_MAX:
+        raise InvalidArgumentError(
+            "invalid argument `memory_budget`: must be an integer number of bytes in "
+            f"[0, 2**63 − 1], got {b!r}"
+        )
+    return int(b)
 
 
 class PlasticRNN:
@@ -200,6 +220,7 @@ class PlasticRNN:
         mask: Any = None,
         *,
         checkpoint_every: int | None = None,
+        memory_budget: int | None = None,
     ) -> tuple[float, dict[str, Any]]:
         """Loss and its exact gradients (hand-derived BPTT, computed in Rust, GIL released).
 
@@ -210,19 +231,32 @@ class PlasticRNN:
             inputs: ``[B, T, N]``.
             targets: ``[B, N]`` (last step) or ``[B, T, N]`` (every step).
             mask: weights ≥ 0 broadcastable to the targets' shape (None: all 1).
-            checkpoint_every: spacing K of exact copies of the trace kept by the forward pass
-                (None: chosen from η so that reversing the trace stays accurate; 1: keep every
-                step, as autograd would, for reference).
+            checkpoint_every: spacing K of exact copies of the trace kept by the forward pass,
+                the trace being reversed between them (None: automatic, see ``memory_budget``;
+                1: keep every step, as autograd would, for reference).
+            memory_budget: bytes the exact trace copies of one episode in flight may take when
+                ``checkpoint_every`` is None (default 160 MiB). The copies η calls for (spaced
+                so that reversal stays accurate) are kept if they fit; otherwise fewer copies
+                are kept and each segment between them is recomputed forward (exact; one more
+                pass over the trace), using the least memory possible, ≈ 2√T·N² values — even
+                if that exceeds the budget.
 
         Returns:
             ``(loss, {"w": [N, N], "alpha": [N, N], "eta": float or [N, N]})``.
         """
-        loss, grads, _, _ = self._loss_grad_outputs(inputs, targets, mask, checkpoint_every)
+        loss, grads, _, _, _ = self._loss_grad_outputs(
+            inputs, targets, mask, checkpoint_every, memory_budget
+        )
         return loss, grads
 
     def _loss_grad_outputs(
-        self, inputs: Any, targets: Any, mask: Any, checkpoint_every: int | None
-    ) -> tuple[float, dict[str, Any], np.ndarray, int]:
+        self,
+        inputs: Any,
+        targets: Any,
+        mask: Any,
+        checkpoint_every: int | None,
+        memory_budget: int | None = None,
+    ) -> tuple[float, dict[str, Any], np.ndarray, int, bool]:
         x = self._inputs(inputs)
         t = _as_array("targets", targets, (2, 3), self.dtype)
         m = None
@@ -235,7 +269,8 @@ class PlasticRNN:
                     f"shape mismatch for `mask`: {m.shape} does not broadcast to targets {t.shape}"
                 ) from None
         k = None if checkpoint_every is None else _checkpoint_every(checkpoint_every)
-        return _core.plastic_loss_and_grad(self.w, self.alpha, self._eta_arg(), x, t, m, k)
+        budget = None if memory_budget is None else _memory_budget(memory_budget)
+        return _core.plastic_loss_and_grad(self.w, self.alpha, self._eta_arg(), x, t, m, k, budget)
 
     def fit(
         self,
@@ -244,6 +279,7 @@ class PlasticRNN:
         *,
         batch_size: int = 1,
         lr: float = 3e-4,
+        eta_lr: float | None = None,
         optimizer: Adam | None = None,
         train_eta: bool = True,
         progress: bool = True,
@@ -257,7 +293,11 @@ class PlasticRNN:
                 (e.g. :class:`hebbian_brain.tasks.PatternCompletion`).
             n_episodes: optimizer steps (each on ``batch_size`` episodes).
             batch_size: episodes per step (run in parallel in Rust).
-            lr: Adam's learning rate (ignored when ``optimizer`` is given).
+            lr: Adam's learning rate of W and α (ignored when ``optimizer`` is given).
+            eta_lr: Adam's learning rate of η, a separate optimizer (None: ``lr / 10``; the
+                paper's ``simple.py`` used ``lr``, which lets the shared η jump by ~lr per
+                episode and measured slower to settle: ``docs/benchmarks.md``). Ignored when
+                ``optimizer`` is given or ``train_eta`` is False.
             optimizer: an :class:`hebbian_brain.optim.Adam` over ``self.parameters()`` (or over
                 ``[w, alpha]``); None: a new Adam with ``lr``.
             train_eta: also train η (ignored when ``optimizer`` is given).
@@ -282,9 +322,15 @@ class PlasticRNN:
                 f"shape mismatch for `task`: it needs {task.n_neurons} neurons, "
                 f"the network has {self.n_neurons}"
             )
+        if eta_lr is not None and not (np.isfinite(eta_lr) and eta_lr > 0):
+            raise InvalidArgumentError(
+                f"invalid argument `eta_lr`: must be > 0 and finite, got {eta_lr}"
+            )
+        eta_optimizer = None
         if optimizer is None:
-            params = self.parameters() if train_eta else [self.w, self.alpha]
-            optimizer = Adam(params, lr=lr)
+            optimizer = Adam([self.w, self.alpha], lr=lr)
+            if train_eta:
+                eta_optimizer = Adam([self.eta], lr=lr / 10 if eta_lr is None else eta_lr)
         n_params = len(optimizer.params)
         if not all(p is q for p, q in zip(optimizer.params, self.parameters(), strict=False)):
             raise InvalidArgumentError(
@@ -299,12 +345,14 @@ class PlasticRNN:
         try:
             for episode in range(int(n_episodes)):
                 trial = task.sample(batch_size)
-                loss, grads, outputs, _ = self._loss_grad_outputs(
+                loss, grads, outputs, _, _ = self._loss_grad_outputs(
                     trial.inputs, trial.targets, trial.mask, None
                 )
                 all_grads = [grads["w"], grads["alpha"], grads["eta"]]
                 optimizer.step(all_grads[:n_params])
-                if n_params == 3:
+                if eta_optimizer is not None:
+                    eta_optimizer.step([grads["eta"]])
+                if n_params == 3 or eta_optimizer is not None:
                     np.clip(self.eta, ETA_MIN, ETA_MAX, out=self.eta)
                 history["loss"].append(float(loss))
                 history["error_rate"].append(task.error_rate(outputs, trial.targets, trial.mask))

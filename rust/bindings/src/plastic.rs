@@ -5,7 +5,8 @@
 use crate::errors::{invalid_argument, shape_error, IntoPyResult};
 use hebbian_core::rnn::optim::{Adam, AdamConfig};
 use hebbian_core::rnn::plastic_bptt::{
-    self, Episodes, EtaGrad, EtaRef, PlasticParams, Real, Targets,
+    self, Checkpointing, Episodes, EtaGrad, EtaRef, PlasticParams, Real, Targets,
+    DEFAULT_TRACE_BUDGET,
 };
 use numpy::{
     IntoPyArray, PyArrayDyn, PyArrayMethods, PyReadonlyArray2, PyReadonlyArray3,
@@ -159,14 +160,16 @@ fn is_f32(w: &Bound<'_, PyAny>) -> bool {
     w.cast::<numpy::PyArray2<f32>>().is_ok()
 }
 
-type LossGradResult<'py> = (f64, Bound<'py, PyDict>, Bound<'py, PyAny>, usize);
+type LossGradResult<'py> = (f64, Bound<'py, PyDict>, Bound<'py, PyAny>, usize, bool);
 
 /// Loss and exact gradients of a batch of episodes (see `PlasticRNN.loss_and_grad`).
 ///
 /// Every array has the dtype of `w` (float64 or float32). Returns
-/// `(loss, {"w", "alpha", "eta"}, final_outputs [B, N], checkpoint_every)`.
+/// `(loss, {"w", "alpha", "eta"}, final_outputs [B, N], checkpoint_every, recomputed)`.
+/// `checkpoint_every`: copies every K steps with reversal between them; otherwise automatic
+/// within `memory_budget` bytes of trace copies per episode in flight (None: 160 MiB).
 #[pyfunction]
-#[pyo3(signature = (w, alpha, eta, inputs, targets, mask=None, checkpoint_every=None))]
+#[pyo3(signature = (w, alpha, eta, inputs, targets, mask=None, checkpoint_every=None, memory_budget=None))]
 #[allow(clippy::too_many_arguments)]
 fn plastic_loss_and_grad<'py>(
     py: Python<'py>,
@@ -177,11 +180,18 @@ fn plastic_loss_and_grad<'py>(
     targets: &Bound<'py, PyAny>,
     mask: Option<&Bound<'py, PyAny>>,
     checkpoint_every: Option<usize>,
+    memory_budget: Option<usize>,
 ) -> PyResult<LossGradResult<'py>> {
+    let c = match checkpoint_every {
+        Some(every) => Checkpointing::Reverse { every },
+        None => Checkpointing::Auto {
+            budget_bytes: memory_budget.unwrap_or(DEFAULT_TRACE_BUDGET),
+        },
+    };
     if is_f32(w) {
-        loss_and_grad_typed::<f32>(py, w, alpha, eta, inputs, targets, mask, checkpoint_every)
+        loss_and_grad_typed::<f32>(py, w, alpha, eta, inputs, targets, mask, c)
     } else {
-        loss_and_grad_typed::<f64>(py, w, alpha, eta, inputs, targets, mask, checkpoint_every)
+        loss_and_grad_typed::<f64>(py, w, alpha, eta, inputs, targets, mask, c)
     }
 }
 
@@ -194,7 +204,7 @@ fn loss_and_grad_typed<'py, T: Float>(
     inputs: &Bound<'py, PyAny>,
     targets: &Bound<'py, PyAny>,
     mask: Option<&Bound<'py, PyAny>>,
-    checkpoint_every: Option<usize>,
+    checkpointing: Checkpointing,
 ) -> PyResult<LossGradResult<'py>> {
     let (w, alpha) = (array::<T, _>(w, "w")?, array::<T, _>(alpha, "alpha")?);
     let eta = eta_arg::<T>(eta)?;
@@ -248,7 +258,7 @@ fn loss_and_grad_typed<'py, T: Float>(
         None => None,
     };
     let r = py
-        .detach(|| plastic_bptt::loss_and_grad(p, ep, t, mv, checkpoint_every))
+        .detach(|| plastic_bptt::loss_and_grad_with(p, ep, t, mv, checkpointing))
         .py()?;
     let grads = PyDict::new(py);
     grads.set_item("w", r.grad_w.into_pyarray(py).reshape([n, n])?)?;
@@ -262,7 +272,7 @@ fn loss_and_grad_typed<'py, T: Float>(
         .into_pyarray(py)
         .reshape([ep.batch, n])?
         .into_any();
-    Ok((r.loss, grads, outputs, r.checkpoint_every))
+    Ok((r.loss, grads, outputs, r.checkpoint_every, r.recomputed))
 }
 
 /// Runs a batch of episodes; returns the outputs y_1..y_T, `[B, T, N]` (dtype of `w`).

@@ -35,3 +35,4 @@ mod plastic_episode;
 #[doc(hidden)]
 pub mod plastic_kernels;
 pub mod plastic_real;
+mod plastic_trace;

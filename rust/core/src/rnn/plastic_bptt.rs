@@ -18,8 +18,12 @@
 //! the largest η so that the amplification stays below 2⁸), the reconstruction error stays
 //! below ~10⁻¹³ of the trace's scale, and memory is (1 + ⌊(T−2)/K⌋)·N² for the trace instead of
 //! T·N² (one matrix for η ≤ 0.05 and T ≤ 109; (T−2)·N² of copies at K = 1, i.e. η > 0.9375).
-//! The copies are reserved up front, so copies that do not fit are `Error::OutOfMemory`, not an
-//! abort. The error is measured in the tests below.
+//! Those copies are capped by a memory budget ([`Checkpointing::Auto`], default
+//! [`DEFAULT_TRACE_BUDGET`]): past it, copies are kept every K' steps only and each segment
+//! between them is recomputed forward in the backward pass, from its copy, with the forward
+//! pass's arithmetic (bit-identical traces), using ≈ 2√T·N² values. Storage is reserved up front,
+//! so what does not fit is `Error::OutOfMemory`, not an abort. The errors are measured in the
+//! tests below.
 //!
 //! Everything is generic over the float type ([`Real`]: `f64`, or `f32` for half the memory
 //! traffic). The equations (forward and backward) are in `docs/rules.md` §4.
@@ -33,6 +37,93 @@ use rayon::prelude::*;
 
 /// Amplification allowed for the reversed trace between two exact copies (2⁸: ~8 bits).
 const REVERSAL_BUDGET: f64 = 8.0 * std::f64::consts::LN_2;
+
+/// Default memory for the exact trace copies of one episode in flight: 160 MiB (dp1000 in
+/// float64 then peaks below 300 MB for every η).
+pub const DEFAULT_TRACE_BUDGET: usize = 160 << 20;
+
+/// How the backward pass recovers the trace H_{t−1} of every step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checkpointing {
+    /// Reversal between copies spaced from η ([`default_checkpoint_every`]) when those copies
+    /// fit in `budget_bytes`; otherwise copies every K steps and forward recomputation of each
+    /// segment, with K chosen to use the least memory (≈ 2√T·N² values).
+    Auto { budget_bytes: usize },
+    /// Exact copies every `every` steps, the trace reversed between them (1: keep every trace).
+    Reverse { every: usize },
+    /// Exact copies every `every` steps; each segment is recomputed forward from its copy.
+    Recompute { every: usize },
+}
+
+/// The resolved strategy of an episode: spacing of the exact copies and how the steps between
+/// them are recovered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TracePlan {
+    pub every: usize,
+    pub recompute: bool,
+}
+
+impl TracePlan {
+    /// N×N matrices held for the trace beyond the working one: the copies, plus the segment
+    /// buffer when recomputing.
+    pub fn stored_matrices(&self, steps: usize) -> usize {
+        let copies = checkpoint_count(steps, self.every);
+        if self.recompute {
+            copies + segment_slots(steps, self.every)
+        } else {
+            copies
+        }
+    }
+
+    /// Resolves `c` for episodes of `steps` steps, `n` neurons, `bytes` per value.
+    pub fn resolve(c: Checkpointing, eta_max: f64, steps: usize, n: usize, bytes: usize) -> Self {
+        match c {
+            Checkpointing::Reverse { every } => TracePlan {
+                every,
+                recompute: false,
+            },
+            Checkpointing::Recompute { every } => TracePlan {
+                every,
+                recompute: true,
+            },
+            Checkpointing::Auto { budget_bytes } => {
+                let reverse = TracePlan {
+                    every: default_checkpoint_every(eta_max),
+                    recompute: false,
+                };
+                let matrix = (n as u128) * (n as u128) * bytes as u128;
+                let cost = |p: &TracePlan| p.stored_matrices(steps) as u128 * matrix;
+                if cost(&reverse) <= budget_bytes as u128 {
+                    return reverse;
+                }
+                let best = (1..=steps.max(1))
+                    .map(|every| TracePlan {
+                        every,
+                        recompute: true,
+                    })
+                    .min_by_key(|p| (p.stored_matrices(steps), usize::MAX - p.every))
+                    .expect("at least one spacing");
+                if cost(&best) < cost(&reverse) {
+                    best
+                } else {
+                    reverse
+                }
+            }
+        }
+    }
+}
+
+/// Number of exact trace copies an episode of `steps` steps keeps with spacing `k`
+/// (H_s for s = k, 2k, … ≤ T−2).
+pub fn checkpoint_count(steps: usize, k: usize) -> usize {
+    steps.saturating_sub(2) / k.max(1)
+}
+
+/// Matrices of the segment buffer when recomputing with spacing `k`: the traces strictly
+/// between two copies (at most k − 1 of them, and only steps 1..=T−2 are ever needed).
+pub fn segment_slots(steps: usize, k: usize) -> usize {
+    k.max(1).saturating_sub(1).min(steps.saturating_sub(2))
+}
 
 /// The plasticity rate η: one scalar for every connection, or one per connection (`[post, pre]`).
 #[derive(Debug, Clone, Copy)]
@@ -76,6 +167,8 @@ pub struct LossAndGrad<T> {
     pub final_outputs: Vec<T>,
     /// Spacing K of the exact trace copies that were used (≥ T: none).
     pub checkpoint_every: usize,
+    /// Whether the steps between copies were recomputed forward (else: reversed).
+    pub recomputed: bool,
 }
 
 /// A batch of input episodes, `[B, T, N]` flattened.
@@ -248,7 +341,13 @@ pub fn forward<T: Real>(p: PlasticParams<'_, T>, ep: Episodes<'_, T>) -> Result<
     p.validate()?;
     ep.validate(p.n)?;
     let n = p.n;
-    let sh = Shared::new(p, usize::MAX);
+    let sh = Shared::new(
+        p,
+        TracePlan {
+            every: usize::MAX,
+            recompute: false,
+        },
+    );
     let per_episode: Vec<Vec<T>> = (0..ep.batch)
         .into_par_iter()
         .map(|b| forward_episode(&sh, ep.episode(b, n), ep.steps, false).map(|(ys, _, _)| ys))
@@ -262,8 +361,9 @@ pub fn forward<T: Real>(p: PlasticParams<'_, T>, ep: Episodes<'_, T>) -> Result<
 
 /// Loss `(1/B) Σ m (y − target)²` and its exact gradients with respect to W, α and η.
 ///
-/// `checkpoint_every`: spacing of exact trace copies (`None`: chosen from η, see the module
-/// docs; `Some(1)`: keep every trace, the autograd-like reference).
+/// `checkpoint_every`: spacing of exact trace copies with reversal between them (`None`:
+/// [`Checkpointing::Auto`] with [`DEFAULT_TRACE_BUDGET`]; `Some(1)`: keep every trace, the
+/// autograd-like reference).
 pub fn loss_and_grad<T: Real>(
     p: PlasticParams<'_, T>,
     ep: Episodes<'_, T>,
@@ -271,15 +371,37 @@ pub fn loss_and_grad<T: Real>(
     mask: Option<&[T]>,
     checkpoint_every: Option<usize>,
 ) -> Result<LossAndGrad<T>> {
+    let c = match checkpoint_every {
+        None => Checkpointing::Auto {
+            budget_bytes: DEFAULT_TRACE_BUDGET,
+        },
+        Some(every) => Checkpointing::Reverse { every },
+    };
+    loss_and_grad_with(p, ep, targets, mask, c)
+}
+
+/// [`loss_and_grad`] with an explicit strategy for recovering the trace.
+pub fn loss_and_grad_with<T: Real>(
+    p: PlasticParams<'_, T>,
+    ep: Episodes<'_, T>,
+    targets: Targets<'_, T>,
+    mask: Option<&[T]>,
+    checkpointing: Checkpointing,
+) -> Result<LossAndGrad<T>> {
     p.validate()?;
     ep.validate(p.n)?;
     validate_targets(&targets, mask, &ep, p.n)?;
-    if checkpoint_every == Some(0) {
-        return Err(Error::argument("checkpoint_every", "must be ≥ 1"));
+    match checkpointing {
+        Checkpointing::Reverse { every: 0 } | Checkpointing::Recompute { every: 0 } => {
+            return Err(Error::argument("checkpoint_every", "must be ≥ 1"));
+        }
+        _ => {}
     }
     let n = p.n;
-    let k = checkpoint_every.unwrap_or_else(|| default_checkpoint_every(p.eta_max()));
-    let sh = Shared::new(p, k);
+    let size = std::mem::size_of::<T>();
+    let plan = TracePlan::resolve(checkpointing, p.eta_max(), ep.steps, n, size);
+    let k = plan.every;
+    let sh = Shared::new(p, plan);
     let spec = LossSpec {
         targets,
         mask,
@@ -288,7 +410,7 @@ pub fn loss_and_grad<T: Real>(
 
     let mut loss = 0.0;
     let mut grad_w = vec![T::ZERO; n * n];
-    let mut grad_alpha = vec![T::ZERO; n * n];
+    let mut grad_alpha: Vec<T> = Vec::new();
     let mut grad_eta = match p.eta {
         EtaRef::Shared(_) => EtaGrad::Shared(T::ZERO),
         EtaRef::PerConnection(_) => EtaGrad::PerConnection(vec![T::ZERO; n * n]),
@@ -306,7 +428,12 @@ pub fn loss_and_grad<T: Real>(
             .collect::<Result<_>>()?;
         for g in grads {
             loss += g.loss;
-            add_into(&mut grad_alpha, &g.grad_alpha);
+            if grad_alpha.is_empty() {
+                // The first episode's buffer becomes the sum (no second N×N buffer to fill).
+                grad_alpha = g.grad_alpha;
+            } else {
+                add_into(&mut grad_alpha, &g.grad_alpha);
+            }
             match (&mut grad_eta, &g.grad_eta) {
                 (EtaGrad::Shared(a), EtaGrad::Shared(b)) => *a += *b,
                 (EtaGrad::PerConnection(a), EtaGrad::PerConnection(b)) => add_into(a, b),
@@ -342,6 +469,7 @@ pub fn loss_and_grad<T: Real>(
         grad_eta,
         final_outputs,
         checkpoint_every: k,
+        recomputed: plan.recompute,
     })
 }
 

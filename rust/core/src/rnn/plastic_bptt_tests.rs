@@ -84,6 +84,16 @@ impl Problem {
     }
 
     fn run(&self, net: &Net, k: Option<usize>) -> LossAndGrad<f64> {
+        let c = match k {
+            None => Checkpointing::Auto {
+                budget_bytes: DEFAULT_TRACE_BUDGET,
+            },
+            Some(every) => Checkpointing::Reverse { every },
+        };
+        self.run_with(net, c)
+    }
+
+    fn run_with(&self, net: &Net, c: Checkpointing) -> LossAndGrad<f64> {
         let targets = if self.every_step {
             Targets::EveryStep(&self.targets)
         } else {
@@ -94,7 +104,7 @@ impl Problem {
             batch: self.b,
             steps: self.t,
         };
-        loss_and_grad(net.params(), ep, targets, self.mask.as_deref(), k).unwrap()
+        loss_and_grad_with(net.params(), ep, targets, self.mask.as_deref(), c).unwrap()
     }
 }
 
@@ -398,4 +408,94 @@ fn float32_gradients_agree_with_float64() {
         panic!("shared eta expected");
     };
     assert!((a - *b as f64).abs() < 1e-3 * a.abs());
+}
+
+#[test]
+fn recomputed_segments_give_the_stored_trace_gradients_bit_for_bit() {
+    // Every spacing, including no copy at all (one segment from H_0) and spacings that do not
+    // divide T − 2; the recomputation repeats the forward pass's arithmetic exactly.
+    for (n, eta, per_connection) in [(10, 0.9, false), (9, 0.6, true), (200, 0.95, false)] {
+        let net = Net::random(n, eta, per_connection, 6);
+        let t = if n > 100 { 12 } else { 23 };
+        let prob = Problem::new(n, 2, t, true, true);
+        let exact = prob.run(&net, Some(1));
+        for every in [1, 2, 3, 5, 7, 21, 22, 100] {
+            let r = prob.run_with(&net, Checkpointing::Recompute { every });
+            assert!(r.recomputed);
+            assert_eq!(r.loss, exact.loss);
+            assert_eq!(r.grad_w, exact.grad_w, "K = {every}");
+            assert_eq!(r.grad_alpha, exact.grad_alpha, "K = {every}");
+            assert_eq!(r.grad_eta, exact.grad_eta, "K = {every}");
+        }
+    }
+}
+
+#[test]
+fn automatic_plan_caps_the_stored_traces_by_the_budget() {
+    let mib = 1 << 20;
+    // dp1000 in float64: η = 0.01 keeps no copy; η = 0.5 keeps 13 (104 MB, within 160 MiB).
+    let p = TracePlan::resolve(
+        Checkpointing::Auto {
+            budget_bytes: 160 * mib,
+        },
+        0.01,
+        106,
+        1000,
+        8,
+    );
+    assert!(!p.recompute && p.stored_matrices(106) == 0);
+    let p = TracePlan::resolve(
+        Checkpointing::Auto {
+            budget_bytes: 160 * mib,
+        },
+        0.5,
+        106,
+        1000,
+        8,
+    );
+    assert_eq!(
+        (p.every, p.recompute, p.stored_matrices(106)),
+        (8, false, 13)
+    );
+    // η near 1 would need a copy of every step (104 × 8 MB): recompute with ≈ 2√T matrices.
+    for eta in [0.8, 0.95, 0.999] {
+        let p = TracePlan::resolve(
+            Checkpointing::Auto {
+                budget_bytes: 160 * mib,
+            },
+            eta,
+            106,
+            1000,
+            8,
+        );
+        assert!(p.recompute, "eta {eta}");
+        assert_eq!(p.stored_matrices(106), 19, "eta {eta}: {p:?}");
+        assert!(p.stored_matrices(106) * 8_000_000 <= 160 * mib);
+    }
+    // The least memory any spacing gives, even when the budget is smaller than that.
+    let p = TracePlan::resolve(Checkpointing::Auto { budget_bytes: 0 }, 0.9, 3000, 100, 8);
+    let least = (1..=3000)
+        .map(|k| checkpoint_count(3000, k) + segment_slots(3000, k))
+        .min()
+        .unwrap();
+    assert_eq!(p.stored_matrices(3000), least);
+    assert!(least <= 2 * 55);
+}
+
+#[test]
+fn large_eta_defaults_to_recomputation_and_stays_exact() {
+    let n = 12;
+    let net = Net::random(n, 0.97, false, 8);
+    let prob = Problem::new(n, 1, 60, true, false);
+    let exact = prob.run(&net, Some(1));
+    let budget = 10 * n * n * 8; // room for 10 matrices: fewer than the 58 copies of K = 1
+    let auto = prob.run_with(
+        &net,
+        Checkpointing::Auto {
+            budget_bytes: budget,
+        },
+    );
+    assert!(auto.recomputed);
+    assert_eq!(auto.grad_alpha, exact.grad_alpha);
+    assert_eq!(auto.grad_eta, exact.grad_eta);
 }

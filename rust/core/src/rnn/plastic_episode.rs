@@ -1,9 +1,12 @@
 //! One episode of the differentiable-plasticity network: the fused forward pass and the
 //! hand-derived backward pass (`docs/rules.md` §4), run by `plastic_bptt`.
 
-use crate::error::{Error, Result};
-use crate::rnn::plastic_bptt::{EtaGrad, EtaRef, PlasticParams, Real, Targets};
+use crate::error::Result;
+use crate::rnn::plastic_bptt::{
+    checkpoint_count, segment_slots, EtaGrad, EtaRef, PlasticParams, Real, Targets, TracePlan,
+};
 use crate::rnn::plastic_kernels::{BackwardRow, ForwardRow};
+use crate::rnn::plastic_trace::{recompute_segment, zeroed_matrix, Checkpoints};
 use rayon::prelude::*;
 
 /// Rows per block of the row-parallel steps (fixed: results do not depend on threads).
@@ -12,49 +15,13 @@ const ROW_BLOCK: usize = 32;
 /// Below this size a time step is too short to share between threads.
 pub(crate) const PARALLEL_MIN_N: usize = 192;
 
-/// Exact copies of the trace kept by the forward pass: H_s for s = K, 2K, … ≤ T−2, one N×N
-/// block each, in one buffer reserved up front (so a failed allocation is an error, not an abort).
-pub(crate) struct Checkpoints<T> {
-    data: Vec<T>,
-}
-
-/// Number of exact trace copies an episode of `steps` steps keeps with spacing `k`.
-pub(crate) fn checkpoint_count(steps: usize, k: usize) -> usize {
-    steps.saturating_sub(2) / k.max(1)
-}
-
-impl<T: Real> Checkpoints<T> {
-    /// Reserves room for `count` copies of an N×N trace, or reports how much was needed.
-    fn reserve(count: usize, n: usize) -> Result<Self> {
-        let what = || {
-            format!(
-                "{count} exact copies of the {n}×{n} plastic trace (checkpoint_every too small \
-                 for this eta and episode length)"
-            )
-        };
-        let oom = || Error::OutOfMemory {
-            what: what(),
-            bytes: count as u128 * (n * n) as u128 * std::mem::size_of::<T>() as u128,
-        };
-        let len = count.checked_mul(n * n).ok_or_else(oom)?;
-        let mut data = Vec::new();
-        crate::error::try_reserve(&mut data, len, what)?;
-        Ok(Checkpoints { data })
-    }
-
-    /// The copy of H_s (s a checkpoint step of spacing `k`).
-    fn get(&self, s: usize, k: usize, nn: usize) -> &[T] {
-        let c = s / k - 1;
-        &self.data[c * nn..(c + 1) * nn]
-    }
-}
-
 /// Per-episode constants shared by the forward and backward passes.
 pub(crate) struct Shared<'a, T> {
-    p: PlasticParams<'a, T>,
+    pub(crate) p: PlasticParams<'a, T>,
     /// η per connection, or a constant row for a shared η.
     eta_rows: EtaRows<T>,
-    checkpoint_every: usize,
+    pub(crate) checkpoint_every: usize,
+    pub(crate) recompute: bool,
 }
 
 /// η and 1/(1−η) laid out so that the kernels read one row of each.
@@ -64,7 +31,7 @@ enum EtaRows<T> {
 }
 
 impl<'a, T: Real> Shared<'a, T> {
-    pub(crate) fn new(p: PlasticParams<'a, T>, checkpoint_every: usize) -> Self {
+    pub(crate) fn new(p: PlasticParams<'a, T>, plan: TracePlan) -> Self {
         let n = p.n;
         let eta_rows = match p.eta {
             EtaRef::Shared(e) => EtaRows::Shared {
@@ -78,11 +45,12 @@ impl<'a, T: Real> Shared<'a, T> {
         Shared {
             p,
             eta_rows,
-            checkpoint_every,
+            checkpoint_every: plan.every.max(1),
+            recompute: plan.recompute,
         }
     }
 
-    fn eta_row(&self, i: usize) -> &[T] {
+    pub(crate) fn eta_row(&self, i: usize) -> &[T] {
         let n = self.p.n;
         match (&self.eta_rows, self.p.eta) {
             (EtaRows::Shared { eta, .. }, _) => eta,
@@ -121,7 +89,7 @@ pub(crate) fn forward_episode<T: Real>(
     };
     let mut checkpoints = Checkpoints::reserve(count, n)?;
     let mut ys = vec![T::ZERO; (steps + 1) * n];
-    let mut hebb = vec![T::ZERO; n * n];
+    let mut hebb = zeroed_matrix::<T>(n);
     for t in 1..=steps {
         let x_t = &x[(t - 1) * n..t * n];
         let (past, rest) = ys.split_at_mut(t * n);
@@ -151,16 +119,30 @@ pub(crate) fn forward_episode<T: Real>(
                 *y_i = (drive + x_t[i]).tanh();
             }
         };
+        // Zig-zag: every other step visits the rows last to first, so the rows the previous
+        // step touched last (still in cache) come first. Rows are independent: same values.
+        // (This is sweep number t − 2; the backward pass continues the alternation.)
+        let backwards = t % 2 == 1;
         if n >= PARALLEL_MIN_N {
-            hebb.par_chunks_mut(ROW_BLOCK * n)
+            let it = hebb
+                .par_chunks_mut(ROW_BLOCK * n)
                 .zip(y_t.par_chunks_mut(ROW_BLOCK))
-                .enumerate()
-                .for_each(rows);
+                .enumerate();
+            if backwards {
+                it.rev().for_each(rows);
+            } else {
+                it.for_each(rows);
+            }
         } else {
-            hebb.chunks_mut(ROW_BLOCK * n)
+            let it = hebb
+                .chunks_mut(ROW_BLOCK * n)
                 .zip(y_t.chunks_mut(ROW_BLOCK))
-                .enumerate()
-                .for_each(rows);
+                .enumerate();
+            if backwards {
+                it.rev().for_each(rows);
+            } else {
+                it.for_each(rows);
+            }
         }
         // `hebb` now holds H_{t−1}.
         if keep_checkpoints && sh.is_checkpoint(t - 1, steps) {
@@ -238,19 +220,27 @@ pub(crate) fn backward_episode<T: Real>(
     let (ys, mut hebb, checkpoints) = forward_episode(sh, x, steps, true)?;
     let mut total = 0.0;
     let mut grad_drive = vec![T::ZERO; steps * n];
-    let mut grad_alpha = vec![T::ZERO; n * n];
+    let mut grad_alpha = zeroed_matrix::<T>(n);
     let mut grad_eta_conn = if per_connection {
-        vec![T::ZERO; n * n]
+        zeroed_matrix::<T>(n)
     } else {
         Vec::new()
     };
     let mut grad_eta_shared = T::ZERO;
-    let mut grad_hebb = vec![T::ZERO; n * n];
+    let mut grad_hebb = zeroed_matrix::<T>(n);
     let mut gy = vec![T::ZERO; n];
     let n_blocks = n.div_ceil(ROW_BLOCK);
     let mut col = vec![T::ZERO; n];
     let mut col_partial = vec![T::ZERO; n_blocks * n];
     let mut row = vec![T::ZERO; n];
+    // Recomputation: the traces strictly between two copies, refilled once per segment.
+    let k = sh.checkpoint_every;
+    let mut segment = if sh.recompute {
+        Checkpoints::reserve(segment_slots(steps, k), n)?.data
+    } else {
+        Vec::new()
+    };
+    let mut segment_base = usize::MAX;
 
     // Losses of the steps that no backward pass visits (t = 1 when T = 1, and t = T below).
     total += loss.step(b, steps, steps, n, &ys[steps * n..], &mut gy);
@@ -260,13 +250,30 @@ pub(crate) fn backward_episode<T: Real>(
     }
     for t in (2..=steps).rev() {
         // Pass t: from ∂L/∂a_t and ∂L/∂H_t to ∂L/∂y_{t−1} and ∂L/∂H_{t−1}; H_t → H_{t−1}.
+        let s = t - 1;
+        let mut in_segment = false;
         let reverse = if t == steps {
             false
-        } else if sh.is_checkpoint(t - 1, steps) {
-            hebb.copy_from_slice(checkpoints.get(t - 1, sh.checkpoint_every, n * n));
+        } else if sh.is_checkpoint(s, steps) {
+            hebb.copy_from_slice(checkpoints.get(s, k, n * n));
+            false
+        } else if sh.recompute {
+            let base = s / k * k;
+            if base != segment_base {
+                recompute_segment(sh, &ys, &checkpoints, base, s, &mut segment)?;
+                segment_base = base;
+            }
+            in_segment = true;
             false
         } else {
             true
+        };
+        let nn = n * n;
+        let trace: &mut [T] = if in_segment {
+            let slot = s - segment_base - 1;
+            &mut segment[slot * nn..(slot + 1) * nn]
+        } else {
+            &mut hebb
         };
         let y_t = &ys[t * n..(t + 1) * n];
         let y_prev = &ys[(t - 1) * n..t * n];
@@ -281,7 +288,7 @@ pub(crate) fn backward_episode<T: Real>(
         } else {
             (0..n_blocks).map(|_| <&mut [T]>::default()).collect()
         };
-        let mut blocks: Vec<RowBlock<'_, T>> = hebb
+        let mut blocks: Vec<RowBlock<'_, T>> = trace
             .chunks_mut(bs)
             .zip(grad_hebb.chunks_mut(bs))
             .zip(grad_alpha.chunks_mut(bs))
@@ -336,10 +343,17 @@ pub(crate) fn backward_episode<T: Real>(
                 blk.eta_sum += e;
             }
         };
-        if n >= PARALLEL_MIN_N {
-            blocks.par_iter_mut().for_each(work);
-        } else {
-            blocks.iter_mut().for_each(work);
+        // Zig-zag over the row blocks (see the forward pass): with a working set (W, α, H, G^H,
+        // ∂L/∂α) larger than the last-level cache, sweeping in one direction every step evicts
+        // each line just before it is needed again; alternating reuses what the cache holds.
+        // Partial sums are combined below in block order whatever the visiting order. Sweep
+        // number 2T − 1 − t continues the forward pass's count (its sweep t is number t − 2).
+        let backwards = t % 2 == 0;
+        match (n >= PARALLEL_MIN_N, backwards) {
+            (true, false) => blocks.par_iter_mut().for_each(work),
+            (true, true) => blocks.par_iter_mut().rev().for_each(work),
+            (false, false) => blocks.iter_mut().for_each(work),
+            (false, true) => blocks.iter_mut().rev().for_each(work),
         }
         col.fill(T::ZERO);
         for blk in &blocks {
@@ -374,40 +388,5 @@ pub(crate) fn backward_episode<T: Real>(
 pub(crate) fn add_into<T: Real>(acc: &mut [T], x: &[T]) {
     for (a, &b) in acc.iter_mut().zip(x) {
         *a += b;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn checkpoint_storage_that_cannot_be_allocated_is_an_error_not_an_abort() {
-        // More bytes than the address space (8 PB), and more values than usize can count.
-        for (count, n) in [(1usize << 30, 1000usize), (usize::MAX / 2, 4)] {
-            match Checkpoints::<f64>::reserve(count, n) {
-                Err(Error::OutOfMemory { bytes, .. }) => {
-                    assert_eq!(bytes, count as u128 * (n * n) as u128 * 8)
-                }
-                Err(e) => panic!("wrong error {e}"),
-                Ok(_) => panic!("{count} copies of {n}×{n} cannot fit"),
-            }
-        }
-        assert_eq!(
-            Checkpoints::<f32>::reserve(3, 4).unwrap().data.capacity(),
-            48
-        );
-    }
-
-    #[test]
-    fn checkpoint_count_matches_the_checkpoint_steps() {
-        for steps in 0..20 {
-            for k in 1..6 {
-                let expected = (1..=steps)
-                    .filter(|&s| s + 2 <= steps && s % k == 0)
-                    .count();
-                assert_eq!(checkpoint_count(steps, k), expected, "T={steps}, K={k}");
-            }
-        }
     }
 }

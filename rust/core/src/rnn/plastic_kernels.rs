@@ -130,6 +130,58 @@ fn forward_row_generic<T: Real, const FMA: bool>(r: ForwardRow<'_, T>) -> T {
     sum_lanes(&lanes)
 }
 
+/// One row of a trace step alone (the recomputation of a segment in the backward pass):
+/// `next = (1−η)·prev + η·post·y_before` (`prev` None: H = 0), with the forward kernel's arithmetic.
+pub struct TraceRow<'a, T> {
+    pub eta: &'a [T],
+    pub prev: Option<&'a [T]>,
+    pub next: &'a mut [T],
+    pub y_before: &'a [T],
+    pub post: T,
+}
+
+#[inline(always)]
+fn trace_row_generic<T: Real, const FMA: bool>(r: TraceRow<'_, T>) {
+    let n = r.next.len();
+    let (eta, yb) = (&r.eta[..n], &r.y_before[..n]);
+    let post = r.post;
+    match r.prev {
+        Some(prev) => {
+            let prev = &prev[..n];
+            for j in 0..n {
+                let e = eta[j];
+                r.next[j] = madd::<T, FMA>(e * post, yb[j], (T::ONE - e) * prev[j]);
+            }
+        }
+        None => {
+            for j in 0..n {
+                let e = eta[j];
+                r.next[j] = madd::<T, FMA>(e * post, yb[j], (T::ONE - e) * T::ZERO);
+            }
+        }
+    }
+}
+
+/// # Safety
+/// The CPU must support AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn trace_row_fma<T: Real>(r: TraceRow<'_, T>) {
+    trace_row_generic::<T, true>(r)
+}
+
+/// A trace step of one row with the fastest kernel of this CPU (same values as the forward pass).
+#[inline]
+pub(crate) fn trace_row<T: Real>(r: TraceRow<'_, T>) {
+    #[cfg(target_arch = "x86_64")]
+    if has_avx2_fma() {
+        // SAFETY: the CPU supports AVX2 and FMA (checked just above).
+        unsafe { trace_row_fma(r) };
+        return;
+    }
+    trace_row_generic::<T, false>(r)
+}
+
 /// One row of the backward step t (row i): see `docs/rules.md` §4 for the equations.
 pub struct BackwardRow<'a, T> {
     pub w: &'a [T],

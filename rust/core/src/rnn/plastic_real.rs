@@ -1,7 +1,7 @@
 //! The floating-point types the differentiable-plasticity network runs in: `f64` (default, used
 //! for the gradient checks) and `f32` (half the memory traffic of the bandwidth-bound passes).
 
-use crate::rnn::plastic_kernels::{BackwardRow, ForwardRow};
+use crate::rnn::plastic_kernels::{BackwardRow, ForwardRow, TraceRow};
 use std::fmt::{Debug, Display};
 use std::ops::{Add, AddAssign, Div, Mul, Neg, Sub};
 
@@ -54,6 +54,10 @@ pub trait Real:
     fn forward_row(r: ForwardRow<'_, Self>) -> Self;
     /// The backward step of one row with the fastest kernel of this CPU.
     fn backward_row(r: BackwardRow<'_, Self>, reverse: bool, per_connection: bool) -> (Self, Self);
+    /// A trace step of one row (segment recomputation), with the forward pass's arithmetic.
+    fn trace_row(r: TraceRow<'_, Self>) {
+        crate::rnn::plastic_kernels::trace_row(r)
+    }
 }
 
 macro_rules! real_common {
