@@ -264,6 +264,89 @@ fn dot_portable(a: &[f64], b: &[f64]) -> f64 {
     acc.iter().sum::<f64>() + tail
 }
 
+/// Defines `pub(crate) fn $name` that runs an AVX2 build of the same body when the CPU has
+/// it (no FMA: both builds round every operation alike and agree bit for bit).
+macro_rules! avx2_clone {
+    ($(#[$meta:meta])* pub(crate) fn $name:ident($($arg:ident : $ty:ty),* $(,)?) $body:block) => {
+        $(#[$meta])*
+        pub(crate) fn $name($($arg: $ty),*) {
+            #[inline(always)]
+            fn portable($($arg: $ty),*) $body
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "avx2")]
+                unsafe fn avx2($($arg: $ty),*) {
+                    portable($($arg),*)
+                }
+                if std::arch::is_x86_feature_detected!("avx2") {
+                    // SAFETY: the running CPU supports AVX2 (checked just above).
+                    return unsafe { avx2($($arg),*) };
+                }
+            }
+            portable($($arg),*)
+        }
+    };
+}
+
+avx2_clone! {
+    /// One Euler step `x ← x + c·(d − x)` with `d = drive + Σ_k u_k W_in[:, k]`, the input
+    /// weights given transposed (`win_t` `[I, N]`, so each input adds a contiguous row);
+    /// channels with `u_k = 0` are skipped. `drive` is left holding `d`.
+    pub(crate) fn integrate(x: &mut [f64], drive: &mut [f64], win_t: &[f64], u: &[f64], c: f64) {
+        let n = x.len();
+        for (k, &uk) in u.iter().enumerate() {
+            if uk != 0.0 {
+                for (d, &w) in drive.iter_mut().zip(&win_t[k * n..(k + 1) * n]) {
+                    *d += uk * w;
+                }
+            }
+        }
+        for (x, &d) in x.iter_mut().zip(drive.iter()) {
+            *x += c * (d - *x);
+        }
+    }
+}
+
+avx2_clone! {
+    /// The trace's post row `(x − x̄)³` and the update `x̄ ← a x̄ + (1 − a) x`.
+    pub(crate) fn fluctuations(x: &[f64], average: &mut [f64], a: f64, post: &mut [f64]) {
+        for ((c, &x), avg) in post.iter_mut().zip(x).zip(average.iter_mut()) {
+            let d = x - *avg;
+            *c = d * d * d;
+            *avg = a * *avg + (1.0 - a) * x;
+        }
+    }
+}
+
+avx2_clone! {
+    /// [`fluctuations`] with the post row rounded to float32.
+    pub(crate) fn fluctuations_f32(x: &[f64], average: &mut [f64], a: f64, post: &mut [f32]) {
+        for ((c, &x), avg) in post.iter_mut().zip(x).zip(average.iter_mut()) {
+            let d = x - *avg;
+            *c = (d * d * d) as f32;
+            *avg = a * *avg + (1.0 - a) * x;
+        }
+    }
+}
+
+avx2_clone! {
+    /// The trace's pre row `r³`.
+    pub(crate) fn cubes(r: &[f64], out: &mut [f64]) {
+        for (c, &r) in out.iter_mut().zip(r) {
+            *c = r * r * r;
+        }
+    }
+}
+
+avx2_clone! {
+    /// The trace's pre row `r³` in float32.
+    pub(crate) fn cubes_f32(r: &[f32], out: &mut [f32]) {
+        for (c, &r) in out.iter_mut().zip(r) {
+            *c = r * r * r;
+        }
+    }
+}
+
 /// `out[i] = tanh(x[i])`, vectorised. Absolute error below 1e-15 against `f64::tanh` (the
 /// AVX2 and portable paths run the same arithmetic and agree bit for bit).
 pub(crate) fn tanh_into(x: &[f64], out: &mut [f64]) {

@@ -14,7 +14,10 @@
 
 use super::arm::ArmState;
 use super::config::{ErrorMetric, NetworkSpec, Precision, Readout};
-use super::kernels::{matvec, matvec_f32, tanh_f32_into, tanh_into};
+use super::kernels::{
+    cubes, cubes_f32, fluctuations, fluctuations_f32, integrate, matvec, matvec_f32, tanh_f32_into,
+    tanh_into,
+};
 use super::{checked_len, try_resize};
 use crate::error::{Error, Result};
 use crate::rng::Rng;
@@ -111,6 +114,8 @@ pub(crate) struct Workspace {
     r: Vec<f64>,
     x_average: Vec<f64>,
     drive: Vec<f64>,
+    /// `W_in` transposed, `[I, N]`.
+    win_t: Vec<f64>,
     /// Row `t`: `r(t−1)³`, `[T, N]`.
     pub pre_cubed: Vec<f64>,
     /// Row `t`: `(x(t) − x̄(t))³`, `[T, N]`.
@@ -204,6 +209,13 @@ pub(crate) fn simulate(
     let precision = weights.precision();
     let f32_mode = precision == Precision::Float32;
     ws.prepare(n, n_steps, exploration.is_some(), precision)?;
+    let win_len = checked_len("n_inputs", &[n, n_in])?;
+    try_resize("the input weights [I, N]", &mut ws.win_t, win_len, 0.0)?;
+    for i in 0..n {
+        for k in 0..n_in {
+            ws.win_t[k * n + i] = input_weights[i * n_in + k];
+        }
+    }
     if let Some(rec) = record.as_deref_mut() {
         let steps_n = checked_len("inputs", &[n_steps, n, 2])? / 2;
         let steps_o = checked_len("targets", &[n_steps, out_dim])?;
@@ -252,32 +264,18 @@ pub(crate) fn simulate(
     for t in 0..n_steps {
         if exploration.is_some() {
             if f32_mode {
-                let row = &mut ws.pre_cubed32[t * n..(t + 1) * n];
-                for (c, &r) in row.iter_mut().zip(&ws.r32) {
-                    *c = r * r * r;
-                }
+                cubes_f32(&ws.r32, &mut ws.pre_cubed32[t * n..(t + 1) * n]);
             } else {
-                let row = &mut ws.pre_cubed[t * n..(t + 1) * n];
-                for (c, &r) in row.iter_mut().zip(&ws.r) {
-                    *c = r * r * r;
-                }
+                cubes(&ws.r, &mut ws.pre_cubed[t * n..(t + 1) * n]);
             }
         }
-        // drive = J r + W_in u_t
+        // drive = J r + W_in u_t, then the Euler step.
         match weights {
             Weights::F64(w) => matvec(w, &ws.r, &mut ws.drive, t % 2 == 1),
             Weights::F32(w) => matvec_f32(w, &ws.r32, &mut ws.drive, t % 2 == 1),
         }
         let u = &trial.inputs[t * n_in..(t + 1) * n_in];
-        if u.iter().any(|&v| v != 0.0) {
-            for (i, d) in ws.drive.iter_mut().enumerate() {
-                let w = &input_weights[i * n_in..(i + 1) * n_in];
-                *d += w.iter().zip(u).map(|(a, b)| a * b).sum::<f64>();
-            }
-        }
-        for (x, &d) in ws.x.iter_mut().zip(&ws.drive) {
-            *x += dt_tau * (d - *x);
-        }
+        integrate(&mut ws.x, &mut ws.drive, &ws.win_t, u, dt_tau);
         if let (Some(exp), Some(k)) = (exploration, kicks.as_mut()) {
             // Kicks of this step: cells t·N .. (t+1)·N of the Bernoulli sequence.
             let end = ((t + 1) * n) as u64;
@@ -293,20 +291,11 @@ pub(crate) fn simulate(
         rates(&ws.x, &mut ws.r, &mut ws.r32, f32_mode);
         if let Some(exp) = exploration {
             let a = exp.activity_trace_decay;
+            let rows = t * n..(t + 1) * n;
             if f32_mode {
-                let row = &mut ws.post_cubed32[t * n..(t + 1) * n];
-                for ((c, &x), avg) in row.iter_mut().zip(&ws.x).zip(ws.x_average.iter_mut()) {
-                    let d = x - *avg;
-                    *c = (d * d * d) as f32;
-                    *avg = a * *avg + (1.0 - a) * x;
-                }
+                fluctuations_f32(&ws.x, &mut ws.x_average, a, &mut ws.post_cubed32[rows]);
             } else {
-                let row = &mut ws.post_cubed[t * n..(t + 1) * n];
-                for ((c, &x), avg) in row.iter_mut().zip(&ws.x).zip(ws.x_average.iter_mut()) {
-                    let d = x - *avg;
-                    *c = d * d * d;
-                    *avg = a * *avg + (1.0 - a) * x;
-                }
+                fluctuations(&ws.x, &mut ws.x_average, a, &mut ws.post_cubed[rows]);
             }
         }
 
