@@ -43,13 +43,17 @@ class NumpyNodePerturbation:
     hebbRNN's Matlab (``e += np.outer(dx, r_prev) ** 3`` per step); ``"outer"``: the
     straightforward per-step outer product with the cube as ``o * o * o`` (numpy's ``** 3``
     calls ``pow``); ``"matrix"``: numpy with the core's trick (store r³ and Δx³, one matrix
-    product per trial), the best a numpy loop can do."""
+    product per trial), the best a numpy loop can do. ``dtype`` float32 runs every array of
+    the trial in float32 (what a user after speed would try first)."""
 
-    def __init__(self, trainer, task: DelayedNonMatch, seed: int, method: str) -> None:
+    def __init__(
+        self, trainer, task: DelayedNonMatch, seed: int, method: str, dtype=np.float64
+    ) -> None:
         cfg = trainer.config
         self.method = method
-        self.J = trainer.weights.copy()
-        self.W_in = trainer.input_weights.copy()
+        self.dtype = dtype
+        self.J = trainer.weights.astype(dtype)
+        self.W_in = trainer.input_weights.astype(dtype)
         self.trials = task.trials()
         self.dt_tau = 1.0 / 30.0
         self.p = cfg.perturbation_rate * 1.0 / 1000.0
@@ -68,20 +72,22 @@ class NumpyNodePerturbation:
         c = self.k % 4
         self.k += 1
         inputs, targets, mask = self.trials.inputs[c], self.trials.targets[c], self.trials.mask[c]
+        inputs = inputs.astype(self.dtype)
         n = self.J.shape[0]
-        x = self.rng.uniform(-0.1, 0.1, n)
+        dt = self.dtype
+        x = self.rng.uniform(-0.1, 0.1, n).astype(dt)
         x[self.bias_idx] = self.bias_val
         r = np.tanh(x)
         x_avg = x.copy()
         e = np.zeros_like(self.J)
         out = np.empty(len(inputs))
-        pre3 = np.empty((len(inputs), n))
-        post3 = np.empty((len(inputs), n))
+        pre3 = np.empty((len(inputs), n), dtype=dt)
+        post3 = np.empty((len(inputs), n), dtype=dt)
         for t in range(len(inputs)):
             r_prev = r
             x = x + self.dt_tau * (-x + self.J @ r + self.W_in @ inputs[t])
             kick = self.rng.random(n) < self.p
-            x = x + kick * self.amp * self.rng.uniform(-1.0, 1.0, n)
+            x = x + (kick * self.amp * self.rng.uniform(-1.0, 1.0, n)).astype(dt)
             x[self.bias_idx] = self.bias_val
             r = np.tanh(x)
             dx = x - x_avg
@@ -100,7 +106,7 @@ class NumpyNodePerturbation:
         scored = mask > 0
         err = float(np.mean(np.abs(out[scored] - targets[scored, 0])))
         dJ = -self.eta * abs(self.expected[c]) * e * (err - self.expected[c])
-        self.J += np.clip(dJ, -self.max_dw, self.max_dw)
+        self.J += np.clip(dJ, -self.max_dw, self.max_dw).astype(dt)
         self.expected[c] = self.alpha_r * self.expected[c] + (1.0 - self.alpha_r) * err
         return err
 
@@ -131,30 +137,54 @@ def median_time(fn, repeats: int) -> float:
 def bench_speed(repeats: int, ours_trials: int, numpy_trials: int) -> None:
     task = DelayedNonMatch()
     cfg = task.published_config().replace(warmup_trials=0)  # every trial computes the trace
-    ours = task.trainer(seed=0, config=cfg)
-    refs = {m: NumpyNodePerturbation(ours, task, seed=0, method=m) for m in METHODS}
-    ours.train(4, n_threads=1)  # warm-up (Ē initialisation, buffers)
-    t_ours = median_time(lambda: ours.train(ours_trials, n_threads=1), repeats) / ours_trials
+    ours = {
+        p: task.trainer(seed=0, config=cfg.replace(precision=p)) for p in ("float64", "float32")
+    }
+    refs = {
+        (m, "float64"): NumpyNodePerturbation(ours["float64"], task, seed=0, method=m)
+        for m in METHODS
+    }
+    refs[("outer", "float32")] = NumpyNodePerturbation(
+        ours["float64"], task, seed=0, method="outer", dtype=np.float32
+    )
+    t_ours = {}
+    for p, tr in ours.items():
+        tr.train(4, n_threads=1)  # warm-up (Ē initialisation, buffers)
+        t_ours[p] = median_time(lambda tr=tr: tr.train(ours_trials, n_threads=1), repeats)
+        t_ours[p] /= ours_trials
     t_ref = {}
-    for m, ref in refs.items():
+    for key, ref in refs.items():
         ref.trial()
-        trials = 1 if m == "power" else numpy_trials
-        t_ref[m] = median_time(lambda ref=ref, k=trials: [ref.trial() for _ in range(k)], repeats)
-        t_ref[m] /= trials
+        trials = 1 if key[0] == "power" else numpy_trials
+        t_ref[key] = median_time(lambda ref=ref, k=trials: [ref.trial() for _ in range(k)], repeats)
+        t_ref[key] /= trials
     batch = 8
-    t_par = median_time(lambda: ours.train(8 * batch, batch_size=batch), repeats) / (8 * batch)
+    par = ours["float32"]
+    t_par = median_time(lambda: par.train(8 * batch, batch_size=batch), repeats) / (8 * batch)
     cores = os.cpu_count()
     rng = np.random.default_rng(0)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    reference = t_ref[("outer", "float64")]
     print("\n## Speed: one DNMS training trial (N = 200, T = 1000), median of", repeats, "repeats")
+    print(f"load average at the end: {load:.1f}")
     print(f"trace identity check (max |naive - matrix|): {check_trace_identity(rng):.1e}")
-    print(f"| {'implementation':<48} | {'ms / trial':>10} | {'ours is x faster':>16} |")
-    print(f"|{'-' * 50}|{'-' * 12}|{'-' * 18}|")
-    for m, label in METHODS.items():
-        print(f"| {label:<48} | {t_ref[m] * 1e3:10.1f} | {t_ref[m] / t_ours:16.1f} |")
-    print(f"| {'hebbian_brain, 1 thread':<48} | {t_ours * 1e3:10.2f} | {'':>16} |")
-    label = f"hebbian_brain, batch {batch}, {cores} cores"
-    print(f"| {label:<48} | {t_par * 1e3:10.2f} | {'':>16} |")
-    print(f"trials per second: 1 thread {1 / t_ours:.0f}, all {cores} cores {1 / t_par:.0f}")
+    print(f"| {'implementation':<52} | {'ms / trial':>10} | {'reference / this':>16} |")
+    print(f"|{'-' * 54}|{'-' * 12}|{'-' * 18}|")
+    rows = [(f"{METHODS[m]}, {p}", t) for (m, p), t in t_ref.items()]
+    rows += [(f"hebbian_brain, 1 thread, precision={p}", t) for p, t in t_ours.items()]
+    rows.append((f"hebbian_brain, float32, batch {batch}, {cores} cores", t_par))
+    for label, t in rows:
+        print(f"| {label:<52} | {t * 1e3:10.2f} | {reference / t:16.1f} |")
+    print(
+        "reference = numpy per-step outer product, float64. ours float64 is "
+        f"{reference / t_ours['float64']:.1f}x faster, ours float32 "
+        f"{reference / t_ours['float32']:.1f}x (float32 numpy: "
+        f"{t_ref[('outer', 'float32')] / t_ours['float32']:.1f}x)"
+    )
+    print(
+        f"trials per second: 1 thread {1 / t_ours['float32']:.0f} (float32), "
+        f"{1 / t_ours['float64']:.0f} (float64); all {cores} cores {1 / t_par:.0f} (float32)"
+    )
 
 
 # --------------------------------------------------------------------------- learning

@@ -372,3 +372,67 @@ fn rates(x: &[f64], r: &mut [f64], r32: &mut [f32], f32_mode: bool) {
         tanh_into(x, r);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::from_seed;
+
+    /// Marks the cells of an `n_steps × n` grid that `KickTimes` perturbs.
+    fn kicked_cells(p: f64, n_steps: usize, n: usize, rng: &mut Rng) -> Vec<bool> {
+        let mut hit = vec![false; n_steps * n];
+        let mut k = KickTimes::new(p, rng);
+        let end = (n_steps * n) as u64;
+        while k.next < end {
+            assert!(!hit[k.next as usize], "a cell is kicked at most once");
+            hit[k.next as usize] = true;
+            k.next = k.next.saturating_add(1).saturating_add(k.gap(rng));
+        }
+        hit
+    }
+
+    #[test]
+    fn kick_times_have_the_law_of_one_bernoulli_draw_per_cell() {
+        let mut rng = from_seed(Some(11));
+        let (n_steps, n, reps) = (50, 40, 400);
+        let p = 0.02;
+        let mut per_cell = vec![0u32; n_steps * n];
+        let mut pairs = 0u32; // cells (t, i) and (t, i + 1) both kicked: independence
+        for _ in 0..reps {
+            let hit = kicked_cells(p, n_steps, n, &mut rng);
+            for (c, &h) in per_cell.iter_mut().zip(&hit) {
+                *c += u32::from(h);
+            }
+            pairs += hit.windows(2).filter(|w| w[0] && w[1]).count() as u32;
+        }
+        let total: u32 = per_cell.iter().sum();
+        let cells = (n_steps * n * reps) as f64;
+        let mean = f64::from(total) / cells;
+        // Binomial(800 000, 0.02): sd of the mean 1.6e-4.
+        assert!((mean - p).abs() < 8e-4, "{mean}");
+        // Every region of the grid is hit at the same rate (first vs last step, first vs
+        // last neuron).
+        let rate = |cells: Vec<usize>| {
+            let k = cells.len() as f64 * reps as f64;
+            cells.iter().map(|&c| f64::from(per_cell[c])).sum::<f64>() / k
+        };
+        let first_step = rate((0..n).collect());
+        let last_step = rate(((n_steps - 1) * n..n_steps * n).collect());
+        let first_neuron = rate((0..n_steps).map(|t| t * n).collect());
+        let last_neuron = rate((0..n_steps).map(|t| t * n + n - 1).collect());
+        for r in [first_step, last_step, first_neuron, last_neuron] {
+            assert!((r - p).abs() < 0.006, "{r}");
+        }
+        let pair_rate = f64::from(pairs) / ((n_steps * n - 1) * reps) as f64;
+        assert!((pair_rate - p * p).abs() < 1.5e-4, "{pair_rate}");
+    }
+
+    #[test]
+    fn kick_times_at_the_ends_of_the_probability_range() {
+        let mut rng = from_seed(Some(2));
+        assert!(kicked_cells(1.0, 7, 5, &mut rng).iter().all(|&h| h));
+        assert!(!kicked_cells(0.0, 7, 5, &mut rng).iter().any(|&h| h));
+        // A tiny probability: a gap that saturates instead of wrapping around.
+        assert!(!kicked_cells(1e-300, 7, 5, &mut rng).iter().any(|&h| h));
+    }
+}
