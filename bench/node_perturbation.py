@@ -3,18 +3,21 @@
 Three parts, one table each:
 
 1. Speed of one DNMS training trial (N = 200, T = 1000, trace + update included), single
-   thread: ours against a straightforward numpy implementation of the same rule written
-   below (the per-step cubed outer product of hebbRNN), measured in the same run; plus
-   trials per second with all cores (parallel batches).
-2. DNMS learning over seeds with Miconi's published parameters (sequential rule, batch 1):
-   trials to the criterion (95 of 100 successive trials with error < 1), median and IQR
-   (paper: median 843, IQR 692-1125, 20 runs), and the error after ``--dnms-trials`` trials.
+   thread, in float64 and float32 precision: ours against a straightforward numpy
+   implementation of the same rule written below (the per-step cubed outer product of
+   hebbRNN, float64), measured in the same run; plus trials per second with all cores.
+2. DNMS learning over seeds (sequential rule, batch 1) with Miconi's published parameters
+   and with ``DelayedNonMatch.tuned_config()``: trials to the criterion (95 of 100
+   successive trials with error < 1), median and IQR (paper: median 843, IQR 692-1125,
+   20 runs), and the error after ``--dnms-trials`` trials.
 3. Center-out reaching with hebbRNN's parameters: passes (one trial per target) until the
    clean error averaged over the 4 targets falls to 0.08.
 
 Run:  python bench/node_perturbation.py                 (10 seeds, 10 000 DNMS trials)
+      python bench/node_perturbation.py --seeds 20 --precision float64
       python bench/node_perturbation.py --seeds 4 --dnms-trials 3000 --co-seeds 4
-Seeds of the learning parts run side by side on all cores (each run is sequential).
+Seeds of the learning parts run side by side on all cores (each run is sequential); the
+learning runs use ``--precision`` (float32 by default: see docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -188,9 +191,15 @@ def bench_speed(repeats: int, ours_trials: int, numpy_trials: int) -> None:
 
 
 # --------------------------------------------------------------------------- learning
-def dnms_run(seed: int, n_trials: int) -> dict:
+def dnms_config(preset: str, precision: str):
     task = DelayedNonMatch()
-    trainer = task.trainer(seed=seed)
+    cfg = task.published_config() if preset == "published" else task.tuned_config()
+    return cfg.replace(precision=precision)
+
+
+def dnms_run(seed: int, n_trials: int, preset: str, precision: str) -> dict:
+    task = DelayedNonMatch()
+    trainer = task.trainer(seed=seed, config=dnms_config(preset, precision))
     t0 = time.perf_counter()
     errors, _ = trainer.train(n_trials, batch_size=1, n_threads=1)
     wall = time.perf_counter() - t0
@@ -203,9 +212,9 @@ def dnms_run(seed: int, n_trials: int) -> dict:
     }
 
 
-def reach_run(seed: int, max_passes: int) -> dict:
+def reach_run(seed: int, max_passes: int, precision: str) -> dict:
     task = CenterOutReach()
-    trainer = task.trainer(seed=seed)
+    trainer = task.trainer(seed=seed, config=task.published_config().replace(precision=precision))
     t0 = time.perf_counter()
     passes, curve = task.train_until_tolerance(trainer, max_passes=max_passes)
     return {
@@ -222,10 +231,14 @@ def quartiles(values: list[float]) -> tuple[float, float, float]:
     return float(q[0]), float(q[1]), float(q[2])
 
 
-def bench_dnms(seeds: int, n_trials: int, workers: int) -> None:
+def bench_dnms(seeds: int, n_trials: int, workers: int, preset: str, precision: str) -> None:
     with ThreadPoolExecutor(workers) as pool:
-        runs = list(pool.map(lambda s: dnms_run(s, n_trials), range(seeds)))
-    print(f"\n## DNMS learning, Miconi's parameters, {seeds} seeds, {n_trials} trials each")
+        runs = list(pool.map(lambda s: dnms_run(s, n_trials, preset, precision), range(seeds)))
+    print(
+        f"\n## DNMS learning, preset {preset!r}, precision {precision}, {seeds} seeds, "
+        f"{n_trials} trials each"
+    )
+    print(dnms_config(preset, precision))
     print(
         f"| {'seed':>4} | {'trials to criterion':>19} | {'train error (last 100)':>22} "
         f"| {'clean error':>11} | {'wall s':>7} |"
@@ -237,15 +250,19 @@ def bench_dnms(seeds: int, n_trials: int, workers: int) -> None:
             f"| {r['seed']:>4} | {crit:>19} | {r['final_train']:>22.3f} "
             f"| {r['final_clean']:>11.3f} | {r['wall']:>7.1f} |"
         )
-    reached = [r["criterion"] for r in runs if r["criterion"] is not None]
     # Runs that never reach the criterion count as n_trials + 1 (i.e. "more than n_trials").
     crit_all = [r["criterion"] if r["criterion"] is not None else n_trials + 1 for r in runs]
-    q1, med, q3 = quartiles(crit_all)
-    print(
-        f"trials to criterion: median {med:.0f}, IQR {q1:.0f}-{q3:.0f}, "
-        f"min {min(crit_all)}, max {max(crit_all)}; reached {len(reached)}/{seeds} "
-        f"(paper: median 843, IQR 692-1125)"
-    )
+    groups = [("all", crit_all)]
+    if seeds > 10:
+        groups.append(("seeds 0-9", crit_all[:10]))
+    for name, vals in groups:
+        q1, med, q3 = quartiles(vals)
+        reached = sum(v <= n_trials for v in vals)
+        print(
+            f"trials to criterion ({name}): median {med:.0f}, IQR {q1:.0f}-{q3:.0f}, "
+            f"min {min(vals)}, max {max(vals)}; reached {reached}/{len(vals)} "
+            f"(paper: median 843, IQR 692-1125)"
+        )
     print(
         f"error after {n_trials} trials (mean of last 100 training trials): median "
         f"{statistics.median(r['final_train'] for r in runs):.3f}; clean error median "
@@ -253,10 +270,13 @@ def bench_dnms(seeds: int, n_trials: int, workers: int) -> None:
     )
 
 
-def bench_reach(seeds: int, max_passes: int, workers: int) -> None:
+def bench_reach(seeds: int, max_passes: int, workers: int, precision: str) -> None:
     with ThreadPoolExecutor(workers) as pool:
-        runs = list(pool.map(lambda s: reach_run(s, max_passes), range(seeds)))
-    print(f"\n## Center-out reaching, hebbRNN's parameters, {seeds} seeds, tolerance 0.08")
+        runs = list(pool.map(lambda s: reach_run(s, max_passes, precision), range(seeds)))
+    print(
+        f"\n## Center-out reaching, hebbRNN's parameters, precision {precision}, {seeds} seeds, "
+        "tolerance 0.08"
+    )
     print(
         f"| {'seed':>4} | {'passes to 0.08':>14} | {'clean error start':>17} "
         f"| {'final':>7} | {'wall s':>7} |"
@@ -282,6 +302,16 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--skip", nargs="*", default=[], choices=["speed", "dnms", "reach"])
+    ap.add_argument(
+        "--presets", nargs="*", default=["published", "tuned"], choices=["published", "tuned"]
+    )
+    ap.add_argument(
+        "--precision",
+        default="float32",
+        choices=["float64", "float32"],
+        help="precision of the learning runs (float32: same trials to criterion on 18 of 20 "
+        "seeds in our runs, half the time)",
+    )
     args = ap.parse_args(argv)
     print(
         f"python {sys.version.split()[0]}, numpy {np.__version__}, {os.cpu_count()} cores, "
@@ -290,9 +320,10 @@ def main(argv: list[str] | None = None) -> None:
     if "speed" not in args.skip:
         bench_speed(args.repeats, ours_trials=50, numpy_trials=2)
     if "dnms" not in args.skip:
-        bench_dnms(args.seeds, args.dnms_trials, args.workers)
+        for preset in args.presets:
+            bench_dnms(args.seeds, args.dnms_trials, args.workers, preset, args.precision)
     if "reach" not in args.skip:
-        bench_reach(args.co_seeds, args.co_max_passes, args.workers)
+        bench_reach(args.co_seeds, args.co_max_passes, args.workers, args.precision)
 
 
 if __name__ == "__main__":

@@ -106,6 +106,16 @@ class DelayedNonMatch:
             condition_order="cycle",
         )
 
+    def tuned_config(self) -> NodePerturbationConfig:
+        """``published_config()`` with the changes we measured to learn faster.
+
+        No warm-up: Miconi's 100 trials without weight changes exist because his Ē_c starts
+        at 0; ours is initialised by one clean trial per condition, so they only delay
+        learning. TUNED_PLACEHOLDER See ``docs/benchmarks.md`` (Node perturbation) for the
+        runs.
+        """
+        return self.published_config().replace(warmup_trials=0)
+
     def trainer(
         self,
         *,
