@@ -325,7 +325,7 @@ def main(argv: list[str] | None = None) -> None:
         "--precision",
         default="float32",
         choices=["float64", "float32"],
-        help="precision of the learning runs (float32: same trials to criterion on 18 of 20 "
+        help="precision of the learning runs (float32: same trials to criterion on 19 of 20 "
         "seeds in our runs, half the time)",
     )
     args = ap.parse_args(argv)
