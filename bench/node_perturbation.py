@@ -3,18 +3,21 @@
 Three parts, one table each:
 
 1. Speed of one DNMS training trial (N = 200, T = 1000, trace + update included), single
-   thread: ours against a straightforward numpy implementation of the same rule written
-   below (the per-step cubed outer product of hebbRNN), measured in the same run; plus
-   trials per second with all cores (parallel batches).
-2. DNMS learning over seeds with Miconi's published parameters (sequential rule, batch 1):
-   trials to the criterion (95 of 100 successive trials with error < 1), median and IQR
-   (paper: median 843, IQR 692-1125, 20 runs), and the error after ``--dnms-trials`` trials.
+   thread, in float64 and float32 precision: ours against a straightforward numpy
+   implementation of the same rule written below (the per-step cubed outer product of
+   hebbRNN, float64), measured in the same run; plus trials per second with all cores.
+2. DNMS learning over seeds (sequential rule, batch 1) with Miconi's published parameters
+   and with ``DelayedNonMatch.tuned_config()``: trials to the criterion (95 of 100
+   successive trials with error < 1), median and IQR (paper: median 843, IQR 692-1125,
+   20 runs), and the error after ``--dnms-trials`` trials.
 3. Center-out reaching with hebbRNN's parameters: passes (one trial per target) until the
    clean error averaged over the 4 targets falls to 0.08.
 
 Run:  python bench/node_perturbation.py                 (10 seeds, 10 000 DNMS trials)
+      python bench/node_perturbation.py --seeds 20 --precision float64
       python bench/node_perturbation.py --seeds 4 --dnms-trials 3000 --co-seeds 4
-Seeds of the learning parts run side by side on all cores (each run is sequential).
+Seeds of the learning parts run side by side on all cores (each run is sequential); the
+learning runs use ``--precision`` (float32 by default: see docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -43,13 +46,17 @@ class NumpyNodePerturbation:
     hebbRNN's Matlab (``e += np.outer(dx, r_prev) ** 3`` per step); ``"outer"``: the
     straightforward per-step outer product with the cube as ``o * o * o`` (numpy's ``** 3``
     calls ``pow``); ``"matrix"``: numpy with the core's trick (store r³ and Δx³, one matrix
-    product per trial), the best a numpy loop can do."""
+    product per trial), the best a numpy loop can do. ``dtype`` float32 runs every array of
+    the trial in float32 (what a user after speed would try first)."""
 
-    def __init__(self, trainer, task: DelayedNonMatch, seed: int, method: str) -> None:
+    def __init__(
+        self, trainer, task: DelayedNonMatch, seed: int, method: str, dtype=np.float64
+    ) -> None:
         cfg = trainer.config
         self.method = method
-        self.J = trainer.weights.copy()
-        self.W_in = trainer.input_weights.copy()
+        self.dtype = dtype
+        self.J = trainer.weights.astype(dtype)
+        self.W_in = trainer.input_weights.astype(dtype)
         self.trials = task.trials()
         self.dt_tau = 1.0 / 30.0
         self.p = cfg.perturbation_rate * 1.0 / 1000.0
@@ -68,20 +75,22 @@ class NumpyNodePerturbation:
         c = self.k % 4
         self.k += 1
         inputs, targets, mask = self.trials.inputs[c], self.trials.targets[c], self.trials.mask[c]
+        inputs = inputs.astype(self.dtype)
         n = self.J.shape[0]
-        x = self.rng.uniform(-0.1, 0.1, n)
+        dt = self.dtype
+        x = self.rng.uniform(-0.1, 0.1, n).astype(dt)
         x[self.bias_idx] = self.bias_val
         r = np.tanh(x)
         x_avg = x.copy()
         e = np.zeros_like(self.J)
         out = np.empty(len(inputs))
-        pre3 = np.empty((len(inputs), n))
-        post3 = np.empty((len(inputs), n))
+        pre3 = np.empty((len(inputs), n), dtype=dt)
+        post3 = np.empty((len(inputs), n), dtype=dt)
         for t in range(len(inputs)):
             r_prev = r
             x = x + self.dt_tau * (-x + self.J @ r + self.W_in @ inputs[t])
             kick = self.rng.random(n) < self.p
-            x = x + kick * self.amp * self.rng.uniform(-1.0, 1.0, n)
+            x = x + (kick * self.amp * self.rng.uniform(-1.0, 1.0, n)).astype(dt)
             x[self.bias_idx] = self.bias_val
             r = np.tanh(x)
             dx = x - x_avg
@@ -100,7 +109,7 @@ class NumpyNodePerturbation:
         scored = mask > 0
         err = float(np.mean(np.abs(out[scored] - targets[scored, 0])))
         dJ = -self.eta * abs(self.expected[c]) * e * (err - self.expected[c])
-        self.J += np.clip(dJ, -self.max_dw, self.max_dw)
+        self.J += np.clip(dJ, -self.max_dw, self.max_dw).astype(dt)
         self.expected[c] = self.alpha_r * self.expected[c] + (1.0 - self.alpha_r) * err
         return err
 
@@ -119,48 +128,94 @@ def check_trace_identity(rng: np.random.Generator) -> float:
     return float(np.max(np.abs(naive - (dx**3).T @ (r**3))))
 
 
-def median_time(fn, repeats: int) -> float:
-    times = []
+def median_time(fn, repeats: int) -> np.ndarray:
+    """Median (wall seconds, CPU seconds of the process) of ``repeats`` calls of ``fn``.
+
+    CPU time counts the work of every thread of the process, so on a loaded machine it shows
+    the cost of a single-threaded run without the time spent waiting for a core.
+    """
+    wall, cpu = [], []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        wall.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    return np.array([statistics.median(wall), statistics.median(cpu)])
 
 
 def bench_speed(repeats: int, ours_trials: int, numpy_trials: int) -> None:
     task = DelayedNonMatch()
     cfg = task.published_config().replace(warmup_trials=0)  # every trial computes the trace
-    ours = task.trainer(seed=0, config=cfg)
-    refs = {m: NumpyNodePerturbation(ours, task, seed=0, method=m) for m in METHODS}
-    ours.train(4, n_threads=1)  # warm-up (Ē initialisation, buffers)
-    t_ours = median_time(lambda: ours.train(ours_trials, n_threads=1), repeats) / ours_trials
+    ours = {
+        p: task.trainer(seed=0, config=cfg.replace(precision=p)) for p in ("float64", "float32")
+    }
+    refs = {
+        (m, "float64"): NumpyNodePerturbation(ours["float64"], task, seed=0, method=m)
+        for m in METHODS
+    }
+    refs[("outer", "float32")] = NumpyNodePerturbation(
+        ours["float64"], task, seed=0, method="outer", dtype=np.float32
+    )
+    t_ours = {}
+    for p, tr in ours.items():
+        tr.train(4, n_threads=1)  # warm-up (Ē initialisation, buffers)
+        t_ours[p] = median_time(lambda tr=tr: tr.train(ours_trials, n_threads=1), repeats)
+        t_ours[p] /= ours_trials
     t_ref = {}
-    for m, ref in refs.items():
+    for key, ref in refs.items():
         ref.trial()
-        trials = 1 if m == "power" else numpy_trials
-        t_ref[m] = median_time(lambda ref=ref, k=trials: [ref.trial() for _ in range(k)], repeats)
-        t_ref[m] /= trials
+        trials = 1 if key[0] == "power" else numpy_trials
+        t_ref[key] = median_time(lambda ref=ref, k=trials: [ref.trial() for _ in range(k)], repeats)
+        t_ref[key] /= trials
     batch = 8
-    t_par = median_time(lambda: ours.train(8 * batch, batch_size=batch), repeats) / (8 * batch)
+    par = ours["float32"]
+    t_par = median_time(lambda: par.train(8 * batch, batch_size=batch), repeats) / (8 * batch)
     cores = os.cpu_count()
     rng = np.random.default_rng(0)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    reference = t_ref[("outer", "float64")]
     print("\n## Speed: one DNMS training trial (N = 200, T = 1000), median of", repeats, "repeats")
+    print(f"load average at the end: {load:.1f}")
     print(f"trace identity check (max |naive - matrix|): {check_trace_identity(rng):.1e}")
-    print(f"| {'implementation':<48} | {'ms / trial':>10} | {'ours is x faster':>16} |")
-    print(f"|{'-' * 50}|{'-' * 12}|{'-' * 18}|")
-    for m, label in METHODS.items():
-        print(f"| {label:<48} | {t_ref[m] * 1e3:10.1f} | {t_ref[m] / t_ours:16.1f} |")
-    print(f"| {'hebbian_brain, 1 thread':<48} | {t_ours * 1e3:10.2f} | {'':>16} |")
-    label = f"hebbian_brain, batch {batch}, {cores} cores"
-    print(f"| {label:<48} | {t_par * 1e3:10.2f} | {'':>16} |")
-    print(f"trials per second: 1 thread {1 / t_ours:.0f}, all {cores} cores {1 / t_par:.0f}")
+    print(
+        f"| {'implementation':<52} | {'wall ms':>8} | {'CPU ms':>8} "
+        f"| {'reference / this, wall':>22} | {'CPU':>6} |"
+    )
+    print(f"|{'-' * 54}|{'-' * 10}|{'-' * 10}|{'-' * 24}|{'-' * 8}|")
+    rows = [(f"{METHODS[m]}, {p}", t) for (m, p), t in t_ref.items()]
+    rows += [(f"hebbian_brain, 1 thread, precision={p}", t) for p, t in t_ours.items()]
+    for label, t in rows:
+        ratio = reference / t
+        print(
+            f"| {label:<52} | {t[0] * 1e3:8.2f} | {t[1] * 1e3:8.2f} "
+            f"| {ratio[0]:22.1f} | {ratio[1]:6.1f} |"
+        )
+    label = f"hebbian_brain, float32, batch {batch}, {cores} cores"
+    print(f"| {label:<52} | {t_par[0] * 1e3:8.2f} | {'':>8} | {reference[0] / t_par[0]:22.1f} | |")
+    for p in t_ours:
+        r = reference / t_ours[p]
+        print(
+            f"reference (numpy per-step outer product, float64) / ours {p}: {r[0]:.1f}x wall, "
+            f"{r[1]:.1f}x CPU"
+        )
+    r32 = t_ref[("outer", "float32")] / t_ours["float32"]
+    print(f"float32 numpy outer product / ours float32: {r32[0]:.1f}x wall, {r32[1]:.1f}x CPU")
+    print(
+        f"trials per second (wall): 1 thread {1 / t_ours['float32'][0]:.0f} (float32), "
+        f"{1 / t_ours['float64'][0]:.0f} (float64); all {cores} cores {1 / t_par[0]:.0f} (float32)"
+    )
 
 
 # --------------------------------------------------------------------------- learning
-def dnms_run(seed: int, n_trials: int) -> dict:
+def dnms_config(preset: str, precision: str):
     task = DelayedNonMatch()
-    trainer = task.trainer(seed=seed)
+    cfg = task.published_config() if preset == "published" else task.tuned_config()
+    return cfg.replace(precision=precision)
+
+
+def dnms_run(seed: int, n_trials: int, preset: str, precision: str) -> dict:
+    task = DelayedNonMatch()
+    trainer = task.trainer(seed=seed, config=dnms_config(preset, precision))
     t0 = time.perf_counter()
     errors, _ = trainer.train(n_trials, batch_size=1, n_threads=1)
     wall = time.perf_counter() - t0
@@ -173,9 +228,9 @@ def dnms_run(seed: int, n_trials: int) -> dict:
     }
 
 
-def reach_run(seed: int, max_passes: int) -> dict:
+def reach_run(seed: int, max_passes: int, precision: str) -> dict:
     task = CenterOutReach()
-    trainer = task.trainer(seed=seed)
+    trainer = task.trainer(seed=seed, config=task.published_config().replace(precision=precision))
     t0 = time.perf_counter()
     passes, curve = task.train_until_tolerance(trainer, max_passes=max_passes)
     return {
@@ -192,10 +247,14 @@ def quartiles(values: list[float]) -> tuple[float, float, float]:
     return float(q[0]), float(q[1]), float(q[2])
 
 
-def bench_dnms(seeds: int, n_trials: int, workers: int) -> None:
+def bench_dnms(seeds: int, n_trials: int, workers: int, preset: str, precision: str) -> None:
     with ThreadPoolExecutor(workers) as pool:
-        runs = list(pool.map(lambda s: dnms_run(s, n_trials), range(seeds)))
-    print(f"\n## DNMS learning, Miconi's parameters, {seeds} seeds, {n_trials} trials each")
+        runs = list(pool.map(lambda s: dnms_run(s, n_trials, preset, precision), range(seeds)))
+    print(
+        f"\n## DNMS learning, preset {preset!r}, precision {precision}, {seeds} seeds, "
+        f"{n_trials} trials each"
+    )
+    print(dnms_config(preset, precision))
     print(
         f"| {'seed':>4} | {'trials to criterion':>19} | {'train error (last 100)':>22} "
         f"| {'clean error':>11} | {'wall s':>7} |"
@@ -207,15 +266,19 @@ def bench_dnms(seeds: int, n_trials: int, workers: int) -> None:
             f"| {r['seed']:>4} | {crit:>19} | {r['final_train']:>22.3f} "
             f"| {r['final_clean']:>11.3f} | {r['wall']:>7.1f} |"
         )
-    reached = [r["criterion"] for r in runs if r["criterion"] is not None]
     # Runs that never reach the criterion count as n_trials + 1 (i.e. "more than n_trials").
     crit_all = [r["criterion"] if r["criterion"] is not None else n_trials + 1 for r in runs]
-    q1, med, q3 = quartiles(crit_all)
-    print(
-        f"trials to criterion: median {med:.0f}, IQR {q1:.0f}-{q3:.0f}, "
-        f"min {min(crit_all)}, max {max(crit_all)}; reached {len(reached)}/{seeds} "
-        f"(paper: median 843, IQR 692-1125)"
-    )
+    groups = [("all", crit_all)]
+    if seeds > 10:
+        groups.append(("seeds 0-9", crit_all[:10]))
+    for name, vals in groups:
+        q1, med, q3 = quartiles(vals)
+        reached = sum(v <= n_trials for v in vals)
+        print(
+            f"trials to criterion ({name}): median {med:.0f}, IQR {q1:.0f}-{q3:.0f}, "
+            f"min {min(vals)}, max {max(vals)}; reached {reached}/{len(vals)} "
+            f"(paper: median 843, IQR 692-1125)"
+        )
     print(
         f"error after {n_trials} trials (mean of last 100 training trials): median "
         f"{statistics.median(r['final_train'] for r in runs):.3f}; clean error median "
@@ -223,10 +286,13 @@ def bench_dnms(seeds: int, n_trials: int, workers: int) -> None:
     )
 
 
-def bench_reach(seeds: int, max_passes: int, workers: int) -> None:
+def bench_reach(seeds: int, max_passes: int, workers: int, precision: str) -> None:
     with ThreadPoolExecutor(workers) as pool:
-        runs = list(pool.map(lambda s: reach_run(s, max_passes), range(seeds)))
-    print(f"\n## Center-out reaching, hebbRNN's parameters, {seeds} seeds, tolerance 0.08")
+        runs = list(pool.map(lambda s: reach_run(s, max_passes, precision), range(seeds)))
+    print(
+        f"\n## Center-out reaching, hebbRNN's parameters, precision {precision}, {seeds} seeds, "
+        "tolerance 0.08"
+    )
     print(
         f"| {'seed':>4} | {'passes to 0.08':>14} | {'clean error start':>17} "
         f"| {'final':>7} | {'wall s':>7} |"
@@ -252,6 +318,16 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--skip", nargs="*", default=[], choices=["speed", "dnms", "reach"])
+    ap.add_argument(
+        "--presets", nargs="*", default=["published", "tuned"], choices=["published", "tuned"]
+    )
+    ap.add_argument(
+        "--precision",
+        default="float32",
+        choices=["float64", "float32"],
+        help="precision of the learning runs (float32: same trials to criterion on 19 of 20 "
+        "seeds in our runs, half the time)",
+    )
     args = ap.parse_args(argv)
     print(
         f"python {sys.version.split()[0]}, numpy {np.__version__}, {os.cpu_count()} cores, "
@@ -260,9 +336,10 @@ def main(argv: list[str] | None = None) -> None:
     if "speed" not in args.skip:
         bench_speed(args.repeats, ours_trials=50, numpy_trials=2)
     if "dnms" not in args.skip:
-        bench_dnms(args.seeds, args.dnms_trials, args.workers)
+        for preset in args.presets:
+            bench_dnms(args.seeds, args.dnms_trials, args.workers, preset, args.precision)
     if "reach" not in args.skip:
-        bench_reach(args.co_seeds, args.co_max_passes, args.workers)
+        bench_reach(args.co_seeds, args.co_max_passes, args.workers, args.precision)
 
 
 if __name__ == "__main__":

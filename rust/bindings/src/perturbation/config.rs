@@ -2,10 +2,17 @@
 
 use super::f64_array;
 use crate::errors::{shape_error, IntoPyResult};
-use hebbian_core::rnn::perturbation::{self as np_core, ConditionOrder};
+use hebbian_core::rnn::perturbation::{self as np_core, ConditionOrder, Precision};
 use numpy::{IntoPyArray, PyArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
+
+pub(crate) fn precision_name(p: Precision) -> &'static str {
+    match p {
+        Precision::Float64 => "float64",
+        Precision::Float32 => "float32",
+    }
+}
 
 pub(crate) fn order_name(o: ConditionOrder) -> &'static str {
     match o {
@@ -27,6 +34,9 @@ pub(crate) fn order_name(o: ConditionOrder) -> &'static str {
 ///     warmup_trials: trials before the first weight change (0).
 ///     condition_order: "cycle" (trial k uses condition k mod C) or "shuffled" (a random
 ///         order per pass of C trials).
+///     precision: "float64" or "float32": the arithmetic of the two N² products of a trial
+///         (the drive J·r from a float32 copy of J, and the eligibility trace); the state,
+///         tanh, the errors and J itself stay float64 ("float64").
 #[pyclass(
     frozen,
     eq,
@@ -44,7 +54,8 @@ impl PyNodePerturbationConfig {
     #[new]
     #[pyo3(signature = (*, learning_rate=0.1, perturbation_rate=3.0, amplitude=0.5,
         activity_trace_decay=0.05, error_trace_decay=0.75, max_dw=3e-4,
-        scale_by_expected_error=false, warmup_trials=0, condition_order="cycle"))]
+        scale_by_expected_error=false, warmup_trials=0, condition_order="cycle",
+        precision="float64"))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         learning_rate: f64,
@@ -56,6 +67,7 @@ impl PyNodePerturbationConfig {
         scale_by_expected_error: bool,
         warmup_trials: i128,
         condition_order: &str,
+        precision: &str,
     ) -> PyResult<Self> {
         let warmup_trials: u64 = super::non_negative("warmup_trials", warmup_trials, true)?;
         let condition_order = match condition_order {
@@ -65,6 +77,16 @@ impl PyNodePerturbationConfig {
                 return Err(crate::errors::to_pyerr(hebbian_core::Error::config(
                     "condition_order",
                     format!("must be 'cycle' or 'shuffled', got {other:?}"),
+                )))
+            }
+        };
+        let precision = match precision {
+            "float64" => Precision::Float64,
+            "float32" => Precision::Float32,
+            other => {
+                return Err(crate::errors::to_pyerr(hebbian_core::Error::config(
+                    "precision",
+                    format!("must be 'float64' or 'float32', got {other:?}"),
                 )))
             }
         };
@@ -78,6 +100,7 @@ impl PyNodePerturbationConfig {
             scale_by_expected_error,
             warmup_trials,
             condition_order,
+            precision,
         };
         inner.validate().py()?;
         Ok(Self { inner })
@@ -119,6 +142,10 @@ impl PyNodePerturbationConfig {
     fn condition_order(&self) -> &'static str {
         order_name(self.inner.condition_order)
     }
+    #[getter]
+    fn precision(&self) -> &'static str {
+        precision_name(self.inner.precision)
+    }
 
     /// The fields as keyword arguments of the constructor.
     fn _asdict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
@@ -133,6 +160,7 @@ impl PyNodePerturbationConfig {
         d.set_item("scale_by_expected_error", c.scale_by_expected_error)?;
         d.set_item("warmup_trials", c.warmup_trials)?;
         d.set_item("condition_order", order_name(c.condition_order))?;
+        d.set_item("precision", precision_name(c.precision))?;
         Ok(d)
     }
 
@@ -165,7 +193,8 @@ impl PyNodePerturbationConfig {
         format!(
             "NodePerturbationConfig(learning_rate={:?}, perturbation_rate={:?}, amplitude={:?}, \
              activity_trace_decay={:?}, error_trace_decay={:?}, max_dw={:?}, \
-             scale_by_expected_error={}, warmup_trials={}, condition_order='{}')",
+             scale_by_expected_error={}, warmup_trials={}, condition_order='{}', \
+             precision='{}')",
             c.learning_rate,
             c.perturbation_rate,
             c.amplitude,
@@ -178,7 +207,8 @@ impl PyNodePerturbationConfig {
                 "False"
             },
             c.warmup_trials,
-            order_name(c.condition_order)
+            order_name(c.condition_order),
+            precision_name(c.precision)
         )
     }
 }

@@ -36,6 +36,8 @@ pub struct NodePerturbationConfig {
     pub warmup_trials: u64,
     /// Order of the conditions over training trials.
     pub condition_order: ConditionOrder,
+    /// Arithmetic of the two `N²` products of a trial (the drive `J r` and the trace).
+    pub precision: Precision,
 }
 
 impl Default for NodePerturbationConfig {
@@ -50,6 +52,7 @@ impl Default for NodePerturbationConfig {
             scale_by_expected_error: false,
             warmup_trials: 0,
             condition_order: ConditionOrder::Cycle,
+            precision: Precision::Float64,
         }
     }
 }
@@ -104,6 +107,17 @@ impl NodePerturbationConfig {
             ))
         }
     }
+}
+
+/// Arithmetic of the two `N²` products of every trial.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precision {
+    /// Everything in float64.
+    Float64,
+    /// The drive `J r` from a float32 copy of `J` and float32 rates (float32 sums), and the
+    /// eligibility trace from float32 `r³`, `Δx³` (an `sgemm`); the state `x`, `tanh`, the
+    /// errors and the weights `J` themselves stay float64 (changes are added to float64 `J`).
+    Float32,
 }
 
 /// In which order training trials visit the conditions.

@@ -25,7 +25,9 @@ pub mod trace;
 pub mod trainer;
 
 pub use arm::TwoJointArm;
-pub use config::{ConditionOrder, ErrorMetric, NetworkSpec, NodePerturbationConfig, Readout};
+pub use config::{
+    ConditionOrder, ErrorMetric, NetworkSpec, NodePerturbationConfig, Precision, Readout,
+};
 pub use network::TrialRecord;
 pub use tasks::{center_out_reach, delayed_non_match, ConditionSet};
 pub use trainer::{NodePerturbationTrainer, TrainReport};

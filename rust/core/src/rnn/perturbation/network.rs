@@ -5,14 +5,72 @@
 //! learning, the step also stores the rows `r(t−1)³` and `(x(t) − x̄(t))³` of the two `T × N`
 //! matrices whose product is the eligibility trace (see [`super::trace`]), with
 //! `x̄ ← α_x x̄ + (1 − α_x) x` updated after the fluctuation is taken.
+//!
+//! The perturbations are the successes of independent Bernoulli(`p`) draws, one per neuron
+//! and step. Rather than drawing all `T·N` of them, the gaps between successes along the
+//! sequence (step-major, then neuron) are drawn: a gap of `k` failures has probability
+//! `(1 − p)^k p`, the geometric law, sampled as `⌊ln U / ln(1 − p)⌋` with `U ~ U(0, 1]`.
+//! The kicks have exactly the law of the per-cell draws at a cost of one draw per kick.
 
 use super::arm::ArmState;
-use super::config::{ErrorMetric, NetworkSpec, Readout};
-use super::kernels::{matvec, tanh_into};
+use super::config::{ErrorMetric, NetworkSpec, Precision, Readout};
+use super::kernels::{
+    cubes, cubes_f32, fluctuations, fluctuations_f32, integrate, matvec, matvec_f32, tanh_f32_into,
+    tanh_into,
+};
 use super::{checked_len, try_resize};
 use crate::error::{Error, Result};
 use crate::rng::Rng;
 use rand::Rng as _;
+
+/// The recurrent weights a trial runs with: float64 `J`, or a float32 copy of it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Weights<'a> {
+    F64(&'a [f64]),
+    F32(&'a [f32]),
+}
+
+impl Weights<'_> {
+    fn precision(&self) -> Precision {
+        match self {
+            Weights::F64(_) => Precision::Float64,
+            Weights::F32(_) => Precision::Float32,
+        }
+    }
+}
+
+/// Draws of the perturbation times: the index (step · N + neuron) of the next kick.
+struct KickTimes {
+    /// `ln(1 − p)` (−∞ for p = 1; unused for p = 0).
+    ln_q: f64,
+    next: u64,
+}
+
+impl KickTimes {
+    fn new(probability: f64, rng: &mut Rng) -> Self {
+        if probability <= 0.0 {
+            return Self {
+                ln_q: 0.0,
+                next: u64::MAX,
+            };
+        }
+        let mut k = Self {
+            ln_q: (-probability).ln_1p(),
+            next: 0,
+        };
+        k.next = k.gap(rng);
+        k
+    }
+
+    /// Failures before the next success: `⌊ln U / ln(1 − p)⌋`, `U ~ U(0, 1]` (saturating).
+    #[inline]
+    fn gap(&self, rng: &mut Rng) -> u64 {
+        let u = 1.0 - rng.gen::<f64>();
+        // `as` saturates (a huge gap means no further kick in any trial); for p = 1 the
+        // quotient is −0 or 0, i.e. a kick at every cell.
+        (u.ln() / self.ln_q) as u64
+    }
+}
 
 /// The exploration part of a training trial.
 #[derive(Debug, Clone, Copy)]
@@ -56,18 +114,31 @@ pub(crate) struct Workspace {
     r: Vec<f64>,
     x_average: Vec<f64>,
     drive: Vec<f64>,
+    /// `W_in` transposed, `[I, N]`.
+    win_t: Vec<f64>,
     /// Row `t`: `r(t−1)³`, `[T, N]`.
     pub pre_cubed: Vec<f64>,
     /// Row `t`: `(x(t) − x̄(t))³`, `[T, N]`.
     pub post_cubed: Vec<f64>,
     /// The eligibility trace, then the weight change, `[N, N]` (`[post, pre]`).
     pub trace: Vec<f64>,
+    /// Float32 precision: the rates, `r³` and `Δx³` rows and the trace in float32.
+    r32: Vec<f32>,
+    pub pre_cubed32: Vec<f32>,
+    pub post_cubed32: Vec<f32>,
+    pub trace32: Vec<f32>,
 }
 
 impl Workspace {
     /// Sizes the buffers; `Error::OutOfMemory` (or an argument error if the sizes overflow)
     /// instead of an abort when they do not fit.
-    pub(crate) fn prepare(&mut self, n: usize, n_steps: usize, learning: bool) -> Result<()> {
+    pub(crate) fn prepare(
+        &mut self,
+        n: usize,
+        n_steps: usize,
+        learning: bool,
+        precision: Precision,
+    ) -> Result<()> {
         for v in [
             &mut self.x,
             &mut self.r,
@@ -93,6 +164,26 @@ impl Workspace {
             )?;
             try_resize("the eligibility trace [N, N]", &mut self.trace, nn, 0.0)?;
         }
+        if precision == Precision::Float32 {
+            try_resize("the network state", &mut self.r32, n, 0.0)?;
+            if learning {
+                let steps_n = checked_len("inputs", &[n_steps, n, 2])? / 2;
+                let nn = checked_len("n_neurons", &[n, n])?;
+                try_resize(
+                    "the trial's r³ rows [T, N]",
+                    &mut self.pre_cubed32,
+                    steps_n,
+                    0.0,
+                )?;
+                try_resize(
+                    "the trial's Δx³ rows [T, N]",
+                    &mut self.post_cubed32,
+                    steps_n,
+                    0.0,
+                )?;
+                try_resize("the eligibility trace [N, N]", &mut self.trace32, nn, 0.0)?;
+            }
+        }
         Ok(())
     }
 }
@@ -102,7 +193,7 @@ impl Workspace {
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn simulate(
     spec: &NetworkSpec,
-    weights: &[f64],
+    weights: Weights<'_>,
     input_weights: &[f64],
     trial: TrialView<'_>,
     exploration: Option<Exploration>,
@@ -115,7 +206,16 @@ pub(crate) fn simulate(
     let n_steps = trial.n_steps;
     let out_dim = spec.output_dim();
     let dt_tau = spec.dt / spec.tau;
-    ws.prepare(n, n_steps, exploration.is_some())?;
+    let precision = weights.precision();
+    let f32_mode = precision == Precision::Float32;
+    ws.prepare(n, n_steps, exploration.is_some(), precision)?;
+    let win_len = checked_len("n_inputs", &[n, n_in])?;
+    try_resize("the input weights [I, N]", &mut ws.win_t, win_len, 0.0)?;
+    for i in 0..n {
+        for k in 0..n_in {
+            ws.win_t[k * n + i] = input_weights[i * n_in + k];
+        }
+    }
     if let Some(rec) = record.as_deref_mut() {
         let steps_n = checked_len("inputs", &[n_steps, n, 2])? / 2;
         let steps_o = checked_len("targets", &[n_steps, out_dim])?;
@@ -148,8 +248,9 @@ pub(crate) fn simulate(
     for (&b, &v) in spec.bias_neurons.iter().zip(&spec.bias_values) {
         ws.x[b] = v;
     }
-    tanh_into(&ws.x, &mut ws.r);
+    rates(&ws.x, &mut ws.r, &mut ws.r32, f32_mode);
     ws.x_average.copy_from_slice(&ws.x);
+    let mut kicks = exploration.map(|e| KickTimes::new(e.probability, rng));
 
     let mut arm_state: Option<ArmState> = match &spec.readout {
         Readout::Arm(arm) => Some(arm.start()),
@@ -162,43 +263,39 @@ pub(crate) fn simulate(
 
     for t in 0..n_steps {
         if exploration.is_some() {
-            let row = &mut ws.pre_cubed[t * n..(t + 1) * n];
-            for (c, &r) in row.iter_mut().zip(&ws.r) {
-                *c = r * r * r;
+            if f32_mode {
+                cubes_f32(&ws.r32, &mut ws.pre_cubed32[t * n..(t + 1) * n]);
+            } else {
+                cubes(&ws.r, &mut ws.pre_cubed[t * n..(t + 1) * n]);
             }
         }
-        // drive = J r + W_in u_t
-        matvec(weights, &ws.r, &mut ws.drive);
+        // drive = J r + W_in u_t, then the Euler step.
+        match weights {
+            Weights::F64(w) => matvec(w, &ws.r, &mut ws.drive, t % 2 == 1),
+            Weights::F32(w) => matvec_f32(w, &ws.r32, &mut ws.drive, t % 2 == 1),
+        }
         let u = &trial.inputs[t * n_in..(t + 1) * n_in];
-        if u.iter().any(|&v| v != 0.0) {
-            for (i, d) in ws.drive.iter_mut().enumerate() {
-                let w = &input_weights[i * n_in..(i + 1) * n_in];
-                *d += w.iter().zip(u).map(|(a, b)| a * b).sum::<f64>();
-            }
-        }
-        for (x, &d) in ws.x.iter_mut().zip(&ws.drive) {
-            *x += dt_tau * (d - *x);
-        }
-        if let Some(exp) = exploration {
-            if exp.probability > 0.0 {
-                for x in ws.x.iter_mut() {
-                    if rng.gen::<f64>() < exp.probability {
-                        *x += exp.amplitude * (2.0 * rng.gen::<f64>() - 1.0);
-                    }
-                }
+        integrate(&mut ws.x, &mut ws.drive, &ws.win_t, u, dt_tau);
+        if let (Some(exp), Some(k)) = (exploration, kicks.as_mut()) {
+            // Kicks of this step: cells t·N .. (t+1)·N of the Bernoulli sequence.
+            let end = ((t + 1) * n) as u64;
+            while k.next < end {
+                let i = (k.next - (t * n) as u64) as usize;
+                ws.x[i] += exp.amplitude * (2.0 * rng.gen::<f64>() - 1.0);
+                k.next = k.next.saturating_add(1).saturating_add(k.gap(rng));
             }
         }
         for (&b, &v) in spec.bias_neurons.iter().zip(&spec.bias_values) {
             ws.x[b] = v;
         }
-        tanh_into(&ws.x, &mut ws.r);
+        rates(&ws.x, &mut ws.r, &mut ws.r32, f32_mode);
         if let Some(exp) = exploration {
             let a = exp.activity_trace_decay;
-            let row = &mut ws.post_cubed[t * n..(t + 1) * n];
-            for ((c, &x), avg) in row.iter_mut().zip(&ws.x).zip(ws.x_average.iter_mut()) {
-                let d = x - *avg;
-                *c = d * d * d;
-                *avg = a * *avg + (1.0 - a) * x;
+            let rows = t * n..(t + 1) * n;
+            if f32_mode {
+                fluctuations_f32(&ws.x, &mut ws.x_average, a, &mut ws.post_cubed32[rows]);
+            } else {
+                fluctuations(&ws.x, &mut ws.x_average, a, &mut ws.post_cubed[rows]);
             }
         }
 
@@ -264,4 +361,78 @@ pub(crate) fn simulate(
         rec.error = error;
     }
     Ok(error)
+}
+
+/// `r = tanh(x)`: in float64, or in float32 (`r32`, and `r` its widened copy).
+#[inline]
+fn rates(x: &[f64], r: &mut [f64], r32: &mut [f32], f32_mode: bool) {
+    if f32_mode {
+        tanh_f32_into(x, r32, r);
+    } else {
+        tanh_into(x, r);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::from_seed;
+
+    /// Marks the cells of an `n_steps × n` grid that `KickTimes` perturbs.
+    fn kicked_cells(p: f64, n_steps: usize, n: usize, rng: &mut Rng) -> Vec<bool> {
+        let mut hit = vec![false; n_steps * n];
+        let mut k = KickTimes::new(p, rng);
+        let end = (n_steps * n) as u64;
+        while k.next < end {
+            assert!(!hit[k.next as usize], "a cell is kicked at most once");
+            hit[k.next as usize] = true;
+            k.next = k.next.saturating_add(1).saturating_add(k.gap(rng));
+        }
+        hit
+    }
+
+    #[test]
+    fn kick_times_have_the_law_of_one_bernoulli_draw_per_cell() {
+        let mut rng = from_seed(Some(11));
+        let (n_steps, n, reps) = (50, 40, 400);
+        let p = 0.02;
+        let mut per_cell = vec![0u32; n_steps * n];
+        let mut pairs = 0u32; // cells (t, i) and (t, i + 1) both kicked: independence
+        for _ in 0..reps {
+            let hit = kicked_cells(p, n_steps, n, &mut rng);
+            for (c, &h) in per_cell.iter_mut().zip(&hit) {
+                *c += u32::from(h);
+            }
+            pairs += hit.windows(2).filter(|w| w[0] && w[1]).count() as u32;
+        }
+        let total: u32 = per_cell.iter().sum();
+        let cells = (n_steps * n * reps) as f64;
+        let mean = f64::from(total) / cells;
+        // Binomial(800 000, 0.02): sd of the mean 1.6e-4.
+        assert!((mean - p).abs() < 8e-4, "{mean}");
+        // Every region of the grid is hit at the same rate (first vs last step, first vs
+        // last neuron).
+        let rate = |cells: Vec<usize>| {
+            let k = cells.len() as f64 * reps as f64;
+            cells.iter().map(|&c| f64::from(per_cell[c])).sum::<f64>() / k
+        };
+        let first_step = rate((0..n).collect());
+        let last_step = rate(((n_steps - 1) * n..n_steps * n).collect());
+        let first_neuron = rate((0..n_steps).map(|t| t * n).collect());
+        let last_neuron = rate((0..n_steps).map(|t| t * n + n - 1).collect());
+        for r in [first_step, last_step, first_neuron, last_neuron] {
+            assert!((r - p).abs() < 0.006, "{r}");
+        }
+        let pair_rate = f64::from(pairs) / ((n_steps * n - 1) * reps) as f64;
+        assert!((pair_rate - p * p).abs() < 1.5e-4, "{pair_rate}");
+    }
+
+    #[test]
+    fn kick_times_at_the_ends_of_the_probability_range() {
+        let mut rng = from_seed(Some(2));
+        assert!(kicked_cells(1.0, 7, 5, &mut rng).iter().all(|&h| h));
+        assert!(!kicked_cells(0.0, 7, 5, &mut rng).iter().any(|&h| h));
+        // A tiny probability: a gap that saturates instead of wrapping around.
+        assert!(!kicked_cells(1e-300, 7, 5, &mut rng).iter().any(|&h| h));
+    }
 }

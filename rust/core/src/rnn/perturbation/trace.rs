@@ -39,6 +39,38 @@ pub(crate) fn eligibility_trace(
     }
 }
 
+/// The float32 twin of [`eligibility_trace`] (`sgemm`, float32 accumulation).
+pub(crate) fn eligibility_trace_f32(
+    post_cubed: &[f32],
+    pre_cubed: &[f32],
+    n_steps: usize,
+    n: usize,
+    trace: &mut [f32],
+) {
+    assert!(post_cubed.len() >= n_steps * n && pre_cubed.len() >= n_steps * n);
+    assert!(trace.len() >= n * n);
+    let n_is = n as isize;
+    // SAFETY: as in `eligibility_trace`: the asserts bound every index the strides reach.
+    unsafe {
+        matrixmultiply::sgemm(
+            n,
+            n_steps,
+            n,
+            1.0,
+            post_cubed.as_ptr(),
+            1,
+            n_is,
+            pre_cubed.as_ptr(),
+            n_is,
+            1,
+            0.0,
+            trace.as_mut_ptr(),
+            n_is,
+            1,
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,6 +94,12 @@ mod tests {
                     .sum();
                 assert!((trace[i * n + j] - naive).abs() < 1e-12, "{i} {j}");
             }
+        }
+        let c32 = |v: &Vec<f64>| v.iter().map(|a| (a * a * a) as f32).collect::<Vec<_>>();
+        let mut trace32 = vec![0.0f32; n * n];
+        eligibility_trace_f32(&c32(&dx), &c32(&r), t_steps, n, &mut trace32);
+        for (a, b) in trace32.iter().zip(&trace) {
+            assert!((f64::from(*a) - b).abs() < 1e-5 * b.abs().max(1.0));
         }
     }
 }

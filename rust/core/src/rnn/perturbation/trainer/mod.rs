@@ -8,10 +8,10 @@
 //! `derive_seed(seed, k)` and its condition is a function of `k` alone, so results do not depend
 //! on the number of threads.
 
-use super::config::{ConditionOrder, NetworkSpec, NodePerturbationConfig};
-use super::network::{simulate, Exploration, TrialRecord, TrialView, Workspace};
+use super::config::{ConditionOrder, NetworkSpec, NodePerturbationConfig, Precision};
+use super::network::{simulate, Exploration, TrialRecord, TrialView, Weights, Workspace};
 use super::tasks::ConditionSet;
-use super::trace::eligibility_trace;
+use super::trace::{eligibility_trace, eligibility_trace_f32};
 use super::{checked_len, try_filled};
 use crate::error::{check_all_finite, try_reserve, Error, Result};
 use crate::rng::{derive_seed, from_seed};
@@ -40,6 +40,8 @@ pub struct NodePerturbationTrainer {
     config: NodePerturbationConfig,
     conditions: ConditionSet,
     weights: Vec<f64>,
+    /// `J` rounded to float32 (float32 precision only; empty otherwise).
+    weights32: Vec<f32>,
     input_weights: Vec<f64>,
     expected_error: Vec<f64>,
     seed: u64,
@@ -99,17 +101,43 @@ impl NodePerturbationTrainer {
                 w
             }
         };
-        Ok(Self {
+        let mut trainer = Self {
             spec,
             config,
             conditions,
             weights,
+            weights32: Vec::new(),
             input_weights,
             expected_error: Vec::new(),
             seed,
             trials_done: 0,
             workspaces: Vec::new(),
-        })
+        };
+        trainer.sync_weights32()?;
+        Ok(trainer)
+    }
+
+    /// Refreshes the float32 copy of `J` (float32 precision), or frees it (float64).
+    fn sync_weights32(&mut self) -> Result<()> {
+        match self.config.precision {
+            Precision::Float64 => self.weights32 = Vec::new(),
+            Precision::Float32 => {
+                let len = self.weights.len();
+                super::try_resize("the float32 copy of J", &mut self.weights32, len, 0.0)?;
+                for (a, &w) in self.weights32.iter_mut().zip(&self.weights) {
+                    *a = w as f32;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The weights a trial runs with, in the configured precision.
+    fn trial_weights(&self) -> Weights<'_> {
+        match self.config.precision {
+            Precision::Float64 => Weights::F64(&self.weights),
+            Precision::Float32 => Weights::F32(&self.weights32),
+        }
     }
 
     /// The network description.
@@ -156,7 +184,13 @@ impl NodePerturbationTrainer {
     pub fn set_config(&mut self, config: NodePerturbationConfig) -> Result<()> {
         config.validate()?;
         config.perturbation_probability(self.spec.dt)?;
-        self.config = config;
+        let previous = std::mem::replace(&mut self.config, config);
+        if let Err(e) = self.sync_weights32() {
+            // Only a switch from float64 (no copy) to float32 allocates, so only it can fail.
+            self.config = previous;
+            self.weights32 = Vec::new();
+            return Err(e);
+        }
         Ok(())
     }
 
@@ -169,7 +203,7 @@ impl NodePerturbationTrainer {
             self.spec.n_neurons,
         )?;
         self.weights = weights;
-        Ok(())
+        self.sync_weights32()
     }
 
     /// Replaces `W_in` (validated first).
@@ -214,7 +248,7 @@ impl NodePerturbationTrainer {
         self.input_weights = input_weights;
         self.expected_error = expected_error;
         self.trials_done = trials_done;
-        Ok(())
+        self.sync_weights32()
     }
 
     /// The condition of training trial `trial` (counted over the trainer's life).
@@ -257,7 +291,7 @@ impl NodePerturbationTrainer {
         let mut rng = from_seed(Some(derive_seed(self.seed ^ CLEAN_SALT, c as u64)));
         simulate(
             &self.spec,
-            &self.weights,
+            self.trial_weights(),
             &self.input_weights,
             self.view(c),
             None,
@@ -278,7 +312,7 @@ impl NodePerturbationTrainer {
                 let mut rng = from_seed(Some(derive_seed(self.seed ^ CLEAN_SALT, c as u64)));
                 simulate(
                     &self.spec,
-                    &self.weights,
+                    self.trial_weights(),
                     &self.input_weights,
                     self.view(c),
                     None,
@@ -337,6 +371,8 @@ impl NodePerturbationTrainer {
             Ok(()) => Ok(report),
             Err(e) => {
                 (self.weights, self.expected_error, self.trials_done) = saved;
+                // Same length as before: refilling the copy does not allocate.
+                self.sync_weights32()?;
                 Err(e)
             }
         }
@@ -355,7 +391,7 @@ impl NodePerturbationTrainer {
         // the (possibly long) clean runs that initialise `Ē`.
         let sized = workspaces
             .iter_mut()
-            .try_for_each(|ws| ws.prepare(n, n_steps, true));
+            .try_for_each(|ws| ws.prepare(n, n_steps, true, self.config.precision));
         if let Err(e) = sized {
             self.workspaces.clear();
             return Err(e);
@@ -392,7 +428,7 @@ impl NodePerturbationTrainer {
                     let mut rng = from_seed(Some(derive_seed(this.seed, trial)));
                     let error = simulate(
                         &this.spec,
-                        &this.weights,
+                        this.trial_weights(),
                         &this.input_weights,
                         this.view(c),
                         Some(exploration),
@@ -402,17 +438,39 @@ impl NodePerturbationTrainer {
                     )?;
                     let learns = trial >= cfg.warmup_trials;
                     if learns {
-                        eligibility_trace(&ws.post_cubed, &ws.pre_cubed, n_steps, n, &mut ws.trace);
                         let expected = this.expected_error[c];
                         let mut factor = -cfg.learning_rate * (error - expected);
                         if cfg.scale_by_expected_error {
                             factor *= expected.abs();
                         }
                         let m = cfg.max_dw;
-                        for v in ws.trace.iter_mut() {
-                            let dw = factor * *v;
-                            // A NaN change (never expected) is dropped rather than spread.
-                            *v = if dw.is_nan() { 0.0 } else { dw.clamp(-m, m) };
+                        // A NaN change (never expected) is dropped rather than spread.
+                        let clip = |dw: f64| if dw.is_nan() { 0.0 } else { dw.clamp(-m, m) };
+                        match cfg.precision {
+                            Precision::Float64 => {
+                                eligibility_trace(
+                                    &ws.post_cubed,
+                                    &ws.pre_cubed,
+                                    n_steps,
+                                    n,
+                                    &mut ws.trace,
+                                );
+                                for v in ws.trace.iter_mut() {
+                                    *v = clip(factor * *v);
+                                }
+                            }
+                            Precision::Float32 => {
+                                eligibility_trace_f32(
+                                    &ws.post_cubed32,
+                                    &ws.pre_cubed32,
+                                    n_steps,
+                                    n,
+                                    &mut ws.trace32,
+                                );
+                                for (v, &e) in ws.trace.iter_mut().zip(&ws.trace32) {
+                                    *v = clip(factor * f64::from(e));
+                                }
+                            }
                         }
                     }
                     Ok((c, error, learns))
@@ -425,16 +483,23 @@ impl NodePerturbationTrainer {
                     return Err(e);
                 }
             };
+            let mut changed = false;
             for (k, &(c, error, learns)) in outcomes.iter().enumerate() {
                 if learns {
                     for (w, dw) in self.weights.iter_mut().zip(&workspaces[k].trace) {
                         *w += dw;
                     }
+                    changed = true;
                 }
                 let a = cfg.error_trace_decay;
                 self.expected_error[c] = a * self.expected_error[c] + (1.0 - a) * error;
                 report.errors.push(error);
                 report.conditions.push(c);
+            }
+            if changed && cfg.precision == Precision::Float32 {
+                for (a, &w) in self.weights32.iter_mut().zip(&self.weights) {
+                    *a = w as f32;
+                }
             }
             self.trials_done += b as u64;
             done += b;
