@@ -44,7 +44,7 @@ BAD_CALLS = [
     (lambda b: b.learn_transitions([0], [-3], [0.0]), hb.InvalidNodeError, None),
     (lambda b: hb.Brain.from_bytes(b"nonsense"), hb.FileFormatError, "magic"),
     (lambda b: hb.Brain(config="not a config"), TypeError, None),
-    (lambda b: hb.Brain(seed=-1), OverflowError, None),
+    (lambda b: hb.Brain(seed=-1), hb.InvalidArgumentError, "seed"),
 ]
 
 

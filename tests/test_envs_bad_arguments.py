@@ -42,3 +42,24 @@ def test_predator_prey_actions_are_checked_by_agent():
 def test_huge_or_negative_sizes_name_the_argument(make, name):
     with pytest.raises(hb.InvalidArgumentError, match=name):
         make()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: hb._core.ChainCore(),
+        lambda: hb._core.GridWorldCore(),
+        lambda: hb._core.PredatorPreyCore(),
+    ],
+    ids=["chain", "grid_world", "predator_prey"],
+)
+@pytest.mark.parametrize("seed", [-1, 2**64, 2**70])
+def test_raw_cores_name_an_out_of_range_seed_and_keep_working(make, seed):
+    core = make()
+    with pytest.raises(hb.InvalidArgumentError, match="seed"):
+        core.reset(seed)
+    with pytest.raises(TypeError):
+        core.reset(True)
+    with pytest.raises(hb.InvalidArgumentError, match="seed"):
+        type(core)(seed=seed)
+    core.reset(2**64 - 1)  # the largest seed is fine

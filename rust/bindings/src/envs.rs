@@ -12,7 +12,7 @@ use hebbian_core::envs::{
 use pyo3::prelude::*;
 use pyo3::PyClass;
 
-use crate::guard::{borrow, borrow_mut};
+use crate::guard::{borrow, borrow_mut, seed as seed_value, Seed};
 
 /// The core for a read (`StateError` while an agent's `run_episodes` holds it in another thread).
 fn env<'py, T: PyClass>(slf: &Bound<'py, T>) -> PyResult<PyRef<'py, T>> {
@@ -61,17 +61,17 @@ impl PyChain {
 
     #[new]
     #[pyo3(signature = (*, length=10, slip=0.0, max_steps=None, seed=None))]
-    fn new(length: u32, slip: f64, max_steps: Option<u32>, seed: Option<u64>) -> PyResult<Self> {
+    fn new(length: u32, slip: f64, max_steps: Option<u32>, seed: Option<Seed>) -> PyResult<Self> {
         Ok(PyChain {
-            inner: Chain::new(length, slip, max_steps, seed).py()?,
+            inner: Chain::new(length, slip, max_steps, seed_value(seed)).py()?,
         })
     }
 
     /// Starts an episode; returns the first observation.
     #[pyo3(signature = (seed=None))]
-    fn reset(slf: &Bound<'_, Self>, seed: Option<u64>) -> PyResult<u64> {
+    fn reset(slf: &Bound<'_, Self>, seed: Option<Seed>) -> PyResult<u64> {
         let mut this = env_mut(slf)?;
-        Ok(this.inner.reset(seed))
+        Ok(this.inner.reset(seed_value(seed)))
     }
 
     /// One step: `(obs, reward, terminated, truncated)`.
@@ -145,21 +145,30 @@ impl PyGridWorld {
         goal: Option<(u32, u32)>,
         slip: f64,
         max_steps: Option<u32>,
-        seed: Option<u64>,
+        seed: Option<Seed>,
     ) -> PyResult<Self> {
         let obstacles = obstacles.unwrap_or_else(|| GridWorld::default_obstacles(size));
         let last = size.saturating_sub(1);
         let goal = goal.unwrap_or((last, last));
         Ok(PyGridWorld {
-            inner: GridWorld::new(size, &obstacles, start, goal, slip, max_steps, seed).py()?,
+            inner: GridWorld::new(
+                size,
+                &obstacles,
+                start,
+                goal,
+                slip,
+                max_steps,
+                seed_value(seed),
+            )
+            .py()?,
         })
     }
 
     /// Starts an episode; returns the first observation.
     #[pyo3(signature = (seed=None))]
-    fn reset(slf: &Bound<'_, Self>, seed: Option<u64>) -> PyResult<u64> {
+    fn reset(slf: &Bound<'_, Self>, seed: Option<Seed>) -> PyResult<u64> {
         let mut this = env_mut(slf)?;
-        Ok(this.inner.reset(seed))
+        Ok(this.inner.reset(seed_value(seed)))
     }
 
     /// One step: `(obs, reward, terminated, truncated)`.
@@ -266,7 +275,7 @@ impl PyPredatorPrey {
         max_cycles: u32,
         prey_move_probability: f64,
         capture_reward: f64,
-        seed: Option<u64>,
+        seed: Option<Seed>,
     ) -> PyResult<Self> {
         let config = PredatorPreyConfig {
             size,
@@ -277,14 +286,14 @@ impl PyPredatorPrey {
             capture_reward,
         };
         Ok(PyPredatorPrey {
-            inner: PredatorPrey::new(config, seed).py()?,
+            inner: PredatorPrey::new(config, seed_value(seed)).py()?,
         })
     }
 
     /// Starts an episode.
     #[pyo3(signature = (seed=None))]
-    fn reset(&mut self, seed: Option<u64>) {
-        self.inner.reset(seed)
+    fn reset(&mut self, seed: Option<Seed>) {
+        self.inner.reset(seed_value(seed))
     }
 
     /// The observation `(row offset, col offset)` of agent `i`.

@@ -53,7 +53,8 @@ pub(crate) fn borrow<'py, T: PyClass>(obj: &Bound<'py, T>, what: &str) -> PyResu
     obj.try_borrow().map_err(|_| busy(what))
 }
 
-/// A `seed` argument: a non-negative int below 2**64, not a `bool`.
+/// A `seed` argument: a non-negative int below 2**64, not a `bool` (`TypeError`); out of range,
+/// `InvalidArgumentError` naming `seed`.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Seed(pub u64);
 
@@ -66,8 +67,24 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Seed {
                 "expected an int in [0, 2**64) or None, got bool",
             ));
         }
-        Ok(Seed(obj.extract::<u64>()?))
+        let wide = obj.extract::<i128>().map_err(|e| {
+            if e.is_instance_of::<pyo3::exceptions::PyOverflowError>(obj.py()) {
+                invalid_seed(&obj.to_string())
+            } else {
+                e
+            }
+        })?;
+        u64::try_from(wide)
+            .map(Seed)
+            .map_err(|_| invalid_seed(&wide.to_string()))
     }
+}
+
+fn invalid_seed(got: &str) -> PyErr {
+    to_pyerr(Error::argument(
+        "seed",
+        format!("must be an int in [0, 2**64) or None, got {got}"),
+    ))
 }
 
 /// The seed value of an optional `Seed` argument.
