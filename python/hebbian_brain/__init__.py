@@ -62,3 +62,8 @@ from hebbian_brain.population import Population, PopulationRun  # noqa: E402
 from hebbian_brain.sweep import SweepResult, TrialError, sweep  # noqa: E402
 
 __all__ += ["Population", "PopulationRun", "SweepResult", "TrialError", "sweep"]
+
+# files of the rnn models (the same versioned container as brains and agents)
+from hebbian_brain._model_file import load_model, save_model  # noqa: E402
+
+__all__ += ["load_model", "save_model"]

@@ -24,6 +24,8 @@ mod perturbation;
 // differentiable plasticity and optimizers
 mod plastic;
 
+mod container;
+
 /// The compiled core of hebbian_brain.
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -35,5 +37,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     rnn::register(m)?;
     perturbation::register(m)?;
     plastic::register(m)?;
+    container::register(m)?;
     Ok(())
 }

@@ -1,0 +1,51 @@
+//! The library's file container (header, version, checksum, atomic write) for payloads encoded
+//! in Python: the rnn models' files (`hebbian_brain.save_model`), whose payload is an `.npz`
+//! archive without pickles.
+
+use crate::errors::{invalid_argument, IntoPyResult};
+use hebbian_core::io::persist;
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+use std::path::PathBuf;
+
+fn kind_tag(kind: &[u8]) -> PyResult<[u8; 4]> {
+    <[u8; 4]>::try_from(kind)
+        .map_err(|_| invalid_argument("kind", format!("must be 4 bytes, got {}", kind.len())))
+}
+
+/// Writes `payload` to `path` in a container of `kind` (4 bytes), atomically.
+#[pyfunction]
+fn _container_save(py: Python<'_>, path: PathBuf, kind: &[u8], payload: &[u8]) -> PyResult<()> {
+    let kind = kind_tag(kind)?;
+    let bytes = persist::wrap_payload(&kind, payload);
+    py.detach(|| persist::write_atomic(&path, &bytes)).py()
+}
+
+/// The payload of the container of `kind` at `path` (magic, kind, version, length and checksum
+/// checked; `FileFormatError` naming the problem otherwise).
+#[pyfunction]
+fn _container_load<'py>(
+    py: Python<'py>,
+    path: PathBuf,
+    kind: &[u8],
+) -> PyResult<Bound<'py, PyBytes>> {
+    let kind = kind_tag(kind)?;
+    let bytes = py
+        .detach(|| {
+            std::fs::read(&path).map_err(|source| hebbian_core::Error::Io {
+                path: path.clone(),
+                source,
+            })
+        })
+        .py()?;
+    let origin = path.display().to_string();
+    let payload = persist::payload(&origin, &kind, &bytes).py()?;
+    Ok(PyBytes::new(py, payload))
+}
+
+/// Adds this area's functions to the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(_container_save, m)?)?;
+    m.add_function(wrap_pyfunction!(_container_load, m)?)?;
+    Ok(())
+}
