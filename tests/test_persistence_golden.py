@@ -62,6 +62,19 @@ def test_the_v1_agent_file_loads_with_its_contents():
     assert len(a.history) == len(want["returns"]) + 1
 
 
+def test_the_v1_model_file_loads_and_continues_as_saved():
+    from hebbian_brain import rnn
+
+    net = hb.load_model(DATA / "model_v1.hb")
+    want = EXPECTED["model"]
+    assert isinstance(net, rnn.RecurrentNetwork)
+    assert isinstance(net.rule, rnn.NeuromodulatedHebbian)
+    np.testing.assert_array_equal(net.weights, want["weights"])
+    np.testing.assert_array_equal(net.trace, want["trace"])
+    inputs = np.sin(np.arange(16.0)[:, None] * np.array([0.3, 0.7]))  # make_golden.MODEL_INPUTS
+    np.testing.assert_array_equal(net.run(inputs), want["next_outputs"])
+
+
 @pytest.mark.parametrize("name", ["brain_v1.hb", "agent_v1.hb"])
 def test_rewriting_a_v1_file_with_this_library_is_byte_identical_while_v1_is_current(name):
     data = (DATA / name).read_bytes()

@@ -1,4 +1,4 @@
-"""Writes the golden files of format version 1: tests/data/brain_v1.hb and agent_v1.hb.
+"""Writes the golden files of format version 1: tests/data/{brain,agent,model}_v1.hb.
 
 Run once per format version (``python tests/data/make_golden.py``) and commit the files; never
 regenerate the files of an existing version, since test_persistence_golden.py checks that every
@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 import hebbian_brain as hb
+from hebbian_brain import rnn
 
 HERE = Path(__file__).parent
 
@@ -52,6 +53,18 @@ def golden_agent() -> hb.Agent:
     return agent
 
 
+def golden_model() -> rnn.RecurrentNetwork:
+    """A plastic network part-way through learning (weights, trace, noise stream moved on)."""
+    net = rnn.RecurrentNetwork(
+        2, 5, 1, rule=rnn.NeuromodulatedHebbian(), noise_std=0.05, seed=13
+    )
+    net.run(MODEL_INPUTS, modulation=np.linspace(-1.0, 1.0, len(MODEL_INPUTS)))
+    return net
+
+
+MODEL_INPUTS = np.sin(np.arange(16.0)[:, None] * np.array([0.3, 0.7]))
+
+
 def describe_brain(b: hb.Brain) -> dict:
     nodes, edges = b.nodes(), b.edges()
     return {
@@ -84,6 +97,13 @@ def main() -> None:
             "n_actions": a.n_actions,
             "brain": describe_brain(a.brain),
         },
+    }
+    net = golden_model()
+    hb.save_model(net, HERE / "model_v1.hb")
+    expected["model"] = {
+        "weights": net.weights.tolist(),
+        "trace": net.trace.tolist(),
+        "next_outputs": net.copy().run(MODEL_INPUTS).tolist(),
     }
     (HERE / "golden_v1.json").write_text(json.dumps(expected, indent=1) + "\n")
     print("wrote", *(p.name for p in sorted(HERE.glob("*_v1.*"))))
