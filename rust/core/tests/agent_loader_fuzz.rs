@@ -6,19 +6,15 @@
 //! (bad states it carries, e.g. a pending step on a node the brain lacks, must come back as
 //! errors). `HEBBIAN_FUZZ_ITERS` raises the iteration count for long local runs.
 
+mod common;
+use common::{iterations, mutate};
+
 use hebbian_core::agent::{Agent, AgentFile, AgentParams, AGENT_KIND};
 use hebbian_core::config::BrainConfig;
 use hebbian_core::envs::Chain;
 use hebbian_core::graph::Brain;
 use hebbian_core::io::persist;
-use rand::{Rng, SeedableRng};
-
-fn iterations(default: usize) -> usize {
-    std::env::var("HEBBIAN_FUZZ_ITERS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+use rand::SeedableRng;
 
 fn sample_file() -> AgentFile {
     let params = AgentParams {
@@ -78,33 +74,7 @@ fn mutated_agent_payloads_never_panic_the_loader() {
     let (mut loaded, mut refused) = (0usize, 0usize);
     for _ in 0..iterations(2000) {
         let mut p = payload.clone();
-        match rng.gen_range(0..5) {
-            0 => {
-                for _ in 0..rng.gen_range(1..4) {
-                    let i = rng.gen_range(0..p.len());
-                    p[i] ^= 1 << rng.gen_range(0..8);
-                }
-            }
-            1 => {
-                let i = rng.gen_range(0..p.len());
-                p[i] = [0u8, 1, 2, 0xFF, 0x7F, 0x80, 251, 252, 253][rng.gen_range(0..9)];
-            }
-            2 => p.truncate(rng.gen_range(0..p.len())),
-            3 => {
-                let i = rng.gen_range(0..p.len().saturating_sub(4).max(1));
-                let v: u32 = [0u32, 1, 2, u32::MAX, 1 << 31, 5, 1000][rng.gen_range(0..7)];
-                for (k, byte) in v.to_le_bytes().iter().enumerate() {
-                    if i + k < p.len() {
-                        p[i + k] = *byte;
-                    }
-                }
-            }
-            _ => {
-                let extra: Vec<u8> = (0..rng.gen_range(1..32)).map(|_| rng.gen()).collect();
-                let at = rng.gen_range(0..=p.len());
-                p.splice(at..at, extra);
-            }
-        }
+        mutate(&mut p, &mut rng);
         match AgentFile::from_bytes(&persist::wrap_payload(AGENT_KIND, &p), "fuzz") {
             Ok(file) => {
                 loaded += 1;

@@ -6,18 +6,14 @@
 //! also decode back to the text they came from. `HEBBIAN_FUZZ_ITERS` raises the iteration counts
 //! for long local runs (CI runs the defaults).
 
+mod common;
+use common::iterations;
+
 use hebbian_core::config::{BrainConfig, DreamParams, PlasticityParams};
 use hebbian_core::graph::{Brain, EdgeRecord, NodeRecord};
 use hebbian_core::io::dot::escape_label;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
-
-fn iterations(default: usize) -> usize {
-    std::env::var("HEBBIAN_FUZZ_ITERS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 // ------------------------------------------------------------------ a small strict DOT checker
 

@@ -5,18 +5,14 @@
 //! that loads must survive every operation. `HEBBIAN_FUZZ_ITERS` raises the iteration count for
 //! long local runs (CI runs the default).
 
+mod common;
+use common::{iterations, mutate};
+
 use hebbian_core::config::{BrainConfig, DreamParams, PruningParams};
 use hebbian_core::graph::{Brain, BRAIN_KIND};
 use hebbian_core::io::dot::escape_label;
 use hebbian_core::io::persist;
 use rand::{Rng, SeedableRng};
-
-fn iterations(default: usize) -> usize {
-    std::env::var("HEBBIAN_FUZZ_ITERS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 fn sample_brain() -> Brain {
     let cfg = BrainConfig {
@@ -78,42 +74,7 @@ fn mutated_payloads_never_panic_the_loader() {
     let (mut loaded, mut refused) = (0usize, 0usize);
     for _ in 0..iterations(3000) {
         let mut p = payload.clone();
-        match rng.gen_range(0..6) {
-            0 => {
-                for _ in 0..rng.gen_range(1..4) {
-                    let i = rng.gen_range(0..p.len());
-                    p[i] ^= 1 << rng.gen_range(0..8);
-                }
-            }
-            1 => {
-                let i = rng.gen_range(0..p.len());
-                p[i] = *[0u8, 0xFF, 0x7F, 0x80, 251, 252, 253, 254]
-                    .get(rng.gen_range(0..8))
-                    .unwrap();
-            }
-            2 => p.truncate(rng.gen_range(0..p.len())),
-            3 => {
-                let extra: Vec<u8> = (0..rng.gen_range(1..64)).map(|_| rng.gen()).collect();
-                let at = rng.gen_range(0..=p.len());
-                p.splice(at..at, extra);
-            }
-            4 => {
-                // Overwrite a small integer (a likely index or length) with a boundary value.
-                let i = rng.gen_range(0..p.len().saturating_sub(4).max(1));
-                let v: u32 = *[0u32, 1, u32::MAX, u32::MAX - 1, 1 << 31, 23, 24, 1000]
-                    .get(rng.gen_range(0..8))
-                    .unwrap();
-                for (k, byte) in v.to_le_bytes().iter().enumerate() {
-                    if i + k < p.len() {
-                        p[i + k] = *byte;
-                    }
-                }
-            }
-            _ => {
-                let (a, b) = (rng.gen_range(0..p.len()), rng.gen_range(0..p.len()));
-                p.swap(a, b);
-            }
-        }
+        mutate(&mut p, &mut rng);
         match Brain::from_bytes(&persist::wrap_payload(BRAIN_KIND, &p), "fuzz") {
             Ok(b) => {
                 loaded += 1;
