@@ -30,14 +30,7 @@ fn _container_load<'py>(
     kind: &[u8],
 ) -> PyResult<Bound<'py, PyBytes>> {
     let kind = kind_tag(kind)?;
-    let bytes = py
-        .detach(|| {
-            std::fs::read(&path).map_err(|source| hebbian_core::Error::Io {
-                path: path.clone(),
-                source,
-            })
-        })
-        .py()?;
+    let bytes = py.detach(|| persist::read_file(&path)).py()?;
     let origin = path.display().to_string();
     let payload = persist::payload(&origin, &kind, &bytes).py()?;
     Ok(PyBytes::new(py, payload))

@@ -57,10 +57,7 @@ impl AgentFile {
 
     /// Reads a file written by [`save`](Self::save).
     pub fn load(path: &std::path::Path) -> Result<AgentFile> {
-        let bytes = std::fs::read(path).map_err(|source| crate::error::Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let bytes = persist::read_file(path)?;
         AgentFile::from_bytes(&bytes, &path.display().to_string())
     }
 }

@@ -157,10 +157,7 @@ impl PopulationFile {
 
     /// Reads a file written by [`save`](Self::save).
     pub fn load(path: &std::path::Path) -> Result<PopulationFile> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let bytes = persist::read_file(path)?;
         PopulationFile::from_bytes(&bytes, &path.display().to_string())
     }
 }

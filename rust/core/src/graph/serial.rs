@@ -255,10 +255,7 @@ impl Brain {
 
     /// Loads from `path`.
     pub fn load(path: &std::path::Path) -> Result<Brain> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let bytes = persist::read_file(path)?;
         Brain::from_bytes(&bytes, &path.display().to_string())
     }
 }

@@ -245,13 +245,17 @@ pub fn save<T: Serialize>(path: &Path, kind: &[u8; 4], value: &T) -> Result<()> 
     write_atomic(path, &to_bytes(kind, value))
 }
 
-/// Loads a container of the given kind from `path`.
-pub fn load<T: DeserializeOwned>(path: &Path, kind: &[u8; 4]) -> Result<T> {
-    let bytes = fs::read(path).map_err(|source| Error::Io {
+/// The whole file at `path` (`Error::Io` naming it when unreadable).
+pub fn read_file(path: &Path) -> Result<Vec<u8>> {
+    fs::read(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
-    })?;
-    from_bytes(&path.display().to_string(), kind, &bytes)
+    })
+}
+
+/// Loads a container of the given kind from `path`.
+pub fn load<T: DeserializeOwned>(path: &Path, kind: &[u8; 4]) -> Result<T> {
+    from_bytes(&path.display().to_string(), kind, &read_file(path)?)
 }
 
 #[cfg(test)]
