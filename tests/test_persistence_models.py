@@ -98,3 +98,13 @@ def test_crafted_payloads_name_only_library_classes(tmp_path, tree):
     _core._container_save(str(path), b"MDL1", buf.getvalue())
     with pytest.raises(hb.FileFormatError):
         hb.load_model(path)
+
+
+@pytest.mark.parametrize(
+    "payload", [b"", b"garbage", b"PK\x03\x04" + bytes(40)], ids=["empty", "text", "broken-zip"]
+)
+def test_a_damaged_payload_with_a_valid_checksum_is_a_file_format_error(tmp_path, payload):
+    path = tmp_path / "damaged.hb"
+    _core._container_save(str(path), b"MDL1", payload)
+    with pytest.raises(hb.FileFormatError, match="damaged model payload"):
+        hb.load_model(path)

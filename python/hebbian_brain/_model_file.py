@@ -15,6 +15,8 @@ import copyreg
 import io
 import json
 import os
+import zipfile
+import zlib
 from typing import Any
 
 import numpy as np
@@ -94,7 +96,7 @@ class _Encoder:
 
 
 class _Decoder:
-    def __init__(self, arrays: Any, origin: str) -> None:
+    def __init__(self, arrays: dict[str, np.ndarray], origin: str) -> None:
         self.arrays = arrays
         self.origin = origin
         self.classes = _registry()
@@ -115,7 +117,7 @@ class _Decoder:
             raise self.bad(f"unexpected entry {str(x)[:60]!r}")
         ((tag, v),) = x.items()
         if tag == "array":
-            if v not in self.arrays.files:
+            if not isinstance(v, str) or v not in self.arrays:
                 raise self.bad(f"missing array {v!r}")
             return self.arrays[v]
         if tag in ("list", "tuple") and isinstance(v, list):
@@ -190,10 +192,11 @@ def load_model(path: str | os.PathLike[str]) -> Any:
     """
     origin = os.fspath(path)
     payload = _core._container_load(origin, KIND)
-    try:
-        arrays = np.load(io.BytesIO(payload), allow_pickle=False)
-        tree = json.loads(str(arrays["__tree__"]))
-    except (ValueError, KeyError, OSError) as e:
+    try:  # every member read here, so a damaged archive fails here and nowhere later
+        with np.load(io.BytesIO(payload), allow_pickle=False) as archive:
+            arrays = {name: archive[name] for name in archive.files}
+        tree = json.loads(str(arrays.pop("__tree__")))
+    except (ValueError, KeyError, OSError, EOFError, zipfile.BadZipFile, zlib.error) as e:
         raise FileFormatError(f"{origin}: damaged model payload: {e}") from None
     dec = _Decoder(arrays, origin)
     if not (isinstance(tree, dict) and set(tree) == {"object"}):
