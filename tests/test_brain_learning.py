@@ -86,6 +86,45 @@ def test_batch_learning_equals_per_call_learning():
     many.learn_transitions(list(src[:3].astype(np.int32)), dst[:3].astype(np.uint16), [0, 1, 2])
 
 
+def test_batch_learning_equals_per_call_learning_on_a_large_pruned_brain():
+    # Big enough that the batch path's guessed synapse slots (edge-index hash tags, checked
+    # before use) collide often, with synapses created inside a block and slots freed by
+    # pruning and reused between batches.
+    config = hb.BrainConfig(
+        pruning=hb.PruningParams(
+            inactivity_threshold=50, weight_threshold=0.45, protection_period=0
+        ),
+        dream=hb.DreamParams(creative_edge_probability=0.5),
+    )
+    one, many = hb.Brain(config, seed=3), hb.Brain(config, seed=3)
+    rng = np.random.default_rng(5)
+    for _ in range(4):
+        # Pruning removes isolated nodes; recreating them reuses the holes, alike in both.
+        ids = [
+            np.array([b.get_or_create_node(i // 4, i % 4) for i in range(4000)])
+            for b in (one, many)
+        ]
+        np.testing.assert_array_equal(ids[0], ids[1])
+        k = rng.integers(0, 4000, 20_000)
+        j = (k + rng.integers(-40, 41, 20_000)) % 4000
+        j[::7] = k[::7]  # self-loops
+        j[1::97] = j[0:-1:97]  # repeats of a pair created in the same block
+        k[1::97] = k[0:-1:97]
+        src, dst = ids[0][k], ids[0][j]
+        rewards = rng.normal(size=20_000)
+        deltas = many.learn_transitions(src, dst, rewards)
+        expected = [
+            one.learn_transition(int(s), int(d), float(r)) for s, d, r in zip(src, dst, rewards)
+        ]
+        np.testing.assert_array_equal(deltas, expected)
+        assert many.edge_count > 10_000
+        for b in (one, many):
+            b.dream(cycles=20)
+            pruned = b.prune().synapses_removed
+            b.end_episode()
+        assert one == many and pruned > 1000
+
+
 def test_weights_stay_within_bounds_after_a_million_random_updates():
     b = hb.Brain(
         hb.BrainConfig(

@@ -157,6 +157,16 @@ impl Brain {
             .reduce(f64::max)
     }
 
+    /// `state_value` from the state's first node (`NIL`: unknown state).
+    pub(crate) fn state_value_from(&self, head: NodeId) -> Option<f64> {
+        StateNodes {
+            brain: self,
+            next: head,
+        }
+        .map(|id| self.nodes[id as usize].value)
+        .reduce(f64::max)
+    }
+
     /// The node of (state, action), created if needed.
     pub fn get_or_create_node(&mut self, state_hash: u64, action: u32) -> NodeId {
         if let Some(id) = self.find_node(state_hash, action) {
@@ -186,6 +196,15 @@ impl Brain {
                 slot.src == src && slot.dst == dst
             })
             .copied()
+    }
+
+    /// A likely slot of src → dst without reading any synapse: the first index entry whose
+    /// hash tag matches. Its line is prefetched; the caller must check the slot's endpoints
+    /// (a tag collision, ~1/128 per neighbouring entry, names another synapse).
+    pub(crate) fn guess_synapse(&self, src: NodeId, dst: NodeId) -> Option<u32> {
+        let s = *self.edge_index.find(edge_hash(src, dst), |_| true)?;
+        prefetch(self.synapses.as_ptr().wrapping_add(s as usize));
+        Some(s)
     }
 
     /// Adds a slot to the edge index.
@@ -499,6 +518,18 @@ fn edge_hash(src: NodeId, dst: NodeId) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
+}
+
+/// Asks the CPU to start loading the line of `p` (no effect where unsupported; never faults).
+#[inline(always)]
+pub(crate) fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: prefetch is a hint; it never dereferences `p` architecturally, even if invalid.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
 }
 
 /// Pushes with 1.125× geometric growth instead of `Vec`'s 2×: amortised O(1) all the same (and

@@ -36,6 +36,11 @@ impl SynapseSlot {
         self.count_flags & FLAG_ALIVE != 0
     }
 
+    /// Whether this live slot is the synapse src → dst.
+    pub fn joins(&self, src: u32, dst: u32) -> bool {
+        self.src == src && self.dst == dst && self.is_alive()
+    }
+
     pub fn is_creative(&self) -> bool {
         self.count_flags & FLAG_CREATIVE != 0
     }

@@ -2,7 +2,10 @@
 
 use crate::error::Result;
 use crate::graph::{check_reward, MAX_REWARD};
-use crate::graph::{Brain, NodeId};
+use crate::graph::{Brain, NodeId, NIL};
+
+/// Transitions whose lookups `learn_transitions` issues together before learning them.
+const LOOKAHEAD: usize = 32;
 
 impl Brain {
     /// Records an experience of node `id` followed by `reward` without learning from it
@@ -102,17 +105,32 @@ impl Brain {
             self.check_node(n)?;
         }
         let mut deltas = Vec::with_capacity(src.len());
-        for i in 0..src.len() {
-            let next = self
-                .state_value(self.nodes[dst[i] as usize].state_hash)
-                .unwrap_or(0.0);
-            deltas.push(self.step(
-                src[i],
-                Some(dst[i]),
-                rewards[i],
-                self.config.plasticity.discount * next,
-                false,
-            ));
+        // Memory-level parallelism: the lookups of a block do not depend on each other, so they
+        // run first, back to back, and their cache misses overlap; the sequential steps then
+        // find their lines loaded. Per transition: the dst state's index entry and nodes (read
+        // for the bootstrap) and a guess of the synapse slot from the edge index's hash tags
+        // (its line prefetched, its endpoints checked by the step). A correct guess stays
+        // valid through the block (learning never removes synapses); a wrong or missing one
+        // is looked up again by its step, which creates the synapse if needed.
+        let mut hints = [(None, NIL); LOOKAHEAD];
+        for start in (0..src.len()).step_by(LOOKAHEAD) {
+            let end = (start + LOOKAHEAD).min(src.len());
+            for (i, hint) in (start..end).zip(hints.iter_mut()) {
+                let state = self.nodes[dst[i] as usize].state_hash;
+                let head = self.state_index.get(&state).copied().unwrap_or(NIL);
+                std::hint::black_box(self.state_value_from(head));
+                *hint = (self.guess_synapse(src[i], dst[i]), head);
+            }
+            for (i, &(slot, head)) in (start..end).zip(hints.iter()) {
+                let next = self.state_value_from(head).unwrap_or(0.0);
+                deltas.push(self.step_hinted(
+                    src[i],
+                    Some((dst[i], slot)),
+                    rewards[i],
+                    self.config.plasticity.discount * next,
+                    false,
+                ));
+            }
         }
         Ok(deltas)
     }
@@ -132,6 +150,18 @@ impl Brain {
         bootstrap: f64,
         terminal: bool,
     ) -> f64 {
+        self.step_hinted(src, dst.map(|d| (d, None)), reward, bootstrap, terminal)
+    }
+
+    /// `step` with a guess of the slot of src → dst (checked before use).
+    fn step_hinted(
+        &mut self,
+        src: NodeId,
+        dst: Option<(NodeId, Option<u32>)>,
+        reward: f64,
+        bootstrap: f64,
+        terminal: bool,
+    ) -> f64 {
         self.advance_clock();
         let now = self.now_tick();
         let delta = reward + bootstrap - self.nodes[src as usize].value;
@@ -144,9 +174,12 @@ impl Brain {
         }
         self.decay_traces();
         self.set_node_trace(src);
-        if let Some(dst) = dst {
+        if let Some((dst, hint)) = dst {
             self.nodes[dst as usize].last_activated = now;
-            let s = self.synapse_slot(src, dst);
+            let s = match hint {
+                Some(s) if self.synapses[s as usize].joins(src, dst) => s,
+                _ => self.synapse_slot(src, dst),
+            };
             // Traversal: materialise the decay, count it, consolidate (plasticity falls).
             let w = self.slot_weight(s);
             self.set_slot_weight(s, w);
