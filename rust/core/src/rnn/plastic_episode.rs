@@ -115,6 +115,7 @@ pub(crate) fn forward_episode<T: Real>(
                     y: y_prev,
                     y_before,
                     post: y_prev[i],
+                    shared_eta: !sh.p.per_connection(),
                 });
                 *y_i = (drive + x_t[i]).tanh();
             }

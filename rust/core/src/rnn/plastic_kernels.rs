@@ -57,6 +57,9 @@ pub struct ForwardRow<'a, T> {
     pub y_before: &'a [T],
     /// y_{t−1, i}: this row's postsynaptic factor of the trace update.
     pub post: T,
+    /// Whether `eta` is one η for every connection (a constant row): the AVX2 kernels then keep
+    /// it in a register instead of loading it.
+    pub shared_eta: bool,
 }
 
 #[inline(always)]
@@ -425,7 +428,13 @@ macro_rules! dispatch {
             #[cfg(target_arch = "x86_64")]
             if has_avx2_fma() {
                 // SAFETY: the CPU supports AVX2 and FMA (checked just above).
-                return unsafe { $simd::forward_row(r) };
+                return unsafe {
+                    if r.shared_eta {
+                        $simd::forward_row::<false>(r)
+                    } else {
+                        $simd::forward_row::<true>(r)
+                    }
+                };
             }
             forward_row_generic::<$t, false>(r)
         }

@@ -22,7 +22,7 @@ unsafe fn st(s: &mut [f64], j: usize, v: __m256d) {
 /// # Safety
 /// The CPU must support AVX2 and FMA.
 #[target_feature(enable = "avx2,fma")]
-pub(super) unsafe fn forward_row(r: ForwardRow<'_, f64>) -> f64 {
+pub(super) unsafe fn forward_row<const PER_CONNECTION: bool>(r: ForwardRow<'_, f64>) -> f64 {
     let n = r.w.len();
     let (w, alpha, eta, y, yb) = (
         &r.w[..n],
@@ -34,18 +34,22 @@ pub(super) unsafe fn forward_row(r: ForwardRow<'_, f64>) -> f64 {
     let hebb = &mut r.hebb[..n];
     let post = _mm256_set1_pd(r.post);
     let one = _mm256_set1_pd(1.0);
+    // A shared η is one broadcast register (the same products as loading its constant row).
+    let e_shared = _mm256_set1_pd(if PER_CONNECTION { 0.0 } else { eta[0] });
+    let (ep_shared, keep_shared) = (_mm256_mul_pd(e_shared, post), _mm256_sub_pd(one, e_shared));
     let mut acc = [_mm256_setzero_pd(); 2];
     let nc = n - n % LANES;
     let mut j = 0;
     while j < nc {
         for (half, a) in acc.iter_mut().enumerate() {
             let o = j + 4 * half;
-            let e = ld(eta, o);
-            let h = _mm256_fmadd_pd(
-                _mm256_mul_pd(e, post),
-                ld(yb, o),
-                _mm256_mul_pd(_mm256_sub_pd(one, e), ld(hebb, o)),
-            );
+            let (ep, keep) = if PER_CONNECTION {
+                let e = ld(eta, o);
+                (_mm256_mul_pd(e, post), _mm256_sub_pd(one, e))
+            } else {
+                (ep_shared, keep_shared)
+            };
+            let h = _mm256_fmadd_pd(ep, ld(yb, o), _mm256_mul_pd(keep, ld(hebb, o)));
             st(hebb, o, h);
             let p = _mm256_fmadd_pd(ld(alpha, o), h, ld(w, o));
             *a = _mm256_fmadd_pd(p, ld(y, o), *a);
@@ -92,6 +96,9 @@ pub(super) unsafe fn backward_row<
     let g = _mm256_set1_pd(r.grad_drive);
     let post = _mm256_set1_pd(r.post);
     let one = _mm256_set1_pd(1.0);
+    // A shared η (and 1/(1−η)) is one broadcast register: the same values as its constant row.
+    let e_shared = _mm256_set1_pd(if PER_CONNECTION { 0.0 } else { eta[0] });
+    let inv_shared = _mm256_set1_pd(if PER_CONNECTION { 0.0 } else { inv[0] });
     let mut row_acc = [_mm256_setzero_pd(); 2];
     let mut eta_acc = [_mm256_setzero_pd(); 2];
     let nc = n - n % LANES;
@@ -99,11 +106,15 @@ pub(super) unsafe fn backward_row<
     while j < nc {
         for half in 0..2 {
             let o = j + 4 * half;
-            let e = ld(eta, o);
+            let (e, iv) = if PER_CONNECTION {
+                (ld(eta, o), ld(inv, o))
+            } else {
+                (e_shared, inv_shared)
+            };
             let ypv = ld(yp, o);
             let outer = _mm256_mul_pd(post, ypv);
             let h = if REVERSE {
-                let h = _mm256_mul_pd(_mm256_fnmadd_pd(e, outer, ld(hebb, o)), ld(inv, o));
+                let h = _mm256_mul_pd(_mm256_fnmadd_pd(e, outer, ld(hebb, o)), iv);
                 st(hebb, o, h);
                 h
             } else {
