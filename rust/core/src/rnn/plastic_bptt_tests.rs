@@ -120,10 +120,7 @@ fn check_fd(per_connection: bool, every_step: bool, masked: bool) {
 /// `saturate`: drive every other neuron with ±30 so its tanh derivative is exactly 0
 /// (the kernels skip such silent rows).
 fn check_fd_inputs(per_connection: bool, every_step: bool, masked: bool, saturate: bool) {
-    // 9 neurons: one 8-wide SIMD chunk plus the scalar tail, so both paths are checked.
-    let n = 9;
-    let mut net = Net::random(n, 0.3, per_connection, 11);
-    let mut prob = Problem::new(n, 2, 7, every_step, masked);
+    let mut prob = Problem::new(9, 2, 7, every_step, masked);
     if saturate {
         for (k, x) in prob.inputs.iter_mut().enumerate() {
             if k % 2 == 0 {
@@ -131,6 +128,50 @@ fn check_fd_inputs(per_connection: bool, every_step: bool, masked: bool, saturat
             }
         }
     }
+    check_fd_problem(per_connection, prob);
+}
+
+/// Drives every neuron with ±40 at the steps (1-based) of `runs`: whole saturated steps, whose
+/// ∂L/∂a is 0 for every neuron (the backward pass fuses runs of them into one pass); checks
+/// that they saturate (tanh = ±1 exactly).
+fn saturate_steps(prob: &mut Problem, net: &Net, runs: &[std::ops::RangeInclusive<usize>]) {
+    let n = net.n;
+    for b in 0..prob.b {
+        for run in runs {
+            for t in run.clone() {
+                let row = (b * prob.t + t - 1) * n;
+                for x in &mut prob.inputs[row..row + n] {
+                    *x = 40.0 * x.signum();
+                }
+            }
+        }
+    }
+    let ep = Episodes {
+        inputs: &prob.inputs,
+        batch: prob.b,
+        steps: prob.t,
+    };
+    let ys = forward(net.params(), ep).unwrap();
+    for b in 0..prob.b {
+        for t in runs.iter().flat_map(|r| r.clone()) {
+            let row = (b * prob.t + t - 1) * n;
+            assert!(
+                ys[row..row + n].iter().all(|y| y.abs() == 1.0),
+                "step {t} saturated"
+            );
+        }
+    }
+}
+
+/// The network of the finite-difference checks: 9 neurons, one 8-wide SIMD chunk plus the
+/// scalar tail, so both paths are checked.
+fn fd_net(per_connection: bool) -> Net {
+    Net::random(9, 0.3, per_connection, 11)
+}
+
+fn check_fd_problem(per_connection: bool, prob: Problem) {
+    let mut net = fd_net(per_connection);
+    let n = net.n;
     let g = prob.run(&net, None);
     let h = 1e-5;
     let mut worst: f64 = 0.0;
@@ -196,6 +237,41 @@ fn gradients_match_finite_differences_with_mask() {
 fn gradients_match_finite_differences_with_saturated_neurons() {
     check_fd_inputs(false, false, false, true);
     check_fd_inputs(true, true, true, true);
+}
+
+#[test]
+fn gradients_match_finite_differences_with_saturated_steps() {
+    // Runs of whole saturated steps (fused into one backward pass each), one reaching the
+    // first step; last-step and every-step targets, with a mask.
+    for (every_step, masked) in [(false, false), (true, true)] {
+        let mut prob = Problem::new(9, 2, 14, every_step, masked);
+        saturate_steps(&mut prob, &fd_net(false), &[1..=3, 5..=8, 10..=10, 12..=13]);
+        check_fd_problem(false, prob);
+    }
+}
+
+#[test]
+fn fused_saturated_steps_match_the_stored_trace() {
+    // dp1000-like schedule (presentations of 6 saturated steps, delays of 4), 24 neurons so
+    // that the row blocks and both sweep directions are used; η = 0.01 (no copy) and η = 0.3
+    // (copies every 15 steps: runs stop at them). Reference: every trace stored (no fusion).
+    let n = 24;
+    for eta in [0.01, 0.3] {
+        let net = Net::random(n, eta, false, 3);
+        let mut prob = Problem::new(n, 1, 66, false, false);
+        let runs: Vec<_> = (0..6).map(|c| 10 * c + 1..=10 * c + 6).collect();
+        saturate_steps(&mut prob, &net, &runs);
+        let exact = prob.run(&net, Some(1));
+        let fused = prob.run(&net, None);
+        let e = max_rel_diff(&exact.grad_alpha, &fused.grad_alpha)
+            .max(max_rel_diff(&exact.grad_w, &fused.grad_w));
+        assert!(e < 1e-12, "η = {eta}: relative error {e:e}");
+        let (EtaGrad::Shared(a), EtaGrad::Shared(b)) = (&exact.grad_eta, &fused.grad_eta) else {
+            panic!("shared η");
+        };
+        assert!((a - b).abs() <= 1e-12 * a.abs(), "η = {eta}: {a} vs {b}");
+        assert!(max_rel_diff(&exact.final_outputs, &fused.final_outputs) == 0.0);
+    }
 }
 
 #[test]
