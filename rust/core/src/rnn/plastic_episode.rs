@@ -5,12 +5,13 @@ use crate::error::Result;
 use crate::rnn::plastic_bptt::{
     checkpoint_count, segment_slots, EtaGrad, EtaRef, PlasticParams, Real, Targets, TracePlan,
 };
-use crate::rnn::plastic_kernels::{BackwardRow, ForwardRow, SilentRun};
+use crate::rnn::plastic_kernels::{BackwardRow, ForwardRow};
+use crate::rnn::plastic_runs::{active_limit, find_run, fused_run, unsaturated_rows, RunBuffers};
 use crate::rnn::plastic_trace::{recompute_segment, zeroed_matrix, Checkpoints};
 use rayon::prelude::*;
 
 /// Rows per block of the row-parallel steps (fixed: results do not depend on threads).
-const ROW_BLOCK: usize = 32;
+pub(crate) const ROW_BLOCK: usize = 32;
 
 /// Below this size a time step is too short to share between threads.
 pub(crate) const PARALLEL_MIN_N: usize = 192;
@@ -59,7 +60,7 @@ impl<'a, T: Real> Shared<'a, T> {
         }
     }
 
-    fn inv_keep_row(&self, i: usize) -> &[T] {
+    pub(crate) fn inv_keep_row(&self, i: usize) -> &[T] {
         let n = self.p.n;
         match &self.eta_rows {
             EtaRows::Shared { inv_keep, .. } => inv_keep,
@@ -186,7 +187,15 @@ pub(crate) struct LossSpec<'a, T> {
 
 impl<T: Real> LossSpec<'_, T> {
     /// Adds the loss of step t into the total and writes ∂L/∂y_t into `grad` (zero if unscored).
-    fn step(&self, b: usize, t: usize, steps: usize, n: usize, y: &[T], grad: &mut [T]) -> f64 {
+    pub(crate) fn step(
+        &self,
+        b: usize,
+        t: usize,
+        steps: usize,
+        n: usize,
+        y: &[T],
+        grad: &mut [T],
+    ) -> f64 {
         let offset = match self.targets {
             Targets::LastStep(_) if t != steps => {
                 grad.fill(T::ZERO);
@@ -249,57 +258,47 @@ pub(crate) fn backward_episode<T: Real>(
         let y = ys[steps * n + i];
         grad_drive[(steps - 1) * n + i] = gy[i] * (T::ONE - y * y);
     }
-    // Steps at which every neuron is saturated (1 − y² = 0, e.g. under inputs ±20): their
-    // ∂L/∂a is 0 whatever ∂L/∂y, so runs of them are fused into one pass (`silent_run`).
-    let saturated: Vec<bool> = (0..=steps)
-        .map(|t| {
-            ys[t * n..(t + 1) * n]
-                .iter()
-                .all(|&y| T::ONE - y * y == T::ZERO)
-        })
-        .collect();
+    // Runs of steps at which all but a few neurons are saturated (1 − y² = 0, e.g. under
+    // inputs ±20) are done in one pass for the saturated rows (`plastic_runs.rs`).
     let fuse = !per_connection && !sh.recompute;
+    let limit = active_limit(n);
+    let unsaturated = if fuse {
+        unsaturated_rows(&ys, n, steps, limit)
+    } else {
+        Vec::new()
+    };
     let mut t = steps;
     while t >= 2 {
-        // Steps t, t−1, …, t0 with ∂L/∂a = 0 (t's computed, the others' saturated) that reverse
-        // the trace (no copy to reload): one pass for all of them.
         let plain = |u: usize| u != steps && !sh.is_checkpoint(u - 1, steps);
-        if fuse && plain(t) && grad_drive[(t - 1) * n..t * n].iter().all(|&g| g == T::ZERO) {
-            let mut t0 = t;
-            while t0 > 2 && t - t0 + 1 < MAX_RUN && saturated[t0 - 1] && plain(t0 - 1) {
-                t0 -= 1;
-            }
-            if t0 < t {
-                // Sweep direction of step t0 (see the zig-zag below).
-                let backwards = t0 % 2 == 0;
-                grad_eta_shared += silent_run(
-                    sh,
-                    &ys,
-                    (t0, t),
-                    &mut hebb,
-                    &mut grad_hebb,
-                    &mut col_partial,
-                    &mut row,
-                    backwards,
-                );
-                col.fill(T::ZERO);
-                for part in col_partial.chunks(n) {
-                    add_into(&mut col, part);
-                }
-                // Losses of y_{t−1}..y_{t0}: their ∂L/∂a stays 0 (saturated); then ∂L/∂a_{t0−1}.
-                for u in (t0..t).rev() {
-                    total += loss.step(b, u, steps, n, &ys[u * n..(u + 1) * n], &mut gy);
-                }
-                let y_prev = &ys[(t0 - 1) * n..t0 * n];
-                total += loss.step(b, t0 - 1, steps, n, y_prev, &mut gy);
-                let ga_prev = &mut grad_drive[(t0 - 2) * n..(t0 - 1) * n];
-                for i in 0..n {
-                    let g = col[i] + row[i] + gy[i];
-                    ga_prev[i] = g * (T::ONE - y_prev[i] * y_prev[i]);
-                }
-                t = t0 - 1;
-                continue;
-            }
+        let run = if fuse {
+            find_run(
+                t,
+                &grad_drive[(t - 1) * n..t * n],
+                &unsaturated,
+                plain,
+                limit,
+            )
+        } else {
+            None
+        };
+        if let Some(plan) = run {
+            // Sweep direction of step t0 (see the zig-zag below).
+            let backwards = plan.t0 % 2 == 0;
+            let bufs = RunBuffers {
+                hebb: &mut hebb,
+                grad_hebb: &mut grad_hebb,
+                grad_alpha: &mut grad_alpha,
+                grad_drive: &mut grad_drive,
+                col_partial: &mut col_partial,
+                row: &mut row,
+                col: &mut col,
+                gy: &mut gy,
+            };
+            let (l, e) = fused_run(sh, &ys, b, steps, loss, &plan, bufs, backwards);
+            total += l;
+            grad_eta_shared += e;
+            t = plan.t0 - 1;
+            continue;
         }
         // Pass t: from ∂L/∂a_t and ∂L/∂H_t to ∂L/∂y_{t−1} and ∂L/∂H_{t−1}; H_t → H_{t−1}.
         let s = t - 1;
@@ -436,97 +435,6 @@ pub(crate) fn backward_episode<T: Real>(
         grad_alpha,
         grad_eta,
     })
-}
-
-/// A block of rows of a fused run: (block index, (((H, ∂L/∂H), column partials), row sums)).
-type RunBlock<'a, T> = (
-    usize,
-    (((&'a mut [T], &'a mut [T]), &'a mut [T]), &'a mut [T]),
-);
-
-/// Longest run of saturated steps fused into one pass (bounds the y rows it reads per chunk).
-const MAX_RUN: usize = 16;
-
-/// Backward steps t1, t1−1, …, t0 (`steps` = (t0, t1), t0 ≥ 2) when ∂L/∂a_t = 0 for all of
-/// them (shared η, trace reversed, no copy to reload inside): H_{t1} → H_{t0−1} and
-/// ∂L/∂H_{t1} → ∂L/∂H_{t0−1} in one pass, the block partials of the column sums and the row
-/// sums of ∂L/∂y_{t0−1} in `col_partial` and `row`; returns the run's η gradient.
-#[allow(clippy::too_many_arguments)]
-fn silent_run<T: Real>(
-    sh: &Shared<'_, T>,
-    ys: &[T],
-    (t0, t1): (usize, usize),
-    hebb: &mut [T],
-    grad_hebb: &mut [T],
-    col_partial: &mut [T],
-    row: &mut [T],
-    backwards: bool,
-) -> T {
-    let n = sh.p.n;
-    let k = t1 - t0 + 1;
-    let (eta, inv_keep) = (sh.eta_row(0)[0], sh.inv_keep_row(0)[0]);
-    let pre = &ys[(t0 - 1) * n..t1 * n];
-    let y_prev2 = &ys[(t0 - 2) * n..(t0 - 1) * n];
-    let bs = ROW_BLOCK * n;
-    let work = |(b, (((hebb, grad_hebb), col), row)): RunBlock<'_, T>| {
-        col.fill(T::ZERO);
-        let mut eta_sum = T::ZERO;
-        for (r, row_sum) in row.iter_mut().enumerate() {
-            let i = b * ROW_BLOCK + r;
-            let mut post = [T::ZERO; MAX_RUN];
-            for (m, p) in post[..k].iter_mut().enumerate() {
-                *p = ys[(t0 + m) * n + i];
-            }
-            let span = r * n..(r + 1) * n;
-            let (rs, e) = T::silent_run_row(SilentRun {
-                eta,
-                inv_keep,
-                hebb: &mut hebb[span.clone()],
-                grad_hebb: &mut grad_hebb[span],
-                col,
-                pre,
-                post: &post[..k],
-                y_prev2,
-            });
-            *row_sum = rs;
-            eta_sum += e;
-        }
-        eta_sum
-    };
-    let mut sums = vec![T::ZERO; n.div_ceil(ROW_BLOCK)];
-    if n >= PARALLEL_MIN_N {
-        let it = hebb
-            .par_chunks_mut(bs)
-            .zip(grad_hebb.par_chunks_mut(bs))
-            .zip(col_partial.par_chunks_mut(n))
-            .zip(row.par_chunks_mut(ROW_BLOCK))
-            .enumerate()
-            .map(|item| (item.0, work(item)))
-            .zip(sums.par_iter_mut());
-        let put = |((_, e), out): ((usize, T), &mut T)| *out = e;
-        if backwards {
-            it.rev().for_each(put);
-        } else {
-            it.for_each(put);
-        }
-    } else {
-        for (item, out) in hebb
-            .chunks_mut(bs)
-            .zip(grad_hebb.chunks_mut(bs))
-            .zip(col_partial.chunks_mut(n))
-            .zip(row.chunks_mut(ROW_BLOCK))
-            .enumerate()
-            .zip(sums.iter_mut())
-        {
-            *out = work(item);
-        }
-    }
-    // Block order, whatever the visiting order.
-    let mut total = T::ZERO;
-    for e in sums {
-        total += e;
-    }
-    total
 }
 
 pub(crate) fn add_into<T: Real>(acc: &mut [T], x: &[T]) {
