@@ -9,8 +9,10 @@
 //! trace adjoint and builds both halves of ∂L/∂y_{t−1} in one sweep.
 //!
 //! The kernels are compiled twice, for the x86-64 baseline and for AVX2+FMA, and the variant is
-//! chosen at run time, for `f64` and `f32` (see `plastic_real.rs`). Reductions use eight fixed lanes, so results do not depend on threads (they
-//! differ in the last bits between FMA and non-FMA machines, as any BLAS does).
+//! chosen at run time, for `f64` and `f32` (see `plastic_real.rs`). Reductions use fixed lanes
+//! (eight; the f32 kernels alternate two 8-float accumulators, added lane by lane), so results do
+//! not depend on threads (they differ in the last bits between FMA and non-FMA machines, as any
+//! BLAS does).
 
 use crate::rnn::plastic_real::Real;
 
