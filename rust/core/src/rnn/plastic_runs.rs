@@ -149,6 +149,7 @@ pub(crate) fn fused_run<T: Real>(
         is_active[i] = true;
     }
     let (eta, inv_keep) = (sh.eta_row(0)[0], sh.inv_keep_row(0)[0]);
+    let keep = T::ONE - eta;
     // Phase 1: quiet rows, all k steps in one pass. Per block, the column sums at the active
     // columns for steps t0 + 1 … t1 (slot (u − t0 − 1)·A + a).
     let slots = ((t1 - t0) * n_active).max(1);
@@ -162,6 +163,7 @@ pub(crate) fn fused_run<T: Real>(
     let work = |(blk, ((((hebb, grad_hebb), col), row), acol)): QuietBlock<'_, T>| {
         col.fill(T::ZERO);
         acol.fill(T::ZERO);
+        let mut gathered = vec![T::ZERO; n_active];
         let mut eta_sum = T::ZERO;
         for (r, row_sum) in row.iter_mut().enumerate() {
             let i = blk * ROW_BLOCK + r;
@@ -169,19 +171,23 @@ pub(crate) fn fused_run<T: Real>(
                 continue;
             }
             let span = r * n..(r + 1) * n;
-            // This row's η ∂L/∂H_u y_{u,i} at the active columns, u = t1 … t0 + 1 (∂L/∂H_u
-            // is ∂L/∂H_{t1} decayed t1 − u times: no ∂L/∂a on this row).
-            for (a, &j) in active.iter().enumerate() {
-                let mut g = grad_hebb[r * n + j];
-                for u in (t0 + 1..=t1).rev() {
-                    let slot = &mut acol[(u - t0 - 1) * n_active + a];
-                    *slot = (eta * g).mul_add(ys[u * n + i], *slot);
-                    g = (T::ONE - eta) * g;
-                }
-            }
             let mut post = [T::ZERO; MAX_RUN];
             for (m, p) in post[..k].iter_mut().enumerate() {
                 *p = ys[(t0 + m) * n + i];
+            }
+            // This row's η ∂L/∂H_u y_{u,i} at the active columns, u = t1 … t0 + 1 (∂L/∂H_u
+            // is ∂L/∂H_{t1} decayed t1 − u times: no ∂L/∂a on this row); contiguous loops over
+            // the active columns (vectorized).
+            for (g, &j) in gathered.iter_mut().zip(active) {
+                *g = grad_hebb[r * n + j];
+            }
+            for u in (t0 + 1..=t1).rev() {
+                let p = eta * post[u - t0];
+                let slots = &mut acol[(u - t0 - 1) * n_active..(u - t0) * n_active];
+                for (slot, g) in slots.iter_mut().zip(gathered.iter_mut()) {
+                    *slot += p * *g;
+                    *g = keep * *g;
+                }
             }
             let (rs, e) = T::silent_run_row(SilentRun {
                 eta,
