@@ -15,10 +15,11 @@
 //! BLAS does).
 
 use crate::rnn::plastic_real::Real;
+use crate::rnn::plastic_runs::{silent_run_tail, SilentRun};
 
 /// Multiply-add, fused only in the FMA build (a non-fused `mul_add` is a slow libm call).
 #[inline(always)]
-fn madd<T: Real, const FMA: bool>(a: T, b: T, c: T) -> T {
+pub(crate) fn madd<T: Real, const FMA: bool>(a: T, b: T, c: T) -> T {
     if FMA {
         a.mul_add(b, c)
     } else {
@@ -27,7 +28,7 @@ fn madd<T: Real, const FMA: bool>(a: T, b: T, c: T) -> T {
 }
 
 /// Lanes of the fixed-order reductions (two AVX2 vectors: hides the FMA latency).
-const LANES: usize = 8;
+pub(crate) const LANES: usize = 8;
 
 #[inline(always)]
 fn chunk<T: Real>(s: &[T], j: usize) -> &[T; LANES] {
@@ -42,7 +43,7 @@ fn chunk_mut<T: Real>(s: &mut [T], j: usize) -> &mut [T; LANES] {
 }
 
 #[inline(always)]
-fn sum_lanes<T: Real>(l: &[T; LANES]) -> T {
+pub(crate) fn sum_lanes<T: Real>(l: &[T; LANES]) -> T {
     ((l[0] + l[4]) + (l[1] + l[5])) + ((l[2] + l[6]) + (l[3] + l[7]))
 }
 
@@ -211,62 +212,6 @@ pub struct BackwardRow<'a, T> {
     pub grad_drive: T,
     /// y_{t,i}.
     pub post: T,
-}
-
-/// One row of a run of k consecutive backward steps t = t1, t1−1, …, t0 in which every neuron is
-/// saturated (∂L/∂a_t = 0 for every row): each step only reverses the trace, decays its adjoint
-/// and adds to the η gradient, and only the last one (t0) feeds ∂L/∂y_{t0−1}. Doing the k steps
-/// while a connection's H and ∂L/∂H are in registers reads and writes them once instead of k
-/// times, with the same operations per step as [`BackwardRow`] (same H and ∂L/∂H bit for bit).
-/// Shared η only.
-pub struct SilentRun<'a, T> {
-    pub eta: T,
-    /// 1/(1−η).
-    pub inv_keep: T,
-    /// In: H_{t1}. Out: H_{t0−1}.
-    pub hebb: &'a mut [T],
-    /// In: ∂L/∂H_{t1}. Out: ∂L/∂H_{t0−1}.
-    pub grad_hebb: &'a mut [T],
-    /// Column accumulator of ∂L/∂y_{t0−1} (adds η ∂L/∂H_{t0} y_{t0,i}).
-    pub col: &'a mut [T],
-    /// y_{t0−1}, y_{t0}, …, y_{t1−1} (k rows of n): the presynaptic factors, `pre` row m
-    /// belonging to step t0 + m.
-    pub pre: &'a [T],
-    /// y_{t0+m, i} for m = 0..k: this row's postsynaptic factors.
-    pub post: &'a [T],
-    /// y_{t0−2}.
-    pub y_prev2: &'a [T],
-}
-
-/// The scalar part (elements `from..n`) of [`SilentRun`], into the lanes of the row sum
-/// (η ∂L/∂H_{t0−1} y_{t0−2}) and of the η gradient.
-#[inline(always)]
-pub(crate) fn silent_run_tail<T: Real, const FMA: bool>(
-    r: &mut SilentRun<'_, T>,
-    from: usize,
-    row_lanes: &mut [T; LANES],
-    eta_lanes: &mut [T; LANES],
-) {
-    let n = r.hebb.len();
-    let (e, inv) = (r.eta, r.inv_keep);
-    for jj in from..n {
-        let lane = jj - from;
-        let (mut h, mut gh) = (r.hebb[jj], r.grad_hebb[jj]);
-        for m in (0..r.post.len()).rev() {
-            let post = r.post[m];
-            let outer = post * r.pre[m * n + jj];
-            let h_new = madd::<T, FMA>(-e, outer, h) * inv;
-            if m == 0 {
-                r.col[jj] = madd::<T, FMA>(e * gh, post, r.col[jj]);
-            }
-            eta_lanes[lane] = madd::<T, FMA>(gh, outer - h_new, eta_lanes[lane]);
-            gh = (T::ONE - e) * gh;
-            h = h_new;
-        }
-        r.hebb[jj] = h;
-        r.grad_hebb[jj] = gh;
-        row_lanes[lane] = madd::<T, FMA>(e * gh, r.y_prev2[jj], row_lanes[lane]);
-    }
 }
 
 /// The values of one connection read by the backward step.

@@ -1,7 +1,8 @@
 //! The floating-point types the differentiable-plasticity network runs in: `f64` (default, used
 //! for the gradient checks) and `f32` (half the memory traffic of the bandwidth-bound passes).
 
-use crate::rnn::plastic_kernels::{BackwardRow, ForwardRow, SilentRun, TraceRow};
+use crate::rnn::plastic_kernels::{BackwardRow, ForwardRow, TraceRow};
+use crate::rnn::plastic_runs::SilentRun;
 use std::fmt::{Debug, Display};
 use std::ops::{Add, AddAssign, Div, Mul, Neg, Sub};
 
