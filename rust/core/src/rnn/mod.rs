@@ -35,4 +35,5 @@ mod plastic_episode;
 #[doc(hidden)]
 pub mod plastic_kernels;
 pub mod plastic_real;
+mod plastic_runs;
 mod plastic_trace;

@@ -475,4 +475,4 @@ pub fn loss_and_grad_with<T: Real>(
 
 #[cfg(test)]
 #[path = "plastic_bptt_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -6,8 +6,8 @@ use crate::rng;
 use crate::rnn::plastic_episode::PARALLEL_MIN_N;
 use rand::Rng as _;
 
-struct Net {
-    n: usize,
+pub(crate) struct Net {
+    pub(crate) n: usize,
     w: Vec<f64>,
     alpha: Vec<f64>,
     eta: f64,
@@ -15,7 +15,7 @@ struct Net {
 }
 
 impl Net {
-    fn random(n: usize, eta: f64, per_connection: bool, seed: u64) -> Net {
+    pub(crate) fn random(n: usize, eta: f64, per_connection: bool, seed: u64) -> Net {
         let mut r = rng::from_seed(Some(seed));
         let mut draw = |s: f64| -> Vec<f64> {
             (0..n * n)
@@ -35,7 +35,7 @@ impl Net {
         }
     }
 
-    fn params(&self) -> PlasticParams<'_, f64> {
+    pub(crate) fn params(&self) -> PlasticParams<'_, f64> {
         PlasticParams {
             n: self.n,
             w: &self.w,
@@ -55,17 +55,17 @@ fn random_vec(len: usize, scale: f64, seed: u64) -> Vec<f64> {
         .collect()
 }
 
-struct Problem {
-    b: usize,
-    t: usize,
-    inputs: Vec<f64>,
+pub(crate) struct Problem {
+    pub(crate) b: usize,
+    pub(crate) t: usize,
+    pub(crate) inputs: Vec<f64>,
     targets: Vec<f64>,
     every_step: bool,
     mask: Option<Vec<f64>>,
 }
 
 impl Problem {
-    fn new(n: usize, b: usize, t: usize, every_step: bool, masked: bool) -> Problem {
+    pub(crate) fn new(n: usize, b: usize, t: usize, every_step: bool, masked: bool) -> Problem {
         let tl = if every_step { b * t * n } else { b * n };
         let mask = masked.then(|| {
             random_vec(tl, 1.0, 7)
@@ -83,7 +83,7 @@ impl Problem {
         }
     }
 
-    fn run(&self, net: &Net, k: Option<usize>) -> LossAndGrad<f64> {
+    pub(crate) fn run(&self, net: &Net, k: Option<usize>) -> LossAndGrad<f64> {
         let c = match k {
             None => Checkpointing::Auto {
                 budget_bytes: DEFAULT_TRACE_BUDGET,
@@ -120,10 +120,7 @@ fn check_fd(per_connection: bool, every_step: bool, masked: bool) {
 /// `saturate`: drive every other neuron with ±30 so its tanh derivative is exactly 0
 /// (the kernels skip such silent rows).
 fn check_fd_inputs(per_connection: bool, every_step: bool, masked: bool, saturate: bool) {
-    // 9 neurons: one 8-wide SIMD chunk plus the scalar tail, so both paths are checked.
-    let n = 9;
-    let mut net = Net::random(n, 0.3, per_connection, 11);
-    let mut prob = Problem::new(n, 2, 7, every_step, masked);
+    let mut prob = Problem::new(9, 2, 7, every_step, masked);
     if saturate {
         for (k, x) in prob.inputs.iter_mut().enumerate() {
             if k % 2 == 0 {
@@ -131,6 +128,18 @@ fn check_fd_inputs(per_connection: bool, every_step: bool, masked: bool, saturat
             }
         }
     }
+    check_fd_problem(per_connection, prob);
+}
+
+/// The network of the finite-difference checks: 9 neurons, one 8-wide SIMD chunk plus the
+/// scalar tail, so both paths are checked.
+pub(crate) fn fd_net(per_connection: bool) -> Net {
+    Net::random(9, 0.3, per_connection, 11)
+}
+
+pub(crate) fn check_fd_problem(per_connection: bool, prob: Problem) {
+    let mut net = fd_net(per_connection);
+    let n = net.n;
     let g = prob.run(&net, None);
     let h = 1e-5;
     let mut worst: f64 = 0.0;
@@ -203,7 +212,7 @@ fn gradients_match_finite_differences_per_connection_eta() {
     check_fd(true, false, false);
 }
 
-fn max_rel_diff(a: &[f64], b: &[f64]) -> f64 {
+pub(crate) fn max_rel_diff(a: &[f64], b: &[f64]) -> f64 {
     let scale = a.iter().fold(0.0f64, |m, v| m.max(v.abs()));
     // NaN counts as an infinite error (f64::max would skip it).
     let worst = a.iter().zip(b).fold(0.0f64, |m, (x, y)| {

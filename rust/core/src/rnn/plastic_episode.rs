@@ -6,11 +6,12 @@ use crate::rnn::plastic_bptt::{
     checkpoint_count, segment_slots, EtaGrad, EtaRef, PlasticParams, Real, Targets, TracePlan,
 };
 use crate::rnn::plastic_kernels::{BackwardRow, ForwardRow};
+use crate::rnn::plastic_runs::{active_limit, find_run, fused_run, unsaturated_rows, RunBuffers};
 use crate::rnn::plastic_trace::{recompute_segment, zeroed_matrix, Checkpoints};
 use rayon::prelude::*;
 
 /// Rows per block of the row-parallel steps (fixed: results do not depend on threads).
-const ROW_BLOCK: usize = 32;
+pub(crate) const ROW_BLOCK: usize = 32;
 
 /// Below this size a time step is too short to share between threads.
 pub(crate) const PARALLEL_MIN_N: usize = 192;
@@ -59,7 +60,7 @@ impl<'a, T: Real> Shared<'a, T> {
         }
     }
 
-    fn inv_keep_row(&self, i: usize) -> &[T] {
+    pub(crate) fn inv_keep_row(&self, i: usize) -> &[T] {
         let n = self.p.n;
         match &self.eta_rows {
             EtaRows::Shared { inv_keep, .. } => inv_keep,
@@ -115,6 +116,7 @@ pub(crate) fn forward_episode<T: Real>(
                     y: y_prev,
                     y_before,
                     post: y_prev[i],
+                    shared_eta: !sh.p.per_connection(),
                 });
                 *y_i = (drive + x_t[i]).tanh();
             }
@@ -185,7 +187,15 @@ pub(crate) struct LossSpec<'a, T> {
 
 impl<T: Real> LossSpec<'_, T> {
     /// Adds the loss of step t into the total and writes ∂L/∂y_t into `grad` (zero if unscored).
-    fn step(&self, b: usize, t: usize, steps: usize, n: usize, y: &[T], grad: &mut [T]) -> f64 {
+    pub(crate) fn step(
+        &self,
+        b: usize,
+        t: usize,
+        steps: usize,
+        n: usize,
+        y: &[T],
+        grad: &mut [T],
+    ) -> f64 {
         let offset = match self.targets {
             Targets::LastStep(_) if t != steps => {
                 grad.fill(T::ZERO);
@@ -248,7 +258,48 @@ pub(crate) fn backward_episode<T: Real>(
         let y = ys[steps * n + i];
         grad_drive[(steps - 1) * n + i] = gy[i] * (T::ONE - y * y);
     }
-    for t in (2..=steps).rev() {
+    // Runs of steps at which all but a few neurons are saturated (1 − y² = 0, e.g. under
+    // inputs ±20) are done in one pass for the saturated rows (`plastic_runs.rs`).
+    let fuse = !per_connection && !sh.recompute;
+    let limit = active_limit(n);
+    let unsaturated = if fuse {
+        unsaturated_rows(&ys, n, steps, limit)
+    } else {
+        Vec::new()
+    };
+    let mut t = steps;
+    while t >= 2 {
+        let plain = |u: usize| u != steps && !sh.is_checkpoint(u - 1, steps);
+        let run = if fuse {
+            find_run(
+                t,
+                &grad_drive[(t - 1) * n..t * n],
+                &unsaturated,
+                plain,
+                limit,
+            )
+        } else {
+            None
+        };
+        if let Some(plan) = run {
+            // Sweep direction of step t0 (see the zig-zag below).
+            let backwards = plan.t0 % 2 == 0;
+            let bufs = RunBuffers {
+                hebb: &mut hebb,
+                grad_hebb: &mut grad_hebb,
+                grad_alpha: &mut grad_alpha,
+                grad_drive: &mut grad_drive,
+                col_partial: &mut col_partial,
+                row: &mut row,
+                col: &mut col,
+                gy: &mut gy,
+            };
+            let (l, e) = fused_run(sh, &ys, b, steps, loss, &plan, bufs, backwards);
+            total += l;
+            grad_eta_shared += e;
+            t = plan.t0 - 1;
+            continue;
+        }
         // Pass t: from ∂L/∂a_t and ∂L/∂H_t to ∂L/∂y_{t−1} and ∂L/∂H_{t−1}; H_t → H_{t−1}.
         let s = t - 1;
         let mut in_segment = false;
@@ -368,6 +419,7 @@ pub(crate) fn backward_episode<T: Real>(
             let g = col[i] + row[i] + gy[i];
             ga_prev[i] = g * (T::ONE - y_prev[i] * y_prev[i]);
         }
+        t -= 1;
     }
     // y_0 = 0 makes every parameter gradient of step 1 vanish; clear its row for the dgemm.
     grad_drive[..n].fill(T::ZERO);

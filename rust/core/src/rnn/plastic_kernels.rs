@@ -9,14 +9,17 @@
 //! trace adjoint and builds both halves of ∂L/∂y_{t−1} in one sweep.
 //!
 //! The kernels are compiled twice, for the x86-64 baseline and for AVX2+FMA, and the variant is
-//! chosen at run time, for `f64` and `f32` (see `plastic_real.rs`). Reductions use eight fixed lanes, so results do not depend on threads (they
-//! differ in the last bits between FMA and non-FMA machines, as any BLAS does).
+//! chosen at run time, for `f64` and `f32` (see `plastic_real.rs`). Reductions use fixed lanes
+//! (eight; the f32 kernels alternate two 8-float accumulators, added lane by lane), so results do
+//! not depend on threads (they differ in the last bits between FMA and non-FMA machines, as any
+//! BLAS does).
 
 use crate::rnn::plastic_real::Real;
+use crate::rnn::plastic_runs::{silent_run_tail, SilentRun};
 
 /// Multiply-add, fused only in the FMA build (a non-fused `mul_add` is a slow libm call).
 #[inline(always)]
-fn madd<T: Real, const FMA: bool>(a: T, b: T, c: T) -> T {
+pub(crate) fn madd<T: Real, const FMA: bool>(a: T, b: T, c: T) -> T {
     if FMA {
         a.mul_add(b, c)
     } else {
@@ -25,7 +28,7 @@ fn madd<T: Real, const FMA: bool>(a: T, b: T, c: T) -> T {
 }
 
 /// Lanes of the fixed-order reductions (two AVX2 vectors: hides the FMA latency).
-const LANES: usize = 8;
+pub(crate) const LANES: usize = 8;
 
 #[inline(always)]
 fn chunk<T: Real>(s: &[T], j: usize) -> &[T; LANES] {
@@ -40,7 +43,7 @@ fn chunk_mut<T: Real>(s: &mut [T], j: usize) -> &mut [T; LANES] {
 }
 
 #[inline(always)]
-fn sum_lanes<T: Real>(l: &[T; LANES]) -> T {
+pub(crate) fn sum_lanes<T: Real>(l: &[T; LANES]) -> T {
     ((l[0] + l[4]) + (l[1] + l[5])) + ((l[2] + l[6]) + (l[3] + l[7]))
 }
 
@@ -57,6 +60,9 @@ pub struct ForwardRow<'a, T> {
     pub y_before: &'a [T],
     /// y_{t−1, i}: this row's postsynaptic factor of the trace update.
     pub post: T,
+    /// Whether `eta` is one η for every connection (a constant row): the AVX2 kernels then keep
+    /// it in a register instead of loading it.
+    pub shared_eta: bool,
 }
 
 #[inline(always)]
@@ -392,7 +398,7 @@ mod avx2_f32;
 
 /// Whether the AVX2+FMA kernels can run here (checked once; the answer is cached by std).
 #[inline]
-fn has_avx2_fma() -> bool {
+pub(crate) fn has_avx2_fma() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
         std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
@@ -425,7 +431,13 @@ macro_rules! dispatch {
             #[cfg(target_arch = "x86_64")]
             if has_avx2_fma() {
                 // SAFETY: the CPU supports AVX2 and FMA (checked just above).
-                return unsafe { $simd::forward_row(r) };
+                return unsafe {
+                    if r.shared_eta {
+                        $simd::forward_row::<false>(r)
+                    } else {
+                        $simd::forward_row::<true>(r)
+                    }
+                };
             }
             forward_row_generic::<$t, false>(r)
         }
@@ -458,6 +470,27 @@ macro_rules! dispatch {
         }
     };
 }
+
+macro_rules! dispatch_silent {
+    ($name:ident, $t:ty, $simd:ident) => {
+        /// A run of saturated backward steps of one row (AVX2+FMA CPUs: callers check
+        /// [`has_avx2_fma`]; elsewhere the steps run one by one).
+        pub(crate) fn $name(r: SilentRun<'_, $t>) -> ($t, $t) {
+            #[cfg(target_arch = "x86_64")]
+            if has_avx2_fma() {
+                // SAFETY: the CPU supports AVX2 and FMA (checked just above).
+                return unsafe { $simd::silent_run_row(r) };
+            }
+            let mut r = r;
+            let (mut row_lanes, mut eta_lanes) = ([0.0; LANES], [0.0; LANES]);
+            silent_run_tail::<$t, false>(&mut r, 0, &mut row_lanes, &mut eta_lanes);
+            (sum_lanes(&row_lanes), sum_lanes(&eta_lanes))
+        }
+    };
+}
+
+dispatch_silent!(silent_run_row_f64, f64, avx2);
+dispatch_silent!(silent_run_row_f32, f32, avx2_f32);
 
 dispatch!(forward_row_f64, backward_row_f64, f64, avx2);
 dispatch!(forward_row_f32, backward_row_f32, f32, avx2_f32);

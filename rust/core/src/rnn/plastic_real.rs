@@ -2,6 +2,7 @@
 //! for the gradient checks) and `f32` (half the memory traffic of the bandwidth-bound passes).
 
 use crate::rnn::plastic_kernels::{BackwardRow, ForwardRow, TraceRow};
+use crate::rnn::plastic_runs::SilentRun;
 use std::fmt::{Debug, Display};
 use std::ops::{Add, AddAssign, Div, Mul, Neg, Sub};
 
@@ -54,6 +55,8 @@ pub trait Real:
     fn forward_row(r: ForwardRow<'_, Self>) -> Self;
     /// The backward step of one row with the fastest kernel of this CPU.
     fn backward_row(r: BackwardRow<'_, Self>, reverse: bool, per_connection: bool) -> (Self, Self);
+    /// A run of saturated backward steps of one row: (row sum, η-gradient share).
+    fn silent_run_row(r: SilentRun<'_, Self>) -> (Self, Self);
     /// A trace step of one row (segment recomputation), with the forward pass's arithmetic.
     fn trace_row(r: TraceRow<'_, Self>) {
         crate::rnn::plastic_kernels::trace_row(r)
@@ -111,6 +114,10 @@ impl Real for f64 {
     fn backward_row(r: BackwardRow<'_, f64>, reverse: bool, per_connection: bool) -> (f64, f64) {
         crate::rnn::plastic_kernels::backward_row_f64(r, reverse, per_connection)
     }
+
+    fn silent_run_row(r: SilentRun<'_, f64>) -> (f64, f64) {
+        crate::rnn::plastic_kernels::silent_run_row_f64(r)
+    }
 }
 
 impl Real for f32 {
@@ -139,5 +146,9 @@ impl Real for f32 {
 
     fn backward_row(r: BackwardRow<'_, f32>, reverse: bool, per_connection: bool) -> (f32, f32) {
         crate::rnn::plastic_kernels::backward_row_f32(r, reverse, per_connection)
+    }
+
+    fn silent_run_row(r: SilentRun<'_, f32>) -> (f32, f32) {
+        crate::rnn::plastic_kernels::silent_run_row_f32(r)
     }
 }

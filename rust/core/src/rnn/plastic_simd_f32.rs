@@ -1,9 +1,12 @@
 //! The `f32` twin of `plastic_simd.rs` (AVX2+FMA intrinsics): one 8-float vector per chunk, same
-//! arithmetic and same lane layout (lane k of a reduction sums the elements j ≡ k (mod 8)).
+//! arithmetic. Reductions use two 8-float accumulators (chunks alternate between them, so the
+//! FMA latency of one chain does not bound the loop), added lane by lane before the fixed-order
+//! sum of the 8 lanes.
 
 use super::{
     backward_element, forward_element, sum_lanes, BackwardRow, Conn, ConnOut, ForwardRow, LANES,
 };
+use crate::rnn::plastic_runs::{silent_run_tail, SilentRun};
 use std::arch::x86_64::*;
 
 #[inline(always)]
@@ -21,7 +24,7 @@ unsafe fn st(s: &mut [f32], j: usize, v: __m256) {
 /// # Safety
 /// The CPU must support AVX2 and FMA.
 #[target_feature(enable = "avx2,fma")]
-pub(super) unsafe fn forward_row(r: ForwardRow<'_, f32>) -> f32 {
+pub(super) unsafe fn forward_row<const PER_CONNECTION: bool>(r: ForwardRow<'_, f32>) -> f32 {
     let n = r.w.len();
     let (w, alpha, eta, y, yb) = (
         &r.w[..n],
@@ -33,26 +36,38 @@ pub(super) unsafe fn forward_row(r: ForwardRow<'_, f32>) -> f32 {
     let hebb = &mut r.hebb[..n];
     let post = _mm256_set1_ps(r.post);
     let one = _mm256_set1_ps(1.0);
-    let mut acc = [_mm256_setzero_ps(); 1];
+    // A shared η is one broadcast register (the same products as loading its constant row).
+    let e_shared = _mm256_set1_ps(if PER_CONNECTION { 0.0 } else { eta[0] });
+    let (ep_shared, keep_shared) = (_mm256_mul_ps(e_shared, post), _mm256_sub_ps(one, e_shared));
+    // Two accumulators (16 lanes): one 8-float FMA chain per chunk would wait on its latency.
+    let mut acc = [_mm256_setzero_ps(); 2];
     let nc = n - n % LANES;
-    let mut j = 0;
-    while j < nc {
-        for (half, a) in acc.iter_mut().enumerate() {
-            let o = j + 8 * half;
-            let e = ld(eta, o);
-            let h = _mm256_fmadd_ps(
-                _mm256_mul_ps(e, post),
-                ld(yb, o),
-                _mm256_mul_ps(_mm256_sub_ps(one, e), ld(hebb, o)),
-            );
+    macro_rules! chunk {
+        ($o:expr, $a:expr) => {{
+            let o = $o;
+            let (ep, keep) = if PER_CONNECTION {
+                let e = ld(eta, o);
+                (_mm256_mul_ps(e, post), _mm256_sub_ps(one, e))
+            } else {
+                (ep_shared, keep_shared)
+            };
+            let h = _mm256_fmadd_ps(ep, ld(yb, o), _mm256_mul_ps(keep, ld(hebb, o)));
             st(hebb, o, h);
             let p = _mm256_fmadd_ps(ld(alpha, o), h, ld(w, o));
-            *a = _mm256_fmadd_ps(p, ld(y, o), *a);
-        }
-        j += LANES;
+            $a = _mm256_fmadd_ps(p, ld(y, o), $a);
+        }};
+    }
+    let mut j = 0;
+    while j + 2 * LANES <= nc {
+        chunk!(j, acc[0]);
+        chunk!(j + LANES, acc[1]);
+        j += 2 * LANES;
+    }
+    if j < nc {
+        chunk!(j, acc[0]);
     }
     let mut lanes = [0.0f32; LANES];
-    _mm256_storeu_ps(lanes.as_mut_ptr(), acc[0]);
+    _mm256_storeu_ps(lanes.as_mut_ptr(), _mm256_add_ps(acc[0], acc[1]));
     for jj in nc..n {
         let k = jj - nc;
         forward_element::<f32, true>(
@@ -90,18 +105,25 @@ pub(super) unsafe fn backward_row<
     let g = _mm256_set1_ps(r.grad_drive);
     let post = _mm256_set1_ps(r.post);
     let one = _mm256_set1_ps(1.0);
-    let mut row_acc = [_mm256_setzero_ps(); 1];
-    let mut eta_acc = [_mm256_setzero_ps(); 1];
+    // A shared η (and 1/(1−η)) is one broadcast register: the same values as its constant row.
+    let e_shared = _mm256_set1_ps(if PER_CONNECTION { 0.0 } else { eta[0] });
+    let inv_shared = _mm256_set1_ps(if PER_CONNECTION { 0.0 } else { inv[0] });
+    // Two accumulators each (16 lanes): one FMA chain per chunk would wait on its latency.
+    let mut row_acc = [_mm256_setzero_ps(); 2];
+    let mut eta_acc = [_mm256_setzero_ps(); 2];
     let nc = n - n % LANES;
-    let mut j = 0;
-    while j < nc {
-        for half in 0..1 {
-            let o = j + 8 * half;
-            let e = ld(eta, o);
+    macro_rules! chunk {
+        ($o:expr, $half:expr) => {{
+            let (o, half) = ($o, $half);
+            let (e, iv) = if PER_CONNECTION {
+                (ld(eta, o), ld(inv, o))
+            } else {
+                (e_shared, inv_shared)
+            };
             let ypv = ld(yp, o);
             let outer = _mm256_mul_ps(post, ypv);
             let h = if REVERSE {
-                let h = _mm256_mul_ps(_mm256_fnmadd_ps(e, outer, ld(hebb, o)), ld(inv, o));
+                let h = _mm256_mul_ps(_mm256_fnmadd_ps(e, outer, ld(hebb, o)), iv);
                 st(hebb, o, h);
                 h
             } else {
@@ -136,13 +158,27 @@ pub(super) unsafe fn backward_row<
             };
             st(gh, o, gh_new);
             row_acc[half] = _mm256_fmadd_ps(_mm256_mul_ps(e, gh_new), ld(ypp, o), row_acc[half]);
-        }
-        j += LANES;
+        }};
+    }
+    let mut j = 0;
+    while j + 2 * LANES <= nc {
+        chunk!(j, 0);
+        chunk!(j + LANES, 1);
+        j += 2 * LANES;
+    }
+    if j < nc {
+        chunk!(j, 0);
     }
     let mut row_lanes = [0.0f32; LANES];
     let mut eta_lanes = [0.0f32; LANES];
-    _mm256_storeu_ps(row_lanes.as_mut_ptr(), row_acc[0]);
-    _mm256_storeu_ps(eta_lanes.as_mut_ptr(), eta_acc[0]);
+    _mm256_storeu_ps(
+        row_lanes.as_mut_ptr(),
+        _mm256_add_ps(row_acc[0], row_acc[1]),
+    );
+    _mm256_storeu_ps(
+        eta_lanes.as_mut_ptr(),
+        _mm256_add_ps(eta_acc[0], eta_acc[1]),
+    );
     let (gd, ps) = (r.grad_drive, r.post);
     for jj in nc..n {
         let k = jj - nc;
@@ -173,5 +209,75 @@ pub(super) unsafe fn backward_row<
             eta_lanes[k] += d;
         }
     }
+    (sum_lanes(&row_lanes), sum_lanes(&eta_lanes))
+}
+
+/// A run of saturated backward steps of one row (see [`SilentRun`]); returns the row sum
+/// Σ_j η ∂L/∂H_{t0−1} y_{t0−2,j} and the row's share of the η gradient over the run.
+///
+/// # Safety
+/// The CPU must support AVX2 and FMA.
+#[target_feature(enable = "avx2,fma")]
+pub(super) unsafe fn silent_run_row(mut r: SilentRun<'_, f32>) -> (f32, f32) {
+    let n = r.hebb.len();
+    let k = r.post.len();
+    assert!(r.grad_hebb.len() == n && r.col.len() >= n && r.y_prev2.len() >= n);
+    assert!(r.pre.len() >= k * n);
+    let e = _mm256_set1_ps(r.eta);
+    let iv = _mm256_set1_ps(r.inv_keep);
+    let keep_e = _mm256_sub_ps(_mm256_set1_ps(1.0), e);
+    let (hebb, gh_row) = (r.hebb.as_mut_ptr(), r.grad_hebb.as_mut_ptr());
+    let (col, pre, ypp) = (r.col.as_mut_ptr(), r.pre.as_ptr(), r.y_prev2.as_ptr());
+    let post = r.post.as_ptr();
+    let mut row_acc = [_mm256_setzero_ps(); 2];
+    let mut eta_acc = [_mm256_setzero_ps(); 2];
+    // Each chunk's k steps form one dependency chain per value; the chunks are independent,
+    // so two accumulators per sum suffice.
+    macro_rules! chunk {
+        ($o:expr, $acc:expr) => {{
+            let o = $o;
+            let mut h = _mm256_loadu_ps(hebb.add(o));
+            let mut gh = _mm256_loadu_ps(gh_row.add(o));
+            let mut ed = _mm256_setzero_ps();
+            for m in (0..k).rev() {
+                let p = _mm256_set1_ps(*post.add(m));
+                let outer = _mm256_mul_ps(p, _mm256_loadu_ps(pre.add(m * n + o)));
+                let h_new = _mm256_mul_ps(_mm256_fnmadd_ps(e, outer, h), iv);
+                if m == 0 {
+                    let c = _mm256_fmadd_ps(_mm256_mul_ps(e, gh), p, _mm256_loadu_ps(col.add(o)));
+                    _mm256_storeu_ps(col.add(o), c);
+                }
+                ed = _mm256_fmadd_ps(gh, _mm256_sub_ps(outer, h_new), ed);
+                gh = _mm256_mul_ps(keep_e, gh);
+                h = h_new;
+            }
+            _mm256_storeu_ps(hebb.add(o), h);
+            _mm256_storeu_ps(gh_row.add(o), gh);
+            eta_acc[$acc] = _mm256_add_ps(eta_acc[$acc], ed);
+            let rv = _mm256_mul_ps(e, gh);
+            row_acc[$acc] = _mm256_fmadd_ps(rv, _mm256_loadu_ps(ypp.add(o)), row_acc[$acc]);
+        }};
+    }
+    let nc = n - n % LANES;
+    let mut j = 0;
+    while j + 2 * LANES <= nc {
+        chunk!(j, 0);
+        chunk!(j + LANES, 1);
+        j += 2 * LANES;
+    }
+    if j < nc {
+        chunk!(j, 0);
+    }
+    let mut row_lanes = [0.0f32; LANES];
+    let mut eta_lanes = [0.0f32; LANES];
+    _mm256_storeu_ps(
+        row_lanes.as_mut_ptr(),
+        _mm256_add_ps(row_acc[0], row_acc[1]),
+    );
+    _mm256_storeu_ps(
+        eta_lanes.as_mut_ptr(),
+        _mm256_add_ps(eta_acc[0], eta_acc[1]),
+    );
+    silent_run_tail::<f32, true>(&mut r, nc, &mut row_lanes, &mut eta_lanes);
     (sum_lanes(&row_lanes), sum_lanes(&eta_lanes))
 }
