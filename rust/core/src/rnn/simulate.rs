@@ -1,6 +1,6 @@
 //! The time loop of one trial (Euler steps, the rule's updates, the readout delta rule).
 
-use super::kernels::{dot, fused_rank1_matvec, fused_rank1_matvec_plastic, matvec, matvec_plastic};
+use super::kernels::{fused_rank1_matvec, fused_rank1_matvec_plastic, matvec, matvec_plastic};
 use super::kernels::{rank1_update, RankOne};
 use super::network_config::{NetworkConfig, Record, RunOptions, TrialOutput};
 use super::rule::{PlasticMatrix, PlasticState, PlasticityRule, RankOneStep, Rule, StepActivity};
@@ -148,12 +148,8 @@ pub(crate) fn simulate(
                 *xi += c.noise_std * rng.sample::<f64, _>(StandardNormal);
             }
         }
-        for (ri, &xi) in r_new.iter_mut().zip(&x) {
-            *ri = c.activation.apply(xi);
-        }
-        for (k, yk) in y.iter_mut().enumerate() {
-            *yk = dot(&w_out[k * n..(k + 1) * n], &r_new);
-        }
+        c.activation.apply_slice(&x, &mut r_new);
+        matvec(&mut y, w_out, &r_new);
         out.outputs.extend_from_slice(&y);
         let m = io.modulation.map_or(1.0, |m| m[t]);
         let fusable = fixed.rule.and_then(|rule| rule.rank_one_step(c.dt, m));
