@@ -16,7 +16,7 @@
 use super::kernels::matvec;
 use super::network_config::{NetworkConfig, RunOptions, TrialOutput};
 use super::rule::{PlasticState, PlasticityRule, Rule};
-use super::simulate::{simulate, Fixed, StateMut, TrialIo};
+use super::simulate::{simulate, uniform_alpha, Fixed, StateMut, TrialIo};
 use crate::error::{check_all_finite, check_finite, Error, Result};
 use crate::rng::{self, Rng};
 use rand::{Rng as _, RngCore};
@@ -339,6 +339,7 @@ impl RecurrentNetwork {
             config: &self.config,
             rule: self.rule.as_ref(),
             input_weights: &self.input_weights,
+            uniform_alpha: uniform_alpha(&self.state),
         };
         let learns = options.plastic && self.rule.is_some();
         if options.keep_weights {
@@ -402,6 +403,7 @@ impl RecurrentNetwork {
             config: c,
             rule: self.rule.as_ref(),
             input_weights: &self.input_weights,
+            uniform_alpha: uniform_alpha(&self.state),
         };
         let (state, w_out) = (&self.state, &self.output_weights);
         let learns = options.plastic && self.rule.is_some();

@@ -1,7 +1,7 @@
 //! The time loop of one trial (Euler steps, the rule's updates, the readout delta rule).
 
 use super::kernels::{fused_rank1_matvec, fused_rank1_matvec_plastic, matvec, matvec_plastic};
-use super::kernels::{rank1_update, RankOne};
+use super::kernels::{rank1_update, Alpha, RankOne};
 use super::network_config::{NetworkConfig, Record, RunOptions, TrialOutput};
 use super::rule::{PlasticMatrix, PlasticState, PlasticityRule, RankOneStep, Rule, StepActivity};
 use crate::error::{Error, Result};
@@ -14,6 +14,17 @@ pub(crate) struct Fixed<'a> {
     pub(crate) config: &'a NetworkConfig,
     pub(crate) rule: Option<&'a Rule>,
     pub(crate) input_weights: &'a [f64],
+    /// `Some(a)` when every plasticity coefficient `α` equals `a` (checked once per run; no rule
+    /// changes `α`), so the fused step need not read the `α` matrix.
+    pub(crate) uniform_alpha: Option<f64>,
+}
+
+/// [`Fixed::uniform_alpha`] of a state.
+pub(crate) fn uniform_alpha(state: &PlasticState) -> Option<f64> {
+    match Alpha::of(&state.alpha) {
+        Alpha::Uniform(a) => Some(a),
+        Alpha::PerConnection(_) => None,
+    }
 }
 
 /// One trial's inputs, borrowed from the caller's arrays.
@@ -120,6 +131,10 @@ pub(crate) fn simulate(
                             ..
                         } = st;
                         let trace = trace.make_mut();
+                        let alpha = match fixed.uniform_alpha {
+                            Some(a) => Alpha::Uniform(a),
+                            None => Alpha::PerConnection(alpha),
+                        };
                         fused_rank1_matvec_plastic(&mut drive, weights, alpha, trace, update, &r)
                     }
                 }

@@ -5,7 +5,7 @@
 //! Each kernel loops over the rows itself, so the per-row work (slicing, the horizontal sum)
 //! is inlined into one `target_feature` function.
 
-use super::{Lanes, BLOCK, LANES};
+use super::{Alpha, Lanes, BLOCK, LANES};
 use std::arch::x86_64::*;
 
 /// Sum of the sixteen lanes in the order of [`super::reduce`].
@@ -176,7 +176,7 @@ pub unsafe fn fused(
     pre: &[f64],
     bound: f64,
     x: &[f64],
-    eff: Option<(&[f64], &[f64])>,
+    eff: Option<(&[f64], Alpha<'_>)>,
 ) {
     let n = x.len();
     let (m, pre, post) = (&mut m[..n * n], &pre[..n], &post[..n]);
@@ -190,10 +190,16 @@ pub unsafe fn fused(
     // Monomorphised loops: with or without (w, alpha); with one load for the Hebbian case where
     // the presynaptic vector is the one the drive is computed from.
     let same = std::ptr::eq(pre, x);
+    let nn = n * n;
     match eff {
-        Some((w, a)) => fused_rows::<true, false>(out, m, &u, x, &w[..n * n], &a[..n * n]),
-        None if same => fused_rows::<false, true>(out, m, &u, x, &[], &[]),
-        None => fused_rows::<false, false>(out, m, &u, x, &[], &[]),
+        Some((w, Alpha::PerConnection(a))) => {
+            fused_rows::<true, false, false>(out, m, &u, x, &w[..nn], &a[..nn], 0.0)
+        }
+        Some((w, Alpha::Uniform(a0))) => {
+            fused_rows::<true, false, true>(out, m, &u, x, &w[..nn], &[], a0)
+        }
+        None if same => fused_rows::<false, true, false>(out, m, &u, x, &[], &[], 0.0),
+        None => fused_rows::<false, false, false>(out, m, &u, x, &[], &[], 0.0),
     }
 }
 
@@ -205,16 +211,17 @@ struct Update<'a> {
     bound: f64,
 }
 
-/// [`fused`] for `PLASTIC` (`w`, `alpha` given, `n × n`) or not (both empty), and `SAME`
-/// (`pre` and `x` are the same slice).
+/// [`fused`] for `PLASTIC` (`w` given, `n × n`, and `alpha` too unless `UNIFORM`, when every
+/// coefficient is `a0`) or not (both empty), and `SAME` (`pre` and `x` are the same slice).
 #[inline(always)]
-unsafe fn fused_rows<const PLASTIC: bool, const SAME: bool>(
+unsafe fn fused_rows<const PLASTIC: bool, const SAME: bool, const UNIFORM: bool>(
     out: &mut [f64],
     m: &mut [f64],
     u: &Update<'_>,
     x: &[f64],
     w: &[f64],
     alpha: &[f64],
+    a0: f64,
 ) {
     let n = x.len();
     let (keep, bound, pre) = (u.keep, u.bound, u.pre);
@@ -231,14 +238,21 @@ unsafe fn fused_rows<const PLASTIC: bool, const SAME: bool>(
         let saved = row[i];
         let diag_block = i - i % BLOCK;
         let (mp, bp, xp) = (row.as_mut_ptr(), pre.as_ptr(), x.as_ptr());
-        let (wp, ap) = if PLASTIC {
-            (w.as_ptr().add(i * n), alpha.as_ptr().add(i * n))
+        let wp = if PLASTIC {
+            w.as_ptr().add(i * n)
         } else {
-            (std::ptr::null(), std::ptr::null())
+            std::ptr::null()
         };
+        let ap = if PLASTIC && !UNIFORM {
+            alpha.as_ptr().add(i * n)
+        } else {
+            std::ptr::null()
+        };
+        let av = _mm256_set1_pd(a0);
         let mut acc = [_mm256_setzero_pd(); 4];
         // SAFETY (below): every offset o satisfies o + 4 <= l.body <= n, the length of row,
-        // pre, x and of the rows of w and alpha (when PLASTIC; otherwise wp, ap are unused).
+        // pre, x and of the rows of w (when PLASTIC) and alpha (when PLASTIC and not UNIFORM);
+        // otherwise wp, ap are unused.
         // Returns the updated entries and the presynaptic values they were updated with.
         let update = |o: usize| -> (__m256d, __m256d) {
             let b = _mm256_loadu_pd(bp.add(o));
@@ -250,7 +264,12 @@ unsafe fn fused_rows<const PLASTIC: bool, const SAME: bool>(
         };
         let drive = |o: usize, v: __m256d, b: __m256d, acc: &mut __m256d| {
             let e = if PLASTIC {
-                _mm256_fmadd_pd(_mm256_loadu_pd(ap.add(o)), v, _mm256_loadu_pd(wp.add(o)))
+                let a = if UNIFORM {
+                    av
+                } else {
+                    _mm256_loadu_pd(ap.add(o))
+                };
+                _mm256_fmadd_pd(a, v, _mm256_loadu_pd(wp.add(o)))
             } else {
                 v
             };
@@ -297,7 +316,8 @@ unsafe fn fused_rows<const PLASTIC: bool, const SAME: bool>(
             };
             row[jj] = v;
             let e = if PLASTIC {
-                w[i * n + jj] + alpha[i * n + jj] * v
+                let a = if UNIFORM { a0 } else { alpha[i * n + jj] };
+                w[i * n + jj] + a * v
             } else {
                 v
             };

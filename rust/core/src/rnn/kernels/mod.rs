@@ -170,23 +170,40 @@ fn fused_with(p: Path, out: &mut [f64], m: &mut [f64], u: RankOne<'_>, x: &[f64]
     )
 }
 
+/// The plasticity coefficients `α` of a trace rule: one per connection, or one value for all of
+/// them (the rule's initial `alpha`, until the coefficients are set), which the kernels then
+/// broadcast instead of reading an `n × n` matrix. Both give the same bits.
+#[derive(Clone, Copy, Debug)]
+pub enum Alpha<'a> {
+    PerConnection(&'a [f64]),
+    Uniform(f64),
+}
+
+impl<'a> Alpha<'a> {
+    /// `Uniform` when every entry of `alpha` has the same bits as the first.
+    pub fn of(alpha: &'a [f64]) -> Alpha<'a> {
+        match alpha.first() {
+            Some(&a0) if alpha.iter().all(|a| a.to_bits() == a0.to_bits()) => Alpha::Uniform(a0),
+            _ => Alpha::PerConnection(alpha),
+        }
+    }
+}
+
 /// As [`fused_rank1_matvec`] for a trace `h` with effective weights `w + alpha ⊙ h`
 /// (bit-identical to [`rank1_update`], diagonal restored, followed by [`matvec_plastic`]).
 pub fn fused_rank1_matvec_plastic(
     out: &mut [f64],
     w: &[f64],
-    alpha: &[f64],
+    alpha: Alpha<'_>,
     h: &mut [f64],
     update: RankOne<'_>,
     x: &[f64],
 ) {
     check_fused("fused_rank1_matvec_plastic", out, h.len(), &update, x);
     assert_eq!(w.len(), h.len(), "fused_rank1_matvec_plastic: w size");
-    assert_eq!(
-        alpha.len(),
-        h.len(),
-        "fused_rank1_matvec_plastic: alpha size"
-    );
+    if let Alpha::PerConnection(a) = alpha {
+        assert_eq!(a.len(), h.len(), "fused_rank1_matvec_plastic: alpha size");
+    }
     fused_plastic_with(path(false), out, w, alpha, h, update, x)
 }
 
@@ -204,7 +221,7 @@ fn fused_plastic_with(
     p: Path,
     out: &mut [f64],
     w: &[f64],
-    alpha: &[f64],
+    alpha: Alpha<'_>,
     h: &mut [f64],
     u: RankOne<'_>,
     x: &[f64],

@@ -1,7 +1,7 @@
 //! The matrix kernels without intrinsics (auto-vectorised for the build target): the lanes and
 //! summation order of [`super::avx2`], every product and sum rounded separately.
 
-use super::{reduce, Lanes, BLOCK, LANES};
+use super::{reduce, Alpha, Lanes, BLOCK, LANES};
 
 /// `Σ_j term(j)` for `j < n` with the lanes of [`Lanes`] (block lanes, then the tail in order).
 #[inline(always)]
@@ -87,7 +87,7 @@ pub fn fused(
     pre: &[f64],
     bound: f64,
     x: &[f64],
-    eff: Option<(&[f64], &[f64])>,
+    eff: Option<(&[f64], Alpha<'_>)>,
 ) {
     let n = x.len();
     let pre = &pre[..n];
@@ -101,9 +101,13 @@ pub fn fused(
         row[i] = saved;
         let row = &*row;
         *o = match eff {
-            Some((w, a)) => {
+            Some((w, Alpha::PerConnection(a))) => {
                 let (w, a) = (&w[i * n..(i + 1) * n], &a[i * n..(i + 1) * n]);
                 sum_lanes(n, |j| (w[j] + a[j] * row[j]) * x[j])
+            }
+            Some((w, Alpha::Uniform(a0))) => {
+                let w = &w[i * n..(i + 1) * n];
+                sum_lanes(n, |j| (w[j] + a0 * row[j]) * x[j])
             }
             None => sum_lanes(n, |j| row[j] * x[j]),
         };

@@ -60,7 +60,7 @@ fn run_all(p: Path, n: usize) -> Results {
     let mut m2 = w.clone();
     fused_with(p, &mut o3, &mut m2, up, &x);
     let mut h2 = h.clone();
-    fused_plastic_with(p, &mut o4, &w, &a, &mut h2, up, &x);
+    fused_plastic_with(p, &mut o4, &w, Alpha::PerConnection(&a), &mut h2, up, &x);
     [o1, o2, m1, m2, o3, h2, o4]
 }
 
@@ -135,7 +135,7 @@ fn fused_update_and_drive_equal_the_two_passes() {
             (0..n).for_each(|i| h1[i * n + i] = hd[i]);
             matvec_plastic_with(p, &mut o1, &w, &a, &h1, &post);
             let mut h2 = a.clone();
-            fused_plastic_with(p, &mut o2, &w, &a, &mut h2, up, &post);
+            fused_plastic_with(p, &mut o2, &w, Alpha::PerConnection(&a), &mut h2, up, &post);
             assert_eq!((&h1, &o1), (&h2, &o2), "{p:?}, n = {n}");
         }
     }
@@ -181,5 +181,40 @@ fn fused_plastic_refuses_a_short_w() {
         bound: 1.0,
     };
     let (w, alpha, mut h) = (vec![0.0; 80], vec![1.0; 81], vec![0.0; 81]);
-    fused_rank1_matvec_plastic(&mut [0.0; 9], &w, &alpha, &mut h, update, &x);
+    fused_rank1_matvec_plastic(&mut [0.0; 9], &w, Alpha::of(&alpha), &mut h, update, &x);
+}
+
+#[test]
+fn a_uniform_alpha_gives_the_bits_of_the_full_matrix() {
+    for p in [path(false), path(true)] {
+        for n in [5usize, 24, 37] {
+            let (w, _, h, x) = operands(n);
+            let alpha = vec![0.37; n * n];
+            assert!(matches!(Alpha::of(&alpha), Alpha::Uniform(a) if a == 0.37));
+            let up = RankOne {
+                keep: 0.9,
+                scale: 0.7,
+                post: &x,
+                pre: &w[..n],
+                bound: 0.5,
+            };
+            let (mut h1, mut h2) = (h.clone(), h.clone());
+            let (mut o1, mut o2) = (vec![0.0; n], vec![0.0; n]);
+            let full = Alpha::PerConnection(&alpha);
+            fused_plastic_with(p, &mut o1, &w, full, &mut h1, up, &x);
+            fused_plastic_with(p, &mut o2, &w, Alpha::Uniform(0.37), &mut h2, up, &x);
+            assert_eq!((&h1, &o1), (&h2, &o2), "{p:?}, n = {n}");
+        }
+    }
+    let mut alpha = vec![0.5; 9];
+    alpha[8] = -0.5;
+    assert!(matches!(Alpha::of(&alpha), Alpha::PerConnection(_)));
+    alpha[8] = 0.5;
+    alpha[0] = -0.0;
+    alpha[1] = 0.0;
+    assert!(
+        matches!(Alpha::of(&alpha), Alpha::PerConnection(_)),
+        "-0.0 and 0.0 differ"
+    );
+    assert!(matches!(Alpha::of(&[]), Alpha::PerConnection(_)));
 }
