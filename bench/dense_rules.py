@@ -3,15 +3,18 @@
 Configurations: Hebbian and NeuromodulatedHebbian, N = 200 and N = 1000, a single trial and a
 batch of 32 trials (each with its own copy of the plastic weights: numpy keeps a [B, N, N] stack,
 ours runs the trials in parallel with rayon). The numpy reference is checked to give the same
-outputs as ours before timing.
+outputs as ours before timing. When alpha is uniform (the rule's initial value everywhere, the
+case benchmarked), both ours and the reference use it as a scalar.
 
 Memory-bandwidth bound. The minimal traffic of one step is what the update must touch once:
 read and write W (Hebbian, per trial), read and write H per trial plus read W and alpha once
-(neuromodulated; W and alpha are shared by the trials of a batch), 8 bytes per entry. It is
-divided by the bandwidth of a STREAM-like copy (np.copyto, single thread; bytes = read + write)
-measured on arrays whose total size equals the step's own working set: the distinct matrices a
-step touches (Hebbian: W, 8 MiB at N = 1000; neuromodulated: W, alpha and H, 24 MiB), times the
-trials in flight for a batch (min(B, cpus) plastic matrices; W and alpha once). So the copy sees
+(neuromodulated; W and alpha are shared by the trials of a batch; alpha is not read when it is
+uniform, the rule's initial value everywhere, as here), 8 bytes per entry. It is divided by the
+bandwidth of a STREAM-like copy (np.copyto, single thread; bytes = read + write) measured on
+arrays whose total size equals the step's own working set: the distinct matrices a step touches
+(Hebbian: W, 7.6 MiB at N = 1000; neuromodulated: W and H, 15.3 MiB, plus alpha when it is not
+uniform), times the trials in flight for a batch (min(B, cpus) plastic matrices; the shared
+ones once). So the copy sees
 the same cache level the step does: the bound is "moving the step's bytes at the copy bandwidth
 this much data gets". Two more bounds are printed for reference: the copy of one N x N matrix
 (source and destination 8 N^2 bytes each, the bound used before) and a 256 MiB copy (DRAM, the
@@ -23,7 +26,11 @@ numpy's BLAS is pinned to one thread (OPENBLAS_NUM_THREADS=1 and friends, set be
 imported) so the reference is the single-thread numpy a user gets on a busy machine, and does not
 compete with our rayon threads for the cores.
 
-Run: python bench/dense_rules.py [--repeats 5] [--quick]
+Timing: single trials, numpy and the copies by the CPU time of the calling thread (time spent
+waiting for a core on a busy machine is not counted; `--clock wall` for wall time), batches by
+the wall clock (they use several threads). Ours and numpy are interleaved repeat by repeat.
+
+Run: python bench/dense_rules.py [--repeats 5] [--quick] [--clock cpu|wall]
 """
 
 from __future__ import annotations
@@ -46,23 +53,31 @@ N_OUTPUTS = 2
 DRAM_BYTES = 256 * 2**20
 
 
-def median_times(fns, repeats):
+# Single-thread work (single trials, numpy, the copies) is timed by the CPU time of the calling
+# thread, so that time spent waiting for a core on a shared machine is not counted; batches run
+# on several threads and are timed by the wall clock. `--clock wall` times everything by the
+# wall clock.
+CLOCKS = {"cpu": time.thread_time, "wall": time.perf_counter}
+single_thread_clock = CLOCKS["cpu"]
+
+
+def median_times(fns, repeats, clock):
     """Median time of each function, the repeats interleaved (fair under a varying load)."""
     times = [[] for _ in fns]
     for _ in range(repeats):
         for k, fn in enumerate(fns):
-            t0 = time.perf_counter()
+            t0 = clock()
             fn()
-            times[k].append(time.perf_counter() - t0)
+            times[k].append(clock() - t0)
     return [float(np.median(t)) for t in times]
 
 
 def best_time(fn, repeats):
     times = []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0 = single_thread_clock()
         fn()
-        times.append(time.perf_counter() - t0)
+        times.append(single_thread_clock() - t0)
     return min(times)
 
 
@@ -120,10 +135,11 @@ def make(kind, n, seed=0):
     return net, rule
 
 
-def working_set(kind, n, batch):
-    """Bytes of the distinct matrices one step touches (see the module docstring)."""
+def working_set(kind, n, batch, shared):
+    """Bytes of the distinct matrices one step touches (see the module docstring); `shared` is
+    the number of read-only matrices shared by the trials (W, and alpha unless uniform)."""
     in_flight = min(batch, os.cpu_count() or 1)
-    matrices = in_flight if kind == "hebbian" else in_flight + 2
+    matrices = in_flight if kind == "hebbian" else in_flight + shared
     return matrices * 8 * n * n
 
 
@@ -133,6 +149,11 @@ def bench_config(kind, n, batch, steps, repeats, bandwidth):
     inputs = rng.standard_normal((batch, steps, N_INPUTS))
     w, w_in, w_out = net.weights, net.input_weights, net.output_weights
     alpha = net.alpha if kind != "hebbian" else None
+    uniform = alpha is not None and bool(np.all(alpha == alpha.flat[0]))
+    if uniform:
+        # The rule's initial alpha, the same everywhere: ours then broadcasts it instead of
+        # streaming the alpha matrix, and so does the reference (a scalar alpha).
+        alpha = float(alpha.flat[0])
     # correctness: same outputs on a short run
     check = inputs[:1, : min(steps, 5)]
     ours = net.run(check[0])
@@ -145,11 +166,14 @@ def bench_config(kind, n, batch, steps, repeats, bandwidth):
             lambda: numpy_run(kind, w, w_in, w_out, alpha, rule, inputs),
         ],
         repeats,
+        single_thread_clock if batch == 1 else time.perf_counter,
     )
     # Hebbian: every trial reads and writes its own W. Neuromodulated: every trial reads and
-    # writes its own H; W and alpha are shared by the trials and need to be read once per step.
-    matrices = 2 * batch if kind == "hebbian" else 2 * batch + 2
-    ws = working_set(kind, n, batch)
+    # writes its own H; W and alpha (unless uniform) are shared by the trials and need to be
+    # read once per step.
+    shared = 1 if uniform else 2
+    matrices = 2 * batch if kind == "hebbian" else 2 * batch + shared
+    ws = working_set(kind, n, batch, shared)
     bandwidth(n, ws)  # measured next to the configuration; bounds use the best seen in the run
     return t_ours / steps, t_np / steps, err, matrices * 8 * n * n, ws
 
@@ -158,7 +182,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="fewer steps (smoke test)")
+    parser.add_argument(
+        "--clock",
+        choices=sorted(CLOCKS),
+        default="cpu",
+        help="single-thread timings by thread CPU time (default) or wall clock; batches: wall",
+    )
     args = parser.parse_args()
+    global single_thread_clock
+    single_thread_clock = CLOCKS[args.clock]
 
     seen = {}  # array bytes -> copy bandwidths measured
 
@@ -217,6 +249,7 @@ def main():
         "# ours/bound: ws = copy of the step's working set; NxN = copy of one N x N matrix; "
         "dram = 256 MiB copy. Best copy bandwidth of the run; numpy BLAS pinned to one thread."
     )
+    print(f"# clock: {args.clock} for single trials and copies, wall for batches")
 
 
 if __name__ == "__main__":

@@ -433,7 +433,7 @@ impl RecurrentNetwork {
                             _ => *scratch = Some(state.clone()),
                         }
                         match scratch.as_mut() {
-                            Some(s) => StateMut::Write(s),
+                            Some(s) => StateMut::Scratch(s),
                             None => StateMut::Read(state),
                         }
                     } else {

@@ -35,10 +35,12 @@ pub(crate) struct TrialIo<'a> {
     pub(crate) initial_state: Option<&'a [f64]>,
 }
 
-/// The plastic state a trial runs on: read-only when nothing learns, else one it may change.
+/// The plastic state a trial runs on: read-only when nothing learns, else one it may change
+/// (kept after the trial: `Write`; thrown away: `Scratch`, `Copy`).
 pub(crate) enum StateMut<'a> {
     Read(&'a PlasticState),
     Write(&'a mut PlasticState),
+    Scratch(&'a mut PlasticState),
     Copy(Box<PlasticState>),
 }
 
@@ -46,16 +48,20 @@ impl StateMut<'_> {
     fn get(&self) -> &PlasticState {
         match self {
             StateMut::Read(s) => s,
-            StateMut::Write(s) => s,
+            StateMut::Write(s) | StateMut::Scratch(s) => s,
             StateMut::Copy(s) => s,
         }
     }
     fn get_mut(&mut self) -> Option<&mut PlasticState> {
         match self {
             StateMut::Read(_) => None,
-            StateMut::Write(s) => Some(s),
+            StateMut::Write(s) | StateMut::Scratch(s) => Some(s),
             StateMut::Copy(s) => Some(s),
         }
+    }
+    /// Whether the state outlives the trial (so the last deferred update must be applied).
+    fn kept(&self) -> bool {
+        matches!(self, StateMut::Write(_))
     }
 }
 
@@ -212,7 +218,9 @@ pub(crate) fn simulate(
         }
         std::mem::swap(&mut r, &mut r_new);
     }
-    if let (Some(step), Some(st)) = (pending, state.get_mut()) {
+    // The last deferred update; a state thrown away after the trial does not need it.
+    let kept = state.kept();
+    if let (Some(step), Some(st), true) = (pending, state.get_mut(), kept) {
         let m = st.matrix_mut(step.matrix);
         let diag: Vec<f64> = (0..n).map(|i| m[i * n + i]).collect();
         let pre = if step.pre_is_previous {
