@@ -37,7 +37,31 @@ pub struct RecurrentNetwork {
     /// fully described by `(seed_base, runs)`, which makes copies and pickles exact).
     seed_base: u64,
     runs: u64,
+    /// The copy of the plastic matrix a learning run without `keep_weights` works on, kept
+    /// from run to run (its memory stays mapped and warm instead of being allocated,
+    /// page-faulted and freed every run).
+    scratch: Scratch,
 }
+
+/// A reusable [`PlasticState`]; not part of the network's value (clones start without one).
+#[derive(Default)]
+struct Scratch(Option<Box<PlasticState>>);
+
+impl Clone for Scratch {
+    fn clone(&self) -> Self {
+        Scratch(None)
+    }
+}
+
+impl std::fmt::Debug for Scratch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Scratch")
+    }
+}
+
+/// A scratch copy larger than this is freed after its run rather than kept (the network would
+/// otherwise hold twice its largest matrix for good).
+const KEEP_SCRATCH_BYTES: usize = 64 << 20;
 
 /// Batch item `b` of a flattened `[B, per]` array.
 fn item(values: Option<&[f64]>, b: usize, per: usize) -> Option<&[f64]> {
@@ -79,6 +103,7 @@ impl RecurrentNetwork {
             state,
             seed_base: rng.next_u64(),
             runs: 0,
+            scratch: Scratch::default(),
         })
     }
 
@@ -110,6 +135,7 @@ impl RecurrentNetwork {
             output_weights: Vec::new(),
             seed_base,
             runs,
+            scratch: Scratch::default(),
         };
         net.set_input_weights(input_weights)?;
         net.set_output_weights(output_weights)?;
@@ -368,14 +394,34 @@ impl RecurrentNetwork {
             self.output_weights = w_out;
             return Ok(out);
         }
-        let state = if learns {
-            StateMut::Copy(Box::new(self.state.clone()))
-        } else {
-            // Nothing plastic changes at all.
-            StateMut::Write(&mut self.state)
-        };
         let mut w_out = self.output_weights.clone();
-        simulate(&fixed, state, &mut w_out, &io, steps, options, seed)
+        let changes = self.rule.as_ref().map(|r| r.plastic_matrix());
+        let (true, Some(which)) = (learns, changes) else {
+            // Nothing plastic changes at all.
+            let state = StateMut::Write(&mut self.state);
+            return simulate(&fixed, state, &mut w_out, &io, steps, options, seed);
+        };
+        // Learn on the scratch copy, thrown away after the run.
+        let mut scratch = match self.scratch.0.take() {
+            Some(mut s) => {
+                s.reset_from(&self.state, which);
+                s
+            }
+            None => Box::new(self.state.clone()),
+        };
+        let out = simulate(
+            &fixed,
+            StateMut::Scratch(&mut scratch),
+            &mut w_out,
+            &io,
+            steps,
+            options,
+            seed,
+        );
+        if scratch.keep_only(which, KEEP_SCRATCH_BYTES) {
+            self.scratch.0 = Some(scratch);
+        }
+        out
     }
 
     /// Runs `batch` independent trials in parallel (`inputs` is `[batch, steps, n_inputs]`); each

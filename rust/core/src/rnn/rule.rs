@@ -126,6 +126,25 @@ impl PlasticState {
         self.post_trace.clone_from(&src.post_trace);
     }
 
+    /// Keeps only this state's own copy of `modified` and lets go of the matrices it shares (a
+    /// scratch state between trials must not hold the network's matrices: a later write to
+    /// them would copy them needlessly); [`Self::reset_from`] makes it whole again. Returns
+    /// whether the state is worth keeping: it owns its copy, of at most `max_bytes`.
+    pub fn keep_only(&mut self, modified: PlasticMatrix, max_bytes: usize) -> bool {
+        if modified != PlasticMatrix::Weights {
+            self.weights = SharedMatrix::default();
+        }
+        if modified != PlasticMatrix::Trace {
+            self.trace = SharedMatrix::default();
+        }
+        self.alpha = SharedMatrix::default();
+        let own = match modified {
+            PlasticMatrix::Weights => &mut self.weights,
+            PlasticMatrix::Trace => &mut self.trace,
+        };
+        own.len() * 8 <= max_bytes && Arc::get_mut(&mut own.0).is_some()
+    }
+
     /// The matrix a rule of kind `which` changes, for writing (copied first if shared).
     pub fn matrix_mut(&mut self, which: PlasticMatrix) -> &mut [f64] {
         match which {

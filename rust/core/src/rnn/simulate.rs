@@ -36,12 +36,11 @@ pub(crate) struct TrialIo<'a> {
 }
 
 /// The plastic state a trial runs on: read-only when nothing learns, else one it may change
-/// (kept after the trial: `Write`; thrown away: `Scratch`, `Copy`).
+/// (kept after the trial: `Write`; thrown away: `Scratch`).
 pub(crate) enum StateMut<'a> {
     Read(&'a PlasticState),
     Write(&'a mut PlasticState),
     Scratch(&'a mut PlasticState),
-    Copy(Box<PlasticState>),
 }
 
 impl StateMut<'_> {
@@ -49,14 +48,12 @@ impl StateMut<'_> {
         match self {
             StateMut::Read(s) => s,
             StateMut::Write(s) | StateMut::Scratch(s) => s,
-            StateMut::Copy(s) => s,
         }
     }
     fn get_mut(&mut self) -> Option<&mut PlasticState> {
         match self {
             StateMut::Read(_) => None,
             StateMut::Write(s) | StateMut::Scratch(s) => Some(s),
-            StateMut::Copy(s) => Some(s),
         }
     }
     /// Whether the state outlives the trial (so the last deferred update must be applied).
