@@ -18,6 +18,9 @@ pub struct SharedMatrix(Arc<Aligned>);
 struct Aligned {
     lines: Vec<Line>,
     len: usize,
+    /// `Some(v)` when every value has the bits of `v` (known from construction; forgotten on
+    /// any mutable access).
+    uniform: Option<f64>,
 }
 
 #[derive(Clone, Copy)]
@@ -34,9 +37,14 @@ impl Aligned {
                 Line(line)
             })
             .collect();
+        let uniform = match values.first() {
+            Some(&v) if values.iter().all(|x| x.to_bits() == v.to_bits()) => Some(v),
+            _ => None,
+        };
         Aligned {
             lines,
             len: values.len(),
+            uniform,
         }
     }
 
@@ -61,15 +69,26 @@ impl std::fmt::Debug for Aligned {
 impl SharedMatrix {
     /// Mutable access, copying the values first if another state shares them.
     pub fn make_mut(&mut self) -> &mut [f64] {
-        Arc::make_mut(&mut self.0).as_mut_slice()
+        let own = Arc::make_mut(&mut self.0);
+        own.uniform = None;
+        own.as_mut_slice()
     }
 
     /// Takes `src`'s values, reusing this matrix's own buffer when it has one of the right size.
     pub fn copy_from(&mut self, src: &SharedMatrix) {
         match Arc::get_mut(&mut self.0) {
-            Some(own) if own.len == src.len() => own.as_mut_slice().copy_from_slice(src),
+            Some(own) if own.len == src.len() => {
+                own.as_mut_slice().copy_from_slice(src);
+                own.uniform = src.0.uniform;
+            }
             _ => self.0 = Arc::new(Aligned::from_slice(src)),
         }
+    }
+
+    /// `Some(v)` when every value is known to have the bits of `v` (checked when the values were
+    /// set; `None` after any mutable access or for an empty matrix).
+    pub fn uniform_value(&self) -> Option<f64> {
+        self.0.uniform
     }
 
     /// Whether no other state shares these values.
@@ -402,6 +421,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_uniform_matrix_is_known_until_written() {
+        let mut a = SharedMatrix::from(vec![0.25; 50]);
+        assert_eq!(a.uniform_value(), Some(0.25));
+        let b = a.clone();
+        a.make_mut();
+        assert_eq!((a.uniform_value(), b.uniform_value()), (None, Some(0.25)));
+        let mut c = SharedMatrix::from(vec![1.0; 50]);
+        c.copy_from(&b);
+        assert_eq!(c.uniform_value(), Some(0.25));
+        let mixed = SharedMatrix::from(vec![0.0, -0.0]);
+        assert_eq!(
+            mixed.uniform_value(),
+            None,
+            "0.0 and -0.0 have different bits"
+        );
+        assert_eq!(SharedMatrix::default().uniform_value(), None);
+    }
+
+    #[test]
     fn shared_matrices_are_line_aligned_and_copy_on_write() {
         for len in [0usize, 1, 7, 8, 9, 40_000] {
             let values: Vec<f64> = (0..len).map(|k| k as f64 - 3.5).collect();
@@ -417,6 +455,7 @@ mod tests {
             let mut c = SharedMatrix::default();
             c.copy_from(&a);
             assert_eq!(c, a);
+            assert_eq!(c.uniform_value(), if len == 1 { Some(-3.5) } else { None });
             assert_eq!(format!("{c:?}"), format!("SharedMatrix({values:?})"));
         }
     }

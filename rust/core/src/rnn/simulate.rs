@@ -19,12 +19,9 @@ pub(crate) struct Fixed<'a> {
     pub(crate) uniform_alpha: Option<f64>,
 }
 
-/// [`Fixed::uniform_alpha`] of a state.
+/// [`Fixed::uniform_alpha`] of a state (known since `α` was set: no pass over it).
 pub(crate) fn uniform_alpha(state: &PlasticState) -> Option<f64> {
-    match Alpha::of(&state.alpha) {
-        Alpha::Uniform(a) => Some(a),
-        Alpha::PerConnection(_) => None,
-    }
+    state.alpha.uniform_value()
 }
 
 /// One trial's inputs, borrowed from the caller's arrays.
@@ -147,7 +144,11 @@ pub(crate) fn simulate(
                 if st.trace.is_empty() {
                     matvec(&mut drive, &st.weights, &r);
                 } else {
-                    matvec_plastic(&mut drive, &st.weights, &st.alpha, &st.trace, &r);
+                    let alpha = match fixed.uniform_alpha {
+                        Some(a) => Alpha::Uniform(a),
+                        None => Alpha::PerConnection(&st.alpha),
+                    };
+                    matvec_plastic(&mut drive, &st.weights, alpha, &st.trace, &r);
                 }
             }
         }

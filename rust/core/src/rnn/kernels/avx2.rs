@@ -78,21 +78,40 @@ unsafe fn dot_row(a: &[f64], x: &[f64]) -> f64 {
 
 /// `out[i] = Σ_j (w[i, j] + alpha[i, j]·h[i, j])·x[j]`.
 #[target_feature(enable = "avx2,fma")]
-pub unsafe fn matvec_plastic(out: &mut [f64], w: &[f64], alpha: &[f64], h: &[f64], x: &[f64]) {
+pub unsafe fn matvec_plastic(out: &mut [f64], w: &[f64], alpha: Alpha<'_>, h: &[f64], x: &[f64]) {
+    match alpha {
+        Alpha::PerConnection(a) => matvec_plastic_rows::<false>(out, w, a, 0.0, h, x),
+        Alpha::Uniform(a0) => matvec_plastic_rows::<true>(out, w, &[], a0, h, x),
+    }
+}
+
+/// [`matvec_plastic`] with `alpha` (`n × n`) or, when `UNIFORM`, `a0` everywhere.
+#[inline(always)]
+unsafe fn matvec_plastic_rows<const UNIFORM: bool>(
+    out: &mut [f64],
+    w: &[f64],
+    alpha: &[f64],
+    a0: f64,
+    h: &[f64],
+    x: &[f64],
+) {
     let n = x.len();
+    let av = _mm256_set1_pd(a0);
     for (i, o) in out.iter_mut().enumerate() {
         let s = i * n..(i + 1) * n;
-        let (w, a, h) = (&w[s.clone()], &alpha[s.clone()], &h[s]);
+        let (w, h) = (&w[s.clone()], &h[s.clone()]);
+        let a = if UNIFORM { &[][..] } else { &alpha[s] };
         let l = Lanes::new(n);
         let (wp, ap, hp, xp) = (w.as_ptr(), a.as_ptr(), h.as_ptr(), x.as_ptr());
         let mut acc = [_mm256_setzero_pd(); 4];
         let one = |o: usize, acc: &mut __m256d| {
-            // SAFETY: o + 4 <= l.body <= n, the length of every slice.
-            let eff = _mm256_fmadd_pd(
-                _mm256_loadu_pd(ap.add(o)),
-                _mm256_loadu_pd(hp.add(o)),
-                _mm256_loadu_pd(wp.add(o)),
-            );
+            // SAFETY: o + 4 <= l.body <= n, the length of w, h, x (and of a unless UNIFORM).
+            let a = if UNIFORM {
+                av
+            } else {
+                _mm256_loadu_pd(ap.add(o))
+            };
+            let eff = _mm256_fmadd_pd(a, _mm256_loadu_pd(hp.add(o)), _mm256_loadu_pd(wp.add(o)));
             *acc = _mm256_fmadd_pd(eff, _mm256_loadu_pd(xp.add(o)), *acc);
         };
         let mut j = 0;
@@ -109,7 +128,8 @@ pub unsafe fn matvec_plastic(out: &mut [f64], w: &[f64], alpha: &[f64], h: &[f64
         }
         let mut tail = 0.0;
         for k in l.body..n {
-            tail += (w[k] + a[k] * h[k]) * x[k];
+            let ak = if UNIFORM { a0 } else { a[k] };
+            tail += (w[k] + ak * h[k]) * x[k];
         }
         *o = reduce(acc) + tail;
     }

@@ -112,7 +112,14 @@ fn matvec_with(p: Path, out: &mut [f64], mat: &[f64], x: &[f64]) {
 }
 
 #[inline(always)]
-fn matvec_plastic_with(p: Path, out: &mut [f64], w: &[f64], alpha: &[f64], h: &[f64], x: &[f64]) {
+fn matvec_plastic_with(
+    p: Path,
+    out: &mut [f64],
+    w: &[f64],
+    alpha: Alpha<'_>,
+    h: &[f64],
+    x: &[f64],
+) {
     path_call!(p, matvec_plastic(out, w, alpha, h, x))
 }
 
@@ -128,10 +135,12 @@ pub fn matvec(out: &mut [f64], mat: &[f64], x: &[f64]) {
 }
 
 /// `out[i] = Σ_j (w[i, j] + alpha[i, j] · h[i, j]) · x[j]`: the drive through plastic weights.
-pub fn matvec_plastic(out: &mut [f64], w: &[f64], alpha: &[f64], h: &[f64], x: &[f64]) {
+pub fn matvec_plastic(out: &mut [f64], w: &[f64], alpha: Alpha<'_>, h: &[f64], x: &[f64]) {
     let size = out.len() * x.len();
     assert_eq!(w.len(), size, "matvec_plastic: w size");
-    assert_eq!(alpha.len(), size, "matvec_plastic: alpha size");
+    if let Alpha::PerConnection(a) = alpha {
+        assert_eq!(a.len(), size, "matvec_plastic: alpha size");
+    }
     assert_eq!(h.len(), size, "matvec_plastic: h size");
     matvec_plastic_with(path(false), out, w, alpha, h, x)
 }

@@ -50,12 +50,18 @@ pub fn matvec(out: &mut [f64], mat: &[f64], x: &[f64]) {
 
 /// `out[i] = Σ_j (w[i, j] + alpha[i, j]·h[i, j])·x[j]`.
 #[inline(always)]
-pub fn matvec_plastic(out: &mut [f64], w: &[f64], alpha: &[f64], h: &[f64], x: &[f64]) {
+pub fn matvec_plastic(out: &mut [f64], w: &[f64], alpha: Alpha<'_>, h: &[f64], x: &[f64]) {
     let n = x.len();
     for (i, o) in out.iter_mut().enumerate() {
         let s = i * n..(i + 1) * n;
-        let (w, a, h) = (&w[s.clone()], &alpha[s.clone()], &h[s]);
-        *o = sum_lanes(n, |j| (w[j] + a[j] * h[j]) * x[j]);
+        let (w, h) = (&w[s.clone()], &h[s.clone()]);
+        *o = match alpha {
+            Alpha::PerConnection(a) => {
+                let a = &a[s];
+                sum_lanes(n, |j| (w[j] + a[j] * h[j]) * x[j])
+            }
+            Alpha::Uniform(a0) => sum_lanes(n, |j| (w[j] + a0 * h[j]) * x[j]),
+        };
     }
 }
 

@@ -22,7 +22,7 @@ fn matvec_plastic_adds_the_gated_trace() {
     let h: Vec<f64> = (0..n * n).map(|k| (k as f64 * 0.3).sin()).collect();
     let x: Vec<f64> = (0..n).map(|k| k as f64 - 4.0).collect();
     let mut out = vec![0.0; n];
-    matvec_plastic(&mut out, &w, &a, &h, &x);
+    matvec_plastic(&mut out, &w, Alpha::PerConnection(&a), &h, &x);
     for i in 0..n {
         let naive: f64 = (0..n)
             .map(|j| (w[i * n + j] + a[i * n + j] * h[i * n + j]) * x[j])
@@ -47,7 +47,7 @@ fn run_all(p: Path, n: usize) -> Results {
     let (w, a, h, x) = operands(n);
     let (mut o1, mut o2, mut o3, mut o4) = (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]);
     matvec_with(p, &mut o1, &w, &x);
-    matvec_plastic_with(p, &mut o2, &w, &a, &h, &x);
+    matvec_plastic_with(p, &mut o2, &w, Alpha::PerConnection(&a), &h, &x);
     let mut m1 = w.clone();
     rank1_with(p, &mut m1, 0.9, 0.7, &x, &x, 0.5);
     let up = RankOne {
@@ -133,7 +133,7 @@ fn fused_update_and_drive_equal_the_two_passes() {
             let hd: Vec<f64> = (0..n).map(|i| h1[i * n + i]).collect();
             rank1_with(p, &mut h1, 0.95, 0.4, &post, &pre, 0.8);
             (0..n).for_each(|i| h1[i * n + i] = hd[i]);
-            matvec_plastic_with(p, &mut o1, &w, &a, &h1, &post);
+            matvec_plastic_with(p, &mut o1, &w, Alpha::PerConnection(&a), &h1, &post);
             let mut h2 = a.clone();
             fused_plastic_with(p, &mut o2, &w, Alpha::PerConnection(&a), &mut h2, up, &post);
             assert_eq!((&h1, &o1), (&h2, &o2), "{p:?}, n = {n}");
@@ -204,6 +204,9 @@ fn a_uniform_alpha_gives_the_bits_of_the_full_matrix() {
             fused_plastic_with(p, &mut o1, &w, full, &mut h1, up, &x);
             fused_plastic_with(p, &mut o2, &w, Alpha::Uniform(0.37), &mut h2, up, &x);
             assert_eq!((&h1, &o1), (&h2, &o2), "{p:?}, n = {n}");
+            matvec_plastic_with(p, &mut o1, &w, full, &h, &x);
+            matvec_plastic_with(p, &mut o2, &w, Alpha::Uniform(0.37), &h, &x);
+            assert_eq!(o1, o2, "{p:?}, n = {n}");
         }
     }
     let mut alpha = vec![0.5; 9];
