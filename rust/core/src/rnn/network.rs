@@ -15,8 +15,8 @@
 
 use super::kernels::matvec;
 use super::network_config::{NetworkConfig, RunOptions, TrialOutput};
-use super::rule::{PlasticState, PlasticityRule, Rule};
-use super::simulate::{simulate, uniform_alpha, Fixed, StateMut, TrialIo};
+use super::rule::{PlasticMatrix, PlasticState, PlasticityRule, Rule};
+use super::simulate::{simulate, uniform_alpha, Fixed, Lease, Scratch, StateMut, TrialIo};
 use crate::error::{check_all_finite, check_finite, Error, Result};
 use crate::rng::{self, Rng};
 use rand::{Rng as _, RngCore};
@@ -37,31 +37,11 @@ pub struct RecurrentNetwork {
     /// fully described by `(seed_base, runs)`, which makes copies and pickles exact).
     seed_base: u64,
     runs: u64,
-    /// The copy of the plastic matrix a learning run without `keep_weights` works on, kept
-    /// from run to run (its memory stays mapped and warm instead of being allocated,
-    /// page-faulted and freed every run).
+    /// The copies of the plastic matrix that learning runs without `keep_weights` work on (one
+    /// for a single trial, one per worker thread of a batch), kept from run to run: their
+    /// memory stays mapped and warm instead of being allocated, page-faulted and freed every run.
     scratch: Scratch,
 }
-
-/// A reusable [`PlasticState`]; not part of the network's value (clones start without one).
-#[derive(Default)]
-struct Scratch(Option<Box<PlasticState>>);
-
-impl Clone for Scratch {
-    fn clone(&self) -> Self {
-        Scratch(None)
-    }
-}
-
-impl std::fmt::Debug for Scratch {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Scratch")
-    }
-}
-
-/// A scratch copy larger than this is freed after its run rather than kept (the network would
-/// otherwise hold twice its largest matrix for good).
-const KEEP_SCRATCH_BYTES: usize = 64 << 20;
 
 /// Batch item `b` of a flattened `[B, per]` array.
 fn item(values: Option<&[f64]>, b: usize, per: usize) -> Option<&[f64]> {
@@ -401,14 +381,8 @@ impl RecurrentNetwork {
             let state = StateMut::Write(&mut self.state);
             return simulate(&fixed, state, &mut w_out, &io, steps, options, seed);
         };
-        // Learn on the scratch copy, thrown away after the run.
-        let mut scratch = match self.scratch.0.take() {
-            Some(mut s) => {
-                s.reset_from(&self.state, which);
-                s
-            }
-            None => Box::new(self.state.clone()),
-        };
+        // Learn on a scratch copy, thrown away after the run.
+        let mut scratch = self.scratch.lease(&self.state, which);
         let out = simulate(
             &fixed,
             StateMut::Scratch(&mut scratch),
@@ -418,9 +392,7 @@ impl RecurrentNetwork {
             options,
             seed,
         );
-        if scratch.keep_only(which, KEEP_SCRATCH_BYTES) {
-            self.scratch.0 = Some(scratch);
-        }
+        self.scratch.give_back(scratch, which);
         out
     }
 
@@ -451,13 +423,19 @@ impl RecurrentNetwork {
             input_weights: &self.input_weights,
             uniform_alpha: uniform_alpha(&self.state),
         };
-        let (state, w_out) = (&self.state, &self.output_weights);
-        let learns = options.plastic && self.rule.is_some();
+        let (state, w_out, pool) = (&self.state, &self.output_weights, &self.scratch);
+        let changes = self.rule.as_ref().map(|r| r.plastic_matrix());
+        let learns = options.plastic && changes.is_some();
+        let which = changes.unwrap_or(PlasticMatrix::Weights);
         let results = (0..batch)
             .into_par_iter()
             .map_init(
-                || None::<PlasticState>,
-                |scratch, b| {
+                || Lease {
+                    state: None,
+                    home: pool,
+                    which,
+                },
+                |lease, b| {
                     let x0 = options.initial_state.map(|v| {
                         if v.len() == c.n_units {
                             v
@@ -472,16 +450,16 @@ impl RecurrentNetwork {
                         initial_state: x0,
                     };
                     let st = if learns {
-                        // Reuse this thread's copy of the changing matrix; share the others.
-                        let changes = self.rule.as_ref().map(|r| r.plastic_matrix());
-                        match (scratch.as_mut(), changes) {
-                            (Some(s), Some(which)) => s.reset_from(state, which),
-                            _ => *scratch = Some(state.clone()),
-                        }
-                        match scratch.as_mut() {
-                            Some(s) => StateMut::Scratch(s),
-                            None => StateMut::Read(state),
-                        }
+                        // This job's copy of the changing matrix (a buffer kept from earlier
+                        // trials and runs); the other matrices are shared.
+                        let s = match lease.state.take() {
+                            Some(mut s) => {
+                                s.reset_from(state, which);
+                                s
+                            }
+                            None => pool.lease(state, which),
+                        };
+                        StateMut::Scratch(lease.state.insert(s))
                     } else {
                         StateMut::Read(state)
                     };

@@ -466,6 +466,18 @@ fn runs_on_the_reused_scratch_copy_match_runs_of_fresh_clones() {
             );
             assert_eq!(&net.plastic_state().trace[..], &h0[..]);
         }
+        // Batches lease the same pool, one copy per rayon job.
+        let ub: Vec<f64> = (0..3).flat_map(|_| u.iter().copied()).collect();
+        for _ in 0..2 {
+            let mut fresh = net.clone();
+            let want = fresh.run_batch(&ub, 3, 30, &RunOptions::default()).unwrap();
+            let got = net.run_batch(&ub, 3, 30, &RunOptions::default()).unwrap();
+            for (g, w) in got.iter().zip(&want) {
+                assert_eq!(g.outputs, w.outputs);
+            }
+            assert_eq!(net.weights(), &w0[..]);
+            assert_eq!(&net.plastic_state().trace[..], &h0[..]);
+        }
         // Keeping weights afterwards still learns from the network's own state.
         let opts = RunOptions {
             keep_weights: true,

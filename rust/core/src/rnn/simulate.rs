@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::rng;
 use rand::Rng as _;
 use rand_distr::StandardNormal;
+use std::sync::Mutex;
 
 /// The parts of a network a trial reads but never changes.
 pub(crate) struct Fixed<'a> {
@@ -56,6 +57,75 @@ impl StateMut<'_> {
     /// Whether the state outlives the trial (so the last deferred update must be applied).
     fn kept(&self) -> bool {
         matches!(self, StateMut::Write(_))
+    }
+}
+
+/// A pool of reusable [`PlasticState`]s; not part of the network's value (clones start empty).
+#[derive(Default)]
+pub(crate) struct Scratch(Mutex<Vec<PlasticState>>);
+
+impl Clone for Scratch {
+    fn clone(&self) -> Self {
+        Scratch::default()
+    }
+}
+
+impl std::fmt::Debug for Scratch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Scratch")
+    }
+}
+
+/// At most this many bytes of scratch copies are kept between runs (more are freed after their
+/// run: a network should not hold many copies of a large matrix for good).
+const KEEP_SCRATCH_BYTES: usize = 64 << 20;
+
+impl Scratch {
+    fn pool(&self) -> std::sync::MutexGuard<'_, Vec<PlasticState>> {
+        // A panic while the lock was held cannot leave the pool inconsistent (push / pop only).
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A state for a trial of a rule that changes `which`: a copy of `src`, on a kept buffer if
+    /// there is one.
+    pub(crate) fn lease(&self, src: &PlasticState, which: PlasticMatrix) -> PlasticState {
+        match self.pool().pop() {
+            Some(mut s) => {
+                s.reset_from(src, which);
+                s
+            }
+            None => src.clone(),
+        }
+    }
+
+    /// Keeps `state` for a later run if it owns its copy and the pool has room.
+    pub(crate) fn give_back(&self, mut state: PlasticState, which: PlasticMatrix) {
+        let size = |s: &PlasticState| match which {
+            PlasticMatrix::Weights => s.weights.len() * 8,
+            PlasticMatrix::Trace => s.trace.len() * 8,
+        };
+        if state.keep_only(which, KEEP_SCRATCH_BYTES) {
+            let mut pool = self.pool();
+            let kept: usize = pool.iter().map(&size).sum();
+            if kept + size(&state) <= KEEP_SCRATCH_BYTES {
+                pool.push(state);
+            }
+        }
+    }
+}
+
+/// A leased scratch state, given back to the pool when dropped (at the end of a rayon job).
+pub(crate) struct Lease<'a> {
+    pub(crate) state: Option<PlasticState>,
+    pub(crate) home: &'a Scratch,
+    pub(crate) which: PlasticMatrix,
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        if let Some(s) = self.state.take() {
+            self.home.give_back(s, self.which);
+        }
     }
 }
 
