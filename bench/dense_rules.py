@@ -3,24 +3,34 @@
 Configurations: Hebbian and NeuromodulatedHebbian, N = 200 and N = 1000, a single trial and a
 batch of 32 trials (each with its own copy of the plastic weights: numpy keeps a [B, N, N] stack,
 ours runs the trials in parallel with rayon). The numpy reference is checked to give the same
-outputs as ours before timing.
+outputs as ours before timing. When alpha is uniform (the rule's initial value everywhere, the
+case benchmarked), both ours and the reference use it as a scalar.
 
-Memory-bandwidth bound: a STREAM-like copy (np.copyto, single thread; bytes = read + write) is
-measured twice: on 256 MiB arrays (DRAM, the STREAM convention of arrays much larger than the last
-level cache), and on arrays of the size of one N x N matrix (what a step streams through; at
-N = 1000, 7.6 MiB, so source and destination still fit in a 32 MiB L3). The bound of one step is the
-minimal traffic of the update — read and write W (Hebbian, per trial), read and write H per trial
-plus read W and alpha once (neuromodulated; W and alpha are shared by the trials of a batch),
-8 bytes per entry — divided by that bandwidth; ours/bound uses the stricter (higher) bandwidth.
-Both copies are measured next to each configuration; each measurement keeps its fastest repeat, and
-the bound uses the best bandwidth observed over the whole run (for the N x N copy, at that N), so a
-copy that happened to run under load cannot loosen the bound.
+Memory-bandwidth bound. The minimal traffic of one step is what the update must touch once:
+read and write W (Hebbian, per trial), read and write H per trial plus read W and alpha once
+(neuromodulated; W and alpha are shared by the trials of a batch; alpha is not read when it is
+uniform, the rule's initial value everywhere, as here), 8 bytes per entry. It is divided by the
+bandwidth of a STREAM-like copy (np.copyto, single thread; bytes = read + write) measured on
+arrays whose total size equals the step's own working set: the distinct matrices a step touches
+(Hebbian: W, 7.6 MiB at N = 1000; neuromodulated: W and H, 15.3 MiB, plus alpha when it is not
+uniform), times the trials in flight for a batch (min(B, cpus) plastic matrices; the shared
+ones once). So the copy sees
+the same cache level the step does: the bound is "moving the step's bytes at the copy bandwidth
+this much data gets". Two more bounds are printed for reference: the copy of one N x N matrix
+(source and destination 8 N^2 bytes each, the bound used before) and a 256 MiB copy (DRAM, the
+STREAM convention). Every copy is measured next to each configuration; each measurement keeps its
+fastest repeat, and each bound uses the best bandwidth observed over the whole run for that array
+size, so a copy that happened to run under load cannot loosen the bound.
 
 numpy's BLAS is pinned to one thread (OPENBLAS_NUM_THREADS=1 and friends, set before numpy is
 imported) so the reference is the single-thread numpy a user gets on a busy machine, and does not
 compete with our rayon threads for the cores.
 
-Run: python bench/dense_rules.py [--repeats 5] [--quick]
+Timing: single trials, numpy and the copies by the CPU time of the calling thread (time spent
+waiting for a core on a busy machine is not counted; `--clock wall` for wall time), batches by
+the wall clock (they use several threads). Ours and numpy are interleaved repeat by repeat.
+
+Run: python bench/dense_rules.py [--repeats 5] [--quick] [--clock cpu|wall]
 """
 
 from __future__ import annotations
@@ -40,34 +50,34 @@ from hebbian_brain.rnn import Hebbian, NeuromodulatedHebbian, RecurrentNetwork  
 
 N_INPUTS = 4
 N_OUTPUTS = 2
+DRAM_BYTES = 256 * 2**20
 
 
-def median_time(fn, repeats):
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return float(np.median(times))
+# Single-thread work (single trials, numpy, the copies) is timed by the CPU time of the calling
+# thread, so that time spent waiting for a core on a shared machine is not counted; batches run
+# on several threads and are timed by the wall clock. `--clock wall` times everything by the
+# wall clock.
+CLOCKS = {"cpu": time.thread_time, "wall": time.perf_counter}
+single_thread_clock = CLOCKS["cpu"]
 
 
-def median_times(fns, repeats):
+def median_times(fns, repeats, clock):
     """Median time of each function, the repeats interleaved (fair under a varying load)."""
     times = [[] for _ in fns]
     for _ in range(repeats):
         for k, fn in enumerate(fns):
-            t0 = time.perf_counter()
+            t0 = clock()
             fn()
-            times[k].append(time.perf_counter() - t0)
+            times[k].append(clock() - t0)
     return [float(np.median(t)) for t in times]
 
 
 def best_time(fn, repeats):
     times = []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0 = single_thread_clock()
         fn()
-        times.append(time.perf_counter() - t0)
+        times.append(single_thread_clock() - t0)
     return min(times)
 
 
@@ -125,51 +135,87 @@ def make(kind, n, seed=0):
     return net, rule
 
 
+def working_set(kind, n, batch, shared):
+    """Bytes of the distinct matrices one step touches (see the module docstring); `shared` is
+    the number of read-only matrices shared by the trials (W, and alpha unless uniform)."""
+    in_flight = min(batch, os.cpu_count() or 1)
+    matrices = in_flight if kind == "hebbian" else in_flight + shared
+    return matrices * 8 * n * n
+
+
 def bench_config(kind, n, batch, steps, repeats, bandwidth):
     net, rule = make(kind, n)
     rng = np.random.default_rng(1)
     inputs = rng.standard_normal((batch, steps, N_INPUTS))
     w, w_in, w_out = net.weights, net.input_weights, net.output_weights
     alpha = net.alpha if kind != "hebbian" else None
+    uniform = alpha is not None and bool(np.all(alpha == alpha.flat[0]))
+    if uniform:
+        # The rule's initial alpha, the same everywhere: ours then broadcasts it instead of
+        # streaming the alpha matrix, and so does the reference (a scalar alpha).
+        alpha = float(alpha.flat[0])
     # correctness: same outputs on a short run
     check = inputs[:1, : min(steps, 5)]
     ours = net.run(check[0])
     ref = numpy_run(kind, w, w_in, w_out, alpha, rule, check)[0]
     err = float(np.max(np.abs(ours - ref)))
     feed = inputs if batch > 1 else inputs[0]
-    t_ours = median_time(lambda: net.run(feed), repeats) / steps
-    t_np = (
-        median_time(lambda: numpy_run(kind, w, w_in, w_out, alpha, rule, inputs), repeats) / steps
+    t_ours, t_np = median_times(
+        [
+            lambda: net.run(feed),
+            lambda: numpy_run(kind, w, w_in, w_out, alpha, rule, inputs),
+        ],
+        repeats,
+        single_thread_clock if batch == 1 else time.perf_counter,
     )
     # Hebbian: every trial reads and writes its own W. Neuromodulated: every trial reads and
-    # writes its own H; W and alpha are shared by the trials and need to be read once per step.
-    matrices = 2 * batch if kind == "hebbian" else 2 * batch + 2
-    bandwidth(n)  # measured next to the configuration; the bound uses the best seen in the run
-    return t_ours, t_np, err, matrices * 8 * n * n
+    # writes its own H; W and alpha (unless uniform) are shared by the trials and need to be
+    # read once per step.
+    shared = 1 if uniform else 2
+    matrices = 2 * batch if kind == "hebbian" else 2 * batch + shared
+    ws = working_set(kind, n, batch, shared)
+    bandwidth(n, ws)  # measured next to the configuration; bounds use the best seen in the run
+    return t_ours / steps, t_np / steps, err, matrices * 8 * n * n, ws
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="fewer steps (smoke test)")
+    parser.add_argument(
+        "--clock",
+        choices=sorted(CLOCKS),
+        default="cpu",
+        help="single-thread timings by thread CPU time (default) or wall clock; batches: wall",
+    )
     args = parser.parse_args()
+    global single_thread_clock
+    single_thread_clock = CLOCKS[args.clock]
 
-    seen = {}
+    seen = {}  # array bytes -> copy bandwidths measured
 
-    def bandwidth(n):
-        # measured next to each configuration, so that both see the same machine load
-        matrix = 8 * n * n
-        bw = {"dram": stream_copy_bandwidth(256 * 2**20), "ws": stream_copy_bandwidth(matrix)}
-        seen.setdefault(n, []).append(bw)
+    def copy(n_bytes):
+        bw = stream_copy_bandwidth(n_bytes)
+        seen.setdefault(n_bytes, []).append(bw)
         return bw
+
+    def bandwidth(n, ws):
+        # measured next to each configuration, so that both see the same machine load
+        copy(DRAM_BYTES)
+        copy(8 * n * n)  # one N x N matrix to another
+        copy(ws // 2)  # source + destination = the step's working set
+
+    def best(n_bytes):
+        return max(seen[n_bytes])
 
     print(
         f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cpus, "
         f"numpy {np.__version__}"
     )
     header = (
-        f"{'rule':<14}{'N':>6}{'B':>4}{'ours ms/step':>14}{'numpy ms/step':>15}{'speed-up':>10}"
-        f"{'bound ms (NxN/dram)':>21}{'ours/bound':>12}{'max|diff|':>11}"
+        f"{'rule':<14}{'N':>6}{'B':>4}{'ours ms':>10}{'numpy ms':>10}{'speed-up':>10}"
+        f"{'ws MiB':>8}{'bound ms: ws / NxN / dram':>28}{'ours/bound: ws (NxN, dram)':>28}"
+        f"{'max|diff|':>10}"
     )
     print(header)
     print("-" * len(header))
@@ -184,21 +230,26 @@ def main():
                 rows.append(
                     (kind, n, batch, *bench_config(kind, n, batch, steps, args.repeats, bandwidth))
                 )
-    best_dram = max(b["dram"] for measured in seen.values() for b in measured)
-    for kind, n, batch, t_ours, t_np, err, min_bytes in rows:
-        bound_ws = min_bytes / max(b["ws"] for b in seen[n])
-        bound_dram = min_bytes / best_dram
-        bound = min(bound_ws, bound_dram)  # the stricter (faster) of the two
+    for kind, n, batch, t_ours, t_np, err, min_bytes, ws in rows:
+        b_ws = min_bytes / best(ws // 2)
+        b_nxn = min_bytes / best(8 * n * n)
+        b_dram = min_bytes / best(DRAM_BYTES)
         print(
-            f"{kind:<14}{n:>6}{batch:>4}{t_ours * 1e3:>14.3f}{t_np * 1e3:>15.3f}"
-            f"{t_np / t_ours:>9.1f}x{bound_ws * 1e3:>10.3f} /{bound_dram * 1e3:>8.3f}"
-            f"{t_ours / bound:>11.2f}x{err:>11.1e}"
+            f"{kind:<14}{n:>6}{batch:>4}{t_ours * 1e3:>10.3f}{t_np * 1e3:>10.3f}"
+            f"{t_np / t_ours:>9.1f}x{ws / 2**20:>8.1f}"
+            f"{b_ws * 1e3:>10.3f} /{b_nxn * 1e3:>7.3f} /{b_dram * 1e3:>7.3f}"
+            f"{t_ours / b_ws:>14.2f}x ({t_ours / b_nxn:.2f}, {t_ours / b_dram:.2f}){err:>10.1e}"
         )
-    for n, measured in sorted(seen.items()):
-        ws = " ".join(f"{b['ws'] / 1e9:.0f}" for b in measured)
-        dram = " ".join(f"{b['dram'] / 1e9:.0f}" for b in measured)
-        print(f"# copy GB/s, N = {n}: one N x N matrix [{ws}], 256 MiB (DRAM) [{dram}]")
-    print("# bounds use the best copy bandwidth observed; numpy BLAS pinned to one thread")
+    print("# copy GB/s (best of each measurement, every configuration):")
+    for n_bytes, measured in sorted(seen.items()):
+        label = "256 MiB (DRAM)" if n_bytes == DRAM_BYTES else f"{2 * n_bytes / 2**20:.2f} MiB"
+        bws = " ".join(f"{b / 1e9:.0f}" for b in measured)
+        print(f"#   source + destination {label}: [{bws}]")
+    print(
+        "# ours/bound: ws = copy of the step's working set; NxN = copy of one N x N matrix; "
+        "dram = 256 MiB copy. Best copy bandwidth of the run; numpy BLAS pinned to one thread."
+    )
+    print(f"# clock: {args.clock} for single trials and copies, wall for batches")
 
 
 if __name__ == "__main__":

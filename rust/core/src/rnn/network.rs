@@ -15,8 +15,8 @@
 
 use super::kernels::matvec;
 use super::network_config::{NetworkConfig, RunOptions, TrialOutput};
-use super::rule::{PlasticState, PlasticityRule, Rule};
-use super::simulate::{simulate, Fixed, StateMut, TrialIo};
+use super::rule::{PlasticMatrix, PlasticState, PlasticityRule, Rule};
+use super::simulate::{simulate, uniform_alpha, Fixed, Lease, Scratch, StateMut, TrialIo};
 use crate::error::{check_all_finite, check_finite, Error, Result};
 use crate::rng::{self, Rng};
 use rand::{Rng as _, RngCore};
@@ -37,6 +37,10 @@ pub struct RecurrentNetwork {
     /// fully described by `(seed_base, runs)`, which makes copies and pickles exact).
     seed_base: u64,
     runs: u64,
+    /// The copies of the plastic matrix that learning runs without `keep_weights` work on (one
+    /// for a single trial, one per worker thread of a batch), kept from run to run: their
+    /// memory stays mapped and warm instead of being allocated, page-faulted and freed every run.
+    scratch: Scratch,
 }
 
 /// Batch item `b` of a flattened `[B, per]` array.
@@ -79,6 +83,7 @@ impl RecurrentNetwork {
             state,
             seed_base: rng.next_u64(),
             runs: 0,
+            scratch: Scratch::default(),
         })
     }
 
@@ -110,6 +115,7 @@ impl RecurrentNetwork {
             output_weights: Vec::new(),
             seed_base,
             runs,
+            scratch: Scratch::default(),
         };
         net.set_input_weights(input_weights)?;
         net.set_output_weights(output_weights)?;
@@ -339,6 +345,7 @@ impl RecurrentNetwork {
             config: &self.config,
             rule: self.rule.as_ref(),
             input_weights: &self.input_weights,
+            uniform_alpha: uniform_alpha(&self.state),
         };
         let learns = options.plastic && self.rule.is_some();
         if options.keep_weights {
@@ -367,14 +374,26 @@ impl RecurrentNetwork {
             self.output_weights = w_out;
             return Ok(out);
         }
-        let state = if learns {
-            StateMut::Copy(Box::new(self.state.clone()))
-        } else {
-            // Nothing plastic changes at all.
-            StateMut::Write(&mut self.state)
-        };
         let mut w_out = self.output_weights.clone();
-        simulate(&fixed, state, &mut w_out, &io, steps, options, seed)
+        let changes = self.rule.as_ref().map(|r| r.plastic_matrix());
+        let (true, Some(which)) = (learns, changes) else {
+            // Nothing plastic changes at all.
+            let state = StateMut::Write(&mut self.state);
+            return simulate(&fixed, state, &mut w_out, &io, steps, options, seed);
+        };
+        // Learn on a scratch copy, thrown away after the run.
+        let mut scratch = self.scratch.lease(&self.state, which);
+        let out = simulate(
+            &fixed,
+            StateMut::Scratch(&mut scratch),
+            &mut w_out,
+            &io,
+            steps,
+            options,
+            seed,
+        );
+        self.scratch.give_back(scratch, which);
+        out
     }
 
     /// Runs `batch` independent trials in parallel (`inputs` is `[batch, steps, n_inputs]`); each
@@ -402,14 +421,21 @@ impl RecurrentNetwork {
             config: c,
             rule: self.rule.as_ref(),
             input_weights: &self.input_weights,
+            uniform_alpha: uniform_alpha(&self.state),
         };
-        let (state, w_out) = (&self.state, &self.output_weights);
-        let learns = options.plastic && self.rule.is_some();
+        let (state, w_out, pool) = (&self.state, &self.output_weights, &self.scratch);
+        let changes = self.rule.as_ref().map(|r| r.plastic_matrix());
+        let learns = options.plastic && changes.is_some();
+        let which = changes.unwrap_or(PlasticMatrix::Weights);
         let results = (0..batch)
             .into_par_iter()
             .map_init(
-                || None::<PlasticState>,
-                |scratch, b| {
+                || Lease {
+                    state: None,
+                    home: pool,
+                    which,
+                },
+                |lease, b| {
                     let x0 = options.initial_state.map(|v| {
                         if v.len() == c.n_units {
                             v
@@ -424,16 +450,16 @@ impl RecurrentNetwork {
                         initial_state: x0,
                     };
                     let st = if learns {
-                        // Reuse this thread's copy of the changing matrix; share the others.
-                        let changes = self.rule.as_ref().map(|r| r.plastic_matrix());
-                        match (scratch.as_mut(), changes) {
-                            (Some(s), Some(which)) => s.reset_from(state, which),
-                            _ => *scratch = Some(state.clone()),
-                        }
-                        match scratch.as_mut() {
-                            Some(s) => StateMut::Write(s),
-                            None => StateMut::Read(state),
-                        }
+                        // This job's copy of the changing matrix (a buffer kept from earlier
+                        // trials and runs); the other matrices are shared.
+                        let s = match lease.state.take() {
+                            Some(mut s) => {
+                                s.reset_from(state, which);
+                                s
+                            }
+                            None => pool.lease(state, which),
+                        };
+                        StateMut::Scratch(lease.state.insert(s))
                     } else {
                         StateMut::Read(state)
                     };

@@ -440,3 +440,53 @@ fn an_unallocatable_recording_is_an_error_not_an_abort() {
     assert!(err.to_string().contains("too many steps"), "{err}");
     assert!(crate::rnn::reserve_values("outputs", None).is_err());
 }
+
+#[test]
+fn runs_on_the_reused_scratch_copy_match_runs_of_fresh_clones() {
+    for rule in [
+        Rule::Hebbian(Hebbian {
+            learning_rate: 0.5,
+            ..Hebbian::default()
+        }),
+        Rule::NeuromodulatedHebbian(NeuromodulatedHebbian::default()),
+    ] {
+        let mut net = RecurrentNetwork::new(config(24), Some(rule), Some(3)).unwrap();
+        let (w0, h0) = (net.weights().to_vec(), net.plastic_state().trace.to_vec());
+        let u = inputs(30);
+        for _ in 0..3 {
+            // A clone starts without a scratch copy; the network reuses its own.
+            let mut fresh = net.clone();
+            let want = fresh.run_trial(&u, 30, &RunOptions::default()).unwrap();
+            let got = net.run_trial(&u, 30, &RunOptions::default()).unwrap();
+            assert_eq!(got.outputs, want.outputs);
+            assert_eq!(
+                net.weights(),
+                &w0[..],
+                "a run without keep_weights changes nothing"
+            );
+            assert_eq!(&net.plastic_state().trace[..], &h0[..]);
+        }
+        // Batches lease the same pool, one copy per rayon job.
+        let ub: Vec<f64> = (0..3).flat_map(|_| u.iter().copied()).collect();
+        for _ in 0..2 {
+            let mut fresh = net.clone();
+            let want = fresh.run_batch(&ub, 3, 30, &RunOptions::default()).unwrap();
+            let got = net.run_batch(&ub, 3, 30, &RunOptions::default()).unwrap();
+            for (g, w) in got.iter().zip(&want) {
+                assert_eq!(g.outputs, w.outputs);
+            }
+            assert_eq!(net.weights(), &w0[..]);
+            assert_eq!(&net.plastic_state().trace[..], &h0[..]);
+        }
+        // Keeping weights afterwards still learns from the network's own state.
+        let opts = RunOptions {
+            keep_weights: true,
+            ..RunOptions::default()
+        };
+        let mut fresh = net.clone();
+        let want = fresh.run_trial(&u, 30, &opts).unwrap();
+        let got = net.run_trial(&u, 30, &opts).unwrap();
+        assert_eq!(got.outputs, want.outputs);
+        assert_eq!(net.plastic_state(), fresh.plastic_state());
+    }
+}

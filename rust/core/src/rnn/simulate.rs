@@ -1,19 +1,28 @@
 //! The time loop of one trial (Euler steps, the rule's updates, the readout delta rule).
 
-use super::kernels::{dot, fused_rank1_matvec, fused_rank1_matvec_plastic, matvec, matvec_plastic};
-use super::kernels::{rank1_update, RankOne};
+use super::kernels::{fused_rank1_matvec, fused_rank1_matvec_plastic, matvec, matvec_plastic};
+use super::kernels::{rank1_update, Alpha, RankOne};
 use super::network_config::{NetworkConfig, Record, RunOptions, TrialOutput};
 use super::rule::{PlasticMatrix, PlasticState, PlasticityRule, RankOneStep, Rule, StepActivity};
 use crate::error::{Error, Result};
 use crate::rng;
 use rand::Rng as _;
 use rand_distr::StandardNormal;
+use std::sync::Mutex;
 
 /// The parts of a network a trial reads but never changes.
 pub(crate) struct Fixed<'a> {
     pub(crate) config: &'a NetworkConfig,
     pub(crate) rule: Option<&'a Rule>,
     pub(crate) input_weights: &'a [f64],
+    /// `Some(a)` when every plasticity coefficient `α` equals `a` (checked once per run; no rule
+    /// changes `α`), so the fused step need not read the `α` matrix.
+    pub(crate) uniform_alpha: Option<f64>,
+}
+
+/// [`Fixed::uniform_alpha`] of a state (known since `α` was set: no pass over it).
+pub(crate) fn uniform_alpha(state: &PlasticState) -> Option<f64> {
+    state.alpha.uniform_value()
 }
 
 /// One trial's inputs, borrowed from the caller's arrays.
@@ -24,26 +33,98 @@ pub(crate) struct TrialIo<'a> {
     pub(crate) initial_state: Option<&'a [f64]>,
 }
 
-/// The plastic state a trial runs on: read-only when nothing learns, else one it may change.
+/// The plastic state a trial runs on: read-only when nothing learns, else one it may change
+/// (kept after the trial: `Write`; thrown away: `Scratch`).
 pub(crate) enum StateMut<'a> {
     Read(&'a PlasticState),
     Write(&'a mut PlasticState),
-    Copy(Box<PlasticState>),
+    Scratch(&'a mut PlasticState),
 }
 
 impl StateMut<'_> {
     fn get(&self) -> &PlasticState {
         match self {
             StateMut::Read(s) => s,
-            StateMut::Write(s) => s,
-            StateMut::Copy(s) => s,
+            StateMut::Write(s) | StateMut::Scratch(s) => s,
         }
     }
     fn get_mut(&mut self) -> Option<&mut PlasticState> {
         match self {
             StateMut::Read(_) => None,
-            StateMut::Write(s) => Some(s),
-            StateMut::Copy(s) => Some(s),
+            StateMut::Write(s) | StateMut::Scratch(s) => Some(s),
+        }
+    }
+    /// Whether the state outlives the trial (so the last deferred update must be applied).
+    fn kept(&self) -> bool {
+        matches!(self, StateMut::Write(_))
+    }
+}
+
+/// A pool of reusable [`PlasticState`]s; not part of the network's value (clones start empty).
+#[derive(Default)]
+pub(crate) struct Scratch(Mutex<Vec<PlasticState>>);
+
+impl Clone for Scratch {
+    fn clone(&self) -> Self {
+        Scratch::default()
+    }
+}
+
+impl std::fmt::Debug for Scratch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Scratch")
+    }
+}
+
+/// At most this many bytes of scratch copies are kept between runs (more are freed after their
+/// run: a network should not hold many copies of a large matrix for good).
+const KEEP_SCRATCH_BYTES: usize = 64 << 20;
+
+impl Scratch {
+    fn pool(&self) -> std::sync::MutexGuard<'_, Vec<PlasticState>> {
+        // A panic while the lock was held cannot leave the pool inconsistent (push / pop only).
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A state for a trial of a rule that changes `which`: a copy of `src`, on a kept buffer if
+    /// there is one.
+    pub(crate) fn lease(&self, src: &PlasticState, which: PlasticMatrix) -> PlasticState {
+        match self.pool().pop() {
+            Some(mut s) => {
+                s.reset_from(src, which);
+                s
+            }
+            None => src.clone(),
+        }
+    }
+
+    /// Keeps `state` for a later run if it owns its copy and the pool has room.
+    pub(crate) fn give_back(&self, mut state: PlasticState, which: PlasticMatrix) {
+        let size = |s: &PlasticState| match which {
+            PlasticMatrix::Weights => s.weights.len() * 8,
+            PlasticMatrix::Trace => s.trace.len() * 8,
+        };
+        if state.keep_only(which, KEEP_SCRATCH_BYTES) {
+            let mut pool = self.pool();
+            let kept: usize = pool.iter().map(&size).sum();
+            if kept + size(&state) <= KEEP_SCRATCH_BYTES {
+                pool.push(state);
+            }
+        }
+    }
+}
+
+/// A leased scratch state, given back to the pool when dropped (at the end of a rayon job).
+pub(crate) struct Lease<'a> {
+    pub(crate) state: Option<PlasticState>,
+    pub(crate) home: &'a Scratch,
+    pub(crate) which: PlasticMatrix,
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        if let Some(s) = self.state.take() {
+            self.home.give_back(s, self.which);
         }
     }
 }
@@ -120,6 +201,10 @@ pub(crate) fn simulate(
                             ..
                         } = st;
                         let trace = trace.make_mut();
+                        let alpha = match fixed.uniform_alpha {
+                            Some(a) => Alpha::Uniform(a),
+                            None => Alpha::PerConnection(alpha),
+                        };
                         fused_rank1_matvec_plastic(&mut drive, weights, alpha, trace, update, &r)
                     }
                 }
@@ -129,7 +214,11 @@ pub(crate) fn simulate(
                 if st.trace.is_empty() {
                     matvec(&mut drive, &st.weights, &r);
                 } else {
-                    matvec_plastic(&mut drive, &st.weights, &st.alpha, &st.trace, &r);
+                    let alpha = match fixed.uniform_alpha {
+                        Some(a) => Alpha::Uniform(a),
+                        None => Alpha::PerConnection(&st.alpha),
+                    };
+                    matvec_plastic(&mut drive, &st.weights, alpha, &st.trace, &r);
                 }
             }
         }
@@ -148,12 +237,8 @@ pub(crate) fn simulate(
                 *xi += c.noise_std * rng.sample::<f64, _>(StandardNormal);
             }
         }
-        for (ri, &xi) in r_new.iter_mut().zip(&x) {
-            *ri = c.activation.apply(xi);
-        }
-        for (k, yk) in y.iter_mut().enumerate() {
-            *yk = dot(&w_out[k * n..(k + 1) * n], &r_new);
-        }
+        c.activation.apply_slice(&x, &mut r_new);
+        matvec(&mut y, w_out, &r_new);
         out.outputs.extend_from_slice(&y);
         let m = io.modulation.map_or(1.0, |m| m[t]);
         let fusable = fixed.rule.and_then(|rule| rule.rank_one_step(c.dt, m));
@@ -201,7 +286,9 @@ pub(crate) fn simulate(
         }
         std::mem::swap(&mut r, &mut r_new);
     }
-    if let (Some(step), Some(st)) = (pending, state.get_mut()) {
+    // The last deferred update; a state thrown away after the trial does not need it.
+    let kept = state.kept();
+    if let (Some(step), Some(st), true) = (pending, state.get_mut(), kept) {
         let m = st.matrix_mut(step.matrix);
         let diag: Vec<f64> = (0..n).map(|i| m[i * n + i]).collect();
         let pre = if step.pre_is_previous {

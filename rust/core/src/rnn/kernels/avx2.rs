@@ -1,170 +1,348 @@
-//! The row kernels with AVX2 intrinsics: the arithmetic of [`super::portable`], exactly.
+//! The matrix kernels with AVX2 and FMA intrinsics: the lanes and summation order of
+//! [`super::portable`], with fused multiply-adds in the vector part (see the module doc of
+//! [`super`] for what that changes).
+//!
+//! Each kernel loops over the rows itself, so the per-row work (slicing, the horizontal sum)
+//! is inlined into one `target_feature` function.
 
-use super::{reduce, LANES};
+use super::{Alpha, Lanes, BLOCK, LANES};
 use std::arch::x86_64::*;
 
-#[inline]
-#[target_feature(enable = "avx2")]
+/// Sum of the sixteen lanes in the order of [`super::reduce`].
+#[inline(always)]
+unsafe fn reduce(acc: [__m256d; 4]) -> f64 {
+    // (acc0 + acc1) + (acc2 + acc3), lane-wise: s[k] = (l[k] + l[4+k]) + (l[8+k] + l[12+k])
+    let s = _mm256_add_pd(_mm256_add_pd(acc[0], acc[1]), _mm256_add_pd(acc[2], acc[3]));
+    let mut l = [0.0; 4];
+    _mm256_storeu_pd(l.as_mut_ptr(), s);
+    (l[0] + l[1]) + (l[2] + l[3])
+}
+
+/// `out[i] = Σ_j mat[i, j]·x[j]`.
+#[target_feature(enable = "avx2,fma")]
+pub unsafe fn matvec(out: &mut [f64], mat: &[f64], x: &[f64]) {
+    let n = x.len();
+    if n == 0 {
+        out.fill(0.0);
+        return;
+    }
+    for (o, row) in out.iter_mut().zip(mat.chunks_exact(n)) {
+        *o = dot_row(row, x);
+    }
+}
+
+/// `Σ_j a[j]·b[j]`.
+#[target_feature(enable = "avx2,fma")]
 pub unsafe fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let n = a.len().min(b.len());
-    let body = n - n % LANES;
-    let (ap, bp) = (a.as_ptr(), b.as_ptr());
-    let (mut lo, mut hi) = (_mm256_setzero_pd(), _mm256_setzero_pd());
-    let mut j = 0;
-    while j < body {
-        // SAFETY: j + 8 <= body <= n, the length of both slices.
-        let (a0, a1) = (_mm256_loadu_pd(ap.add(j)), _mm256_loadu_pd(ap.add(j + 4)));
-        let (b0, b1) = (_mm256_loadu_pd(bp.add(j)), _mm256_loadu_pd(bp.add(j + 4)));
-        lo = _mm256_add_pd(lo, _mm256_mul_pd(a0, b0));
-        hi = _mm256_add_pd(hi, _mm256_mul_pd(a1, b1));
-        j += LANES;
-    }
-    let mut acc = [0.0; LANES];
-    _mm256_storeu_pd(acc.as_mut_ptr(), lo);
-    _mm256_storeu_pd(acc.as_mut_ptr().add(4), hi);
-    let mut tail = 0.0;
-    for k in body..n {
-        tail += a[k] * b[k];
-    }
-    reduce(acc) + tail
+    dot_row(&a[..b.len()], b)
 }
 
-#[inline]
-#[target_feature(enable = "avx2")]
-pub unsafe fn dot_plastic(w: &[f64], a: &[f64], h: &[f64], x: &[f64]) -> f64 {
+#[inline(always)]
+unsafe fn dot_row(a: &[f64], x: &[f64]) -> f64 {
     let n = x.len();
-    let (w, a, h) = (&w[..n], &a[..n], &h[..n]);
-    let body = n - n % LANES;
-    let (wp, ap, hp, xp) = (w.as_ptr(), a.as_ptr(), h.as_ptr(), x.as_ptr());
-    let (mut lo, mut hi) = (_mm256_setzero_pd(), _mm256_setzero_pd());
-    let mut j = 0;
-    while j < body {
-        // SAFETY: j + 8 <= body <= n, the length of every slice.
-        for (off, acc) in [(0, &mut lo), (4, &mut hi)] {
-            let wv = _mm256_loadu_pd(wp.add(j + off));
-            let av = _mm256_loadu_pd(ap.add(j + off));
-            let hv = _mm256_loadu_pd(hp.add(j + off));
-            let xv = _mm256_loadu_pd(xp.add(j + off));
-            let eff = _mm256_add_pd(wv, _mm256_mul_pd(av, hv));
-            *acc = _mm256_add_pd(*acc, _mm256_mul_pd(eff, xv));
+    let a = &a[..n];
+    if n < LANES {
+        // Only a tail (e.g. the input weights of a few inputs): the lanes stay zero, and the
+        // sum of sixteen zero lanes is 0.0.
+        let mut tail = 0.0;
+        for k in 0..n {
+            tail += a[k] * x[k];
         }
-        j += LANES;
+        return 0.0 + tail;
     }
-    let mut acc = [0.0; LANES];
-    _mm256_storeu_pd(acc.as_mut_ptr(), lo);
-    _mm256_storeu_pd(acc.as_mut_ptr().add(4), hi);
+    let l = Lanes::new(n);
+    let (ap, xp) = (a.as_ptr(), x.as_ptr());
+    let mut acc = [_mm256_setzero_pd(); 4];
+    let mut j = 0;
+    // SAFETY (both loops): j + BLOCK <= l.blocks (resp. j + LANES <= l.body) <= n, the length
+    // of a and x.
+    while j < l.blocks {
+        for (u, acc) in acc.iter_mut().enumerate() {
+            let o = j + 4 * u;
+            *acc = _mm256_fmadd_pd(_mm256_loadu_pd(ap.add(o)), _mm256_loadu_pd(xp.add(o)), *acc);
+        }
+        j += BLOCK;
+    }
+    if j < l.body {
+        for (u, acc) in acc[..2].iter_mut().enumerate() {
+            let o = j + 4 * u;
+            *acc = _mm256_fmadd_pd(_mm256_loadu_pd(ap.add(o)), _mm256_loadu_pd(xp.add(o)), *acc);
+        }
+    }
     let mut tail = 0.0;
-    for k in body..n {
-        tail += (w[k] + a[k] * h[k]) * x[k];
+    for k in l.body..n {
+        tail += a[k] * x[k];
     }
     reduce(acc) + tail
 }
 
-#[inline]
-#[target_feature(enable = "avx2")]
-#[allow(clippy::too_many_arguments)]
-pub unsafe fn update_dot_row(
-    row: &mut [f64],
-    keep: f64,
-    c: f64,
-    b: &[f64],
-    bound: f64,
-    diag: usize,
+/// `out[i] = Σ_j (w[i, j] + alpha[i, j]·h[i, j])·x[j]`.
+#[target_feature(enable = "avx2,fma")]
+pub unsafe fn matvec_plastic(out: &mut [f64], w: &[f64], alpha: Alpha<'_>, h: &[f64], x: &[f64]) {
+    match alpha {
+        Alpha::PerConnection(a) => matvec_plastic_rows::<false>(out, w, a, 0.0, h, x),
+        Alpha::Uniform(a0) => matvec_plastic_rows::<true>(out, w, &[], a0, h, x),
+    }
+}
+
+/// [`matvec_plastic`] with `alpha` (`n × n`) or, when `UNIFORM`, `a0` everywhere.
+#[inline(always)]
+unsafe fn matvec_plastic_rows<const UNIFORM: bool>(
+    out: &mut [f64],
+    w: &[f64],
+    alpha: &[f64],
+    a0: f64,
+    h: &[f64],
     x: &[f64],
-    eff: Option<(&[f64], &[f64])>,
-) -> f64 {
+) {
     let n = x.len();
-    let (row, b) = (&mut row[..n], &b[..n]);
-    // Bounds-checked here so the unchecked loads below stay inside every slice.
-    let eff = eff.map(|(w, a)| (&w[..n], &a[..n]));
-    let saved = row[diag];
-    let body = n - n % LANES;
-    let diag_block = diag - diag % LANES;
-    let (kv, cv) = (_mm256_set1_pd(keep), _mm256_set1_pd(c));
-    let (lo, hi) = (_mm256_set1_pd(-bound), _mm256_set1_pd(bound));
-    let (mp, bp, xp) = (row.as_mut_ptr(), b.as_ptr(), x.as_ptr());
-    let (mut acc0, mut acc1) = (_mm256_setzero_pd(), _mm256_setzero_pd());
-    let mut j = 0;
-    while j < body {
-        // SAFETY: j + 8 <= body <= n, the length of row, b, x (and of w, a when given).
-        let m0 = _mm256_loadu_pd(mp.add(j));
-        let m1 = _mm256_loadu_pd(mp.add(j + 4));
-        let v0 = _mm256_add_pd(
-            _mm256_mul_pd(kv, m0),
-            _mm256_mul_pd(cv, _mm256_loadu_pd(bp.add(j))),
-        );
-        let v1 = _mm256_add_pd(
-            _mm256_mul_pd(kv, m1),
-            _mm256_mul_pd(cv, _mm256_loadu_pd(bp.add(j + 4))),
-        );
-        // max(lo, v) and min(hi, v) return v when v is NaN, as f64::clamp does.
-        let mut v0 = _mm256_min_pd(hi, _mm256_max_pd(lo, v0));
-        let mut v1 = _mm256_min_pd(hi, _mm256_max_pd(lo, v1));
-        _mm256_storeu_pd(mp.add(j), v0);
-        _mm256_storeu_pd(mp.add(j + 4), v1);
-        if j == diag_block {
-            *mp.add(diag) = saved;
-            v0 = _mm256_loadu_pd(mp.add(j));
-            v1 = _mm256_loadu_pd(mp.add(j + 4));
-        }
-        if let Some((w, a)) = eff {
-            let (wp, ap) = (w.as_ptr(), a.as_ptr());
-            v0 = _mm256_add_pd(
-                _mm256_loadu_pd(wp.add(j)),
-                _mm256_mul_pd(_mm256_loadu_pd(ap.add(j)), v0),
-            );
-            v1 = _mm256_add_pd(
-                _mm256_loadu_pd(wp.add(j + 4)),
-                _mm256_mul_pd(_mm256_loadu_pd(ap.add(j + 4)), v1),
-            );
-        }
-        acc0 = _mm256_add_pd(acc0, _mm256_mul_pd(v0, _mm256_loadu_pd(xp.add(j))));
-        acc1 = _mm256_add_pd(acc1, _mm256_mul_pd(v1, _mm256_loadu_pd(xp.add(j + 4))));
-        j += LANES;
-    }
-    let mut acc = [0.0; LANES];
-    _mm256_storeu_pd(acc.as_mut_ptr(), acc0);
-    _mm256_storeu_pd(acc.as_mut_ptr().add(4), acc1);
-    let mut tail = 0.0;
-    for k in body..n {
-        let v = if k == diag {
-            saved
-        } else {
-            (keep * row[k] + c * b[k]).clamp(-bound, bound)
+    let av = _mm256_set1_pd(a0);
+    for (i, o) in out.iter_mut().enumerate() {
+        let s = i * n..(i + 1) * n;
+        let (w, h) = (&w[s.clone()], &h[s.clone()]);
+        let a = if UNIFORM { &[][..] } else { &alpha[s] };
+        let l = Lanes::new(n);
+        let (wp, ap, hp, xp) = (w.as_ptr(), a.as_ptr(), h.as_ptr(), x.as_ptr());
+        let mut acc = [_mm256_setzero_pd(); 4];
+        let one = |o: usize, acc: &mut __m256d| {
+            // SAFETY: o + 4 <= l.body <= n, the length of w, h, x (and of a unless UNIFORM).
+            let a = if UNIFORM {
+                av
+            } else {
+                _mm256_loadu_pd(ap.add(o))
+            };
+            let eff = _mm256_fmadd_pd(a, _mm256_loadu_pd(hp.add(o)), _mm256_loadu_pd(wp.add(o)));
+            *acc = _mm256_fmadd_pd(eff, _mm256_loadu_pd(xp.add(o)), *acc);
         };
-        row[k] = v;
-        let e = match eff {
-            Some((w, a)) => w[k] + a[k] * v,
-            None => v,
-        };
-        tail += e * x[k];
+        let mut j = 0;
+        while j < l.blocks {
+            for (u, acc) in acc.iter_mut().enumerate() {
+                one(j + 4 * u, acc);
+            }
+            j += BLOCK;
+        }
+        if j < l.body {
+            for (u, acc) in acc[..2].iter_mut().enumerate() {
+                one(j + 4 * u, acc);
+            }
+        }
+        let mut tail = 0.0;
+        for k in l.body..n {
+            let ak = if UNIFORM { a0 } else { a[k] };
+            tail += (w[k] + ak * h[k]) * x[k];
+        }
+        *o = reduce(acc) + tail;
     }
-    reduce(acc) + tail
 }
 
-#[inline]
-#[target_feature(enable = "avx2")]
-pub unsafe fn update_row(row: &mut [f64], keep: f64, c: f64, b: &[f64], bound: f64) {
-    let n = row.len().min(b.len());
-    let body = n - n % 8;
-    let (kv, cv) = (_mm256_set1_pd(keep), _mm256_set1_pd(c));
-    let (lo, hi) = (_mm256_set1_pd(-bound), _mm256_set1_pd(bound));
-    let (mp, bp) = (row.as_mut_ptr(), b.as_ptr());
-    let mut j = 0;
-    while j < body {
-        // SAFETY: j + 8 <= body <= n, the length of both slices.
-        let m0 = _mm256_loadu_pd(mp.add(j));
-        let m1 = _mm256_loadu_pd(mp.add(j + 4));
-        let b0 = _mm256_loadu_pd(bp.add(j));
-        let b1 = _mm256_loadu_pd(bp.add(j + 4));
-        let v0 = _mm256_add_pd(_mm256_mul_pd(kv, m0), _mm256_mul_pd(cv, b0));
-        let v1 = _mm256_add_pd(_mm256_mul_pd(kv, m1), _mm256_mul_pd(cv, b1));
-        // max(lo, v) and min(hi, v) return v when v is NaN, as f64::clamp does.
-        _mm256_storeu_pd(mp.add(j), _mm256_min_pd(hi, _mm256_max_pd(lo, v0)));
-        _mm256_storeu_pd(mp.add(j + 4), _mm256_min_pd(hi, _mm256_max_pd(lo, v1)));
-        j += 8;
+/// The clipped update of four entries at `o`: `clip(keep·m + (c·b))` (one FMA).
+#[inline(always)]
+unsafe fn updated(m: *const f64, b: *const f64, o: usize, k: &Consts) -> __m256d {
+    let cb = _mm256_mul_pd(k.c, _mm256_loadu_pd(b.add(o)));
+    let v = _mm256_fmadd_pd(k.keep, _mm256_loadu_pd(m.add(o)), cb);
+    // max(lo, v) and min(hi, v) return v when v is NaN, as f64::clamp does.
+    _mm256_min_pd(k.hi, _mm256_max_pd(k.lo, v))
+}
+
+struct Consts {
+    keep: __m256d,
+    c: __m256d,
+    lo: __m256d,
+    hi: __m256d,
+}
+
+/// Rank-one update of the rows of `m` (`[a.len(), b.len()]`), clipped:
+/// `m[i, j] ← clip(keep·m[i, j] + scale·a[i]·b[j])`.
+#[target_feature(enable = "avx2,fma")]
+pub unsafe fn rank1(m: &mut [f64], keep: f64, scale: f64, a: &[f64], b: &[f64], bound: f64) {
+    let n = b.len();
+    if n == 0 {
+        return;
     }
-    for k in body..n {
-        row[k] = (keep * row[k] + c * b[k]).clamp(-bound, bound);
+    for (row, &ai) in m.chunks_exact_mut(n).zip(a) {
+        let c = scale * ai;
+        let k = Consts {
+            keep: _mm256_set1_pd(keep),
+            c: _mm256_set1_pd(c),
+            lo: _mm256_set1_pd(-bound),
+            hi: _mm256_set1_pd(bound),
+        };
+        // Vectors over the first n - n mod 8 entries, as in `fused`; the tail without FMA.
+        let body = n - n % LANES;
+        let (mp, bp) = (row.as_mut_ptr(), b.as_ptr());
+        let mut j = 0;
+        while j < body {
+            // SAFETY: j + 4 <= body <= n, the length of row and b.
+            _mm256_storeu_pd(mp.add(j), updated(mp, bp, j, &k));
+            j += 4;
+        }
+        for jj in body..n {
+            row[jj] = (keep * row[jj] + c * b[jj]).clamp(-bound, bound);
+        }
+    }
+}
+
+/// The fused step over a square matrix `m` (`[n, n]`, `n = x.len()`): rank-one update of every
+/// row `i` with `c = scale·post[i]` (the diagonal kept), then `out[i] = Σ_j e[i, j]·x[j]` with
+/// `e = m'` or, given `(w, alpha)`, `e = w + alpha ⊙ m'`.
+#[target_feature(enable = "avx2,fma")]
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn fused(
+    out: &mut [f64],
+    m: &mut [f64],
+    keep: f64,
+    scale: f64,
+    post: &[f64],
+    pre: &[f64],
+    bound: f64,
+    x: &[f64],
+    eff: Option<(&[f64], Alpha<'_>)>,
+) {
+    let n = x.len();
+    let (m, pre, post) = (&mut m[..n * n], &pre[..n], &post[..n]);
+    let u = Update {
+        keep,
+        scale,
+        post,
+        pre,
+        bound,
+    };
+    // Monomorphised loops: with or without (w, alpha); with one load for the Hebbian case where
+    // the presynaptic vector is the one the drive is computed from.
+    let same = std::ptr::eq(pre, x);
+    let nn = n * n;
+    match eff {
+        Some((w, Alpha::PerConnection(a))) => {
+            fused_rows::<true, false, false>(out, m, &u, x, &w[..nn], &a[..nn], 0.0)
+        }
+        Some((w, Alpha::Uniform(a0))) => {
+            fused_rows::<true, false, true>(out, m, &u, x, &w[..nn], &[], a0)
+        }
+        None if same => fused_rows::<false, true, false>(out, m, &u, x, &[], &[], 0.0),
+        None => fused_rows::<false, false, false>(out, m, &u, x, &[], &[], 0.0),
+    }
+}
+
+struct Update<'a> {
+    keep: f64,
+    scale: f64,
+    post: &'a [f64],
+    pre: &'a [f64],
+    bound: f64,
+}
+
+/// [`fused`] for `PLASTIC` (`w` given, `n × n`, and `alpha` too unless `UNIFORM`, when every
+/// coefficient is `a0`) or not (both empty), and `SAME` (`pre` and `x` are the same slice).
+#[inline(always)]
+unsafe fn fused_rows<const PLASTIC: bool, const SAME: bool, const UNIFORM: bool>(
+    out: &mut [f64],
+    m: &mut [f64],
+    u: &Update<'_>,
+    x: &[f64],
+    w: &[f64],
+    alpha: &[f64],
+    a0: f64,
+) {
+    let n = x.len();
+    let (keep, bound, pre) = (u.keep, u.bound, u.pre);
+    let l = Lanes::new(n);
+    for (i, o) in out[..n].iter_mut().enumerate() {
+        let c = u.scale * u.post[i];
+        let row = &mut m[i * n..(i + 1) * n];
+        let k = Consts {
+            keep: _mm256_set1_pd(keep),
+            c: _mm256_set1_pd(c),
+            lo: _mm256_set1_pd(-bound),
+            hi: _mm256_set1_pd(bound),
+        };
+        let saved = row[i];
+        let diag_block = i - i % BLOCK;
+        let (mp, bp, xp) = (row.as_mut_ptr(), pre.as_ptr(), x.as_ptr());
+        let wp = if PLASTIC {
+            w.as_ptr().add(i * n)
+        } else {
+            std::ptr::null()
+        };
+        let ap = if PLASTIC && !UNIFORM {
+            alpha.as_ptr().add(i * n)
+        } else {
+            std::ptr::null()
+        };
+        let av = _mm256_set1_pd(a0);
+        let mut acc = [_mm256_setzero_pd(); 4];
+        // SAFETY (below): every offset o satisfies o + 4 <= l.body <= n, the length of row,
+        // pre, x and of the rows of w (when PLASTIC) and alpha (when PLASTIC and not UNIFORM);
+        // otherwise wp, ap are unused.
+        // Returns the updated entries and the presynaptic values they were updated with.
+        let update = |o: usize| -> (__m256d, __m256d) {
+            let b = _mm256_loadu_pd(bp.add(o));
+            let v = _mm256_fmadd_pd(k.keep, _mm256_loadu_pd(mp.add(o)), _mm256_mul_pd(k.c, b));
+            // max(lo, v) and min(hi, v) return v when v is NaN, as f64::clamp does.
+            let v = _mm256_min_pd(k.hi, _mm256_max_pd(k.lo, v));
+            _mm256_storeu_pd(mp.add(o), v);
+            (v, b)
+        };
+        let drive = |o: usize, v: __m256d, b: __m256d, acc: &mut __m256d| {
+            let e = if PLASTIC {
+                let a = if UNIFORM {
+                    av
+                } else {
+                    _mm256_loadu_pd(ap.add(o))
+                };
+                _mm256_fmadd_pd(a, v, _mm256_loadu_pd(wp.add(o)))
+            } else {
+                v
+            };
+            let xv = if SAME { b } else { _mm256_loadu_pd(xp.add(o)) };
+            *acc = _mm256_fmadd_pd(e, xv, *acc);
+        };
+        let mut j = 0;
+        while j < l.blocks {
+            let mut v = [_mm256_setzero_pd(); 4];
+            let mut b = [_mm256_setzero_pd(); 4];
+            for uu in 0..4 {
+                (v[uu], b[uu]) = update(j + 4 * uu);
+            }
+            if j == diag_block {
+                // Once per row: restore the diagonal and take the block back from memory
+                // (constant indices keep `v` in registers).
+                *mp.add(i) = saved;
+                for (uu, v) in v.iter_mut().enumerate() {
+                    *v = _mm256_loadu_pd(mp.add(j + 4 * uu));
+                }
+            }
+            for (uu, acc) in acc.iter_mut().enumerate() {
+                drive(j + 4 * uu, v[uu], b[uu], acc);
+            }
+            j += BLOCK;
+        }
+        if j < l.body {
+            for (uu, acc) in acc[..2].iter_mut().enumerate() {
+                let o = j + 4 * uu;
+                let (mut v, b) = update(o);
+                if i >= o && i < o + 4 {
+                    *mp.add(i) = saved;
+                    v = _mm256_loadu_pd(mp.add(o));
+                }
+                drive(o, v, b, acc);
+            }
+        }
+        let mut tail = 0.0;
+        for jj in l.body..n {
+            let v = if jj == i {
+                saved
+            } else {
+                (keep * row[jj] + c * pre[jj]).clamp(-bound, bound)
+            };
+            row[jj] = v;
+            let e = if PLASTIC {
+                let a = if UNIFORM { a0 } else { alpha[i * n + jj] };
+                w[i * n + jj] + a * v
+            } else {
+                v
+            };
+            tail += e * x[jj];
+        }
+        *o = reduce(acc) + tail;
     }
 }

@@ -1,10 +1,17 @@
 //! Tight loops over contiguous slices shared by the dense networks and their rules.
 //!
-//! The hot kernels have a portable version (auto-vectorised for the build target) and an AVX2
-//! version written with intrinsics, chosen at run time. Both do exactly the same arithmetic:
-//! reductions use eight accumulators (lane `k` sums the elements `j ≡ k (mod 8)`) added in a fixed
-//! order, every product and sum is rounded separately (no FMA), so results are bit-identical on
-//! every x86-64 machine, with or without AVX2.
+//! The hot kernels have a portable version (auto-vectorised for the build target) and a version
+//! written with AVX2 + FMA intrinsics, chosen at run time when the CPU has both. They share the
+//! lanes and the summation order of every reduction (see [`Lanes`]): sixteen accumulators
+//! (lane `k` sums the elements `j ≡ k (mod 16)`; a last block of eight goes to lanes 0–7), then
+//! the elements past the last multiple of eight in order, added in a fixed order.
+//!
+//! The AVX2 path fuses multiply-adds in its vector part (`keep·m + (c·b)`, `w + α·h` and the
+//! accumulation `acc + e·x` are each rounded once); the portable path rounds every product and sum.
+//! The two paths therefore agree to a few ulp of the summed terms, not bit for bit; each is
+//! deterministic, so the same seed gives the same result on the same machine (and on every
+//! machine that takes the same path). The tail (the last `n mod 8` elements, and so every vector
+//! shorter than eight) is computed the same way on both paths, without FMA.
 
 /// Defines `pub fn $name` that runs an AVX2 build of the same body when the CPU has it.
 macro_rules! simd_dispatch {
@@ -29,26 +36,50 @@ macro_rules! simd_dispatch {
     };
 }
 
+/// Elements per half block (two AVX2 vectors).
 const LANES: usize = 8;
+/// Elements per block of the main loop (four AVX2 vectors, four accumulator chains).
+const BLOCK: usize = 16;
 
+/// How a reduction over `n` elements is split: blocks of [`BLOCK`] up to `blocks`, at most one
+/// half block of [`LANES`] up to `body`, then the tail `body..n` summed in order.
+#[derive(Clone, Copy)]
+struct Lanes {
+    blocks: usize,
+    body: usize,
+}
+
+impl Lanes {
+    #[inline(always)]
+    fn new(n: usize) -> Lanes {
+        Lanes {
+            blocks: n - n % BLOCK,
+            body: n - n % LANES,
+        }
+    }
+}
+
+/// Sum of the sixteen lanes: `s_k = (l_k + l_{4+k}) + (l_{8+k} + l_{12+k})`, then
+/// `(s_0 + s_1) + (s_2 + s_3)`.
 #[inline(always)]
-fn reduce(acc: [f64; LANES]) -> f64 {
-    ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))
+fn reduce(l: [f64; BLOCK]) -> f64 {
+    let s: [f64; 4] = std::array::from_fn(|k| (l[k] + l[4 + k]) + (l[8 + k] + l[12 + k]));
+    (s[0] + s[1]) + (s[2] + s[3])
 }
 
 #[cfg(target_arch = "x86_64")]
-fn has_avx2() -> bool {
-    std::arch::is_x86_feature_detected!("avx2")
+fn has_avx2_fma() -> bool {
+    std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
 }
 
-/// The row kernels without intrinsics.
+/// The kernels without intrinsics.
 mod portable;
 
-/// The row kernels with AVX2 intrinsics (same arithmetic as [`portable`]).
+/// The kernels with AVX2 + FMA intrinsics (same lanes as [`portable`]).
 #[cfg(target_arch = "x86_64")]
 mod avx2;
 
-/// Which kernels run: AVX2 with intrinsics, or the portable ones.
+/// Which kernels run: AVX2 + FMA with intrinsics, or the portable ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Path {
     Avx2,
@@ -57,18 +88,18 @@ enum Path {
 
 fn path(force_portable: bool) -> Path {
     #[cfg(target_arch = "x86_64")]
-    if !force_portable && has_avx2() {
+    if !force_portable && has_avx2_fma() {
         return Path::Avx2;
     }
     let _ = force_portable;
     Path::Portable
 }
 
-macro_rules! row_call {
+macro_rules! path_call {
     ($path:expr, $name:ident($($arg:expr),*)) => {
         match $path {
             #[cfg(target_arch = "x86_64")]
-            // SAFETY: Path::Avx2 is only chosen when the CPU supports AVX2.
+            // SAFETY: Path::Avx2 is only chosen when the CPU supports AVX2 and FMA.
             Path::Avx2 => unsafe { avx2::$name($($arg),*) },
             _ => portable::$name($($arg),*),
         }
@@ -77,28 +108,24 @@ macro_rules! row_call {
 
 #[inline(always)]
 fn matvec_with(p: Path, out: &mut [f64], mat: &[f64], x: &[f64]) {
-    let n = x.len().max(1);
-    for (o, row) in out.iter_mut().zip(mat.chunks_exact(n)) {
-        *o = row_call!(p, dot(row, x));
-    }
+    path_call!(p, matvec(out, mat, x))
 }
 
 #[inline(always)]
-fn matvec_plastic_with(p: Path, out: &mut [f64], w: &[f64], alpha: &[f64], h: &[f64], x: &[f64]) {
-    let n = x.len();
-    for (i, o) in out.iter_mut().enumerate() {
-        let s = i * n..(i + 1) * n;
-        *o = row_call!(p, dot_plastic(&w[s.clone()], &alpha[s.clone()], &h[s], x));
-    }
+fn matvec_plastic_with(
+    p: Path,
+    out: &mut [f64],
+    w: &[f64],
+    alpha: Alpha<'_>,
+    h: &[f64],
+    x: &[f64],
+) {
+    path_call!(p, matvec_plastic(out, w, alpha, h, x))
 }
 
 #[inline(always)]
-#[allow(clippy::too_many_arguments)]
 fn rank1_with(p: Path, m: &mut [f64], keep: f64, scale: f64, a: &[f64], b: &[f64], bound: f64) {
-    let n = b.len().max(1);
-    for (row, &ai) in m.chunks_exact_mut(n).zip(a) {
-        row_call!(p, update_row(row, keep, scale * ai, b, bound));
-    }
+    path_call!(p, rank1(m, keep, scale, a, b, bound))
 }
 
 /// `out[i] = Σ_j mat[i, j] · x[j]` for a row-major `[out.len(), x.len()]` matrix.
@@ -108,10 +135,12 @@ pub fn matvec(out: &mut [f64], mat: &[f64], x: &[f64]) {
 }
 
 /// `out[i] = Σ_j (w[i, j] + alpha[i, j] · h[i, j]) · x[j]`: the drive through plastic weights.
-pub fn matvec_plastic(out: &mut [f64], w: &[f64], alpha: &[f64], h: &[f64], x: &[f64]) {
+pub fn matvec_plastic(out: &mut [f64], w: &[f64], alpha: Alpha<'_>, h: &[f64], x: &[f64]) {
     let size = out.len() * x.len();
     assert_eq!(w.len(), size, "matvec_plastic: w size");
-    assert_eq!(alpha.len(), size, "matvec_plastic: alpha size");
+    if let Alpha::PerConnection(a) = alpha {
+        assert_eq!(a.len(), size, "matvec_plastic: alpha size");
+    }
     assert_eq!(h.len(), size, "matvec_plastic: h size");
     matvec_plastic_with(path(false), out, w, alpha, h, x)
 }
@@ -119,6 +148,7 @@ pub fn matvec_plastic(out: &mut [f64], w: &[f64], alpha: &[f64], h: &[f64], x: &
 /// Rank-one update of a row-major `[a.len(), b.len()]` matrix, clipped to `[-bound, bound]`:
 /// `m[i, j] ← clip(keep · m[i, j] + scale · a[i] · b[j])`.
 pub fn rank1_update(m: &mut [f64], keep: f64, scale: f64, a: &[f64], b: &[f64], bound: f64) {
+    assert_eq!(m.len(), a.len() * b.len(), "rank1_update: matrix size");
     rank1_with(path(false), m, keep, scale, a, b, bound)
 }
 
@@ -142,33 +172,47 @@ pub fn fused_rank1_matvec(out: &mut [f64], m: &mut [f64], update: RankOne<'_>, x
 }
 
 #[inline(always)]
-fn fused_with(p: Path, out: &mut [f64], m: &mut [f64], update: RankOne<'_>, x: &[f64]) {
-    let n = x.len().max(1);
-    for (i, (o, row)) in out.iter_mut().zip(m.chunks_exact_mut(n)).enumerate() {
-        let c = update.scale * update.post[i];
-        *o = row_call!(
-            p,
-            update_dot_row(row, update.keep, c, update.pre, update.bound, i, x, None)
-        );
+fn fused_with(p: Path, out: &mut [f64], m: &mut [f64], u: RankOne<'_>, x: &[f64]) {
+    path_call!(
+        p,
+        fused(out, m, u.keep, u.scale, u.post, u.pre, u.bound, x, None)
+    )
+}
+
+/// The plasticity coefficients `α` of a trace rule: one per connection, or one value for all of
+/// them (the rule's initial `alpha`, until the coefficients are set), which the kernels then
+/// broadcast instead of reading an `n × n` matrix. Both give the same bits.
+#[derive(Clone, Copy, Debug)]
+pub enum Alpha<'a> {
+    PerConnection(&'a [f64]),
+    Uniform(f64),
+}
+
+impl<'a> Alpha<'a> {
+    /// `Uniform` when every entry of `alpha` has the same bits as the first.
+    pub fn of(alpha: &'a [f64]) -> Alpha<'a> {
+        match alpha.first() {
+            Some(&a0) if alpha.iter().all(|a| a.to_bits() == a0.to_bits()) => Alpha::Uniform(a0),
+            _ => Alpha::PerConnection(alpha),
+        }
     }
 }
 
-/// As [`fused_rank1_matvec`] for a trace `h` with effective weights `w + alpha ⊙ h`.
+/// As [`fused_rank1_matvec`] for a trace `h` with effective weights `w + alpha ⊙ h`
+/// (bit-identical to [`rank1_update`], diagonal restored, followed by [`matvec_plastic`]).
 pub fn fused_rank1_matvec_plastic(
     out: &mut [f64],
     w: &[f64],
-    alpha: &[f64],
+    alpha: Alpha<'_>,
     h: &mut [f64],
     update: RankOne<'_>,
     x: &[f64],
 ) {
     check_fused("fused_rank1_matvec_plastic", out, h.len(), &update, x);
     assert_eq!(w.len(), h.len(), "fused_rank1_matvec_plastic: w size");
-    assert_eq!(
-        alpha.len(),
-        h.len(),
-        "fused_rank1_matvec_plastic: alpha size"
-    );
+    if let Alpha::PerConnection(a) = alpha {
+        assert_eq!(a.len(), h.len(), "fused_rank1_matvec_plastic: alpha size");
+    }
     fused_plastic_with(path(false), out, w, alpha, h, update, x)
 }
 
@@ -186,22 +230,16 @@ fn fused_plastic_with(
     p: Path,
     out: &mut [f64],
     w: &[f64],
-    alpha: &[f64],
+    alpha: Alpha<'_>,
     h: &mut [f64],
-    update: RankOne<'_>,
+    u: RankOne<'_>,
     x: &[f64],
 ) {
-    let n = x.len();
-    for (i, o) in out.iter_mut().enumerate() {
-        let s = i * n..(i + 1) * n;
-        let row = &mut h[s.clone()];
-        let c = update.scale * update.post[i];
-        let eff = Some((&w[s.clone()], &alpha[s]));
-        *o = row_call!(
-            p,
-            update_dot_row(row, update.keep, c, update.pre, update.bound, i, x, eff)
-        );
-    }
+    let eff = Some((w, alpha));
+    path_call!(
+        p,
+        fused(out, h, u.keep, u.scale, u.post, u.pre, u.bound, x, eff)
+    )
 }
 
 simd_dispatch! {
@@ -233,7 +271,7 @@ simd_dispatch! {
 /// `Σ_j a[j] · b[j]` with the same summation order as [`matvec`].
 pub fn dot(a: &[f64], b: &[f64]) -> f64 {
     assert_eq!(a.len(), b.len(), "dot: lengths");
-    row_call!(path(false), dot(a, b))
+    path_call!(path(false), dot(a, b))
 }
 
 #[cfg(test)]

@@ -1,108 +1,121 @@
-//! The row kernels without intrinsics (auto-vectorised for the build target).
+//! The matrix kernels without intrinsics (auto-vectorised for the build target): the lanes and
+//! summation order of [`super::avx2`], every product and sum rounded separately.
 
-use super::{reduce, LANES};
+use super::{reduce, Alpha, Lanes, BLOCK, LANES};
 
+/// `Σ_j term(j)` for `j < n` with the lanes of [`Lanes`] (block lanes, then the tail in order).
 #[inline(always)]
-pub fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let mut acc = [0.0; LANES];
-    let ca = a.chunks_exact(LANES);
-    let cb = b.chunks_exact(LANES);
-    let (ra, rb) = (ca.remainder(), cb.remainder());
-    for (x, y) in ca.zip(cb) {
-        for k in 0..LANES {
-            acc[k] += x[k] * y[k];
-        }
-    }
-    let mut tail = 0.0;
-    for (x, y) in ra.iter().zip(rb) {
-        tail += x * y;
-    }
-    reduce(acc) + tail
-}
-
-/// `Σ_j (w_j + a_j·h_j)·x_j`.
-#[inline(always)]
-pub fn dot_plastic(w: &[f64], a: &[f64], h: &[f64], x: &[f64]) -> f64 {
-    let n = x.len();
-    let (w, a, h) = (&w[..n], &a[..n], &h[..n]);
-    let mut acc = [0.0; LANES];
+fn sum_lanes(n: usize, term: impl Fn(usize) -> f64) -> f64 {
+    let l = Lanes::new(n);
+    let mut acc = [0.0; BLOCK];
     let mut j = 0;
-    while j + LANES <= n {
-        for k in 0..LANES {
-            acc[k] += (w[j + k] + a[j + k] * h[j + k]) * x[j + k];
+    while j < l.blocks {
+        for (k, a) in acc.iter_mut().enumerate() {
+            *a += term(j + k);
         }
-        j += LANES;
+        j += BLOCK;
+    }
+    if j < l.body {
+        for (k, a) in acc[..LANES].iter_mut().enumerate() {
+            *a += term(j + k);
+        }
     }
     let mut tail = 0.0;
-    while j < n {
-        tail += (w[j] + a[j] * h[j]) * x[j];
-        j += 1;
+    for k in l.body..n {
+        tail += term(k);
     }
     reduce(acc) + tail
 }
 
-/// [`update_row`] with `row[diag]` kept, and in the same loop the drive through the updated
-/// row, `Σ_j e_j·x_j` with `e = row` or, given `(w, a)`, `e = w + a·row` (same lanes and order
-/// as [`dot`] / [`dot_plastic`] on the updated row).
+/// `Σ_j a[j]·b[j]` (lanes: see [`Lanes`]).
+#[inline(always)]
+pub fn dot(a: &[f64], x: &[f64]) -> f64 {
+    let n = x.len();
+    let a = &a[..n];
+    sum_lanes(n, |j| a[j] * x[j])
+}
+
+/// `out[i] = Σ_j mat[i, j]·x[j]`.
+#[inline(always)]
+pub fn matvec(out: &mut [f64], mat: &[f64], x: &[f64]) {
+    let n = x.len();
+    if n == 0 {
+        out.fill(0.0);
+        return;
+    }
+    for (o, row) in out.iter_mut().zip(mat.chunks_exact(n)) {
+        *o = dot(row, x);
+    }
+}
+
+/// `out[i] = Σ_j (w[i, j] + alpha[i, j]·h[i, j])·x[j]`.
+#[inline(always)]
+pub fn matvec_plastic(out: &mut [f64], w: &[f64], alpha: Alpha<'_>, h: &[f64], x: &[f64]) {
+    let n = x.len();
+    for (i, o) in out.iter_mut().enumerate() {
+        let s = i * n..(i + 1) * n;
+        let (w, h) = (&w[s.clone()], &h[s.clone()]);
+        *o = match alpha {
+            Alpha::PerConnection(a) => {
+                let a = &a[s];
+                sum_lanes(n, |j| (w[j] + a[j] * h[j]) * x[j])
+            }
+            Alpha::Uniform(a0) => sum_lanes(n, |j| (w[j] + a0 * h[j]) * x[j]),
+        };
+    }
+}
+
+/// `m[i, j] ← clip(keep·m[i, j] + scale·a[i]·b[j], ±bound)`.
+#[inline(always)]
+pub fn rank1(m: &mut [f64], keep: f64, scale: f64, a: &[f64], b: &[f64], bound: f64) {
+    let n = b.len();
+    if n == 0 {
+        return;
+    }
+    for (row, &ai) in m.chunks_exact_mut(n).zip(a) {
+        let c = scale * ai;
+        for (mij, &bj) in row.iter_mut().zip(b) {
+            *mij = (keep * *mij + c * bj).clamp(-bound, bound);
+        }
+    }
+}
+
+/// The fused step of [`super::avx2::fused`]: every row `i` updated with `c = scale·post[i]`
+/// (diagonal kept), then `out[i] = Σ_j e[i, j]·x[j]`, `e = m'` or `w + alpha ⊙ m'`.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-pub fn update_dot_row(
-    row: &mut [f64],
+pub fn fused(
+    out: &mut [f64],
+    m: &mut [f64],
     keep: f64,
-    c: f64,
-    b: &[f64],
+    scale: f64,
+    post: &[f64],
+    pre: &[f64],
     bound: f64,
-    diag: usize,
     x: &[f64],
-    eff: Option<(&[f64], &[f64])>,
-) -> f64 {
+    eff: Option<(&[f64], Alpha<'_>)>,
+) {
     let n = x.len();
-    let (row, b) = (&mut row[..n], &b[..n]);
-    let saved = row[diag];
-    let body = n - n % LANES;
-    let diag_block = diag - diag % LANES;
-    let mut acc = [0.0; LANES];
-    let mut j = 0;
-    while j < body {
-        let mut v = [0.0; LANES];
-        for k in 0..LANES {
-            v[k] = (keep * row[j + k] + c * b[j + k]).clamp(-bound, bound);
-            row[j + k] = v[k];
+    let pre = &pre[..n];
+    for (i, o) in out[..n].iter_mut().enumerate() {
+        let c = scale * post[i];
+        let row = &mut m[i * n..(i + 1) * n];
+        let saved = row[i];
+        for (mij, &bj) in row.iter_mut().zip(pre) {
+            *mij = (keep * *mij + c * bj).clamp(-bound, bound);
         }
-        if j == diag_block {
-            v[diag - j] = saved;
-            row[diag] = saved;
-        }
-        for k in 0..LANES {
-            let e = match eff {
-                Some((w, a)) => w[j + k] + a[j + k] * v[k],
-                None => v[k],
-            };
-            acc[k] += e * x[j + k];
-        }
-        j += LANES;
-    }
-    let mut tail = 0.0;
-    for k in body..n {
-        let v = if k == diag {
-            saved
-        } else {
-            (keep * row[k] + c * b[k]).clamp(-bound, bound)
+        row[i] = saved;
+        let row = &*row;
+        *o = match eff {
+            Some((w, Alpha::PerConnection(a))) => {
+                let (w, a) = (&w[i * n..(i + 1) * n], &a[i * n..(i + 1) * n]);
+                sum_lanes(n, |j| (w[j] + a[j] * row[j]) * x[j])
+            }
+            Some((w, Alpha::Uniform(a0))) => {
+                let w = &w[i * n..(i + 1) * n];
+                sum_lanes(n, |j| (w[j] + a0 * row[j]) * x[j])
+            }
+            None => sum_lanes(n, |j| row[j] * x[j]),
         };
-        row[k] = v;
-        let e = match eff {
-            Some((w, a)) => w[k] + a[k] * v,
-            None => v,
-        };
-        tail += e * x[k];
-    }
-    reduce(acc) + tail
-}
-
-/// `row_j ← clip(keep·row_j + c·b_j, ±bound)`.
-#[inline(always)]
-pub fn update_row(row: &mut [f64], keep: f64, c: f64, b: &[f64], bound: f64) {
-    for (m, &bj) in row.iter_mut().zip(b) {
-        *m = (keep * *m + c * bj).clamp(-bound, bound);
     }
 }

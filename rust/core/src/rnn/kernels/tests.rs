@@ -22,7 +22,7 @@ fn matvec_plastic_adds_the_gated_trace() {
     let h: Vec<f64> = (0..n * n).map(|k| (k as f64 * 0.3).sin()).collect();
     let x: Vec<f64> = (0..n).map(|k| k as f64 - 4.0).collect();
     let mut out = vec![0.0; n];
-    matvec_plastic(&mut out, &w, &a, &h, &x);
+    matvec_plastic(&mut out, &w, Alpha::PerConnection(&a), &h, &x);
     for i in 0..n {
         let naive: f64 = (0..n)
             .map(|j| (w[i * n + j] + a[i * n + j] * h[i * n + j]) * x[j])
@@ -31,83 +31,114 @@ fn matvec_plastic_adds_the_gated_trace() {
     }
 }
 
+/// The inputs of the path comparisons: `w`, `a`, `h` (`n × n`) and `x` (`n`).
+fn operands(n: usize) -> (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) {
+    let w: Vec<f64> = (0..n * n).map(|k| (k as f64 * 0.37).sin()).collect();
+    let a: Vec<f64> = (0..n * n).map(|k| (k as f64 * 0.21).cos()).collect();
+    let h: Vec<f64> = (0..n * n).map(|k| (k as f64 * 0.13).sin()).collect();
+    let x: Vec<f64> = (0..n).map(|k| (k as f64 * 0.11).cos()).collect();
+    (w, a, h, x)
+}
+
+/// Every kernel on `path`: (matvec, matvec_plastic, rank1, fused m + drive, fused h + drive).
+type Results = [Vec<f64>; 7];
+
+fn run_all(p: Path, n: usize) -> Results {
+    let (w, a, h, x) = operands(n);
+    let (mut o1, mut o2, mut o3, mut o4) = (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+    matvec_with(p, &mut o1, &w, &x);
+    matvec_plastic_with(p, &mut o2, &w, Alpha::PerConnection(&a), &h, &x);
+    let mut m1 = w.clone();
+    rank1_with(p, &mut m1, 0.9, 0.7, &x, &x, 0.5);
+    let up = RankOne {
+        keep: 0.9,
+        scale: 0.7,
+        post: &x,
+        pre: &x,
+        bound: 0.5,
+    };
+    let mut m2 = w.clone();
+    fused_with(p, &mut o3, &mut m2, up, &x);
+    let mut h2 = h.clone();
+    fused_plastic_with(p, &mut o4, &w, Alpha::PerConnection(&a), &mut h2, up, &x);
+    [o1, o2, m1, m2, o3, h2, o4]
+}
+
 #[test]
-fn avx2_and_portable_kernels_agree_bit_for_bit() {
-    for n in [1usize, 7, 8, 13, 64, 101] {
-        let w: Vec<f64> = (0..n * n).map(|k| (k as f64 * 0.37).sin()).collect();
-        let a: Vec<f64> = (0..n * n).map(|k| (k as f64 * 0.21).cos()).collect();
-        let h: Vec<f64> = (0..n * n).map(|k| (k as f64 * 0.13).sin()).collect();
-        let x: Vec<f64> = (0..n).map(|k| (k as f64 * 0.11).cos()).collect();
-        let (mut o1, mut o2) = (vec![0.0; n], vec![0.0; n]);
+fn each_path_is_deterministic_and_the_paths_agree_to_a_few_ulp() {
+    for n in [1usize, 7, 8, 13, 16, 24, 40, 64, 101, 200] {
         let (fast, slow) = (path(false), path(true));
-        matvec_with(fast, &mut o1, &w, &x);
-        matvec_with(slow, &mut o2, &w, &x);
-        assert_eq!(o1, o2);
-        matvec_plastic_with(fast, &mut o1, &w, &a, &h, &x);
-        matvec_plastic_with(slow, &mut o2, &w, &a, &h, &x);
-        assert_eq!(o1, o2);
-        let (mut m1, mut m2) = (w.clone(), w.clone());
-        rank1_with(fast, &mut m1, 0.9, 0.7, &x, &x, 0.5);
-        rank1_with(slow, &mut m2, 0.9, 0.7, &x, &x, 0.5);
-        assert_eq!(m1, m2);
-        let up = RankOne {
-            keep: 0.9,
-            scale: 0.7,
-            post: &x,
-            pre: &x,
-            bound: 0.5,
-        };
-        let (mut m1, mut m2) = (w.clone(), w.clone());
-        fused_with(fast, &mut o1, &mut m1, up, &x);
-        fused_with(slow, &mut o2, &mut m2, up, &x);
-        assert_eq!((&m1, &o1), (&m2, &o2));
-        let (mut h1, mut h2) = (h.clone(), h.clone());
-        fused_plastic_with(fast, &mut o1, &w, &a, &mut h1, up, &x);
-        fused_plastic_with(slow, &mut o2, &w, &a, &mut h2, up, &x);
-        assert_eq!((&h1, &o1), (&h2, &o2));
+        let (f1, f2, s) = (run_all(fast, n), run_all(fast, n), run_all(slow, n));
+        assert_eq!(f1, f2, "n = {n}: same inputs, same path, same bits");
+        for (k, (f, s)) in f1.iter().zip(&s).enumerate() {
+            for (i, (a, b)) in f.iter().zip(s).enumerate() {
+                // Terms are O(1): n of them summed, each FMA saving one rounding of ≤ 1 ulp.
+                let tol = 1e-15 * (n as f64 + 4.0);
+                assert!((a - b).abs() <= tol, "n = {n}, result {k}[{i}]: {a} vs {b}");
+            }
+        }
+        if n < LANES {
+            // Shorter than a half block: only the tail, computed identically on both paths.
+            assert_eq!(f1, s, "n = {n}");
+        }
     }
-    let (mut m1, mut m2) = (vec![f64::NAN, 3.0], vec![f64::NAN, 3.0]);
-    rank1_with(path(false), &mut m1, 1.0, 0.0, &[1.0], &[0.0, 0.0], 1.0);
-    rank1_with(path(true), &mut m2, 1.0, 0.0, &[1.0], &[0.0, 0.0], 1.0);
-    assert!(m1[0].is_nan() && m2[0].is_nan() && m1[1] == 1.0 && m2[1] == 1.0);
+}
+
+#[test]
+fn clipping_keeps_nan_on_both_paths() {
+    for p in [path(false), path(true)] {
+        let mut m = vec![f64::NAN, 3.0, 0.0, 0.0, f64::NAN, -3.0, 0.0, 0.0];
+        let b = [0.0; 8];
+        rank1_with(p, &mut m, 1.0, 0.0, &[1.0], &b, 1.0);
+        assert!(m[0].is_nan() && m[4].is_nan(), "{p:?}");
+        assert_eq!((m[1], m[5]), (1.0, -1.0), "{p:?}");
+    }
+}
+
+#[test]
+fn matvec_of_empty_vectors_is_zero() {
+    let mut out = vec![5.0; 3];
+    matvec(&mut out, &[], &[]);
+    assert_eq!(out, vec![0.0; 3]);
 }
 
 #[test]
 fn fused_update_and_drive_equal_the_two_passes() {
-    let n = 13;
-    let w: Vec<f64> = (0..n * n).map(|k| (k as f64 * 0.37).sin()).collect();
-    let a: Vec<f64> = (0..n * n).map(|k| (k as f64 * 0.21).cos()).collect();
-    let post: Vec<f64> = (0..n).map(|k| (k as f64 * 0.7).sin()).collect();
-    let pre: Vec<f64> = (0..n).map(|k| (k as f64 * 0.3).cos()).collect();
-    let up = RankOne {
-        keep: 0.95,
-        scale: 0.4,
-        post: &post,
-        pre: &pre,
-        bound: 0.8,
-    };
-    // two passes
-    let mut m1 = w.clone();
-    let diag: Vec<f64> = (0..n).map(|i| m1[i * n + i]).collect();
-    rank1_update(&mut m1, 0.95, 0.4, &post, &pre, 0.8);
-    (0..n).for_each(|i| m1[i * n + i] = diag[i]);
-    let mut o1 = vec![0.0; n];
-    matvec(&mut o1, &m1, &post);
-    // fused
-    let mut m2 = w.clone();
-    let mut o2 = vec![0.0; n];
-    fused_rank1_matvec(&mut o2, &mut m2, up, &post);
-    assert_eq!((m1.clone(), o1), (m2, o2));
-    let mut h1 = a.clone();
-    let hd: Vec<f64> = (0..n).map(|i| h1[i * n + i]).collect();
-    rank1_update(&mut h1, 0.95, 0.4, &post, &pre, 0.8);
-    (0..n).for_each(|i| h1[i * n + i] = hd[i]);
-    let mut o1 = vec![0.0; n];
-    matvec_plastic(&mut o1, &w, &a, &h1, &post);
-    let mut h2 = a.clone();
-    let mut o2 = vec![0.0; n];
-    fused_rank1_matvec_plastic(&mut o2, &w, &a, &mut h2, up, &post);
-    assert_eq!((h1, o1), (h2, o2));
+    for p in [path(false), path(true)] {
+        for n in [5usize, 13, 24, 37, 64] {
+            let w: Vec<f64> = (0..n * n).map(|k| (k as f64 * 0.37).sin()).collect();
+            let a: Vec<f64> = (0..n * n).map(|k| (k as f64 * 0.21).cos()).collect();
+            let post: Vec<f64> = (0..n).map(|k| (k as f64 * 0.7).sin()).collect();
+            let pre: Vec<f64> = (0..n).map(|k| (k as f64 * 0.3).cos()).collect();
+            let up = RankOne {
+                keep: 0.95,
+                scale: 0.4,
+                post: &post,
+                pre: &pre,
+                bound: 0.8,
+            };
+            // two passes
+            let mut m1 = w.clone();
+            let diag: Vec<f64> = (0..n).map(|i| m1[i * n + i]).collect();
+            rank1_with(p, &mut m1, 0.95, 0.4, &post, &pre, 0.8);
+            (0..n).for_each(|i| m1[i * n + i] = diag[i]);
+            let mut o1 = vec![0.0; n];
+            matvec_with(p, &mut o1, &m1, &post);
+            // fused
+            let mut m2 = w.clone();
+            let mut o2 = vec![0.0; n];
+            fused_with(p, &mut o2, &mut m2, up, &post);
+            assert_eq!((&m1, &o1), (&m2, &o2), "{p:?}, n = {n}");
+            let mut h1 = a.clone();
+            let hd: Vec<f64> = (0..n).map(|i| h1[i * n + i]).collect();
+            rank1_with(p, &mut h1, 0.95, 0.4, &post, &pre, 0.8);
+            (0..n).for_each(|i| h1[i * n + i] = hd[i]);
+            matvec_plastic_with(p, &mut o1, &w, Alpha::PerConnection(&a), &h1, &post);
+            let mut h2 = a.clone();
+            fused_plastic_with(p, &mut o2, &w, Alpha::PerConnection(&a), &mut h2, up, &post);
+            assert_eq!((&h1, &o1), (&h2, &o2), "{p:?}, n = {n}");
+        }
+    }
 }
 
 #[test]
@@ -150,5 +181,43 @@ fn fused_plastic_refuses_a_short_w() {
         bound: 1.0,
     };
     let (w, alpha, mut h) = (vec![0.0; 80], vec![1.0; 81], vec![0.0; 81]);
-    fused_rank1_matvec_plastic(&mut [0.0; 9], &w, &alpha, &mut h, update, &x);
+    fused_rank1_matvec_plastic(&mut [0.0; 9], &w, Alpha::of(&alpha), &mut h, update, &x);
+}
+
+#[test]
+fn a_uniform_alpha_gives_the_bits_of_the_full_matrix() {
+    for p in [path(false), path(true)] {
+        for n in [5usize, 24, 37] {
+            let (w, _, h, x) = operands(n);
+            let alpha = vec![0.37; n * n];
+            assert!(matches!(Alpha::of(&alpha), Alpha::Uniform(a) if a == 0.37));
+            let up = RankOne {
+                keep: 0.9,
+                scale: 0.7,
+                post: &x,
+                pre: &w[..n],
+                bound: 0.5,
+            };
+            let (mut h1, mut h2) = (h.clone(), h.clone());
+            let (mut o1, mut o2) = (vec![0.0; n], vec![0.0; n]);
+            let full = Alpha::PerConnection(&alpha);
+            fused_plastic_with(p, &mut o1, &w, full, &mut h1, up, &x);
+            fused_plastic_with(p, &mut o2, &w, Alpha::Uniform(0.37), &mut h2, up, &x);
+            assert_eq!((&h1, &o1), (&h2, &o2), "{p:?}, n = {n}");
+            matvec_plastic_with(p, &mut o1, &w, full, &h, &x);
+            matvec_plastic_with(p, &mut o2, &w, Alpha::Uniform(0.37), &h, &x);
+            assert_eq!(o1, o2, "{p:?}, n = {n}");
+        }
+    }
+    let mut alpha = vec![0.5; 9];
+    alpha[8] = -0.5;
+    assert!(matches!(Alpha::of(&alpha), Alpha::PerConnection(_)));
+    alpha[8] = 0.5;
+    alpha[0] = -0.0;
+    alpha[1] = 0.0;
+    assert!(
+        matches!(Alpha::of(&alpha), Alpha::PerConnection(_)),
+        "-0.0 and 0.0 differ"
+    );
+    assert!(matches!(Alpha::of(&[]), Alpha::PerConnection(_)));
 }
