@@ -86,10 +86,3 @@ def test_float32_learns_dnms():
     end = trainer.evaluate().mean()
     assert end < 0.75 * start, (start, end)
     assert errors[-100:].mean() < errors[:100].mean()
-
-
-def test_tuned_config_is_the_published_one_without_warmup():
-    task = DelayedNonMatch()
-    pub, tuned = task.published_config(), task.tuned_config()
-    assert pub.warmup_trials == 100 and tuned.warmup_trials == 0
-    assert tuned.amplitude == pub.amplitude and tuned.scale_by_expected_error
