@@ -23,7 +23,7 @@ from hebbian_brain.tasks import DelayedNonMatch  # noqa: E402
 
 # ---- hyperparameters (Miconi's published network and rule; see DelayedNonMatch.trainer)
 SEED = 8  # a typical seed: 5th fastest of seeds 0-9 in docs/benchmarks.md (seeds vary widely)
-PRECISION = "float32"  # J·r, tanh and the trace in float32 (about 2x faster; docs/rules.md §3)
+PRECISION = "float32"  # the default: J·r, tanh, trace in float32 (2x faster; docs/rules.md §3)
 N_TRIALS = 2000  # the paper's median to criterion is 843; seeds vary widely
 BATCH_SIZE = 1  # 1 = the sequential rule of the paper
 REPORT_EVERY = 200

@@ -50,6 +50,7 @@ def test_one_trial_matches_numpy(alpha_x, scale):
         activity_trace_decay=alpha_x,
         scale_by_expected_error=scale,
         error_trace_decay=0.6,
+        precision="float64",  # numpy computes in float64
     )
     kwargs = dict(
         n_neurons=n,

@@ -698,7 +698,7 @@ class NodePerturbationConfig:
         scale_by_expected_error: bool = False,
         warmup_trials: int = 0,
         condition_order: str = "cycle",
-        precision: str = "float64",
+        precision: str = "float32",
     ) -> NodePerturbationConfig: ...
     @property
     def learning_rate(self) -> float: ...

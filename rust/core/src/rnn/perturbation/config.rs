@@ -36,7 +36,8 @@ pub struct NodePerturbationConfig {
     pub warmup_trials: u64,
     /// Order of the conditions over training trials.
     pub condition_order: ConditionOrder,
-    /// Arithmetic of the two `N²` products of a trial (the drive `J r` and the trace).
+    /// Arithmetic of the two `N²` products of a trial (the drive `J r` and the trace);
+    /// float32 by default (twice as fast, same learning: `docs/rules.md` §3, Numerics).
     pub precision: Precision,
 }
 
@@ -52,7 +53,7 @@ impl Default for NodePerturbationConfig {
             scale_by_expected_error: false,
             warmup_trials: 0,
             condition_order: ConditionOrder::Cycle,
-            precision: Precision::Float64,
+            precision: Precision::Float32,
         }
     }
 }

@@ -101,7 +101,7 @@ fn with_precision(mut t: NodePerturbationTrainer, p: Precision) -> NodePerturbat
 /// errors and weight changes of a few trials agree closely with float64.
 #[test]
 fn float32_precision_follows_float64() {
-    let mut a = small_dnms(6);
+    let mut a = with_precision(small_dnms(6), Precision::Float64);
     let mut b = with_precision(small_dnms(6), Precision::Float32);
     let before = a.weights().to_vec();
     let ra = a.train(3, 1, None).unwrap();
