@@ -344,7 +344,7 @@ pub(crate) fn silent_run_tail<T: Real, const FMA: bool>(
     let n = r.hebb.len();
     let (e, inv) = (r.eta, r.inv_keep);
     for jj in from..n {
-        let lane = jj - from;
+        let lane = (jj - from) % LANES;
         let (mut h, mut gh) = (r.hebb[jj], r.grad_hebb[jj]);
         for m in (0..r.post.len()).rev() {
             let post = r.post[m];

@@ -106,3 +106,48 @@ fn fused_saturated_steps_match_the_stored_trace() {
         .max(max_rel_diff(&exact.grad_w, &fused.grad_w));
     assert!(e < 1e-12, "active rows: relative error {e:e}");
 }
+
+/// The portable path (CPUs without AVX2+FMA) walks a whole row from element 0 with the scalar
+/// tail: rows longer than the 8 lanes must wrap into them (it once indexed past them), and it
+/// must agree with the dispatched kernel of this machine.
+#[test]
+fn the_portable_saturated_run_handles_long_rows_and_matches_the_dispatched_kernel() {
+    use crate::rnn::plastic_kernels::{silent_run_row_f64, LANES};
+    use crate::rnn::plastic_runs::{silent_run_tail, SilentRun};
+    let (n, k) = (21usize, 3usize);
+    let val = |i: usize, s: f64| ((i as f64 * 0.37 + s).sin() * 0.9);
+    let pre: Vec<f64> = (0..k * n).map(|i| val(i, 0.1)).collect();
+    let post: Vec<f64> = (0..k).map(|i| val(i, 0.5)).collect();
+    let y2: Vec<f64> = (0..n).map(|i| val(i, 0.9)).collect();
+    let run = |portable: bool| {
+        let mut hebb: Vec<f64> = (0..n).map(|i| val(i, 1.3) * 0.1).collect();
+        let mut grad: Vec<f64> = (0..n).map(|i| val(i, 1.7)).collect();
+        let mut col = vec![0.25; n];
+        let eta = 0.05;
+        let r = SilentRun {
+            eta,
+            inv_keep: 1.0 / (1.0 - eta),
+            hebb: &mut hebb,
+            grad_hebb: &mut grad,
+            col: &mut col,
+            pre: &pre,
+            post: &post,
+            y_prev2: &y2,
+        };
+        let sums = if portable {
+            let mut r = r;
+            let (mut row, mut eta_l) = ([0.0; LANES], [0.0; LANES]);
+            silent_run_tail::<f64, false>(&mut r, 0, &mut row, &mut eta_l);
+            (row.iter().sum::<f64>(), eta_l.iter().sum::<f64>())
+        } else {
+            silent_run_row_f64(r)
+        };
+        (sums, hebb, grad, col)
+    };
+    let (a, b) = (run(true), run(false));
+    let close = |x: f64, y: f64| (x - y).abs() <= 1e-12 * (1.0 + x.abs());
+    assert!(close(a.0 .0, b.0 .0) && close(a.0 .1, b.0 .1), "{:?} {:?}", a.0, b.0);
+    for (x, y) in a.1.iter().chain(&a.2).chain(&a.3).zip(b.1.iter().chain(&b.2).chain(&b.3)) {
+        assert!(close(*x, *y), "{x} vs {y}");
+    }
+}
