@@ -16,7 +16,7 @@ use rand::Rng as _;
 use serde::{Deserialize, Serialize};
 
 use crate::config::DreamDirection;
-use crate::graph::{Brain, NodeId};
+use crate::graph::{prefetch, Brain, NodeId};
 
 /// What a dream did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -203,7 +203,16 @@ impl Brain {
         }
         let mut total = node.terminal_count as f64;
         let mut expected = 0.0;
+        // The in-list (walked below to spread salience) is walked alongside the out-list, its
+        // predecessors prefetched: two independent pointer chains in flight instead of one
+        // after the other (both lists are scattered over the synapse slots).
+        let mut ahead = node.first_in;
         for s in self.out_slots(n) {
+            if ahead != crate::graph::NIL {
+                let slot = &self.synapses[ahead as usize];
+                prefetch(self.nodes.as_ptr().wrapping_add(slot.src as usize));
+                ahead = slot.next_in;
+            }
             let slot = &self.synapses[s as usize];
             if slot.is_creative() || slot.traversal_count() == 0 {
                 continue;

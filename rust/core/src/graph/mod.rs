@@ -27,6 +27,7 @@ pub use import::{EdgeRecord, NodeRecord};
 pub use node::Node;
 pub(crate) use node::NodeSlot;
 pub use serial::BRAIN_KIND;
+pub(crate) use store::prefetch;
 pub use store::{EdgeTable, NodeTable};
 pub use synapse::Synapse;
 pub(crate) use synapse::SynapseSlot;
