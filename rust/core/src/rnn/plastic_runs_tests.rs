@@ -115,7 +115,7 @@ fn the_portable_saturated_run_handles_long_rows_and_matches_the_dispatched_kerne
     use crate::rnn::plastic_kernels::{silent_run_row_f64, LANES};
     use crate::rnn::plastic_runs::{silent_run_tail, SilentRun};
     let (n, k) = (21usize, 3usize);
-    let val = |i: usize, s: f64| ((i as f64 * 0.37 + s).sin() * 0.9);
+    let val = |i: usize, s: f64| (i as f64 * 0.37 + s).sin() * 0.9;
     let pre: Vec<f64> = (0..k * n).map(|i| val(i, 0.1)).collect();
     let post: Vec<f64> = (0..k).map(|i| val(i, 0.5)).collect();
     let y2: Vec<f64> = (0..n).map(|i| val(i, 0.9)).collect();
@@ -146,8 +146,18 @@ fn the_portable_saturated_run_handles_long_rows_and_matches_the_dispatched_kerne
     };
     let (a, b) = (run(true), run(false));
     let close = |x: f64, y: f64| (x - y).abs() <= 1e-12 * (1.0 + x.abs());
-    assert!(close(a.0 .0, b.0 .0) && close(a.0 .1, b.0 .1), "{:?} {:?}", a.0, b.0);
-    for (x, y) in a.1.iter().chain(&a.2).chain(&a.3).zip(b.1.iter().chain(&b.2).chain(&b.3)) {
+    assert!(
+        close(a.0 .0, b.0 .0) && close(a.0 .1, b.0 .1),
+        "{:?} {:?}",
+        a.0,
+        b.0
+    );
+    for (x, y) in
+        a.1.iter()
+            .chain(&a.2)
+            .chain(&a.3)
+            .zip(b.1.iter().chain(&b.2).chain(&b.3))
+    {
         assert!(close(*x, *y), "{x} vs {y}");
     }
 }
