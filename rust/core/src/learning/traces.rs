@@ -8,16 +8,8 @@ impl Brain {
         let p = &self.config.plasticity;
         let factor = p.discount * p.trace_decay;
         let cutoff = p.trace_cutoff;
-        for (_, e) in self.synapse_traces.iter_mut() {
-            *e *= factor;
-        }
-        self.synapse_traces
-            .retain(|&(_, e)| e.abs() >= cutoff && e != 0.0);
-        for (_, z) in self.node_traces.iter_mut() {
-            *z *= factor;
-        }
-        self.node_traces
-            .retain(|&(_, z)| z.abs() >= cutoff && z != 0.0);
+        decay_and_drop(&mut self.synapse_traces, factor, cutoff);
+        decay_and_drop(&mut self.node_traces, factor, cutoff);
     }
 
     /// e_s ← A_pre·A_post = 1 for the traversed synapse (a replacing trace).
@@ -41,4 +33,18 @@ impl Brain {
         self.synapse_traces.clear();
         self.node_traces.clear();
     }
+}
+
+/// Multiplies every trace by `factor` and drops the ones below `cutoff`, keeping the order: one
+/// branch-free pass (every entry is written at the current end of the kept ones, which
+/// advances only when it is kept).
+fn decay_and_drop(traces: &mut Vec<(u32, f64)>, factor: f64, cutoff: f64) {
+    let mut kept = 0;
+    for i in 0..traces.len() {
+        let (id, t) = traces[i];
+        let t = t * factor;
+        traces[kept] = (id, t);
+        kept += usize::from(t.abs() >= cutoff && t != 0.0);
+    }
+    traces.truncate(kept);
 }
