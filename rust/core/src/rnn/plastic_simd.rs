@@ -20,6 +20,15 @@ unsafe fn st(s: &mut [f64], j: usize, v: __m256d) {
     _mm256_storeu_pd(s.as_mut_ptr().add(j), v)
 }
 
+/// The 8 reduction lanes held in two 4-double accumulators, as an array (lane k = element k).
+#[inline(always)]
+unsafe fn lanes_of(acc: [__m256d; 2]) -> [f64; LANES] {
+    let mut lanes = [0.0f64; LANES];
+    _mm256_storeu_pd(lanes.as_mut_ptr(), acc[0]);
+    _mm256_storeu_pd(lanes.as_mut_ptr().add(4), acc[1]);
+    lanes
+}
+
 /// # Safety
 /// The CPU must support AVX2 and FMA.
 #[target_feature(enable = "avx2,fma")]
@@ -57,9 +66,7 @@ pub(super) unsafe fn forward_row<const PER_CONNECTION: bool>(r: ForwardRow<'_, f
         }
         j += LANES;
     }
-    let mut lanes = [0.0f64; LANES];
-    _mm256_storeu_pd(lanes.as_mut_ptr(), acc[0]);
-    _mm256_storeu_pd(lanes.as_mut_ptr().add(4), acc[1]);
+    let mut lanes = lanes_of(acc);
     for jj in nc..n {
         let k = jj - nc;
         forward_element::<f64, true>(
@@ -153,12 +160,7 @@ pub(super) unsafe fn backward_row<
         }
         j += LANES;
     }
-    let mut row_lanes = [0.0f64; LANES];
-    let mut eta_lanes = [0.0f64; LANES];
-    _mm256_storeu_pd(row_lanes.as_mut_ptr(), row_acc[0]);
-    _mm256_storeu_pd(row_lanes.as_mut_ptr().add(4), row_acc[1]);
-    _mm256_storeu_pd(eta_lanes.as_mut_ptr(), eta_acc[0]);
-    _mm256_storeu_pd(eta_lanes.as_mut_ptr().add(4), eta_acc[1]);
+    let (mut row_lanes, mut eta_lanes) = (lanes_of(row_acc), lanes_of(eta_acc));
     let (gd, ps) = (r.grad_drive, r.post);
     for jj in nc..n {
         let k = jj - nc;
@@ -245,12 +247,7 @@ pub(super) unsafe fn silent_run_row(mut r: SilentRun<'_, f64>) -> (f64, f64) {
         chunk!(j + 4, 1);
         j += LANES;
     }
-    let mut row_lanes = [0.0f64; LANES];
-    let mut eta_lanes = [0.0f64; LANES];
-    _mm256_storeu_pd(row_lanes.as_mut_ptr(), row_acc[0]);
-    _mm256_storeu_pd(row_lanes.as_mut_ptr().add(4), row_acc[1]);
-    _mm256_storeu_pd(eta_lanes.as_mut_ptr(), eta_acc[0]);
-    _mm256_storeu_pd(eta_lanes.as_mut_ptr().add(4), eta_acc[1]);
+    let (mut row_lanes, mut eta_lanes) = (lanes_of(row_acc), lanes_of(eta_acc));
     silent_run_tail::<f64, true>(&mut r, nc, &mut row_lanes, &mut eta_lanes);
     (sum_lanes(&row_lanes), sum_lanes(&eta_lanes))
 }

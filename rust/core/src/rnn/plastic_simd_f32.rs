@@ -21,6 +21,14 @@ unsafe fn st(s: &mut [f32], j: usize, v: __m256) {
     _mm256_storeu_ps(s.as_mut_ptr().add(j), v)
 }
 
+/// The 8 reduction lanes of two 8-float accumulators, added lane by lane, as an array.
+#[inline(always)]
+unsafe fn lanes_of(acc: [__m256; 2]) -> [f32; LANES] {
+    let mut lanes = [0.0f32; LANES];
+    _mm256_storeu_ps(lanes.as_mut_ptr(), _mm256_add_ps(acc[0], acc[1]));
+    lanes
+}
+
 /// # Safety
 /// The CPU must support AVX2 and FMA.
 #[target_feature(enable = "avx2,fma")]
@@ -66,8 +74,7 @@ pub(super) unsafe fn forward_row<const PER_CONNECTION: bool>(r: ForwardRow<'_, f
     if j < nc {
         chunk!(j, acc[0]);
     }
-    let mut lanes = [0.0f32; LANES];
-    _mm256_storeu_ps(lanes.as_mut_ptr(), _mm256_add_ps(acc[0], acc[1]));
+    let mut lanes = lanes_of(acc);
     for jj in nc..n {
         let k = jj - nc;
         forward_element::<f32, true>(
@@ -169,16 +176,7 @@ pub(super) unsafe fn backward_row<
     if j < nc {
         chunk!(j, 0);
     }
-    let mut row_lanes = [0.0f32; LANES];
-    let mut eta_lanes = [0.0f32; LANES];
-    _mm256_storeu_ps(
-        row_lanes.as_mut_ptr(),
-        _mm256_add_ps(row_acc[0], row_acc[1]),
-    );
-    _mm256_storeu_ps(
-        eta_lanes.as_mut_ptr(),
-        _mm256_add_ps(eta_acc[0], eta_acc[1]),
-    );
+    let (mut row_lanes, mut eta_lanes) = (lanes_of(row_acc), lanes_of(eta_acc));
     let (gd, ps) = (r.grad_drive, r.post);
     for jj in nc..n {
         let k = jj - nc;
@@ -268,16 +266,7 @@ pub(super) unsafe fn silent_run_row(mut r: SilentRun<'_, f32>) -> (f32, f32) {
     if j < nc {
         chunk!(j, 0);
     }
-    let mut row_lanes = [0.0f32; LANES];
-    let mut eta_lanes = [0.0f32; LANES];
-    _mm256_storeu_ps(
-        row_lanes.as_mut_ptr(),
-        _mm256_add_ps(row_acc[0], row_acc[1]),
-    );
-    _mm256_storeu_ps(
-        eta_lanes.as_mut_ptr(),
-        _mm256_add_ps(eta_acc[0], eta_acc[1]),
-    );
+    let (mut row_lanes, mut eta_lanes) = (lanes_of(row_acc), lanes_of(eta_acc));
     silent_run_tail::<f32, true>(&mut r, nc, &mut row_lanes, &mut eta_lanes);
     (sum_lanes(&row_lanes), sum_lanes(&eta_lanes))
 }
