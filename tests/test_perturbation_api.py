@@ -20,8 +20,15 @@ def test_config_defaults_repr_eq_replace_pickle():
     assert cfg.learning_rate == 0.1 and cfg.perturbation_rate == 3.0 and cfg.max_dw == 3e-4
     assert cfg.activity_trace_decay == 0.05 and cfg.error_trace_decay == 0.75
     assert not cfg.scale_by_expected_error and cfg.warmup_trials == 0
-    assert cfg.condition_order == "cycle"
+    assert cfg.condition_order == "cycle" and cfg.eligibility == "fluctuation"
     assert eval(repr(cfg), {"NodePerturbationConfig": NodePerturbationConfig}) == cfg
+    kicks = cfg.replace(eligibility="perturbation")
+    assert kicks.eligibility == "perturbation" and kicks != cfg
+    assert eval(repr(kicks), {"NodePerturbationConfig": NodePerturbationConfig}) == kicks
+    assert pickle.loads(pickle.dumps(kicks)) == kicks
+    # trainers pickled before the field existed load with the trace they were trained with
+    older = {k: v for k, v in cfg._asdict().items() if k != "eligibility"}
+    assert NodePerturbationConfig._from_kwargs(older) == cfg
     other = cfg.replace(learning_rate=0.05)
     assert other.learning_rate == 0.05 and other != cfg and cfg.learning_rate == 0.1
     assert pickle.loads(pickle.dumps(other)) == other

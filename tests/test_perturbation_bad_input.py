@@ -65,6 +65,7 @@ def test_constructor_rejects(kwargs, error, match):
         ({"error_trace_decay": -0.1}, "error_trace_decay"),
         ({"max_dw": float("inf")}, "max_dw"),
         ({"condition_order": "random"}, "condition_order"),
+        ({"eligibility": "kicks"}, "eligibility"),
     ],
 )
 def test_config_rejects(kwargs, match):

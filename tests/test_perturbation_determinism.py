@@ -3,19 +3,21 @@
 import pickle
 
 import numpy as np
+import pytest
 
 from hebbian_brain.tasks import DelayedNonMatch
 
 TASK = DelayedNonMatch(stimulus_ms=20, delay_ms=20, response_ms=40, scored_ms=20)
 
 
-def make(seed=3):
-    config = TASK.published_config().replace(warmup_trials=0)
+def make(seed=3, eligibility="fluctuation"):
+    config = TASK.published_config().replace(warmup_trials=0, eligibility=eligibility)
     return TASK.trainer(seed=seed, n_neurons=40, tau=10.0, config=config)
 
 
-def test_thread_count_does_not_change_results():
-    a, b = make(), make()
+@pytest.mark.parametrize("eligibility", ["fluctuation", "perturbation"])
+def test_thread_count_does_not_change_results(eligibility):
+    a, b = make(eligibility=eligibility), make(eligibility=eligibility)
     ea, ca = a.train(16, batch_size=8, n_threads=1)
     eb, cb = b.train(16, batch_size=8, n_threads=2)
     np.testing.assert_array_equal(ea, eb)

@@ -2,7 +2,7 @@
 
 use super::f64_array;
 use crate::errors::{shape_error, IntoPyResult};
-use hebbian_core::rnn::perturbation::{self as np_core, ConditionOrder, Precision};
+use hebbian_core::rnn::perturbation::{self as np_core, ConditionOrder, Eligibility, Precision};
 use numpy::{IntoPyArray, PyArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
@@ -11,6 +11,13 @@ pub(crate) fn precision_name(p: Precision) -> &'static str {
     match p {
         Precision::Float64 => "float64",
         Precision::Float32 => "float32",
+    }
+}
+
+pub(crate) fn eligibility_name(e: Eligibility) -> &'static str {
+    match e {
+        Eligibility::Fluctuation => "fluctuation",
+        Eligibility::Perturbation => "perturbation",
     }
 }
 
@@ -38,6 +45,10 @@ pub(crate) fn order_name(o: ConditionOrder) -> &'static str {
 ///         (the drive J·r from a float32 copy of J, and the eligibility trace); the state,
 ///         the errors and J itself stay float64 ("float32": twice as fast as "float64" with
 ///         the same learning, see docs/rules.md §3).
+///     eligibility: what the trace correlates with the presynaptic rate r_j(t-1):
+///         "fluctuation", the cubed deviation (x_i - x̄_i)³ (Miconi's rule: local to the
+///         synapse), or "perturbation", the kick ξ_i itself (node perturbation as in Fiete &
+///         Seung 2006 and Miconi's METHOD NODEPERT: not local, cheaper, cleaner).
 #[pyclass(
     frozen,
     eq,
@@ -56,7 +67,7 @@ impl PyNodePerturbationConfig {
     #[pyo3(signature = (*, learning_rate=0.1, perturbation_rate=3.0, amplitude=0.5,
         activity_trace_decay=0.05, error_trace_decay=0.75, max_dw=3e-4,
         scale_by_expected_error=false, warmup_trials=0, condition_order="cycle",
-        precision="float32"))]
+        precision="float32", eligibility="fluctuation"))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         learning_rate: f64,
@@ -69,6 +80,7 @@ impl PyNodePerturbationConfig {
         warmup_trials: i128,
         condition_order: &str,
         precision: &str,
+        eligibility: &str,
     ) -> PyResult<Self> {
         let warmup_trials: u64 = super::non_negative("warmup_trials", warmup_trials, true)?;
         let condition_order = match condition_order {
@@ -91,6 +103,16 @@ impl PyNodePerturbationConfig {
                 )))
             }
         };
+        let eligibility = match eligibility {
+            "fluctuation" => Eligibility::Fluctuation,
+            "perturbation" => Eligibility::Perturbation,
+            other => {
+                return Err(crate::errors::to_pyerr(hebbian_core::Error::config(
+                    "eligibility",
+                    format!("must be 'fluctuation' or 'perturbation', got {other:?}"),
+                )))
+            }
+        };
         let inner = np_core::NodePerturbationConfig {
             learning_rate,
             perturbation_rate,
@@ -102,6 +124,7 @@ impl PyNodePerturbationConfig {
             warmup_trials,
             condition_order,
             precision,
+            eligibility,
         };
         inner.validate().py()?;
         Ok(Self { inner })
@@ -147,6 +170,10 @@ impl PyNodePerturbationConfig {
     fn precision(&self) -> &'static str {
         precision_name(self.inner.precision)
     }
+    #[getter]
+    fn eligibility(&self) -> &'static str {
+        eligibility_name(self.inner.eligibility)
+    }
 
     /// The fields as keyword arguments of the constructor.
     fn _asdict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
@@ -162,6 +189,7 @@ impl PyNodePerturbationConfig {
         d.set_item("warmup_trials", c.warmup_trials)?;
         d.set_item("condition_order", order_name(c.condition_order))?;
         d.set_item("precision", precision_name(c.precision))?;
+        d.set_item("eligibility", eligibility_name(c.eligibility))?;
         Ok(d)
     }
 
@@ -195,7 +223,7 @@ impl PyNodePerturbationConfig {
             "NodePerturbationConfig(learning_rate={:?}, perturbation_rate={:?}, amplitude={:?}, \
              activity_trace_decay={:?}, error_trace_decay={:?}, max_dw={:?}, \
              scale_by_expected_error={}, warmup_trials={}, condition_order='{}', \
-             precision='{}')",
+             precision='{}', eligibility='{}')",
             c.learning_rate,
             c.perturbation_rate,
             c.amplitude,
@@ -209,7 +237,8 @@ impl PyNodePerturbationConfig {
             },
             c.warmup_trials,
             order_name(c.condition_order),
-            precision_name(c.precision)
+            precision_name(c.precision),
+            eligibility_name(c.eligibility)
         )
     }
 }

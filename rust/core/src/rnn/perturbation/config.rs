@@ -39,6 +39,9 @@ pub struct NodePerturbationConfig {
     /// Arithmetic of the two `N²` products of a trial (the drive `J r` and the trace);
     /// float32 by default (twice as fast, same learning: `docs/rules.md` §3, Numerics).
     pub precision: Precision,
+    /// What the eligibility trace correlates with the presynaptic rates: the cubed activity
+    /// fluctuation (Miconi's rule, the default) or the perturbations themselves.
+    pub eligibility: Eligibility,
 }
 
 impl Default for NodePerturbationConfig {
@@ -54,6 +57,7 @@ impl Default for NodePerturbationConfig {
             warmup_trials: 0,
             condition_order: ConditionOrder::Cycle,
             precision: Precision::Float32,
+            eligibility: Eligibility::Fluctuation,
         }
     }
 }
@@ -119,6 +123,19 @@ pub enum Precision {
     /// eligibility trace from float32 `r³`, `Δx³` (an `sgemm`); the state `x`, `tanh`, the
     /// errors and the weights `J` themselves stay float64 (changes are added to float64 `J`).
     Float32,
+}
+
+/// What the eligibility trace of a trial accumulates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Eligibility {
+    /// `e_ij = Σ_t (r_j(t−1) · (x_i(t) − x̄_i(t)))³`: only quantities local to the synapse
+    /// (Miconi 2017, his `METHOD = "DELTAX"`).
+    Fluctuation,
+    /// `e_ij = Σ_kicks ξ_i(t) · r_j(t−1)`: the perturbation `ξ` itself, summed over the steps
+    /// at which neuron `i` was kicked (node perturbation of Fiete & Seung 2006; Miconi's
+    /// `METHOD = "NODEPERT"`). Not local (the synapse must know the kick), cheaper (no trace
+    /// product) and free of the network's own fluctuations.
+    Perturbation,
 }
 
 /// In which order training trials visit the conditions.

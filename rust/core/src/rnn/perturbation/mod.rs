@@ -26,7 +26,8 @@ pub mod trainer;
 
 pub use arm::TwoJointArm;
 pub use config::{
-    ConditionOrder, ErrorMetric, NetworkSpec, NodePerturbationConfig, Precision, Readout,
+    ConditionOrder, Eligibility, ErrorMetric, NetworkSpec, NodePerturbationConfig, Precision,
+    Readout,
 };
 pub use network::TrialRecord;
 pub use tasks::{center_out_reach, delayed_non_match, ConditionSet};

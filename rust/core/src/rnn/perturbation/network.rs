@@ -13,7 +13,7 @@
 //! The kicks have exactly the law of the per-cell draws at a cost of one draw per kick.
 
 use super::arm::ArmState;
-use super::config::{ErrorMetric, NetworkSpec, Precision, Readout};
+use super::config::{Eligibility, ErrorMetric, NetworkSpec, Precision, Readout};
 use super::kernels::{
     cubes, cubes_f32, fluctuations, fluctuations_f32, integrate, matvec, matvec_f32, tanh_f32_into,
     tanh_into,
@@ -81,6 +81,8 @@ pub(crate) struct Exploration {
     pub amplitude: f64,
     /// `α_x`, decay of the activity average.
     pub activity_trace_decay: f64,
+    /// What the trace accumulates.
+    pub eligibility: Eligibility,
 }
 
 /// One condition's arrays: inputs `[T, I]`, targets `[T, O]`, scored-step weights `[T]`.
@@ -120,7 +122,8 @@ pub(crate) struct Workspace {
     pub pre_cubed: Vec<f64>,
     /// Row `t`: `(x(t) − x̄(t))³`, `[T, N]`.
     pub post_cubed: Vec<f64>,
-    /// The eligibility trace, then the weight change, `[N, N]` (`[post, pre]`).
+    /// The eligibility trace, then the weight change, `[N, N]` (`[post, pre]`); with
+    /// [`Eligibility::Perturbation`] the trial itself accumulates it here.
     pub trace: Vec<f64>,
     /// Float32 precision: the rates, `r³` and `Δx³` rows and the trace in float32.
     r32: Vec<f32>,
@@ -130,13 +133,14 @@ pub(crate) struct Workspace {
 }
 
 impl Workspace {
-    /// Sizes the buffers; `Error::OutOfMemory` (or an argument error if the sizes overflow)
-    /// instead of an abort when they do not fit.
+    /// Sizes the buffers for a trial that learns with `learning` (or only runs, `None`);
+    /// `Error::OutOfMemory` (or an argument error if the sizes overflow) instead of an abort
+    /// when they do not fit.
     pub(crate) fn prepare(
         &mut self,
         n: usize,
         n_steps: usize,
-        learning: bool,
+        learning: Option<Eligibility>,
         precision: Precision,
     ) -> Result<()> {
         for v in [
@@ -147,9 +151,35 @@ impl Workspace {
         ] {
             try_resize("the network state", v, n, 0.0)?;
         }
-        if learning {
-            let steps_n = checked_len("inputs", &[n_steps, n, 2])? / 2;
-            let nn = checked_len("n_neurons", &[n, n])?;
+        let f32_mode = precision == Precision::Float32;
+        if f32_mode {
+            try_resize("the network state", &mut self.r32, n, 0.0)?;
+        }
+        let Some(eligibility) = learning else {
+            return Ok(());
+        };
+        let nn = checked_len("n_neurons", &[n, n])?;
+        try_resize("the eligibility trace [N, N]", &mut self.trace, nn, 0.0)?;
+        if eligibility == Eligibility::Perturbation {
+            // The kicks' trace is summed in `trace` during the trial: no rows, no product.
+            return Ok(());
+        }
+        let steps_n = checked_len("inputs", &[n_steps, n, 2])? / 2;
+        if f32_mode {
+            try_resize(
+                "the trial's r³ rows [T, N]",
+                &mut self.pre_cubed32,
+                steps_n,
+                0.0,
+            )?;
+            try_resize(
+                "the trial's Δx³ rows [T, N]",
+                &mut self.post_cubed32,
+                steps_n,
+                0.0,
+            )?;
+            try_resize("the eligibility trace [N, N]", &mut self.trace32, nn, 0.0)?;
+        } else {
             try_resize(
                 "the trial's r³ rows [T, N]",
                 &mut self.pre_cubed,
@@ -162,34 +192,14 @@ impl Workspace {
                 steps_n,
                 0.0,
             )?;
-            try_resize("the eligibility trace [N, N]", &mut self.trace, nn, 0.0)?;
-        }
-        if precision == Precision::Float32 {
-            try_resize("the network state", &mut self.r32, n, 0.0)?;
-            if learning {
-                let steps_n = checked_len("inputs", &[n_steps, n, 2])? / 2;
-                let nn = checked_len("n_neurons", &[n, n])?;
-                try_resize(
-                    "the trial's r³ rows [T, N]",
-                    &mut self.pre_cubed32,
-                    steps_n,
-                    0.0,
-                )?;
-                try_resize(
-                    "the trial's Δx³ rows [T, N]",
-                    &mut self.post_cubed32,
-                    steps_n,
-                    0.0,
-                )?;
-                try_resize("the eligibility trace [N, N]", &mut self.trace32, nn, 0.0)?;
-            }
         }
         Ok(())
     }
 }
 
 /// Runs one trial and returns its error; with `exploration`, fills the workspace's
-/// `pre_cubed` / `post_cubed` matrices; with `record`, stores the whole run.
+/// `pre_cubed` / `post_cubed` matrices ([`Eligibility::Fluctuation`]) or accumulates the
+/// trace itself in `trace` ([`Eligibility::Perturbation`]); with `record`, stores the whole run.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn simulate(
     spec: &NetworkSpec,
@@ -208,7 +218,7 @@ pub(crate) fn simulate(
     let dt_tau = spec.dt / spec.tau;
     let precision = weights.precision();
     let f32_mode = precision == Precision::Float32;
-    ws.prepare(n, n_steps, exploration.is_some(), precision)?;
+    ws.prepare(n, n_steps, exploration.map(|e| e.eligibility), precision)?;
     let win_len = checked_len("n_inputs", &[n, n_in])?;
     try_resize("the input weights [I, N]", &mut ws.win_t, win_len, 0.0)?;
     for i in 0..n {
@@ -251,6 +261,12 @@ pub(crate) fn simulate(
     rates(&ws.x, &mut ws.r, &mut ws.r32, f32_mode);
     ws.x_average.copy_from_slice(&ws.x);
     let mut kicks = exploration.map(|e| KickTimes::new(e.probability, rng));
+    // Which trace the trial builds: the cubed rows of the product, or the kicks' own sum.
+    let cubed_rows = exploration.is_some_and(|e| e.eligibility == Eligibility::Fluctuation);
+    let kick_trace = exploration.is_some_and(|e| e.eligibility == Eligibility::Perturbation);
+    if kick_trace {
+        ws.trace[..n * n].fill(0.0);
+    }
 
     let mut arm_state: Option<ArmState> = match &spec.readout {
         Readout::Arm(arm) => Some(arm.start()),
@@ -262,11 +278,12 @@ pub(crate) fn simulate(
     let mut energy = 0.0;
 
     for t in 0..n_steps {
-        if exploration.is_some() {
+        if cubed_rows {
+            let row = t * n..(t + 1) * n;
             if f32_mode {
-                cubes_f32(&ws.r32, &mut ws.pre_cubed32[t * n..(t + 1) * n]);
+                cubes_f32(&ws.r32, &mut ws.pre_cubed32[row]);
             } else {
-                cubes(&ws.r, &mut ws.pre_cubed[t * n..(t + 1) * n]);
+                cubes(&ws.r, &mut ws.pre_cubed[row]);
             }
         }
         // drive = J r + W_in u_t, then the Euler step.
@@ -281,7 +298,14 @@ pub(crate) fn simulate(
             let end = ((t + 1) * n) as u64;
             while k.next < end {
                 let i = (k.next - (t * n) as u64) as usize;
-                ws.x[i] += exp.amplitude * (2.0 * rng.gen::<f64>() - 1.0);
+                let kick = exp.amplitude * (2.0 * rng.gen::<f64>() - 1.0);
+                ws.x[i] += kick;
+                if kick_trace {
+                    // e_i· += ξ_i(t) · r(t−1): `r` still holds the previous step's rates.
+                    for (e, &r) in ws.trace[i * n..(i + 1) * n].iter_mut().zip(&ws.r) {
+                        *e += kick * r;
+                    }
+                }
                 k.next = k.next.saturating_add(1).saturating_add(k.gap(rng));
             }
         }
@@ -289,7 +313,7 @@ pub(crate) fn simulate(
             ws.x[b] = v;
         }
         rates(&ws.x, &mut ws.r, &mut ws.r32, f32_mode);
-        if let Some(exp) = exploration {
+        if let Some(exp) = exploration.filter(|_| cubed_rows) {
             let a = exp.activity_trace_decay;
             let rows = t * n..(t + 1) * n;
             if f32_mode {
@@ -340,6 +364,13 @@ pub(crate) fn simulate(
             rec.activations[t * n..(t + 1) * n].copy_from_slice(&ws.x);
             rec.rates[t * n..(t + 1) * n].copy_from_slice(&ws.r);
             rec.outputs[t * out_dim..(t + 1) * out_dim].copy_from_slice(&z);
+        }
+    }
+    if kick_trace {
+        // A kick on a clamped neuron changed nothing: its row stays empty, as with the
+        // fluctuation trace (whose Δx is 0 there).
+        for &b in &spec.bias_neurons {
+            ws.trace[b * n..(b + 1) * n].fill(0.0);
         }
     }
     let scored = if scored_weight > 0.0 {
@@ -425,6 +456,78 @@ mod tests {
         }
         let pair_rate = f64::from(pairs) / ((n_steps * n - 1) * reps) as f64;
         assert!((pair_rate - p * p).abs() < 1.5e-4, "{pair_rate}");
+    }
+
+    /// The perturbation trace is `Σ_t ξ(t) r(t−1)ᵀ` with the kicks `ξ` the trial applied:
+    /// recovered from the recorded states as `x(t)` minus the unperturbed Euler step.
+    #[test]
+    fn perturbation_trace_sums_the_kicks_times_the_previous_rates() {
+        use crate::rnn::perturbation::tasks::delayed_non_match;
+        let set = delayed_non_match(10, 5, 10, 5).unwrap();
+        let (n, n_in, t_steps) = (16, set.n_inputs, set.n_steps);
+        let mut spec = NetworkSpec::new(n, n_in);
+        spec.tau = 4.0;
+        spec.bias_neurons = vec![3];
+        spec.bias_values = vec![0.7];
+        let mut rng = from_seed(Some(5));
+        let j: Vec<f64> = (0..n * n)
+            .map(|_| 0.6 * (2.0 * rng.gen::<f64>() - 1.0))
+            .collect();
+        let w_in: Vec<f64> = (0..n * n_in)
+            .map(|_| 2.0 * rng.gen::<f64>() - 1.0)
+            .collect();
+        let trial = TrialView {
+            inputs: set.inputs_of(0),
+            targets: set.targets_of(0),
+            mask: set.mask_of(0),
+            n_steps: t_steps,
+        };
+        let exploration = Exploration {
+            probability: 0.1,
+            amplitude: 0.4,
+            activity_trace_decay: 0.05,
+            eligibility: Eligibility::Perturbation,
+        };
+        let mut ws = Workspace::default();
+        let mut rec = TrialRecord::default();
+        simulate(
+            &spec,
+            Weights::F64(&j),
+            &w_in,
+            trial,
+            Some(exploration),
+            &mut rng,
+            &mut ws,
+            Some(&mut rec),
+        )
+        .unwrap();
+        let mut x_prev = vec![0.0; n];
+        x_prev[3] = 0.7;
+        let mut r_prev: Vec<f64> = x_prev.iter().map(|v: &f64| v.tanh()).collect();
+        let mut expected = vec![0.0; n * n];
+        let mut kicks = 0;
+        for t in 0..t_steps {
+            let u = &trial.inputs[t * n_in..(t + 1) * n_in];
+            for i in 0..n {
+                let drive: f64 = (0..n).map(|k| j[i * n + k] * r_prev[k]).sum::<f64>()
+                    + (0..n_in).map(|k| w_in[i * n_in + k] * u[k]).sum::<f64>();
+                let pred = x_prev[i] + (drive - x_prev[i]) / spec.tau;
+                let kick = rec.activations[t * n + i] - pred;
+                if i != 3 && kick.abs() > 1e-9 {
+                    kicks += 1;
+                    for k in 0..n {
+                        expected[i * n + k] += kick * r_prev[k];
+                    }
+                }
+            }
+            x_prev.copy_from_slice(&rec.activations[t * n..(t + 1) * n]);
+            r_prev.copy_from_slice(&rec.rates[t * n..(t + 1) * n]);
+        }
+        assert!(kicks > 20, "{kicks} kicks");
+        for (k, (a, b)) in ws.trace[..n * n].iter().zip(&expected).enumerate() {
+            assert!((a - b).abs() < 1e-10, "entry {k}: {a} vs {b}");
+        }
+        assert!(ws.trace[3 * n..4 * n].iter().all(|&v| v == 0.0));
     }
 
     #[test]

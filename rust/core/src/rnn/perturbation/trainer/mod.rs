@@ -8,7 +8,7 @@
 //! `derive_seed(seed, k)` and its condition is a function of `k` alone, so results do not depend
 //! on the number of threads.
 
-use super::config::{ConditionOrder, NetworkSpec, NodePerturbationConfig, Precision};
+use super::config::{ConditionOrder, Eligibility, NetworkSpec, NodePerturbationConfig, Precision};
 use super::network::{simulate, Exploration, TrialRecord, TrialView, Weights, Workspace};
 use super::tasks::ConditionSet;
 use super::trace::{eligibility_trace, eligibility_trace_f32};
@@ -389,9 +389,14 @@ impl NodePerturbationTrainer {
         workspaces.resize_with(batch_size.min(n_trials.max(1)), Workspace::default);
         // Size the batch's buffers first: a trial too large to learn from is an error before
         // the (possibly long) clean runs that initialise `Ē`.
-        let sized = workspaces
-            .iter_mut()
-            .try_for_each(|ws| ws.prepare(n, n_steps, true, self.config.precision));
+        let sized = workspaces.iter_mut().try_for_each(|ws| {
+            ws.prepare(
+                n,
+                n_steps,
+                Some(self.config.eligibility),
+                self.config.precision,
+            )
+        });
         if let Err(e) = sized {
             self.workspaces.clear();
             return Err(e);
@@ -412,6 +417,7 @@ impl NodePerturbationTrainer {
                 .expect("validated at construction"),
             amplitude: cfg.amplitude,
             activity_trace_decay: cfg.activity_trace_decay,
+            eligibility: cfg.eligibility,
         };
 
         let mut done = 0;
@@ -446,8 +452,14 @@ impl NodePerturbationTrainer {
                         let m = cfg.max_dw;
                         // A NaN change (never expected) is dropped rather than spread.
                         let clip = |dw: f64| if dw.is_nan() { 0.0 } else { dw.clamp(-m, m) };
-                        match cfg.precision {
-                            Precision::Float64 => {
+                        match (cfg.eligibility, cfg.precision) {
+                            (Eligibility::Perturbation, _) => {
+                                // The trial accumulated the trace itself (in float64).
+                                for v in ws.trace[..n * n].iter_mut() {
+                                    *v = clip(factor * *v);
+                                }
+                            }
+                            (Eligibility::Fluctuation, Precision::Float64) => {
                                 eligibility_trace(
                                     &ws.post_cubed,
                                     &ws.pre_cubed,
@@ -459,7 +471,7 @@ impl NodePerturbationTrainer {
                                     *v = clip(factor * *v);
                                 }
                             }
-                            Precision::Float32 => {
+                            (Eligibility::Fluctuation, Precision::Float32) => {
                                 eligibility_trace_f32(
                                     &ws.post_cubed32,
                                     &ws.pre_cubed32,
