@@ -6,8 +6,10 @@ Three parts, one table each:
    thread, in float64 and float32 precision: ours against a straightforward numpy
    implementation of the same rule written below (the per-step cubed outer product of
    hebbRNN, float64), measured in the same run; plus trials per second with all cores.
-2. DNMS learning over seeds (sequential rule, batch 1) with Miconi's published parameters
-   and with ``DelayedNonMatch.tuned_config()``: trials to the criterion (95 of 100
+2. DNMS learning over seeds (sequential rule, batch 1) with Miconi's published parameters,
+   with ``DelayedNonMatch.tuned_config()`` (the same rule without the warm-up) and with
+   ``perturbation_trace_config()`` (the trace sums the kicks themselves, Miconi's NODEPERT
+   method): trials to the criterion (95 of 100
    successive trials with error < 1), median and IQR (paper: median 843, IQR 692-1125,
    20 runs), and the error after ``--dnms-trials`` trials.
 3. Center-out reaching with hebbRNN's parameters: passes (one trial per target) until the
@@ -90,12 +92,17 @@ class NumpyNodePerturbation:
             r_prev = r
             x = x + self.dt_tau * (-x + self.J @ r + self.W_in @ inputs[t])
             kick = self.rng.random(n) < self.p
-            x = x + (kick * self.amp * self.rng.uniform(-1.0, 1.0, n)).astype(dt)
+            xi = (kick * self.amp * self.rng.uniform(-1.0, 1.0, n)).astype(dt)
+            x = x + xi
             x[self.bias_idx] = self.bias_val
             r = np.tanh(x)
             dx = x - x_avg
             x_avg = self.alpha_x * x_avg + (1.0 - self.alpha_x) * x
-            if self.method == "matrix":
+            if self.method == "kicks":  # eligibility="perturbation": e += ξ r(t-1)ᵀ, kicked rows
+                hit = np.flatnonzero(kick)
+                if hit.size:
+                    e[hit] += np.outer(xi[hit], r_prev)
+            elif self.method == "matrix":
                 pre3[t] = r_prev * r_prev * r_prev
                 post3[t] = dx * dx * dx
             elif self.method == "outer":
@@ -119,6 +126,7 @@ METHODS = {
     "outer": "numpy, per-step outer product (o * o * o)",
     "matrix": "numpy, one matrix product per trial",
 }
+KICKS = "numpy, kicked rows += ξ r(t-1) per step"
 
 
 def check_trace_identity(rng: np.random.Generator) -> float:
@@ -167,6 +175,22 @@ def bench_speed(repeats: int, ours_trials: int, numpy_trials: int) -> None:
         trials = 1 if key[0] == "power" else numpy_trials
         t_ref[key] = median_time(lambda ref=ref, k=trials: [ref.trial() for _ in range(k)], repeats)
         t_ref[key] /= trials
+    # The other trace (eligibility="perturbation"): ours against its own numpy loop.
+    kick_cfg = task.perturbation_trace_config()
+    kick_ours = {
+        p: task.trainer(seed=0, config=kick_cfg.replace(precision=p))
+        for p in ("float64", "float32")
+    }
+    t_kick = {}
+    for p, tr in kick_ours.items():
+        tr.train(4, n_threads=1)
+        t_kick[p] = median_time(lambda tr=tr: tr.train(ours_trials, n_threads=1), repeats)
+        t_kick[p] /= ours_trials
+    kick_ref = NumpyNodePerturbation(kick_ours["float64"], task, seed=0, method="kicks")
+    kick_ref.trial()
+    t_kick_ref = (
+        median_time(lambda: [kick_ref.trial() for _ in range(numpy_trials)], repeats) / numpy_trials
+    )
     batch = 8
     par = ours["float32"]
     t_par = median_time(lambda: par.train(8 * batch, batch_size=batch), repeats) / (8 * batch)
@@ -198,6 +222,23 @@ def bench_speed(repeats: int, ours_trials: int, numpy_trials: int) -> None:
             f"reference (numpy per-step outer product, float64) / ours {p}: {r[0]:.1f}x wall, "
             f"{r[1]:.1f}x CPU"
         )
+    print(
+        '\n### The same trial with eligibility="perturbation" '
+        "(DelayedNonMatch().perturbation_trace_config()), against its own numpy loop"
+    )
+    print(
+        f"| {'implementation':<52} | {'wall ms':>8} | {'CPU ms':>8} "
+        f"| {'× wall':>7} | {'× CPU':>6} |"
+    )
+    print(f"|{'-' * 54}|{'-' * 10}|{'-' * 10}|{'-' * 9}|{'-' * 8}|")
+    kick_rows = [(f"{KICKS}, float64", t_kick_ref)]
+    kick_rows += [(f"hebbian_brain, 1 thread, precision={p}", t) for p, t in t_kick.items()]
+    for label, t in kick_rows:
+        ratio = t_kick_ref / t
+        print(
+            f"| {label:<52} | {t[0] * 1e3:8.2f} | {t[1] * 1e3:8.2f} "
+            f"| {ratio[0]:7.1f} | {ratio[1]:6.1f} |"
+        )
     r32 = t_ref[("outer", "float32")] / t_ours["float32"]
     print(f"float32 numpy outer product / ours float32: {r32[0]:.1f}x wall, {r32[1]:.1f}x CPU")
     print(
@@ -207,10 +248,15 @@ def bench_speed(repeats: int, ours_trials: int, numpy_trials: int) -> None:
 
 
 # --------------------------------------------------------------------------- learning
+PRESETS = {
+    "published": DelayedNonMatch.published_config,
+    "tuned": DelayedNonMatch.tuned_config,
+    "perturbation": DelayedNonMatch.perturbation_trace_config,
+}
+
+
 def dnms_config(preset: str, precision: str):
-    task = DelayedNonMatch()
-    cfg = task.published_config() if preset == "published" else task.tuned_config()
-    return cfg.replace(precision=precision)
+    return PRESETS[preset](DelayedNonMatch()).replace(precision=precision)
 
 
 def dnms_run(seed: int, n_trials: int, preset: str, precision: str) -> dict:
@@ -318,9 +364,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--skip", nargs="*", default=[], choices=["speed", "dnms", "reach"])
-    ap.add_argument(
-        "--presets", nargs="*", default=["published", "tuned"], choices=["published", "tuned"]
-    )
+    ap.add_argument("--presets", nargs="*", default=list(PRESETS), choices=list(PRESETS))
     ap.add_argument(
         "--precision",
         default="float32",

@@ -18,6 +18,19 @@ def test_dnms_error_falls_clearly():
     assert list(conditions[:8]) == [0, 1, 2, 3, 0, 1, 2, 3]
 
 
+def test_dnms_error_falls_with_the_perturbation_trace():
+    # The same reduced DNMS with perturbation_trace_config(): the trace sums the kicks.
+    task = DelayedNonMatch(stimulus_ms=100, delay_ms=100, response_ms=200, scored_ms=100)
+    config = task.perturbation_trace_config()
+    assert config.eligibility == "perturbation" and config.learning_rate == 0.006
+    trainer = task.trainer(seed=0, config=config, n_neurons=100, tau=15.0)
+    start = trainer.evaluate().mean()
+    errors, _ = trainer.train(1500, batch_size=4)
+    end = trainer.evaluate().mean()
+    assert end < 0.75 * start, (start, end)
+    assert errors[-100:].mean() < 0.75 * errors[:100].mean()
+
+
 def test_reaching_error_falls_clearly():
     task = CenterOutReach()
     trainer = task.trainer(seed=0)
