@@ -113,6 +113,8 @@ class NumpyNodePerturbation:
             out[t] = r[0]
         if self.method == "matrix":
             e = post3.T @ pre3
+        elif self.method == "kicks":
+            e[self.bias_idx] = 0.0  # a kick on a clamped neuron changed nothing
         scored = mask > 0
         err = float(np.mean(np.abs(out[scored] - targets[scored, 0])))
         dJ = -self.eta * abs(self.expected[c]) * e * (err - self.expected[c])

@@ -57,8 +57,11 @@ def test_different_seeds_differ_and_learning_moves_weights():
     assert 0 < changed.max() <= a.config.max_dw + 1e-15
 
 
-def test_pickle_round_trip_continues_identically():
-    a = make()
+@pytest.mark.parametrize("eligibility", ["fluctuation", "perturbation"])
+def test_pickle_round_trip_continues_identically(eligibility):
+    # The copy starts with fresh buffers, the original reuses its own: a trace left over
+    # from an earlier trial would show here.
+    a = make(eligibility=eligibility)
     a.train(6)
     b = pickle.loads(pickle.dumps(a))
     assert b.trials_done == 6
@@ -75,3 +78,27 @@ def test_clean_runs_are_deterministic():
     t = make()
     np.testing.assert_array_equal(t.evaluate(), t.evaluate())
     np.testing.assert_array_equal(t.run(1)["rates"], t.run(1)["rates"])
+
+
+def test_eligibility_reaches_the_core_and_can_be_switched_between_calls():
+    kicks, cubes = make(eligibility="perturbation"), make()
+    kicks.train(2)
+    cubes.train(2)
+    assert not np.array_equal(kicks.weights, cubes.weights)
+    # Switching back and forth reuses the buffers of the other trace; the result equals a
+    # trainer that was restored to the same state and never switched.
+    switched = make(eligibility="perturbation")
+    switched.train(3)
+    switched.config = switched.config.replace(eligibility="fluctuation")
+    switched.train(3)
+    state = pickle.loads(pickle.dumps(switched))
+    switched.config = switched.config.replace(eligibility="perturbation")
+    state.config = state.config.replace(eligibility="perturbation")
+    e_switched, _ = switched.train(4)
+    e_state, _ = state.train(4)
+    np.testing.assert_array_equal(e_switched, e_state)
+    np.testing.assert_array_equal(switched.weights, state.weights)
+    switched.config = switched.config.replace(eligibility="fluctuation")
+    state.config = state.config.replace(eligibility="fluctuation")
+    np.testing.assert_array_equal(switched.train(4)[0], state.train(4)[0])
+    np.testing.assert_array_equal(switched.weights, state.weights)

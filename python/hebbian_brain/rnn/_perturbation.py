@@ -2,9 +2,10 @@
 
 A rate network ``x ← x + (dt/τ)(−x + J r + W_in u) + ξ``, ``r = tanh(x)``, is perturbed at
 random moments; an eligibility trace accumulates ``(r_j(t−1)·(x_i(t) − x̄_i(t)))³`` over the
-trial; after the trial ``ΔJ = −η·e·(E − Ē_c)`` (clipped), where ``Ē_c`` is the running average
-error of the trial's condition. The simulation, the trace (one matrix product per trial) and
-the parallel batches run in Rust; see ``docs/rules.md`` §3.
+trial (or, with ``eligibility="perturbation"``, ``ξ_i(t)·r_j(t−1)`` over the kicks ``ξ``); after
+the trial ``ΔJ = −η·e·(E − Ē_c)`` (clipped), where ``Ē_c`` is the running average error of the
+trial's condition. The simulation, the trace (one matrix product per trial) and the parallel
+batches run in Rust; see ``docs/rules.md`` §3.
 
 Example:
     >>> from hebbian_brain.tasks import DelayedNonMatch

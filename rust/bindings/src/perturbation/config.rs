@@ -34,7 +34,8 @@ pub(crate) fn order_name(o: ConditionOrder) -> &'static str {
 ///     learning_rate: η (0.1).
 ///     perturbation_rate: perturbations per neuron per second of simulated time (3.0).
 ///     amplitude: a perturbation adds U(-amplitude, amplitude) to x (0.5).
-///     activity_trace_decay: α_x of the running average x̄ (0.05; 0 = one-step change).
+///     activity_trace_decay: α_x of the running average x̄ (0.05; 0 = one-step change;
+///         unused with eligibility="perturbation").
 ///     error_trace_decay: α_R of the running average error per condition (0.75).
 ///     max_dw: elementwise clip of each trial's weight change (3e-4).
 ///     scale_by_expected_error: also multiply ΔJ by |Ē_c| (Miconi's code) (False).
@@ -42,13 +43,15 @@ pub(crate) fn order_name(o: ConditionOrder) -> &'static str {
 ///     condition_order: "cycle" (trial k uses condition k mod C) or "shuffled" (a random
 ///         order per pass of C trials).
 ///     precision: "float32" or "float64": the arithmetic of the two N² products of a trial
-///         (the drive J·r from a float32 copy of J, and the eligibility trace); the state,
-///         the errors and J itself stay float64 ("float32": twice as fast as "float64" with
-///         the same learning, see docs/rules.md §3).
+///         (the drive J·r from a float32 copy of J, and the cubed-fluctuation trace; the
+///         kick trace is summed in float64 from the rates); the state, the errors and J itself
+///         stay float64 ("float32": twice as fast as "float64" with the same learning, see
+///         docs/rules.md §3).
 ///     eligibility: what the trace correlates with the presynaptic rate r_j(t-1):
-///         "fluctuation", the cubed deviation (x_i - x̄_i)³ (Miconi's rule: local to the
-///         synapse), or "perturbation", the kick ξ_i itself (node perturbation as in Fiete &
-///         Seung 2006 and Miconi's METHOD NODEPERT: not local, cheaper, cleaner).
+///         "fluctuation" (the default), (r_j·(x_i - x̄_i))³ summed over steps (Miconi's rule:
+///         local to the synapse), or "perturbation", ξ_i·r_j summed over the kicks ξ_i
+///         (node perturbation as in Fiete & Seung 2006 and Miconi's METHOD NODEPERT: not
+///         local, cheaper, a less noisy estimate).
 #[pyclass(
     frozen,
     eq,

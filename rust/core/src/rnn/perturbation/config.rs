@@ -22,7 +22,7 @@ pub struct NodePerturbationConfig {
     /// `U(−16, 16)` inside the `dt/τ` bracket, i.e. `A = 16·dt/τ ≈ 0.53` at τ = 30 ms).
     pub amplitude: f64,
     /// `α_x`, decay of the running average `x̄` that the fluctuation is taken against
-    /// (Miconi 0.05; hebbRNN 0, the plain one-step change).
+    /// (Miconi 0.05; hebbRNN 0, the plain one-step change; unused by the kick trace).
     pub activity_trace_decay: f64,
     /// `α_R`, decay of the running average `Ē_c` of each condition's error (Miconi 0.75;
     /// hebbRNN 0.33).
@@ -36,8 +36,9 @@ pub struct NodePerturbationConfig {
     pub warmup_trials: u64,
     /// Order of the conditions over training trials.
     pub condition_order: ConditionOrder,
-    /// Arithmetic of the two `N²` products of a trial (the drive `J r` and the trace);
-    /// float32 by default (twice as fast, same learning: `docs/rules.md` §3, Numerics).
+    /// Arithmetic of the two `N²` products of a trial (the drive `J r` and the cubed
+    /// fluctuation trace; the kick trace is summed in float64); float32 by default (twice as
+    /// fast, same learning: `docs/rules.md` §3, Numerics).
     pub precision: Precision,
     /// What the eligibility trace correlates with the presynaptic rates: the cubed activity
     /// fluctuation (Miconi's rule, the default) or the perturbations themselves.

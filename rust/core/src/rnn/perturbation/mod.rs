@@ -6,7 +6,9 @@
 //! accumulates `e_ij = Σ_t (r_j(t−1) · (x_i(t) − x̄_i(t)))³` over the trial; at the end of the
 //! trial `ΔJ = −η · e · (E − Ē_c)`, clipped to `±max_dw`, where `E` is the trial's error and
 //! `Ē_c` the running average of the error of its condition. Since `(r·Δx)³ = r³·Δx³`, the
-//! whole trial's trace is one matrix product of two `T × N` matrices ([`trace`]).
+//! whole trial's trace is one matrix product of two `T × N` matrices ([`trace`]). The other
+//! trace, [`Eligibility::Perturbation`], sums `ξ_i(t) r_j(t−1)` over the kicks themselves
+//! (node perturbation of Fiete & Seung 2006), one row per kick during the trial.
 //!
 //! * [`config`]: the learning parameters ([`NodePerturbationConfig`]) and the network
 //!   description ([`NetworkSpec`]);
