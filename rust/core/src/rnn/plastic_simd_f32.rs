@@ -21,6 +21,23 @@ unsafe fn st(s: &mut [f32], j: usize, v: __m256) {
     _mm256_storeu_ps(s.as_mut_ptr().add(j), v)
 }
 
+/// Runs `$chunk!(offset, k)` over the whole 8-float chunks below `$nc`, alternating between
+/// accumulator `k = 0` and `k = 1` (two independent FMA chains); an odd last chunk goes to 0.
+macro_rules! in_chunk_pairs {
+    ($nc:expr, $chunk:ident) => {{
+        let nc = $nc;
+        let mut j = 0;
+        while j + 2 * LANES <= nc {
+            $chunk!(j, 0);
+            $chunk!(j + LANES, 1);
+            j += 2 * LANES;
+        }
+        if j < nc {
+            $chunk!(j, 0);
+        }
+    }};
+}
+
 /// The 8 reduction lanes of two 8-float accumulators, added lane by lane, as an array.
 #[inline(always)]
 unsafe fn lanes_of(acc: [__m256; 2]) -> [f32; LANES] {
@@ -62,18 +79,10 @@ pub(super) unsafe fn forward_row<const PER_CONNECTION: bool>(r: ForwardRow<'_, f
             let h = _mm256_fmadd_ps(ep, ld(yb, o), _mm256_mul_ps(keep, ld(hebb, o)));
             st(hebb, o, h);
             let p = _mm256_fmadd_ps(ld(alpha, o), h, ld(w, o));
-            $a = _mm256_fmadd_ps(p, ld(y, o), $a);
+            acc[$a] = _mm256_fmadd_ps(p, ld(y, o), acc[$a]);
         }};
     }
-    let mut j = 0;
-    while j + 2 * LANES <= nc {
-        chunk!(j, acc[0]);
-        chunk!(j + LANES, acc[1]);
-        j += 2 * LANES;
-    }
-    if j < nc {
-        chunk!(j, acc[0]);
-    }
+    in_chunk_pairs!(nc, chunk);
     let mut lanes = lanes_of(acc);
     for jj in nc..n {
         let k = jj - nc;
@@ -167,15 +176,7 @@ pub(super) unsafe fn backward_row<
             row_acc[half] = _mm256_fmadd_ps(_mm256_mul_ps(e, gh_new), ld(ypp, o), row_acc[half]);
         }};
     }
-    let mut j = 0;
-    while j + 2 * LANES <= nc {
-        chunk!(j, 0);
-        chunk!(j + LANES, 1);
-        j += 2 * LANES;
-    }
-    if j < nc {
-        chunk!(j, 0);
-    }
+    in_chunk_pairs!(nc, chunk);
     let (mut row_lanes, mut eta_lanes) = (lanes_of(row_acc), lanes_of(eta_acc));
     let (gd, ps) = (r.grad_drive, r.post);
     for jj in nc..n {
@@ -257,15 +258,7 @@ pub(super) unsafe fn silent_run_row(mut r: SilentRun<'_, f32>) -> (f32, f32) {
         }};
     }
     let nc = n - n % LANES;
-    let mut j = 0;
-    while j + 2 * LANES <= nc {
-        chunk!(j, 0);
-        chunk!(j + LANES, 1);
-        j += 2 * LANES;
-    }
-    if j < nc {
-        chunk!(j, 0);
-    }
+    in_chunk_pairs!(nc, chunk);
     let (mut row_lanes, mut eta_lanes) = (lanes_of(row_acc), lanes_of(eta_acc));
     silent_run_tail::<f32, true>(&mut r, nc, &mut row_lanes, &mut eta_lanes);
     (sum_lanes(&row_lanes), sum_lanes(&eta_lanes))
