@@ -153,6 +153,24 @@ def median_time(fn, repeats: int) -> np.ndarray:
     return np.array([statistics.median(wall), statistics.median(cpu)])
 
 
+def print_time_rows(
+    rows: list[tuple[str, np.ndarray]], reference: np.ndarray, wall_ratio: str, cpu_ratio: str
+) -> None:
+    """A markdown table of (label, [wall s, CPU s]) rows with their ratios reference / row."""
+    w = max(len(wall_ratio), 7)
+    print(
+        f"| {'implementation':<52} | {'wall ms':>8} | {'CPU ms':>8} "
+        f"| {wall_ratio:>{w}} | {cpu_ratio:>6} |"
+    )
+    print(f"|{'-' * 54}|{'-' * 10}|{'-' * 10}|{'-' * (w + 2)}|{'-' * 8}|")
+    for label, t in rows:
+        ratio = reference / t
+        print(
+            f"| {label:<52} | {t[0] * 1e3:8.2f} | {t[1] * 1e3:8.2f} "
+            f"| {ratio[0]:{w}.1f} | {ratio[1]:6.1f} |"
+        )
+
+
 def bench_speed(repeats: int, ours_trials: int, numpy_trials: int) -> None:
     task = DelayedNonMatch()
     cfg = task.published_config().replace(warmup_trials=0)  # every trial computes the trace
@@ -203,19 +221,9 @@ def bench_speed(repeats: int, ours_trials: int, numpy_trials: int) -> None:
     print("\n## Speed: one DNMS training trial (N = 200, T = 1000), median of", repeats, "repeats")
     print(f"load average at the end: {load:.1f}")
     print(f"trace identity check (max |naive - matrix|): {check_trace_identity(rng):.1e}")
-    print(
-        f"| {'implementation':<52} | {'wall ms':>8} | {'CPU ms':>8} "
-        f"| {'reference / this, wall':>22} | {'CPU':>6} |"
-    )
-    print(f"|{'-' * 54}|{'-' * 10}|{'-' * 10}|{'-' * 24}|{'-' * 8}|")
     rows = [(f"{METHODS[m]}, {p}", t) for (m, p), t in t_ref.items()]
     rows += [(f"hebbian_brain, 1 thread, precision={p}", t) for p, t in t_ours.items()]
-    for label, t in rows:
-        ratio = reference / t
-        print(
-            f"| {label:<52} | {t[0] * 1e3:8.2f} | {t[1] * 1e3:8.2f} "
-            f"| {ratio[0]:22.1f} | {ratio[1]:6.1f} |"
-        )
+    print_time_rows(rows, reference, "reference / this, wall", "CPU")
     label = f"hebbian_brain, float32, batch {batch}, {cores} cores"
     print(f"| {label:<52} | {t_par[0] * 1e3:8.2f} | {'':>8} | {reference[0] / t_par[0]:22.1f} | |")
     for p in t_ours:
@@ -228,19 +236,9 @@ def bench_speed(repeats: int, ours_trials: int, numpy_trials: int) -> None:
         '\n### The same trial with eligibility="perturbation" '
         "(DelayedNonMatch().perturbation_trace_config()), against its own numpy loop"
     )
-    print(
-        f"| {'implementation':<52} | {'wall ms':>8} | {'CPU ms':>8} "
-        f"| {'× wall':>7} | {'× CPU':>6} |"
-    )
-    print(f"|{'-' * 54}|{'-' * 10}|{'-' * 10}|{'-' * 9}|{'-' * 8}|")
     kick_rows = [(f"{KICKS}, float64", t_kick_ref)]
     kick_rows += [(f"hebbian_brain, 1 thread, precision={p}", t) for p, t in t_kick.items()]
-    for label, t in kick_rows:
-        ratio = t_kick_ref / t
-        print(
-            f"| {label:<52} | {t[0] * 1e3:8.2f} | {t[1] * 1e3:8.2f} "
-            f"| {ratio[0]:7.1f} | {ratio[1]:6.1f} |"
-        )
+    print_time_rows(kick_rows, t_kick_ref, "× wall", "× CPU")
     r32 = t_ref[("outer", "float32")] / t_ours["float32"]
     print(f"float32 numpy outer product / ours float32: {r32[0]:.1f}x wall, {r32[1]:.1f}x CPU")
     print(

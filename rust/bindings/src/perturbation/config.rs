@@ -28,6 +28,31 @@ pub(crate) fn order_name(o: ConditionOrder) -> &'static str {
     }
 }
 
+/// The variant of a string-valued parameter `name` called `value`, or an `InvalidConfigError`
+/// that lists the accepted names.
+fn choice<T: Copy>(
+    name: &str,
+    value: &str,
+    variants: &[T],
+    name_of: fn(T) -> &'static str,
+) -> PyResult<T> {
+    if let Some(&v) = variants.iter().find(|&&v| name_of(v) == value) {
+        return Ok(v);
+    }
+    let names: Vec<String> = variants
+        .iter()
+        .map(|&v| format!("'{}'", name_of(v)))
+        .collect();
+    let list = match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => names.concat(),
+    };
+    Err(crate::errors::to_pyerr(hebbian_core::Error::config(
+        name,
+        format!("must be {list}, got {value:?}"),
+    )))
+}
+
 /// Learning parameters of reward-modulated node perturbation (defaults: Miconi 2017, DNMS).
 ///
 /// Args:
@@ -86,36 +111,24 @@ impl PyNodePerturbationConfig {
         eligibility: &str,
     ) -> PyResult<Self> {
         let warmup_trials: u64 = super::non_negative("warmup_trials", warmup_trials, true)?;
-        let condition_order = match condition_order {
-            "cycle" => ConditionOrder::Cycle,
-            "shuffled" => ConditionOrder::Shuffled,
-            other => {
-                return Err(crate::errors::to_pyerr(hebbian_core::Error::config(
-                    "condition_order",
-                    format!("must be 'cycle' or 'shuffled', got {other:?}"),
-                )))
-            }
-        };
-        let precision = match precision {
-            "float64" => Precision::Float64,
-            "float32" => Precision::Float32,
-            other => {
-                return Err(crate::errors::to_pyerr(hebbian_core::Error::config(
-                    "precision",
-                    format!("must be 'float64' or 'float32', got {other:?}"),
-                )))
-            }
-        };
-        let eligibility = match eligibility {
-            "fluctuation" => Eligibility::Fluctuation,
-            "perturbation" => Eligibility::Perturbation,
-            other => {
-                return Err(crate::errors::to_pyerr(hebbian_core::Error::config(
-                    "eligibility",
-                    format!("must be 'fluctuation' or 'perturbation', got {other:?}"),
-                )))
-            }
-        };
+        let condition_order = choice(
+            "condition_order",
+            condition_order,
+            &[ConditionOrder::Cycle, ConditionOrder::Shuffled],
+            order_name,
+        )?;
+        let precision = choice(
+            "precision",
+            precision,
+            &[Precision::Float64, Precision::Float32],
+            precision_name,
+        )?;
+        let eligibility = choice(
+            "eligibility",
+            eligibility,
+            &[Eligibility::Fluctuation, Eligibility::Perturbation],
+            eligibility_name,
+        )?;
         let inner = np_core::NodePerturbationConfig {
             learning_rate,
             perturbation_rate,
