@@ -26,14 +26,13 @@ from hebbian_brain.analysis import (  # noqa: E402
     WilsonCowan,
     classify,
     fixed_points,
-    plot_phase_portrait,
-    plot_weight_matrices,
     projected_vector_field,
     simulate,
     symmetry_index,
 )
 from hebbian_brain.rnn import STDP, AntiHebbian, Hebbian, RecurrentNetwork  # noqa: E402
 from hebbian_brain.tasks import SequenceGenerationTask  # noqa: E402
+from hebbian_brain.viz import plot_phase_portrait, plot_weight_matrices  # noqa: E402
 
 # ---- hyperparameters
 N_UNITS = 100

@@ -13,13 +13,12 @@ from hebbian_brain.analysis import (
     WilsonCowan,
     fixed_points,
     nullclines,
-    plot_phase_portrait,
-    plot_weight_matrices,
     projected_vector_field,
     symmetry_index,
     vector_field,
 )
 from hebbian_brain.rnn import RecurrentNetwork
+from hebbian_brain.viz import plot_phase_portrait, plot_weight_matrices
 
 
 def linear(v):

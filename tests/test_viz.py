@@ -58,3 +58,15 @@ def test_plot_history_from_agent_history_or_returns(tmp_path, agent):
         viz.plot_history(agent, window=0)
     with pytest.raises(hb.InvalidArgumentError, match="history"):
         viz.plot_history(np.zeros((2, 2)))
+
+
+@pytest.mark.parametrize("name", ["plot_phase_portrait", "plot_weight_matrices"])
+def test_the_plots_that_moved_out_of_analysis_still_work_there_with_a_warning(name):
+    from hebbian_brain import analysis
+
+    with pytest.warns(DeprecationWarning, match=f"hebbian_brain.viz.{name}"):
+        old = getattr(analysis, name)
+    assert old is getattr(viz, name)
+    assert name not in analysis.__all__
+    with pytest.raises(AttributeError, match="no_such_name"):
+        analysis.no_such_name  # noqa: B018

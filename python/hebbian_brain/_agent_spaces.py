@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from hebbian_brain._core import FileFormatError, InvalidArgumentError
+from hebbian_brain._core import FileFormatError, InvalidArgumentError, state_hash
 from hebbian_brain.discretize import Discretizer
 
 
@@ -75,8 +75,6 @@ class _Encoder:
 
     def hash(self, name: str, obs: Any) -> int:
         """The state hash of an observation (validated against the space when there is one)."""
-        from hebbian_brain import state_hash
-
         if self.space is not None and not self.space.contains(obs):
             raise InvalidArgumentError(
                 f"invalid argument `{name}`: {obs!r} is outside the observation space {self.space}"

@@ -12,6 +12,7 @@ a foreign or crafted file cannot run code; the constructors then validate what t
 from __future__ import annotations
 
 import copyreg
+import importlib
 import io
 import json
 import os
@@ -29,16 +30,27 @@ _BASIC = (type(None), bool, int, float, str)
 
 
 def _registry() -> dict[str, type]:
-    """The classes a model file may name: every class hebbian_brain exports."""
-    import hebbian_brain
-    from hebbian_brain import optim, rnn, tasks
+    """The classes a model file may name: every class hebbian_brain exports.
 
+    The package's own classes are read from the modules that define them (their ``__all__`` is
+    what the package re-exports), not from the package itself, which imports this module.
+    """
+    from hebbian_brain import agent, discretize, optim, population, rnn, tasks
+
+    # the package's name `sweep` is the function; the module is read from the import system
+    sweep = importlib.import_module("hebbian_brain.sweep")
+    facade = [
+        getattr(m, name) for m in (agent, discretize, population, sweep) for name in m.__all__
+    ]
+    found = [
+        *(getattr(_core, name) for name in dir(_core)),
+        *facade,
+        *(getattr(m, name) for m in (rnn, tasks, optim) for name in dir(m)),
+    ]
     out: dict[str, type] = {}
-    for module in (_core, hebbian_brain, rnn, tasks, optim):
-        for name in dir(module):
-            obj = getattr(module, name)
-            if isinstance(obj, type) and (obj.__module__ or "").startswith("hebbian_brain"):
-                out.setdefault(obj.__qualname__, obj)
+    for obj in found:
+        if isinstance(obj, type) and (obj.__module__ or "").startswith("hebbian_brain"):
+            out.setdefault(obj.__qualname__, obj)
     return out
 
 
@@ -169,9 +181,10 @@ def save_model(model: Any, path: str | os.PathLike[str]) -> None:
     Raises:
         TypeError: ``model`` is not a hebbian_brain object that can be saved this way.
     """
-    from hebbian_brain import Agent, Brain, Population
+    from hebbian_brain.agent import Agent
+    from hebbian_brain.population import Population
 
-    if isinstance(model, (Brain, Agent, Population)):
+    if isinstance(model, (_core.Brain, Agent, Population)):
         raise TypeError(f"save a {type(model).__name__} with its own .save(path)")
     enc = _Encoder()
     enc.cls(type(model))  # a hebbian_brain class, or TypeError naming it

@@ -12,19 +12,21 @@
   system;
 * :func:`symmetry_index`: how symmetric a weight matrix is (+1 symmetric, -1 antisymmetric).
 
-A vector field here is any callable ``f(x) -> dx/dt`` on 1-D arrays. Plotting helpers (matplotlib,
-extra ``plot``, headless-safe) live in :mod:`hebbian_brain._rnn_plots` and are re-exported here.
+A vector field here is any callable ``f(x) -> dx/dt`` on 1-D arrays. This module computes numbers
+only; the pictures of them (phase portraits, weight matrices) are in :mod:`hebbian_brain.viz`.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from hebbian_brain._core import InvalidArgumentError, InvalidConfigError, ShapeError
-from hebbian_brain._rnn_plots import plot_phase_portrait, plot_weight_matrices
+from hebbian_brain._measures import VectorField, nullclines, symmetry_index, vector_field
 from hebbian_brain._validate import real_array
 
 __all__ = [
@@ -35,15 +37,33 @@ __all__ = [
     "fixed_points",
     "jacobian",
     "nullclines",
-    "plot_phase_portrait",
-    "plot_weight_matrices",
     "projected_vector_field",
     "simulate",
     "symmetry_index",
     "vector_field",
 ]
 
-VectorField = Callable[[np.ndarray], np.ndarray]
+#: Plots that lived here before they moved to :mod:`hebbian_brain.viz` (deprecated aliases).
+_MOVED_TO_VIZ = ("plot_phase_portrait", "plot_weight_matrices")
+
+
+def __getattr__(name: str) -> Any:
+    """The deprecated plot names: they warn and return the function from :mod:`hebbian_brain.viz`.
+
+    Raises:
+        AttributeError: ``name`` is not an attribute of this module.
+    """
+    if name in _MOVED_TO_VIZ:
+        warnings.warn(
+            f"hebbian_brain.analysis.{name} is deprecated: plots live in hebbian_brain.viz "
+            f"(use hebbian_brain.viz.{name})",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        from hebbian_brain import viz
+
+        return getattr(viz, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _require_scipy():  # noqa: ANN202 - returns the module
@@ -209,77 +229,6 @@ def fixed_points(
             )
         )
     return result
-
-
-def _grid(xlim: tuple[float, float], ylim: tuple[float, float], n: int):
-    if n < 2:
-        raise InvalidArgumentError(f"invalid argument `n`: must be >= 2, got {n}")
-    for name, lim in (("xlim", xlim), ("ylim", ylim)):
-        if len(lim) != 2 or not (np.isfinite(lim[0]) and np.isfinite(lim[1]) and lim[0] < lim[1]):
-            raise InvalidArgumentError(
-                f"invalid argument `{name}`: expected (low, high), got {lim}"
-            )
-    xs = np.linspace(xlim[0], xlim[1], n)
-    ys = np.linspace(ylim[0], ylim[1], n)
-    return np.meshgrid(xs, ys)
-
-
-def vector_field(
-    f: VectorField,
-    xlim: tuple[float, float],
-    ylim: tuple[float, float],
-    *,
-    n: int = 20,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``(X, Y, U, V)`` on an ``n × n`` grid of a 2-D system (for ``quiver``/``streamplot``)."""
-    gx, gy = _grid(xlim, ylim, n)
-    u = np.empty_like(gx)
-    v = np.empty_like(gy)
-    for idx in np.ndindex(gx.shape):
-        d = np.asarray(f(np.array([gx[idx], gy[idx]])), dtype=np.float64)
-        if d.shape != (2,):
-            raise ShapeError(f"shape mismatch for `f`: must return 2 values, returned {d.shape}")
-        u[idx], v[idx] = d
-    return gx, gy, u, v
-
-
-def nullclines(
-    f: VectorField,
-    xlim: tuple[float, float],
-    ylim: tuple[float, float],
-    *,
-    n: int = 200,
-) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """The nullclines ``dx/dt = 0`` and ``dy/dt = 0`` of a 2-D system as polylines.
-
-    Zero crossings are found by marching squares (linear interpolation on an ``n × n`` grid).
-
-    Returns:
-        ``(x_nullcline, y_nullcline)``: each a list of ``[k, 2]`` arrays of points (segments).
-    """
-    gx, gy, u, v = vector_field(f, xlim, ylim, n=n)
-    return _zero_segments(gx, gy, u), _zero_segments(gx, gy, v)
-
-
-def _zero_segments(gx: np.ndarray, gy: np.ndarray, z: np.ndarray) -> list[np.ndarray]:
-    """Line segments of the zero level of ``z`` sampled on the grid ``(gx, gy)``."""
-    segments = []
-    rows, cols = z.shape
-    for i in range(rows - 1):
-        for j in range(cols - 1):
-            corners = [(i, j), (i, j + 1), (i + 1, j + 1), (i + 1, j)]
-            pts = []
-            for a, b in zip(corners, corners[1:] + corners[:1], strict=True):
-                za, zb = z[a], z[b]
-                if (za < 0) != (zb < 0) and za != zb:
-                    s = za / (za - zb)
-                    pts.append((gx[a] + s * (gx[b] - gx[a]), gy[a] + s * (gy[b] - gy[a])))
-            if len(pts) == 2:
-                segments.append(np.array(pts))
-            elif len(pts) == 4:  # saddle cell: pair the crossings in order
-                segments.append(np.array(pts[:2]))
-                segments.append(np.array(pts[2:]))
-    return segments
 
 
 def simulate(
@@ -460,20 +409,3 @@ class WilsonCowan:
             * _sigmoid(self.c3 * e - self.c4 * i + self.q, self.a_i, self.theta_i)
         ) / self.tau_i
         return np.array([de, di])
-
-
-def symmetry_index(weights: np.ndarray, *, include_diagonal: bool = False) -> float:
-    """``(|S|² − |A|²) / (|S|² + |A|²)`` with ``S, A`` the symmetric/antisymmetric parts.
-
-    +1 for a symmetric matrix, −1 for an antisymmetric one, about 0 for a random one (Frobenius
-    norms; the diagonal, which is always symmetric, is left out unless asked).
-    """
-    w = real_array("weights", weights)
-    if w.ndim != 2 or w.shape[0] != w.shape[1]:
-        raise ShapeError(f"shape mismatch for `weights`: expected a square matrix, got {w.shape}")
-    if not include_diagonal:
-        w = w - np.diag(np.diag(w))
-    s = 0.5 * (w + w.T)
-    a = 0.5 * (w - w.T)
-    ss, aa = float(np.sum(s * s)), float(np.sum(a * a))
-    return 0.0 if ss + aa == 0 else (ss - aa) / (ss + aa)

@@ -1,7 +1,7 @@
-"""Plots for the dense networks and their analysis (matplotlib, extra ``plot``; headless-safe).
+"""Plots of dynamical systems and weight matrices (re-exported by :mod:`hebbian_brain.viz`).
 
 Every function takes an optional ``ax`` (or figure) and returns what it drew on; nothing is shown
-or saved here. Use a non-interactive backend (``MPLBACKEND=Agg``) on machines without a display.
+or saved here. The numbers drawn come from :mod:`hebbian_brain.analysis`.
 """
 
 from __future__ import annotations
@@ -11,17 +11,10 @@ from typing import Any
 
 import numpy as np
 
+from hebbian_brain._measures import nullclines, symmetry_index, vector_field
+from hebbian_brain.viz._figure import new_figure
 
-def _new_figure(figsize: tuple[float, float]) -> Any:
-    """A standalone ``matplotlib.figure.Figure``, not registered with pyplot.
-
-    It never enters pyplot's figure list (no "too many figures" warnings; freed when dropped).
-    """
-    try:
-        from matplotlib.figure import Figure
-    except ImportError as err:  # pragma: no cover - depends on the environment
-        raise ImportError("plotting needs matplotlib: pip install 'hebbian_brain[plot]'") from err
-    return Figure(figsize=figsize)
+__all__ = ["plot_phase_portrait", "plot_weight_matrices"]
 
 
 _KIND_STYLE = {
@@ -63,10 +56,8 @@ def plot_phase_portrait(
     Returns:
         The axes.
     """
-    from hebbian_brain.analysis import nullclines, vector_field
-
     if ax is None:
-        ax = _new_figure((5, 4.5)).subplots()
+        ax = new_figure((5, 4.5)).subplots()
     gx, gy, u, v = vector_field(f, xlim, ylim, n=n)
     ax.streamplot(gx, gy, u, v, color="0.7", density=1.0, linewidth=0.7)
     xn, yn = nullclines(f, xlim, ylim, n=nullcline_resolution)
@@ -119,10 +110,8 @@ def plot_weight_matrices(
     Returns:
         The figure.
     """
-    from hebbian_brain.analysis import symmetry_index
-
     if fig is None:
-        fig = _new_figure((4 * len(matrices), 3.8))
+        fig = new_figure((4 * len(matrices), 3.8))
     axes = fig.subplots(1, len(matrices), squeeze=False)[0]
     for ax, (title, w) in zip(axes, matrices.items(), strict=True):
         w = np.asarray(w)
