@@ -1,5 +1,7 @@
 """The hebbian-brain command line."""
 
+import importlib.metadata
+import os
 import shutil
 
 import pytest
@@ -107,3 +109,23 @@ def test_save_creates_missing_folders(tmp_path, capsys):
     argv = ["train", "--env", "hebbian_brain/Chain-v0", "--episodes", "2", "--quiet"]
     assert main([*argv, "--save", str(tmp_path / "new" / "x.hb")]) == 0
     assert (tmp_path / "new" / "x.hb").exists()
+
+
+def test_version_prints_the_package_version(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out == f"hebbian-brain {hb.__version__}\n"
+    assert hb.__version__ == importlib.metadata.version("hebbian_brain")
+
+
+def test_the_console_script_prints_the_version():
+    import subprocess
+    import sys
+
+    # the installed `hebbian-brain` script sits beside the interpreter of this environment
+    script = shutil.which("hebbian-brain", path=os.path.dirname(sys.executable))
+    argv = [script] if script else [sys.executable, "-m", "hebbian_brain.cli"]
+    done = subprocess.run([*argv, "--version"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"hebbian-brain {hb.__version__}"

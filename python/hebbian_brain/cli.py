@@ -4,7 +4,8 @@
 trains a graph-brain agent in any registered Gymnasium environment with discrete actions
 (``Box`` observations are binned with ``--bins``) and writes the pictures and the agent asked
 for. ``hebbian-brain demo [--out DIR]`` trains on the built-in GridWorld and writes
-``brain.dot``, ``brain.png`` and ``learning_curve.png``.
+``brain.dot``, ``brain.png`` and ``learning_curve.png``. ``hebbian-brain --version`` prints the
+package's version.
 """
 
 from __future__ import annotations
@@ -21,9 +22,14 @@ __all__ = ["main"]
 
 
 def _parser() -> argparse.ArgumentParser:
+    from hebbian_brain._core import __version__
+
     parser = argparse.ArgumentParser(
         prog="hebbian-brain",
         description="Graph-brain agents that learn by local plasticity.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}", help="print the version"
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
