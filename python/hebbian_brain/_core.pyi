@@ -12,14 +12,22 @@ import numpy.typing as npt
 __version__: str
 
 # ---------------------------------------------------------------- errors
-class HebbianError(Exception): ...
-class InvalidConfigError(HebbianError, ValueError): ...
-class InvalidArgumentError(HebbianError, ValueError): ...
-class ShapeError(HebbianError, ValueError): ...
-class InvalidNodeError(HebbianError, IndexError): ...
-class NoSynapseError(HebbianError, LookupError): ...
-class StateError(HebbianError, RuntimeError): ...
-class FileFormatError(HebbianError, ValueError): ...
+class HebbianError(Exception):
+    """Base class of every error raised by hebbian_brain."""
+class InvalidConfigError(HebbianError, ValueError):
+    """A configuration field is out of its valid range; the message names the field."""
+class InvalidArgumentError(HebbianError, ValueError):
+    """An argument has an invalid value (out of range, NaN or infinite); the message names it."""
+class ShapeError(HebbianError, ValueError):
+    """Array shapes or lengths disagree; the message names the argument."""
+class InvalidNodeError(HebbianError, IndexError):
+    """A node index that does not name a live node."""
+class NoSynapseError(HebbianError, LookupError):
+    """There is no synapse between the two nodes."""
+class StateError(HebbianError, RuntimeError):
+    """The call is not allowed in the object's current state (e.g. observe before act)."""
+class FileFormatError(HebbianError, ValueError):
+    """A file is truncated, corrupted, foreign, or written by an unknown format version."""
 
 # ---------------------------------------------------------------- graph brain (config, Brain)
 @final
@@ -44,33 +52,48 @@ class PlasticityParams:
         trace_cutoff: float = 1e-3,
     ) -> Self: ...
     @property
-    def base_learning_rate(self) -> float: ...
+    def base_learning_rate(self) -> float:
+        """η: learning rate of synaptic weights."""
     @property
-    def epsilon(self) -> float: ...
+    def epsilon(self) -> float:
+        """ε: added to the modulator so that a traversed synapse strengthens a little even when δ = 0."""
     @property
-    def weight_max(self) -> float: ...
+    def weight_max(self) -> float:
+        """Upper weight bound."""
     @property
-    def weight_min(self) -> float: ...
+    def weight_min(self) -> float:
+        """Lower weight bound."""
     @property
-    def enable_anti_hebbian(self) -> bool: ...
+    def enable_anti_hebbian(self) -> bool:
+        """When false, a negative modulator does not weaken synapses (M is clipped at 0)."""
     @property
-    def initial_weight(self) -> float: ...
+    def initial_weight(self) -> float:
+        """Weight of a new synapse (clamped into [weight_min, weight_max])."""
     @property
-    def weight_decay(self) -> float: ...
+    def weight_decay(self) -> float:
+        """Per-step exponential decay of weights towards `weight_min` (applied lazily)."""
     @property
-    def discount(self) -> float: ...
+    def discount(self) -> float:
+        """γ: discount of the reward-prediction error."""
     @property
-    def trace_decay(self) -> float: ...
+    def trace_decay(self) -> float:
+        """λ: decay of eligibility traces per step is γλ."""
     @property
-    def value_learning_rate(self) -> float: ...
+    def value_learning_rate(self) -> float:
+        """α: learning rate of node values (TD(λ) on the same modulator)."""
     @property
-    def consolidation_rate(self) -> float: ...
+    def consolidation_rate(self) -> float:
+        """Fraction by which a synapse's plasticity falls at each traversal (consolidation)."""
     @property
-    def plasticity_floor(self) -> float: ...
+    def plasticity_floor(self) -> float:
+        """Plasticity never falls below this floor."""
     @property
-    def trace_cutoff(self) -> float: ...
-    def to_dict(self) -> dict[str, Any]: ...
-    def replace(self, **changes: Any) -> PlasticityParams: ...
+    def trace_cutoff(self) -> float:
+        """Traces below this magnitude are dropped (they no longer cost anything)."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict (keyword arguments of the constructor)."""
+    def replace(self, **changes: Any) -> PlasticityParams:
+        """A copy with some fields replaced: `params.replace(discount=0.99)`."""
     def __reduce__(self) -> tuple[Any, ...]: ...
 
 @final
@@ -86,15 +109,21 @@ class PruningParams:
         node_value_threshold: float = 0.0,
     ) -> Self: ...
     @property
-    def inactivity_threshold(self) -> int: ...
+    def inactivity_threshold(self) -> int:
+        """A synapse must be inactive for more than this many steps to be pruned."""
     @property
-    def weight_threshold(self) -> float: ...
+    def weight_threshold(self) -> float:
+        """A synapse must be weaker than this to be pruned."""
     @property
-    def protection_period(self) -> int: ...
+    def protection_period(self) -> int:
+        """A synapse younger than this many steps is never pruned."""
     @property
-    def node_value_threshold(self) -> float: ...
-    def to_dict(self) -> dict[str, Any]: ...
-    def replace(self, **changes: Any) -> PruningParams: ...
+    def node_value_threshold(self) -> float:
+        """A node without synapses goes when |value| ≤ this (0: only nodes that learned nothing)."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict (keyword arguments of the constructor)."""
+    def replace(self, **changes: Any) -> PruningParams:
+        """A copy with some fields replaced."""
     def __reduce__(self) -> tuple[Any, ...]: ...
 
 @final
@@ -116,27 +145,43 @@ class DreamParams:
         patience: int = 3,
     ) -> Self: ...
     @property
-    def walks_per_cycle(self) -> int: ...
+    def walks_per_cycle(self) -> int:
+        """Walks per dream cycle."""
     @property
-    def walk_length(self) -> int: ...
+    def walk_length(self) -> int:
+        """Maximum number of synapses a walk traverses."""
     @property
-    def consolidation_boost(self) -> float: ...
+    def consolidation_boost(self) -> float:
+        """Weight added to each traversed synapse."""
     @property
-    def creative_edge_probability(self) -> float: ...
+    def creative_edge_probability(self) -> float:
+        """Probability per walk of wiring a creative synapse across ≥ 2 hops of its path."""
     @property
-    def enable_galvanize(self) -> bool: ...
+    def enable_galvanize(self) -> bool:
+        """Old synapses get a larger boost (galvanize)."""
     @property
-    def galvanize_boost_multiplier(self) -> float: ...
+    def galvanize_boost_multiplier(self) -> float:
+        """Boost multiplier of galvanized synapses."""
     @property
-    def galvanize_age_threshold(self) -> int: ...
+    def galvanize_age_threshold(self) -> int:
+        """A synapse older than this many steps is galvanized."""
     @property
-    def direction(self) -> str: ...
+    def direction(self) -> str:
+        """Reverse (default) or forward walks."""
     @property
-    def replay_learning_rate(self) -> float: ...
+    def replay_learning_rate(self) -> float:
+        """Step size of value backups during replay (1 = full backup, as in Dyna-Q on deterministic
+        tasks).
+        """
     @property
-    def patience(self) -> int: ...
-    def to_dict(self) -> dict[str, Any]: ...
-    def replace(self, **changes: Any) -> DreamParams: ...
+    def patience(self) -> int:
+        """A reverse walk ends after this many consecutive backups that changed no value by more than
+        1e-6 (prioritized sweeping: replay goes where values still move); 0 never ends walks early.
+        """
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict (keyword arguments of the constructor)."""
+    def replace(self, **changes: Any) -> DreamParams:
+        """A copy with some fields replaced."""
     def __reduce__(self) -> tuple[Any, ...]: ...
 
 @final
@@ -151,13 +196,18 @@ class BrainConfig:
         dream: DreamParams | None = None,
     ) -> Self: ...
     @property
-    def plasticity(self) -> PlasticityParams: ...
+    def plasticity(self) -> PlasticityParams:
+        """Parameters of the three-factor rule, value learning and weight dynamics."""
     @property
-    def pruning(self) -> PruningParams: ...
+    def pruning(self) -> PruningParams:
+        """When synapses and orphaned nodes are pruned."""
     @property
-    def dream(self) -> DreamParams: ...
-    def to_dict(self) -> dict[str, Any]: ...
-    def replace(self, **changes: Any) -> BrainConfig: ...
+    def dream(self) -> DreamParams:
+        """Parameters of the dream (offline replay) phase."""
+    def to_dict(self) -> dict[str, Any]:
+        """The parts as a dict (keyword arguments of the constructor)."""
+    def replace(self, **changes: Any) -> BrainConfig:
+        """A copy with some parts replaced."""
     def __reduce__(self) -> tuple[Any, ...]: ...
 
 @final
@@ -175,18 +225,25 @@ class DreamReport:
         value_change: float = 0.0,
     ) -> Self: ...
     @property
-    def walks(self) -> int: ...
+    def walks(self) -> int:
+        """Walks replayed."""
     @property
-    def steps(self) -> int: ...
+    def steps(self) -> int:
+        """Synapses traversed over all walks."""
     @property
-    def synapses_reinforced(self) -> int: ...
+    def synapses_reinforced(self) -> int:
+        """Traversals that strengthened a synapse."""
     @property
-    def synapses_galvanized(self) -> int: ...
+    def synapses_galvanized(self) -> int:
+        """Traversals of synapses old enough to be galvanized."""
     @property
-    def creative_edges_created(self) -> int: ...
+    def creative_edges_created(self) -> int:
+        """Creative synapses wired."""
     @property
-    def value_change(self) -> float: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    def value_change(self) -> float:
+        """Sum of |ΔV| of the value backups."""
+    def to_dict(self) -> dict[str, Any]:
+        """The counts as a dict."""
     def __add__(self, other: DreamReport, /) -> DreamReport: ...
     def __radd__(self, other: DreamReport, /) -> DreamReport: ...
     def __reduce__(self) -> tuple[Any, ...]: ...
@@ -198,10 +255,13 @@ class PruneReport:
     def __new__(
         cls, *, synapses_removed: int = 0, nodes_removed: int = 0) -> Self: ...
     @property
-    def synapses_removed(self) -> int: ...
+    def synapses_removed(self) -> int:
+        """Synapses removed."""
     @property
-    def nodes_removed(self) -> int: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    def nodes_removed(self) -> int:
+        """Nodes removed."""
+    def to_dict(self) -> dict[str, Any]:
+        """The counts as a dict (keyword arguments of the constructor)."""
     def __reduce__(self) -> tuple[Any, ...]: ...
 
 @final
@@ -209,15 +269,20 @@ class Node:
     """A read-only view of one node: a (state, action) experience."""
 
     @property
-    def index(self) -> int: ...
+    def index(self) -> int:
+        """Index of the node."""
     @property
-    def state_hash(self) -> int: ...
+    def state_hash(self) -> int:
+        """Stable hash of the observed state."""
     @property
-    def action(self) -> int: ...
+    def action(self) -> int:
+        """Action taken in that state."""
     @property
-    def created_at(self) -> int: ...
+    def created_at(self) -> int:
+        """Brain clock (real steps) when the node was created."""
     @property
-    def last_activated(self) -> int: ...
+    def last_activated(self) -> int:
+        """Brain clock of the last time the node was experienced."""
     @property
     def activation_count(self) -> int:
         """Visits followed by a learned step (saturates at 2**32 - 1)."""
@@ -225,35 +290,48 @@ class Node:
     def terminal_count(self) -> int:
         """Of those, the ones that ended the episode (saturates at 2**32 - 1)."""
     @property
-    def average_reward(self) -> float: ...
+    def average_reward(self) -> float:
+        """Running mean of the rewards received after this experience."""
     @property
-    def salience(self) -> float: ...
+    def salience(self) -> float:
+        """Recent surprise: |last reward-prediction error| (real or replayed); dreams start here."""
     @property
-    def value(self) -> float: ...
+    def value(self) -> float:
+        """Learned value of the experience, Q(state, action)."""
 
 @final
 class Synapse:
     """A read-only view of one synapse (weight decayed to the brain's current time)."""
 
     @property
-    def source(self) -> int: ...
+    def source(self) -> int:
+        """Index of the presynaptic node (the earlier experience)."""
     @property
-    def target(self) -> int: ...
+    def target(self) -> int:
+        """Index of the postsynaptic node (the experience that followed)."""
     @property
-    def weight(self) -> float: ...
+    def weight(self) -> float:
+        """Current weight, with weight decay applied up to the brain's clock."""
     @property
-    def plasticity(self) -> float: ...
+    def plasticity(self) -> float:
+        """How much of the learning rate this synapse still takes (it shrinks with consolidation, down
+        to the plasticity floor); scales the learning rate of its updates.
+        """
     @property
-    def eligibility_trace(self) -> float: ...
+    def eligibility_trace(self) -> float:
+        """Eligibility trace of the synapse (0 when the trace has decayed away)."""
     @property
-    def created_at(self) -> int: ...
+    def created_at(self) -> int:
+        """Brain clock (real steps) when the synapse was created."""
     @property
-    def last_activated(self) -> int: ...
+    def last_activated(self) -> int:
+        """Brain clock of the last time the synapse was traversed."""
     @property
     def traversal_count(self) -> int:
         """Real traversals (saturates at 2**30 - 1)."""
     @property
-    def is_creative(self) -> bool: ...
+    def is_creative(self) -> bool:
+        """Whether a dream made this synapse (a creative edge) rather than a real step."""
 
 def state_hash(obj: object) -> int:
     """Stable 64-bit hash of an observation (ints, tuples, bytes, str, integer arrays)."""
@@ -267,38 +345,72 @@ class Brain:
     def __new__(
         cls, config: BrainConfig | None = None, *, seed: int | None = None) -> Self: ...
     @property
-    def config(self) -> BrainConfig: ...
+    def config(self) -> BrainConfig:
+        """The brain's configuration."""
     @property
-    def node_count(self) -> int: ...
+    def node_count(self) -> int:
+        """Number of live nodes."""
     @property
-    def edge_count(self) -> int: ...
+    def edge_count(self) -> int:
+        """Number of live synapses."""
     @property
-    def clock(self) -> int: ...
+    def clock(self) -> int:
+        """Real steps learned so far."""
     @property
-    def episodes(self) -> int: ...
-    def get_or_create_node(self, state: object, action: int) -> int: ...
-    def find_node(self, state: object, action: int) -> int | None: ...
-    def contains_node(self, index: int) -> bool: ...
-    def activate_node(self, index: int, reward: float) -> None: ...
-    def get_or_create_edge(self, src: int, dst: int) -> Synapse: ...
-    def create_creative_edge(self, src: int, dst: int) -> bool: ...
-    def learn_transition(self, src: int, dst: int, reward: float) -> float: ...
-    def learn_terminal(self, src: int, reward: float) -> float: ...
-    def learn_truncated(self, src: int, reward: float, next_state: object) -> float: ...
+    def episodes(self) -> int:
+        """Episodes ended so far."""
+    def get_or_create_node(self, state: object, action: int) -> int:
+        """The node of (state, action), created if needed. `state` is any observation
+        `state_hash` accepts.
+        """
+    def find_node(self, state: object, action: int) -> int | None:
+        """The node of (state, action), or None."""
+    def contains_node(self, index: int) -> bool:
+        """Whether `index` names a live node."""
+    def activate_node(self, index: int, reward: float) -> None:
+        """Records an experience of node `index` followed by `reward` (counts and mean reward),
+        without learning.
+        """
+    def get_or_create_edge(self, src: int, dst: int) -> Synapse:
+        """The synapse src → dst, created with the initial weight if absent."""
+    def create_creative_edge(self, src: int, dst: int) -> bool:
+        """Wires a creative synapse src → dst; False (nothing changes) if one already joins them."""
+    def learn_transition(self, src: int, dst: int, reward: float) -> float:
+        """One real step src → dst with `reward`; returns the reward-prediction error δ."""
+    def learn_terminal(self, src: int, reward: float) -> float:
+        """The last step of an episode that terminated after `src`; returns δ = r − V(src)."""
+    def learn_truncated(self, src: int, reward: float, next_state: object) -> float:
+        """The last step of a truncated episode: bootstraps from `next_state`'s best value."""
     def learn_transitions(
         self, src: _ArrayLike, dst: _ArrayLike, rewards: _ArrayLike
-    ) -> npt.NDArray[np.float64]: ...
-    def end_episode(self) -> None: ...
-    def state_value(self, state: object) -> float | None: ...
-    def apply_weight_decay(self) -> None: ...
-    def prune(self) -> PruneReport: ...
-    def dream(self, cycles: int = 1) -> DreamReport: ...
-    def node(self, index: int) -> Node: ...
-    def synapse(self, src: int, dst: int) -> Synapse: ...
-    def successors(self, index: int) -> list[int]: ...
-    def predecessors(self, index: int) -> list[int]: ...
-    def nodes(self) -> dict[str, npt.NDArray[Any]]: ...
-    def edges(self) -> dict[str, npt.NDArray[Any]]: ...
+    ) -> npt.NDArray[np.float64]:
+        """A batch of transitions (arrays of equal length); returns the δ of each.
+        Validated as a whole first: on bad input nothing is learned.
+        """
+    def end_episode(self) -> None:
+        """Clears eligibility traces and counts the episode."""
+    def state_value(self, state: object) -> float | None:
+        """The best known value of a state (max over its actions), or None."""
+    def apply_weight_decay(self) -> None:
+        """Writes the lazily owed weight decay into every synapse (values read do not change, up to
+        the single-precision rounding of stored weights).
+        """
+    def prune(self) -> PruneReport:
+        """Removes weak, inactive, old synapses and the nodes they leave isolated."""
+    def dream(self, cycles: int = 1) -> DreamReport:
+        """Runs `cycles` dream cycles (the GIL is released meanwhile)."""
+    def node(self, index: int) -> Node:
+        """The node `index` (a read-only view)."""
+    def synapse(self, src: int, dst: int) -> Synapse:
+        """The synapse src → dst (a read-only view)."""
+    def successors(self, index: int) -> list[int]:
+        """Successor node indices of `index`."""
+    def predecessors(self, index: int) -> list[int]:
+        """Predecessor node indices of `index`."""
+    def nodes(self) -> dict[str, npt.NDArray[Any]]:
+        """All live nodes as a dict of equal-length numpy arrays."""
+    def edges(self) -> dict[str, npt.NDArray[Any]]:
+        """All live synapses as a dict of equal-length numpy arrays."""
     @staticmethod
     def from_tables(
         nodes: Mapping[str, _ArrayLike],
@@ -306,19 +418,33 @@ class Brain:
         config: BrainConfig | None = None,
         *,
         seed: int | None = None,
-    ) -> Brain: ...
-    def to_dot(self, min_weight: float = 0.0, show_state_hash: bool = True) -> str: ...
-    def report(self) -> str: ...
-    def memory_bytes(self) -> int: ...
-    def to_networkx(self) -> Any: ...
+    ) -> Brain:
+        """A brain holding exactly the given node and edge tables (the format of `nodes()` and
+        `edges()`; node indices are kept). Optional node columns default to 0.
+        """
+    def to_dot(self, min_weight: float = 0.0, show_state_hash: bool = True) -> str:
+        """The brain as a Graphviz DOT digraph (valid DOT, renders with `dot`)."""
+    def report(self) -> str:
+        """A human-readable summary."""
+    def memory_bytes(self) -> int:
+        """Bytes held by the brain's storage (allocated capacity)."""
+    def to_networkx(self) -> Any:
+        """The brain as a `networkx.DiGraph` (node keys are indices; every field is an attribute)."""
     @staticmethod
-    def from_networkx(graph: Any, config: BrainConfig | None = None, *, seed: int | None = None) -> Brain: ...
-    def to_bytes(self) -> bytes: ...
+    def from_networkx(graph: Any, config: BrainConfig | None = None, *, seed: int | None = None) -> Brain:
+        """A brain from a `networkx.DiGraph` made by `to_networkx` (or with at least `state_hash`
+        and `action` node attributes and integer node keys).
+        """
+    def to_bytes(self) -> bytes:
+        """The brain as bytes (the same image `save` writes)."""
     @staticmethod
-    def from_bytes(data: bytes) -> Brain: ...
-    def save(self, path: str | PathLike[str]) -> None: ...
+    def from_bytes(data: bytes) -> Brain:
+        """A brain from the bytes of `to_bytes` / a saved file."""
+    def save(self, path: str | PathLike[str]) -> None:
+        """Saves the brain to `path` atomically (temporary file, fsync, rename)."""
     @staticmethod
-    def load(path: str | PathLike[str]) -> Brain: ...
+    def load(path: str | PathLike[str]) -> Brain:
+        """Loads a brain saved with `save`."""
     def __reduce__(self) -> tuple[Any, ...]: ...
     def __copy__(self) -> Brain: ...
     def __deepcopy__(self, _memo: object = None) -> Brain: ...
@@ -327,6 +453,7 @@ class Brain:
 # ---------------------------------------------------------------- agents and environments
 @final
 class AgentParams:
+    """How an agent draws actions from its brain (frozen)."""
     def __new__(
         cls,
         *,
@@ -344,31 +471,58 @@ class AgentParams:
         history_limit: int = 100_000,
     ) -> AgentParams: ...
     @property
-    def exploration(self) -> str: ...
+    def exploration(self) -> str:
+        """ε-greedy or softmax."""
     @property
-    def epsilon(self) -> float: ...
+    def epsilon(self) -> float:
+        """ε of ε-greedy."""
     @property
-    def temperature(self) -> float: ...
+    def temperature(self) -> float:
+        """τ of softmax."""
     @property
-    def synapse_bonus(self) -> float: ...
+    def synapse_bonus(self) -> float:
+        """β: the score of a candidate adds β · w(previous node → candidate)."""
     @property
-    def novelty_bonus(self) -> float: ...
+    def novelty_bonus(self) -> float:
+        """κ: when exploring, the score of a tried action adds κ / √(1 + its activation count), so that
+        among equally valued actions the less tried one wins (count-based exploration; greedy
+        prediction ignores it).
+        """
     @property
-    def optimistic(self) -> bool: ...
+    def optimistic(self) -> bool:
+        """Untried actions (no node yet) are taken before any tried one (optimism under uncertainty);
+        when false they score `untried_value`.
+        """
     @property
-    def untried_value(self) -> float: ...
+    def untried_value(self) -> float:
+        """Score of an untried action when `optimistic` is false, and always in greedy prediction."""
     @property
-    def dream_cycles(self) -> int: ...
+    def dream_cycles(self) -> int:
+        """Fewest dream cycles per `dream()` call."""
     @property
-    def replay_ratio(self) -> float: ...
+    def replay_ratio(self) -> float:
+        """Replayed backups per real step since the last dream: a dream runs max(dream_cycles,
+        ⌈replay_ratio · steps / (walks_per_cycle · walk_length)⌉) cycles (as Dyna-Q's planning steps
+        per real step).
+        """
     @property
-    def cut_traces_on_exploration(self) -> bool: ...
+    def cut_traces_on_exploration(self) -> bool:
+        """Watkins's Q(λ): eligibility traces are cut after an exploratory (non-greedy) action, so that
+        the values learned stay those of the greedy policy.
+        """
     @property
-    def prune_every(self) -> int: ...
+    def prune_every(self) -> int:
+        """`Brain::prune` runs after every this many episodes (0: never)."""
     @property
-    def history_limit(self) -> int: ...
-    def to_dict(self) -> dict[str, Any]: ...
-    def replace(self, **changes: Any) -> AgentParams: ...
+    def history_limit(self) -> int:
+        """The history keeps the records of at most this many most recent episodes (0: all). Bounded by
+        default so that an agent trained for days does not grow without end (a record is ~80 bytes;
+        100 000 of them ~8 MB).
+        """
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict (the constructor's keyword arguments)."""
+    def replace(self, **changes: Any) -> AgentParams:
+        """A copy with some fields replaced: `params.replace(epsilon=0.1)`."""
     @classmethod
     def _from_dict(cls, kwargs: dict[str, Any]) -> AgentParams: ...
     def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]: ...
@@ -376,6 +530,7 @@ class AgentParams:
 
 @final
 class AgentCore:
+    """The Rust half of `hebbian_brain.Agent`."""
     def __new__(
         cls,
         n_actions: int,
@@ -387,70 +542,110 @@ class AgentCore:
         brain: Brain | None = None,
     ) -> AgentCore: ...
     @property
-    def brain(self) -> Brain: ...
+    def brain(self) -> Brain:
+        """The live brain."""
     @property
-    def n_actions(self) -> int: ...
+    def n_actions(self) -> int:
+        """Number of discrete actions."""
     @property
-    def params(self) -> AgentParams: ...
+    def params(self) -> AgentParams:
+        """The agent's parameters (settable between episodes)."""
     @params.setter
     def params(self, value: AgentParams) -> None: ...
     @property
-    def steps(self) -> int: ...
+    def steps(self) -> int:
+        """Real steps taken over the agent's life."""
     @property
-    def awaiting_observation(self) -> bool: ...
-    def current_episode(self) -> tuple[float, int]: ...
-    def act(self, state: int) -> int: ...
-    def act_index(self, obs: int) -> int: ...
-    def observe(self, reward: float, next_state: int, terminated: bool, truncated: bool) -> None: ...
-    def observe_index(self, reward: float, next_obs: int, terminated: bool, truncated: bool) -> None: ...
-    def end_episode(self) -> tuple[float, int, bool] | None: ...
-    def dream(self) -> DreamReport: ...
-    def greedy(self, state: int) -> int: ...
-    def greedy_index(self, obs: int) -> int: ...
-    def sample(self, state: int) -> int: ...
-    def sample_index(self, obs: int) -> int: ...
-    def run_episodes(self, env: ChainCore | GridWorldCore, episodes: int, dream_every: int = 1) -> int: ...
+    def awaiting_observation(self) -> bool:
+        """Whether `act` was called and the matching `observe` has not come yet."""
+    def current_episode(self) -> tuple[float, int]:
+        """`(return, length)` of the episode in progress."""
+    def act(self, state: int) -> int:
+        """Chooses an action for an observation given by its state hash (learning as it goes)."""
+    def act_index(self, obs: int) -> int:
+        """`act` for a `Discrete` observation given as its index."""
+    def observe(self, reward: float, next_state: int, terminated: bool, truncated: bool) -> None:
+        """Reports the outcome of the last action (next observation as a state hash)."""
+    def observe_index(self, reward: float, next_obs: int, terminated: bool, truncated: bool) -> None:
+        """`observe` for a `Discrete` observation given as its index."""
+    def end_episode(self) -> tuple[float, int, bool] | None:
+        """Ends the episode in progress; `(return, length, terminated)` or None."""
+    def dream(self) -> DreamReport:
+        """Dreams `params.dream_cycles` cycles (GIL released); the report."""
+    def greedy(self, state: int) -> int:
+        """The greedy action for a state hash (no learning)."""
+    def greedy_index(self, obs: int) -> int:
+        """`greedy` for a `Discrete` observation index."""
+    def sample(self, state: int) -> int:
+        """An exploring action for a state hash (no learning)."""
+    def sample_index(self, obs: int) -> int:
+        """`sample` for a `Discrete` observation index."""
+    def run_episodes(self, env: ChainCore | GridWorldCore, episodes: int, dream_every: int = 1) -> int:
+        """Runs whole episodes of a built-in environment core in Rust, GIL released. Returns the
+        number of episodes run. Runs in chunks of `RUN_CHUNK` episodes and checks for signals
+        between them, so Ctrl-C interrupts a long run (the episodes finished so far stay in the
+        history; the results do not depend on the chunking).
+        """
     @property
-    def episodes(self) -> int: ...
-    def history_len(self) -> int: ...
+    def episodes(self) -> int:
+        """Episodes finished over the agent's life (the history keeps the last `history_limit`)."""
+    def history_len(self) -> int:
+        """Number of episode records in the history (at most `params.history_limit`)."""
     def history_arrays(
         self,
-    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.uint64], npt.NDArray[np.bool_]]: ...
-    def history_dreams(self) -> list[DreamReport | None]: ...
-    def last_record(self) -> tuple[float, int, bool, DreamReport | None] | None: ...
-    def clear_history(self) -> None: ...
-    def to_bytes(self, metadata: str) -> bytes: ...
-    def save(self, path: str | PathLike[str], metadata: str) -> None: ...
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.uint64], npt.NDArray[np.bool_]]:
+        """Per-episode returns, lengths and terminated flags as numpy arrays."""
+    def history_dreams(self) -> list[DreamReport | None]:
+        """The dream report of each episode (None when it was not followed by a dream)."""
+    def last_record(self) -> tuple[float, int, bool, DreamReport | None] | None:
+        """`(return, length, terminated, dream report)` of the last finished episode, or None."""
+    def clear_history(self) -> None:
+        """Forgets the history."""
+    def to_bytes(self, metadata: str) -> bytes:
+        """The agent, its brain and `metadata` as a file image."""
+    def save(self, path: str | PathLike[str], metadata: str) -> None:
+        """Writes the agent, its brain and `metadata` to `path` atomically."""
     @staticmethod
     def load(
         path: str | PathLike[str], discrete: tuple[int, int] | None = None
-    ) -> tuple[AgentCore, str]: ...
+    ) -> tuple[AgentCore, str]:
+        """Reads a file written by `save`: `(AgentCore, metadata)`."""
     @staticmethod
     def from_bytes(
         data: bytes, origin: str = "<bytes>", discrete: tuple[int, int] | None = None
-    ) -> tuple[AgentCore, str]: ...
-    def set_discrete(self, discrete: tuple[int, int] | None) -> None: ...
+    ) -> tuple[AgentCore, str]:
+        """An agent from a file image: `(AgentCore, metadata)`."""
+    def set_discrete(self, discrete: tuple[int, int] | None) -> None:
+        """Sets the index fast path's `Discrete(n, start)` space (after loading)."""
 
 @final
 class ChainCore:
+    """The core of `hebbian_brain.envs.ChainEnv`."""
     def __copy__(self) -> ChainCore: ...
     def __deepcopy__(self, memo: Any, /) -> ChainCore: ...
     def __new__(
         cls, *, length: int = 10, slip: float = 0.0, max_steps: int | None = None, seed: int | None = None
     ) -> ChainCore: ...
-    def reset(self, seed: int | None = None) -> int: ...
-    def step(self, action: int) -> tuple[int, float, bool, bool]: ...
+    def reset(self, seed: int | None = None) -> int:
+        """Starts an episode; returns the first observation."""
+    def step(self, action: int) -> tuple[int, float, bool, bool]:
+        """One step: `(obs, reward, terminated, truncated)`."""
     @property
-    def length(self) -> int: ...
+    def length(self) -> int:
+        """Number of states of the chain."""
     @property
-    def slip(self) -> float: ...
+    def slip(self) -> float:
+        """Probability that an action is replaced by the other one."""
     @property
-    def max_steps(self) -> int: ...
+    def max_steps(self) -> int:
+        """Steps after which an episode is truncated."""
     @property
-    def position(self) -> int: ...
+    def position(self) -> int:
+        """The current state (0 at the start, `length - 1` at the goal)."""
 
 @final
 class GridWorldCore:
+    """The core of `hebbian_brain.envs.GridWorldEnv`."""
     def __copy__(self) -> GridWorldCore: ...
     def __deepcopy__(self, memo: Any, /) -> GridWorldCore: ...
     def __new__(
@@ -464,26 +659,38 @@ class GridWorldCore:
         max_steps: int | None = None,
         seed: int | None = None,
     ) -> GridWorldCore: ...
-    def reset(self, seed: int | None = None) -> int: ...
-    def step(self, action: int) -> tuple[int, float, bool, bool]: ...
-    def render_ansi(self) -> str: ...
-    def walls(self) -> list[bool]: ...
-    def shortest_path_length(self) -> int | None: ...
+    def reset(self, seed: int | None = None) -> int:
+        """Starts an episode; returns the first observation."""
+    def step(self, action: int) -> tuple[int, float, bool, bool]:
+        """One step: `(obs, reward, terminated, truncated)`."""
+    def render_ansi(self) -> str:
+        """The grid as text (`A` agent, `G` goal, `#` wall, `.` free)."""
+    def walls(self) -> list[bool]:
+        """Wall flags of every cell, row-major."""
+    def shortest_path_length(self) -> int | None:
+        """Length of the shortest start–goal path."""
     @property
-    def size(self) -> int: ...
+    def size(self) -> int:
+        """Side length of the square grid."""
     @property
-    def start(self) -> int: ...
+    def start(self) -> int:
+        """Start cell as a state index (`row * size + col`)."""
     @property
-    def goal(self) -> int: ...
+    def goal(self) -> int:
+        """Goal cell as a state index (`row * size + col`)."""
     @property
-    def slip(self) -> float: ...
+    def slip(self) -> float:
+        """Probability that an action is replaced by a random one."""
     @property
-    def max_steps(self) -> int: ...
+    def max_steps(self) -> int:
+        """Steps after which an episode is truncated."""
     @property
-    def position(self) -> int: ...
+    def position(self) -> int:
+        """The current cell as a state index (`row * size + col`)."""
 
 @final
 class PredatorPreyCore:
+    """The core of `hebbian_brain.envs.PredatorPreyEnv`."""
     def __copy__(self) -> PredatorPreyCore: ...
     def __deepcopy__(self, memo: Any, /) -> PredatorPreyCore: ...
     def __new__(
@@ -497,61 +704,85 @@ class PredatorPreyCore:
         capture_reward: float = 1.0,
         seed: int | None = None,
     ) -> PredatorPreyCore: ...
-    def reset(self, seed: int | None = None) -> None: ...
-    def observe(self, i: int) -> tuple[int, int]: ...
-    def step(self, actions: Sequence[int]) -> tuple[list[float], list[bool], list[bool], list[int]]: ...
-    def is_alive(self, i: int) -> bool: ...
-    def position(self, i: int) -> tuple[int, int]: ...
+    def reset(self, seed: int | None = None) -> None:
+        """Starts an episode."""
+    def observe(self, i: int) -> tuple[int, int]:
+        """The observation `(row offset, col offset)` of agent `i`."""
+    def step(self, actions: Sequence[int]) -> tuple[list[float], list[bool], list[bool], list[int]]:
+        """One cycle: `(rewards, terminated, truncated, captured)`, one entry per agent."""
+    def is_alive(self, i: int) -> bool:
+        """Whether agent `i` is still in the game."""
+    def position(self, i: int) -> tuple[int, int]:
+        """`(row, col)` of agent `i`."""
     @property
-    def size(self) -> int: ...
+    def size(self) -> int:
+        """Side length of the square grid."""
     @property
-    def n_predators(self) -> int: ...
+    def n_predators(self) -> int:
+        """Number of predators (the learning agents)."""
     @property
-    def n_prey(self) -> int: ...
+    def n_prey(self) -> int:
+        """Number of prey at the start of an episode."""
     @property
-    def max_cycles(self) -> int: ...
+    def max_cycles(self) -> int:
+        """Cycles after which an episode is truncated."""
     @property
-    def cycles(self) -> int: ...
+    def cycles(self) -> int:
+        """Cycles played in the current episode."""
     @property
-    def prey_alive(self) -> int: ...
+    def prey_alive(self) -> int:
+        """Number of prey not yet caught."""
 
 
 # ---------------------------------------------------------------- rnn: networks and rules
 @final
 class Hebbian:
+    """Hebbian rule: W <- clip((1 - dt*decay)*W + dt*learning_rate*m*r r^T, -w_max, w_max)."""
     def __new__(
         cls, *, learning_rate: float | None = ..., decay: float | None = ..., w_max: float | None = ...
     ) -> Hebbian: ...
     @property
-    def learning_rate(self) -> float: ...
+    def learning_rate(self) -> float:
+        """`η`, per unit time."""
     @property
-    def decay(self) -> float: ...
+    def decay(self) -> float:
+        """`λ`, weight decay per unit time (bounds growth together with `w_max`)."""
     @property
-    def w_max(self) -> float: ...
+    def w_max(self) -> float:
+        """Weights are clipped to `[−w_max, w_max]` (`inf`: no clipping)."""
     def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, float]]: ...
 
 @final
 class AntiHebbian:
+    """Anti-Hebbian rule: W <- clip((1 - dt*decay)*W - dt*learning_rate*m*r r^T, -w_max, w_max)."""
     def __new__(
         cls, *, learning_rate: float | None = ..., decay: float | None = ..., w_max: float | None = ...
     ) -> AntiHebbian: ...
     @property
-    def learning_rate(self) -> float: ...
+    def learning_rate(self) -> float:
+        """`η`, per unit time."""
     @property
-    def decay(self) -> float: ...
+    def decay(self) -> float:
+        """`λ`, weight decay per unit time."""
     @property
-    def w_max(self) -> float: ...
+    def w_max(self) -> float:
+        """Weights are clipped to `[−w_max, w_max]` (`inf`: no clipping)."""
     def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, float]]: ...
 
 @final
 class Oja:
+    """Oja's rule: W_ij <- W_ij + dt*learning_rate*m*y_i*(x_j - y_i*W_ij)."""
     def __new__(cls, *, learning_rate: float | None = ...) -> Oja: ...
     @property
-    def learning_rate(self) -> float: ...
+    def learning_rate(self) -> float:
+        """`η`, per unit time (keep `dt·η·y² < 1` for stability)."""
     def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, float]]: ...
 
 @final
 class STDP:
+    """Pair-based STDP with exponential pre/post traces (amplitudes a_plus/a_minus, time constants
+    tau_plus/tau_minus).
+    """
     def __new__(
         cls,
         *,
@@ -562,20 +793,31 @@ class STDP:
         w_max: float | None = ...,
     ) -> STDP: ...
     @property
-    def a_plus(self) -> float: ...
+    def a_plus(self) -> float:
+        """`A₊`: potentiation amplitude (pre before post)."""
     @property
-    def a_minus(self) -> float: ...
+    def a_minus(self) -> float:
+        """`A₋`: depression amplitude (post before pre)."""
     @property
-    def tau_plus(self) -> float: ...
+    def tau_plus(self) -> float:
+        """`τ₊`: time constant of the presynaptic trace."""
     @property
-    def tau_minus(self) -> float: ...
+    def tau_minus(self) -> float:
+        """`τ₋`: time constant of the postsynaptic trace."""
     @property
-    def w_max(self) -> float: ...
-    def window(self, delta_t: npt.ArrayLike) -> npt.NDArray[np.float64]: ...
+    def w_max(self) -> float:
+        """Weights are clipped to `[−w_max, w_max]` (`inf`: no clipping)."""
+    def window(self, delta_t: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        """The weight change of one pre/post spike pair at `delta_t = t_post - t_pre` (array in,
+        array out): `a_plus*exp(-dt/tau_plus)` for dt > 0, `-a_minus*exp(dt/tau_minus)` for dt < 0.
+        """
     def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, float]]: ...
 
 @final
 class NeuromodulatedHebbian:
+    """Neuromodulated Hebbian trace H (decay, modulation-gated growth, bounded); effective weights W +
+    alpha*H.
+    """
     def __new__(
         cls,
         *,
@@ -585,19 +827,24 @@ class NeuromodulatedHebbian:
         h_max: float | None = ...,
     ) -> NeuromodulatedHebbian: ...
     @property
-    def learning_rate(self) -> float: ...
+    def learning_rate(self) -> float:
+        """`η`: growth rate of the trace per unit time."""
     @property
-    def decay(self) -> float: ...
+    def decay(self) -> float:
+        """`λ`: decay rate of the trace per unit time."""
     @property
-    def alpha(self) -> float: ...
+    def alpha(self) -> float:
+        """Initial plasticity coefficient of every connection (`α`)."""
     @property
-    def h_max(self) -> float: ...
+    def h_max(self) -> float:
+        """The trace is clipped to `[−h_max, h_max]`."""
     def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, float]]: ...
 
 _Rule = Hebbian | AntiHebbian | Oja | STDP | NeuromodulatedHebbian
 
 @final
 class RecurrentNetwork:
+    """A rate RNN whose recurrent weights change while it runs, under a local plasticity rule."""
     def __new__(
         cls,
         n_inputs: int,
@@ -624,68 +871,133 @@ class RecurrentNetwork:
         initial_state: npt.ArrayLike | None = None,
         targets: npt.ArrayLike | None = None,
         readout_rate: float = 0.0,
-    ) -> Any: ...
+    ) -> Any:
+        """Runs one trial (`inputs` `[T, n_inputs]`) or a batch (`[B, T, n_inputs]`).
+
+        Args:
+            inputs: `[T, n_inputs]` or `[B, T, n_inputs]` real array.
+            modulation: `[T]` / `[B, T]` neuromodulatory signal m(t) (default: 1 everywhere).
+            plastic: apply the rule (False: the weights are frozen for this run).
+            keep_weights: keep what the trial learned (a single `[T, n_inputs]` trial only, refused
+                for any 3-D batch, even `[1, T, n_inputs]`; otherwise the trial learns on a copy and
+                the network is unchanged). Weights that became non-finite are not kept: `StateError`,
+                the network is left unchanged.
+            return_states: True or 'rates' to also return the rates r, 'currents' for x.
+            initial_state: `[n_units]` (or `[B, n_units]`) initial currents x(0) (default 0).
+            targets: `[T, n_outputs]` / `[B, T, n_outputs]` targets of the readout delta rule.
+            readout_rate: rate of the delta rule dW_out = rate*m*(target - y) r^T (needs targets).
+
+        Returns:
+            The outputs `[T, n_outputs]` / `[B, T, n_outputs]`, or `(outputs, states)`.
+
+        Batch trials run in parallel (GIL released), each on its own copy of the plastic state.
+        """
     def vector_field(
         self, x: npt.ArrayLike, u: npt.ArrayLike | None = None
-    ) -> npt.NDArray[np.float64]: ...
-    def jacobian(self, x: npt.ArrayLike) -> npt.NDArray[np.float64]: ...
-    def reset_trace(self) -> None: ...
+    ) -> npt.NDArray[np.float64]:
+        """`dx/dt` at `x` (`[n_units]` or `[M, n_units]`) with constant input `u` (`[n_inputs]`)."""
+    def jacobian(self, x: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        """The Jacobian `(-I + W_eff diag(phi'(x))) / tau` of `vector_field` at `x` (`[n_units]`)."""
+    def reset_trace(self) -> None:
+        """Clears the Hebbian trace `H` (no-op for rules without one)."""
     def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]: ...
     @staticmethod
     def _from_state(state: dict[str, Any]) -> RecurrentNetwork: ...
-    def copy(self) -> RecurrentNetwork: ...
+    def copy(self) -> RecurrentNetwork:
+        """An independent copy (weights, traces and generator state)."""
     def __copy__(self) -> RecurrentNetwork: ...
     def __deepcopy__(self, memo: Any) -> RecurrentNetwork: ...
     @property
-    def weights(self) -> npt.NDArray[np.float64]: ...
+    def weights(self) -> npt.NDArray[np.float64]:
+        """Recurrent weights `W` `[post, pre]` (a copy; assigning validates shape and values)."""
     @weights.setter
     def weights(self, value: npt.ArrayLike) -> None: ...
     @property
-    def input_weights(self) -> npt.NDArray[np.float64]: ...
+    def input_weights(self) -> npt.NDArray[np.float64]:
+        """Input weights `[n_units, n_inputs]`."""
     @input_weights.setter
     def input_weights(self, value: npt.ArrayLike) -> None: ...
     @property
-    def output_weights(self) -> npt.NDArray[np.float64]: ...
+    def output_weights(self) -> npt.NDArray[np.float64]:
+        """Output weights `[n_outputs, n_units]`."""
     @output_weights.setter
     def output_weights(self, value: npt.ArrayLike) -> None: ...
     @property
-    def trace(self) -> npt.NDArray[np.float64] | None: ...
+    def trace(self) -> npt.NDArray[np.float64] | None:
+        """The Hebbian trace `H` `[n_units, n_units]`, or None for rules without one."""
     @trace.setter
     def trace(self, value: npt.ArrayLike) -> None: ...
     @property
-    def alpha(self) -> npt.NDArray[np.float64] | None: ...
+    def alpha(self) -> npt.NDArray[np.float64] | None:
+        """Per-connection plasticity coefficients `alpha`, or None for rules without a trace."""
     @alpha.setter
     def alpha(self, value: npt.ArrayLike) -> None: ...
     @property
     def activity_traces(
         self,
-    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None: ...
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None:
+        """STDP's `(pre_trace, post_trace)` after the last kept trial, or None for other rules."""
     @property
-    def effective_weights(self) -> npt.NDArray[np.float64]: ...
+    def effective_weights(self) -> npt.NDArray[np.float64]:
+        """`W + alpha * H` (equal to `weights` for rules without a trace)."""
     @property
-    def rule(self) -> _Rule | None: ...
+    def rule(self) -> _Rule | None:
+        """The local plasticity rule applied during `run` (None: fixed weights)."""
     @property
-    def n_inputs(self) -> int: ...
+    def n_inputs(self) -> int:
+        """Number of inputs."""
     @property
-    def n_units(self) -> int: ...
+    def n_units(self) -> int:
+        """Number of recurrent units."""
     @property
-    def n_outputs(self) -> int: ...
+    def n_outputs(self) -> int:
+        """Number of linear readouts."""
     @property
-    def tau(self) -> float: ...
+    def tau(self) -> float:
+        """Membrane time constant `τ` (`τ == dt`: discrete-time network)."""
     @property
-    def dt(self) -> float: ...
+    def dt(self) -> float:
+        """Euler step `dt` (`0 < dt <= τ`)."""
     @property
-    def activation(self) -> str: ...
+    def activation(self) -> str:
+        """Name of the firing-rate function (e.g. `"tanh"`)."""
     @property
-    def gain(self) -> float: ...
+    def gain(self) -> float:
+        """Recurrent weights start `~ N(0, gain²/n_units)`, diagonal 0."""
     @property
-    def noise_std(self) -> float: ...
+    def noise_std(self) -> float:
+        """Standard deviation `σ` of the private noise added to `x` on every step."""
 
 
 # ---------------------------------------------------------------- rnn: node perturbation
 
 @final
 class NodePerturbationConfig:
+    """Learning parameters of reward-modulated node perturbation (defaults: Miconi 2017, DNMS).
+
+    Args:
+        learning_rate: η (0.1).
+        perturbation_rate: perturbations per neuron per second of simulated time (3.0).
+        amplitude: a perturbation adds U(-amplitude, amplitude) to x (0.5).
+        activity_trace_decay: α_x of the running average x̄ (0.05; 0 = one-step change;
+            unused with eligibility="perturbation").
+        error_trace_decay: α_R of the running average error per condition (0.75).
+        max_dw: elementwise clip of each trial's weight change (3e-4).
+        scale_by_expected_error: also multiply ΔJ by |Ē_c| (Miconi's code) (False).
+        warmup_trials: trials before the first weight change (0).
+        condition_order: "cycle" (trial k uses condition k mod C) or "shuffled" (a random
+            order per pass of C trials).
+        precision: "float32" or "float64": the arithmetic of the two N² products of a trial
+            (the drive J·r from a float32 copy of J, and the cubed-fluctuation trace; the
+            kick trace is summed in float64 from the rates); the state, the errors and J itself
+            stay float64 ("float32": twice as fast as "float64" with the same learning, see
+            docs/rules.md §3).
+        eligibility: what the trace correlates with the presynaptic rate r_j(t-1):
+            "fluctuation" (the default), (r_j·(x_i - x̄_i))³ summed over steps (Miconi's rule:
+            local to the synapse), or "perturbation", ξ_i·r_j summed over the kicks ξ_i
+            (node perturbation as in Fiete & Seung 2006 and Miconi's METHOD NODEPERT: not
+            local, cheaper, a less noisy estimate).
+    """
     def __new__(
         cls,
         *,
@@ -702,35 +1014,74 @@ class NodePerturbationConfig:
         eligibility: str = "fluctuation",
     ) -> NodePerturbationConfig: ...
     @property
-    def learning_rate(self) -> float: ...
+    def learning_rate(self) -> float:
+        """`η`, the learning rate (Miconi 0.1; hebbRNN examples 0.1 and 0.02)."""
     @property
-    def perturbation_rate(self) -> float: ...
+    def perturbation_rate(self) -> float:
+        """Perturbations per neuron per second of simulated time (3 Hz in both sources); the
+        probability per step is `p = rate · dt / 1000` with `dt` in milliseconds.
+        """
     @property
-    def amplitude(self) -> float: ...
+    def amplitude(self) -> float:
+        """`A`: a perturbation adds `U(−A, A)` to `x` directly (hebbRNN `beta` 0.5; Miconi adds `U(−16,
+        16)` inside the `dt/τ` bracket, i.e. `A = 16·dt/τ ≈ 0.53` at τ = 30 ms).
+        """
     @property
-    def activity_trace_decay(self) -> float: ...
+    def activity_trace_decay(self) -> float:
+        """`α_x`, decay of the running average `x̄` that the fluctuation is taken against (Miconi 0.05;
+        hebbRNN 0, the plain one-step change; unused by the kick trace).
+        """
     @property
-    def error_trace_decay(self) -> float: ...
+    def error_trace_decay(self) -> float:
+        """`α_R`, decay of the running average `Ē_c` of each condition's error (Miconi 0.75; hebbRNN
+        0.33).
+        """
     @property
-    def max_dw(self) -> float: ...
+    def max_dw(self) -> float:
+        """Elementwise clip of each trial's `ΔJ` (Miconi 3e-4; hebbRNN 1e-4)."""
     @property
-    def scale_by_expected_error(self) -> bool: ...
+    def scale_by_expected_error(self) -> bool:
+        """Miconi's variant: multiply `ΔJ` by `|Ē_c|` as well."""
     @property
-    def warmup_trials(self) -> int: ...
+    def warmup_trials(self) -> int:
+        """Trials run before the first weight change (Miconi 100, hebbRNN 0); `Ē_c` is still tracked
+        during them.
+        """
     @property
-    def condition_order(self) -> str: ...
+    def condition_order(self) -> str:
+        """Order of the conditions over training trials."""
     @property
-    def precision(self) -> str: ...
+    def precision(self) -> str:
+        """Arithmetic of the two `N²` products of a trial (the drive `J r` and the cubed fluctuation
+        trace; the kick trace is summed in float64); float32 by default (twice as fast, same
+        learning: `docs/rules.md` §3, Numerics).
+        """
     @property
-    def eligibility(self) -> str: ...
+    def eligibility(self) -> str:
+        """What the eligibility trace correlates with the presynaptic rates: the cubed activity
+        fluctuation (Miconi's rule, the default) or the perturbations themselves.
+        """
     def _asdict(self) -> dict[str, Any]: ...
-    def replace(self, **changes: Any) -> NodePerturbationConfig: ...
+    def replace(self, **changes: Any) -> NodePerturbationConfig:
+        """A copy with some fields replaced, e.g. ``cfg.replace(learning_rate=0.05)``."""
     @staticmethod
     def _from_kwargs(kwargs: dict[str, Any]) -> NodePerturbationConfig: ...
     def __reduce__(self) -> tuple[Any, ...]: ...
 
 @final
 class TwoJointArm:
+    """A planar two-joint arm whose joint velocities are the two output rates (hebbRNN's
+    center-out example). The hand starts at the origin and stays there during the hold period
+    (steps before ``movement_start``).
+
+    Args:
+        segment_lengths: upper arm and forearm lengths ((3, 3)).
+        initial_angles: shoulder and elbow angles at rest ((0.8π, 0.4π)).
+        velocity_scale: radians per step per unit rate (1/150).
+        shoulder_limits: shoulder range ((0, 1.5π)).
+        elbow_limits: elbow range ((π/20, π − π/20)).
+        movement_start: first step (0-based) at which the arm moves (49).
+    """
     def __new__(
         cls,
         *,
@@ -742,18 +1093,25 @@ class TwoJointArm:
         movement_start: int = 49,
     ) -> TwoJointArm: ...
     @property
-    def segment_lengths(self) -> tuple[float, float]: ...
+    def segment_lengths(self) -> tuple[float, float]:
+        """Lengths of the upper arm and the forearm (3, 3)."""
     @property
-    def initial_angles(self) -> tuple[float, float]: ...
+    def initial_angles(self) -> tuple[float, float]:
+        """Shoulder and elbow angles at rest (0.8π, 0.4π)."""
     @property
-    def velocity_scale(self) -> float: ...
+    def velocity_scale(self) -> float:
+        """Radians per step per unit of output rate (1/150)."""
     @property
-    def shoulder_limits(self) -> tuple[float, float]: ...
+    def shoulder_limits(self) -> tuple[float, float]:
+        """Shoulder range [0, 1.5π]."""
     @property
-    def elbow_limits(self) -> tuple[float, float]: ...
+    def elbow_limits(self) -> tuple[float, float]:
+        """Elbow range [π/20, π − π/20]."""
     @property
-    def movement_start(self) -> int: ...
-    def hand_trajectory(self, rates: npt.ArrayLike) -> npt.NDArray[np.float64]: ...
+    def movement_start(self) -> int:
+        """First step (0-based) at which the arm moves; the hold period comes before."""
+    def hand_trajectory(self, rates: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        """Hand trajectory ``[T, 2]`` produced by output rates ``[T, 2]`` (the trainer's readout)."""
     def _asdict(self) -> dict[str, Any]: ...
     @staticmethod
     def _from_kwargs(kwargs: dict[str, Any]) -> TwoJointArm: ...
@@ -761,6 +1119,27 @@ class TwoJointArm:
 
 @final
 class NodePerturbationTrainer:
+    """Trains a rate network by reward-modulated node perturbation (Miconi 2017; hebbRNN).
+
+    The network ``x ← x + (dt/τ)(−x + J r + W_in u) + ξ``, ``r = tanh(x)`` is trained on a
+    fixed set of conditions, one trial each: ``inputs [C, T, I]``, ``targets [C, T, O]`` and
+    ``mask`` (scored steps; ``None`` = all, ``[T]`` or ``[C, T]``). See ``docs/rules.md`` §3.
+
+    Args:
+        inputs, targets, mask: the conditions.
+        n_neurons: N (200).
+        output_neurons: indices whose rates are the output ((0,)).
+        config: learning parameters (``NodePerturbationConfig()``).
+        dt, tau: step and time constant in milliseconds (1, 30).
+        gain: J ~ N(0, gain²/N) (1.5).
+        bias_neurons, bias_values: neurons whose x is clamped to the given values.
+        initial_state: x(0) (zeros); initial_noise: U(±s) added to x(0) each trial (0).
+        arm: a ``TwoJointArm`` turning two output rates into a hand position, or None.
+        error_metric: "mean_absolute" or "euclidean" (default: euclidean with an arm).
+        energy_cost: c in ``c · mean |r_out|`` added to the error (0).
+        weights, input_weights: initial J ``[N, N]`` and W_in ``[N, I]`` (random if None).
+        seed: seed of every random draw (None: from the OS).
+    """
     def __new__(
         cls,
         inputs: npt.ArrayLike,
@@ -786,36 +1165,70 @@ class NodePerturbationTrainer:
     ) -> NodePerturbationTrainer: ...
     def train(
         self, n_trials: int, *, batch_size: int = 1, n_threads: int | None = None
-    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]: ...
-    def evaluate(self) -> npt.NDArray[np.float64]: ...
-    def run(self, condition: int) -> dict[str, Any]: ...
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+        """Runs ``n_trials`` perturbed trials with learning, ``batch_size`` at a time in parallel
+        (the GIL is released). The trials of a batch start from the same weights; their clipped
+        changes are then applied in trial order. Results do not depend on ``n_threads``;
+        splitting a run over several calls gives the same result when every split falls at a
+        multiple of ``batch_size`` (always, for ``batch_size=1``). Interruptible (Ctrl-C)
+        between chunks of batches; the trials done so far are kept.
+
+        Raises:
+            InvalidArgumentError: negative or zero counts, or sizes too large to address.
+            MemoryError: the trial buffers or results do not fit.
+            StateError: a trial's state became non-finite (the trainer is left unchanged).
+
+        Returns:
+            (errors, conditions): float array ``[n_trials]`` of trial errors and int array of
+            their conditions.
+        """
+    def evaluate(self) -> npt.NDArray[np.float64]:
+        """Clean (unperturbed) error of every condition, ``[C]``."""
+    def run(self, condition: int) -> dict[str, Any]:
+        """Runs one condition without perturbations.
+
+        Returns:
+            dict with "activations" ``[T, N]``, "rates" ``[T, N]``, "outputs" ``[T, O]`` (the
+            hand position with an arm) and "error".
+        """
     @property
-    def weights(self) -> npt.NDArray[np.float64]: ...
+    def weights(self) -> npt.NDArray[np.float64]:
+        """The recurrent weights J ``[N, N]`` (``[post, pre]``), a copy."""
     @weights.setter
     def weights(self, weights: npt.ArrayLike) -> None: ...
     @property
-    def input_weights(self) -> npt.NDArray[np.float64]: ...
+    def input_weights(self) -> npt.NDArray[np.float64]:
+        """The input weights W_in ``[N, I]``, a copy."""
     @input_weights.setter
     def input_weights(self, input_weights: npt.ArrayLike) -> None: ...
     @property
-    def expected_error(self) -> npt.NDArray[np.float64]: ...
+    def expected_error(self) -> npt.NDArray[np.float64]:
+        """Ē_c, the running average error of each condition (empty before training)."""
     @property
-    def config(self) -> NodePerturbationConfig: ...
+    def config(self) -> NodePerturbationConfig:
+        """The learning parameters (assignable)."""
     @config.setter
     def config(self, config: NodePerturbationConfig) -> None: ...
     @property
-    def trials_done(self) -> int: ...
+    def trials_done(self) -> int:
+        """Training trials run so far."""
     @property
-    def seed(self) -> int: ...
+    def seed(self) -> int:
+        """The seed every random draw derives from."""
     @property
-    def n_neurons(self) -> int: ...
+    def n_neurons(self) -> int:
+        """Number of neurons N."""
     @property
-    def n_conditions(self) -> int: ...
+    def n_conditions(self) -> int:
+        """Number of conditions C (one fixed trial each)."""
     @property
-    def n_steps(self) -> int: ...
+    def n_steps(self) -> int:
+        """Steps per trial T."""
     @property
-    def output_neurons(self) -> list[int]: ...
-    def condition_of(self, trial: int) -> int: ...
+    def output_neurons(self) -> list[int]:
+        """Indices of the neurons whose rates are the output (the arm's two inputs with an arm)."""
+    def condition_of(self, trial: int) -> int:
+        """The condition of training trial ``trial`` (counted over the trainer's life)."""
     def __reduce__(self) -> tuple[Any, ...]: ...
     @staticmethod
     def _from_state(
@@ -840,15 +1253,29 @@ def plastic_loss_and_grad(
     mask: npt.NDArray[np.floating[Any]] | None = None,
     checkpoint_every: int | None = None,
     memory_budget: int | None = None,
-) -> tuple[float, dict[str, Any], npt.NDArray[np.floating[Any]], int, bool]: ...
+) -> tuple[float, dict[str, Any], npt.NDArray[np.floating[Any]], int, bool]:
+    """Loss and exact gradients of a batch of episodes (see `PlasticRNN.loss_and_grad`).
+
+    Every array has the dtype of `w` (float64 or float32). Returns
+    `(loss, {"w", "alpha", "eta"}, final_outputs [B, N], checkpoint_every, recomputed)`.
+    `checkpoint_every`: copies every K steps with reversal between them; otherwise automatic
+    within `memory_budget` bytes of trace copies per episode in flight (None: 160 MiB).
+    """
 def plastic_forward(
     w: npt.NDArray[np.floating[Any]],
     alpha: npt.NDArray[np.floating[Any]],
     eta: float | npt.NDArray[np.floating[Any]],
     inputs: npt.NDArray[np.floating[Any]],
-) -> npt.NDArray[np.floating[Any]]: ...
+) -> npt.NDArray[np.floating[Any]]:
+    """Runs a batch of episodes; returns the outputs y_1..y_T, `[B, T, N]` (dtype of `w`)."""
 @final
 class Adam:
+    """Adam (Kingma & Ba 2015) over a list of numpy arrays (all float64 or all float32), updated
+    in place.
+
+    `Adam(params, *, lr=1e-3, betas=(0.9, 0.999), eps=1e-8)`; `step(grads)` takes one gradient
+    per parameter, of the same shape and dtype, checks them all, then updates every parameter.
+    """
     def __new__(
         cls,
         params: Sequence[npt.NDArray[np.floating[Any]]],
@@ -857,19 +1284,25 @@ class Adam:
         betas: tuple[float, float] = ...,
         eps: float = 1e-8,
     ) -> Adam: ...
-    def step(self, grads: Sequence[npt.NDArray[np.floating[Any]] | float]) -> None: ...
+    def step(self, grads: Sequence[npt.NDArray[np.floating[Any]] | float]) -> None:
+        """Updates every parameter in place from one gradient per parameter (same shapes)."""
     @property
-    def lr(self) -> float: ...
+    def lr(self) -> float:
+        """The learning rate (settable, > 0)."""
     @lr.setter
     def lr(self, value: float) -> None: ...
     @property
-    def betas(self) -> tuple[float, float]: ...
+    def betas(self) -> tuple[float, float]:
+        """Decay rates `(β₁, β₂)` of the first and second moment estimates."""
     @property
-    def eps(self) -> float: ...
+    def eps(self) -> float:
+        """`ε` added to the root of the second moment (numerical safety)."""
     @property
-    def steps(self) -> int: ...
+    def steps(self) -> int:
+        """Number of steps taken so far."""
     @property
-    def params(self) -> list[npt.NDArray[np.floating[Any]]]: ...
+    def params(self) -> list[npt.NDArray[np.floating[Any]]]:
+        """The parameter arrays this optimizer updates."""
 
 # ---------------------------------------------------------------- scale: populations (issue 7)
 def run_population_episodes(
@@ -881,23 +1314,40 @@ def run_population_episodes(
     n_threads: int | None = None,
 ) -> tuple[
     npt.NDArray[np.float64], npt.NDArray[np.int64], npt.NDArray[np.bool_]
-]: ...
+]:
+    """Runs `episodes` episodes of every member in its environment, members in parallel on
+    `n_threads` threads (None: all cores), the GIL released. Results do not depend on the
+    number of threads or on the chunking. Interruptible (Ctrl-C) between chunks of
+    `POPULATION_CHUNK` episodes; the episodes finished so far stay in the members' histories.
+
+    Returns `(returns, lengths, terminated)`, numpy arrays `[n_members, episodes]` of float64,
+    int64 and bool.
+    """
 def population_to_bytes(
     agents: Sequence[AgentCore], envs: Sequence[ChainCore | GridWorldCore], metadata: str
-) -> bytes: ...
+) -> bytes:
+    """The members (with their brains), their environment cores (with their state) and `metadata`
+    as one file image.
+    """
 def population_save(
     agents: Sequence[AgentCore],
     envs: Sequence[ChainCore | GridWorldCore],
     path: str | PathLike[str],
     metadata: str,
-) -> None: ...
+) -> None:
+    """Writes the members, their environment cores and `metadata` to `path` atomically."""
 def population_from_bytes(
     data: bytes, origin: str = "<bytes>"
-) -> tuple[list[AgentCore], list[ChainCore | GridWorldCore], str]: ...
+) -> tuple[list[AgentCore], list[ChainCore | GridWorldCore], str]:
+    """A `population_to_bytes` image: `(list[AgentCore], list[ChainCore | GridWorldCore], metadata)`."""
 def population_load(
     path: str | PathLike[str],
-) -> tuple[list[AgentCore], list[ChainCore | GridWorldCore], str]: ...
-def derive_seed(seed: int, stream: int) -> int: ...
+) -> tuple[list[AgentCore], list[ChainCore | GridWorldCore], str]:
+    """A file written by `population_save`: `(agents, environment cores, metadata)`."""
+def derive_seed(seed: int, stream: int) -> int:
+    """The seed of stream `stream` derived from `seed` (SplitMix64), as the Rust core derives the
+    seeds of parallel trials and population members.
+    """
 
 # ---- file container for Python-encoded payloads (rnn model files) ----
 def _container_save(path: str | PathLike[str], kind: bytes, payload: bytes) -> None: ...
