@@ -61,22 +61,10 @@ def plot_phase_portrait(
     gx, gy, u, v = vector_field(f, xlim, ylim, n=n)
     ax.streamplot(gx, gy, u, v, color="0.7", density=1.0, linewidth=0.7)
     xn, yn = nullclines(f, xlim, ylim, n=nullcline_resolution)
-    for k, seg in enumerate(xn):
-        ax.plot(
-            seg[:, 0],
-            seg[:, 1],
-            color="tab:blue",
-            lw=1.5,
-            label=f"d{labels[0]}/dt = 0" if k == 0 else None,
-        )
-    for k, seg in enumerate(yn):
-        ax.plot(
-            seg[:, 0],
-            seg[:, 1],
-            color="tab:orange",
-            lw=1.5,
-            label=f"d{labels[1]}/dt = 0" if k == 0 else None,
-        )
+    for segments, colour, name in ((xn, "tab:blue", labels[0]), (yn, "tab:orange", labels[1])):
+        for k, seg in enumerate(segments):
+            label = f"d{name}/dt = 0" if k == 0 else None
+            ax.plot(seg[:, 0], seg[:, 1], color=colour, lw=1.5, label=label)
     for traj in trajectories:
         traj = np.asarray(traj)
         ax.plot(traj[:, 0], traj[:, 1], color="tab:green", lw=1.2)
