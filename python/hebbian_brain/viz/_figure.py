@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 
 def new_figure(
-    figsize: tuple[float, float], *, layout: str | None = None, user: str = "plotting"
+    figsize: tuple[float, float],
+    *,
+    layout: Literal["constrained", "compressed", "tight"] | None = None,
+    user: str = "plotting",
 ) -> Any:
     """A standalone ``matplotlib.figure.Figure``, not registered with pyplot.
 
