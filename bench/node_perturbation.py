@@ -19,7 +19,7 @@ Run:  python bench/node_perturbation.py                 (20 seeds, 10 000 DNMS t
       python bench/node_perturbation.py --seeds 10 --precision float64
       python bench/node_perturbation.py --seeds 4 --dnms-trials 3000 --co-seeds 4
 Seeds of the learning parts run side by side on all cores (each run is sequential); the
-learning runs use ``--precision`` (float32 by default: see docs/benchmarks.md).
+learning runs use ``--precision`` (float32 by default: see docs/design/numerics.md).
 """
 
 from __future__ import annotations

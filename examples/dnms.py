@@ -23,7 +23,7 @@ from hebbian_brain.tasks import DelayedNonMatch  # noqa: E402
 
 # ---- hyperparameters (Miconi's published network and rule; see DelayedNonMatch.trainer)
 SEED = 8  # a typical seed: 5th fastest of seeds 0-9 in docs/benchmarks.md (seeds vary widely)
-PRECISION = "float32"  # the default: J·r, tanh, trace in float32 (2x faster; docs/rules.md §3)
+PRECISION = "float32"  # the default: J·r, tanh, trace in float32 (2x faster: docs/design/)
 N_TRIALS = 2000  # the paper's median to criterion is 843; seeds vary widely
 BATCH_SIZE = 1  # 1 = the sequential rule of the paper
 REPORT_EVERY = 200
@@ -38,7 +38,7 @@ DOCUMENTED = [1265, 1386, 1643, 1015, 515, 1426, 640, 777, 1020, 1281]
 def main() -> None:
     task = DelayedNonMatch()
     # task.perturbation_trace_config() learns faster (the trace sums the kicks themselves;
-    # median 778 instead of ~1000 trials over 80 seeds, docs/rules.md §3) but is not local.
+    # median 778 instead of ~1000 trials over 80 seeds, docs/design/defaults.md) but is not local.
     trainer = task.trainer(seed=SEED, config=task.published_config().replace(precision=PRECISION))
     print(trainer)
     print(trainer.config)

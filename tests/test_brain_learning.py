@@ -1,4 +1,4 @@
-"""The three-factor rule, TD values, batch learning and bounds (docs/rules.md §1)."""
+"""The three-factor rule, TD values, batch learning and bounds (docs/reference/rules.md §1)."""
 
 import numpy as np
 import pytest

@@ -36,7 +36,8 @@ def test_splitting_calls_changes_nothing():
 
 
 def test_batched_splits_at_multiples_of_batch_size_change_nothing():
-    # What docs/rules.md §3 claims: with batch_size B only splits at multiples of B are neutral.
+    # What docs/reference/rules.md §3 claims: with batch_size B only splits at multiples of B
+    # are neutral.
     whole, split, ragged = make(), make(), make()
     ew, _ = whole.train(200, batch_size=4)
     e1, _ = split.train(8, batch_size=4)

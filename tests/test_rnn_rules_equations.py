@@ -1,4 +1,4 @@
-"""Each rule's step is the equation of docs/rules.md; STDP's window is the closed form."""
+"""Each rule's step is the equation of docs/reference/rules.md; STDP's window is the closed form."""
 
 import pickle
 

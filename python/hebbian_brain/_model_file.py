@@ -174,9 +174,9 @@ def save_model(model: Any, path: str | os.PathLike[str]) -> None:
     Models: ``RecurrentNetwork``, ``NodePerturbationTrainer``, ``PlasticRNN``, or any
     hebbian_brain object that pickles.
 
-    The file is the library's versioned container (see docs/format.md, kind ``MDL1``) around an
-    ``.npz`` archive; it is read back by :func:`load_model` without unpickling anything. Brains,
-    agents and populations have their own ``save`` (kinds ``BRN1``, ``AGT1``, ``POP1``).
+    The file is the library's versioned container (see docs/reference/format.md, kind ``MDL1``)
+    around an ``.npz`` archive; it is read back by :func:`load_model` without unpickling anything.
+    Brains, agents and populations have their own ``save`` (kinds ``BRN1``, ``AGT1``, ``POP1``).
 
     Raises:
         TypeError: ``model`` is not a hebbian_brain object that can be saved this way.

@@ -6,7 +6,7 @@
 * :class:`PredatorPreyEnv`: a PettingZoo ``ParallelEnv`` with several predators and prey
   (needs the ``pettingzoo`` extra: ``pip install "hebbian_brain[pettingzoo]"``).
 
-Dynamics and rewards: ``docs/environments.md``.
+Dynamics and rewards: ``docs/guide/environments.md``.
 """
 
 from __future__ import annotations

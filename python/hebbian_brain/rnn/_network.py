@@ -11,7 +11,7 @@
 
 Batches: every trial of a batch ``[B, T, n_inputs]`` learns on its own copy of the weights (run in
 parallel); the network is unchanged. A single trial keeps what it learned only with
-``keep_weights=True``. Equations: ``docs/rules.md`` §2.
+``keep_weights=True``. Equations: ``docs/reference/rules.md`` §2.
 """
 
 from hebbian_brain._core import (

@@ -5,7 +5,7 @@ random moments; an eligibility trace accumulates ``(r_j(t−1)·(x_i(t) − x̄_
 trial (or, with ``eligibility="perturbation"``, ``ξ_i(t)·r_j(t−1)`` over the kicks ``ξ``); after
 the trial ``ΔJ = −η·e·(E − Ē_c)`` (clipped), where ``Ē_c`` is the running average error of the
 trial's condition. The simulation, the trace (one matrix product per trial) and the parallel
-batches run in Rust; see ``docs/rules.md`` §3.
+batches run in Rust; see ``docs/reference/rules.md`` §3.
 
 Example:
     >>> from hebbian_brain.tasks import DelayedNonMatch

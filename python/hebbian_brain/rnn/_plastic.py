@@ -6,8 +6,8 @@
     Hebb_t = (1 − η) ⊙ Hebb_{t−1} + η ⊙ y_t y_{t−1}ᵀ        (Hebb_0 = 0)
 
 W, α and η are trained by gradient descent; the gradients are exact, computed in Rust by
-backpropagation through time derived by hand (``docs/rules.md`` §4), with O(N²) memory: the
-trace is reversed step by step instead of being stored, re-anchored on exact copies when η is
+backpropagation through time derived by hand (``docs/reference/rules.md`` §4), with O(N²) memory:
+the trace is reversed step by step instead of being stored, re-anchored on exact copies when η is
 large; when those copies would exceed a memory budget, segments between fewer copies are
 recomputed forward instead (≈ 2√T·N² values at most).
 """
@@ -296,7 +296,7 @@ class PlasticRNN:
             lr: Adam's learning rate of W and α (ignored when ``optimizer`` is given).
             eta_lr: Adam's learning rate of η, a separate optimizer (None: ``lr / 10``; the
                 paper's ``simple.py`` used ``lr``, which lets the shared η jump by ~lr per
-                episode and measured slower to settle: ``docs/benchmarks.md``). Ignored when
+                episode and measured slower to settle: ``docs/design/defaults.md``). Ignored when
                 ``optimizer`` is given or ``train_eta`` is False.
             optimizer: an :class:`hebbian_brain.optim.Adam` over ``self.parameters()`` (or over
                 ``[w, alpha]``); None: a new Adam with ``lr``.

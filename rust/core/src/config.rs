@@ -2,7 +2,7 @@
 //!
 //! Defaults follow the seed description where it gives a number (learning rate 0.05, ε = 0.001,
 //! weights in [0, 1], inactivity 1000, weight threshold 0.1, 10 walks per cycle, boost 0.02,
-//! creative probability 0.005, galvanize ×1.5); the rest are our choices, stated in docs/rules.md.
+//! creative probability 0.005, galvanize ×1.5); the rest are our choices, stated in docs/reference/rules.md.
 
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};

@@ -1,4 +1,4 @@
-//! Behaviour of the graph-brain rules (docs/rules.md §1), through the public core API.
+//! Behaviour of the graph-brain rules (docs/reference/rules.md §1), through the public core API.
 
 use hebbian_core::config::{
     BrainConfig, DreamDirection, DreamParams, PlasticityParams, PruningParams,

@@ -71,7 +71,7 @@ fn choice<T: Copy>(
 ///         (the drive J·r from a float32 copy of J, and the cubed-fluctuation trace; the
 ///         kick trace is summed in float64 from the rates); the state, the errors and J itself
 ///         stay float64 ("float32": twice as fast as "float64" with the same learning, see
-///         docs/rules.md §3).
+///         docs/reference/rules.md §3).
 ///     eligibility: what the trace correlates with the presynaptic rate r_j(t-1):
 ///         "fluctuation" (the default), (r_j·(x_i - x̄_i))³ summed over steps (Miconi's rule:
 ///         local to the synapse), or "perturbation", ξ_i·r_j summed over the kicks ξ_i

@@ -58,7 +58,7 @@ fn condition_set(
 ///
 /// The network ``x ← x + (dt/τ)(−x + J r + W_in u) + ξ``, ``r = tanh(x)`` is trained on a
 /// fixed set of conditions, one trial each: ``inputs [C, T, I]``, ``targets [C, T, O]`` and
-/// ``mask`` (scored steps; ``None`` = all, ``[T]`` or ``[C, T]``). See ``docs/rules.md`` §3.
+/// ``mask`` (scored steps; ``None`` = all, ``[T]`` or ``[C, T]``). See ``docs/reference/rules.md`` §3.
 ///
 /// Args:
 ///     inputs, targets, mask: the conditions.

@@ -7,7 +7,7 @@
 //! The single-agent environments implement [`DiscreteEnv`], so an agent can run whole episodes
 //! on them without leaving Rust. Observations are integer indices; the Python wrappers expose
 //! them as Gymnasium `Discrete` spaces. Dynamics and rewards are written down in
-//! `docs/environments.md`.
+//! `docs/guide/environments.md`.
 
 mod chain;
 mod grid_world;

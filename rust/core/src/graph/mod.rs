@@ -39,7 +39,7 @@ pub type NodeId = u32;
 /// "No link" marker in the intrusive lists.
 pub const NIL: u32 = u32::MAX;
 
-/// A graph brain. See DESIGN §3 and docs/rules.md for its semantics.
+/// A graph brain. See docs/reference/rules.md §1 for its semantics.
 #[derive(Clone, Debug)]
 pub struct Brain {
     pub(crate) config: BrainConfig,

@@ -27,7 +27,7 @@ use crate::error::{Error, Result};
 
 /// File magic.
 pub const MAGIC: &[u8; 8] = b"HEBBRAIN";
-/// Current format version. Older versions are listed in docs/format.md with how they load.
+/// Current format version. Older versions are listed in docs/reference/format.md with how they load.
 pub const FORMAT_VERSION: u32 = 1;
 /// Version of this library, written into every file.
 pub const LIBRARY_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -165,7 +165,7 @@ pub fn payload<'a>(origin: &'a str, kind: &[u8; 4], bytes: &'a [u8]) -> Result<&
     }
     let version = u32::from_le_bytes(r.take(4, "header")?.try_into().expect("4 bytes"));
     // The writer's library version is read before the version is judged: the layout up to and
-    // including it is the same in every format version (docs/format.md, version policy), so a
+    // including it is the same in every format version (docs/reference/format.md, version policy), so a
     // file from a newer library can say which library wrote it.
     let version_string_at = r.pos;
     let writer = library_version_of(&mut r);

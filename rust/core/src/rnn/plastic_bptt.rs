@@ -26,7 +26,7 @@
 //! tests below.
 //!
 //! Everything is generic over the float type ([`Real`]: `f64`, or `f32` for half the memory
-//! traffic). The equations (forward and backward) are in `docs/rules.md` §4.
+//! traffic). The equations (forward and backward) are in `docs/reference/rules.md` §4.
 
 use crate::error::{Error, Result};
 use crate::rnn::plastic_episode::{

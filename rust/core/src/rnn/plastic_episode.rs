@@ -1,5 +1,5 @@
 //! One episode of the differentiable-plasticity network: the fused forward pass and the
-//! hand-derived backward pass (`docs/rules.md` §4), run by `plastic_bptt`.
+//! hand-derived backward pass (`docs/reference/rules.md` §4), run by `plastic_bptt`.
 
 use crate::error::Result;
 use crate::rnn::plastic_bptt::{

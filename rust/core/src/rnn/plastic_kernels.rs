@@ -1,5 +1,5 @@
 //! Row kernels of the differentiable-plasticity network: one fused pass over a row of the
-//! N×N matrices per time step, forward and backward (equations in `docs/rules.md` §4).
+//! N×N matrices per time step, forward and backward (equations in `docs/reference/rules.md` §4).
 //!
 //! Each time step of the network touches every connection a few times (weights, plasticity
 //! coefficients, Hebbian trace, and in the backward pass the trace's adjoint and the α gradient).
@@ -188,7 +188,7 @@ pub(crate) fn trace_row<T: Real>(r: TraceRow<'_, T>) {
     trace_row_generic::<T, false>(r)
 }
 
-/// One row of the backward step t (row i): see `docs/rules.md` §4 for the equations.
+/// One row of the backward step t (row i): see `docs/reference/rules.md` §4 for the equations.
 pub struct BackwardRow<'a, T> {
     pub w: &'a [T],
     pub alpha: &'a [T],

@@ -1,4 +1,4 @@
-//! Runs of saturated backward steps done in one pass (`docs/rules.md` §4.2, "Saturated runs"),
+//! Runs of saturated backward steps done in one pass (`docs/design/kernels.md`, differentiable plasticity),
 //! for `plastic_episode.rs`.
 //!
 //! When a neuron's tanh is saturated (1 − y² = 0 exactly, e.g. under the ±20 inputs of the

@@ -1,5 +1,5 @@
 //! Exact copies of the plastic trace and the forward recomputation of the segments between them
-//! (`docs/rules.md` §4.2, "Memory as a function of η, capped"), for `plastic_episode.rs`.
+//! (`docs/reference/rules.md` §4.2, "Memory as a function of η, capped"), for `plastic_episode.rs`.
 
 use crate::error::{Error, Result};
 use crate::rnn::plastic_bptt::Real;

@@ -1,7 +1,7 @@
 //! Parameters of node-perturbation learning and of the network it trains.
 //!
 //! Defaults are those of Miconi (2017) for the delayed non-match-to-sample task (his published
-//! `dnms/net.cpp`) unless noted; `docs/rules.md` §3 lists every one with its source.
+//! `dnms/net.cpp`) unless noted; `docs/reference/rules.md` §3 lists every one with its source.
 
 use super::arm::TwoJointArm;
 use crate::error::{Error, Result};
@@ -38,7 +38,7 @@ pub struct NodePerturbationConfig {
     pub condition_order: ConditionOrder,
     /// Arithmetic of the two `N²` products of a trial (the drive `J r` and the cubed
     /// fluctuation trace; the kick trace is summed in float64); float32 by default (twice as
-    /// fast, same learning: `docs/rules.md` §3, Numerics).
+    /// fast, same learning: `docs/design/numerics.md`).
     pub precision: Precision,
     /// What the eligibility trace correlates with the presynaptic rates: the cubed activity
     /// fluctuation (Miconi's rule, the default) or the perturbations themselves.
