@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use hebbian_core::graph::{Brain, NodeId};
+use hebbian_core::brain::{Brain, NodeId};
 use numpy::{IntoPyArray, PyArray1};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyTuple};
@@ -210,7 +210,7 @@ impl PyBrain {
         let mut brain = write(slf)?;
         // In chunks, checking for Ctrl-C between them (chunking does not change the walks).
         const CHUNK: usize = 256;
-        let mut report = hebbian_core::dream::DreamReport::default();
+        let mut report = hebbian_core::brain::dream::DreamReport::default();
         let mut left = cycles;
         while left > 0 {
             let n = left.min(CHUNK);

@@ -1,7 +1,7 @@
 //! Frozen, keyword-only, picklable config classes and the small report/view classes.
 
-use hebbian_core::config as core;
-use hebbian_core::config::DreamDirection;
+use hebbian_core::brain::config as core;
+use hebbian_core::brain::config::DreamDirection;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
@@ -530,7 +530,7 @@ impl PyBrainConfig {
 )]
 #[derive(Clone, PartialEq)]
 pub struct PyDreamReport {
-    pub inner: hebbian_core::dream::DreamReport,
+    pub inner: hebbian_core::brain::dream::DreamReport,
 }
 
 #[pymethods]
@@ -547,7 +547,7 @@ impl PyDreamReport {
         value_change: f64,
     ) -> Self {
         Self {
-            inner: hebbian_core::dream::DreamReport {
+            inner: hebbian_core::brain::dream::DreamReport {
                 walks,
                 steps,
                 synapses_reinforced,
@@ -627,7 +627,7 @@ impl PyDreamReport {
 )]
 #[derive(Clone, PartialEq)]
 pub struct PyPruneReport {
-    pub inner: hebbian_core::pruning::PruneReport,
+    pub inner: hebbian_core::brain::pruning::PruneReport,
 }
 
 #[pymethods]
@@ -636,7 +636,7 @@ impl PyPruneReport {
     #[pyo3(signature = (*, synapses_removed=0, nodes_removed=0))]
     fn new(synapses_removed: u64, nodes_removed: u64) -> Self {
         Self {
-            inner: hebbian_core::pruning::PruneReport {
+            inner: hebbian_core::brain::pruning::PruneReport {
                 synapses_removed,
                 nodes_removed,
             },

@@ -1,8 +1,8 @@
 //! `hebbian_core`: learning by local plasticity, in pure Rust (no Python).
 //!
 //! Two families live here:
-//! * graph brains ([`graph`], [`learning`], [`dream`], [`pruning`], [`agent`]) and the
-//!   environments they are trained in ([`envs`]);
+//! * graph brains ([`brain`], [`agent`]) and the environments they are trained in ([`envs`]),
+//!   saved and exported through [`io`];
 //! * dense plastic recurrent networks ([`rnn`]).
 //!
 //! The Python package `hebbian_brain` reaches all of it through the thin `rust/bindings` crate.
@@ -10,12 +10,8 @@
 pub mod error;
 pub mod rng;
 
-pub mod config;
-pub mod dream;
-pub mod graph;
+pub mod brain;
 pub mod io;
-pub mod learning;
-pub mod pruning;
 
 pub mod agent;
 pub mod envs;

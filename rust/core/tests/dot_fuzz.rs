@@ -9,8 +9,8 @@
 mod common;
 use common::iterations;
 
-use hebbian_core::config::{BrainConfig, DreamParams, PlasticityParams};
-use hebbian_core::graph::{Brain, EdgeRecord, NodeRecord};
+use hebbian_core::brain::config::{BrainConfig, DreamParams, PlasticityParams};
+use hebbian_core::brain::{Brain, EdgeRecord, NodeRecord};
 use hebbian_core::io::dot::escape_label;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;

@@ -10,7 +10,6 @@
 //! (`Brain::learn_transition`), a terminal `observe` learns at once (`learn_terminal`), a
 //! truncated one bootstraps from the next state's best value (`learn_truncated`).
 
-mod file;
 mod params;
 mod population;
 mod run;
@@ -20,12 +19,12 @@ pub use population::{
     run_population, thread_pool, Member, PopulationEnv, PopulationFile, POPULATION_KIND,
 };
 
-pub use file::{AgentFile, AGENT_KIND};
+pub use crate::io::agent_file::{AgentFile, AGENT_KIND};
 pub use params::{AgentParams, Exploration, DEFAULT_HISTORY_LIMIT};
 
-use crate::dream::DreamReport;
+use crate::brain::dream::DreamReport;
+use crate::brain::{check_reward, Brain, NodeId};
 use crate::error::{Error, Result};
-use crate::graph::{check_reward, Brain, NodeId};
 use crate::rng::{self, Rng};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;

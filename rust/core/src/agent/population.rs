@@ -6,10 +6,10 @@
 //! that runs it does not matter. Results are therefore the same for any number of threads.
 
 use super::{Agent, AgentFile, EpisodeRecord};
+use crate::brain::Brain;
 use crate::envs::{Chain, DiscreteEnv, GridWorld};
 use crate::error::{try_reserve, Error, Result};
-use crate::graph::Brain;
-use crate::io::persist;
+use crate::io::container;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -115,12 +115,12 @@ pub struct PopulationFile {
 impl PopulationFile {
     /// The complete file image.
     pub fn to_bytes(&self) -> Vec<u8> {
-        persist::to_bytes(POPULATION_KIND, self)
+        container::to_bytes(POPULATION_KIND, self)
     }
 
     /// Decodes a file image; `origin` names the source in error messages.
     pub fn from_bytes(bytes: &[u8], origin: &str) -> Result<PopulationFile> {
-        let mut file: PopulationFile = persist::from_bytes(origin, POPULATION_KIND, bytes)?;
+        let mut file: PopulationFile = container::from_bytes(origin, POPULATION_KIND, bytes)?;
         if file.envs.len() != file.members.len() {
             return Err(Error::format(
                 origin,
@@ -152,12 +152,12 @@ impl PopulationFile {
 
     /// Writes the file atomically (temporary file, fsync, rename).
     pub fn save(&self, path: &std::path::Path) -> Result<()> {
-        persist::write_atomic(path, &self.to_bytes())
+        container::write_atomic(path, &self.to_bytes())
     }
 
     /// Reads a file written by [`save`](Self::save).
     pub fn load(path: &std::path::Path) -> Result<PopulationFile> {
-        let bytes = persist::read_file(path)?;
+        let bytes = container::read_file(path)?;
         PopulationFile::from_bytes(&bytes, &path.display().to_string())
     }
 }
@@ -166,7 +166,7 @@ impl PopulationFile {
 mod tests {
     use super::*;
     use crate::agent::AgentParams;
-    use crate::config::BrainConfig;
+    use crate::brain::config::BrainConfig;
     use crate::envs::{Chain, GridWorld};
     use crate::rng::derive_seed;
 

@@ -7,11 +7,11 @@
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use super::{Brain, NodeId, NodeSlot, SynapseSlot, MAX_REWARD, MAX_STORED, NIL};
-use crate::config::BrainConfig;
+use crate::brain::config::BrainConfig;
+use crate::brain::learning::decay::Retention;
+use crate::brain::{Brain, NodeId, NodeSlot, SynapseSlot, MAX_REWARD, MAX_STORED, NIL};
 use crate::error::{Error, Result};
-use crate::io::persist;
-use crate::learning::decay::Retention;
+use crate::io::container;
 use crate::rng::Rng;
 
 /// Kind tag of brain files.
@@ -61,7 +61,7 @@ impl Brain {
     pub(crate) fn from_data(d: BrainData, origin: &str) -> Result<Brain> {
         let bad = |why: String| Error::format(origin, format!("inconsistent brain: {why}"));
         d.config.validate().map_err(|e| bad(e.to_string()))?;
-        if d.clock > super::MAX_TIME
+        if d.clock > crate::brain::MAX_TIME
             || d.time_base > d.clock
             || d.clock - d.time_base > u32::MAX as u64
             || d.decay_epoch > d.clock
@@ -239,23 +239,23 @@ impl Brain {
 
     /// The brain as a complete file image (header, checksum, payload).
     pub fn to_bytes(&self) -> Vec<u8> {
-        persist::to_bytes(BRAIN_KIND, &self.to_data())
+        container::to_bytes(BRAIN_KIND, &self.to_data())
     }
 
     /// A brain from a file image; `origin` names the source in error messages.
     pub fn from_bytes(bytes: &[u8], origin: &str) -> Result<Brain> {
-        let data: BrainData = persist::from_bytes(origin, BRAIN_KIND, bytes)?;
+        let data: BrainData = container::from_bytes(origin, BRAIN_KIND, bytes)?;
         Brain::from_data(data, origin)
     }
 
     /// Saves atomically to `path`.
     pub fn save(&self, path: &std::path::Path) -> Result<()> {
-        persist::write_atomic(path, &self.to_bytes())
+        container::write_atomic(path, &self.to_bytes())
     }
 
     /// Loads from `path`.
     pub fn load(path: &std::path::Path) -> Result<Brain> {
-        let bytes = persist::read_file(path)?;
+        let bytes = container::read_file(path)?;
         Brain::from_bytes(&bytes, &path.display().to_string())
     }
 }

@@ -9,10 +9,12 @@
 //! * nodes of the same state are threaded into one list, found from `state_index`, so the value
 //!   of a state (max over its actions) costs one hash lookup and a short walk.
 
-mod import;
+pub mod config;
+pub mod dream;
+pub(crate) mod learning;
 mod node;
-mod salient;
-mod serial;
+pub mod pruning;
+mod salience;
 pub mod state_hash;
 mod store;
 mod synapse;
@@ -20,13 +22,13 @@ mod time;
 
 use rustc_hash::FxHashMap;
 
-use crate::config::BrainConfig;
 use crate::rng::Rng;
+use config::BrainConfig;
 
-pub use import::{EdgeRecord, NodeRecord};
+pub use crate::io::brain_file::BRAIN_KIND;
+pub use crate::io::import::{EdgeRecord, NodeRecord};
 pub use node::Node;
 pub(crate) use node::NodeSlot;
-pub use serial::BRAIN_KIND;
 pub(crate) use store::prefetch;
 pub use store::{EdgeTable, NodeTable};
 pub use synapse::Synapse;
@@ -53,7 +55,7 @@ pub struct Brain {
     /// Stored times are 32-bit ticks relative to this (see `time.rs`).
     pub(crate) time_base: u64,
     /// (1 − weight_decay)^dt of lazy decay, derived from the config.
-    pub(crate) retention: crate::learning::decay::Retention,
+    pub(crate) retention: crate::brain::learning::decay::Retention,
     pub(crate) nodes: Vec<NodeSlot>,
     pub(crate) free_nodes: Vec<NodeId>,
     pub(crate) live_nodes: usize,

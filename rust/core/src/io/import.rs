@@ -1,7 +1,7 @@
 //! Building a brain from plain records (the path `Brain.from_networkx` takes).
 
-use super::{Brain, NodeId, NodeSlot, SynapseSlot, MAX_REWARD, MAX_STORED, NIL};
-use crate::config::BrainConfig;
+use crate::brain::config::BrainConfig;
+use crate::brain::{Brain, NodeId, NodeSlot, SynapseSlot, MAX_REWARD, MAX_STORED, NIL};
 use crate::error::{Error, Result};
 
 /// One node to import, with the index it must keep.
@@ -68,7 +68,7 @@ impl Brain {
             .chain(edges.iter().flat_map(|e| [e.created_at, e.last_activated]))
             .max()
             .unwrap_or(0);
-        if clock > super::MAX_TIME {
+        if clock > crate::brain::MAX_TIME {
             return Err(Error::argument(
                 "created_at/last_activated",
                 format!("times must be <= 2**62, got {clock}"),

@@ -2,7 +2,7 @@
 //! only computed when read. `apply_weight_decay` writes what is owed into every stored weight
 //! (O(edges)); reading any weight gives the same value before and after it.
 
-use crate::graph::Brain;
+use crate::brain::Brain;
 
 /// Size of each power table of [`Retention`]: gaps below `TABLE * TABLE` steps are two lookups.
 const TABLE: usize = 256;
