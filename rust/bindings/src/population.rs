@@ -6,9 +6,10 @@
 //! each member, its brain and its environment for its duration, so nothing is copied, and a
 //! member used from another Python thread meanwhile gets the usual "in use" error.
 
-use super::{borrow, borrow_mut, PyAgent};
+use crate::agent::PyAgent;
 use crate::envs::{PyChain, PyGridWorld};
 use crate::errors::{invalid_argument, IntoPyResult};
+use crate::guard::{borrow, borrow_mut};
 use hebbian_core::agent::{
     run_population, thread_pool, AgentFile, Member, PopulationEnv, PopulationFile,
 };
