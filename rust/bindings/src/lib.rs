@@ -5,6 +5,7 @@
 
 use pyo3::prelude::*;
 
+mod config_class;
 mod errors;
 mod guard;
 

@@ -1,30 +1,12 @@
-//! Frozen, keyword-only, picklable config classes and the small report/view classes.
+//! Frozen, keyword-only, picklable config classes and the small report classes.
 
 use hebbian_core::brain::config as core;
 use hebbian_core::brain::config::DreamDirection;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
+use crate::config_class::{config_class, reduce_make, replace_fields, unexpected_field_make};
 use crate::errors::{config_count, to_pyerr, IntoPyResult};
-
-/// `(hebbian_brain._pickle._make, (cls, kwargs))`: pickles a keyword-only class.
-fn reduce_kw<'py>(
-    slf: &Bound<'py, PyAny>,
-    kwargs: Bound<'py, PyDict>,
-) -> PyResult<Bound<'py, PyTuple>> {
-    let py = slf.py();
-    let make = py.import("hebbian_brain._pickle")?.getattr("_make")?;
-    let args = PyTuple::new(py, [slf.get_type().into_any(), kwargs.into_any()])?;
-    PyTuple::new(py, [make, args.into_any()])
-}
-
-fn py_bool(b: bool) -> &'static str {
-    if b {
-        "True"
-    } else {
-        "False"
-    }
-}
 
 /// Parameters of the three-factor rule, value learning and weight dynamics.
 #[pyclass(
@@ -39,174 +21,77 @@ pub struct PyPlasticityParams {
     pub inner: core::PlasticityParams,
 }
 
-#[pymethods]
-impl PyPlasticityParams {
-    #[new]
-    #[pyo3(signature = (*, base_learning_rate=0.05, epsilon=0.001, weight_max=1.0, weight_min=0.0,
-        enable_anti_hebbian=true, initial_weight=0.5, weight_decay=1e-4, discount=0.95, trace_decay=0.8,
-        value_learning_rate=0.2, consolidation_rate=0.01, plasticity_floor=0.1, trace_cutoff=1e-3))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        base_learning_rate: f64,
-        epsilon: f64,
-        weight_max: f64,
-        weight_min: f64,
-        enable_anti_hebbian: bool,
-        initial_weight: f64,
-        weight_decay: f64,
-        discount: f64,
-        trace_decay: f64,
-        value_learning_rate: f64,
-        consolidation_rate: f64,
-        plasticity_floor: f64,
-        trace_cutoff: f64,
-    ) -> PyResult<Self> {
-        let inner = core::PlasticityParams {
-            base_learning_rate,
-            epsilon,
-            weight_max,
-            weight_min,
-            enable_anti_hebbian,
-            initial_weight,
-            weight_decay,
-            discount,
-            trace_decay,
-            value_learning_rate,
-            consolidation_rate,
-            plasticity_floor,
-            trace_cutoff,
-        };
-        inner.validate().py()?;
-        Ok(Self { inner })
-    }
-
-    #[getter]
-    fn base_learning_rate(&self) -> f64 {
-        self.inner.base_learning_rate
-    }
-    #[getter]
-    fn epsilon(&self) -> f64 {
-        self.inner.epsilon
-    }
-    #[getter]
-    fn weight_max(&self) -> f64 {
-        self.inner.weight_max
-    }
-    #[getter]
-    fn weight_min(&self) -> f64 {
-        self.inner.weight_min
-    }
-    #[getter]
-    fn enable_anti_hebbian(&self) -> bool {
-        self.inner.enable_anti_hebbian
-    }
-    #[getter]
-    fn initial_weight(&self) -> f64 {
-        self.inner.initial_weight
-    }
-    #[getter]
-    fn weight_decay(&self) -> f64 {
-        self.inner.weight_decay
-    }
-    #[getter]
-    fn discount(&self) -> f64 {
-        self.inner.discount
-    }
-    #[getter]
-    fn trace_decay(&self) -> f64 {
-        self.inner.trace_decay
-    }
-    #[getter]
-    fn value_learning_rate(&self) -> f64 {
-        self.inner.value_learning_rate
-    }
-    #[getter]
-    fn consolidation_rate(&self) -> f64 {
-        self.inner.consolidation_rate
-    }
-    #[getter]
-    fn plasticity_floor(&self) -> f64 {
-        self.inner.plasticity_floor
-    }
-    #[getter]
-    fn trace_cutoff(&self) -> f64 {
-        self.inner.trace_cutoff
-    }
-
-    /// The fields as a dict (keyword arguments of the constructor).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let p = &self.inner;
-        let d = PyDict::new(py);
-        d.set_item("base_learning_rate", p.base_learning_rate)?;
-        d.set_item("epsilon", p.epsilon)?;
-        d.set_item("weight_max", p.weight_max)?;
-        d.set_item("weight_min", p.weight_min)?;
-        d.set_item("enable_anti_hebbian", p.enable_anti_hebbian)?;
-        d.set_item("initial_weight", p.initial_weight)?;
-        d.set_item("weight_decay", p.weight_decay)?;
-        d.set_item("discount", p.discount)?;
-        d.set_item("trace_decay", p.trace_decay)?;
-        d.set_item("value_learning_rate", p.value_learning_rate)?;
-        d.set_item("consolidation_rate", p.consolidation_rate)?;
-        d.set_item("plasticity_floor", p.plasticity_floor)?;
-        d.set_item("trace_cutoff", p.trace_cutoff)?;
-        Ok(d)
-    }
-
-    /// A copy with some fields replaced: `params.replace(discount=0.99)`.
-    #[pyo3(signature = (**changes))]
-    fn replace<'py>(
-        slf: &Bound<'py, Self>,
-        changes: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        replace_kw(slf.as_any(), slf.borrow().to_dict(slf.py())?, changes)
-    }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        reduce_kw(slf.as_any(), slf.get().to_dict(slf.py())?)
-    }
-
-    fn __repr__(&self) -> String {
-        let p = &self.inner;
-        format!(
-            "PlasticityParams(base_learning_rate={:?}, epsilon={:?}, weight_max={:?}, weight_min={:?}, \
-             enable_anti_hebbian={}, initial_weight={:?}, weight_decay={:?}, discount={:?}, trace_decay={:?}, \
-             value_learning_rate={:?}, consolidation_rate={:?}, plasticity_floor={:?}, trace_cutoff={:?})",
-            p.base_learning_rate,
-            p.epsilon,
-            p.weight_max,
-            p.weight_min,
-            py_bool(p.enable_anti_hebbian),
-            p.initial_weight,
-            p.weight_decay,
-            p.discount,
-            p.trace_decay,
-            p.value_learning_rate,
-            p.consolidation_rate,
-            p.plasticity_floor,
-            p.trace_cutoff
-        )
-    }
-}
-
-fn replace_kw<'py>(
-    slf: &Bound<'py, PyAny>,
-    current: Bound<'py, PyDict>,
-    changes: Option<&Bound<'py, PyDict>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    if let Some(changes) = changes {
-        for (k, v) in changes.iter() {
-            if !current.contains(&k)? {
-                return Err(pyo3::exceptions::PyTypeError::new_err(format!(
-                    "{}.replace() got an unexpected field {}",
-                    slf.get_type().name()?,
-                    k.repr()?
-                )));
-            }
-            current.set_item(k, v)?;
+config_class! {
+    PyPlasticityParams as "PlasticityParams", pickle = make;
+    constructor {
+        #[new]
+        #[pyo3(signature = (*, base_learning_rate=0.05, epsilon=0.001, weight_max=1.0, weight_min=0.0,
+            enable_anti_hebbian=true, initial_weight=0.5, weight_decay=1e-4, discount=0.95, trace_decay=0.8,
+            value_learning_rate=0.2, consolidation_rate=0.01, plasticity_floor=0.1, trace_cutoff=1e-3))]
+        #[allow(clippy::too_many_arguments)]
+        fn new(
+            base_learning_rate: f64,
+            epsilon: f64,
+            weight_max: f64,
+            weight_min: f64,
+            enable_anti_hebbian: bool,
+            initial_weight: f64,
+            weight_decay: f64,
+            discount: f64,
+            trace_decay: f64,
+            value_learning_rate: f64,
+            consolidation_rate: f64,
+            plasticity_floor: f64,
+            trace_cutoff: f64,
+        ) -> PyResult<Self> {
+            let inner = core::PlasticityParams {
+                base_learning_rate,
+                epsilon,
+                weight_max,
+                weight_min,
+                enable_anti_hebbian,
+                initial_weight,
+                weight_decay,
+                discount,
+                trace_decay,
+                value_learning_rate,
+                consolidation_rate,
+                plasticity_floor,
+                trace_cutoff,
+            };
+            inner.validate().py()?;
+            Ok(Self { inner })
         }
     }
-    slf.get_type().call((), Some(&current))
+    fields {
+        /// η: learning rate of synaptic weights.
+        base_learning_rate,
+        /// ε: added to the modulator so that a traversed synapse strengthens a little even when
+        /// the reward-prediction error is 0.
+        epsilon,
+        /// Upper weight bound.
+        weight_max,
+        /// Lower weight bound.
+        weight_min,
+        /// When false, a negative modulator does not weaken synapses (it is clipped at 0).
+        enable_anti_hebbian,
+        /// Weight of a new synapse (clamped into [weight_min, weight_max]).
+        initial_weight,
+        /// Per-step exponential decay of weights towards `weight_min` (applied lazily).
+        weight_decay,
+        /// γ: discount of the reward-prediction error.
+        discount,
+        /// λ: eligibility traces decay by γλ per step.
+        trace_decay,
+        /// α: learning rate of node values (TD(λ) on the same modulator).
+        value_learning_rate,
+        /// Fraction by which a synapse's plasticity falls at each traversal (consolidation).
+        consolidation_rate,
+        /// Plasticity never falls below this floor.
+        plasticity_floor,
+        /// Traces below this magnitude are dropped (they no longer cost anything).
+        trace_cutoff,
+    }
 }
 
 /// When synapses and orphaned nodes are pruned.
@@ -222,69 +107,37 @@ pub struct PyPruningParams {
     pub inner: core::PruningParams,
 }
 
-#[pymethods]
-impl PyPruningParams {
-    #[new]
-    #[pyo3(signature = (*, inactivity_threshold=1000, weight_threshold=0.1, protection_period=500,
-        node_value_threshold=0.0))]
-    fn new(
-        inactivity_threshold: i64,
-        weight_threshold: f64,
-        protection_period: i64,
-        node_value_threshold: f64,
-    ) -> PyResult<Self> {
-        let inner = core::PruningParams {
-            inactivity_threshold: config_count("inactivity_threshold", inactivity_threshold)?,
-            weight_threshold,
-            protection_period: config_count("protection_period", protection_period)?,
-            node_value_threshold,
-        };
-        inner.validate().py()?;
-        Ok(Self { inner })
+config_class! {
+    PyPruningParams as "PruningParams", pickle = make;
+    constructor {
+        #[new]
+        #[pyo3(signature = (*, inactivity_threshold=1000, weight_threshold=0.1, protection_period=500,
+            node_value_threshold=0.0))]
+        fn new(
+            inactivity_threshold: i64,
+            weight_threshold: f64,
+            protection_period: i64,
+            node_value_threshold: f64,
+        ) -> PyResult<Self> {
+            let inner = core::PruningParams {
+                inactivity_threshold: config_count("inactivity_threshold", inactivity_threshold)?,
+                weight_threshold,
+                protection_period: config_count("protection_period", protection_period)?,
+                node_value_threshold,
+            };
+            inner.validate().py()?;
+            Ok(Self { inner })
+        }
     }
-    #[getter]
-    fn inactivity_threshold(&self) -> u64 {
-        self.inner.inactivity_threshold
-    }
-    #[getter]
-    fn weight_threshold(&self) -> f64 {
-        self.inner.weight_threshold
-    }
-    #[getter]
-    fn protection_period(&self) -> u64 {
-        self.inner.protection_period
-    }
-    #[getter]
-    fn node_value_threshold(&self) -> f64 {
-        self.inner.node_value_threshold
-    }
-    /// The fields as a dict (keyword arguments of the constructor).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
-        d.set_item("inactivity_threshold", self.inner.inactivity_threshold)?;
-        d.set_item("weight_threshold", self.inner.weight_threshold)?;
-        d.set_item("protection_period", self.inner.protection_period)?;
-        d.set_item("node_value_threshold", self.inner.node_value_threshold)?;
-        Ok(d)
-    }
-    /// A copy with some fields replaced.
-    #[pyo3(signature = (**changes))]
-    fn replace<'py>(
-        slf: &Bound<'py, Self>,
-        changes: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        replace_kw(slf.as_any(), slf.get().to_dict(slf.py())?, changes)
-    }
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        reduce_kw(slf.as_any(), slf.get().to_dict(slf.py())?)
-    }
-    fn __repr__(&self) -> String {
-        let p = &self.inner;
-        format!(
-            "PruningParams(inactivity_threshold={:?}, weight_threshold={:?}, protection_period={:?}, \
-             node_value_threshold={:?})",
-            p.inactivity_threshold, p.weight_threshold, p.protection_period, p.node_value_threshold
-        )
+    fields {
+        /// A synapse must be inactive for more than this many steps to be pruned.
+        inactivity_threshold,
+        /// A synapse must be weaker than this to be pruned.
+        weight_threshold,
+        /// A synapse younger than this many steps is never pruned.
+        protection_period,
+        /// A node without synapses goes when |value| ≤ this (0: only nodes that learned nothing).
+        node_value_threshold,
     }
 }
 
@@ -301,143 +154,73 @@ pub struct PyDreamParams {
     pub inner: core::DreamParams,
 }
 
-#[pymethods]
-impl PyDreamParams {
-    #[new]
-    #[pyo3(signature = (*, walks_per_cycle=10, walk_length=10, consolidation_boost=0.02,
-        creative_edge_probability=0.005, enable_galvanize=true, galvanize_boost_multiplier=1.5,
-        galvanize_age_threshold=1000, direction="reverse", replay_learning_rate=0.5, patience=3))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        walks_per_cycle: i64,
-        walk_length: i64,
-        consolidation_boost: f64,
-        creative_edge_probability: f64,
-        enable_galvanize: bool,
-        galvanize_boost_multiplier: f64,
-        galvanize_age_threshold: i64,
-        direction: &str,
-        replay_learning_rate: f64,
-        patience: i64,
-    ) -> PyResult<Self> {
-        let inner = core::DreamParams {
-            walks_per_cycle: u32::try_from(config_count("walks_per_cycle", walks_per_cycle)?)
-                .map_err(|_| {
-                    to_pyerr(hebbian_core::Error::config(
-                        "walks_per_cycle",
-                        "must be < 2**32",
-                    ))
-                })?,
-            walk_length: u32::try_from(config_count("walk_length", walk_length)?).map_err(
-                |_| {
-                    to_pyerr(hebbian_core::Error::config(
-                        "walk_length",
-                        "must be < 2**32",
-                    ))
-                },
-            )?,
-            consolidation_boost,
-            creative_edge_probability,
-            enable_galvanize,
-            galvanize_boost_multiplier,
-            galvanize_age_threshold: config_count(
-                "galvanize_age_threshold",
-                galvanize_age_threshold,
-            )?,
-            direction: DreamDirection::parse(direction).py()?,
-            replay_learning_rate,
-            patience: u32::try_from(config_count("patience", patience)?).map_err(|_| {
-                to_pyerr(hebbian_core::Error::config("patience", "must be < 2**32"))
-            })?,
-        };
-        inner.validate().py()?;
-        Ok(Self { inner })
+/// A count below 2**32 (the constructor's integers), or the config error naming `field`.
+fn count32(field: &str, value: i64) -> PyResult<u32> {
+    u32::try_from(config_count(field, value)?)
+        .map_err(|_| to_pyerr(hebbian_core::Error::config(field, "must be < 2**32")))
+}
+
+config_class! {
+    PyDreamParams as "DreamParams", pickle = make;
+    constructor {
+        #[new]
+        #[pyo3(signature = (*, walks_per_cycle=10, walk_length=10, consolidation_boost=0.02,
+            creative_edge_probability=0.005, enable_galvanize=true, galvanize_boost_multiplier=1.5,
+            galvanize_age_threshold=1000, direction="reverse", replay_learning_rate=0.5, patience=3))]
+        #[allow(clippy::too_many_arguments)]
+        fn new(
+            walks_per_cycle: i64,
+            walk_length: i64,
+            consolidation_boost: f64,
+            creative_edge_probability: f64,
+            enable_galvanize: bool,
+            galvanize_boost_multiplier: f64,
+            galvanize_age_threshold: i64,
+            direction: &str,
+            replay_learning_rate: f64,
+            patience: i64,
+        ) -> PyResult<Self> {
+            let inner = core::DreamParams {
+                walks_per_cycle: count32("walks_per_cycle", walks_per_cycle)?,
+                walk_length: count32("walk_length", walk_length)?,
+                consolidation_boost,
+                creative_edge_probability,
+                enable_galvanize,
+                galvanize_boost_multiplier,
+                galvanize_age_threshold: config_count(
+                    "galvanize_age_threshold",
+                    galvanize_age_threshold,
+                )?,
+                direction: DreamDirection::parse(direction).py()?,
+                replay_learning_rate,
+                patience: count32("patience", patience)?,
+            };
+            inner.validate().py()?;
+            Ok(Self { inner })
+        }
     }
-    #[getter]
-    fn walks_per_cycle(&self) -> u32 {
-        self.inner.walks_per_cycle
-    }
-    #[getter]
-    fn walk_length(&self) -> u32 {
-        self.inner.walk_length
-    }
-    #[getter]
-    fn consolidation_boost(&self) -> f64 {
-        self.inner.consolidation_boost
-    }
-    #[getter]
-    fn creative_edge_probability(&self) -> f64 {
-        self.inner.creative_edge_probability
-    }
-    #[getter]
-    fn enable_galvanize(&self) -> bool {
-        self.inner.enable_galvanize
-    }
-    #[getter]
-    fn galvanize_boost_multiplier(&self) -> f64 {
-        self.inner.galvanize_boost_multiplier
-    }
-    #[getter]
-    fn galvanize_age_threshold(&self) -> u64 {
-        self.inner.galvanize_age_threshold
-    }
-    #[getter]
-    fn direction(&self) -> &'static str {
-        self.inner.direction.name()
-    }
-    #[getter]
-    fn replay_learning_rate(&self) -> f64 {
-        self.inner.replay_learning_rate
-    }
-    #[getter]
-    fn patience(&self) -> u32 {
-        self.inner.patience
-    }
-    /// The fields as a dict (keyword arguments of the constructor).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let p = &self.inner;
-        let d = PyDict::new(py);
-        d.set_item("walks_per_cycle", p.walks_per_cycle)?;
-        d.set_item("walk_length", p.walk_length)?;
-        d.set_item("consolidation_boost", p.consolidation_boost)?;
-        d.set_item("creative_edge_probability", p.creative_edge_probability)?;
-        d.set_item("enable_galvanize", p.enable_galvanize)?;
-        d.set_item("galvanize_boost_multiplier", p.galvanize_boost_multiplier)?;
-        d.set_item("galvanize_age_threshold", p.galvanize_age_threshold)?;
-        d.set_item("direction", p.direction.name())?;
-        d.set_item("replay_learning_rate", p.replay_learning_rate)?;
-        d.set_item("patience", p.patience)?;
-        Ok(d)
-    }
-    /// A copy with some fields replaced.
-    #[pyo3(signature = (**changes))]
-    fn replace<'py>(
-        slf: &Bound<'py, Self>,
-        changes: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        replace_kw(slf.as_any(), slf.get().to_dict(slf.py())?, changes)
-    }
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        reduce_kw(slf.as_any(), slf.get().to_dict(slf.py())?)
-    }
-    fn __repr__(&self) -> String {
-        let p = &self.inner;
-        format!(
-            "DreamParams(walks_per_cycle={:?}, walk_length={:?}, consolidation_boost={:?}, \
-             creative_edge_probability={:?}, enable_galvanize={}, galvanize_boost_multiplier={:?}, \
-             galvanize_age_threshold={:?}, direction='{}', replay_learning_rate={:?}, \
-             patience={})",
-            p.walks_per_cycle,
-            p.walk_length,
-            p.consolidation_boost,
-            p.creative_edge_probability,
-            py_bool(p.enable_galvanize),
-            p.galvanize_boost_multiplier,
-            p.galvanize_age_threshold,
-            p.direction.name(),
-            p.replay_learning_rate,
-            p.patience
-        )
+    fields {
+        /// Walks per dream cycle.
+        walks_per_cycle,
+        /// Most synapses a walk traverses.
+        walk_length,
+        /// Weight added to each traversed synapse.
+        consolidation_boost,
+        /// Probability per walk of wiring a creative synapse across ≥ 2 hops of its path.
+        creative_edge_probability,
+        /// Old synapses get a larger boost (galvanize).
+        enable_galvanize,
+        /// Boost multiplier of galvanized synapses.
+        galvanize_boost_multiplier,
+        /// A synapse older than this many steps is galvanized.
+        galvanize_age_threshold,
+        /// `"reverse"` (from a salient node back through its predecessors) or `"forward"`.
+        direction,
+        /// Step size of value backups during replay (1 = full backup).
+        replay_learning_rate,
+        /// A reverse walk ends after this many consecutive backups that changed no value by more
+        /// than 1e-6; 0 never ends walks early.
+        patience,
     }
 }
 
@@ -505,10 +288,15 @@ impl PyBrainConfig {
         slf: &Bound<'py, Self>,
         changes: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        replace_kw(slf.as_any(), slf.get().to_dict(slf.py())?, changes)
+        replace_fields(
+            slf.as_any(),
+            slf.get().to_dict(slf.py())?,
+            changes,
+            unexpected_field_make,
+        )
     }
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        reduce_kw(slf.as_any(), slf.get().to_dict(slf.py())?)
+        reduce_make(slf.as_any(), slf.get().to_dict(slf.py())?)
     }
     fn __repr__(&self) -> String {
         format!(
@@ -605,7 +393,7 @@ impl PyDreamReport {
         Self { inner }
     }
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        reduce_kw(slf.as_any(), slf.get().to_dict(slf.py())?)
+        reduce_make(slf.as_any(), slf.get().to_dict(slf.py())?)
     }
     fn __repr__(&self) -> String {
         let r = &self.inner;
@@ -659,7 +447,7 @@ impl PyPruneReport {
         Ok(d)
     }
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        reduce_kw(slf.as_any(), slf.get().to_dict(slf.py())?)
+        reduce_make(slf.as_any(), slf.get().to_dict(slf.py())?)
     }
     fn __repr__(&self) -> String {
         format!(
