@@ -10,11 +10,11 @@ use crate::agent::PyAgent;
 use crate::envs::{PyChain, PyGridWorld};
 use crate::errors::{invalid_argument, IntoPyResult};
 use crate::guard::{borrow, borrow_mut};
-use hebbian_core::agent::{
-    run_population, thread_pool, AgentFile, Member, PopulationEnv, PopulationFile,
-};
+use hebbian_core::agent::{run_population, thread_pool, Member};
 use hebbian_core::envs::DiscreteEnv;
 use hebbian_core::error::try_reserve;
+use hebbian_core::io::agent_file::AgentFile;
+use hebbian_core::io::population_file::{PopulationEnv, PopulationFile};
 use numpy::{IntoPyArray, PyArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;

@@ -9,10 +9,11 @@
 mod common;
 use common::{iterations, mutate};
 
-use hebbian_core::agent::{Agent, AgentFile, AgentParams, AGENT_KIND};
+use hebbian_core::agent::{Agent, AgentParams};
 use hebbian_core::brain::config::BrainConfig;
 use hebbian_core::brain::Brain;
 use hebbian_core::envs::Chain;
+use hebbian_core::io::agent_file::{AgentFile, AGENT_KIND};
 use hebbian_core::io::container;
 use rand::SeedableRng;
 

@@ -9,7 +9,8 @@ mod common;
 use common::{iterations, mutate};
 
 use hebbian_core::brain::config::{BrainConfig, DreamParams, PruningParams};
-use hebbian_core::brain::{Brain, BRAIN_KIND};
+use hebbian_core::brain::Brain;
+use hebbian_core::io::brain_file::BRAIN_KIND;
 use hebbian_core::io::container;
 use hebbian_core::io::dot::escape_label;
 use rand::{Rng, SeedableRng};

@@ -15,12 +15,8 @@ mod population;
 mod run;
 mod select;
 // Populations (issue 7, scale): many agents run in parallel.
-pub use population::{
-    run_population, thread_pool, Member, PopulationEnv, PopulationFile, POPULATION_KIND,
-};
-
-pub use crate::io::agent_file::{AgentFile, AGENT_KIND};
 pub use params::{AgentParams, Exploration, DEFAULT_HISTORY_LIMIT};
+pub use population::{run_population, thread_pool, Member};
 
 use crate::brain::dream::DreamReport;
 use crate::brain::{check_reward, Brain, NodeId};
@@ -189,7 +185,7 @@ impl Agent {
         (self.episode_return, self.episode_length)
     }
 
-    fn ensure_buffers(&mut self) {
+    pub(crate) fn ensure_buffers(&mut self) {
         // Buffers are skipped by serde; rebuild them after loading.
         let n = self.n_actions as usize;
         if self.scores.len() != n || self.values.len() != n {

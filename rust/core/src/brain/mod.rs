@@ -25,8 +25,6 @@ use rustc_hash::FxHashMap;
 use crate::rng::Rng;
 use config::BrainConfig;
 
-pub use crate::io::brain_file::BRAIN_KIND;
-pub use crate::io::import::{EdgeRecord, NodeRecord};
 pub use node::Node;
 pub(crate) use node::NodeSlot;
 pub(crate) use store::prefetch;
@@ -55,7 +53,7 @@ pub struct Brain {
     /// Stored times are 32-bit ticks relative to this (see `time.rs`).
     pub(crate) time_base: u64,
     /// (1 − weight_decay)^dt of lazy decay, derived from the config.
-    pub(crate) retention: crate::brain::learning::decay::Retention,
+    pub(crate) retention: crate::brain::learning::retention::Retention,
     pub(crate) nodes: Vec<NodeSlot>,
     pub(crate) free_nodes: Vec<NodeId>,
     pub(crate) live_nodes: usize,

@@ -4,7 +4,7 @@ use rustc_hash::FxHashMap;
 
 use super::{Brain, Node, NodeId, NodeSlot, Synapse, SynapseSlot, NIL};
 use crate::brain::config::BrainConfig;
-use crate::brain::learning::decay::Retention;
+use crate::brain::learning::retention::Retention;
 use crate::error::{Error, Result};
 use crate::rng;
 

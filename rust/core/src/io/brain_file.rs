@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::brain::config::BrainConfig;
-use crate::brain::learning::decay::Retention;
+use crate::brain::learning::retention::Retention;
 use crate::brain::{Brain, NodeId, NodeSlot, SynapseSlot, MAX_REWARD, MAX_STORED, NIL};
 use crate::error::{Error, Result};
 use crate::io::container;

@@ -7,4 +7,5 @@ pub mod brain_file;
 pub mod container;
 pub mod dot;
 pub mod import;
+pub mod population_file;
 pub mod report;
