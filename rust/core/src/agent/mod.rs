@@ -251,7 +251,7 @@ impl Agent {
     /// Reports the outcome of the last action. A terminated or truncated step finishes the
     /// episode (learned, recorded in the history, traces cleared). Fails with `Error::State`
     /// before `act` and with `Error::InvalidArgument` on a non-finite reward or one with
-    /// |r| > `graph::MAX_REWARD` (nothing changes).
+    /// |r| > `brain::MAX_REWARD` (nothing changes).
     pub fn observe(
         &mut self,
         brain: &mut Brain,

@@ -1,4 +1,9 @@
-//! The brain graph: nodes are (state, action) experiences, edges are plastic synapses.
+//! The graph brain: nodes are (state, action) experiences, edges are plastic synapses.
+//!
+//! Here: the `Brain` type and its store (`store.rs`, `node.rs`, `synapse.rs`, `time.rs` for
+//! stored times, `salience.rs` for the dream starts), its [`config`], its learning rules
+//! (`learning/`), [`dream`], [`pruning`] and the [`state_hash`] that keys states. Saving and
+//! import live in [`crate::io`].
 //!
 //! Storage is compact and index-stable:
 //! * nodes live in a `Vec` of slots; a pruned node leaves a hole that a later node may reuse, and
@@ -67,9 +72,9 @@ pub struct Brain {
     pub(crate) synapse_traces: Vec<(u32, f64)>,
     /// Nodes with a live value trace: (node, trace).
     pub(crate) node_traces: Vec<(NodeId, f64)>,
-    /// Indexed min-heap of the most salient nodes (dream starts); see `salient.rs`.
+    /// Indexed min-heap of the most salient nodes (dream starts); see `salience.rs`.
     pub(crate) salient: Vec<(f64, NodeId)>,
-    /// Sum of the keys in each heap position's subtree (derived; see `salient.rs`).
+    /// Sum of the keys in each heap position's subtree (derived; see `salience.rs`).
     pub(crate) salient_sums: Vec<f64>,
 }
 
