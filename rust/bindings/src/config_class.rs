@@ -1,36 +1,40 @@
-//! Frozen, keyword-only config classes generated from one field list.
+//! Frozen, keyword-only config classes generated from the core's field lists.
 //!
-//! [`config_class!`] writes, for a `#[pyclass]` wrapping a core parameter struct in `inner`, every
-//! part that follows from the list of its fields: one getter per field (its docstring from the
-//! list, so `Params.field.__doc__` documents it), `to_dict`, `replace(**changes)`, `__reduce__`
-//! and `__repr__`. The constructor (its signature holds the Python defaults, which must be
-//! literals for the text signature and stubtest) is handed in as `constructor { ... }` and lands
-//! in the same `#[pymethods]` block.
+//! The core declares each parameter struct from one list of fields, each with its doc and its
+//! default written once (`hebbian_core::plasticity_params_fields!` and its siblings). The same
+//! list, handed to [`config_class!`], writes the whole Python class around a `#[pyclass]`
+//! struct holding the core struct in `inner`: the keyword-only constructor (the list's defaults
+//! are literals, so the text signature and stubtest see them), one getter per field with the
+//! field's doc as its `__doc__`, `to_dict`, `replace(**changes)`, `__reduce__` and `__repr__`.
 //!
 //! ```ignore
-//! config_class! {
-//!     PyPruningParams as "PruningParams", pickle = make;
-//!     constructor { #[new] fn new(...) -> PyResult<Self> { ... } }
-//!     fields {
-//!         /// A synapse must be inactive for more than this many steps to be pruned.
-//!         inactivity_threshold,
-//!         /// A synapse must be weaker than this to be pruned.
-//!         weight_threshold,
-//!     }
-//! }
+//! hebbian_core::pruning_params_fields!(config_class! {
+//!     PyPruningParams as "PruningParams", style = Brain, pickle = make;
+//!     extra {}
+//! });
 //! ```
 //!
-//! A field's Python value and repr come from its core type through [`ConfigField`]. `pickle`
-//! picks how instances pickle and how `replace` words an unknown field: `make`
-//! (`hebbian_brain._pickle._make(cls, kwargs)`, the brain's config classes) or `from_dict`
-//! (`cls._from_dict(kwargs)`, `AgentParams`, which keeps the `_from_dict` classmethod in its
-//! constructor block); both stay, so existing pickles load.
+//! * `style` picks how constructor arguments become field values ([`ConfigArg`]): `Brain` (the
+//!   brain's configs: counts are ints checked by `config_count`, `"must be >= 0"` and
+//!   `"must be < 2**32"`) or `Agent` (`AgentParams`: counts refuse bools and say
+//!   `"must be an integer in [0, 2**32)"`). Arguments are converted in field order, then the
+//!   core's `validate` runs.
+//! * `pickle` picks how instances pickle and how `replace` words an unknown field: `make`
+//!   (`hebbian_brain._pickle._make(cls, kwargs)`) or `from_dict` (`cls._from_dict(kwargs)`,
+//!   whose classmethod the caller writes in `extra`); both stay, so existing pickles load.
+//! * `extra { ... }` holds more `#[pymethods]` items of the class.
+//!
+//! A field's Python value and repr come from its core type through [`ConfigField`]. A new field
+//! type needs a [`ConfigField`] impl and a [`ConfigArg`] impl for the style that uses it.
 
 use hebbian_core::agent::Exploration;
 use hebbian_core::brain::config::DreamDirection;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 use pyo3::IntoPyObjectExt;
+
+use crate::errors::{config_count, to_pyerr, IntoPyResult};
+use crate::guard::Int;
 
 /// A config field's Python value and its text in the class's repr.
 pub(crate) trait ConfigField {
@@ -78,6 +82,92 @@ impl ConfigField for Exploration {
     }
     fn repr(&self) -> String {
         format!("{:?}", self.name())
+    }
+}
+
+/// Conversion of the brain's config classes' constructor arguments (see the module docs).
+pub(crate) struct Brain;
+/// Conversion of `AgentParams`' constructor arguments (see the module docs).
+pub(crate) struct Agent;
+
+/// How a constructor argument of a config class of `Style` becomes a field value.
+pub(crate) trait ConfigArg<Style>: Sized {
+    /// The argument as extracted from Python (its default is the field list's literal).
+    type Arg<'a>;
+    /// Extracts the argument (errors name it, as pyo3's own extraction does).
+    fn extract<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<Self::Arg<'a>>;
+    /// The field's value, or the config error naming `field`.
+    fn from_arg(field: &str, arg: Self::Arg<'_>) -> PyResult<Self>;
+}
+
+macro_rules! plain_args {
+    ($($t:ty),*) => {$(
+        impl<S> ConfigArg<S> for $t {
+            type Arg<'a> = $t;
+            fn extract<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<$t> {
+                obj.extract()
+            }
+            fn from_arg(_field: &str, arg: $t) -> PyResult<$t> {
+                Ok(arg)
+            }
+        }
+    )*};
+}
+plain_args!(f64, bool);
+
+impl ConfigArg<Brain> for u64 {
+    type Arg<'a> = i64;
+    fn extract<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<i64> {
+        obj.extract()
+    }
+    fn from_arg(field: &str, arg: i64) -> PyResult<u64> {
+        config_count(field, arg)
+    }
+}
+
+impl ConfigArg<Brain> for u32 {
+    type Arg<'a> = i64;
+    fn extract<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<i64> {
+        obj.extract()
+    }
+    fn from_arg(field: &str, arg: i64) -> PyResult<u32> {
+        u32::try_from(config_count(field, arg)?)
+            .map_err(|_| to_pyerr(hebbian_core::Error::config(field, "must be < 2**32")))
+    }
+}
+
+impl ConfigArg<Agent> for u32 {
+    type Arg<'a> = i64;
+    fn extract<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<i64> {
+        Ok(obj.extract::<Int>()?.0)
+    }
+    fn from_arg(field: &str, arg: i64) -> PyResult<u32> {
+        u32::try_from(arg).map_err(|_| {
+            to_pyerr(hebbian_core::Error::config(
+                field,
+                format!("must be an integer in [0, 2**32), got {arg}"),
+            ))
+        })
+    }
+}
+
+impl ConfigArg<Brain> for DreamDirection {
+    type Arg<'a> = &'a str;
+    fn extract<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<&'a str> {
+        obj.extract()
+    }
+    fn from_arg(_field: &str, arg: &str) -> PyResult<Self> {
+        DreamDirection::parse(arg).py()
+    }
+}
+
+impl ConfigArg<Agent> for Exploration {
+    type Arg<'a> = &'a str;
+    fn extract<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<&'a str> {
+        obj.extract()
+    }
+    fn from_arg(_field: &str, arg: &str) -> PyResult<Self> {
+        Exploration::parse(arg).py()
     }
 }
 
@@ -146,17 +236,43 @@ pub(crate) fn replace_fields<'py>(
     slf.get_type().call((), Some(&current))
 }
 
-/// Generates a config class's field getters, `to_dict`, `replace`, `__reduce__` and `__repr__`
-/// from one field list (see the module documentation).
+/// Generates a config class from its core field list (see the module documentation).
 macro_rules! config_class {
     (
-        $py:ident as $name:literal, pickle = $pickle:ident;
-        constructor { $($constructor:tt)* }
-        fields { $( $(#[doc = $doc:literal])+ $field:ident ),+ $(,)? }
+        $py:ident as $name:literal, style = $style:ident, pickle = $pickle:ident;
+        extra { $($extra:tt)* }
+        $(#[doc = $sdoc:literal])*
+        $core:ident {
+            $( $(#[doc = $doc:literal])+ $field:ident : $ty:ty = $default:tt ),+ $(,)?
+        }
     ) => {
         #[pyo3::pymethods]
         impl $py {
-            $($constructor)*
+            #[new]
+            #[pyo3(signature = (*, $($field = $default),+))]
+            #[allow(clippy::too_many_arguments)]
+            fn new(
+                $(
+                    #[pyo3(from_py_with = <$ty as $crate::config_class::ConfigArg<
+                        $crate::config_class::$style,
+                    >>::extract)]
+                    $field: <$ty as $crate::config_class::ConfigArg<
+                        $crate::config_class::$style,
+                    >>::Arg<'_>,
+                )+
+            ) -> pyo3::PyResult<Self> {
+                let inner = $core {
+                    $(
+                        $field: <$ty as $crate::config_class::ConfigArg<
+                            $crate::config_class::$style,
+                        >>::from_arg(stringify!($field), $field)?,
+                    )+
+                };
+                $crate::errors::IntoPyResult::py(inner.validate())?;
+                Ok(Self { inner })
+            }
+
+            $($extra)*
 
             $(
                 $(#[doc = $doc])+
@@ -165,7 +281,6 @@ macro_rules! config_class {
                     $crate::config_class::ConfigField::to_py(&self.inner.$field, py)
                 }
             )+
-
             /// The fields as a dict (keyword arguments of the constructor).
             fn to_dict<'py>(
                 &self,

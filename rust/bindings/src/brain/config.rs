@@ -1,12 +1,11 @@
 //! Frozen, keyword-only, picklable config classes and the small report classes.
 
 use hebbian_core::brain::config as core;
-use hebbian_core::brain::config::DreamDirection;
+use hebbian_core::brain::config::{DreamDirection, DreamParams, PlasticityParams, PruningParams};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
 use crate::config_class::{config_class, reduce_make, replace_fields, unexpected_field_make};
-use crate::errors::{config_count, to_pyerr, IntoPyResult};
 
 /// Parameters of the three-factor rule, value learning and weight dynamics.
 #[pyclass(
@@ -21,78 +20,10 @@ pub struct PyPlasticityParams {
     pub inner: core::PlasticityParams,
 }
 
-config_class! {
-    PyPlasticityParams as "PlasticityParams", pickle = make;
-    constructor {
-        #[new]
-        #[pyo3(signature = (*, base_learning_rate=0.05, epsilon=0.001, weight_max=1.0, weight_min=0.0,
-            enable_anti_hebbian=true, initial_weight=0.5, weight_decay=1e-4, discount=0.95, trace_decay=0.8,
-            value_learning_rate=0.2, consolidation_rate=0.01, plasticity_floor=0.1, trace_cutoff=1e-3))]
-        #[allow(clippy::too_many_arguments)]
-        fn new(
-            base_learning_rate: f64,
-            epsilon: f64,
-            weight_max: f64,
-            weight_min: f64,
-            enable_anti_hebbian: bool,
-            initial_weight: f64,
-            weight_decay: f64,
-            discount: f64,
-            trace_decay: f64,
-            value_learning_rate: f64,
-            consolidation_rate: f64,
-            plasticity_floor: f64,
-            trace_cutoff: f64,
-        ) -> PyResult<Self> {
-            let inner = core::PlasticityParams {
-                base_learning_rate,
-                epsilon,
-                weight_max,
-                weight_min,
-                enable_anti_hebbian,
-                initial_weight,
-                weight_decay,
-                discount,
-                trace_decay,
-                value_learning_rate,
-                consolidation_rate,
-                plasticity_floor,
-                trace_cutoff,
-            };
-            inner.validate().py()?;
-            Ok(Self { inner })
-        }
-    }
-    fields {
-        /// η: learning rate of synaptic weights.
-        base_learning_rate,
-        /// ε: added to the modulator so that a traversed synapse strengthens a little even when
-        /// the reward-prediction error is 0.
-        epsilon,
-        /// Upper weight bound.
-        weight_max,
-        /// Lower weight bound.
-        weight_min,
-        /// When false, a negative modulator does not weaken synapses (it is clipped at 0).
-        enable_anti_hebbian,
-        /// Weight of a new synapse (clamped into [weight_min, weight_max]).
-        initial_weight,
-        /// Per-step exponential decay of weights towards `weight_min` (applied lazily).
-        weight_decay,
-        /// γ: discount of the reward-prediction error.
-        discount,
-        /// λ: eligibility traces decay by γλ per step.
-        trace_decay,
-        /// α: learning rate of node values (TD(λ) on the same modulator).
-        value_learning_rate,
-        /// Fraction by which a synapse's plasticity falls at each traversal (consolidation).
-        consolidation_rate,
-        /// Plasticity never falls below this floor.
-        plasticity_floor,
-        /// Traces below this magnitude are dropped (they no longer cost anything).
-        trace_cutoff,
-    }
-}
+hebbian_core::plasticity_params_fields!(config_class! {
+    PyPlasticityParams as "PlasticityParams", style = Brain, pickle = make;
+    extra {}
+});
 
 /// When synapses and orphaned nodes are pruned.
 #[pyclass(
@@ -107,39 +38,10 @@ pub struct PyPruningParams {
     pub inner: core::PruningParams,
 }
 
-config_class! {
-    PyPruningParams as "PruningParams", pickle = make;
-    constructor {
-        #[new]
-        #[pyo3(signature = (*, inactivity_threshold=1000, weight_threshold=0.1, protection_period=500,
-            node_value_threshold=0.0))]
-        fn new(
-            inactivity_threshold: i64,
-            weight_threshold: f64,
-            protection_period: i64,
-            node_value_threshold: f64,
-        ) -> PyResult<Self> {
-            let inner = core::PruningParams {
-                inactivity_threshold: config_count("inactivity_threshold", inactivity_threshold)?,
-                weight_threshold,
-                protection_period: config_count("protection_period", protection_period)?,
-                node_value_threshold,
-            };
-            inner.validate().py()?;
-            Ok(Self { inner })
-        }
-    }
-    fields {
-        /// A synapse must be inactive for more than this many steps to be pruned.
-        inactivity_threshold,
-        /// A synapse must be weaker than this to be pruned.
-        weight_threshold,
-        /// A synapse younger than this many steps is never pruned.
-        protection_period,
-        /// A node without synapses goes when |value| ≤ this (0: only nodes that learned nothing).
-        node_value_threshold,
-    }
-}
+hebbian_core::pruning_params_fields!(config_class! {
+    PyPruningParams as "PruningParams", style = Brain, pickle = make;
+    extra {}
+});
 
 /// Parameters of the dream (offline replay) phase.
 #[pyclass(
@@ -154,75 +56,10 @@ pub struct PyDreamParams {
     pub inner: core::DreamParams,
 }
 
-/// A count below 2**32 (the constructor's integers), or the config error naming `field`.
-fn count32(field: &str, value: i64) -> PyResult<u32> {
-    u32::try_from(config_count(field, value)?)
-        .map_err(|_| to_pyerr(hebbian_core::Error::config(field, "must be < 2**32")))
-}
-
-config_class! {
-    PyDreamParams as "DreamParams", pickle = make;
-    constructor {
-        #[new]
-        #[pyo3(signature = (*, walks_per_cycle=10, walk_length=10, consolidation_boost=0.02,
-            creative_edge_probability=0.005, enable_galvanize=true, galvanize_boost_multiplier=1.5,
-            galvanize_age_threshold=1000, direction="reverse", replay_learning_rate=0.5, patience=3))]
-        #[allow(clippy::too_many_arguments)]
-        fn new(
-            walks_per_cycle: i64,
-            walk_length: i64,
-            consolidation_boost: f64,
-            creative_edge_probability: f64,
-            enable_galvanize: bool,
-            galvanize_boost_multiplier: f64,
-            galvanize_age_threshold: i64,
-            direction: &str,
-            replay_learning_rate: f64,
-            patience: i64,
-        ) -> PyResult<Self> {
-            let inner = core::DreamParams {
-                walks_per_cycle: count32("walks_per_cycle", walks_per_cycle)?,
-                walk_length: count32("walk_length", walk_length)?,
-                consolidation_boost,
-                creative_edge_probability,
-                enable_galvanize,
-                galvanize_boost_multiplier,
-                galvanize_age_threshold: config_count(
-                    "galvanize_age_threshold",
-                    galvanize_age_threshold,
-                )?,
-                direction: DreamDirection::parse(direction).py()?,
-                replay_learning_rate,
-                patience: count32("patience", patience)?,
-            };
-            inner.validate().py()?;
-            Ok(Self { inner })
-        }
-    }
-    fields {
-        /// Walks per dream cycle.
-        walks_per_cycle,
-        /// Most synapses a walk traverses.
-        walk_length,
-        /// Weight added to each traversed synapse.
-        consolidation_boost,
-        /// Probability per walk of wiring a creative synapse across ≥ 2 hops of its path.
-        creative_edge_probability,
-        /// Old synapses get a larger boost (galvanize).
-        enable_galvanize,
-        /// Boost multiplier of galvanized synapses.
-        galvanize_boost_multiplier,
-        /// A synapse older than this many steps is galvanized.
-        galvanize_age_threshold,
-        /// `"reverse"` (from a salient node back through its predecessors) or `"forward"`.
-        direction,
-        /// Step size of value backups during replay (1 = full backup).
-        replay_learning_rate,
-        /// A reverse walk ends after this many consecutive backups that changed no value by more
-        /// than 1e-6; 0 never ends walks early.
-        patience,
-    }
-}
+hebbian_core::dream_params_fields!(config_class! {
+    PyDreamParams as "DreamParams", style = Brain, pickle = make;
+    extra {}
+});
 
 /// The whole configuration of a brain.
 #[pyclass(

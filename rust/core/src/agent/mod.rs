@@ -15,7 +15,7 @@ mod population;
 mod run;
 mod select;
 // Populations (issue 7, scale): many agents run in parallel.
-pub use params::{AgentParams, Exploration, DEFAULT_HISTORY_LIMIT};
+pub use params::{AgentParams, Exploration};
 pub use population::{run_population, thread_pool, Member};
 
 use crate::brain::dream::DreamReport;
