@@ -104,7 +104,7 @@ macro_rules! plain_args {
     ($($t:ty),*) => {$(
         impl<S> ConfigArg<S> for $t {
             type Arg<'a> = $t;
-            fn extract<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<$t> {
+            fn extract(obj: &Bound<'_, PyAny>) -> PyResult<$t> {
                 obj.extract()
             }
             fn from_arg(_field: &str, arg: $t) -> PyResult<$t> {
@@ -117,7 +117,7 @@ plain_args!(f64, bool);
 
 impl ConfigArg<Brain> for u64 {
     type Arg<'a> = i64;
-    fn extract<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<i64> {
+    fn extract(obj: &Bound<'_, PyAny>) -> PyResult<i64> {
         obj.extract()
     }
     fn from_arg(field: &str, arg: i64) -> PyResult<u64> {
@@ -127,7 +127,7 @@ impl ConfigArg<Brain> for u64 {
 
 impl ConfigArg<Brain> for u32 {
     type Arg<'a> = i64;
-    fn extract<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<i64> {
+    fn extract(obj: &Bound<'_, PyAny>) -> PyResult<i64> {
         obj.extract()
     }
     fn from_arg(field: &str, arg: i64) -> PyResult<u32> {
@@ -138,7 +138,7 @@ impl ConfigArg<Brain> for u32 {
 
 impl ConfigArg<Agent> for u32 {
     type Arg<'a> = i64;
-    fn extract<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<i64> {
+    fn extract(obj: &Bound<'_, PyAny>) -> PyResult<i64> {
         Ok(obj.extract::<Int>()?.0)
     }
     fn from_arg(field: &str, arg: i64) -> PyResult<u32> {
