@@ -93,18 +93,21 @@ impl PyBrainConfig {
             },
         }
     }
+    /// The three-factor rule, value learning and weight dynamics.
     #[getter]
     fn plasticity(&self) -> PyPlasticityParams {
         PyPlasticityParams {
             inner: self.inner.plasticity.clone(),
         }
     }
+    /// When synapses and orphaned nodes are pruned.
     #[getter]
     fn pruning(&self) -> PyPruningParams {
         PyPruningParams {
             inner: self.inner.pruning.clone(),
         }
     }
+    /// The dream (offline replay) phase.
     #[getter]
     fn dream(&self) -> PyDreamParams {
         PyDreamParams {
