@@ -3,16 +3,22 @@
 //! The core declares each parameter struct from one list of fields, each with its doc and its
 //! default written once (`hebbian_core::plasticity_params_fields!` and its siblings). The same
 //! list, handed to [`config_class!`], writes the whole Python class around a `#[pyclass]`
-//! struct holding the core struct in `inner`: the keyword-only constructor (the list's defaults
+//! struct holding the core struct in `inner` (declared by the macro too): the keyword-only
+//! constructor (the list's defaults
 //! are literals, so the text signature and stubtest see them), one getter per field with the
 //! field's doc as its `__doc__`, `to_dict`, `replace(**changes)`, `__reduce__` and `__repr__`.
 //!
 //! ```ignore
 //! hebbian_core::pruning_params_fields!(config_class! {
-//!     PyPruningParams as "PruningParams", style = Brain, pickle = make;
+//!     /// When synapses and orphaned nodes are pruned.
+//!     pub struct PyPruningParams as "PruningParams", style = Brain, pickle = make,
+//!         pyclass(skip_from_py_object);
 //!     extra {}
 //! });
 //! ```
+//!
+//! This declares the `#[pyclass]` (frozen, `eq`, in module `hebbian_brain`, holding the core
+//! struct in `inner`, with the given docstring and extra pyclass options) and its methods.
 //!
 //! * `style` picks how constructor arguments become field values ([`ConfigArg`]): `Brain` (the
 //!   brain's configs: counts are ints checked by `config_count`, `"must be >= 0"` and
@@ -151,25 +157,21 @@ impl ConfigArg<Agent> for u32 {
     }
 }
 
-impl ConfigArg<Brain> for DreamDirection {
-    type Arg<'a> = &'a str;
-    fn extract<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<&'a str> {
-        obj.extract()
-    }
-    fn from_arg(_field: &str, arg: &str) -> PyResult<Self> {
-        DreamDirection::parse(arg).py()
-    }
+/// Named choices (enums the core parses from their Python names) are `str` arguments.
+macro_rules! choice_args {
+    ($($style:ty: $t:ty),*) => {$(
+        impl ConfigArg<$style> for $t {
+            type Arg<'a> = &'a str;
+            fn extract<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<&'a str> {
+                obj.extract()
+            }
+            fn from_arg(_field: &str, arg: &str) -> PyResult<Self> {
+                <$t>::parse(arg).py()
+            }
+        }
+    )*};
 }
-
-impl ConfigArg<Agent> for Exploration {
-    type Arg<'a> = &'a str;
-    fn extract<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<&'a str> {
-        obj.extract()
-    }
-    fn from_arg(_field: &str, arg: &str) -> PyResult<Self> {
-        Exploration::parse(arg).py()
-    }
-}
+choice_args!(Brain: DreamDirection, Agent: Exploration);
 
 /// `(hebbian_brain._pickle._make, (cls, kwargs))`: pickles a keyword-only class.
 pub(crate) fn reduce_make<'py>(
@@ -239,13 +241,22 @@ pub(crate) fn replace_fields<'py>(
 /// Generates a config class from its core field list (see the module documentation).
 macro_rules! config_class {
     (
-        $py:ident as $name:literal, style = $style:ident, pickle = $pickle:ident;
+        $(#[doc = $cdoc:literal])*
+        $vis:vis struct $py:ident as $name:tt, style = $style:ident, pickle = $pickle:ident,
+            pyclass($($pyclass_opt:tt)*);
         extra { $($extra:tt)* }
         $(#[doc = $sdoc:literal])*
         $core:ident {
             $( $(#[doc = $doc:literal])+ $field:ident : $ty:ty = $default:tt ),+ $(,)?
         }
     ) => {
+        $(#[doc = $cdoc])*
+        #[pyo3::pyclass(frozen, eq, $($pyclass_opt)*, module = "hebbian_brain", name = $name)]
+        #[derive(Clone, PartialEq)]
+        $vis struct $py {
+            $vis inner: $core,
+        }
+
         #[pyo3::pymethods]
         impl $py {
             #[new]

@@ -6,21 +6,10 @@ use pyo3::types::{PyDict, PyType};
 
 use crate::config_class::config_class;
 
-/// How an agent draws actions from its brain (frozen).
-#[pyclass(
-    frozen,
-    eq,
-    from_py_object,
-    module = "hebbian_brain",
-    name = "AgentParams"
-)]
-#[derive(Clone, PartialEq)]
-pub(crate) struct PyAgentParams {
-    pub(crate) inner: AgentParams,
-}
-
 hebbian_core::agent_params_fields!(config_class! {
-    PyAgentParams as "AgentParams", style = Agent, pickle = from_dict;
+    /// How an agent draws actions from its brain (frozen).
+    pub(crate) struct PyAgentParams as "AgentParams", style = Agent, pickle = from_dict,
+        pyclass(from_py_object);
     extra {
         #[classmethod]
         fn _from_dict<'py>(

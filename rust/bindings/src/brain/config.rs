@@ -7,57 +7,24 @@ use pyo3::types::{PyDict, PyTuple};
 
 use crate::config_class::{config_class, reduce_make, replace_fields, unexpected_field_make};
 
-/// Parameters of the three-factor rule, value learning and weight dynamics.
-#[pyclass(
-    frozen,
-    eq,
-    skip_from_py_object,
-    module = "hebbian_brain",
-    name = "PlasticityParams"
-)]
-#[derive(Clone, PartialEq)]
-pub struct PyPlasticityParams {
-    pub inner: core::PlasticityParams,
-}
-
 hebbian_core::plasticity_params_fields!(config_class! {
-    PyPlasticityParams as "PlasticityParams", style = Brain, pickle = make;
+    /// Parameters of the three-factor rule, value learning and weight dynamics.
+    pub struct PyPlasticityParams as "PlasticityParams", style = Brain, pickle = make,
+        pyclass(skip_from_py_object);
     extra {}
 });
-
-/// When synapses and orphaned nodes are pruned.
-#[pyclass(
-    frozen,
-    eq,
-    skip_from_py_object,
-    module = "hebbian_brain",
-    name = "PruningParams"
-)]
-#[derive(Clone, PartialEq)]
-pub struct PyPruningParams {
-    pub inner: core::PruningParams,
-}
 
 hebbian_core::pruning_params_fields!(config_class! {
-    PyPruningParams as "PruningParams", style = Brain, pickle = make;
+    /// When synapses and orphaned nodes are pruned.
+    pub struct PyPruningParams as "PruningParams", style = Brain, pickle = make,
+        pyclass(skip_from_py_object);
     extra {}
 });
 
-/// Parameters of the dream (offline replay) phase.
-#[pyclass(
-    frozen,
-    eq,
-    skip_from_py_object,
-    module = "hebbian_brain",
-    name = "DreamParams"
-)]
-#[derive(Clone, PartialEq)]
-pub struct PyDreamParams {
-    pub inner: core::DreamParams,
-}
-
 hebbian_core::dream_params_fields!(config_class! {
-    PyDreamParams as "DreamParams", style = Brain, pickle = make;
+    /// Parameters of the dream (offline replay) phase.
+    pub struct PyDreamParams as "DreamParams", style = Brain, pickle = make,
+        pyclass(skip_from_py_object);
     extra {}
 });
 
