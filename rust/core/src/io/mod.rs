@@ -1,7 +1,6 @@
 //! Everything that leaves the process: the container every saved file uses (header, checksum,
 //! atomic write), the brain, agent and population files inside it, import from node/edge tables,
-//! DOT export
-//! and text reports.
+//! DOT export and text reports.
 
 pub mod agent_file;
 pub mod brain_file;
