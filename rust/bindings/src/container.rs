@@ -3,7 +3,7 @@
 //! archive without pickles.
 
 use crate::errors::{invalid_argument, IntoPyResult};
-use hebbian_core::io::persist;
+use hebbian_core::io::container;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use std::path::PathBuf;
@@ -17,8 +17,8 @@ fn kind_tag(kind: &[u8]) -> PyResult<[u8; 4]> {
 #[pyfunction]
 fn _container_save(py: Python<'_>, path: PathBuf, kind: &[u8], payload: &[u8]) -> PyResult<()> {
     let kind = kind_tag(kind)?;
-    let bytes = persist::wrap_payload(&kind, payload);
-    py.detach(|| persist::write_atomic(&path, &bytes)).py()
+    let bytes = container::wrap_payload(&kind, payload);
+    py.detach(|| container::write_atomic(&path, &bytes)).py()
 }
 
 /// The payload of the container of `kind` at `path` (magic, kind, version, length and checksum
@@ -30,9 +30,9 @@ fn _container_load<'py>(
     kind: &[u8],
 ) -> PyResult<Bound<'py, PyBytes>> {
     let kind = kind_tag(kind)?;
-    let bytes = py.detach(|| persist::read_file(&path)).py()?;
+    let bytes = py.detach(|| container::read_file(&path)).py()?;
     let origin = path.display().to_string();
-    let payload = persist::payload(&origin, &kind, &bytes).py()?;
+    let payload = container::payload(&origin, &kind, &bytes).py()?;
     Ok(PyBytes::new(py, payload))
 }
 

@@ -5,18 +5,16 @@
 
 use pyo3::prelude::*;
 
+mod config_class;
 mod errors;
 mod guard;
 
 // graph brain: configs, state_hash, Brain, reports
 mod brain;
-mod brain_tables;
-mod brain_views;
-mod config;
-mod state_hash;
-// agents and built-in environments
+// agents, populations and built-in environments
 mod agent;
 mod envs;
+mod population;
 // dense networks and local rules
 mod rnn;
 // reward-modulated node perturbation
@@ -33,6 +31,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     brain::register(m)?;
     agent::register(m)?;
+    population::register(m)?;
     envs::register(m)?;
     rnn::register(m)?;
     perturbation::register(m)?;

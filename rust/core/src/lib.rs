@@ -1,21 +1,31 @@
 //! `hebbian_core`: learning by local plasticity, in pure Rust (no Python).
 //!
-//! Two families live here:
-//! * graph brains ([`graph`], [`learning`], [`dream`], [`pruning`], [`agent`]) and the
-//!   environments they are trained in ([`envs`]);
-//! * dense plastic recurrent networks ([`rnn`]).
+//! Two families live here, each readable from its folder names:
 //!
-//! The Python package `hebbian_brain` reaches all of it through the thin `rust/bindings` crate.
+//! * the graph brain, family 1:
+//!   - [`brain`]: the graph store (nodes, synapses, the state index, stored times, salience),
+//!     its configuration ([`brain::config`]), its learning rules (`brain/learning/`: three-factor
+//!     rule, traces, lazy decay), dreams ([`brain::dream`]), pruning ([`brain::pruning`]) and
+//!     the state hash ([`brain::state_hash`]);
+//!   - [`agent`]: action choice, episodes and populations over a brain;
+//!   - [`envs`]: the built-in environments, one per file;
+//!   - [`io`]: everything saved or exported: the container every file uses (header, checksum,
+//!     atomic write), the brain, agent and population files, import from node/edge tables,
+//!     DOT and text reports;
+//! * dense plastic recurrent networks, family 2: [`rnn`].
+//!
+//! Shared by both: [`error`] (one error type, mapped to Python exceptions in one place in the
+//! bindings) and [`rng`] (seeded generators and derived seeds).
+//!
+//! Dependencies run one way: `io` and `agent` use `brain`, `io` uses `agent`; `brain` uses
+//! neither. The Python package `hebbian_brain` reaches all of it through the thin
+//! `rust/bindings` crate.
 
 pub mod error;
 pub mod rng;
 
-pub mod config;
-pub mod dream;
-pub mod graph;
+pub mod brain;
 pub mod io;
-pub mod learning;
-pub mod pruning;
 
 pub mod agent;
 pub mod envs;

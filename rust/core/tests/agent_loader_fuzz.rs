@@ -9,11 +9,12 @@
 mod common;
 use common::{iterations, mutate};
 
-use hebbian_core::agent::{Agent, AgentFile, AgentParams, AGENT_KIND};
-use hebbian_core::config::BrainConfig;
+use hebbian_core::agent::{Agent, AgentParams};
+use hebbian_core::brain::config::BrainConfig;
+use hebbian_core::brain::Brain;
 use hebbian_core::envs::Chain;
-use hebbian_core::graph::Brain;
-use hebbian_core::io::persist;
+use hebbian_core::io::agent_file::{AgentFile, AGENT_KIND};
+use hebbian_core::io::container;
 use rand::SeedableRng;
 
 fn sample_file() -> AgentFile {
@@ -67,7 +68,7 @@ fn exercise(mut file: AgentFile) {
 #[test]
 fn mutated_agent_payloads_never_panic_the_loader() {
     let image = sample_file().to_bytes();
-    let payload = persist::payload("mem", AGENT_KIND, &image)
+    let payload = container::payload("mem", AGENT_KIND, &image)
         .unwrap()
         .to_vec();
     let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(17);
@@ -75,7 +76,7 @@ fn mutated_agent_payloads_never_panic_the_loader() {
     for _ in 0..iterations(2000) {
         let mut p = payload.clone();
         mutate(&mut p, &mut rng);
-        match AgentFile::from_bytes(&persist::wrap_payload(AGENT_KIND, &p), "fuzz") {
+        match AgentFile::from_bytes(&container::wrap_payload(AGENT_KIND, &p), "fuzz") {
             Ok(file) => {
                 loaded += 1;
                 exercise(file);

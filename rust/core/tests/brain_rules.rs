@@ -1,9 +1,9 @@
 //! Behaviour of the graph-brain rules (docs/reference/rules.md §1), through the public core API.
 
-use hebbian_core::config::{
+use hebbian_core::brain::config::{
     BrainConfig, DreamDirection, DreamParams, PlasticityParams, PruningParams,
 };
-use hebbian_core::graph::Brain;
+use hebbian_core::brain::Brain;
 use hebbian_core::Error;
 
 fn brain_with(p: PlasticityParams) -> Brain {
@@ -317,7 +317,7 @@ fn galvanize_multiplies_the_boost_of_old_synapses() {
     // only n0 -> n1 (age 4) is old enough to be galvanized.
     let old0 = b.weight(n[0], n[1]).unwrap();
     let young0 = b.weight(n[2], n[3]).unwrap();
-    let mut total = hebbian_core::dream::DreamReport::default();
+    let mut total = hebbian_core::brain::dream::DreamReport::default();
     for _ in 0..30 {
         total.merge(&b.dream(1));
     }

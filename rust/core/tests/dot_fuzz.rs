@@ -9,9 +9,10 @@
 mod common;
 use common::iterations;
 
-use hebbian_core::config::{BrainConfig, DreamParams, PlasticityParams};
-use hebbian_core::graph::{Brain, EdgeRecord, NodeRecord};
+use hebbian_core::brain::config::{BrainConfig, DreamParams, PlasticityParams};
+use hebbian_core::brain::Brain;
 use hebbian_core::io::dot::escape_label;
+use hebbian_core::io::import::{EdgeRecord, NodeRecord};
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 

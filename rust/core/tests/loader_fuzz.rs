@@ -8,10 +8,11 @@
 mod common;
 use common::{iterations, mutate};
 
-use hebbian_core::config::{BrainConfig, DreamParams, PruningParams};
-use hebbian_core::graph::{Brain, BRAIN_KIND};
+use hebbian_core::brain::config::{BrainConfig, DreamParams, PruningParams};
+use hebbian_core::brain::Brain;
+use hebbian_core::io::brain_file::BRAIN_KIND;
+use hebbian_core::io::container;
 use hebbian_core::io::dot::escape_label;
-use hebbian_core::io::persist;
 use rand::{Rng, SeedableRng};
 
 fn sample_brain() -> Brain {
@@ -47,7 +48,9 @@ fn sample_brain() -> Brain {
 }
 
 fn payload_of(image: &[u8]) -> Vec<u8> {
-    persist::payload("mem", BRAIN_KIND, image).unwrap().to_vec()
+    container::payload("mem", BRAIN_KIND, image)
+        .unwrap()
+        .to_vec()
 }
 
 fn exercise(mut b: Brain) {
@@ -75,7 +78,7 @@ fn mutated_payloads_never_panic_the_loader() {
     for _ in 0..iterations(3000) {
         let mut p = payload.clone();
         mutate(&mut p, &mut rng);
-        match Brain::from_bytes(&persist::wrap_payload(BRAIN_KIND, &p), "fuzz") {
+        match Brain::from_bytes(&container::wrap_payload(BRAIN_KIND, &p), "fuzz") {
             Ok(b) => {
                 loaded += 1;
                 exercise(b);
@@ -96,7 +99,7 @@ fn random_bytes_and_foreign_headers_are_refused() {
         let len = rng.gen_range(0..256);
         let bytes: Vec<u8> = (0..len).map(|_| rng.gen()).collect();
         assert!(Brain::from_bytes(&bytes, "fuzz").is_err());
-        assert!(Brain::from_bytes(&persist::wrap_payload(BRAIN_KIND, &bytes), "fuzz").is_err());
+        assert!(Brain::from_bytes(&container::wrap_payload(BRAIN_KIND, &bytes), "fuzz").is_err());
     }
 }
 

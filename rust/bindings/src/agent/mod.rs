@@ -6,19 +6,19 @@
 //! the GIL released (`run_episodes`).
 
 use crate::brain::PyBrain;
-use crate::config::{PyBrainConfig, PyDreamReport};
+use crate::brain::{PyBrainConfig, PyDreamReport};
 use crate::envs::{PyChain, PyGridWorld};
 use crate::errors::{invalid_argument, IntoPyResult};
 use crate::guard::{borrow, borrow_mut, Int, Seed};
-use hebbian_core::agent::{Agent, AgentFile, EpisodeRecord};
-use hebbian_core::graph::state_hash::hash_int;
-use hebbian_core::graph::Brain;
+use hebbian_core::agent::{Agent, EpisodeRecord};
+use hebbian_core::brain::state_hash::hash_int;
+use hebbian_core::brain::Brain;
+use hebbian_core::io::agent_file::AgentFile;
 use numpy::{IntoPyArray, PyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
 mod params;
-mod population;
 pub(crate) use params::PyAgentParams;
 
 /// `(return, length, terminated)` of an episode record.
@@ -29,9 +29,9 @@ fn record_tuple(r: &EpisodeRecord) -> (f64, u64, bool) {
 /// The Rust half of `hebbian_brain.Agent`.
 #[pyclass(module = "hebbian_brain._core", name = "AgentCore")]
 pub(crate) struct PyAgent {
-    inner: Agent,
+    pub(crate) inner: Agent,
     /// The live brain, shared with Python (`Agent.brain`).
-    brain: Py<PyBrain>,
+    pub(crate) brain: Py<PyBrain>,
     /// `Some((start, n))` for a `Discrete(n, start)` observation space (the index fast path).
     discrete: Option<(i64, i64)>,
 }
@@ -96,7 +96,7 @@ impl PyAgent {
         }
     }
 
-    fn from_file(
+    pub(crate) fn from_file(
         py: Python<'_>,
         file: AgentFile,
         discrete: Option<(i64, i64)>,
@@ -113,7 +113,7 @@ impl PyAgent {
         ))
     }
 
-    fn file(&self, py: Python<'_>, metadata: String) -> PyResult<AgentFile> {
+    pub(crate) fn file(&self, py: Python<'_>, metadata: String) -> PyResult<AgentFile> {
         Ok(AgentFile {
             agent: self.inner.clone(),
             brain: self.brain_ref(py)?.inner.clone(),
@@ -492,6 +492,5 @@ impl PyAgent {
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyAgentParams>()?;
     m.add_class::<PyAgent>()?;
-    population::register(m)?;
     Ok(())
 }

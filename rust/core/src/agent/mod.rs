@@ -10,22 +10,17 @@
 //! (`Brain::learn_transition`), a terminal `observe` learns at once (`learn_terminal`), a
 //! truncated one bootstraps from the next state's best value (`learn_truncated`).
 
-mod file;
 mod params;
 mod population;
 mod run;
 mod select;
 // Populations (issue 7, scale): many agents run in parallel.
-pub use population::{
-    run_population, thread_pool, Member, PopulationEnv, PopulationFile, POPULATION_KIND,
-};
+pub use params::{AgentParams, Exploration};
+pub use population::{run_population, thread_pool, Member};
 
-pub use file::{AgentFile, AGENT_KIND};
-pub use params::{AgentParams, Exploration, DEFAULT_HISTORY_LIMIT};
-
-use crate::dream::DreamReport;
+use crate::brain::dream::DreamReport;
+use crate::brain::{check_reward, Brain, NodeId};
 use crate::error::{Error, Result};
-use crate::graph::{check_reward, Brain, NodeId};
 use crate::rng::{self, Rng};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
@@ -190,7 +185,7 @@ impl Agent {
         (self.episode_return, self.episode_length)
     }
 
-    fn ensure_buffers(&mut self) {
+    pub(crate) fn ensure_buffers(&mut self) {
         // Buffers are skipped by serde; rebuild them after loading.
         let n = self.n_actions as usize;
         if self.scores.len() != n || self.values.len() != n {
@@ -256,7 +251,7 @@ impl Agent {
     /// Reports the outcome of the last action. A terminated or truncated step finishes the
     /// episode (learned, recorded in the history, traces cleared). Fails with `Error::State`
     /// before `act` and with `Error::InvalidArgument` on a non-finite reward or one with
-    /// |r| > `graph::MAX_REWARD` (nothing changes).
+    /// |r| > `brain::MAX_REWARD` (nothing changes).
     pub fn observe(
         &mut self,
         brain: &mut Brain,

@@ -1,5 +1,6 @@
 //! Parameters of an agent: how actions are drawn from the graph and how often it dreams.
 
+use crate::brain::config::{params_struct, FieldDefault};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -34,64 +35,60 @@ impl Exploration {
     }
 }
 
-/// Parameters of [`Agent`](super::Agent).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct AgentParams {
-    /// ε-greedy or softmax.
-    pub exploration: Exploration,
-    /// ε of ε-greedy.
-    pub epsilon: f64,
-    /// τ of softmax.
-    pub temperature: f64,
-    /// β: the score of a candidate adds β · w(previous node → candidate).
-    pub synapse_bonus: f64,
-    /// κ: when exploring, the score of a tried action adds κ / √(1 + its activation count), so
-    /// that among equally valued actions the less tried one wins (count-based exploration; greedy
-    /// prediction ignores it).
-    pub novelty_bonus: f64,
-    /// Untried actions (no node yet) are taken before any tried one (optimism under
-    /// uncertainty); when false they score `untried_value`.
-    pub optimistic: bool,
-    /// Score of an untried action when `optimistic` is false, and always in greedy prediction.
-    pub untried_value: f64,
-    /// Fewest dream cycles per `dream()` call.
-    pub dream_cycles: u32,
-    /// Replayed backups per real step since the last dream: a dream runs
-    /// max(dream_cycles, ⌈replay_ratio · steps / (walks_per_cycle · walk_length)⌉) cycles
-    /// (as Dyna-Q's planning steps per real step).
-    pub replay_ratio: f64,
-    /// Watkins's Q(λ): eligibility traces are cut after an exploratory (non-greedy) action, so
-    /// that the values learned stay those of the greedy policy.
-    pub cut_traces_on_exploration: bool,
-    /// `Brain::prune` runs after every this many episodes (0: never).
-    pub prune_every: u32,
-    /// The history keeps the records of at most this many most recent episodes (0: all).
-    /// Bounded by default so that an agent trained for days does not grow without end
-    /// (a record is ~80 bytes; 100 000 of them ~8 MB).
-    pub history_limit: u32,
-}
-
-/// Default of [`AgentParams::history_limit`].
-pub const DEFAULT_HISTORY_LIMIT: u32 = 100_000;
-
-impl Default for AgentParams {
-    fn default() -> Self {
-        AgentParams {
-            exploration: Exploration::EpsilonGreedy,
-            epsilon: 0.05,
-            temperature: 0.1,
-            synapse_bonus: 0.01,
-            novelty_bonus: 0.02,
-            optimistic: true,
-            untried_value: 0.0,
-            dream_cycles: 1,
-            replay_ratio: 10.0,
-            cut_traces_on_exploration: true,
-            prune_every: 0,
-            history_limit: DEFAULT_HISTORY_LIMIT,
-        }
+impl FieldDefault<&'static str> for Exploration {
+    fn from_default(literal: &'static str) -> Self {
+        Exploration::parse(literal).expect("a listed default names an exploration")
     }
 }
+
+/// The fields of [`AgentParams`] with their docs and defaults (see
+/// [`plasticity_params_fields!`](crate::plasticity_params_fields)).
+#[macro_export]
+macro_rules! agent_params_fields {
+    ($then:ident! { $($args:tt)* }) => {
+        $then! { $($args)*
+            /// Parameters of an agent: how it draws actions from its brain and how often it
+            /// dreams.
+            AgentParams {
+                /// `"epsilon_greedy"` (with probability ε a uniformly random action, otherwise
+                /// the best score) or `"softmax"` (P(a) ∝ exp(score(a) / τ)).
+                exploration: Exploration = "epsilon_greedy",
+                /// ε of ε-greedy.
+                epsilon: f64 = 0.05,
+                /// τ of softmax.
+                temperature: f64 = 0.1,
+                /// β: the score of a candidate adds β · w(previous node → candidate).
+                synapse_bonus: f64 = 0.01,
+                /// κ: when exploring, the score of a tried action adds κ / √(1 + its activation
+                /// count), so that among equally valued actions the less tried one wins
+                /// (count-based exploration; greedy prediction ignores it).
+                novelty_bonus: f64 = 0.02,
+                /// Untried actions (no node yet) are taken before any tried one (optimism under
+                /// uncertainty); when false they score `untried_value`.
+                optimistic: bool = true,
+                /// Score of an untried action when `optimistic` is false, and always in greedy
+                /// prediction.
+                untried_value: f64 = 0.0,
+                /// Fewest dream cycles per `dream()` call.
+                dream_cycles: u32 = 1,
+                /// Replayed backups per real step since the last dream: a dream runs
+                /// max(dream_cycles, ⌈replay_ratio · steps / (walks_per_cycle · walk_length)⌉)
+                /// cycles (as Dyna-Q's planning steps per real step).
+                replay_ratio: f64 = 10.0,
+                /// Watkins's Q(λ): eligibility traces are cut after an exploratory (non-greedy)
+                /// action, so that the values learned stay those of the greedy policy.
+                cut_traces_on_exploration: bool = true,
+                /// The brain is pruned after every this many episodes (0: never).
+                prune_every: u32 = 0,
+                /// The history keeps the records of at most this many most recent episodes
+                /// (0: all). Bounded by default so that an agent trained for days does not grow
+                /// without end (a record is ~80 bytes; 100 000 of them ~8 MB).
+                history_limit: u32 = 100_000,
+            }
+        }
+    };
+}
+agent_params_fields!(params_struct! {});
 
 impl AgentParams {
     /// Checks every field; the error names the first bad one.

@@ -1,17 +1,15 @@
 //! Populations: many independent agents, each with its own brain and environment, trained in
-//! parallel (rayon), and their saved form.
+//! parallel (rayon). Their saved form is `io::population_file`.
 //!
 //! The members do not share anything, so the work is split by member: each member runs its
 //! episodes one after another exactly as [`Agent::run_episodes`] would alone, and the thread
 //! that runs it does not matter. Results are therefore the same for any number of threads.
 
-use super::{Agent, AgentFile, EpisodeRecord};
-use crate::envs::{Chain, DiscreteEnv, GridWorld};
+use super::{Agent, EpisodeRecord};
+use crate::brain::Brain;
+use crate::envs::DiscreteEnv;
 use crate::error::{try_reserve, Error, Result};
-use crate::graph::Brain;
-use crate::io::persist;
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 
 /// One member of a population for the duration of a run: its agent, brain and environment,
 /// borrowed from wherever they live (the Python objects in the bindings).
@@ -78,96 +76,14 @@ pub fn run_population(
     Ok(out)
 }
 
-/// Kind tag of population files.
-pub const POPULATION_KIND: &[u8; 4] = b"POP1";
-
-/// A member's environment in a saved population (with its state and generator).
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub enum PopulationEnv {
-    /// A [`Chain`].
-    Chain(Chain),
-    /// A [`GridWorld`].
-    GridWorld(GridWorld),
-}
-
-impl PopulationEnv {
-    fn check_state(&self) -> Result<()> {
-        match self {
-            PopulationEnv::Chain(c) => c.check_state(),
-            PopulationEnv::GridWorld(g) => g.check_state(),
-        }
-    }
-}
-
-/// A saved population: every member's agent, brain and environment, and the caller's metadata
-/// (the Python package stores the environment's arguments, the seeds and the members' spaces
-/// as JSON here).
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct PopulationFile {
-    /// The members, in order (their `metadata` fields are empty).
-    pub members: Vec<AgentFile>,
-    /// The members' environments, in order (one per member).
-    pub envs: Vec<PopulationEnv>,
-    /// Free-form metadata of the caller.
-    pub metadata: String,
-}
-
-impl PopulationFile {
-    /// The complete file image.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        persist::to_bytes(POPULATION_KIND, self)
-    }
-
-    /// Decodes a file image; `origin` names the source in error messages.
-    pub fn from_bytes(bytes: &[u8], origin: &str) -> Result<PopulationFile> {
-        let mut file: PopulationFile = persist::from_bytes(origin, POPULATION_KIND, bytes)?;
-        if file.envs.len() != file.members.len() {
-            return Err(Error::format(
-                origin,
-                format!(
-                    "{} environments for {} members",
-                    file.envs.len(),
-                    file.members.len()
-                ),
-            ));
-        }
-        for (i, (m, env)) in file.members.iter_mut().zip(&file.envs).enumerate() {
-            let inconsistent = |e: Error| Error::format(origin, format!("member {i}: {e}"));
-            m.agent.params.validate().map_err(inconsistent)?;
-            env.check_state().map_err(inconsistent)?;
-            let n_actions = match env {
-                PopulationEnv::Chain(c) => c.n_actions(),
-                PopulationEnv::GridWorld(g) => g.n_actions(),
-            };
-            if n_actions != m.agent.n_actions() {
-                return Err(inconsistent(Error::State(format!(
-                    "the environment has {n_actions} actions, the agent {}",
-                    m.agent.n_actions()
-                ))));
-            }
-            m.agent.ensure_buffers();
-        }
-        Ok(file)
-    }
-
-    /// Writes the file atomically (temporary file, fsync, rename).
-    pub fn save(&self, path: &std::path::Path) -> Result<()> {
-        persist::write_atomic(path, &self.to_bytes())
-    }
-
-    /// Reads a file written by [`save`](Self::save).
-    pub fn load(path: &std::path::Path) -> Result<PopulationFile> {
-        let bytes = persist::read_file(path)?;
-        PopulationFile::from_bytes(&bytes, &path.display().to_string())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::agent::AgentParams;
-    use crate::config::BrainConfig;
+    use crate::brain::config::BrainConfig;
     use crate::envs::{Chain, GridWorld};
+    use crate::io::agent_file::AgentFile;
+    use crate::io::population_file::{PopulationEnv, PopulationFile};
     use crate::rng::derive_seed;
 
     struct Owned {

@@ -1,10 +1,10 @@
 //! Whole episodes of a built-in environment, entirely in Rust.
 
 use super::{Agent, EpisodeRecord};
+use crate::brain::state_hash::hash_int;
+use crate::brain::Brain;
 use crate::envs::DiscreteEnv;
 use crate::error::Result;
-use crate::graph::state_hash::hash_int;
-use crate::graph::Brain;
 
 impl Agent {
     /// Runs `episodes` episodes of `env`: reset, act/observe until the episode ends, and after

@@ -8,7 +8,7 @@
 //! uniformly) or softmax over score / τ.
 
 use super::params::{AgentParams, Exploration};
-use crate::graph::{Brain, NodeId};
+use crate::brain::{Brain, NodeId};
 use crate::rng::Rng;
 use rand::Rng as _;
 

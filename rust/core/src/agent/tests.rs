@@ -1,7 +1,8 @@
 use super::*;
-use crate::config::BrainConfig;
+use crate::brain::config::BrainConfig;
+use crate::brain::state_hash::hash_int;
 use crate::envs::{Chain, DiscreteEnv, GridWorld};
-use crate::graph::state_hash::hash_int;
+use crate::io::agent_file::AgentFile;
 
 fn brain(seed: u64) -> Brain {
     Brain::new(BrainConfig::default(), Some(seed)).unwrap()

@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use crate::graph::Brain;
+use crate::brain::Brain;
 
 /// Escapes a string for use inside a double-quoted DOT ID: backslashes, quotes and line breaks
 /// are escaped, other control characters dropped, so any input yields a valid quoted ID.

@@ -1,5 +1,11 @@
-//! Export and persistence: DOT, text reports, the versioned checksummed binary format.
+//! Everything that leaves the process: the container every saved file uses (header, checksum,
+//! atomic write), the brain, agent and population files inside it, import from node/edge tables,
+//! DOT export and text reports.
 
+pub mod agent_file;
+pub mod brain_file;
+pub mod container;
 pub mod dot;
-pub mod persist;
+pub mod import;
+pub mod population_file;
 pub mod report;

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use crate::graph::Brain;
+use crate::brain::Brain;
 
 impl Brain {
     /// A human-readable summary of the brain.

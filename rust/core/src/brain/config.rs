@@ -7,80 +7,121 @@
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 
-/// Parameters of the three-factor rule, the value learning and the weight dynamics.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct PlasticityParams {
-    /// η: learning rate of synaptic weights.
-    pub base_learning_rate: f64,
-    /// ε: added to the modulator so that a traversed synapse strengthens a little even when δ = 0.
-    pub epsilon: f64,
-    /// Upper weight bound.
-    pub weight_max: f64,
-    /// Lower weight bound.
-    pub weight_min: f64,
-    /// When false, a negative modulator does not weaken synapses (M is clipped at 0).
-    pub enable_anti_hebbian: bool,
-    /// Weight of a new synapse (clamped into [weight_min, weight_max]).
-    pub initial_weight: f64,
-    /// Per-step exponential decay of weights towards `weight_min` (applied lazily).
-    pub weight_decay: f64,
-    /// γ: discount of the reward-prediction error.
-    pub discount: f64,
-    /// λ: decay of eligibility traces per step is γλ.
-    pub trace_decay: f64,
-    /// α: learning rate of node values (TD(λ) on the same modulator).
-    pub value_learning_rate: f64,
-    /// Fraction by which a synapse's plasticity falls at each traversal (consolidation).
-    pub consolidation_rate: f64,
-    /// Plasticity never falls below this floor.
-    pub plasticity_floor: f64,
-    /// Traces below this magnitude are dropped (they no longer cost anything).
-    pub trace_cutoff: f64,
+/// Turns a field's listed default (a literal as Python writes it: a number, `true`, a string)
+/// into the field's value.
+pub trait FieldDefault<L> {
+    /// The value of the literal.
+    fn from_default(literal: L) -> Self;
 }
 
-impl Default for PlasticityParams {
-    fn default() -> Self {
-        Self {
-            base_learning_rate: 0.05,
-            epsilon: 0.001,
-            weight_max: 1.0,
-            weight_min: 0.0,
-            enable_anti_hebbian: true,
-            initial_weight: 0.5,
-            weight_decay: 1e-4,
-            discount: 0.95,
-            trace_decay: 0.8,
-            value_learning_rate: 0.2,
-            consolidation_rate: 0.01,
-            plasticity_floor: 0.1,
-            trace_cutoff: 1e-3,
+macro_rules! literal_defaults {
+    ($($t:ty),*) => {$(
+        impl FieldDefault<$t> for $t {
+            fn from_default(literal: $t) -> $t {
+                literal
+            }
         }
+    )*};
+}
+literal_defaults!(f64, bool, u32, u64);
+
+impl FieldDefault<&'static str> for DreamDirection {
+    fn from_default(literal: &'static str) -> Self {
+        DreamDirection::parse(literal).expect("a listed default names a direction")
     }
 }
 
-/// When synapses (and orphaned nodes) are pruned.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct PruningParams {
-    /// A synapse must be inactive for more than this many steps to be pruned.
-    pub inactivity_threshold: u64,
-    /// A synapse must be weaker than this to be pruned.
-    pub weight_threshold: f64,
-    /// A synapse younger than this many steps is never pruned.
-    pub protection_period: u64,
-    /// A node without synapses goes when |value| ≤ this (0: only nodes that learned nothing).
-    pub node_value_threshold: f64,
-}
-
-impl Default for PruningParams {
-    fn default() -> Self {
-        Self {
-            inactivity_threshold: 1000,
-            weight_threshold: 0.1,
-            protection_period: 500,
-            node_value_threshold: 0.0,
+/// Declares a parameter struct (serde, `Clone`, `Debug`, `PartialEq`) and its `Default` from a
+/// field list handed over by one of the `*_fields!` macros; each field carries its doc and its
+/// default, written once.
+macro_rules! params_struct {
+    (
+        $(#[doc = $sdoc:literal])*
+        $name:ident {
+            $( $(#[doc = $doc:literal])* $field:ident : $ty:ty = $default:tt ),* $(,)?
         }
-    }
+    ) => {
+        $(#[doc = $sdoc])*
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        pub struct $name {
+            $( $(#[doc = $doc])* pub $field: $ty, )*
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self {
+                    $( $field: $crate::brain::config::FieldDefault::from_default($default), )*
+                }
+            }
+        }
+    };
 }
+pub(crate) use params_struct;
+
+/// The fields of [`PlasticityParams`] with their docs and defaults, handed to the macro named
+/// first (with the tokens in its braces before the list): the core declares the struct from
+/// it, the Python bindings their `PlasticityParams` class.
+#[macro_export]
+macro_rules! plasticity_params_fields {
+    ($then:ident! { $($args:tt)* }) => {
+        $then! { $($args)*
+            /// Parameters of the three-factor rule, the value learning and the weight dynamics.
+            PlasticityParams {
+                /// η: learning rate of synaptic weights.
+                base_learning_rate: f64 = 0.05,
+                /// ε: added to the modulator so that a traversed synapse strengthens a little even
+                /// when δ = 0.
+                epsilon: f64 = 0.001,
+                /// Upper weight bound.
+                weight_max: f64 = 1.0,
+                /// Lower weight bound.
+                weight_min: f64 = 0.0,
+                /// When false, a negative modulator does not weaken synapses (M is clipped at 0).
+                enable_anti_hebbian: bool = true,
+                /// Weight of a new synapse (clamped into [weight_min, weight_max]).
+                initial_weight: f64 = 0.5,
+                /// Per-step exponential decay of weights towards `weight_min` (applied lazily).
+                weight_decay: f64 = 1e-4,
+                /// γ: discount of the reward-prediction error.
+                discount: f64 = 0.95,
+                /// λ: decay of eligibility traces per step is γλ.
+                trace_decay: f64 = 0.8,
+                /// α: learning rate of node values (TD(λ) on the same modulator).
+                value_learning_rate: f64 = 0.2,
+                /// Fraction by which a synapse's plasticity falls at each traversal
+                /// (consolidation).
+                consolidation_rate: f64 = 0.01,
+                /// Plasticity never falls below this floor.
+                plasticity_floor: f64 = 0.1,
+                /// Traces below this magnitude are dropped (they no longer cost anything).
+                trace_cutoff: f64 = 1e-3,
+            }
+        }
+    };
+}
+plasticity_params_fields!(params_struct! {});
+
+/// The fields of [`PruningParams`] (see [`plasticity_params_fields!`]).
+#[macro_export]
+macro_rules! pruning_params_fields {
+    ($then:ident! { $($args:tt)* }) => {
+        $then! { $($args)*
+            /// When synapses (and orphaned nodes) are pruned.
+            PruningParams {
+                /// A synapse must be inactive for more than this many steps to be pruned.
+                inactivity_threshold: u64 = 1000,
+                /// A synapse must be weaker than this to be pruned.
+                weight_threshold: f64 = 0.1,
+                /// A synapse younger than this many steps is never pruned.
+                protection_period: u64 = 500,
+                /// A node without synapses goes when |value| ≤ this (0: only nodes that learned
+                /// nothing).
+                node_value_threshold: f64 = 0.0,
+            }
+        }
+    };
+}
+pruning_params_fields!(params_struct! {});
 
 /// Direction of dream walks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,49 +154,42 @@ impl DreamDirection {
     }
 }
 
-/// Parameters of the dream (offline replay) phase.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct DreamParams {
-    /// Walks per dream cycle.
-    pub walks_per_cycle: u32,
-    /// Maximum number of synapses a walk traverses.
-    pub walk_length: u32,
-    /// Weight added to each traversed synapse.
-    pub consolidation_boost: f64,
-    /// Probability per walk of wiring a creative synapse across ≥ 2 hops of its path.
-    pub creative_edge_probability: f64,
-    /// Old synapses get a larger boost (galvanize).
-    pub enable_galvanize: bool,
-    /// Boost multiplier of galvanized synapses.
-    pub galvanize_boost_multiplier: f64,
-    /// A synapse older than this many steps is galvanized.
-    pub galvanize_age_threshold: u64,
-    /// Reverse (default) or forward walks.
-    pub direction: DreamDirection,
-    /// Step size of value backups during replay (1 = full backup, as in Dyna-Q on deterministic tasks).
-    pub replay_learning_rate: f64,
-    /// A reverse walk ends after this many consecutive backups that changed no value by more
-    /// than 1e-6 (prioritized sweeping: replay goes where values still move); 0 never ends
-    /// walks early.
-    pub patience: u32,
-}
-
-impl Default for DreamParams {
-    fn default() -> Self {
-        Self {
-            walks_per_cycle: 10,
-            walk_length: 10,
-            consolidation_boost: 0.02,
-            creative_edge_probability: 0.005,
-            enable_galvanize: true,
-            galvanize_boost_multiplier: 1.5,
-            galvanize_age_threshold: 1000,
-            direction: DreamDirection::Reverse,
-            replay_learning_rate: 0.5,
-            patience: 3,
+/// The fields of [`DreamParams`] (see [`plasticity_params_fields!`]).
+#[macro_export]
+macro_rules! dream_params_fields {
+    ($then:ident! { $($args:tt)* }) => {
+        $then! { $($args)*
+            /// Parameters of the dream (offline replay) phase.
+            DreamParams {
+                /// Walks per dream cycle.
+                walks_per_cycle: u32 = 10,
+                /// Maximum number of synapses a walk traverses.
+                walk_length: u32 = 10,
+                /// Weight added to each traversed synapse.
+                consolidation_boost: f64 = 0.02,
+                /// Probability per walk of wiring a creative synapse across ≥ 2 hops of its path.
+                creative_edge_probability: f64 = 0.005,
+                /// Old synapses get a larger boost (galvanize).
+                enable_galvanize: bool = true,
+                /// Boost multiplier of galvanized synapses.
+                galvanize_boost_multiplier: f64 = 1.5,
+                /// A synapse older than this many steps is galvanized.
+                galvanize_age_threshold: u64 = 1000,
+                /// `"reverse"` (default: from a salient node back through its predecessors) or
+                /// `"forward"` walks.
+                direction: DreamDirection = "reverse",
+                /// Step size of value backups during replay (1 = full backup, as in Dyna-Q on
+                /// deterministic tasks).
+                replay_learning_rate: f64 = 0.5,
+                /// A reverse walk ends after this many consecutive backups that changed no value
+                /// by more than 1e-6 (prioritized sweeping: replay goes where values still move);
+                /// 0 never ends walks early.
+                patience: u32 = 3,
+            }
         }
-    }
+    };
 }
+dream_params_fields!(params_struct! {});
 
 /// The whole configuration of a brain.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

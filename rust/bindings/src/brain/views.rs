@@ -1,6 +1,6 @@
 //! Read-only views of one node and one synapse (`hebbian_brain.Node`, `hebbian_brain.Synapse`).
 
-use hebbian_core::graph::NodeId;
+use hebbian_core::brain::NodeId;
 use pyo3::prelude::*;
 
 /// A read-only view of one node.
@@ -103,7 +103,7 @@ impl PySynapse {
     }
 }
 
-pub(crate) fn synapse_view(s: hebbian_core::graph::Synapse) -> PySynapse {
+pub(crate) fn synapse_view(s: hebbian_core::brain::Synapse) -> PySynapse {
     PySynapse {
         source: s.source,
         target: s.target,
@@ -118,7 +118,7 @@ pub(crate) fn synapse_view(s: hebbian_core::graph::Synapse) -> PySynapse {
 }
 
 /// The view of node `id`.
-pub(crate) fn node_view(id: NodeId, n: &hebbian_core::graph::Node) -> PyNode {
+pub(crate) fn node_view(id: NodeId, n: &hebbian_core::brain::Node) -> PyNode {
     PyNode {
         index: id,
         state_hash: n.state_hash,

@@ -1,8 +1,8 @@
 //! The three-factor rule: pre × post (the eligibility trace) × neuromodulator (the RPE).
 
+use crate::brain::{check_reward, MAX_REWARD};
+use crate::brain::{Brain, NodeId, NIL};
 use crate::error::Result;
-use crate::graph::{check_reward, MAX_REWARD};
-use crate::graph::{Brain, NodeId, NIL};
 
 /// Transitions whose lookups `learn_transitions` issues together before learning them.
 const LOOKAHEAD: usize = 32;

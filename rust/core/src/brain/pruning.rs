@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::graph::{Brain, NodeId, NIL};
+use crate::brain::{Brain, NodeId, NIL};
 
 /// What a prune removed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

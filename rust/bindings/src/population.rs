@@ -6,14 +6,16 @@
 //! each member, its brain and its environment for its duration, so nothing is copied, and a
 //! member used from another Python thread meanwhile gets the usual "in use" error.
 
-use super::{borrow, borrow_mut, PyAgent};
+use crate::agent::PyAgent;
+use crate::brain::PyBrain;
 use crate::envs::{PyChain, PyGridWorld};
 use crate::errors::{invalid_argument, IntoPyResult};
-use hebbian_core::agent::{
-    run_population, thread_pool, AgentFile, Member, PopulationEnv, PopulationFile,
-};
+use crate::guard::{borrow, borrow_mut};
+use hebbian_core::agent::{run_population, thread_pool, EpisodeRecord, Member};
 use hebbian_core::envs::DiscreteEnv;
 use hebbian_core::error::try_reserve;
+use hebbian_core::io::agent_file::AgentFile;
+use hebbian_core::io::population_file::{PopulationEnv, PopulationFile};
 use numpy::{IntoPyArray, PyArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -50,6 +52,122 @@ fn env_ref<'py>(i: usize, env: &Bound<'py, PyAny>) -> PyResult<EnvRef<'py>> {
     }
 }
 
+/// Returns, lengths and terminated flags of a population run, at [member, episode] (17 bytes
+/// per episode, not a whole record), filled chunk by chunk.
+struct EpisodeTable {
+    episodes: usize,
+    returns: Vec<f64>,
+    lengths: Vec<i64>,
+    terminated: Vec<bool>,
+}
+
+impl EpisodeTable {
+    /// The table of `n` members x `episodes`, allocated before hours of work start.
+    fn new(n: usize, episodes: usize) -> PyResult<Self> {
+        let cells = n
+            .checked_mul(episodes)
+            .filter(|c| c.checked_mul(17).is_some_and(|b| b <= isize::MAX as usize))
+            .ok_or_else(|| {
+                invalid_argument(
+                    "episodes",
+                    format!("{n} members x {episodes} episodes is too large to address"),
+                )
+            })?;
+        let oom =
+            |what: &'static str| move || format!("the {what} of {n} members x {episodes} episodes");
+        let mut returns: Vec<f64> = Vec::new();
+        let mut lengths: Vec<i64> = Vec::new();
+        let mut terminated: Vec<bool> = Vec::new();
+        try_reserve(&mut returns, cells, oom("returns")).py()?;
+        try_reserve(&mut lengths, cells, oom("lengths")).py()?;
+        try_reserve(&mut terminated, cells, oom("terminated flags")).py()?;
+        returns.resize(cells, 0.0);
+        lengths.resize(cells, 0);
+        terminated.resize(cells, false);
+        Ok(EpisodeTable {
+            episodes,
+            returns,
+            lengths,
+            terminated,
+        })
+    }
+
+    /// Writes the first `k` records of each member from episode `done` on.
+    fn record(&mut self, done: usize, k: usize, chunk: &[Vec<EpisodeRecord>]) {
+        for (i, records) in chunk.iter().enumerate() {
+            let row = i * self.episodes + done;
+            for (j, r) in records.iter().take(k).enumerate() {
+                self.returns[row + j] = r.episode_return;
+                self.lengths[row + j] = i64::try_from(r.length).unwrap_or(i64::MAX);
+                self.terminated[row + j] = r.terminated;
+            }
+        }
+    }
+
+    /// `(returns, lengths, terminated)` as numpy arrays `[n_members, episodes]`.
+    #[allow(clippy::type_complexity)]
+    fn into_arrays<'py>(
+        self,
+        py: Python<'py>,
+        n: usize,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+        let shape = [n, self.episodes];
+        Ok((
+            self.returns.into_pyarray(py).reshape(shape)?.into_any(),
+            self.lengths.into_pyarray(py).reshape(shape)?.into_any(),
+            self.terminated.into_pyarray(py).reshape(shape)?.into_any(),
+        ))
+    }
+}
+
+/// Every member's agent, brain and environment, borrowed mutably for a run.
+struct Borrowed<'py> {
+    agents: Vec<PyRefMut<'py, PyAgent>>,
+    brains: Vec<PyRefMut<'py, PyBrain>>,
+    envs: Vec<EnvRef<'py>>,
+}
+
+impl<'py> Borrowed<'py> {
+    /// Borrows everything first: a member in use elsewhere fails the call before anything runs.
+    fn new(
+        py: Python<'py>,
+        agents: &[Bound<'py, PyAgent>],
+        envs: &[Bound<'py, PyAny>],
+    ) -> PyResult<Self> {
+        let mut agent_refs: Vec<PyRefMut<'py, PyAgent>> = Vec::with_capacity(agents.len());
+        for a in agents {
+            agent_refs.push(borrow_mut(a, "agent")?);
+        }
+        let mut brains = Vec::with_capacity(agents.len());
+        for a in &agent_refs {
+            brains.push(borrow_mut(a.brain.bind(py), "brain")?);
+        }
+        let mut env_refs = Vec::with_capacity(envs.len());
+        for (i, e) in envs.iter().enumerate() {
+            env_refs.push(env_ref(i, e)?);
+        }
+        Ok(Borrowed {
+            agents: agent_refs,
+            brains,
+            envs: env_refs,
+        })
+    }
+
+    /// The members as the core runs them.
+    fn members(&mut self) -> Vec<Member<'_>> {
+        self.agents
+            .iter_mut()
+            .zip(self.brains.iter_mut())
+            .zip(self.envs.iter_mut())
+            .map(|((a, b), e)| Member {
+                agent: &mut a.inner,
+                brain: &mut b.inner,
+                env: e.core(),
+            })
+            .collect()
+    }
+}
+
 /// Runs `episodes` episodes of every member in its environment, members in parallel on
 /// `n_threads` threads (None: all cores), the GIL released. Results do not depend on the
 /// number of threads or on the chunking. Interruptible (Ctrl-C) between chunks of
@@ -78,79 +196,24 @@ pub(crate) fn run_population_episodes<'py>(
     // chunks of work).
     let pool = n_threads.map(thread_pool).transpose().py()?;
     let n = agents.len();
-    // The result arrays must fit before hours of work start.
-    let cells = n
-        .checked_mul(episodes)
-        .filter(|c| c.checked_mul(17).is_some_and(|b| b <= isize::MAX as usize))
-        .ok_or_else(|| {
-            invalid_argument(
-                "episodes",
-                format!("{n} members x {episodes} episodes is too large to address"),
-            )
-        })?;
-    let oom =
-        |what: &'static str| move || format!("the {what} of {n} members x {episodes} episodes");
-    let mut returns: Vec<f64> = Vec::new();
-    let mut lengths: Vec<i64> = Vec::new();
-    let mut terminated: Vec<bool> = Vec::new();
-    try_reserve(&mut returns, cells, oom("returns")).py()?;
-    try_reserve(&mut lengths, cells, oom("lengths")).py()?;
-    try_reserve(&mut terminated, cells, oom("terminated flags")).py()?;
-    // Filled chunk by chunk at [member, episode] (17 bytes per episode, not a whole record).
-    returns.resize(cells, 0.0);
-    lengths.resize(cells, 0);
-    terminated.resize(cells, false);
-
-    // Borrow everything first: a member in use elsewhere fails the call before anything runs.
-    let mut agent_refs: Vec<PyRefMut<'py, PyAgent>> = Vec::with_capacity(n);
-    for a in &agents {
-        agent_refs.push(borrow_mut(a, "agent")?);
-    }
-    let mut brain_refs = Vec::with_capacity(n);
-    for a in &agent_refs {
-        brain_refs.push(borrow_mut(a.brain.bind(py), "brain")?);
-    }
-    let mut env_refs = Vec::with_capacity(n);
-    for (i, e) in envs.iter().enumerate() {
-        env_refs.push(env_ref(i, e)?);
-    }
-    let mut members: Vec<Member<'_>> = agent_refs
-        .iter_mut()
-        .zip(brain_refs.iter_mut())
-        .zip(env_refs.iter_mut())
-        .map(|((a, b), e)| Member {
-            agent: &mut a.inner,
-            brain: &mut b.inner,
-            env: e.core(),
-        })
-        .collect();
-
+    let mut table = EpisodeTable::new(n, episodes)?;
+    let mut borrowed = Borrowed::new(py, &agents, &envs)?;
+    let mut members = borrowed.members();
     let mut done = 0;
     loop {
         let k = POPULATION_CHUNK.min(episodes - done);
         let chunk = py
             .detach(|| run_population(&mut members, k, dream_every, pool.as_ref()))
             .py()?;
-        for (i, records) in chunk.iter().enumerate() {
-            let row = i * episodes + done;
-            for (j, r) in records.iter().take(k).enumerate() {
-                returns[row + j] = r.episode_return;
-                lengths[row + j] = i64::try_from(r.length).unwrap_or(i64::MAX);
-                terminated[row + j] = r.terminated;
-            }
-        }
+        table.record(done, k, &chunk);
         done += k;
         if done >= episodes {
             break;
         }
         py.check_signals()?;
     }
-    let shape = [n, episodes];
-    Ok((
-        returns.into_pyarray(py).reshape(shape)?.into_any(),
-        lengths.into_pyarray(py).reshape(shape)?.into_any(),
-        terminated.into_pyarray(py).reshape(shape)?.into_any(),
-    ))
+    drop(members);
+    table.into_arrays(py, n)
 }
 
 fn population_file(

@@ -1,7 +1,8 @@
 //! numpy arrays and column tables from Python into the records `Brain::from_records` takes.
 
-use hebbian_core::config::BrainConfig;
-use hebbian_core::graph::{EdgeRecord, NodeId, NodeRecord};
+use hebbian_core::brain::config::BrainConfig;
+use hebbian_core::brain::NodeId;
+use hebbian_core::io::import::{EdgeRecord, NodeRecord};
 use numpy::{PyArray1, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;

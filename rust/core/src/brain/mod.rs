@@ -1,4 +1,9 @@
-//! The brain graph: nodes are (state, action) experiences, edges are plastic synapses.
+//! The graph brain: nodes are (state, action) experiences, edges are plastic synapses.
+//!
+//! Here: the `Brain` type and its store (`store.rs`, `node.rs`, `synapse.rs`, `time.rs` for
+//! stored times, `salience.rs` for the dream starts), its [`config`], its learning rules
+//! (`learning/`), [`dream`], [`pruning`] and the [`state_hash`] that keys states. Saving and
+//! import live in [`crate::io`].
 //!
 //! Storage is compact and index-stable:
 //! * nodes live in a `Vec` of slots; a pruned node leaves a hole that a later node may reuse, and
@@ -9,10 +14,12 @@
 //! * nodes of the same state are threaded into one list, found from `state_index`, so the value
 //!   of a state (max over its actions) costs one hash lookup and a short walk.
 
-mod import;
+pub mod config;
+pub mod dream;
+pub(crate) mod learning;
 mod node;
-mod salient;
-mod serial;
+pub mod pruning;
+mod salience;
 pub mod state_hash;
 mod store;
 mod synapse;
@@ -20,13 +27,11 @@ mod time;
 
 use rustc_hash::FxHashMap;
 
-use crate::config::BrainConfig;
 use crate::rng::Rng;
+use config::BrainConfig;
 
-pub use import::{EdgeRecord, NodeRecord};
 pub use node::Node;
 pub(crate) use node::NodeSlot;
-pub use serial::BRAIN_KIND;
 pub(crate) use store::prefetch;
 pub use store::{EdgeTable, NodeTable};
 pub use synapse::Synapse;
@@ -53,7 +58,7 @@ pub struct Brain {
     /// Stored times are 32-bit ticks relative to this (see `time.rs`).
     pub(crate) time_base: u64,
     /// (1 − weight_decay)^dt of lazy decay, derived from the config.
-    pub(crate) retention: crate::learning::decay::Retention,
+    pub(crate) retention: crate::brain::learning::retention::Retention,
     pub(crate) nodes: Vec<NodeSlot>,
     pub(crate) free_nodes: Vec<NodeId>,
     pub(crate) live_nodes: usize,
@@ -67,9 +72,9 @@ pub struct Brain {
     pub(crate) synapse_traces: Vec<(u32, f64)>,
     /// Nodes with a live value trace: (node, trace).
     pub(crate) node_traces: Vec<(NodeId, f64)>,
-    /// Indexed min-heap of the most salient nodes (dream starts); see `salient.rs`.
+    /// Indexed min-heap of the most salient nodes (dream starts); see `salience.rs`.
     pub(crate) salient: Vec<(f64, NodeId)>,
-    /// Sum of the keys in each heap position's subtree (derived; see `salient.rs`).
+    /// Sum of the keys in each heap position's subtree (derived; see `salience.rs`).
     pub(crate) salient_sums: Vec<f64>,
 }
 

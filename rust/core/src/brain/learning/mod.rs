@@ -2,6 +2,7 @@
 //! node values driven by the same reward-prediction error, consolidation of plasticity, and the
 //! lazy weight decay. Equations: docs/reference/rules.md §1.
 
-pub(crate) mod decay;
+mod decay;
+pub(crate) mod retention;
 mod three_factor;
 mod traces;

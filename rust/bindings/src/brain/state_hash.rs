@@ -1,6 +1,6 @@
 //! `state_hash(obj)`: the stable hash of an observation, fed to `hebbian_core`'s `StateHasher`.
 
-use hebbian_core::graph::state_hash::{tag, StateHasher};
+use hebbian_core::brain::state_hash::{tag, StateHasher};
 use numpy::{PyArrayDyn, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;

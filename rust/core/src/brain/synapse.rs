@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::NodeId;
 
 /// Storage of one synapse (36 bytes). Weights and plasticity are stored as `f32`; the value read
-/// through [`crate::graph::Brain::synapse`] is the lazily decayed weight clamped to the bounds.
+/// through [`crate::brain::Brain::synapse`] is the lazily decayed weight clamped to the bounds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct SynapseSlot {
     pub src: NodeId,

@@ -1,10 +1,10 @@
 //! Saved agents: the agent, its brain and the Python side's description of its spaces, in the
-//! library's container (`io::persist`, kind `AGT1`).
+//! library's container (`io::container`, kind `AGT1`).
 
-use super::Agent;
+use crate::agent::Agent;
+use crate::brain::Brain;
 use crate::error::Result;
-use crate::graph::Brain;
-use crate::io::persist;
+use crate::io::container;
 use serde::{Deserialize, Serialize};
 
 /// Kind tag of agent files.
@@ -24,25 +24,25 @@ pub struct AgentFile {
 impl AgentFile {
     /// The complete file image.
     pub fn to_bytes(&self) -> Vec<u8> {
-        persist::to_bytes(AGENT_KIND, self)
+        container::to_bytes(AGENT_KIND, self)
     }
 
     /// Decodes a file image; `origin` names the source in error messages.
     pub fn from_bytes(bytes: &[u8], origin: &str) -> Result<AgentFile> {
-        let mut file: AgentFile = persist::from_bytes(origin, AGENT_KIND, bytes)?;
+        let mut file: AgentFile = container::from_bytes(origin, AGENT_KIND, bytes)?;
         let inconsistent =
             |e: String| crate::error::Error::format(origin, format!("inconsistent agent: {e}"));
         file.agent
-            .params
+            .params()
             .validate()
             .map_err(|e| inconsistent(e.to_string()))?;
         // A decoded agent with no actions would panic when it draws one (found by fuzzing), one
         // with billions would abort on its buffers.
-        if file.agent.n_actions == 0 || file.agent.n_actions > super::MAX_ACTIONS {
+        if file.agent.n_actions() == 0 || file.agent.n_actions() > crate::agent::MAX_ACTIONS {
             return Err(inconsistent(format!(
                 "n_actions is {} (must be in [1, {}])",
-                file.agent.n_actions,
-                super::MAX_ACTIONS
+                file.agent.n_actions(),
+                crate::agent::MAX_ACTIONS
             )));
         }
         file.agent.alloc_buffers()?;
@@ -52,12 +52,12 @@ impl AgentFile {
 
     /// Writes the file atomically (temporary file + rename).
     pub fn save(&self, path: &std::path::Path) -> Result<()> {
-        persist::write_atomic(path, &self.to_bytes())
+        container::write_atomic(path, &self.to_bytes())
     }
 
     /// Reads a file written by [`save`](Self::save).
     pub fn load(path: &std::path::Path) -> Result<AgentFile> {
-        let bytes = persist::read_file(path)?;
+        let bytes = container::read_file(path)?;
         AgentFile::from_bytes(&bytes, &path.display().to_string())
     }
 }
@@ -66,8 +66,8 @@ impl AgentFile {
 mod tests {
     use super::*;
     use crate::agent::AgentParams;
-    use crate::config::BrainConfig;
-    use crate::graph::state_hash::hash_int;
+    use crate::brain::config::BrainConfig;
+    use crate::brain::state_hash::hash_int;
 
     #[test]
     fn round_trip_keeps_history_and_brain() {

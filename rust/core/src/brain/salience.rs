@@ -220,7 +220,7 @@ impl Brain {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::BrainConfig;
+    use crate::brain::config::BrainConfig;
     use rand::{Rng, SeedableRng};
 
     #[test]

@@ -1,6 +1,6 @@
 //! Eligibility traces: only live ones are stored, so a step costs O(live traces), never O(edges).
 
-use crate::graph::{Brain, NodeId};
+use crate::brain::{Brain, NodeId};
 
 impl Brain {
     /// Decays every live trace by γλ and drops the ones that fell below the cutoff.

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{NodeId, NIL};
 
-/// Storage of a node. Times are ticks relative to the brain's `time_base` (see `graph::time`).
+/// Storage of a node. Times are ticks relative to the brain's `time_base` (see `brain::time`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct NodeSlot {
     pub state_hash: u64,

@@ -15,8 +15,8 @@
 use rand::Rng as _;
 use serde::{Deserialize, Serialize};
 
-use crate::config::DreamDirection;
-use crate::graph::{prefetch, Brain, NodeId};
+use crate::brain::config::DreamDirection;
+use crate::brain::{prefetch, Brain, NodeId};
 
 /// What a dream did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -94,7 +94,7 @@ impl Brain {
             if direction == DreamDirection::Reverse {
                 let change = self.backup(current);
                 report.value_change += change;
-                quiet = if change < crate::graph::SALIENCE_CUTOFF {
+                quiet = if change < crate::brain::SALIENCE_CUTOFF {
                     quiet + 1
                 } else {
                     0
@@ -208,7 +208,7 @@ impl Brain {
         // after the other (both lists are scattered over the synapse slots).
         let mut ahead = node.first_in;
         for s in self.out_slots(n) {
-            if ahead != crate::graph::NIL {
+            if ahead != crate::brain::NIL {
                 let slot = &self.synapses[ahead as usize];
                 prefetch(self.nodes.as_ptr().wrapping_add(slot.src as usize));
                 ahead = slot.next_in;
@@ -236,10 +236,10 @@ impl Brain {
         self.nodes[n as usize].value += change;
         self.set_salience(n, ((1.0 - rho) * error).abs());
         let spread = gamma * change.abs();
-        if spread >= crate::graph::SALIENCE_CUTOFF {
+        if spread >= crate::brain::SALIENCE_CUTOFF {
             // Walk the in-list by hand (no allocation): salience updates never touch the lists.
             let mut s = self.nodes[n as usize].first_in;
-            while s != crate::graph::NIL {
+            while s != crate::brain::NIL {
                 let (pred, next) = (
                     self.synapses[s as usize].src,
                     self.synapses[s as usize].next_in,
@@ -292,8 +292,8 @@ impl Brain {
 
 #[cfg(test)]
 mod tests {
-    use crate::config::BrainConfig;
-    use crate::graph::Brain;
+    use crate::brain::config::BrainConfig;
+    use crate::brain::Brain;
 
     #[test]
     fn starts_are_uniform_over_live_nodes_when_nothing_is_salient_even_with_holes() {
@@ -322,7 +322,7 @@ mod tests {
 
     #[test]
     fn replay_never_keeps_an_unconfirmed_creative_synapse_alive() {
-        use crate::config::{DreamParams, PlasticityParams, PruningParams};
+        use crate::brain::config::{DreamParams, PlasticityParams, PruningParams};
         // A chain 0 → 1 → 2 learned for real, plus a creative shortcut 0 → 2 that real
         // experience never confirms. Dreams walk it but must not strengthen or refresh it, so
         // decay and pruning remove it while the real synapses stay.
@@ -339,7 +339,7 @@ mod tests {
             },
             dream: DreamParams {
                 creative_edge_probability: 0.0,
-                direction: crate::config::DreamDirection::Forward,
+                direction: crate::brain::config::DreamDirection::Forward,
                 ..Default::default()
             },
         };

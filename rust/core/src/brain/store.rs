@@ -3,9 +3,9 @@
 use rustc_hash::FxHashMap;
 
 use super::{Brain, Node, NodeId, NodeSlot, Synapse, SynapseSlot, NIL};
-use crate::config::BrainConfig;
+use crate::brain::config::BrainConfig;
+use crate::brain::learning::retention::Retention;
 use crate::error::{Error, Result};
-use crate::learning::decay::Retention;
 use crate::rng;
 
 /// Column view of all live nodes (for numpy).

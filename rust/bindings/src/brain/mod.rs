@@ -6,17 +6,22 @@
 
 use std::path::PathBuf;
 
-use hebbian_core::graph::{Brain, NodeId};
+use hebbian_core::brain::{Brain, NodeId};
 use numpy::{IntoPyArray, PyArray1};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyTuple};
 
-use crate::brain_tables::{action_id, floats_from, ids_from, node_id, records};
-use crate::brain_views::{node_view, synapse_view, PyNode, PySynapse};
-use crate::config::{PyBrainConfig, PyDreamReport, PyPruneReport};
+mod config;
+mod state_hash;
+mod tables;
+mod views;
+
 use crate::errors::{invalid_argument, IntoPyResult};
 use crate::guard::{self, Int, Seed};
-use crate::state_hash::state_hash;
+use config::PyPruneReport;
+pub(crate) use config::{PyBrainConfig, PyDreamReport};
+use tables::{action_id, floats_from, ids_from, node_id, records};
+use views::{node_view, synapse_view, PyNode, PySynapse};
 
 /// A graph brain: nodes are (state, action) experiences, edges are plastic synapses.
 #[pyclass(module = "hebbian_brain", name = "Brain")]
@@ -84,7 +89,7 @@ impl PyBrain {
         state: &Bound<'_, PyAny>,
         action: Int,
     ) -> PyResult<NodeId> {
-        let h = state_hash(state)?;
+        let h = state_hash::state_hash(state)?;
         let a = action_id(action.0)?;
         Ok(write(slf)?.inner.get_or_create_node(h, a))
     }
@@ -95,7 +100,7 @@ impl PyBrain {
         state: &Bound<'_, PyAny>,
         action: Int,
     ) -> PyResult<Option<NodeId>> {
-        let h = state_hash(state)?;
+        let h = state_hash::state_hash(state)?;
         let a = action_id(action.0)?;
         Ok(read(slf)?.inner.find_node(h, a))
     }
@@ -146,7 +151,7 @@ impl PyBrain {
         reward: f64,
         next_state: &Bound<'_, PyAny>,
     ) -> PyResult<f64> {
-        let h = state_hash(next_state)?;
+        let h = state_hash::state_hash(next_state)?;
         let s = node_id(src.0)?;
         write(slf)?.inner.learn_truncated(s, reward, h).py()
     }
@@ -179,7 +184,7 @@ impl PyBrain {
 
     /// The best known value of a state (max over its actions), or None.
     fn state_value(slf: Slf<'_, '_>, state: &Bound<'_, PyAny>) -> PyResult<Option<f64>> {
-        let h = state_hash(state)?;
+        let h = state_hash::state_hash(state)?;
         Ok(read(slf)?.inner.state_value(h))
     }
 
@@ -210,7 +215,7 @@ impl PyBrain {
         let mut brain = write(slf)?;
         // In chunks, checking for Ctrl-C between them (chunking does not change the walks).
         const CHUNK: usize = 256;
-        let mut report = hebbian_core::dream::DreamReport::default();
+        let mut report = hebbian_core::brain::dream::DreamReport::default();
         let mut left = cycles;
         while left > 0 {
             let n = left.min(CHUNK);
@@ -431,10 +436,10 @@ impl PyBrain {
 
 /// Adds the graph-brain classes and functions to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    crate::config::register(m)?;
+    config::register(m)?;
     m.add_class::<PyBrain>()?;
     m.add_class::<PyNode>()?;
     m.add_class::<PySynapse>()?;
-    m.add_function(wrap_pyfunction!(state_hash, m)?)?;
+    m.add_function(wrap_pyfunction!(state_hash::state_hash, m)?)?;
     Ok(())
 }

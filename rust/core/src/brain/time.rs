@@ -82,8 +82,8 @@ impl Brain {
 
 #[cfg(test)]
 mod tests {
-    use crate::config::{BrainConfig, PlasticityParams, PruningParams};
-    use crate::graph::Brain;
+    use crate::brain::config::{BrainConfig, PlasticityParams, PruningParams};
+    use crate::brain::Brain;
 
     #[test]
     fn rebasing_changes_nothing_observable() {

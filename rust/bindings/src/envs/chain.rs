@@ -1,0 +1,40 @@
+//! `ChainCore`: the core of `hebbian_brain.envs.ChainEnv`.
+
+use super::{discrete_env_methods, env};
+use crate::errors::IntoPyResult;
+use crate::guard::{seed as seed_value, Seed};
+use hebbian_core::envs::Chain;
+use pyo3::prelude::*;
+
+/// The core of `hebbian_brain.envs.ChainEnv`.
+#[pyclass(module = "hebbian_brain._core", name = "ChainCore")]
+pub(crate) struct PyChain {
+    pub(crate) inner: Chain,
+}
+
+discrete_env_methods!(PyChain {
+    #[new]
+    #[pyo3(signature = (*, length=10, slip=0.0, max_steps=None, seed=None))]
+    fn new(length: u32, slip: f64, max_steps: Option<u32>, seed: Option<Seed>) -> PyResult<Self> {
+        Ok(PyChain {
+            inner: Chain::new(length, slip, max_steps, seed_value(seed)).py()?,
+        })
+    }
+
+    /// Number of states.
+    #[getter]
+    fn length(slf: &Bound<'_, Self>) -> PyResult<u32> {
+        let this = env(slf)?;
+        Ok(this.inner.length())
+    }
+
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        let this = env(slf)?;
+        Ok(format!(
+            "ChainCore(length={}, slip={}, max_steps={})",
+            this.inner.length(),
+            this.inner.slip(),
+            this.inner.max_steps()
+        ))
+    }
+});

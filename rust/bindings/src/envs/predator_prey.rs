@@ -1,0 +1,143 @@
+//! `PredatorPreyCore`: the core of `hebbian_brain.envs.PredatorPreyEnv` (PettingZoo).
+
+use crate::errors::{invalid_argument, IntoPyResult};
+use crate::guard::{seed as seed_value, Seed};
+use hebbian_core::envs::{PredatorPrey, PredatorPreyConfig, PredatorPreyStep};
+use pyo3::prelude::*;
+
+/// The core of `hebbian_brain.envs.PredatorPreyEnv`.
+#[pyclass(module = "hebbian_brain._core", name = "PredatorPreyCore")]
+pub(crate) struct PyPredatorPrey {
+    pub(crate) inner: PredatorPrey,
+}
+
+/// `(rewards, terminated, truncated, captured)` of one cycle.
+type CycleTuple = (Vec<f64>, Vec<bool>, Vec<bool>, Vec<u32>);
+
+#[pymethods]
+impl PyPredatorPrey {
+    /// A copy with the same state and generator (copy.copy / copy.deepcopy).
+    fn __copy__(&self) -> Self {
+        PyPredatorPrey {
+            inner: self.inner.clone(),
+        }
+    }
+
+    fn __deepcopy__(&self, _memo: &Bound<'_, PyAny>) -> Self {
+        self.__copy__()
+    }
+
+    #[new]
+    #[pyo3(signature = (*, size=7, n_predators=2, n_prey=2, max_cycles=50, prey_move_probability=1.0, capture_reward=1.0, seed=None))]
+    fn new(
+        size: u32,
+        n_predators: u32,
+        n_prey: u32,
+        max_cycles: u32,
+        prey_move_probability: f64,
+        capture_reward: f64,
+        seed: Option<Seed>,
+    ) -> PyResult<Self> {
+        let config = PredatorPreyConfig {
+            size,
+            n_predators,
+            n_prey,
+            max_cycles,
+            prey_move_probability,
+            capture_reward,
+        };
+        Ok(PyPredatorPrey {
+            inner: PredatorPrey::new(config, seed_value(seed)).py()?,
+        })
+    }
+
+    /// Starts an episode.
+    #[pyo3(signature = (seed=None))]
+    fn reset(&mut self, seed: Option<Seed>) {
+        self.inner.reset(seed_value(seed))
+    }
+
+    /// The observation `(row offset, col offset)` of agent `i`.
+    fn observe(&self, i: usize) -> PyResult<(u32, u32)> {
+        self.check_agent(i)?;
+        Ok(self.inner.observe(i))
+    }
+
+    /// One cycle: `(rewards, terminated, truncated, captured)`, one entry per agent.
+    fn step(&mut self, actions: Vec<i64>) -> PyResult<CycleTuple> {
+        let actions = actions
+            .into_iter()
+            .map(|a| u32::try_from(a).unwrap_or(u32::MAX))
+            .collect::<Vec<_>>();
+        let PredatorPreyStep {
+            rewards,
+            terminated,
+            truncated,
+            captured,
+        } = self.inner.step(&actions).py()?;
+        Ok((rewards, terminated, truncated, captured))
+    }
+
+    /// Whether agent `i` is still in the game.
+    fn is_alive(&self, i: usize) -> PyResult<bool> {
+        self.check_agent(i)?;
+        Ok(self.inner.is_alive(i))
+    }
+
+    /// `(row, col)` of agent `i`.
+    fn position(&self, i: usize) -> PyResult<(u32, u32)> {
+        self.check_agent(i)?;
+        Ok(self.inner.position(i))
+    }
+
+    #[getter]
+    fn size(&self) -> u32 {
+        self.inner.config().size
+    }
+
+    #[getter]
+    fn n_predators(&self) -> u32 {
+        self.inner.config().n_predators
+    }
+
+    #[getter]
+    fn n_prey(&self) -> u32 {
+        self.inner.config().n_prey
+    }
+
+    #[getter]
+    fn max_cycles(&self) -> u32 {
+        self.inner.config().max_cycles
+    }
+
+    #[getter]
+    fn cycles(&self) -> u32 {
+        self.inner.cycles()
+    }
+
+    #[getter]
+    fn prey_alive(&self) -> usize {
+        self.inner.prey_alive()
+    }
+
+    fn __repr__(&self) -> String {
+        let c = self.inner.config();
+        format!(
+            "PredatorPreyCore(size={}, n_predators={}, n_prey={}, max_cycles={})",
+            c.size, c.n_predators, c.n_prey, c.max_cycles
+        )
+    }
+}
+
+impl PyPredatorPrey {
+    fn check_agent(&self, i: usize) -> PyResult<()> {
+        if i < self.inner.n_agents() {
+            Ok(())
+        } else {
+            Err(invalid_argument(
+                "agent",
+                format!("must be in 0..{}, got {i}", self.inner.n_agents()),
+            ))
+        }
+    }
+}
