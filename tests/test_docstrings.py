@@ -24,18 +24,13 @@ STUB = Path(hebbian_brain.__file__).with_name("_core.pyi")
 #: is no longer needed fails ``test_the_allowlist_is_not_stale``.
 RUST_GETTERS_WITHOUT_DOCS = frozenset(
     {
-        "AgentParams",
         "AntiHebbian",
         "Adam",
-        "BrainConfig",
-        "DreamParams",
         "Hebbian",
         "NeuromodulatedHebbian",
         "Node",
         "NodePerturbationConfig",
         "Oja",
-        "PlasticityParams",
-        "PruningParams",
         "RecurrentNetwork",
         "STDP",
         "Synapse",

@@ -991,7 +991,7 @@ class NodePerturbationConfig:
             (the drive J·r from a float32 copy of J, and the cubed-fluctuation trace; the
             kick trace is summed in float64 from the rates); the state, the errors and J itself
             stay float64 ("float32": twice as fast as "float64" with the same learning, see
-            docs/rules.md §3).
+            docs/reference/rules.md §3).
         eligibility: what the trace correlates with the presynaptic rate r_j(t-1):
             "fluctuation" (the default), (r_j·(x_i - x̄_i))³ summed over steps (Miconi's rule:
             local to the synapse), or "perturbation", ξ_i·r_j summed over the kicks ξ_i
@@ -1054,7 +1054,7 @@ class NodePerturbationConfig:
     def precision(self) -> str:
         """Arithmetic of the two `N²` products of a trial (the drive `J r` and the cubed fluctuation
         trace; the kick trace is summed in float64); float32 by default (twice as fast, same
-        learning: `docs/rules.md` §3, Numerics).
+        learning: `docs/reference/rules.md` §3, Numerics).
         """
     @property
     def eligibility(self) -> str:
@@ -1123,7 +1123,7 @@ class NodePerturbationTrainer:
 
     The network ``x ← x + (dt/τ)(−x + J r + W_in u) + ξ``, ``r = tanh(x)`` is trained on a
     fixed set of conditions, one trial each: ``inputs [C, T, I]``, ``targets [C, T, O]`` and
-    ``mask`` (scored steps; ``None`` = all, ``[T]`` or ``[C, T]``). See ``docs/rules.md`` §3.
+    ``mask`` (scored steps; ``None`` = all, ``[T]`` or ``[C, T]``). See ``docs/reference/rules.md`` §3.
 
     Args:
         inputs, targets, mask: the conditions.
