@@ -28,17 +28,15 @@ RUST_GETTERS_WITHOUT_DOCS = frozenset(
         "Adam",
         "Hebbian",
         "NeuromodulatedHebbian",
-        "Node",
         "NodePerturbationConfig",
         "Oja",
         "RecurrentNetwork",
         "STDP",
-        "Synapse",
         "TwoJointArm",
     }
 )
 #: Rust methods without a ``///`` doc comment in rust/bindings (same rule as above).
-RUST_METHODS_WITHOUT_DOCS = frozenset({"PruneReport.to_dict"})
+RUST_METHODS_WITHOUT_DOCS: frozenset[str] = frozenset()
 
 
 def _public(name: str) -> bool:

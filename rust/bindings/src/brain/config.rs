@@ -247,6 +247,7 @@ impl PyPruneReport {
     fn nodes_removed(&self) -> u64 {
         self.inner.nodes_removed
     }
+    /// The counts as a dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         d.set_item("synapses_removed", self.inner.synapses_removed)?;

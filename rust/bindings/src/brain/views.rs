@@ -13,24 +13,34 @@ use pyo3::prelude::*;
 )]
 #[derive(Clone, PartialEq)]
 pub struct PyNode {
+    /// Stable index of the node (survives pruning of other nodes).
     #[pyo3(get)]
     pub(crate) index: NodeId,
+    /// 64-bit hash of the state (stable across processes and platforms).
     #[pyo3(get)]
     state_hash: u64,
+    /// The action of this (state, action) experience.
     #[pyo3(get)]
     action: u32,
+    /// Brain clock (learned real steps) when the node was created.
     #[pyo3(get)]
     created_at: u64,
+    /// Brain clock when the node was last visited.
     #[pyo3(get)]
     last_activated: u64,
+    /// How many times the experience was lived (real steps from it).
     #[pyo3(get)]
     activation_count: u64,
+    /// How many of those steps ended the episode.
     #[pyo3(get)]
     terminal_count: u64,
+    /// Running mean of the rewards received after this (state, action).
     #[pyo3(get)]
     average_reward: f64,
+    /// Recent surprise (|value change|): where dreams start and what they back up first.
     #[pyo3(get)]
     salience: f64,
+    /// The learned value V(n), an estimate of Q(state, action).
     #[pyo3(get)]
     value: f64,
 }
@@ -64,22 +74,31 @@ impl PyNode {
 )]
 #[derive(Clone, PartialEq)]
 pub struct PySynapse {
+    /// Index of the presynaptic (earlier) node.
     #[pyo3(get)]
     source: NodeId,
+    /// Index of the postsynaptic (later) node.
     #[pyo3(get)]
     target: NodeId,
+    /// Weight in [weight_min, weight_max], decayed to the brain's current time.
     #[pyo3(get)]
     weight: f64,
+    /// Plasticity P: scales weight changes; falls with use (consolidation), never below its floor.
     #[pyo3(get)]
     plasticity: f64,
+    /// Eligibility trace e of the three-factor rule (0 once it has decayed away).
     #[pyo3(get)]
     eligibility_trace: f64,
+    /// Brain clock when the synapse was created.
     #[pyo3(get)]
     created_at: u64,
+    /// Brain clock when the synapse was last traversed or strengthened.
     #[pyo3(get)]
     last_activated: u64,
+    /// How many real transitions went through this synapse (the model's counts).
     #[pyo3(get)]
     traversal_count: u64,
+    /// True for a creative shortcut wired by a dream (drawn dashed).
     #[pyo3(get)]
     is_creative: bool,
 }
