@@ -43,3 +43,42 @@ def seed(value: Any) -> Any:
     if value is not None and value < 0:
         raise InvalidArgumentError(f"invalid argument `seed`: must be >= 0, got {value}")
     return value
+
+
+#: Most elements one array built from user-given sizes may hold (2**31 float64 values: 16 GiB).
+#: Sizes beyond it are refused before anything is allocated; within it, numpy's ``MemoryError``
+#: says what does not fit.
+MAX_ELEMENTS = 1 << 31
+
+
+def size(
+    name: str, value: Any, minimum: int, *, error: type[Exception] = InvalidArgumentError
+) -> int:
+    """An integer size in ``[minimum, MAX_ELEMENTS]`` (a bool is not a size).
+
+    Raises:
+        TypeError: not an integer.
+        error: out of range (``InvalidArgumentError`` unless given, e.g. ``InvalidConfigError``).
+    """
+    if not is_int(value):
+        raise TypeError(f"`{name}` must be an int, got {type(value).__name__}")
+    if not minimum <= value <= MAX_ELEMENTS:
+        raise error(
+            f"invalid value for `{name}`: must be an integer in [{minimum}, {MAX_ELEMENTS}], "
+            f"got {value}"
+        )
+    return int(value)
+
+
+def elements(
+    name: str, what: str, *dims: int, error: type[Exception] = InvalidArgumentError
+) -> None:
+    """Refuses sizes whose array ``what`` of shape ``dims`` would exceed ``MAX_ELEMENTS``."""
+    total = 1
+    for d in dims:
+        total *= int(d)
+    if total > MAX_ELEMENTS:
+        raise error(
+            f"invalid value for `{name}`: {what} would hold {total} values, more than "
+            f"{MAX_ELEMENTS}"
+        )
