@@ -17,6 +17,8 @@ import io
 import json
 import os
 import struct
+import tokenize
+import warnings
 import zipfile
 import zlib
 from typing import Any
@@ -261,14 +263,25 @@ def _npy(name: str, data: bytes) -> np.ndarray:
     """A member's array, its header checked against the member's size before any allocation."""
     stream = io.BytesIO(data)
     try:
-        version = np.lib.format.read_magic(stream)
-        if version == (1, 0):
-            shape, fortran, dtype = np.lib.format.read_array_header_1_0(stream)
-        elif version == (2, 0):
-            shape, fortran, dtype = np.lib.format.read_array_header_2_0(stream)
-        else:
-            raise _Bad(f"array {name!r}: .npy version {version}")
-    except (ValueError, SyntaxError, RecursionError, OverflowError, TypeError) as e:
+        with warnings.catch_warnings():
+            # numpy re-parses a header it cannot read as a Python 2 one, with a warning: refused
+            warnings.simplefilter("error")
+            version = np.lib.format.read_magic(stream)
+            if version == (1, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_1_0(stream)
+            elif version == (2, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_2_0(stream)
+            else:
+                raise _Bad(f"array {name!r}: .npy version {version}")
+    except (
+        ValueError,
+        SyntaxError,
+        RecursionError,
+        OverflowError,
+        TypeError,
+        tokenize.TokenError,
+        Warning,
+    ) as e:
         raise _Bad(f"array {name!r}: bad .npy header ({e})") from None
     if dtype.hasobject or dtype.fields is not None or dtype.subdtype is not None:
         raise _Bad(f"array {name!r}: dtype {dtype} is not a plain number or string type")
