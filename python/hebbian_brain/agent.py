@@ -25,6 +25,7 @@ import numpy as np
 
 from hebbian_brain._agent_history import EpisodeRecord, History
 from hebbian_brain._agent_spaces import (
+    MAX_ACTIONS,
     _action_space_n,
     _builtin_core,
     _Encoder,
@@ -481,7 +482,7 @@ class Agent:
     def _from_core(cls, core: AgentCore, meta_text: Any, origin: str = "<bytes>") -> Agent:
         meta = Metadata.parse(origin, "agent", meta_text)
         meta.string("format", equal=_FORMAT)
-        n = meta.integer("n_actions", low=1, high=2**32)
+        n = meta.integer("n_actions", low=1, high=MAX_ACTIONS)
         start = meta.integer("action_start", low=-(2**63), high=2**63 - 1 - n)
         seed = meta.integer("seed", low=0, none=True)
         observation = meta.mapping("observation", none=True)

@@ -273,6 +273,11 @@ class CenterOutReach:
             self.n_targets + 1,
             error=InvalidConfigError,
         )
+        if self.hold_steps >= self.n_steps:
+            raise InvalidConfigError(
+                f"invalid value for `hold_steps`: must be shorter than the trial "
+                f"({self.n_steps} steps), got {self.hold_steps}"
+            )
         _real("radius", self.radius, minimum=0.0, strict=True)
         _real("energy_cost", self.energy_cost, minimum=0.0)
         _real("velocity_scale", self.velocity_scale)
