@@ -6,17 +6,28 @@ from typing import Any
 
 import numpy as np
 
-from hebbian_brain._core import InvalidArgumentError
+from hebbian_brain._core import InvalidArgumentError, ShapeError
 
 #: numpy dtype kinds accepted as real numbers: bool, signed, unsigned, float.
 _REAL_KINDS = "biuf"
 
 
-def real_array(name: str, x: Any, dtype: Any = np.float64, *, finite: bool = True) -> np.ndarray:
+def real_array(
+    name: str,
+    x: Any,
+    dtype: Any = np.float64,
+    *,
+    finite: bool = True,
+    max_size: int | None = None,
+) -> np.ndarray:
     """``x`` as a contiguous real array of ``dtype``.
+
+    The size is checked before anything is copied: a broadcast view claiming billions of values
+    is refused from its shape.
 
     Raises:
         TypeError: Strings, objects, complex numbers (nothing is converted silently).
+        ShapeError: more than ``max_size`` values (default ``MAX_ELEMENTS``).
         InvalidArgumentError: NaN or infinite entries (with ``finite``).
     """
     try:
@@ -25,6 +36,11 @@ def real_array(name: str, x: Any, dtype: Any = np.float64, *, finite: bool = Tru
         raise TypeError(f"`{name}` must be a real array: {e}") from None
     if raw.dtype.kind not in _REAL_KINDS:
         raise TypeError(f"`{name}` must be a real array, got dtype {raw.dtype}")
+    limit = MAX_ELEMENTS if max_size is None else max_size
+    if raw.size > limit:
+        raise ShapeError(
+            f"shape mismatch for `{name}`: {raw.size} values (shape {raw.shape}), more than {limit}"
+        )
     a = np.ascontiguousarray(raw, dtype=dtype)
     if finite and not np.isfinite(a).all():
         raise InvalidArgumentError(f"invalid argument `{name}`: contains NaN or infinite values")
