@@ -606,3 +606,72 @@ def test_every_pending_entry_names_a_target():
     names = {t.name for t in TARGETS}
     assert set(PENDING) <= names and IN_CHILD <= set(PENDING)
     assert {t for t, _ in WORK} <= names
+
+
+# ---------------------------------------------------------------- the same promise, drawn at random
+# Hypothesis draws the argument and a hostile value of any kind (ints beyond 32 bits or
+# negative, any float, strings, bytes, lists, huge broadcast arrays). A short derandomized run
+# is part of the default suite; `-m slow` runs many more examples per target.
+def _hostile_values(work: bool, path: bool) -> Any:
+    from hypothesis import strategies as st
+
+    ints = st.one_of(
+        st.integers(max_value=-1),
+        st.integers(min_value=2**64),
+        *(() if work else (st.integers(min_value=2**31, max_value=2**64 - 1),)),
+    )
+    kinds = [
+        ints,
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.none(),
+        st.booleans(),
+        st.binary(max_size=4),
+        st.lists(st.integers(min_value=-(2**70), max_value=2**70), max_size=3),
+        st.sampled_from(HUGE_SHAPES),
+        st.sampled_from([np.int64(-1), np.uint64(2**64 - 1), np.float32("nan")]),
+    ]
+    if not path:  # a random string path would create files
+        kinds.append(st.text(max_size=4))
+    return st.one_of(*kinds)
+
+
+def _random_targets() -> list[Any]:
+    return [pytest.param(t, id=t.name) for t in TARGETS if t.name not in PENDING]
+
+
+def _check_random(target: Target, data: Any) -> None:
+    from hypothesis import strategies as st
+
+    arg = data.draw(st.sampled_from(list(dict.fromkeys([*target.good, *target.bad]))))
+    value = data.draw(
+        _hostile_values((target.name, arg) in WORK, arg == "path"), label=f"{target.name}({arg})"
+    )
+    why = classify(target, {**target.good, arg: value})
+    assert why is None, f"{target.name}({arg}={hostile_name(value)}): {why}"
+
+
+@pytest.mark.parametrize("target", _random_targets())
+def test_random_hostile_values_raise_library_errors(target):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    run = settings(
+        max_examples=10,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )(given(data=st.data())(lambda data: _check_random(target, data)))
+    run()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("target", _random_targets())
+def test_random_hostile_values_raise_library_errors_long(target):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    run = settings(
+        max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck)
+    )(given(data=st.data())(lambda data: _check_random(target, data)))
+    run()
