@@ -582,7 +582,10 @@ def _hostile_targets() -> list[Any]:
 
 
 @pytest.mark.parametrize("target", _hostile_targets())
-def test_every_hostile_value_in_every_argument_raises_a_library_error(target):
+def test_every_hostile_value_in_every_argument_raises_a_library_error(
+    target, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)  # a hostile string path ("x") is written there, not here
     if target.name in IN_CHILD:
         import subprocess
         import sys
@@ -656,7 +659,8 @@ def _check_random(target: Target, data: Any) -> None:
 
 
 @pytest.mark.parametrize("target", _random_targets())
-def test_random_hostile_values_raise_library_errors(target):
+def test_random_hostile_values_raise_library_errors(target, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a hostile string path ("x") is written there, not here
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
@@ -672,7 +676,8 @@ def test_random_hostile_values_raise_library_errors(target):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("target", _random_targets())
-def test_random_hostile_values_raise_library_errors_long(target):
+def test_random_hostile_values_raise_library_errors_long(target, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a hostile string path ("x") is written there, not here
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
