@@ -157,8 +157,8 @@ def _action_space_n(action_space_or_n: Any) -> tuple[int, int, Any]:
         n = int(action_space_or_n)
         if not 1 <= n <= MAX_ACTIONS:
             raise InvalidArgumentError(
-                f"invalid argument `action_space_or_n`: must be in [1, {MAX_ACTIONS}] actions, "
-                f"got {n}"
+                f"invalid argument `action_space_or_n`: must be at least 1 action and at most "
+                f"{MAX_ACTIONS}, got {n}"
             )
         return n, 0, spaces.Discrete(n)
     raise TypeError(

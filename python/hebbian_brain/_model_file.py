@@ -358,9 +358,13 @@ def load_model(path: str | os.PathLike[str]) -> Any:
     """Loads a model saved with :func:`save_model`.
 
     Raises:
-        FileFormatError: the file is not such a model file (wrong magic or kind, truncated,
-            checksum mismatch, a newer format version, or content naming anything but
-            hebbian_brain's own classes).
+        FileFormatError: the file is not such a model file (wrong magic or kind, truncated or
+            trailing bytes, checksum mismatch, a newer format version, an archive that is not
+            exactly the payload, an array whose header claims more data than it holds, a
+            description nested too deeply or holding integers beyond 64 bits, or content
+            naming anything but hebbian_brain's own model classes), or not a regular file (a
+            device, FIFO or socket is refused unread). Nothing is allocated beyond a small
+            multiple of the file's size before these checks.
         OSError: the file cannot be read.
     """
     origin = os.fspath(path)

@@ -518,7 +518,8 @@ class Agent:
 
         Raises:
             FileNotFoundError: No such file.
-            FileFormatError: Truncated, corrupted, foreign or unknown-version file.
+            FileFormatError: Truncated, corrupted, foreign or unknown-version file, damaged
+                metadata, or not a regular file (a device, FIFO or socket is refused unread).
         """
         origin = os.fspath(path)
         check_container_file(origin, b"AGT1")

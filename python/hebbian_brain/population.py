@@ -436,7 +436,8 @@ class Population:
 
         Raises:
             FileNotFoundError: No such file.
-            FileFormatError: Truncated, corrupted, foreign or unknown-version file.
+            FileFormatError: Truncated, corrupted, foreign or unknown-version file, damaged
+                metadata, or not a regular file (a device, FIFO or socket is refused unread).
         """
         origin = os.fspath(path)
         check_container_file(origin, b"POP1")
