@@ -500,6 +500,9 @@ WORK = {
     ("NodePerturbationTrainer.train", "n_trials"),
     # Rust: accepted up to 2**63 and a pool of that many threads is built (hangs): pending
     ("NodePerturbationTrainer.train", "n_threads"),
+    # simulated time: t_max / dt steps of a Python RK4 loop
+    ("simulate", "t_max"),
+    ("simulate", "dt"),
 }
 LEGAL_WORK = (2**31, 2**63)
 
@@ -628,9 +631,14 @@ def _hostile_values(work: bool, path: bool) -> Any:
         st.integers(min_value=2**64),
         *(() if work else (st.integers(min_value=2**31, max_value=2**64 - 1),)),
     )
+    floats = (
+        st.sampled_from([float("nan"), float("inf"), -float("inf"), -1.0, 0.0, -1e300, 1e-300])
+        if work
+        else st.floats(allow_nan=True, allow_infinity=True)
+    )
     kinds = [
         ints,
-        st.floats(allow_nan=True, allow_infinity=True),
+        floats,
         st.none(),
         st.booleans(),
         st.binary(max_size=4),
