@@ -144,6 +144,10 @@ class _Encoder:
         raise ValueError(f"unknown observation kind {kind!r}")
 
 
+#: Most actions an agent may have (``MAX_ACTIONS`` in rust/core/src/agent/mod.rs).
+MAX_ACTIONS = 1 << 24
+
+
 def _action_space_n(action_space_or_n: Any) -> tuple[int, int, Any]:
     """(n, start, space) of a Discrete action space or an int."""
     spaces = _space_module()
@@ -151,9 +155,10 @@ def _action_space_n(action_space_or_n: Any) -> tuple[int, int, Any]:
         return int(action_space_or_n.n), int(action_space_or_n.start), action_space_or_n
     if isinstance(action_space_or_n, (int, np.integer)) and not isinstance(action_space_or_n, bool):
         n = int(action_space_or_n)
-        if n < 1:
+        if not 1 <= n <= MAX_ACTIONS:
             raise InvalidArgumentError(
-                f"invalid argument `action_space_or_n`: must be at least 1 action, got {n}"
+                f"invalid argument `action_space_or_n`: must be at least 1 action and at most "
+                f"{MAX_ACTIONS}, got {n}"
             )
         return n, 0, spaces.Discrete(n)
     raise TypeError(

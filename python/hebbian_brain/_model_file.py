@@ -16,6 +16,9 @@ import importlib
 import io
 import json
 import os
+import struct
+import tokenize
+import warnings
 import zipfile
 import zlib
 from typing import Any
@@ -23,7 +26,8 @@ from typing import Any
 import numpy as np
 
 from hebbian_brain import _core
-from hebbian_brain._core import FileFormatError
+from hebbian_brain._core import FileFormatError, HebbianError
+from hebbian_brain._file_guard import check_container_file
 
 KIND = b"MDL1"
 _BASIC = (type(None), bool, int, float, str)
@@ -118,7 +122,7 @@ class _Decoder:
 
     def cls(self, name: Any) -> type:
         c = self.classes.get(name) if isinstance(name, str) else None
-        if c is None:
+        if c is None or name in _NEVER_BUILT or issubclass(c, BaseException):
             raise self.bad(f"unknown class {name!r}")
         return c
 
@@ -194,23 +198,202 @@ def save_model(model: Any, path: str | os.PathLike[str]) -> None:
     _core._container_save(os.fspath(path), KIND, buf.getvalue())
 
 
+#: Deepest nesting of the description a model file may hold (saved models nest a few levels).
+MAX_DEPTH = 64
+#: Integers in the description are Rust ``i64``/``u64`` values or sizes.
+_INT_LIMIT = 2**64
+#: Classes a file may not construct: their constructors allocate from a bare size (an
+#: environment's grid), which a model never holds.
+_NEVER_BUILT = frozenset({"GridWorldCore", "PredatorPreyCore", "Population", "PopulationRun"})
+_LOCAL_HEADER = struct.Struct("<4s5HL2L2H")  # signature .. extra length: 30 bytes
+_END_RECORD = struct.Struct("<4s4H2LH")  # 22 bytes
+_ZIP64_LOCATOR = struct.Struct("<4sLQL")  # 20 bytes
+_ZIP64_END = struct.Struct("<4sQ2H2L4Q")  # 56 bytes
+
+
+class _Bad(Exception):
+    """A problem found in the payload (becomes ``FileFormatError`` naming the file)."""
+
+
+def _directory_start(payload: bytes) -> int:
+    """Where the central directory must start: the archive ends with its end records, exactly."""
+    n = len(payload)
+    if n < _END_RECORD.size:
+        raise _Bad("too short for an archive")
+    sig, _, _, _, _, size, _, comment = _END_RECORD.unpack_from(payload, n - _END_RECORD.size)
+    if sig != b"PK\x05\x06" or comment != 0:
+        raise _Bad("the archive does not end the payload (trailing bytes or a comment)")
+    end = n - _END_RECORD.size
+    at = end - _ZIP64_LOCATOR.size
+    if at >= 0 and payload[at : at + 4] == b"PK\x06\x07":
+        _, _, record_at, _ = _ZIP64_LOCATOR.unpack_from(payload, at)
+        if record_at + _ZIP64_END.size != at:
+            raise _Bad("misplaced zip64 end record")
+        record = _ZIP64_END.unpack_from(payload, record_at)
+        if record[0] != b"PK\x06\x06":
+            raise _Bad("bad zip64 end record")
+        end, size = record_at, record[-2]
+    if size > end:
+        raise _Bad("the directory is larger than the archive")
+    return end - size
+
+
+def _member_bytes(payload: bytes, info: zipfile.ZipInfo) -> tuple[int, int]:
+    """(start, end) of a member's stored data; refuses anything save_model never writes."""
+    if info.compress_type != zipfile.ZIP_STORED:
+        raise _Bad(f"member {info.filename!r}: compression method {info.compress_type}")
+    if info.flag_bits & 0x0009:  # encrypted, or sizes in a data descriptor
+        raise _Bad(f"member {info.filename!r}: unsupported flags {info.flag_bits:#x}")
+    if info.compress_size != info.file_size:
+        raise _Bad(f"member {info.filename!r}: stored sizes differ")
+    at = info.header_offset
+    if not 0 <= at <= len(payload) - _LOCAL_HEADER.size:
+        raise _Bad(f"member {info.filename!r}: header outside the payload")
+    fields = _LOCAL_HEADER.unpack_from(payload, at)
+    if fields[0] != b"PK\x03\x04":
+        raise _Bad(f"member {info.filename!r}: bad local header")
+    start = at + _LOCAL_HEADER.size + fields[-2] + fields[-1]
+    end = start + info.compress_size
+    if end > len(payload):
+        raise _Bad(f"member {info.filename!r}: data beyond the payload")
+    return start, end
+
+
+def _npy(name: str, data: bytes) -> np.ndarray:
+    """A member's array, its header checked against the member's size before any allocation."""
+    stream = io.BytesIO(data)
+    try:
+        with warnings.catch_warnings():
+            # numpy re-parses a header it cannot read as a Python 2 one, with a warning: refused
+            warnings.simplefilter("error")
+            version = np.lib.format.read_magic(stream)
+            if version == (1, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_1_0(stream)
+            elif version == (2, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_2_0(stream)
+            else:
+                raise _Bad(f"array {name!r}: .npy version {version}")
+    except (
+        ValueError,
+        SyntaxError,
+        RecursionError,
+        OverflowError,
+        TypeError,
+        tokenize.TokenError,
+        Warning,
+    ) as e:
+        raise _Bad(f"array {name!r}: bad .npy header ({e})") from None
+    if dtype.hasobject or dtype.fields is not None or dtype.subdtype is not None:
+        raise _Bad(f"array {name!r}: dtype {dtype} is not a plain number or string type")
+    count = 1
+    for d in shape:
+        count *= d
+    body = len(data) - stream.tell()
+    if count * dtype.itemsize != body or (dtype.itemsize == 0 and count > body):
+        raise _Bad(
+            f"array {name!r}: header claims shape {shape} of {dtype} "
+            f"({count * dtype.itemsize} bytes), the member holds {body}"
+        )
+    flat = np.frombuffer(data, dtype=dtype, count=count, offset=stream.tell())
+    return flat.reshape(shape, order="F" if fortran else "C").copy()
+
+
+def _read_archive(payload: bytes) -> dict[str, np.ndarray]:
+    """Every array of the payload's ``.npz`` archive, checked to be exactly the payload.
+
+    Stored members lie end to end from byte 0, then the directory, then the end records.
+    """
+    directory_start = _directory_start(payload)
+    with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+        infos = sorted(archive.infolist(), key=lambda i: i.header_offset)
+        start_dir = archive.start_dir
+    arrays: dict[str, np.ndarray] = {}
+    expected = 0
+    for info in infos:
+        if info.header_offset != expected:
+            raise _Bad(
+                f"member {info.filename!r} at byte {info.header_offset}, expected {expected}"
+            )
+        start, expected = _member_bytes(payload, info)
+        name = info.filename.removesuffix(".npy")
+        if name == info.filename or name in arrays:
+            raise _Bad(f"unexpected member {info.filename!r}")
+        data = payload[start:expected]
+        if zlib.crc32(data) != info.CRC:
+            raise _Bad(f"member {info.filename!r}: CRC mismatch")
+        arrays[name] = _npy(name, data)
+    if not start_dir == expected == directory_start:
+        raise _Bad("bytes between the members and the directory")
+    return arrays
+
+
+def _tree(arrays: dict[str, np.ndarray]) -> Any:
+    text = arrays.pop("__tree__", None)
+    if text is None or text.shape != () or text.dtype.kind != "U":
+        raise _Bad("no description (__tree__) of the model")
+    try:
+        tree = json.loads(str(text))
+    except RecursionError:
+        raise _Bad("the description is nested too deeply") from None
+    _check_tree(tree)
+    return tree
+
+
+def _check_tree(tree: Any) -> None:
+    """Refuses nesting beyond ``MAX_DEPTH`` and integers beyond 64 bits, without recursing."""
+    stack = [(tree, 0)]
+    while stack:
+        x, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise _Bad(f"the description is nested deeper than {MAX_DEPTH} levels")
+        if isinstance(x, int) and not isinstance(x, bool) and not -_INT_LIMIT < x < _INT_LIMIT:
+            raise _Bad(f"an integer of {x.bit_length()} bits in the description")
+        elif isinstance(x, list):
+            stack.extend((v, depth + 1) for v in x)
+        elif isinstance(x, dict):
+            stack.extend((v, depth + 1) for v in x.values())
+
+
 def load_model(path: str | os.PathLike[str]) -> Any:
     """Loads a model saved with :func:`save_model`.
 
     Raises:
-        FileFormatError: the file is not such a model file (wrong magic or kind, truncated,
-            checksum mismatch, a newer format version, or content naming anything but
-            hebbian_brain's own classes).
+        FileFormatError: the file is not such a model file (wrong magic or kind, truncated or
+            trailing bytes, checksum mismatch, a newer format version, an archive that is not
+            exactly the payload, an array whose header claims more data than it holds, a
+            description nested too deeply or holding integers beyond 64 bits, or content
+            naming anything but hebbian_brain's own model classes), or not a regular file (a
+            device, FIFO or socket is refused unread). Nothing is allocated beyond a small
+            multiple of the file's size before these checks.
         OSError: the file cannot be read.
     """
     origin = os.fspath(path)
+    check_container_file(origin, KIND)
     payload = _core._container_load(origin, KIND)
-    try:  # every member read here, so a damaged archive fails here and nowhere later
-        with np.load(io.BytesIO(payload), allow_pickle=False) as archive:
-            arrays = {name: archive[name] for name in archive.files}
-        tree = json.loads(str(arrays.pop("__tree__")))
-    except (ValueError, KeyError, OSError, EOFError, zipfile.BadZipFile, zlib.error) as e:
+    return _load_payload(origin, payload)
+
+
+def _load_payload(origin: str, payload: bytes) -> Any:
+    """The model in a container's payload (``FileFormatError`` naming ``origin`` otherwise)."""
+    try:
+        arrays = _read_archive(payload)
+        tree = _tree(arrays)
+    except _Bad as e:
         raise FileFormatError(f"{origin}: damaged model payload: {e}") from None
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        ValueError,
+        KeyError,
+        IndexError,
+        OSError,
+        EOFError,
+        struct.error,
+        zlib.error,
+        NotImplementedError,
+        OverflowError,
+    ) as e:
+        raise FileFormatError(f"{origin}: damaged model payload: {e!r}") from None
     dec = _Decoder(arrays, origin)
     if not (isinstance(tree, dict) and set(tree) == {"object"}):
         raise dec.bad("no model at the top")
@@ -218,5 +401,16 @@ def load_model(path: str | os.PathLike[str]) -> Any:
         return dec.value(tree)
     except FileFormatError:
         raise
-    except (TypeError, ValueError, KeyError, IndexError) as e:
+    except HebbianError as e:
         raise FileFormatError(f"{origin}: the model in this file is invalid: {e}") from None
+    except (
+        TypeError,
+        ValueError,
+        KeyError,
+        IndexError,
+        AttributeError,
+        OverflowError,
+        RecursionError,
+        AssertionError,
+    ) as e:
+        raise FileFormatError(f"{origin}: the model in this file is invalid: {e!r}") from None

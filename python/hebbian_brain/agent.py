@@ -25,6 +25,7 @@ import numpy as np
 
 from hebbian_brain._agent_history import EpisodeRecord, History
 from hebbian_brain._agent_spaces import (
+    MAX_ACTIONS,
     _action_space_n,
     _builtin_core,
     _Encoder,
@@ -36,9 +37,12 @@ from hebbian_brain._core import (
     Brain,
     BrainConfig,
     DreamReport,
+    FileFormatError,
     InvalidArgumentError,
     StateError,
 )
+from hebbian_brain._file_guard import check_container_file
+from hebbian_brain._metadata import Metadata
 
 __all__ = ["Agent", "AgentParams", "EpisodeRecord", "History"]
 
@@ -472,18 +476,33 @@ class Agent:
             FileFormatError: Truncated, corrupted or foreign data.
         """
         core, meta_text = AgentCore.from_bytes(bytes(data), origin)
-        return cls._from_core(core, meta_text)
+        return cls._from_core(core, meta_text, origin)
 
     @classmethod
-    def _from_core(cls, core: AgentCore, meta_text: str) -> Agent:
-        meta = json.loads(meta_text)
+    def _from_core(cls, core: AgentCore, meta_text: Any, origin: str = "<bytes>") -> Agent:
+        meta = Metadata.parse(origin, "agent", meta_text)
+        meta.string("format", equal=_FORMAT)
+        n = meta.integer("n_actions", low=1, high=MAX_ACTIONS)
+        start = meta.integer("action_start", low=-(2**63), high=2**63 - 1 - n)
+        seed = meta.integer("seed", low=0, none=True)
+        observation = meta.mapping("observation", none=True)
+        if n != core.n_actions:
+            raise meta.bad("n_actions", f"is {n}, but the agent in the file has {core.n_actions}")
         spaces = _space_module()
+        try:
+            action_space = spaces.Discrete(n, start=start)
+            encoder = _Encoder(_Encoder.from_json(observation))
+        except FileFormatError as e:
+            raise FileFormatError(f"{origin}: {e}") from None
+        except (KeyError, TypeError, ValueError, AssertionError, OverflowError) as e:
+            # gymnasium checks its arguments with assert
+            raise meta.bad("observation", f"does not describe a space ({e!r})") from None
         agent = cls.__new__(cls)
-        agent._n = int(meta["n_actions"])
-        agent._start = int(meta["action_start"])
-        agent.action_space = spaces.Discrete(agent._n, start=agent._start)
-        agent._encoder = _Encoder(_Encoder.from_json(meta["observation"]))
-        agent._seed = meta["seed"]
+        agent._n = n
+        agent._start = start
+        agent.action_space = action_space
+        agent._encoder = encoder
+        agent._seed = seed
         agent._reset_seed_used = True
         core.set_discrete(agent._encoder.discrete)
         agent._core = core
@@ -499,10 +518,13 @@ class Agent:
 
         Raises:
             FileNotFoundError: No such file.
-            FileFormatError: Truncated, corrupted, foreign or unknown-version file.
+            FileFormatError: Truncated, corrupted, foreign or unknown-version file, damaged
+                metadata, or not a regular file (a device, FIFO or socket is refused unread).
         """
-        core, meta_text = AgentCore.load(os.fspath(path))
-        return cls._from_core(core, meta_text)
+        origin = os.fspath(path)
+        check_container_file(origin, b"AGT1")
+        core, meta_text = AgentCore.load(origin)
+        return cls._from_core(core, meta_text, origin)
 
     def __getstate__(self) -> dict[str, Any]:
         return {"bytes": self.to_bytes()}

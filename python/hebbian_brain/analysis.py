@@ -18,6 +18,7 @@ only; the pictures of them (phase portraits, weight matrices) are in :mod:`hebbi
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ import numpy as np
 
 from hebbian_brain._core import InvalidArgumentError, InvalidConfigError, ShapeError
 from hebbian_brain._measures import VectorField, nullclines, symmetry_index, vector_field
-from hebbian_brain._validate import real_array
+from hebbian_brain._validate import MAX_ELEMENTS, real_array
 
 __all__ = [
     "FixedPoint",
@@ -77,7 +78,7 @@ def _require_scipy():  # noqa: ANN202 - returns the module
 
 
 def _as_points(x: np.ndarray | list, name: str, dim: int | None = None) -> np.ndarray:
-    arr = np.asarray(x, dtype=np.float64)
+    arr = real_array(name, x, finite=False)
     if arr.ndim == 1:
         arr = arr[None, :]
     if arr.ndim != 2 or (dim is not None and arr.shape[1] != dim):
@@ -240,9 +241,19 @@ def simulate(
         ``(t, x)``: times ``[T]`` and states ``[T, d]`` (including ``x0``).
     """
     x = _as_points(x0, "x0")[0]
+    for name, value in (("t_max", t_max), ("dt", dt)):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+            raise TypeError(f"`{name}` must be a real number, got {type(value).__name__}")
+    t_max, dt = float(t_max), float(dt)
     if not (dt > 0 and np.isfinite(dt) and t_max > 0 and np.isfinite(t_max)):
         raise InvalidArgumentError("invalid argument `dt`: dt and t_max must be finite and > 0")
-    steps = int(np.ceil(t_max / dt))
+    steps = t_max / dt
+    if not (np.isfinite(steps) and (steps + 1) * x.size <= MAX_ELEMENTS):
+        raise InvalidArgumentError(
+            f"invalid argument `t_max`: {t_max} / dt = {steps} steps of {x.size} values, more "
+            f"than {MAX_ELEMENTS} in all"
+        )
+    steps = int(np.ceil(steps))
     out = np.empty((steps + 1, x.size))
     out[0] = x
 

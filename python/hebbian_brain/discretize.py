@@ -16,6 +16,10 @@ import numpy as np
 from hebbian_brain._core import InvalidArgumentError, ShapeError
 from hebbian_brain._validate import real_array
 
+#: Most dimensions a discretizer may have (every dimension has at least one cell, and the cells
+#: are counted below 2**63, so more dimensions only ever add bins of one cell).
+MAX_DIMS = 1 << 20
+
 __all__ = ["Discretizer"]
 
 
@@ -52,9 +56,16 @@ class Discretizer:
             raise InvalidArgumentError(
                 f"invalid argument `infinite_bound`: must be finite and > 0, got {infinite_bound}"
             )
-        low_a = np.atleast_1d(np.asarray(low, dtype=np.float64)).ravel()
-        high_a = np.atleast_1d(np.asarray(high, dtype=np.float64)).ravel()
-        bins_a = np.atleast_1d(np.asarray(bins)).ravel()
+        # sizes checked from the shapes before anything is copied
+        low_a = np.atleast_1d(real_array("low", low, finite=False, max_size=MAX_DIMS)).ravel()
+        high_a = np.atleast_1d(real_array("high", high, finite=False, max_size=MAX_DIMS)).ravel()
+        try:
+            bins_raw = np.asarray(bins)
+        except (TypeError, ValueError) as e:
+            raise TypeError(f"`bins` must be integers: {e}") from None
+        if bins_raw.size > MAX_DIMS:
+            raise ShapeError(f"shape mismatch for `bins`: more than {MAX_DIMS} dimensions")
+        bins_a = np.atleast_1d(bins_raw).ravel()
         sizes = {low_a.size, high_a.size, bins_a.size}
         if len(sizes - {1}) > 1:
             raise ShapeError(
@@ -125,7 +136,7 @@ class Discretizer:
 
     def bin_indices(self, obs: Any) -> np.ndarray:
         """Per-dimension bin indices of one observation."""
-        x = real_array("obs", obs, finite=False).ravel()
+        x = real_array("obs", obs, finite=False, max_size=self.dims).ravel()
         if x.size != self.dims:
             raise ShapeError(f"shape mismatch for `obs`: expected {self.dims} values, got {x.size}")
         if np.isnan(x).any():

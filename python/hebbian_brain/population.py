@@ -26,6 +26,7 @@ from hebbian_brain._core import (
     AgentParams,
     Brain,
     BrainConfig,
+    FileFormatError,
     InvalidArgumentError,
     derive_seed,
     population_from_bytes,
@@ -34,6 +35,8 @@ from hebbian_brain._core import (
     population_to_bytes,
     run_population_episodes,
 )
+from hebbian_brain._file_guard import check_container_file
+from hebbian_brain._metadata import Metadata
 from hebbian_brain.agent import Agent
 
 __all__ = ["Population", "PopulationRun"]
@@ -433,36 +436,51 @@ class Population:
 
         Raises:
             FileNotFoundError: No such file.
-            FileFormatError: Truncated, corrupted, foreign or unknown-version file.
+            FileFormatError: Truncated, corrupted, foreign or unknown-version file, damaged
+                metadata, or not a regular file (a device, FIFO or socket is refused unread).
         """
-        cores, env_cores, meta = population_load(os.fspath(path))
-        return cls._from_cores(cores, env_cores, meta, os.fspath(path))
+        origin = os.fspath(path)
+        check_container_file(origin, b"POP1")
+        cores, env_cores, meta = population_load(origin)
+        return cls._from_cores(cores, env_cores, meta, origin)
 
     @classmethod
     def _from_cores(
         cls, cores: list[Any], env_cores: list[Any], meta_text: str, origin: str
     ) -> Population:
-        from hebbian_brain._core import FileFormatError
-
+        meta = Metadata.parse(origin, "population", meta_text)
+        meta.string("format", equal=_FORMAT)
+        members = meta.items("members", length=len(cores))
+        if len(env_cores) != len(cores):
+            raise FileFormatError(
+                f"{origin}: {len(cores)} agents but {len(env_cores)} environments"
+            )
+        seed = meta.integer("seed", low=0)
+        n_threads = meta.integer("n_threads", low=1, high=4096, none=True)
         try:
-            meta = json.loads(meta_text)
-            if meta.get("format") != _FORMAT or len(meta["members"]) != len(cores):
-                raise ValueError("not a population")
-            env_kwargs = ast.literal_eval(meta["env_kwargs"])
-            name = _env_name(meta["env"])
-        except (ValueError, KeyError, TypeError, SyntaxError) as e:
-            raise FileFormatError(f"{origin}: inconsistent population metadata ({e})") from None
+            name = _env_name(meta.string("env"))
+        except InvalidArgumentError:
+            raise meta.bad("env", "is not a built-in environment") from None
+        try:
+            env_kwargs = ast.literal_eval(meta.string("env_kwargs"))
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError) as e:
+            raise meta.bad("env_kwargs", f"is not a Python literal ({e})") from None
+        if not (isinstance(env_kwargs, dict) and all(isinstance(k, str) for k in env_kwargs)):
+            raise meta.bad("env_kwargs", "must be a dict with string keys")
         pop = cls.__new__(cls)
         pop._env_name = name
         pop._env_kwargs = env_kwargs
-        pop._seed = int(meta["seed"])
-        pop._n_threads = meta["n_threads"]
+        pop._seed = seed
+        pop._n_threads = n_threads
         env_cls = _env_classes()[name]
         pop._members = []
         pop._envs = []
-        for core, env_core, member_meta in zip(cores, env_cores, meta["members"]):
-            agent = Agent._from_core(core, member_meta)
-            env = env_cls(**env_kwargs)
+        for i, (core, env_core, member_meta) in enumerate(zip(cores, env_cores, members)):
+            agent = Agent._from_core(core, member_meta, f"{origin} (member {i})")
+            try:
+                env = env_cls(**env_kwargs)
+            except (TypeError, ValueError) as e:
+                raise meta.bad("env_kwargs", f"does not build a {name} environment ({e})") from None
             if type(env_core) is not type(env.core):
                 raise FileFormatError(f"{origin}: the environments are not {name} ones")
             env.core = env_core  # the saved state and generator

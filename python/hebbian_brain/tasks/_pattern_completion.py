@@ -7,6 +7,7 @@ learning" (BOHP) for the small ``"bohp"`` variant.
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -85,12 +86,22 @@ class PatternCompletion:
             ("delay_steps", delay_steps, 0),
             ("test_steps", test_steps, 1),
         ):
-            if not is_int(value):
-                raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-            if value < low:
-                raise InvalidConfigError(
-                    f"invalid value for `{name}`: must be an integer ≥ {low}, got {value}"
-                )
+            _validate.size(name, value, low, error=InvalidConfigError)
+        period = present_steps + delay_steps
+        steps = n_cycles * n_patterns * period + test_steps
+        _validate.elements(
+            "pattern_size", "an episode's inputs", steps, pattern_size + 1, error=InvalidConfigError
+        )
+        _validate.elements(
+            "n_patterns",
+            "an episode's patterns",
+            n_patterns,
+            pattern_size,
+            error=InvalidConfigError,
+        )
+        for name, value in (("degrade", degrade), ("input_scale", input_scale)):
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+                raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
         if not 0.0 <= degrade < 1.0:
             raise InvalidConfigError(
                 f"invalid value for `degrade`: must lie in [0, 1), got {degrade}"
@@ -130,7 +141,7 @@ class PatternCompletion:
                 raise InvalidArgumentError("invalid argument `n_neurons`: dp1000 has 1000 neurons")
             return cls(seed=seed)
         if name == "bohp":
-            n = 29 if n_neurons is None else int(n_neurons)
+            n = 29 if n_neurons is None else _validate.size("n_neurons", n_neurons, 0)
             if n < 2:
                 raise InvalidArgumentError(f"invalid argument `n_neurons`: must be ≥ 2, got {n}")
             return cls(pattern_size=n - 1, n_patterns=3, bias_neuron=True, seed=seed)
@@ -151,10 +162,15 @@ class PatternCompletion:
 
     def sample(self, batch_size: int = 1) -> PatternTrial:
         """Draws ``batch_size`` independent episodes from the task's generator."""
-        if int(batch_size) != batch_size or batch_size < 1:
+        if not is_int(batch_size):
+            raise TypeError(f"`batch_size` must be an int, got {type(batch_size).__name__}")
+        if batch_size < 1:
             raise InvalidArgumentError(
                 f"invalid argument `batch_size`: must be an integer ≥ 1, got {batch_size}"
             )
+        _validate.elements(
+            "batch_size", "the batch's inputs", batch_size, self.n_steps, self.n_neurons
+        )
         b, n, size, t = int(batch_size), self.n_neurons, self.pattern_size, self.n_steps
         rng = self._rng
         inputs = np.zeros((b, t, n))

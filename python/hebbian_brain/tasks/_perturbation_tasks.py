@@ -16,6 +16,7 @@ from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
+from hebbian_brain import _validate
 from hebbian_brain._core import (
     InvalidConfigError,
     NodePerturbationConfig,
@@ -24,7 +25,6 @@ from hebbian_brain._core import (
     _center_out_reach_arrays,
     _delayed_non_match_arrays,
 )
-from hebbian_brain._validate import is_int
 
 __all__ = ["CenterOutReach", "DelayedNonMatch", "PerturbationTrials"]
 
@@ -51,8 +51,15 @@ def _real(name: str, value: Any, minimum: float | None = None, strict: bool = Fa
 
 def _steps(name: str, ms: float, dt: float) -> int:
     steps = ms / dt
-    if ms < 0 or abs(steps - round(steps)) > 1e-9:
-        raise ValueError(f"{name} ({ms} ms) must be a non-negative multiple of dt ({dt} ms)")
+    if not (ms >= 0 and math.isfinite(steps) and steps <= _validate.MAX_ELEMENTS):
+        raise InvalidConfigError(
+            f"invalid value for `{name}`: {ms} ms is {steps} steps of dt = {dt} ms, more than "
+            f"{_validate.MAX_ELEMENTS}"
+        )
+    if abs(steps - round(steps)) > 1e-9:
+        raise InvalidConfigError(
+            f"invalid value for `{name}`: {ms} ms must be a non-negative multiple of dt ({dt} ms)"
+        )
     return int(round(steps))
 
 
@@ -89,6 +96,24 @@ class DelayedNonMatch:
             _real(name, getattr(self, name), minimum=0.0)
         _real("dt", self.dt, minimum=0.0, strict=True)
         _real("tau", self.tau, minimum=0.0, strict=True)
+        steps = [
+            _steps(name, getattr(self, name), self.dt)
+            for name in ("stimulus_ms", "delay_ms", "response_ms", "scored_ms")
+        ]
+        # the trial is two stimuli, the delay and the response; four conditions, two inputs
+        total = 2 * steps[0] + steps[1] + steps[2]
+        _validate.elements("dt", "the trials' inputs", 4, total, 2, error=InvalidConfigError)
+        # the checks trials() would make, made now (a task that cannot build its trials is refused)
+        if steps[0] < 1:
+            raise InvalidConfigError(
+                f"invalid value for `stimulus_ms`: must be at least one step (dt = {self.dt} ms), "
+                f"got {self.stimulus_ms}"
+            )
+        if not 1 <= steps[3] <= total:
+            raise InvalidConfigError(
+                f"invalid value for `scored_ms`: must be at least one step and at most the trial "
+                f"({total} steps), got {self.scored_ms}"
+            )
 
     def trials(self) -> PerturbationTrials:
         """The four conditions' arrays."""
@@ -239,13 +264,20 @@ class CenterOutReach:
 
     def __post_init__(self) -> None:
         for name, low in (("n_targets", 1), ("n_steps", 1), ("hold_steps", 0)):
-            value = getattr(self, name)
-            if not is_int(value):
-                raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-            if value < low:
-                raise InvalidConfigError(
-                    f"invalid value for `{name}`: must be >= {low}, got {value}"
-                )
+            _validate.size(name, getattr(self, name), low, error=InvalidConfigError)
+        _validate.elements(
+            "n_targets",
+            "the trials' inputs",
+            self.n_targets,
+            self.n_steps,
+            self.n_targets + 1,
+            error=InvalidConfigError,
+        )
+        if self.hold_steps >= self.n_steps:
+            raise InvalidConfigError(
+                f"invalid value for `hold_steps`: must be shorter than the trial "
+                f"({self.n_steps} steps), got {self.hold_steps}"
+            )
         _real("radius", self.radius, minimum=0.0, strict=True)
         _real("energy_cost", self.energy_cost, minimum=0.0)
         _real("velocity_scale", self.velocity_scale)

@@ -76,6 +76,11 @@ def _int_at_least(field: str, value: int, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"`{field}` must be an int, got {type(value).__name__}")
     _require(int(value) >= minimum, field, f"must be >= {minimum}, got {value}")
+    _require(
+        int(value) <= _validate.MAX_ELEMENTS,
+        field,
+        f"must be <= {_validate.MAX_ELEMENTS}, got {value}",
+    )
     return int(value)
 
 
@@ -201,6 +206,11 @@ class SequenceGenerationTask:
         self.input_strength = _finite_at_least("input_strength", input_strength, 0.0)
         self.cue_duration = _int_at_least("cue_duration", cue_duration, 1)
         self.recall_duration = _int_at_least("recall_duration", recall_duration, 1)
+        pattern_steps = self.n_patterns * self.pattern_duration
+        steps = max(pattern_steps, self.cue_duration + self.recall_duration)
+        _validate.elements(
+            "n_units", "a trial's inputs", steps, self.n_units, error=InvalidConfigError
+        )
         rng = np.random.default_rng(_validate.seed(seed))
         self.patterns: np.ndarray = rng.choice([-1.0, 1.0], size=(self.n_patterns, self.n_units))
 
@@ -279,6 +289,20 @@ class SequencePredictionTask:
     ) -> None:
         self.n_symbols = _int_at_least("n_symbols", n_symbols, 2)
         self.trial_length = _int_at_least("trial_length", trial_length, 1)
+        _validate.elements(
+            "n_symbols",
+            "the one-hot table",
+            self.n_symbols,
+            self.n_symbols,
+            error=InvalidConfigError,
+        )
+        _validate.elements(
+            "trial_length",
+            "a trial's inputs",
+            self.trial_length + 1,
+            self.n_symbols,
+            error=InvalidConfigError,
+        )
         self.distractor_rate = _finite_at_least("distractor_rate", distractor_rate, 0.0)
         _require(self.distractor_rate < 1.0, "distractor_rate", "must be < 1")
         self.input_noise = _finite_at_least("input_noise", input_noise, 0.0)
