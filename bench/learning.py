@@ -186,6 +186,7 @@ class World:
     goal: tuple = ("optimal",)  # ("optimal",) | ("success", x) | ("policy", gamma)
     family: str = ""  # key of BASELINES (default: name)
     maps: int = 0  # random maps: run k uses map k % maps (reported) or a tuning map
+    seeded_world: bool = False  # the world itself is drawn from the run's seed (DeepSea)
     tags: tuple[str, ...] = field(default=())
 
     @property
@@ -208,6 +209,11 @@ def _lake(size: int) -> Callable[[int], gym.Env]:
 
 def _registered(env_id: str, **kwargs: Any) -> Callable[[int], gym.Env]:
     return lambda _map: gym.make(env_id, **kwargs)
+
+
+def _deep_sea(size: int) -> Callable[[int], gym.Env]:
+    return lambda mapping_seed: gym.make("hebbian_brain/DeepSea-v0", size=size,
+                                         mapping_seed=mapping_seed)  # fmt: skip
 
 
 WORLDS: list[World] = [
@@ -237,6 +243,9 @@ WORLDS: list[World] = [
         1,
     ),
     World("Taxi-v4", _registered("Taxi-v4"), 6000, 10),
+    World("DeepSea-20", _deep_sea(20), 1000, 10, seeded_world=True),
+    World("DeepSea-40", _deep_sea(40), 3000, 10, seeded_world=True),
+    World("RiverSwim", _registered("hebbian_brain/RiverSwim-v0"), 500, 1, goal=("policy", 0.95)),
 ]
 WORLD_BY_NAME = {w.name: w for w in WORLDS}
 
@@ -250,6 +259,8 @@ def horizon_of(env: gym.Env) -> int:
         return int(limit)
     if hasattr(u, "core") and hasattr(u.core, "max_steps"):
         return int(u.core.max_steps)
+    if isinstance(u, hb.envs.DeepSeaEnv):
+        return int(u.size)  # every episode lasts exactly size steps
     raise ValueError(f"{env!r} has no step limit")
 
 
@@ -288,6 +299,8 @@ class Problem:
 
 
 def map_seed_for(world: World, seed: int) -> int | None:
+    if world.seeded_world:
+        return seed  # tuning seeds (100+) draw worlds that are never reported
     if not world.maps:
         return None
     if seed >= 100:  # tuning seeds: maps that are never reported
@@ -870,7 +883,16 @@ def main() -> None:
     parser.add_argument("--tune", action="store_true", help="tune the baselines (seeds 100-102)")
     parser.add_argument("--retune", action="store_true", help="with --tune: the tuned ones too")
     parser.add_argument("--list", action="store_true", help="list the worlds")
+    parser.add_argument(
+        "--deepsea-baselines",
+        action="store_true",
+        help="epsilon-greedy Q-learning and Dyna-Q on DeepSea-20/40 for 10 000 episodes (slow)",
+    )
     args = parser.parse_args()
+    if args.deepsea_baselines:
+        args.worlds = args.worlds or "DeepSea-20,DeepSea-40"
+        args.learners = "q,dyna"
+        args.budget = args.budget or 10_000
     if args.list:
         for w in WORLDS:
             print(f"{w.name:24s} budget {w.budget:6d}  every {w.check_every:3d}  {w.goal}")
