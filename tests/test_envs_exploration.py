@@ -236,10 +236,21 @@ def test_deep_sea_right_action_checks_the_cell():
         env.right_action(-1, 0)
 
 
-def test_agent_learns_on_the_new_envs():
-    env = gym.make("hebbian_brain/RiverSwim-v0")
-    agent = hb.Agent(env, seed=0).learn(env, episodes=5)
-    assert len(agent.history) == 5
-    env = gym.make("hebbian_brain/DeepSea-v0", size=4)
-    agent = hb.Agent(env, seed=0).learn(env, episodes=5)
-    assert list(agent.history.lengths) == [4] * 5
+@pytest.mark.parametrize(
+    ("env_id", "kwargs"),
+    [("hebbian_brain/RiverSwim-v0", {}), ("hebbian_brain/DeepSea-v0", {"size": 4})],
+)
+def test_agent_runs_the_new_envs_in_rust_as_in_its_python_loop(env_id, kwargs):
+    def train(in_rust):
+        env = gym.make(env_id, **kwargs)
+        agent = hb.Agent(env, seed=0)
+        if in_rust:
+            agent.run_episodes(env, 30)
+        else:  # a callback keeps learn() in its act/observe loop
+            agent.learn(env, episodes=30, callback=lambda *_: None)
+        return agent.history
+
+    rust, python = train(True), train(False)
+    assert len(rust) == 30
+    assert set(rust.lengths) == ({4} if "DeepSea" in env_id else {20})
+    np.testing.assert_array_equal(rust.returns, python.returns)
