@@ -254,3 +254,22 @@ def test_agent_runs_the_new_envs_in_rust_as_in_its_python_loop(env_id, kwargs):
     assert len(rust) == 30
     assert set(rust.lengths) == ({4} if "DeepSea" in env_id else {20})
     np.testing.assert_array_equal(rust.returns, python.returns)
+
+
+@pytest.mark.parametrize(
+    ("env", "kwargs"),
+    [("DeepSea", {"size": 5, "mapping_seed": 3}), ("hebbian_brain/RiverSwim-v0", {})],
+)
+def test_population_runs_and_saves_the_new_envs(env, kwargs):
+    pop = hb.Population(env, 3, seed=0, env_kwargs=kwargs)
+    pop.run_episodes(4)
+    back = hb.Population.from_bytes(pop.to_bytes())
+    assert type(back.envs[0]) is type(pop.envs[0])
+    assert back.env_kwargs == kwargs
+    lone = hb.Agent(pop.envs[0], seed=pop.member_seeds[0])
+    env_copy = type(pop.envs[0])(**kwargs)
+    lone.run_episodes(env_copy, 4)
+    np.testing.assert_array_equal(lone.history.returns, pop.members[0].history.returns)
+    back.run_episodes(2)
+    pop.run_episodes(2)
+    np.testing.assert_array_equal(back.members[1].history.returns, pop.members[1].history.returns)

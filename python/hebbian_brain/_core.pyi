@@ -940,7 +940,7 @@ class Adam:
 # ---------------------------------------------------------------- scale: populations (issue 7)
 def run_population_episodes(
     agents: Sequence[AgentCore],
-    envs: Sequence[ChainCore | GridWorldCore],
+    envs: Sequence[ChainCore | GridWorldCore | DeepSeaCore | RiverSwimCore],
     episodes: int,
     *,
     dream_every: int = 1,
@@ -949,20 +949,20 @@ def run_population_episodes(
     npt.NDArray[np.float64], npt.NDArray[np.int64], npt.NDArray[np.bool_]
 ]: ...
 def population_to_bytes(
-    agents: Sequence[AgentCore], envs: Sequence[ChainCore | GridWorldCore], metadata: str
+    agents: Sequence[AgentCore], envs: Sequence[ChainCore | GridWorldCore | DeepSeaCore | RiverSwimCore], metadata: str
 ) -> bytes: ...
 def population_save(
     agents: Sequence[AgentCore],
-    envs: Sequence[ChainCore | GridWorldCore],
+    envs: Sequence[ChainCore | GridWorldCore | DeepSeaCore | RiverSwimCore],
     path: str | PathLike[str],
     metadata: str,
 ) -> None: ...
 def population_from_bytes(
     data: bytes, origin: str = "<bytes>"
-) -> tuple[list[AgentCore], list[ChainCore | GridWorldCore], str]: ...
+) -> tuple[list[AgentCore], list[ChainCore | GridWorldCore | DeepSeaCore | RiverSwimCore], str]: ...
 def population_load(
     path: str | PathLike[str],
-) -> tuple[list[AgentCore], list[ChainCore | GridWorldCore], str]: ...
+) -> tuple[list[AgentCore], list[ChainCore | GridWorldCore | DeepSeaCore | RiverSwimCore], str]: ...
 def derive_seed(seed: int, stream: int) -> int: ...
 
 # ---- file container for Python-encoded payloads (rnn model files) ----

@@ -6,7 +6,7 @@
 //! that runs it does not matter. Results are therefore the same for any number of threads.
 
 use super::{Agent, AgentFile, EpisodeRecord};
-use crate::envs::{Chain, DiscreteEnv, GridWorld};
+use crate::envs::{Chain, DeepSea, DiscreteEnv, GridWorld, RiverSwim};
 use crate::error::{try_reserve, Error, Result};
 use crate::graph::Brain;
 use crate::io::persist;
@@ -88,6 +88,10 @@ pub enum PopulationEnv {
     Chain(Chain),
     /// A [`GridWorld`].
     GridWorld(GridWorld),
+    /// A [`DeepSea`].
+    DeepSea(DeepSea),
+    /// A [`RiverSwim`].
+    RiverSwim(RiverSwim),
 }
 
 impl PopulationEnv {
@@ -95,6 +99,8 @@ impl PopulationEnv {
         match self {
             PopulationEnv::Chain(c) => c.check_state(),
             PopulationEnv::GridWorld(g) => g.check_state(),
+            PopulationEnv::DeepSea(d) => d.check_state(),
+            PopulationEnv::RiverSwim(r) => r.check_state(),
         }
     }
 }
@@ -138,6 +144,8 @@ impl PopulationFile {
             let n_actions = match env {
                 PopulationEnv::Chain(c) => c.n_actions(),
                 PopulationEnv::GridWorld(g) => g.n_actions(),
+                PopulationEnv::DeepSea(d) => d.n_actions(),
+                PopulationEnv::RiverSwim(r) => r.n_actions(),
             };
             if n_actions != m.agent.n_actions() {
                 return Err(inconsistent(Error::State(format!(

@@ -84,9 +84,8 @@ impl DeepSea {
     /// Checks the invariants `new` and `step` keep (for an environment decoded from a file).
     pub fn check_state(&self) -> Result<()> {
         let bad = |reason: String| Err(Error::State(format!("inconsistent DeepSea: {reason}")));
-        if !(1..=Self::MAX_SIZE).contains(&self.size)
-            || !(self.move_cost.is_finite() && self.move_cost >= 0.0)
-        {
+        let cost_ok = self.move_cost.is_finite() && self.move_cost >= 0.0;
+        if !(1..=Self::MAX_SIZE).contains(&self.size) || !cost_ok {
             return bad(format!("size {} move_cost {}", self.size, self.move_cost));
         }
         if self.row > self.size || self.column > self.row.min(self.size - 1) {
