@@ -571,39 +571,39 @@ BASELINES: dict[str, dict[str, dict[str, Any]]] = {
         "q": {"alpha": 0.1, "epsilon": 0.05},
         "q_opt": {"alpha": 1.0, "epsilon": 0.05},
         "dyna": {"alpha": 0.1, "epsilon": 0.2},
-        "ps": {"epsilon": 0.05, "n_backups": 50},  # median 1
+        "ps": {"epsilon": 0.0, "n_backups": 50, "optimistic": False},  # median 1
         "mbie": {"beta": 0.0},  # median 2
     },
     "GridWorld-5": {
         "q": {"alpha": 0.5, "epsilon": 0.05},
         "q_opt": {"alpha": 0.5, "epsilon": 0.0},
         "dyna": {"alpha": 1.0, "epsilon": 0.1},
-        "ps": {"epsilon": 0.05, "n_backups": 10},  # median 3
+        "ps": {"epsilon": 0.05, "n_backups": 10, "optimistic": False},  # median 3
         "mbie": {"beta": 0.01},  # median 4
     },
     "FrozenLake-4x4-slippery": {
         "q": {"alpha": 0.5, "epsilon": 0.1},  # median 380
         "dyna": {"alpha": 0.5, "epsilon": 0.1},  # median 120
-        "ps": {"epsilon": 0.2, "n_backups": 50},  # median 280
+        "ps": {"epsilon": 0.05, "n_backups": 10, "optimistic": True},  # median 50
         "mbie": {"beta": 0.1},  # median 60
     },
     "FrozenLake-4x4": {
         "q": {"alpha": 0.1, "epsilon": 0.05},
         "q_opt": {"alpha": 0.1, "epsilon": 0.0},
         "dyna": {"alpha": 0.1, "epsilon": 0.05},
-        "ps": {"epsilon": 0.05, "n_backups": 50},  # median 10
+        "ps": {"epsilon": 0.05, "n_backups": 50, "optimistic": False},  # median 10
         "mbie": {"beta": 0.0},  # median 11
     },
     "FrozenLake-8x8": {
         "q": {"alpha": 0.5, "epsilon": 0.2},  # median 615
         "dyna": {"alpha": 0.1, "epsilon": 0.05},  # median 885
-        "ps": {"epsilon": 0.05, "n_backups": 10},  # median 355
+        "ps": {"epsilon": 0.0, "n_backups": 50, "optimistic": True},  # median 50
         "mbie": {"beta": 0.0},  # median 40
     },
     "Lake-12": {
         "q": {"alpha": 0.1, "epsilon": 0.05},  # never
         "dyna": {"alpha": 0.1, "epsilon": 0.05},  # never
-        "ps": {"epsilon": 0.05, "n_backups": 10},  # never
+        "ps": {"epsilon": 0.0, "n_backups": 50, "optimistic": True},  # median 100
         "mbie": {"beta": 0.0},  # median 70
     },
     "Lake-16": {
