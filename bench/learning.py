@@ -609,14 +609,14 @@ BASELINES: dict[str, dict[str, dict[str, Any]]] = {
     "Lake-16": {
         "q": {"alpha": 0.1, "epsilon": 0.05},  # never
         "dyna": {"alpha": 0.1, "epsilon": 0.05},  # never
-        "ps": {"epsilon": 0.05, "n_backups": 10},  # never
+        "ps": {"epsilon": 0.0, "n_backups": 50, "optimistic": True},  # median 180
         "mbie": {"beta": 0.0},  # median 130
     },
     "CliffWalking-v1": {
         "q": {"alpha": 1.0, "epsilon": 0.2},
         "q_opt": {"alpha": 1.0, "epsilon": 0.0},
         "dyna": {"alpha": 0.1, "epsilon": 0.05},
-        "ps": {"epsilon": 0.2, "n_backups": 50},  # median 2
+        "ps": {"epsilon": 0.05, "n_backups": 50, "optimistic": True},  # median 2
         "mbie": {"beta": 0.0},  # median 3
     },
     "Taxi-v4": {
