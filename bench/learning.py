@@ -629,13 +629,13 @@ BASELINES: dict[str, dict[str, dict[str, Any]]] = {
     "DeepSea": {
         "q": {"alpha": 0.1, "epsilon": 0.05},  # never
         "dyna": {"alpha": 0.1, "epsilon": 0.05},  # never
-        "ps": {"epsilon": 0.05, "n_backups": 10},  # never
+        "ps": {"epsilon": 0.0, "n_backups": 50, "optimistic": True},  # median 40
         "mbie": {"beta": 0.0},  # median 40
     },
     "RiverSwim": {
         "q": {"alpha": 0.1, "epsilon": 0.05},  # never
         "dyna": {"alpha": 0.1, "epsilon": 0.05},  # never
-        "ps": {"epsilon": 0.05, "n_backups": 10},  # never
+        "ps": {"epsilon": 0.2, "n_backups": 10, "optimistic": True},  # median 15
         "mbie": {"beta": 1.0},  # median 4
     },
 }
