@@ -171,11 +171,11 @@ def _builtin_core(env: Any) -> Any:
     """The Rust core of a built-in env when only harmless wrappers surround it, else None."""
     from gymnasium.wrappers import OrderEnforcing, PassiveEnvChecker
 
-    from hebbian_brain.envs import ChainEnv, GridWorldEnv
+    from hebbian_brain.envs import ChainEnv, DeepSeaEnv, GridWorldEnv, RiverSwimEnv
 
     layer = env
     while True:
-        if isinstance(layer, (ChainEnv, GridWorldEnv)):
+        if isinstance(layer, (ChainEnv, GridWorldEnv, DeepSeaEnv, RiverSwimEnv)):
             return layer.core
         if isinstance(layer, (OrderEnforcing, PassiveEnvChecker)):
             layer = layer.env

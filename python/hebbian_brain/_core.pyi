@@ -14,18 +14,25 @@ __version__: str
 # ---------------------------------------------------------------- errors
 class HebbianError(Exception):
     """Base class of every error raised by hebbian_brain."""
+
 class InvalidConfigError(HebbianError, ValueError):
     """A configuration field is out of its valid range; the message names the field."""
+
 class InvalidArgumentError(HebbianError, ValueError):
     """An argument has an invalid value (out of range, NaN or infinite); the message names it."""
+
 class ShapeError(HebbianError, ValueError):
     """Array shapes or lengths disagree; the message names the argument."""
+
 class InvalidNodeError(HebbianError, IndexError):
     """A node index that does not name a live node."""
+
 class NoSynapseError(HebbianError, LookupError):
     """There is no synapse between the two nodes."""
+
 class StateError(HebbianError, RuntimeError):
     """The call is not allowed in the object's current state (e.g. observe before act)."""
+
 class FileFormatError(HebbianError, ValueError):
     """A file is truncated, corrupted, foreign, or written by an unknown format version."""
 
@@ -252,8 +259,7 @@ class DreamReport:
 class PruneReport:
     """What a prune removed."""
 
-    def __new__(
-        cls, *, synapses_removed: int = 0, nodes_removed: int = 0) -> Self: ...
+    def __new__(cls, *, synapses_removed: int = 0, nodes_removed: int = 0) -> Self: ...
     @property
     def synapses_removed(self) -> int:
         """Synapses removed."""
@@ -342,8 +348,7 @@ _ArrayLike = npt.ArrayLike
 class Brain:
     """A graph brain: nodes are (state, action) experiences, edges are plastic synapses."""
 
-    def __new__(
-        cls, config: BrainConfig | None = None, *, seed: int | None = None) -> Self: ...
+    def __new__(cls, config: BrainConfig | None = None, *, seed: int | None = None) -> Self: ...
     @property
     def config(self) -> BrainConfig:
         """The brain's configuration."""
@@ -431,7 +436,9 @@ class Brain:
     def to_networkx(self) -> Any:
         """The brain as a `networkx.DiGraph` (node keys are indices; every field is an attribute)."""
     @staticmethod
-    def from_networkx(graph: Any, config: BrainConfig | None = None, *, seed: int | None = None) -> Brain:
+    def from_networkx(
+        graph: Any, config: BrainConfig | None = None, *, seed: int | None = None
+    ) -> Brain:
         """A brain from a `networkx.DiGraph` made by `to_networkx` (or with at least `state_hash`
         and `action` node attributes and integer node keys).
         """
@@ -566,7 +573,9 @@ class AgentCore:
         """`act` for a `Discrete` observation given as its index."""
     def observe(self, reward: float, next_state: int, terminated: bool, truncated: bool) -> None:
         """Reports the outcome of the last action (next observation as a state hash)."""
-    def observe_index(self, reward: float, next_obs: int, terminated: bool, truncated: bool) -> None:
+    def observe_index(
+        self, reward: float, next_obs: int, terminated: bool, truncated: bool
+    ) -> None:
         """`observe` for a `Discrete` observation given as its index."""
     def end_episode(self) -> tuple[float, int, bool] | None:
         """Ends the episode in progress; `(return, length, terminated)` or None."""
@@ -580,7 +589,12 @@ class AgentCore:
         """An exploring action for a state hash (no learning)."""
     def sample_index(self, obs: int) -> int:
         """`sample` for a `Discrete` observation index."""
-    def run_episodes(self, env: ChainCore | GridWorldCore, episodes: int, dream_every: int = 1) -> int:
+    def run_episodes(
+        self,
+        env: ChainCore | GridWorldCore | DeepSeaCore | RiverSwimCore,
+        episodes: int,
+        dream_every: int = 1,
+    ) -> int:
         """Runs whole episodes of a built-in environment core in Rust, GIL released. Returns the
         number of episodes run. Runs in chunks of `RUN_CHUNK` episodes and checks for signals
         between them, so Ctrl-C interrupts a long run (the episodes finished so far stay in the
@@ -624,7 +638,12 @@ class ChainCore:
     def __copy__(self) -> ChainCore: ...
     def __deepcopy__(self, memo: Any, /) -> ChainCore: ...
     def __new__(
-        cls, *, length: int = 10, slip: float = 0.0, max_steps: int | None = None, seed: int | None = None
+        cls,
+        *,
+        length: int = 10,
+        slip: float = 0.0,
+        max_steps: int | None = None,
+        seed: int | None = None,
     ) -> ChainCore: ...
     def reset(self, seed: int | None = None) -> int:
         """Starts an episode; returns the first observation."""
@@ -642,6 +661,88 @@ class ChainCore:
     @property
     def position(self) -> int:
         """The current state (0 at the start, `length - 1` at the goal)."""
+
+@final
+class DeepSeaCore:
+    """The core of `hebbian_brain.envs.DeepSeaEnv`."""
+    def __copy__(self) -> DeepSeaCore: ...
+    def __deepcopy__(self, memo: Any, /) -> DeepSeaCore: ...
+    def __new__(
+        cls,
+        *,
+        size: int = 10,
+        deterministic: bool = True,
+        move_cost: float = 0.01,
+        randomize_actions: bool = True,
+        mapping_seed: int = ...,
+        seed: int | None = None,
+    ) -> DeepSeaCore: ...
+    def reset(self, seed: int | None = None) -> int:
+        """Starts an episode; returns the first observation."""
+    def step(self, action: int) -> tuple[int, float, bool, bool]:
+        """One step: `(obs, reward, terminated, truncated)`."""
+    def right_action(self, row: int, column: int) -> int:
+        """The action (0 or 1) that moves right in cell (`row`, `column`)."""
+    @property
+    def size(self) -> int:
+        """N: the grid is N x N and an episode lasts N steps."""
+    @property
+    def deterministic(self) -> bool:
+        """Whether moves are deterministic (bsuite's default); otherwise a right move may slip."""
+    @property
+    def randomize_actions(self) -> bool:
+        """Whether the meaning of the two actions is drawn per cell (from `mapping_seed`)."""
+    @property
+    def mapping_seed(self) -> int:
+        """Seed of the per-cell action mapping (fixed for the life of the world)."""
+    @property
+    def move_cost(self) -> float:
+        """Total cost of moving right along the whole descent (each right move costs move_cost / N)."""
+    @property
+    def row(self) -> int:
+        """Current row (0 at the top)."""
+    @property
+    def column(self) -> int:
+        """Current column (0 at the left)."""
+    @property
+    def n_observations(self) -> int:
+        """Number of observations (N * N cells)."""
+
+@final
+class RiverSwimCore:
+    """The core of `hebbian_brain.envs.RiverSwimEnv`."""
+    def __copy__(self) -> RiverSwimCore: ...
+    def __deepcopy__(self, memo: Any, /) -> RiverSwimCore: ...
+    def __new__(
+        cls,
+        *,
+        n_states: int = 6,
+        max_steps: int | None = None,
+        left_reward: float = 0.005,
+        right_reward: float = 1.0,
+        seed: int | None = None,
+    ) -> RiverSwimCore: ...
+    def reset(self, seed: int | None = None) -> int:
+        """Starts an episode; returns the first observation."""
+    def step(self, action: int) -> tuple[int, float, bool, bool]:
+        """One step: `(obs, reward, terminated, truncated)`."""
+    def upstream_probabilities(self, state: int) -> tuple[float, float, float]:
+        """The probabilities `(left, stay, right)` of swimming upstream in `state`."""
+    @property
+    def n_states(self) -> int:
+        """Number of states in the river (6 in the paper)."""
+    @property
+    def max_steps(self) -> int:
+        """Steps after which an episode is truncated (the task is continuing)."""
+    @property
+    def left_reward(self) -> float:
+        """Reward for staying at the leftmost state with the left action."""
+    @property
+    def right_reward(self) -> float:
+        """Reward paid when the upstream action keeps the agent in the rightmost state."""
+    @property
+    def position(self) -> int:
+        """Current state (0 = leftmost)."""
 
 @final
 class GridWorldCore:
@@ -733,13 +834,16 @@ class PredatorPreyCore:
     def prey_alive(self) -> int:
         """Number of prey not yet caught."""
 
-
 # ---------------------------------------------------------------- rnn: networks and rules
 @final
 class Hebbian:
     """Hebbian rule: W <- clip((1 - dt*decay)*W + dt*learning_rate*m*r r^T, -w_max, w_max)."""
     def __new__(
-        cls, *, learning_rate: float | None = ..., decay: float | None = ..., w_max: float | None = ...
+        cls,
+        *,
+        learning_rate: float | None = ...,
+        decay: float | None = ...,
+        w_max: float | None = ...,
     ) -> Hebbian: ...
     @property
     def learning_rate(self) -> float:
@@ -756,7 +860,11 @@ class Hebbian:
 class AntiHebbian:
     """Anti-Hebbian rule: W <- clip((1 - dt*decay)*W - dt*learning_rate*m*r r^T, -w_max, w_max)."""
     def __new__(
-        cls, *, learning_rate: float | None = ..., decay: float | None = ..., w_max: float | None = ...
+        cls,
+        *,
+        learning_rate: float | None = ...,
+        decay: float | None = ...,
+        w_max: float | None = ...,
     ) -> AntiHebbian: ...
     @property
     def learning_rate(self) -> float:
@@ -967,7 +1075,6 @@ class RecurrentNetwork:
     @property
     def noise_std(self) -> float:
         """Standard deviation `σ` of the private noise added to `x` on every step."""
-
 
 # ---------------------------------------------------------------- rnn: node perturbation
 
@@ -1242,7 +1349,6 @@ def _center_out_reach_arrays(
     *, n_targets: int, n_steps: int, radius: float, arm: TwoJointArm
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
 
-
 # ---------------------------------------------------------------- rnn: differentiable plasticity, optim
 def plastic_loss_and_grad(
     w: npt.NDArray[np.floating[Any]],
@@ -1261,6 +1367,7 @@ def plastic_loss_and_grad(
     `checkpoint_every`: copies every K steps with reversal between them; otherwise automatic
     within `memory_budget` bytes of trace copies per episode in flight (None: 160 MiB).
     """
+
 def plastic_forward(
     w: npt.NDArray[np.floating[Any]],
     alpha: npt.NDArray[np.floating[Any]],
@@ -1268,6 +1375,7 @@ def plastic_forward(
     inputs: npt.NDArray[np.floating[Any]],
 ) -> npt.NDArray[np.floating[Any]]:
     """Runs a batch of episodes; returns the outputs y_1..y_T, `[B, T, N]` (dtype of `w`)."""
+
 @final
 class Adam:
     """Adam (Kingma & Ba 2015) over a list of numpy arrays (all float64 or all float32), updated
@@ -1307,14 +1415,12 @@ class Adam:
 # ---------------------------------------------------------------- scale: populations (issue 7)
 def run_population_episodes(
     agents: Sequence[AgentCore],
-    envs: Sequence[ChainCore | GridWorldCore],
+    envs: Sequence[ChainCore | GridWorldCore | DeepSeaCore | RiverSwimCore],
     episodes: int,
     *,
     dream_every: int = 1,
     n_threads: int | None = None,
-) -> tuple[
-    npt.NDArray[np.float64], npt.NDArray[np.int64], npt.NDArray[np.bool_]
-]:
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
     """Runs `episodes` episodes of every member in its environment, members in parallel on
     `n_threads` threads (None: all cores), the GIL released. Results do not depend on the
     number of threads or on the chunking. Interruptible (Ctrl-C) between chunks of
@@ -1323,27 +1429,34 @@ def run_population_episodes(
     Returns `(returns, lengths, terminated)`, numpy arrays `[n_members, episodes]` of float64,
     int64 and bool.
     """
+
 def population_to_bytes(
-    agents: Sequence[AgentCore], envs: Sequence[ChainCore | GridWorldCore], metadata: str
+    agents: Sequence[AgentCore],
+    envs: Sequence[ChainCore | GridWorldCore | DeepSeaCore | RiverSwimCore],
+    metadata: str,
 ) -> bytes:
     """The members (with their brains), their environment cores (with their state) and `metadata`
     as one file image.
     """
+
 def population_save(
     agents: Sequence[AgentCore],
-    envs: Sequence[ChainCore | GridWorldCore],
+    envs: Sequence[ChainCore | GridWorldCore | DeepSeaCore | RiverSwimCore],
     path: str | PathLike[str],
     metadata: str,
 ) -> None:
     """Writes the members, their environment cores and `metadata` to `path` atomically."""
+
 def population_from_bytes(
     data: bytes, origin: str = "<bytes>"
-) -> tuple[list[AgentCore], list[ChainCore | GridWorldCore], str]:
-    """A `population_to_bytes` image: `(list[AgentCore], list[ChainCore | GridWorldCore], metadata)`."""
+) -> tuple[list[AgentCore], list[ChainCore | GridWorldCore | DeepSeaCore | RiverSwimCore], str]:
+    """A `population_to_bytes` image: `(list[AgentCore], list[ChainCore | GridWorldCore | DeepSeaCore | RiverSwimCore], metadata)`."""
+
 def population_load(
     path: str | PathLike[str],
-) -> tuple[list[AgentCore], list[ChainCore | GridWorldCore], str]:
+) -> tuple[list[AgentCore], list[ChainCore | GridWorldCore | DeepSeaCore | RiverSwimCore], str]:
     """A file written by `population_save`: `(agents, environment cores, metadata)`."""
+
 def derive_seed(seed: int, stream: int) -> int:
     """The seed of stream `stream` derived from `seed` (SplitMix64), as the Rust core derives the
     seeds of parallel trials and population members.

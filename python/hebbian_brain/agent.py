@@ -231,9 +231,9 @@ class Agent:
     ) -> Agent:
         """Trains in ``env`` for ``episodes`` episodes or ``total_timesteps`` steps.
 
-        The built-in Chain and GridWorld run entirely in Rust (GIL released) when trained by
-        episodes without a callback. Any other Gymnasium environment with ``Discrete`` actions
-        runs through :meth:`act` / :meth:`observe`.
+        The built-in Chain, GridWorld, DeepSea and RiverSwim run entirely in Rust (GIL
+        released) when trained by episodes without a callback. Any other Gymnasium environment
+        with ``Discrete`` actions runs through :meth:`act` / :meth:`observe`.
 
         Args:
             env: A Gymnasium environment.
@@ -286,8 +286,8 @@ class Agent:
         """Runs whole episodes of a built-in environment inside Rust, the GIL released.
 
         Args:
-            env: ``ChainEnv`` or ``GridWorldEnv`` (bare or as ``gymnasium.make`` returns them,
-                without wrappers that change the dynamics).
+            env: ``ChainEnv``, ``GridWorldEnv``, ``DeepSeaEnv`` or ``RiverSwimEnv`` (bare or as
+                ``gymnasium.make`` returns them, without wrappers that change the dynamics).
             episodes: Number of episodes.
             dream_every: Dream after every this many episodes (0: never).
 
@@ -300,7 +300,8 @@ class Agent:
         core_env = _builtin_core(env)
         if core_env is None:
             raise TypeError(
-                "env: run_episodes needs a built-in ChainEnv or GridWorldEnv without wrappers "
+                "env: run_episodes needs a built-in ChainEnv, GridWorldEnv, DeepSeaEnv or "
+                "RiverSwimEnv without wrappers "
                 f"that change its dynamics, got {env!r}; use learn() for other environments"
             )
         for name, value in (("episodes", episodes), ("dream_every", dream_every)):

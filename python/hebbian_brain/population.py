@@ -1,11 +1,11 @@
 """Populations: many independent agents trained in parallel on all cores.
 
 A :class:`Population` holds ``n`` ordinary :class:`~hebbian_brain.Agent` objects, each with its
-own brain and its own copy of a built-in environment (``Chain`` or ``GridWorld``). Training
-runs every member's episodes inside Rust, members spread over a rayon thread pool, with the GIL
-released. Member ``i`` is seeded with ``derive_seed(seed, i)``, so the results are the same
-whatever the number of threads, and member ``i`` learns exactly what a lone
-``Agent(env, seed=population.member_seeds[i])`` would learn with ``run_episodes``.
+own brain and its own copy of a built-in environment (``Chain``, ``GridWorld``, ``DeepSea`` or
+``RiverSwim``). Training runs every member's episodes inside Rust, members spread over a rayon
+thread pool, with the GIL released. Member ``i`` is seeded with ``derive_seed(seed, i)``, so
+the results are the same whatever the number of threads, and member ``i`` learns exactly what a
+lone ``Agent(env, seed=population.member_seeds[i])`` would learn with ``run_episodes``.
 """
 
 from __future__ import annotations
@@ -48,9 +48,14 @@ MAX_MEMBERS = 1 << 20
 
 
 def _env_classes() -> dict[str, type]:
-    from hebbian_brain.envs import ChainEnv, GridWorldEnv
+    from hebbian_brain.envs import ChainEnv, DeepSeaEnv, GridWorldEnv, RiverSwimEnv
 
-    return {"Chain": ChainEnv, "GridWorld": GridWorldEnv}
+    return {
+        "Chain": ChainEnv,
+        "GridWorld": GridWorldEnv,
+        "DeepSea": DeepSeaEnv,
+        "RiverSwim": RiverSwimEnv,
+    }
 
 
 def _env_name(env: Any) -> str:
@@ -63,15 +68,16 @@ def _env_name(env: Any) -> str:
                 return name
         raise InvalidArgumentError(
             f"invalid argument `env`: unknown environment {env!r}; a population runs the "
-            "built-in 'Chain' or 'GridWorld' (or their ids 'hebbian_brain/Chain-v0', "
+            "built-in 'Chain', 'GridWorld', 'DeepSea' or 'RiverSwim' (or their ids such as "
             "'hebbian_brain/GridWorld-v0')"
         )
     for name, cls in classes.items():
         if env is cls:
             return name
     raise TypeError(
-        "env must be the name of a built-in environment ('Chain', 'GridWorld'), its Gymnasium "
-        f"id, or its class (ChainEnv, GridWorldEnv), got {env!r}"
+        "env must be the name of a built-in environment ('Chain', 'GridWorld', 'DeepSea', "
+        "'RiverSwim'), its Gymnasium id, or its class (ChainEnv, GridWorldEnv, DeepSeaEnv, "
+        f"RiverSwimEnv), got {env!r}"
     )
 
 
@@ -133,7 +139,8 @@ class Population:
     (:class:`~hebbian_brain.StateError` for its brain or environment) instead of waiting.
 
     Args:
-        env: The built-in environment: ``"Chain"``, ``"GridWorld"``, their Gymnasium ids
+        env: The built-in environment: ``"Chain"``, ``"GridWorld"``, ``"DeepSea"``,
+            ``"RiverSwim"``, their Gymnasium ids
             (``"hebbian_brain/GridWorld-v0"``) or classes (``hebbian_brain.envs.GridWorldEnv``).
         n: Number of members, 1 .. 2**20.
         config: :class:`~hebbian_brain.BrainConfig` of every member's brain (None: defaults).
@@ -229,12 +236,12 @@ class Population:
 
     @property
     def envs(self) -> list[Any]:
-        """Each member's environment (``ChainEnv`` / ``GridWorldEnv``), in member order."""
+        """Each member's environment (``ChainEnv``, ``GridWorldEnv``, ...), in member order."""
         return list(self._envs)
 
     @property
     def env_name(self) -> str:
-        """``"Chain"`` or ``"GridWorld"``."""
+        """``"Chain"``, ``"GridWorld"``, ``"DeepSea"`` or ``"RiverSwim"``."""
         return self._env_name
 
     @property

@@ -14,6 +14,7 @@ mod brain;
 // agents, populations and built-in environments
 mod agent;
 mod envs;
+mod envs_exploration;
 mod population;
 // dense networks and local rules
 mod rnn;
@@ -33,6 +34,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     agent::register(m)?;
     population::register(m)?;
     envs::register(m)?;
+    envs_exploration::register(m)?;
     rnn::register(m)?;
     perturbation::register(m)?;
     plastic::register(m)?;

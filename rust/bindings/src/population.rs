@@ -9,6 +9,7 @@
 use crate::agent::PyAgent;
 use crate::brain::PyBrain;
 use crate::envs::{PyChain, PyGridWorld};
+use crate::envs_exploration::{PyDeepSea, PyRiverSwim};
 use crate::errors::{invalid_argument, IntoPyResult};
 use crate::guard::{borrow, borrow_mut};
 use hebbian_core::agent::{run_population, thread_pool, EpisodeRecord, Member};
@@ -27,6 +28,8 @@ const POPULATION_CHUNK: usize = 32;
 enum EnvRef<'py> {
     Chain(PyRefMut<'py, PyChain>),
     Grid(PyRefMut<'py, PyGridWorld>),
+    DeepSea(PyRefMut<'py, PyDeepSea>),
+    RiverSwim(PyRefMut<'py, PyRiverSwim>),
 }
 
 impl EnvRef<'_> {
@@ -34,6 +37,8 @@ impl EnvRef<'_> {
         match self {
             EnvRef::Chain(c) => &mut c.inner,
             EnvRef::Grid(g) => &mut g.inner,
+            EnvRef::DeepSea(d) => &mut d.inner,
+            EnvRef::RiverSwim(r) => &mut r.inner,
         }
     }
 }
@@ -43,10 +48,14 @@ fn env_ref<'py>(i: usize, env: &Bound<'py, PyAny>) -> PyResult<EnvRef<'py>> {
         Ok(EnvRef::Chain(borrow_mut(chain, "environment")?))
     } else if let Ok(grid) = env.cast::<PyGridWorld>() {
         Ok(EnvRef::Grid(borrow_mut(grid, "environment")?))
+    } else if let Ok(sea) = env.cast::<PyDeepSea>() {
+        Ok(EnvRef::DeepSea(borrow_mut(sea, "environment")?))
+    } else if let Ok(river) = env.cast::<PyRiverSwim>() {
+        Ok(EnvRef::RiverSwim(borrow_mut(river, "environment")?))
     } else {
         Err(pyo3::exceptions::PyTypeError::new_err(format!(
-            "envs[{i}]: a population needs built-in environment cores (ChainCore or \
-             GridWorldCore), got {}",
+            "envs[{i}]: a population needs built-in environment cores (ChainCore, \
+             GridWorldCore, DeepSeaCore or RiverSwimCore), got {}",
             env.get_type().name()?
         )))
     }
@@ -238,6 +247,8 @@ fn population_file(
         saved_envs.push(match env_ref(i, e)? {
             EnvRef::Chain(c) => PopulationEnv::Chain(c.inner.clone()),
             EnvRef::Grid(g) => PopulationEnv::GridWorld(g.inner.clone()),
+            EnvRef::DeepSea(d) => PopulationEnv::DeepSea(d.inner.clone()),
+            EnvRef::RiverSwim(r) => PopulationEnv::RiverSwim(r.inner.clone()),
         });
     }
     Ok(PopulationFile {
@@ -260,6 +271,8 @@ fn decoded(py: Python<'_>, file: PopulationFile) -> PyResult<Decoded> {
         envs.push(match e {
             PopulationEnv::Chain(inner) => Py::new(py, PyChain { inner })?.into_any(),
             PopulationEnv::GridWorld(inner) => Py::new(py, PyGridWorld { inner })?.into_any(),
+            PopulationEnv::DeepSea(inner) => Py::new(py, PyDeepSea { inner })?.into_any(),
+            PopulationEnv::RiverSwim(inner) => Py::new(py, PyRiverSwim { inner })?.into_any(),
         });
     }
     Ok((agents, envs, file.metadata))

@@ -8,6 +8,7 @@
 use crate::brain::PyBrain;
 use crate::brain::{PyBrainConfig, PyDreamReport};
 use crate::envs::{PyChain, PyGridWorld};
+use crate::envs_exploration::{PyDeepSea, PyRiverSwim};
 use crate::errors::{invalid_argument, IntoPyResult};
 use crate::guard::{borrow, borrow_mut, Int, Seed};
 use hebbian_core::agent::{Agent, EpisodeRecord};
@@ -354,9 +355,22 @@ impl PyAgent {
             run_in_chunks(py, episodes, |n| {
                 agent.run_episodes(brain, core, n, dream_every)
             })
+        } else if let Ok(sea) = env.cast::<PyDeepSea>() {
+            let mut sea = borrow_mut(sea, "environment")?;
+            let core = &mut sea.inner;
+            run_in_chunks(py, episodes, |n| {
+                agent.run_episodes(brain, core, n, dream_every)
+            })
+        } else if let Ok(river) = env.cast::<PyRiverSwim>() {
+            let mut river = borrow_mut(river, "environment")?;
+            let core = &mut river.inner;
+            run_in_chunks(py, episodes, |n| {
+                agent.run_episodes(brain, core, n, dream_every)
+            })
         } else {
             Err(pyo3::exceptions::PyTypeError::new_err(
-                "env: run_episodes needs a built-in environment core (ChainCore or GridWorldCore)",
+                "env: run_episodes needs a built-in environment core (ChainCore, GridWorldCore, \
+                 DeepSeaCore or RiverSwimCore)",
             ))
         }
     }

@@ -1,7 +1,7 @@
 //! Saved populations: every member's agent, brain and environment, in the library's container
 //! (kind `POP1`).
 
-use crate::envs::{Chain, DiscreteEnv, GridWorld};
+use crate::envs::{Chain, DeepSea, DiscreteEnv, GridWorld, RiverSwim};
 use crate::error::{Error, Result};
 use crate::io::agent_file::AgentFile;
 use crate::io::container;
@@ -17,6 +17,10 @@ pub enum PopulationEnv {
     Chain(Chain),
     /// A [`GridWorld`].
     GridWorld(GridWorld),
+    /// A [`DeepSea`].
+    DeepSea(DeepSea),
+    /// A [`RiverSwim`].
+    RiverSwim(RiverSwim),
 }
 
 impl PopulationEnv {
@@ -24,6 +28,8 @@ impl PopulationEnv {
         match self {
             PopulationEnv::Chain(c) => c.check_state(),
             PopulationEnv::GridWorld(g) => g.check_state(),
+            PopulationEnv::DeepSea(d) => d.check_state(),
+            PopulationEnv::RiverSwim(r) => r.check_state(),
         }
     }
 }
@@ -67,6 +73,8 @@ impl PopulationFile {
             let n_actions = match env {
                 PopulationEnv::Chain(c) => c.n_actions(),
                 PopulationEnv::GridWorld(g) => g.n_actions(),
+                PopulationEnv::DeepSea(d) => d.n_actions(),
+                PopulationEnv::RiverSwim(r) => r.n_actions(),
             };
             if n_actions != m.agent.n_actions() {
                 return Err(inconsistent(Error::State(format!(
