@@ -17,12 +17,8 @@ mod state_hash;
 // agents and built-in environments
 mod agent;
 mod envs;
-// dense networks and local rules
+// dense networks: local rules, node perturbation, differentiable plasticity
 mod rnn;
-// reward-modulated node perturbation
-mod perturbation;
-// differentiable plasticity and optimizers
-mod plastic;
 
 mod container;
 
@@ -35,8 +31,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     agent::register(m)?;
     envs::register(m)?;
     rnn::register(m)?;
-    perturbation::register(m)?;
-    plastic::register(m)?;
     container::register(m)?;
     Ok(())
 }

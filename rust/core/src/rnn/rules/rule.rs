@@ -1,8 +1,8 @@
 //! The plasticity-rule interface shared by every local rule, and the plastic state it acts on.
 
-use super::kernels::rank1_update;
 use super::{AntiHebbian, Hebbian, NeuromodulatedHebbian, Oja, Stdp};
 use crate::error::{Error, Result};
+use crate::rnn::kernels::rank1_update;
 use std::ops::Deref;
 use std::sync::Arc;
 

@@ -1,8 +1,8 @@
 //! The floating-point types the differentiable-plasticity network runs in: `f64` (default, used
 //! for the gradient checks) and `f32` (half the memory traffic of the bandwidth-bound passes).
 
-use crate::rnn::plastic_kernels::{BackwardRow, ForwardRow, TraceRow};
-use crate::rnn::plastic_runs::SilentRun;
+use crate::rnn::plastic::kernels::{BackwardRow, ForwardRow, TraceRow};
+use crate::rnn::plastic::runs::SilentRun;
 use std::fmt::{Debug, Display};
 use std::ops::{Add, AddAssign, Div, Mul, Neg, Sub};
 
@@ -59,7 +59,7 @@ pub trait Real:
     fn silent_run_row(r: SilentRun<'_, Self>) -> (Self, Self);
     /// A trace step of one row (segment recomputation), with the forward pass's arithmetic.
     fn trace_row(r: TraceRow<'_, Self>) {
-        crate::rnn::plastic_kernels::trace_row(r)
+        crate::rnn::plastic::kernels::trace_row(r)
     }
 }
 
@@ -108,15 +108,15 @@ impl Real for f64 {
     }
 
     fn forward_row(r: ForwardRow<'_, f64>) -> f64 {
-        crate::rnn::plastic_kernels::forward_row_f64(r)
+        crate::rnn::plastic::kernels::forward_row_f64(r)
     }
 
     fn backward_row(r: BackwardRow<'_, f64>, reverse: bool, per_connection: bool) -> (f64, f64) {
-        crate::rnn::plastic_kernels::backward_row_f64(r, reverse, per_connection)
+        crate::rnn::plastic::kernels::backward_row_f64(r, reverse, per_connection)
     }
 
     fn silent_run_row(r: SilentRun<'_, f64>) -> (f64, f64) {
-        crate::rnn::plastic_kernels::silent_run_row_f64(r)
+        crate::rnn::plastic::kernels::silent_run_row_f64(r)
     }
 }
 
@@ -141,14 +141,14 @@ impl Real for f32 {
     }
 
     fn forward_row(r: ForwardRow<'_, f32>) -> f32 {
-        crate::rnn::plastic_kernels::forward_row_f32(r)
+        crate::rnn::plastic::kernels::forward_row_f32(r)
     }
 
     fn backward_row(r: BackwardRow<'_, f32>, reverse: bool, per_connection: bool) -> (f32, f32) {
-        crate::rnn::plastic_kernels::backward_row_f32(r, reverse, per_connection)
+        crate::rnn::plastic::kernels::backward_row_f32(r, reverse, per_connection)
     }
 
     fn silent_run_row(r: SilentRun<'_, f32>) -> (f32, f32) {
-        crate::rnn::plastic_kernels::silent_run_row_f32(r)
+        crate::rnn::plastic::kernels::silent_run_row_f32(r)
     }
 }

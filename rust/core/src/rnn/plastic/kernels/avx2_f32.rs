@@ -6,7 +6,7 @@
 use super::{
     backward_element, forward_element, sum_lanes, BackwardRow, Conn, ConnOut, ForwardRow, LANES,
 };
-use crate::rnn::plastic_runs::{silent_run_tail, SilentRun};
+use crate::rnn::plastic::runs::{silent_run_tail, SilentRun};
 use std::arch::x86_64::*;
 
 #[inline(always)]

@@ -29,10 +29,10 @@
 //! traffic). The equations (forward and backward) are in `docs/rules.md` §4.
 
 use crate::error::{Error, Result};
-use crate::rnn::plastic_episode::{
+use crate::rnn::plastic::backward::{
     add_into, backward_episode, forward_episode, EpisodeGrad, LossSpec, Shared,
 };
-pub use crate::rnn::plastic_real::Real;
+pub use crate::rnn::plastic::real::Real;
 use rayon::prelude::*;
 
 /// Amplification allowed for the reversed trace between two exact copies (2⁸: ~8 bits).
@@ -474,5 +474,5 @@ pub fn loss_and_grad_with<T: Real>(
 }
 
 #[cfg(test)]
-#[path = "plastic_bptt_tests.rs"]
+#[path = "tests.rs"]
 pub(crate) mod tests;

@@ -10,9 +10,9 @@
 //! active columns for every step; then the active rows do the steps one by one with the usual
 //! kernel, which needs those column sums to form their ∂L/∂a.
 
-use crate::rnn::plastic_bptt::Real;
-use crate::rnn::plastic_episode::{add_into, LossSpec, Shared, PARALLEL_MIN_N, ROW_BLOCK};
-use crate::rnn::plastic_kernels::{madd, BackwardRow, LANES};
+use crate::rnn::plastic::backward::{add_into, LossSpec, Shared, PARALLEL_MIN_N, ROW_BLOCK};
+use crate::rnn::plastic::kernels::{madd, BackwardRow, LANES};
+use crate::rnn::plastic::params::Real;
 use rayon::prelude::*;
 
 /// Longest run fused into one pass (bounds the rows of y it reads per chunk).
@@ -364,5 +364,5 @@ pub(crate) fn silent_run_tail<T: Real, const FMA: bool>(
 }
 
 #[cfg(test)]
-#[path = "plastic_runs_tests.rs"]
+#[path = "runs_tests.rs"]
 mod tests;

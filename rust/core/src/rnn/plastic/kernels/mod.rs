@@ -14,8 +14,8 @@
 //! not depend on threads (they differ in the last bits between FMA and non-FMA machines, as any
 //! BLAS does).
 
-use crate::rnn::plastic_real::Real;
-use crate::rnn::plastic_runs::{silent_run_tail, SilentRun};
+use crate::rnn::plastic::real::Real;
+use crate::rnn::plastic::runs::{silent_run_tail, SilentRun};
 
 /// Multiply-add, fused only in the FMA build (a non-fused `mul_add` is a slow libm call).
 #[inline(always)]
@@ -389,11 +389,9 @@ fn backward_row_generic<
 }
 
 #[cfg(target_arch = "x86_64")]
-#[path = "plastic_simd.rs"]
 mod avx2;
 
 #[cfg(target_arch = "x86_64")]
-#[path = "plastic_simd_f32.rs"]
 mod avx2_f32;
 
 /// Whether the AVX2+FMA kernels can run here (checked once; the answer is cached by std).

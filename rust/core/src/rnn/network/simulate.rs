@@ -1,11 +1,13 @@
 //! The time loop of one trial (Euler steps, the rule's updates, the readout delta rule).
 
-use super::kernels::{fused_rank1_matvec, fused_rank1_matvec_plastic, matvec, matvec_plastic};
-use super::kernels::{rank1_update, Alpha, RankOne};
-use super::network_config::{NetworkConfig, Record, RunOptions, TrialOutput};
-use super::rule::{PlasticMatrix, PlasticState, PlasticityRule, RankOneStep, Rule, StepActivity};
+use super::config::{NetworkConfig, Record, RunOptions, TrialOutput};
 use crate::error::{Error, Result};
 use crate::rng;
+use crate::rnn::kernels::{fused_rank1_matvec, fused_rank1_matvec_plastic, matvec, matvec_plastic};
+use crate::rnn::kernels::{rank1_update, Alpha, RankOne};
+use crate::rnn::rules::{
+    PlasticMatrix, PlasticState, PlasticityRule, RankOneStep, Rule, StepActivity,
+};
 use rand::Rng as _;
 use rand_distr::StandardNormal;
 use std::sync::Mutex;

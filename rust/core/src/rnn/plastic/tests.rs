@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::rng;
-use crate::rnn::plastic_episode::PARALLEL_MIN_N;
+use crate::rnn::plastic::backward::PARALLEL_MIN_N;
 use rand::Rng as _;
 
 pub(crate) struct Net {

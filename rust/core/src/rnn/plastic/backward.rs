@@ -2,12 +2,12 @@
 //! hand-derived backward pass (`docs/rules.md` §4), run by `plastic_bptt`.
 
 use crate::error::Result;
-use crate::rnn::plastic_bptt::{
+use crate::rnn::plastic::checkpoints::{recompute_segment, zeroed_matrix, Checkpoints};
+use crate::rnn::plastic::kernels::{BackwardRow, ForwardRow};
+use crate::rnn::plastic::params::{
     checkpoint_count, segment_slots, EtaGrad, EtaRef, PlasticParams, Real, Targets, TracePlan,
 };
-use crate::rnn::plastic_kernels::{BackwardRow, ForwardRow};
-use crate::rnn::plastic_runs::{active_limit, find_run, fused_run, unsaturated_rows, RunBuffers};
-use crate::rnn::plastic_trace::{recompute_segment, zeroed_matrix, Checkpoints};
+use crate::rnn::plastic::runs::{active_limit, find_run, fused_run, unsaturated_rows, RunBuffers};
 use rayon::prelude::*;
 
 /// Rows per block of the row-parallel steps (fixed: results do not depend on threads).
