@@ -1,6 +1,6 @@
 //! `RecurrentNetwork`: validation and conversion around `hebbian_core::rnn::RecurrentNetwork`.
 
-use super::convert::{float_array, to_numpy, FloatArray};
+use super::convert::{float_array, size, to_numpy, FloatArray};
 use super::pickle;
 use super::rules::{extract_rule, rule_to_py};
 use crate::errors::{invalid_argument, shape_error, IntoPyResult};
@@ -9,7 +9,6 @@ use hebbian_core::rnn::{
     reserve_values, Activation, NetworkConfig, PlasticityRule, Record, RecurrentNetwork,
     RunOptions, TrialOutput,
 };
-use hebbian_core::Error;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
@@ -22,17 +21,6 @@ use pyo3::types::{PyDict, PyTuple};
 #[derive(Clone)]
 pub struct PyRecurrentNetwork {
     inner: RecurrentNetwork,
-}
-
-pub(super) fn size(field: &str, value: i64, min: i64) -> PyResult<usize> {
-    if value < min {
-        return Err(Error::config(
-            field,
-            format!("must be >= {min}, got {value}"),
-        ))
-        .py();
-    }
-    Ok(value as usize)
 }
 
 fn parse_record(obj: &Bound<'_, PyAny>) -> PyResult<Record> {

@@ -1,6 +1,6 @@
 //! `NodePerturbationConfig` and `TwoJointArm`: frozen config classes.
 
-use super::f64_array;
+use super::arrays::{f64_array, non_negative};
 use crate::errors::{shape_error, IntoPyResult};
 use hebbian_core::rnn::perturbation::{self as np_core, ConditionOrder, Eligibility, Precision};
 use numpy::{IntoPyArray, PyArrayMethods};
@@ -110,7 +110,7 @@ impl PyNodePerturbationConfig {
         precision: &str,
         eligibility: &str,
     ) -> PyResult<Self> {
-        let warmup_trials: u64 = super::non_negative("warmup_trials", warmup_trials, true)?;
+        let warmup_trials: u64 = non_negative("warmup_trials", warmup_trials, true)?;
         let condition_order = choice(
             "condition_order",
             condition_order,

@@ -1,7 +1,7 @@
 //! `NodePerturbationTrainer`: the trainer object, its numpy conversions and pickling.
 
+use super::arrays::{f64_array, non_negative};
 use super::config::{PyNodePerturbationConfig, PyTwoJointArm};
-use super::{f64_array, non_negative};
 use crate::errors::{invalid_argument, shape_error, IntoPyResult};
 use crate::guard::BigInt;
 use hebbian_core::rnn::perturbation::{

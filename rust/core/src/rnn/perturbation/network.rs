@@ -14,12 +14,12 @@
 //! The kicks have exactly the law of the per-cell draws at a cost of one draw per kick.
 
 use super::arm::ArmState;
+use super::buffers::{checked_len, try_resize};
 use super::config::{Eligibility, ErrorMetric, NetworkSpec, Precision, Readout};
 use super::kernels::{
     cubes, cubes_f32, fluctuations, fluctuations_f32, integrate, matvec, matvec_f32, tanh_f32_into,
     tanh_into,
 };
-use super::{checked_len, try_resize};
 use crate::error::{Error, Result};
 use crate::rng::Rng;
 use rand::Rng as _;

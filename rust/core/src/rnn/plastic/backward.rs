@@ -1,158 +1,18 @@
-//! One episode of the differentiable-plasticity network: the fused forward pass and the
-//! hand-derived backward pass (`docs/rules.md` §4), run by `plastic_bptt`.
+//! The hand-derived backward pass of one episode (`docs/rules.md` §4): reverses (or reloads, or
+//! recomputes) the trace step by step and accumulates the gradients; runs of saturated steps
+//! are done by [`super::runs`].
 
 use crate::error::Result;
 use crate::rnn::plastic::checkpoints::{recompute_segment, zeroed_matrix, Checkpoints};
-use crate::rnn::plastic::kernels::{BackwardRow, ForwardRow};
-use crate::rnn::plastic::params::{
-    checkpoint_count, segment_slots, EtaGrad, EtaRef, PlasticParams, Real, Targets, TracePlan,
-};
+use crate::rnn::plastic::forward::forward_episode;
+use crate::rnn::plastic::kernels::BackwardRow;
+use crate::rnn::plastic::loss::LossSpec;
+use crate::rnn::plastic::params::EtaGrad;
+use crate::rnn::plastic::plan::segment_slots;
+use crate::rnn::plastic::real::Real;
 use crate::rnn::plastic::runs::{active_limit, find_run, fused_run, unsaturated_rows, RunBuffers};
+use crate::rnn::plastic::shared::{add_into, Shared, PARALLEL_MIN_N, ROW_BLOCK};
 use rayon::prelude::*;
-
-/// Rows per block of the row-parallel steps (fixed: results do not depend on threads).
-pub(crate) const ROW_BLOCK: usize = 32;
-
-/// Below this size a time step is too short to share between threads.
-pub(crate) const PARALLEL_MIN_N: usize = 192;
-
-/// Per-episode constants shared by the forward and backward passes.
-pub(crate) struct Shared<'a, T> {
-    pub(crate) p: PlasticParams<'a, T>,
-    /// η per connection, or a constant row for a shared η.
-    eta_rows: EtaRows<T>,
-    pub(crate) checkpoint_every: usize,
-    pub(crate) recompute: bool,
-}
-
-/// η and 1/(1−η) laid out so that the kernels read one row of each.
-enum EtaRows<T> {
-    Shared { eta: Vec<T>, inv_keep: Vec<T> },
-    PerConnection { inv_keep: Vec<T> },
-}
-
-impl<'a, T: Real> Shared<'a, T> {
-    pub(crate) fn new(p: PlasticParams<'a, T>, plan: TracePlan) -> Self {
-        let n = p.n;
-        let eta_rows = match p.eta {
-            EtaRef::Shared(e) => EtaRows::Shared {
-                eta: vec![e; n],
-                inv_keep: vec![T::ONE / (T::ONE - e); n],
-            },
-            EtaRef::PerConnection(e) => EtaRows::PerConnection {
-                inv_keep: e.iter().map(|&v| T::ONE / (T::ONE - v)).collect(),
-            },
-        };
-        Shared {
-            p,
-            eta_rows,
-            checkpoint_every: plan.every.max(1),
-            recompute: plan.recompute,
-        }
-    }
-
-    pub(crate) fn eta_row(&self, i: usize) -> &[T] {
-        let n = self.p.n;
-        match (&self.eta_rows, self.p.eta) {
-            (EtaRows::Shared { eta, .. }, _) => eta,
-            (_, EtaRef::PerConnection(e)) => &e[i * n..(i + 1) * n],
-            _ => unreachable!("eta rows match the eta kind"),
-        }
-    }
-
-    pub(crate) fn inv_keep_row(&self, i: usize) -> &[T] {
-        let n = self.p.n;
-        match &self.eta_rows {
-            EtaRows::Shared { inv_keep, .. } => inv_keep,
-            EtaRows::PerConnection { inv_keep } => &inv_keep[i * n..(i + 1) * n],
-        }
-    }
-
-    /// Whether the exact trace H_s is stored during the forward pass (1 ≤ s ≤ T−2).
-    pub(crate) fn is_checkpoint(&self, s: usize, steps: usize) -> bool {
-        s >= 1 && s + 2 <= steps && s % self.checkpoint_every == 0
-    }
-}
-
-/// The forward pass of one episode: returns y_0..y_T (`[(T+1), N]`), the trace H_{T−1}, and
-/// the stored exact copies of the trace (`Error::OutOfMemory` if they do not fit).
-pub(crate) fn forward_episode<T: Real>(
-    sh: &Shared<'_, T>,
-    x: &[T],
-    steps: usize,
-    keep_checkpoints: bool,
-) -> Result<(Vec<T>, Vec<T>, Checkpoints<T>)> {
-    let n = sh.p.n;
-    let count = if keep_checkpoints {
-        checkpoint_count(steps, sh.checkpoint_every)
-    } else {
-        0
-    };
-    let mut checkpoints = Checkpoints::reserve(count, n)?;
-    let mut ys = vec![T::ZERO; (steps + 1) * n];
-    let mut hebb = zeroed_matrix::<T>(n);
-    for t in 1..=steps {
-        let x_t = &x[(t - 1) * n..t * n];
-        let (past, rest) = ys.split_at_mut(t * n);
-        let y_t = &mut rest[..n];
-        if t == 1 {
-            // y_0 = 0: no recurrent drive, and H_1 = η y_1 y_0ᵀ = 0.
-            for (yi, &xi) in y_t.iter_mut().zip(x_t) {
-                *yi = xi.tanh();
-            }
-            continue;
-        }
-        let y_prev = &past[(t - 1) * n..t * n];
-        let y_before = &past[(t - 2) * n..(t - 1) * n];
-        // Rows are independent in the forward step: blocks of rows may run on any thread.
-        let rows = |(b, (hebb_block, y_block)): (usize, (&mut [T], &mut [T]))| {
-            for (r, y_i) in y_block.iter_mut().enumerate() {
-                let i = b * ROW_BLOCK + r;
-                let drive = T::forward_row(ForwardRow {
-                    w: &sh.p.w[i * n..(i + 1) * n],
-                    alpha: &sh.p.alpha[i * n..(i + 1) * n],
-                    eta: sh.eta_row(i),
-                    hebb: &mut hebb_block[r * n..(r + 1) * n],
-                    y: y_prev,
-                    y_before,
-                    post: y_prev[i],
-                    shared_eta: !sh.p.per_connection(),
-                });
-                *y_i = (drive + x_t[i]).tanh();
-            }
-        };
-        // Zig-zag: every other step visits the rows last to first, so the rows the previous
-        // step touched last (still in cache) come first. Rows are independent: same values.
-        // (This is sweep number t − 2; the backward pass continues the alternation.)
-        let backwards = t % 2 == 1;
-        if n >= PARALLEL_MIN_N {
-            let it = hebb
-                .par_chunks_mut(ROW_BLOCK * n)
-                .zip(y_t.par_chunks_mut(ROW_BLOCK))
-                .enumerate();
-            if backwards {
-                it.rev().for_each(rows);
-            } else {
-                it.for_each(rows);
-            }
-        } else {
-            let it = hebb
-                .chunks_mut(ROW_BLOCK * n)
-                .zip(y_t.chunks_mut(ROW_BLOCK))
-                .enumerate();
-            if backwards {
-                it.rev().for_each(rows);
-            } else {
-                it.for_each(rows);
-            }
-        }
-        // `hebb` now holds H_{t−1}.
-        if keep_checkpoints && sh.is_checkpoint(t - 1, steps) {
-            checkpoints.data.extend_from_slice(&hebb);
-        }
-    }
-    Ok((ys, hebb, checkpoints))
-}
 
 /// A block of rows of the backward step and its partial results.
 struct RowBlock<'a, T> {
@@ -176,46 +36,6 @@ pub(crate) struct EpisodeGrad<T> {
     pub(crate) grad_drive: Vec<T>,
     pub(crate) grad_alpha: Vec<T>,
     pub(crate) grad_eta: EtaGrad<T>,
-}
-
-/// The loss: targets, optional mask weights, and the 1/B scale of its gradient.
-pub(crate) struct LossSpec<'a, T> {
-    pub(crate) targets: Targets<'a, T>,
-    pub(crate) mask: Option<&'a [T]>,
-    pub(crate) scale: f64,
-}
-
-impl<T: Real> LossSpec<'_, T> {
-    /// Adds the loss of step t into the total and writes ∂L/∂y_t into `grad` (zero if unscored).
-    pub(crate) fn step(
-        &self,
-        b: usize,
-        t: usize,
-        steps: usize,
-        n: usize,
-        y: &[T],
-        grad: &mut [T],
-    ) -> f64 {
-        let offset = match self.targets {
-            Targets::LastStep(_) if t != steps => {
-                grad.fill(T::ZERO);
-                return 0.0;
-            }
-            Targets::LastStep(_) => b * n,
-            Targets::EveryStep(_) => (b * steps + (t - 1)) * n,
-        };
-        let target = match self.targets {
-            Targets::LastStep(v) | Targets::EveryStep(v) => &v[offset..offset + n],
-        };
-        let mut loss = 0.0;
-        for i in 0..n {
-            let m = self.mask.map_or(T::ONE, |m| m[offset + i]);
-            let err = y[i] - target[i];
-            loss += (m * err * err).to_f64();
-            grad[i] = T::from_f64(2.0 * self.scale) * m * err;
-        }
-        loss
-    }
 }
 
 pub(crate) fn backward_episode<T: Real>(
@@ -435,10 +255,4 @@ pub(crate) fn backward_episode<T: Real>(
         grad_alpha,
         grad_eta,
     })
-}
-
-pub(crate) fn add_into<T: Real>(acc: &mut [T], x: &[T]) {
-    for (a, &b) in acc.iter_mut().zip(x) {
-        *a += b;
-    }
 }

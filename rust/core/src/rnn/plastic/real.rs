@@ -1,37 +1,11 @@
 //! The floating-point types the differentiable-plasticity network runs in: `f64` (default, used
 //! for the gradient checks) and `f32` (half the memory traffic of the bandwidth-bound passes).
 
-use crate::rnn::plastic::kernels::{BackwardRow, ForwardRow, TraceRow};
-use crate::rnn::plastic::runs::SilentRun;
-use std::fmt::{Debug, Display};
-use std::ops::{Add, AddAssign, Div, Mul, Neg, Sub};
+use crate::rnn::plastic::float::Float;
+use crate::rnn::plastic::kernels::{BackwardRow, ForwardRow, SilentRun, TraceRow};
 
 /// A float type of the plastic network, with its fastest row kernels and its gemm.
-pub trait Real:
-    Copy
-    + Send
-    + Sync
-    + Debug
-    + Display
-    + Default
-    + PartialEq
-    + PartialOrd
-    + Add<Output = Self>
-    + Sub<Output = Self>
-    + Mul<Output = Self>
-    + Div<Output = Self>
-    + Neg<Output = Self>
-    + AddAssign
-    + 'static
-{
-    const ZERO: Self;
-    const ONE: Self;
-    /// The type's name for messages ("float64" / "float32").
-    const NAME: &'static str;
-    fn from_f64(x: f64) -> Self;
-    fn to_f64(self) -> f64;
-    fn mul_add(self, a: Self, b: Self) -> Self;
-    fn tanh(self) -> Self;
+pub trait Real: Float {
     /// C ← α A B + β C (row/column strides as in `matrixmultiply`).
     ///
     /// # Safety
@@ -63,33 +37,7 @@ pub trait Real:
     }
 }
 
-macro_rules! real_common {
-    ($t:ty, $name:literal) => {
-        const ZERO: Self = 0.0;
-        const ONE: Self = 1.0;
-        const NAME: &'static str = $name;
-        #[inline(always)]
-        fn from_f64(x: f64) -> Self {
-            x as $t
-        }
-        #[inline(always)]
-        fn to_f64(self) -> f64 {
-            self as f64
-        }
-        #[inline(always)]
-        fn mul_add(self, a: Self, b: Self) -> Self {
-            <$t>::mul_add(self, a, b)
-        }
-        #[inline(always)]
-        fn tanh(self) -> Self {
-            <$t>::tanh(self)
-        }
-    };
-}
-
 impl Real for f64 {
-    real_common!(f64, "float64");
-
     unsafe fn gemm(
         m: usize,
         k: usize,
@@ -121,8 +69,6 @@ impl Real for f64 {
 }
 
 impl Real for f32 {
-    real_common!(f32, "float32");
-
     unsafe fn gemm(
         m: usize,
         k: usize,

@@ -10,9 +10,10 @@
 //! active columns for every step; then the active rows do the steps one by one with the usual
 //! kernel, which needs those column sums to form their ∂L/∂a.
 
-use crate::rnn::plastic::backward::{add_into, LossSpec, Shared, PARALLEL_MIN_N, ROW_BLOCK};
-use crate::rnn::plastic::kernels::{madd, BackwardRow, LANES};
-use crate::rnn::plastic::params::Real;
+use crate::rnn::plastic::kernels::{BackwardRow, SilentRun};
+use crate::rnn::plastic::loss::LossSpec;
+use crate::rnn::plastic::real::Real;
+use crate::rnn::plastic::shared::{add_into, Shared, PARALLEL_MIN_N, ROW_BLOCK};
 use rayon::prelude::*;
 
 /// Longest run fused into one pass (bounds the rows of y it reads per chunk).
@@ -305,62 +306,6 @@ pub(crate) fn fused_run<T: Real>(
         ga_prev[i] = g * (T::ONE - y_prev[i] * y_prev[i]);
     }
     (total, eta_total)
-}
-
-/// One row of a run of k consecutive backward steps t = t1, t1−1, …, t0 in which every neuron is
-/// saturated (∂L/∂a_t = 0 for every row): each step only reverses the trace, decays its adjoint
-/// and adds to the η gradient, and only the last one (t0) feeds ∂L/∂y_{t0−1}. Doing the k steps
-/// while a connection's H and ∂L/∂H are in registers reads and writes them once instead of k
-/// times, with the same operations per step as [`BackwardRow`] (same H and ∂L/∂H bit for bit).
-/// Shared η only.
-pub struct SilentRun<'a, T> {
-    pub eta: T,
-    /// 1/(1−η).
-    pub inv_keep: T,
-    /// In: H_{t1}. Out: H_{t0−1}.
-    pub hebb: &'a mut [T],
-    /// In: ∂L/∂H_{t1}. Out: ∂L/∂H_{t0−1}.
-    pub grad_hebb: &'a mut [T],
-    /// Column accumulator of ∂L/∂y_{t0−1} (adds η ∂L/∂H_{t0} y_{t0,i}).
-    pub col: &'a mut [T],
-    /// y_{t0−1}, y_{t0}, …, y_{t1−1} (k rows of n): the presynaptic factors, `pre` row m
-    /// belonging to step t0 + m.
-    pub pre: &'a [T],
-    /// y_{t0+m, i} for m = 0..k: this row's postsynaptic factors.
-    pub post: &'a [T],
-    /// y_{t0−2}.
-    pub y_prev2: &'a [T],
-}
-
-/// The scalar part (elements `from..n`) of [`SilentRun`], into the lanes of the row sum
-/// (η ∂L/∂H_{t0−1} y_{t0−2}) and of the η gradient.
-#[inline(always)]
-pub(crate) fn silent_run_tail<T: Real, const FMA: bool>(
-    r: &mut SilentRun<'_, T>,
-    from: usize,
-    row_lanes: &mut [T; LANES],
-    eta_lanes: &mut [T; LANES],
-) {
-    let n = r.hebb.len();
-    let (e, inv) = (r.eta, r.inv_keep);
-    for jj in from..n {
-        let lane = (jj - from) % LANES;
-        let (mut h, mut gh) = (r.hebb[jj], r.grad_hebb[jj]);
-        for m in (0..r.post.len()).rev() {
-            let post = r.post[m];
-            let outer = post * r.pre[m * n + jj];
-            let h_new = madd::<T, FMA>(-e, outer, h) * inv;
-            if m == 0 {
-                r.col[jj] = madd::<T, FMA>(e * gh, post, r.col[jj]);
-            }
-            eta_lanes[lane] = madd::<T, FMA>(gh, outer - h_new, eta_lanes[lane]);
-            gh = (T::ONE - e) * gh;
-            h = h_new;
-        }
-        r.hebb[jj] = h;
-        r.grad_hebb[jj] = gh;
-        row_lanes[lane] = madd::<T, FMA>(e * gh, r.y_prev2[jj], row_lanes[lane]);
-    }
 }
 
 #[cfg(test)]

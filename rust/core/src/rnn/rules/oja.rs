@@ -2,7 +2,7 @@
 //!
 //! `W_ij ← W_ij + dt·η·m·y_i·(x_j − y_i·W_ij)` with `x = y = r(t + dt)`.
 
-use super::rule::{check_non_negative, PlasticState, PlasticityRule, StepActivity};
+use super::plasticity::{check_non_negative, PlasticState, PlasticityRule, StepActivity};
 use crate::error::Result;
 use crate::rnn::kernels::rank1_update_rows;
 

@@ -11,8 +11,8 @@
 //! later by a postsynaptic one changes the weight by `A₊·exp(−Δt/τ₊)` (Δt > 0) or `−A₋·exp(Δt/τ₋)`
 //! (Δt < 0), exactly, and by 0 for coincident spikes: [`Stdp::window`].
 
-use super::rule::{check_bound, check_non_negative, check_positive};
-use super::rule::{PlasticState, PlasticityRule, StepActivity};
+use super::plasticity::{check_bound, check_non_negative, check_positive};
+use super::plasticity::{PlasticState, PlasticityRule, StepActivity};
 use crate::error::Result;
 use crate::rnn::kernels::rank2_update;
 

@@ -8,11 +8,11 @@
 //! `derive_seed(seed, k)` and its condition is a function of `k` alone, so results do not depend
 //! on the number of threads.
 
+use super::buffers::{checked_len, try_filled};
 use super::config::{ConditionOrder, Eligibility, NetworkSpec, NodePerturbationConfig, Precision};
 use super::network::{simulate, Exploration, TrialRecord, TrialView, Weights, Workspace};
 use super::tasks::ConditionSet;
 use super::trace::{eligibility_trace, eligibility_trace_f32};
-use super::{checked_len, try_filled};
 use crate::error::{check_all_finite, try_reserve, Error, Result};
 use crate::rng::{derive_seed, from_seed};
 use rand::seq::SliceRandom;
@@ -123,7 +123,7 @@ impl NodePerturbationTrainer {
             Precision::Float64 => self.weights32 = Vec::new(),
             Precision::Float32 => {
                 let len = self.weights.len();
-                super::try_resize("the float32 copy of J", &mut self.weights32, len, 0.0)?;
+                super::buffers::try_resize("the float32 copy of J", &mut self.weights32, len, 0.0)?;
                 for (a, &w) in self.weights32.iter_mut().zip(&self.weights) {
                     *a = w as f32;
                 }

@@ -3,9 +3,9 @@
 //! the reductions sums the elements j ≡ k (mod 8), then the lanes are added in a fixed order.
 
 use super::{
-    backward_element, forward_element, sum_lanes, BackwardRow, Conn, ConnOut, ForwardRow, LANES,
+    backward_element, forward_element, silent_run_tail, sum_lanes, BackwardRow, Conn, ConnOut,
+    ForwardRow, SilentRun, LANES,
 };
-use crate::rnn::plastic::runs::{silent_run_tail, SilentRun};
 use std::arch::x86_64::*;
 
 #[inline(always)]

@@ -4,9 +4,9 @@
 //! sum of the 8 lanes.
 
 use super::{
-    backward_element, forward_element, sum_lanes, BackwardRow, Conn, ConnOut, ForwardRow, LANES,
+    backward_element, forward_element, silent_run_tail, sum_lanes, BackwardRow, Conn, ConnOut,
+    ForwardRow, SilentRun, LANES,
 };
-use crate::rnn::plastic::runs::{silent_run_tail, SilentRun};
 use std::arch::x86_64::*;
 
 #[inline(always)]

@@ -14,12 +14,11 @@
 //! not depend on threads (they differ in the last bits between FMA and non-FMA machines, as any
 //! BLAS does).
 
-use crate::rnn::plastic::real::Real;
-use crate::rnn::plastic::runs::{silent_run_tail, SilentRun};
+use crate::rnn::plastic::float::Float;
 
 /// Multiply-add, fused only in the FMA build (a non-fused `mul_add` is a slow libm call).
 #[inline(always)]
-pub(crate) fn madd<T: Real, const FMA: bool>(a: T, b: T, c: T) -> T {
+pub(crate) fn madd<T: Float, const FMA: bool>(a: T, b: T, c: T) -> T {
     if FMA {
         a.mul_add(b, c)
     } else {
@@ -31,19 +30,19 @@ pub(crate) fn madd<T: Real, const FMA: bool>(a: T, b: T, c: T) -> T {
 pub(crate) const LANES: usize = 8;
 
 #[inline(always)]
-fn chunk<T: Real>(s: &[T], j: usize) -> &[T; LANES] {
+fn chunk<T: Float>(s: &[T], j: usize) -> &[T; LANES] {
     s[j..j + LANES].try_into().expect("chunk of LANES values")
 }
 
 #[inline(always)]
-fn chunk_mut<T: Real>(s: &mut [T], j: usize) -> &mut [T; LANES] {
+fn chunk_mut<T: Float>(s: &mut [T], j: usize) -> &mut [T; LANES] {
     (&mut s[j..j + LANES])
         .try_into()
         .expect("chunk of LANES values")
 }
 
 #[inline(always)]
-pub(crate) fn sum_lanes<T: Real>(l: &[T; LANES]) -> T {
+pub(crate) fn sum_lanes<T: Float>(l: &[T; LANES]) -> T {
     ((l[0] + l[4]) + (l[1] + l[5])) + ((l[2] + l[6]) + (l[3] + l[7]))
 }
 
@@ -67,7 +66,7 @@ pub struct ForwardRow<'a, T> {
 
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn forward_element<T: Real, const FMA: bool>(
+fn forward_element<T: Float, const FMA: bool>(
     w: T,
     alpha: T,
     eta: T,
@@ -83,7 +82,7 @@ fn forward_element<T: Real, const FMA: bool>(
 }
 
 #[inline(always)]
-fn forward_row_generic<T: Real, const FMA: bool>(r: ForwardRow<'_, T>) -> T {
+fn forward_row_generic<T: Float, const FMA: bool>(r: ForwardRow<'_, T>) -> T {
     let n = r.w.len();
     let (w, alpha, eta, y, yb) = (
         &r.w[..n],
@@ -147,7 +146,7 @@ pub struct TraceRow<'a, T> {
 }
 
 #[inline(always)]
-fn trace_row_generic<T: Real, const FMA: bool>(r: TraceRow<'_, T>) {
+fn trace_row_generic<T: Float, const FMA: bool>(r: TraceRow<'_, T>) {
     let n = r.next.len();
     let (eta, yb) = (&r.eta[..n], &r.y_before[..n]);
     let post = r.post;
@@ -172,13 +171,13 @@ fn trace_row_generic<T: Real, const FMA: bool>(r: TraceRow<'_, T>) {
 /// The CPU must support AVX2 and FMA.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn trace_row_fma<T: Real>(r: TraceRow<'_, T>) {
+unsafe fn trace_row_fma<T: Float>(r: TraceRow<'_, T>) {
     trace_row_generic::<T, true>(r)
 }
 
 /// A trace step of one row with the fastest kernel of this CPU (same values as the forward pass).
 #[inline]
-pub(crate) fn trace_row<T: Real>(r: TraceRow<'_, T>) {
+pub(crate) fn trace_row<T: Float>(r: TraceRow<'_, T>) {
     #[cfg(target_arch = "x86_64")]
     if has_avx2_fma() {
         // SAFETY: the CPU supports AVX2 and FMA (checked just above).
@@ -233,7 +232,7 @@ struct ConnOut<'a, T> {
 }
 
 #[inline(always)]
-fn backward_element<T: Real, const FMA: bool, const REVERSE: bool>(
+fn backward_element<T: Float, const FMA: bool, const REVERSE: bool>(
     c: Conn<T>,
     o: ConnOut<'_, T>,
     g: T,
@@ -268,7 +267,7 @@ fn backward_element<T: Real, const FMA: bool, const REVERSE: bool>(
 /// is the row's share of a shared η's gradient (per-connection gradients go to `grad_eta`).
 #[inline(always)]
 fn backward_row_generic<
-    T: Real,
+    T: Float,
     const FMA: bool,
     const REVERSE: bool,
     const PER_CONNECTION: bool,
@@ -388,6 +387,62 @@ fn backward_row_generic<
     (sum_lanes(&row_lanes), sum_lanes(&eta_lanes))
 }
 
+/// One row of a run of k consecutive backward steps t = t1, t1−1, …, t0 in which every neuron is
+/// saturated (∂L/∂a_t = 0 for every row): each step only reverses the trace, decays its adjoint
+/// and adds to the η gradient, and only the last one (t0) feeds ∂L/∂y_{t0−1}. Doing the k steps
+/// while a connection's H and ∂L/∂H are in registers reads and writes them once instead of k
+/// times, with the same operations per step as [`BackwardRow`] (same H and ∂L/∂H bit for bit).
+/// Shared η only.
+pub struct SilentRun<'a, T> {
+    pub eta: T,
+    /// 1/(1−η).
+    pub inv_keep: T,
+    /// In: H_{t1}. Out: H_{t0−1}.
+    pub hebb: &'a mut [T],
+    /// In: ∂L/∂H_{t1}. Out: ∂L/∂H_{t0−1}.
+    pub grad_hebb: &'a mut [T],
+    /// Column accumulator of ∂L/∂y_{t0−1} (adds η ∂L/∂H_{t0} y_{t0,i}).
+    pub col: &'a mut [T],
+    /// y_{t0−1}, y_{t0}, …, y_{t1−1} (k rows of n): the presynaptic factors, `pre` row m
+    /// belonging to step t0 + m.
+    pub pre: &'a [T],
+    /// y_{t0+m, i} for m = 0..k: this row's postsynaptic factors.
+    pub post: &'a [T],
+    /// y_{t0−2}.
+    pub y_prev2: &'a [T],
+}
+
+/// The scalar part (elements `from..n`) of [`SilentRun`], into the lanes of the row sum
+/// (η ∂L/∂H_{t0−1} y_{t0−2}) and of the η gradient.
+#[inline(always)]
+pub(crate) fn silent_run_tail<T: Float, const FMA: bool>(
+    r: &mut SilentRun<'_, T>,
+    from: usize,
+    row_lanes: &mut [T; LANES],
+    eta_lanes: &mut [T; LANES],
+) {
+    let n = r.hebb.len();
+    let (e, inv) = (r.eta, r.inv_keep);
+    for jj in from..n {
+        let lane = (jj - from) % LANES;
+        let (mut h, mut gh) = (r.hebb[jj], r.grad_hebb[jj]);
+        for m in (0..r.post.len()).rev() {
+            let post = r.post[m];
+            let outer = post * r.pre[m * n + jj];
+            let h_new = madd::<T, FMA>(-e, outer, h) * inv;
+            if m == 0 {
+                r.col[jj] = madd::<T, FMA>(e * gh, post, r.col[jj]);
+            }
+            eta_lanes[lane] = madd::<T, FMA>(gh, outer - h_new, eta_lanes[lane]);
+            gh = (T::ONE - e) * gh;
+            h = h_new;
+        }
+        r.hebb[jj] = h;
+        r.grad_hebb[jj] = gh;
+        row_lanes[lane] = madd::<T, FMA>(e * gh, r.y_prev2[jj], row_lanes[lane]);
+    }
+}
+
 #[cfg(target_arch = "x86_64")]
 mod avx2;
 
@@ -408,7 +463,7 @@ pub(crate) fn has_avx2_fma() -> bool {
 }
 
 /// The portable backward kernel (no FMA).
-fn backward_row_portable<T: Real>(
+fn backward_row_portable<T: Float>(
     r: BackwardRow<'_, T>,
     reverse: bool,
     per_connection: bool,
