@@ -327,9 +327,9 @@ TARGETS = [
             "n_neurons": [(True, TypeError), (-1, ValueError), (0, ValueError),
                           (HUGE, (ValueError, MemoryError)), (1.5, TypeError)],
             "seed": SEED64}),
-    Target("NodePerturbationTrainer.train", lambda: rnn.NodePerturbationTrainer(
+    Target("NodePerturbationTrainer.learn", lambda: rnn.NodePerturbationTrainer(
                np.zeros((1, 5, 2)), np.zeros((1, 5, 1)), n_neurons=6, seed=0),
-           lambda t, **k: t.train(**k), {"n_trials": 1},
+           lambda t, **k: t.learn(**k), {"n_trials": 1},
            {"n_trials": [(True, TypeError), (-1, (ValueError, OverflowError)), (1.5, TypeError),
                          (None, TypeError)],
             "batch_size": [(True, TypeError), (0, ValueError), (-1, (ValueError, OverflowError))],

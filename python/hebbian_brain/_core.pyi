@@ -784,6 +784,9 @@ class NodePerturbationTrainer:
         input_weights: npt.ArrayLike | None = None,
         seed: int | None = None,
     ) -> NodePerturbationTrainer: ...
+    def learn(
+        self, n_trials: int, *, batch_size: int = 1, n_threads: int | None = None
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]: ...
     def train(
         self, n_trials: int, *, batch_size: int = 1, n_threads: int | None = None
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]: ...

@@ -8,6 +8,7 @@ use hebbian_core::rnn::perturbation::{
     ConditionSet, ErrorMetric, NetworkSpec, NodePerturbationTrainer as CoreTrainer, Readout,
 };
 use numpy::{IntoPyArray, PyArrayMethods};
+use pyo3::exceptions::PyDeprecationWarning;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
@@ -196,7 +197,7 @@ impl PyNodePerturbationTrainer {
         signature = (n_trials, *, batch_size=BigInt(1), n_threads=None),
         text_signature = "($self, n_trials, *, batch_size=1, n_threads=None)"
     )]
-    fn train<'py>(
+    fn learn<'py>(
         &mut self,
         py: Python<'py>,
         n_trials: BigInt,
@@ -267,6 +268,30 @@ impl PyNodePerturbationTrainer {
             errors.into_pyarray(py).into_any(),
             conds.into_pyarray(py).into_any(),
         ))
+    }
+
+    /// Deprecated alias of :meth:`learn` (same arguments, same result).
+    ///
+    /// Warns:
+    ///     DeprecationWarning: always; call :meth:`learn` instead.
+    #[pyo3(
+        signature = (n_trials, *, batch_size=BigInt(1), n_threads=None),
+        text_signature = "($self, n_trials, *, batch_size=1, n_threads=None)"
+    )]
+    fn train<'py>(
+        &mut self,
+        py: Python<'py>,
+        n_trials: BigInt,
+        batch_size: BigInt,
+        n_threads: Option<BigInt>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+        PyErr::warn(
+            py,
+            &py.get_type::<PyDeprecationWarning>(),
+            c"NodePerturbationTrainer.train is deprecated; use NodePerturbationTrainer.learn (same arguments)",
+            1,
+        )?;
+        self.learn(py, n_trials, batch_size, n_threads)
     }
 
     /// Clean (unperturbed) error of every condition, ``[C]``.
