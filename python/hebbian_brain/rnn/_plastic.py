@@ -368,7 +368,6 @@ class PlasticRNN:
                 bar.close()
         return history
 
-
     def fit(
         self,
         task: Any,
@@ -403,6 +402,7 @@ class PlasticRNN:
             progress=progress,
             callback=callback,
         )
+
     def __repr__(self) -> str:
         kind = "per-connection" if self.per_connection_eta else f"{float(self.eta):.4g}"
         dt = "" if self.dtype == np.float64 else f", dtype={self.dtype}"
