@@ -3,6 +3,7 @@
 
 use pyo3::prelude::*;
 
+mod config_class;
 mod convert;
 mod network;
 mod perturbation;

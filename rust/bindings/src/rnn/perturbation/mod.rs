@@ -4,6 +4,7 @@
 
 mod arrays;
 mod config;
+pub(crate) mod names;
 mod trainer;
 
 use crate::errors::IntoPyResult;
