@@ -177,53 +177,14 @@ pub(crate) fn simulate(
     let mut pending: Option<RankOneStep> = None;
     let mut pending_pre = vec![0.0; n];
     for t in 0..steps {
-        match (pending.take(), state.get_mut()) {
-            (Some(step), Some(st)) => {
-                let pre = if step.pre_is_previous {
-                    &pending_pre
-                } else {
-                    &r
-                };
-                let update = RankOne {
-                    keep: step.keep,
-                    scale: step.scale,
-                    post: &r,
-                    pre,
-                    bound: step.bound,
-                };
-                match step.matrix {
-                    PlasticMatrix::Weights => {
-                        fused_rank1_matvec(&mut drive, st.weights.make_mut(), update, &r)
-                    }
-                    PlasticMatrix::Trace => {
-                        let PlasticState {
-                            weights,
-                            alpha,
-                            trace,
-                            ..
-                        } = st;
-                        let trace = trace.make_mut();
-                        let alpha = match fixed.uniform_alpha {
-                            Some(a) => Alpha::Uniform(a),
-                            None => Alpha::PerConnection(alpha),
-                        };
-                        fused_rank1_matvec_plastic(&mut drive, weights, alpha, trace, update, &r)
-                    }
-                }
-            }
-            _ => {
-                let st = state.get();
-                if st.trace.is_empty() {
-                    matvec(&mut drive, &st.weights, &r);
-                } else {
-                    let alpha = match fixed.uniform_alpha {
-                        Some(a) => Alpha::Uniform(a),
-                        None => Alpha::PerConnection(&st.alpha),
-                    };
-                    matvec_plastic(&mut drive, &st.weights, alpha, &st.trace, &r);
-                }
-            }
-        }
+        recurrent_drive(
+            fixed,
+            &mut state,
+            pending.take(),
+            &pending_pre,
+            &r,
+            &mut drive,
+        );
         if n_in > 0 {
             matvec(
                 &mut input_drive,
@@ -250,35 +211,24 @@ pub(crate) fn simulate(
             }
             pending = Some(step);
         } else if let (true, Some(rule), Some(state)) = (learn, fixed.rule, state.get_mut()) {
-            let plastic = if state.trace.is_empty() {
-                &state.weights
-            } else {
-                &state.trace
-            };
-            for i in 0..n {
-                diag[i] = plastic[i * n + i];
-            }
             let activity = StepActivity {
                 previous: &r,
                 current: &r_new,
                 modulation: m,
                 dt: c.dt,
             };
-            rule.update(state, &activity);
-            let plastic = state.matrix_mut(rule.plastic_matrix());
-            for i in 0..n {
-                plastic[i * n + i] = diag[i];
-            }
+            rule_step(rule, state, &activity, &mut diag);
         }
         if learn_readout {
             if let Some(targets) = io.targets {
                 let scale = options.readout_rate * m;
-                for k in 0..n_out {
-                    let err = scale * (targets[t * n_out + k] - y[k]);
-                    for (w, &rj) in w_out[k * n..(k + 1) * n].iter_mut().zip(&r_new) {
-                        *w += err * rj;
-                    }
-                }
+                readout_step(
+                    w_out,
+                    &targets[t * n_out..(t + 1) * n_out],
+                    &y,
+                    &r_new,
+                    scale,
+                );
             }
         }
         match options.record {
@@ -291,19 +241,112 @@ pub(crate) fn simulate(
     // The last deferred update; a state thrown away after the trial does not need it.
     let kept = state.kept();
     if let (Some(step), Some(st), true) = (pending, state.get_mut(), kept) {
-        let m = st.matrix_mut(step.matrix);
-        let diag: Vec<f64> = (0..n).map(|i| m[i * n + i]).collect();
         let pre = if step.pre_is_previous {
             &pending_pre
         } else {
             &r
         };
-        rank1_update(m, step.keep, step.scale, &r, pre, step.bound);
-        for (i, d) in diag.into_iter().enumerate() {
-            m[i * n + i] = d;
-        }
+        final_rank_one(st, step, &r, pre, n);
     }
     Ok(out)
+}
+
+/// `drive = W_eff r` at the start of a step, fused with the rank-one rule step `pending`
+/// deferred from the previous step (one pass over the matrix) when there is one.
+#[inline]
+fn recurrent_drive(
+    fixed: &Fixed<'_>,
+    state: &mut StateMut<'_>,
+    pending: Option<RankOneStep>,
+    pending_pre: &[f64],
+    r: &[f64],
+    drive: &mut [f64],
+) {
+    match (pending, state.get_mut()) {
+        (Some(step), Some(st)) => {
+            let pre = if step.pre_is_previous { pending_pre } else { r };
+            let update = RankOne {
+                keep: step.keep,
+                scale: step.scale,
+                post: r,
+                pre,
+                bound: step.bound,
+            };
+            match step.matrix {
+                PlasticMatrix::Weights => {
+                    fused_rank1_matvec(drive, st.weights.make_mut(), update, r)
+                }
+                PlasticMatrix::Trace => {
+                    let PlasticState {
+                        weights,
+                        alpha,
+                        trace,
+                        ..
+                    } = st;
+                    let trace = trace.make_mut();
+                    let alpha = match fixed.uniform_alpha {
+                        Some(a) => Alpha::Uniform(a),
+                        None => Alpha::PerConnection(alpha),
+                    };
+                    fused_rank1_matvec_plastic(drive, weights, alpha, trace, update, r)
+                }
+            }
+        }
+        _ => {
+            let st = state.get();
+            if st.trace.is_empty() {
+                matvec(drive, &st.weights, r);
+            } else {
+                let alpha = match fixed.uniform_alpha {
+                    Some(a) => Alpha::Uniform(a),
+                    None => Alpha::PerConnection(&st.alpha),
+                };
+                matvec_plastic(drive, &st.weights, alpha, &st.trace, r);
+            }
+        }
+    }
+}
+
+/// One step of a rule that is not a fused rank-one step; the diagonal of its matrix (no
+/// plastic self-connections) is kept, through `diag` (`n` values).
+#[inline]
+fn rule_step(rule: &Rule, state: &mut PlasticState, activity: &StepActivity<'_>, diag: &mut [f64]) {
+    let n = state.n;
+    let plastic = if state.trace.is_empty() {
+        &state.weights
+    } else {
+        &state.trace
+    };
+    for i in 0..n {
+        diag[i] = plastic[i * n + i];
+    }
+    rule.update(state, activity);
+    let plastic = state.matrix_mut(rule.plastic_matrix());
+    for i in 0..n {
+        plastic[i * n + i] = diag[i];
+    }
+}
+
+/// The delta rule of a learning readout: `W_out += scale · (target − y) rᵀ`.
+#[inline]
+fn readout_step(w_out: &mut [f64], target: &[f64], y: &[f64], r: &[f64], scale: f64) {
+    let n = r.len();
+    for k in 0..y.len() {
+        let err = scale * (target[k] - y[k]);
+        for (w, &rj) in w_out[k * n..(k + 1) * n].iter_mut().zip(r) {
+            *w += err * rj;
+        }
+    }
+}
+
+/// The last deferred rank-one step of a trial, applied alone (diagonal kept).
+fn final_rank_one(st: &mut PlasticState, step: RankOneStep, post: &[f64], pre: &[f64], n: usize) {
+    let m = st.matrix_mut(step.matrix);
+    let diag: Vec<f64> = (0..n).map(|i| m[i * n + i]).collect();
+    rank1_update(m, step.keep, step.scale, post, pre, step.bound);
+    for (i, d) in diag.into_iter().enumerate() {
+        m[i * n + i] = d;
+    }
 }
 
 /// An empty vector with room for `count` values (`None` when the count overflowed), or an

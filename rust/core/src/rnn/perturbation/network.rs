@@ -110,6 +110,28 @@ pub struct TrialRecord {
     pub error: f64,
 }
 
+impl TrialRecord {
+    /// Sizes the record for a trial of `n_steps` steps, `n` neurons and `out_dim` outputs.
+    fn reserve(&mut self, n_steps: usize, n: usize, out_dim: usize) -> Result<()> {
+        let steps_n = checked_len("inputs", &[n_steps, n, 2])? / 2;
+        let steps_o = checked_len("targets", &[n_steps, out_dim])?;
+        self.n_steps = n_steps;
+        try_resize(
+            "the recorded activations [T, N]",
+            &mut self.activations,
+            steps_n,
+            0.0,
+        )?;
+        try_resize("the recorded rates [T, N]", &mut self.rates, steps_n, 0.0)?;
+        try_resize(
+            "the recorded outputs [T, O]",
+            &mut self.outputs,
+            steps_o,
+            0.0,
+        )
+    }
+}
+
 /// Buffers reused across trials so the hot loop never allocates.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Workspace {
@@ -220,45 +242,11 @@ pub(crate) fn simulate(
     let precision = weights.precision();
     let f32_mode = precision == Precision::Float32;
     ws.prepare(n, n_steps, exploration.map(|e| e.eligibility), precision)?;
-    let win_len = checked_len("n_inputs", &[n, n_in])?;
-    try_resize("the input weights [I, N]", &mut ws.win_t, win_len, 0.0)?;
-    for i in 0..n {
-        for k in 0..n_in {
-            ws.win_t[k * n + i] = input_weights[i * n_in + k];
-        }
-    }
+    transpose_input_weights(input_weights, n, n_in, ws)?;
     if let Some(rec) = record.as_deref_mut() {
-        let steps_n = checked_len("inputs", &[n_steps, n, 2])? / 2;
-        let steps_o = checked_len("targets", &[n_steps, out_dim])?;
-        rec.n_steps = n_steps;
-        try_resize(
-            "the recorded activations [T, N]",
-            &mut rec.activations,
-            steps_n,
-            0.0,
-        )?;
-        try_resize("the recorded rates [T, N]", &mut rec.rates, steps_n, 0.0)?;
-        try_resize(
-            "the recorded outputs [T, O]",
-            &mut rec.outputs,
-            steps_o,
-            0.0,
-        )?;
+        rec.reserve(n_steps, n, out_dim)?;
     }
-
-    // Initial state.
-    for i in 0..n {
-        let base = spec.initial_state.get(i).copied().unwrap_or(0.0);
-        let noise = if spec.initial_noise > 0.0 {
-            spec.initial_noise * (2.0 * rng.gen::<f64>() - 1.0)
-        } else {
-            0.0
-        };
-        ws.x[i] = base + noise;
-    }
-    for (&b, &v) in spec.bias_neurons.iter().zip(&spec.bias_values) {
-        ws.x[b] = v;
-    }
+    initial_state(spec, rng, ws);
     rates(&ws.x, &mut ws.r, &mut ws.r32, f32_mode);
     ws.x_average.copy_from_slice(&ws.x);
     let mut kicks = exploration.map(|e| KickTimes::new(e.probability, rng));
@@ -295,20 +283,7 @@ pub(crate) fn simulate(
         let u = &trial.inputs[t * n_in..(t + 1) * n_in];
         integrate(&mut ws.x, &mut ws.drive, &ws.win_t, u, dt_tau);
         if let (Some(exp), Some(k)) = (exploration, kicks.as_mut()) {
-            // Kicks of this step: cells t·N .. (t+1)·N of the Bernoulli sequence.
-            let end = ((t + 1) * n) as u64;
-            while k.next < end {
-                let i = (k.next - (t * n) as u64) as usize;
-                let kick = exp.amplitude * (2.0 * rng.gen::<f64>() - 1.0);
-                ws.x[i] += kick;
-                if kick_trace {
-                    // e_i· += ξ_i(t) · r(t−1): `r` still holds the previous step's rates.
-                    for (e, &r) in ws.trace[i * n..(i + 1) * n].iter_mut().zip(&ws.r) {
-                        *e += kick * r;
-                    }
-                }
-                k.next = k.next.saturating_add(1).saturating_add(k.gap(rng));
-            }
+            apply_kicks(exp.amplitude, k, t, n, kick_trace, rng, ws);
         }
         for (&b, &v) in spec.bias_neurons.iter().zip(&spec.bias_values) {
             ws.x[b] = v;
@@ -325,40 +300,14 @@ pub(crate) fn simulate(
         }
 
         // Output and error.
-        match (&spec.readout, arm_state.as_mut()) {
-            (Readout::Arm(arm), Some(state)) => {
-                let rates = [ws.r[spec.output_neurons[0]], ws.r[spec.output_neurons[1]]];
-                let hand = arm.step(state, t, rates);
-                z.copy_from_slice(&hand);
-            }
-            _ => {
-                for (zo, &o) in z.iter_mut().zip(&spec.output_neurons) {
-                    *zo = ws.r[o];
-                }
-            }
-        }
+        readout(spec, arm_state.as_mut(), t, &ws.r, &mut z);
         for &o in &spec.output_neurons {
             energy += ws.r[o].abs();
         }
         let w = trial.mask[t];
         if w != 0.0 {
             let target = &trial.targets[t * out_dim..(t + 1) * out_dim];
-            let d = match spec.error_metric {
-                ErrorMetric::MeanAbsolute => {
-                    z.iter()
-                        .zip(target)
-                        .map(|(a, b)| (a - b).abs())
-                        .sum::<f64>()
-                        / out_dim as f64
-                }
-                ErrorMetric::Euclidean => z
-                    .iter()
-                    .zip(target)
-                    .map(|(a, b)| (a - b) * (a - b))
-                    .sum::<f64>()
-                    .sqrt(),
-            };
-            scored_sum += w * d;
+            scored_sum += w * distance(spec.error_metric, &z, target);
             scored_weight += w;
         }
         if let Some(rec) = record.as_deref_mut() {
@@ -393,6 +342,108 @@ pub(crate) fn simulate(
         rec.error = error;
     }
     Ok(error)
+}
+
+/// `ws.win_t = W_inᵀ` (`[I, N]`, so a step adds one contiguous row per input).
+fn transpose_input_weights(
+    input_weights: &[f64],
+    n: usize,
+    n_in: usize,
+    ws: &mut Workspace,
+) -> Result<()> {
+    let win_len = checked_len("n_inputs", &[n, n_in])?;
+    try_resize("the input weights [I, N]", &mut ws.win_t, win_len, 0.0)?;
+    for i in 0..n {
+        for k in 0..n_in {
+            ws.win_t[k * n + i] = input_weights[i * n_in + k];
+        }
+    }
+    Ok(())
+}
+
+/// `x(0)`: the configured state plus `U(±initial_noise)` per neuron, bias neurons clamped.
+fn initial_state(spec: &NetworkSpec, rng: &mut Rng, ws: &mut Workspace) {
+    for i in 0..spec.n_neurons {
+        let base = spec.initial_state.get(i).copied().unwrap_or(0.0);
+        let noise = if spec.initial_noise > 0.0 {
+            spec.initial_noise * (2.0 * rng.gen::<f64>() - 1.0)
+        } else {
+            0.0
+        };
+        ws.x[i] = base + noise;
+    }
+    for (&b, &v) in spec.bias_neurons.iter().zip(&spec.bias_values) {
+        ws.x[b] = v;
+    }
+}
+
+/// The kicks of step `t` (cells t·N .. (t+1)·N of the Bernoulli sequence), added to `x`; with
+/// the kick trace, `e_i· += ξ_i(t) · r(t−1)` (`ws.r` still holds the previous step's rates).
+#[inline]
+fn apply_kicks(
+    amplitude: f64,
+    k: &mut KickTimes,
+    t: usize,
+    n: usize,
+    kick_trace: bool,
+    rng: &mut Rng,
+    ws: &mut Workspace,
+) {
+    let end = ((t + 1) * n) as u64;
+    while k.next < end {
+        let i = (k.next - (t * n) as u64) as usize;
+        let kick = amplitude * (2.0 * rng.gen::<f64>() - 1.0);
+        ws.x[i] += kick;
+        if kick_trace {
+            for (e, &r) in ws.trace[i * n..(i + 1) * n].iter_mut().zip(&ws.r) {
+                *e += kick * r;
+            }
+        }
+        k.next = k.next.saturating_add(1).saturating_add(k.gap(rng));
+    }
+}
+
+/// The output `z` of step `t`: the output neurons' rates, or the hand position they drive.
+#[inline]
+fn readout(
+    spec: &NetworkSpec,
+    arm_state: Option<&mut ArmState>,
+    t: usize,
+    r: &[f64],
+    z: &mut [f64],
+) {
+    match (&spec.readout, arm_state) {
+        (Readout::Arm(arm), Some(state)) => {
+            let rates = [r[spec.output_neurons[0]], r[spec.output_neurons[1]]];
+            let hand = arm.step(state, t, rates);
+            z.copy_from_slice(&hand);
+        }
+        _ => {
+            for (zo, &o) in z.iter_mut().zip(&spec.output_neurons) {
+                *zo = r[o];
+            }
+        }
+    }
+}
+
+/// The distance of a step's output from its target under `metric`.
+#[inline]
+fn distance(metric: ErrorMetric, z: &[f64], target: &[f64]) -> f64 {
+    match metric {
+        ErrorMetric::MeanAbsolute => {
+            z.iter()
+                .zip(target)
+                .map(|(a, b)| (a - b).abs())
+                .sum::<f64>()
+                / z.len() as f64
+        }
+        ErrorMetric::Euclidean => z
+            .iter()
+            .zip(target)
+            .map(|(a, b)| (a - b) * (a - b))
+            .sum::<f64>()
+            .sqrt(),
+    }
 }
 
 /// `r = tanh(x)`: in float64, or in float32 (`r32`, and `r` its widened copy).

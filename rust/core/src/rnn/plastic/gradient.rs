@@ -87,30 +87,8 @@ pub fn loss_and_grad_with<T: Real>(
             } else {
                 add_into(&mut grad_alpha, &g.grad_alpha);
             }
-            match (&mut grad_eta, &g.grad_eta) {
-                (EtaGrad::Shared(a), EtaGrad::Shared(b)) => *a += *b,
-                (EtaGrad::PerConnection(a), EtaGrad::PerConnection(b)) => add_into(a, b),
-                _ => unreachable!("every episode has the network's kind of η"),
-            }
-            // ∂L/∂W += Σ_t ∂L/∂a_t y_{t−1}ᵀ = GAᵀ · Y_prev  (N×T times T×N).
-            // SAFETY: the pointers and strides describe the live buffers `g.grad_drive`
-            // ([T, N], read as its transpose), `g.ys` ([T+1, N], first T rows) and `grad_w` ([N, N]).
-            unsafe {
-                T::gemm(
-                    n,
-                    ep.steps,
-                    n,
-                    g.grad_drive.as_ptr(),
-                    1,
-                    n as isize,
-                    g.ys.as_ptr(),
-                    n as isize,
-                    1,
-                    grad_w.as_mut_ptr(),
-                    n as isize,
-                    1,
-                );
-            }
+            add_eta_grad(&mut grad_eta, &g.grad_eta);
+            add_weight_grad(&mut grad_w, &g.grad_drive, &g.ys, n, ep.steps);
             final_outputs.extend_from_slice(&g.ys[ep.steps * n..]);
         }
         start = end;
@@ -124,4 +102,36 @@ pub fn loss_and_grad_with<T: Real>(
         checkpoint_every: k,
         recomputed: plan.recompute,
     })
+}
+
+/// `acc += g` for the η gradients of a network and one of its episodes.
+fn add_eta_grad<T: Real>(acc: &mut EtaGrad<T>, g: &EtaGrad<T>) {
+    match (acc, g) {
+        (EtaGrad::Shared(a), EtaGrad::Shared(b)) => *a += *b,
+        (EtaGrad::PerConnection(a), EtaGrad::PerConnection(b)) => add_into(a, b),
+        _ => unreachable!("every episode has the network's kind of η"),
+    }
+}
+
+/// ∂L/∂W += Σ_t ∂L/∂a_t y_{t−1}ᵀ = GAᵀ · Y_prev (N×T times T×N), one gemm.
+fn add_weight_grad<T: Real>(grad_w: &mut [T], grad_drive: &[T], ys: &[T], n: usize, steps: usize) {
+    assert!(grad_w.len() >= n * n && grad_drive.len() >= steps * n && ys.len() >= steps * n);
+    // SAFETY: the pointers and strides describe the live buffers `grad_drive` ([T, N], read as
+    // its transpose), `ys` ([T+1, N], first T rows) and `grad_w` ([N, N]), sizes checked above.
+    unsafe {
+        T::gemm(
+            n,
+            steps,
+            n,
+            grad_drive.as_ptr(),
+            1,
+            n as isize,
+            ys.as_ptr(),
+            n as isize,
+            1,
+            grad_w.as_mut_ptr(),
+            n as isize,
+            1,
+        );
+    }
 }
