@@ -138,9 +138,43 @@ pub(crate) fn fused_run<T: Real>(
     steps: usize,
     loss: &LossSpec<'_, T>,
     plan: &RunPlan,
-    buf: RunBuffers<'_, T>,
+    mut buf: RunBuffers<'_, T>,
     backwards: bool,
 ) -> (f64, T) {
+    let n = sh.p.n;
+    // Phase 1: quiet rows, all k steps in one pass. Per block, the column sums at the active
+    // columns for steps t0 + 1 … t1 (slot (u − t0 − 1)·A + a).
+    let slots = ((plan.t1 - plan.t0) * plan.active.len()).max(1);
+    let mut active_col = vec![T::ZERO; n.div_ceil(ROW_BLOCK) * slots];
+    let mut eta_total = quiet_rows(sh, ys, plan, &mut buf, &mut active_col, slots, backwards);
+    // Phase 2: the active rows, step by step (a few rows: one thread).
+    let (mut total, col_step) = active_rows(
+        sh,
+        ys,
+        b,
+        steps,
+        loss,
+        plan,
+        &mut buf,
+        &active_col,
+        &mut eta_total,
+    );
+    total += run_input_gradient(ys, b, steps, loss, plan.t0, &mut buf, &col_step);
+    (total, eta_total)
+}
+
+/// Phase 1 of a run: every quiet row does all the run's steps in one pass, adding its share of
+/// the column sums at the active columns into `active_col` (`slots` per block). Returns the
+/// η gradient of these rows, summed in block order whatever the visiting order.
+fn quiet_rows<T: Real>(
+    sh: &Shared<'_, T>,
+    ys: &[T],
+    plan: &RunPlan,
+    buf: &mut RunBuffers<'_, T>,
+    active_col: &mut [T],
+    slots: usize,
+    backwards: bool,
+) -> T {
     let n = sh.p.n;
     let (t0, t1) = (plan.t0, plan.t1);
     let active = &plan.active;
@@ -151,11 +185,7 @@ pub(crate) fn fused_run<T: Real>(
     }
     let (eta, inv_keep) = (sh.eta_row(0)[0], sh.inv_keep_row(0)[0]);
     let keep = T::ONE - eta;
-    // Phase 1: quiet rows, all k steps in one pass. Per block, the column sums at the active
-    // columns for steps t0 + 1 … t1 (slot (u − t0 − 1)·A + a).
-    let slots = ((t1 - t0) * n_active).max(1);
     let n_blocks = n.div_ceil(ROW_BLOCK);
-    let mut active_col = vec![T::ZERO; n_blocks * slots];
     let mut eta_sums = vec![T::ZERO; n_blocks];
     let k = t1 - t0 + 1;
     let pre = &ys[(t0 - 1) * n..t1 * n];
@@ -205,14 +235,13 @@ pub(crate) fn fused_run<T: Real>(
         }
         eta_sum
     };
-    let row = buf.row;
     if n >= PARALLEL_MIN_N {
         let it = buf
             .hebb
             .par_chunks_mut(bs)
             .zip(buf.grad_hebb.par_chunks_mut(bs))
             .zip(buf.col_partial.par_chunks_mut(n))
-            .zip(row.par_chunks_mut(ROW_BLOCK))
+            .zip(buf.row.par_chunks_mut(ROW_BLOCK))
             .zip(active_col.par_chunks_mut(slots))
             .enumerate()
             .zip(eta_sums.par_iter_mut());
@@ -228,7 +257,7 @@ pub(crate) fn fused_run<T: Real>(
             .chunks_mut(bs)
             .zip(buf.grad_hebb.chunks_mut(bs))
             .zip(buf.col_partial.chunks_mut(n))
-            .zip(row.chunks_mut(ROW_BLOCK))
+            .zip(buf.row.chunks_mut(ROW_BLOCK))
             .zip(active_col.chunks_mut(slots))
             .enumerate()
             .zip(eta_sums.iter_mut())
@@ -241,8 +270,30 @@ pub(crate) fn fused_run<T: Real>(
     for e in eta_sums {
         eta_total += e;
     }
+    eta_total
+}
 
-    // Phase 2: the active rows, step by step (a few rows: one thread).
+/// Phase 2 of a run: the active rows step by step with the usual kernel, their ∂L/∂a from the
+/// quiet rows' column sums; adds their η gradient to `eta_total`. Returns the losses of steps
+/// t0 … t1 − 1 and the active rows' column sums of the last step (t0).
+#[allow(clippy::too_many_arguments)]
+fn active_rows<T: Real>(
+    sh: &Shared<'_, T>,
+    ys: &[T],
+    b: usize,
+    steps: usize,
+    loss: &LossSpec<'_, T>,
+    plan: &RunPlan,
+    buf: &mut RunBuffers<'_, T>,
+    active_col: &[T],
+    eta_total: &mut T,
+) -> (f64, Vec<T>) {
+    let n = sh.p.n;
+    let (t0, t1) = (plan.t0, plan.t1);
+    let active = &plan.active;
+    let n_active = active.len();
+    let slots = ((t1 - t0) * n_active).max(1);
+    let n_blocks = n.div_ceil(ROW_BLOCK);
     let mut total = 0.0;
     let mut col_step = vec![T::ZERO; n];
     let mut row_active = vec![T::ZERO; n_active];
@@ -272,11 +323,11 @@ pub(crate) fn fused_run<T: Real>(
                 false,
             );
             row_active[a] = rd;
-            eta_total += e;
+            *eta_total += e;
         }
         if u == t0 {
             for (a, &i) in active.iter().enumerate() {
-                row[i] = row_active[a];
+                buf.row[i] = row_active[a];
             }
             break;
         }
@@ -292,20 +343,34 @@ pub(crate) fn fused_run<T: Real>(
             buf.grad_drive[(u - 2) * n + i] = g * (T::ONE - y_prev[i] * y_prev[i]);
         }
     }
-    // ∂L/∂y_{t0−1} = column sums (quiet rows by block, then the active rows) + row sums + loss.
+    (total, col_step)
+}
+
+/// ∂L/∂y_{t0−1} = column sums (quiet rows by block, then the active rows) + row sums + loss,
+/// through tanh into ∂L/∂a_{t0−1}. Returns the loss of step t0 − 1.
+fn run_input_gradient<T: Real>(
+    ys: &[T],
+    b: usize,
+    steps: usize,
+    loss: &LossSpec<'_, T>,
+    t0: usize,
+    buf: &mut RunBuffers<'_, T>,
+    col_step: &[T],
+) -> f64 {
+    let n = col_step.len();
     buf.col.fill(T::ZERO);
     for part in buf.col_partial.chunks(n) {
         add_into(buf.col, part);
     }
-    add_into(buf.col, &col_step);
+    add_into(buf.col, col_step);
     let y_prev = &ys[(t0 - 1) * n..t0 * n];
-    total += loss.step(b, t0 - 1, steps, n, y_prev, buf.gy);
+    let total = loss.step(b, t0 - 1, steps, n, y_prev, buf.gy);
     let ga_prev = &mut buf.grad_drive[(t0 - 2) * n..(t0 - 1) * n];
     for i in 0..n {
-        let g = buf.col[i] + row[i] + buf.gy[i];
+        let g = buf.col[i] + buf.row[i] + buf.gy[i];
         ga_prev[i] = g * (T::ONE - y_prev[i] * y_prev[i]);
     }
-    (total, eta_total)
+    total
 }
 
 #[cfg(test)]
