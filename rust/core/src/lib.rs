@@ -9,6 +9,7 @@
 
 pub mod error;
 pub mod rng;
+pub mod simd;
 
 pub mod config;
 pub mod dream;

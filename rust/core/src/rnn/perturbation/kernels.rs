@@ -1,6 +1,8 @@
 //! The per-step kernels of the hot loop: the recurrent drive `J r` (float64, or a float32 copy
 //! of `J` with float32 rates) and `tanh`, each with an AVX2 + FMA path chosen at run time and a
-//! portable path.
+//! portable path, chosen by [`crate::simd`].
+
+use crate::simd::{avx2_clone, avx2_or_portable};
 
 /// `out = W v` for a row-major `[n, n]` matrix, with AVX2 + FMA when the CPU has them (the
 /// two paths may differ in the last bits, as any BLAS does across CPUs).
@@ -10,35 +12,21 @@
 /// last, which are still in L1 (`J` itself does not fit and streams from L2).
 pub(crate) fn matvec(w: &[f64], v: &[f64], out: &mut [f64], reverse: bool) {
     assert_eq!(w.len(), v.len() * out.len());
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-        {
-            // SAFETY: the CPU supports AVX2 and FMA (checked just above); lengths checked above.
-            unsafe { matvec_fma(w, v, out, reverse) };
-            return;
-        }
-    }
-    matvec_portable(w, v, out);
+    // Lengths checked above.
+    avx2_or_portable!(matvec_fma(w, v, out, reverse), matvec_portable(w, v, out))
 }
 
 /// `out = W v` with `W` `[n, n]` and `v` in float32, accumulated in float32 (eight lanes,
 /// two accumulators per row), each sum then widened to float64; `reverse` as in [`matvec`].
 pub(crate) fn matvec_f32(w: &[f32], v: &[f32], out: &mut [f64], reverse: bool) {
     assert_eq!(w.len(), v.len() * out.len());
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-        {
-            // SAFETY: the CPU supports AVX2 and FMA (checked just above); lengths checked above.
-            unsafe { matvec_f32_fma(w, v, out, reverse) };
-            return;
+    // Lengths checked above.
+    avx2_or_portable!(matvec_f32_fma(w, v, out, reverse), {
+        let n = v.len();
+        for (row, o) in w.chunks_exact(n).zip(out.iter_mut()) {
+            *o = f64::from(dot_f32_portable(row, v));
         }
-    }
-    let n = v.len();
-    for (row, o) in w.chunks_exact(n).zip(out.iter_mut()) {
-        *o = f64::from(dot_f32_portable(row, v));
-    }
+    })
 }
 
 /// Horizontal sum of four doubles.
@@ -264,30 +252,6 @@ fn dot_portable(a: &[f64], b: &[f64]) -> f64 {
     acc.iter().sum::<f64>() + tail
 }
 
-/// Defines `pub(crate) fn $name` that runs an AVX2 build of the same body when the CPU has
-/// it (no FMA: both builds round every operation alike and agree bit for bit).
-macro_rules! avx2_clone {
-    ($(#[$meta:meta])* pub(crate) fn $name:ident($($arg:ident : $ty:ty),* $(,)?) $body:block) => {
-        $(#[$meta])*
-        pub(crate) fn $name($($arg: $ty),*) {
-            #[inline(always)]
-            fn portable($($arg: $ty),*) $body
-            #[cfg(target_arch = "x86_64")]
-            {
-                #[target_feature(enable = "avx2")]
-                unsafe fn avx2($($arg: $ty),*) {
-                    portable($($arg),*)
-                }
-                if std::arch::is_x86_feature_detected!("avx2") {
-                    // SAFETY: the running CPU supports AVX2 (checked just above).
-                    return unsafe { avx2($($arg),*) };
-                }
-            }
-            portable($($arg),*)
-        }
-    };
-}
-
 avx2_clone! {
     /// One Euler step `x ← x + c·(d − x)` with `d = drive + Σ_k u_k W_in[:, k]`, the input
     /// weights given transposed (`win_t` `[I, N]`, so each input adds a contiguous row);
@@ -352,7 +316,7 @@ avx2_clone! {
 pub(crate) fn tanh_into(x: &[f64], out: &mut [f64]) {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx2") {
+        if crate::simd::has_avx2() {
             // SAFETY: the CPU supports AVX2 (checked just above).
             unsafe { tanh_avx2(x, out) };
             return;
@@ -373,7 +337,7 @@ unsafe fn tanh_avx2(x: &[f64], out: &mut [f64]) {
 pub(crate) fn tanh_f32_into(x: &[f64], out32: &mut [f32], out64: &mut [f64]) {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx2") {
+        if crate::simd::has_avx2() {
             // SAFETY: the CPU supports AVX2 (checked just above).
             unsafe { tanh_f32_avx2(x, out32, out64) };
             return;

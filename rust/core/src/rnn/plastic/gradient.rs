@@ -120,6 +120,7 @@ fn add_weight_grad<T: Real>(grad_w: &mut [T], grad_drive: &[T], ys: &[T], n: usi
     // its transpose), `ys` ([T+1, N], first T rows) and `grad_w` ([N, N]), sizes checked above.
     unsafe {
         T::gemm(
+            true,
             n,
             steps,
             n,

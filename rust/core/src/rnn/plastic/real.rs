@@ -3,28 +3,10 @@
 
 use crate::rnn::plastic::float::Float;
 use crate::rnn::plastic::kernels::{BackwardRow, ForwardRow, SilentRun, TraceRow};
+use crate::simd::Gemm;
 
-/// A float type of the plastic network, with its fastest row kernels and its gemm.
-pub trait Real: Float {
-    /// C ← α A B + β C (row/column strides as in `matrixmultiply`).
-    ///
-    /// # Safety
-    /// The pointers and strides must describe valid, non-overlapping matrices.
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn gemm(
-        m: usize,
-        k: usize,
-        n: usize,
-        a: *const Self,
-        rsa: isize,
-        csa: isize,
-        b: *const Self,
-        rsb: isize,
-        csb: isize,
-        c: *mut Self,
-        rsc: isize,
-        csc: isize,
-    );
+/// A float type of the plastic network, with its fastest row kernels and its gemm ([`Gemm`]).
+pub trait Real: Float + Gemm {
     /// The forward step of one row with the fastest kernel of this CPU.
     fn forward_row(r: ForwardRow<'_, Self>) -> Self;
     /// The backward step of one row with the fastest kernel of this CPU.
@@ -38,23 +20,6 @@ pub trait Real: Float {
 }
 
 impl Real for f64 {
-    unsafe fn gemm(
-        m: usize,
-        k: usize,
-        n: usize,
-        a: *const f64,
-        rsa: isize,
-        csa: isize,
-        b: *const f64,
-        rsb: isize,
-        csb: isize,
-        c: *mut f64,
-        rsc: isize,
-        csc: isize,
-    ) {
-        matrixmultiply::dgemm(m, k, n, 1.0, a, rsa, csa, b, rsb, csb, 1.0, c, rsc, csc)
-    }
-
     fn forward_row(r: ForwardRow<'_, f64>) -> f64 {
         crate::rnn::plastic::kernels::forward_row_f64(r)
     }
@@ -69,23 +34,6 @@ impl Real for f64 {
 }
 
 impl Real for f32 {
-    unsafe fn gemm(
-        m: usize,
-        k: usize,
-        n: usize,
-        a: *const f32,
-        rsa: isize,
-        csa: isize,
-        b: *const f32,
-        rsb: isize,
-        csb: isize,
-        c: *mut f32,
-        rsc: isize,
-        csc: isize,
-    ) {
-        matrixmultiply::sgemm(m, k, n, 1.0, a, rsa, csa, b, rsb, csb, 1.0, c, rsc, csc)
-    }
-
     fn forward_row(r: ForwardRow<'_, f32>) -> f32 {
         crate::rnn::plastic::kernels::forward_row_f32(r)
     }

@@ -12,7 +12,7 @@ use super::buffers::{checked_len, try_filled};
 use super::config::{ConditionOrder, Eligibility, NetworkSpec, NodePerturbationConfig, Precision};
 use super::network::{simulate, Exploration, TrialRecord, TrialView, Weights, Workspace};
 use super::tasks::ConditionSet;
-use super::trace::{eligibility_trace, eligibility_trace_f32};
+use super::trace::eligibility_trace;
 use crate::error::{check_all_finite, try_reserve, Error, Result};
 use crate::rng::{derive_seed, from_seed};
 use rand::seq::SliceRandom;
@@ -512,7 +512,7 @@ impl NodePerturbationTrainer {
                 }
             }
             (Eligibility::Fluctuation, Precision::Float32) => {
-                eligibility_trace_f32(
+                eligibility_trace(
                     &ws.post_cubed32,
                     &ws.pre_cubed32,
                     n_steps,

@@ -449,18 +449,8 @@ mod avx2;
 #[cfg(target_arch = "x86_64")]
 mod avx2_f32;
 
-/// Whether the AVX2+FMA kernels can run here (checked once; the answer is cached by std).
-#[inline]
-pub(crate) fn has_avx2_fma() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
-}
+/// Whether the AVX2+FMA kernels can run here (the one check of [`crate::simd`]).
+pub(crate) use crate::simd::has_avx2_fma;
 
 /// The portable backward kernel (no FMA).
 fn backward_row_portable<T: Float>(
