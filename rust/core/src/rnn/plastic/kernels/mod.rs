@@ -272,7 +272,7 @@ fn backward_row_generic<
     const REVERSE: bool,
     const PER_CONNECTION: bool,
 >(
-    r: BackwardRow<'_, T>,
+    mut r: BackwardRow<'_, T>,
 ) -> (T, T) {
     let n = r.w.len();
     let (w, alpha, eta, inv) = (&r.w[..n], &r.alpha[..n], &r.eta[..n], &r.inv_keep[..n]);
@@ -303,88 +303,87 @@ fn backward_row_generic<
             chunk_mut(ga, j),
             chunk_mut(col, j),
         );
-        if PER_CONNECTION {
-            let gec = chunk_mut(ge, j);
-            for k in 0..LANES {
+        for k in 0..LANES {
+            let conn = Conn {
+                w: wc[k],
+                alpha: ac[k],
+                eta: ec[k],
+                inv_keep: ic[k],
+                y_prev: ypc[k],
+                y_prev2: yppc[k],
+            };
+            let out = ConnOut {
+                hebb: &mut hc[k],
+                grad_hebb: &mut ghc[k],
+                grad_alpha: &mut gac[k],
+                col: &mut cc[k],
+            };
+            if PER_CONNECTION {
                 let mut d = T::ZERO;
-                backward_element::<T, FMA, REVERSE>(
-                    Conn {
-                        w: wc[k],
-                        alpha: ac[k],
-                        eta: ec[k],
-                        inv_keep: ic[k],
-                        y_prev: ypc[k],
-                        y_prev2: yppc[k],
-                    },
-                    ConnOut {
-                        hebb: &mut hc[k],
-                        grad_hebb: &mut ghc[k],
-                        grad_alpha: &mut gac[k],
-                        col: &mut cc[k],
-                    },
-                    g,
-                    post,
-                    &mut row_lanes[k],
-                    &mut d,
-                );
-                gec[k] += d;
-            }
-        } else {
-            for k in 0..LANES {
-                backward_element::<T, FMA, REVERSE>(
-                    Conn {
-                        w: wc[k],
-                        alpha: ac[k],
-                        eta: ec[k],
-                        inv_keep: ic[k],
-                        y_prev: ypc[k],
-                        y_prev2: yppc[k],
-                    },
-                    ConnOut {
-                        hebb: &mut hc[k],
-                        grad_hebb: &mut ghc[k],
-                        grad_alpha: &mut gac[k],
-                        col: &mut cc[k],
-                    },
-                    g,
-                    post,
-                    &mut row_lanes[k],
-                    &mut eta_lanes[k],
-                );
+                backward_element::<T, FMA, REVERSE>(conn, out, g, post, &mut row_lanes[k], &mut d);
+                ge[j + k] += d;
+            } else {
+                let (row, eta) = (&mut row_lanes[k], &mut eta_lanes[k]);
+                backward_element::<T, FMA, REVERSE>(conn, out, g, post, row, eta);
             }
         }
         j += LANES;
     }
-    for jj in nc..n {
-        let k = jj - nc;
+    backward_row_tail::<T, FMA, REVERSE, PER_CONNECTION>(
+        &mut r,
+        nc,
+        &mut row_lanes,
+        &mut eta_lanes,
+    );
+    (sum_lanes(&row_lanes), sum_lanes(&eta_lanes))
+}
+
+/// The scalar part (elements `from..n`) of a backward row, into lane `j − from` of the row
+/// sum and of the η gradient (per connection: into `grad_eta[j]`), each element's η term
+/// formed alone and then added (the vector kernels' tail).
+#[inline(always)]
+pub(crate) fn backward_row_tail<
+    T: Float,
+    const FMA: bool,
+    const REVERSE: bool,
+    const PER_CONNECTION: bool,
+>(
+    r: &mut BackwardRow<'_, T>,
+    from: usize,
+    row_lanes: &mut [T; LANES],
+    eta_lanes: &mut [T; LANES],
+) {
+    let n = r.w.len();
+    let (gd, ps) = (r.grad_drive, r.post);
+    for jj in from..n {
+        let k = jj - from;
         let mut d = T::ZERO;
         backward_element::<T, FMA, REVERSE>(
             Conn {
-                w: w[jj],
-                alpha: alpha[jj],
-                eta: eta[jj],
-                inv_keep: inv[jj],
-                y_prev: yp[jj],
-                y_prev2: ypp[jj],
+                w: r.w[jj],
+                alpha: r.alpha[jj],
+                eta: r.eta[jj],
+                inv_keep: r.inv_keep[jj],
+                y_prev: r.y_prev[jj],
+                y_prev2: r.y_prev2[jj],
             },
             ConnOut {
-                hebb: &mut hebb[jj],
-                grad_hebb: &mut gh[jj],
-                grad_alpha: &mut ga[jj],
-                col: &mut col[jj],
+                hebb: &mut r.hebb[jj],
+                grad_hebb: &mut r.grad_hebb[jj],
+                grad_alpha: &mut r.grad_alpha[jj],
+                col: &mut r.col[jj],
             },
-            g,
-            post,
+            gd,
+            ps,
             &mut row_lanes[k],
             &mut d,
         );
         if PER_CONNECTION {
-            ge[jj] += d;
+            r.grad_eta[jj] += d;
         } else {
             eta_lanes[k] += d;
         }
     }
-    (sum_lanes(&row_lanes), sum_lanes(&eta_lanes))
 }
 
 /// One row of a run of k consecutive backward steps t = t1, t1−1, …, t0 in which every neuron is
