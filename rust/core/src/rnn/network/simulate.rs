@@ -145,15 +145,7 @@ pub(crate) fn simulate(
     let (n, n_in, n_out) = (c.n_units, c.n_inputs, c.n_outputs);
     let leak = c.dt / c.tau;
     // Reserve the recordings first, before anything in `state` changes.
-    let recorded = if options.record == Record::Nothing {
-        0
-    } else {
-        n
-    };
-    let mut out = TrialOutput {
-        outputs: reserve_values("outputs", steps.checked_mul(n_out))?,
-        states: reserve_values("states", steps.checked_mul(recorded))?,
-    };
+    let mut out = reserve_output(options.record, steps, n, n_out)?;
     let mut rng = rng::from_seed(Some(seed));
     let learn = options.plastic && fixed.rule.is_some();
     if learn {
@@ -192,32 +184,19 @@ pub(crate) fn simulate(
                 &io.inputs[t * n_in..(t + 1) * n_in],
             );
         }
-        for i in 0..n {
-            x[i] += leak * (-x[i] + drive[i] + input_drive[i]);
-        }
-        if c.noise_std > 0.0 {
-            for xi in x.iter_mut() {
-                *xi += c.noise_std * rng.sample::<f64, _>(StandardNormal);
-            }
-        }
+        euler_step(&mut x, &drive, &input_drive, leak, c.noise_std, &mut rng);
         c.activation.apply_slice(&x, &mut r_new);
         matvec(&mut y, w_out, &r_new);
         out.outputs.extend_from_slice(&y);
         let m = io.modulation.map_or(1.0, |m| m[t]);
-        let fusable = fixed.rule.and_then(|rule| rule.rank_one_step(c.dt, m));
-        if let (true, Some(step)) = (learn, fusable) {
-            if step.pre_is_previous {
-                pending_pre.copy_from_slice(&r);
-            }
-            pending = Some(step);
-        } else if let (true, Some(rule), Some(state)) = (learn, fixed.rule, state.get_mut()) {
+        if learn {
             let activity = StepActivity {
                 previous: &r,
                 current: &r_new,
                 modulation: m,
                 dt: c.dt,
             };
-            rule_step(rule, state, &activity, &mut diag);
+            pending = plasticity_step(fixed, &mut state, &activity, &mut pending_pre, &mut diag);
         }
         if learn_readout {
             if let Some(targets) = io.targets {
@@ -249,6 +228,60 @@ pub(crate) fn simulate(
         final_rank_one(st, step, &r, pre, n);
     }
     Ok(out)
+}
+
+/// The trial's output buffers, reserved up front (`InvalidArgument` naming the steps if that
+/// much memory cannot be had).
+fn reserve_output(record: Record, steps: usize, n: usize, n_out: usize) -> Result<TrialOutput> {
+    let recorded = if record == Record::Nothing { 0 } else { n };
+    Ok(TrialOutput {
+        outputs: reserve_values("outputs", steps.checked_mul(n_out))?,
+        states: reserve_values("states", steps.checked_mul(recorded))?,
+    })
+}
+
+/// `x ← x + (dt/τ)(−x + drive + input_drive) + σ ξ`.
+#[inline]
+fn euler_step(
+    x: &mut [f64],
+    drive: &[f64],
+    input_drive: &[f64],
+    leak: f64,
+    noise_std: f64,
+    rng: &mut rng::Rng,
+) {
+    for i in 0..x.len() {
+        x[i] += leak * (-x[i] + drive[i] + input_drive[i]);
+    }
+    if noise_std > 0.0 {
+        for xi in x.iter_mut() {
+            *xi += noise_std * rng.sample::<f64, _>(StandardNormal);
+        }
+    }
+}
+
+/// The rule's step after the network moved: deferred (returned, to be fused with the next
+/// step's product; `pending_pre` keeps r(t) when it needs it) when it is a rank-one step,
+/// otherwise applied now.
+#[inline]
+fn plasticity_step(
+    fixed: &Fixed<'_>,
+    state: &mut StateMut<'_>,
+    activity: &StepActivity<'_>,
+    pending_pre: &mut [f64],
+    diag: &mut [f64],
+) -> Option<RankOneStep> {
+    let rule = fixed.rule?;
+    if let Some(step) = rule.rank_one_step(activity.dt, activity.modulation) {
+        if step.pre_is_previous {
+            pending_pre.copy_from_slice(activity.previous);
+        }
+        return Some(step);
+    }
+    if let Some(state) = state.get_mut() {
+        rule_step(rule, state, activity, diag);
+    }
+    None
 }
 
 /// `drive = W_eff r` at the start of a step, fused with the rank-one rule step `pending`

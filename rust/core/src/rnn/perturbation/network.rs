@@ -268,20 +268,16 @@ pub(crate) fn simulate(
 
     for t in 0..n_steps {
         if cubed_rows {
-            let row = t * n..(t + 1) * n;
-            if f32_mode {
-                cubes_f32(&ws.r32, &mut ws.pre_cubed32[row]);
-            } else {
-                cubes(&ws.r, &mut ws.pre_cubed[row]);
-            }
+            pre_cubes(t, n, f32_mode, ws);
         }
         // drive = J r + W_in u_t, then the Euler step.
-        match weights {
-            Weights::F64(w) => matvec(w, &ws.r, &mut ws.drive, t % 2 == 1),
-            Weights::F32(w) => matvec_f32(w, &ws.r32, &mut ws.drive, t % 2 == 1),
-        }
-        let u = &trial.inputs[t * n_in..(t + 1) * n_in];
-        integrate(&mut ws.x, &mut ws.drive, &ws.win_t, u, dt_tau);
+        euler_step(
+            weights,
+            &trial.inputs[t * n_in..(t + 1) * n_in],
+            t,
+            dt_tau,
+            ws,
+        );
         if let (Some(exp), Some(k)) = (exploration, kicks.as_mut()) {
             apply_kicks(exp.amplitude, k, t, n, kick_trace, rng, ws);
         }
@@ -290,13 +286,7 @@ pub(crate) fn simulate(
         }
         rates(&ws.x, &mut ws.r, &mut ws.r32, f32_mode);
         if let Some(exp) = exploration.filter(|_| cubed_rows) {
-            let a = exp.activity_trace_decay;
-            let rows = t * n..(t + 1) * n;
-            if f32_mode {
-                fluctuations_f32(&ws.x, &mut ws.x_average, a, &mut ws.post_cubed32[rows]);
-            } else {
-                fluctuations(&ws.x, &mut ws.x_average, a, &mut ws.post_cubed[rows]);
-            }
+            post_cubes(t, n, exp.activity_trace_decay, f32_mode, ws);
         }
 
         // Output and error.
@@ -330,18 +320,55 @@ pub(crate) fn simulate(
     };
     let n_energy = (n_steps * spec.output_neurons.len()).max(1) as f64;
     let error = scored + spec.energy_cost * energy / n_energy;
-    // A state that overflowed (huge inputs or weights) turns into NaN and would otherwise be
-    // hidden by the clip of the weight change: refuse it.
-    if !error.is_finite() || ws.x.iter().any(|v| !v.is_finite()) {
+    check_finite_state(error, &ws.x)?;
+    if let Some(rec) = record {
+        rec.error = error;
+    }
+    Ok(error)
+}
+
+/// Row t of the presynaptic factors, `r_j(t−1)³` (before the step: `ws.r` holds r(t−1)).
+#[inline]
+fn pre_cubes(t: usize, n: usize, f32_mode: bool, ws: &mut Workspace) {
+    let row = t * n..(t + 1) * n;
+    if f32_mode {
+        cubes_f32(&ws.r32, &mut ws.pre_cubed32[row]);
+    } else {
+        cubes(&ws.r, &mut ws.pre_cubed[row]);
+    }
+}
+
+/// `x ← x + (dt/τ)(−x + J r + W_in u)` (the product's row order alternates with `t`).
+#[inline]
+fn euler_step(weights: Weights<'_>, u: &[f64], t: usize, dt_tau: f64, ws: &mut Workspace) {
+    match weights {
+        Weights::F64(w) => matvec(w, &ws.r, &mut ws.drive, t % 2 == 1),
+        Weights::F32(w) => matvec_f32(w, &ws.r32, &mut ws.drive, t % 2 == 1),
+    }
+    integrate(&mut ws.x, &mut ws.drive, &ws.win_t, u, dt_tau);
+}
+
+/// Row t of the postsynaptic factors, `(x_i − x̄_i)³`, updating the running average `x̄`.
+#[inline]
+fn post_cubes(t: usize, n: usize, decay: f64, f32_mode: bool, ws: &mut Workspace) {
+    let rows = t * n..(t + 1) * n;
+    if f32_mode {
+        fluctuations_f32(&ws.x, &mut ws.x_average, decay, &mut ws.post_cubed32[rows]);
+    } else {
+        fluctuations(&ws.x, &mut ws.x_average, decay, &mut ws.post_cubed[rows]);
+    }
+}
+
+/// A state that overflowed (huge inputs or weights) turns into NaN and would otherwise be
+/// hidden by the clip of the weight change: refuse it.
+fn check_finite_state(error: f64, x: &[f64]) -> Result<()> {
+    if !error.is_finite() || x.iter().any(|v| !v.is_finite()) {
         return Err(Error::State(format!(
             "the network state became non-finite (trial error {error}); the inputs or weights \
              are too large"
         )));
     }
-    if let Some(rec) = record {
-        rec.error = error;
-    }
-    Ok(error)
+    Ok(())
 }
 
 /// `ws.win_t = W_inᵀ` (`[I, N]`, so a step adds one contiguous row per input).

@@ -104,40 +104,15 @@ fn backward_rows<T: Real>(
             },
         )
         .collect();
-    let work = |blk: &mut RowBlock<'_, T>| {
-        blk.col.fill(T::ZERO);
-        blk.eta_sum = T::ZERO;
-        for r in 0..blk.row.len() {
-            let i = blk.first_row + r;
-            let span = r * n..(r + 1) * n;
-            let ge: &mut [T] = if per_connection {
-                &mut blk.grad_eta[span.clone()]
-            } else {
-                &mut []
-            };
-            let (rd, e) = T::backward_row(
-                BackwardRow {
-                    w: &sh.p.w[i * n..(i + 1) * n],
-                    alpha: &sh.p.alpha[i * n..(i + 1) * n],
-                    eta: sh.eta_row(i),
-                    inv_keep: sh.inv_keep_row(i),
-                    hebb: &mut blk.hebb[span.clone()],
-                    grad_hebb: &mut blk.grad_hebb[span.clone()],
-                    grad_alpha: &mut blk.grad_alpha[span],
-                    grad_eta: ge,
-                    col: blk.col,
-                    y_prev,
-                    y_prev2,
-                    grad_drive: ga_t[i],
-                    post: y_t[i],
-                },
-                reverse,
-                per_connection,
-            );
-            blk.row[r] = rd;
-            blk.eta_sum += e;
-        }
+    let inputs = StepInputs {
+        y_t,
+        y_prev,
+        y_prev2,
+        ga_t,
+        reverse,
+        per_connection,
     };
+    let work = |blk: &mut RowBlock<'_, T>| backward_block(sh, &inputs, blk);
     // Zig-zag over the row blocks (see the forward pass): with a working set (W, α, H, G^H,
     // ∂L/∂α) larger than the last-level cache, sweeping in one direction every step evicts
     // each line just before it is needed again; alternating reuses what the cache holds.
@@ -154,6 +129,56 @@ fn backward_rows<T: Real>(
     for blk in &blocks {
         add_into(buf.col, blk.col);
         *eta_total += blk.eta_sum;
+    }
+}
+
+/// What every row of backward step t reads besides its own matrices.
+struct StepInputs<'a, T> {
+    y_t: &'a [T],
+    y_prev: &'a [T],
+    y_prev2: &'a [T],
+    /// ∂L/∂a_t.
+    ga_t: &'a [T],
+    reverse: bool,
+    per_connection: bool,
+}
+
+/// Backward step t over one block of rows: its partial column sum, its row sums and its share
+/// of a shared η's gradient.
+#[inline(always)]
+fn backward_block<T: Real>(sh: &Shared<'_, T>, inp: &StepInputs<'_, T>, blk: &mut RowBlock<'_, T>) {
+    let n = sh.p.n;
+    blk.col.fill(T::ZERO);
+    blk.eta_sum = T::ZERO;
+    for r in 0..blk.row.len() {
+        let i = blk.first_row + r;
+        let span = r * n..(r + 1) * n;
+        let ge: &mut [T] = if inp.per_connection {
+            &mut blk.grad_eta[span.clone()]
+        } else {
+            &mut []
+        };
+        let (rd, e) = T::backward_row(
+            BackwardRow {
+                w: &sh.p.w[i * n..(i + 1) * n],
+                alpha: &sh.p.alpha[i * n..(i + 1) * n],
+                eta: sh.eta_row(i),
+                inv_keep: sh.inv_keep_row(i),
+                hebb: &mut blk.hebb[span.clone()],
+                grad_hebb: &mut blk.grad_hebb[span.clone()],
+                grad_alpha: &mut blk.grad_alpha[span],
+                grad_eta: ge,
+                col: blk.col,
+                y_prev: inp.y_prev,
+                y_prev2: inp.y_prev2,
+                grad_drive: inp.ga_t[i],
+                post: inp.y_t[i],
+            },
+            inp.reverse,
+            inp.per_connection,
+        );
+        blk.row[r] = rd;
+        blk.eta_sum += e;
     }
 }
 

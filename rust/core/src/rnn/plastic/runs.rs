@@ -163,35 +163,34 @@ pub(crate) fn fused_run<T: Real>(
     (total, eta_total)
 }
 
-/// Phase 1 of a run: every quiet row does all the run's steps in one pass, adding its share of
-/// the column sums at the active columns into `active_col` (`slots` per block). Returns the
-/// η gradient of these rows, summed in block order whatever the visiting order.
-fn quiet_rows<T: Real>(
-    sh: &Shared<'_, T>,
-    ys: &[T],
-    plan: &RunPlan,
-    buf: &mut RunBuffers<'_, T>,
-    active_col: &mut [T],
-    slots: usize,
-    backwards: bool,
-) -> T {
-    let n = sh.p.n;
-    let (t0, t1) = (plan.t0, plan.t1);
-    let active = &plan.active;
-    let n_active = active.len();
-    let mut is_active = vec![false; n];
-    for &i in active {
-        is_active[i] = true;
-    }
-    let (eta, inv_keep) = (sh.eta_row(0)[0], sh.inv_keep_row(0)[0]);
-    let keep = T::ONE - eta;
-    let n_blocks = n.div_ceil(ROW_BLOCK);
-    let mut eta_sums = vec![T::ZERO; n_blocks];
-    let k = t1 - t0 + 1;
-    let pre = &ys[(t0 - 1) * n..t1 * n];
-    let y_prev2 = &ys[(t0 - 2) * n..(t0 - 1) * n];
-    let bs = ROW_BLOCK * n;
-    let work = |(blk, ((((hebb, grad_hebb), col), row), acol)): QuietBlock<'_, T>| {
+/// What every quiet row of a run reads.
+struct QuietRun<'a, T> {
+    ys: &'a [T],
+    /// The active rows, in increasing order, and a flag per row.
+    active: &'a [usize],
+    is_active: Vec<bool>,
+    n: usize,
+    t0: usize,
+    t1: usize,
+    eta: T,
+    inv_keep: T,
+    keep: T,
+    /// y_{t0−1} … y_{t1−1}, the presynaptic factors.
+    pre: &'a [T],
+    y_prev2: &'a [T],
+}
+
+impl<T: Real> QuietRun<'_, T> {
+    /// All the run's steps for the quiet rows of one block: the block's column sums (and at
+    /// the active columns, per step), its row sums; returns its share of the η gradient.
+    #[inline(always)]
+    fn block(&self, (blk, ((((hebb, grad_hebb), col), row), acol)): QuietBlock<'_, T>) -> T {
+        let (n, t0, t1) = (self.n, self.t0, self.t1);
+        let (eta, inv_keep, keep) = (self.eta, self.inv_keep, self.keep);
+        let (ys, active, is_active) = (self.ys, self.active, &self.is_active);
+        let (pre, y_prev2) = (self.pre, self.y_prev2);
+        let n_active = active.len();
+        let k = t1 - t0 + 1;
         col.fill(T::ZERO);
         acol.fill(T::ZERO);
         let mut gathered = vec![T::ZERO; n_active];
@@ -234,7 +233,49 @@ fn quiet_rows<T: Real>(
             eta_sum += e;
         }
         eta_sum
+    }
+}
+
+/// Phase 1 of a run: every quiet row does all the run's steps in one pass, adding its share of
+/// the column sums at the active columns into `active_col` (`slots` per block). Returns the
+/// η gradient of these rows, summed in block order whatever the visiting order.
+fn quiet_rows<T: Real>(
+    sh: &Shared<'_, T>,
+    ys: &[T],
+    plan: &RunPlan,
+    buf: &mut RunBuffers<'_, T>,
+    active_col: &mut [T],
+    slots: usize,
+    backwards: bool,
+) -> T {
+    let n = sh.p.n;
+    let (t0, t1) = (plan.t0, plan.t1);
+    let active = &plan.active;
+    let mut is_active = vec![false; n];
+    for &i in active {
+        is_active[i] = true;
+    }
+    let (eta, inv_keep) = (sh.eta_row(0)[0], sh.inv_keep_row(0)[0]);
+    let keep = T::ONE - eta;
+    let n_blocks = n.div_ceil(ROW_BLOCK);
+    let mut eta_sums = vec![T::ZERO; n_blocks];
+    let pre = &ys[(t0 - 1) * n..t1 * n];
+    let y_prev2 = &ys[(t0 - 2) * n..(t0 - 1) * n];
+    let bs = ROW_BLOCK * n;
+    let run = QuietRun {
+        ys,
+        active,
+        is_active,
+        n,
+        t0,
+        t1,
+        eta,
+        inv_keep,
+        keep,
+        pre,
+        y_prev2,
     };
+    let work = |item: QuietBlock<'_, T>| run.block(item);
     if n >= PARALLEL_MIN_N {
         let it = buf
             .hebb
