@@ -149,3 +149,88 @@ macro_rules! gemm_impl {
 }
 gemm_impl!(f64, matrixmultiply::dgemm);
 gemm_impl!(f32, matrixmultiply::sgemm);
+
+/// One 256-bit AVX register of `f64` (4 lanes) or `f32` (8 lanes), so that an intrinsics kernel
+/// whose algorithm is the same in both precisions is written once. Every method is
+/// `#[inline(always)]`: it must be called from a function compiled with AVX2 and FMA enabled
+/// (checked by [`avx2_or_portable!`]), where it becomes the one instruction it names.
+#[cfg(target_arch = "x86_64")]
+pub(crate) trait Avx256:
+    Copy + std::ops::Add<Output = Self> + std::ops::Mul<Output = Self> + std::ops::AddAssign
+{
+    /// The register type (`__m256d` or `__m256`).
+    type V: Copy;
+    /// Lanes per register.
+    const WIDTH: usize;
+    /// All lanes zero.
+    unsafe fn zero() -> Self::V;
+    /// `WIDTH` values from `p` (unaligned).
+    unsafe fn load(p: *const Self) -> Self::V;
+    /// `a · b + c`, rounded once.
+    unsafe fn fmadd(a: Self::V, b: Self::V, c: Self::V) -> Self::V;
+    /// `a + b`, lane by lane.
+    unsafe fn vadd(a: Self::V, b: Self::V) -> Self::V;
+    /// The sum of the lanes: halves added pairwise, down to one lane.
+    unsafe fn hsum(a: Self::V) -> Self;
+}
+
+#[cfg(target_arch = "x86_64")]
+impl Avx256 for f64 {
+    type V = std::arch::x86_64::__m256d;
+    const WIDTH: usize = 4;
+    #[inline(always)]
+    unsafe fn zero() -> Self::V {
+        std::arch::x86_64::_mm256_setzero_pd()
+    }
+    #[inline(always)]
+    unsafe fn load(p: *const f64) -> Self::V {
+        std::arch::x86_64::_mm256_loadu_pd(p)
+    }
+    #[inline(always)]
+    unsafe fn fmadd(a: Self::V, b: Self::V, c: Self::V) -> Self::V {
+        std::arch::x86_64::_mm256_fmadd_pd(a, b, c)
+    }
+    #[inline(always)]
+    unsafe fn vadd(a: Self::V, b: Self::V) -> Self::V {
+        std::arch::x86_64::_mm256_add_pd(a, b)
+    }
+    #[inline(always)]
+    unsafe fn hsum(a: Self::V) -> f64 {
+        use std::arch::x86_64::*;
+        let lo = _mm256_castpd256_pd128(a);
+        let hi = _mm256_extractf128_pd(a, 1);
+        let s = _mm_add_pd(lo, hi);
+        let h = _mm_unpackhi_pd(s, s);
+        _mm_cvtsd_f64(_mm_add_sd(s, h))
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+impl Avx256 for f32 {
+    type V = std::arch::x86_64::__m256;
+    const WIDTH: usize = 8;
+    #[inline(always)]
+    unsafe fn zero() -> Self::V {
+        std::arch::x86_64::_mm256_setzero_ps()
+    }
+    #[inline(always)]
+    unsafe fn load(p: *const f32) -> Self::V {
+        std::arch::x86_64::_mm256_loadu_ps(p)
+    }
+    #[inline(always)]
+    unsafe fn fmadd(a: Self::V, b: Self::V, c: Self::V) -> Self::V {
+        std::arch::x86_64::_mm256_fmadd_ps(a, b, c)
+    }
+    #[inline(always)]
+    unsafe fn vadd(a: Self::V, b: Self::V) -> Self::V {
+        std::arch::x86_64::_mm256_add_ps(a, b)
+    }
+    #[inline(always)]
+    unsafe fn hsum(a: Self::V) -> f32 {
+        use std::arch::x86_64::*;
+        let s = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+        let s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+        let s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
+        _mm_cvtss_f32(s)
+    }
+}

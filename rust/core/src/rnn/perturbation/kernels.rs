@@ -2,6 +2,8 @@
 //! of `J` with float32 rates) and `tanh`, each with an AVX2 + FMA path chosen at run time and a
 //! portable path, chosen by [`crate::simd`].
 
+#[cfg(target_arch = "x86_64")]
+use crate::simd::Avx256;
 use crate::simd::{avx2_clone, avx2_or_portable};
 
 /// `out = W v` for a row-major `[n, n]` matrix, with AVX2 + FMA when the CPU has them (the
@@ -29,31 +31,6 @@ pub(crate) fn matvec_f32(w: &[f32], v: &[f32], out: &mut [f64], reverse: bool) {
     })
 }
 
-/// Horizontal sum of four doubles.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-#[inline]
-unsafe fn hsum_pd(a: std::arch::x86_64::__m256d) -> f64 {
-    use std::arch::x86_64::*;
-    let lo = _mm256_castpd256_pd128(a);
-    let hi = _mm256_extractf128_pd(a, 1);
-    let s = _mm_add_pd(lo, hi);
-    let h = _mm_unpackhi_pd(s, s);
-    _mm_cvtsd_f64(_mm_add_sd(s, h))
-}
-
-/// Horizontal sum of eight floats.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-#[inline]
-unsafe fn hsum_ps(a: std::arch::x86_64::__m256) -> f32 {
-    use std::arch::x86_64::*;
-    let s = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
-    let s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    let s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
-    _mm_cvtss_f32(s)
-}
-
 /// Rows in blocks of four (in `reverse` order if asked), the rows past the last full block
 /// one by one.
 #[cfg(target_arch = "x86_64")]
@@ -76,7 +53,7 @@ unsafe fn matvec_fma(w: &[f64], v: &[f64], out: &mut [f64], reverse: bool) {
     for_each_block(out.len(), reverse, |i, block| {
         if block {
             // SAFETY: rows i..i+4 exist (a full block) and every row has n entries.
-            let s = unsafe { rows4_f64(w.as_ptr().add(i * n), v) };
+            let s = unsafe { rows4::<f64>(w.as_ptr().add(i * n), v) };
             out[i..i + 4].copy_from_slice(&s);
         } else {
             out[i] = dot_portable(&w[i * n..(i + 1) * n], v);
@@ -85,49 +62,49 @@ unsafe fn matvec_fma(w: &[f64], v: &[f64], out: &mut [f64], reverse: bool) {
 }
 
 /// The four dot products of rows `r0 … r0 + 3n` with `v`: each load of `v` is shared by the
-/// four rows; two accumulators of four lanes per row, so eight independent FMA chains hide the
-/// FMA latency.
+/// four rows; two accumulators of one register per row (4 doubles or 8 floats), so eight
+/// independent FMA chains hide the FMA latency. Written once for both precisions.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 #[inline]
-unsafe fn rows4_f64(r0: *const f64, v: &[f64]) -> [f64; 4] {
-    use std::arch::x86_64::*;
+unsafe fn rows4<T: Avx256>(r0: *const T, v: &[T]) -> [T; 4] {
+    let w = T::WIDTH;
     let n = v.len();
-    let n8 = n - n % 8;
-    let n4 = n - n % 4;
+    let n_pairs = n - n % (2 * w);
+    let n_body = n - n % w;
     let vp = v.as_ptr();
     let (r1, r2, r3) = (r0.add(n), r0.add(2 * n), r0.add(3 * n));
-    let z = _mm256_setzero_pd();
+    let z = T::zero();
     let (mut a0, mut a1, mut a2, mut a3) = (z, z, z, z);
     let (mut b0, mut b1, mut b2, mut b3) = (z, z, z, z);
     let mut j = 0;
-    while j < n8 {
-        let x = _mm256_loadu_pd(vp.add(j));
-        let y = _mm256_loadu_pd(vp.add(j + 4));
-        a0 = _mm256_fmadd_pd(_mm256_loadu_pd(r0.add(j)), x, a0);
-        a1 = _mm256_fmadd_pd(_mm256_loadu_pd(r1.add(j)), x, a1);
-        a2 = _mm256_fmadd_pd(_mm256_loadu_pd(r2.add(j)), x, a2);
-        a3 = _mm256_fmadd_pd(_mm256_loadu_pd(r3.add(j)), x, a3);
-        b0 = _mm256_fmadd_pd(_mm256_loadu_pd(r0.add(j + 4)), y, b0);
-        b1 = _mm256_fmadd_pd(_mm256_loadu_pd(r1.add(j + 4)), y, b1);
-        b2 = _mm256_fmadd_pd(_mm256_loadu_pd(r2.add(j + 4)), y, b2);
-        b3 = _mm256_fmadd_pd(_mm256_loadu_pd(r3.add(j + 4)), y, b3);
-        j += 8;
+    while j < n_pairs {
+        let x = T::load(vp.add(j));
+        let y = T::load(vp.add(j + w));
+        a0 = T::fmadd(T::load(r0.add(j)), x, a0);
+        a1 = T::fmadd(T::load(r1.add(j)), x, a1);
+        a2 = T::fmadd(T::load(r2.add(j)), x, a2);
+        a3 = T::fmadd(T::load(r3.add(j)), x, a3);
+        b0 = T::fmadd(T::load(r0.add(j + w)), y, b0);
+        b1 = T::fmadd(T::load(r1.add(j + w)), y, b1);
+        b2 = T::fmadd(T::load(r2.add(j + w)), y, b2);
+        b3 = T::fmadd(T::load(r3.add(j + w)), y, b3);
+        j += 2 * w;
     }
-    if j < n4 {
-        let x = _mm256_loadu_pd(vp.add(j));
-        a0 = _mm256_fmadd_pd(_mm256_loadu_pd(r0.add(j)), x, a0);
-        a1 = _mm256_fmadd_pd(_mm256_loadu_pd(r1.add(j)), x, a1);
-        a2 = _mm256_fmadd_pd(_mm256_loadu_pd(r2.add(j)), x, a2);
-        a3 = _mm256_fmadd_pd(_mm256_loadu_pd(r3.add(j)), x, a3);
+    if j < n_body {
+        let x = T::load(vp.add(j));
+        a0 = T::fmadd(T::load(r0.add(j)), x, a0);
+        a1 = T::fmadd(T::load(r1.add(j)), x, a1);
+        a2 = T::fmadd(T::load(r2.add(j)), x, a2);
+        a3 = T::fmadd(T::load(r3.add(j)), x, a3);
     }
     let mut s = [
-        hsum_pd(_mm256_add_pd(a0, b0)),
-        hsum_pd(_mm256_add_pd(a1, b1)),
-        hsum_pd(_mm256_add_pd(a2, b2)),
-        hsum_pd(_mm256_add_pd(a3, b3)),
+        T::hsum(T::vadd(a0, b0)),
+        T::hsum(T::vadd(a1, b1)),
+        T::hsum(T::vadd(a2, b2)),
+        T::hsum(T::vadd(a3, b3)),
     ];
-    for j in n4..n {
+    for j in n_body..n {
         let x = *vp.add(j);
         s[0] += *r0.add(j) * x;
         s[1] += *r1.add(j) * x;
@@ -144,7 +121,7 @@ unsafe fn matvec_f32_fma(w: &[f32], v: &[f32], out: &mut [f64], reverse: bool) {
     for_each_block(out.len(), reverse, |i, block| {
         if block {
             // SAFETY: rows i..i+4 exist (a full block) and every row has n entries.
-            let s = unsafe { rows4_f32(w.as_ptr().add(i * n), v) };
+            let s = unsafe { rows4::<f32>(w.as_ptr().add(i * n), v) };
             for (o, v) in out[i..i + 4].iter_mut().zip(s) {
                 *o = f64::from(v);
             }
@@ -152,57 +129,6 @@ unsafe fn matvec_f32_fma(w: &[f32], v: &[f32], out: &mut [f64], reverse: bool) {
             out[i] = f64::from(dot_f32_portable(&w[i * n..(i + 1) * n], v));
         }
     });
-}
-
-/// The float32 twin of [`rows4_f64`]: eight lanes, two accumulators per row.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-#[inline]
-unsafe fn rows4_f32(r0: *const f32, v: &[f32]) -> [f32; 4] {
-    use std::arch::x86_64::*;
-    let n = v.len();
-    let n16 = n - n % 16;
-    let n8 = n - n % 8;
-    let vp = v.as_ptr();
-    let (r1, r2, r3) = (r0.add(n), r0.add(2 * n), r0.add(3 * n));
-    let z = _mm256_setzero_ps();
-    let (mut a0, mut a1, mut a2, mut a3) = (z, z, z, z);
-    let (mut b0, mut b1, mut b2, mut b3) = (z, z, z, z);
-    let mut j = 0;
-    while j < n16 {
-        let x = _mm256_loadu_ps(vp.add(j));
-        let y = _mm256_loadu_ps(vp.add(j + 8));
-        a0 = _mm256_fmadd_ps(_mm256_loadu_ps(r0.add(j)), x, a0);
-        a1 = _mm256_fmadd_ps(_mm256_loadu_ps(r1.add(j)), x, a1);
-        a2 = _mm256_fmadd_ps(_mm256_loadu_ps(r2.add(j)), x, a2);
-        a3 = _mm256_fmadd_ps(_mm256_loadu_ps(r3.add(j)), x, a3);
-        b0 = _mm256_fmadd_ps(_mm256_loadu_ps(r0.add(j + 8)), y, b0);
-        b1 = _mm256_fmadd_ps(_mm256_loadu_ps(r1.add(j + 8)), y, b1);
-        b2 = _mm256_fmadd_ps(_mm256_loadu_ps(r2.add(j + 8)), y, b2);
-        b3 = _mm256_fmadd_ps(_mm256_loadu_ps(r3.add(j + 8)), y, b3);
-        j += 16;
-    }
-    if j < n8 {
-        let x = _mm256_loadu_ps(vp.add(j));
-        a0 = _mm256_fmadd_ps(_mm256_loadu_ps(r0.add(j)), x, a0);
-        a1 = _mm256_fmadd_ps(_mm256_loadu_ps(r1.add(j)), x, a1);
-        a2 = _mm256_fmadd_ps(_mm256_loadu_ps(r2.add(j)), x, a2);
-        a3 = _mm256_fmadd_ps(_mm256_loadu_ps(r3.add(j)), x, a3);
-    }
-    let mut s = [
-        hsum_ps(_mm256_add_ps(a0, b0)),
-        hsum_ps(_mm256_add_ps(a1, b1)),
-        hsum_ps(_mm256_add_ps(a2, b2)),
-        hsum_ps(_mm256_add_ps(a3, b3)),
-    ];
-    for j in n8..n {
-        let x = *vp.add(j);
-        s[0] += *r0.add(j) * x;
-        s[1] += *r1.add(j) * x;
-        s[2] += *r2.add(j) * x;
-        s[3] += *r3.add(j) * x;
-    }
-    s
 }
 
 /// Sixteen independent float32 partial sums.
