@@ -241,7 +241,7 @@ fn reserve_output(record: Record, steps: usize, n: usize, n_out: usize) -> Resul
 }
 
 /// `x ← x + (dt/τ)(−x + drive + input_drive) + σ ξ`.
-#[inline]
+#[inline(always)]
 fn euler_step(
     x: &mut [f64],
     drive: &[f64],
@@ -263,7 +263,7 @@ fn euler_step(
 /// The rule's step after the network moved: deferred (returned, to be fused with the next
 /// step's product; `pending_pre` keeps r(t) when it needs it) when it is a rank-one step,
 /// otherwise applied now.
-#[inline]
+#[inline(always)]
 fn plasticity_step(
     fixed: &Fixed<'_>,
     state: &mut StateMut<'_>,
@@ -286,7 +286,7 @@ fn plasticity_step(
 
 /// `drive = W_eff r` at the start of a step, fused with the rank-one rule step `pending`
 /// deferred from the previous step (one pass over the matrix) when there is one.
-#[inline]
+#[inline(always)]
 fn recurrent_drive(
     fixed: &Fixed<'_>,
     state: &mut StateMut<'_>,
@@ -342,7 +342,7 @@ fn recurrent_drive(
 
 /// One step of a rule that is not a fused rank-one step; the diagonal of its matrix (no
 /// plastic self-connections) is kept, through `diag` (`n` values).
-#[inline]
+#[inline(always)]
 fn rule_step(rule: &Rule, state: &mut PlasticState, activity: &StepActivity<'_>, diag: &mut [f64]) {
     let n = state.n;
     let plastic = if state.trace.is_empty() {
@@ -361,7 +361,7 @@ fn rule_step(rule: &Rule, state: &mut PlasticState, activity: &StepActivity<'_>,
 }
 
 /// The delta rule of a learning readout: `W_out += scale · (target − y) rᵀ`.
-#[inline]
+#[inline(always)]
 fn readout_step(w_out: &mut [f64], target: &[f64], y: &[f64], r: &[f64], scale: f64) {
     let n = r.len();
     for k in 0..y.len() {

@@ -328,7 +328,7 @@ pub(crate) fn simulate(
 }
 
 /// Row t of the presynaptic factors, `r_j(t−1)³` (before the step: `ws.r` holds r(t−1)).
-#[inline]
+#[inline(always)]
 fn pre_cubes(t: usize, n: usize, f32_mode: bool, ws: &mut Workspace) {
     let row = t * n..(t + 1) * n;
     if f32_mode {
@@ -339,7 +339,7 @@ fn pre_cubes(t: usize, n: usize, f32_mode: bool, ws: &mut Workspace) {
 }
 
 /// `x ← x + (dt/τ)(−x + J r + W_in u)` (the product's row order alternates with `t`).
-#[inline]
+#[inline(always)]
 fn euler_step(weights: Weights<'_>, u: &[f64], t: usize, dt_tau: f64, ws: &mut Workspace) {
     match weights {
         Weights::F64(w) => matvec(w, &ws.r, &mut ws.drive, t % 2 == 1),
@@ -349,7 +349,7 @@ fn euler_step(weights: Weights<'_>, u: &[f64], t: usize, dt_tau: f64, ws: &mut W
 }
 
 /// Row t of the postsynaptic factors, `(x_i − x̄_i)³`, updating the running average `x̄`.
-#[inline]
+#[inline(always)]
 fn post_cubes(t: usize, n: usize, decay: f64, f32_mode: bool, ws: &mut Workspace) {
     let rows = t * n..(t + 1) * n;
     if f32_mode {
@@ -406,7 +406,7 @@ fn initial_state(spec: &NetworkSpec, rng: &mut Rng, ws: &mut Workspace) {
 
 /// The kicks of step `t` (cells t·N .. (t+1)·N of the Bernoulli sequence), added to `x`; with
 /// the kick trace, `e_i· += ξ_i(t) · r(t−1)` (`ws.r` still holds the previous step's rates).
-#[inline]
+#[inline(always)]
 fn apply_kicks(
     amplitude: f64,
     k: &mut KickTimes,
@@ -431,7 +431,7 @@ fn apply_kicks(
 }
 
 /// The output `z` of step `t`: the output neurons' rates, or the hand position they drive.
-#[inline]
+#[inline(always)]
 fn readout(
     spec: &NetworkSpec,
     arm_state: Option<&mut ArmState>,
@@ -454,7 +454,7 @@ fn readout(
 }
 
 /// The distance of a step's output from its target under `metric`.
-#[inline]
+#[inline(always)]
 fn distance(metric: ErrorMetric, z: &[f64], target: &[f64]) -> f64 {
     match metric {
         ErrorMetric::MeanAbsolute => {
