@@ -186,8 +186,8 @@ def bench_speed(repeats: int, ours_trials: int, numpy_trials: int) -> None:
     )
     t_ours = {}
     for p, tr in ours.items():
-        tr.train(4, n_threads=1)  # warm-up (Ē initialisation, buffers)
-        t_ours[p] = median_time(lambda tr=tr: tr.train(ours_trials, n_threads=1), repeats)
+        tr.learn(4, n_threads=1)  # warm-up (Ē initialisation, buffers)
+        t_ours[p] = median_time(lambda tr=tr: tr.learn(ours_trials, n_threads=1), repeats)
         t_ours[p] /= ours_trials
     t_ref = {}
     for key, ref in refs.items():
@@ -203,8 +203,8 @@ def bench_speed(repeats: int, ours_trials: int, numpy_trials: int) -> None:
     }
     t_kick = {}
     for p, tr in kick_ours.items():
-        tr.train(4, n_threads=1)
-        t_kick[p] = median_time(lambda tr=tr: tr.train(ours_trials, n_threads=1), repeats)
+        tr.learn(4, n_threads=1)
+        t_kick[p] = median_time(lambda tr=tr: tr.learn(ours_trials, n_threads=1), repeats)
         t_kick[p] /= ours_trials
     kick_ref = NumpyNodePerturbation(kick_ours["float64"], task, seed=0, method="kicks")
     kick_ref.trial()
@@ -213,7 +213,7 @@ def bench_speed(repeats: int, ours_trials: int, numpy_trials: int) -> None:
     )
     batch = 8
     par = ours["float32"]
-    t_par = median_time(lambda: par.train(8 * batch, batch_size=batch), repeats) / (8 * batch)
+    t_par = median_time(lambda: par.learn(8 * batch, batch_size=batch), repeats) / (8 * batch)
     cores = os.cpu_count()
     rng = np.random.default_rng(0)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
@@ -263,7 +263,7 @@ def dnms_run(seed: int, n_trials: int, preset: str, precision: str) -> dict:
     task = DelayedNonMatch()
     trainer = task.trainer(seed=seed, config=dnms_config(preset, precision))
     t0 = time.perf_counter()
-    errors, _ = trainer.train(n_trials, batch_size=1, n_threads=1)
+    errors, _ = trainer.learn(n_trials, batch_size=1, n_threads=1)
     wall = time.perf_counter() - t0
     return {
         "seed": seed,

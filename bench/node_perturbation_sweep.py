@@ -70,7 +70,7 @@ def run(job: tuple[str, dict, int, int, dict]) -> tuple[str, int, int | None, fl
     reached = None
     if norm is None:
         while len(errors) < max_trials and reached is None:
-            e, _ = trainer.train(100, batch_size=1, n_threads=1)
+            e, _ = trainer.learn(100, batch_size=1, n_threads=1)
             errors.extend(e)
             reached = trials_to_criterion(errors)
         return name, seed, reached, time.process_time() - t0
@@ -82,7 +82,7 @@ def run(job: tuple[str, dict, int, int, dict]) -> tuple[str, int, int | None, fl
         eta = base.learning_rate if var is None else norm["eta0"] / max(np.sqrt(var[c]), floor)
         trainer.config = base.replace(learning_rate=eta)
         expected = trainer.expected_error.copy()
-        e, _ = trainer.train(1, batch_size=1, n_threads=1)
+        e, _ = trainer.learn(1, batch_size=1, n_threads=1)
         if var is None:
             var = np.full(trainer.n_conditions, norm.get("init", 0.01))
         elif len(expected):

@@ -160,7 +160,7 @@ def curve(episodes, dtype, train_eta=True, eta_lr=None, seed=1):
     task = PatternCompletion.preset("dp1000", seed=seed)
     net = PlasticRNN(task.n_neurons, dtype=dtype, seed=seed)
     t0 = time.perf_counter()
-    hist = net.fit(task, episodes, lr=3e-4, eta_lr=eta_lr, train_eta=train_eta, progress=False)
+    hist = net.learn(task, episodes, lr=3e-4, eta_lr=eta_lr, train_eta=train_eta, progress=False)
     elapsed = time.perf_counter() - t0
     err = np.asarray(hist["error_rate"])
     how = "eta fixed at 0.01"

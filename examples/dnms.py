@@ -44,7 +44,7 @@ def main() -> None:
     print(trainer.config)
     errors = []
     for start in range(0, N_TRIALS, REPORT_EVERY):
-        e, _ = trainer.train(REPORT_EVERY, batch_size=BATCH_SIZE)
+        e, _ = trainer.learn(REPORT_EVERY, batch_size=BATCH_SIZE)
         errors.extend(e)
         correct = np.mean(np.asarray(e) < 1.0)
         print(

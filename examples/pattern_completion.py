@@ -49,7 +49,7 @@ def main() -> None:
     print(f"{task}\n{net}: {task.n_steps} steps per episode")
 
     start = time.perf_counter()
-    history = net.fit(task, EPISODES, lr=LEARNING_RATE, progress=True)
+    history = net.learn(task, EPISODES, lr=LEARNING_RATE, progress=True)
     elapsed = time.perf_counter() - start
     errors = np.asarray(history["error_rate"])
     per = elapsed / EPISODES

@@ -327,9 +327,9 @@ TARGETS = [
             "n_neurons": [(True, TypeError), (-1, ValueError), (0, ValueError),
                           (HUGE, (ValueError, MemoryError)), (1.5, TypeError)],
             "seed": SEED64}),
-    Target("NodePerturbationTrainer.train", lambda: rnn.NodePerturbationTrainer(
+    Target("NodePerturbationTrainer.learn", lambda: rnn.NodePerturbationTrainer(
                np.zeros((1, 5, 2)), np.zeros((1, 5, 1)), n_neurons=6, seed=0),
-           lambda t, **k: t.train(**k), {"n_trials": 1},
+           lambda t, **k: t.learn(**k), {"n_trials": 1},
            {"n_trials": [(True, TypeError), (-1, (ValueError, OverflowError)), (1.5, TypeError),
                          (None, TypeError)],
             "batch_size": [(True, TypeError), (0, ValueError), (-1, (ValueError, OverflowError))],
@@ -497,9 +497,9 @@ WORK = {
     ("Agent.learn", "episodes"),
     ("Agent.run_episodes", "episodes"),
     ("Agent.run_episodes", "dream_every"),
-    ("NodePerturbationTrainer.train", "n_trials"),
+    ("NodePerturbationTrainer.learn", "n_trials"),
     # Rust: accepted up to 2**63 and a pool of that many threads is built (hangs): pending
-    ("NodePerturbationTrainer.train", "n_threads"),
+    ("NodePerturbationTrainer.learn", "n_threads"),
     # simulated time: t_max / dt steps of a Python RK4 loop
     ("simulate", "t_max"),
     ("simulate", "dt"),
@@ -550,7 +550,7 @@ PENDING: dict[str, str] = {
     "(memory allocation of 32 GiB failed in the Adam state)",
     "NodePerturbationTrainer()": "issue 15 item 6, Rust pending: rust/bindings/src/guard.rs "
     "`BigInt::extract` (i128) and the seed extractor let OverflowError through for 2**200",
-    "NodePerturbationTrainer.train": "issue 15 item 6, Rust pending: guard.rs `BigInt::extract` "
+    "NodePerturbationTrainer.learn": "issue 15 item 6, Rust pending: guard.rs `BigInt::extract` "
     "(OverflowError for 2**200); also n_threads up to 2**63 is accepted and hangs",
     "RecurrentNetwork.run": "rnn/ (helper dense): a (2**32,) broadcast `inputs` is copied "
     "(numpy MemoryError) before its shape is checked",

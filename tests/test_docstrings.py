@@ -28,11 +28,9 @@ RUST_GETTERS_WITHOUT_DOCS = frozenset(
         "Adam",
         "Hebbian",
         "NeuromodulatedHebbian",
-        "NodePerturbationConfig",
         "Oja",
         "RecurrentNetwork",
         "STDP",
-        "TwoJointArm",
     }
 )
 #: Rust methods without a ``///`` doc comment in rust/bindings (same rule as above).

@@ -36,12 +36,12 @@ def test_recurrent_network_round_trip_continues_identically(tmp_path, rule):
 
 def test_node_perturbation_trainer_round_trip_trains_identically(tmp_path):
     trainer = tasks.DelayedNonMatch().trainer(seed=4)
-    trainer.train(3)
+    trainer.learn(3)
     hb.save_model(trainer, tmp_path / "t.hb")
     loaded = hb.load_model(tmp_path / "t.hb")
     assert loaded.trials_done == trainer.trials_done
-    trainer.train(2)
-    loaded.train(2)
+    trainer.learn(2)
+    loaded.learn(2)
     np.testing.assert_array_equal(loaded.weights, trainer.weights)
     np.testing.assert_array_equal(loaded.evaluate(), trainer.evaluate())
 

@@ -95,7 +95,7 @@ def test_trials_from_another_suite():
         config=NodePerturbationConfig(condition_order="shuffled"),
     )
     assert t.n_conditions == 3 and t.n_steps == 30
-    errors, conditions = t.train(9, batch_size=3)
+    errors, conditions = t.learn(9, batch_size=3)
     assert errors.shape == (9,) and sorted(conditions[:3]) == [0, 1, 2]
     run = t.run(0)
     assert run["outputs"].shape == (30, 2) and run["rates"].shape == (30, 25)

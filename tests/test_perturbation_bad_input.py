@@ -84,7 +84,7 @@ def test_arm_rejects_bad_geometry():
 
 def test_failed_calls_leave_the_trainer_unchanged():
     t = build()
-    t.train(3)
+    t.learn(3)
     weights, expected, done = t.weights, t.expected_error, t.trials_done
     input_weights = t.input_weights
     with pytest.raises(hb.ShapeError, match="weights"):
@@ -96,9 +96,9 @@ def test_failed_calls_leave_the_trainer_unchanged():
     with pytest.raises(hb.InvalidArgumentError, match="input_weights"):
         t.input_weights = np.full((20, 2), np.nan)
     with pytest.raises(hb.InvalidArgumentError, match="batch_size"):
-        t.train(4, batch_size=0)
+        t.learn(4, batch_size=0)
     with pytest.raises(hb.InvalidArgumentError, match="n_threads"):
-        t.train(4, n_threads=0)
+        t.learn(4, n_threads=0)
     with pytest.raises(hb.InvalidArgumentError, match="condition"):
         t.run(4)
     with pytest.raises(hb.InvalidArgumentError, match="condition"):
@@ -121,9 +121,9 @@ def test_task_rejects_times_that_are_not_multiples_of_dt():
 def test_negative_integers_raise_named_errors():
     t = build()
     with pytest.raises(hb.InvalidArgumentError, match="n_trials"):
-        t.train(-1)
+        t.learn(-1)
     with pytest.raises(hb.InvalidArgumentError, match="batch_size"):
-        t.train(2, batch_size=-4)
+        t.learn(2, batch_size=-4)
     with pytest.raises(hb.InvalidArgumentError, match="trial"):
         t.condition_of(-1)
     with pytest.raises(hb.InvalidConfigError, match="warmup_trials"):
@@ -154,7 +154,7 @@ def test_non_finite_state_raises_and_leaves_the_trainer_unchanged():
     with pytest.raises(hb.StateError, match="non-finite"):
         t.run(0)
     with pytest.raises(hb.StateError, match="non-finite"):
-        t.train(5, batch_size=2)
+        t.learn(5, batch_size=2)
     np.testing.assert_array_equal(t.weights, weights)
     assert t.trials_done == 0
     assert t.expected_error.size == 0
@@ -170,8 +170,8 @@ def test_fortran_order_and_strided_inputs_equal_contiguous_ones():
         weights=np.asfortranarray(a.weights),
     )
     np.testing.assert_array_equal(a.weights, b.weights)
-    ea, ca = a.train(6, batch_size=2)
-    eb, cb = b.train(6, batch_size=2)
+    ea, ca = a.learn(6, batch_size=2)
+    eb, cb = b.learn(6, batch_size=2)
     np.testing.assert_array_equal(ea, eb)
     np.testing.assert_array_equal(ca, cb)
     np.testing.assert_array_equal(a.weights, b.weights)

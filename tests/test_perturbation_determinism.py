@@ -18,8 +18,8 @@ def make(seed=3, eligibility="fluctuation"):
 @pytest.mark.parametrize("eligibility", ["fluctuation", "perturbation"])
 def test_thread_count_does_not_change_results(eligibility):
     a, b = make(eligibility=eligibility), make(eligibility=eligibility)
-    ea, ca = a.train(16, batch_size=8, n_threads=1)
-    eb, cb = b.train(16, batch_size=8, n_threads=2)
+    ea, ca = a.learn(16, batch_size=8, n_threads=1)
+    eb, cb = b.learn(16, batch_size=8, n_threads=2)
     np.testing.assert_array_equal(ea, eb)
     np.testing.assert_array_equal(ca, cb)
     np.testing.assert_array_equal(a.weights, b.weights)
@@ -28,9 +28,9 @@ def test_thread_count_does_not_change_results(eligibility):
 
 def test_splitting_calls_changes_nothing():
     a, b = make(), make()
-    a.train(10)
-    b.train(3)
-    b.train(7)
+    a.learn(10)
+    b.learn(3)
+    b.learn(7)
     np.testing.assert_array_equal(a.weights, b.weights)
     assert a.trials_done == b.trials_done == 10
 
@@ -39,13 +39,13 @@ def test_batched_splits_at_multiples_of_batch_size_change_nothing():
     # What docs/reference/rules.md §3 claims: with batch_size B only splits at multiples of B
     # are neutral.
     whole, split, ragged = make(), make(), make()
-    ew, _ = whole.train(200, batch_size=4)
-    e1, _ = split.train(8, batch_size=4)
-    e2, _ = split.train(192, batch_size=4)
+    ew, _ = whole.learn(200, batch_size=4)
+    e1, _ = split.learn(8, batch_size=4)
+    e2, _ = split.learn(192, batch_size=4)
     np.testing.assert_array_equal(ew, np.concatenate([e1, e2]))
     np.testing.assert_array_equal(whole.weights, split.weights)
-    ragged.train(6, batch_size=4)
-    ragged.train(194, batch_size=4)
+    ragged.learn(6, batch_size=4)
+    ragged.learn(194, batch_size=4)
     assert not np.array_equal(whole.weights, ragged.weights)
 
 
@@ -53,7 +53,7 @@ def test_different_seeds_differ_and_learning_moves_weights():
     a, b = make(1), make(2)
     assert not np.array_equal(a.weights, b.weights)
     before = a.weights
-    a.train(5)
+    a.learn(5)
     changed = np.abs(a.weights - before)
     assert 0 < changed.max() <= a.config.max_dw + 1e-15
 
@@ -63,14 +63,14 @@ def test_pickle_round_trip_continues_identically(eligibility):
     # The copy starts with fresh buffers, the original reuses its own: a trace left over
     # from an earlier trial would show here.
     a = make(eligibility=eligibility)
-    a.train(6)
+    a.learn(6)
     b = pickle.loads(pickle.dumps(a))
     assert b.trials_done == 6
     np.testing.assert_array_equal(a.weights, b.weights)
     np.testing.assert_array_equal(a.input_weights, b.input_weights)
     np.testing.assert_array_equal(a.expected_error, b.expected_error)
-    ea, _ = a.train(5)
-    eb, _ = b.train(5)
+    ea, _ = a.learn(5)
+    eb, _ = b.learn(5)
     np.testing.assert_array_equal(ea, eb)
     np.testing.assert_array_equal(a.weights, b.weights)
 
@@ -83,23 +83,23 @@ def test_clean_runs_are_deterministic():
 
 def test_eligibility_reaches_the_core_and_can_be_switched_between_calls():
     kicks, cubes = make(eligibility="perturbation"), make()
-    kicks.train(2)
-    cubes.train(2)
+    kicks.learn(2)
+    cubes.learn(2)
     assert not np.array_equal(kicks.weights, cubes.weights)
     # Switching back and forth reuses the buffers of the other trace; the result equals a
     # trainer that was restored to the same state and never switched.
     switched = make(eligibility="perturbation")
-    switched.train(3)
+    switched.learn(3)
     switched.config = switched.config.replace(eligibility="fluctuation")
-    switched.train(3)
+    switched.learn(3)
     state = pickle.loads(pickle.dumps(switched))
     switched.config = switched.config.replace(eligibility="perturbation")
     state.config = state.config.replace(eligibility="perturbation")
-    e_switched, _ = switched.train(4)
-    e_state, _ = state.train(4)
+    e_switched, _ = switched.learn(4)
+    e_state, _ = state.learn(4)
     np.testing.assert_array_equal(e_switched, e_state)
     np.testing.assert_array_equal(switched.weights, state.weights)
     switched.config = switched.config.replace(eligibility="fluctuation")
     state.config = state.config.replace(eligibility="fluctuation")
-    np.testing.assert_array_equal(switched.train(4)[0], state.train(4)[0])
+    np.testing.assert_array_equal(switched.learn(4)[0], state.learn(4)[0])
     np.testing.assert_array_equal(switched.weights, state.weights)

@@ -34,8 +34,8 @@ def test_float32_trials_follow_float64():
     t64 = SMALL.trainer(seed=3, n_neurons=40, config=cfg)
     t32 = SMALL.trainer(seed=3, n_neurons=40, config=cfg.replace(precision="float32"))
     before = t64.weights
-    e64, _ = t64.train(3)
-    e32, _ = t32.train(3)
+    e64, _ = t64.learn(3)
+    e32, _ = t32.learn(3)
     # Same perturbations, same trial: the errors agree to float32 accuracy.
     np.testing.assert_allclose(e32, e64, rtol=1e-4, atol=1e-5)
     d64, d32 = t64.weights - before, t32.weights - before
@@ -50,13 +50,13 @@ def test_float32_is_deterministic_and_survives_pickling():
     cfg = SMALL.published_config().replace(warmup_trials=0, precision="float32")
     a = SMALL.trainer(seed=5, n_neurons=40, config=cfg)
     b = SMALL.trainer(seed=5, n_neurons=40, config=cfg)
-    ea, _ = a.train(8, batch_size=4, n_threads=1)
-    eb, _ = b.train(8, batch_size=4, n_threads=2)
+    ea, _ = a.learn(8, batch_size=4, n_threads=1)
+    eb, _ = b.learn(8, batch_size=4, n_threads=2)
     np.testing.assert_array_equal(ea, eb)
     np.testing.assert_array_equal(a.weights, b.weights)
     c = pickle.loads(pickle.dumps(a))
     assert c.config.precision == "float32"
-    np.testing.assert_array_equal(c.train(4)[0], a.train(4)[0])
+    np.testing.assert_array_equal(c.learn(4)[0], a.learn(4)[0])
 
 
 def test_switching_precision_keeps_the_weights_in_step():
@@ -65,7 +65,7 @@ def test_switching_precision_keeps_the_weights_in_step():
     clean64 = t.evaluate()
     t.config = cfg.replace(precision="float32")
     np.testing.assert_allclose(t.evaluate(), clean64, atol=1e-4)
-    t.train(4)
+    t.learn(4)
     w = t.weights
     # Weights set from outside reach the float32 copy too.
     t.weights = np.zeros_like(w)
@@ -82,7 +82,7 @@ def test_float32_learns_dnms():
     )
     trainer = task.trainer(seed=0, config=config, n_neurons=100, tau=15.0)
     start = trainer.evaluate().mean()
-    errors, _ = trainer.train(1500, batch_size=4)
+    errors, _ = trainer.learn(1500, batch_size=4)
     end = trainer.evaluate().mean()
     assert end < 0.75 * start, (start, end)
     assert errors[-100:].mean() < errors[:100].mean()

@@ -35,16 +35,16 @@ CASES = {
         "InvalidArgumentError|MemoryError",
     ),
     "train_1e12": (
-        "small_trainer(n_neurons=10).train(10**12)",
+        "small_trainer(n_neurons=10).learn(10**12)",
         "MemoryError",
     ),
     "train_2_62": (
-        "small_trainer(n_neurons=10).train(2**62)",
+        "small_trainer(n_neurons=10).learn(2**62)",
         "InvalidArgumentError: .*n_trials",
     ),
     "long_trial": (
         "NodePerturbationTrainer(np.ones((1, 3_000_000, 1)), np.zeros((1, 3_000_000, 1)),"
-        " n_neurons=200, seed=0).train(1)",
+        " n_neurons=200, seed=0).learn(1)",
         "MemoryError",
     ),
     # the tasks refuse sizes they cannot hold when built (issue 15 item 8)

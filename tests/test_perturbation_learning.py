@@ -11,7 +11,7 @@ def test_dnms_error_falls_clearly():
     config = task.published_config().replace(perturbation_rate=6.0, warmup_trials=0)
     trainer = task.trainer(seed=0, config=config, n_neurons=100, tau=15.0)
     start = trainer.evaluate().mean()
-    errors, conditions = trainer.train(1500, batch_size=4)
+    errors, conditions = trainer.learn(1500, batch_size=4)
     end = trainer.evaluate().mean()
     assert end < 0.75 * start, (start, end)
     assert errors[-100:].mean() < errors[:100].mean()
@@ -25,7 +25,7 @@ def test_dnms_error_falls_with_the_perturbation_trace():
     assert config.eligibility == "perturbation" and config.learning_rate == 0.006
     trainer = task.trainer(seed=0, config=config, n_neurons=100, tau=15.0)
     start = trainer.evaluate().mean()
-    errors, _ = trainer.train(1500, batch_size=4)
+    errors, _ = trainer.learn(1500, batch_size=4)
     end = trainer.evaluate().mean()
     assert end < 0.75 * start, (start, end)
     assert errors[-100:].mean() < 0.75 * errors[:100].mean()
@@ -35,7 +35,7 @@ def test_reaching_error_falls_clearly():
     task = CenterOutReach()
     trainer = task.trainer(seed=0)
     start = trainer.evaluate().mean()
-    errors, conditions = trainer.train(1600, batch_size=4)
+    errors, conditions = trainer.learn(1600, batch_size=4)
     end = trainer.evaluate().mean()
     assert end < 0.8 * start, (start, end)
     # "shuffled": every pass of 4 trials visits each target once

@@ -69,7 +69,7 @@ def test_one_trial_matches_numpy(alpha_x, scale):
     trainer = NodePerturbationTrainer._from_state(
         (inputs, targets, mask), kwargs, (J, W_in, expected, 0)
     )
-    errors, conditions = trainer.train(1)
+    errors, conditions = trainer.learn(1)
     assert conditions[0] == 0
     e, err = numpy_trial(
         J,

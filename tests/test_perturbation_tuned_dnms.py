@@ -22,7 +22,7 @@ def test_tuned_config_reaches_the_criterion_on_the_full_task():
     # N = 200, 1000-ms trials; this seed reached the criterion at trial 252 when measured.
     task = DelayedNonMatch()
     trainer = task.trainer(seed=6, config=task.tuned_config())
-    errors, _ = trainer.train(600, n_threads=1)
+    errors, _ = trainer.learn(600, n_threads=1)
     reached = trials_to_criterion(errors)
     assert reached is not None and reached <= 600, reached
     assert errors[-100:].mean() < 0.75 * errors[:100].mean()

@@ -90,21 +90,21 @@ def test_bad_learning_rate_and_batch_leave_the_network_unchanged(net):
     snap = _snapshot(net)
     for lr in (0.0, -1e-3, float("nan")):
         with pytest.raises(hb.InvalidArgumentError, match="lr"):
-            net.fit(task, 3, lr=lr, progress=False)
+            net.learn(task, 3, lr=lr, progress=False)
     for eta_lr in (0.0, -1e-3, float("nan"), float("inf")):
         with pytest.raises(hb.InvalidArgumentError, match="eta_lr"):
-            net.fit(task, 3, eta_lr=eta_lr, progress=False)
+            net.learn(task, 3, eta_lr=eta_lr, progress=False)
     for budget in (-1, 1.5, True, "big", 2**63):
         with pytest.raises(hb.InvalidArgumentError, match="memory_budget"):
             net.loss_and_grad(np.zeros((1, 2, 4)), np.zeros((1, 4)), memory_budget=budget)
     with pytest.raises(hb.InvalidArgumentError, match="batch_size"):
-        net.fit(task, 3, batch_size=0, progress=False)
+        net.learn(task, 3, batch_size=0, progress=False)
     with pytest.raises(hb.ShapeError, match="task"):
-        net.fit(PatternCompletion(pattern_size=5, seed=0), 3, progress=False)
+        net.learn(PatternCompletion(pattern_size=5, seed=0), 3, progress=False)
     with pytest.raises(hb.InvalidArgumentError, match="checkpoint_every"):
         net.loss_and_grad(np.zeros((1, 2, 4)), np.zeros((1, 4)), checkpoint_every=0)
     with pytest.raises(hb.InvalidArgumentError, match="optimizer"):
-        net.fit(task, 3, optimizer=Adam([np.zeros(3)]), progress=False)
+        net.learn(task, 3, optimizer=Adam([np.zeros(3)]), progress=False)
     assert _unchanged(net, snap)
 
 

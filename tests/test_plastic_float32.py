@@ -28,7 +28,7 @@ def test_float32_gradients_agree_with_float64(per_connection):
 def test_float32_network_learns_and_keeps_its_dtype():
     task = PatternCompletion.preset("bohp", n_neurons=29, seed=0)
     net = PlasticRNN(task.n_neurons, dtype=np.float32, seed=0)
-    history = net.fit(task, 600, lr=3e-3, progress=False)
+    history = net.learn(task, 600, lr=3e-3, progress=False)
     assert np.mean(history["error_rate"][-200:]) < 0.08
     assert net.w.dtype == net.alpha.dtype == net.eta.dtype == np.float32
     assert net.forward(task.sample(1).inputs).dtype == np.float32

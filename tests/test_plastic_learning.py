@@ -10,7 +10,7 @@ from hebbian_brain.tasks import PatternCompletion
 def test_bohp_network_learns_pattern_completion():
     task = PatternCompletion.preset("bohp", n_neurons=29, seed=0)
     net = PlasticRNN(task.n_neurons, seed=0)
-    history = net.fit(task, 1000, lr=3e-3, progress=False)
+    history = net.learn(task, 1000, lr=3e-3, progress=False)
     errors = np.asarray(history["error_rate"])
     assert len(errors) == len(history["loss"]) == 1000
     # Chance on the zeroed half of the cue: 25% wrong bits; learned: a few percent.
@@ -25,7 +25,7 @@ def test_fit_is_reproducible_and_callback_can_stop_it():
     def run():
         task = PatternCompletion.preset("bohp", n_neurons=9, seed=5)
         net = PlasticRNN(task.n_neurons, seed=5)
-        hist = net.fit(task, 20, batch_size=3, progress=False, callback=lambda i, h: i == 9)
+        hist = net.learn(task, 20, batch_size=3, progress=False, callback=lambda i, h: i == 9)
         return net, hist
 
     (a, ha), (b, hb_) = run(), run()
@@ -38,7 +38,7 @@ def test_fit_with_progress_bar_and_frozen_eta(capsys):
     task = PatternCompletion.preset("bohp", n_neurons=7, seed=1)
     net = PlasticRNN(task.n_neurons, seed=1)
     opt = Adam([net.w, net.alpha], lr=1e-2)
-    hist = net.fit(task, 5, optimizer=opt, progress=True)
+    hist = net.learn(task, 5, optimizer=opt, progress=True)
     assert float(net.eta) == 0.01
     assert opt.steps == 5 and len(hist["error_rate"]) == 5
 
@@ -51,7 +51,7 @@ def test_eta_has_its_own_learning_rate():
     moved = {}
     for eta_lr in (None, 1e-2):
         net = PlasticRNN(task.n_neurons, seed=2)
-        net.fit(task, 5, lr=1e-2, eta_lr=eta_lr, progress=False)
+        net.learn(task, 5, lr=1e-2, eta_lr=eta_lr, progress=False)
         moved[eta_lr] = abs(float(net.eta) - 0.01)
     assert 0 < moved[None] <= 5 * 1e-3 * 1.01
     assert moved[1e-2] > 2 * moved[None]

@@ -1220,6 +1220,8 @@ class TwoJointArm:
     def hand_trajectory(self, rates: npt.ArrayLike) -> npt.NDArray[np.float64]:
         """Hand trajectory ``[T, 2]`` produced by output rates ``[T, 2]`` (the trainer's readout)."""
     def _asdict(self) -> dict[str, Any]: ...
+    def replace(self, **changes: Any) -> TwoJointArm:
+        """A copy with the given fields changed (validated like the constructor)."""
     @staticmethod
     def _from_kwargs(kwargs: dict[str, Any]) -> TwoJointArm: ...
     def __reduce__(self) -> tuple[Any, ...]: ...
@@ -1270,7 +1272,7 @@ class NodePerturbationTrainer:
         input_weights: npt.ArrayLike | None = None,
         seed: int | None = None,
     ) -> NodePerturbationTrainer: ...
-    def train(
+    def learn(
         self, n_trials: int, *, batch_size: int = 1, n_threads: int | None = None
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
         """Runs ``n_trials`` perturbed trials with learning, ``batch_size`` at a time in parallel
@@ -1289,6 +1291,10 @@ class NodePerturbationTrainer:
             (errors, conditions): float array ``[n_trials]`` of trial errors and int array of
             their conditions.
         """
+    def train(
+        self, n_trials: int, *, batch_size: int = 1, n_threads: int | None = None
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+        """Deprecated alias of `learn` (emits a `DeprecationWarning`)."""
     def evaluate(self) -> npt.NDArray[np.float64]:
         """Clean (unperturbed) error of every condition, ``[C]``."""
     def run(self, condition: int) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """The check every Python-fronted loader makes before the library's container is read.
 
-The container (docs/reference/format.md; ``rust/core/src/io/persist.rs``) starts with a fixed header:
+The container (docs/reference/format.md; ``rust/core/src/io/container.rs``) starts with a fixed
+header:
 
     magic b"HEBBRAIN" (8) | kind (4) | format version u32 LE (4) | L u16 LE (2) |
     library version (L) | payload length P u64 LE (8) | CRC-32 u32 LE (4) | payload (P)

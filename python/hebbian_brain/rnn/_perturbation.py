@@ -11,7 +11,7 @@ Example:
     >>> from hebbian_brain.tasks import DelayedNonMatch
     >>> task = DelayedNonMatch()
     >>> trainer = task.trainer(seed=0)
-    >>> errors, conditions = trainer.train(400, batch_size=4)
+    >>> errors, conditions = trainer.learn(400, batch_size=4)
 """
 
 from __future__ import annotations

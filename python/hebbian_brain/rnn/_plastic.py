@@ -14,6 +14,7 @@ recomputed forward instead (≈ 2√T·N² values at most).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -272,7 +273,7 @@ class PlasticRNN:
         budget = None if memory_budget is None else _memory_budget(memory_budget)
         return _core.plastic_loss_and_grad(self.w, self.alpha, self._eta_arg(), x, t, m, k, budget)
 
-    def fit(
+    def learn(
         self,
         task: Any,
         n_episodes: int,
@@ -341,7 +342,7 @@ class PlasticRNN:
         if progress:
             from tqdm.auto import tqdm  # type: ignore[import-untyped]
 
-            bar = tqdm(total=int(n_episodes), desc="PlasticRNN.fit", unit="ep", leave=False)
+            bar = tqdm(total=int(n_episodes), desc="PlasticRNN.learn", unit="ep", leave=False)
         try:
             for episode in range(int(n_episodes)):
                 trial = task.sample(batch_size)
@@ -366,6 +367,41 @@ class PlasticRNN:
             if bar is not None:
                 bar.close()
         return history
+
+    def fit(
+        self,
+        task: Any,
+        n_episodes: int,
+        *,
+        batch_size: int = 1,
+        lr: float = 3e-4,
+        eta_lr: float | None = None,
+        optimizer: Adam | None = None,
+        train_eta: bool = True,
+        progress: bool = True,
+        callback: Callable[[int, dict[str, list[float]]], bool | None] | None = None,
+    ) -> dict[str, list[float]]:
+        """Deprecated alias of :meth:`learn` (same arguments, same result).
+
+        Warns:
+            DeprecationWarning: always; call :meth:`learn` instead.
+        """
+        warnings.warn(
+            "PlasticRNN.fit is deprecated; use PlasticRNN.learn (same arguments)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.learn(
+            task,
+            n_episodes,
+            batch_size=batch_size,
+            lr=lr,
+            eta_lr=eta_lr,
+            optimizer=optimizer,
+            train_eta=train_eta,
+            progress=progress,
+            callback=callback,
+        )
 
     def __repr__(self) -> str:
         kind = "per-connection" if self.per_connection_eta else f"{float(self.eta):.4g}"

@@ -388,7 +388,7 @@ class CenterOutReach:
         """
         curve: list[float] = []
         for p in range(1, max_passes + 1):
-            trainer.train(self.n_targets, batch_size=batch_size)
+            trainer.learn(self.n_targets, batch_size=batch_size)
             curve.append(float(np.mean(trainer.evaluate())))
             if curve[-1] <= self.tolerance:
                 return p, curve

@@ -16,12 +16,8 @@ mod agent;
 mod envs;
 mod envs_exploration;
 mod population;
-// dense networks and local rules
+// dense networks: local rules, node perturbation, differentiable plasticity
 mod rnn;
-// reward-modulated node perturbation
-mod perturbation;
-// differentiable plasticity and optimizers
-mod plastic;
 
 mod container;
 
@@ -36,8 +32,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     envs::register(m)?;
     envs_exploration::register(m)?;
     rnn::register(m)?;
-    perturbation::register(m)?;
-    plastic::register(m)?;
     container::register(m)?;
     Ok(())
 }

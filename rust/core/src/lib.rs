@@ -23,6 +23,7 @@
 
 pub mod error;
 pub mod rng;
+pub mod simd;
 
 pub mod brain;
 pub mod io;

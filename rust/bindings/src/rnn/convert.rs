@@ -1,5 +1,7 @@
 //! numpy <-> Vec conversions with errors that name the argument.
 
+use crate::errors::IntoPyResult;
+use hebbian_core::Error;
 use numpy::{PyArray1, PyArrayDyn, PyArrayMethods, PyUntypedArrayMethods};
 use pyo3::exceptions::{PyMemoryError, PyTypeError};
 use pyo3::prelude::*;
@@ -62,4 +64,17 @@ pub fn to_numpy<'py>(
     shape: &[usize],
 ) -> PyResult<Bound<'py, PyAny>> {
     Ok(PyArray1::from_vec(py, data).reshape(shape)?.into_any())
+}
+
+/// A size argument that must be at least `min`, as a `usize` (else `InvalidConfigError` naming
+/// `field`).
+pub(super) fn size(field: &str, value: i64, min: i64) -> PyResult<usize> {
+    if value < min {
+        return Err(Error::config(
+            field,
+            format!("must be >= {min}, got {value}"),
+        ))
+        .py();
+    }
+    Ok(value as usize)
 }

@@ -1,15 +1,21 @@
-//! Python face of the dense networks and their local rules (`hebbian_brain.rnn`).
+//! Python face of the dense networks (`hebbian_brain.rnn`): the networks and their local rules,
+//! reward-modulated node perturbation ([`perturbation`]), differentiable plasticity ([`plastic`]).
 
 use pyo3::prelude::*;
 
+mod config_class;
 mod convert;
 mod network;
+mod perturbation;
 mod pickle;
+mod plastic;
 mod rules;
 
 /// Adds this area's classes and functions to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     rules::register(m)?;
     network::register(m)?;
+    perturbation::register(m)?;
+    plastic::register(m)?;
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! `RecurrentNetwork`: validation and conversion around `hebbian_core::rnn::RecurrentNetwork`.
 
-use super::convert::{float_array, to_numpy, FloatArray};
+use super::convert::{float_array, size, to_numpy, FloatArray};
 use super::pickle;
 use super::rules::{extract_rule, rule_to_py};
 use crate::errors::{invalid_argument, shape_error, IntoPyResult};
@@ -9,7 +9,6 @@ use hebbian_core::rnn::{
     reserve_values, Activation, NetworkConfig, PlasticityRule, Record, RecurrentNetwork,
     RunOptions, TrialOutput,
 };
-use hebbian_core::Error;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
@@ -24,15 +23,81 @@ pub struct PyRecurrentNetwork {
     inner: RecurrentNetwork,
 }
 
-pub(super) fn size(field: &str, value: i64, min: i64) -> PyResult<usize> {
-    if value < min {
-        return Err(Error::config(
-            field,
-            format!("must be >= {min}, got {value}"),
-        ))
-        .py();
+/// (batch, steps, is_batch) of `inputs`: `[T, K]` or `[B, T, K]` with `K` the network's inputs.
+fn input_shape(u: &FloatArray, c: &NetworkConfig) -> PyResult<(usize, usize, bool)> {
+    match u.shape.as_slice() {
+        [t, k] if *k == c.n_inputs => Ok((1, *t, false)),
+        [b, t, k] if *k == c.n_inputs => Ok((*b, *t, true)),
+        s => Err(shape_error(
+            "inputs",
+            format!("expected [T, {0}] or [B, T, {0}], got {s:?}", c.n_inputs),
+        )),
     }
-    Ok(value as usize)
+}
+
+/// An optional per-step array (None or Python None: absent) of shape `lead + tail`.
+fn optional_array(
+    obj: Option<&Bound<'_, PyAny>>,
+    name: &str,
+    lead: &[usize],
+    tail: &[usize],
+) -> PyResult<Option<FloatArray>> {
+    let Some(obj) = obj.filter(|o| !o.is_none()) else {
+        return Ok(None);
+    };
+    let a = float_array(obj, name)?;
+    let expected: Vec<usize> = lead.iter().chain(tail).copied().collect();
+    if a.shape != expected {
+        return Err(shape_error(
+            name,
+            format!("expected shape {expected:?}, got {:?}", a.shape),
+        ));
+    }
+    Ok(Some(a))
+}
+
+/// The optional initial state: `[N]`, or `[B, N]` for a batch of `B` trials.
+fn initial_state_array(
+    obj: Option<&Bound<'_, PyAny>>,
+    c: &NetworkConfig,
+    batch: Option<usize>,
+) -> PyResult<Option<FloatArray>> {
+    let Some(obj) = obj.filter(|o| !o.is_none()) else {
+        return Ok(None);
+    };
+    let a = float_array(obj, "initial_state")?;
+    let ok = a.shape == [c.n_units] || batch.is_some_and(|b| a.shape == [b, c.n_units]);
+    if !ok {
+        return Err(shape_error(
+            "initial_state",
+            format!(
+                "expected [{0}] (or [B, {0}] for a batch), got {1:?}",
+                c.n_units, a.shape
+            ),
+        ));
+    }
+    Ok(Some(a))
+}
+
+/// The outputs and states of the trials, concatenated in trial order (a failed allocation
+/// raises instead of aborting).
+fn concat_trials(results: Vec<TrialOutput>) -> PyResult<(Vec<f64>, Vec<f64>)> {
+    if results.len() == 1 {
+        let r = results.into_iter().next().unwrap_or_default();
+        return Ok((r.outputs, r.states));
+    }
+    let count = |f: fn(&TrialOutput) -> usize| {
+        results
+            .iter()
+            .try_fold(0usize, |acc, r| acc.checked_add(f(r)))
+    };
+    let mut outputs = reserve_values("outputs", count(|r| r.outputs.len())).py()?;
+    let mut states = reserve_values("states", count(|r| r.states.len())).py()?;
+    for r in &results {
+        outputs.extend_from_slice(&r.outputs);
+        states.extend_from_slice(&r.states);
+    }
+    Ok((outputs, states))
 }
 
 fn parse_record(obj: &Bound<'_, PyAny>) -> PyResult<Record> {
@@ -162,57 +227,15 @@ impl PyRecurrentNetwork {
         };
         let c = self.inner.config().clone();
         let u = float_array(inputs, "inputs")?;
-        let (batch, steps, is_batch) = match u.shape.as_slice() {
-            [t, k] if *k == c.n_inputs => (1, *t, false),
-            [b, t, k] if *k == c.n_inputs => (*b, *t, true),
-            s => {
-                return Err(shape_error(
-                    "inputs",
-                    format!("expected [T, {0}] or [B, T, {0}], got {s:?}", c.n_inputs),
-                ))
-            }
-        };
+        let (batch, steps, is_batch) = input_shape(&u, &c)?;
         let lead: Vec<usize> = if is_batch {
             vec![batch, steps]
         } else {
             vec![steps]
         };
-        let opt = |obj: Option<&Bound<'py, PyAny>>,
-                   name: &str,
-                   tail: &[usize]|
-         -> PyResult<Option<FloatArray>> {
-            let Some(obj) = obj.filter(|o| !o.is_none()) else {
-                return Ok(None);
-            };
-            let a = float_array(obj, name)?;
-            let expected: Vec<usize> = lead.iter().chain(tail).copied().collect();
-            if a.shape != expected {
-                return Err(shape_error(
-                    name,
-                    format!("expected shape {expected:?}, got {:?}", a.shape),
-                ));
-            }
-            Ok(Some(a))
-        };
-        let m = opt(modulation, "modulation", &[])?;
-        let y = opt(targets, "targets", &[c.n_outputs])?;
-        let x0 = match initial_state.filter(|o| !o.is_none()) {
-            None => None,
-            Some(obj) => {
-                let a = float_array(obj, "initial_state")?;
-                let ok = a.shape == [c.n_units] || (is_batch && a.shape == [batch, c.n_units]);
-                if !ok {
-                    return Err(shape_error(
-                        "initial_state",
-                        format!(
-                            "expected [{0}] (or [B, {0}] for a batch), got {1:?}",
-                            c.n_units, a.shape
-                        ),
-                    ));
-                }
-                Some(a)
-            }
-        };
+        let m = optional_array(modulation, "modulation", &lead, &[])?;
+        let y = optional_array(targets, "targets", &lead, &[c.n_outputs])?;
+        let x0 = initial_state_array(initial_state, &c, is_batch.then_some(batch))?;
         let options = RunOptions {
             modulation: m.as_ref().map(|a| a.data.as_slice()),
             plastic,
@@ -233,24 +256,7 @@ impl PyRecurrentNetwork {
                 }
             })
             .py()?;
-        let (outputs, states) = if results.len() == 1 {
-            let r = results.into_iter().next().unwrap_or_default();
-            (r.outputs, r.states)
-        } else {
-            // Concatenate the trials; a failed allocation raises instead of aborting.
-            let count = |f: fn(&TrialOutput) -> usize| {
-                results
-                    .iter()
-                    .try_fold(0usize, |acc, r| acc.checked_add(f(r)))
-            };
-            let mut outputs = reserve_values("outputs", count(|r| r.outputs.len())).py()?;
-            let mut states = reserve_values("states", count(|r| r.states.len())).py()?;
-            for r in &results {
-                outputs.extend_from_slice(&r.outputs);
-                states.extend_from_slice(&r.states);
-            }
-            (outputs, states)
-        };
+        let (outputs, states) = concat_trials(results)?;
         let out_shape: Vec<usize> = lead.iter().copied().chain([c.n_outputs]).collect();
         let outputs = to_numpy(py, outputs, &out_shape)?;
         if record == Record::Nothing {

@@ -1,7 +1,6 @@
 //! Pickling of `RecurrentNetwork`: a dict of its configuration, rule, arrays and noise streams.
 
-use super::convert::{float_array, to_numpy};
-use super::network::size;
+use super::convert::{float_array, size, to_numpy};
 use super::rules::{extract_rule, rule_to_py};
 use crate::errors::{shape_error, IntoPyResult};
 use hebbian_core::rnn::{Activation, NetworkConfig, RecurrentNetwork};

@@ -1,39 +1,24 @@
-//! Dense plastic recurrent networks, `[post, pre]` weight convention: one file per rule.
+//! Dense plastic recurrent networks, `[post, pre]` weight convention.
+//!
+//! * [`network`]: the rate network that runs with a local rule ([`RecurrentNetwork`]);
+//! * [`rules`]: the local rules, one file per rule (Hebbian, anti-Hebbian, Oja, STDP,
+//!   neuromodulated);
+//! * [`kernels`]: the matrix-vector and rank-one kernels of the network's step;
+//! * [`perturbation`]: reward-modulated node perturbation (Miconi 2017);
+//! * [`plastic`]: differentiable plasticity, hand-derived BPTT;
+//! * [`optim`]: the optimizers of differentiable plasticity.
 
-// ---- networks and local rules (Hebbian, anti-Hebbian, Oja, STDP, neuromodulated)
-mod activation;
-mod anti_hebbian;
-mod hebbian;
 pub mod kernels;
-mod network;
-mod network_config;
-mod neuromodulated;
-mod oja;
-mod rule;
-mod simulate;
-mod stdp;
-pub use activation::Activation;
-pub use anti_hebbian::AntiHebbian;
-pub use hebbian::Hebbian;
-pub use network::RecurrentNetwork;
-pub use network_config::{NetworkConfig, Record, RunOptions, TrialOutput};
-pub use neuromodulated::NeuromodulatedHebbian;
-pub use oja::Oja;
-pub use rule::{
-    PlasticMatrix, PlasticState, PlasticityRule, RankOneStep, Rule, SharedMatrix, StepActivity,
-};
-pub use simulate::reserve_values;
-pub use stdp::Stdp;
-
-// ---- reward-modulated node perturbation (Miconi 2017)
-pub mod perturbation;
-
-// ---- differentiable plasticity: hand-derived BPTT and optimizers
+pub mod network;
 pub mod optim;
-pub mod plastic_bptt;
-mod plastic_episode;
-#[doc(hidden)]
-pub mod plastic_kernels;
-pub mod plastic_real;
-mod plastic_runs;
-mod plastic_trace;
+pub mod perturbation;
+pub mod plastic;
+pub mod rules;
+
+pub use network::{
+    reserve_values, Activation, NetworkConfig, Record, RecurrentNetwork, RunOptions, TrialOutput,
+};
+pub use rules::{
+    AntiHebbian, Hebbian, NeuromodulatedHebbian, Oja, PlasticMatrix, PlasticState, PlasticityRule,
+    RankOneStep, Rule, SharedMatrix, Stdp, StepActivity,
+};

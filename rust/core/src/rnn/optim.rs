@@ -10,7 +10,7 @@
 //! Defaults lr = 1e-3, β₁ = 0.9, β₂ = 0.999, ε = 1e-8.
 
 use crate::error::{check_finite, Error, Result};
-use crate::rnn::plastic_real::Real;
+use crate::rnn::plastic::Real;
 
 /// Hyperparameters of [`Adam`].
 #[derive(Debug, Clone, Copy, PartialEq)]

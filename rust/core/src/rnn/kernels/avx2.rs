@@ -244,105 +244,143 @@ unsafe fn fused_rows<const PLASTIC: bool, const SAME: bool, const UNIFORM: bool>
     a0: f64,
 ) {
     let n = x.len();
-    let (keep, bound, pre) = (u.keep, u.bound, u.pre);
     let l = Lanes::new(n);
     for (i, o) in out[..n].iter_mut().enumerate() {
-        let c = u.scale * u.post[i];
         let row = &mut m[i * n..(i + 1) * n];
-        let k = Consts {
-            keep: _mm256_set1_pd(keep),
-            c: _mm256_set1_pd(c),
-            lo: _mm256_set1_pd(-bound),
-            hi: _mm256_set1_pd(bound),
-        };
-        let saved = row[i];
-        let diag_block = i - i % BLOCK;
-        let (mp, bp, xp) = (row.as_mut_ptr(), pre.as_ptr(), x.as_ptr());
-        let wp = if PLASTIC {
-            w.as_ptr().add(i * n)
-        } else {
-            std::ptr::null()
-        };
-        let ap = if PLASTIC && !UNIFORM {
-            alpha.as_ptr().add(i * n)
-        } else {
-            std::ptr::null()
-        };
-        let av = _mm256_set1_pd(a0);
-        let mut acc = [_mm256_setzero_pd(); 4];
-        // SAFETY (below): every offset o satisfies o + 4 <= l.body <= n, the length of row,
-        // pre, x and of the rows of w (when PLASTIC) and alpha (when PLASTIC and not UNIFORM);
-        // otherwise wp, ap are unused.
-        // Returns the updated entries and the presynaptic values they were updated with.
-        let update = |o: usize| -> (__m256d, __m256d) {
-            let b = _mm256_loadu_pd(bp.add(o));
-            let v = _mm256_fmadd_pd(k.keep, _mm256_loadu_pd(mp.add(o)), _mm256_mul_pd(k.c, b));
-            // max(lo, v) and min(hi, v) return v when v is NaN, as f64::clamp does.
-            let v = _mm256_min_pd(k.hi, _mm256_max_pd(k.lo, v));
-            _mm256_storeu_pd(mp.add(o), v);
-            (v, b)
-        };
-        let drive = |o: usize, v: __m256d, b: __m256d, acc: &mut __m256d| {
-            let e = if PLASTIC {
-                let a = if UNIFORM {
-                    av
-                } else {
-                    _mm256_loadu_pd(ap.add(o))
-                };
-                _mm256_fmadd_pd(a, v, _mm256_loadu_pd(wp.add(o)))
-            } else {
-                v
-            };
-            let xv = if SAME { b } else { _mm256_loadu_pd(xp.add(o)) };
-            *acc = _mm256_fmadd_pd(e, xv, *acc);
-        };
-        let mut j = 0;
-        while j < l.blocks {
-            let mut v = [_mm256_setzero_pd(); 4];
-            let mut b = [_mm256_setzero_pd(); 4];
-            for uu in 0..4 {
-                (v[uu], b[uu]) = update(j + 4 * uu);
-            }
-            if j == diag_block {
-                // Once per row: restore the diagonal and take the block back from memory
-                // (constant indices keep `v` in registers).
-                *mp.add(i) = saved;
-                for (uu, v) in v.iter_mut().enumerate() {
-                    *v = _mm256_loadu_pd(mp.add(j + 4 * uu));
-                }
-            }
-            for (uu, acc) in acc.iter_mut().enumerate() {
-                drive(j + 4 * uu, v[uu], b[uu], acc);
-            }
-            j += BLOCK;
-        }
-        if j < l.body {
-            for (uu, acc) in acc[..2].iter_mut().enumerate() {
-                let o = j + 4 * uu;
-                let (mut v, b) = update(o);
-                if i >= o && i < o + 4 {
-                    *mp.add(i) = saved;
-                    v = _mm256_loadu_pd(mp.add(o));
-                }
-                drive(o, v, b, acc);
-            }
-        }
-        let mut tail = 0.0;
-        for jj in l.body..n {
-            let v = if jj == i {
-                saved
-            } else {
-                (keep * row[jj] + c * pre[jj]).clamp(-bound, bound)
-            };
-            row[jj] = v;
-            let e = if PLASTIC {
-                let a = if UNIFORM { a0 } else { alpha[i * n + jj] };
-                w[i * n + jj] + a * v
-            } else {
-                v
-            };
-            tail += e * x[jj];
-        }
-        *o = reduce(acc) + tail;
+        *o = fused_row::<PLASTIC, SAME, UNIFORM>(i, row, u, x, w, alpha, a0, &l);
     }
+}
+
+/// Row `i` of [`fused_rows`]: updates `row` (diagonal kept) and returns its drive.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn fused_row<const PLASTIC: bool, const SAME: bool, const UNIFORM: bool>(
+    i: usize,
+    row: &mut [f64],
+    u: &Update<'_>,
+    x: &[f64],
+    w: &[f64],
+    alpha: &[f64],
+    a0: f64,
+    l: &Lanes,
+) -> f64 {
+    let n = x.len();
+    let (keep, bound, pre) = (u.keep, u.bound, u.pre);
+    let c = u.scale * u.post[i];
+    let k = Consts {
+        keep: _mm256_set1_pd(keep),
+        c: _mm256_set1_pd(c),
+        lo: _mm256_set1_pd(-bound),
+        hi: _mm256_set1_pd(bound),
+    };
+    let saved = row[i];
+    let diag_block = i - i % BLOCK;
+    let (mp, bp, xp) = (row.as_mut_ptr(), pre.as_ptr(), x.as_ptr());
+    let wp = if PLASTIC {
+        w.as_ptr().add(i * n)
+    } else {
+        std::ptr::null()
+    };
+    let ap = if PLASTIC && !UNIFORM {
+        alpha.as_ptr().add(i * n)
+    } else {
+        std::ptr::null()
+    };
+    let av = _mm256_set1_pd(a0);
+    let mut acc = [_mm256_setzero_pd(); 4];
+    // SAFETY (below): every offset o satisfies o + 4 <= l.body <= n, the length of row,
+    // pre, x and of the rows of w (when PLASTIC) and alpha (when PLASTIC and not UNIFORM);
+    // otherwise wp, ap are unused.
+    // Returns the updated entries and the presynaptic values they were updated with.
+    let update = |o: usize| -> (__m256d, __m256d) {
+        let b = _mm256_loadu_pd(bp.add(o));
+        let v = _mm256_fmadd_pd(k.keep, _mm256_loadu_pd(mp.add(o)), _mm256_mul_pd(k.c, b));
+        // max(lo, v) and min(hi, v) return v when v is NaN, as f64::clamp does.
+        let v = _mm256_min_pd(k.hi, _mm256_max_pd(k.lo, v));
+        _mm256_storeu_pd(mp.add(o), v);
+        (v, b)
+    };
+    let drive = |o: usize, v: __m256d, b: __m256d, acc: &mut __m256d| {
+        let e = if PLASTIC {
+            let a = if UNIFORM {
+                av
+            } else {
+                _mm256_loadu_pd(ap.add(o))
+            };
+            _mm256_fmadd_pd(a, v, _mm256_loadu_pd(wp.add(o)))
+        } else {
+            v
+        };
+        let xv = if SAME { b } else { _mm256_loadu_pd(xp.add(o)) };
+        *acc = _mm256_fmadd_pd(e, xv, *acc);
+    };
+    let mut j = 0;
+    while j < l.blocks {
+        let mut v = [_mm256_setzero_pd(); 4];
+        let mut b = [_mm256_setzero_pd(); 4];
+        for uu in 0..4 {
+            (v[uu], b[uu]) = update(j + 4 * uu);
+        }
+        if j == diag_block {
+            // Once per row: restore the diagonal and take the block back from memory
+            // (constant indices keep `v` in registers).
+            *mp.add(i) = saved;
+            for (uu, v) in v.iter_mut().enumerate() {
+                *v = _mm256_loadu_pd(mp.add(j + 4 * uu));
+            }
+        }
+        for (uu, acc) in acc.iter_mut().enumerate() {
+            drive(j + 4 * uu, v[uu], b[uu], acc);
+        }
+        j += BLOCK;
+    }
+    if j < l.body {
+        for (uu, acc) in acc[..2].iter_mut().enumerate() {
+            let o = j + 4 * uu;
+            let (mut v, b) = update(o);
+            if i >= o && i < o + 4 {
+                *mp.add(i) = saved;
+                v = _mm256_loadu_pd(mp.add(o));
+            }
+            drive(o, v, b, acc);
+        }
+    }
+    let tail = row_tail::<PLASTIC, UNIFORM>(i, row, u, x, w, alpha, a0, l.body, c, saved);
+    reduce(acc) + tail
+}
+
+/// The scalar part (elements `from..n`) of [`fused_row`], every operation rounded alone.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn row_tail<const PLASTIC: bool, const UNIFORM: bool>(
+    i: usize,
+    row: &mut [f64],
+    u: &Update<'_>,
+    x: &[f64],
+    w: &[f64],
+    alpha: &[f64],
+    a0: f64,
+    from: usize,
+    c: f64,
+    saved: f64,
+) -> f64 {
+    let n = x.len();
+    let (keep, bound, pre) = (u.keep, u.bound, u.pre);
+    let mut tail = 0.0;
+    for jj in from..n {
+        let v = if jj == i {
+            saved
+        } else {
+            (keep * row[jj] + c * pre[jj]).clamp(-bound, bound)
+        };
+        row[jj] = v;
+        let e = if PLASTIC {
+            let a = if UNIFORM { a0 } else { alpha[i * n + jj] };
+            w[i * n + jj] + a * v
+        } else {
+            v
+        };
+        tail += e * x[jj];
+    }
+    tail
 }

@@ -13,28 +13,8 @@
 //! machine that takes the same path). The tail (the last `n mod 8` elements, and so every vector
 //! shorter than eight) is computed the same way on both paths, without FMA.
 
-/// Defines `pub fn $name` that runs an AVX2 build of the same body when the CPU has it.
-macro_rules! simd_dispatch {
-    ($(#[$meta:meta])* pub fn $name:ident($($arg:ident : $ty:ty),* $(,)?) $(-> $ret:ty)? $body:block) => {
-        $(#[$meta])*
-        pub fn $name($($arg: $ty),*) $(-> $ret)? {
-            #[inline(always)]
-            fn portable($($arg: $ty),*) $(-> $ret)? $body
-            #[cfg(target_arch = "x86_64")]
-            {
-                #[target_feature(enable = "avx2")]
-                unsafe fn avx2($($arg: $ty),*) $(-> $ret)? {
-                    portable($($arg),*)
-                }
-                if std::arch::is_x86_feature_detected!("avx2") {
-                    // SAFETY: the running CPU supports AVX2 (checked just above).
-                    return unsafe { avx2($($arg),*) };
-                }
-            }
-            portable($($arg),*)
-        }
-    };
-}
+#[cfg_attr(not(target_arch = "x86_64"), allow(unused_imports))]
+use crate::simd::{avx2_clone, has_avx2_fma};
 
 /// Elements per half block (two AVX2 vectors).
 const LANES: usize = 8;
@@ -65,11 +45,6 @@ impl Lanes {
 fn reduce(l: [f64; BLOCK]) -> f64 {
     let s: [f64; 4] = std::array::from_fn(|k| (l[k] + l[4 + k]) + (l[8 + k] + l[12 + k]));
     (s[0] + s[1]) + (s[2] + s[3])
-}
-
-#[cfg(target_arch = "x86_64")]
-fn has_avx2_fma() -> bool {
-    std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
 }
 
 /// The kernels without intrinsics.
@@ -242,7 +217,7 @@ fn fused_plastic_with(
     )
 }
 
-simd_dispatch! {
+avx2_clone! {
     /// As [`rank1_update`] with one retention factor per row (Oja's `1 - η y_i²`).
     pub fn rank1_update_rows(m: &mut [f64], keep: &[f64], scale: f64, a: &[f64], b: &[f64], bound: f64) {
         let n = b.len().max(1);
@@ -255,7 +230,7 @@ simd_dispatch! {
     }
 }
 
-simd_dispatch! {
+avx2_clone! {
     /// Two rank-one terms at once, clipped to `[-bound, bound]`:
     /// `m[i, j] ← clip(m[i, j] + a1[i] · b1[j] - a2[i] · b2[j])`.
     pub fn rank2_update(m: &mut [f64], a1: &[f64], b1: &[f64], a2: &[f64], b2: &[f64], bound: f64) {

@@ -228,8 +228,15 @@ impl NetworkSpec {
 
     /// Checks every field, naming the first bad one.
     pub fn validate(&self) -> Result<()> {
-        let n = self.n_neurons;
-        if n == 0 {
+        self.validate_time()?;
+        self.validate_neurons()?;
+        self.validate_start_and_costs()?;
+        self.validate_readout()
+    }
+
+    /// The size and the time constants.
+    fn validate_time(&self) -> Result<()> {
+        if self.n_neurons == 0 {
             return Err(Error::config("n_neurons", "must be at least 1"));
         }
         if !(self.tau.is_finite() && self.tau > 0.0) {
@@ -250,6 +257,12 @@ impl NetworkSpec {
                 format!("must not exceed tau ({}), got {}", self.tau, self.dt),
             ));
         }
+        Ok(())
+    }
+
+    /// The output and bias neuron lists and the bias values.
+    fn validate_neurons(&self) -> Result<()> {
+        let n = self.n_neurons;
         if self.output_neurons.is_empty() {
             return Err(Error::config("output_neurons", "needs at least one neuron"));
         }
@@ -287,6 +300,12 @@ impl NetworkSpec {
                 "must not include an output neuron",
             ));
         }
+        Ok(())
+    }
+
+    /// The initial state, the initial noise and the energy cost.
+    fn validate_start_and_costs(&self) -> Result<()> {
+        let n = self.n_neurons;
         if !self.initial_state.is_empty() {
             if self.initial_state.len() != n {
                 return Err(Error::config(
@@ -309,6 +328,11 @@ impl NetworkSpec {
                 ));
             }
         }
+        Ok(())
+    }
+
+    /// The arm readout needs two output neurons and a valid arm.
+    fn validate_readout(&self) -> Result<()> {
         if let Readout::Arm(arm) = &self.readout {
             if self.output_neurons.len() != 2 {
                 return Err(Error::config(

@@ -1,6 +1,10 @@
 //! The per-step kernels of the hot loop: the recurrent drive `J r` (float64, or a float32 copy
 //! of `J` with float32 rates) and `tanh`, each with an AVX2 + FMA path chosen at run time and a
-//! portable path.
+//! portable path, chosen by [`crate::simd`].
+
+#[cfg(target_arch = "x86_64")]
+use crate::simd::Avx256;
+use crate::simd::{avx2_clone, avx2_or_portable};
 
 /// `out = W v` for a row-major `[n, n]` matrix, with AVX2 + FMA when the CPU has them (the
 /// two paths may differ in the last bits, as any BLAS does across CPUs).
@@ -10,60 +14,21 @@
 /// last, which are still in L1 (`J` itself does not fit and streams from L2).
 pub(crate) fn matvec(w: &[f64], v: &[f64], out: &mut [f64], reverse: bool) {
     assert_eq!(w.len(), v.len() * out.len());
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-        {
-            // SAFETY: the CPU supports AVX2 and FMA (checked just above); lengths checked above.
-            unsafe { matvec_fma(w, v, out, reverse) };
-            return;
-        }
-    }
-    matvec_portable(w, v, out);
+    // Lengths checked above.
+    avx2_or_portable!(matvec_fma(w, v, out, reverse), matvec_portable(w, v, out))
 }
 
 /// `out = W v` with `W` `[n, n]` and `v` in float32, accumulated in float32 (eight lanes,
 /// two accumulators per row), each sum then widened to float64; `reverse` as in [`matvec`].
 pub(crate) fn matvec_f32(w: &[f32], v: &[f32], out: &mut [f64], reverse: bool) {
     assert_eq!(w.len(), v.len() * out.len());
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-        {
-            // SAFETY: the CPU supports AVX2 and FMA (checked just above); lengths checked above.
-            unsafe { matvec_f32_fma(w, v, out, reverse) };
-            return;
+    // Lengths checked above.
+    avx2_or_portable!(matvec_f32_fma(w, v, out, reverse), {
+        let n = v.len();
+        for (row, o) in w.chunks_exact(n).zip(out.iter_mut()) {
+            *o = f64::from(dot_f32_portable(row, v));
         }
-    }
-    let n = v.len();
-    for (row, o) in w.chunks_exact(n).zip(out.iter_mut()) {
-        *o = f64::from(dot_f32_portable(row, v));
-    }
-}
-
-/// Horizontal sum of four doubles.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-#[inline]
-unsafe fn hsum_pd(a: std::arch::x86_64::__m256d) -> f64 {
-    use std::arch::x86_64::*;
-    let lo = _mm256_castpd256_pd128(a);
-    let hi = _mm256_extractf128_pd(a, 1);
-    let s = _mm_add_pd(lo, hi);
-    let h = _mm_unpackhi_pd(s, s);
-    _mm_cvtsd_f64(_mm_add_sd(s, h))
-}
-
-/// Horizontal sum of eight floats.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-#[inline]
-unsafe fn hsum_ps(a: std::arch::x86_64::__m256) -> f32 {
-    use std::arch::x86_64::*;
-    let s = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
-    let s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    let s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
-    _mm_cvtss_f32(s)
+    })
 }
 
 /// Rows in blocks of four (in `reverse` order if asked), the rows past the last full block
@@ -88,7 +53,7 @@ unsafe fn matvec_fma(w: &[f64], v: &[f64], out: &mut [f64], reverse: bool) {
     for_each_block(out.len(), reverse, |i, block| {
         if block {
             // SAFETY: rows i..i+4 exist (a full block) and every row has n entries.
-            let s = unsafe { rows4_f64(w.as_ptr().add(i * n), v) };
+            let s = unsafe { rows4::<f64>(w.as_ptr().add(i * n), v) };
             out[i..i + 4].copy_from_slice(&s);
         } else {
             out[i] = dot_portable(&w[i * n..(i + 1) * n], v);
@@ -97,49 +62,49 @@ unsafe fn matvec_fma(w: &[f64], v: &[f64], out: &mut [f64], reverse: bool) {
 }
 
 /// The four dot products of rows `r0 … r0 + 3n` with `v`: each load of `v` is shared by the
-/// four rows; two accumulators of four lanes per row, so eight independent FMA chains hide the
-/// FMA latency.
+/// four rows; two accumulators of one register per row (4 doubles or 8 floats), so eight
+/// independent FMA chains hide the FMA latency. Written once for both precisions.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 #[inline]
-unsafe fn rows4_f64(r0: *const f64, v: &[f64]) -> [f64; 4] {
-    use std::arch::x86_64::*;
+unsafe fn rows4<T: Avx256>(r0: *const T, v: &[T]) -> [T; 4] {
+    let w = T::WIDTH;
     let n = v.len();
-    let n8 = n - n % 8;
-    let n4 = n - n % 4;
+    let n_pairs = n - n % (2 * w);
+    let n_body = n - n % w;
     let vp = v.as_ptr();
     let (r1, r2, r3) = (r0.add(n), r0.add(2 * n), r0.add(3 * n));
-    let z = _mm256_setzero_pd();
+    let z = T::zero();
     let (mut a0, mut a1, mut a2, mut a3) = (z, z, z, z);
     let (mut b0, mut b1, mut b2, mut b3) = (z, z, z, z);
     let mut j = 0;
-    while j < n8 {
-        let x = _mm256_loadu_pd(vp.add(j));
-        let y = _mm256_loadu_pd(vp.add(j + 4));
-        a0 = _mm256_fmadd_pd(_mm256_loadu_pd(r0.add(j)), x, a0);
-        a1 = _mm256_fmadd_pd(_mm256_loadu_pd(r1.add(j)), x, a1);
-        a2 = _mm256_fmadd_pd(_mm256_loadu_pd(r2.add(j)), x, a2);
-        a3 = _mm256_fmadd_pd(_mm256_loadu_pd(r3.add(j)), x, a3);
-        b0 = _mm256_fmadd_pd(_mm256_loadu_pd(r0.add(j + 4)), y, b0);
-        b1 = _mm256_fmadd_pd(_mm256_loadu_pd(r1.add(j + 4)), y, b1);
-        b2 = _mm256_fmadd_pd(_mm256_loadu_pd(r2.add(j + 4)), y, b2);
-        b3 = _mm256_fmadd_pd(_mm256_loadu_pd(r3.add(j + 4)), y, b3);
-        j += 8;
+    while j < n_pairs {
+        let x = T::load(vp.add(j));
+        let y = T::load(vp.add(j + w));
+        a0 = T::fmadd(T::load(r0.add(j)), x, a0);
+        a1 = T::fmadd(T::load(r1.add(j)), x, a1);
+        a2 = T::fmadd(T::load(r2.add(j)), x, a2);
+        a3 = T::fmadd(T::load(r3.add(j)), x, a3);
+        b0 = T::fmadd(T::load(r0.add(j + w)), y, b0);
+        b1 = T::fmadd(T::load(r1.add(j + w)), y, b1);
+        b2 = T::fmadd(T::load(r2.add(j + w)), y, b2);
+        b3 = T::fmadd(T::load(r3.add(j + w)), y, b3);
+        j += 2 * w;
     }
-    if j < n4 {
-        let x = _mm256_loadu_pd(vp.add(j));
-        a0 = _mm256_fmadd_pd(_mm256_loadu_pd(r0.add(j)), x, a0);
-        a1 = _mm256_fmadd_pd(_mm256_loadu_pd(r1.add(j)), x, a1);
-        a2 = _mm256_fmadd_pd(_mm256_loadu_pd(r2.add(j)), x, a2);
-        a3 = _mm256_fmadd_pd(_mm256_loadu_pd(r3.add(j)), x, a3);
+    if j < n_body {
+        let x = T::load(vp.add(j));
+        a0 = T::fmadd(T::load(r0.add(j)), x, a0);
+        a1 = T::fmadd(T::load(r1.add(j)), x, a1);
+        a2 = T::fmadd(T::load(r2.add(j)), x, a2);
+        a3 = T::fmadd(T::load(r3.add(j)), x, a3);
     }
     let mut s = [
-        hsum_pd(_mm256_add_pd(a0, b0)),
-        hsum_pd(_mm256_add_pd(a1, b1)),
-        hsum_pd(_mm256_add_pd(a2, b2)),
-        hsum_pd(_mm256_add_pd(a3, b3)),
+        T::hsum(T::vadd(a0, b0)),
+        T::hsum(T::vadd(a1, b1)),
+        T::hsum(T::vadd(a2, b2)),
+        T::hsum(T::vadd(a3, b3)),
     ];
-    for j in n4..n {
+    for j in n_body..n {
         let x = *vp.add(j);
         s[0] += *r0.add(j) * x;
         s[1] += *r1.add(j) * x;
@@ -156,7 +121,7 @@ unsafe fn matvec_f32_fma(w: &[f32], v: &[f32], out: &mut [f64], reverse: bool) {
     for_each_block(out.len(), reverse, |i, block| {
         if block {
             // SAFETY: rows i..i+4 exist (a full block) and every row has n entries.
-            let s = unsafe { rows4_f32(w.as_ptr().add(i * n), v) };
+            let s = unsafe { rows4::<f32>(w.as_ptr().add(i * n), v) };
             for (o, v) in out[i..i + 4].iter_mut().zip(s) {
                 *o = f64::from(v);
             }
@@ -164,57 +129,6 @@ unsafe fn matvec_f32_fma(w: &[f32], v: &[f32], out: &mut [f64], reverse: bool) {
             out[i] = f64::from(dot_f32_portable(&w[i * n..(i + 1) * n], v));
         }
     });
-}
-
-/// The float32 twin of [`rows4_f64`]: eight lanes, two accumulators per row.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-#[inline]
-unsafe fn rows4_f32(r0: *const f32, v: &[f32]) -> [f32; 4] {
-    use std::arch::x86_64::*;
-    let n = v.len();
-    let n16 = n - n % 16;
-    let n8 = n - n % 8;
-    let vp = v.as_ptr();
-    let (r1, r2, r3) = (r0.add(n), r0.add(2 * n), r0.add(3 * n));
-    let z = _mm256_setzero_ps();
-    let (mut a0, mut a1, mut a2, mut a3) = (z, z, z, z);
-    let (mut b0, mut b1, mut b2, mut b3) = (z, z, z, z);
-    let mut j = 0;
-    while j < n16 {
-        let x = _mm256_loadu_ps(vp.add(j));
-        let y = _mm256_loadu_ps(vp.add(j + 8));
-        a0 = _mm256_fmadd_ps(_mm256_loadu_ps(r0.add(j)), x, a0);
-        a1 = _mm256_fmadd_ps(_mm256_loadu_ps(r1.add(j)), x, a1);
-        a2 = _mm256_fmadd_ps(_mm256_loadu_ps(r2.add(j)), x, a2);
-        a3 = _mm256_fmadd_ps(_mm256_loadu_ps(r3.add(j)), x, a3);
-        b0 = _mm256_fmadd_ps(_mm256_loadu_ps(r0.add(j + 8)), y, b0);
-        b1 = _mm256_fmadd_ps(_mm256_loadu_ps(r1.add(j + 8)), y, b1);
-        b2 = _mm256_fmadd_ps(_mm256_loadu_ps(r2.add(j + 8)), y, b2);
-        b3 = _mm256_fmadd_ps(_mm256_loadu_ps(r3.add(j + 8)), y, b3);
-        j += 16;
-    }
-    if j < n8 {
-        let x = _mm256_loadu_ps(vp.add(j));
-        a0 = _mm256_fmadd_ps(_mm256_loadu_ps(r0.add(j)), x, a0);
-        a1 = _mm256_fmadd_ps(_mm256_loadu_ps(r1.add(j)), x, a1);
-        a2 = _mm256_fmadd_ps(_mm256_loadu_ps(r2.add(j)), x, a2);
-        a3 = _mm256_fmadd_ps(_mm256_loadu_ps(r3.add(j)), x, a3);
-    }
-    let mut s = [
-        hsum_ps(_mm256_add_ps(a0, b0)),
-        hsum_ps(_mm256_add_ps(a1, b1)),
-        hsum_ps(_mm256_add_ps(a2, b2)),
-        hsum_ps(_mm256_add_ps(a3, b3)),
-    ];
-    for j in n8..n {
-        let x = *vp.add(j);
-        s[0] += *r0.add(j) * x;
-        s[1] += *r1.add(j) * x;
-        s[2] += *r2.add(j) * x;
-        s[3] += *r3.add(j) * x;
-    }
-    s
 }
 
 /// Sixteen independent float32 partial sums.
@@ -262,30 +176,6 @@ fn dot_portable(a: &[f64], b: &[f64]) -> f64 {
         }
     }
     acc.iter().sum::<f64>() + tail
-}
-
-/// Defines `pub(crate) fn $name` that runs an AVX2 build of the same body when the CPU has
-/// it (no FMA: both builds round every operation alike and agree bit for bit).
-macro_rules! avx2_clone {
-    ($(#[$meta:meta])* pub(crate) fn $name:ident($($arg:ident : $ty:ty),* $(,)?) $body:block) => {
-        $(#[$meta])*
-        pub(crate) fn $name($($arg: $ty),*) {
-            #[inline(always)]
-            fn portable($($arg: $ty),*) $body
-            #[cfg(target_arch = "x86_64")]
-            {
-                #[target_feature(enable = "avx2")]
-                unsafe fn avx2($($arg: $ty),*) {
-                    portable($($arg),*)
-                }
-                if std::arch::is_x86_feature_detected!("avx2") {
-                    // SAFETY: the running CPU supports AVX2 (checked just above).
-                    return unsafe { avx2($($arg),*) };
-                }
-            }
-            portable($($arg),*)
-        }
-    };
 }
 
 avx2_clone! {
@@ -352,7 +242,7 @@ avx2_clone! {
 pub(crate) fn tanh_into(x: &[f64], out: &mut [f64]) {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx2") {
+        if crate::simd::has_avx2() {
             // SAFETY: the CPU supports AVX2 (checked just above).
             unsafe { tanh_avx2(x, out) };
             return;
@@ -373,7 +263,7 @@ unsafe fn tanh_avx2(x: &[f64], out: &mut [f64]) {
 pub(crate) fn tanh_f32_into(x: &[f64], out32: &mut [f32], out64: &mut [f64]) {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx2") {
+        if crate::simd::has_avx2() {
             // SAFETY: the CPU supports AVX2 (checked just above).
             unsafe { tanh_f32_avx2(x, out32, out64) };
             return;

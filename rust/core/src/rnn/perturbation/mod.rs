@@ -19,6 +19,7 @@
 //! * [`tasks`]: trial sets ([`ConditionSet`]) and the two published tasks.
 
 pub mod arm;
+mod buffers;
 pub mod config;
 mod kernels;
 pub mod network;
@@ -34,35 +35,3 @@ pub use config::{
 pub use network::TrialRecord;
 pub use tasks::{center_out_reach, delayed_non_match, ConditionSet};
 pub use trainer::{NodePerturbationTrainer, TrainReport};
-
-use crate::error::{Error, Result};
-
-/// `a · b · …` for the size of a buffer, or `Error::argument(name, …)` if it overflows.
-pub(crate) fn checked_len(name: &str, factors: &[usize]) -> Result<usize> {
-    factors
-        .iter()
-        .try_fold(1usize, |acc, &f| acc.checked_mul(f))
-        .filter(|&len| len.checked_mul(8).is_some_and(|b| b <= isize::MAX as usize))
-        .ok_or_else(|| {
-            Error::argument(
-                name,
-                format!("{factors:?} gives a buffer too large to address"),
-            )
-        })
-}
-
-/// A vector of `len` copies of `value`, or `Error::OutOfMemory` if it cannot be allocated.
-pub(crate) fn try_filled<T: Clone>(what: &str, len: usize, value: T) -> Result<Vec<T>> {
-    let mut v = Vec::new();
-    try_resize(what, &mut v, len, value)?;
-    Ok(v)
-}
-
-/// Resizes `v` to `len`, or `Error::OutOfMemory` (and `v` unchanged) if it cannot grow.
-pub(crate) fn try_resize<T: Clone>(what: &str, v: &mut Vec<T>, len: usize, value: T) -> Result<()> {
-    if len > v.len() {
-        crate::error::try_reserve(v, len - v.len(), || what.to_string())?;
-    }
-    v.resize(len, value);
-    Ok(())
-}

@@ -14,12 +14,12 @@
 //! The kicks have exactly the law of the per-cell draws at a cost of one draw per kick.
 
 use super::arm::ArmState;
+use super::buffers::{checked_len, try_resize};
 use super::config::{Eligibility, ErrorMetric, NetworkSpec, Precision, Readout};
 use super::kernels::{
     cubes, cubes_f32, fluctuations, fluctuations_f32, integrate, matvec, matvec_f32, tanh_f32_into,
     tanh_into,
 };
-use super::{checked_len, try_resize};
 use crate::error::{Error, Result};
 use crate::rng::Rng;
 use rand::Rng as _;
@@ -108,6 +108,28 @@ pub struct TrialRecord {
     pub outputs: Vec<f64>,
     /// The trial's error (scored error plus energy cost).
     pub error: f64,
+}
+
+impl TrialRecord {
+    /// Sizes the record for a trial of `n_steps` steps, `n` neurons and `out_dim` outputs.
+    fn reserve(&mut self, n_steps: usize, n: usize, out_dim: usize) -> Result<()> {
+        let steps_n = checked_len("inputs", &[n_steps, n, 2])? / 2;
+        let steps_o = checked_len("targets", &[n_steps, out_dim])?;
+        self.n_steps = n_steps;
+        try_resize(
+            "the recorded activations [T, N]",
+            &mut self.activations,
+            steps_n,
+            0.0,
+        )?;
+        try_resize("the recorded rates [T, N]", &mut self.rates, steps_n, 0.0)?;
+        try_resize(
+            "the recorded outputs [T, O]",
+            &mut self.outputs,
+            steps_o,
+            0.0,
+        )
+    }
 }
 
 /// Buffers reused across trials so the hot loop never allocates.
@@ -220,45 +242,11 @@ pub(crate) fn simulate(
     let precision = weights.precision();
     let f32_mode = precision == Precision::Float32;
     ws.prepare(n, n_steps, exploration.map(|e| e.eligibility), precision)?;
-    let win_len = checked_len("n_inputs", &[n, n_in])?;
-    try_resize("the input weights [I, N]", &mut ws.win_t, win_len, 0.0)?;
-    for i in 0..n {
-        for k in 0..n_in {
-            ws.win_t[k * n + i] = input_weights[i * n_in + k];
-        }
-    }
+    transpose_input_weights(input_weights, n, n_in, ws)?;
     if let Some(rec) = record.as_deref_mut() {
-        let steps_n = checked_len("inputs", &[n_steps, n, 2])? / 2;
-        let steps_o = checked_len("targets", &[n_steps, out_dim])?;
-        rec.n_steps = n_steps;
-        try_resize(
-            "the recorded activations [T, N]",
-            &mut rec.activations,
-            steps_n,
-            0.0,
-        )?;
-        try_resize("the recorded rates [T, N]", &mut rec.rates, steps_n, 0.0)?;
-        try_resize(
-            "the recorded outputs [T, O]",
-            &mut rec.outputs,
-            steps_o,
-            0.0,
-        )?;
+        rec.reserve(n_steps, n, out_dim)?;
     }
-
-    // Initial state.
-    for i in 0..n {
-        let base = spec.initial_state.get(i).copied().unwrap_or(0.0);
-        let noise = if spec.initial_noise > 0.0 {
-            spec.initial_noise * (2.0 * rng.gen::<f64>() - 1.0)
-        } else {
-            0.0
-        };
-        ws.x[i] = base + noise;
-    }
-    for (&b, &v) in spec.bias_neurons.iter().zip(&spec.bias_values) {
-        ws.x[b] = v;
-    }
+    initial_state(spec, rng, ws);
     rates(&ws.x, &mut ws.r, &mut ws.r32, f32_mode);
     ws.x_average.copy_from_slice(&ws.x);
     let mut kicks = exploration.map(|e| KickTimes::new(e.probability, rng));
@@ -280,85 +268,36 @@ pub(crate) fn simulate(
 
     for t in 0..n_steps {
         if cubed_rows {
-            let row = t * n..(t + 1) * n;
-            if f32_mode {
-                cubes_f32(&ws.r32, &mut ws.pre_cubed32[row]);
-            } else {
-                cubes(&ws.r, &mut ws.pre_cubed[row]);
-            }
+            pre_cubes(t, n, f32_mode, ws);
         }
         // drive = J r + W_in u_t, then the Euler step.
-        match weights {
-            Weights::F64(w) => matvec(w, &ws.r, &mut ws.drive, t % 2 == 1),
-            Weights::F32(w) => matvec_f32(w, &ws.r32, &mut ws.drive, t % 2 == 1),
-        }
-        let u = &trial.inputs[t * n_in..(t + 1) * n_in];
-        integrate(&mut ws.x, &mut ws.drive, &ws.win_t, u, dt_tau);
+        euler_step(
+            weights,
+            &trial.inputs[t * n_in..(t + 1) * n_in],
+            t,
+            dt_tau,
+            ws,
+        );
         if let (Some(exp), Some(k)) = (exploration, kicks.as_mut()) {
-            // Kicks of this step: cells t·N .. (t+1)·N of the Bernoulli sequence.
-            let end = ((t + 1) * n) as u64;
-            while k.next < end {
-                let i = (k.next - (t * n) as u64) as usize;
-                let kick = exp.amplitude * (2.0 * rng.gen::<f64>() - 1.0);
-                ws.x[i] += kick;
-                if kick_trace {
-                    // e_i· += ξ_i(t) · r(t−1): `r` still holds the previous step's rates.
-                    for (e, &r) in ws.trace[i * n..(i + 1) * n].iter_mut().zip(&ws.r) {
-                        *e += kick * r;
-                    }
-                }
-                k.next = k.next.saturating_add(1).saturating_add(k.gap(rng));
-            }
+            apply_kicks(exp.amplitude, k, t, n, kick_trace, rng, ws);
         }
         for (&b, &v) in spec.bias_neurons.iter().zip(&spec.bias_values) {
             ws.x[b] = v;
         }
         rates(&ws.x, &mut ws.r, &mut ws.r32, f32_mode);
         if let Some(exp) = exploration.filter(|_| cubed_rows) {
-            let a = exp.activity_trace_decay;
-            let rows = t * n..(t + 1) * n;
-            if f32_mode {
-                fluctuations_f32(&ws.x, &mut ws.x_average, a, &mut ws.post_cubed32[rows]);
-            } else {
-                fluctuations(&ws.x, &mut ws.x_average, a, &mut ws.post_cubed[rows]);
-            }
+            post_cubes(t, n, exp.activity_trace_decay, f32_mode, ws);
         }
 
         // Output and error.
-        match (&spec.readout, arm_state.as_mut()) {
-            (Readout::Arm(arm), Some(state)) => {
-                let rates = [ws.r[spec.output_neurons[0]], ws.r[spec.output_neurons[1]]];
-                let hand = arm.step(state, t, rates);
-                z.copy_from_slice(&hand);
-            }
-            _ => {
-                for (zo, &o) in z.iter_mut().zip(&spec.output_neurons) {
-                    *zo = ws.r[o];
-                }
-            }
-        }
+        readout(spec, arm_state.as_mut(), t, &ws.r, &mut z);
         for &o in &spec.output_neurons {
             energy += ws.r[o].abs();
         }
         let w = trial.mask[t];
         if w != 0.0 {
             let target = &trial.targets[t * out_dim..(t + 1) * out_dim];
-            let d = match spec.error_metric {
-                ErrorMetric::MeanAbsolute => {
-                    z.iter()
-                        .zip(target)
-                        .map(|(a, b)| (a - b).abs())
-                        .sum::<f64>()
-                        / out_dim as f64
-                }
-                ErrorMetric::Euclidean => z
-                    .iter()
-                    .zip(target)
-                    .map(|(a, b)| (a - b) * (a - b))
-                    .sum::<f64>()
-                    .sqrt(),
-            };
-            scored_sum += w * d;
+            scored_sum += w * distance(spec.error_metric, &z, target);
             scored_weight += w;
         }
         if let Some(rec) = record.as_deref_mut() {
@@ -381,18 +320,157 @@ pub(crate) fn simulate(
     };
     let n_energy = (n_steps * spec.output_neurons.len()).max(1) as f64;
     let error = scored + spec.energy_cost * energy / n_energy;
-    // A state that overflowed (huge inputs or weights) turns into NaN and would otherwise be
-    // hidden by the clip of the weight change: refuse it.
-    if !error.is_finite() || ws.x.iter().any(|v| !v.is_finite()) {
+    check_finite_state(error, &ws.x)?;
+    if let Some(rec) = record {
+        rec.error = error;
+    }
+    Ok(error)
+}
+
+/// Row t of the presynaptic factors, `r_j(t−1)³` (before the step: `ws.r` holds r(t−1)).
+#[inline(always)]
+fn pre_cubes(t: usize, n: usize, f32_mode: bool, ws: &mut Workspace) {
+    let row = t * n..(t + 1) * n;
+    if f32_mode {
+        cubes_f32(&ws.r32, &mut ws.pre_cubed32[row]);
+    } else {
+        cubes(&ws.r, &mut ws.pre_cubed[row]);
+    }
+}
+
+/// `x ← x + (dt/τ)(−x + J r + W_in u)` (the product's row order alternates with `t`).
+#[inline(always)]
+fn euler_step(weights: Weights<'_>, u: &[f64], t: usize, dt_tau: f64, ws: &mut Workspace) {
+    match weights {
+        Weights::F64(w) => matvec(w, &ws.r, &mut ws.drive, t % 2 == 1),
+        Weights::F32(w) => matvec_f32(w, &ws.r32, &mut ws.drive, t % 2 == 1),
+    }
+    integrate(&mut ws.x, &mut ws.drive, &ws.win_t, u, dt_tau);
+}
+
+/// Row t of the postsynaptic factors, `(x_i − x̄_i)³`, updating the running average `x̄`.
+#[inline(always)]
+fn post_cubes(t: usize, n: usize, decay: f64, f32_mode: bool, ws: &mut Workspace) {
+    let rows = t * n..(t + 1) * n;
+    if f32_mode {
+        fluctuations_f32(&ws.x, &mut ws.x_average, decay, &mut ws.post_cubed32[rows]);
+    } else {
+        fluctuations(&ws.x, &mut ws.x_average, decay, &mut ws.post_cubed[rows]);
+    }
+}
+
+/// A state that overflowed (huge inputs or weights) turns into NaN and would otherwise be
+/// hidden by the clip of the weight change: refuse it.
+fn check_finite_state(error: f64, x: &[f64]) -> Result<()> {
+    if !error.is_finite() || x.iter().any(|v| !v.is_finite()) {
         return Err(Error::State(format!(
             "the network state became non-finite (trial error {error}); the inputs or weights \
              are too large"
         )));
     }
-    if let Some(rec) = record {
-        rec.error = error;
+    Ok(())
+}
+
+/// `ws.win_t = W_inᵀ` (`[I, N]`, so a step adds one contiguous row per input).
+fn transpose_input_weights(
+    input_weights: &[f64],
+    n: usize,
+    n_in: usize,
+    ws: &mut Workspace,
+) -> Result<()> {
+    let win_len = checked_len("n_inputs", &[n, n_in])?;
+    try_resize("the input weights [I, N]", &mut ws.win_t, win_len, 0.0)?;
+    for i in 0..n {
+        for k in 0..n_in {
+            ws.win_t[k * n + i] = input_weights[i * n_in + k];
+        }
     }
-    Ok(error)
+    Ok(())
+}
+
+/// `x(0)`: the configured state plus `U(±initial_noise)` per neuron, bias neurons clamped.
+fn initial_state(spec: &NetworkSpec, rng: &mut Rng, ws: &mut Workspace) {
+    for i in 0..spec.n_neurons {
+        let base = spec.initial_state.get(i).copied().unwrap_or(0.0);
+        let noise = if spec.initial_noise > 0.0 {
+            spec.initial_noise * (2.0 * rng.gen::<f64>() - 1.0)
+        } else {
+            0.0
+        };
+        ws.x[i] = base + noise;
+    }
+    for (&b, &v) in spec.bias_neurons.iter().zip(&spec.bias_values) {
+        ws.x[b] = v;
+    }
+}
+
+/// The kicks of step `t` (cells t·N .. (t+1)·N of the Bernoulli sequence), added to `x`; with
+/// the kick trace, `e_i· += ξ_i(t) · r(t−1)` (`ws.r` still holds the previous step's rates).
+#[inline(always)]
+fn apply_kicks(
+    amplitude: f64,
+    k: &mut KickTimes,
+    t: usize,
+    n: usize,
+    kick_trace: bool,
+    rng: &mut Rng,
+    ws: &mut Workspace,
+) {
+    let end = ((t + 1) * n) as u64;
+    while k.next < end {
+        let i = (k.next - (t * n) as u64) as usize;
+        let kick = amplitude * (2.0 * rng.gen::<f64>() - 1.0);
+        ws.x[i] += kick;
+        if kick_trace {
+            for (e, &r) in ws.trace[i * n..(i + 1) * n].iter_mut().zip(&ws.r) {
+                *e += kick * r;
+            }
+        }
+        k.next = k.next.saturating_add(1).saturating_add(k.gap(rng));
+    }
+}
+
+/// The output `z` of step `t`: the output neurons' rates, or the hand position they drive.
+#[inline(always)]
+fn readout(
+    spec: &NetworkSpec,
+    arm_state: Option<&mut ArmState>,
+    t: usize,
+    r: &[f64],
+    z: &mut [f64],
+) {
+    match (&spec.readout, arm_state) {
+        (Readout::Arm(arm), Some(state)) => {
+            let rates = [r[spec.output_neurons[0]], r[spec.output_neurons[1]]];
+            let hand = arm.step(state, t, rates);
+            z.copy_from_slice(&hand);
+        }
+        _ => {
+            for (zo, &o) in z.iter_mut().zip(&spec.output_neurons) {
+                *zo = r[o];
+            }
+        }
+    }
+}
+
+/// The distance of a step's output from its target under `metric`.
+#[inline(always)]
+fn distance(metric: ErrorMetric, z: &[f64], target: &[f64]) -> f64 {
+    match metric {
+        ErrorMetric::MeanAbsolute => {
+            z.iter()
+                .zip(target)
+                .map(|(a, b)| (a - b).abs())
+                .sum::<f64>()
+                / z.len() as f64
+        }
+        ErrorMetric::Euclidean => z
+            .iter()
+            .zip(target)
+            .map(|(a, b)| (a - b) * (a - b))
+            .sum::<f64>()
+            .sqrt(),
+    }
 }
 
 /// `r = tanh(x)`: in float64, or in float32 (`r32`, and `r` its widened copy).

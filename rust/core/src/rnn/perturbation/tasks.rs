@@ -5,7 +5,7 @@
 //! fit this shape can be trained (e.g. NeuroGym `(ob, gt)` arrays, one trial per condition).
 
 use super::arm::TwoJointArm;
-use super::{checked_len, try_filled};
+use super::buffers::{checked_len, try_filled};
 use crate::error::{Error, Result};
 use std::f64::consts::PI;
 

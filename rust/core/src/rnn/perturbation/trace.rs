@@ -4,14 +4,17 @@
 //! `P[t, j] = r_j(t−1)³` and `Q[t, i] = Δx_i(t)³` the trace is `e = Qᵀ P` (`[post, pre]`),
 //! one `dgemm` instead of `T` rank-one updates.
 
+use crate::simd::Gemm;
+
 /// `trace = post_cubedᵀ · pre_cubed` for two row-major `[n_steps, n]` matrices; `trace` is
-/// `[n, n]` row-major (`[post, pre]`).
-pub(crate) fn eligibility_trace(
-    post_cubed: &[f64],
-    pre_cubed: &[f64],
+/// `[n, n]` row-major (`[post, pre]`). In float64 (`dgemm`) or float32 (`sgemm`, float32
+/// accumulation).
+pub(crate) fn eligibility_trace<T: Gemm>(
+    post_cubed: &[T],
+    pre_cubed: &[T],
     n_steps: usize,
     n: usize,
-    trace: &mut [f64],
+    trace: &mut [T],
 ) {
     assert!(post_cubed.len() >= n_steps * n && pre_cubed.len() >= n_steps * n);
     assert!(trace.len() >= n * n);
@@ -20,50 +23,17 @@ pub(crate) fn eligibility_trace(
     // A = Qᵀ is n × n_steps with element (i, t) at t·n + i; B = P is n_steps × n with (t, j) at
     // t·n + j; C is n × n with (i, j) at i·n + j.
     unsafe {
-        matrixmultiply::dgemm(
+        T::gemm(
+            false,
             n,
             n_steps,
             n,
-            1.0,
             post_cubed.as_ptr(),
             1,
             n_is,
             pre_cubed.as_ptr(),
             n_is,
             1,
-            0.0,
-            trace.as_mut_ptr(),
-            n_is,
-            1,
-        );
-    }
-}
-
-/// The float32 twin of [`eligibility_trace`] (`sgemm`, float32 accumulation).
-pub(crate) fn eligibility_trace_f32(
-    post_cubed: &[f32],
-    pre_cubed: &[f32],
-    n_steps: usize,
-    n: usize,
-    trace: &mut [f32],
-) {
-    assert!(post_cubed.len() >= n_steps * n && pre_cubed.len() >= n_steps * n);
-    assert!(trace.len() >= n * n);
-    let n_is = n as isize;
-    // SAFETY: as in `eligibility_trace`: the asserts bound every index the strides reach.
-    unsafe {
-        matrixmultiply::sgemm(
-            n,
-            n_steps,
-            n,
-            1.0,
-            post_cubed.as_ptr(),
-            1,
-            n_is,
-            pre_cubed.as_ptr(),
-            n_is,
-            1,
-            0.0,
             trace.as_mut_ptr(),
             n_is,
             1,
@@ -97,7 +67,7 @@ mod tests {
         }
         let c32 = |v: &Vec<f64>| v.iter().map(|a| (a * a * a) as f32).collect::<Vec<_>>();
         let mut trace32 = vec![0.0f32; n * n];
-        eligibility_trace_f32(&c32(&dx), &c32(&r), t_steps, n, &mut trace32);
+        eligibility_trace(&c32(&dx), &c32(&r), t_steps, n, &mut trace32);
         for (a, b) in trace32.iter().zip(&trace) {
             assert!((f64::from(*a) - b).abs() < 1e-5 * b.abs().max(1.0));
         }

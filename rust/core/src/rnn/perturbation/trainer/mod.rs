@@ -8,11 +8,11 @@
 //! `derive_seed(seed, k)` and its condition is a function of `k` alone, so results do not depend
 //! on the number of threads.
 
+use super::buffers::{checked_len, try_filled};
 use super::config::{ConditionOrder, Eligibility, NetworkSpec, NodePerturbationConfig, Precision};
 use super::network::{simulate, Exploration, TrialRecord, TrialView, Weights, Workspace};
 use super::tasks::ConditionSet;
-use super::trace::{eligibility_trace, eligibility_trace_f32};
-use super::{checked_len, try_filled};
+use super::trace::eligibility_trace;
 use crate::error::{check_all_finite, try_reserve, Error, Result};
 use crate::rng::{derive_seed, from_seed};
 use rand::seq::SliceRandom;
@@ -123,7 +123,7 @@ impl NodePerturbationTrainer {
             Precision::Float64 => self.weights32 = Vec::new(),
             Precision::Float32 => {
                 let len = self.weights.len();
-                super::try_resize("the float32 copy of J", &mut self.weights32, len, 0.0)?;
+                super::buffers::try_resize("the float32 copy of J", &mut self.weights32, len, 0.0)?;
                 for (a, &w) in self.weights32.iter_mut().zip(&self.weights) {
                     *a = w as f32;
                 }
@@ -384,11 +384,43 @@ impl NodePerturbationTrainer {
         batch_size: usize,
         report: &mut TrainReport,
     ) -> Result<()> {
+        let mut workspaces = self.prepare_batches(n_trials, batch_size)?;
+        let exploration = self.exploration();
+        let mut done = 0;
+        while done < n_trials {
+            let b = batch_size.min(n_trials - done);
+            let first = self.trials_done;
+            let this = &*self;
+            let outcomes: Result<Vec<(usize, f64, bool)>> = workspaces[..b]
+                .par_iter_mut()
+                .enumerate()
+                .map(|(k, ws)| this.learning_trial(first + k as u64, exploration, ws))
+                .collect();
+            let outcomes = match outcomes {
+                Ok(o) => o,
+                Err(e) => {
+                    self.workspaces = workspaces;
+                    return Err(e);
+                }
+            };
+            self.apply_batch(&outcomes, &workspaces, report);
+            done += b;
+        }
+        self.workspaces = workspaces;
+        if self.weights.iter().any(|w| !w.is_finite()) {
+            return Err(Error::State(
+                "the weights became non-finite; the trainer is left as before the call".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The workspaces of a batch, sized first (a trial too large to learn from is an error
+    /// before the possibly long clean runs that initialise `Ē`), then `Ē` if not yet known.
+    fn prepare_batches(&mut self, n_trials: usize, batch_size: usize) -> Result<Vec<Workspace>> {
         let (n, n_steps) = (self.spec.n_neurons, self.conditions.n_steps);
         let mut workspaces = std::mem::take(&mut self.workspaces);
         workspaces.resize_with(batch_size.min(n_trials.max(1)), Workspace::default);
-        // Size the batch's buffers first: a trial too large to learn from is an error before
-        // the (possibly long) clean runs that initialise `Ē`.
         let sized = workspaces.iter_mut().try_for_each(|ws| {
             ws.prepare(
                 n,
@@ -410,119 +442,116 @@ impl NodePerturbationTrainer {
                 }
             }
         }
-        let cfg = self.config.clone();
-        let exploration = Exploration {
+        Ok(workspaces)
+    }
+
+    /// The perturbations of a learning trial, from the config.
+    fn exploration(&self) -> Exploration {
+        let cfg = &self.config;
+        Exploration {
             probability: cfg
                 .perturbation_probability(self.spec.dt)
                 .expect("validated at construction"),
             amplitude: cfg.amplitude,
             activity_trace_decay: cfg.activity_trace_decay,
             eligibility: cfg.eligibility,
-        };
+        }
+    }
 
-        let mut done = 0;
-        while done < n_trials {
-            let b = batch_size.min(n_trials - done);
-            let first = self.trials_done;
-            let this = &*self;
-            let outcomes: Result<Vec<(usize, f64, bool)>> = workspaces[..b]
-                .par_iter_mut()
-                .enumerate()
-                .map(|(k, ws)| {
-                    let trial = first + k as u64;
-                    let c = this.condition_of(trial);
-                    let mut rng = from_seed(Some(derive_seed(this.seed, trial)));
-                    let error = simulate(
-                        &this.spec,
-                        this.trial_weights(),
-                        &this.input_weights,
-                        this.view(c),
-                        Some(exploration),
-                        &mut rng,
-                        ws,
-                        None,
-                    )?;
-                    let learns = trial >= cfg.warmup_trials;
-                    if learns {
-                        let expected = this.expected_error[c];
-                        let mut factor = -cfg.learning_rate * (error - expected);
-                        if cfg.scale_by_expected_error {
-                            factor *= expected.abs();
-                        }
-                        let m = cfg.max_dw;
-                        // A NaN change (never expected) is dropped rather than spread.
-                        let clip = |dw: f64| if dw.is_nan() { 0.0 } else { dw.clamp(-m, m) };
-                        match (cfg.eligibility, cfg.precision) {
-                            (Eligibility::Perturbation, _) => {
-                                // The trial accumulated the trace itself (in float64).
-                                for v in ws.trace[..n * n].iter_mut() {
-                                    *v = clip(factor * *v);
-                                }
-                            }
-                            (Eligibility::Fluctuation, Precision::Float64) => {
-                                eligibility_trace(
-                                    &ws.post_cubed,
-                                    &ws.pre_cubed,
-                                    n_steps,
-                                    n,
-                                    &mut ws.trace,
-                                );
-                                for v in ws.trace.iter_mut() {
-                                    *v = clip(factor * *v);
-                                }
-                            }
-                            (Eligibility::Fluctuation, Precision::Float32) => {
-                                eligibility_trace_f32(
-                                    &ws.post_cubed32,
-                                    &ws.pre_cubed32,
-                                    n_steps,
-                                    n,
-                                    &mut ws.trace32,
-                                );
-                                for (v, &e) in ws.trace.iter_mut().zip(&ws.trace32) {
-                                    *v = clip(factor * f64::from(e));
-                                }
-                            }
-                        }
-                    }
-                    Ok((c, error, learns))
-                })
-                .collect();
-            let outcomes = match outcomes {
-                Ok(o) => o,
-                Err(e) => {
-                    self.workspaces = workspaces;
-                    return Err(e);
-                }
-            };
-            let mut changed = false;
-            for (k, &(c, error, learns)) in outcomes.iter().enumerate() {
-                if learns {
-                    for (w, dw) in self.weights.iter_mut().zip(&workspaces[k].trace) {
-                        *w += dw;
-                    }
-                    changed = true;
-                }
-                let a = cfg.error_trace_decay;
-                self.expected_error[c] = a * self.expected_error[c] + (1.0 - a) * error;
-                report.errors.push(error);
-                report.conditions.push(c);
+    /// Runs trial number `trial` with perturbations and, past the warm-up, leaves its clipped
+    /// weight change in `ws.trace`. Returns (condition, error, whether it learns).
+    fn learning_trial(
+        &self,
+        trial: u64,
+        exploration: Exploration,
+        ws: &mut Workspace,
+    ) -> Result<(usize, f64, bool)> {
+        let cfg = &self.config;
+        let c = self.condition_of(trial);
+        let mut rng = from_seed(Some(derive_seed(self.seed, trial)));
+        let error = simulate(
+            &self.spec,
+            self.trial_weights(),
+            &self.input_weights,
+            self.view(c),
+            Some(exploration),
+            &mut rng,
+            ws,
+            None,
+        )?;
+        let learns = trial >= cfg.warmup_trials;
+        if learns {
+            let expected = self.expected_error[c];
+            let mut factor = -cfg.learning_rate * (error - expected);
+            if cfg.scale_by_expected_error {
+                factor *= expected.abs();
             }
-            if changed && cfg.precision == Precision::Float32 {
-                for (a, &w) in self.weights32.iter_mut().zip(&self.weights) {
-                    *a = w as f32;
+            self.weight_change(factor, ws);
+        }
+        Ok((c, error, learns))
+    }
+
+    /// `ws.trace ← clip(factor · e)`, the trial's weight change from its eligibility trace.
+    fn weight_change(&self, factor: f64, ws: &mut Workspace) {
+        let cfg = &self.config;
+        let (n, n_steps) = (self.spec.n_neurons, self.conditions.n_steps);
+        let m = cfg.max_dw;
+        // A NaN change (never expected) is dropped rather than spread.
+        let clip = |dw: f64| if dw.is_nan() { 0.0 } else { dw.clamp(-m, m) };
+        match (cfg.eligibility, cfg.precision) {
+            (Eligibility::Perturbation, _) => {
+                // The trial accumulated the trace itself (in float64).
+                for v in ws.trace[..n * n].iter_mut() {
+                    *v = clip(factor * *v);
                 }
             }
-            self.trials_done += b as u64;
-            done += b;
+            (Eligibility::Fluctuation, Precision::Float64) => {
+                eligibility_trace(&ws.post_cubed, &ws.pre_cubed, n_steps, n, &mut ws.trace);
+                for v in ws.trace.iter_mut() {
+                    *v = clip(factor * *v);
+                }
+            }
+            (Eligibility::Fluctuation, Precision::Float32) => {
+                eligibility_trace(
+                    &ws.post_cubed32,
+                    &ws.pre_cubed32,
+                    n_steps,
+                    n,
+                    &mut ws.trace32,
+                );
+                for (v, &e) in ws.trace.iter_mut().zip(&ws.trace32) {
+                    *v = clip(factor * f64::from(e));
+                }
+            }
         }
-        self.workspaces = workspaces;
-        if self.weights.iter().any(|w| !w.is_finite()) {
-            return Err(Error::State(
-                "the weights became non-finite; the trainer is left as before the call".into(),
-            ));
+    }
+
+    /// Applies a batch's weight changes in trial order and updates `Ē` and the report.
+    fn apply_batch(
+        &mut self,
+        outcomes: &[(usize, f64, bool)],
+        workspaces: &[Workspace],
+        report: &mut TrainReport,
+    ) {
+        let a = self.config.error_trace_decay;
+        let mut changed = false;
+        for (k, &(c, error, learns)) in outcomes.iter().enumerate() {
+            if learns {
+                for (w, dw) in self.weights.iter_mut().zip(&workspaces[k].trace) {
+                    *w += dw;
+                }
+                changed = true;
+            }
+            self.expected_error[c] = a * self.expected_error[c] + (1.0 - a) * error;
+            report.errors.push(error);
+            report.conditions.push(c);
         }
-        Ok(())
+        if changed && self.config.precision == Precision::Float32 {
+            for (a, &w) in self.weights32.iter_mut().zip(&self.weights) {
+                *a = w as f32;
+            }
+        }
+        self.trials_done += outcomes.len() as u64;
     }
 }
 

@@ -11,10 +11,10 @@
 //! later by a postsynaptic one changes the weight by `A₊·exp(−Δt/τ₊)` (Δt > 0) or `−A₋·exp(Δt/τ₋)`
 //! (Δt < 0), exactly, and by 0 for coincident spikes: [`Stdp::window`].
 
-use super::kernels::rank2_update;
-use super::rule::{check_bound, check_non_negative, check_positive};
-use super::rule::{PlasticState, PlasticityRule, StepActivity};
+use super::plasticity::{check_bound, check_non_negative, check_positive};
+use super::plasticity::{PlasticState, PlasticityRule, StepActivity};
 use crate::error::Result;
+use crate::rnn::kernels::rank2_update;
 
 /// The classic exponential STDP window (Bi & Poo 1998; Song, Miller & Abbott 2000).
 #[derive(Clone, Debug, PartialEq)]

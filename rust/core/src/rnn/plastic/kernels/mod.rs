@@ -14,12 +14,11 @@
 //! not depend on threads (they differ in the last bits between FMA and non-FMA machines, as any
 //! BLAS does).
 
-use crate::rnn::plastic_real::Real;
-use crate::rnn::plastic_runs::{silent_run_tail, SilentRun};
+use crate::rnn::plastic::float::Float;
 
 /// Multiply-add, fused only in the FMA build (a non-fused `mul_add` is a slow libm call).
 #[inline(always)]
-pub(crate) fn madd<T: Real, const FMA: bool>(a: T, b: T, c: T) -> T {
+pub(crate) fn madd<T: Float, const FMA: bool>(a: T, b: T, c: T) -> T {
     if FMA {
         a.mul_add(b, c)
     } else {
@@ -31,19 +30,19 @@ pub(crate) fn madd<T: Real, const FMA: bool>(a: T, b: T, c: T) -> T {
 pub(crate) const LANES: usize = 8;
 
 #[inline(always)]
-fn chunk<T: Real>(s: &[T], j: usize) -> &[T; LANES] {
+fn chunk<T: Float>(s: &[T], j: usize) -> &[T; LANES] {
     s[j..j + LANES].try_into().expect("chunk of LANES values")
 }
 
 #[inline(always)]
-fn chunk_mut<T: Real>(s: &mut [T], j: usize) -> &mut [T; LANES] {
+fn chunk_mut<T: Float>(s: &mut [T], j: usize) -> &mut [T; LANES] {
     (&mut s[j..j + LANES])
         .try_into()
         .expect("chunk of LANES values")
 }
 
 #[inline(always)]
-pub(crate) fn sum_lanes<T: Real>(l: &[T; LANES]) -> T {
+pub(crate) fn sum_lanes<T: Float>(l: &[T; LANES]) -> T {
     ((l[0] + l[4]) + (l[1] + l[5])) + ((l[2] + l[6]) + (l[3] + l[7]))
 }
 
@@ -67,7 +66,7 @@ pub struct ForwardRow<'a, T> {
 
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn forward_element<T: Real, const FMA: bool>(
+fn forward_element<T: Float, const FMA: bool>(
     w: T,
     alpha: T,
     eta: T,
@@ -83,7 +82,7 @@ fn forward_element<T: Real, const FMA: bool>(
 }
 
 #[inline(always)]
-fn forward_row_generic<T: Real, const FMA: bool>(r: ForwardRow<'_, T>) -> T {
+fn forward_row_generic<T: Float, const FMA: bool>(r: ForwardRow<'_, T>) -> T {
     let n = r.w.len();
     let (w, alpha, eta, y, yb) = (
         &r.w[..n],
@@ -147,7 +146,7 @@ pub struct TraceRow<'a, T> {
 }
 
 #[inline(always)]
-fn trace_row_generic<T: Real, const FMA: bool>(r: TraceRow<'_, T>) {
+fn trace_row_generic<T: Float, const FMA: bool>(r: TraceRow<'_, T>) {
     let n = r.next.len();
     let (eta, yb) = (&r.eta[..n], &r.y_before[..n]);
     let post = r.post;
@@ -172,13 +171,13 @@ fn trace_row_generic<T: Real, const FMA: bool>(r: TraceRow<'_, T>) {
 /// The CPU must support AVX2 and FMA.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn trace_row_fma<T: Real>(r: TraceRow<'_, T>) {
+unsafe fn trace_row_fma<T: Float>(r: TraceRow<'_, T>) {
     trace_row_generic::<T, true>(r)
 }
 
 /// A trace step of one row with the fastest kernel of this CPU (same values as the forward pass).
 #[inline]
-pub(crate) fn trace_row<T: Real>(r: TraceRow<'_, T>) {
+pub(crate) fn trace_row<T: Float>(r: TraceRow<'_, T>) {
     #[cfg(target_arch = "x86_64")]
     if has_avx2_fma() {
         // SAFETY: the CPU supports AVX2 and FMA (checked just above).
@@ -233,7 +232,7 @@ struct ConnOut<'a, T> {
 }
 
 #[inline(always)]
-fn backward_element<T: Real, const FMA: bool, const REVERSE: bool>(
+fn backward_element<T: Float, const FMA: bool, const REVERSE: bool>(
     c: Conn<T>,
     o: ConnOut<'_, T>,
     g: T,
@@ -268,12 +267,12 @@ fn backward_element<T: Real, const FMA: bool, const REVERSE: bool>(
 /// is the row's share of a shared η's gradient (per-connection gradients go to `grad_eta`).
 #[inline(always)]
 fn backward_row_generic<
-    T: Real,
+    T: Float,
     const FMA: bool,
     const REVERSE: bool,
     const PER_CONNECTION: bool,
 >(
-    r: BackwardRow<'_, T>,
+    mut r: BackwardRow<'_, T>,
 ) -> (T, T) {
     let n = r.w.len();
     let (w, alpha, eta, inv) = (&r.w[..n], &r.alpha[..n], &r.eta[..n], &r.inv_keep[..n]);
@@ -304,113 +303,156 @@ fn backward_row_generic<
             chunk_mut(ga, j),
             chunk_mut(col, j),
         );
-        if PER_CONNECTION {
-            let gec = chunk_mut(ge, j);
-            for k in 0..LANES {
+        for k in 0..LANES {
+            let conn = Conn {
+                w: wc[k],
+                alpha: ac[k],
+                eta: ec[k],
+                inv_keep: ic[k],
+                y_prev: ypc[k],
+                y_prev2: yppc[k],
+            };
+            let out = ConnOut {
+                hebb: &mut hc[k],
+                grad_hebb: &mut ghc[k],
+                grad_alpha: &mut gac[k],
+                col: &mut cc[k],
+            };
+            if PER_CONNECTION {
                 let mut d = T::ZERO;
-                backward_element::<T, FMA, REVERSE>(
-                    Conn {
-                        w: wc[k],
-                        alpha: ac[k],
-                        eta: ec[k],
-                        inv_keep: ic[k],
-                        y_prev: ypc[k],
-                        y_prev2: yppc[k],
-                    },
-                    ConnOut {
-                        hebb: &mut hc[k],
-                        grad_hebb: &mut ghc[k],
-                        grad_alpha: &mut gac[k],
-                        col: &mut cc[k],
-                    },
-                    g,
-                    post,
-                    &mut row_lanes[k],
-                    &mut d,
-                );
-                gec[k] += d;
-            }
-        } else {
-            for k in 0..LANES {
-                backward_element::<T, FMA, REVERSE>(
-                    Conn {
-                        w: wc[k],
-                        alpha: ac[k],
-                        eta: ec[k],
-                        inv_keep: ic[k],
-                        y_prev: ypc[k],
-                        y_prev2: yppc[k],
-                    },
-                    ConnOut {
-                        hebb: &mut hc[k],
-                        grad_hebb: &mut ghc[k],
-                        grad_alpha: &mut gac[k],
-                        col: &mut cc[k],
-                    },
-                    g,
-                    post,
-                    &mut row_lanes[k],
-                    &mut eta_lanes[k],
-                );
+                backward_element::<T, FMA, REVERSE>(conn, out, g, post, &mut row_lanes[k], &mut d);
+                ge[j + k] += d;
+            } else {
+                let (row, eta) = (&mut row_lanes[k], &mut eta_lanes[k]);
+                backward_element::<T, FMA, REVERSE>(conn, out, g, post, row, eta);
             }
         }
         j += LANES;
     }
-    for jj in nc..n {
-        let k = jj - nc;
+    backward_row_tail::<T, FMA, REVERSE, PER_CONNECTION>(
+        &mut r,
+        nc,
+        &mut row_lanes,
+        &mut eta_lanes,
+    );
+    (sum_lanes(&row_lanes), sum_lanes(&eta_lanes))
+}
+
+/// The scalar part (elements `from..n`) of a backward row, into lane `j − from` of the row
+/// sum and of the η gradient (per connection: into `grad_eta[j]`), each element's η term
+/// formed alone and then added (the vector kernels' tail).
+#[inline(always)]
+pub(crate) fn backward_row_tail<
+    T: Float,
+    const FMA: bool,
+    const REVERSE: bool,
+    const PER_CONNECTION: bool,
+>(
+    r: &mut BackwardRow<'_, T>,
+    from: usize,
+    row_lanes: &mut [T; LANES],
+    eta_lanes: &mut [T; LANES],
+) {
+    let n = r.w.len();
+    let (gd, ps) = (r.grad_drive, r.post);
+    for jj in from..n {
+        let k = jj - from;
         let mut d = T::ZERO;
         backward_element::<T, FMA, REVERSE>(
             Conn {
-                w: w[jj],
-                alpha: alpha[jj],
-                eta: eta[jj],
-                inv_keep: inv[jj],
-                y_prev: yp[jj],
-                y_prev2: ypp[jj],
+                w: r.w[jj],
+                alpha: r.alpha[jj],
+                eta: r.eta[jj],
+                inv_keep: r.inv_keep[jj],
+                y_prev: r.y_prev[jj],
+                y_prev2: r.y_prev2[jj],
             },
             ConnOut {
-                hebb: &mut hebb[jj],
-                grad_hebb: &mut gh[jj],
-                grad_alpha: &mut ga[jj],
-                col: &mut col[jj],
+                hebb: &mut r.hebb[jj],
+                grad_hebb: &mut r.grad_hebb[jj],
+                grad_alpha: &mut r.grad_alpha[jj],
+                col: &mut r.col[jj],
             },
-            g,
-            post,
+            gd,
+            ps,
             &mut row_lanes[k],
             &mut d,
         );
         if PER_CONNECTION {
-            ge[jj] += d;
+            r.grad_eta[jj] += d;
         } else {
             eta_lanes[k] += d;
         }
     }
-    (sum_lanes(&row_lanes), sum_lanes(&eta_lanes))
+}
+
+/// One row of a run of k consecutive backward steps t = t1, t1−1, …, t0 in which every neuron is
+/// saturated (∂L/∂a_t = 0 for every row): each step only reverses the trace, decays its adjoint
+/// and adds to the η gradient, and only the last one (t0) feeds ∂L/∂y_{t0−1}. Doing the k steps
+/// while a connection's H and ∂L/∂H are in registers reads and writes them once instead of k
+/// times, with the same operations per step as [`BackwardRow`] (same H and ∂L/∂H bit for bit).
+/// Shared η only.
+pub struct SilentRun<'a, T> {
+    pub eta: T,
+    /// 1/(1−η).
+    pub inv_keep: T,
+    /// In: H_{t1}. Out: H_{t0−1}.
+    pub hebb: &'a mut [T],
+    /// In: ∂L/∂H_{t1}. Out: ∂L/∂H_{t0−1}.
+    pub grad_hebb: &'a mut [T],
+    /// Column accumulator of ∂L/∂y_{t0−1} (adds η ∂L/∂H_{t0} y_{t0,i}).
+    pub col: &'a mut [T],
+    /// y_{t0−1}, y_{t0}, …, y_{t1−1} (k rows of n): the presynaptic factors, `pre` row m
+    /// belonging to step t0 + m.
+    pub pre: &'a [T],
+    /// y_{t0+m, i} for m = 0..k: this row's postsynaptic factors.
+    pub post: &'a [T],
+    /// y_{t0−2}.
+    pub y_prev2: &'a [T],
+}
+
+/// The scalar part (elements `from..n`) of [`SilentRun`], into the lanes of the row sum
+/// (η ∂L/∂H_{t0−1} y_{t0−2}) and of the η gradient.
+#[inline(always)]
+pub(crate) fn silent_run_tail<T: Float, const FMA: bool>(
+    r: &mut SilentRun<'_, T>,
+    from: usize,
+    row_lanes: &mut [T; LANES],
+    eta_lanes: &mut [T; LANES],
+) {
+    let n = r.hebb.len();
+    let (e, inv) = (r.eta, r.inv_keep);
+    for jj in from..n {
+        let lane = (jj - from) % LANES;
+        let (mut h, mut gh) = (r.hebb[jj], r.grad_hebb[jj]);
+        for m in (0..r.post.len()).rev() {
+            let post = r.post[m];
+            let outer = post * r.pre[m * n + jj];
+            let h_new = madd::<T, FMA>(-e, outer, h) * inv;
+            if m == 0 {
+                r.col[jj] = madd::<T, FMA>(e * gh, post, r.col[jj]);
+            }
+            eta_lanes[lane] = madd::<T, FMA>(gh, outer - h_new, eta_lanes[lane]);
+            gh = (T::ONE - e) * gh;
+            h = h_new;
+        }
+        r.hebb[jj] = h;
+        r.grad_hebb[jj] = gh;
+        row_lanes[lane] = madd::<T, FMA>(e * gh, r.y_prev2[jj], row_lanes[lane]);
+    }
 }
 
 #[cfg(target_arch = "x86_64")]
-#[path = "plastic_simd.rs"]
 mod avx2;
 
 #[cfg(target_arch = "x86_64")]
-#[path = "plastic_simd_f32.rs"]
 mod avx2_f32;
 
-/// Whether the AVX2+FMA kernels can run here (checked once; the answer is cached by std).
-#[inline]
-pub(crate) fn has_avx2_fma() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
-}
+/// Whether the AVX2+FMA kernels can run here (the one check of [`crate::simd`]).
+pub(crate) use crate::simd::has_avx2_fma;
 
 /// The portable backward kernel (no FMA).
-fn backward_row_portable<T: Real>(
+fn backward_row_portable<T: Float>(
     r: BackwardRow<'_, T>,
     reverse: bool,
     per_connection: bool,

@@ -2,9 +2,9 @@
 //! (`docs/reference/rules.md` §4.2, "Memory as a function of η, capped"), for `plastic_episode.rs`.
 
 use crate::error::{Error, Result};
-use crate::rnn::plastic_bptt::Real;
-use crate::rnn::plastic_episode::{Shared, PARALLEL_MIN_N};
-use crate::rnn::plastic_kernels::TraceRow;
+use crate::rnn::plastic::kernels::TraceRow;
+use crate::rnn::plastic::real::Real;
+use crate::rnn::plastic::shared::{Shared, PARALLEL_MIN_N};
 use rayon::prelude::*;
 
 /// Exact copies of the trace kept by the forward pass: H_s for s = K, 2K, … ≤ T−2, one N×N
@@ -124,7 +124,7 @@ pub(crate) fn advise_huge_pages<T>(ptr: *const T, len: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rnn::plastic_bptt::checkpoint_count;
+    use crate::rnn::plastic::plan::checkpoint_count;
 
     #[test]
     fn checkpoint_storage_that_cannot_be_allocated_is_an_error_not_an_abort() {

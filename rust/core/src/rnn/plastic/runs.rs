@@ -10,9 +10,10 @@
 //! active columns for every step; then the active rows do the steps one by one with the usual
 //! kernel, which needs those column sums to form their ∂L/∂a.
 
-use crate::rnn::plastic_bptt::Real;
-use crate::rnn::plastic_episode::{add_into, LossSpec, Shared, PARALLEL_MIN_N, ROW_BLOCK};
-use crate::rnn::plastic_kernels::{madd, BackwardRow, LANES};
+use crate::rnn::plastic::kernels::{BackwardRow, SilentRun};
+use crate::rnn::plastic::loss::LossSpec;
+use crate::rnn::plastic::real::Real;
+use crate::rnn::plastic::shared::{add_into, Shared, PARALLEL_MIN_N, ROW_BLOCK};
 use rayon::prelude::*;
 
 /// Longest run fused into one pass (bounds the rows of y it reads per chunk).
@@ -137,30 +138,59 @@ pub(crate) fn fused_run<T: Real>(
     steps: usize,
     loss: &LossSpec<'_, T>,
     plan: &RunPlan,
-    buf: RunBuffers<'_, T>,
+    mut buf: RunBuffers<'_, T>,
     backwards: bool,
 ) -> (f64, T) {
     let n = sh.p.n;
-    let (t0, t1) = (plan.t0, plan.t1);
-    let active = &plan.active;
-    let n_active = active.len();
-    let mut is_active = vec![false; n];
-    for &i in active {
-        is_active[i] = true;
-    }
-    let (eta, inv_keep) = (sh.eta_row(0)[0], sh.inv_keep_row(0)[0]);
-    let keep = T::ONE - eta;
     // Phase 1: quiet rows, all k steps in one pass. Per block, the column sums at the active
     // columns for steps t0 + 1 … t1 (slot (u − t0 − 1)·A + a).
-    let slots = ((t1 - t0) * n_active).max(1);
-    let n_blocks = n.div_ceil(ROW_BLOCK);
-    let mut active_col = vec![T::ZERO; n_blocks * slots];
-    let mut eta_sums = vec![T::ZERO; n_blocks];
-    let k = t1 - t0 + 1;
-    let pre = &ys[(t0 - 1) * n..t1 * n];
-    let y_prev2 = &ys[(t0 - 2) * n..(t0 - 1) * n];
-    let bs = ROW_BLOCK * n;
-    let work = |(blk, ((((hebb, grad_hebb), col), row), acol)): QuietBlock<'_, T>| {
+    let slots = ((plan.t1 - plan.t0) * plan.active.len()).max(1);
+    let mut active_col = vec![T::ZERO; n.div_ceil(ROW_BLOCK) * slots];
+    let mut eta_total = quiet_rows(sh, ys, plan, &mut buf, &mut active_col, slots, backwards);
+    // Phase 2: the active rows, step by step (a few rows: one thread).
+    let (mut total, col_step) = active_rows(
+        sh,
+        ys,
+        b,
+        steps,
+        loss,
+        plan,
+        &mut buf,
+        &active_col,
+        &mut eta_total,
+    );
+    total += run_input_gradient(ys, b, steps, loss, plan.t0, &mut buf, &col_step);
+    (total, eta_total)
+}
+
+/// What every quiet row of a run reads.
+struct QuietRun<'a, T> {
+    ys: &'a [T],
+    /// The active rows, in increasing order, and a flag per row.
+    active: &'a [usize],
+    is_active: Vec<bool>,
+    n: usize,
+    t0: usize,
+    t1: usize,
+    eta: T,
+    inv_keep: T,
+    keep: T,
+    /// y_{t0−1} … y_{t1−1}, the presynaptic factors.
+    pre: &'a [T],
+    y_prev2: &'a [T],
+}
+
+impl<T: Real> QuietRun<'_, T> {
+    /// All the run's steps for the quiet rows of one block: the block's column sums (and at
+    /// the active columns, per step), its row sums; returns its share of the η gradient.
+    #[inline(always)]
+    fn block(&self, (blk, ((((hebb, grad_hebb), col), row), acol)): QuietBlock<'_, T>) -> T {
+        let (n, t0, t1) = (self.n, self.t0, self.t1);
+        let (eta, inv_keep, keep) = (self.eta, self.inv_keep, self.keep);
+        let (ys, active, is_active) = (self.ys, self.active, &self.is_active);
+        let (pre, y_prev2) = (self.pre, self.y_prev2);
+        let n_active = active.len();
+        let k = t1 - t0 + 1;
         col.fill(T::ZERO);
         acol.fill(T::ZERO);
         let mut gathered = vec![T::ZERO; n_active];
@@ -203,15 +233,56 @@ pub(crate) fn fused_run<T: Real>(
             eta_sum += e;
         }
         eta_sum
+    }
+}
+
+/// Phase 1 of a run: every quiet row does all the run's steps in one pass, adding its share of
+/// the column sums at the active columns into `active_col` (`slots` per block). Returns the
+/// η gradient of these rows, summed in block order whatever the visiting order.
+fn quiet_rows<T: Real>(
+    sh: &Shared<'_, T>,
+    ys: &[T],
+    plan: &RunPlan,
+    buf: &mut RunBuffers<'_, T>,
+    active_col: &mut [T],
+    slots: usize,
+    backwards: bool,
+) -> T {
+    let n = sh.p.n;
+    let (t0, t1) = (plan.t0, plan.t1);
+    let active = &plan.active;
+    let mut is_active = vec![false; n];
+    for &i in active {
+        is_active[i] = true;
+    }
+    let (eta, inv_keep) = (sh.eta_row(0)[0], sh.inv_keep_row(0)[0]);
+    let keep = T::ONE - eta;
+    let n_blocks = n.div_ceil(ROW_BLOCK);
+    let mut eta_sums = vec![T::ZERO; n_blocks];
+    let pre = &ys[(t0 - 1) * n..t1 * n];
+    let y_prev2 = &ys[(t0 - 2) * n..(t0 - 1) * n];
+    let bs = ROW_BLOCK * n;
+    let run = QuietRun {
+        ys,
+        active,
+        is_active,
+        n,
+        t0,
+        t1,
+        eta,
+        inv_keep,
+        keep,
+        pre,
+        y_prev2,
     };
-    let row = buf.row;
+    let work = |item: QuietBlock<'_, T>| run.block(item);
     if n >= PARALLEL_MIN_N {
         let it = buf
             .hebb
             .par_chunks_mut(bs)
             .zip(buf.grad_hebb.par_chunks_mut(bs))
             .zip(buf.col_partial.par_chunks_mut(n))
-            .zip(row.par_chunks_mut(ROW_BLOCK))
+            .zip(buf.row.par_chunks_mut(ROW_BLOCK))
             .zip(active_col.par_chunks_mut(slots))
             .enumerate()
             .zip(eta_sums.par_iter_mut());
@@ -227,7 +298,7 @@ pub(crate) fn fused_run<T: Real>(
             .chunks_mut(bs)
             .zip(buf.grad_hebb.chunks_mut(bs))
             .zip(buf.col_partial.chunks_mut(n))
-            .zip(row.chunks_mut(ROW_BLOCK))
+            .zip(buf.row.chunks_mut(ROW_BLOCK))
             .zip(active_col.chunks_mut(slots))
             .enumerate()
             .zip(eta_sums.iter_mut())
@@ -240,8 +311,30 @@ pub(crate) fn fused_run<T: Real>(
     for e in eta_sums {
         eta_total += e;
     }
+    eta_total
+}
 
-    // Phase 2: the active rows, step by step (a few rows: one thread).
+/// Phase 2 of a run: the active rows step by step with the usual kernel, their ∂L/∂a from the
+/// quiet rows' column sums; adds their η gradient to `eta_total`. Returns the losses of steps
+/// t0 … t1 − 1 and the active rows' column sums of the last step (t0).
+#[allow(clippy::too_many_arguments)]
+fn active_rows<T: Real>(
+    sh: &Shared<'_, T>,
+    ys: &[T],
+    b: usize,
+    steps: usize,
+    loss: &LossSpec<'_, T>,
+    plan: &RunPlan,
+    buf: &mut RunBuffers<'_, T>,
+    active_col: &[T],
+    eta_total: &mut T,
+) -> (f64, Vec<T>) {
+    let n = sh.p.n;
+    let (t0, t1) = (plan.t0, plan.t1);
+    let active = &plan.active;
+    let n_active = active.len();
+    let slots = ((t1 - t0) * n_active).max(1);
+    let n_blocks = n.div_ceil(ROW_BLOCK);
     let mut total = 0.0;
     let mut col_step = vec![T::ZERO; n];
     let mut row_active = vec![T::ZERO; n_active];
@@ -271,11 +364,11 @@ pub(crate) fn fused_run<T: Real>(
                 false,
             );
             row_active[a] = rd;
-            eta_total += e;
+            *eta_total += e;
         }
         if u == t0 {
             for (a, &i) in active.iter().enumerate() {
-                row[i] = row_active[a];
+                buf.row[i] = row_active[a];
             }
             break;
         }
@@ -291,78 +384,36 @@ pub(crate) fn fused_run<T: Real>(
             buf.grad_drive[(u - 2) * n + i] = g * (T::ONE - y_prev[i] * y_prev[i]);
         }
     }
-    // ∂L/∂y_{t0−1} = column sums (quiet rows by block, then the active rows) + row sums + loss.
+    (total, col_step)
+}
+
+/// ∂L/∂y_{t0−1} = column sums (quiet rows by block, then the active rows) + row sums + loss,
+/// through tanh into ∂L/∂a_{t0−1}. Returns the loss of step t0 − 1.
+fn run_input_gradient<T: Real>(
+    ys: &[T],
+    b: usize,
+    steps: usize,
+    loss: &LossSpec<'_, T>,
+    t0: usize,
+    buf: &mut RunBuffers<'_, T>,
+    col_step: &[T],
+) -> f64 {
+    let n = col_step.len();
     buf.col.fill(T::ZERO);
     for part in buf.col_partial.chunks(n) {
         add_into(buf.col, part);
     }
-    add_into(buf.col, &col_step);
+    add_into(buf.col, col_step);
     let y_prev = &ys[(t0 - 1) * n..t0 * n];
-    total += loss.step(b, t0 - 1, steps, n, y_prev, buf.gy);
+    let total = loss.step(b, t0 - 1, steps, n, y_prev, buf.gy);
     let ga_prev = &mut buf.grad_drive[(t0 - 2) * n..(t0 - 1) * n];
     for i in 0..n {
-        let g = buf.col[i] + row[i] + buf.gy[i];
+        let g = buf.col[i] + buf.row[i] + buf.gy[i];
         ga_prev[i] = g * (T::ONE - y_prev[i] * y_prev[i]);
     }
-    (total, eta_total)
-}
-
-/// One row of a run of k consecutive backward steps t = t1, t1−1, …, t0 in which every neuron is
-/// saturated (∂L/∂a_t = 0 for every row): each step only reverses the trace, decays its adjoint
-/// and adds to the η gradient, and only the last one (t0) feeds ∂L/∂y_{t0−1}. Doing the k steps
-/// while a connection's H and ∂L/∂H are in registers reads and writes them once instead of k
-/// times, with the same operations per step as [`BackwardRow`] (same H and ∂L/∂H bit for bit).
-/// Shared η only.
-pub struct SilentRun<'a, T> {
-    pub eta: T,
-    /// 1/(1−η).
-    pub inv_keep: T,
-    /// In: H_{t1}. Out: H_{t0−1}.
-    pub hebb: &'a mut [T],
-    /// In: ∂L/∂H_{t1}. Out: ∂L/∂H_{t0−1}.
-    pub grad_hebb: &'a mut [T],
-    /// Column accumulator of ∂L/∂y_{t0−1} (adds η ∂L/∂H_{t0} y_{t0,i}).
-    pub col: &'a mut [T],
-    /// y_{t0−1}, y_{t0}, …, y_{t1−1} (k rows of n): the presynaptic factors, `pre` row m
-    /// belonging to step t0 + m.
-    pub pre: &'a [T],
-    /// y_{t0+m, i} for m = 0..k: this row's postsynaptic factors.
-    pub post: &'a [T],
-    /// y_{t0−2}.
-    pub y_prev2: &'a [T],
-}
-
-/// The scalar part (elements `from..n`) of [`SilentRun`], into the lanes of the row sum
-/// (η ∂L/∂H_{t0−1} y_{t0−2}) and of the η gradient.
-#[inline(always)]
-pub(crate) fn silent_run_tail<T: Real, const FMA: bool>(
-    r: &mut SilentRun<'_, T>,
-    from: usize,
-    row_lanes: &mut [T; LANES],
-    eta_lanes: &mut [T; LANES],
-) {
-    let n = r.hebb.len();
-    let (e, inv) = (r.eta, r.inv_keep);
-    for jj in from..n {
-        let lane = (jj - from) % LANES;
-        let (mut h, mut gh) = (r.hebb[jj], r.grad_hebb[jj]);
-        for m in (0..r.post.len()).rev() {
-            let post = r.post[m];
-            let outer = post * r.pre[m * n + jj];
-            let h_new = madd::<T, FMA>(-e, outer, h) * inv;
-            if m == 0 {
-                r.col[jj] = madd::<T, FMA>(e * gh, post, r.col[jj]);
-            }
-            eta_lanes[lane] = madd::<T, FMA>(gh, outer - h_new, eta_lanes[lane]);
-            gh = (T::ONE - e) * gh;
-            h = h_new;
-        }
-        r.hebb[jj] = h;
-        r.grad_hebb[jj] = gh;
-        row_lanes[lane] = madd::<T, FMA>(e * gh, r.y_prev2[jj], row_lanes[lane]);
-    }
+    total
 }
 
 #[cfg(test)]
-#[path = "plastic_runs_tests.rs"]
+#[path = "runs_tests.rs"]
 mod tests;

@@ -1,11 +1,13 @@
 //! The time loop of one trial (Euler steps, the rule's updates, the readout delta rule).
 
-use super::kernels::{fused_rank1_matvec, fused_rank1_matvec_plastic, matvec, matvec_plastic};
-use super::kernels::{rank1_update, Alpha, RankOne};
-use super::network_config::{NetworkConfig, Record, RunOptions, TrialOutput};
-use super::rule::{PlasticMatrix, PlasticState, PlasticityRule, RankOneStep, Rule, StepActivity};
+use super::config::{NetworkConfig, Record, RunOptions, TrialOutput};
 use crate::error::{Error, Result};
 use crate::rng;
+use crate::rnn::kernels::{fused_rank1_matvec, fused_rank1_matvec_plastic, matvec, matvec_plastic};
+use crate::rnn::kernels::{rank1_update, Alpha, RankOne};
+use crate::rnn::rules::{
+    PlasticMatrix, PlasticState, PlasticityRule, RankOneStep, Rule, StepActivity,
+};
 use rand::Rng as _;
 use rand_distr::StandardNormal;
 use std::sync::Mutex;
@@ -143,15 +145,7 @@ pub(crate) fn simulate(
     let (n, n_in, n_out) = (c.n_units, c.n_inputs, c.n_outputs);
     let leak = c.dt / c.tau;
     // Reserve the recordings first, before anything in `state` changes.
-    let recorded = if options.record == Record::Nothing {
-        0
-    } else {
-        n
-    };
-    let mut out = TrialOutput {
-        outputs: reserve_values("outputs", steps.checked_mul(n_out))?,
-        states: reserve_values("states", steps.checked_mul(recorded))?,
-    };
+    let mut out = reserve_output(options.record, steps, n, n_out)?;
     let mut rng = rng::from_seed(Some(seed));
     let learn = options.plastic && fixed.rule.is_some();
     if learn {
@@ -175,53 +169,14 @@ pub(crate) fn simulate(
     let mut pending: Option<RankOneStep> = None;
     let mut pending_pre = vec![0.0; n];
     for t in 0..steps {
-        match (pending.take(), state.get_mut()) {
-            (Some(step), Some(st)) => {
-                let pre = if step.pre_is_previous {
-                    &pending_pre
-                } else {
-                    &r
-                };
-                let update = RankOne {
-                    keep: step.keep,
-                    scale: step.scale,
-                    post: &r,
-                    pre,
-                    bound: step.bound,
-                };
-                match step.matrix {
-                    PlasticMatrix::Weights => {
-                        fused_rank1_matvec(&mut drive, st.weights.make_mut(), update, &r)
-                    }
-                    PlasticMatrix::Trace => {
-                        let PlasticState {
-                            weights,
-                            alpha,
-                            trace,
-                            ..
-                        } = st;
-                        let trace = trace.make_mut();
-                        let alpha = match fixed.uniform_alpha {
-                            Some(a) => Alpha::Uniform(a),
-                            None => Alpha::PerConnection(alpha),
-                        };
-                        fused_rank1_matvec_plastic(&mut drive, weights, alpha, trace, update, &r)
-                    }
-                }
-            }
-            _ => {
-                let st = state.get();
-                if st.trace.is_empty() {
-                    matvec(&mut drive, &st.weights, &r);
-                } else {
-                    let alpha = match fixed.uniform_alpha {
-                        Some(a) => Alpha::Uniform(a),
-                        None => Alpha::PerConnection(&st.alpha),
-                    };
-                    matvec_plastic(&mut drive, &st.weights, alpha, &st.trace, &r);
-                }
-            }
-        }
+        recurrent_drive(
+            fixed,
+            &mut state,
+            pending.take(),
+            &pending_pre,
+            &r,
+            &mut drive,
+        );
         if n_in > 0 {
             matvec(
                 &mut input_drive,
@@ -229,54 +184,30 @@ pub(crate) fn simulate(
                 &io.inputs[t * n_in..(t + 1) * n_in],
             );
         }
-        for i in 0..n {
-            x[i] += leak * (-x[i] + drive[i] + input_drive[i]);
-        }
-        if c.noise_std > 0.0 {
-            for xi in x.iter_mut() {
-                *xi += c.noise_std * rng.sample::<f64, _>(StandardNormal);
-            }
-        }
+        euler_step(&mut x, &drive, &input_drive, leak, c.noise_std, &mut rng);
         c.activation.apply_slice(&x, &mut r_new);
         matvec(&mut y, w_out, &r_new);
         out.outputs.extend_from_slice(&y);
         let m = io.modulation.map_or(1.0, |m| m[t]);
-        let fusable = fixed.rule.and_then(|rule| rule.rank_one_step(c.dt, m));
-        if let (true, Some(step)) = (learn, fusable) {
-            if step.pre_is_previous {
-                pending_pre.copy_from_slice(&r);
-            }
-            pending = Some(step);
-        } else if let (true, Some(rule), Some(state)) = (learn, fixed.rule, state.get_mut()) {
-            let plastic = if state.trace.is_empty() {
-                &state.weights
-            } else {
-                &state.trace
-            };
-            for i in 0..n {
-                diag[i] = plastic[i * n + i];
-            }
+        if learn {
             let activity = StepActivity {
                 previous: &r,
                 current: &r_new,
                 modulation: m,
                 dt: c.dt,
             };
-            rule.update(state, &activity);
-            let plastic = state.matrix_mut(rule.plastic_matrix());
-            for i in 0..n {
-                plastic[i * n + i] = diag[i];
-            }
+            pending = plasticity_step(fixed, &mut state, &activity, &mut pending_pre, &mut diag);
         }
         if learn_readout {
             if let Some(targets) = io.targets {
                 let scale = options.readout_rate * m;
-                for k in 0..n_out {
-                    let err = scale * (targets[t * n_out + k] - y[k]);
-                    for (w, &rj) in w_out[k * n..(k + 1) * n].iter_mut().zip(&r_new) {
-                        *w += err * rj;
-                    }
-                }
+                readout_step(
+                    w_out,
+                    &targets[t * n_out..(t + 1) * n_out],
+                    &y,
+                    &r_new,
+                    scale,
+                );
             }
         }
         match options.record {
@@ -289,19 +220,166 @@ pub(crate) fn simulate(
     // The last deferred update; a state thrown away after the trial does not need it.
     let kept = state.kept();
     if let (Some(step), Some(st), true) = (pending, state.get_mut(), kept) {
-        let m = st.matrix_mut(step.matrix);
-        let diag: Vec<f64> = (0..n).map(|i| m[i * n + i]).collect();
         let pre = if step.pre_is_previous {
             &pending_pre
         } else {
             &r
         };
-        rank1_update(m, step.keep, step.scale, &r, pre, step.bound);
-        for (i, d) in diag.into_iter().enumerate() {
-            m[i * n + i] = d;
-        }
+        final_rank_one(st, step, &r, pre, n);
     }
     Ok(out)
+}
+
+/// The trial's output buffers, reserved up front (`InvalidArgument` naming the steps if that
+/// much memory cannot be had).
+fn reserve_output(record: Record, steps: usize, n: usize, n_out: usize) -> Result<TrialOutput> {
+    let recorded = if record == Record::Nothing { 0 } else { n };
+    Ok(TrialOutput {
+        outputs: reserve_values("outputs", steps.checked_mul(n_out))?,
+        states: reserve_values("states", steps.checked_mul(recorded))?,
+    })
+}
+
+/// `x ← x + (dt/τ)(−x + drive + input_drive) + σ ξ`.
+#[inline(always)]
+fn euler_step(
+    x: &mut [f64],
+    drive: &[f64],
+    input_drive: &[f64],
+    leak: f64,
+    noise_std: f64,
+    rng: &mut rng::Rng,
+) {
+    for i in 0..x.len() {
+        x[i] += leak * (-x[i] + drive[i] + input_drive[i]);
+    }
+    if noise_std > 0.0 {
+        for xi in x.iter_mut() {
+            *xi += noise_std * rng.sample::<f64, _>(StandardNormal);
+        }
+    }
+}
+
+/// The rule's step after the network moved: deferred (returned, to be fused with the next
+/// step's product; `pending_pre` keeps r(t) when it needs it) when it is a rank-one step,
+/// otherwise applied now.
+#[inline(always)]
+fn plasticity_step(
+    fixed: &Fixed<'_>,
+    state: &mut StateMut<'_>,
+    activity: &StepActivity<'_>,
+    pending_pre: &mut [f64],
+    diag: &mut [f64],
+) -> Option<RankOneStep> {
+    let rule = fixed.rule?;
+    if let Some(step) = rule.rank_one_step(activity.dt, activity.modulation) {
+        if step.pre_is_previous {
+            pending_pre.copy_from_slice(activity.previous);
+        }
+        return Some(step);
+    }
+    if let Some(state) = state.get_mut() {
+        rule_step(rule, state, activity, diag);
+    }
+    None
+}
+
+/// `drive = W_eff r` at the start of a step, fused with the rank-one rule step `pending`
+/// deferred from the previous step (one pass over the matrix) when there is one.
+#[inline(always)]
+fn recurrent_drive(
+    fixed: &Fixed<'_>,
+    state: &mut StateMut<'_>,
+    pending: Option<RankOneStep>,
+    pending_pre: &[f64],
+    r: &[f64],
+    drive: &mut [f64],
+) {
+    match (pending, state.get_mut()) {
+        (Some(step), Some(st)) => {
+            let pre = if step.pre_is_previous { pending_pre } else { r };
+            let update = RankOne {
+                keep: step.keep,
+                scale: step.scale,
+                post: r,
+                pre,
+                bound: step.bound,
+            };
+            match step.matrix {
+                PlasticMatrix::Weights => {
+                    fused_rank1_matvec(drive, st.weights.make_mut(), update, r)
+                }
+                PlasticMatrix::Trace => {
+                    let PlasticState {
+                        weights,
+                        alpha,
+                        trace,
+                        ..
+                    } = st;
+                    let trace = trace.make_mut();
+                    let alpha = match fixed.uniform_alpha {
+                        Some(a) => Alpha::Uniform(a),
+                        None => Alpha::PerConnection(alpha),
+                    };
+                    fused_rank1_matvec_plastic(drive, weights, alpha, trace, update, r)
+                }
+            }
+        }
+        _ => {
+            let st = state.get();
+            if st.trace.is_empty() {
+                matvec(drive, &st.weights, r);
+            } else {
+                let alpha = match fixed.uniform_alpha {
+                    Some(a) => Alpha::Uniform(a),
+                    None => Alpha::PerConnection(&st.alpha),
+                };
+                matvec_plastic(drive, &st.weights, alpha, &st.trace, r);
+            }
+        }
+    }
+}
+
+/// One step of a rule that is not a fused rank-one step; the diagonal of its matrix (no
+/// plastic self-connections) is kept, through `diag` (`n` values).
+#[inline(always)]
+fn rule_step(rule: &Rule, state: &mut PlasticState, activity: &StepActivity<'_>, diag: &mut [f64]) {
+    let n = state.n;
+    let plastic = if state.trace.is_empty() {
+        &state.weights
+    } else {
+        &state.trace
+    };
+    for i in 0..n {
+        diag[i] = plastic[i * n + i];
+    }
+    rule.update(state, activity);
+    let plastic = state.matrix_mut(rule.plastic_matrix());
+    for i in 0..n {
+        plastic[i * n + i] = diag[i];
+    }
+}
+
+/// The delta rule of a learning readout: `W_out += scale · (target − y) rᵀ`.
+#[inline(always)]
+fn readout_step(w_out: &mut [f64], target: &[f64], y: &[f64], r: &[f64], scale: f64) {
+    let n = r.len();
+    for k in 0..y.len() {
+        let err = scale * (target[k] - y[k]);
+        for (w, &rj) in w_out[k * n..(k + 1) * n].iter_mut().zip(r) {
+            *w += err * rj;
+        }
+    }
+}
+
+/// The last deferred rank-one step of a trial, applied alone (diagonal kept).
+fn final_rank_one(st: &mut PlasticState, step: RankOneStep, post: &[f64], pre: &[f64], n: usize) {
+    let m = st.matrix_mut(step.matrix);
+    let diag: Vec<f64> = (0..n).map(|i| m[i * n + i]).collect();
+    rank1_update(m, step.keep, step.scale, post, pre, step.bound);
+    for (i, d) in diag.into_iter().enumerate() {
+        m[i * n + i] = d;
+    }
 }
 
 /// An empty vector with room for `count` values (`None` when the count overflowed), or an

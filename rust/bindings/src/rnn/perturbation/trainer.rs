@@ -1,13 +1,14 @@
 //! `NodePerturbationTrainer`: the trainer object, its numpy conversions and pickling.
 
+use super::arrays::{f64_array, non_negative};
 use super::config::{PyNodePerturbationConfig, PyTwoJointArm};
-use super::{f64_array, non_negative};
 use crate::errors::{invalid_argument, shape_error, IntoPyResult};
 use crate::guard::BigInt;
 use hebbian_core::rnn::perturbation::{
     ConditionSet, ErrorMetric, NetworkSpec, NodePerturbationTrainer as CoreTrainer, Readout,
 };
 use numpy::{IntoPyArray, PyArrayMethods};
+use pyo3::exceptions::PyDeprecationWarning;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
@@ -80,6 +81,53 @@ pub struct PyNodePerturbationTrainer {
     gain: f64,
 }
 
+/// Neuron indices (Python ints) as `usize`; a negative one is an `InvalidConfigError`.
+fn neuron_indices(name: &str, v: Vec<i64>, n_neurons: usize) -> PyResult<Vec<usize>> {
+    v.into_iter()
+        .map(|i| {
+            usize::try_from(i).map_err(|_| {
+                crate::errors::to_pyerr(hebbian_core::Error::config(
+                    name,
+                    format!("index {i} is out of range for {n_neurons} neurons"),
+                ))
+            })
+        })
+        .collect()
+}
+
+/// The trial error's metric by name (default: euclidean with an arm, else mean absolute).
+fn parse_error_metric(name: Option<&str>, has_arm: bool) -> PyResult<ErrorMetric> {
+    match name {
+        None if has_arm => Ok(ErrorMetric::Euclidean),
+        None | Some("mean_absolute") => Ok(ErrorMetric::MeanAbsolute),
+        Some("euclidean") => Ok(ErrorMetric::Euclidean),
+        Some(other) => Err(invalid_argument(
+            "error_metric",
+            format!("must be 'mean_absolute' or 'euclidean', got {other:?}"),
+        )),
+    }
+}
+
+/// An optional initial matrix `[rows, cols]` (None: drawn at random by the core).
+fn initial_matrix(
+    obj: Option<&Bound<'_, PyAny>>,
+    name: &str,
+    rows: usize,
+    cols: usize,
+) -> PyResult<Option<Vec<f64>>> {
+    obj.map(|w| -> PyResult<Vec<f64>> {
+        let (shape, data) = f64_array(w, name, &[2])?;
+        if shape != [rows, cols] {
+            return Err(shape_error(
+                name,
+                format!("expected [{rows}, {cols}], got {shape:?}"),
+            ));
+        }
+        Ok(data)
+    })
+    .transpose()
+}
+
 #[pymethods]
 impl PyNodePerturbationTrainer {
     #[new]
@@ -112,33 +160,11 @@ impl PyNodePerturbationTrainer {
         let n_neurons: usize = non_negative("n_neurons", n_neurons.0, true)?;
         let seed: Option<u64> = seed.map(|s| non_negative("seed", s.0, false)).transpose()?;
         let set = condition_set(inputs, targets, mask)?;
-        let index = |name: &str, v: Vec<i64>| -> PyResult<Vec<usize>> {
-            v.into_iter()
-                .map(|i| {
-                    usize::try_from(i).map_err(|_| {
-                        crate::errors::to_pyerr(hebbian_core::Error::config(
-                            name,
-                            format!("index {i} is out of range for {n_neurons} neurons"),
-                        ))
-                    })
-                })
-                .collect()
-        };
         let readout = match arm {
             Some(a) => Readout::Arm(a.get().inner.clone()),
             None => Readout::Rates,
         };
-        let error_metric = match error_metric {
-            None if arm.is_some() => ErrorMetric::Euclidean,
-            None | Some("mean_absolute") => ErrorMetric::MeanAbsolute,
-            Some("euclidean") => ErrorMetric::Euclidean,
-            Some(other) => {
-                return Err(invalid_argument(
-                    "error_metric",
-                    format!("must be 'mean_absolute' or 'euclidean', got {other:?}"),
-                ))
-            }
-        };
+        let error_metric = parse_error_metric(error_metric, arm.is_some())?;
         let initial_state = match initial_state {
             None => Vec::new(),
             Some(x) => f64_array(x, "initial_state", &[1])?.1,
@@ -148,8 +174,8 @@ impl PyNodePerturbationTrainer {
             n_inputs: set.n_inputs,
             dt,
             tau,
-            output_neurons: index("output_neurons", output_neurons)?,
-            bias_neurons: index("bias_neurons", bias_neurons)?,
+            output_neurons: neuron_indices("output_neurons", output_neurons, n_neurons)?,
+            bias_neurons: neuron_indices("bias_neurons", bias_neurons, n_neurons)?,
             bias_values,
             initial_state,
             initial_noise,
@@ -157,21 +183,9 @@ impl PyNodePerturbationTrainer {
             error_metric,
             energy_cost,
         };
-        let matrix = |obj: Option<&Bound<'_, PyAny>>, name: &str, cols: usize| {
-            obj.map(|w| -> PyResult<Vec<f64>> {
-                let (shape, data) = f64_array(w, name, &[2])?;
-                if shape != [n_neurons, cols] {
-                    return Err(shape_error(
-                        name,
-                        format!("expected [{n_neurons}, {cols}], got {shape:?}"),
-                    ));
-                }
-                Ok(data)
-            })
-            .transpose()
-        };
-        let weights = matrix(weights, "weights", n_neurons)?;
-        let input_weights = matrix(input_weights, "input_weights", set.n_inputs)?;
+        let weights = initial_matrix(weights, "weights", n_neurons, n_neurons)?;
+        let input_weights =
+            initial_matrix(input_weights, "input_weights", n_neurons, set.n_inputs)?;
         let config = config.map(|c| c.get().inner.clone()).unwrap_or_default();
         let inner = CoreTrainer::new(spec, config, set, gain, weights, input_weights, seed).py()?;
         Ok(Self { inner, gain })
@@ -196,7 +210,7 @@ impl PyNodePerturbationTrainer {
         signature = (n_trials, *, batch_size=BigInt(1), n_threads=None),
         text_signature = "($self, n_trials, *, batch_size=1, n_threads=None)"
     )]
-    fn train<'py>(
+    fn learn<'py>(
         &mut self,
         py: Python<'py>,
         n_trials: BigInt,
@@ -267,6 +281,30 @@ impl PyNodePerturbationTrainer {
             errors.into_pyarray(py).into_any(),
             conds.into_pyarray(py).into_any(),
         ))
+    }
+
+    /// Deprecated alias of :meth:`learn` (same arguments, same result).
+    ///
+    /// Warns:
+    ///     DeprecationWarning: always; call :meth:`learn` instead.
+    #[pyo3(
+        signature = (n_trials, *, batch_size=BigInt(1), n_threads=None),
+        text_signature = "($self, n_trials, *, batch_size=1, n_threads=None)"
+    )]
+    fn train<'py>(
+        &mut self,
+        py: Python<'py>,
+        n_trials: BigInt,
+        batch_size: BigInt,
+        n_threads: Option<BigInt>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+        PyErr::warn(
+            py,
+            &py.get_type::<PyDeprecationWarning>(),
+            c"NodePerturbationTrainer.train is deprecated; use NodePerturbationTrainer.learn (same arguments)",
+            1,
+        )?;
+        self.learn(py, n_trials, batch_size, n_threads)
     }
 
     /// Clean (unperturbed) error of every condition, ``[C]``.

@@ -7,8 +7,8 @@
 //! The pairing is causal: postsynaptic rate after the step with the presynaptic rate that drove it.
 //! `W` itself is not changed; `α` (one coefficient per connection) starts at [`Self::alpha`].
 
-use super::rule::{check_bound, check_non_negative, PlasticMatrix, RankOneStep};
-use super::rule::{PlasticState, PlasticityRule, StepActivity};
+use super::plasticity::{check_bound, check_non_negative, PlasticMatrix, RankOneStep};
+use super::plasticity::{PlasticState, PlasticityRule, StepActivity};
 use crate::error::{Error, Result};
 
 /// A decaying Hebbian trace whose growth is gated by a global modulatory signal `m(t)`.

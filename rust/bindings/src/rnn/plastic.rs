@@ -1,10 +1,10 @@
-//! Python face of differentiable plasticity (`hebbian_core::rnn::plastic_bptt`) and of the
+//! Python face of differentiable plasticity (`hebbian_core::rnn::plastic`) and of the
 //! optimizers (`hebbian_core::rnn::optim`). The `PlasticRNN` class and the `fit` loop are
 //! written in Python (`hebbian_brain/rnn/_plastic.py`) on top of the two functions here.
 
 use crate::errors::{invalid_argument, shape_error, IntoPyResult};
 use hebbian_core::rnn::optim::{Adam, AdamConfig};
-use hebbian_core::rnn::plastic_bptt::{
+use hebbian_core::rnn::plastic::{
     self, Checkpointing, Episodes, EtaGrad, EtaRef, PlasticParams, Real, Targets,
     DEFAULT_TRACE_BUDGET,
 };
@@ -258,7 +258,7 @@ fn loss_and_grad_typed<'py, T: Float>(
         None => None,
     };
     let r = py
-        .detach(|| plastic_bptt::loss_and_grad_with(p, ep, t, mv, checkpointing))
+        .detach(|| plastic::loss_and_grad_with(p, ep, t, mv, checkpointing))
         .py()?;
     let grads = PyDict::new(py);
     grads.set_item("w", r.grad_w.into_pyarray(py).reshape([n, n])?)?;
@@ -306,7 +306,7 @@ fn forward_typed<'py, T: Float>(
     let p = params(n, &w, &alpha, &eta)?;
     let ep = episodes(&inputs, n)?;
     let (b, t) = (ep.batch, ep.steps);
-    let ys = py.detach(|| plastic_bptt::forward(p, ep)).py()?;
+    let ys = py.detach(|| plastic::forward(p, ep)).py()?;
     Ok(ys.into_pyarray(py).reshape([b, t, n])?.into_any())
 }
 

@@ -3,8 +3,8 @@
 //! `W ← clip((1 − dt·λ)·W + dt·η·m·r rᵀ, −w_max, w_max)` with `r = r(t + dt)` for both the
 //! pre- and the postsynaptic side (coincident activity), so the change is symmetric.
 
-use super::rule::{check_bound, check_non_negative, PlasticMatrix, RankOneStep};
-use super::rule::{PlasticState, PlasticityRule, StepActivity};
+use super::plasticity::{check_bound, check_non_negative, PlasticMatrix, RankOneStep};
+use super::plasticity::{PlasticState, PlasticityRule, StepActivity};
 use crate::error::Result;
 
 /// Hebb's rule: units active together wire together.

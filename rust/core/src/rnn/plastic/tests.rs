@@ -2,8 +2,9 @@
 //! independence from the number of threads, bad input.
 
 use super::*;
+use crate::error::Error;
 use crate::rng;
-use crate::rnn::plastic_episode::PARALLEL_MIN_N;
+use crate::rnn::plastic::shared::PARALLEL_MIN_N;
 use rand::Rng as _;
 
 pub(crate) struct Net {

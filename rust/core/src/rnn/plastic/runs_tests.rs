@@ -1,8 +1,8 @@
 //! Tests of the saturated runs (`plastic_runs.rs`): finite differences with wholly and nearly
 //! saturated steps, and agreement with keeping every trace (no run).
 
-use crate::rnn::plastic_bptt::tests::{check_fd_problem, fd_net, max_rel_diff, Net, Problem};
-use crate::rnn::plastic_bptt::{forward, Episodes, EtaGrad};
+use crate::rnn::plastic::tests::{check_fd_problem, fd_net, max_rel_diff, Net, Problem};
+use crate::rnn::plastic::{forward, Episodes, EtaGrad};
 
 /// Drives every neuron with ±40 at the steps (1-based) of `runs`: whole saturated steps, whose
 /// ∂L/∂a is 0 for every neuron (the backward pass fuses runs of them into one pass); checks
@@ -112,8 +112,8 @@ fn fused_saturated_steps_match_the_stored_trace() {
 /// must agree with the dispatched kernel of this machine.
 #[test]
 fn the_portable_saturated_run_handles_long_rows_and_matches_the_dispatched_kernel() {
-    use crate::rnn::plastic_kernels::{silent_run_row_f64, LANES};
-    use crate::rnn::plastic_runs::{silent_run_tail, SilentRun};
+    use crate::rnn::plastic::kernels::{silent_run_row_f64, LANES};
+    use crate::rnn::plastic::kernels::{silent_run_tail, SilentRun};
     let (n, k) = (21usize, 3usize);
     let val = |i: usize, s: f64| (i as f64 * 0.37 + s).sin() * 0.9;
     let pre: Vec<f64> = (0..k * n).map(|i| val(i, 0.1)).collect();

@@ -2,9 +2,9 @@
 //!
 //! `W_ij ← W_ij + dt·η·m·y_i·(x_j − y_i·W_ij)` with `x = y = r(t + dt)`.
 
-use super::kernels::rank1_update_rows;
-use super::rule::{check_non_negative, PlasticState, PlasticityRule, StepActivity};
+use super::plasticity::{check_non_negative, PlasticState, PlasticityRule, StepActivity};
 use crate::error::Result;
+use crate::rnn::kernels::rank1_update_rows;
 
 /// Oja (1982): converges to the principal component of the presynaptic activity, norm 1.
 #[derive(Clone, Debug, PartialEq)]

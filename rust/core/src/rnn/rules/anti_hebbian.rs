@@ -3,7 +3,7 @@
 //! `W ← clip((1 − dt·λ)·W − dt·η·m·r rᵀ, −w_max, w_max)`, `r = r(t + dt)`.
 
 use super::hebbian::coincident_step;
-use super::rule::{
+use super::plasticity::{
     check_bound, check_non_negative, PlasticState, PlasticityRule, RankOneStep, StepActivity,
 };
 use crate::error::Result;

@@ -4,9 +4,9 @@
 //! sum of the 8 lanes.
 
 use super::{
-    backward_element, forward_element, sum_lanes, BackwardRow, Conn, ConnOut, ForwardRow, LANES,
+    backward_row_tail, forward_element, silent_run_tail, sum_lanes, BackwardRow, ForwardRow,
+    SilentRun, LANES,
 };
-use crate::rnn::plastic_runs::{silent_run_tail, SilentRun};
 use std::arch::x86_64::*;
 
 #[inline(always)]
@@ -108,7 +108,7 @@ pub(super) unsafe fn backward_row<
     const PER_CONNECTION: bool,
     const SILENT: bool,
 >(
-    r: BackwardRow<'_, f32>,
+    mut r: BackwardRow<'_, f32>,
 ) -> (f32, f32) {
     let n = r.w.len();
     let (w, alpha, eta, inv) = (&r.w[..n], &r.alpha[..n], &r.eta[..n], &r.inv_keep[..n]);
@@ -178,36 +178,12 @@ pub(super) unsafe fn backward_row<
     }
     in_chunk_pairs!(nc, chunk);
     let (mut row_lanes, mut eta_lanes) = (lanes_of(row_acc), lanes_of(eta_acc));
-    let (gd, ps) = (r.grad_drive, r.post);
-    for jj in nc..n {
-        let k = jj - nc;
-        let mut d = 0.0;
-        backward_element::<f32, true, REVERSE>(
-            Conn {
-                w: w[jj],
-                alpha: alpha[jj],
-                eta: eta[jj],
-                inv_keep: inv[jj],
-                y_prev: yp[jj],
-                y_prev2: ypp[jj],
-            },
-            ConnOut {
-                hebb: &mut hebb[jj],
-                grad_hebb: &mut gh[jj],
-                grad_alpha: &mut ga[jj],
-                col: &mut col[jj],
-            },
-            gd,
-            ps,
-            &mut row_lanes[k],
-            &mut d,
-        );
-        if PER_CONNECTION {
-            ge[jj] += d;
-        } else {
-            eta_lanes[k] += d;
-        }
-    }
+    backward_row_tail::<f32, true, REVERSE, PER_CONNECTION>(
+        &mut r,
+        nc,
+        &mut row_lanes,
+        &mut eta_lanes,
+    );
     (sum_lanes(&row_lanes), sum_lanes(&eta_lanes))
 }
 

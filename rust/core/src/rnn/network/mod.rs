@@ -13,12 +13,18 @@
 //! network's weights and traces, in parallel; a single trial may keep what it learned
 //! (`keep_weights`). Activity (`x`, STDP traces) starts afresh in every trial.
 
-use super::kernels::matvec;
-use super::network_config::{NetworkConfig, RunOptions, TrialOutput};
-use super::rule::{PlasticMatrix, PlasticState, PlasticityRule, Rule};
-use super::simulate::{simulate, uniform_alpha, Fixed, Lease, Scratch, StateMut, TrialIo};
+mod activation;
+mod config;
+mod simulate;
+pub use activation::Activation;
+pub use config::{NetworkConfig, Record, RunOptions, TrialOutput};
+pub use simulate::reserve_values;
+
+use self::simulate::{simulate, uniform_alpha, Fixed, Lease, Scratch, StateMut, TrialIo};
 use crate::error::{check_all_finite, check_finite, Error, Result};
 use crate::rng::{self, Rng};
+use crate::rnn::kernels::matvec;
+use crate::rnn::rules::{PlasticMatrix, PlasticState, PlasticityRule, Rule};
 use rand::{Rng as _, RngCore};
 use rand_distr::StandardNormal;
 use rayon::prelude::*;
@@ -544,5 +550,4 @@ impl RecurrentNetwork {
 }
 
 #[cfg(test)]
-#[path = "network_tests.rs"]
 mod tests;

@@ -1,0 +1,50 @@
+//! The Python names of the node-perturbation string options, and their parsing.
+
+use hebbian_core::rnn::perturbation::{ConditionOrder, Eligibility, Precision};
+use pyo3::prelude::*;
+
+pub(crate) fn precision_name(p: Precision) -> &'static str {
+    match p {
+        Precision::Float64 => "float64",
+        Precision::Float32 => "float32",
+    }
+}
+
+pub(crate) fn eligibility_name(e: Eligibility) -> &'static str {
+    match e {
+        Eligibility::Fluctuation => "fluctuation",
+        Eligibility::Perturbation => "perturbation",
+    }
+}
+
+pub(crate) fn order_name(o: ConditionOrder) -> &'static str {
+    match o {
+        ConditionOrder::Cycle => "cycle",
+        ConditionOrder::Shuffled => "shuffled",
+    }
+}
+
+/// The variant of a string-valued parameter `name` called `value`, or an `InvalidConfigError`
+/// that lists the accepted names.
+pub(crate) fn choice<T: Copy>(
+    name: &str,
+    value: &str,
+    variants: &[T],
+    name_of: fn(T) -> &'static str,
+) -> PyResult<T> {
+    if let Some(&v) = variants.iter().find(|&&v| name_of(v) == value) {
+        return Ok(v);
+    }
+    let names: Vec<String> = variants
+        .iter()
+        .map(|&v| format!("'{}'", name_of(v)))
+        .collect();
+    let list = match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => names.concat(),
+    };
+    Err(crate::errors::to_pyerr(hebbian_core::Error::config(
+        name,
+        format!("must be {list}, got {value:?}"),
+    )))
+}
