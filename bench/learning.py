@@ -623,6 +623,7 @@ BASELINES: dict[str, dict[str, dict[str, Any]]] = {
         "q": {"alpha": 0.1, "epsilon": 0.2},
         "q_opt": {"alpha": 1.0, "epsilon": 0.05},
         "dyna": {"alpha": 0.5, "epsilon": 0.1},
+        "ps": {"epsilon": 0.0, "n_backups": 50, "optimistic": True},  # median 80
         "mbie": {"beta": 0.01},  # median 30
     },
     # Tuned on DeepSea-20 (its worlds drawn from the tuning seeds), used for DeepSea-40 too.
