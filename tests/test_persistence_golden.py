@@ -107,14 +107,14 @@ def with_version(data: bytes, version: int, library: bytes | None = None) -> byt
 
 
 def test_a_newer_format_version_says_who_wrote_it_and_to_upgrade(tmp_path):
-    data = with_version((DATA / "brain_v1.hb").read_bytes(), 2, b"7.3.0")
+    data = with_version((DATA / "brain_v1.hb").read_bytes(), 3, b"7.3.0")
     path = tmp_path / "future.hb"
     path.write_bytes(data)
     with pytest.raises(hb.FileFormatError) as e:
         hb.Brain.load(path)
     msg = str(e.value)
-    assert "format version 2" in msg and "hebbian_brain 7.3.0" in msg
-    assert "reads format versions 1 to 1" in msg and "upgrade" in msg
+    assert "format version 3" in msg and "hebbian_brain 7.3.0" in msg
+    assert "reads format versions 1 to 2" in msg and "upgrade" in msg
     assert str(path) in msg
     agent = with_version((DATA / "agent_v1.hb").read_bytes(), 9, b"9.0")
     with pytest.raises(hb.FileFormatError, match="format version 9 by hebbian_brain 9.0"):

@@ -306,7 +306,8 @@ impl PyDreamParams {
     #[new]
     #[pyo3(signature = (*, walks_per_cycle=10, walk_length=10, consolidation_boost=0.02,
         creative_edge_probability=0.005, enable_galvanize=true, galvanize_boost_multiplier=1.5,
-        galvanize_age_threshold=1000, direction="reverse", replay_learning_rate=0.5, patience=3))]
+        galvanize_age_threshold=1000, direction="reverse", replay_learning_rate=1.0, patience=3,
+        optimism=core::DEFAULT_OPTIMISM))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         walks_per_cycle: i64,
@@ -319,6 +320,7 @@ impl PyDreamParams {
         direction: &str,
         replay_learning_rate: f64,
         patience: i64,
+        optimism: f64,
     ) -> PyResult<Self> {
         let inner = core::DreamParams {
             walks_per_cycle: u32::try_from(config_count("walks_per_cycle", walks_per_cycle)?)
@@ -349,6 +351,7 @@ impl PyDreamParams {
             patience: u32::try_from(config_count("patience", patience)?).map_err(|_| {
                 to_pyerr(hebbian_core::Error::config("patience", "must be < 2**32"))
             })?,
+            optimism,
         };
         inner.validate().py()?;
         Ok(Self { inner })
@@ -393,6 +396,10 @@ impl PyDreamParams {
     fn patience(&self) -> u32 {
         self.inner.patience
     }
+    #[getter]
+    fn optimism(&self) -> f64 {
+        self.inner.optimism
+    }
     /// The fields as a dict (keyword arguments of the constructor).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let p = &self.inner;
@@ -407,6 +414,7 @@ impl PyDreamParams {
         d.set_item("direction", p.direction.name())?;
         d.set_item("replay_learning_rate", p.replay_learning_rate)?;
         d.set_item("patience", p.patience)?;
+        d.set_item("optimism", p.optimism)?;
         Ok(d)
     }
     /// A copy with some fields replaced.
@@ -426,7 +434,7 @@ impl PyDreamParams {
             "DreamParams(walks_per_cycle={:?}, walk_length={:?}, consolidation_boost={:?}, \
              creative_edge_probability={:?}, enable_galvanize={}, galvanize_boost_multiplier={:?}, \
              galvanize_age_threshold={:?}, direction='{}', replay_learning_rate={:?}, \
-             patience={})",
+             patience={}, optimism={:?})",
             p.walks_per_cycle,
             p.walk_length,
             p.consolidation_boost,
@@ -436,7 +444,8 @@ impl PyDreamParams {
             p.galvanize_age_threshold,
             p.direction.name(),
             p.replay_learning_rate,
-            p.patience
+            p.patience,
+            p.optimism
         )
     }
 }

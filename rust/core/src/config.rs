@@ -113,6 +113,9 @@ impl DreamDirection {
     }
 }
 
+/// Default β of [`DreamParams::optimism`].
+pub const DEFAULT_OPTIMISM: f64 = 0.5;
+
 /// Parameters of the dream (offline replay) phase.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DreamParams {
@@ -132,12 +135,19 @@ pub struct DreamParams {
     pub galvanize_age_threshold: u64,
     /// Reverse (default) or forward walks.
     pub direction: DreamDirection,
-    /// Step size of value backups during replay (1 = full backup, as in Dyna-Q on deterministic tasks).
+    /// ρ: step size of the expected backups (1 = full backup to the graph's empirical model, as
+    /// prioritized sweeping does).
     pub replay_learning_rate: f64,
     /// A reverse walk ends after this many consecutive backups that changed no value by more
     /// than 1e-6 (prioritized sweeping: replay goes where values still move); 0 never ends
     /// walks early.
     pub patience: u32,
+    /// β of the exploration value U (`model.rs`, docs/rules.md): a tried experience seen n times
+    /// adds β·σ/√n to its reward (MBIE-EB), an untried one is worth (r_hi + β·σ)/(1 − γ)
+    /// (R-max), with σ the range of the rewards seen so far. Agents explore greedily on U;
+    /// 0 turns it off (agents then explore on the values plus the novelty bonus).
+    #[serde(default, deserialize_with = "crate::io::persist::since_version_2")]
+    pub optimism: f64,
 }
 
 impl Default for DreamParams {
@@ -151,8 +161,9 @@ impl Default for DreamParams {
             galvanize_boost_multiplier: 1.5,
             galvanize_age_threshold: 1000,
             direction: DreamDirection::Reverse,
-            replay_learning_rate: 0.5,
+            replay_learning_rate: 1.0,
             patience: 3,
+            optimism: DEFAULT_OPTIMISM,
         }
     }
 }
@@ -281,6 +292,8 @@ impl DreamParams {
             1e6,
         )?;
         unit_interval("replay_learning_rate", self.replay_learning_rate)?;
+        non_negative("optimism", self.optimism)?;
+        at_most("optimism", self.optimism, 1e6)?;
         Ok(())
     }
 }

@@ -15,6 +15,7 @@ pub mod dream;
 pub mod graph;
 pub mod io;
 pub mod learning;
+pub mod model;
 pub mod pruning;
 
 pub mod agent;

@@ -33,6 +33,14 @@ pub(crate) struct BrainData {
     synapse_traces: Vec<(u32, f64)>,
     node_traces: Vec<(NodeId, f64)>,
     salient: Vec<(f64, NodeId)>,
+    // Format version 2 (a version-1 file loads with no exploration values, U = V, no reward
+    // seen and no action count: docs/format.md).
+    #[serde(default, deserialize_with = "persist::since_version_2")]
+    optimism: Vec<f64>,
+    #[serde(default, deserialize_with = "persist::since_version_2")]
+    reward_range: Option<(f64, f64)>,
+    #[serde(default, deserialize_with = "persist::since_version_2")]
+    action_count: u32,
 }
 
 impl Brain {
@@ -55,6 +63,9 @@ impl Brain {
             synapse_traces: self.synapse_traces.clone(),
             node_traces: self.node_traces.clone(),
             salient: self.salient.clone(),
+            optimism: self.optimism.clone(),
+            reward_range: self.reward_range,
+            action_count: self.action_count,
         }
     }
 
@@ -204,6 +215,21 @@ impl Brain {
         {
             return Err(bad("traces refer to missing items".into()));
         }
+        if d.optimism.len() > n_nodes
+            || d.optimism
+                .iter()
+                .any(|u| !(u.is_nan() || u.abs() <= MAX_STORED))
+        {
+            return Err(bad("exploration values out of range".into()));
+        }
+        if let Some((lo, hi)) = d.reward_range {
+            if !(lo.abs() <= MAX_REWARD && hi.abs() <= MAX_REWARD && lo <= hi) {
+                return Err(bad("reward range out of order".into()));
+            }
+        }
+        if d.action_count > crate::agent::MAX_ACTIONS {
+            return Err(bad(format!("action count {} too large", d.action_count)));
+        }
         let retention = Retention::new(d.config.plasticity.weight_decay);
         let brain = Brain {
             config: d.config,
@@ -225,6 +251,9 @@ impl Brain {
             salient: d.salient,
             salient_sums: Vec::new(),
             edge_index: hashbrown::HashTable::new(),
+            optimism: d.optimism,
+            reward_range: d.reward_range,
+            action_count: d.action_count,
         };
         let mut brain = brain;
         brain.rebuild_salient_sums();

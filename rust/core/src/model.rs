@@ -1,0 +1,325 @@
+//! The empirical model the graph holds, and the expected backups computed from it.
+//!
+//! A node n = (s, a) and its real out-synapses n → m with traversal counts c(n → m) are the
+//! empirical transition model: P̂(s' | s, a) = Σ_{m of state s'} c(n → m) / C(n), where
+//! C(n) = Σ_m c(n → m) + (terminations after n), terminations leading to value 0. With the node's
+//! running mean reward r̄(n), the expected backup (Sutton & Barto 2018, §8.1; the backup of
+//! prioritized sweeping, Moore & Atkeson 1993) is
+//!
+//! ```text
+//! V(n) ← V(n) + ρ·(r̄(n) + γ·Σ_m c(n→m)/C(n) · max_a V(state(m), a) − V(n))
+//! ```
+//!
+//! and costs O(out-degree · actions), never O(nodes). After it, every predecessor p of a node of
+//! state(n) gets priority (salience) γ·P̂(p → state(n))·|Δ max_a V(state(n), a)|, so dreams,
+//! which start where salience is high, sweep backwards from where values moved.
+//!
+//! The same sweep backs up U, a second, optimistic value that only exploration uses (MBIE-EB,
+//! Strehl & Littman 2008; R-max, Brafman & Tennenholtz 2002):
+//!
+//! ```text
+//! U(n) ← r̄(n) + β·σ/√C(n) + γ·Σ_m c(n→m)/C(n) · max_a U(state(m), a),   U ≤ U_max
+//! U(untried) = U_max = (r_hi + β·σ)/(1 − γ)
+//! ```
+//!
+//! where r_hi is the largest reward seen, σ the range of the rewards seen (max(|r_hi|, 1) while
+//! they are all equal, 1 before any) and β = `DreamParams::optimism`. A state with fewer nodes
+//! than the agent's actions has untried actions, so its U is U_max: the frontier's value flows
+//! back through the backups and the greedy choice on U walks towards it from afar. The bonus
+//! fades as 1/√C, so U → V as counts grow; V, the greedy policy's values, never sees it.
+
+use crate::graph::{Brain, NodeId, SALIENCE_CUTOFF};
+
+/// Longest effective horizon 1/(1 − γ) of the frontier value (γ = 1 would make it infinite).
+const MAX_HORIZON: f64 = 1e6;
+
+/// The changes an expected backup made.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Backup {
+    /// |ΔV| of the node.
+    pub value: f64,
+    /// |ΔU| of the node.
+    pub optimism: f64,
+}
+
+impl Brain {
+    /// Forgets a node slot's exploration value (a new node in a reused slot).
+    pub(crate) fn clear_optimism(&mut self, id: NodeId) {
+        if let Some(u) = self.optimism.get_mut(id as usize) {
+            *u = f64::NAN;
+        }
+    }
+
+    fn store_optimism(&mut self, id: NodeId, u: f64) {
+        let i = id as usize;
+        if self.optimism.len() <= i {
+            self.optimism.resize(self.nodes.len().max(i + 1), f64::NAN);
+        }
+        self.optimism[i] = u;
+    }
+
+    /// Widens the range of rewards seen by a real step.
+    pub(crate) fn note_reward(&mut self, reward: f64) {
+        self.reward_range = Some(match self.reward_range {
+            None => (reward, reward),
+            Some((lo, hi)) => (lo.min(reward), hi.max(reward)),
+        });
+    }
+
+    /// Tells the brain how many actions the agent acting with it has (the largest count wins).
+    pub fn note_action_count(&mut self, n_actions: u32) {
+        self.action_count = self.action_count.max(n_actions);
+    }
+
+    /// Whether the exploration value U is maintained (β > 0).
+    pub fn optimism_enabled(&self) -> bool {
+        self.config.dream.optimism > 0.0
+    }
+
+    /// (r_hi, σ): the largest reward seen and the scale of the rewards (see the module docs).
+    fn reward_scale(&self) -> (f64, f64) {
+        match self.reward_range {
+            None => (0.0, 1.0),
+            Some((lo, hi)) if hi > lo => (hi, hi - lo),
+            Some((_, hi)) => (hi, hi.abs().max(1.0)),
+        }
+    }
+
+    /// β·σ/√C, the exploration bonus of an experience whose outcome was seen `count` times.
+    pub fn exploration_bonus(&self, count: f64) -> f64 {
+        let (_, sigma) = self.reward_scale();
+        self.config.dream.optimism * sigma / count.max(1.0).sqrt()
+    }
+
+    /// U_max = (r_hi + β·σ)/(1 − γ): the exploration value of an untried action.
+    pub fn frontier_value(&self) -> f64 {
+        let (hi, sigma) = self.reward_scale();
+        let gamma = self.config.plasticity.discount;
+        let horizon = if gamma < 1.0 {
+            (1.0 / (1.0 - gamma)).min(MAX_HORIZON)
+        } else {
+            MAX_HORIZON
+        };
+        (hi + self.config.dream.optimism * sigma) * horizon
+    }
+
+    /// U of a node: U_max while untried, else its backed-up exploration value (its value V
+    /// until its first backup).
+    pub fn exploration_value(&self, id: NodeId) -> f64 {
+        let node = &self.nodes[id as usize];
+        if node.activation_count == 0 {
+            return self.frontier_value();
+        }
+        match self.optimism.get(id as usize) {
+            Some(u) if !u.is_nan() => *u,
+            _ => node.value,
+        }
+    }
+
+    /// (max_a V(s, a), max_a U(s, a)) of a state: V over its nodes (0 for an unknown state),
+    /// U with U_max when some action is untried (fewer nodes than `action_count`).
+    fn state_maxima(&self, state_hash: u64, optimism: bool) -> (f64, f64) {
+        let (mut v, mut u, mut k) = (f64::NEG_INFINITY, f64::NEG_INFINITY, 0u32);
+        for id in self.state_nodes(state_hash) {
+            v = v.max(self.nodes[id as usize].value);
+            if optimism {
+                u = u.max(self.exploration_value(id));
+            }
+            k += 1;
+        }
+        if k == 0 {
+            v = 0.0;
+        }
+        if optimism && (k == 0 || k < self.action_count) {
+            u = u.max(self.frontier_value());
+        }
+        (v, u)
+    }
+
+    /// The expected backup of node `n` (V, and U when optimism is on; see the module docs),
+    /// then the priorities of the predecessors of its state. Returns the node's changes.
+    pub(crate) fn backup(&mut self, n: NodeId) -> Backup {
+        let node = &self.nodes[n as usize];
+        if node.activation_count == 0 {
+            return Backup::default();
+        }
+        let optimism = self.optimism_enabled();
+        let mut total = node.terminal_count as f64;
+        let (mut ev, mut eu) = (0.0, 0.0);
+        for s in self.out_slots(n) {
+            let slot = &self.synapses[s as usize];
+            if slot.is_creative() || slot.traversal_count() == 0 {
+                continue;
+            }
+            let c = slot.traversal_count() as f64;
+            let (v, u) = self.state_maxima(self.nodes[slot.dst as usize].state_hash, optimism);
+            ev += c * v;
+            eu += c * u;
+            total += c;
+        }
+        // Only truncated steps into states never visited: their successor is unknown, worth 0
+        // to V and the frontier's value to U.
+        let unknown = total == 0.0;
+        if unknown {
+            (total, ev) = (1.0, 0.0);
+            eu = if optimism { self.frontier_value() } else { 0.0 };
+        }
+        let gamma = self.config.plasticity.discount;
+        let rho = self.config.dream.replay_learning_rate;
+        let state = self.nodes[n as usize].state_hash;
+        let before = self.state_maxima(state, optimism);
+        let r = self.nodes[n as usize].average_reward;
+        let error = r + gamma * ev / total - self.nodes[n as usize].value;
+        let change = rho * error;
+        self.nodes[n as usize].value += change;
+        let mut du = 0.0;
+        if optimism {
+            let cap = self.frontier_value();
+            let target = (r + self.exploration_bonus(total) + gamma * eu / total).min(cap);
+            let old = self.exploration_value(n);
+            let u = old + rho * (target - old);
+            du = (u - old).abs();
+            self.store_optimism(n, u);
+        }
+        self.set_salience(n, ((1.0 - rho) * error).abs());
+        let after = self.state_maxima(state, optimism);
+        let moved = (after.0 - before.0).abs().max(if optimism {
+            (after.1 - before.1).abs()
+        } else {
+            0.0
+        });
+        if gamma * moved >= SALIENCE_CUTOFF {
+            self.prioritize_predecessors(state, gamma * moved);
+        }
+        Backup {
+            value: change.abs(),
+            optimism: du,
+        }
+    }
+
+    /// Raises the salience of every predecessor p of a node of `state` to at least
+    /// `spread`·P̂(p → state), P̂ ≈ c(p → m)/activation_count(p) (no allocation).
+    fn prioritize_predecessors(&mut self, state: u64, spread: f64) {
+        let mut m = self
+            .state_index
+            .get(&state)
+            .copied()
+            .unwrap_or(crate::graph::NIL);
+        while m != crate::graph::NIL {
+            let mut s = self.nodes[m as usize].first_in;
+            while s != crate::graph::NIL {
+                let slot = &self.synapses[s as usize];
+                let (pred, next, c) = (slot.src, slot.next_in, slot.traversal_count());
+                let seen = self.nodes[pred as usize].activation_count.max(1);
+                let priority = spread * (c.max(1) as f64 / seen as f64).min(1.0);
+                if (self.nodes[pred as usize].salience as f64) < priority {
+                    self.set_salience(pred, priority);
+                }
+                s = next;
+            }
+            m = self.nodes[m as usize].next_in_state;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::BrainConfig;
+    use crate::graph::Brain;
+
+    fn brain(beta: f64, gamma: f64) -> Brain {
+        let mut cfg = BrainConfig::default();
+        cfg.dream.optimism = beta;
+        cfg.plasticity.discount = gamma;
+        Brain::new(cfg, Some(3)).unwrap()
+    }
+
+    #[test]
+    fn the_expected_backup_is_the_closed_form_of_the_empirical_model() {
+        // x = (0, a0): twice to state 1 via y, once to state 1 via y2, once to state 2 (z),
+        // once terminal. Rewards 1, 1, 0, 1, −1: r̄ = 0.4, P̂(1) = 3/5, P̂(2) = 1/5, end 1/5.
+        let (beta, gamma) = (0.5, 0.9);
+        let mut b = brain(beta, gamma);
+        b.note_action_count(2);
+        let x = b.get_or_create_node(0, 0);
+        let (y, y2, z) = (
+            b.get_or_create_node(1, 0),
+            b.get_or_create_node(1, 1),
+            b.get_or_create_node(2, 0),
+        );
+        for (dst, r) in [(y, 1.0), (y, 1.0), (y2, 0.0), (z, 1.0)] {
+            b.learn_transition(x, dst, r).unwrap();
+            b.end_episode();
+        }
+        b.learn_terminal(x, -1.0).unwrap();
+        // Successor values and exploration values set by hand (tried once each).
+        for (n, v, u) in [(y, 2.0, 3.0), (y2, 5.0, 4.0), (z, -1.0, 0.0)] {
+            b.nodes[n as usize].value = v;
+            b.nodes[n as usize].activation_count = 1;
+            b.store_optimism(n, u);
+        }
+        b.backup(x);
+        let v = 0.4 + gamma * (3.0 * 5.0 + 1.0 * -1.0 + 0.0) / 5.0;
+        assert!((b.nodes[x as usize].value - v).abs() < 1e-12);
+        // U: σ = 1 − (−1) = 2, r_hi = 1, U_max = (1 + β·2)/(1 − γ); state 2 has an untried
+        // action, so it is worth U_max; state 1's best U is 4.
+        let u_max = (1.0 + beta * 2.0) / (1.0 - gamma);
+        assert!((b.frontier_value() - u_max).abs() < 1e-9);
+        let u = 0.4 + beta * 2.0 / 5f64.sqrt() + gamma * (3.0 * 4.0 + u_max + 0.0) / 5.0;
+        assert!((b.exploration_value(x) - u).abs() < 1e-9);
+        // Its predecessors-to-be: none; the node itself is consistent now.
+        assert!(b.backup(x).value < 1e-12);
+    }
+
+    #[test]
+    fn the_bonus_fades_with_counts_and_u_approaches_v() {
+        let mut b = brain(0.5, 0.95);
+        b.note_action_count(1);
+        let (a, c) = (b.get_or_create_node(0, 0), b.get_or_create_node(1, 0));
+        // Rewards 0 and 1 seen: σ = 1.
+        let mut gaps = Vec::new();
+        for k in 0..400 {
+            b.learn_transition(a, c, 0.0).unwrap();
+            b.learn_terminal(c, 1.0).unwrap();
+            b.end_episode();
+            if [0, 3, 15, 99, 399].contains(&k) {
+                b.backup(a);
+                gaps.push(b.exploration_value(a) - b.node_value(a).unwrap());
+            }
+        }
+        assert!(gaps.windows(2).all(|w| w[1] < w[0]), "{gaps:?}");
+        // After 400 visits of each: U − V = β/√400 + γ·β/√400 (two steps of bonus).
+        let last = *gaps.last().unwrap();
+        assert!((last - 0.5 * (1.0 + 0.95) / 20.0).abs() < 1e-9, "{last}");
+        let bonus: Vec<f64> = [1.0, 4.0, 100.0].map(|n| b.exploration_bonus(n)).to_vec();
+        assert_eq!(bonus, vec![0.5, 0.25, 0.05]);
+    }
+
+    #[test]
+    fn untried_actions_make_u_optimistic_and_leave_v_alone() {
+        // A corridor 0 → 1 → … → 9 walked once, one of two actions tried in each state, all
+        // rewards 0: V stays 0, U is at least the frontier's value one step away.
+        let mut b = brain(0.5, 0.95);
+        b.note_action_count(2);
+        let nodes: Vec<u32> = (0..10).map(|s| b.get_or_create_node(s, 0)).collect();
+        for w in nodes.windows(2) {
+            b.learn_transition(w[0], w[1], 0.0).unwrap();
+        }
+        b.learn_terminal(nodes[9], 0.0).unwrap();
+        b.end_episode();
+        b.dream(20);
+        let u_max = b.frontier_value();
+        assert!((u_max - 0.5 / 0.05).abs() < 1e-9);
+        for &n in &nodes[..9] {
+            assert!(
+                b.exploration_value(n) >= 0.95 * u_max,
+                "{}",
+                b.exploration_value(n)
+            );
+            assert_eq!(b.node_value(n).unwrap(), 0.0);
+        }
+        // An untried node is worth U_max.
+        let fresh = b.get_or_create_node(0, 1);
+        assert_eq!(b.exploration_value(fresh), u_max);
+    }
+}
