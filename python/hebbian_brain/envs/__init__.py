@@ -3,6 +3,9 @@
 * :class:`ChainEnv` (``hebbian_brain/Chain-v0``) and :class:`GridWorldEnv`
   (``hebbian_brain/GridWorld-v0``): Gymnasium environments, registered when ``hebbian_brain`` is
   imported, so ``gymnasium.make("hebbian_brain/GridWorld-v0")`` works.
+* :class:`DeepSeaEnv` (``hebbian_brain/DeepSea-v0``) and :class:`RiverSwimEnv`
+  (``hebbian_brain/RiverSwim-v0``): exploration benchmarks, with their exact transition
+  tables (``env.unwrapped.P``, toy_text's format).
 * :class:`PredatorPreyEnv`: a PettingZoo ``ParallelEnv`` with several predators and prey
   (needs the ``pettingzoo`` extra: ``pip install "hebbian_brain[pettingzoo]"``).
 
@@ -14,12 +17,26 @@ from __future__ import annotations
 from typing import Any
 
 from hebbian_brain.envs._chain import ChainEnv
+from hebbian_brain.envs._deep_sea import DeepSeaEnv
 from hebbian_brain.envs._grid_world import GridWorldEnv
+from hebbian_brain.envs._river_swim import RiverSwimEnv
 
-__all__ = ["ChainEnv", "GridWorldEnv", "PredatorPreyEnv", "register_envs"]
+__all__ = [
+    "ChainEnv",
+    "DeepSeaEnv",
+    "GridWorldEnv",
+    "PredatorPreyEnv",
+    "RiverSwimEnv",
+    "register_envs",
+]
 
 #: Gymnasium ids of the built-in single-agent environments.
-ENV_IDS = ("hebbian_brain/Chain-v0", "hebbian_brain/GridWorld-v0")
+ENV_IDS = (
+    "hebbian_brain/Chain-v0",
+    "hebbian_brain/GridWorld-v0",
+    "hebbian_brain/DeepSea-v0",
+    "hebbian_brain/RiverSwim-v0",
+)
 
 
 def register_envs() -> None:
@@ -29,6 +46,8 @@ def register_envs() -> None:
     entries = {
         "hebbian_brain/Chain-v0": "hebbian_brain.envs:ChainEnv",
         "hebbian_brain/GridWorld-v0": "hebbian_brain.envs:GridWorldEnv",
+        "hebbian_brain/DeepSea-v0": "hebbian_brain.envs:DeepSeaEnv",
+        "hebbian_brain/RiverSwim-v0": "hebbian_brain.envs:RiverSwimEnv",
     }
     for env_id, entry_point in entries.items():
         if env_id not in gymnasium.registry:

@@ -17,6 +17,7 @@ mod state_hash;
 // agents and built-in environments
 mod agent;
 mod envs;
+mod envs_exploration;
 // dense networks and local rules
 mod rnn;
 // reward-modulated node perturbation
@@ -34,6 +35,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     brain::register(m)?;
     agent::register(m)?;
     envs::register(m)?;
+    envs_exploration::register(m)?;
     rnn::register(m)?;
     perturbation::register(m)?;
     plastic::register(m)?;

@@ -3,6 +3,7 @@
 //! * [`Chain`]: a corridor with a sparse reward at its far end (exploration test).
 //! * [`GridWorld`]: a square grid with walls, a goal and a step cost (shortest-path test).
 //! * [`PredatorPrey`]: several predators and prey on one grid, all moving at once (multi-agent).
+//! * [`DeepSea`] and [`RiverSwim`]: exploration benchmarks (bsuite's deep sea; Strehl & Littman).
 //!
 //! The single-agent environments implement [`DiscreteEnv`], so an agent can run whole episodes
 //! on them without leaving Rust. Observations are integer indices; the Python wrappers expose
@@ -10,12 +11,16 @@
 //! `docs/environments.md`.
 
 mod chain;
+mod deep_sea;
 mod grid_world;
 mod predator_prey;
+mod river_swim;
 
 pub use chain::Chain;
+pub use deep_sea::DeepSea;
 pub use grid_world::{GridWorld, GridWorldAction};
 pub use predator_prey::{PredatorPrey, PredatorPreyConfig, PredatorPreyStep};
+pub use river_swim::RiverSwim;
 
 use crate::error::{Error, Result};
 
