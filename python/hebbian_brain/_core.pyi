@@ -114,7 +114,7 @@ class DreamParams:
         direction: str = "reverse",
         replay_learning_rate: float = 1.0,
         patience: int = 3,
-        optimism: float = 0.5,
+        optimism: float = 5.0,
     ) -> Self: ...
     @property
     def walks_per_cycle(self) -> int: ...
@@ -334,7 +334,7 @@ class AgentParams:
         cls,
         *,
         exploration: str = "epsilon_greedy",
-        epsilon: float = 0.05,
+        epsilon: float = 0.0,
         temperature: float = 0.1,
         synapse_bonus: float = 0.01,
         novelty_bonus: float = 0.02,

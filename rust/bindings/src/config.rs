@@ -307,7 +307,7 @@ impl PyDreamParams {
     #[pyo3(signature = (*, walks_per_cycle=10, walk_length=10, consolidation_boost=0.02,
         creative_edge_probability=0.005, enable_galvanize=true, galvanize_boost_multiplier=1.5,
         galvanize_age_threshold=1000, direction="reverse", replay_learning_rate=1.0, patience=3,
-        optimism=0.5))]
+        optimism=5.0))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         walks_per_cycle: i64,

@@ -114,7 +114,7 @@ impl DreamDirection {
 }
 
 /// Default β of [`DreamParams::optimism`].
-pub const DEFAULT_OPTIMISM: f64 = 0.5;
+pub const DEFAULT_OPTIMISM: f64 = 5.0;
 
 /// Parameters of the dream (offline replay) phase.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -142,10 +142,11 @@ pub struct DreamParams {
     /// than 1e-6 (prioritized sweeping: replay goes where values still move); 0 never ends
     /// walks early.
     pub patience: u32,
-    /// β of the exploration value U (`model.rs`, docs/rules.md): a tried experience seen n times
-    /// adds β·σ/√n to its reward (MBIE-EB), an untried one is worth (r_hi + β·σ)/(1 − γ)
-    /// (R-max), with σ the range of the rewards seen so far. Agents explore greedily on U;
-    /// 0 turns it off (agents then explore on the values plus the novelty bonus).
+    /// β of the exploration value U (`model.rs`, docs/rules.md): a tried experience whose
+    /// outcome was seen n times adds β·σ/√n to its reward (MBIE-EB), with σ the range of the
+    /// rewards seen so far; an untried one is worth (r_hi + σ/(1 − γ))/(1 − γ) (R-max). Agents
+    /// explore greedily on U; 0 turns it off (agents then explore on the values plus the
+    /// novelty bonus and ε).
     #[serde(default, deserialize_with = "crate::io::persist::since_version_2")]
     pub optimism: f64,
 }

@@ -18,17 +18,41 @@
 //! Strehl & Littman 2008; R-max, Brafman & Tennenholtz 2002):
 //!
 //! ```text
-//! U(n) ← r̄(n) + β·σ/√C(n) + γ·Σ_m c(n→m)/C(n) · max_a U(state(m), a),   U ≤ U_max
-//! U(untried) = U_max = (r_hi + β·σ)/(1 − γ)
+//! U(n) ← r̄(n) + b(n) + γ·Σ_m c(n→m)/C(n) · max_a U(state(m), a),   U ≤ U_max
+//! b(n) = β·σ/√C(n)  if C(n) ≤ 3 or n has had ≥ 2 distinct outcomes (successor states, end),
+//!        0          otherwise
+//! U(untried) = U_max = (r_hi + σ·H)·H,   H = 1/(1 − γ)
 //! ```
 //!
 //! where r_hi is the largest reward seen, σ the range of the rewards seen (max(|r_hi|, 1) while
-//! they are all equal, 1 before any) and β = `DreamParams::optimism`. A state with fewer nodes
+//! they are all equal, 1 before any) and β = `DreamParams::optimism`. Both are in units of σ, so
+//! no reward scale is assumed (FrozenLake's 0/1, Taxi's −10…20, CliffWalking's −100…−1 alike).
+//! The frontier exceeds the best reward forever by a whole horizon of the reward range, so no
+//! path of up to ~H·ln H steps costs more than reaching it (DeepSea's costs of moving right are
+//! the whole range of its early rewards); R-max's own R_max/(1 − γ) needs R_max, which an agent
+//! does not know. A state with fewer nodes
 //! than the agent's actions has untried actions, so its U is U_max: the frontier's value flows
 //! back through the backups and the greedy choice on U walks towards it from afar. The bonus
 //! fades as 1/√C, so U → V as counts grow; V, the greedy policy's values, never sees it.
-
+//!
+//! The bonus stops (*ours*) on an experience seen more than 3 times with always the same
+//! outcome: it is taken as deterministic, where more visits teach nothing. Otherwise, in a
+//! deterministic world the bonus of looping through known experiences outweighs a goal that
+//! ends the episode (and all bonus ahead): with β = 5 the agent walked Chain-10 in 100-step
+//! episodes after 40 episodes. Measured alternatives (tuning seeds, slippery FrozenLake medians
+//! of 20): plain β·σ/√C 70 episodes; scaled by the outcome impurity √G 1290 (experiences tried
+//! once look deterministic and are never retried); by a Laplace-smoothed impurity 135; an
+//! episode's end worth the start state's U (the agent's life goes on) made it dive into holes.
+//!
 use crate::graph::{Brain, NodeId, SALIENCE_CUTOFF};
+
+/// Outcome groups kept in place while counting a node's distinct outcomes (more count as
+/// distinct ones).
+const OUTCOME_GROUPS: usize = 16;
+
+/// An experience seen more often than this with a single outcome is taken as deterministic and
+/// carries no bonus (see the module documentation).
+const ONE_OUTCOME_TRIES: f64 = 3.0;
 
 /// Longest effective horizon 1/(1 − γ) of the frontier value (γ = 1 would make it infinite).
 const MAX_HORIZON: f64 = 1e6;
@@ -85,13 +109,13 @@ impl Brain {
         }
     }
 
-    /// β·σ/√C, the exploration bonus of an experience whose outcome was seen `count` times.
+    /// β·σ/√C, the exploration bonus of an experience whose outcome was seen `count` = C times.
     pub fn exploration_bonus(&self, count: f64) -> f64 {
         let (_, sigma) = self.reward_scale();
         self.config.dream.optimism * sigma / count.max(1.0).sqrt()
     }
 
-    /// U_max = (r_hi + β·σ)/(1 − γ): the exploration value of an untried action.
+    /// U_max = (r_hi + σ·H)·H, H = 1/(1 − γ): the exploration value of an untried action.
     pub fn frontier_value(&self) -> f64 {
         let (hi, sigma) = self.reward_scale();
         let gamma = self.config.plasticity.discount;
@@ -100,7 +124,7 @@ impl Brain {
         } else {
             MAX_HORIZON
         };
-        (hi + self.config.dream.optimism * sigma) * horizon
+        (hi + horizon * sigma) * horizon
     }
 
     /// U of a node: U_max while untried, else its backed-up exploration value (its value V
@@ -146,16 +170,32 @@ impl Brain {
         let optimism = self.optimism_enabled();
         let mut total = node.terminal_count as f64;
         let (mut ev, mut eu) = (0.0, 0.0);
+        // Outcome counts grouped by successor state (several next actions may follow one
+        // state), to count the distinct outcomes: a few groups in place, any beyond them
+        // counted as distinct.
+        let mut groups = [(0u64, 0.0f64); OUTCOME_GROUPS];
+        let (mut n_groups, mut overflow) = (0, 0);
         for s in self.out_slots(n) {
             let slot = &self.synapses[s as usize];
             if slot.is_creative() || slot.traversal_count() == 0 {
                 continue;
             }
             let c = slot.traversal_count() as f64;
-            let (v, u) = self.state_maxima(self.nodes[slot.dst as usize].state_hash, optimism);
+            let state = self.nodes[slot.dst as usize].state_hash;
+            let (v, u) = self.state_maxima(state, optimism);
             ev += c * v;
             eu += c * u;
             total += c;
+            if optimism {
+                match groups[..n_groups].iter_mut().find(|g| g.0 == state) {
+                    Some(g) => g.1 += c,
+                    None if n_groups < OUTCOME_GROUPS => {
+                        groups[n_groups] = (state, c);
+                        n_groups += 1;
+                    }
+                    None => overflow += 1,
+                }
+            }
         }
         // Only truncated steps into states never visited: their successor is unknown, worth 0
         // to V and the frontier's value to U.
@@ -164,6 +204,10 @@ impl Brain {
             (total, ev) = (1.0, 0.0);
             eu = if optimism { self.frontier_value() } else { 0.0 };
         }
+        // Distinct outcomes seen: successor states and the end of the episode.
+        let terminal = self.nodes[n as usize].terminal_count;
+        let distinct = n_groups + overflow + usize::from(terminal > 0);
+        let bonus_applies = !unknown && (total <= ONE_OUTCOME_TRIES || distinct >= 2);
         let gamma = self.config.plasticity.discount;
         let rho = self.config.dream.replay_learning_rate;
         let state = self.nodes[n as usize].state_hash;
@@ -175,7 +219,12 @@ impl Brain {
         let mut du = 0.0;
         if optimism {
             let cap = self.frontier_value();
-            let target = (r + self.exploration_bonus(total) + gamma * eu / total).min(cap);
+            let bonus = if bonus_applies {
+                self.exploration_bonus(total)
+            } else {
+                0.0
+            };
+            let target = (r + bonus + gamma * eu / total).min(cap);
             let old = self.exploration_value(n);
             let u = old + rho * (target - old);
             du = (u - old).abs();
@@ -261,9 +310,9 @@ mod tests {
         b.backup(x);
         let v = 0.4 + gamma * (3.0 * 5.0 + 1.0 * -1.0 + 0.0) / 5.0;
         assert!((b.nodes[x as usize].value - v).abs() < 1e-12);
-        // U: σ = 1 − (−1) = 2, r_hi = 1, U_max = (1 + β·2)/(1 − γ); state 2 has an untried
+        // U: σ = 1 − (−1) = 2, r_hi = 1, H = 10, U_max = (1 + 2·H)·H; state 2 has an untried
         // action, so it is worth U_max; state 1's best U is 4.
-        let u_max = (1.0 + beta * 2.0) / (1.0 - gamma);
+        let u_max = (1.0 + 2.0 * 10.0) * 10.0;
         assert!((b.frontier_value() - u_max).abs() < 1e-9);
         let u = 0.4 + beta * 2.0 / 5f64.sqrt() + gamma * (3.0 * 4.0 + u_max + 0.0) / 5.0;
         assert!((b.exploration_value(x) - u).abs() < 1e-9);
@@ -275,24 +324,29 @@ mod tests {
     fn the_bonus_fades_with_counts_and_u_approaches_v() {
         let mut b = brain(0.5, 0.95);
         b.note_action_count(1);
-        let (a, c) = (b.get_or_create_node(0, 0), b.get_or_create_node(1, 0));
-        // Rewards 0 and 1 seen: σ = 1.
+        // a leads to c or to d, alternately (two outcomes); c and d end the episode with
+        // rewards 0 and 1 (σ = 1), always the same outcome (no bonus of their own).
+        let a = b.get_or_create_node(0, 0);
+        let (c, d) = (b.get_or_create_node(1, 0), b.get_or_create_node(2, 0));
         let mut gaps = Vec::new();
-        for k in 0..400 {
-            b.learn_transition(a, c, 0.0).unwrap();
-            b.learn_terminal(c, 1.0).unwrap();
+        for k in 1..=400 {
+            let (next, r) = if k % 2 == 0 { (c, 0.0) } else { (d, 1.0) };
+            b.learn_transition(a, next, 0.0).unwrap();
+            b.learn_terminal(next, r).unwrap();
             b.end_episode();
-            if [0, 3, 15, 99, 399].contains(&k) {
+            if [16, 36, 100, 400].contains(&k) {
                 b.backup(a);
-                gaps.push(b.exploration_value(a) - b.node_value(a).unwrap());
+                let gap = b.exploration_value(a) - b.node_value(a).unwrap();
+                let want = 0.5 / (k as f64).sqrt();
+                assert!((gap - want).abs() < 1e-9, "{k}: {gap}");
+                gaps.push(gap);
             }
         }
         assert!(gaps.windows(2).all(|w| w[1] < w[0]), "{gaps:?}");
-        // After 400 visits of each: U − V = β/√400 + γ·β/√400 (two steps of bonus).
-        let last = *gaps.last().unwrap();
-        assert!((last - 0.5 * (1.0 + 0.95) / 20.0).abs() < 1e-9, "{last}");
         let bonus: Vec<f64> = [1.0, 4.0, 100.0].map(|n| b.exploration_bonus(n)).to_vec();
         assert_eq!(bonus, vec![0.5, 0.25, 0.05]);
+        // c always ended the same way, more than 3 times: deterministic, no bonus, U = V.
+        assert_eq!(b.exploration_value(c), b.node_value(c).unwrap());
     }
 
     #[test]
@@ -309,7 +363,7 @@ mod tests {
         b.end_episode();
         b.dream(20);
         let u_max = b.frontier_value();
-        assert!((u_max - 0.5 / 0.05).abs() < 1e-9);
+        assert!((u_max - 20.0 * 20.0).abs() < 1e-6);
         for &n in &nodes[..9] {
             assert!(
                 b.exploration_value(n) >= 0.95 * u_max,

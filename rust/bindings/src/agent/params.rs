@@ -23,8 +23,8 @@ pub(crate) struct PyAgentParams {
 impl PyAgentParams {
     #[new]
     #[pyo3(
-        signature = (*, exploration="epsilon_greedy", epsilon=0.05, temperature=0.1, synapse_bonus=0.01, novelty_bonus=0.02, optimistic=true, untried_value=0.0, dream_cycles=Int(1), replay_ratio=10.0, cut_traces_on_exploration=true, prune_every=Int(0), history_limit=Int(100_000)),
-        text_signature = "(*, exploration='epsilon_greedy', epsilon=0.05, temperature=0.1, synapse_bonus=0.01, novelty_bonus=0.02, optimistic=True, untried_value=0.0, dream_cycles=1, replay_ratio=10.0, cut_traces_on_exploration=True, prune_every=0, history_limit=100000)"
+        signature = (*, exploration="epsilon_greedy", epsilon=0.0, temperature=0.1, synapse_bonus=0.01, novelty_bonus=0.02, optimistic=true, untried_value=0.0, dream_cycles=Int(1), replay_ratio=10.0, cut_traces_on_exploration=true, prune_every=Int(0), history_limit=Int(100_000)),
+        text_signature = "(*, exploration='epsilon_greedy', epsilon=0.0, temperature=0.1, synapse_bonus=0.01, novelty_bonus=0.02, optimistic=True, untried_value=0.0, dream_cycles=1, replay_ratio=10.0, cut_traces_on_exploration=True, prune_every=0, history_limit=100000)"
     )]
     #[allow(clippy::too_many_arguments)]
     fn new(
