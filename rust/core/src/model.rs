@@ -44,7 +44,7 @@
 //! once look deterministic and are never retried); by a Laplace-smoothed impurity 135; an
 //! episode's end worth the start state's U (the agent's life goes on) made it dive into holes.
 //!
-use crate::graph::{Brain, NodeId, SALIENCE_CUTOFF};
+use crate::graph::{Brain, NodeId, NIL, SALIENCE_CUTOFF};
 
 /// Outcome groups kept in place while counting a node's distinct outcomes (more count as
 /// distinct ones).
@@ -130,9 +130,17 @@ impl Brain {
     /// U of a node: U_max while untried, else its backed-up exploration value (its value V
     /// until its first backup).
     pub fn exploration_value(&self, id: NodeId) -> f64 {
+        if self.nodes[id as usize].activation_count == 0 {
+            return self.frontier_value();
+        }
+        self.exploration_value_with(id, f64::NAN)
+    }
+
+    /// U of a node given the frontier value U_max (see [`exploration_value`](Self::exploration_value)).
+    fn exploration_value_with(&self, id: NodeId, frontier: f64) -> f64 {
         let node = &self.nodes[id as usize];
         if node.activation_count == 0 {
-            return self.frontier_value();
+            return frontier;
         }
         match self.optimism.get(id as usize) {
             Some(u) if !u.is_nan() => *u,
@@ -140,24 +148,38 @@ impl Brain {
         }
     }
 
-    /// (max_a V(s, a), max_a U(s, a)) of a state: V over its nodes (0 for an unknown state),
-    /// U with U_max when some action is untried (fewer nodes than `action_count`).
-    fn state_maxima(&self, state_hash: u64, optimism: bool) -> (f64, f64) {
+    /// (max_a V(s, a), max_a U(s, a)) of a state over its nodes except `skip`, and whether it
+    /// has an untried action (fewer nodes than `action_count`, or none). V is −∞ and U is
+    /// −∞ when no node counts; `frontier` is U_max (ignored without optimism).
+    fn state_maxima_except(
+        &self,
+        state_hash: u64,
+        skip: NodeId,
+        optimism: bool,
+        frontier: f64,
+    ) -> (f64, f64, bool) {
         let (mut v, mut u, mut k) = (f64::NEG_INFINITY, f64::NEG_INFINITY, 0u32);
         for id in self.state_nodes(state_hash) {
+            k += 1;
+            if id == skip {
+                continue;
+            }
             v = v.max(self.nodes[id as usize].value);
             if optimism {
-                u = u.max(self.exploration_value(id));
+                u = u.max(self.exploration_value_with(id, frontier));
             }
-            k += 1;
         }
-        if k == 0 {
-            v = 0.0;
+        (v, u, k == 0 || k < self.action_count)
+    }
+
+    /// (max_a V(s, a), max_a U(s, a)) of a state: V over its nodes (0 for an unknown state),
+    /// U with U_max when some action is untried (fewer nodes than `action_count`).
+    fn state_maxima(&self, state_hash: u64, optimism: bool, frontier: f64) -> (f64, f64) {
+        let (v, mut u, untried) = self.state_maxima_except(state_hash, NIL, optimism, frontier);
+        if optimism && untried {
+            u = u.max(frontier);
         }
-        if optimism && (k == 0 || k < self.action_count) {
-            u = u.max(self.frontier_value());
-        }
-        (v, u)
+        (if v == f64::NEG_INFINITY { 0.0 } else { v }, u)
     }
 
     /// The expected backup of node `n` (V, and U when optimism is on; see the module docs),
@@ -168,11 +190,13 @@ impl Brain {
             return Backup::default();
         }
         let optimism = self.optimism_enabled();
+        let frontier = if optimism { self.frontier_value() } else { 0.0 };
         let mut total = node.terminal_count as f64;
         let (mut ev, mut eu) = (0.0, 0.0);
         // Outcome counts grouped by successor state (several next actions may follow one
-        // state), to count the distinct outcomes: a few groups in place, any beyond them
-        // counted as distinct.
+        // state): each state's maxima are read once, and the groups count the distinct
+        // outcomes. A few groups live in place; outcomes beyond them are read one by one and
+        // count as distinct.
         let mut groups = [(0u64, 0.0f64); OUTCOME_GROUPS];
         let (mut n_groups, mut overflow) = (0, 0);
         for s in self.out_slots(n) {
@@ -182,27 +206,32 @@ impl Brain {
             }
             let c = slot.traversal_count() as f64;
             let state = self.nodes[slot.dst as usize].state_hash;
-            let (v, u) = self.state_maxima(state, optimism);
-            ev += c * v;
-            eu += c * u;
             total += c;
-            if optimism {
-                match groups[..n_groups].iter_mut().find(|g| g.0 == state) {
-                    Some(g) => g.1 += c,
-                    None if n_groups < OUTCOME_GROUPS => {
-                        groups[n_groups] = (state, c);
-                        n_groups += 1;
-                    }
-                    None => overflow += 1,
+            match groups[..n_groups].iter_mut().find(|g| g.0 == state) {
+                Some(g) => g.1 += c,
+                None if n_groups < OUTCOME_GROUPS => {
+                    groups[n_groups] = (state, c);
+                    n_groups += 1;
+                }
+                None => {
+                    let (v, u) = self.state_maxima(state, optimism, frontier);
+                    ev += c * v;
+                    eu += c * u;
+                    overflow += 1;
                 }
             }
+        }
+        for &(state, c) in &groups[..n_groups] {
+            let (v, u) = self.state_maxima(state, optimism, frontier);
+            ev += c * v;
+            eu += c * u;
         }
         // Only truncated steps into states never visited: their successor is unknown, worth 0
         // to V and the frontier's value to U.
         let unknown = total == 0.0;
         if unknown {
             (total, ev) = (1.0, 0.0);
-            eu = if optimism { self.frontier_value() } else { 0.0 };
+            eu = frontier;
         }
         // Distinct outcomes seen: successor states and the end of the episode.
         let terminal = self.nodes[n as usize].terminal_count;
@@ -211,32 +240,39 @@ impl Brain {
         let gamma = self.config.plasticity.discount;
         let rho = self.config.dream.replay_learning_rate;
         let state = self.nodes[n as usize].state_hash;
-        let before = self.state_maxima(state, optimism);
+        // The state's maxima over its other nodes, to tell how much its best values move.
+        let (others_v, others_u, untried) = self.state_maxima_except(state, n, optimism, frontier);
+        let old_v = self.nodes[n as usize].value;
+        let old_u = if optimism {
+            self.exploration_value_with(n, frontier)
+        } else {
+            0.0
+        };
         let r = self.nodes[n as usize].average_reward;
-        let error = r + gamma * ev / total - self.nodes[n as usize].value;
+        let error = r + gamma * ev / total - old_v;
         let change = rho * error;
-        self.nodes[n as usize].value += change;
+        let new_v = old_v + change;
+        self.nodes[n as usize].value = new_v;
+        let mut moved = (others_v.max(new_v) - others_v.max(old_v)).abs();
         let mut du = 0.0;
         if optimism {
-            let cap = self.frontier_value();
             let bonus = if bonus_applies {
                 self.exploration_bonus(total)
             } else {
                 0.0
             };
-            let target = (r + bonus + gamma * eu / total).min(cap);
-            let old = self.exploration_value(n);
-            let u = old + rho * (target - old);
-            du = (u - old).abs();
+            let target = (r + bonus + gamma * eu / total).min(frontier);
+            let u = old_u + rho * (target - old_u);
+            du = (u - old_u).abs();
             self.store_optimism(n, u);
+            let best = if untried {
+                others_u.max(frontier)
+            } else {
+                others_u
+            };
+            moved = moved.max((best.max(u) - best.max(old_u)).abs());
         }
         self.set_salience(n, ((1.0 - rho) * error).abs());
-        let after = self.state_maxima(state, optimism);
-        let moved = (after.0 - before.0).abs().max(if optimism {
-            (after.1 - before.1).abs()
-        } else {
-            0.0
-        });
         if gamma * moved >= SALIENCE_CUTOFF {
             self.prioritize_predecessors(state, gamma * moved);
         }
@@ -249,14 +285,10 @@ impl Brain {
     /// Raises the salience of every predecessor p of a node of `state` to at least
     /// `spread`·P̂(p → state), P̂ ≈ c(p → m)/activation_count(p) (no allocation).
     fn prioritize_predecessors(&mut self, state: u64, spread: f64) {
-        let mut m = self
-            .state_index
-            .get(&state)
-            .copied()
-            .unwrap_or(crate::graph::NIL);
-        while m != crate::graph::NIL {
+        let mut m = self.state_index.get(&state).copied().unwrap_or(NIL);
+        while m != NIL {
             let mut s = self.nodes[m as usize].first_in;
-            while s != crate::graph::NIL {
+            while s != NIL {
                 let slot = &self.synapses[s as usize];
                 let (pred, next, c) = (slot.src, slot.next_in, slot.traversal_count());
                 let seen = self.nodes[pred as usize].activation_count.max(1);
