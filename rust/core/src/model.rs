@@ -340,7 +340,7 @@ mod tests {
             b.store_optimism(n, u);
         }
         b.backup(x);
-        let v = 0.4 + gamma * (3.0 * 5.0 + 1.0 * -1.0 + 0.0) / 5.0;
+        let v = 0.4 + gamma * (3.0 * 5.0 - 1.0 + 0.0) / 5.0;
         assert!((b.nodes[x as usize].value - v).abs() < 1e-12);
         // U: σ = 1 − (−1) = 2, r_hi = 1, H = 10, U_max = (1 + 2·H)·H; state 2 has an untried
         // action, so it is worth U_max; state 1's best U is 4.
