@@ -17,7 +17,9 @@ def test_solves_the_chain(seed):
     env = gym.make("hebbian_brain/Chain-v0", length=10)
     agent = hb.Agent(env, seed=seed).learn(env, episodes=40)
     assert greedy_return(agent, env) == 1.0
-    assert np.median(agent.history.lengths[-10:]) == 9  # the shortest walk, bar exploration
+    # The shortest walk is 9 steps; the count bonus of the exploration values still sends the
+    # agent down a side step now and then after 40 episodes.
+    assert np.median(agent.history.lengths[-10:]) <= 10
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -132,12 +134,16 @@ def test_novelty_bonus_makes_exploration_reach_the_end_of_a_long_chain():
     # Before the first reward every value is 0: the habit term (synapse bonus) alone makes the
     # agent retrace its steps and some seeds never reach the far end in 300-step episodes;
     # the count-based novelty term makes every seed get there within a few episodes.
-    def episodes(params):
+    # Novelty is the exploring term of a brain without exploration values (optimism 0); the
+    # default brain's exploration values (frontier and count bonus) get there as fast.
+    no_u = hb.BrainConfig(dream=hb.DreamParams(optimism=0.0))
+
+    def episodes(params, config=no_u):
         out = []
         for seed in range(10):
             env = gym.make("hebbian_brain/Chain-v0", length=30)
             env.reset(seed=seed)
-            agent = hb.Agent(env, seed=seed, params=params)
+            agent = hb.Agent(env, config, seed=seed, params=params)
             out.append(_episodes_until_greedy_solves_chain(agent, env, budget=8))
         return out
 
@@ -145,6 +151,8 @@ def test_novelty_bonus_makes_exploration_reach_the_end_of_a_long_chain():
     without = episodes(hb.AgentParams(novelty_bonus=0.0))
     assert max(with_novelty) <= 4, with_novelty
     assert sum(e > 8 for e in without) >= 2, without
+    with_optimism = episodes(hb.AgentParams(), config=None)
+    assert max(with_optimism) <= 4, with_optimism
 
 
 def test_novelty_bonus_never_enters_the_greedy_policy():

@@ -14,6 +14,9 @@ def chain_brain(*, direction="reverse", creative=0.0, galvanize_age=1000, seed=0
             direction=direction,
             creative_edge_probability=creative,
             galvanize_age_threshold=galvanize_age,
+            # A partial step leaves salience behind, so dreams start at salient nodes (a
+            # converged brain's dreams start uniformly over all nodes, x included).
+            replay_learning_rate=0.5,
         ),
     )
     b = hb.Brain(cfg, seed=seed)

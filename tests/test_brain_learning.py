@@ -24,7 +24,9 @@ def test_a_transition_creates_nodes_and_a_synapse_and_learns_from_the_prediction
     assert s.weight == pytest.approx(expected, abs=1e-6)
     assert s.plasticity == pytest.approx(consolidated, abs=1e-6)
     assert s.traversal_count == 1 and s.eligibility_trace == 1.0 and not s.is_creative
-    assert b.node(x).value == pytest.approx(p.value_learning_rate)
+    # TD(λ) moves V(x) by α·δ, then the model changed at x and its expected backup sets
+    # V(x) = r̄ + γ·max V(y) = 1 (ρ = 1).
+    assert b.node(x).value == pytest.approx(1.0)
     assert b.node(x).activation_count == 1 and b.node(x).average_reward == 1.0
     assert b.clock == 1 and b.edge_count == 1
 

@@ -27,6 +27,7 @@ import pytest
 import hebbian_brain as hb
 from hebbian_brain import _core, rnn
 from hebbian_brain._core import population_to_bytes
+from hebbian_brain._file_guard import FORMAT_VERSION
 
 LOADERS = {
     "Brain.load": "hb.Brain.load",
@@ -36,7 +37,7 @@ LOADERS = {
 }
 RUST_READS = pytest.mark.xfail(
     strict=True,
-    reason="issue 15 item 2: Brain.load reads the whole path in Rust (persist::read_file), "
+    reason="issue 15 item 2: Brain.load reads the whole path in Rust (io::container::read_file), "
     "fixed in Rust, pending",
 )
 
@@ -48,8 +49,8 @@ def loader_params() -> list:
 
 
 # ---------------------------------------------------------------- helpers
-def container(kind: bytes, payload: bytes, version: int = 1) -> bytes:
-    """A container as rust/core/src/io/persist.rs writes it (CRC-32 over header and payload)."""
+def container(kind: bytes, payload: bytes, version: int = FORMAT_VERSION) -> bytes:
+    """A container as rust/core/src/io/container.rs writes it (CRC-32 over header and payload)."""
     writer = hb.__version__.encode()
     head = b"HEBBRAIN" + kind + version.to_bytes(4, "little")
     head += len(writer).to_bytes(2, "little") + writer + len(payload).to_bytes(8, "little")
@@ -400,3 +401,9 @@ def test_a_saved_population_and_agent_still_load(tmp_path):
 def test_every_loader_is_covered():
     assert set(LOADERS) == {"Brain.load", "Agent.load", "Population.load", "load_model"}
     assert callable(_core._container_load)
+
+
+def test_the_guard_knows_the_version_the_library_writes(tmp_path: Path) -> None:
+    path = tmp_path / "brain.hb"
+    hb.Brain(seed=0).save(path)
+    assert int.from_bytes(path.read_bytes()[12:16], "little") == FORMAT_VERSION

@@ -107,14 +107,14 @@ def with_version(data: bytes, version: int, library: bytes | None = None) -> byt
 
 
 def test_a_newer_format_version_says_who_wrote_it_and_to_upgrade(tmp_path):
-    data = with_version((DATA / "brain_v1.hb").read_bytes(), 2, b"7.3.0")
+    data = with_version((DATA / "brain_v1.hb").read_bytes(), 3, b"7.3.0")
     path = tmp_path / "future.hb"
     path.write_bytes(data)
     with pytest.raises(hb.FileFormatError) as e:
         hb.Brain.load(path)
     msg = str(e.value)
-    assert "format version 2" in msg and "hebbian_brain 7.3.0" in msg
-    assert "reads format versions 1 to 1" in msg and "upgrade" in msg
+    assert "format version 3" in msg and "hebbian_brain 7.3.0" in msg
+    assert "reads format versions 1 to 2" in msg and "upgrade" in msg
     assert str(path) in msg
     agent = with_version((DATA / "agent_v1.hb").read_bytes(), 9, b"9.0")
     with pytest.raises(hb.FileFormatError, match="format version 9 by hebbian_brain 9.0"):
@@ -125,3 +125,19 @@ def test_an_impossible_version_is_called_damaged():
     data = with_version((DATA / "brain_v1.hb").read_bytes(), 0)
     with pytest.raises(hb.FileFormatError, match="format version 0 never existed"):
         hb.Brain.from_bytes(data)
+
+
+def test_a_v1_file_migrates_to_version_2_without_exploration_values():
+    # Version 1 has no DreamParams.optimism and no exploration values: the brain loads with
+    # optimism 0 (it keeps exploring as it was saved to) and saves as version 2, which loads
+    # back to the same brain.
+    b = hb.Brain.from_bytes((DATA / "brain_v1.hb").read_bytes())
+    assert b.config.dream.optimism == 0.0
+    again = b.to_bytes()
+    (version,) = struct.unpack_from("<I", again, 12)
+    assert version == 2
+    back = hb.Brain.from_bytes(again)
+    assert back.to_bytes() == again and back.config == b.config
+    agent = hb.Agent.from_bytes((DATA / "agent_v1.hb").read_bytes())
+    assert agent.brain.config.dream.optimism == 0.0
+    assert hb.Agent.from_bytes(agent.to_bytes()).to_bytes() == agent.to_bytes()

@@ -148,8 +148,9 @@ class DreamParams:
         galvanize_boost_multiplier: float = 1.5,
         galvanize_age_threshold: int = 1000,
         direction: str = "reverse",
-        replay_learning_rate: float = 0.5,
+        replay_learning_rate: float = 1.0,
         patience: int = 3,
+        optimism: float = 5.0,
     ) -> Self: ...
     @property
     def walks_per_cycle(self) -> int:
@@ -177,13 +178,19 @@ class DreamParams:
         """Reverse (default) or forward walks."""
     @property
     def replay_learning_rate(self) -> float:
-        """Step size of value backups during replay (1 = full backup, as in Dyna-Q on deterministic
-        tasks).
+        """ρ: step size of the expected backups (1 = full backup to the graph's empirical model, as
+        prioritized sweeping does).
         """
     @property
     def patience(self) -> int:
         """A reverse walk ends after this many consecutive backups that changed no value by more than
         1e-6 (prioritized sweeping: replay goes where values still move); 0 never ends walks early.
+        """
+    @property
+    def optimism(self) -> float:
+        """β of the exploration value U: a tried experience seen n times adds β·σ/√n to its reward
+        (MBIE-EB, σ the range of the rewards seen); an untried one is worth (r_hi + σ/(1 − γ))/(1 − γ)
+        (R-max). Agents explore greedily on U; 0 turns it off.
         """
     def to_dict(self) -> dict[str, Any]:
         """The fields as a dict (keyword arguments of the constructor)."""
@@ -465,7 +472,7 @@ class AgentParams:
         cls,
         *,
         exploration: str = "epsilon_greedy",
-        epsilon: float = 0.05,
+        epsilon: float = 0.0,
         temperature: float = 0.1,
         synapse_bonus: float = 0.01,
         novelty_bonus: float = 0.02,

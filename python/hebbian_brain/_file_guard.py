@@ -22,9 +22,10 @@ import stat
 from hebbian_brain._core import FileFormatError
 
 MAGIC = b"HEBBRAIN"
-#: The format version whose header layout is known here (``persist::FORMAT_VERSION``); a file of
-#: another version goes to the reader, which names the version and the library that wrote it.
-FORMAT_VERSION = 1
+#: The newest format version (``io::container::FORMAT_VERSION``); versions 1 to this one share the
+#: header layout known here. A file of another version goes to the reader, which names the
+#: version and the library that wrote it.
+FORMAT_VERSION = 2
 _FIXED = 18  # magic, kind, version, L
 _AFTER_VERSION_STRING = 12  # P and the CRC
 
@@ -96,7 +97,7 @@ def check_container_file(path: str, kind: bytes) -> None:
                 f"{origin}: holds a {found.decode('latin-1')!r} object, expected "
                 f"{kind.decode('latin-1')!r}"
             )
-        if int.from_bytes(head[12:16], "little") != FORMAT_VERSION:
+        if not 1 <= int.from_bytes(head[12:16], "little") <= FORMAT_VERSION:
             return  # the reader explains the version; the layout after it may differ
         vlen = int.from_bytes(head[16:18], "little")
         rest = _read_exactly(fd, vlen + _AFTER_VERSION_STRING)

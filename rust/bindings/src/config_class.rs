@@ -247,7 +247,7 @@ macro_rules! config_class {
         extra { $($extra:tt)* }
         $(#[doc = $sdoc:literal])*
         $core:ident {
-            $( $(#[doc = $doc:literal])+ $field:ident : $ty:ty = $default:tt ),+ $(,)?
+            $( $(#[doc = $doc:literal])+ $(#[serde($($serde:tt)*)])? $field:ident : $ty:ty = $default:tt ),+ $(,)?
         }
     ) => {
         $(#[doc = $cdoc])*

@@ -35,8 +35,17 @@ fn first_transition_follows_the_three_factor_rule() {
     let expected = p.initial_weight + p.base_learning_rate * plasticity * 1.0 * (1.0 + p.epsilon);
     assert!(close(s.weight, expected), "{} vs {expected}", s.weight);
     assert_eq!(s.eligibility_trace, 1.0);
-    assert!(close(b.node(a).unwrap().value, p.value_learning_rate * 1.0));
+    // After the TD step (α·δ) the model changed at `a`: its expected backup (ρ = 1 by
+    // default) sets V(a) = r̄ + γ·max V(next) = 1 + γ·0.
+    assert!(close(b.node(a).unwrap().value, 1.0));
     assert_eq!(b.node(a).unwrap().activation_count, 1);
+    // With ρ = 0 the backup moves nothing and the TD(λ) step alone shows: V = α·δ.
+    let mut cfg = BrainConfig::default();
+    cfg.dream.replay_learning_rate = 0.0;
+    let mut b = Brain::new(cfg, Some(7)).unwrap();
+    let (a, c) = (b.get_or_create_node(1, 0), b.get_or_create_node(2, 0));
+    b.learn_transition(a, c, 1.0).unwrap();
+    assert!(close(b.node(a).unwrap().value, p.value_learning_rate * 1.0));
 }
 
 #[test]
@@ -247,6 +256,9 @@ fn chain_pruned(
             creative_edge_probability: creative,
             galvanize_age_threshold: 3,
             walk_length: 10,
+            // A partial step leaves salience behind, so the dreams below start at salient
+            // nodes (a converged brain's dreams start uniformly over all nodes).
+            replay_learning_rate: 0.5,
             ..Default::default()
         },
     };

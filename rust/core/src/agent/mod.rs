@@ -218,10 +218,12 @@ impl Agent {
         self.ensure_buffers();
         // Values without the synapse bonus decide what counts as greedy (Watkins's Q(λ)).
         let cut = self.params.cut_traces_on_exploration;
+        brain.note_action_count(self.n_actions);
         let bonus = select::Bonus {
             previous,
             synapse: self.params.synapse_bonus,
             novelty: self.params.novelty_bonus,
+            optimism: brain.optimism_enabled(),
         };
         select::fill_scores_and_values(
             brain,
@@ -377,6 +379,7 @@ impl Agent {
         self.ensure_buffers();
         let bonus = select::Bonus {
             novelty: self.params.novelty_bonus,
+            optimism: brain.optimism_enabled(),
             ..Default::default()
         };
         select::fill_scores_and_values(

@@ -53,8 +53,9 @@ macro_rules! agent_params_fields {
                 /// `"epsilon_greedy"` (with probability ε a uniformly random action, otherwise
                 /// the best score) or `"softmax"` (P(a) ∝ exp(score(a) / τ)).
                 exploration: Exploration = "epsilon_greedy",
-                /// ε of ε-greedy.
-                epsilon: f64 = 0.05,
+                /// ε of ε-greedy (default 0: the brain's exploration values explore, see
+                /// `DreamParams.optimism`; set ε > 0 together with `optimism` = 0 for dithering).
+                epsilon: f64 = 0.0,
                 /// τ of softmax.
                 temperature: f64 = 0.1,
                 /// β: the score of a candidate adds β · w(previous node → candidate).

@@ -3,7 +3,9 @@
 //! score(a) = V(state, a) + β · w(previous node → node(state, a)) + κ / √(1 + n(state, a)), where
 //! V is the value of the (state, a) node, w the weight of the synapse from the node the agent just
 //! left (0 when absent) and n the node's activation count (the novelty term κ only when
-//! exploring; greedy prediction uses V alone). Untried actions (no node yet) are taken first when
+//! exploring; greedy prediction uses V alone). When the brain keeps exploration values
+//! (`DreamParams::optimism` > 0), exploring scores U(state, a) + β · w instead: U carries the
+//! count bonus and the frontier's value back from afar (`model.rs`). Untried actions (no node yet) are taken first when
 //! `optimistic`; otherwise they score `untried_value`. Exploration: ε-greedy (ties broken
 //! uniformly) or softmax over score / τ.
 
@@ -21,6 +23,8 @@ pub(crate) struct Bonus {
     pub synapse: f64,
     /// κ: novelty, κ / √(1 + activation count).
     pub novelty: f64,
+    /// Score the exploration value U instead of V + novelty (`model.rs`).
+    pub optimism: bool,
 }
 
 /// Plain node values of every action of a state, with a flag for the untried ones.
@@ -50,12 +54,15 @@ pub(crate) fn fill_scores_and_values(
             Some(p) if bonus.synapse != 0.0 => brain.weight(p, id).unwrap_or(0.0),
             _ => 0.0,
         };
-        let novelty = if bonus.novelty != 0.0 {
-            bonus.novelty / (1.0 + node.activation_count as f64).sqrt()
+        scores[a] = if bonus.optimism {
+            brain.exploration_value(id) + bonus.synapse * w
+        } else if bonus.novelty != 0.0 {
+            node.value
+                + bonus.synapse * w
+                + bonus.novelty / (1.0 + node.activation_count as f64).sqrt()
         } else {
-            0.0
+            node.value + bonus.synapse * w
         };
-        scores[a] = node.value + bonus.synapse * w + novelty;
         if let Some(v) = values.as_deref_mut() {
             v[a] = node.value;
         }

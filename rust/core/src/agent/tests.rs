@@ -72,7 +72,10 @@ fn untried_actions_are_explored_first() {
 
 #[test]
 fn novelty_prefers_the_less_tried_of_equally_valued_actions() {
-    let mut b = brain(5);
+    // Novelty is the exploring term of a brain without exploration values (optimism 0).
+    let mut cfg = BrainConfig::default();
+    cfg.dream.optimism = 0.0;
+    let mut b = Brain::new(cfg, Some(5)).unwrap();
     let state = hash_int(7);
     let nodes: Vec<_> = (0..3).map(|a| b.get_or_create_node(state, a)).collect();
     // Actions 0 and 2 much tried, action 1 once; all values 0.

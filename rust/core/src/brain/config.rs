@@ -38,13 +38,13 @@ macro_rules! params_struct {
     (
         $(#[doc = $sdoc:literal])*
         $name:ident {
-            $( $(#[doc = $doc:literal])* $field:ident : $ty:ty = $default:tt ),* $(,)?
+            $( $(#[doc = $doc:literal])* $(#[serde($($serde:tt)*)])? $field:ident : $ty:ty = $default:tt ),* $(,)?
         }
     ) => {
         $(#[doc = $sdoc])*
         #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
         pub struct $name {
-            $( $(#[doc = $doc])* pub $field: $ty, )*
+            $( $(#[doc = $doc])* $(#[serde($($serde)*)])? pub $field: $ty, )*
         }
 
         impl Default for $name {
@@ -178,13 +178,20 @@ macro_rules! dream_params_fields {
                 /// `"reverse"` (default: from a salient node back through its predecessors) or
                 /// `"forward"` walks.
                 direction: DreamDirection = "reverse",
-                /// Step size of value backups during replay (1 = full backup, as in Dyna-Q on
-                /// deterministic tasks).
-                replay_learning_rate: f64 = 0.5,
+                /// ρ: step size of the expected backups (1 = full backup to the graph's empirical
+                /// model, as prioritized sweeping does).
+                replay_learning_rate: f64 = 1.0,
                 /// A reverse walk ends after this many consecutive backups that changed no value
                 /// by more than 1e-6 (prioritized sweeping: replay goes where values still move);
                 /// 0 never ends walks early.
                 patience: u32 = 3,
+                /// β of the exploration value U (`brain/model.rs`, docs/reference/rules.md): a
+                /// tried experience whose outcome was seen n times adds β·σ/√n to its reward
+                /// (MBIE-EB), with σ the range of the rewards seen so far; an untried one is worth
+                /// (r_hi + σ/(1 − γ))/(1 − γ) (R-max). Agents explore greedily on U; 0 turns it
+                /// off (agents then explore on the values plus the novelty bonus and ε).
+                #[serde(default, deserialize_with = "crate::io::container::since_version_2")]
+                optimism: f64 = 5.0,
             }
         }
     };
@@ -315,6 +322,8 @@ impl DreamParams {
             1e6,
         )?;
         unit_interval("replay_learning_rate", self.replay_learning_rate)?;
+        non_negative("optimism", self.optimism)?;
+        at_most("optimism", self.optimism, 1e6)?;
         Ok(())
     }
 }

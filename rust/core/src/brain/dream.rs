@@ -3,8 +3,10 @@
 //! Each walk starts at a node drawn with probability ∝ salience (recent surprise), then follows
 //! synapses with probability ∝ weight: backwards through predecessors (reverse replay, the
 //! default) or forwards through successors. Along the walk
-//! * node values are backed up from the node's remembered reward and its observed successors
-//!   (a Dyna-style model read off the graph), so value flows back from rewards;
+//! * node values are backed up from the node's remembered reward and its observed successors:
+//!   expected backups over the empirical model the synapse counts hold (`model.rs`), which also
+//!   set the predecessors' salience, so the next walks sweep where values moved (prioritized
+//!   sweeping); the exploration value U is backed up in the same sweep;
 //! * each traversed synapse gains `consolidation_boost` (× `galvanize_boost_multiplier` when it
 //!   is older than `galvanize_age_threshold`);
 //! * with `creative_edge_probability` per walk, a creative synapse joins two nodes ≥ 2 hops apart.
@@ -16,7 +18,7 @@ use rand::Rng as _;
 use serde::{Deserialize, Serialize};
 
 use crate::brain::config::DreamDirection;
-use crate::brain::{prefetch, Brain, NodeId};
+use crate::brain::{Brain, NodeId};
 
 /// What a dream did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -70,7 +72,7 @@ impl Brain {
         let direction = self.config.dream.direction;
         let mut path = vec![start];
         if direction == DreamDirection::Reverse {
-            report.value_change += self.backup(start);
+            report.value_change += self.backup(start).value;
         }
         let mut current = start;
         let patience = self.config.dream.patience;
@@ -93,8 +95,8 @@ impl Brain {
             path.push(current);
             if direction == DreamDirection::Reverse {
                 let change = self.backup(current);
-                report.value_change += change;
-                quiet = if change < crate::brain::SALIENCE_CUTOFF {
+                report.value_change += change.value;
+                quiet = if change.value.max(change.optimism) < crate::brain::SALIENCE_CUTOFF {
                     quiet + 1
                 } else {
                     0
@@ -103,7 +105,7 @@ impl Brain {
         }
         if direction == DreamDirection::Forward {
             for &n in path.iter().rev() {
-                report.value_change += self.backup(n);
+                report.value_change += self.backup(n).value;
             }
         }
         self.maybe_wire_creative(&path, direction, report);
@@ -190,67 +192,6 @@ impl Brain {
         if galvanized {
             report.synapses_galvanized += 1;
         }
-    }
-
-    /// Dyna-style backup of a node's value from the model the graph holds:
-    /// target = r̄(n) + γ·Σ_m c(n→m)/C · max_a V(state(m), a), over real (non-creative) synapses
-    /// with traversal counts c and terminal outcomes counted in C with value 0.
-    /// V ← V + ρ(target − V). Returns |ΔV|. Predecessors become salient by γ|ΔV|.
-    pub(crate) fn backup(&mut self, n: NodeId) -> f64 {
-        let node = &self.nodes[n as usize];
-        if node.activation_count == 0 {
-            return 0.0;
-        }
-        let mut total = node.terminal_count as f64;
-        let mut expected = 0.0;
-        // The in-list (walked below to spread salience) is walked alongside the out-list, its
-        // predecessors prefetched: two independent pointer chains in flight instead of one
-        // after the other (both lists are scattered over the synapse slots).
-        let mut ahead = node.first_in;
-        for s in self.out_slots(n) {
-            if ahead != crate::brain::NIL {
-                let slot = &self.synapses[ahead as usize];
-                prefetch(self.nodes.as_ptr().wrapping_add(slot.src as usize));
-                ahead = slot.next_in;
-            }
-            let slot = &self.synapses[s as usize];
-            if slot.is_creative() || slot.traversal_count() == 0 {
-                continue;
-            }
-            let c = slot.traversal_count() as f64;
-            let next = self
-                .state_value(self.nodes[slot.dst as usize].state_hash)
-                .unwrap_or(0.0);
-            expected += c * next;
-            total += c;
-        }
-        if total == 0.0 {
-            return 0.0;
-        }
-        let gamma = self.config.plasticity.discount;
-        let rho = self.config.dream.replay_learning_rate;
-        let node = &self.nodes[n as usize];
-        let target = node.average_reward + gamma * expected / total;
-        let error = target - node.value;
-        let change = rho * error;
-        self.nodes[n as usize].value += change;
-        self.set_salience(n, ((1.0 - rho) * error).abs());
-        let spread = gamma * change.abs();
-        if spread >= crate::brain::SALIENCE_CUTOFF {
-            // Walk the in-list by hand (no allocation): salience updates never touch the lists.
-            let mut s = self.nodes[n as usize].first_in;
-            while s != crate::brain::NIL {
-                let (pred, next) = (
-                    self.synapses[s as usize].src,
-                    self.synapses[s as usize].next_in,
-                );
-                if (self.nodes[pred as usize].salience as f64) < spread {
-                    self.set_salience(pred, spread);
-                }
-                s = next;
-            }
-        }
-        change.abs()
     }
 
     /// With probability `creative_edge_probability`, wires a creative synapse between two nodes of

@@ -17,6 +17,7 @@
 pub mod config;
 pub mod dream;
 pub(crate) mod learning;
+pub mod model;
 mod node;
 pub mod pruning;
 mod salience;
@@ -32,7 +33,6 @@ use config::BrainConfig;
 
 pub use node::Node;
 pub(crate) use node::NodeSlot;
-pub(crate) use store::prefetch;
 pub use store::{EdgeTable, NodeTable};
 pub use synapse::Synapse;
 pub(crate) use synapse::SynapseSlot;
@@ -76,6 +76,14 @@ pub struct Brain {
     pub(crate) salient: Vec<(f64, NodeId)>,
     /// Sum of the keys in each heap position's subtree (derived; see `salience.rs`).
     pub(crate) salient_sums: Vec<f64>,
+    /// U, the exploration value of each node slot (`model.rs`); NaN or missing: not backed up
+    /// yet (U reads as V then).
+    pub(crate) optimism: Vec<f64>,
+    /// Lowest and highest reward of a real step so far (None before the first).
+    pub(crate) reward_range: Option<(f64, f64)>,
+    /// Most actions an agent acting with this brain has (0: unknown), so that a state with
+    /// fewer nodes has untried actions.
+    pub(crate) action_count: u32,
 }
 
 /// Most nodes kept in the salient set (dream starts are drawn from it in O(size)).

@@ -62,6 +62,9 @@ impl Brain {
             salient: Vec::new(),
             salient_sums: Vec::new(),
             edge_index: hashbrown::HashTable::new(),
+            optimism: Vec::new(),
+            reward_range: None,
+            action_count: 0,
         })
     }
 
@@ -182,6 +185,7 @@ impl Brain {
         };
         node.next_in_state = self.state_index.insert(state_hash, id).unwrap_or(NIL);
         self.nodes[id as usize] = node;
+        self.clear_optimism(id);
         self.live_nodes += 1;
         id
     }
@@ -508,6 +512,7 @@ impl Brain {
             + self.synapse_traces.capacity() * size_of::<(u32, f64)>()
             + self.node_traces.capacity() * size_of::<(NodeId, f64)>()
             + self.salient.capacity() * std::mem::size_of::<(f64, NodeId)>()
+            + self.optimism.capacity() * size_of::<f64>()
             + size_of::<Brain>()
     }
 }

@@ -33,6 +33,14 @@ pub(crate) struct BrainData {
     synapse_traces: Vec<(u32, f64)>,
     node_traces: Vec<(NodeId, f64)>,
     salient: Vec<(f64, NodeId)>,
+    // Format version 2 (a version-1 file loads with no exploration values, U = V, no reward
+    // seen and no action count: docs/reference/format.md).
+    #[serde(default, deserialize_with = "container::since_version_2")]
+    optimism: Vec<f64>,
+    #[serde(default, deserialize_with = "container::since_version_2")]
+    reward_range: Option<(f64, f64)>,
+    #[serde(default, deserialize_with = "container::since_version_2")]
+    action_count: u32,
 }
 
 /// `l` is "no link" or an index below `n`.
@@ -217,6 +225,28 @@ impl BrainData {
         Ok(())
     }
 
+    /// The format-2 exploration state: values in range, reward range ordered, action count
+    /// within what an agent can have.
+    fn check_exploration(&self) -> std::result::Result<(), String> {
+        if self.optimism.len() > self.nodes.len()
+            || self
+                .optimism
+                .iter()
+                .any(|u| !(u.is_nan() || u.abs() <= MAX_STORED))
+        {
+            return Err("exploration values out of range".into());
+        }
+        if let Some((lo, hi)) = self.reward_range {
+            if !(lo.abs() <= MAX_REWARD && hi.abs() <= MAX_REWARD && lo <= hi) {
+                return Err("reward range out of order".into());
+            }
+        }
+        if self.action_count > crate::agent::MAX_ACTIONS {
+            return Err(format!("action count {} too large", self.action_count));
+        }
+        Ok(())
+    }
+
     /// The checked data as a brain, with its derived indexes rebuilt (and checked).
     fn into_brain(
         self,
@@ -245,6 +275,9 @@ impl BrainData {
             salient: self.salient,
             salient_sums: Vec::new(),
             edge_index: hashbrown::HashTable::new(),
+            optimism: self.optimism,
+            reward_range: self.reward_range,
+            action_count: self.action_count,
         };
         brain.rebuild_salient_sums();
         if !brain.rebuild_edge_index() {
@@ -277,6 +310,9 @@ impl Brain {
             synapse_traces: self.synapse_traces.clone(),
             node_traces: self.node_traces.clone(),
             salient: self.salient.clone(),
+            optimism: self.optimism.clone(),
+            reward_range: self.reward_range,
+            action_count: self.action_count,
         }
     }
 
@@ -289,6 +325,7 @@ impl Brain {
         let (live_nodes, live_syn) = d.check_adjacency().map_err(bad)?;
         let state_index = d.index_states(live_nodes).map_err(bad)?;
         d.check_free_lists_and_traces().map_err(bad)?;
+        d.check_exploration().map_err(bad)?;
         d.into_brain(live_nodes, live_syn, state_index).map_err(bad)
     }
 

@@ -28,7 +28,7 @@ use crate::error::{Error, Result};
 /// File magic.
 pub const MAGIC: &[u8; 8] = b"HEBBRAIN";
 /// Current format version. Older versions are listed in docs/reference/format.md with how they load.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// Version of this library, written into every file.
 pub const LIBRARY_VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -197,12 +197,41 @@ pub fn payload<'a>(origin: &'a str, kind: &[u8; 4], bytes: &'a [u8]) -> Result<&
     Ok(payload)
 }
 
-/// Decodes a container of the given kind (allocation bounded by the payload size).
+thread_local! {
+    /// Format version of the payload being decoded on this thread (see [`since_version_2`]).
+    static DECODING: std::cell::Cell<u32> = const { std::cell::Cell::new(FORMAT_VERSION) };
+}
+
+/// The format version of the payload this thread is decoding ([`FORMAT_VERSION`] outside
+/// [`from_bytes`], e.g. for pickles, which always hold the current version).
+pub fn decoding_version() -> u32 {
+    DECODING.with(|v| v.get())
+}
+
+/// Serde `deserialize_with` of a field added in format version 2: a version-1 payload does not
+/// hold it (bincode is not self-describing, so nothing is read) and it takes its `Default`.
+/// The migration of each such field is listed in docs/reference/format.md.
+pub fn since_version_2<'de, D, T>(d: D) -> std::result::Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de> + Default,
+{
+    if decoding_version() < 2 {
+        Ok(T::default())
+    } else {
+        T::deserialize(d)
+    }
+}
+
+/// Decodes a container of the given kind (allocation bounded by the payload size), converting
+/// older format versions on the way (fields they lack take their documented defaults).
 pub fn from_bytes<T: DeserializeOwned>(origin: &str, kind: &[u8; 4], bytes: &[u8]) -> Result<T> {
     let payload = payload(origin, kind, bytes)?;
-    options(payload.len() as u64)
-        .deserialize(payload)
-        .map_err(|e| Error::format(origin, format!("undecodable payload: {e}")))
+    let version = u32::from_le_bytes(bytes[12..16].try_into().expect("checked header"));
+    let outer = DECODING.with(|v| v.replace(version));
+    let decoded = options(payload.len() as u64).deserialize(payload);
+    DECODING.with(|v| v.set(outer));
+    decoded.map_err(|e| Error::format(origin, format!("undecodable payload: {e}")))
 }
 
 /// Writes `bytes` to `path` atomically: temporary file, fsync, rename, fsync of the folder.
@@ -308,7 +337,10 @@ mod tests {
             "{err}"
         );
         assert!(err.contains("hebbian_brain 9.9.9"), "{err}");
-        assert!(err.contains("reads format versions 1 to 1"), "{err}");
+        assert!(
+            err.contains(&format!("reads format versions 1 to {FORMAT_VERSION}")),
+            "{err}"
+        );
         assert!(err.contains("upgrade"), "{err}");
         // Even with the rest of the file unreadable (a newer layout), the message is the same.
         let cut = &newer[..at + 5];

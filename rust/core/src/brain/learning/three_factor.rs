@@ -15,6 +15,7 @@ impl Brain {
         self.check_node(id)?;
         let now = self.now_tick();
         self.nodes[id as usize].record_reward(reward, now);
+        self.note_reward(reward);
         Ok(())
     }
 
@@ -48,7 +49,8 @@ impl Brain {
         Ok(delta)
     }
 
-    /// Last step of a truncated episode: bootstraps from the next state's best known value.
+    /// Last step of a truncated episode: bootstraps from the next state's best known value, and
+    /// counts the transition on a synapse into that state's best node (the model's outcome).
     /// Traces are cleared.
     pub fn learn_truncated(
         &mut self,
@@ -59,9 +61,19 @@ impl Brain {
         check_reward("reward", reward)?;
         self.check_node(src)?;
         let next = self.state_value(next_state_hash).unwrap_or(0.0);
+        // The model learns where the step went: a synapse into the next state's best node
+        // (P̂ only needs the state; without it the step would be an outcome-less experience
+        // whose value nothing backs up). An unknown next state has no node to point to.
+        let dst = self.state_nodes(next_state_hash).reduce(|a, b| {
+            if self.nodes[b as usize].value > self.nodes[a as usize].value {
+                b
+            } else {
+                a
+            }
+        });
         let delta = self.step(
             src,
-            None,
+            dst,
             reward,
             self.config.plasticity.discount * next,
             false,
@@ -168,6 +180,7 @@ impl Brain {
 
         // Bookkeeping of the experience.
         self.nodes[src as usize].record_reward(reward, now);
+        self.note_reward(reward);
         if terminal {
             self.nodes[src as usize].terminal_count =
                 self.nodes[src as usize].terminal_count.saturating_add(1);
@@ -232,6 +245,9 @@ impl Brain {
         for &(n, z) in &self.node_traces {
             self.nodes[n as usize].value += alpha * delta * z;
         }
+        // The model changed at src: its expected backup (V and U) at once, which also
+        // prioritizes its predecessors for the next dream (prioritized sweeping's real step).
+        self.backup(src);
         self.set_salience(src, delta.abs());
         delta
     }
