@@ -14,7 +14,6 @@ mod brain;
 // agents, populations and built-in environments
 mod agent;
 mod envs;
-mod envs_exploration;
 mod population;
 // dense networks: local rules, node perturbation, differentiable plasticity
 mod rnn;
@@ -30,7 +29,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     agent::register(m)?;
     population::register(m)?;
     envs::register(m)?;
-    envs_exploration::register(m)?;
     rnn::register(m)?;
     container::register(m)?;
     Ok(())

@@ -8,8 +8,7 @@
 
 use crate::agent::PyAgent;
 use crate::brain::PyBrain;
-use crate::envs::{PyChain, PyGridWorld};
-use crate::envs_exploration::{PyDeepSea, PyRiverSwim};
+use crate::envs::{PyChain, PyDeepSea, PyGridWorld, PyRiverSwim};
 use crate::errors::{invalid_argument, IntoPyResult};
 use crate::guard::{borrow, borrow_mut};
 use hebbian_core::agent::{run_population, thread_pool, EpisodeRecord, Member};

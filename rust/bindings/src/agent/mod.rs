@@ -7,8 +7,7 @@
 
 use crate::brain::PyBrain;
 use crate::brain::{PyBrainConfig, PyDreamReport};
-use crate::envs::{PyChain, PyGridWorld};
-use crate::envs_exploration::{PyDeepSea, PyRiverSwim};
+use crate::envs::{PyChain, PyDeepSea, PyGridWorld, PyRiverSwim};
 use crate::errors::{invalid_argument, IntoPyResult};
 use crate::guard::{borrow, borrow_mut, Int, Seed};
 use hebbian_core::agent::{Agent, EpisodeRecord};

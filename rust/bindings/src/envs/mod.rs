@@ -3,16 +3,20 @@
 //!
 //! The Gymnasium / PettingZoo classes are written in Python (python/hebbian_brain/envs/) and
 //! hold one of these objects; agents reach the core directly to run whole episodes in Rust.
-//! While an agent's `run_episodes` holds a Chain or GridWorld core (GIL released), using the
+//! While an agent's `run_episodes` holds one of the single-agent cores (GIL released), using the
 //! core from another thread raises `StateError` (not pyo3's bare "Already borrowed").
 
 mod chain;
+mod deep_sea;
 mod grid_world;
 mod predator_prey;
+mod river_swim;
 
 pub(crate) use chain::PyChain;
+pub(crate) use deep_sea::PyDeepSea;
 pub(crate) use grid_world::PyGridWorld;
 use predator_prey::PyPredatorPrey;
+pub(crate) use river_swim::PyRiverSwim;
 
 use crate::errors::invalid_argument;
 use crate::guard::{borrow, borrow_mut};
@@ -45,10 +49,11 @@ fn action_index(action: i64) -> PyResult<u32> {
 type StepTuple = (u64, f64, bool, bool);
 
 /// The `#[pymethods]` of a single-agent environment core (a `#[pyclass]` holding a
-/// `DiscreteEnv` in `inner`): copying, `reset`, `step` and the `slip`, `max_steps` and
-/// `position` getters every one has, then the class's own items.
+/// `DiscreteEnv` in `inner`): copying, `reset` and `step`, then the class's own items.
+/// Without `core_only`, also the `slip`, `max_steps` and `position` getters (with their
+/// docstrings) that the slippery worlds (chain, grid world) share.
 macro_rules! discrete_env_methods {
-    ($py:ident { $($own:tt)* }) => {
+    (core_only $py:ident { $($own:tt)* }) => {
         #[pyo3::pymethods]
         impl $py {
             /// A copy with the same state and generator (copy.copy / copy.deepcopy).
@@ -85,6 +90,11 @@ macro_rules! discrete_env_methods {
                 Ok((t.observation, t.reward, t.terminated, t.truncated))
             }
 
+            $($own)*
+        }
+    };
+    ($py:ident { $($own:tt)* }) => {
+        discrete_env_methods!(core_only $py {
             /// Probability that an action is replaced by a uniformly random one.
             #[getter]
             fn slip(slf: &Bound<'_, Self>) -> PyResult<f64> {
@@ -107,7 +117,7 @@ macro_rules! discrete_env_methods {
             }
 
             $($own)*
-        }
+        });
     };
 }
 use discrete_env_methods;
@@ -117,5 +127,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyChain>()?;
     m.add_class::<PyGridWorld>()?;
     m.add_class::<PyPredatorPrey>()?;
+    m.add_class::<PyDeepSea>()?;
+    m.add_class::<PyRiverSwim>()?;
     Ok(())
 }

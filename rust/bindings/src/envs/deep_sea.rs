@@ -1,0 +1,105 @@
+//! `DeepSeaCore`: the core of `hebbian_brain.envs.DeepSeaEnv`.
+
+use super::{discrete_env_methods, env};
+use crate::errors::{invalid_argument, IntoPyResult};
+use crate::guard::{seed as seed_value, Seed};
+use hebbian_core::envs::{DeepSea, DiscreteEnv};
+use pyo3::prelude::*;
+
+/// The core of `hebbian_brain.envs.DeepSeaEnv`.
+#[pyclass(module = "hebbian_brain._core", name = "DeepSeaCore")]
+pub(crate) struct PyDeepSea {
+    pub(crate) inner: DeepSea,
+}
+
+discrete_env_methods!(core_only PyDeepSea {
+    #[new]
+    #[pyo3(signature = (*, size=10, deterministic=true, move_cost=0.01, randomize_actions=true, mapping_seed=Seed(0), seed=None))]
+    fn new(
+        size: u32,
+        deterministic: bool,
+        move_cost: f64,
+        randomize_actions: bool,
+        mapping_seed: Seed,
+        seed: Option<Seed>,
+    ) -> PyResult<Self> {
+        Ok(PyDeepSea {
+            inner: DeepSea::new(
+                size,
+                deterministic,
+                move_cost,
+                randomize_actions,
+                mapping_seed.0,
+                seed_value(seed),
+            )
+            .py()?,
+        })
+    }
+
+    /// The action (0 or 1) that moves right in cell (`row`, `column`).
+    fn right_action(slf: &Bound<'_, Self>, row: u32, column: u32) -> PyResult<u32> {
+        let this = env(slf)?;
+        let n = this.inner.size();
+        if row >= n || column >= n {
+            return Err(invalid_argument(
+                "row, column",
+                format!("must be in 0..{n}, got ({row}, {column})"),
+            ));
+        }
+        Ok(this.inner.right_action(row, column))
+    }
+
+    #[getter]
+    fn size(slf: &Bound<'_, Self>) -> PyResult<u32> {
+        Ok(env(slf)?.inner.size())
+    }
+
+    #[getter]
+    fn deterministic(slf: &Bound<'_, Self>) -> PyResult<bool> {
+        Ok(env(slf)?.inner.deterministic())
+    }
+
+    #[getter]
+    fn randomize_actions(slf: &Bound<'_, Self>) -> PyResult<bool> {
+        Ok(env(slf)?.inner.randomize_actions())
+    }
+
+    #[getter]
+    fn mapping_seed(slf: &Bound<'_, Self>) -> PyResult<u64> {
+        Ok(env(slf)?.inner.mapping_seed())
+    }
+
+    #[getter]
+    fn move_cost(slf: &Bound<'_, Self>) -> PyResult<f64> {
+        Ok(env(slf)?.inner.move_cost())
+    }
+
+    #[getter]
+    fn row(slf: &Bound<'_, Self>) -> PyResult<u32> {
+        Ok(env(slf)?.inner.row())
+    }
+
+    #[getter]
+    fn column(slf: &Bound<'_, Self>) -> PyResult<u32> {
+        Ok(env(slf)?.inner.column())
+    }
+
+    #[getter]
+    fn n_observations(slf: &Bound<'_, Self>) -> PyResult<u64> {
+        Ok(env(slf)?.inner.n_observations())
+    }
+
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        let this = env(slf)?;
+        let e = &this.inner;
+        Ok(format!(
+            "DeepSeaCore(size={}, deterministic={}, move_cost={}, randomize_actions={}, \
+             mapping_seed={})",
+            e.size(),
+            e.deterministic(),
+            e.move_cost(),
+            e.randomize_actions(),
+            e.mapping_seed()
+        ))
+    }
+});

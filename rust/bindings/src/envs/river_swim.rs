@@ -1,0 +1,86 @@
+//! `RiverSwimCore`: the core of `hebbian_brain.envs.RiverSwimEnv`.
+
+use super::{discrete_env_methods, env};
+use crate::errors::{invalid_argument, IntoPyResult};
+use crate::guard::{seed as seed_value, Seed};
+use hebbian_core::envs::RiverSwim;
+use pyo3::prelude::*;
+
+/// The core of `hebbian_brain.envs.RiverSwimEnv`.
+#[pyclass(module = "hebbian_brain._core", name = "RiverSwimCore")]
+pub(crate) struct PyRiverSwim {
+    pub(crate) inner: RiverSwim,
+}
+
+discrete_env_methods!(core_only PyRiverSwim {
+    #[new]
+    #[pyo3(signature = (*, n_states=6, max_steps=None, left_reward=0.005, right_reward=1.0, seed=None))]
+    fn new(
+        n_states: u32,
+        max_steps: Option<u32>,
+        left_reward: f64,
+        right_reward: f64,
+        seed: Option<Seed>,
+    ) -> PyResult<Self> {
+        Ok(PyRiverSwim {
+            inner: RiverSwim::new(
+                n_states,
+                max_steps,
+                left_reward,
+                right_reward,
+                seed_value(seed),
+            )
+            .py()?,
+        })
+    }
+
+    /// The probabilities `(left, stay, right)` of swimming upstream in `state`.
+    fn upstream_probabilities(slf: &Bound<'_, Self>, state: u32) -> PyResult<(f64, f64, f64)> {
+        let this = env(slf)?;
+        let n = this.inner.n_states();
+        if state >= n {
+            return Err(invalid_argument(
+                "state",
+                format!("must be in 0..{n}, got {state}"),
+            ));
+        }
+        Ok(this.inner.upstream_probabilities(state))
+    }
+
+    #[getter]
+    fn n_states(slf: &Bound<'_, Self>) -> PyResult<u32> {
+        Ok(env(slf)?.inner.n_states())
+    }
+
+    #[getter]
+    fn max_steps(slf: &Bound<'_, Self>) -> PyResult<u32> {
+        Ok(env(slf)?.inner.max_steps())
+    }
+
+    #[getter]
+    fn left_reward(slf: &Bound<'_, Self>) -> PyResult<f64> {
+        Ok(env(slf)?.inner.left_reward())
+    }
+
+    #[getter]
+    fn right_reward(slf: &Bound<'_, Self>) -> PyResult<f64> {
+        Ok(env(slf)?.inner.right_reward())
+    }
+
+    #[getter]
+    fn position(slf: &Bound<'_, Self>) -> PyResult<u32> {
+        Ok(env(slf)?.inner.position())
+    }
+
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        let this = env(slf)?;
+        let e = &this.inner;
+        Ok(format!(
+            "RiverSwimCore(n_states={}, max_steps={}, left_reward={}, right_reward={})",
+            e.n_states(),
+            e.max_steps(),
+            e.left_reward(),
+            e.right_reward()
+        ))
+    }
+});
