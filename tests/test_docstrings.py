@@ -22,17 +22,7 @@ STUB = Path(hebbian_brain.__file__).with_name("_core.pyi")
 #: Rust classes whose getters still lack a ``///`` doc comment in rust/bindings (their stub has
 #: the docstrings). Known gaps, to be emptied as the bindings document every field; an entry that
 #: is no longer needed fails ``test_the_allowlist_is_not_stale``.
-RUST_GETTERS_WITHOUT_DOCS = frozenset(
-    {
-        "AntiHebbian",
-        "Adam",
-        "Hebbian",
-        "NeuromodulatedHebbian",
-        "Oja",
-        "RecurrentNetwork",
-        "STDP",
-    }
-)
+RUST_GETTERS_WITHOUT_DOCS: frozenset[str] = frozenset()
 #: Rust methods without a ``///`` doc comment in rust/bindings (same rule as above).
 RUST_METHODS_WITHOUT_DOCS: frozenset[str] = frozenset()
 

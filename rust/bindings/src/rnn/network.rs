@@ -455,39 +455,50 @@ impl PyRecurrentNetwork {
         self.matrix(py, self.inner.effective_weights(), self.n())
     }
 
+    /// The plasticity rule applied to the recurrent weights (None: fixed weights).
+
     #[getter]
     fn rule(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
         self.inner.rule().map(|r| rule_to_py(py, r)).transpose()
     }
 
+    /// Number of inputs.
+
     #[getter]
     fn n_inputs(&self) -> usize {
         self.inner.config().n_inputs
     }
+    /// Number of recurrent units.
     #[getter]
     fn n_units(&self) -> usize {
         self.n()
     }
+    /// Number of outputs (0: none).
     #[getter]
     fn n_outputs(&self) -> usize {
         self.inner.config().n_outputs
     }
+    /// Membrane time constant τ.
     #[getter]
     fn tau(&self) -> f64 {
         self.inner.config().tau
     }
+    /// Integration step dt (Euler).
     #[getter]
     fn dt(&self) -> f64 {
         self.inner.config().dt
     }
+    /// Name of the activation function.
     #[getter]
     fn activation(&self) -> &'static str {
         self.inner.config().activation.name()
     }
+    /// Gain of the activation function.
     #[getter]
     fn gain(&self) -> f64 {
         self.inner.config().gain
     }
+    /// Standard deviation of the private noise added to each unit per step.
     #[getter]
     fn noise_std(&self) -> f64 {
         self.inner.config().noise_std

@@ -493,12 +493,14 @@ impl PyAdam {
         self.inner.set_lr(lr).py()
     }
 
+    /// (β₁, β₂): decay rates of the first and second moment estimates.
     #[getter]
     fn betas(&self) -> (f64, f64) {
         let c = self.inner.config();
         (c.beta1, c.beta2)
     }
 
+    /// ε added to the root of the second moment (numerical safety).
     #[getter]
     fn eps(&self) -> f64 {
         self.inner.config().eps

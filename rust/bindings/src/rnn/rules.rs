@@ -10,7 +10,7 @@ use pyo3::types::{PyDict, PyTuple};
 /// One frozen pyclass per rule: keyword-only constructor whose omitted arguments take the core
 /// defaults, getters, `repr`, equality, pickling through `__getnewargs_ex__`.
 macro_rules! rule_class {
-    ($py_type:ident, $core:ident, $name:literal, $doc:literal, [$($field:ident),+] $($extra:item)*) => {
+    ($py_type:ident, $core:ident, $name:literal, $doc:literal, [$($field:ident: $fdoc:literal),+] $($extra:item)*) => {
         #[doc = $doc]
         #[pyclass(frozen, eq, skip_from_py_object, module = "hebbian_brain.rnn", name = $name)]
         #[derive(Clone, PartialEq)]
@@ -30,6 +30,7 @@ macro_rules! rule_class {
             }
 
             $(
+                #[doc = $fdoc]
                 #[getter]
                 fn $field(&self) -> f64 {
                     self.inner.$field
@@ -57,25 +58,25 @@ rule_class!(
     Hebbian,
     "Hebbian",
     "Hebbian rule: W <- clip((1 - dt*decay)*W + dt*learning_rate*m*r r^T, -w_max, w_max).",
-    [learning_rate, decay, w_max]
+    [learning_rate: "Learning rate (per unit time; scaled by dt).", decay: "Decay rate of the weights toward 0 (per unit time).", w_max: "Weights are clipped to [-w_max, w_max]."]
 );
 rule_class!(
     PyAntiHebbian,
     AntiHebbian,
     "AntiHebbian",
     "Anti-Hebbian rule: W <- clip((1 - dt*decay)*W - dt*learning_rate*m*r r^T, -w_max, w_max).",
-    [learning_rate, decay, w_max]
+    [learning_rate: "Learning rate (per unit time; scaled by dt).", decay: "Decay rate of the weights toward 0 (per unit time).", w_max: "Weights are clipped to [-w_max, w_max]."]
 );
 rule_class!(
     PyOja,
     Oja,
     "Oja",
     "Oja's rule: W_ij <- W_ij + dt*learning_rate*m*y_i*(x_j - y_i*W_ij).",
-    [learning_rate]
+    [learning_rate: "Learning rate (per unit time; scaled by dt)."]
 );
 rule_class!(PyStdp, Stdp, "STDP",
     "Pair-based STDP with exponential pre/post traces (amplitudes a_plus/a_minus, time constants tau_plus/tau_minus).",
-    [a_plus, a_minus, tau_plus, tau_minus, w_max]
+    [a_plus: "Potentiation amplitude of a pre-before-post pair.", a_minus: "Depression amplitude of a post-before-pre pair.", tau_plus: "Time constant of the presynaptic trace (potentiation window).", tau_minus: "Time constant of the postsynaptic trace (depression window).", w_max: "Weights are clipped to [-w_max, w_max]."]
     /// The weight change of one pre/post spike pair at `delta_t = t_post - t_pre` (array in,
     /// array out): `a_plus*exp(-dt/tau_plus)` for dt > 0, `-a_minus*exp(dt/tau_minus)` for dt < 0.
     fn window<'py>(
@@ -90,7 +91,7 @@ rule_class!(PyStdp, Stdp, "STDP",
 );
 rule_class!(PyNeuromodulatedHebbian, NeuromodulatedHebbian, "NeuromodulatedHebbian",
     "Neuromodulated Hebbian trace H (decay, modulation-gated growth, bounded); effective weights W + alpha*H.",
-    [learning_rate, decay, alpha, h_max]);
+    [learning_rate: "η: growth rate of the Hebbian trace per unit time.", decay: "λ: decay rate of the Hebbian trace per unit time.", alpha: "α: initial plasticity coefficient of every connection.", h_max: "The Hebbian trace is clipped to [-h_max, h_max]."]);
 
 /// The core rule of a Python rule object (`None` stays `None`).
 pub fn extract_rule(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Rule>> {
