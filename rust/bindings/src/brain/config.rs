@@ -1,5 +1,6 @@
 //! Frozen, keyword-only, picklable config classes and the small report classes.
 
+use crate::guard::u64_argument;
 use hebbian_core::brain::config as core;
 use hebbian_core::brain::config::{DreamDirection, DreamParams, PlasticityParams, PruningParams};
 use pyo3::prelude::*;
@@ -128,17 +129,23 @@ pub struct PyDreamReport {
     pub inner: hebbian_core::brain::dream::DreamReport,
 }
 
+u64_argument!(walks_argument, "walks");
+u64_argument!(steps_argument, "steps");
+u64_argument!(reinforced_argument, "synapses_reinforced");
+u64_argument!(galvanized_argument, "synapses_galvanized");
+u64_argument!(creative_argument, "creative_edges_created");
+
 #[pymethods]
 impl PyDreamReport {
     #[new]
     #[pyo3(signature = (*, walks=0, steps=0, synapses_reinforced=0, synapses_galvanized=0,
         creative_edges_created=0, value_change=0.0))]
     fn new(
-        walks: u64,
-        steps: u64,
-        synapses_reinforced: u64,
-        synapses_galvanized: u64,
-        creative_edges_created: u64,
+        #[pyo3(from_py_with = walks_argument)] walks: u64,
+        #[pyo3(from_py_with = steps_argument)] steps: u64,
+        #[pyo3(from_py_with = reinforced_argument)] synapses_reinforced: u64,
+        #[pyo3(from_py_with = galvanized_argument)] synapses_galvanized: u64,
+        #[pyo3(from_py_with = creative_argument)] creative_edges_created: u64,
         value_change: f64,
     ) -> Self {
         Self {

@@ -164,12 +164,22 @@ pub(crate) trait Avx256:
     const WIDTH: usize;
     /// All lanes zero.
     unsafe fn zero() -> Self::V;
+    /// Every lane `x`.
+    unsafe fn splat(x: Self) -> Self::V;
     /// `WIDTH` values from `p` (unaligned).
     unsafe fn load(p: *const Self) -> Self::V;
+    /// Stores the `WIDTH` lanes of `v` at `p` (unaligned).
+    unsafe fn store(p: *mut Self, v: Self::V);
     /// `a · b + c`, rounded once.
     unsafe fn fmadd(a: Self::V, b: Self::V, c: Self::V) -> Self::V;
+    /// `−(a · b) + c`, rounded once.
+    unsafe fn fnmadd(a: Self::V, b: Self::V, c: Self::V) -> Self::V;
     /// `a + b`, lane by lane.
     unsafe fn vadd(a: Self::V, b: Self::V) -> Self::V;
+    /// `a − b`, lane by lane.
+    unsafe fn vsub(a: Self::V, b: Self::V) -> Self::V;
+    /// `a · b`, lane by lane.
+    unsafe fn vmul(a: Self::V, b: Self::V) -> Self::V;
     /// The sum of the lanes: halves added pairwise, down to one lane.
     unsafe fn hsum(a: Self::V) -> Self;
 }
@@ -183,16 +193,36 @@ impl Avx256 for f64 {
         std::arch::x86_64::_mm256_setzero_pd()
     }
     #[inline(always)]
+    unsafe fn splat(x: f64) -> Self::V {
+        std::arch::x86_64::_mm256_set1_pd(x)
+    }
+    #[inline(always)]
     unsafe fn load(p: *const f64) -> Self::V {
         std::arch::x86_64::_mm256_loadu_pd(p)
+    }
+    #[inline(always)]
+    unsafe fn store(p: *mut f64, v: Self::V) {
+        std::arch::x86_64::_mm256_storeu_pd(p, v)
     }
     #[inline(always)]
     unsafe fn fmadd(a: Self::V, b: Self::V, c: Self::V) -> Self::V {
         std::arch::x86_64::_mm256_fmadd_pd(a, b, c)
     }
     #[inline(always)]
+    unsafe fn fnmadd(a: Self::V, b: Self::V, c: Self::V) -> Self::V {
+        std::arch::x86_64::_mm256_fnmadd_pd(a, b, c)
+    }
+    #[inline(always)]
     unsafe fn vadd(a: Self::V, b: Self::V) -> Self::V {
         std::arch::x86_64::_mm256_add_pd(a, b)
+    }
+    #[inline(always)]
+    unsafe fn vsub(a: Self::V, b: Self::V) -> Self::V {
+        std::arch::x86_64::_mm256_sub_pd(a, b)
+    }
+    #[inline(always)]
+    unsafe fn vmul(a: Self::V, b: Self::V) -> Self::V {
+        std::arch::x86_64::_mm256_mul_pd(a, b)
     }
     #[inline(always)]
     unsafe fn hsum(a: Self::V) -> f64 {
@@ -214,16 +244,36 @@ impl Avx256 for f32 {
         std::arch::x86_64::_mm256_setzero_ps()
     }
     #[inline(always)]
+    unsafe fn splat(x: f32) -> Self::V {
+        std::arch::x86_64::_mm256_set1_ps(x)
+    }
+    #[inline(always)]
     unsafe fn load(p: *const f32) -> Self::V {
         std::arch::x86_64::_mm256_loadu_ps(p)
+    }
+    #[inline(always)]
+    unsafe fn store(p: *mut f32, v: Self::V) {
+        std::arch::x86_64::_mm256_storeu_ps(p, v)
     }
     #[inline(always)]
     unsafe fn fmadd(a: Self::V, b: Self::V, c: Self::V) -> Self::V {
         std::arch::x86_64::_mm256_fmadd_ps(a, b, c)
     }
     #[inline(always)]
+    unsafe fn fnmadd(a: Self::V, b: Self::V, c: Self::V) -> Self::V {
+        std::arch::x86_64::_mm256_fnmadd_ps(a, b, c)
+    }
+    #[inline(always)]
     unsafe fn vadd(a: Self::V, b: Self::V) -> Self::V {
         std::arch::x86_64::_mm256_add_ps(a, b)
+    }
+    #[inline(always)]
+    unsafe fn vsub(a: Self::V, b: Self::V) -> Self::V {
+        std::arch::x86_64::_mm256_sub_ps(a, b)
+    }
+    #[inline(always)]
+    unsafe fn vmul(a: Self::V, b: Self::V) -> Self::V {
+        std::arch::x86_64::_mm256_mul_ps(a, b)
     }
     #[inline(always)]
     unsafe fn hsum(a: Self::V) -> f32 {

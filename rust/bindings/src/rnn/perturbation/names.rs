@@ -1,28 +1,6 @@
-//! The Python names of the node-perturbation string options, and their parsing.
+//! Parsing of the node-perturbation string options (their names are the core's `name()`).
 
-use hebbian_core::rnn::perturbation::{ConditionOrder, Eligibility, Precision};
 use pyo3::prelude::*;
-
-pub(crate) fn precision_name(p: Precision) -> &'static str {
-    match p {
-        Precision::Float64 => "float64",
-        Precision::Float32 => "float32",
-    }
-}
-
-pub(crate) fn eligibility_name(e: Eligibility) -> &'static str {
-    match e {
-        Eligibility::Fluctuation => "fluctuation",
-        Eligibility::Perturbation => "perturbation",
-    }
-}
-
-pub(crate) fn order_name(o: ConditionOrder) -> &'static str {
-    match o {
-        ConditionOrder::Cycle => "cycle",
-        ConditionOrder::Shuffled => "shuffled",
-    }
-}
 
 /// The variant of a string-valued parameter `name` called `value`, or an `InvalidConfigError`
 /// that lists the accepted names.

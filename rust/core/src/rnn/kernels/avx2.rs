@@ -151,6 +151,19 @@ struct Consts {
     hi: __m256d,
 }
 
+impl Consts {
+    /// `keep`, `c` and the clip range `[−bound, bound]` in every lane.
+    #[inline(always)]
+    unsafe fn new(keep: f64, c: f64, bound: f64) -> Self {
+        Consts {
+            keep: _mm256_set1_pd(keep),
+            c: _mm256_set1_pd(c),
+            lo: _mm256_set1_pd(-bound),
+            hi: _mm256_set1_pd(bound),
+        }
+    }
+}
+
 /// Rank-one update of the rows of `m` (`[a.len(), b.len()]`), clipped:
 /// `m[i, j] ← clip(keep·m[i, j] + scale·a[i]·b[j])`.
 #[target_feature(enable = "avx2,fma")]
@@ -161,12 +174,7 @@ pub unsafe fn rank1(m: &mut [f64], keep: f64, scale: f64, a: &[f64], b: &[f64], 
     }
     for (row, &ai) in m.chunks_exact_mut(n).zip(a) {
         let c = scale * ai;
-        let k = Consts {
-            keep: _mm256_set1_pd(keep),
-            c: _mm256_set1_pd(c),
-            lo: _mm256_set1_pd(-bound),
-            hi: _mm256_set1_pd(bound),
-        };
+        let k = Consts::new(keep, c, bound);
         // Vectors over the first n - n mod 8 entries, as in `fused`; the tail without FMA.
         let body = n - n % LANES;
         let (mp, bp) = (row.as_mut_ptr(), b.as_ptr());
@@ -264,89 +272,142 @@ unsafe fn fused_row<const PLASTIC: bool, const SAME: bool, const UNIFORM: bool>(
     a0: f64,
     l: &Lanes,
 ) -> f64 {
-    let n = x.len();
-    let (keep, bound, pre) = (u.keep, u.bound, u.pre);
     let c = u.scale * u.post[i];
-    let k = Consts {
-        keep: _mm256_set1_pd(keep),
-        c: _mm256_set1_pd(c),
-        lo: _mm256_set1_pd(-bound),
-        hi: _mm256_set1_pd(bound),
-    };
     let saved = row[i];
-    let diag_block = i - i % BLOCK;
-    let (mp, bp, xp) = (row.as_mut_ptr(), pre.as_ptr(), x.as_ptr());
-    let wp = if PLASTIC {
-        w.as_ptr().add(i * n)
-    } else {
-        std::ptr::null()
-    };
-    let ap = if PLASTIC && !UNIFORM {
-        alpha.as_ptr().add(i * n)
-    } else {
-        std::ptr::null()
-    };
-    let av = _mm256_set1_pd(a0);
+    let p = RowPointers::<PLASTIC, SAME, UNIFORM>::new(i, row, u, c, x, w, alpha, a0);
     let mut acc = [_mm256_setzero_pd(); 4];
     // SAFETY (below): every offset o satisfies o + 4 <= l.body <= n, the length of row,
     // pre, x and of the rows of w (when PLASTIC) and alpha (when PLASTIC and not UNIFORM);
-    // otherwise wp, ap are unused.
-    // Returns the updated entries and the presynaptic values they were updated with.
-    let update = |o: usize| -> (__m256d, __m256d) {
-        let b = _mm256_loadu_pd(bp.add(o));
-        let v = _mm256_fmadd_pd(k.keep, _mm256_loadu_pd(mp.add(o)), _mm256_mul_pd(k.c, b));
-        // max(lo, v) and min(hi, v) return v when v is NaN, as f64::clamp does.
-        let v = _mm256_min_pd(k.hi, _mm256_max_pd(k.lo, v));
-        _mm256_storeu_pd(mp.add(o), v);
-        (v, b)
-    };
-    let drive = |o: usize, v: __m256d, b: __m256d, acc: &mut __m256d| {
-        let e = if PLASTIC {
-            let a = if UNIFORM {
-                av
-            } else {
-                _mm256_loadu_pd(ap.add(o))
-            };
-            _mm256_fmadd_pd(a, v, _mm256_loadu_pd(wp.add(o)))
-        } else {
-            v
-        };
-        let xv = if SAME { b } else { _mm256_loadu_pd(xp.add(o)) };
-        *acc = _mm256_fmadd_pd(e, xv, *acc);
-    };
+    // otherwise those pointers are unused.
+    let diag_block = i - i % BLOCK;
     let mut j = 0;
     while j < l.blocks {
         let mut v = [_mm256_setzero_pd(); 4];
         let mut b = [_mm256_setzero_pd(); 4];
         for uu in 0..4 {
-            (v[uu], b[uu]) = update(j + 4 * uu);
+            (v[uu], b[uu]) = p.update(j + 4 * uu);
         }
         if j == diag_block {
             // Once per row: restore the diagonal and take the block back from memory
             // (constant indices keep `v` in registers).
-            *mp.add(i) = saved;
+            *p.m.add(i) = saved;
             for (uu, v) in v.iter_mut().enumerate() {
-                *v = _mm256_loadu_pd(mp.add(j + 4 * uu));
+                *v = _mm256_loadu_pd(p.m.add(j + 4 * uu));
             }
         }
         for (uu, acc) in acc.iter_mut().enumerate() {
-            drive(j + 4 * uu, v[uu], b[uu], acc);
+            p.drive(j + 4 * uu, v[uu], b[uu], acc);
         }
         j += BLOCK;
     }
     if j < l.body {
-        for (uu, acc) in acc[..2].iter_mut().enumerate() {
-            let o = j + 4 * uu;
-            let (mut v, b) = update(o);
-            if i >= o && i < o + 4 {
-                *mp.add(i) = saved;
-                v = _mm256_loadu_pd(mp.add(o));
-            }
-            drive(o, v, b, acc);
-        }
+        p.half_block(j, i, saved, &mut acc);
     }
     let tail = row_tail::<PLASTIC, UNIFORM>(i, row, u, x, w, alpha, a0, l.body, c, saved);
     reduce(acc) + tail
+}
+
+/// What the vector part of [`fused_row`] reads and writes: the row's constants and pointers
+/// to the row of the matrix, the presynaptic vector, `x` and the rows of `w` and `alpha`
+/// (null when unused).
+struct RowPointers<const PLASTIC: bool, const SAME: bool, const UNIFORM: bool> {
+    k: Consts,
+    m: *mut f64,
+    pre: *const f64,
+    x: *const f64,
+    w: *const f64,
+    alpha: *const f64,
+    a0: __m256d,
+}
+
+impl<const PLASTIC: bool, const SAME: bool, const UNIFORM: bool>
+    RowPointers<PLASTIC, SAME, UNIFORM>
+{
+    /// The pointers of row `i` (update `keep·m + c·pre`), `w` and `alpha` offset to the row.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn new(
+        i: usize,
+        row: &mut [f64],
+        u: &Update<'_>,
+        c: f64,
+        x: &[f64],
+        w: &[f64],
+        alpha: &[f64],
+        a0: f64,
+    ) -> Self {
+        let n = x.len();
+        Self {
+            k: Consts::new(u.keep, c, u.bound),
+            m: row.as_mut_ptr(),
+            pre: u.pre.as_ptr(),
+            x: x.as_ptr(),
+            w: if PLASTIC {
+                w.as_ptr().add(i * n)
+            } else {
+                std::ptr::null()
+            },
+            alpha: if PLASTIC && !UNIFORM {
+                alpha.as_ptr().add(i * n)
+            } else {
+                std::ptr::null()
+            },
+            a0: _mm256_set1_pd(a0),
+        }
+    }
+
+    /// Updates the four entries at `o` and returns them with the presynaptic values they were
+    /// updated with. Safety: `o + 4` is within the row (see [`fused_row`]).
+    #[inline(always)]
+    unsafe fn update(&self, o: usize) -> (__m256d, __m256d) {
+        let k = &self.k;
+        let b = _mm256_loadu_pd(self.pre.add(o));
+        let v = _mm256_fmadd_pd(
+            k.keep,
+            _mm256_loadu_pd(self.m.add(o)),
+            _mm256_mul_pd(k.c, b),
+        );
+        // max(lo, v) and min(hi, v) return v when v is NaN, as f64::clamp does.
+        let v = _mm256_min_pd(k.hi, _mm256_max_pd(k.lo, v));
+        _mm256_storeu_pd(self.m.add(o), v);
+        (v, b)
+    }
+
+    /// Adds the drive of the four updated entries `v` at `o` (presynaptic values `b`) to `acc`.
+    #[inline(always)]
+    unsafe fn drive(&self, o: usize, v: __m256d, b: __m256d, acc: &mut __m256d) {
+        let e = if PLASTIC {
+            let a = if UNIFORM {
+                self.a0
+            } else {
+                _mm256_loadu_pd(self.alpha.add(o))
+            };
+            _mm256_fmadd_pd(a, v, _mm256_loadu_pd(self.w.add(o)))
+        } else {
+            v
+        };
+        let xv = if SAME {
+            b
+        } else {
+            _mm256_loadu_pd(self.x.add(o))
+        };
+        *acc = _mm256_fmadd_pd(e, xv, *acc);
+    }
+
+    /// The half block of eight entries at `j` after the whole blocks (into the first two
+    /// accumulators), restoring the diagonal entry `i` to `saved` if it lies there.
+    #[inline(always)]
+    unsafe fn half_block(&self, j: usize, i: usize, saved: f64, acc: &mut [__m256d; 4]) {
+        for (uu, acc) in acc[..2].iter_mut().enumerate() {
+            let o = j + 4 * uu;
+            let (mut v, b) = self.update(o);
+            if i >= o && i < o + 4 {
+                *self.m.add(i) = saved;
+                v = _mm256_loadu_pd(self.m.add(o));
+            }
+            self.drive(o, v, b, acc);
+        }
+    }
 }
 
 /// The scalar part (elements `from..n`) of [`fused_row`], every operation rounded alone.

@@ -142,10 +142,9 @@ pub(crate) fn simulate(
     seed: u64,
 ) -> Result<TrialOutput> {
     let c = fixed.config;
-    let (n, n_in, n_out) = (c.n_units, c.n_inputs, c.n_outputs);
-    let leak = c.dt / c.tau;
+    let n_out = c.n_outputs;
     // Reserve the recordings first, before anything in `state` changes.
-    let mut out = reserve_output(options.record, steps, n, n_out)?;
+    let mut out = reserve_output(options.record, steps, c.n_units, n_out)?;
     let mut rng = rng::from_seed(Some(seed));
     let learn = options.plastic && fixed.rule.is_some();
     if learn {
@@ -153,81 +152,146 @@ pub(crate) fn simulate(
             s.reset_activity_traces();
         }
     }
-    let mut x = match io.initial_state {
-        Some(x0) => x0.to_vec(),
-        None => vec![0.0; n],
-    };
-    let mut r: Vec<f64> = x.iter().map(|&v| c.activation.apply(v)).collect();
-    let mut r_new = vec![0.0; n];
-    let mut drive = vec![0.0; n];
-    let mut input_drive = vec![0.0; n];
-    let mut y = vec![0.0; n_out];
-    let mut diag = vec![0.0; n];
+    let mut v = TrialVectors::new(c, io.initial_state);
     let learn_readout = options.readout_rate > 0.0 && io.targets.is_some();
-    // A rank-one rule step is deferred to the start of the next step and fused with its
-    // matrix-vector product (one pass over the matrix); the last one is applied after the loop.
-    let mut pending: Option<RankOneStep> = None;
-    let mut pending_pre = vec![0.0; n];
     for t in 0..steps {
-        recurrent_drive(
-            fixed,
-            &mut state,
-            pending.take(),
-            &pending_pre,
-            &r,
-            &mut drive,
-        );
-        if n_in > 0 {
-            matvec(
-                &mut input_drive,
-                fixed.input_weights,
-                &io.inputs[t * n_in..(t + 1) * n_in],
-            );
-        }
-        euler_step(&mut x, &drive, &input_drive, leak, c.noise_std, &mut rng);
-        c.activation.apply_slice(&x, &mut r_new);
-        matvec(&mut y, w_out, &r_new);
-        out.outputs.extend_from_slice(&y);
+        v.move_network(fixed, &mut state, w_out, io, t, &mut rng);
+        out.outputs.extend_from_slice(&v.y);
         let m = io.modulation.map_or(1.0, |m| m[t]);
         if learn {
-            let activity = StepActivity {
-                previous: &r,
-                current: &r_new,
-                modulation: m,
-                dt: c.dt,
-            };
-            pending = plasticity_step(fixed, &mut state, &activity, &mut pending_pre, &mut diag);
+            v.learn(fixed, &mut state, m);
         }
         if learn_readout {
             if let Some(targets) = io.targets {
-                let scale = options.readout_rate * m;
-                readout_step(
-                    w_out,
-                    &targets[t * n_out..(t + 1) * n_out],
-                    &y,
-                    &r_new,
-                    scale,
-                );
+                let target = &targets[t * n_out..(t + 1) * n_out];
+                readout_step(w_out, target, &v.y, &v.r_new, options.readout_rate * m);
             }
         }
         match options.record {
             Record::Nothing => {}
-            Record::Rates => out.states.extend_from_slice(&r_new),
-            Record::Currents => out.states.extend_from_slice(&x),
+            Record::Rates => out.states.extend_from_slice(&v.r_new),
+            Record::Currents => out.states.extend_from_slice(&v.x),
         }
-        std::mem::swap(&mut r, &mut r_new);
+        std::mem::swap(&mut v.r, &mut v.r_new);
     }
-    // The last deferred update; a state thrown away after the trial does not need it.
-    let kept = state.kept();
-    if let (Some(step), Some(st), true) = (pending, state.get_mut(), kept) {
-        let pre = if step.pre_is_previous {
-            &pending_pre
-        } else {
-            &r
-        };
-        final_rank_one(st, step, &r, pre, n);
-    }
+    v.finish(&mut state, c.n_units);
     Ok(out)
+}
+
+/// The vectors of a trial's time loop, and the rank-one rule step deferred to the next step.
+struct TrialVectors {
+    /// Currents x.
+    x: Vec<f64>,
+    /// Rates r(t−1) during a step (the previous step's rates).
+    r: Vec<f64>,
+    /// Rates r(t) computed by the step.
+    r_new: Vec<f64>,
+    /// `W_eff r`.
+    drive: Vec<f64>,
+    /// `W_in u_t`.
+    input_drive: Vec<f64>,
+    /// Readout `W_out r(t)`.
+    y: Vec<f64>,
+    /// The diagonal kept through a rule step that is not fused.
+    diag: Vec<f64>,
+    /// A rank-one rule step deferred to the start of the next step and fused with its
+    /// matrix-vector product (one pass over the matrix); the last one is applied after the loop.
+    pending: Option<RankOneStep>,
+    /// r(t−1) of the pending step, when its presynaptic factor is the previous rates.
+    pending_pre: Vec<f64>,
+}
+
+impl TrialVectors {
+    fn new(c: &NetworkConfig, initial_state: Option<&[f64]>) -> Self {
+        let n = c.n_units;
+        let x = match initial_state {
+            Some(x0) => x0.to_vec(),
+            None => vec![0.0; n],
+        };
+        let r: Vec<f64> = x.iter().map(|&v| c.activation.apply(v)).collect();
+        Self {
+            x,
+            r,
+            r_new: vec![0.0; n],
+            drive: vec![0.0; n],
+            input_drive: vec![0.0; n],
+            y: vec![0.0; c.n_outputs],
+            diag: vec![0.0; n],
+            pending: None,
+            pending_pre: vec![0.0; n],
+        }
+    }
+
+    /// Step `t` of the network: the drives (with the pending rule step fused into the
+    /// recurrent one), the Euler step, the new rates and the readout `y`.
+    #[inline(always)]
+    fn move_network(
+        &mut self,
+        fixed: &Fixed<'_>,
+        state: &mut StateMut<'_>,
+        w_out: &[f64],
+        io: &TrialIo<'_>,
+        t: usize,
+        rng: &mut rng::Rng,
+    ) {
+        let c = fixed.config;
+        let n_in = c.n_inputs;
+        let pending = self.pending.take();
+        recurrent_drive(
+            fixed,
+            state,
+            pending,
+            &self.pending_pre,
+            &self.r,
+            &mut self.drive,
+        );
+        if n_in > 0 {
+            let u = &io.inputs[t * n_in..(t + 1) * n_in];
+            matvec(&mut self.input_drive, fixed.input_weights, u);
+        }
+        let leak = c.dt / c.tau;
+        euler_step(
+            &mut self.x,
+            &self.drive,
+            &self.input_drive,
+            leak,
+            c.noise_std,
+            rng,
+        );
+        c.activation.apply_slice(&self.x, &mut self.r_new);
+        matvec(&mut self.y, w_out, &self.r_new);
+    }
+
+    /// The rule's step after the network moved, with modulation `m`.
+    #[inline(always)]
+    fn learn(&mut self, fixed: &Fixed<'_>, state: &mut StateMut<'_>, m: f64) {
+        let activity = StepActivity {
+            previous: &self.r,
+            current: &self.r_new,
+            modulation: m,
+            dt: fixed.config.dt,
+        };
+        self.pending = plasticity_step(
+            fixed,
+            state,
+            &activity,
+            &mut self.pending_pre,
+            &mut self.diag,
+        );
+    }
+
+    /// Applies the last deferred update; a state thrown away after the trial does not need it.
+    fn finish(self, state: &mut StateMut<'_>, n: usize) {
+        let kept = state.kept();
+        if let (Some(step), Some(st), true) = (self.pending, state.get_mut(), kept) {
+            let pre = if step.pre_is_previous {
+                &self.pending_pre
+            } else {
+                &self.r
+            };
+            final_rank_one(st, step, &self.r, pre, n);
+        }
+    }
 }
 
 /// The trial's output buffers, reserved up front (`InvalidArgument` naming the steps if that

@@ -6,38 +6,38 @@
 //! `h(θ) = (L₁ cos(θ₁ + π) + L₂ cos(θ₁ + θ₂), L₁ sin θ₁ + L₂ sin(θ₁ + θ₂ − π))`.
 //! Before `movement_start` (the hold period) the hand stays at the origin.
 
+use super::config::dense_params_struct;
 use crate::error::{Error, Result};
 use std::f64::consts::PI;
 
-/// Geometry, limits and gain of the arm.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TwoJointArm {
-    /// Lengths of the upper arm and the forearm (3, 3).
-    pub segment_lengths: [f64; 2],
-    /// Shoulder and elbow angles at rest (0.8π, 0.4π).
-    pub initial_angles: [f64; 2],
-    /// Radians per step per unit of output rate (1/150).
-    pub velocity_scale: f64,
-    /// Shoulder range [0, 1.5π].
-    pub shoulder_limits: [f64; 2],
-    /// Elbow range [π/20, π − π/20].
-    pub elbow_limits: [f64; 2],
-    /// First step (0-based) at which the arm moves; the hold period comes before.
-    pub movement_start: usize,
-}
-
-impl Default for TwoJointArm {
-    fn default() -> Self {
-        Self {
-            segment_lengths: [3.0, 3.0],
-            initial_angles: [0.8 * PI, 0.4 * PI],
-            velocity_scale: 1.0 / 150.0,
-            shoulder_limits: [0.0, 1.5 * PI],
-            elbow_limits: [PI / 20.0, PI - PI / 20.0],
-            movement_start: 49,
+/// The fields of [`TwoJointArm`] with their docs and defaults (see
+/// [`node_perturbation_config_fields!`](crate::node_perturbation_config_fields)); `None` in
+/// Python stands for the value after `=>`.
+#[macro_export]
+macro_rules! two_joint_arm_fields {
+    ($then:ident! { $($args:tt)* }) => {
+        $then! { $($args)*
+            /// Geometry, limits and gain of the arm.
+            TwoJointArm {
+                /// Lengths of the upper arm and the forearm (3, 3).
+                segment_lengths: [f64; 2] = None => [3.0, 3.0],
+                /// Shoulder and elbow angles at rest (0.8π, 0.4π).
+                initial_angles: [f64; 2] = None
+                    => [0.8 * std::f64::consts::PI, 0.4 * std::f64::consts::PI],
+                /// Radians per step per unit of output rate (1/150).
+                velocity_scale: f64 = (1.0 / 150.0),
+                /// Shoulder range [0, 1.5π].
+                shoulder_limits: [f64; 2] = None => [0.0, 1.5 * std::f64::consts::PI],
+                /// Elbow range [π/20, π − π/20].
+                elbow_limits: [f64; 2] = None
+                    => [std::f64::consts::PI / 20.0, std::f64::consts::PI - std::f64::consts::PI / 20.0],
+                /// First step (0-based) at which the arm moves; the hold period comes before.
+                movement_start: usize = 49,
+            }
         }
-    }
+    };
 }
+two_joint_arm_fields!(dense_params_struct! {});
 
 impl TwoJointArm {
     /// Checks the geometry and limits.

@@ -4,64 +4,95 @@
 //! `dnms/net.cpp`) unless noted; `docs/reference/rules.md` §3 lists every one with its source.
 
 use super::arm::TwoJointArm;
+use crate::brain::config::FieldDefault;
 use crate::error::{Error, Result};
 
 /// The largest `max_dw` accepted (weights are `O(g/√N)`; a bounded change per trial keeps
 /// them finite).
 pub const MAX_DW_LIMIT: f64 = 1e3;
 
-/// Learning parameters of reward-modulated node perturbation.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NodePerturbationConfig {
-    /// `η`, the learning rate (Miconi 0.1; hebbRNN examples 0.1 and 0.02).
-    pub learning_rate: f64,
-    /// Perturbations per neuron per second of simulated time (3 Hz in both sources); the
-    /// probability per step is `p = rate · dt / 1000` with `dt` in milliseconds.
-    pub perturbation_rate: f64,
-    /// `A`: a perturbation adds `U(−A, A)` to `x` directly (hebbRNN `beta` 0.5; Miconi adds
-    /// `U(−16, 16)` inside the `dt/τ` bracket, i.e. `A = 16·dt/τ ≈ 0.53` at τ = 30 ms).
-    pub amplitude: f64,
-    /// `α_x`, decay of the running average `x̄` that the fluctuation is taken against
-    /// (Miconi 0.05; hebbRNN 0, the plain one-step change; unused by the kick trace).
-    pub activity_trace_decay: f64,
-    /// `α_R`, decay of the running average `Ē_c` of each condition's error (Miconi 0.75;
-    /// hebbRNN 0.33).
-    pub error_trace_decay: f64,
-    /// Elementwise clip of each trial's `ΔJ` (Miconi 3e-4; hebbRNN 1e-4).
-    pub max_dw: f64,
-    /// Miconi's variant: multiply `ΔJ` by `|Ē_c|` as well.
-    pub scale_by_expected_error: bool,
-    /// Trials run before the first weight change (Miconi 100, hebbRNN 0); `Ē_c` is still
-    /// tracked during them.
-    pub warmup_trials: u64,
-    /// Order of the conditions over training trials.
-    pub condition_order: ConditionOrder,
-    /// Arithmetic of the two `N²` products of a trial (the drive `J r` and the cubed
-    /// fluctuation trace; the kick trace is summed in float64); float32 by default (twice as
-    /// fast, same learning: `docs/design/numerics.md`).
-    pub precision: Precision,
-    /// What the eligibility trace correlates with the presynaptic rates: the cubed activity
-    /// fluctuation (Miconi's rule, the default) or the perturbations themselves.
-    pub eligibility: Eligibility,
-}
-
-impl Default for NodePerturbationConfig {
-    fn default() -> Self {
-        Self {
-            learning_rate: 0.1,
-            perturbation_rate: 3.0,
-            amplitude: 0.5,
-            activity_trace_decay: 0.05,
-            error_trace_decay: 0.75,
-            max_dw: 3e-4,
-            scale_by_expected_error: false,
-            warmup_trials: 0,
-            condition_order: ConditionOrder::Cycle,
-            precision: Precision::Float32,
-            eligibility: Eligibility::Fluctuation,
+/// Declares a parameter struct of the dense family (`Debug`, `Clone`, `PartialEq`) and its
+/// `Default` from a field list handed over by one of the `*_fields!` macros, each field with its
+/// doc and its default written once: a literal as Python writes it (a number, `true`, an
+/// option's name), or `None => value` where Python's `None` stands for the core's value.
+macro_rules! dense_params_struct {
+    (
+        $(#[doc = $sdoc:literal])*
+        $name:ident {
+            $( $(#[doc = $doc:literal])* $field:ident : $ty:ty = $default:tt $(=> $value:expr)? ),* $(,)?
         }
+    ) => {
+        $(#[doc = $sdoc])*
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct $name {
+            $( $(#[doc = $doc])* pub $field: $ty, )*
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self {
+                    $( $field: $crate::rnn::perturbation::config::dense_params_struct!(
+                        @default $default $(=> $value)?
+                    ), )*
+                }
+            }
+        }
+    };
+    (@default $default:tt => $value:expr) => { $value };
+    (@default $default:tt) => { $crate::brain::config::FieldDefault::from_default($default) };
+}
+pub(crate) use dense_params_struct;
+
+impl FieldDefault<usize> for usize {
+    fn from_default(literal: usize) -> usize {
+        literal
     }
 }
+
+/// The fields of [`NodePerturbationConfig`] with their docs and defaults, handed to the macro
+/// named first (with the tokens in its braces before the list): the core declares the struct
+/// from it, the Python bindings their `NodePerturbationConfig` class.
+#[macro_export]
+macro_rules! node_perturbation_config_fields {
+    ($then:ident! { $($args:tt)* }) => {
+        $then! { $($args)*
+            /// Learning parameters of reward-modulated node perturbation.
+            NodePerturbationConfig {
+                /// `η`, the learning rate (Miconi 0.1; hebbRNN examples 0.1 and 0.02).
+                learning_rate: f64 = 0.1,
+                /// Perturbations per neuron per second of simulated time, > 0 (3 Hz in both sources); the
+                /// probability per step is `p = rate · dt / 1000` with `dt` in milliseconds.
+                perturbation_rate: f64 = 3.0,
+                /// `A`: a perturbation adds `U(−A, A)` to `x` directly (hebbRNN `beta` 0.5; Miconi adds
+                /// `U(−16, 16)` inside the `dt/τ` bracket, i.e. `A = 16·dt/τ ≈ 0.53` at τ = 30 ms).
+                amplitude: f64 = 0.5,
+                /// `α_x`, decay of the running average `x̄` that the fluctuation is taken against
+                /// (Miconi 0.05; hebbRNN 0, the plain one-step change; unused by the kick trace).
+                activity_trace_decay: f64 = 0.05,
+                /// `α_R`, decay of the running average `Ē_c` of each condition's error (Miconi 0.75;
+                /// hebbRNN 0.33).
+                error_trace_decay: f64 = 0.75,
+                /// Elementwise clip of each trial's `ΔJ` (Miconi 3e-4; hebbRNN 1e-4).
+                max_dw: f64 = 3e-4,
+                /// Miconi's variant: multiply `ΔJ` by `|Ē_c|` as well.
+                scale_by_expected_error: bool = false,
+                /// Trials run before the first weight change (Miconi 100, hebbRNN 0); `Ē_c` is still
+                /// tracked during them.
+                warmup_trials: u64 = 0,
+                /// Order of the conditions over training trials.
+                condition_order: ConditionOrder = "cycle",
+                /// Arithmetic of the two `N²` products of a trial (the drive `J r` and the cubed
+                /// fluctuation trace; the kick trace is summed in float64); float32 by default (twice as
+                /// fast, same learning: `docs/design/numerics.md`).
+                precision: Precision = "float32",
+                /// What the eligibility trace correlates with the presynaptic rates: the cubed activity
+                /// fluctuation (Miconi's rule, the default) or the perturbations themselves.
+                eligibility: Eligibility = "fluctuation",
+            }
+        }
+    };
+}
+node_perturbation_config_fields!(dense_params_struct! {});
 
 impl NodePerturbationConfig {
     /// Checks every field, naming the first bad one.
@@ -77,7 +108,18 @@ impl NodePerturbationConfig {
             }
         };
         nonneg("learning_rate", self.learning_rate)?;
-        nonneg("perturbation_rate", self.perturbation_rate)?;
+        // Without perturbations every trial is the deterministic one: nothing to learn from.
+        // (`amplitude = 0` keeps the draws but makes them no-ops: the deterministic trial,
+        // which the checks against a reference use.)
+        if !(self.perturbation_rate.is_finite() && self.perturbation_rate > 0.0) {
+            return Err(Error::config(
+                "perturbation_rate",
+                format!(
+                    "must be finite and > 0 (without perturbations nothing is learned), got {}",
+                    self.perturbation_rate
+                ),
+            ));
+        }
         nonneg("amplitude", self.amplitude)?;
         nonneg("max_dw", self.max_dw)?;
         if self.max_dw > MAX_DW_LIMIT {
@@ -124,6 +166,38 @@ pub enum Precision {
     /// eligibility trace from float32 `r³`, `Δx³` (an `sgemm`); the state `x`, `tanh`, the
     /// errors and the weights `J` themselves stay float64 (changes are added to float64 `J`).
     Float32,
+}
+
+/// A string option of the dense family: its variants and their names in Python.
+macro_rules! named_options {
+    ($($t:ident { $($variant:ident = $name:literal),+ })*) => {$(
+        impl $t {
+            /// Every variant, in the order error messages list them.
+            pub const ALL: [Self; <[&str]>::len(&[$($name),+])] = [$(Self::$variant),+];
+
+            /// The variant's name in Python.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $name,)+
+                }
+            }
+        }
+
+        impl FieldDefault<&'static str> for $t {
+            fn from_default(literal: &'static str) -> Self {
+                Self::ALL
+                    .into_iter()
+                    .find(|v| v.name() == literal)
+                    .expect("a listed default names a variant")
+            }
+        }
+    )*};
+}
+
+named_options! {
+    Precision { Float64 = "float64", Float32 = "float32" }
+    Eligibility { Fluctuation = "fluctuation", Perturbation = "perturbation" }
+    ConditionOrder { Cycle = "cycle", Shuffled = "shuffled" }
 }
 
 /// What the eligibility trace of a trial accumulates.

@@ -235,96 +235,170 @@ pub(crate) fn simulate(
     mut record: Option<&mut TrialRecord>,
 ) -> Result<f64> {
     let n = spec.n_neurons;
-    let n_in = spec.n_inputs;
     let n_steps = trial.n_steps;
     let out_dim = spec.output_dim();
-    let dt_tau = spec.dt / spec.tau;
     let precision = weights.precision();
-    let f32_mode = precision == Precision::Float32;
     ws.prepare(n, n_steps, exploration.map(|e| e.eligibility), precision)?;
-    transpose_input_weights(input_weights, n, n_in, ws)?;
+    transpose_input_weights(input_weights, n, spec.n_inputs, ws)?;
     if let Some(rec) = record.as_deref_mut() {
         rec.reserve(n_steps, n, out_dim)?;
     }
-    initial_state(spec, rng, ws);
-    rates(&ws.x, &mut ws.r, &mut ws.r32, f32_mode);
-    ws.x_average.copy_from_slice(&ws.x);
-    let mut kicks = exploration.map(|e| KickTimes::new(e.probability, rng));
-    // Which trace the trial builds: the cubed rows of the product, or the kicks' own sum.
-    let cubed_rows = exploration.is_some_and(|e| e.eligibility == Eligibility::Fluctuation);
-    let kick_trace = exploration.is_some_and(|e| e.eligibility == Eligibility::Perturbation);
-    if kick_trace {
-        ws.trace[..n * n].fill(0.0);
-    }
-
+    let mut step = TrialStep::start(spec, weights, exploration, rng, ws);
     let mut arm_state: Option<ArmState> = match &spec.readout {
         Readout::Arm(arm) => Some(arm.start()),
         Readout::Rates => None,
     };
     let mut z = vec![0.0; out_dim];
-    let mut scored_sum = 0.0;
-    let mut scored_weight = 0.0;
-    let mut energy = 0.0;
-
+    let mut tally = ErrorTally::default();
     for t in 0..n_steps {
-        if cubed_rows {
-            pre_cubes(t, n, f32_mode, ws);
-        }
-        // drive = J r + W_in u_t, then the Euler step.
-        euler_step(
-            weights,
-            &trial.inputs[t * n_in..(t + 1) * n_in],
-            t,
-            dt_tau,
-            ws,
-        );
-        if let (Some(exp), Some(k)) = (exploration, kicks.as_mut()) {
-            apply_kicks(exp.amplitude, k, t, n, kick_trace, rng, ws);
-        }
-        for (&b, &v) in spec.bias_neurons.iter().zip(&spec.bias_values) {
-            ws.x[b] = v;
-        }
-        rates(&ws.x, &mut ws.r, &mut ws.r32, f32_mode);
-        if let Some(exp) = exploration.filter(|_| cubed_rows) {
-            post_cubes(t, n, exp.activity_trace_decay, f32_mode, ws);
-        }
-
+        step.advance(t, trial.input(t, spec.n_inputs), rng, ws);
         // Output and error.
         readout(spec, arm_state.as_mut(), t, &ws.r, &mut z);
-        for &o in &spec.output_neurons {
-            energy += ws.r[o].abs();
-        }
-        let w = trial.mask[t];
-        if w != 0.0 {
-            let target = &trial.targets[t * out_dim..(t + 1) * out_dim];
-            scored_sum += w * distance(spec.error_metric, &z, target);
-            scored_weight += w;
-        }
+        tally.add_step(spec, &trial, t, &ws.r, &z);
         if let Some(rec) = record.as_deref_mut() {
             rec.activations[t * n..(t + 1) * n].copy_from_slice(&ws.x);
             rec.rates[t * n..(t + 1) * n].copy_from_slice(&ws.r);
             rec.outputs[t * out_dim..(t + 1) * out_dim].copy_from_slice(&z);
         }
     }
-    if kick_trace {
+    if step.kick_trace {
         // A kick on a clamped neuron changed nothing: its row stays empty, as with the
         // fluctuation trace (whose Δx is 0 there).
         for &b in &spec.bias_neurons {
             ws.trace[b * n..(b + 1) * n].fill(0.0);
         }
     }
-    let scored = if scored_weight > 0.0 {
-        scored_sum / scored_weight
-    } else {
-        0.0
-    };
-    let n_energy = (n_steps * spec.output_neurons.len()).max(1) as f64;
-    let error = scored + spec.energy_cost * energy / n_energy;
+    let error = tally.error(spec, n_steps);
     check_finite_state(error, &ws.x)?;
     if let Some(rec) = record {
         rec.error = error;
     }
     Ok(error)
+}
+
+impl TrialView<'_> {
+    /// The inputs `u_t` of step `t`.
+    #[inline(always)]
+    fn input(&self, t: usize, n_inputs: usize) -> &[f64] {
+        &self.inputs[t * n_inputs..(t + 1) * n_inputs]
+    }
+}
+
+/// The dynamics of one trial: what each step of [`simulate`] does before the readout.
+struct TrialStep<'s> {
+    spec: &'s NetworkSpec,
+    weights: Weights<'s>,
+    exploration: Option<Exploration>,
+    kicks: Option<KickTimes>,
+    dt_tau: f64,
+    f32_mode: bool,
+    /// The trial builds the cubed rows of the trace product ([`Eligibility::Fluctuation`]).
+    cubed_rows: bool,
+    /// The trial sums the kicks themselves into the trace ([`Eligibility::Perturbation`]).
+    kick_trace: bool,
+}
+
+impl<'s> TrialStep<'s> {
+    /// Sets the initial state (and its rates and running average), draws the first kick and
+    /// clears the kick trace.
+    fn start(
+        spec: &'s NetworkSpec,
+        weights: Weights<'s>,
+        exploration: Option<Exploration>,
+        rng: &mut Rng,
+        ws: &mut Workspace,
+    ) -> Self {
+        let f32_mode = weights.precision() == Precision::Float32;
+        initial_state(spec, rng, ws);
+        rates(&ws.x, &mut ws.r, &mut ws.r32, f32_mode);
+        ws.x_average.copy_from_slice(&ws.x);
+        let kicks = exploration.map(|e| KickTimes::new(e.probability, rng));
+        // Which trace the trial builds: the cubed rows of the product, or the kicks' own sum.
+        let cubed_rows = exploration.is_some_and(|e| e.eligibility == Eligibility::Fluctuation);
+        let kick_trace = exploration.is_some_and(|e| e.eligibility == Eligibility::Perturbation);
+        if kick_trace {
+            let n = spec.n_neurons;
+            ws.trace[..n * n].fill(0.0);
+        }
+        Self {
+            spec,
+            weights,
+            exploration,
+            kicks,
+            dt_tau: spec.dt / spec.tau,
+            f32_mode,
+            cubed_rows,
+            kick_trace,
+        }
+    }
+
+    /// Step `t` with inputs `u`: the Euler step, the kicks, the clamped bias neurons and the
+    /// rates, with the trace rows of a learning trial.
+    #[inline(always)]
+    fn advance(&mut self, t: usize, u: &[f64], rng: &mut Rng, ws: &mut Workspace) {
+        let n = self.spec.n_neurons;
+        if self.cubed_rows {
+            pre_cubes(t, n, self.f32_mode, ws);
+        }
+        // drive = J r + W_in u_t, then the Euler step.
+        euler_step(self.weights, u, t, self.dt_tau, ws);
+        if let (Some(exp), Some(k)) = (self.exploration, self.kicks.as_mut()) {
+            apply_kicks(exp.amplitude, k, t, n, self.kick_trace, rng, ws);
+        }
+        for (&b, &v) in self.spec.bias_neurons.iter().zip(&self.spec.bias_values) {
+            ws.x[b] = v;
+        }
+        rates(&ws.x, &mut ws.r, &mut ws.r32, self.f32_mode);
+        if let Some(exp) = self.exploration.filter(|_| self.cubed_rows) {
+            post_cubes(t, n, exp.activity_trace_decay, self.f32_mode, ws);
+        }
+    }
+}
+
+/// The running sums of a trial's error: the weighted distance on the scored steps and the
+/// output rates' energy.
+#[derive(Default)]
+struct ErrorTally {
+    scored_sum: f64,
+    scored_weight: f64,
+    energy: f64,
+}
+
+impl ErrorTally {
+    /// Adds step `t`: the output rates `r` to the energy, and the distance of the output `z`
+    /// to the target when the step is scored.
+    #[inline(always)]
+    fn add_step(
+        &mut self,
+        spec: &NetworkSpec,
+        trial: &TrialView<'_>,
+        t: usize,
+        r: &[f64],
+        z: &[f64],
+    ) {
+        let out_dim = z.len();
+        for &o in &spec.output_neurons {
+            self.energy += r[o].abs();
+        }
+        let w = trial.mask[t];
+        if w != 0.0 {
+            let target = &trial.targets[t * out_dim..(t + 1) * out_dim];
+            self.scored_sum += w * distance(spec.error_metric, z, target);
+            self.scored_weight += w;
+        }
+    }
+
+    /// The trial's error: the weighted mean distance plus the energy cost of the mean
+    /// output rate.
+    fn error(&self, spec: &NetworkSpec, n_steps: usize) -> f64 {
+        let scored = if self.scored_weight > 0.0 {
+            self.scored_sum / self.scored_weight
+        } else {
+            0.0
+        };
+        let n_energy = (n_steps * spec.output_neurons.len()).max(1) as f64;
+        scored + spec.energy_cost * self.energy / n_energy
+    }
 }
 
 /// Row t of the presynaptic factors, `r_j(t−1)³` (before the step: `ws.r` holds r(t−1)).

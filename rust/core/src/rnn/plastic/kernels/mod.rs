@@ -8,11 +8,11 @@
 //! sweep; the backward pass reverses the trace, accumulates ∂L/∂α and ∂L/∂η, propagates the
 //! trace adjoint and builds both halves of ∂L/∂y_{t−1} in one sweep.
 //!
-//! The kernels are compiled twice, for the x86-64 baseline and for AVX2+FMA, and the variant is
-//! chosen at run time, for `f64` and `f32` (see `plastic_real.rs`). Reductions use fixed lanes
-//! (eight; the f32 kernels alternate two 8-float accumulators, added lane by lane), so results do
-//! not depend on threads (they differ in the last bits between FMA and non-FMA machines, as any
-//! BLAS does).
+//! The kernels are compiled twice, for the x86-64 baseline and for AVX2+FMA (written once for
+//! `f64` and `f32`, in [`avx2`]), and the variant is chosen at run time, for `f64` and `f32` (see
+//! [`super::real`]). Reductions use fixed lanes (eight; see [`avx2`] for how the vector
+//! kernels fill them), so results do not depend on threads (they differ in the last bits
+//! between FMA and non-FMA machines, as any BLAS does).
 
 use crate::rnn::plastic::float::Float;
 
@@ -445,9 +445,6 @@ pub(crate) fn silent_run_tail<T: Float, const FMA: bool>(
 #[cfg(target_arch = "x86_64")]
 mod avx2;
 
-#[cfg(target_arch = "x86_64")]
-mod avx2_f32;
-
 /// Whether the AVX2+FMA kernels can run here (the one check of [`crate::simd`]).
 pub(crate) use crate::simd::has_avx2_fma;
 
@@ -466,7 +463,7 @@ fn backward_row_portable<T: Float>(
 }
 
 macro_rules! dispatch {
-    ($forward:ident, $backward:ident, $t:ty, $simd:ident) => {
+    ($forward:ident, $backward:ident, $t:ty) => {
         /// Forward step of one row (dispatches to the fastest kernel of this CPU).
         #[inline]
         pub(crate) fn $forward(r: ForwardRow<'_, $t>) -> $t {
@@ -475,9 +472,9 @@ macro_rules! dispatch {
                 // SAFETY: the CPU supports AVX2 and FMA (checked just above).
                 return unsafe {
                     if r.shared_eta {
-                        $simd::forward_row::<false>(r)
+                        avx2::forward_row::<$t, false>(r)
                     } else {
-                        $simd::forward_row::<true>(r)
+                        avx2::forward_row::<$t, true>(r)
                     }
                 };
             }
@@ -497,14 +494,14 @@ macro_rules! dispatch {
                 unsafe {
                     let silent = r.grad_drive == 0.0;
                     return match (reverse, per_connection, silent) {
-                        (true, false, false) => $simd::backward_row::<true, false, false>(r),
-                        (false, false, false) => $simd::backward_row::<false, false, false>(r),
-                        (true, true, false) => $simd::backward_row::<true, true, false>(r),
-                        (false, true, false) => $simd::backward_row::<false, true, false>(r),
-                        (true, false, true) => $simd::backward_row::<true, false, true>(r),
-                        (false, false, true) => $simd::backward_row::<false, false, true>(r),
-                        (true, true, true) => $simd::backward_row::<true, true, true>(r),
-                        (false, true, true) => $simd::backward_row::<false, true, true>(r),
+                        (true, false, false) => avx2::backward_row::<$t, true, false, false>(r),
+                        (false, false, false) => avx2::backward_row::<$t, false, false, false>(r),
+                        (true, true, false) => avx2::backward_row::<$t, true, true, false>(r),
+                        (false, true, false) => avx2::backward_row::<$t, false, true, false>(r),
+                        (true, false, true) => avx2::backward_row::<$t, true, false, true>(r),
+                        (false, false, true) => avx2::backward_row::<$t, false, false, true>(r),
+                        (true, true, true) => avx2::backward_row::<$t, true, true, true>(r),
+                        (false, true, true) => avx2::backward_row::<$t, false, true, true>(r),
                     };
                 }
             }
@@ -514,14 +511,14 @@ macro_rules! dispatch {
 }
 
 macro_rules! dispatch_silent {
-    ($name:ident, $t:ty, $simd:ident) => {
+    ($name:ident, $t:ty) => {
         /// A run of saturated backward steps of one row (AVX2+FMA CPUs: callers check
         /// [`has_avx2_fma`]; elsewhere the steps run one by one).
         pub(crate) fn $name(r: SilentRun<'_, $t>) -> ($t, $t) {
             #[cfg(target_arch = "x86_64")]
             if has_avx2_fma() {
                 // SAFETY: the CPU supports AVX2 and FMA (checked just above).
-                return unsafe { $simd::silent_run_row(r) };
+                return unsafe { avx2::silent_run_row::<$t>(r) };
             }
             let mut r = r;
             let (mut row_lanes, mut eta_lanes) = ([0.0; LANES], [0.0; LANES]);
@@ -531,8 +528,8 @@ macro_rules! dispatch_silent {
     };
 }
 
-dispatch_silent!(silent_run_row_f64, f64, avx2);
-dispatch_silent!(silent_run_row_f32, f32, avx2_f32);
+dispatch_silent!(silent_run_row_f64, f64);
+dispatch_silent!(silent_run_row_f32, f32);
 
-dispatch!(forward_row_f64, backward_row_f64, f64, avx2);
-dispatch!(forward_row_f32, backward_row_f32, f32, avx2_f32);
+dispatch!(forward_row_f64, backward_row_f64, f64);
+dispatch!(forward_row_f32, backward_row_f32, f32);
