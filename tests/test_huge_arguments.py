@@ -127,14 +127,7 @@ def test_an_agent_refuses_a_huge_number_of_actions(n):
     refused(lambda: hb.Agent(n), hb.InvalidArgumentError, "action_space_or_n")
 
 
-# ---------------------------------------------------------------- fixed in Rust, pending
-RUST_INT = (
-    "issue 15 item 6: fixed in Rust, pending (rust/bindings/src/guard.rs `Int::extract` "
-    "lets pyo3's OverflowError through for ints outside i64)"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=RUST_INT)
+# ---------------------------------------------------------------- integers beyond 64 bits
 @pytest.mark.parametrize(
     ("call", "error", "argument"),
     [
@@ -149,20 +142,10 @@ def test_a_brain_refuses_integers_beyond_64_bits_naming_the_argument(call, error
         call()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 15 item 6: fixed in Rust, pending (rust/bindings/src/config.rs "
-    "DreamParams::new takes i64, not the guarded Int)",
-)
 def test_dream_params_refuse_a_count_beyond_64_bits():
     refused(lambda: hb.DreamParams(walks_per_cycle=2**64), hb.InvalidConfigError, "walks_per_cycle")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 15 item 8: fixed in Rust, pending (rust/core/src/rnn/perturbation/config.rs "
-    "validate: nonneg -> positive for perturbation_rate)",
-)
 def test_node_perturbation_without_perturbations_is_refused():
     with pytest.raises(hb.InvalidConfigError, match="perturbation_rate"):
         rnn.NodePerturbationConfig(perturbation_rate=0.0)

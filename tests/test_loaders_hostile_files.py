@@ -35,17 +35,10 @@ LOADERS = {
     "Population.load": "hb.Population.load",
     "load_model": "hb.load_model",
 }
-RUST_READS = pytest.mark.xfail(
-    strict=True,
-    reason="issue 15 item 2: Brain.load reads the whole path in Rust (io::container::read_file), "
-    "fixed in Rust, pending",
-)
 
 
 def loader_params() -> list:
-    return [
-        pytest.param(name, marks=RUST_READS) if name == "Brain.load" else name for name in LOADERS
-    ]
+    return list(LOADERS)
 
 
 # ---------------------------------------------------------------- helpers

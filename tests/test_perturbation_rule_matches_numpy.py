@@ -44,7 +44,7 @@ def test_one_trial_matches_numpy(alpha_x, scale):
     mask = (rng.random((c, t_steps)) < 0.5) * rng.uniform(0.5, 2.0, (c, t_steps))
     mask[:, -1] = 1.0
     config = NodePerturbationConfig(
-        perturbation_rate=0.0,
+        amplitude=0.0,  # perturbations drawn but of size zero: the deterministic trial
         learning_rate=0.7,
         max_dw=1e3,  # the largest accepted: no change here reaches it
         activity_trace_decay=alpha_x,

@@ -1,4 +1,9 @@
-"""The check every Python-fronted loader makes before the library's container is read.
+"""The container check for loaders whose file Python opens or decodes itself.
+
+Brains, agents and populations are read by the Rust core alone (``rust/core/src/io/file.rs``),
+which makes these same checks with the same messages; this module is for the loaders that read
+the file in Python (recurrent agents) or decode its payload in Python (model files), which check
+here before anything is read or allocated.
 
 The container (docs/reference/format.md; ``rust/core/src/io/container.rs``) starts with a fixed
 header:

@@ -21,7 +21,7 @@ import tokenize
 import warnings
 import zipfile
 import zlib
-from typing import Any
+from typing import Any, TypeVar, overload
 
 import numpy as np
 
@@ -96,10 +96,10 @@ class _Encoder:
         fn, args, state = reduced[0], reduced[1], reduced[2] if len(reduced) > 2 else None
         if any(part is not None for part in reduced[3:]):
             raise TypeError(f"cannot save a {type(x).__qualname__} (iterator state)")
-        if fn is copyreg.__newobj_ex__:
+        if fn is copyreg.__newobj_ex__:  # type: ignore[attr-defined]
             c, a, kw = args
             out = {"new": self.cls(c), "args": self.value(list(a)), "kwargs": self.value(kw)}
-        elif fn is copyreg.__newobj__:
+        elif fn is copyreg.__newobj__:  # type: ignore[attr-defined]
             out = {"new": self.cls(args[0]), "args": self.value(list(args[1:])), "kwargs": None}
         else:
             owner, _, method = getattr(fn, "__qualname__", "").rpartition(".")
@@ -152,7 +152,7 @@ class _Decoder:
         if "new" in d:
             c = self.cls(d["new"])
             kwargs = self.value(d["kwargs"]) if d.get("kwargs") is not None else {}
-            obj = c.__new__(c, *args, **kwargs)
+            obj: Any = c.__new__(c, *args, **kwargs)
         elif "call" in d:
             c, method = self.cls(d["call"]), d.get("method")
             if not (isinstance(method, str) and method.startswith("_from_")):
@@ -194,7 +194,8 @@ def save_model(model: Any, path: str | os.PathLike[str]) -> None:
     enc.cls(type(model))  # a hebbian_brain class, or TypeError naming it
     tree = enc.obj(model)
     buf = io.BytesIO()
-    np.savez(buf, __tree__=np.array(json.dumps(tree)), **enc.arrays)
+    arrays: dict[str, Any] = {"__tree__": np.array(json.dumps(tree)), **enc.arrays}
+    np.savez(buf, **arrays)
     _core._container_save(os.fspath(path), KIND, buf.getvalue())
 
 
@@ -235,7 +236,7 @@ def _directory_start(payload: bytes) -> int:
         end, size = record_at, record[-2]
     if size > end:
         raise _Bad("the directory is larger than the archive")
-    return end - size
+    return int(end - size)
 
 
 def _member_bytes(payload: bytes, info: zipfile.ZipInfo) -> tuple[int, int]:
@@ -295,7 +296,7 @@ def _npy(name: str, data: bytes) -> np.ndarray:
             f"({count * dtype.itemsize} bytes), the member holds {body}"
         )
     flat = np.frombuffer(data, dtype=dtype, count=count, offset=stream.tell())
-    return flat.reshape(shape, order="F" if fortran else "C").copy()
+    return np.array(flat.reshape(shape, order="F" if fortran else "C"))
 
 
 def _read_archive(payload: bytes) -> dict[str, np.ndarray]:
@@ -354,10 +355,28 @@ def _check_tree(tree: Any) -> None:
             stack.extend((v, depth + 1) for v in x.values())
 
 
-def load_model(path: str | os.PathLike[str]) -> Any:
+_M = TypeVar("_M")
+
+
+@overload
+def load_model(path: str | os.PathLike[str], cls: None = None) -> object: ...
+
+
+@overload
+def load_model(path: str | os.PathLike[str], cls: type[_M]) -> _M: ...
+
+
+def load_model(path: str | os.PathLike[str], cls: type[Any] | None = None) -> object:
     """Loads a model saved with :func:`save_model`.
 
+    Args:
+        path: The model file.
+        cls: The class the model must be an instance of (None: any). Given, the result is
+            typed as that class, e.g. ``load_model(path, RecurrentNetwork)``; without it the
+            result is typed ``object`` (a file may hold any model class).
+
     Raises:
+        TypeError: The model is not an instance of ``cls`` (or ``cls`` is not a class).
         FileFormatError: the file is not such a model file (wrong magic or kind, truncated or
             trailing bytes, checksum mismatch, a newer format version, an archive that is not
             exactly the payload, an array whose header claims more data than it holds, a
@@ -367,10 +386,15 @@ def load_model(path: str | os.PathLike[str]) -> Any:
             multiple of the file's size before these checks.
         OSError: the file cannot be read.
     """
+    if cls is not None and not isinstance(cls, type):
+        raise TypeError(f"cls must be a class, got {cls!r}")
     origin = os.fspath(path)
     check_container_file(origin, KIND)
     payload = _core._container_load(origin, KIND)
-    return _load_payload(origin, payload)
+    model = _load_payload(origin, payload)
+    if cls is not None and not isinstance(model, cls):
+        raise TypeError(f"{origin}: holds a {type(model).__name__}, not a {cls.__name__}")
+    return model
 
 
 def _load_payload(origin: str, payload: bytes) -> Any:

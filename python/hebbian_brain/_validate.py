@@ -98,3 +98,21 @@ def elements(
             f"invalid value for `{name}`: {what} would hold {total} values, more than "
             f"{MAX_ELEMENTS}"
         )
+
+
+def is_count(value: Any) -> bool:
+    """An integer in ``[0, 2**63)`` (a bool is not a count; no larger count can be run)."""
+    return bool(
+        isinstance(value, (int, np.integer))
+        and not isinstance(value, (bool, np.bool_))
+        and 0 <= value < 2**63
+    )
+
+
+def progress(enabled: bool, total: int, unit: str) -> Any:
+    """A tqdm bar over ``total`` ``unit`` (plural: "episodes", "steps"), or None when off."""
+    if not enabled:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=int(total), unit=unit[:-1], desc="training")

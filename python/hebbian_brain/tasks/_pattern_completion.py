@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numbers
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -99,7 +100,8 @@ class PatternCompletion:
             pattern_size,
             error=InvalidConfigError,
         )
-        for name, value in (("degrade", degrade), ("input_scale", input_scale)):
+        checks: tuple[tuple[str, Any], ...] = (("degrade", degrade), ("input_scale", input_scale))
+        for name, value in checks:
             if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
                 raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
         if not 0.0 <= degrade < 1.0:

@@ -111,7 +111,7 @@ def pattern_overlaps(states: np.ndarray, patterns: np.ndarray) -> np.ndarray:
         )
     if not np.all(np.isfinite(states)):
         raise InvalidArgumentError("invalid argument `states`: must be finite")
-    return states @ patterns.T / patterns.shape[1]
+    return np.asarray(states @ patterns.T / patterns.shape[1], dtype=np.float64)
 
 
 def ordered_recall_score(

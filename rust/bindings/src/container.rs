@@ -21,8 +21,9 @@ fn _container_save(py: Python<'_>, path: PathBuf, kind: &[u8], payload: &[u8]) -
     py.detach(|| container::write_atomic(&path, &bytes)).py()
 }
 
-/// The payload of the container of `kind` at `path` (magic, kind, version, length and checksum
-/// checked; `FileFormatError` naming the problem otherwise).
+/// The payload of the container of `kind` at `path` (a regular file; magic, kind, version and
+/// length checked before the payload is read, then the checksum; `FileFormatError` naming the
+/// problem otherwise).
 #[pyfunction]
 fn _container_load<'py>(
     py: Python<'py>,
@@ -30,7 +31,7 @@ fn _container_load<'py>(
     kind: &[u8],
 ) -> PyResult<Bound<'py, PyBytes>> {
     let kind = kind_tag(kind)?;
-    let bytes = py.detach(|| container::read_file(&path)).py()?;
+    let bytes = py.detach(|| container::read_container(&path, &kind)).py()?;
     let origin = path.display().to_string();
     let payload = container::payload(&origin, &kind, &bytes).py()?;
     Ok(PyBytes::new(py, payload))

@@ -133,18 +133,26 @@ pub fn invalid_argument(name: &str, reason: impl Into<String>) -> PyErr {
     to_pyerr(Error::argument(name, reason))
 }
 
-/// Raises `InvalidNodeError` for an index given by Python (negative ones included).
-pub fn invalid_node(index: i64) -> PyErr {
+/// Raises `InvalidNodeError` for an index given by Python (negative and huge ones included).
+pub fn invalid_node(index: impl std::fmt::Display) -> PyErr {
+    let msg = format!("node {index} does not exist (a node index is an integer in [0, 2**32 - 1))");
     match CLASSES.get() {
-        Some(c) => raise(&c.invalid_node, format!("node {index} does not exist")),
-        None => HebbianError::new_err(format!("node {index} does not exist")),
+        Some(c) => raise(&c.invalid_node, msg),
+        None => HebbianError::new_err(msg),
     }
 }
 
-/// A count from Python that must be >= 0 (`InvalidConfigError` naming the field otherwise).
-pub fn config_count(field: &str, value: i64) -> PyResult<u64> {
-    u64::try_from(value)
-        .map_err(|_| to_pyerr(Error::config(field, format!("must be >= 0, got {value}"))))
+/// A count from Python that must be in [0, 2**64) (`InvalidConfigError` naming the field
+/// otherwise).
+pub fn config_count(field: &str, value: crate::guard::Int) -> PyResult<u64> {
+    u64::try_from(value.0).map_err(|_| {
+        let reason = if value.0 < 0 {
+            format!("must be >= 0, got {value}")
+        } else {
+            format!("must be < 2**64, got {value}")
+        };
+        to_pyerr(Error::config(field, reason))
+    })
 }
 
 /// Raises `ShapeError` naming `name`.

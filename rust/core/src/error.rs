@@ -101,6 +101,15 @@ pub fn try_reserve<T>(
         })
 }
 
+/// `n` copies of `value` in a new vector, or `Error::OutOfMemory` naming `what()`: the
+/// fallible `vec![value; n]` for sizes that come from a user or a file.
+pub fn try_filled<T: Clone>(n: usize, value: T, what: impl FnOnce() -> String) -> Result<Vec<T>> {
+    let mut v = Vec::new();
+    try_reserve(&mut v, n, what)?;
+    v.resize(n, value);
+    Ok(v)
+}
+
 /// Checks that a float is finite, naming the argument otherwise.
 pub fn check_finite(name: &str, value: f64) -> Result<()> {
     if value.is_finite() {

@@ -2,9 +2,12 @@
 
 use super::{discrete_env_methods, env};
 use crate::errors::IntoPyResult;
-use crate::guard::{seed as seed_value, Seed};
+use crate::guard::{optional_u32_argument, seed as seed_value, u32_argument, Seed};
 use hebbian_core::envs::Chain;
 use pyo3::prelude::*;
+
+u32_argument!(length_argument, "length");
+optional_u32_argument!(max_steps_argument, "max_steps");
 
 /// The core of `hebbian_brain.envs.ChainEnv`.
 #[pyclass(module = "hebbian_brain._core", name = "ChainCore")]
@@ -15,7 +18,12 @@ pub(crate) struct PyChain {
 discrete_env_methods!(PyChain {
     #[new]
     #[pyo3(signature = (*, length=10, slip=0.0, max_steps=None, seed=None))]
-    fn new(length: u32, slip: f64, max_steps: Option<u32>, seed: Option<Seed>) -> PyResult<Self> {
+    fn new(
+        #[pyo3(from_py_with = length_argument)] length: u32,
+        slip: f64,
+        #[pyo3(from_py_with = max_steps_argument)] max_steps: Option<u32>,
+        seed: Option<Seed>,
+    ) -> PyResult<Self> {
         Ok(PyChain {
             inner: Chain::new(length, slip, max_steps, seed_value(seed)).py()?,
         })

@@ -2,9 +2,11 @@
 
 use super::{discrete_env_methods, env};
 use crate::errors::{invalid_argument, IntoPyResult};
-use crate::guard::{seed as seed_value, Seed};
+use crate::guard::{seed as seed_value, u32_argument, Seed};
 use hebbian_core::envs::{DeepSea, DiscreteEnv};
 use pyo3::prelude::*;
+
+u32_argument!(size_argument, "size");
 
 /// The core of `hebbian_brain.envs.DeepSeaEnv`.
 #[pyclass(module = "hebbian_brain._core", name = "DeepSeaCore")]
@@ -16,7 +18,7 @@ discrete_env_methods!(core_only PyDeepSea {
     #[new]
     #[pyo3(signature = (*, size=10, deterministic=true, move_cost=0.01, randomize_actions=true, mapping_seed=Seed(0), seed=None))]
     fn new(
-        size: u32,
+        #[pyo3(from_py_with = size_argument)] size: u32,
         deterministic: bool,
         move_cost: f64,
         randomize_actions: bool,

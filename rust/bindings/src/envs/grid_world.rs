@@ -2,9 +2,12 @@
 
 use super::{discrete_env_methods, env};
 use crate::errors::IntoPyResult;
-use crate::guard::{seed as seed_value, Seed};
+use crate::guard::{optional_u32_argument, seed as seed_value, u32_argument, Seed};
 use hebbian_core::envs::GridWorld;
 use pyo3::prelude::*;
+
+u32_argument!(size_argument, "size");
+optional_u32_argument!(max_steps_argument, "max_steps");
 
 /// The core of `hebbian_brain.envs.GridWorldEnv`.
 #[pyclass(module = "hebbian_brain._core", name = "GridWorldCore")]
@@ -16,12 +19,12 @@ discrete_env_methods!(PyGridWorld {
     #[new]
     #[pyo3(signature = (*, size=5, obstacles=None, start=(0, 0), goal=None, slip=0.0, max_steps=None, seed=None))]
     fn new(
-        size: u32,
+        #[pyo3(from_py_with = size_argument)] size: u32,
         obstacles: Option<Vec<(u32, u32)>>,
         start: (u32, u32),
         goal: Option<(u32, u32)>,
         slip: f64,
-        max_steps: Option<u32>,
+        #[pyo3(from_py_with = max_steps_argument)] max_steps: Option<u32>,
         seed: Option<Seed>,
     ) -> PyResult<Self> {
         let obstacles = obstacles.unwrap_or_else(|| GridWorld::default_obstacles(size));

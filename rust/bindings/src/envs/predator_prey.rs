@@ -1,9 +1,14 @@
 //! `PredatorPreyCore`: the core of `hebbian_brain.envs.PredatorPreyEnv` (PettingZoo).
 
 use crate::errors::{invalid_argument, IntoPyResult};
-use crate::guard::{seed as seed_value, Seed};
+use crate::guard::{seed as seed_value, u32_argument, Seed};
 use hebbian_core::envs::{PredatorPrey, PredatorPreyConfig, PredatorPreyStep};
 use pyo3::prelude::*;
+
+u32_argument!(size_argument, "size");
+u32_argument!(n_predators_argument, "n_predators");
+u32_argument!(n_prey_argument, "n_prey");
+u32_argument!(max_cycles_argument, "max_cycles");
 
 /// The core of `hebbian_brain.envs.PredatorPreyEnv`.
 #[pyclass(module = "hebbian_brain._core", name = "PredatorPreyCore")]
@@ -30,10 +35,10 @@ impl PyPredatorPrey {
     #[new]
     #[pyo3(signature = (*, size=7, n_predators=2, n_prey=2, max_cycles=50, prey_move_probability=1.0, capture_reward=1.0, seed=None))]
     fn new(
-        size: u32,
-        n_predators: u32,
-        n_prey: u32,
-        max_cycles: u32,
+        #[pyo3(from_py_with = size_argument)] size: u32,
+        #[pyo3(from_py_with = n_predators_argument)] n_predators: u32,
+        #[pyo3(from_py_with = n_prey_argument)] n_prey: u32,
+        #[pyo3(from_py_with = max_cycles_argument)] max_cycles: u32,
         prey_move_probability: f64,
         capture_reward: f64,
         seed: Option<Seed>,

@@ -2,9 +2,12 @@
 
 use super::{discrete_env_methods, env};
 use crate::errors::{invalid_argument, IntoPyResult};
-use crate::guard::{seed as seed_value, Seed};
+use crate::guard::{optional_u32_argument, seed as seed_value, u32_argument, Seed};
 use hebbian_core::envs::RiverSwim;
 use pyo3::prelude::*;
+
+u32_argument!(n_states_argument, "n_states");
+optional_u32_argument!(max_steps_argument, "max_steps");
 
 /// The core of `hebbian_brain.envs.RiverSwimEnv`.
 #[pyclass(module = "hebbian_brain._core", name = "RiverSwimCore")]
@@ -16,8 +19,8 @@ discrete_env_methods!(core_only PyRiverSwim {
     #[new]
     #[pyo3(signature = (*, n_states=6, max_steps=None, left_reward=0.005, right_reward=1.0, seed=None))]
     fn new(
-        n_states: u32,
-        max_steps: Option<u32>,
+        #[pyo3(from_py_with = n_states_argument)] n_states: u32,
+        #[pyo3(from_py_with = max_steps_argument)] max_steps: Option<u32>,
         left_reward: f64,
         right_reward: f64,
         seed: Option<Seed>,

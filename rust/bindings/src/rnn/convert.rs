@@ -15,6 +15,26 @@ pub struct FloatArray {
 /// Accepts a float64 array (no conversion), another real numeric array or a nested sequence
 /// (converted to float64). Booleans, complex, strings and objects raise `TypeError` naming `name`.
 pub fn float_array(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<FloatArray> {
+    float_array_shaped(obj, name, |_| Ok(()))
+}
+
+/// [`float_array`] whose shape passes `check` before anything is copied: a numpy array's own
+/// shape is checked first, so a huge (e.g. broadcast) array of the wrong shape is refused
+/// without converting it; other inputs are checked once converted.
+pub fn float_array_shaped(
+    obj: &Bound<'_, PyAny>,
+    name: &str,
+    check: impl Fn(&[usize]) -> PyResult<()>,
+) -> PyResult<FloatArray> {
+    if let Ok(a) = obj.cast::<numpy::PyUntypedArray>() {
+        check(a.shape())?;
+    }
+    let a = float_array_unchecked(obj, name)?;
+    check(&a.shape)?;
+    Ok(a)
+}
+
+fn float_array_unchecked(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<FloatArray> {
     let py = obj.py();
     if obj.cast::<PyArrayDyn<f64>>().is_err() && obj.hasattr("dtype")? {
         let kind: String = obj.getattr("dtype")?.getattr("kind")?.extract()?;
@@ -68,13 +88,21 @@ pub fn to_numpy<'py>(
 
 /// A size argument that must be at least `min`, as a `usize` (else `InvalidConfigError` naming
 /// `field`).
-pub(super) fn size(field: &str, value: i64, min: i64) -> PyResult<usize> {
-    if value < min {
+pub(super) fn size(field: &str, value: crate::guard::Int, min: i64) -> PyResult<usize> {
+    if value.0 < i128::from(min) {
         return Err(Error::config(
             field,
             format!("must be >= {min}, got {value}"),
         ))
         .py();
     }
-    Ok(value as usize)
+    // Past 2**31 no network fits in memory (2**62 weights); the core checks the exact product.
+    if value.0 > i128::from(u32::MAX) {
+        return Err(Error::config(
+            field,
+            format!("must be < 2**32, got {value}"),
+        ))
+        .py();
+    }
+    Ok(value.0 as usize)
 }

@@ -1,6 +1,6 @@
 //! `RecurrentNetwork`: validation and conversion around `hebbian_core::rnn::RecurrentNetwork`.
 
-use super::convert::{float_array, size, to_numpy, FloatArray};
+use super::convert::{float_array, float_array_shaped, size, to_numpy, FloatArray};
 use super::pickle;
 use super::rules::{extract_rule, rule_to_py};
 use crate::errors::{invalid_argument, shape_error, IntoPyResult};
@@ -24,8 +24,8 @@ pub struct PyRecurrentNetwork {
 }
 
 /// (batch, steps, is_batch) of `inputs`: `[T, K]` or `[B, T, K]` with `K` the network's inputs.
-fn input_shape(u: &FloatArray, c: &NetworkConfig) -> PyResult<(usize, usize, bool)> {
-    match u.shape.as_slice() {
+fn input_shape(shape: &[usize], c: &NetworkConfig) -> PyResult<(usize, usize, bool)> {
+    match shape {
         [t, k] if *k == c.n_inputs => Ok((1, *t, false)),
         [b, t, k] if *k == c.n_inputs => Ok((*b, *t, true)),
         s => Err(shape_error(
@@ -45,14 +45,17 @@ fn optional_array(
     let Some(obj) = obj.filter(|o| !o.is_none()) else {
         return Ok(None);
     };
-    let a = float_array(obj, name)?;
     let expected: Vec<usize> = lead.iter().chain(tail).copied().collect();
-    if a.shape != expected {
-        return Err(shape_error(
-            name,
-            format!("expected shape {expected:?}, got {:?}", a.shape),
-        ));
-    }
+    let a = float_array_shaped(obj, name, |shape| {
+        if shape == expected.as_slice() {
+            Ok(())
+        } else {
+            Err(shape_error(
+                name,
+                format!("expected shape {expected:?}, got {shape:?}"),
+            ))
+        }
+    })?;
     Ok(Some(a))
 }
 
@@ -171,9 +174,9 @@ impl PyRecurrentNetwork {
     ) -> PyResult<Self> {
         let seed = crate::guard::seed(seed);
         let config = NetworkConfig {
-            n_inputs: size("n_inputs", n_inputs.0, 0)?,
-            n_units: size("n_units", n_units.0, 1)?,
-            n_outputs: size("n_outputs", n_outputs.0, 0)?,
+            n_inputs: size("n_inputs", n_inputs, 0)?,
+            n_units: size("n_units", n_units, 1)?,
+            n_outputs: size("n_outputs", n_outputs, 0)?,
             tau,
             dt,
             activation: Activation::parse(activation).py()?,
@@ -226,8 +229,8 @@ impl PyRecurrentNetwork {
             _ => Record::Nothing,
         };
         let c = self.inner.config().clone();
-        let u = float_array(inputs, "inputs")?;
-        let (batch, steps, is_batch) = input_shape(&u, &c)?;
+        let u = float_array_shaped(inputs, "inputs", |shape| input_shape(shape, &c).map(|_| ()))?;
+        let (batch, steps, is_batch) = input_shape(&u.shape, &c)?;
         let lead: Vec<usize> = if is_batch {
             vec![batch, steps]
         } else {

@@ -336,6 +336,33 @@ fn as_array<'py, T: Float>(
         .map_err(|_| PyTypeError::new_err(format!("`{what}` must be a {} numpy array", T::NAME)))
 }
 
+/// The `params` (or `grads`) argument of `Adam`: a list (or any iterable that is not an array, a string
+/// or bytes) of arrays. An array itself is refused with a `TypeError` before it is iterated:
+/// pyo3's `Vec` extraction would allocate one slot per element first (32 GiB for a broadcast
+/// `(2**32,)` view), and an array's rows are views, not parameters.
+fn param_list<'py>(params: &Bound<'py, PyAny>, name: &str) -> PyResult<Vec<Bound<'py, PyAny>>> {
+    let refuse = || -> PyResult<PyErr> {
+        Ok(PyTypeError::new_err(format!(
+            "`{name}` must be a list of numpy arrays (e.g. [w, b]), got {}",
+            params.get_type().name()?
+        )))
+    };
+    if params.cast::<numpy::PyUntypedArray>().is_ok()
+        || params.is_instance_of::<pyo3::types::PyString>()
+        || params.is_instance_of::<pyo3::types::PyBytes>()
+    {
+        return Err(refuse()?);
+    }
+    let mut out = Vec::new();
+    let Ok(items) = params.try_iter() else {
+        return Err(refuse()?);
+    };
+    for p in items {
+        out.push(p?);
+    }
+    Ok(out)
+}
+
 fn collect_params<T: Float>(params: &[Bound<'_, PyAny>]) -> PyResult<Vec<Py<PyArrayDyn<T>>>> {
     let mut arrays = Vec::with_capacity(params.len());
     // Byte ranges of the arrays so far: two parameters must not share memory.
@@ -439,7 +466,8 @@ fn step_typed<T: Float>(
 impl PyAdam {
     #[new]
     #[pyo3(signature = (params, *, lr=1e-3, betas=(0.9, 0.999), eps=1e-8))]
-    fn new(params: Vec<Bound<'_, PyAny>>, lr: f64, betas: (f64, f64), eps: f64) -> PyResult<Self> {
+    fn new(params: &Bound<'_, PyAny>, lr: f64, betas: (f64, f64), eps: f64) -> PyResult<Self> {
+        let params = param_list(params, "params")?;
         if params.is_empty() {
             return Err(invalid_argument(
                 "params",
@@ -475,7 +503,8 @@ impl PyAdam {
     }
 
     /// Updates every parameter in place from one gradient per parameter (same shapes).
-    fn step(&mut self, py: Python<'_>, grads: Vec<Bound<'_, PyAny>>) -> PyResult<()> {
+    fn step(&mut self, py: Python<'_>, grads: &Bound<'_, PyAny>) -> PyResult<()> {
+        let grads = param_list(grads, "grads")?;
         match &self.params {
             Params::F64(p) => step_typed(py, &mut self.inner, p, &grads),
             Params::F32(p) => step_typed(py, &mut self.inner, p, &grads),

@@ -48,7 +48,7 @@ impl GridWorld {
     pub fn check_state(&self) -> Result<()> {
         let bad = |reason: String| Err(Error::State(format!("inconsistent GridWorld: {reason}")));
         let cells = u64::from(self.size) * u64::from(self.size);
-        if !(2..=256).contains(&self.size) || self.walls.len() as u64 != cells {
+        if Self::check_size(self.size).is_err() || self.walls.len() as u64 != cells {
             return bad(format!(
                 "size {} with {} cells",
                 self.size,
@@ -74,10 +74,27 @@ impl GridWorld {
         Ok(())
     }
 
+    /// Largest accepted `size` (a grid of `MAX_SIZE²` cells).
+    pub const MAX_SIZE: u32 = 256;
+
+    /// Refuses a `size` outside `2..=MAX_SIZE`, naming it. Every size-dependent allocation
+    /// (the default walls, the wall map) comes after this check.
+    pub fn check_size(size: u32) -> Result<()> {
+        if (2..=Self::MAX_SIZE).contains(&size) {
+            Ok(())
+        } else {
+            Err(Error::config(
+                "size",
+                format!("must be in 2..={}, got {size}", Self::MAX_SIZE),
+            ))
+        }
+    }
+
     /// The default walls of a `size × size` grid: the middle row except its two end cells
-    /// (none for grids smaller than 4).
+    /// (none for grids smaller than 4, nor for a size [`GridWorld::new`] refuses: this list is
+    /// built before `new` checks the size, and must not allocate from an unchecked one).
     pub fn default_obstacles(size: u32) -> Vec<(u32, u32)> {
-        if size < 4 {
+        if size < 4 || Self::check_size(size).is_err() {
             return Vec::new();
         }
         (1..size - 1).map(|c| (size / 2, c)).collect()
@@ -96,12 +113,7 @@ impl GridWorld {
         max_steps: Option<u32>,
         seed: Option<u64>,
     ) -> Result<Self> {
-        if !(2..=256).contains(&size) {
-            return Err(Error::config(
-                "size",
-                format!("must be in 2..=256, got {size}"),
-            ));
-        }
+        Self::check_size(size)?;
         check_probability("slip", slip)?;
         let cell = |name: &str, (r, c): (u32, u32)| -> Result<u32> {
             if r < size && c < size {
@@ -348,6 +360,13 @@ mod tests {
         assert!(GridWorld::new(3, &[(2, 2)], (0, 0), (2, 2), 0.0, None, None).is_err());
         assert!(GridWorld::new(3, &[], (1, 1), (1, 1), 0.0, None, None).is_err());
         assert!(GridWorld::new(1, &[], (0, 0), (0, 0), 0.0, None, None).is_err());
+        // A huge size is refused before anything is sized from it (the default walls of
+        // 2**31 would be 16 GiB).
+        for size in [257, 1 << 31, u32::MAX] {
+            assert!(GridWorld::default_obstacles(size).is_empty());
+            let err = GridWorld::new(size, &[], (0, 0), (1, 1), 0.0, None, None).unwrap_err();
+            assert!(err.to_string().contains("`size`"), "{err}");
+        }
     }
 
     #[test]

@@ -213,6 +213,26 @@ impl PredatorPrey {
     /// One cycle. `actions` holds one action per agent; entries of agents out of the game are
     /// ignored. Fails (changing nothing) on a wrong length, an action ≥ 5, or no running episode.
     pub fn step(&mut self, actions: &[u32]) -> Result<PredatorPreyStep> {
+        self.check_actions(actions)?;
+        if !self.running {
+            return Err(super::not_running());
+        }
+        let n = self.n_agents();
+        let old = self.move_animals(actions);
+        self.cycles += 1;
+        let mut out = PredatorPreyStep {
+            rewards: vec![0.0; n],
+            terminated: vec![false; n],
+            truncated: vec![false; n],
+            captured: Vec::new(),
+        };
+        self.capture(&old, &mut out);
+        self.end_if_over(&mut out);
+        Ok(out)
+    }
+
+    /// One action per agent, each < 5 for the agents in the game.
+    fn check_actions(&self, actions: &[u32]) -> Result<()> {
         let n = self.n_agents();
         if actions.len() != n {
             return Err(Error::shape(
@@ -230,11 +250,14 @@ impl PredatorPrey {
                 format!("agent {i}: action must be in 0..5, got {a}"),
             ));
         }
-        if !self.running {
-            return Err(super::not_running());
-        }
+        Ok(())
+    }
+
+    /// Moves every animal in the game by its action (a prey only with probability
+    /// `prey_move_probability`); returns the positions before the move.
+    fn move_animals(&mut self, actions: &[u32]) -> Vec<(u32, u32)> {
         let old = self.positions.clone();
-        for i in 0..n {
+        for i in 0..self.n_agents() {
             if !self.alive[i] {
                 continue;
             }
@@ -245,16 +268,15 @@ impl PredatorPrey {
                 self.positions[i] = self.moved(old[i], actions[i]);
             }
         }
-        self.cycles += 1;
-        let mut out = PredatorPreyStep {
-            rewards: vec![0.0; n],
-            terminated: vec![false; n],
-            truncated: vec![false; n],
-            captured: Vec::new(),
-        };
+        old
+    }
+
+    /// Captures: a prey on a predator's cell, or that swapped cells with one, leaves the game
+    /// with `−capture_reward`; each predator that caught it gains `capture_reward`.
+    fn capture(&mut self, old: &[(u32, u32)], out: &mut PredatorPreyStep) {
         let n_pred = self.config.n_predators as usize;
         let reward = self.config.capture_reward;
-        for j in n_pred..n {
+        for j in n_pred..self.n_agents() {
             if !self.alive[j] {
                 continue;
             }
@@ -275,6 +297,12 @@ impl PredatorPrey {
         for &j in &out.captured {
             self.alive[j as usize] = false;
         }
+    }
+
+    /// Ends the episode when no prey is left (the predators terminate) or at `max_cycles`
+    /// (everyone still in the game is truncated).
+    fn end_if_over(&mut self, out: &mut PredatorPreyStep) {
+        let n_pred = self.config.n_predators as usize;
         if self.prey_alive() == 0 {
             for i in 0..n_pred {
                 out.terminated[i] = true;
@@ -282,7 +310,7 @@ impl PredatorPrey {
             }
             self.running = false;
         } else if self.cycles >= self.config.max_cycles {
-            for i in 0..n {
+            for i in 0..self.n_agents() {
                 if self.alive[i] {
                     out.truncated[i] = true;
                     self.alive[i] = false;
@@ -290,7 +318,6 @@ impl PredatorPrey {
             }
             self.running = false;
         }
-        Ok(out)
     }
 }
 

@@ -57,7 +57,7 @@ impl AgentFile {
 
     /// Reads a file written by [`save`](Self::save).
     pub fn load(path: &std::path::Path) -> Result<AgentFile> {
-        let bytes = container::read_file(path)?;
+        let bytes = container::read_container(path, AGENT_KIND)?;
         AgentFile::from_bytes(&bytes, &path.display().to_string())
     }
 }

@@ -278,6 +278,7 @@ impl BrainData {
             optimism: self.optimism,
             reward_range: self.reward_range,
             action_count: self.action_count,
+            dream_recorder: None,
         };
         brain.rebuild_salient_sums();
         if !brain.rebuild_edge_index() {
@@ -347,7 +348,7 @@ impl Brain {
 
     /// Loads from `path`.
     pub fn load(path: &std::path::Path) -> Result<Brain> {
-        let bytes = container::read_file(path)?;
+        let bytes = container::read_container(path, BRAIN_KIND)?;
         Brain::from_bytes(&bytes, &path.display().to_string())
     }
 }

@@ -13,17 +13,18 @@
 //! ```
 //! Loading checks every field before decoding and bounds every allocation by the payload size,
 //! so a file that claims a billion nodes in a 100-byte body is refused without allocating.
-//! Writes are atomic: a temporary file in the same folder, fsync, rename, fsync of the folder.
-
-use std::fs;
-use std::io::Write;
-use std::path::Path;
+//! Files are read and written by `io::file` (header first, never past the payload; atomic
+//! writes), re-exported here.
 
 use bincode::Options;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+
+// Reading and writing files (one read path, atomic writes) live in `io::file`; re-exported here,
+// where every loader and saver has always found them.
+pub use super::file::{load, read_container, save, write_atomic};
 
 /// File magic.
 pub const MAGIC: &[u8; 8] = b"HEBBRAIN";
@@ -139,8 +140,22 @@ fn check_version(origin: &str, version: u32, writer: &str) -> Result<()> {
     Err(Error::format(origin, reason))
 }
 
-/// Checks the container and returns its payload. `origin` names the source in messages.
-pub fn payload<'a>(origin: &'a str, kind: &[u8; 4], bytes: &'a [u8]) -> Result<&'a [u8]> {
+/// What a checked header says.
+pub(crate) struct Header {
+    /// Bytes covered by the checksum before the payload (everything up to the CRC).
+    pub(crate) checked_len: usize,
+    /// Where the payload starts (just after the CRC).
+    pub(crate) payload_at: usize,
+    /// Payload length announced by the header.
+    pub(crate) payload_len: u64,
+    /// The checksum stored in the header.
+    pub(crate) crc: u32,
+}
+
+/// Checks the header at the start of `bytes` (magic, kind, version) and returns what it says.
+/// Needs only the header's bytes (at most `30 + 65535`), not the payload: the file reader
+/// checks a header before it reads anything else.
+pub(crate) fn check_header(origin: &str, kind: &[u8; 4], bytes: &[u8]) -> Result<Header> {
     let mut r = Reader {
         bytes,
         pos: 0,
@@ -173,22 +188,38 @@ pub fn payload<'a>(origin: &'a str, kind: &[u8; 4], bytes: &'a [u8]) -> Result<&
     r.pos = version_string_at;
     let vlen = u16::from_le_bytes(r.take(2, "header")?.try_into().expect("2 bytes")) as usize;
     let _writer_version = r.take(vlen, "library version")?;
-    let plen = u64::from_le_bytes(r.take(8, "header")?.try_into().expect("8 bytes"));
-    let header_end = r.pos;
+    let payload_len = u64::from_le_bytes(r.take(8, "header")?.try_into().expect("8 bytes"));
+    let checked_len = r.pos;
     let crc = u32::from_le_bytes(r.take(4, "header")?.try_into().expect("4 bytes"));
-    let rest = bytes.len() - r.pos;
-    if plen != rest as u64 {
-        return Err(Error::format(
-            origin,
-            if plen > rest as u64 {
-                format!("truncated: header announces {plen} payload bytes, {rest} present")
-            } else {
-                format!("{} unexpected bytes after the payload", rest as u64 - plen)
-            },
-        ));
+    Ok(Header {
+        checked_len,
+        payload_at: r.pos,
+        payload_len,
+        crc,
+    })
+}
+
+/// Refuses a payload length that differs from the `present` bytes after the header.
+pub(crate) fn check_payload_len(origin: &str, announced: u64, present: u64) -> Result<()> {
+    if announced == present {
+        return Ok(());
     }
-    let payload = &bytes[r.pos..];
-    if checksum(&bytes[..header_end], payload) != crc {
+    Err(Error::format(
+        origin,
+        if announced > present {
+            format!("truncated: header announces {announced} payload bytes, {present} present")
+        } else {
+            format!("{} unexpected bytes after the payload", present - announced)
+        },
+    ))
+}
+
+/// Checks the container and returns its payload. `origin` names the source in messages.
+pub fn payload<'a>(origin: &'a str, kind: &[u8; 4], bytes: &'a [u8]) -> Result<&'a [u8]> {
+    let h = check_header(origin, kind, bytes)?;
+    check_payload_len(origin, h.payload_len, (bytes.len() - h.payload_at) as u64)?;
+    let payload = &bytes[h.payload_at..];
+    if checksum(&bytes[..h.checked_len], payload) != h.crc {
         return Err(Error::format(
             origin,
             "checksum mismatch: the file is corrupted",
@@ -232,59 +263,6 @@ pub fn from_bytes<T: DeserializeOwned>(origin: &str, kind: &[u8; 4], bytes: &[u8
     let decoded = options(payload.len() as u64).deserialize(payload);
     DECODING.with(|v| v.set(outer));
     decoded.map_err(|e| Error::format(origin, format!("undecodable payload: {e}")))
-}
-
-/// Writes `bytes` to `path` atomically: temporary file, fsync, rename, fsync of the folder.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let io = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| Error::argument("path", format!("{} has no file name", path.display())))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        fs::rename(&tmp, path)?;
-        if let Ok(d) = fs::File::open(&dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result.map_err(io)
-}
-
-/// Saves `value` to `path` as a container of the given kind, atomically.
-pub fn save<T: Serialize>(path: &Path, kind: &[u8; 4], value: &T) -> Result<()> {
-    write_atomic(path, &to_bytes(kind, value))
-}
-
-/// The whole file at `path` (`Error::Io` naming it when unreadable).
-pub fn read_file(path: &Path) -> Result<Vec<u8>> {
-    fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })
-}
-
-/// Loads a container of the given kind from `path`.
-pub fn load<T: DeserializeOwned>(path: &Path, kind: &[u8; 4]) -> Result<T> {
-    from_bytes(&path.display().to_string(), kind, &read_file(path)?)
 }
 
 #[cfg(test)]

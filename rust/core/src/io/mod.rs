@@ -6,6 +6,7 @@ pub mod agent_file;
 pub mod brain_file;
 pub mod container;
 pub mod dot;
+pub mod file;
 pub mod import;
 pub mod population_file;
 pub mod report;

@@ -94,7 +94,7 @@ impl PopulationFile {
 
     /// Reads a file written by [`save`](Self::save).
     pub fn load(path: &std::path::Path) -> Result<PopulationFile> {
-        let bytes = container::read_file(path)?;
+        let bytes = container::read_container(path, POPULATION_KIND)?;
         PopulationFile::from_bytes(&bytes, &path.display().to_string())
     }
 }

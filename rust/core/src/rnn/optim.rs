@@ -9,7 +9,7 @@
 //! ```
 //! Defaults lr = 1e-3, β₁ = 0.9, β₂ = 0.999, ε = 1e-8.
 
-use crate::error::{check_finite, Error, Result};
+use crate::error::{check_finite, try_filled, try_reserve, Error, Result};
 use crate::rnn::plastic::Real;
 
 /// Hyperparameters of [`Adam`].
@@ -70,14 +70,24 @@ pub struct Adam {
 }
 
 impl Adam {
-    /// An optimizer for parameters of the given sizes.
+    /// An optimizer for parameters of the given sizes. Its two moment buffers (16 bytes per
+    /// parameter value) are allocated fallibly: `Error::OutOfMemory` rather than an abort.
     pub fn new(config: AdamConfig, sizes: &[usize]) -> Result<Self> {
         config.validate()?;
+        let mut m = Vec::new();
+        let mut v = Vec::new();
+        try_reserve(&mut m, sizes.len(), || "the Adam moments".into())?;
+        try_reserve(&mut v, sizes.len(), || "the Adam moments".into())?;
+        for (k, &s) in sizes.iter().enumerate() {
+            let what = || format!("the Adam moments of params[{k}] ({s} values)");
+            m.push(try_filled(s, 0.0, what)?);
+            v.push(try_filled(s, 0.0, what)?);
+        }
         Ok(Adam {
             config,
             step: 0,
-            m: sizes.iter().map(|&s| vec![0.0; s]).collect(),
-            v: sizes.iter().map(|&s| vec![0.0; s]).collect(),
+            m,
+            v,
         })
     }
 

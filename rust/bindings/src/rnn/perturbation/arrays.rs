@@ -51,10 +51,11 @@ pub(crate) fn f64_array(
 /// `InvalidArgumentError`, or `InvalidConfigError` when `config`, not a bare `OverflowError`).
 pub(crate) fn non_negative<T: TryFrom<i128>>(name: &str, value: i128, config: bool) -> PyResult<T> {
     T::try_from(value).map_err(|_| {
+        let shown = crate::guard::Int(value); // a saturated value reads ">= 2**127"
         let reason = if value < 0 {
-            format!("must be >= 0, got {value}")
+            format!("must be >= 0, got {shown}")
         } else {
-            format!("{value} is too large")
+            format!("{shown} is too large")
         };
         crate::errors::to_pyerr(if config {
             hebbian_core::Error::config(name, reason)

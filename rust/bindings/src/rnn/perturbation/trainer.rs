@@ -3,7 +3,7 @@
 use super::arrays::{f64_array, non_negative};
 use super::config::{PyNodePerturbationConfig, PyTwoJointArm};
 use crate::errors::{invalid_argument, shape_error, IntoPyResult};
-use crate::guard::BigInt;
+use crate::guard::Int;
 use hebbian_core::rnn::perturbation::{
     ConditionSet, ErrorMetric, NetworkSpec, NodePerturbationTrainer as CoreTrainer, Readout,
 };
@@ -131,7 +131,7 @@ fn initial_matrix(
 #[pymethods]
 impl PyNodePerturbationTrainer {
     #[new]
-    #[pyo3(signature = (inputs, targets, mask=None, *, n_neurons=BigInt(200), output_neurons=vec![0],
+    #[pyo3(signature = (inputs, targets, mask=None, *, n_neurons=Int(200), output_neurons=vec![0],
         config=None, dt=1.0, tau=30.0, gain=1.5, bias_neurons=vec![], bias_values=vec![],
         initial_state=None, initial_noise=0.0, arm=None, error_metric=None, energy_cost=0.0,
         weights=None, input_weights=None, seed=None))]
@@ -140,7 +140,7 @@ impl PyNodePerturbationTrainer {
         inputs: &Bound<'_, PyAny>,
         targets: &Bound<'_, PyAny>,
         mask: Option<&Bound<'_, PyAny>>,
-        n_neurons: BigInt,
+        n_neurons: Int,
         output_neurons: Vec<i64>,
         config: Option<&Bound<'_, PyNodePerturbationConfig>>,
         dt: f64,
@@ -155,7 +155,7 @@ impl PyNodePerturbationTrainer {
         energy_cost: f64,
         weights: Option<&Bound<'_, PyAny>>,
         input_weights: Option<&Bound<'_, PyAny>>,
-        seed: Option<BigInt>,
+        seed: Option<Int>,
     ) -> PyResult<Self> {
         let n_neurons: usize = non_negative("n_neurons", n_neurons.0, true)?;
         let seed: Option<u64> = seed.map(|s| non_negative("seed", s.0, false)).transpose()?;
@@ -207,15 +207,15 @@ impl PyNodePerturbationTrainer {
     ///     (errors, conditions): float array ``[n_trials]`` of trial errors and int array of
     ///     their conditions.
     #[pyo3(
-        signature = (n_trials, *, batch_size=BigInt(1), n_threads=None),
+        signature = (n_trials, *, batch_size=Int(1), n_threads=None),
         text_signature = "($self, n_trials, *, batch_size=1, n_threads=None)"
     )]
     fn learn<'py>(
         &mut self,
         py: Python<'py>,
-        n_trials: BigInt,
-        batch_size: BigInt,
-        n_threads: Option<BigInt>,
+        n_trials: Int,
+        batch_size: Int,
+        n_threads: Option<Int>,
     ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
         let n_trials: usize = non_negative("n_trials", n_trials.0, false)?;
         let batch_size: usize = non_negative("batch_size", batch_size.0, false)?;
@@ -223,11 +223,16 @@ impl PyNodePerturbationTrainer {
             .map(|t| non_negative("n_threads", t.0, false))
             .transpose()?;
         // Chunks of whole batches (so the batch boundaries are those of one long call, and the
-        // result the same), with a signal check between them so that Ctrl-C works.
+        // result the same), with a signal check between them so that Ctrl-C works. A chunk is
+        // sized by work, not by trials: about 2**30 multiply-adds (T·N² per trial), at most 64
+        // trials, at least one batch, so a large network answers Ctrl-C after one batch.
+        let per_trial = (self.inner.conditions().n_steps as u128)
+            * (self.inner.spec().n_neurons as u128).pow(2);
+        let trials_per_chunk = ((1u128 << 30) / per_trial.max(1)).clamp(1, 64) as usize;
         let chunk = if batch_size == 0 || n_trials == 0 {
             n_trials // one call: the core validates and returns
         } else {
-            batch_size * 64usize.div_ceil(batch_size)
+            batch_size * trials_per_chunk.div_ceil(batch_size)
         };
         // The result arrays must fit: a fallible reservation (MemoryError, never an abort) of
         // what the call returns, rather than a run of hours that ends out of memory.
@@ -288,15 +293,15 @@ impl PyNodePerturbationTrainer {
     /// Warns:
     ///     DeprecationWarning: always; call :meth:`learn` instead.
     #[pyo3(
-        signature = (n_trials, *, batch_size=BigInt(1), n_threads=None),
+        signature = (n_trials, *, batch_size=Int(1), n_threads=None),
         text_signature = "($self, n_trials, *, batch_size=1, n_threads=None)"
     )]
     fn train<'py>(
         &mut self,
         py: Python<'py>,
-        n_trials: BigInt,
-        batch_size: BigInt,
-        n_threads: Option<BigInt>,
+        n_trials: Int,
+        batch_size: Int,
+        n_threads: Option<Int>,
     ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
         PyErr::warn(
             py,

@@ -336,8 +336,8 @@ impl NodePerturbationTrainer {
         if batch_size == 0 {
             return Err(Error::argument("batch_size", "must be >= 1"));
         }
-        if n_threads == Some(0) {
-            return Err(Error::argument("n_threads", "must be >= 1"));
+        if let Some(t) = n_threads {
+            crate::agent::check_threads(t)?; // before any work, not when the pool is built
         }
         if self.trials_done.checked_add(n_trials as u64).is_none() {
             return Err(Error::argument(
@@ -360,10 +360,7 @@ impl NodePerturbationTrainer {
         let outcome = match n_threads {
             None => self.train_in_pool(n_trials, batch_size, &mut report),
             Some(t) => {
-                let pool = rayon::ThreadPoolBuilder::new()
-                    .num_threads(t)
-                    .build()
-                    .map_err(|e| Error::State(format!("cannot start {t} threads: {e}")))?;
+                let pool = crate::agent::thread_pool(t)?;
                 pool.install(|| self.train_in_pool(n_trials, batch_size, &mut report))
             }
         };
