@@ -40,6 +40,7 @@ DreamReport, when there is one, is used instead.
     python bench/learning.py --agent-kwargs '{"dream": {"walks_per_cycle": 20}}'
     python bench/learning.py --tune --worlds Taxi-v4 --learners ps,mbie
     python bench/learning.py --list                        # the worlds
+    python bench/learning.py --box                         # CartPole, MountainCar, Acrobot
 """
 
 from __future__ import annotations
@@ -920,10 +921,17 @@ def _first_of(family: str) -> str:
 
 
 def main() -> None:
+    if "--box" in sys.argv[1:]:  # the continuous-observation worlds: bench/_box_worlds.py
+        from _box_worlds import main as box_main
+
+        return box_main([a for a in sys.argv[1:] if a != "--box"])
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--seeds", type=int, default=10, help="reported seeds 0..N-1")
+    parser.add_argument(
+        "--first-seed", type=int, default=0, help="seeds start here (tune on seeds >= 100)"
+    )
     parser.add_argument("--worlds", default=None, help="comma-separated world names (--list)")
     parser.add_argument(
         "--learners", default=",".join(DEFAULT_LEARNERS), help=f"comma-separated: {LEARNERS}"
@@ -965,7 +973,7 @@ def main() -> None:
     if args.tune:
         tune(worlds, learners, args.jobs, args.retune)
         return
-    seeds = list(range(args.seeds))
+    seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     start = time.perf_counter()
     tasks, layout = [], []
     for world in worlds:

@@ -6,6 +6,7 @@ never enters the greedy policy.
 
 import gymnasium as gym
 import numpy as np
+import pytest
 from gymnasium.envs.toy_text.frozen_lake import generate_random_map
 
 import hebbian_brain as hb
@@ -77,3 +78,35 @@ def test_without_optimism_the_brain_explores_as_before():
     env.reset(seed=0)
     agent.learn(env, episodes=300)
     assert _greedy_reaches_goal(agent, env)
+
+
+@pytest.mark.parametrize("seed", [103, 108, 109])
+def test_a_frontier_forty_steps_away_outweighs_the_bonuses_near_the_start(seed):
+    # DeepSea-40: the reward is at the end of the all-right diagonal. With U discounted like V,
+    # a frontier ~37 steps down was worth less than the count bonuses of experiences near the
+    # start, and on these worlds the agent never reached the corner in 3000 episodes; U looking
+    # twice as far ahead finds it in about 140.
+    env = gym.make("hebbian_brain/DeepSea-v0", size=40, mapping_seed=seed)
+    agent = hb.Agent(env, seed=seed)
+    env.reset(seed=seed)
+    agent.learn(env, episodes=300)
+    assert (agent.history.returns > 0.5).any()
+
+
+def test_exploration_value_is_readable_per_node():
+    env = gym.make("FrozenLake-v1", is_slippery=False)
+    agent = hb.Agent(env, seed=0)
+    agent.learn(env, episodes=5)
+    brain = agent.brain
+    ids = brain.nodes()["index"]
+    u = np.array([brain.exploration_value(int(i)) for i in ids])
+    v = brain.nodes()["value"]
+    assert np.isfinite(u).all()
+    assert (u > v).any()  # untried actions nearby make U optimistic
+    with pytest.raises(hb.HebbianError, match="node"):
+        brain.exploration_value(10**6)
+    off = hb.Agent(env, hb.BrainConfig(dream=hb.DreamParams(optimism=0.0)), seed=0)
+    off.learn(env, episodes=3)
+    nodes = off.brain.nodes()
+    for i, value in zip(nodes["index"], nodes["value"]):
+        assert off.brain.exploration_value(int(i)) == value

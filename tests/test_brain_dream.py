@@ -183,7 +183,11 @@ def test_long_dreams_run_in_chunks_without_changing_what_they_do():
     ra = a.dream(cycles=600)
     rb = b.dream(cycles=256) + b.dream(cycles=344)
     assert a == b
-    assert ra == rb
+    # The counts are equal; Σ|ΔV| only up to the order in which the chunks' sums are added.
+    assert ra.walks == rb.walks and ra.steps == rb.steps
+    assert ra.synapses_reinforced == rb.synapses_reinforced
+    assert ra.creative_edges_created == rb.creative_edges_created
+    assert ra.value_change == pytest.approx(rb.value_change, rel=1e-12)
 
 
 def test_a_long_dream_can_be_interrupted():

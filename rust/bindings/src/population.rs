@@ -10,8 +10,9 @@ use crate::agent::PyAgent;
 use crate::brain::PyBrain;
 use crate::envs::{PyChain, PyDeepSea, PyGridWorld, PyRiverSwim};
 use crate::errors::{invalid_argument, IntoPyResult};
-use crate::guard::{borrow, borrow_mut};
-use hebbian_core::agent::{run_population, thread_pool, EpisodeRecord, Member};
+use crate::guard::interruptible;
+use crate::guard::{borrow, borrow_mut, Int};
+use hebbian_core::agent::{run_population_until, thread_pool, EpisodeRecord, Member};
 use hebbian_core::envs::DiscreteEnv;
 use hebbian_core::error::try_reserve;
 use hebbian_core::io::agent_file::AgentFile;
@@ -20,7 +21,8 @@ use numpy::{IntoPyArray, PyArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-/// Episodes per member and GIL-released chunk (signals are checked between chunks).
+/// Episodes per member and GIL-released chunk (Ctrl-C is answered within a step, see
+/// `guard::interruptible`).
 const POPULATION_CHUNK: usize = 32;
 
 /// A borrowed environment core of either built-in kind.
@@ -178,22 +180,29 @@ impl<'py> Borrowed<'py> {
 
 /// Runs `episodes` episodes of every member in its environment, members in parallel on
 /// `n_threads` threads (None: all cores), the GIL released. Results do not depend on the
-/// number of threads or on the chunking. Interruptible (Ctrl-C) between chunks of
-/// `POPULATION_CHUNK` episodes; the episodes finished so far stay in the members' histories.
+/// number of threads or on the chunking. Interruptible (Ctrl-C) within a step of every
+/// member, however long an episode is; the episodes finished so far stay in the members'
+/// histories.
 ///
 /// Returns `(returns, lengths, terminated)`, numpy arrays `[n_members, episodes]` of float64,
 /// int64 and bool.
 #[pyfunction]
-#[pyo3(signature = (agents, envs, episodes, *, dream_every=1, n_threads=None))]
+#[pyo3(
+    signature = (agents, envs, episodes, *, dream_every=Int(1), n_threads=None),
+    text_signature = "(agents, envs, episodes, *, dream_every=1, n_threads=None)"
+)]
 #[allow(clippy::type_complexity)]
 pub(crate) fn run_population_episodes<'py>(
     py: Python<'py>,
     agents: Vec<Bound<'py, PyAgent>>,
     envs: Vec<Bound<'py, PyAny>>,
-    episodes: usize,
-    dream_every: usize,
-    n_threads: Option<usize>,
+    episodes: Int,
+    dream_every: Int,
+    n_threads: Option<Int>,
 ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+    let episodes = episodes.count("episodes")?;
+    let dream_every = dream_every.count("dream_every")?;
+    let n_threads = n_threads.map(|n| n.count("n_threads")).transpose()?;
     if agents.len() != envs.len() {
         return Err(crate::errors::shape_error(
             "envs",
@@ -210,15 +219,15 @@ pub(crate) fn run_population_episodes<'py>(
     let mut done = 0;
     loop {
         let k = POPULATION_CHUNK.min(episodes - done);
-        let chunk = py
-            .detach(|| run_population(&mut members, k, dream_every, pool.as_ref()))
-            .py()?;
+        let chunk = interruptible(py, |stop| {
+            run_population_until(&mut members, k, dream_every, pool.as_ref(), stop)
+        })?
+        .py()?;
         table.record(done, k, &chunk);
         done += k;
         if done >= episodes {
             break;
         }
-        py.check_signals()?;
     }
     drop(members);
     table.into_arrays(py, n)
@@ -328,8 +337,11 @@ pub(crate) fn population_load(py: Python<'_>, path: std::path::PathBuf) -> PyRes
 /// The seed of stream `stream` derived from `seed` (SplitMix64), as the Rust core derives the
 /// seeds of parallel trials and population members.
 #[pyfunction]
-pub(crate) fn derive_seed(seed: u64, stream: u64) -> u64 {
-    hebbian_core::rng::derive_seed(seed, stream)
+pub(crate) fn derive_seed(seed: Int, stream: Int) -> PyResult<u64> {
+    Ok(hebbian_core::rng::derive_seed(
+        seed.to("seed", "[0, 2**64)")?,
+        stream.to("stream", "[0, 2**64)")?,
+    ))
 }
 
 /// Adds this area's functions to the module.

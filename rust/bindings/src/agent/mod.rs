@@ -9,7 +9,9 @@ use crate::brain::PyBrain;
 use crate::brain::{PyBrainConfig, PyDreamReport};
 use crate::envs::{PyChain, PyDeepSea, PyGridWorld, PyRiverSwim};
 use crate::errors::{invalid_argument, IntoPyResult};
-use crate::guard::{borrow, borrow_mut, Int, Seed};
+use crate::guard::{
+    borrow, borrow_mut, dream_work, interruptible, interruptible_if_long, Int, Seed,
+};
 use hebbian_core::agent::{Agent, EpisodeRecord};
 use hebbian_core::brain::state_hash::hash_int;
 use hebbian_core::brain::Brain;
@@ -17,6 +19,7 @@ use hebbian_core::io::agent_file::AgentFile;
 use numpy::{IntoPyArray, PyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
+use std::sync::atomic::AtomicBool;
 
 mod params;
 pub(crate) use params::PyAgentParams;
@@ -36,26 +39,33 @@ pub(crate) struct PyAgent {
     discrete: Option<(i64, i64)>,
 }
 
-/// Episodes per GIL-released chunk of `run_episodes` (signals are checked between chunks).
-const RUN_CHUNK: usize = 32;
+/// Episodes per call of `run_episodes` into the core (their records are dropped between
+/// chunks: a run of 2**40 episodes must not keep 2**40 records). Ctrl-C is answered within a
+/// step, not between chunks (see `guard::interruptible`).
+const RUN_CHUNK: usize = 1024;
 
-/// Runs `episodes` episodes as `run(n)` calls of at most `RUN_CHUNK`, GIL released, checking
-/// for signals (Ctrl-C) between them. Returns the number of episodes run.
+/// Runs `episodes` episodes as `run(n, stop)` calls of at most `RUN_CHUNK`, GIL released and
+/// interruptible (Ctrl-C ends the episode in progress at its next step, as truncated; it and
+/// the episodes finished before stay in the history). Returns the number of episodes run.
 fn run_in_chunks<F>(py: Python<'_>, episodes: usize, mut run: F) -> PyResult<usize>
 where
-    F: FnMut(usize) -> hebbian_core::Result<Vec<EpisodeRecord>> + Send,
+    F: FnMut(usize, &AtomicBool) -> hebbian_core::Result<Vec<EpisodeRecord>> + Send,
 {
     // At least one call, even for 0 episodes: the core ends an episode in progress first, and
     // `run_episodes(env, 0)` must do that too (it used to leave the episode open).
     let mut done = 0;
     loop {
         let n = RUN_CHUNK.min(episodes - done);
-        done += py.detach(|| run(n)).py()?.len();
-        py.check_signals()?;
+        done += interruptible(py, |stop| run(n, stop))?.py()?.len();
         if done >= episodes {
             return Ok(done);
         }
     }
+}
+
+/// A state hash argument: an int in [0, 2**64) (`InvalidArgumentError` naming `name`).
+fn state_hash_argument(name: &str, value: Int) -> PyResult<u64> {
+    value.to(name, "[0, 2**64)")
 }
 
 impl PyAgent {
@@ -66,13 +76,15 @@ impl PyAgent {
     fn brain_ref<'py>(&self, py: Python<'py>) -> PyResult<PyRef<'py, PyBrain>> {
         borrow(self.brain.bind(py), "brain")
     }
-    fn index_hash(&self, name: &str, obs: i64) -> PyResult<u64> {
+    fn index_hash(&self, name: &str, obs: Int) -> PyResult<u64> {
+        // Beyond i64 no space holds it: the message below names it as it is.
+        let (obs, shown) = (i64::try_from(obs.0).unwrap_or(i64::MIN), obs);
         match self.discrete {
             Some((start, n)) if obs >= start && obs - start < n => Ok(hash_int(obs)),
             Some((start, n)) => Err(invalid_argument(
                 name,
                 format!(
-                    "{obs} is outside the observation space Discrete({n}{})",
+                    "{shown} is outside the observation space Discrete({n}{})",
                     if start != 0 {
                         format!(", start={start}")
                     } else {
@@ -87,13 +99,18 @@ impl PyAgent {
         }
     }
 
-    fn check_discrete(discrete: Option<(i64, i64)>) -> PyResult<()> {
-        match discrete {
-            Some((_, n)) if n <= 0 => {
-                Err(invalid_argument("discrete", "the space must have n >= 1"))
-            }
-            _ => Ok(()),
+    /// A `discrete=(start, n)` argument checked: both ints of 64 bits, `n >= 1`
+    /// (`InvalidArgumentError` naming `discrete` otherwise).
+    fn discrete_space(discrete: Option<(Int, Int)>) -> PyResult<Option<(i64, i64)>> {
+        let Some((start, n)) = discrete else {
+            return Ok(None);
+        };
+        let start: i64 = start.to("discrete", "[-2**63, 2**63) for its start")?;
+        let n: i64 = n.to("discrete", "[1, 2**63) for its n")?;
+        if n <= 0 {
+            return Err(invalid_argument("discrete", "the space must have n >= 1"));
         }
+        Ok(Some((start, n)))
     }
 
     pub(crate) fn from_file(
@@ -101,7 +118,6 @@ impl PyAgent {
         file: AgentFile,
         discrete: Option<(i64, i64)>,
     ) -> PyResult<(Self, String)> {
-        Self::check_discrete(discrete)?;
         let brain = Py::new(py, PyBrain { inner: file.brain })?;
         Ok((
             PyAgent {
@@ -141,18 +157,13 @@ impl PyAgent {
         n_actions: Int,
         params: Option<PyAgentParams>,
         seed: Option<Seed>,
-        discrete: Option<(i64, i64)>,
+        discrete: Option<(Int, Int)>,
         config: Option<&Bound<'_, PyBrainConfig>>,
         brain: Option<Py<PyBrain>>,
     ) -> PyResult<Self> {
         let seed = crate::guard::seed(seed);
-        Self::check_discrete(discrete)?;
-        let n_actions = u32::try_from(n_actions.0).map_err(|_| {
-            invalid_argument(
-                "n_actions",
-                format!("must be in [1, 2**32), got {}", n_actions.0),
-            )
-        })?;
+        let discrete = Self::discrete_space(discrete)?;
+        let n_actions: u32 = n_actions.to("n_actions", "[1, 2**32)")?;
         let params = params.map(|p| p.inner).unwrap_or_default();
         let inner = Agent::new(n_actions, params, seed).py()?;
         let brain = match brain {
@@ -228,7 +239,8 @@ impl PyAgent {
     }
 
     /// Chooses an action for an observation given by its state hash (learning as it goes).
-    fn act(slf: Slf<'_, '_>, state: u64) -> PyResult<u32> {
+    fn act(slf: Slf<'_, '_>, state: Int) -> PyResult<u32> {
+        let state = state_hash_argument("state", state)?;
         let mut this = write(slf)?;
         let mut b = this.brain_mut(slf.py())?;
         this.inner.act(&mut b.inner, state).py()
@@ -237,7 +249,7 @@ impl PyAgent {
     /// `act` for a `Discrete` observation given as its index.
     fn act_index(slf: Slf<'_, '_>, obs: Int) -> PyResult<u32> {
         let mut this = write(slf)?;
-        let state = this.index_hash("obs", obs.0)?;
+        let state = this.index_hash("obs", obs)?;
         let mut b = this.brain_mut(slf.py())?;
         this.inner.act(&mut b.inner, state).py()
     }
@@ -246,10 +258,11 @@ impl PyAgent {
     fn observe(
         slf: Slf<'_, '_>,
         reward: f64,
-        next_state: u64,
+        next_state: Int,
         terminated: bool,
         truncated: bool,
     ) -> PyResult<()> {
+        let next_state = state_hash_argument("next_state", next_state)?;
         let mut this = write(slf)?;
         let mut b = this.brain_mut(slf.py())?;
         this.inner
@@ -266,7 +279,7 @@ impl PyAgent {
         truncated: bool,
     ) -> PyResult<()> {
         let mut this = write(slf)?;
-        let state = this.index_hash("next_obs", next_obs.0)?;
+        let state = this.index_hash("next_obs", next_obs)?;
         let mut b = this.brain_mut(slf.py())?;
         this.inner
             .observe(&mut b.inner, reward, state, terminated, truncated)
@@ -285,19 +298,22 @@ impl PyAgent {
             .map(record_tuple))
     }
 
-    /// Dreams `params.dream_cycles` cycles (GIL released); the report.
+    /// Dreams `params.dream_cycles` cycles or more (up to the replay budget, GIL released);
+    /// the report. Ctrl-C stops it between two dream steps; the walks done stay done.
     fn dream(slf: Slf<'_, '_>) -> PyResult<PyDreamReport> {
         let py = slf.py();
         let mut this = write(slf)?;
         let mut b = this.brain_mut(py)?;
         let (agent, brain) = (&mut this.inner, &mut b.inner);
+        let work = dream_work(brain.config(), agent.dream_cycles_due(brain));
         Ok(PyDreamReport {
-            inner: py.detach(|| agent.dream(brain)),
+            inner: interruptible_if_long(py, work, |stop| agent.dream_until(brain, stop))?,
         })
     }
 
     /// The greedy action for a state hash (no learning).
-    fn greedy(slf: Slf<'_, '_>, state: u64) -> PyResult<u32> {
+    fn greedy(slf: Slf<'_, '_>, state: Int) -> PyResult<u32> {
+        let state = state_hash_argument("state", state)?;
         let mut this = write(slf)?;
         let b = this.brain_ref(slf.py())?;
         Ok(this.inner.greedy_action(&b.inner, state))
@@ -306,13 +322,14 @@ impl PyAgent {
     /// `greedy` for a `Discrete` observation index.
     fn greedy_index(slf: Slf<'_, '_>, obs: Int) -> PyResult<u32> {
         let mut this = write(slf)?;
-        let state = this.index_hash("observation", obs.0)?;
+        let state = this.index_hash("observation", obs)?;
         let b = this.brain_ref(slf.py())?;
         Ok(this.inner.greedy_action(&b.inner, state))
     }
 
     /// An exploring action for a state hash (no learning).
-    fn sample(slf: Slf<'_, '_>, state: u64) -> PyResult<u32> {
+    fn sample(slf: Slf<'_, '_>, state: Int) -> PyResult<u32> {
+        let state = state_hash_argument("state", state)?;
         let mut this = write(slf)?;
         let b = this.brain_ref(slf.py())?;
         Ok(this.inner.sample_action(&b.inner, state))
@@ -321,22 +338,27 @@ impl PyAgent {
     /// `sample` for a `Discrete` observation index.
     fn sample_index(slf: Slf<'_, '_>, obs: Int) -> PyResult<u32> {
         let mut this = write(slf)?;
-        let state = this.index_hash("observation", obs.0)?;
+        let state = this.index_hash("observation", obs)?;
         let b = this.brain_ref(slf.py())?;
         Ok(this.inner.sample_action(&b.inner, state))
     }
 
     /// Runs whole episodes of a built-in environment core in Rust, GIL released. Returns the
-    /// number of episodes run. Runs in chunks of `RUN_CHUNK` episodes and checks for signals
-    /// between them, so Ctrl-C interrupts a long run (the episodes finished so far stay in the
-    /// history; the results do not depend on the chunking).
-    #[pyo3(signature = (env, episodes, dream_every=1))]
+    /// number of episodes run. Ctrl-C interrupts it within a step, however long an episode
+    /// is: the episode in progress ends there, truncated, and stays in the history with the
+    /// episodes finished before it; the agent is left idle and usable.
+    #[pyo3(
+        signature = (env, episodes, dream_every=Int(1)),
+        text_signature = "($self, env, episodes, dream_every=1)"
+    )]
     fn run_episodes(
         slf: Slf<'_, '_>,
         env: &Bound<'_, PyAny>,
-        episodes: usize,
-        dream_every: usize,
+        episodes: Int,
+        dream_every: Int,
     ) -> PyResult<usize> {
+        let episodes = episodes.count("episodes")?;
+        let dream_every = dream_every.count("dream_every")?;
         let py = slf.py();
         let mut this = write(slf)?;
         let mut b = this.brain_mut(py)?;
@@ -345,26 +367,26 @@ impl PyAgent {
         if let Ok(chain) = env.cast::<PyChain>() {
             let mut chain = borrow_mut(chain, "environment")?;
             let core = &mut chain.inner;
-            run_in_chunks(py, episodes, |n| {
-                agent.run_episodes(brain, core, n, dream_every)
+            run_in_chunks(py, episodes, |n, stop| {
+                agent.run_episodes_until(brain, core, n, dream_every, stop)
             })
         } else if let Ok(grid) = env.cast::<PyGridWorld>() {
             let mut grid = borrow_mut(grid, "environment")?;
             let core = &mut grid.inner;
-            run_in_chunks(py, episodes, |n| {
-                agent.run_episodes(brain, core, n, dream_every)
+            run_in_chunks(py, episodes, |n, stop| {
+                agent.run_episodes_until(brain, core, n, dream_every, stop)
             })
         } else if let Ok(sea) = env.cast::<PyDeepSea>() {
             let mut sea = borrow_mut(sea, "environment")?;
             let core = &mut sea.inner;
-            run_in_chunks(py, episodes, |n| {
-                agent.run_episodes(brain, core, n, dream_every)
+            run_in_chunks(py, episodes, |n, stop| {
+                agent.run_episodes_until(brain, core, n, dream_every, stop)
             })
         } else if let Ok(river) = env.cast::<PyRiverSwim>() {
             let mut river = borrow_mut(river, "environment")?;
             let core = &mut river.inner;
-            run_in_chunks(py, episodes, |n| {
-                agent.run_episodes(brain, core, n, dream_every)
+            run_in_chunks(py, episodes, |n, stop| {
+                agent.run_episodes_until(brain, core, n, dream_every, stop)
             })
         } else {
             Err(pyo3::exceptions::PyTypeError::new_err(
@@ -456,8 +478,9 @@ impl PyAgent {
     fn load(
         py: Python<'_>,
         path: std::path::PathBuf,
-        discrete: Option<(i64, i64)>,
+        discrete: Option<(Int, Int)>,
     ) -> PyResult<(Self, String)> {
+        let discrete = Self::discrete_space(discrete)?;
         let file = py.detach(|| AgentFile::load(&path)).py()?;
         Self::from_file(py, file, discrete)
     }
@@ -469,15 +492,16 @@ impl PyAgent {
         py: Python<'_>,
         data: &[u8],
         origin: &str,
-        discrete: Option<(i64, i64)>,
+        discrete: Option<(Int, Int)>,
     ) -> PyResult<(Self, String)> {
+        let discrete = Self::discrete_space(discrete)?;
         let file = AgentFile::from_bytes(data, origin).py()?;
         Self::from_file(py, file, discrete)
     }
 
     /// Sets the index fast path's `Discrete(n, start)` space (after loading).
-    fn set_discrete(slf: Slf<'_, '_>, discrete: Option<(i64, i64)>) -> PyResult<()> {
-        Self::check_discrete(discrete)?;
+    fn set_discrete(slf: Slf<'_, '_>, discrete: Option<(Int, Int)>) -> PyResult<()> {
+        let discrete = Self::discrete_space(discrete)?;
         write(slf)?.discrete = discrete;
         Ok(())
     }

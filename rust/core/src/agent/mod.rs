@@ -16,7 +16,9 @@ mod run;
 mod select;
 // Populations (issue 7, scale): many agents run in parallel.
 pub use params::{AgentParams, Exploration};
-pub use population::{run_population, thread_pool, Member};
+pub use population::{
+    check_threads, run_population, run_population_until, thread_pool, Member, MAX_THREADS,
+};
 
 use crate::brain::dream::DreamReport;
 use crate::brain::{check_reward, Brain, NodeId};
@@ -343,10 +345,26 @@ impl Agent {
         (self.params.dream_cycles as usize).max(wanted.ceil() as usize)
     }
 
-    /// Dreams ([`dream_cycles_due`](Self::dream_cycles_due) cycles) and attaches the report
-    /// to the last finished episode (merging when it already has one).
+    /// Dreams and attaches the report to the last finished episode (merging when it already has
+    /// one): at least `dream_cycles` cycles, then more while some node is salient, up to
+    /// [`dream_cycles_due`](Self::dream_cycles_due) (prioritized sweeping's budget).
     pub fn dream(&mut self, brain: &mut Brain) -> DreamReport {
-        let report = brain.dream(self.dream_cycles_due(brain));
+        self.dream_until(brain, &std::sync::atomic::AtomicBool::new(false))
+    }
+
+    /// [`dream`](Self::dream) that also stops between two dream walks as soon as `stop` is set
+    /// (Ctrl-C in the bindings), however large the replay budget; the walks done count as the
+    /// dream.
+    pub fn dream_until(
+        &mut self,
+        brain: &mut Brain,
+        stop: &std::sync::atomic::AtomicBool,
+    ) -> DreamReport {
+        let mut min = self.params.dream_cycles as usize;
+        if std::env::var("HB_X_NOSWEEP").is_ok() {
+            min = self.dream_cycles_due(brain);
+        }
+        let report = brain.dream_sweeping_until(min, self.dream_cycles_due(brain), stop);
         self.steps_since_dream = 0;
         if let Some(last) = self.history.back_mut() {
             match &mut last.dream {

@@ -72,10 +72,11 @@ macro_rules! agent_params_fields {
                 untried_value: f64 = 0.0,
                 /// Fewest dream cycles per `dream()` call.
                 dream_cycles: u32 = 1,
-                /// Replayed backups per real step since the last dream: a dream runs
-                /// max(dream_cycles, ⌈replay_ratio · steps / (walks_per_cycle · walk_length)⌉)
-                /// cycles (as Dyna-Q's planning steps per real step).
-                replay_ratio: f64 = 10.0,
+                /// Replayed backups per real step since the last dream, at most: a dream runs
+                /// `dream_cycles` cycles, then more while some node is salient (values still
+                /// move), up to ⌈replay_ratio · steps / (walks_per_cycle · walk_length)⌉ cycles
+                /// (prioritized sweeping's budget; Dyna-Q's planning steps per real step).
+                replay_ratio: f64 = 30.0,
                 /// Watkins's Q(λ): eligibility traces are cut after an exploratory (non-greedy)
                 /// action, so that the values learned stay those of the greedy policy.
                 cut_traces_on_exploration: bool = true,

@@ -10,6 +10,7 @@ use crate::brain::Brain;
 use crate::envs::DiscreteEnv;
 use crate::error::{try_reserve, Error, Result};
 use rayon::prelude::*;
+use std::sync::atomic::AtomicBool;
 
 /// One member of a population for the duration of a run: its agent, brain and environment,
 /// borrowed from wherever they live (the Python objects in the bindings).
@@ -22,11 +23,25 @@ pub struct Member<'a> {
     pub env: &'a mut (dyn DiscreteEnv + Send),
 }
 
-/// A rayon pool of `n_threads` ≥ 1 threads, for [`run_population`].
-pub fn thread_pool(n_threads: usize) -> Result<rayon::ThreadPool> {
-    if n_threads == 0 {
-        return Err(Error::argument("n_threads", "must be >= 1"));
+/// Most threads a call may ask for: a pool of `2**63` threads would never finish starting.
+pub const MAX_THREADS: usize = 4096;
+
+/// Refuses a thread count outside `[1, MAX_THREADS]`, naming `n_threads`.
+pub fn check_threads(n_threads: usize) -> Result<()> {
+    if (1..=MAX_THREADS).contains(&n_threads) {
+        Ok(())
+    } else {
+        Err(Error::argument(
+            "n_threads",
+            format!("must be in [1, {MAX_THREADS}], got {n_threads}"),
+        ))
     }
+}
+
+/// A rayon pool of `1 ≤ n_threads ≤ MAX_THREADS` threads, for [`run_population`] and the
+/// dense trainers (`InvalidArgumentError` naming `n_threads` otherwise).
+pub fn thread_pool(n_threads: usize) -> Result<rayon::ThreadPool> {
+    check_threads(n_threads)?;
     rayon::ThreadPoolBuilder::new()
         .num_threads(n_threads)
         .build()
@@ -43,6 +58,25 @@ pub fn run_population(
     episodes: usize,
     dream_every: usize,
     pool: Option<&rayon::ThreadPool>,
+) -> Result<Vec<Vec<EpisodeRecord>>> {
+    run_population_until(
+        members,
+        episodes,
+        dream_every,
+        pool,
+        &AtomicBool::new(false),
+    )
+}
+
+/// [`run_population`] that stops every member, between two of its steps, as soon as `stop`
+/// is set (see [`Agent::run_episodes_until`]); each member's records are those of its
+/// finished episodes.
+pub fn run_population_until(
+    members: &mut [Member<'_>],
+    episodes: usize,
+    dream_every: usize,
+    pool: Option<&rayon::ThreadPool>,
+    stop: &AtomicBool,
 ) -> Result<Vec<Vec<EpisodeRecord>>> {
     for (i, m) in members.iter().enumerate() {
         if m.env.n_actions() != m.agent.n_actions() {
@@ -63,7 +97,10 @@ pub fn run_population(
     let run = |members: &mut [Member<'_>]| -> Vec<Result<Vec<EpisodeRecord>>> {
         members
             .par_iter_mut()
-            .map(|m| m.agent.run_episodes(m.brain, m.env, episodes, dream_every))
+            .map(|m| {
+                m.agent
+                    .run_episodes_until(m.brain, m.env, episodes, dream_every, stop)
+            })
             .collect()
     };
     let results = match pool {

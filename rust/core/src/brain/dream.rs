@@ -14,6 +14,8 @@
 //! Weights only bias which memories are replayed; what the agent acts on is the values, so
 //! consolidation cannot turn into a policy by itself (DESIGN §3, measured lessons).
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use rand::Rng as _;
 use serde::{Deserialize, Serialize};
 
@@ -52,19 +54,54 @@ impl DreamReport {
 impl Brain {
     /// Runs `cycles` dream cycles of `walks_per_cycle` walks each.
     pub fn dream(&mut self, cycles: usize) -> DreamReport {
+        self.dream_until(cycles, &AtomicBool::new(false))
+    }
+
+    /// [`dream`](Self::dream) that also stops, between two walks, as soon as `stop` is set (by
+    /// another thread: Ctrl-C in the bindings), however many walks a cycle has. The walks it
+    /// runs are those `dream` runs, so an uninterrupted call is the same dream; an interrupted
+    /// one leaves the brain consistent (every walk it started is finished) and reports the
+    /// walks done.
+    pub fn dream_until(&mut self, cycles: usize, stop: &AtomicBool) -> DreamReport {
+        self.dream_sweeping_until(cycles, cycles, stop)
+    }
+
+    /// Runs at least `min_cycles` and at most `max_cycles` dream cycles, stopping after
+    /// `min_cycles` as soon as no node is salient: prioritized sweeping's "until the queue is
+    /// empty or the budget spent". The cycles it runs are those [`dream`](Self::dream) would.
+    pub fn dream_sweeping(&mut self, min_cycles: usize, max_cycles: usize) -> DreamReport {
+        self.dream_sweeping_until(min_cycles, max_cycles, &AtomicBool::new(false))
+    }
+
+    /// [`dream_sweeping`](Self::dream_sweeping) that also stops between two walks as soon as
+    /// `stop` is set, as [`dream_until`](Self::dream_until) does.
+    pub fn dream_sweeping_until(
+        &mut self,
+        min_cycles: usize,
+        max_cycles: usize,
+        stop: &AtomicBool,
+    ) -> DreamReport {
         let mut report = DreamReport::default();
         if self.live_nodes == 0 {
             return report;
         }
-        for _ in 0..cycles {
+        for cycle in 0..max_cycles.max(min_cycles) {
+            if cycle >= min_cycles && self.salient.is_empty() {
+                break;
+            }
             for _ in 0..self.config.dream.walks_per_cycle {
-                self.dream_walk(&mut report);
+                if stop.load(Ordering::Relaxed) {
+                    return report;
+                }
+                self.dream_walk(&mut report, stop);
             }
         }
         report
     }
 
-    fn dream_walk(&mut self, report: &mut DreamReport) {
+    /// One walk. A set `stop` ends it early (one relaxed load per step: `walk_length` may be
+    /// up to 2**32), finished as a shorter walk would be.
+    fn dream_walk(&mut self, report: &mut DreamReport, stop: &AtomicBool) {
         let Some(start) = self.draw_start() else {
             return;
         };
@@ -78,7 +115,7 @@ impl Brain {
         let patience = self.config.dream.patience;
         let mut quiet = 0;
         for _ in 0..self.config.dream.walk_length {
-            if patience > 0 && quiet >= patience {
+            if (patience > 0 && quiet >= patience) || stop.load(Ordering::Relaxed) {
                 break;
             }
             let Some(s) = self.draw_synapse(current, direction) else {
@@ -109,6 +146,7 @@ impl Brain {
             }
         }
         self.maybe_wire_creative(&path, direction, report);
+        self.record_dream_walk(&path);
     }
 
     /// A dream start: ∝ salience over the salient set, or uniform over all nodes when no node is
@@ -259,6 +297,54 @@ mod tests {
                 "node {id} drawn {c} times of 20000"
             );
         }
+    }
+
+    #[test]
+    fn sweeping_dreams_stop_once_nothing_is_salient_and_never_exceed_the_budget() {
+        // A chain learned once: its backups make predecessors salient, so the first dream
+        // sweeps past its minimum; a converged brain dreams its minimum only.
+        let mut b = Brain::new(BrainConfig::default(), Some(1)).unwrap();
+        b.note_action_count(1);
+        let n: Vec<u32> = (0..30).map(|i| b.get_or_create_node(i, 0)).collect();
+        for w in n.windows(2) {
+            b.learn_transition(w[0], w[1], 0.0).unwrap();
+        }
+        b.learn_terminal(n[29], 1.0).unwrap();
+        b.end_episode();
+        let per_cycle = u64::from(b.config().dream.walks_per_cycle);
+        let first = b.dream_sweeping(1, 50);
+        assert!(first.walks > per_cycle, "{first:?}");
+        assert!(first.walks <= 50 * per_cycle);
+        for _ in 0..20 {
+            b.dream_sweeping(1, 50);
+        }
+        assert!(b.salient.is_empty());
+        let settled = b.dream_sweeping(2, 50);
+        assert_eq!(settled.walks, 2 * per_cycle);
+        // The minimum runs even when nothing is salient, and a budget below it is raised to it.
+        assert_eq!(b.dream_sweeping(3, 1).walks, 3 * per_cycle);
+    }
+
+    #[test]
+    fn a_set_stop_flag_ends_a_dream_before_its_next_walk_and_an_unset_one_changes_nothing() {
+        use std::sync::atomic::AtomicBool;
+        let grown = || {
+            let mut b = Brain::new(BrainConfig::default(), Some(6)).unwrap();
+            let n: Vec<u32> = (0..10).map(|i| b.get_or_create_node(i, 0)).collect();
+            for w in n.windows(2) {
+                b.learn_transition(w[0], w[1], 0.5).unwrap();
+            }
+            b
+        };
+        let (mut a, mut b) = (grown(), grown());
+        let ra = a.dream(3);
+        let rb = b.dream_until(3, &AtomicBool::new(false));
+        assert_eq!(ra, rb);
+        assert_eq!(a.to_bytes(), b.to_bytes());
+        let before = a.to_bytes();
+        let stopped = a.dream_sweeping_until(3, 9, &AtomicBool::new(true));
+        assert_eq!(stopped.walks, 0);
+        assert_eq!(a.to_bytes(), before);
     }
 
     #[test]

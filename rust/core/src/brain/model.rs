@@ -18,31 +18,41 @@
 //! Strehl & Littman 2008; R-max, Brafman & Tennenholtz 2002):
 //!
 //! ```text
-//! U(n) ← r̄(n) + b(n) + γ·Σ_m c(n→m)/C(n) · max_a U(state(m), a),   U ≤ U_max
-//! b(n) = β·σ/√C(n)  if C(n) ≤ 3 or n has had ≥ 2 distinct outcomes (successor states, end),
+//! U(n) ← r̄(n) + b(n) + γ_U·Σ_m c(n→m)/C(n) · max_a U(state(m), a),   U ≤ U_max
+//! b(n) = β·σ/√C(n)  if C(n) ≤ 5 or n has had ≥ 2 distinct outcomes (successor states, end),
 //!        0          otherwise
-//! U(untried) = U_max = (r_hi + σ·H)·H,   H = 1/(1 − γ)
+//! U(untried) = U_max = (r_hi + σ·H_U)·H_U,   H_U = 1/(1 − γ_U),   1 − γ_U = (1 − γ)/2
 //! ```
 //!
 //! where r_hi is the largest reward seen, σ the range of the rewards seen (max(|r_hi|, 1) while
 //! they are all equal, 1 before any) and β = `DreamParams::optimism`. Both are in units of σ, so
 //! no reward scale is assumed (FrozenLake's 0/1, Taxi's −10…20, CliffWalking's −100…−1 alike).
 //! The frontier exceeds the best reward forever by a whole horizon of the reward range, so no
-//! path of up to ~H·ln H steps costs more than reaching it (DeepSea's costs of moving right are
-//! the whole range of its early rewards); R-max's own R_max/(1 − γ) needs R_max, which an agent
-//! does not know. A state with fewer nodes
-//! than the agent's actions has untried actions, so its U is U_max: the frontier's value flows
-//! back through the backups and the greedy choice on U walks towards it from afar. The bonus
-//! fades as 1/√C, so U → V as counts grow; V, the greedy policy's values, never sees it.
+//! path of up to ~H_U·ln H_U steps costs more than reaching it (DeepSea's costs of moving right
+//! are the whole range of its early rewards); R-max's own R_max/(1 − γ) needs R_max, which an
+//! agent does not know. A state with fewer nodes than the agent's actions has untried actions,
+//! so its U is U_max: the frontier's value flows back through the backups and the greedy choice
+//! on U walks towards it from afar. The bonus fades as 1/√C, so U → V as counts grow; V, the
+//! greedy policy's values, never sees it.
 //!
-//! The bonus stops (*ours*) on an experience seen more than 3 times with always the same
+//! U looks twice as far ahead as V (*ours*). With γ_U = γ a frontier k steps away is worth
+//! γ^k·U_max, while a region of experiences tried a few times each is worth up to β·σ·H in
+//! bonuses: from about H·ln(H/β) steps on (28 with the defaults) the bonuses won, and on
+//! DeepSea-40 the agent circled near the start and never reached the corner on 4 tuning seeds
+//! of 20. Doubling the horizon solves all 20 and needs fewer episodes (175 → 140); a longer
+//! one (×2.5, ×4) kept exploring slippery FrozenLake for hundreds of episodes.
+//!
+//! The bonus stops (*ours*) on an experience seen more than 5 times with always the same
 //! outcome: it is taken as deterministic, where more visits teach nothing. Otherwise, in a
 //! deterministic world the bonus of looping through known experiences outweighs a goal that
 //! ends the episode (and all bonus ahead): with β = 5 the agent walked Chain-10 in 100-step
-//! episodes after 40 episodes. Measured alternatives (tuning seeds, slippery FrozenLake medians
-//! of 20): plain β·σ/√C 70 episodes; scaled by the outcome impurity √G 1290 (experiences tried
-//! once look deterministic and are never retried); by a Laplace-smoothed impurity 135; an
-//! episode's end worth the start state's U (the agent's life goes on) made it dive into holes.
+//! episodes after 40 episodes. Five tries miss an outcome of probability 0.35 (RiverSwim's
+//! progress upstream) 12 % of the time, three tries 27 %; a missed outcome there leaves the
+//! river's far end unexplored for good. Measured alternatives (tuning seeds, slippery
+//! FrozenLake medians of 20): plain β·σ/√C 70 episodes; scaled by the outcome impurity √G 1290
+//! (experiences tried once look deterministic and are never retried); by a Laplace-smoothed
+//! impurity 135; an episode's end worth the start state's U (the agent's life goes on) made it
+//! dive into holes.
 //!
 use crate::brain::{Brain, NodeId, NIL, SALIENCE_CUTOFF};
 
@@ -52,7 +62,11 @@ const OUTCOME_GROUPS: usize = 16;
 
 /// An experience seen more often than this with a single outcome is taken as deterministic and
 /// carries no bonus (see the module documentation).
-const ONE_OUTCOME_TRIES: f64 = 3.0;
+const ONE_OUTCOME_TRIES: f64 = 5.0;
+
+/// The exploration value U looks this many times further ahead than the value V:
+/// 1 − γ_U = (1 − γ)/`EXPLORATION_HORIZON_FACTOR` (see the module documentation).
+const EXPLORATION_HORIZON_FACTOR: f64 = 2.0;
 
 /// Longest effective horizon 1/(1 − γ) of the frontier value (γ = 1 would make it infinite).
 const MAX_HORIZON: f64 = 1e6;
@@ -64,6 +78,20 @@ pub(crate) struct Backup {
     pub value: f64,
     /// |ΔU| of the node.
     pub optimism: f64,
+}
+
+/// What a node's outcomes add up to (the expected backup's inputs).
+struct Outcomes {
+    /// C(n): traversals of its real out-synapses plus terminations (1 when only unknown).
+    total: f64,
+    /// Σ c·max_a V over the successor states.
+    ev: f64,
+    /// Σ c·max_a U over the successor states.
+    eu: f64,
+    /// Distinct outcomes: successor states and the end of the episode.
+    distinct: usize,
+    /// Only truncated steps into states never visited.
+    unknown: bool,
 }
 
 impl Brain {
@@ -118,13 +146,19 @@ impl Brain {
     /// U_max = (r_hi + σ·H)·H, H = 1/(1 − γ): the exploration value of an untried action.
     pub fn frontier_value(&self) -> f64 {
         let (hi, sigma) = self.reward_scale();
-        let gamma = self.config.plasticity.discount;
+        let gamma = self.exploration_discount();
         let horizon = if gamma < 1.0 {
             (1.0 / (1.0 - gamma)).min(MAX_HORIZON)
         } else {
             MAX_HORIZON
         };
         (hi + horizon * sigma) * horizon
+    }
+
+    /// γ_U = 1 − (1 − γ)/2, the discount of the exploration value U (1 when γ = 1).
+    pub fn exploration_discount(&self) -> f64 {
+        let gamma = self.config.plasticity.discount;
+        1.0 - (1.0 - gamma) / EXPLORATION_HORIZON_FACTOR
     }
 
     /// U of a node: U_max while untried, else its backed-up exploration value (its value V
@@ -182,23 +216,27 @@ impl Brain {
         (if v == f64::NEG_INFINITY { 0.0 } else { v }, u)
     }
 
-    /// The expected backup of node `n` (V, and U when optimism is on; see the module docs),
-    /// then the priorities of the predecessors of its state. Returns the node's changes.
-    pub(crate) fn backup(&mut self, n: NodeId) -> Backup {
-        let node = &self.nodes[n as usize];
-        if node.activation_count == 0 {
-            return Backup::default();
-        }
-        let optimism = self.optimism_enabled();
-        let frontier = if optimism { self.frontier_value() } else { 0.0 };
-        let mut total = node.terminal_count as f64;
-        let (mut ev, mut eu) = (0.0, 0.0);
+    /// Σ c·max V and Σ c·max U over the outcomes of node `n` (see [`Outcomes`]).
+    fn outcomes(&self, n: NodeId, optimism: bool, frontier: f64) -> Outcomes {
+        let terminal = self.nodes[n as usize].terminal_count;
+        let mut out = Outcomes {
+            total: terminal as f64,
+            ev: 0.0,
+            eu: 0.0,
+            distinct: usize::from(terminal > 0),
+            unknown: false,
+        };
         // Outcome counts grouped by successor state (several next actions may follow one
         // state): each state's maxima are read once, and the groups count the distinct
         // outcomes. A few groups live in place; outcomes beyond them are read one by one and
         // count as distinct.
         let mut groups = [(0u64, 0.0f64); OUTCOME_GROUPS];
-        let (mut n_groups, mut overflow) = (0, 0);
+        let mut n_groups = 0;
+        let add = |out: &mut Outcomes, state: u64, c: f64| {
+            let (v, u) = self.state_maxima(state, optimism, frontier);
+            out.ev += c * v;
+            out.eu += c * u;
+        };
         for s in self.out_slots(n) {
             let slot = &self.synapses[s as usize];
             if slot.is_creative() || slot.traversal_count() == 0 {
@@ -206,7 +244,7 @@ impl Brain {
             }
             let c = slot.traversal_count() as f64;
             let state = self.nodes[slot.dst as usize].state_hash;
-            total += c;
+            out.total += c;
             match groups[..n_groups].iter_mut().find(|g| g.0 == state) {
                 Some(g) => g.1 += c,
                 None if n_groups < OUTCOME_GROUPS => {
@@ -214,54 +252,66 @@ impl Brain {
                     n_groups += 1;
                 }
                 None => {
-                    let (v, u) = self.state_maxima(state, optimism, frontier);
-                    ev += c * v;
-                    eu += c * u;
-                    overflow += 1;
+                    add(&mut out, state, c);
+                    out.distinct += 1;
                 }
             }
         }
         for &(state, c) in &groups[..n_groups] {
-            let (v, u) = self.state_maxima(state, optimism, frontier);
-            ev += c * v;
-            eu += c * u;
+            add(&mut out, state, c);
         }
+        out.distinct += n_groups;
         // Only truncated steps into states never visited: their successor is unknown, worth 0
         // to V and the frontier's value to U.
-        let unknown = total == 0.0;
-        if unknown {
-            (total, ev) = (1.0, 0.0);
-            eu = frontier;
+        if out.total == 0.0 {
+            (out.total, out.ev, out.eu, out.unknown) = (1.0, 0.0, frontier, true);
         }
-        // Distinct outcomes seen: successor states and the end of the episode.
-        let terminal = self.nodes[n as usize].terminal_count;
-        let distinct = n_groups + overflow + usize::from(terminal > 0);
-        let bonus_applies = !unknown && (total <= ONE_OUTCOME_TRIES || distinct >= 2);
-        let gamma = self.config.plasticity.discount;
-        let rho = self.config.dream.replay_learning_rate;
+        out
+    }
+
+    /// The expected backup of node `n` (V, and U when optimism is on; see the module docs),
+    /// then the priorities of the predecessors of its state. Returns the node's changes.
+    pub(crate) fn backup(&mut self, n: NodeId) -> Backup {
+        if self.nodes[n as usize].activation_count == 0 {
+            return Backup::default();
+        }
+        let optimism = self.optimism_enabled();
+        let frontier = if optimism { self.frontier_value() } else { 0.0 };
+        let o = self.outcomes(n, optimism, frontier);
+        let (gamma, rho) = (
+            self.config.plasticity.discount,
+            self.config.dream.replay_learning_rate,
+        );
         let state = self.nodes[n as usize].state_hash;
         // The state's maxima over its other nodes, to tell how much its best values move.
         let (others_v, others_u, untried) = self.state_maxima_except(state, n, optimism, frontier);
-        let old_v = self.nodes[n as usize].value;
+        let (old_v, r) = (
+            self.nodes[n as usize].value,
+            self.nodes[n as usize].average_reward,
+        );
+        // Read before V changes: an unset U falls back to V.
         let old_u = if optimism {
             self.exploration_value_with(n, frontier)
         } else {
             0.0
         };
-        let r = self.nodes[n as usize].average_reward;
-        let error = r + gamma * ev / total - old_v;
+        let error = r + gamma * o.ev / o.total - old_v;
         let change = rho * error;
         let new_v = old_v + change;
         self.nodes[n as usize].value = new_v;
-        let mut moved = (others_v.max(new_v) - others_v.max(old_v)).abs();
+        // Priority spread to the predecessors: γ·|Δ max V| or γ_U·|Δ max U|, the larger.
+        let mut moved = gamma * (others_v.max(new_v) - others_v.max(old_v)).abs();
         let mut du = 0.0;
         if optimism {
+            let gamma_u = self.exploration_discount();
+            // Distinct outcomes seen: successor states and the end of the episode.
+            let bonus_applies = !o.unknown && (o.total <= ONE_OUTCOME_TRIES || o.distinct >= 2);
             let bonus = if bonus_applies {
-                self.exploration_bonus(total)
+                self.exploration_bonus(o.total)
             } else {
                 0.0
             };
-            let target = (r + bonus + gamma * eu / total).min(frontier);
+            let target = (r + bonus + gamma_u * o.eu / o.total).min(frontier);
             let u = old_u + rho * (target - old_u);
             du = (u - old_u).abs();
             self.store_optimism(n, u);
@@ -270,11 +320,11 @@ impl Brain {
             } else {
                 others_u
             };
-            moved = moved.max((best.max(u) - best.max(old_u)).abs());
+            moved = moved.max(gamma_u * (best.max(u) - best.max(old_u)).abs());
         }
         self.set_salience(n, ((1.0 - rho) * error).abs());
-        if gamma * moved >= SALIENCE_CUTOFF {
-            self.prioritize_predecessors(state, gamma * moved);
+        if moved >= SALIENCE_CUTOFF {
+            self.prioritize_predecessors(state, moved);
         }
         Backup {
             value: change.abs(),
@@ -344,9 +394,12 @@ mod tests {
         assert!((b.nodes[x as usize].value - v).abs() < 1e-12);
         // U: σ = 1 − (−1) = 2, r_hi = 1, H = 10, U_max = (1 + 2·H)·H; state 2 has an untried
         // action, so it is worth U_max; state 1's best U is 4.
-        let u_max = (1.0 + 2.0 * 10.0) * 10.0;
+        // U looks twice as far: γ_U = 0.95, H_U = 20, U_max = (1 + 2·H_U)·H_U.
+        let gamma_u = 0.95;
+        assert!((b.exploration_discount() - gamma_u).abs() < 1e-12);
+        let u_max = (1.0 + 2.0 * 20.0) * 20.0;
         assert!((b.frontier_value() - u_max).abs() < 1e-9);
-        let u = 0.4 + beta * 2.0 / 5f64.sqrt() + gamma * (3.0 * 4.0 + u_max + 0.0) / 5.0;
+        let u = 0.4 + beta * 2.0 / 5f64.sqrt() + gamma_u * (3.0 * 4.0 + u_max + 0.0) / 5.0;
         assert!((b.exploration_value(x) - u).abs() < 1e-9);
         // Its predecessors-to-be: none; the node itself is consistent now.
         assert!(b.backup(x).value < 1e-12);
@@ -354,7 +407,8 @@ mod tests {
 
     #[test]
     fn the_bonus_fades_with_counts_and_u_approaches_v() {
-        let mut b = brain(0.5, 0.95);
+        // γ = 1 = γ_U: U − V is the bonus alone.
+        let mut b = brain(0.5, 1.0);
         b.note_action_count(1);
         // a leads to c or to d, alternately (two outcomes); c and d end the episode with
         // rewards 0 and 1 (σ = 1), always the same outcome (no bonus of their own).
@@ -377,7 +431,7 @@ mod tests {
         assert!(gaps.windows(2).all(|w| w[1] < w[0]), "{gaps:?}");
         let bonus: Vec<f64> = [1.0, 4.0, 100.0].map(|n| b.exploration_bonus(n)).to_vec();
         assert_eq!(bonus, vec![0.5, 0.25, 0.05]);
-        // c always ended the same way, more than 3 times: deterministic, no bonus, U = V.
+        // c always ended the same way, more than 5 times: deterministic, no bonus, U = V.
         assert_eq!(b.exploration_value(c), b.node_value(c).unwrap());
     }
 
@@ -395,10 +449,11 @@ mod tests {
         b.end_episode();
         b.dream(20);
         let u_max = b.frontier_value();
-        assert!((u_max - 20.0 * 20.0).abs() < 1e-6);
+        // γ = 0.95: γ_U = 0.975, H_U = 40, σ = 1 before any reward.
+        assert!((u_max - 40.0 * 40.0).abs() < 1e-6);
         for &n in &nodes[..9] {
             assert!(
-                b.exploration_value(n) >= 0.95 * u_max,
+                b.exploration_value(n) >= 0.975 * u_max,
                 "{}",
                 b.exploration_value(n)
             );

@@ -188,25 +188,48 @@ impl Brain {
         self.decay_traces();
         self.set_node_trace(src);
         if let Some((dst, hint)) = dst {
-            self.nodes[dst as usize].last_activated = now;
-            let s = match hint {
-                Some(s) if self.synapses[s as usize].joins(src, dst) => s,
-                _ => self.synapse_slot(src, dst),
-            };
-            // Traversal: materialise the decay, count it, consolidate (plasticity falls).
-            let w = self.slot_weight(s);
-            self.set_slot_weight(s, w);
-            let p = &self.config.plasticity;
-            let (rate, floor) = (p.consolidation_rate as f32, p.plasticity_floor as f32);
-            let slot = &mut self.synapses[s as usize];
-            // A real traversal makes a creative shortcut a real transition of the model.
-            slot.count_traversal();
-            slot.make_real();
-            slot.plasticity = (slot.plasticity * (1.0 - rate)).max(floor);
-            self.set_synapse_trace(s);
+            self.traverse(src, dst, hint, now);
         }
+        self.update_traced_weights(delta);
+        // TD(λ) on node values.
+        let alpha = self.config.plasticity.value_learning_rate;
+        for &(n, z) in &self.node_traces {
+            self.nodes[n as usize].value += alpha * delta * z;
+        }
+        // The model changed at src: its expected backup (V and U) at once, which also
+        // prioritizes its predecessors for the next dream (prioritized sweeping's real step).
+        self.backup(src);
+        self.set_salience(src, delta.abs());
+        delta
+    }
 
-        // Three-factor weight update on live traces.
+    /// The traversal of src → dst at tick `now` (its slot guessed by `hint`, checked before
+    /// use): materialises the synapse's decay, counts the traversal, consolidates (plasticity
+    /// falls) and sets its trace.
+    #[inline]
+    fn traverse(&mut self, src: NodeId, dst: NodeId, hint: Option<u32>, now: u32) {
+        self.nodes[dst as usize].last_activated = now;
+        let s = match hint {
+            Some(s) if self.synapses[s as usize].joins(src, dst) => s,
+            _ => self.synapse_slot(src, dst),
+        };
+        let w = self.slot_weight(s);
+        self.set_slot_weight(s, w);
+        let p = &self.config.plasticity;
+        let (rate, floor) = (p.consolidation_rate as f32, p.plasticity_floor as f32);
+        let slot = &mut self.synapses[s as usize];
+        // A real traversal makes a creative shortcut a real transition of the model.
+        slot.count_traversal();
+        slot.make_real();
+        slot.plasticity = (slot.plasticity * (1.0 - rate)).max(floor);
+        self.set_synapse_trace(s);
+    }
+
+    /// The three-factor weight update on the live synapse traces for the prediction error
+    /// `delta`: w ← clamp(w + η·(M + ε)·P·e), M = δ (or max(δ, 0) without anti-Hebbian
+    /// learning).
+    #[inline]
+    fn update_traced_weights(&mut self, delta: f64) {
         let p = &self.config.plasticity;
         let modulator = if p.enable_anti_hebbian {
             delta
@@ -240,15 +263,5 @@ impl Brain {
             slot.weight = w as f32;
             slot.last_activated = now_tick;
         }
-        // TD(λ) on node values.
-        let alpha = self.config.plasticity.value_learning_rate;
-        for &(n, z) in &self.node_traces {
-            self.nodes[n as usize].value += alpha * delta * z;
-        }
-        // The model changed at src: its expected backup (V and U) at once, which also
-        // prioritizes its predecessors for the next dream (prioritized sweeping's real step).
-        self.backup(src);
-        self.set_salience(src, delta.abs());
-        delta
     }
 }
