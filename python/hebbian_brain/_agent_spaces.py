@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import base64
 import pickle
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from hebbian_brain._core import FileFormatError, InvalidArgumentError, state_hash
+from hebbian_brain._vector import TupleBatch
+from hebbian_brain.abstraction import QuantileDiscretizer, default_box_abstraction
 from hebbian_brain.discretize import Discretizer
 
 
@@ -22,30 +25,27 @@ class _Encoder:
     """Validates observations and turns them into what the core takes.
 
     ``kind`` is "index" (a ``Discrete`` space or a discretizer: an int goes to the core's index
-    fast path) or "hash" (anything else: hashed with ``state_hash``).
+    fast path) or "hash" (anything else: hashed with ``state_hash``). A ``Box`` space without a
+    discretizer gets the default abstraction (:mod:`hebbian_brain.abstraction`).
     """
 
     def __init__(self, observation: Any) -> None:
         spaces = _space_module()
         self.space = None
-        self.discretizer: Discretizer | None = None
+        self.discretizer: Discretizer | QuantileDiscretizer | None = None
         self.discrete: tuple[int, int] | None = None
+        if isinstance(observation, spaces.Box):
+            observation = default_box_abstraction(observation)
         if observation is None:
             self.kind = "hash"
-        elif isinstance(observation, Discretizer):
+        elif isinstance(observation, (Discretizer, QuantileDiscretizer)):
             self.discretizer = observation
-            self.discrete = (0, observation.n)
+            self.discrete = (0, int(observation.n))
             self.kind = "index"
         elif isinstance(observation, spaces.Discrete):
             self.space = observation
             self.discrete = (int(observation.start), int(observation.n))
             self.kind = "index"
-        elif isinstance(observation, spaces.Box):
-            raise InvalidArgumentError(
-                "invalid argument `observation`: a Box (continuous) observation space needs a "
-                "Discretizer, e.g. Agent(env.action_space, observation="
-                "Discretizer.from_space(env.observation_space, bins=8))"
-            )
         elif isinstance(observation, spaces.Space):
             self.space = observation
             self.kind = "hash"
@@ -59,6 +59,12 @@ class _Encoder:
         """The int handed to the core's index fast path."""
         if self.discretizer is not None:
             try:
+                if isinstance(self.discretizer, QuantileDiscretizer):
+                    # Learning calls place new cells; acting records towards the fit (each
+                    # observation reaches act() once); predict() only looks up.
+                    return self.discretizer.cell(
+                        obs, record=name == "obs", add=name != "observation"
+                    )
                 return self.discretizer(obs)
             except (ValueError, TypeError) as err:
                 raise type(err)(f"{name}: {err}") from None
@@ -84,20 +90,46 @@ class _Encoder:
         except TypeError as err:
             raise TypeError(f"{name}: {err}") from None
 
+    def batch_of(self, observation: Any) -> Sequence[Any] | np.ndarray | None:
+        """The observations of a batch (``predict``'s input), or None for a single observation."""
+        enc = self
+        spaces = _space_module()
+        space = enc.space
+        if isinstance(observation, tuple):
+            if not isinstance(space, spaces.Tuple) or space.contains(observation):
+                return None
+            parts = [np.asarray(p) for p in observation]
+            sizes = {p.shape[0] if p.ndim > 0 else -1 for p in parts}
+            if len(parts) != len(space.spaces) or len(sizes) != 1 or -1 in sizes:
+                return None
+            return TupleBatch(parts, sizes.pop())
+        if isinstance(observation, list):
+            if enc.discretizer is not None or isinstance(space, (spaces.Box, spaces.MultiDiscrete)):
+                arr = np.asarray(observation)
+                shape = getattr(space, "shape", None) or ()
+                single_ndim = 1 if enc.discretizer is not None else len(shape)
+                return arr if arr.ndim == single_ndim + 1 else None
+            return observation
+        n = enc.batch_size(observation)
+        return None if n is None else observation
+
     def batch_size(self, obs: Any) -> int | None:
         """The batch size when ``obs`` is a batch of observations (SB3 vector envs), else None."""
         if isinstance(obs, (list, tuple)) or not isinstance(obs, np.ndarray):
             return None
         if self.discretizer is not None:
-            return obs.shape[0] if obs.ndim == 2 else None
+            return int(obs.shape[0]) if obs.ndim == 2 else None
         if self.space is not None and self.space.shape is not None:
             if obs.ndim == len(self.space.shape) + 1:
-                return obs.shape[0]
+                return int(obs.shape[0])
             return None
         return None
 
     def to_json(self) -> dict[str, Any] | None:
         spaces = _space_module()
+        if isinstance(self.discretizer, QuantileDiscretizer):
+            data = base64.b64encode(self.discretizer.to_bytes()).decode("ascii")
+            return {"kind": "quantile_discretizer", "data": data}
         if self.discretizer is not None:
             return {"kind": "discretizer", **self.discretizer.to_dict()}
         if isinstance(self.space, spaces.Discrete):
@@ -125,6 +157,8 @@ class _Encoder:
             return Discretizer(
                 data["low"], data["high"], data["bins"], infinite_bound=data["infinite_bound"]
             )
+        if kind == "quantile_discretizer":
+            return QuantileDiscretizer.from_bytes(base64.b64decode(data["data"]), "<agent file>")
         if kind == "discrete":
             return spaces.Discrete(data["n"], start=data["start"])
         if kind == "multidiscrete":
@@ -169,7 +203,7 @@ def _action_space_n(action_space_or_n: Any) -> tuple[int, int, Any]:
 
 def _builtin_core(env: Any) -> Any:
     """The Rust core of a built-in env when only harmless wrappers surround it, else None."""
-    from gymnasium.wrappers import OrderEnforcing, PassiveEnvChecker
+    from gymnasium.wrappers import OrderEnforcing, PassiveEnvChecker, TimeLimit
 
     from hebbian_brain.envs import ChainEnv, DeepSeaEnv, GridWorldEnv, RiverSwimEnv
 
@@ -180,4 +214,16 @@ def _builtin_core(env: Any) -> Any:
         if isinstance(layer, (OrderEnforcing, PassiveEnvChecker)):
             layer = layer.env
             continue
+        if isinstance(layer, TimeLimit) and _limit_is_harmless(layer):
+            layer = layer.env
+            continue
         return None
+
+
+def _limit_is_harmless(layer: Any) -> bool:
+    """A TimeLimit that never cuts an episode before the built-in env's own limit does."""
+    core = getattr(layer.unwrapped, "core", None)
+    own = getattr(core, "max_steps", None)
+    if own is None:  # DeepSea: every episode ends after `size` steps
+        own = getattr(core, "size", None)
+    return own is not None and int(layer._max_episode_steps) >= int(own)

@@ -142,7 +142,7 @@ class Discretizer:
         if np.isnan(x).any():
             raise InvalidArgumentError(f"invalid argument `obs`: contains NaN: {x.tolist()}")
         idx = np.floor((x - self.low) / self._width)
-        return np.clip(idx, 0, self.bins - 1).astype(np.int64)
+        return np.asarray(np.clip(idx, 0, self.bins - 1), dtype=np.int64)
 
     def __call__(self, obs: Any) -> int:
         """The cell index in ``0 .. n - 1`` of one observation."""

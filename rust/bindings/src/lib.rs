@@ -12,6 +12,7 @@ mod guard;
 // graph brain: configs, state_hash, Brain, reports
 mod brain;
 // agents, populations and built-in environments
+mod abstraction;
 mod agent;
 mod envs;
 mod population;
@@ -26,6 +27,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     errors::register(m)?;
     brain::register(m)?;
+    abstraction::register(m)?;
     agent::register(m)?;
     population::register(m)?;
     envs::register(m)?;

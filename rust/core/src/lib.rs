@@ -28,6 +28,7 @@ pub mod simd;
 pub mod brain;
 pub mod io;
 
+pub mod abstraction;
 pub mod agent;
 pub mod envs;
 pub mod rnn;

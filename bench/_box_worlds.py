@@ -1,0 +1,242 @@
+"""Learning speed on continuous-observation worlds (Gymnasium classic control), default abstraction.
+
+The agent is ``hb.Agent(env, seed=seed)`` with every default: its ``Box`` observations go
+through the default :class:`hebbian_brain.QuantileDiscretizer` (docs/reference/rules.md §1.8).
+Beside it, in the same run:
+
+  q         tabular Q-learning on the same abstraction (its own QuantileDiscretizer, fed the
+            same way): epsilon-greedy (epsilon 0.1), alpha 0.1, gamma 0.99, zero initial
+            values, random tie-breaking; not tuned
+  uniform   the agent on ``Discretizer.from_space(space, bins=8)`` (what the README showed
+            before the default abstraction existed); not in the default set
+
+Every ``check_every`` episodes the greedy policy (``predict(deterministic=True)``) is run for
+``eval_episodes`` episodes in a separate environment (reset seeds 10 000 + 100·seed + i); a
+world is solved when their mean return reaches the target. Reported per world and learner
+(medians over the seeds; a run that never gets there counts as the budget, ``never`` counts
+them): episodes and env steps until solved, and the greedy mean at the end of the budget.
+The zoo column is the env-step budget of the RL Baselines3 Zoo's DQN on that world.
+
+    python bench/learning.py --box                       # the whole table (seeds 0-9)
+    python bench/_box_worlds.py --seeds 3 --worlds CartPole-v1 --learners agent,q,uniform
+    python bench/_box_worlds.py --first-seed 100        # tuning seeds
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shlex
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+
+import hebbian_brain as hb
+
+
+@dataclass(frozen=True)
+class BoxWorld:
+    name: str
+    target: float
+    max_steps: int  # env-step budget (the zoo's DQN budget where the issue sets one)
+    max_episodes: int  # episode budget (none of the worlds sets one: steps are the budget)
+    check_every: int
+    zoo_dqn_steps: int
+
+
+BOX_WORLDS = [
+    BoxWorld("CartPole-v1", 475.0, 50_000, 10**9, 25, 50_000),
+    BoxWorld("MountainCar-v0", -130.0, 120_000, 10**9, 25, 120_000),
+    BoxWorld("Acrobot-v1", -100.0, 100_000, 10**9, 25, 100_000),
+]
+BY_NAME = {w.name: w for w in BOX_WORLDS}
+LEARNERS = ("agent", "q", "uniform")
+EVAL_EPISODES = 10
+
+
+class QLearning:
+    """Tabular Q-learning on cell ids (a dict of rows: only cells met use memory)."""
+
+    def __init__(
+        self, n_a: int, seed: int, alpha: float = 0.1, gamma: float = 0.99, epsilon: float = 0.1
+    ) -> None:
+        self.q: dict[int, np.ndarray] = {}
+        self.n_a, self.alpha, self.gamma, self.epsilon = n_a, alpha, gamma, epsilon
+        self.rng = np.random.default_rng(seed)
+
+    def row(self, s: int) -> np.ndarray:
+        r = self.q.get(s)
+        if r is None:
+            r = self.q[s] = np.zeros(self.n_a)
+        return r
+
+    def act(self, s: int) -> int:
+        if self.rng.random() < self.epsilon:
+            return int(self.rng.integers(self.n_a))
+        r = self.row(s)
+        return int(self.rng.choice(np.flatnonzero(r == r.max())))
+
+    def greedy(self, s: int) -> int:
+        r = self.q.get(s)
+        return 0 if r is None else int(np.argmax(r))
+
+    def update(self, s: int, a: int, reward: float, s2: int, terminated: bool) -> None:
+        target = reward + (0.0 if terminated else self.gamma * self.row(s2).max())
+        self.row(s)[a] += self.alpha * (target - self.row(s)[a])
+
+
+def greedy_mean(policy: Any, env: gym.Env, seed: int) -> float:
+    total = 0.0
+    for i in range(EVAL_EPISODES):
+        obs, _ = env.reset(seed=10_000 + 100 * seed + i)
+        while True:
+            obs, r, terminated, truncated, _ = env.step(policy(obs))
+            total += float(r)
+            if terminated or truncated:
+                break
+    return total / EVAL_EPISODES
+
+
+def run_one(task: tuple[str, str, int]) -> dict[str, Any]:
+    """One learner on one world with one seed until solved or out of budget."""
+    name, learner, seed = task
+    world = BY_NAME[name]
+    env, eval_env = gym.make(name), gym.make(name)
+    n_a = int(env.action_space.n)
+    if learner == "q":
+        cells = hb.abstraction.default_box_abstraction(env.observation_space)
+        q = QLearning(n_a, seed)
+
+        def policy(o: Any) -> int:
+            return q.greedy(cells.cell(o, record=False, add=False))
+    else:
+        obs_arg = None
+        if learner == "uniform":
+            obs_arg = hb.Discretizer.from_space(env.observation_space, bins=8)
+        agent = hb.Agent(env.action_space, seed=seed, observation=obs_arg or env.observation_space)
+
+        def policy(o: Any) -> int:
+            return int(agent.predict(o, deterministic=True)[0])
+
+    steps = episodes = 0
+    greedy = float("nan")
+    solved_at: tuple[int, int] | None = None
+    obs, _ = env.reset(seed=seed)
+    start = time.perf_counter()
+    while steps < world.max_steps and episodes < world.max_episodes:
+        if learner == "q":
+            s = cells.cell(obs)  # recorded towards the fit, as the agent's act() does
+            while True:
+                a = q.act(s)
+                obs, r, terminated, truncated, _ = env.step(a)
+                steps += 1
+                if terminated or truncated:
+                    q.update(s, a, float(r), cells.cell(obs, record=False), terminated)
+                    break
+                s2 = cells.cell(obs)
+                q.update(s, a, float(r), s2, terminated)
+                s = s2
+        else:
+            while True:
+                obs, r, terminated, truncated, _ = env.step(agent.act(obs))
+                agent.observe(float(r), obs, terminated, truncated)
+                steps += 1
+                if terminated or truncated:
+                    break
+            agent.dream()
+        episodes += 1
+        obs, _ = env.reset()
+        if episodes % world.check_every == 0:
+            greedy = greedy_mean(policy, eval_env, seed)
+            if greedy >= world.target:
+                solved_at = (episodes, steps)
+                break
+    return {
+        "world": name,
+        "learner": learner,
+        "seed": seed,
+        "solved": solved_at is not None,
+        "episodes": solved_at[0] if solved_at else episodes,
+        "steps": solved_at[1] if solved_at else steps,
+        "greedy": greedy,
+        "seconds": time.perf_counter() - start,
+    }
+
+
+def _median(values: list[float]) -> str:
+    return f"{float(np.median(values)):.0f}" if values else "-"
+
+
+def print_table(
+    runs: list[dict[str, Any]],
+    worlds: list[BoxWorld],
+    learners: list[str],
+    seeds: list[int],
+    command: str,
+    elapsed: float,
+) -> None:
+    print(f"command: {command}")
+    print(f"seeds: {seeds[0]}-{seeds[-1]} ({len(seeds)}); greedy mean of {EVAL_EPISODES} episodes")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} logical CPUs, "
+        f"Python {platform.python_version()}; {elapsed:.0f} s"
+    )
+    print()
+    print(
+        "| world | learner | target | solved | episodes to target | env steps to target "
+        "| zoo DQN budget | greedy mean at stop (median, range) |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for w in worlds:
+        for lr in learners:
+            rs = [r for r in runs if r["world"] == w.name and r["learner"] == lr]
+            if not rs:
+                continue
+            solved = [r for r in rs if r["solved"]]
+            g = [r["greedy"] for r in rs]
+            print(
+                f"| {w.name} | {lr} | {w.target:g} | {len(solved)}/{len(rs)} "
+                f"| {_median([r['episodes'] for r in rs])} "
+                f"| {_median([r['steps'] for r in rs])} | {w.zoo_dqn_steps:.2g} "
+                f"| {np.median(g):.0f} ({min(g):.0f} … {max(g):.0f}) |"
+            )
+    print()
+    print(
+        "Unsolved runs count at the budget (episodes/steps run), so a median with fewer than "
+        "half solved is a lower bound."
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seeds", type=int, default=10, help="seeds first..first+N-1")
+    parser.add_argument("--first-seed", type=int, default=0, help="100+ for tuning")
+    parser.add_argument("--worlds", default=",".join(BY_NAME))
+    parser.add_argument("--learners", default="agent,q", help=f"comma-separated: {LEARNERS}")
+    parser.add_argument("--jobs", type=int, default=1, help="worker processes")
+    args = parser.parse_args(argv)
+    worlds = [BY_NAME[n] for n in args.worlds.split(",")]
+    learners = [x for x in args.learners.split(",") if x]
+    bad = [x for x in learners if x not in LEARNERS]
+    if bad:
+        parser.error(f"unknown learners {bad}; choose from {LEARNERS}")
+    seeds = list(range(args.first_seed, args.first_seed + args.seeds))
+    tasks = [(w.name, lr, s) for w in worlds for lr in learners for s in seeds]
+    start = time.perf_counter()
+    if args.jobs > 1:
+        with ProcessPoolExecutor(args.jobs) as pool:
+            runs = list(pool.map(run_one, tasks))
+    else:
+        runs = [run_one(t) for t in tasks]
+    command = "python " + shlex.join([os.path.relpath(sys.argv[0])] + sys.argv[1:])
+    print_table(runs, worlds, learners, seeds, command, time.perf_counter() - start)
+
+
+if __name__ == "__main__":
+    main()

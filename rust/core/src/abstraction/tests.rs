@@ -1,0 +1,245 @@
+use super::*;
+
+fn params(cells: u32, warmup: u32, max_cells: u32) -> GridParams {
+    GridParams {
+        cells,
+        warmup,
+        max_cells,
+        split_after: 0,
+    }
+}
+
+fn unbounded(dims: usize) -> (Vec<f64>, Vec<f64>) {
+    (vec![f64::NEG_INFINITY; dims], vec![f64::INFINITY; dims])
+}
+
+#[test]
+fn bins_follow_the_cell_budget() {
+    assert_eq!(bins_per_dimension(256, 1), 256);
+    assert_eq!(bins_per_dimension(256, 2), 16);
+    assert_eq!(bins_per_dimension(256, 4), 4);
+    assert_eq!(bins_per_dimension(256, 6), 3);
+    assert_eq!(bins_per_dimension(144, 4), 3);
+    assert_eq!(
+        bins_per_dimension(1 << 30, 1),
+        32767,
+        "2·(b − 1) + 1 bins fit a u16"
+    );
+    assert_eq!(bins_per_dimension(256, 40), 2);
+}
+
+#[test]
+fn edges_are_quantiles_of_the_warmup_and_then_frozen() {
+    let (lo, hi) = unbounded(1);
+    let mut g = QuantileGrid::new(&lo, &hi, params(4, 8, 100)).unwrap();
+    for x in [7.0, 1.0, 5.0, 3.0, 0.0, 6.0, 2.0] {
+        g.cell(&[x], true, true).unwrap();
+        assert!(!g.fitted());
+    }
+    g.cell(&[4.0], true, true).unwrap();
+    assert!(g.fitted());
+    // sorted 0..7, quantiles 1/4, 2/4, 3/4 at entries 2, 4, 6
+    assert_eq!(g.edges(), &[vec![2.0, 4.0, 6.0]]);
+    let before = g.edges().to_vec();
+    for x in [100.0, -100.0, 1e9] {
+        g.cell(&[x], true, true).unwrap();
+    }
+    assert_eq!(g.edges(), &before[..]);
+    let a = g.cell(&[-5.0], false, false).unwrap();
+    let b = g.cell(&[1.9], false, false).unwrap();
+    assert_eq!(a, b, "both in the first bin");
+    assert_ne!(g.cell(&[2.0], false, false).unwrap(), a);
+}
+
+#[test]
+fn finite_bounds_add_even_cuts() {
+    // Warm-up values near 0, bounds [-1, 1]: the quantile edges sit near 0, the even cuts at
+    // -0.5, 0 and 0.5 cover the rest of the space.
+    let mut g = QuantileGrid::new(&[-1.0], &[1.0], params(4, 100, 100)).unwrap();
+    for i in 0..100 {
+        g.cell(&[(i as f64 - 50.0) * 1e-4], true, true).unwrap();
+    }
+    let e = &g.edges()[0];
+    assert_eq!(e.len(), 5, "{e:?}");
+    assert_eq!((e[0], e[4]), (-0.5, 0.5));
+    assert!(e[1..4].iter().all(|x| x.abs() < 0.01), "{e:?}");
+    let (lo, hi) = unbounded(1);
+    let mut u = QuantileGrid::new(&lo, &hi, params(4, 100, 100)).unwrap();
+    for i in 0..100 {
+        u.cell(&[(i as f64 - 50.0) * 1e-4], true, true).unwrap();
+    }
+    assert_eq!(u.edges()[0].len(), 3);
+    assert!(u.edges()[0].iter().all(|x| x.abs() < 0.01));
+}
+
+#[test]
+fn a_constant_dimension_gets_one_bin() {
+    let (lo, hi) = unbounded(2);
+    let mut g = QuantileGrid::new(&lo, &hi, params(16, 10, 100)).unwrap();
+    for i in 0..10 {
+        g.cell(&[3.0, i as f64], true, true).unwrap();
+    }
+    assert!(g.edges()[0].is_empty());
+    assert_eq!(g.edges()[1].len(), 3);
+}
+
+#[test]
+fn ids_are_dense_and_capped() {
+    let (lo, hi) = unbounded(1);
+    let mut g = QuantileGrid::new(&lo, &hi, params(100, 100, 3)).unwrap();
+    for i in 0..100 {
+        g.cell(&[i as f64], true, false).unwrap();
+    }
+    assert!(g.fitted());
+    let ids: Vec<u32> = (0..6)
+        .map(|i| g.cell(&[i as f64 * 10.0], false, true).unwrap())
+        .collect();
+    assert_eq!(ids, vec![0, 1, 2, 3, 3, 3], "overflow id = max_cells = 3");
+    assert_eq!(g.n_cells(), 3);
+    assert_eq!(g.cell(&[20.0], false, false).unwrap(), 2, "known cell");
+    assert_eq!(g.cell(&[99.0], false, false).unwrap(), g.unknown_id());
+    assert_eq!(g.n_cells(), 3);
+}
+
+#[test]
+fn provisional_cells_are_orthants_around_the_first_observation() {
+    let (lo, hi) = unbounded(2);
+    let mut g = QuantileGrid::new(&lo, &hi, params(16, 100, 100)).unwrap();
+    let a = g.cell(&[1.0, 1.0], true, true).unwrap();
+    let b = g.cell(&[2.0, 0.5], true, true).unwrap();
+    let c = g.cell(&[0.0, 0.0], true, true).unwrap();
+    assert_eq!((a, b, c), (0, 1, 0));
+    assert_eq!(g.cell(&[5.0, 5.0], true, true).unwrap(), 2);
+}
+
+#[test]
+fn bad_observations_change_nothing() {
+    let (lo, hi) = unbounded(2);
+    let mut g = QuantileGrid::new(&lo, &hi, params(16, 2, 100)).unwrap();
+    g.cell(&[0.0, 0.0], true, true).unwrap();
+    let before = g.clone();
+    assert!(matches!(
+        g.cell(&[f64::NAN, 0.0], true, true),
+        Err(Error::InvalidArgument { .. })
+    ));
+    assert!(matches!(
+        g.cell(&[0.0], true, true),
+        Err(Error::Shape { .. })
+    ));
+    assert_eq!(g, before);
+    // infinities are placed (edge bins)
+    g.cell(&[f64::INFINITY, f64::NEG_INFINITY], true, true)
+        .unwrap();
+}
+
+#[test]
+fn bad_arguments_are_refused() {
+    let (lo, hi) = unbounded(1);
+    assert!(QuantileGrid::new(&lo, &hi, params(1, 1, 1)).is_err());
+    assert!(QuantileGrid::new(&lo, &hi, params(4, 0, 1)).is_err());
+    assert!(QuantileGrid::new(&lo, &hi, params(4, 1, 0)).is_err());
+    assert!(QuantileGrid::new(&[], &[], GridParams::default()).is_err());
+    assert!(QuantileGrid::new(&[1.0], &[1.0], GridParams::default()).is_err());
+    assert!(QuantileGrid::new(&[f64::NAN], &[1.0], GridParams::default()).is_err());
+    assert!(QuantileGrid::new(&[0.0, 0.0], &[1.0], GridParams::default()).is_err());
+}
+
+#[test]
+fn a_serialized_grid_continues_identically() {
+    let (lo, hi) = unbounded(3);
+    let mut g = QuantileGrid::new(&lo, &hi, params(27, 50, 1000)).unwrap();
+    let obs = |i: usize| {
+        let t = i as f64;
+        [(t * 0.37).sin(), (t * 0.11).cos() * 3.0, t % 7.0]
+    };
+    for i in 0..40 {
+        g.cell(&obs(i), true, true).unwrap();
+    }
+    let bytes = bincode::serialize(&g).unwrap();
+    let mut h: QuantileGrid = bincode::deserialize(&bytes).unwrap();
+    h.rebuild_index().unwrap();
+    assert_eq!(g, h);
+    for i in 40..200 {
+        assert_eq!(
+            g.cell(&obs(i), true, true).unwrap(),
+            h.cell(&obs(i), true, true).unwrap()
+        );
+    }
+    assert_eq!(g, h);
+}
+
+#[test]
+fn a_leaf_splits_at_the_mean_of_its_most_spread_dimension() {
+    let (lo, hi) = unbounded(2);
+    let mut p = params(4, 4, 100);
+    p.split_after = 4;
+    let mut g = QuantileGrid::new(&lo, &hi, p).unwrap();
+    // Warm-up: dimension 0 spreads 0..3, dimension 1 is nearly flat.
+    for i in 0..4 {
+        g.cell(&[i as f64, 0.001 * i as f64], true, true).unwrap();
+    }
+    assert!(g.fitted());
+    let before = g.n_cells();
+    // The last warm-up observation (3, 0.003) was the first visit to the top cell; three more,
+    // spread along dimension 1 (relative to its warm-up scale), make four: a split at the mean
+    // of dimension 1, (0.003 + 1 + 2 + 1) / 4 = 1.00075.
+    let obs = [[5.0, 1.0], [5.1, 2.0], [5.0, 1.0], [5.1, 2.0]];
+    let ids: Vec<u32> = obs.iter().map(|o| g.cell(o, true, true).unwrap()).collect();
+    assert_eq!(g.n_cells(), before + 2, "one split: two more ids");
+    let (left, right) = (
+        g.cell(&[5.0, 0.5], false, false).unwrap(),
+        g.cell(&[5.0, 1.8], false, false).unwrap(),
+    );
+    assert_ne!(left, right);
+    assert_eq!(ids[0], ids[1]);
+    assert_eq!(
+        (ids[2], ids[3]),
+        (left, right),
+        "the splitting visit takes its new leaf's id"
+    );
+    assert!(ids[0] != left && ids[0] != right);
+    // the depth-1 leaves wait 2 · 4 visits before they split again
+    for i in 0..6 {
+        g.cell(&[5.0, 1.5 + 0.1 * i as f64], true, true).unwrap();
+    }
+    assert_eq!(
+        g.n_cells(),
+        before + 2,
+        "7 visits to the right leaf: not yet"
+    );
+    g.cell(&[5.0, 1.9], true, true).unwrap();
+    assert_eq!(g.n_cells(), before + 4, "the 8th splits it");
+}
+
+#[test]
+fn splits_stop_at_the_cap_and_a_split_grid_round_trips() {
+    let (lo, hi) = unbounded(2);
+    let mut p = params(4, 10, 12);
+    p.split_after = 3;
+    let mut g = QuantileGrid::new(&lo, &hi, p).unwrap();
+    let obs = |i: usize| {
+        [
+            ((i * 7919) % 13) as f64 * 0.1,
+            ((i * 104729) % 17) as f64 * 0.01,
+        ]
+    };
+    for i in 0..300 {
+        g.cell(&obs(i), true, true).unwrap();
+    }
+    assert!(g.n_cells() <= 12);
+    let mut h = QuantileGrid::from_bytes("<test>", &g.to_bytes()).unwrap();
+    assert_eq!(g, h);
+    for i in 300..400 {
+        assert_eq!(
+            g.cell(&obs(i), true, true).unwrap(),
+            h.cell(&obs(i), true, true).unwrap()
+        );
+    }
+    let mut bytes = g.to_bytes();
+    let n = bytes.len();
+    bytes.truncate(n - 1);
+    assert!(matches!(
+        QuantileGrid::from_bytes("<test>", &bytes),
+        Err(Error::FileFormat { .. })
+    ));
+}
