@@ -5,6 +5,9 @@ batches ``[B, T, n]``.
 """
 
 # networks and local rules
+# recurrent agents that learn from reward in Gymnasium environments
+from hebbian_brain.rnn._agents import *  # noqa: F403
+from hebbian_brain.rnn._agents import __all__ as _agents_all
 from hebbian_brain.rnn._network import *  # noqa: F403
 from hebbian_brain.rnn._network import __all__ as _network_all
 
@@ -16,4 +19,4 @@ from hebbian_brain.rnn._perturbation import __all__ as _perturbation_all
 from hebbian_brain.rnn._plastic import *  # noqa: F403
 from hebbian_brain.rnn._plastic import __all__ as _plastic_all
 
-__all__ = [*_network_all, *_perturbation_all, *_plastic_all]
+__all__ = [*_network_all, *_perturbation_all, *_plastic_all, *_agents_all]

@@ -81,6 +81,13 @@ def _memory_budget(b: Any) -> int:
     return int(b)
 
 
+def _is_real(value: Any) -> bool:
+    """A Python or numpy real scalar (not a bool, not an array)."""
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+        value, (bool, np.bool_)
+    )
+
+
 class PlasticRNN:
     """A recurrent network with plastic connections ``W + α ⊙ Hebb`` and a learned η.
 
@@ -114,8 +121,14 @@ class PlasticRNN:
             raise InvalidArgumentError(
                 f"invalid argument `n_neurons`: must be an integer ≥ 1, got {n_neurons}"
             )
+        # Before anything is allocated: the weights are N x N.
+        _validate.elements("n_neurons", "the N x N weights", n_neurons, n_neurons)
+        if not _is_real(eta):  # an array here would compare elementwise (and copy)
+            raise TypeError(f"`eta` must be a real number, got {type(eta).__name__}")
         if not 0.0 < eta < 1.0:
             raise InvalidArgumentError(f"invalid argument `eta`: must lie in (0, 1), got {eta}")
+        if not _is_real(init_scale):
+            raise TypeError(f"`init_scale` must be a real number, got {type(init_scale).__name__}")
         if not (np.isfinite(init_scale) and init_scale >= 0):
             raise InvalidArgumentError(
                 f"invalid argument `init_scale`: must be ≥ 0 and finite, got {init_scale}"
@@ -178,7 +191,7 @@ class PlasticRNN:
     @property
     def n_neurons(self) -> int:
         """Number of neurons N."""
-        return self.w.shape[0]
+        return int(self.w.shape[0])
 
     @property
     def dtype(self) -> np.dtype:
@@ -340,7 +353,7 @@ class PlasticRNN:
         history: dict[str, list[float]] = {"loss": [], "error_rate": []}
         bar = None
         if progress:
-            from tqdm.auto import tqdm  # type: ignore[import-untyped]
+            from tqdm.auto import tqdm
 
             bar = tqdm(total=int(n_episodes), desc="PlasticRNN.learn", unit="ep", leave=False)
         try:

@@ -7,12 +7,14 @@
 //! core from another thread raises `StateError` (not pyo3's bare "Already borrowed").
 
 mod chain;
+mod cognitive;
 mod deep_sea;
 mod grid_world;
 mod predator_prey;
 mod river_swim;
 
 pub(crate) use chain::PyChain;
+pub(crate) use cognitive::PyCognitiveEnv;
 pub(crate) use deep_sea::PyDeepSea;
 pub(crate) use grid_world::PyGridWorld;
 use predator_prey::PyPredatorPrey;
@@ -36,11 +38,11 @@ fn env_mut<'py, T: PyClass<Frozen = pyo3::pyclass::boolean_struct::False>>(
 }
 
 /// Converts a Python action to the core's `u32`, naming the argument when it is out of range.
-fn action_index(action: i64) -> PyResult<u32> {
-    u32::try_from(action).map_err(|_| {
+fn action_index(action: crate::guard::Int) -> PyResult<u32> {
+    u32::try_from(action.0).map_err(|_| {
         invalid_argument(
             "action",
-            format!("must be a non-negative integer, got {action}"),
+            format!("must be a non-negative integer below 2**32, got {action}"),
         )
     })
 }
@@ -79,7 +81,7 @@ macro_rules! discrete_env_methods {
             }
 
             /// One step: `(obs, reward, terminated, truncated)`.
-            fn step(slf: &Bound<'_, Self>, action: i64) -> PyResult<super::StepTuple> {
+            fn step(slf: &Bound<'_, Self>, action: crate::guard::Int) -> PyResult<super::StepTuple> {
                 let mut this = super::env_mut(slf)?;
                 let t = crate::errors::IntoPyResult::py(
                     hebbian_core::envs::DiscreteEnv::step(
@@ -129,5 +131,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyPredatorPrey>()?;
     m.add_class::<PyDeepSea>()?;
     m.add_class::<PyRiverSwim>()?;
+    m.add_class::<PyCognitiveEnv>()?;
     Ok(())
 }

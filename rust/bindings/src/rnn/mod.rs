@@ -3,10 +3,10 @@
 
 use pyo3::prelude::*;
 
-mod config_class;
+mod agent;
 mod convert;
 mod network;
-mod perturbation;
+pub(crate) mod perturbation;
 mod pickle;
 mod plastic;
 mod rules;
@@ -17,5 +17,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     network::register(m)?;
     perturbation::register(m)?;
     plastic::register(m)?;
+    agent::register(m)?;
     Ok(())
 }

@@ -11,6 +11,7 @@
 //! `docs/guide/environments.md`.
 
 mod chain;
+pub mod cognitive;
 mod deep_sea;
 mod grid_world;
 mod predator_prey;

@@ -6,8 +6,10 @@
 //! * [`kernels`]: the matrix-vector and rank-one kernels of the network's step;
 //! * [`perturbation`]: reward-modulated node perturbation (Miconi 2017);
 //! * [`plastic`]: differentiable plasticity, hand-derived BPTT;
+//! * [`agent`]: recurrent agents that learn from reward in environments;
 //! * [`optim`]: the optimizers of differentiable plasticity.
 
+pub mod agent;
 pub mod kernels;
 pub mod network;
 pub mod optim;

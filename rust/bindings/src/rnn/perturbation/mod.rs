@@ -2,7 +2,7 @@
 //! ([`config`]), `NodePerturbationTrainer` ([`trainer`]), and the trial builders behind
 //! `hebbian_brain.tasks`.
 
-mod arrays;
+pub(crate) mod arrays;
 mod config;
 pub(crate) mod names;
 mod trainer;

@@ -1,0 +1,262 @@
+"""The stable-baselines3 surface of the recurrent agents: callbacks, logger, parameters.
+
+The graph agent's pieces are reused: callback objects from :mod:`hebbian_brain.callbacks`
+(converted by the same ``convert_callback``), the logger half of its surface
+(:class:`~hebbian_brain._agent_sb3.LoggerSurface`) and its ``rollout/`` and ``time/`` metrics
+(:func:`~hebbian_brain._agent_learn.record_rollout`). What differs is the loop: a recurrent
+agent acts with ``core.act(obs, reward)`` and learns at the episode's end.
+
+Hooks run in stable-baselines3's order: ``on_training_start``; per episode
+``on_rollout_start``, per step ``update_locals`` + ``on_step``, then the episode's update and
+``on_rollout_end`` (``locals["episode"]`` is its :class:`AgentEpisode`); ``on_training_end``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import deque
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from hebbian_brain._agent_learn import STATS_WINDOW, record_rollout, wants_stop
+from hebbian_brain._agent_sb3 import LoggerSurface
+from hebbian_brain._core import InvalidArgumentError, RecurrentAgentCore, ShapeError
+from hebbian_brain.rnn._agent_support import AgentEpisode, _cognitive_core
+
+if TYPE_CHECKING:
+    from hebbian_brain.callbacks import BaseCallback
+
+__all__ = ["RecurrentSB3Surface", "RecurrentTraining"]
+
+#: ``get_parameters()``: stable-baselines3's ``{"policy": {name: array}}`` layout.
+Parameters = dict[str, dict[str, npt.NDArray[np.float64]]]
+
+
+class RecurrentSB3Surface(LoggerSurface):
+    """Methods of the recurrent agents that stable-baselines3 users expect."""
+
+    _core: RecurrentAgentCore
+
+    def get_parameters(self) -> Parameters:
+        """The learned weights, as stable-baselines3's ``get_parameters`` lays them out.
+
+        Returns:
+            ``{"policy": {"weights": J [N, N], "input_weights": W_in [N, n_obs + 1]}}``
+            (copies).
+        """
+        return {
+            "policy": {"weights": self._core.weights, "input_weights": self._core.input_weights}
+        }
+
+    def set_parameters(
+        self,
+        load_path_or_dict: str | os.PathLike[str] | Parameters,
+        exact_match: bool = True,
+    ) -> None:
+        """Replaces the weights with those of :meth:`get_parameters` or of an agent file.
+
+        The rule's state (baseline, history, generator) and the environment stay.
+
+        Args:
+            load_path_or_dict: A dict as :meth:`get_parameters` returns, or the path of an
+                agent file of the same size.
+            exact_match: Require both ``"weights"`` and ``"input_weights"`` (else the missing
+                one is kept).
+
+        Raises:
+            InvalidArgumentError: Unknown or missing keys.
+            ShapeError: Weights of another shape.
+        """
+        if isinstance(load_path_or_dict, (str, os.PathLike)):
+            params = type(self).load(load_path_or_dict).get_parameters()  # type: ignore[attr-defined]
+        elif isinstance(load_path_or_dict, dict):
+            params = load_path_or_dict
+        else:
+            raise TypeError(
+                "load_path_or_dict must be a path or a dict from get_parameters(), got "
+                f"{type(load_path_or_dict).__name__}"
+            )
+        policy = params.get("policy")
+        if set(params) != {"policy"} or not isinstance(policy, dict):
+            raise InvalidArgumentError(
+                "invalid argument `load_path_or_dict`: expected {'policy': {...}}, got the keys "
+                f"{sorted(params)}"
+            )
+        names = {"weights", "input_weights"}
+        unknown, missing = set(policy) - names, names - set(policy)
+        if unknown or (exact_match and missing):
+            raise InvalidArgumentError(
+                "invalid argument `load_path_or_dict`: expected 'weights' and 'input_weights' "
+                f"(unknown: {sorted(unknown)}, missing: {sorted(missing)})"
+            )
+        new = {}
+        for name in sorted(names):
+            current = getattr(self._core, name)
+            value = np.asarray(policy.get(name, current), dtype=np.float64)
+            if value.shape != current.shape:
+                raise ShapeError(
+                    f"invalid argument `{name}`: expected shape {current.shape}, got {value.shape}"
+                )
+            new[name] = value
+        self._core.set_weights(
+            new["weights"].ravel().tolist(), new["input_weights"].ravel().tolist()
+        )
+
+
+class RecurrentTraining:
+    """One ``learn`` call of a recurrent agent: the budget, the callback, the statistics."""
+
+    def __init__(
+        self,
+        agent: Any,
+        env: Any,
+        total_timesteps: int | None,
+        episodes: int | None,
+        callback: BaseCallback | None,
+        bar: Any,
+        log_interval: int,
+    ) -> None:
+        self.agent = agent
+        self.env = env
+        self.total_timesteps = total_timesteps
+        self.episodes = episodes
+        self.callback = callback
+        self.bar = bar
+        self.log_interval = log_interval
+        self.steps = 0
+        self.episodes_done = 0
+        self.returns: deque[float] = deque(maxlen=STATS_WINDOW)
+        self.lengths: deque[int] = deque(maxlen=STATS_WINDOW)
+        self.last_modulator: float | None = None
+        self.start_time = time.perf_counter()
+        self.logging = bool(agent.logger.output_formats)
+
+    def run(self) -> None:
+        """Runs whole episodes in Rust when nothing needs the per-step hook, else steps."""
+        cb = self.callback
+        if cb is not None:
+            cb.init_callback(self.agent)
+            cb.on_training_start({"self": self.agent, "total_timesteps": self.total_timesteps}, {})
+        try:
+            core_env = _cognitive_core(self.env)
+            if (
+                core_env is not None
+                and self.episodes is not None
+                and (cb is None or not cb.needs_steps)
+            ):
+                self._run_rust(core_env)
+            else:
+                self._run_env()
+        finally:
+            if self.logging and self.episodes_done % self.log_interval != 0:
+                self._dump()
+            if cb is not None:
+                cb.on_training_end()
+
+    def _budget_left(self) -> bool:
+        if self.episodes is not None:
+            return self.episodes_done < self.episodes
+        assert self.total_timesteps is not None
+        return self.steps < self.total_timesteps
+
+    def _run_rust(self, core_env: Any) -> None:
+        agent, cb = self.agent, self.callback
+        assert self.episodes is not None
+        seed = agent._first_reset_seed()
+        if seed is not None:
+            core_env.reset(seed)
+        if cb is not None:
+            chunk = 1
+        elif self.logging:
+            chunk = self.log_interval
+        elif self.bar is not None:
+            chunk = max(1, self.episodes // 100)
+        else:
+            chunk = self.episodes
+        while self.episodes_done < self.episodes:
+            n = min(chunk, self.episodes - self.episodes_done)
+            if cb is not None:
+                cb.on_rollout_start()
+            returns, lengths = agent._core.run_episodes(core_env, n)
+            self.steps += int(np.sum(lengths))
+            if self.bar is not None:
+                self.bar.update(n)
+            if cb is None and not self.logging:
+                self.episodes_done += n
+                continue
+            modulators = agent._core.history()[2][-n:]
+            for r, length, m in zip(returns, lengths, modulators):
+                self._count(AgentEpisode(float(r), int(length), float(m)), bar=False)
+            if cb is not None:
+                cb.on_rollout_end()
+                if wants_stop(cb):
+                    return
+
+    def _run_env(self) -> None:
+        agent, env, cb = self.agent, self.env, self.callback
+        core = agent._core
+        core.discard_episode()
+        discrete = agent._action_kind() == "n_actions"
+        start = int(agent.action_space.start) if discrete else 0
+        flatten = len(agent._obs_shape) > 1
+        while self._budget_left():
+            if cb is not None:
+                cb.on_rollout_start()
+            obs, _info = env.reset(seed=agent._first_reset_seed())
+            reward, stop = 0.0, False
+            while True:
+                action = core.act(obs.ravel() if flatten else obs, reward)
+                if discrete:
+                    action += start
+                obs, reward, terminated, truncated, info = env.step(action)
+                self.steps += 1
+                if self.bar is not None and self.total_timesteps is not None:
+                    self.bar.update(1)
+                done = bool(terminated or truncated)
+                if cb is not None:
+                    cb.update_locals(
+                        {
+                            "actions": np.array([action]),
+                            "new_obs": [obs],
+                            "rewards": np.array([float(reward)]),
+                            "dones": np.array([done]),
+                            "infos": [info],
+                        }
+                    )
+                    stop = not cb.on_step()
+                if done or stop or not self._budget_left():
+                    break
+            # The episode in progress is learned from, even when cut by the budget or a stop.
+            self._count(AgentEpisode(*core.end_episode(float(reward))), bar=True)
+            if cb is not None:
+                cb.on_rollout_end()
+                stop = stop or wants_stop(cb)
+            if stop:
+                return
+
+    def _count(self, episode: AgentEpisode, bar: bool) -> None:
+        """Statistics, the callback's ``locals["episode"]`` and the logger after an episode."""
+        self.episodes_done += 1
+        if bar and self.bar is not None and self.episodes is not None:
+            self.bar.update(1)
+        self.returns.append(episode.episode_return)
+        self.lengths.append(episode.length)
+        self.last_modulator = episode.modulator
+        if self.callback is not None:
+            self.callback.update_locals({"episode": episode})
+        if self.logging and self.episodes_done % self.log_interval == 0:
+            self._dump()
+
+    def _dump(self) -> None:
+        agent = self.agent
+        logger = agent.logger
+        record_rollout(logger, self, agent.num_timesteps)
+        if self.last_modulator is not None:
+            logger.record("rnn/modulator", self.last_modulator)
+        baseline, spread = agent._core.baseline
+        logger.record("rnn/baseline", baseline)
+        logger.record("rnn/baseline_spread", spread)
+        logger.dump(agent.num_timesteps)

@@ -1,0 +1,120 @@
+"""Helpers of the recurrent agents: episode records, spaces as JSON, built-in task cores."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from hebbian_brain._core import CognitiveEnvCore, InvalidArgumentError
+
+__all__ = ["AgentEpisode", "History"]
+
+
+class AgentEpisode(NamedTuple):
+    """One finished episode of a recurrent agent."""
+
+    episode_return: float
+    length: int
+    modulator: float
+
+
+@dataclass(frozen=True)
+class History:
+    """Per-episode records of a recurrent agent, oldest first (a snapshot).
+
+    Attributes:
+        returns: Undiscounted return of each episode, float64 ``[n]``.
+        lengths: Steps of each episode, int64 ``[n]``.
+        modulators: Mean reward modulator applied after each episode, float64 ``[n]``.
+    """
+
+    returns: np.ndarray
+    lengths: np.ndarray
+    modulators: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.returns.size)
+
+    def __getitem__(self, i: int) -> AgentEpisode:
+        return AgentEpisode(float(self.returns[i]), int(self.lengths[i]), float(self.modulators[i]))
+
+    def __iter__(self) -> Iterator[AgentEpisode]:
+        return (self[i] for i in range(len(self)))
+
+    def moving_average(self, window: int = 100) -> np.ndarray:
+        """Mean return over the last ``window`` episodes at each episode (shorter at the start)."""
+        if window < 1:
+            raise InvalidArgumentError(f"invalid argument `window`: must be >= 1, got {window}")
+        r = self.returns
+        if r.size == 0:
+            return np.array(r, copy=True)
+        c = np.cumsum(np.concatenate(([0.0], r)))
+        idx = np.arange(1, r.size + 1)
+        lo = np.maximum(idx - window, 0)
+        averages: np.ndarray = (c[idx] - c[lo]) / (idx - lo)
+        return averages
+
+    def __repr__(self) -> str:
+        if len(self) == 0:
+            return "History(episodes=0)"
+        return f"History(episodes={len(self)}, mean_return_last_10={self.returns[-10:].mean():.3f})"
+
+
+def _spaces() -> Any:
+    from gymnasium import spaces
+
+    return spaces
+
+
+def _finite_scaling(low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Offset and half-width per dimension; (0, 1) where a bound is infinite or degenerate."""
+    low = np.asarray(low, dtype=float).ravel()
+    high = np.asarray(high, dtype=float).ravel()
+    finite = np.isfinite(low) & np.isfinite(high) & (high > low)
+    offset = np.zeros_like(low)
+    half = np.ones_like(low)
+    offset[finite] = (low[finite] + high[finite]) / 2
+    half[finite] = (high[finite] - low[finite]) / 2
+    return offset, half
+
+
+def _space_json(space: Any) -> dict[str, Any]:
+    spaces = _spaces()
+    if isinstance(space, spaces.Discrete):
+        return {"type": "Discrete", "n": int(space.n), "start": int(space.start)}
+    return {
+        "type": "Box",
+        "low": np.asarray(space.low, dtype=float).ravel().tolist(),
+        "high": np.asarray(space.high, dtype=float).ravel().tolist(),
+        "shape": list(space.shape),
+        "dtype": str(np.dtype(space.dtype)),
+    }
+
+
+def _space_from_json(d: dict[str, Any]) -> Any:
+    spaces = _spaces()
+    if d["type"] == "Discrete":
+        return spaces.Discrete(int(d["n"]), start=int(d["start"]))
+    shape = tuple(int(s) for s in d["shape"])
+    dtype = np.dtype(d["dtype"])
+    low = np.asarray(d["low"], dtype=dtype).reshape(shape)
+    high = np.asarray(d["high"], dtype=dtype).reshape(shape)
+    return spaces.Box(low, high, shape=shape, dtype=dtype)
+
+
+def _cognitive_core(env: Any) -> CognitiveEnvCore | None:
+    """The Rust core of a built-in cognitive task with only harmless wrappers, else None."""
+    from gymnasium.wrappers import OrderEnforcing, PassiveEnvChecker
+
+    layer = env
+    while True:
+        core = getattr(layer, "core", None)
+        if isinstance(core, CognitiveEnvCore):
+            return core
+        if isinstance(layer, (OrderEnforcing, PassiveEnvChecker)):
+            layer = layer.env
+            continue
+        return None

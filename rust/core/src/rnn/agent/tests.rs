@@ -1,0 +1,233 @@
+use super::*;
+use crate::envs::cognitive::{CognitiveEnv, Rewards, TaskKind};
+
+fn pdm(seed: u64) -> CognitiveEnv {
+    CognitiveEnv::new(
+        TaskKind::perceptual_default(),
+        100.0,
+        vec![],
+        Rewards::default(),
+        false,
+        Some(seed),
+    )
+    .unwrap()
+}
+
+fn agent(rule: AgentRule, seed: u64) -> RecurrentAgent {
+    let config = match rule {
+        AgentRule::NodePerturbation => AgentConfig::node_perturbation(20),
+        AgentRule::RewardHebbian => AgentConfig::reward_hebbian(20),
+    };
+    RecurrentAgent::new(
+        config,
+        vec![0.0; 3],
+        vec![1.0; 3],
+        ActionMap::Discrete(3),
+        Some(seed),
+    )
+    .unwrap()
+}
+
+#[test]
+fn same_seed_same_weights_for_both_rules() {
+    for rule in [AgentRule::NodePerturbation, AgentRule::RewardHebbian] {
+        let (mut a, mut b) = (agent(rule, 3), agent(rule, 3));
+        let (mut ea, mut eb) = (pdm(1), pdm(1));
+        a.run_episodes(&mut ea, 30, 1000).unwrap();
+        b.run_episodes(&mut eb, 30, 1000).unwrap();
+        assert_eq!(a.weights(), b.weights());
+        assert_ne!(
+            a.weights(),
+            agent(rule, 3).weights(),
+            "{rule:?} learned nothing"
+        );
+    }
+}
+
+#[test]
+fn population_does_not_depend_on_the_thread_count() {
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            let mut agents: Vec<_> = (0..4)
+                .map(|s| agent(AgentRule::NodePerturbation, s))
+                .collect();
+            let mut envs: Vec<_> = (0..4).map(pdm).collect();
+            train_population(&mut agents, &mut envs, 20, 1000).unwrap();
+            agents
+                .iter()
+                .map(|a| a.weights().to_vec())
+                .collect::<Vec<_>>()
+        })
+    };
+    assert_eq!(run(1), run(3));
+}
+
+#[test]
+fn the_gemm_equals_the_decaying_trace_modulated_by_every_reward() {
+    // Forward view: Σ_t r_t e(t), e(t) = γ e(t−1) + q(t) a(t)ᵀ, equals Σ_s q(s) a(s)ᵀ G_s.
+    let (t, n, k, gamma) = (7, 3, 2, 0.8);
+    let q: Vec<f64> = (0..t * n)
+        .map(|i| ((i * 7 % 5) as f64 - 2.0) / 3.0)
+        .collect();
+    let a: Vec<f64> = (0..t * k)
+        .map(|i| ((i * 3 % 4) as f64 - 1.5) / 2.0)
+        .collect();
+    let r: Vec<f64> = (0..t).map(|i| (i as f64 - 3.0) * 0.5).collect();
+    let mut e = vec![0.0; n * k];
+    let mut backward = vec![0.0; n * k];
+    for s in 0..t {
+        for i in 0..n {
+            for j in 0..k {
+                e[i * k + j] = gamma * e[i * k + j] + q[s * n + i] * a[s * k + j];
+                backward[i * k + j] += r[s] * e[i * k + j];
+            }
+        }
+    }
+    let mut to_go = vec![0.0; t];
+    let mut acc = 0.0;
+    for s in (0..t).rev() {
+        acc = r[s] + gamma * acc;
+        to_go[s] = acc;
+    }
+    let mut forward = vec![0.0; n * k];
+    for s in 0..t {
+        for i in 0..n {
+            for j in 0..k {
+                forward[i * k + j] += q[s * n + i] * a[s * k + j] * to_go[s];
+            }
+        }
+    }
+    for (x, y) in forward.iter().zip(&backward) {
+        assert!((x - y).abs() < 1e-12);
+    }
+}
+
+#[test]
+fn save_and_load_mid_episode_continue_identically() {
+    let mut a = agent(AgentRule::RewardHebbian, 5);
+    let mut env = pdm(2);
+    a.run_episodes(&mut env, 5, 1000).unwrap();
+    let mut act = Vec::new();
+    a.act(&[1.0, 0.4, 0.6], 0.0, &mut act).unwrap();
+    let mut b = RecurrentAgent::from_bytes("mem", &a.to_bytes()).unwrap();
+    for agent in [&mut a, &mut b] {
+        agent.act(&[1.0, 0.2, 0.1], 0.5, &mut act).unwrap();
+        agent.end_episode(1.0).unwrap();
+    }
+    assert_eq!(a.weights(), b.weights());
+    assert_eq!(a.input_weights(), b.input_weights());
+    let bytes = a.to_bytes();
+    assert!(RecurrentAgent::from_bytes("mem", &bytes[..bytes.len() - 3]).is_err());
+}
+
+#[test]
+fn bad_observations_and_rewards_are_refused_without_change() {
+    let mut a = agent(AgentRule::NodePerturbation, 1);
+    let mut act = Vec::new();
+    assert!(matches!(
+        a.act(&[1.0, 0.0], 0.0, &mut act),
+        Err(crate::Error::Shape { .. })
+    ));
+    assert!(a.act(&[1.0, f64::NAN, 0.0], 0.0, &mut act).is_err());
+    assert!(a.act(&[1.0, 0.0, 0.0], f64::NAN, &mut act).is_err());
+    assert_eq!(a.episode_steps(), 0);
+    assert!(a.end_episode(f64::INFINITY).is_err());
+}
+
+#[test]
+fn continuous_actions_map_rates_into_the_bounds() {
+    let map = ActionMap::Continuous {
+        offset: vec![0.0, 1.0],
+        scale: vec![2.0, 0.5],
+    };
+    let mut out = Vec::new();
+    map.apply(&[1.0, -1.0], &mut out);
+    assert_eq!(out, vec![2.0, 0.5]);
+    let mut d = Vec::new();
+    ActionMap::Discrete(3).apply(&[0.1, 0.3, 0.3], &mut d);
+    assert_eq!(d, vec![1.0]);
+}
+
+#[test]
+fn fast_tanh_matches_libm() {
+    let mut worst: f64 = 0.0;
+    for k in -400_000..=400_000 {
+        let x = k as f64 * 5e-5;
+        worst = worst.max((super::recurrent::fast_tanh(x) - x.tanh()).abs());
+    }
+    for x in [-1e3, -25.0, 25.0, 1e3] {
+        assert_eq!(super::recurrent::fast_tanh(x), x.tanh().signum());
+    }
+    assert!(worst < 1e-9, "{worst}");
+}
+
+#[test]
+fn the_sparse_kick_trace_equals_the_dense_product() {
+    let mut a = agent(AgentRule::NodePerturbation, 9);
+    a.config.perturbation_probability = 0.3;
+    let mut env = pdm(4);
+    let mut act = Vec::new();
+    ContinuousEnv::reset(&mut env, None);
+    for _ in 0..6 {
+        a.act(env.observation(), 0.2, &mut act).unwrap();
+    }
+    a.rewards.push(1.0);
+    let (n, k, t) = (a.config.n_neurons, a.n_obs + 1, 6);
+    assert!(a.post.iter().any(|v| *v != 0.0));
+    let (w0, win0) = (a.weights.clone(), a.input_weights.clone());
+    let m = vec![0.7; t];
+    let q: Vec<f64> = a.post.iter().map(|v| v * 0.7).collect();
+    let (mut e, mut e_in) = (vec![0.0; n * n], vec![0.0; n * k]);
+    super::learning::modulated_trace(&q, &a.pre_rates, t, n, n, &mut e);
+    super::learning::modulated_trace(&q, &a.pre_inputs, t, n, k, &mut e_in);
+    a.learn_from_kicks(&m, t);
+    let (eta, clip) = (a.config.learning_rate, a.config.max_dw);
+    for (before, after, trace) in [(&w0, &a.weights, &e), (&win0, &a.input_weights, &e_in)] {
+        for ((b, w), e) in before.iter().zip(after.iter()).zip(trace) {
+            assert!((w - (b + (eta * e).clamp(-clip, clip))).abs() < 1e-12);
+        }
+    }
+}
+
+/// Lag-1 autocorrelation of output neuron 0's injected noise over one long episode.
+fn output_noise_autocorrelation(rho: f64) -> f64 {
+    let mut config = AgentConfig::node_perturbation(20);
+    config.perturbation_probability = 0.0; // only the output noise
+    config.output_noise_correlation = rho;
+    let mut a = RecurrentAgent::new(
+        config,
+        vec![0.0; 3],
+        vec![1.0; 3],
+        ActionMap::Discrete(3),
+        Some(5),
+    )
+    .unwrap();
+    let mut act = Vec::new();
+    let steps = 4000;
+    for _ in 0..steps {
+        a.act(&[0.1, -0.2, 0.3], 0.0, &mut act).unwrap();
+    }
+    let z: Vec<f64> = (0..steps).map(|s| a.post[s * 20]).collect();
+    let var = z.iter().map(|v| v * v).sum::<f64>() / steps as f64;
+    let cov = z.windows(2).map(|w| w[0] * w[1]).sum::<f64>() / (steps - 1) as f64;
+    // the stationary spread stays `output_noise` (0.5) whatever ρ
+    assert!((var.sqrt() - 0.5).abs() < 0.05, "spread {}", var.sqrt());
+    cov / var
+}
+
+#[test]
+fn correlated_output_noise_has_the_configured_autocorrelation() {
+    assert!(output_noise_autocorrelation(0.0).abs() < 0.06);
+    let r = output_noise_autocorrelation(0.9);
+    assert!((r - 0.9).abs() < 0.05, "autocorrelation {r}");
+    let mut config = AgentConfig::node_perturbation(20);
+    config.output_noise_correlation = 1.0;
+    assert!(matches!(
+        config.validate(),
+        Err(crate::Error::InvalidConfig { .. })
+    ));
+}
