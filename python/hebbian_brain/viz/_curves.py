@@ -29,7 +29,7 @@ def _smooth(values: np.ndarray, window: int) -> np.ndarray:
     c = np.cumsum(np.concatenate(([0.0], values)))
     idx = np.arange(1, values.size + 1)
     lo = np.maximum(idx - window, 0)
-    return (c[idx] - c[lo]) / (idx - lo)
+    return np.asarray((c[idx] - c[lo]) / (idx - lo), dtype=np.float64)
 
 
 def _draw(ax: Any, values: np.ndarray, window: int, ylabel: str, label: str | None) -> None:

@@ -16,8 +16,8 @@ mod state_hash;
 mod tables;
 mod views;
 
-use crate::errors::{invalid_argument, IntoPyResult};
-use crate::guard::{self, Int, Seed};
+use crate::errors::IntoPyResult;
+use crate::guard::{self, dream_work, interruptible_if_long, Int, Seed};
 use config::PyPruneReport;
 pub(crate) use config::{PyBrainConfig, PyDreamReport};
 use tables::{action_id, floats_from, ids_from, node_id, records};
@@ -90,7 +90,7 @@ impl PyBrain {
         action: Int,
     ) -> PyResult<NodeId> {
         let h = state_hash::state_hash(state)?;
-        let a = action_id(action.0)?;
+        let a = action_id(action)?;
         Ok(write(slf)?.inner.get_or_create_node(h, a))
     }
 
@@ -101,26 +101,26 @@ impl PyBrain {
         action: Int,
     ) -> PyResult<Option<NodeId>> {
         let h = state_hash::state_hash(state)?;
-        let a = action_id(action.0)?;
+        let a = action_id(action)?;
         Ok(read(slf)?.inner.find_node(h, a))
     }
 
     /// Whether `index` names a live node.
     fn contains_node(slf: Slf<'_, '_>, index: Int) -> PyResult<bool> {
         let brain = read(slf)?;
-        Ok(node_id(index.0).is_ok_and(|i| brain.inner.contains_node(i)))
+        Ok(node_id(index).is_ok_and(|i| brain.inner.contains_node(i)))
     }
 
     /// Records an experience of node `index` followed by `reward` (counts and mean reward),
     /// without learning.
     fn activate_node(slf: Slf<'_, '_>, index: Int, reward: f64) -> PyResult<()> {
-        let id = node_id(index.0)?;
+        let id = node_id(index)?;
         write(slf)?.inner.activate_node(id, reward).py()
     }
 
     /// The synapse src → dst, created with the initial weight if absent.
     fn get_or_create_edge(slf: Slf<'_, '_>, src: Int, dst: Int) -> PyResult<PySynapse> {
-        let (s, d) = (node_id(src.0)?, node_id(dst.0)?);
+        let (s, d) = (node_id(src)?, node_id(dst)?);
         let mut brain = write(slf)?;
         brain.inner.get_or_create_edge(s, d).py()?;
         Ok(synapse_view(brain.inner.synapse(s, d).py()?))
@@ -128,19 +128,19 @@ impl PyBrain {
 
     /// Wires a creative synapse src → dst; False (nothing changes) if one already joins them.
     fn create_creative_edge(slf: Slf<'_, '_>, src: Int, dst: Int) -> PyResult<bool> {
-        let (s, d) = (node_id(src.0)?, node_id(dst.0)?);
+        let (s, d) = (node_id(src)?, node_id(dst)?);
         write(slf)?.inner.create_creative_edge(s, d).py()
     }
 
     /// One real step src → dst with `reward`; returns the reward-prediction error δ.
     fn learn_transition(slf: Slf<'_, '_>, src: Int, dst: Int, reward: f64) -> PyResult<f64> {
-        let (s, d) = (node_id(src.0)?, node_id(dst.0)?);
+        let (s, d) = (node_id(src)?, node_id(dst)?);
         write(slf)?.inner.learn_transition(s, d, reward).py()
     }
 
     /// The last step of an episode that terminated after `src`; returns δ = r − V(src).
     fn learn_terminal(slf: Slf<'_, '_>, src: Int, reward: f64) -> PyResult<f64> {
-        let s = node_id(src.0)?;
+        let s = node_id(src)?;
         write(slf)?.inner.learn_terminal(s, reward).py()
     }
 
@@ -152,7 +152,7 @@ impl PyBrain {
         next_state: &Bound<'_, PyAny>,
     ) -> PyResult<f64> {
         let h = state_hash::state_hash(next_state)?;
-        let s = node_id(src.0)?;
+        let s = node_id(src)?;
         write(slf)?.inner.learn_truncated(s, reward, h).py()
     }
 
@@ -165,6 +165,9 @@ impl PyBrain {
         rewards: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyArray1<f64>>> {
         let py = slf.py();
+        // Lengths first, from the arrays' own shapes: a huge (e.g. broadcast) array is refused
+        // before it is converted.
+        tables::same_lengths(&[(src, "src"), (dst, "dst"), (rewards, "rewards")])?;
         let (s, d, r) = (
             ids_from(src, "src")?,
             ids_from(dst, "dst")?,
@@ -206,48 +209,54 @@ impl PyBrain {
         })
     }
 
-    /// Runs `cycles` dream cycles (the GIL is released meanwhile).
+    /// Runs `cycles` dream cycles (the GIL is released meanwhile). Ctrl-C stops it between two
+    /// dream steps, however large `cycles` and `walks_per_cycle` are; the walks done stay done.
     #[pyo3(signature = (cycles=Int(1)), text_signature = "($self, cycles=1)")]
     fn dream(slf: Slf<'_, '_>, cycles: Int) -> PyResult<PyDreamReport> {
         let py = slf.py();
-        let cycles = usize::try_from(cycles.0)
-            .map_err(|_| invalid_argument("cycles", format!("must be >= 0, got {}", cycles.0)))?;
+        let cycles = cycles.count("cycles")?;
         let mut brain = write(slf)?;
-        // In chunks, checking for Ctrl-C between them (chunking does not change the walks).
-        const CHUNK: usize = 256;
-        let mut report = hebbian_core::brain::dream::DreamReport::default();
-        let mut left = cycles;
-        while left > 0 {
-            let n = left.min(CHUNK);
-            let inner = &mut brain.inner;
-            report.merge(&py.detach(|| inner.dream(n)));
-            left -= n;
-            py.check_signals()?;
-        }
-        Ok(PyDreamReport { inner: report })
+        let inner = &mut brain.inner;
+        let work = dream_work(inner.config(), cycles);
+        Ok(PyDreamReport {
+            inner: interruptible_if_long(py, work, |stop| inner.dream_until(cycles, stop))?,
+        })
     }
 
     /// The node `index` (a read-only view).
     fn node(slf: Slf<'_, '_>, index: Int) -> PyResult<PyNode> {
-        let id = node_id(index.0)?;
+        let id = node_id(index)?;
         Ok(node_view(id, &read(slf)?.inner.node(id).py()?))
+    }
+
+    /// U of the node `index`: the optimistic value exploration acts on (the frontier's value
+    /// while the node is untried; its value V when optimism is off or before its first backup).
+    fn exploration_value(slf: Slf<'_, '_>, index: Int) -> PyResult<f64> {
+        let id = node_id(index)?;
+        let brain = &read(slf)?.inner;
+        let value = brain.node(id).py()?.value;
+        Ok(if brain.optimism_enabled() {
+            brain.exploration_value(id)
+        } else {
+            value
+        })
     }
 
     /// The synapse src → dst (a read-only view).
     fn synapse(slf: Slf<'_, '_>, src: Int, dst: Int) -> PyResult<PySynapse> {
-        let (s, d) = (node_id(src.0)?, node_id(dst.0)?);
+        let (s, d) = (node_id(src)?, node_id(dst)?);
         Ok(synapse_view(read(slf)?.inner.synapse(s, d).py()?))
     }
 
     /// Successor node indices of `index`.
     fn successors(slf: Slf<'_, '_>, index: Int) -> PyResult<Vec<NodeId>> {
-        let id = node_id(index.0)?;
+        let id = node_id(index)?;
         read(slf)?.inner.successors(id).py()
     }
 
     /// Predecessor node indices of `index`.
     fn predecessors(slf: Slf<'_, '_>, index: Int) -> PyResult<Vec<NodeId>> {
-        let id = node_id(index.0)?;
+        let id = node_id(index)?;
         read(slf)?.inner.predecessors(id).py()
     }
 
@@ -287,7 +296,17 @@ impl PyBrain {
     }
 
     /// A brain holding exactly the given node and edge tables (the format of `nodes()` and
-    /// `edges()`; node indices are kept). Optional node columns default to 0.
+    /// `edges()`; node indices are kept). Optional node columns default to 0. Eligibility
+    /// traces are episode-local: the new brain starts with none (an `eligibility_trace` column
+    /// is checked, in [0, 1], but not imported).
+    ///
+    /// Raises:
+    ///     TypeError: a table that is not a mapping of column names to arrays, or a column of
+    ///         the wrong dtype.
+    ///     InvalidArgumentError: a required column is missing (`index`, `state_hash`,
+    ///         `action`; `source`, `target`), or a value is out of range or not finite.
+    ///     ShapeError: columns of different lengths.
+    ///     InvalidNodeError: an edge names a node the table does not hold.
     #[staticmethod]
     #[pyo3(signature = (nodes, edges, config=None, *, seed=None))]
     fn from_tables(
@@ -306,15 +325,45 @@ impl PyBrain {
         Ok(Self { inner: brain })
     }
 
-    /// The brain as a Graphviz DOT digraph (valid DOT, renders with `dot`).
-    #[pyo3(signature = (min_weight=0.0, show_state_hash=true))]
-    fn to_dot(slf: Slf<'_, '_>, min_weight: f64, show_state_hash: bool) -> PyResult<String> {
+    /// The brain as a Graphviz DOT digraph (valid DOT, renders with `dot`); with `max_nodes`,
+    /// only the most visited nodes.
+    #[pyo3(signature = (min_weight=0.0, show_state_hash=true, *, max_nodes=None))]
+    fn to_dot(
+        slf: Slf<'_, '_>,
+        min_weight: f64,
+        show_state_hash: bool,
+        max_nodes: Option<Int>,
+    ) -> PyResult<String> {
         hebbian_core::error::check_finite("min_weight", min_weight).py()?;
+        let max_nodes = max_nodes.map(|n| n.count("max_nodes")).transpose()?;
         let brain = read(slf)?;
         let inner = &brain.inner;
         Ok(slf
             .py()
-            .detach(|| inner.to_dot(min_weight, show_state_hash)))
+            .detach(|| inner.to_dot_limited(min_weight, show_state_hash, max_nodes)))
+    }
+
+    /// Keeps the node paths of the last `n` dream walks (0 stops recording and forgets them);
+    /// read them from `dream_walks`. The record is not saved with the brain.
+    #[pyo3(text_signature = "($self, n)")]
+    fn record_dream_walks(slf: Slf<'_, '_>, n: Int) -> PyResult<()> {
+        let n = n.count("n")?;
+        write(slf)?.inner.record_dream_walks(n).py()
+    }
+
+    /// The recorded dream walks, oldest first: each a list of node indices in walking order
+    /// (empty unless `record_dream_walks` was called).
+    #[getter]
+    fn dream_walks(slf: Slf<'_, '_>) -> PyResult<Vec<Vec<NodeId>>> {
+        Ok(read(slf)?.inner.recorded_dream_walks())
+    }
+
+    /// HTML for Jupyter: a summary and the interactive viewer (drawn by `hebbian_brain.viz`).
+    fn _repr_html_<'py>(slf: Slf<'_, 'py>) -> PyResult<Bound<'py, PyAny>> {
+        slf.py()
+            .import("hebbian_brain.viz._notebook")?
+            .getattr("brain_repr_html")?
+            .call1((slf,))
     }
 
     /// A human-readable summary.

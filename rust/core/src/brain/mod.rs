@@ -16,6 +16,7 @@
 
 pub mod config;
 pub mod dream;
+pub mod dream_record;
 pub(crate) mod learning;
 pub mod model;
 mod node;
@@ -84,6 +85,8 @@ pub struct Brain {
     /// Most actions an agent acting with this brain has (0: unknown), so that a state with
     /// fewer nodes has untried actions.
     pub(crate) action_count: u32,
+    /// The last dream walks, when asked for (`dream_record.rs`; not saved).
+    pub(crate) dream_recorder: Option<Box<dream_record::DreamRecorder>>,
 }
 
 /// Most nodes kept in the salient set (dream starts are drawn from it in O(size)).

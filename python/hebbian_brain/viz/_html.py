@@ -1,0 +1,201 @@
+"""An interactive viewer of a brain: one self-contained HTML file (re-exported by ``viz``).
+
+The page embeds the vendored vis-network library (``_vendor/``, MIT / Apache-2.0) and the
+brain's nodes, synapses and recorded dream walks as JSON, so it opens without a network. What a
+user can do in it: pan and zoom, find a state by its label, hover or click a node for every
+node field and its observation, click a synapse for every synapse field, choose how many nodes
+(most visited first) and which minimum weight to show, hide creative synapses, double-click a
+node to show its neighbours, and replay the recorded dream walks.
+
+Nothing from the brain reaches the page as markup: the data sits in a JSON script block with
+``<``, ``>`` and ``&`` escaped, and the page writes it with ``textContent`` only, so a hostile
+state label cannot inject a script.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hebbian_brain._core import InvalidArgumentError
+from hebbian_brain.viz._dot import _node_point, colour_scale
+from hebbian_brain.viz._graph import collect, select
+from hebbian_brain.viz._labels import StateLabels
+
+__all__ = ["MAX_VIEWER_NODES", "brain_html", "viewer_html"]
+
+#: Most nodes a viewer file carries (the most visited; the page shows a subset of them).
+MAX_VIEWER_NODES = 20_000
+_HERE = Path(__file__).parent
+
+
+@lru_cache(maxsize=1)
+def _assets() -> tuple[str, str]:
+    template = (_HERE / "_viewer.html").read_text(encoding="utf-8")
+    vis = (_HERE / "_vendor" / "vis-network.min.js").read_text(encoding="utf-8")
+    return template, vis
+
+
+def _json_for_script(value: Any) -> str:
+    """JSON that cannot end its ``<script>`` block or open markup (HTML-safe escapes)."""
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return (
+        text.replace("&", "\\u0026")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def _finite(x: float) -> float | None:
+    return float(x) if np.isfinite(x) else None
+
+
+def viewer_html(
+    obj: Any,
+    *,
+    top_k: int = 150,
+    max_nodes: int | None = MAX_VIEWER_NODES,
+    state_label: Callable[[Any], Any] | None = None,
+    observations: Iterable[Any] | None = None,
+    labels: StateLabels | None = None,
+    title: str | None = None,
+    replay_ms: int = 400,
+) -> str:
+    """The viewer page of a Brain or an Agent as a string (see :func:`brain_html`)."""
+    if isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer)) or top_k < 1:
+        raise InvalidArgumentError(f"invalid argument `top_k`: must be an int >= 1, got {top_k!r}")
+    if isinstance(replay_ms, bool) or not isinstance(replay_ms, (int, np.integer)) or replay_ms < 1:
+        raise InvalidArgumentError(
+            f"invalid argument `replay_ms`: must be an int >= 1, got {replay_ms!r}"
+        )
+    g = collect(obj, observations=observations, state_label=state_label, labels=labels)
+    rows = select(g, max_nodes=max_nodes, rank_by="visits")
+    grid = g.labels.kind == "grid" and all(g.cell[r] is not None for r in rows.tolist())
+    nd = g.nodes
+    kept = set(nd["index"][rows].tolist())
+    node_items = []
+    for r in rows.tolist():
+        x = y = None
+        if grid:
+            px, py = _node_point(g, r, g.action_name(r))
+            x, y = round(px * 2.2, 1), round(-py * 2.2, 1)
+        node_items.append(
+            {
+                "id": int(nd["index"][r]),
+                "label": g.state_text[r],
+                "observation": g.observation_text[r],
+                "state_hash": f"{int(nd['state_hash'][r]):016x}",
+                "action": g.action_name(r),
+                "action_index": int(nd["action"][r]),
+                "greedy": bool(g.greedy[r]),
+                "value": _finite(nd["value"][r]),
+                "visits": int(nd["activation_count"][r]),
+                "terminal_count": int(nd["terminal_count"][r]),
+                "average_reward": _finite(nd["average_reward"][r]),
+                "salience": _finite(nd["salience"][r]),
+                "created_at": int(nd["created_at"][r]),
+                "last_activated": int(nd["last_activated"][r]),
+                "x": x,
+                "y": y,
+            }
+        )
+    ed = g.edges
+    edge_items = []
+    for e in range(len(ed["source"])):
+        s, d = int(ed["source"][e]), int(ed["target"][e])
+        if s in kept and d in kept:
+            edge_items.append(
+                {
+                    "source": s,
+                    "target": d,
+                    "weight": _finite(ed["weight"][e]),
+                    "plasticity": _finite(ed["plasticity"][e]),
+                    "eligibility_trace": _finite(ed["eligibility_trace"][e]),
+                    "traversal_count": int(ed["traversal_count"][e]),
+                    "is_creative": bool(ed["is_creative"][e]),
+                    "created_at": int(ed["created_at"][e]),
+                    "last_activated": int(ed["last_activated"][e]),
+                }
+            )
+    brain = obj if not hasattr(obj, "brain") else obj.brain
+    walks = [[int(i) for i in w] for w in brain.dream_walks]
+    caption = title or f"hebbian_brain: {g.node_count} nodes, {g.edge_count} synapses"
+    data = {
+        "title": caption,
+        "node_count": g.node_count,
+        "edge_count": g.edge_count,
+        "grid": grid,
+        "scale": colour_scale(nd["value"][rows]),
+        "initial_top_k": int(top_k),
+        "replay_ms": int(replay_ms),
+        "nodes": node_items,
+        "edges": edge_items,
+        "walks": walks,
+    }
+    template, vis = _assets()
+    # Replaced in an order where no inserted text is searched again.
+    head, rest = template.split("__VIS__", 1)
+    head = head.replace("__TITLE__", html.escape(caption))
+    rest = rest.replace("__DATA__", _json_for_script(data), 1)
+    return head + vis + rest
+
+
+def brain_html(
+    obj: Any,
+    path: str | os.PathLike[str],
+    *,
+    top_k: int = 150,
+    max_nodes: int | None = MAX_VIEWER_NODES,
+    state_label: Callable[[Any], Any] | None = None,
+    observations: Iterable[Any] | None = None,
+    labels: StateLabels | None = None,
+    title: str | None = None,
+    replay_ms: int = 400,
+) -> Path:
+    """Writes an interactive viewer of a brain to ``path`` (one HTML file, no network needed).
+
+    The page pans and zooms, finds states by label, shows every field of a node (with its
+    observation) or synapse on click, filters by minimum weight and number of nodes, hides
+    creative synapses, expands a node's neighbours on double-click and replays the dream walks
+    the brain recorded (``brain.record_dream_walks(n)`` before dreaming). Grid worlds keep their
+    grid layout. Large brains stay responsive: the page shows the ``top_k`` most visited nodes
+    and adds others on demand.
+
+    Args:
+        obj: A :class:`~hebbian_brain.Brain` or an :class:`~hebbian_brain.Agent`.
+        path: The HTML file to write.
+        top_k: Nodes shown when the page opens (a slider changes it).
+        max_nodes: Most nodes the file carries (the most visited; None: all).
+        state_label: ``state_label(observation) -> str`` names states (see
+            :func:`~hebbian_brain.viz.brain_dot`).
+        observations: Observations to name the states of a bare Brain.
+        labels: :class:`~hebbian_brain.viz.StateLabels` to use instead of the agent's.
+        title: The page's title (default: the brain's size).
+        replay_ms: Milliseconds per step of the dream replay.
+
+    Returns:
+        The path written.
+    """
+    path = Path(path)
+    page = viewer_html(
+        obj,
+        top_k=top_k,
+        max_nodes=max_nodes,
+        state_label=state_label,
+        observations=observations,
+        labels=labels,
+        title=title,
+        replay_ms=replay_ms,
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page, encoding="utf-8")
+    return path
