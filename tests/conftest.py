@@ -19,11 +19,24 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         return
     missing = [
         m
-        for m in ("pydot", "graphviz", "matplotlib", "scipy", "pettingzoo", "joblib", "ray")
+        for m in (
+            "pydot",
+            "graphviz",
+            "matplotlib",
+            "scipy",
+            "pettingzoo",
+            "joblib",
+            "ray",
+            "selenium",
+            "tensorboardX",
+            "pandas",
+        )
         if importlib.util.find_spec(m) is None
     ]
     if shutil.which("dot") is None:
         missing.append("Graphviz `dot` binary")
+    if shutil.which("chromium") is None or shutil.which("chromedriver") is None:
+        missing.append("chromium and chromedriver (apt install chromium chromium-driver)")
     if missing:
         raise pytest.UsageError(f"HEBBIAN_REQUIRE_TOOLS=1 but missing: {', '.join(missing)}")
 

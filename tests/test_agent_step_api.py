@@ -75,10 +75,9 @@ def test_action_space_must_be_discrete():
         hb.Agent(env)
 
 
-def test_box_observations_need_a_discretizer():
+def test_box_observations_get_the_default_abstraction_or_a_discretizer():
     env = gym.make("CartPole-v1")
-    with pytest.raises(hb.InvalidArgumentError, match="Discretizer"):
-        hb.Agent(env)
+    assert isinstance(hb.Agent(env).observation, hb.QuantileDiscretizer)
     d = hb.Discretizer.from_space(env.observation_space, bins=6)
     agent = hb.Agent(env.action_space, seed=0, observation=d).learn(env, episodes=3)
     assert len(agent.history) == 3

@@ -18,7 +18,7 @@ def test_demo_writes_dot_png_and_curve_and_says_where(tmp_path, capsys):
     assert (tmp_path / "brain.dot").read_text().startswith("digraph")
     assert (tmp_path / "learning_curve.png").read_bytes()[:4] == b"\x89PNG"
     assert str(tmp_path / "brain.dot") in out
-    assert "greedy return after training: -8.000" in out
+    assert "greedy return after training: -8.000 +/- 0.000" in out
     if HAS_DOT:
         assert (tmp_path / "brain.png").read_bytes()[:4] == b"\x89PNG"
 
@@ -129,3 +129,35 @@ def test_the_console_script_prints_the_version():
     done = subprocess.run([*argv, "--version"], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"hebbian-brain {hb.__version__}"
+
+
+def test_the_greedy_return_is_a_mean_over_many_episodes_with_its_standard_error(capsys):
+    # Slippery FrozenLake: one greedy episode is 0 or 1; the mean over 200 is neither.
+    code = main(
+        [
+            "train",
+            "--env",
+            "FrozenLake-v1",
+            "--episodes",
+            "300",
+            "--seed",
+            "0",
+            "--quiet",
+            "--eval-episodes",
+            "200",
+        ]
+    )
+    assert code == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("greedy return"))
+    assert "over 200 episodes" in line
+    mean = float(line.split(":")[1].split("+/-")[0])
+    sem = float(line.split("+/-")[1].split()[0])
+    assert 0.0 < mean < 1.0 and 0.0 < sem < 0.05
+
+
+def test_help_shows_the_defaults(capsys):
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    out = capsys.readouterr().out
+    assert "(default: 100)" in out and "(default: 8)" in out and "(default: 0.0)" in out
+    assert "(default: None)" not in out and "(default: False)" not in out

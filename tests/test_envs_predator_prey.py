@@ -85,3 +85,21 @@ def test_bad_input_is_a_clear_error():
     with pytest.raises(KeyError, match="nobody"):
         env.step({"nobody": 0})
     env.step({a: 0 for a in env.agents})  # still usable
+
+
+def test_state_space_holds_every_state_and_render_test_passes(capsys):
+    from pettingzoo.test import parallel_api_test, render_test
+    from pettingzoo.utils.conversions import parallel_to_aec
+
+    from hebbian_brain.envs import PredatorPreyEnv
+
+    env = PredatorPreyEnv()
+    obs, _ = env.reset(seed=3)
+    for _ in range(60):
+        assert env.state() in env.state_space
+        if not env.agents:
+            break
+        env.step({a: env.action_space(a).sample() for a in env.agents})
+    parallel_api_test(PredatorPreyEnv(), num_cycles=50)
+    render_test(lambda render_mode=None: parallel_to_aec(PredatorPreyEnv(render_mode=render_mode)))
+    assert "P" in capsys.readouterr().out  # "human" prints the grid

@@ -43,3 +43,24 @@ def test_no_placeholder_project_urls():
     manifests = ("pyproject.toml", "Cargo.toml", "rust/core/Cargo.toml", "rust/bindings/Cargo.toml")
     for name in manifests:
         assert "example.invalid" not in (ROOT / name).read_text(encoding="utf-8"), name
+
+
+def test_the_default_test_extra_leaves_ray_and_pygame_out_and_ci_installs_them():
+    extras = PYPROJECT["project"]["optional-dependencies"]
+    test = " ".join(extras["test"])
+    assert "ray" not in test and "pygame" not in test
+    assert "tensorboard" in test and "pandas" in test
+    everything = " ".join(extras["test-all"])
+    assert "ray" in everything and "pygame" in everything and "test" in everything
+    assert '".[test-all]"' in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_ci_builds_an_abi3_manylinux2014_wheel_and_tests_it_in_a_clean_venv():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "--zig --compatibility manylinux2014" in ci and "maturin sdist" in ci
+    assert "cp310-abi3-manylinux2014_x86_64" in ci
+    assert 'python3 -m venv "$CLEAN"' in ci and '"$WHEEL[test]"' in ci
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rust_version = CARGO["workspace"]["package"]["rust-version"]
+    assert f"Rust\n≥ {rust_version}" in readme or f"Rust ≥ {rust_version}" in readme
+    assert "--compatibility manylinux2014" in readme

@@ -7,7 +7,7 @@ import sweep_trials as trials
 
 import hebbian_brain as hb
 
-ray = pytest.importorskip("ray")
+ray = pytest.importorskip("ray", reason='Ray is optional: pip install "hebbian_brain[ray]"')
 
 
 @pytest.fixture(scope="module")

@@ -51,11 +51,19 @@ __all__ = [
 # agents and environments
 from hebbian_brain import envs  # noqa: E402  (registers the Gymnasium ids below)
 from hebbian_brain._core import AgentParams  # noqa: E402
+from hebbian_brain.abstraction import QuantileDiscretizer  # noqa: E402
 from hebbian_brain.agent import Agent, EpisodeRecord, History  # noqa: E402
 from hebbian_brain.discretize import Discretizer  # noqa: E402
 
 envs.register_envs()
 __all__ += ["Agent", "AgentParams", "Discretizer", "EpisodeRecord", "History", "envs"]
+__all__ += ["QuantileDiscretizer"]
+
+# stable-baselines3's companions: callbacks, metric logging, evaluation
+from hebbian_brain import callbacks, evaluation, logger  # noqa: E402
+from hebbian_brain.evaluation import evaluate_policy  # noqa: E402
+
+__all__ += ["callbacks", "evaluate_policy", "evaluation", "logger"]
 
 # scale: populations trained in parallel, sweeps over settings x seeds
 from hebbian_brain.population import Population, PopulationRun  # noqa: E402

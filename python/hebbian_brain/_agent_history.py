@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import csv
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
 from hebbian_brain._core import DreamReport, InvalidArgumentError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["EpisodeRecord", "History"]
 
@@ -55,11 +60,75 @@ class History:
             raise InvalidArgumentError(f"invalid argument `window`: must be >= 1, got {window}")
         r = self.returns
         if r.size == 0:
-            return r.copy()
+            return np.array(r, dtype=np.float64)
         c = np.cumsum(np.concatenate(([0.0], r)))
         idx = np.arange(1, r.size + 1)
         lo = np.maximum(idx - window, 0)
-        return (c[idx] - c[lo]) / (idx - lo)
+        return np.asarray((c[idx] - c[lo]) / (idx - lo), dtype=np.float64)
+
+    #: Columns of :meth:`to_dict`, :meth:`to_pandas` and :meth:`to_csv`, in order.
+    COLUMNS = (
+        "episode",
+        "return",
+        "length",
+        "terminated",
+        "dream_walks",
+        "dream_steps",
+        "dream_synapses_reinforced",
+        "dream_synapses_galvanized",
+        "dream_creative_edges_created",
+        "dream_value_change",
+    )
+
+    def to_dict(self) -> dict[str, np.ndarray]:
+        """One numpy column per field (see ``COLUMNS``); dream columns are 0 without a dream.
+
+        ``episode`` numbers the episodes from 0 (the oldest kept one: a history cut at
+        ``params.history_limit`` starts later).
+        """
+        n = len(self)
+        out: dict[str, np.ndarray] = {
+            "episode": np.arange(n, dtype=np.int64),
+            "return": self.returns.astype(np.float64, copy=True),
+            "length": self.lengths.astype(np.int64, copy=True),
+            "terminated": self.terminated.astype(bool, copy=True),
+        }
+        fields = (
+            "walks",
+            "steps",
+            "synapses_reinforced",
+            "synapses_galvanized",
+            "creative_edges_created",
+        )
+        for f in fields:
+            out[f"dream_{f}"] = np.array(
+                [0 if d is None else getattr(d, f) for d in self.dreams], dtype=np.int64
+            )
+        out["dream_value_change"] = np.array(
+            [0.0 if d is None else d.value_change for d in self.dreams], dtype=np.float64
+        )
+        return out
+
+    def to_pandas(self) -> pd.DataFrame:
+        """The history as a ``pandas.DataFrame``, one row per episode (columns: ``COLUMNS``).
+
+        Raises:
+            ImportError: pandas is not installed (``pip install pandas``).
+        """
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError("History.to_pandas needs pandas: pip install pandas") from None
+        return pd.DataFrame(self.to_dict(), columns=list(self.COLUMNS))
+
+    def to_csv(self, path: str | os.PathLike[str]) -> None:
+        """Writes the history as CSV, one row per episode (header: ``COLUMNS``; no pandas)."""
+        columns = self.to_dict()
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(self.COLUMNS)
+            rows: list[list[Any]] = [columns[c].tolist() for c in self.COLUMNS]
+            w.writerows(zip(*rows))
 
     def __repr__(self) -> str:
         if len(self) == 0:

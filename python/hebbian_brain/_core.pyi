@@ -2,10 +2,11 @@
 
 from collections.abc import Hashable, Mapping, Sequence
 from os import PathLike
-from typing import Any, final
+from typing import Any, Literal, final, overload
 
 from typing_extensions import Self
 
+import networkx as nx
 import numpy as np
 import numpy.typing as npt
 
@@ -413,6 +414,8 @@ class Brain:
         """Runs `cycles` dream cycles (the GIL is released meanwhile)."""
     def node(self, index: int) -> Node:
         """The node `index` (a read-only view)."""
+    def exploration_value(self, index: int) -> float:
+        """U of the node `index`: the optimistic value exploration acts on."""
     def synapse(self, src: int, dst: int) -> Synapse:
         """The synapse src → dst (a read-only view)."""
     def successors(self, index: int) -> list[int]:
@@ -432,19 +435,44 @@ class Brain:
         seed: int | None = None,
     ) -> Brain:
         """A brain holding exactly the given node and edge tables (the format of `nodes()` and
-        `edges()`; node indices are kept). Optional node columns default to 0.
+        `edges()`; node indices are kept). Optional node columns default to 0. Eligibility
+        traces are episode-local: the new brain starts with none (an `eligibility_trace` column
+        is checked, in [0, 1], but not imported).
+
+        Raises:
+            TypeError: a table that is not a mapping of column names to arrays, or a column of
+                the wrong dtype.
+            InvalidArgumentError: a required column is missing (`index`, `state_hash`,
+                `action`; `source`, `target`), or a value is out of range or not finite.
+            ShapeError: columns of different lengths.
+            InvalidNodeError: an edge names a node the table does not hold.
         """
-    def to_dot(self, min_weight: float = 0.0, show_state_hash: bool = True) -> str:
-        """The brain as a Graphviz DOT digraph (valid DOT, renders with `dot`)."""
+    def to_dot(
+        self, min_weight: float = 0.0, show_state_hash: bool = True, *, max_nodes: int | None = None
+    ) -> str:
+        """The brain as a Graphviz DOT digraph (valid DOT, renders with `dot`); with `max_nodes`,
+        only the most visited nodes.
+        """
+    def record_dream_walks(self, n: int) -> None:
+        """Keeps the node paths of the last `n` dream walks (0 stops recording and forgets them);
+        read them from `dream_walks`. The record is not saved with the brain.
+        """
+    @property
+    def dream_walks(self) -> list[list[int]]:
+        """The recorded dream walks, oldest first: each a list of node indices in walking order
+        (empty unless `record_dream_walks` was called).
+        """
+    def _repr_html_(self) -> str:
+        """HTML for Jupyter: a summary and the interactive viewer (drawn by `hebbian_brain.viz`)."""
     def report(self) -> str:
         """A human-readable summary."""
     def memory_bytes(self) -> int:
         """Bytes held by the brain's storage (allocated capacity)."""
-    def to_networkx(self) -> Any:
+    def to_networkx(self) -> nx.DiGraph[int]:
         """The brain as a `networkx.DiGraph` (node keys are indices; every field is an attribute)."""
     @staticmethod
     def from_networkx(
-        graph: Any, config: BrainConfig | None = None, *, seed: int | None = None
+        graph: nx.DiGraph[int], config: BrainConfig | None = None, *, seed: int | None = None
     ) -> Brain:
         """A brain from a `networkx.DiGraph` made by `to_networkx` (or with at least `state_hash`
         and `action` node attributes and integer node keys).
@@ -466,6 +494,78 @@ class Brain:
 
 # ---------------------------------------------------------------- agents and environments
 @final
+class QuantileDiscretizer:
+    """Observations turned into cells of a grid fitted to the first observations.
+
+    Each dimension is cut at the quantiles j / bins of the first ``warmup`` observations
+    recorded, joined by even cuts of the space's bounds where they are finite, bins =
+    max(2, round(cells ** (1 / dims))); the edges are then frozen. Cells get dense ids in the
+    order first met, at most ``max_cells`` (later new cells share the id ``max_cells``; a lookup
+    of a cell never met gives ``max_cells + 1``). docs/reference/rules.md §1.8.
+    """
+
+    def __new__(
+        cls,
+        low: npt.ArrayLike,
+        high: npt.ArrayLike,
+        *,
+        cells: int = 144,
+        warmup: int = 1000,
+        max_cells: int = 65536,
+        split_after: int = 0,
+    ) -> Self: ...
+    def cell(self, obs: npt.ArrayLike, *, record: bool = True, add: bool = True) -> int:
+        """The cell id of ``obs`` while learning (``record``: count it towards the fit and
+        the splits; ``add``: give a cell never met a new id)."""
+    def __call__(self, obs: npt.ArrayLike) -> int: ...
+    @property
+    def dims(self) -> int:
+        """Values per observation."""
+    @property
+    def bins(self) -> int:
+        """Bins per dimension of the fitted grid (at most)."""
+    @property
+    def low(self) -> list[float]:
+        """The lower bounds given."""
+    @property
+    def high(self) -> list[float]:
+        """The upper bounds given."""
+    @property
+    def cells(self) -> int:
+        """The cell budget that sets the bins."""
+    @property
+    def warmup(self) -> int:
+        """Observations recorded before the fit."""
+    @property
+    def max_cells(self) -> int:
+        """Most cell ids."""
+    @property
+    def split_after(self) -> int:
+        """Visits before a fitted cell splits (0: never)."""
+    @property
+    def n(self) -> int:
+        """Number of ids a lookup can return: ``max_cells + 2``."""
+    @property
+    def fitted(self) -> bool:
+        """Whether the edges are fitted (and frozen)."""
+    @property
+    def n_cells(self) -> int:
+        """Distinct cell ids given so far."""
+    @property
+    def recorded(self) -> int:
+        """Observations recorded towards the fit (0 once fitted)."""
+    @property
+    def edges(self) -> list[list[float]]:
+        """Per-dimension edges (empty before the fit)."""
+    def to_bytes(self) -> bytes:
+        """The discretizer (fitted edges, warm-up record, cell table) as bytes."""
+    @staticmethod
+    def from_bytes(data: bytes, origin: str = "<bytes>") -> QuantileDiscretizer:
+        """A discretizer from :meth:`to_bytes` output (``FileFormatError`` when damaged)."""
+    def __reduce__(self) -> tuple[Any, ...]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
 class AgentParams:
     """How an agent draws actions from its brain (frozen)."""
     def __new__(
@@ -479,7 +579,7 @@ class AgentParams:
         optimistic: bool = True,
         untried_value: float = 0.0,
         dream_cycles: int = 1,
-        replay_ratio: float = 10.0,
+        replay_ratio: float = 30.0,
         cut_traces_on_exploration: bool = True,
         prune_every: int = 0,
         history_limit: int = 100_000,
@@ -515,9 +615,10 @@ class AgentParams:
         """Fewest dream cycles per `dream()` call."""
     @property
     def replay_ratio(self) -> float:
-        """Replayed backups per real step since the last dream: a dream runs max(dream_cycles,
-        ⌈replay_ratio · steps / (walks_per_cycle · walk_length)⌉) cycles (as Dyna-Q's planning steps
-        per real step).
+        """Replayed backups per real step since the last dream, at most: a dream runs `dream_cycles`
+        cycles, then more while some node is salient (values still move), up to ⌈replay_ratio · steps
+        / (walks_per_cycle · walk_length)⌉ cycles (prioritized sweeping's budget; Dyna-Q's planning
+        steps per real step).
         """
     @property
     def cut_traces_on_exploration(self) -> bool:
@@ -975,6 +1076,35 @@ class RecurrentNetwork:
         noise_std: float = 0.0,
         seed: int | None = None,
     ) -> RecurrentNetwork: ...
+    @overload
+    def run(
+        self,
+        inputs: npt.ArrayLike,
+        *,
+        modulation: npt.ArrayLike | None = None,
+        plastic: bool = True,
+        keep_weights: bool = False,
+        return_states: Literal[False] | None = None,
+        initial_state: npt.ArrayLike | None = None,
+        targets: npt.ArrayLike | None = None,
+        readout_rate: float = 0.0,
+    ) -> npt.NDArray[np.float64]:
+        """Without `return_states`: the outputs `[T, n_outputs]` / `[B, T, n_outputs]`."""
+    @overload
+    def run(
+        self,
+        inputs: npt.ArrayLike,
+        *,
+        modulation: npt.ArrayLike | None = None,
+        plastic: bool = True,
+        keep_weights: bool = False,
+        return_states: Literal[True, "rates", "currents"],
+        initial_state: npt.ArrayLike | None = None,
+        targets: npt.ArrayLike | None = None,
+        readout_rate: float = 0.0,
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """With `return_states`: `(outputs, states)`, states `[T, n_units]` / `[B, T, n_units]`."""
+    @overload
     def run(
         self,
         inputs: npt.ArrayLike,
@@ -986,7 +1116,9 @@ class RecurrentNetwork:
         initial_state: npt.ArrayLike | None = None,
         targets: npt.ArrayLike | None = None,
         readout_rate: float = 0.0,
-    ) -> Any:
+    ) -> (
+        npt.NDArray[np.float64] | tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]
+    ):
         """Runs one trial (`inputs` `[T, n_inputs]`) or a batch (`[B, T, n_inputs]`).
 
         Args:
@@ -1091,7 +1223,7 @@ class NodePerturbationConfig:
 
     Args:
         learning_rate: η (0.1).
-        perturbation_rate: perturbations per neuron per second of simulated time (3.0).
+        perturbation_rate: perturbations per neuron per second of simulated time, > 0 (3.0).
         amplitude: a perturbation adds U(-amplitude, amplitude) to x (0.5).
         activity_trace_decay: α_x of the running average x̄ (0.05; 0 = one-step change;
             unused with eligibility="perturbation").
@@ -1478,3 +1610,173 @@ def derive_seed(seed: int, stream: int) -> int:
 # ---- file container for Python-encoded payloads (rnn model files) ----
 def _container_save(path: str | PathLike[str], kind: bytes, payload: bytes) -> None: ...
 def _container_load(path: str | PathLike[str], kind: bytes) -> bytes: ...
+
+# ---------------------------------------------------------------- recurrent agents
+@final
+class RecurrentAgentCore:
+    """The Rust core of a recurrent agent (used by `NodePerturbationAgent` and
+    `RewardHebbianAgent`; see their docs)."""
+    def __new__(
+        cls,
+        rule: str,
+        n_neurons: int,
+        obs_offset: Sequence[float],
+        obs_scale: Sequence[float],
+        n_actions: int | None = None,
+        action_offset: Sequence[float] | None = None,
+        action_scale: Sequence[float] | None = None,
+        observation_space: str = ...,
+        seed: int | None = None,
+        **params: Any,
+    ) -> RecurrentAgentCore: ...
+    def act(self, obs: npt.ArrayLike, reward: float) -> Any:
+        """One exploring step learned from at the episode's end: the action for `obs`;
+        `reward` followed the previous step of this episode (ignored at the first)."""
+    def end_episode(self, final_reward: float) -> tuple[float, int, float]:
+        """Ends the episode and learns from it: `(return, length, modulator)`."""
+    def discard_episode(self) -> None:
+        """Drops the episode in progress without learning from it."""
+    def predict(
+        self,
+        obs: npt.ArrayLike,
+        state: npt.NDArray[np.float64] | None = None,
+        deterministic: bool = False,
+    ) -> tuple[Any, npt.NDArray[np.float64]]:
+        """One step from `state` (None: rest) without learning: `(action, new_state)`."""
+    def run_episodes(
+        self, env: CognitiveEnvCore, episodes: int, max_steps: int = 100000
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Runs and learns whole episodes of a built-in cognitive task in Rust:
+        `(returns, lengths)`."""
+    def evaluate(
+        self, env: CognitiveEnvCore, episodes: int, max_steps: int = 100000
+    ) -> npt.NDArray[np.float64]:
+        """Greedy returns of episodes of a built-in cognitive task, without learning."""
+    def history(
+        self,
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """`(returns, lengths, modulators)` of every finished episode."""
+    @property
+    def config(self) -> dict[str, Any]:
+        """The parameters as a dict."""
+    def set_params(self, **params: Any) -> None:
+        """Changes parameters (keywords as in the constructor; the size stays)."""
+    @property
+    def weights(self) -> npt.NDArray[np.float64]:
+        """Recurrent weights `J` `[N, N]` (a copy)."""
+    @property
+    def input_weights(self) -> npt.NDArray[np.float64]:
+        """Input weights `W_in` `[N, n_obs + 1]` (last column: biases; a copy)."""
+    def set_weights(self, weights: Sequence[float], input_weights: Sequence[float]) -> None:
+        """Replaces `J` and `W_in` (flattened, shapes as the getters give)."""
+    @property
+    def state(self) -> npt.NDArray[np.float64]:
+        """The network's state `x` in the episode in progress (a copy)."""
+    @property
+    def episodes(self) -> int:
+        """Finished episodes."""
+    @property
+    def steps(self) -> int:
+        """Steps taken while learning."""
+    @property
+    def episode_steps(self) -> int:
+        """Steps of the episode in progress."""
+    @property
+    def baseline(self) -> tuple[float, float]:
+        """The running reward baseline and spread."""
+    @property
+    def metadata(self) -> str:
+        """Free text saved with the agent."""
+    @metadata.setter
+    def metadata(self, value: str) -> None: ...
+    @property
+    def n_obs(self) -> int:
+        """Observation length."""
+    def to_bytes(self) -> bytes:
+        """The agent in the library's container format."""
+    def save(self, path: str | PathLike[str]) -> None:
+        """Writes the agent to `path` atomically."""
+    @staticmethod
+    def from_bytes(
+        data: bytes, origin: str = "<bytes>", observation_space: str = ...
+    ) -> RecurrentAgentCore:
+        """An agent from `to_bytes` output (`FileFormatError` if damaged)."""
+
+def train_population(
+    agents: Sequence[RecurrentAgentCore],
+    envs: Sequence[CognitiveEnvCore],
+    episodes: int,
+    max_steps: int = 100000,
+) -> npt.NDArray[np.float64]:
+    """Trains each agent on its own cognitive task in parallel; returns `[n_agents, episodes]`."""
+
+@final
+class CognitiveEnvCore:
+    """The Rust core of a cognitive task of `hebbian_brain.envs`."""
+    def __new__(
+        cls,
+        task: str,
+        dt: float = 100.0,
+        timing: Sequence[tuple[str, str, Sequence[float]]] = ...,
+        rewards: tuple[float, float, float] = ...,
+        abort: bool = False,
+        cohs: Sequence[float] | None = None,
+        sigma: float | None = None,
+        dim_ring: int | None = None,
+        seed: int | None = None,
+    ) -> CognitiveEnvCore: ...
+    def reset(self, seed: int | None = None) -> npt.NDArray[np.float64]:
+        """Starts a trial; returns its first observation."""
+    def step(self, action: int) -> tuple[npt.NDArray[np.float64], float, bool, int, str]:
+        """One step: `(obs, reward, terminated, gt, outcome)`."""
+    def new_trial(
+        self,
+        ground_truth: int | None = None,
+        coh: float | None = None,
+        context: int | None = None,
+        coh_0: float | None = None,
+        coh_1: float | None = None,
+        other_choice: int | None = None,
+        sample: int | None = None,
+    ) -> dict[str, Any]:
+        """Draws and starts a new trial, fixing the given variables; returns them."""
+    def trial_info(self) -> dict[str, Any]:
+        """The current trial's variables."""
+    @property
+    def ob(self) -> npt.NDArray[np.float64]:
+        """Observations of the current trial `[T, n_obs]`."""
+    @property
+    def gt(self) -> npt.NDArray[np.int64]:
+        """Ground-truth action of each step of the current trial `[T]`."""
+    @property
+    def periods(self) -> list[tuple[str, int, int]]:
+        """`(name, first step, end step)` of each period."""
+    @property
+    def timing(self) -> list[tuple[str, str, list[float]]]:
+        """The full timing `[(period, kind, values)]`."""
+    @property
+    def t(self) -> int:
+        """Step within the current trial."""
+    @property
+    def period(self) -> str:
+        """Name of the current period."""
+    @property
+    def outcome(self) -> str:
+        """How the trial ended so far."""
+    @property
+    def n_obs(self) -> int:
+        """Observation length."""
+    @property
+    def n_actions(self) -> int:
+        """Number of actions (0 = fixate)."""
+    @property
+    def obs_names(self) -> list[str]:
+        """Names of the observation's entries."""
+    @property
+    def dt(self) -> float:
+        """Step length in milliseconds."""
+    @property
+    def rewards(self) -> tuple[float, float, float]:
+        """`(abort, correct, fail)`."""
+    def __copy__(self) -> CognitiveEnvCore: ...
+    def __deepcopy__(self, memo: Any, /) -> CognitiveEnvCore: ...

@@ -8,6 +8,7 @@ each other.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -19,7 +20,7 @@ __all__ = ["nullclines", "symmetry_index", "vector_field"]
 VectorField = Callable[[np.ndarray], np.ndarray]
 
 
-def _grid(xlim: tuple[float, float], ylim: tuple[float, float], n: int):
+def _grid(xlim: tuple[float, float], ylim: tuple[float, float], n: int) -> Any:
     if n < 2:
         raise InvalidArgumentError(f"invalid argument `n`: must be >= 2, got {n}")
     for name, lim in (("xlim", xlim), ("ylim", ylim)):

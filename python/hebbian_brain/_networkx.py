@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -33,13 +33,27 @@ EDGE_FIELDS = (
 )
 
 
-def to_networkx(brain: Brain) -> nx.DiGraph:
+def to_networkx(brain: Brain) -> nx.DiGraph[int]:
     """Returns a ``networkx.DiGraph`` whose node keys are the brain's node indices.
 
     Every node and synapse field is an attribute (Python scalars); ``graph.graph`` holds the
-    brain's clock and config. Eligibility traces are episode-local learning state: they are
-    exported as attributes but ``from_networkx`` starts with none, so convert between episodes
-    (after ``end_episode``) for a brain that continues exactly the same way.
+    brain's clock, episode count and config. Eligibility traces are episode-local learning
+    state: they are exported as attributes but ``from_networkx`` starts with none, so convert
+    between episodes (after ``end_episode``) for a brain that continues the same way.
+
+    What ``from_networkx(to_networkx(brain))`` keeps and loses, exactly:
+
+    * kept bit for bit: node indices (with their holes), every node field, the synapses'
+      endpoints, plasticity, creation and activation times, traversal counts and creative
+      flags, the clock and the config;
+    * weights: exported as float64, decayed to the brain's clock (the value ``brain.synapse``
+      reads); the brain stores weights as float32, so a converted weight may differ from the
+      original's decayed value by one float32 rounding (at most ``2**-24`` relative, e.g.
+      ``3e-8`` on a weight of 0.5);
+    * the episode count restarts at 0 (it is in ``graph.graph["episodes"]``);
+    * eligibility traces start empty.
+
+    ``save`` / ``load``, ``to_bytes`` and pickling are exact; use them to store a brain.
     """
     import networkx as nx
 
@@ -55,14 +69,17 @@ def to_networkx(brain: Brain) -> nx.DiGraph:
     return g
 
 
-def from_networkx(graph: Any, config: BrainConfig | None = None, seed: int | None = None) -> Brain:
+def from_networkx(
+    graph: nx.DiGraph[int], config: BrainConfig | None = None, seed: int | None = None
+) -> Brain:
     """Builds a brain from a directed networkx graph.
 
     Node keys must be non-negative ints (they become the node indices); each node needs integer
     ``state_hash`` and ``action`` attributes. A missing optional attribute takes its default for
     that node or edge alone (0; weights the config's initial weight, plasticity 1). ``config``
     defaults to ``graph.graph["config"]`` if present. The clock starts at the latest time any
-    node or edge carries; eligibility traces start empty.
+    node or edge carries; eligibility traces start empty and the episode count at 0; weights
+    are stored as float32 (see :func:`to_networkx` for what a round trip keeps).
     """
     from hebbian_brain._core import Brain, BrainConfig
 

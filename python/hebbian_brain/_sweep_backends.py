@@ -176,7 +176,7 @@ def _ray(
     except ImportError:
         raise ImportError('backend="ray" needs Ray: pip install "hebbian_brain[ray]"') from None
     try:
-        cloudpickle.dumps(fn)
+        cloudpickle.dumps(fn)  # type: ignore[no-untyped-call]  # Ray's vendored copy is untyped
     except Exception as e:
         raise _unpicklable(fn, "cloudpickle", e) from None
     if not ray.is_initialized():

@@ -9,27 +9,28 @@ Two ways to drive it:
 
 * the step API, inside your own loop: ``act(obs)``, ``observe(reward, next_obs, terminated,
   truncated)``, ``end_episode()``, ``dream()``;
-* the stable-baselines3-style API: ``learn(env, episodes=...)``, ``predict(obs)``,
-  ``save(path)`` / ``Agent.load(path)``.
+* the stable-baselines3 API: ``Agent(env)``, ``learn(total_timesteps=..., callback=...)``,
+  ``predict(obs)``, ``save(path)`` / ``Agent.load(path, env=env)``, ``get_env`` / ``set_env``,
+  ``get_parameters`` / ``set_parameters``, callbacks (:mod:`hebbian_brain.callbacks`) and a
+  logger (:mod:`hebbian_brain.logger`). ``learn`` also takes a Gymnasium ``VectorEnv``.
 """
 
 from __future__ import annotations
 
-import json
+import logging
 import numbers
 import os
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from hebbian_brain._agent_file import agent_metadata, restore_agent
 from hebbian_brain._agent_history import EpisodeRecord, History
+from hebbian_brain._agent_sb3 import SB3Surface
 from hebbian_brain._agent_spaces import (
-    MAX_ACTIONS,
     _action_space_n,
     _builtin_core,
     _Encoder,
-    _space_module,
 )
 from hebbian_brain._core import (
     AgentCore,
@@ -37,57 +38,87 @@ from hebbian_brain._core import (
     Brain,
     BrainConfig,
     DreamReport,
-    FileFormatError,
     InvalidArgumentError,
     StateError,
 )
-from hebbian_brain._file_guard import check_container_file
-from hebbian_brain._metadata import Metadata
+from hebbian_brain._state_memory import StateMemory
+from hebbian_brain._validate import is_count as _is_count
+from hebbian_brain._validate import progress as _progress
+from hebbian_brain._vector import is_env, is_vector_env
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
+
+
+_log = logging.getLogger(__name__)
 
 __all__ = ["Agent", "AgentParams", "EpisodeRecord", "History"]
 
-_FORMAT = "hebbian_brain.Agent/1"
 
-
-class Agent:
+class Agent(SB3Surface):
     """A graph-brain agent for any Gymnasium environment with ``Discrete`` actions.
 
     Args:
-        action_space_or_n: A ``gymnasium.spaces.Discrete`` action space, a number of actions,
-            or an environment (its action and observation spaces are used).
+        action_space_or_n: An environment (its spaces are used and it is bound to the agent, as
+            in stable-baselines3: ``learn`` then needs no env), a Gymnasium id (made with
+            ``gymnasium.make``), a Gymnasium ``VectorEnv`` (its single-copy spaces), a
+            ``gymnasium.spaces.Discrete`` action space, or a number of actions.
         config: A :class:`~hebbian_brain.BrainConfig` for a new brain (None: defaults), or an
             existing :class:`~hebbian_brain.Brain` to act with (and keep training).
         seed: Seeds the agent's exploration and its brain (None: from the OS).
         observation: The observation space (``Discrete``, ``MultiDiscrete``, ``Tuple``, ...;
-            observations are checked against it), a :class:`Discretizer` for ``Box`` spaces, or
-            None (any hashable observation: ints, tuples, integer arrays, str, bytes).
+            observations are checked against it; a ``Box`` gets the default
+            :class:`~hebbian_brain.QuantileDiscretizer`), a :class:`Discretizer` or
+            :class:`~hebbian_brain.QuantileDiscretizer`, or None (any hashable observation:
+            ints, tuples, integer arrays, str, bytes).
         params: :class:`AgentParams` (exploration, synapse bonus, dreaming, pruning).
+        tensorboard_log: A folder for TensorBoard runs (one sub-folder per ``learn``, named
+            from ``tb_log_name``; needs the ``tensorboard`` extra), or None.
+        verbose: 1 also logs the training metrics to stdout.
 
     Raises:
         TypeError: The action space is not ``Discrete``.
-        InvalidArgumentError: A ``Box`` observation space without a discretizer.
 
     Example:
         >>> import gymnasium as gym, hebbian_brain as hb
         >>> env = gym.make("hebbian_brain/GridWorld-v0")
-        >>> agent = hb.Agent(env, seed=0).learn(env, episodes=50)
+        >>> agent = hb.Agent(env, seed=0).learn(total_timesteps=2_000)
         >>> action, _ = agent.predict(0, deterministic=True)
     """
 
     def __init__(
         self,
         action_space_or_n: Any,
-        config: Any = None,
+        config: BrainConfig | Brain | None = None,
         *,
         seed: int | None = None,
         observation: Any = None,
         params: AgentParams | None = None,
+        tensorboard_log: str | os.PathLike[str] | None = None,
+        verbose: int = 0,
     ) -> None:
-        if hasattr(action_space_or_n, "action_space") and hasattr(
+        self._state_labels: Any = None  # how pictures name states and actions (viz._labels)
+        env = None
+        if isinstance(action_space_or_n, str):
+            import gymnasium
+
+            if action_space_or_n not in gymnasium.registry:
+                raise TypeError(
+                    "action_space_or_n must be an environment, a registered Gymnasium id, a "
+                    f"Discrete space or an int, got the unregistered id {action_space_or_n!r}"
+                )
+            action_space_or_n = gymnasium.make(action_space_or_n)
+        if is_vector_env(action_space_or_n):
+            env = action_space_or_n
+            action_space_or_n = env.single_action_space
+            if observation is None:
+                observation = env.single_observation_space
+        elif hasattr(action_space_or_n, "action_space") and hasattr(
             action_space_or_n, "observation_space"
         ):
             env = action_space_or_n
             action_space_or_n = env.action_space
+            self._state_labels = _labels_for(env)
             if observation is None:
                 observation = env.observation_space
         self._n, self._start, self.action_space = _action_space_n(action_space_or_n)
@@ -97,6 +128,8 @@ class Agent:
         self._seed = seed
         self._reset_seed_used = False
         self._core = self._make_core(config, params, seed)
+        self._state_memory = StateMemory()
+        self._init_sb3(env, tensorboard_log, verbose)
 
     def _make_core(self, config: Any, params: AgentParams | None, seed: int | None) -> AgentCore:
         kwargs: dict[str, Any] = {}
@@ -153,8 +186,12 @@ class Agent:
 
     @property
     def num_timesteps(self) -> int:
-        """Real steps observed so far."""
-        return int(self._core.steps)
+        """Real steps the agent has learned from (all copies of a VectorEnv included).
+
+        Steps survive ``save`` / ``load`` and pickling, except those of the copies other than the
+        first of a ``VectorEnv`` (their learning is in the brain; the count is not in the file).
+        """
+        return int(self._core.steps) + self._vector_steps
 
     # ------------------------------------------------------------------ step API
     def act(self, obs: Any) -> int:
@@ -167,13 +204,17 @@ class Agent:
         enc = self._encoder
         try:
             if enc.kind == "index":
-                a = self._core.act_index(enc.index("obs", obs))
+                key = enc.index("obs", obs)
+                a = self._core.act_index(key)
             else:
-                a = self._core.act(enc.hash("obs", obs))
+                key = enc.hash("obs", obs)
+                a = self._core.act(key)
         except OverflowError:
             raise InvalidArgumentError(
                 f"invalid argument `obs`: {obs!r} is outside the observation space {enc.space}"
             ) from None
+        if enc.kind == "hash" or enc.discretizer is not None:  # names states in pictures
+            self._state_memory.remember(key, obs)
         return a + self._start
 
     def observe(self, reward: float, next_obs: Any, terminated: bool, truncated: bool) -> None:
@@ -185,24 +226,24 @@ class Agent:
         """
         if not isinstance(reward, numbers.Real):
             raise TypeError(f"reward must be a real number, got {type(reward).__name__}")
+        for name, flag in (("terminated", terminated), ("truncated", truncated)):
+            if not isinstance(flag, (bool, np.bool_)):  # bool(array) would be ambiguous
+                raise TypeError(f"{name} must be a bool, got {type(flag).__name__}")
         enc = self._encoder
         try:
             if enc.kind == "index":
-                self._core.observe_index(
-                    float(reward),
-                    enc.index("next_obs", next_obs),
-                    bool(terminated),
-                    bool(truncated),
-                )
+                key = enc.index("next_obs", next_obs)
+                self._core.observe_index(float(reward), key, bool(terminated), bool(truncated))
             else:
-                self._core.observe(
-                    float(reward), enc.hash("next_obs", next_obs), bool(terminated), bool(truncated)
-                )
+                key = enc.hash("next_obs", next_obs)
+                self._core.observe(float(reward), key, bool(terminated), bool(truncated))
         except OverflowError:
             raise InvalidArgumentError(
                 f"invalid argument `next_obs`: {next_obs!r} is outside the observation space "
                 f"{enc.space}"
             ) from None
+        if enc.kind == "hash" or enc.discretizer is not None:
+            self._state_memory.remember(key, next_obs)
 
     def end_episode(self) -> EpisodeRecord | None:
         """Ends the episode in progress early (the last observed step is learned as truncated).
@@ -222,31 +263,77 @@ class Agent:
     # ------------------------------------------------------------------ SB3-style API
     def learn(
         self,
-        env: Any,
+        total_timesteps_or_env: Any = None,
+        /,
+        callback: Any = None,
+        log_interval: int = 100,
+        tb_log_name: str = "run",
+        reset_num_timesteps: bool = True,
+        progress_bar: bool = False,
+        *,
         total_timesteps: int | None = None,
+        env: Any = None,
         episodes: int | None = None,
         dream_every: int = 1,
-        callback: Callable[[Agent, EpisodeRecord], bool | None] | None = None,
-        progress_bar: bool = False,
     ) -> Agent:
-        """Trains in ``env`` for ``episodes`` episodes or ``total_timesteps`` steps.
+        """Trains for ``total_timesteps`` steps or ``episodes`` episodes (stable-baselines3).
+
+        The environment is the one bound at construction or with :meth:`set_env`; one given
+        here (``learn(env, ...)`` or ``env=``) is used for this call only. A Gymnasium
+        ``VectorEnv`` trains **one shared brain** from all its copies: each copy keeps its own
+        trajectory (previous experience, episode return) while nodes, synapses, values and
+        eligibility traces live in the one brain; ``total_timesteps`` counts the steps of all
+        copies. Its autoreset mode is read from its metadata (Gymnasium 1.x: next-step by
+        default, same-step and disabled handled too).
 
         The built-in Chain, GridWorld, DeepSea and RiverSwim run entirely in Rust (GIL
-        released) when trained by episodes without a callback. Any other Gymnasium environment
-        with ``Discrete`` actions runs through :meth:`act` / :meth:`observe`.
+        released) when trained by ``episodes`` and no callback needs the per-step hook. Any
+        other environment runs through :meth:`act` / :meth:`observe`.
 
         Args:
-            env: A Gymnasium environment.
-            total_timesteps: Stop after this many steps (the episode in progress is ended).
-            episodes: Stop after this many episodes.
-            dream_every: Dream after every this many episodes (0: never).
-            callback: Called after each episode as ``callback(agent, record)``; returning False
-                stops training.
+            total_timesteps_or_env: ``total_timesteps`` given by position (stable-baselines3's
+                ``learn(10_000)``), or an environment (the older ``learn(env, ...)`` form).
+            callback: A :class:`~hebbian_brain.callbacks.BaseCallback`, a list of them, or a
+                function ``callback(agent, record)`` called after each episode (returning
+                False stops training).
+            log_interval: Write the logger's metrics every this many episodes.
+            tb_log_name: Name of the TensorBoard run folder (``{tb_log_name}_{i}`` under
+                ``tensorboard_log``).
+            reset_num_timesteps: Start a new TensorBoard run (True) or continue the latest one.
+                ``num_timesteps`` itself always counts every step the agent has learned from.
             progress_bar: Show a tqdm progress bar.
+            total_timesteps: Stop after this many steps (the episode in progress is ended).
+            env: The environment for this call (default: the bound one).
+            episodes: Stop after this many episodes instead.
+            dream_every: Dream after every this many episodes (0: never).
 
         Returns:
             self
+
+        Raises:
+            InvalidArgumentError: No environment, a bad budget, or an environment whose
+                spaces do not match the agent's.
         """
+        first = total_timesteps_or_env
+        if first is not None and is_env(first):
+            if env is not None:
+                raise TypeError("learn() got an environment both by position and as env=")
+            env = first
+        elif first is not None:
+            if total_timesteps is not None:
+                raise TypeError("learn() got total_timesteps both by position and by keyword")
+            total_timesteps = first
+        if isinstance(callback, (int, np.integer)) and not isinstance(callback, bool):
+            raise TypeError(
+                "learn(env, N): give the budget by keyword, learn(env, total_timesteps=N)"
+            )
+        if env is None:
+            env = self.env
+            if env is None:
+                raise InvalidArgumentError(
+                    "invalid argument `env`: the agent has no environment; build it with "
+                    "Agent(env), bind one with set_env(env), or pass learn(env=...)"
+                )
         if (total_timesteps is None) == (episodes is None):
             raise InvalidArgumentError(
                 "invalid argument `total_timesteps, episodes`: give exactly one of them"
@@ -255,31 +342,42 @@ class Agent:
         if not _is_count(budget):
             raise InvalidArgumentError(
                 f"invalid argument `{'total_timesteps' if episodes is None else 'episodes'}`: "
-                f"must be a non-negative integer, got {budget!r}"
+                f"must be an integer in [0, 2**63), got {budget!r}"
             )
         if not _is_count(dream_every):
             raise InvalidArgumentError(
-                f"invalid argument `dream_every`: must be an integer >= 0, got {dream_every!r}"
+                f"invalid argument `dream_every`: must be an integer in [0, 2**63), "
+                f"got {dream_every!r}"
+            )
+        if not _is_count(log_interval) or log_interval == 0:
+            raise InvalidArgumentError(
+                f"invalid argument `log_interval`: must be an integer >= 1, got {log_interval!r}"
             )
         self._check_env(env)
-        bar = _progress(progress_bar, budget, "episodes" if episodes is not None else "steps")
+        if self._state_labels is None:
+            self._state_labels = _labels_for(env)
+        from hebbian_brain._agent_learn import Training
+        from hebbian_brain.callbacks import convert_callback
+
+        assert budget is not None  # checked by _is_count above
+        cb = convert_callback(callback)
+        self._setup_logger(str(tb_log_name), bool(reset_num_timesteps))
+        unit = "episodes" if episodes is not None else "steps"
+        bar = _progress(progress_bar, int(budget), unit)
+        run = Training(
+            self, env, total_timesteps, episodes, int(dream_every), cb, bar, int(log_interval)
+        )
         try:
-            core_env = _builtin_core(env)
-            if core_env is not None and episodes is not None and callback is None:
-                self._seed_builtin(env)
-                chunk = max(1, int(episodes) // 100) if bar is not None else int(episodes)
-                done = 0
-                while done < episodes:
-                    n = min(chunk, int(episodes) - done)
-                    self._core.run_episodes(core_env, n, int(dream_every))
-                    done += n
-                    if bar is not None:
-                        bar.update(n)
-            else:
-                self._learn_loop(env, total_timesteps, episodes, int(dream_every), callback, bar)
+            run.run()
         finally:
             if bar is not None:
                 bar.close()
+        _log.info(
+            "learned %d episodes, %d steps; brain: %s",
+            run.episodes_done,
+            run.steps,
+            self.brain_summary(),
+        )
         return self
 
     def run_episodes(self, env: Any, episodes: int, dream_every: int = 1) -> list[EpisodeRecord]:
@@ -307,7 +405,7 @@ class Agent:
         for name, value in (("episodes", episodes), ("dream_every", dream_every)):
             if not _is_count(value):
                 raise InvalidArgumentError(
-                    f"invalid argument `{name}`: must be an integer >= 0, got {value!r}"
+                    f"invalid argument `{name}`: must be an integer in [0, 2**63), got {value!r}"
                 )
         self._check_env(env)
         self._seed_builtin(env)
@@ -315,18 +413,6 @@ class Agent:
         # The newest records (the history keeps at most params.history_limit of them).
         h = self.history
         return [h[i] for i in range(max(0, len(h) - n), len(h))]
-
-    def _check_env(self, env: Any) -> None:
-        spaces = _space_module()
-        space = getattr(env, "action_space", None)
-        if not isinstance(space, spaces.Discrete):
-            raise TypeError(
-                f"env: the action space must be gymnasium.spaces.Discrete, got {space!r}"
-            )
-        if int(space.n) != self._n:
-            raise InvalidArgumentError(
-                f"invalid argument `env`: it has {int(space.n)} actions, the agent {self._n}"
-            )
 
     def _first_reset_seed(self) -> int | None:
         if self._reset_seed_used or self._seed is None:
@@ -339,58 +425,21 @@ class Agent:
         if seed is not None:
             env.reset(seed=seed)
 
-    def _learn_loop(
-        self,
-        env: Any,
-        total_timesteps: int | None,
-        episodes: int | None,
-        dream_every: int,
-        callback: Callable[[Agent, EpisodeRecord], bool | None] | None,
-        bar: Any,
-    ) -> None:
-        self._core.end_episode()
-        steps = episodes_done = 0
-        while True:
-            if episodes is not None and episodes_done >= episodes:
-                return
-            if total_timesteps is not None and steps >= total_timesteps:
-                return
-            obs, _ = env.reset(seed=self._first_reset_seed())
-            while True:
-                action = self.act(obs)
-                obs, reward, terminated, truncated, _ = env.step(action)
-                self.observe(reward, obs, terminated, truncated)
-                steps += 1
-                if bar is not None and total_timesteps is not None:
-                    bar.update(1)
-                if terminated or truncated:
-                    break
-                if total_timesteps is not None and steps >= total_timesteps:
-                    self._core.end_episode()
-                    break
-            episodes_done += 1
-            if bar is not None and episodes is not None:
-                bar.update(1)
-            if dream_every > 0 and self._core.episodes % dream_every == 0:
-                self._core.dream()
-            if callback is not None:
-                # Only the last record: building the whole history each episode is quadratic.
-                ret, length, terminated, dream = self._core.last_record()
-                if callback(self, EpisodeRecord(ret, length, terminated, dream)) is False:
-                    return
-
     def predict(
         self,
         observation: Any,
         state: Any = None,
         episode_start: Any = None,
         deterministic: bool = False,
-    ) -> tuple[Any, Any]:
-        """The action for ``observation`` without learning (stable-baselines3 signature).
+    ) -> tuple[npt.NDArray[np.int64], Any]:
+        """The action for ``observation`` without learning (stable-baselines3's contract).
 
-        A batch of observations (a numpy array with one more leading axis than the space, as SB3
-        vector environments give) returns an array of actions. ``state`` is passed through
-        unchanged (the agent is not recurrent), so SB3's ``evaluate_policy`` works as is.
+        One observation gives a 0-d int64 array (as stable-baselines3 returns for a
+        ``Discrete`` action space); a batch gives an int64 array ``[n]``. A batch is a numpy
+        array with one more leading axis than the space, a list of observations, or, for a
+        ``Tuple`` observation space, the tuple of arrays a Gymnasium ``VectorEnv`` gives
+        (Blackjack's ``make_vec`` observations). ``state`` is passed through unchanged (the
+        agent is not recurrent), so SB3's ``evaluate_policy`` works as is.
 
         Args:
             observation: One observation or a batch.
@@ -399,14 +448,18 @@ class Agent:
             deterministic: The best-valued action (ties to the lowest index; untried actions
                 score ``params.untried_value``) instead of an exploring draw.
         """
-        enc = self._encoder
-        n = enc.batch_size(observation)
-        if n is not None:
-            actions = np.array(
-                [self._predict_one(o, deterministic) for o in observation], dtype=np.int64
-            )
+        batch = self._encoder.batch_of(observation)
+        if batch is not None:
+            if len(batch) == 0:
+                return np.empty(0, dtype=np.int64), state
+            # The first observation is checked before the (possibly huge) output is made.
+            first = self._predict_one(batch[0], deterministic)
+            actions = np.empty(len(batch), dtype=np.int64)
+            actions[0] = first
+            for i in range(1, len(batch)):
+                actions[i] = self._predict_one(batch[i], deterministic)
             return actions, state
-        return self._predict_one(observation, deterministic), state
+        return np.array(self._predict_one(observation, deterministic), dtype=np.int64), state
 
     def _predict_one(self, obs: Any, deterministic: bool) -> int:
         enc = self._encoder
@@ -428,7 +481,7 @@ class Agent:
         b = self.brain
         return (
             f"{b.node_count} nodes, {b.edge_count} synapses, "
-            f"{self.num_timesteps} steps, {self._core.episodes} episodes"
+            f"{self._core.steps} steps, {self._core.episodes} episodes"
         )
 
     def to_dot(self, min_weight: float = 0.0, show_state_hash: bool = False) -> str:
@@ -446,7 +499,7 @@ class Agent:
             total = 0.0
             for _ in range(max_steps):
                 action, _ = self.predict(obs, deterministic=True)
-                obs, reward, terminated, truncated, _ = env.step(action)
+                obs, reward, terminated, truncated, _ = env.step(int(action))
                 total += float(reward)
                 if terminated or truncated:
                     break
@@ -455,15 +508,7 @@ class Agent:
 
     # ------------------------------------------------------------------ persistence
     def _metadata(self) -> str:
-        return json.dumps(
-            {
-                "format": _FORMAT,
-                "n_actions": self._n,
-                "action_start": self._start,
-                "observation": self._encoder.to_json(),
-                "seed": self._seed,
-            }
-        )
+        return agent_metadata(self)
 
     def to_bytes(self) -> bytes:
         """The agent (with its brain and history) as bytes in the library's file format."""
@@ -481,32 +526,9 @@ class Agent:
 
     @classmethod
     def _from_core(cls, core: AgentCore, meta_text: Any, origin: str = "<bytes>") -> Agent:
-        meta = Metadata.parse(origin, "agent", meta_text)
-        meta.string("format", equal=_FORMAT)
-        n = meta.integer("n_actions", low=1, high=MAX_ACTIONS)
-        start = meta.integer("action_start", low=-(2**63), high=2**63 - 1 - n)
-        seed = meta.integer("seed", low=0, none=True)
-        observation = meta.mapping("observation", none=True)
-        if n != core.n_actions:
-            raise meta.bad("n_actions", f"is {n}, but the agent in the file has {core.n_actions}")
-        spaces = _space_module()
-        try:
-            action_space = spaces.Discrete(n, start=start)
-            encoder = _Encoder(_Encoder.from_json(observation))
-        except FileFormatError as e:
-            raise FileFormatError(f"{origin}: {e}") from None
-        except (KeyError, TypeError, ValueError, AssertionError, OverflowError) as e:
-            # gymnasium checks its arguments with assert
-            raise meta.bad("observation", f"does not describe a space ({e!r})") from None
         agent = cls.__new__(cls)
-        agent._n = n
-        agent._start = start
-        agent.action_space = action_space
-        agent._encoder = encoder
-        agent._seed = seed
-        agent._reset_seed_used = True
-        core.set_discrete(agent._encoder.discrete)
-        agent._core = core
+        restore_agent(agent, core, meta_text, origin)
+        agent._init_sb3(None, None, 0)
         return agent
 
     def save(self, path: str | os.PathLike[str]) -> None:
@@ -514,31 +536,48 @@ class Agent:
         self._core.save(os.fspath(path), self._metadata())
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> Agent:
-        """Reads an agent written by :meth:`save`.
+    def load(
+        cls, path: str | os.PathLike[str], env: Any = None, *, force_reset: bool = True
+    ) -> Agent:
+        """Reads an agent written by :meth:`save` and binds ``env`` to it (stable-baselines3).
+
+        Args:
+            path: The agent file.
+            env: An environment to bind (checked against the agent's spaces), or None.
+            force_reset: Accepted for stable-baselines3 compatibility: ``learn`` always starts
+                with a reset.
 
         Raises:
             FileNotFoundError: No such file.
             FileFormatError: Truncated, corrupted, foreign or unknown-version file, damaged
                 metadata, or not a regular file (a device, FIFO or socket is refused unread).
+            InvalidArgumentError: ``env`` does not match the agent's spaces.
         """
         origin = os.fspath(path)
-        check_container_file(origin, b"AGT1")
         core, meta_text = AgentCore.load(origin)
-        return cls._from_core(core, meta_text, origin)
+        agent = cls._from_core(core, meta_text, origin)
+        if env is not None:
+            agent.set_env(env)
+        return agent
 
     def __getstate__(self) -> dict[str, Any]:
+        # The bound environment and the logger (open files) are not pickled, as in SB3's save.
         return {"bytes": self.to_bytes()}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         other = Agent.from_bytes(state["bytes"], origin="<pickle>")
         self.__dict__.update(other.__dict__)
 
+    def _repr_html_(self) -> str:
+        from hebbian_brain.viz._notebook import agent_repr_html
+
+        return agent_repr_html(self)
+
     def __repr__(self) -> str:
         try:
             head = (
                 f"Agent(n_actions={self._n}, episodes={self._core.episodes}, "
-                f"steps={self.num_timesteps}"
+                f"steps={self._core.steps}"
             )
         except StateError:  # the agent is busy in a GIL-released call in another thread
             return f"Agent(n_actions={self._n}, in use by another thread)"
@@ -549,18 +588,7 @@ class Agent:
             return f"{head}, brain in use)"
 
 
-def _is_count(value: Any) -> bool:
-    """A non-negative integer (a bool is not a count)."""
-    return (
-        isinstance(value, (int, np.integer))
-        and not isinstance(value, (bool, np.bool_))
-        and value >= 0
-    )
+def _labels_for(env: Any) -> Any:
+    from hebbian_brain.viz._labels import labels_for
 
-
-def _progress(enabled: bool, total: int, unit: str) -> Any:
-    if not enabled:
-        return None
-    from tqdm.auto import tqdm
-
-    return tqdm(total=int(total), unit=unit[:-1], desc="training")
+    return labels_for(env)

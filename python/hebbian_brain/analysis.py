@@ -67,9 +67,9 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _require_scipy():  # noqa: ANN202 - returns the module
+def _require_scipy() -> Any:
     try:
-        import scipy.optimize  # type: ignore[import-untyped]
+        import scipy.optimize
     except ImportError as err:  # pragma: no cover - depends on the environment
         raise ImportError(
             "hebbian_brain.analysis.fixed_points needs scipy: pip install 'hebbian_brain[analysis]'"
@@ -77,7 +77,7 @@ def _require_scipy():  # noqa: ANN202 - returns the module
     return scipy.optimize
 
 
-def _as_points(x: np.ndarray | list, name: str, dim: int | None = None) -> np.ndarray:
+def _as_points(x: np.ndarray | list[Any], name: str, dim: int | None = None) -> np.ndarray:
     arr = real_array(name, x, finite=False)
     if arr.ndim == 1:
         arr = arr[None, :]
@@ -318,7 +318,7 @@ class PCAProjection:
             raise ShapeError(
                 f"shape mismatch for `states`: last axis must be {self.mean.size}, got {arr.shape}"
             )
-        return (arr - self.mean) @ self.components.T
+        return np.asarray((arr - self.mean) @ self.components.T, dtype=np.float64)
 
     def inverse_transform(self, z: np.ndarray) -> np.ndarray:
         """Lifts plane points ``[..., n_components]`` to state space ``[..., n]``."""
@@ -328,7 +328,7 @@ class PCAProjection:
                 "shape mismatch for `z`: "
                 f"last axis must be {self.components.shape[0]}, got {z.shape}"
             )
-        return self.mean + z @ self.components
+        return np.asarray(self.mean + z @ self.components, dtype=np.float64)
 
 
 def projected_vector_field(
@@ -360,7 +360,10 @@ def projected_vector_field(
 
 def _sigmoid(x: np.ndarray | float, slope: float, threshold: float) -> np.ndarray | float:
     """Wilson–Cowan response function, shifted so that S(0) = 0."""
-    return 1.0 / (1.0 + np.exp(-slope * (x - threshold))) - 1.0 / (1.0 + np.exp(slope * threshold))
+    s: np.ndarray | float = 1.0 / (1.0 + np.exp(-slope * (x - threshold))) - 1.0 / (
+        1.0 + np.exp(slope * threshold)
+    )
+    return s
 
 
 @dataclass(frozen=True)
@@ -399,12 +402,12 @@ class WilsonCowan:
     @property
     def k_e(self) -> float:
         """Saturation ``S_E(∞)``."""
-        return 1.0 - 1.0 / (1.0 + np.exp(self.a_e * self.theta_e))
+        return float(1.0 - 1.0 / (1.0 + np.exp(self.a_e * self.theta_e)))
 
     @property
     def k_i(self) -> float:
         """Saturation ``S_I(∞)``."""
-        return 1.0 - 1.0 / (1.0 + np.exp(self.a_i * self.theta_i))
+        return float(1.0 - 1.0 / (1.0 + np.exp(self.a_i * self.theta_i)))
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         """``[dE/dt, dI/dt]`` at ``x = [E, I]``."""

@@ -1,6 +1,7 @@
 """The ``hebbian-brain`` command.
 
-``hebbian-brain train --env ID --episodes N [--seed S] [--dot F] [--png F] [--curve F] [--save F]``
+``hebbian-brain train --env ID --episodes N [--seed S] [--dot F] [--png F] [--html F] [--curve F]
+[--save F]``
 trains a graph-brain agent in any registered Gymnasium environment with discrete actions
 (``Box`` observations are binned with ``--bins``) and writes the pictures and the agent asked
 for. ``hebbian-brain demo [--out DIR]`` trains on the built-in GridWorld and writes
@@ -18,7 +19,22 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 __all__ = ["main"]
+
+
+class _DefaultsFormatter(argparse.HelpFormatter):
+    """Shows each option's default in its help line (none for flags and options without one)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        default = action.default
+        if default is None or default is False or default == argparse.SUPPRESS:
+            return text
+        if "%(default)" in text:
+            return text
+        return f"{text} (default: %(default)s)"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -27,18 +43,35 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hebbian-brain",
         description="Graph-brain agents that learn by local plasticity.",
+        formatter_class=_DefaultsFormatter,
     )
     parser.add_argument(
         "--version", action="version", version=f"%(prog)s {__version__}", help="print the version"
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    train = sub.add_parser("train", help="train an agent in a Gymnasium environment")
+    # Every option's default is shown in its help line.
+    fmt = _DefaultsFormatter
+    train = sub.add_parser(
+        "train", help="train an agent in a Gymnasium environment", formatter_class=fmt
+    )
     train.add_argument("--env", required=True, help="Gymnasium id, e.g. FrozenLake-v1")
     train.add_argument("--episodes", type=int, required=True, help="training episodes")
     train.add_argument("--seed", type=int, default=None, help="seed of agent and environment")
     train.add_argument("--dot", type=Path, help="write the brain as Graphviz DOT here")
     train.add_argument("--png", type=Path, help="render the brain to this image (needs Graphviz)")
+    train.add_argument("--html", type=Path, help="write the interactive brain viewer here")
+    train.add_argument(
+        "--max-nodes",
+        default="auto",
+        help="most nodes in the picture: a number, 'all', or 'auto' (default: readable)",
+    )
+    train.add_argument(
+        "--rank-by",
+        default="visits",
+        choices=["visits", "value", "salience", "recent"],
+        help="which nodes the picture keeps when there are more than --max-nodes",
+    )
     train.add_argument("--curve", type=Path, help="plot the learning curve to this image")
     train.add_argument("--save", type=Path, help="save the trained agent here")
     train.add_argument(
@@ -50,12 +83,26 @@ def _parser() -> argparse.ArgumentParser:
     )
     train.add_argument("--max-steps", type=int, default=None, help="TimeLimit for the env")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
+    train.add_argument(
+        "--eval-episodes",
+        type=int,
+        default=100,
+        help="greedy episodes averaged for the reported return",
+    )
 
-    demo = sub.add_parser("demo", help="train on GridWorld and write pictures of the brain")
-    demo.add_argument("--out", type=Path, default=Path("."), help="output folder (default .)")
+    demo = sub.add_parser(
+        "demo", help="train on GridWorld and write pictures of the brain", formatter_class=fmt
+    )
+    demo.add_argument("--out", type=Path, default=Path("."), help="output folder")
     demo.add_argument("--episodes", type=int, default=150, help="training episodes")
     demo.add_argument("--seed", type=int, default=0, help="seed")
     demo.add_argument("--quiet", action="store_true", help="no progress bar")
+    demo.add_argument(
+        "--eval-episodes",
+        type=int,
+        default=100,
+        help="greedy episodes averaged for the reported return",
+    )
     return parser
 
 
@@ -110,6 +157,7 @@ def _check_outputs(args: argparse.Namespace) -> None:
             ) from None
         png_formats = set(graphviz.FORMATS)
     _check_output("--png", args.png, png_formats)
+    _check_output("--html", getattr(args, "html", None), {"html", "htm"})
     _check_output("--curve", args.curve, set(FigureCanvasBase.get_supported_filetypes()))
     _check_output("--save", args.save, None)
 
@@ -140,20 +188,25 @@ def _write_outputs(
     min_weight: float,
     title: str,
     skip_missing_graphviz: bool = False,
+    html: Path | None = None,
+    picture: dict[str, Any] | None = None,
 ) -> list[str]:
     from hebbian_brain import viz
 
+    picture = {"min_weight": min_weight, **(picture or {})}
     written = []
     if dot is not None:
-        written.append(f"brain (DOT):      {viz.render_brain(agent, dot, min_weight=min_weight)}")
+        written.append(f"brain (DOT):      {viz.render_brain(agent, dot, **picture)}")
     if png is not None:
         try:
-            rendered = viz.render_brain(agent, png, min_weight=min_weight)
+            rendered = viz.render_brain(agent, png, **picture)
             written.append(f"brain (picture):  {rendered}")
         except (ImportError, RuntimeError) as err:
             if not skip_missing_graphviz:
                 raise
             written.append(f"brain (picture):  skipped: {err}")
+    if html is not None:
+        written.append(f"brain (viewer):   {viz.brain_html(agent, html, title=title)}")
     if curve is not None:
         viz.plot_history(agent, curve, title=title)
         written.append(f"learning curve:   {curve}")
@@ -164,14 +217,17 @@ def _write_outputs(
     return written
 
 
-def _summary(agent: Any, env: Any, seconds: float) -> str:
+def _summary(agent: Any, env: Any, seconds: float, eval_episodes: int) -> str:
     history = agent.history
     last = history.returns[-10:]
-    greedy = agent.evaluate(env, episodes=1, max_steps=10_000)[0]
+    greedy = agent.evaluate(env, episodes=eval_episodes, max_steps=10_000)
+    # Standard error of the mean (0 for a single episode).
+    sem = greedy.std(ddof=1) / np.sqrt(greedy.size) if greedy.size > 1 else 0.0
     return (
         f"trained {len(history)} episodes ({agent.num_timesteps} steps) in {seconds:.2f} s\n"
         f"mean return of the last {last.size} episodes: {last.mean():.3f}\n"
-        f"greedy return after training: {greedy:.3f}\n"
+        f"greedy return after training: {greedy.mean():.3f} +/- {sem:.3f} "
+        f"(mean +/- standard error over {greedy.size} episodes)\n"
         f"brain: {agent.brain_summary()}"
     )
 
@@ -183,6 +239,9 @@ def _train(args: argparse.Namespace) -> int:
         raise _UsageError(f"--bins must be at least 1, got {args.bins}")
     if args.dream_every < 0:
         raise _UsageError(f"--dream-every must be >= 0, got {args.dream_every}")
+    if args.eval_episodes < 1:
+        raise _UsageError(f"--eval-episodes must be at least 1, got {args.eval_episodes}")
+    max_nodes = _max_nodes(args.max_nodes)
     _check_outputs(args)
     env = _make_env(args.env, args.max_steps)
     agent = _build_agent(env, args.seed, args.bins)
@@ -194,7 +253,7 @@ def _train(args: argparse.Namespace) -> int:
         progress_bar=not args.quiet,
     )
     seconds = time.perf_counter() - start
-    print(_summary(agent, env, seconds))
+    print(_summary(agent, env, seconds, args.eval_episodes))
     for line in _write_outputs(
         agent,
         dot=args.dot,
@@ -203,14 +262,33 @@ def _train(args: argparse.Namespace) -> int:
         save=args.save,
         min_weight=args.min_weight,
         title=args.env,
+        html=args.html,
+        picture={"max_nodes": max_nodes, "rank_by": args.rank_by},
     ):
         print(line)
     return 0
 
 
+def _max_nodes(text: str) -> int | str | None:
+    """The value of --max-nodes: a count >= 1, 'auto' or 'all' (None)."""
+    if text == "all":
+        return None
+    if text == "auto":
+        return "auto"
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise _UsageError(f"--max-nodes must be a number >= 1, 'auto' or 'all', got {text!r}")
+    return n
+
+
 def _demo(args: argparse.Namespace) -> int:
     if args.episodes < 1:
         raise _UsageError(f"--episodes must be at least 1, got {args.episodes}")
+    if args.eval_episodes < 1:
+        raise _UsageError(f"--eval-episodes must be at least 1, got {args.eval_episodes}")
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     env = _make_env("hebbian_brain/GridWorld-v0", None)
@@ -220,7 +298,7 @@ def _demo(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     agent.learn(env, episodes=args.episodes, progress_bar=not args.quiet)
     seconds = time.perf_counter() - start
-    print(_summary(agent, env, seconds))
+    print(_summary(agent, env, seconds, args.eval_episodes))
     print(f"optimal return: {-env.unwrapped.shortest_path_length}")
     for line in _write_outputs(
         agent,

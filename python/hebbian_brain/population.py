@@ -35,7 +35,6 @@ from hebbian_brain._core import (
     population_to_bytes,
     run_population_episodes,
 )
-from hebbian_brain._file_guard import check_container_file
 from hebbian_brain._metadata import Metadata
 from hebbian_brain.agent import Agent
 
@@ -122,7 +121,7 @@ class PopulationRun:
         """Mean return per member, float64 ``[n_members]`` (NaN for zero episodes)."""
         if self.returns.shape[1] == 0:
             return np.full(self.returns.shape[0], np.nan)
-        return self.returns.mean(axis=1)
+        return np.asarray(self.returns.mean(axis=1), dtype=np.float64)
 
     def __repr__(self) -> str:
         n, e = self.returns.shape
@@ -138,11 +137,18 @@ class Population:
     GIL released; a member used from another Python thread meanwhile raises a ``RuntimeError``
     (:class:`~hebbian_brain.StateError` for its brain or environment) instead of waiting.
 
+    A population can also train in any Gymnasium ``VectorEnv`` with ``Discrete`` actions
+    (``Population(gym.make_vec("FrozenLake-v1", num_envs=8), seed=0)``): **one brain per
+    copy**, member ``i`` acting in copy ``i``, stepped from Python (:meth:`learn` only;
+    :meth:`run_episodes` and saving the population need built-in environments, the members
+    save one by one). For one brain shared by all copies, use ``Agent.learn(vector_env)``.
+
     Args:
         env: The built-in environment: ``"Chain"``, ``"GridWorld"``, ``"DeepSea"``,
             ``"RiverSwim"``, their Gymnasium ids
-            (``"hebbian_brain/GridWorld-v0"``) or classes (``hebbian_brain.envs.GridWorldEnv``).
-        n: Number of members, 1 .. 2**20.
+            (``"hebbian_brain/GridWorld-v0"``) or classes (``hebbian_brain.envs.GridWorldEnv``);
+            or a Gymnasium ``VectorEnv``.
+        n: Number of members, 1 .. 2**20 (a ``VectorEnv``: its ``num_envs``, the default).
         config: :class:`~hebbian_brain.BrainConfig` of every member's brain (None: defaults).
         params: :class:`~hebbian_brain.AgentParams` of every member (None: defaults).
         seed: Seeds the population (None: drawn from the OS, then kept in :attr:`seed`). Member
@@ -166,7 +172,7 @@ class Population:
     def __init__(
         self,
         env: Any,
-        n: int,
+        n: int | None = None,
         config: BrainConfig | None = None,
         *,
         params: AgentParams | None = None,
@@ -174,7 +180,22 @@ class Population:
         env_kwargs: dict[str, Any] | None = None,
         n_threads: int | None = None,
     ) -> None:
-        self._env_name = _env_name(env)
+        from hebbian_brain._vector import is_vector_env
+
+        self._vector_env: Any = None
+        if is_vector_env(env):
+            self._vector_env = env
+            self._env_name = "VectorEnv"
+            num_envs = int(env.num_envs)
+            if n is not None and _count("n", n, low=1, high=MAX_MEMBERS) != num_envs:
+                raise InvalidArgumentError(
+                    f"invalid argument `n`: the VectorEnv has {num_envs} copies, got n={n}"
+                )
+            n = num_envs
+        else:
+            self._env_name = _env_name(env)
+            if n is None:
+                raise TypeError("Population() needs n, the number of members")
         n = _count("n", n, low=1, high=MAX_MEMBERS)
         if isinstance(config, Brain):
             raise TypeError(
@@ -195,9 +216,19 @@ class Population:
             seed = secrets.randbits(64)
         self._seed = _count("seed", seed, low=0, high=2**64 - 1)
         self._n_threads = _threads(n_threads)
-        cls = _env_classes()[self._env_name]
         members: list[Agent] = []
         envs: list[Any] = []
+        if self._vector_env is not None:
+            for i in range(n):
+                members.append(
+                    Agent(self._vector_env, config, seed=derive_seed(self._seed, i), params=params)
+                )
+            for m in members:
+                m.env = None  # members act through the population's loop, not on their own
+            self._members = members
+            self._envs = envs
+            return
+        cls = _env_classes()[self._env_name]
         for i in range(n):
             s = derive_seed(self._seed, i)
             e = cls(**self._env_kwargs)
@@ -241,8 +272,20 @@ class Population:
 
     @property
     def env_name(self) -> str:
-        """``"Chain"``, ``"GridWorld"``, ``"DeepSea"`` or ``"RiverSwim"``."""
+        """``"Chain"``, ``"GridWorld"``, ``"DeepSea"``, ``"RiverSwim"`` or ``"VectorEnv"``."""
         return self._env_name
+
+    @property
+    def vector_env(self) -> Any:
+        """The Gymnasium ``VectorEnv`` the population trains in (None: built-in environments)."""
+        return self._vector_env
+
+    def _need_builtin(self, what: str) -> None:
+        if self._vector_env is not None:
+            raise TypeError(
+                f"{what} needs a population of built-in environments; a VectorEnv population "
+                "trains with learn(...) and its members save one by one (population[i].save)"
+            )
 
     @property
     def env_kwargs(self) -> dict[str, Any]:
@@ -292,6 +335,7 @@ class Population:
             RuntimeError: A member, brain or environment is in use by another thread
                 (:class:`~hebbian_brain.StateError` for brains and environments).
         """
+        self._need_builtin("run_episodes")
         episodes = _count("episodes", episodes, low=0)
         dream_every = _count("dream_every", dream_every, low=0)
         threads = self._n_threads if n_threads is None else _threads(n_threads)
@@ -341,7 +385,20 @@ class Population:
             total = episodes if episodes is not None else total_timesteps
             bar = tqdm(total=total, unit=unit, desc="population")
         try:
-            if episodes is not None:
+            if self._vector_env is not None:
+                from hebbian_brain._population_vector import learn_members
+
+                learn_members(
+                    self._members,
+                    self._vector_env,
+                    None
+                    if total_timesteps is None
+                    else _count("total_timesteps", total_timesteps, low=0),
+                    None if episodes is None else _count("episodes", episodes, low=0),
+                    dream_every,
+                    bar,
+                )
+            elif episodes is not None:
                 episodes = _count("episodes", episodes, low=0)
                 chunk = max(1, episodes // 100) if bar is not None else max(episodes, 1)
                 done = 0
@@ -410,6 +467,7 @@ class Population:
 
     def to_bytes(self) -> bytes:
         """The population (every member with its brain and history) in the library's format."""
+        self._need_builtin("to_bytes")
         return population_to_bytes(
             [m._core for m in self._members], [e.core for e in self._envs], self._metadata()
         )
@@ -420,6 +478,7 @@ class Population:
         Every member's agent, brain and environment (with its state and random generator) is
         saved, so a loaded population continues exactly as this one would.
         """
+        self._need_builtin("save")
         population_save(
             [m._core for m in self._members],
             [e.core for e in self._envs],
@@ -447,7 +506,6 @@ class Population:
                 metadata, or not a regular file (a device, FIFO or socket is refused unread).
         """
         origin = os.fspath(path)
-        check_container_file(origin, b"POP1")
         cores, env_cores, meta = population_load(origin)
         return cls._from_cores(cores, env_cores, meta, origin)
 
@@ -476,6 +534,7 @@ class Population:
             raise meta.bad("env_kwargs", "must be a dict with string keys")
         pop = cls.__new__(cls)
         pop._env_name = name
+        pop._vector_env = None
         pop._env_kwargs = env_kwargs
         pop._seed = seed
         pop._n_threads = n_threads

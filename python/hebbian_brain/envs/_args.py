@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import operator
-from typing import Any
+from typing import Any, Literal, overload
 
 from hebbian_brain._core import InvalidArgumentError
 
@@ -30,6 +30,10 @@ def action(value: Any, n: int, name: str = "action") -> int:
     return a
 
 
+@overload
+def size(name: str, value: Any, *, optional: Literal[False] = False) -> int: ...
+@overload
+def size(name: str, value: Any, *, optional: bool) -> int | None: ...
 def size(name: str, value: Any, *, optional: bool = False) -> int | None:
     """A count or size that the Rust core stores as u32 (its own checks follow)."""
     if value is None and optional:

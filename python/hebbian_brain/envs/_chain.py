@@ -9,9 +9,10 @@ from gymnasium import spaces
 
 from hebbian_brain._core import ChainCore
 from hebbian_brain.envs import _args
+from hebbian_brain.envs._spec import OwnStepLimit, own_limit
 
 
-class ChainEnv(gym.Env[Any, Any]):
+class ChainEnv(OwnStepLimit, gym.Env[Any, Any]):
     """A corridor of ``length`` cells; the only reward waits in the last one.
 
     A random walk needs about ``length**2`` steps to reach the end, so the chain tests directed
@@ -91,3 +92,6 @@ class ChainEnv(gym.Env[Any, Any]):
 
     def __repr__(self) -> str:
         return f"ChainEnv(length={self.core.length}, slip={self.core.slip})"
+
+    def _own_step_limit(self) -> int:
+        return own_limit(self.core)

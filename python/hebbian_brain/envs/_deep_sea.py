@@ -10,11 +10,12 @@ from gymnasium import spaces
 
 from hebbian_brain._core import DeepSeaCore
 from hebbian_brain.envs import _args
+from hebbian_brain.envs._spec import OwnStepLimit, own_limit
 
 Transitions = dict[int, dict[int, list[tuple[float, int, float, bool]]]]
 
 
-class DeepSeaEnv(gym.Env[Any, Any]):
+class DeepSeaEnv(OwnStepLimit, gym.Env[Any, Any]):
     """An N x N grid descended one row per step; only the all-right path is rewarded.
 
     ## Description
@@ -127,7 +128,9 @@ class DeepSeaEnv(gym.Env[Any, Any]):
     @property
     def initial_state_distrib(self) -> np.ndarray:
         """Probability of each observation at the start of an episode (all on 0)."""
-        dist = np.zeros(self.observation_space.n)
+        space = self.observation_space
+        assert isinstance(space, spaces.Discrete)
+        dist = np.zeros(int(space.n))
         dist[0] = 1.0
         return dist
 
@@ -174,3 +177,6 @@ class DeepSeaEnv(gym.Env[Any, Any]):
             f"DeepSeaEnv(size={c.size}, deterministic={c.deterministic}, "
             f"mapping_seed={c.mapping_seed})"
         )
+
+    def _own_step_limit(self) -> int:
+        return own_limit(self.core)

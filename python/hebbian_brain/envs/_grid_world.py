@@ -11,6 +11,7 @@ from gymnasium import spaces
 
 from hebbian_brain._core import GridWorldCore
 from hebbian_brain.envs import _args
+from hebbian_brain.envs._spec import OwnStepLimit, own_limit
 
 _CELL_PIXELS = 32
 _COLOURS = {
@@ -22,7 +23,7 @@ _COLOURS = {
 }
 
 
-class GridWorldEnv(gym.Env[Any, Any]):
+class GridWorldEnv(OwnStepLimit, gym.Env[Any, Any]):
     """A square grid with walls: walk from the start to the goal in as few steps as possible.
 
     ## Action Space
@@ -75,6 +76,7 @@ class GridWorldEnv(gym.Env[Any, Any]):
                 f"render_mode must be one of {self.metadata['render_modes']} or None, "
                 f"got {render_mode!r}"
             )
+
         def cell(name: str, rc: Any) -> tuple[int, int]:
             r, c = rc
             return (_args.size(f"{name} row", r), _args.size(f"{name} column", c))
@@ -105,7 +107,7 @@ class GridWorldEnv(gym.Env[Any, Any]):
     @property
     def walls(self) -> np.ndarray:
         """Wall flags, shape ``(size, size)``."""
-        return self._walls.copy()
+        return np.array(self._walls, dtype=bool)
 
     def reset(
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
@@ -142,3 +144,6 @@ class GridWorldEnv(gym.Env[Any, Any]):
 
     def __repr__(self) -> str:
         return f"GridWorldEnv(size={self.size}, slip={self.core.slip})"
+
+    def _own_step_limit(self) -> int:
+        return own_limit(self.core)

@@ -52,7 +52,7 @@ class PredatorPreyEnv(ParallelEnv):
     ## Arguments
     * ``size`` (int, default 7), ``n_predators`` (int, default 2), ``n_prey`` (int, default 2),
       ``max_cycles`` (int, default 50), ``prey_move_probability`` (float, default 1.0),
-      ``capture_reward`` (float, default 1.0), ``render_mode`` (``"ansi"`` or None).
+      ``capture_reward`` (float, default 1.0), ``render_mode`` (``"ansi"``, ``"human"`` or None).
 
     ## Info
     ``infos[agent]["captures"]``: prey captured so far in the episode (the same for all agents).
@@ -61,7 +61,11 @@ class PredatorPreyEnv(ParallelEnv):
     * v0: initial version.
     """
 
-    metadata = {"name": "predator_prey_v0", "render_modes": ["ansi"], "is_parallelizable": True}
+    metadata = {
+        "name": "predator_prey_v0",
+        "render_modes": ["ansi", "human"],
+        "is_parallelizable": True,
+    }
 
     def __init__(
         self,
@@ -73,8 +77,8 @@ class PredatorPreyEnv(ParallelEnv):
         capture_reward: float = 1.0,
         render_mode: str | None = None,
     ) -> None:
-        if render_mode not in (None, "ansi"):
-            raise ValueError(f"render_mode must be 'ansi' or None, got {render_mode!r}")
+        if render_mode not in (None, "ansi", "human"):
+            raise ValueError(f"render_mode must be 'ansi', 'human' or None, got {render_mode!r}")
         self.core = PredatorPreyCore(
             size=_args.size("size", size),
             n_predators=_args.size("n_predators", n_predators),
@@ -93,6 +97,10 @@ class PredatorPreyEnv(ParallelEnv):
         side = 2 * self.core.size - 1
         self._observation_space = spaces.MultiDiscrete([side, side])
         self._action_space = spaces.Discrete(len(_ACTIONS))
+        #: The space of :meth:`state`: (row, col) of every possible agent.
+        self.state_space = spaces.MultiDiscrete(
+            np.full((len(self.possible_agents), 2), self.core.size, dtype=np.int64)
+        )
 
     @functools.cache  # noqa: B019 - one space object per agent, as PettingZoo asks
     def observation_space(self, agent: str) -> spaces.MultiDiscrete:
@@ -156,9 +164,18 @@ class PredatorPreyEnv(ParallelEnv):
         return observations, reward_d, term_d, trunc_d, infos
 
     def render(self) -> str | None:
-        """The grid as text: ``P`` predator, ``p`` prey, ``X`` both, ``.`` empty."""
+        """The grid as text: ``P`` predator, ``p`` prey, ``X`` both, ``.`` empty.
+
+        ``"ansi"`` returns the text, ``"human"`` prints it (and returns None).
+        """
+        if self.render_mode == "human":
+            print(self._grid_text(), end="")
+            return None
         if self.render_mode != "ansi":
             return None
+        return self._grid_text()
+
+    def _grid_text(self) -> str:
         n = self.core.size
         grid = [["."] * n for _ in range(n)]
         for agent in self.agents:

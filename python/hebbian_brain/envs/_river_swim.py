@@ -10,11 +10,12 @@ from gymnasium import spaces
 
 from hebbian_brain._core import RiverSwimCore
 from hebbian_brain.envs import _args
+from hebbian_brain.envs._spec import OwnStepLimit, own_limit
 
 Transitions = dict[int, dict[int, list[tuple[float, int, float, bool]]]]
 
 
-class RiverSwimEnv(gym.Env[Any, Any]):
+class RiverSwimEnv(OwnStepLimit, gym.Env[Any, Any]):
     """A chain of states against a current: a trickle of reward nearby, a large one upstream.
 
     ## Description
@@ -143,3 +144,6 @@ class RiverSwimEnv(gym.Env[Any, Any]):
 
     def __repr__(self) -> str:
         return f"RiverSwimEnv(n_states={self.core.n_states}, max_steps={self.core.max_steps})"
+
+    def _own_step_limit(self) -> int:
+        return own_limit(self.core)
