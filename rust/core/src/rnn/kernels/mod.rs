@@ -286,14 +286,13 @@ avx2_clone! {
     /// `x ← (x + leak·(drive − x)) + noise`, `fluctuation = x − average` (against the old
     /// average), `average ← alpha·average + (1 − alpha)·x`.
     pub fn leaky_step(x: &mut [f64], average: &mut [f64], fluctuation: &mut [f64], drive: &[f64], noise: &[f64], leak: f64, alpha: f64) {
-        let n = x.len();
-        let (average, fluctuation) = (&mut average[..n], &mut fluctuation[..n]);
-        let (drive, noise) = (&drive[..n], &noise[..n]);
-        for i in 0..n {
-            let v = x[i] + leak * (drive[i] - x[i]) + noise[i];
-            x[i] = v;
-            fluctuation[i] = v - average[i];
-            average[i] = alpha * average[i] + (1.0 - alpha) * v;
+        let inputs = drive.iter().zip(noise);
+        let states = x.iter_mut().zip(average.iter_mut()).zip(fluctuation.iter_mut());
+        for (((x, a), f), (&d, &z)) in states.zip(inputs) {
+            let v = *x + leak * (d - *x) + z;
+            *x = v;
+            *f = v - *a;
+            *a = alpha * *a + (1.0 - alpha) * v;
         }
     }
 }
