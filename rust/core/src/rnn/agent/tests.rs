@@ -250,7 +250,7 @@ fn reference_step(a: &mut RecurrentAgent, obs: &[f64]) {
     if c.output_noise_correlation > 0.0 && a.output_noise_state.len() != n_out {
         a.output_noise_state = vec![0.0; n_out];
     }
-    for i in 0..n {
+    for (i, &drive_i) in drive.iter().enumerate() {
         let mut xi = match c.rule {
             AgentRule::NodePerturbation => {
                 let p = c.perturbation_probability;
@@ -271,7 +271,7 @@ fn reference_step(a: &mut RecurrentAgent, obs: &[f64]) {
         } else if i < n_out && c.output_noise > 0.0 {
             xi += c.output_noise * a.rng.sample::<f64, _>(StandardNormal);
         }
-        let x = a.x[i] + c.leak * (drive[i] - a.x[i]) + xi;
+        let x = a.x[i] + c.leak * (drive_i - a.x[i]) + xi;
         a.x[i] = x;
         let d = x - a.x_average[i];
         let alpha = c.activity_trace_decay;
