@@ -3,7 +3,7 @@
 import pytest
 from test_rnn_agents_api import Bandit
 
-from hebbian_brain.envs import PerceptualDecisionMakingEnv
+from hebbian_brain.envs import DelayMatchSampleEnv, PerceptualDecisionMakingEnv
 from hebbian_brain.rnn import NodePerturbationAgent, RewardHebbianAgent
 
 
@@ -39,3 +39,21 @@ def test_perceptual_decision_at_high_coherence_from_reward():
     agent.learn(episodes=3000)
     correct = agent.evaluate(env, 300)
     assert correct.mean() > 0.9, correct.mean()  # chance 0.5 (measured: 1.0)
+
+
+def test_a_sample_held_over_the_delay_is_learned_with_slow_dynamics():
+    # DelayMatchSample: sample, 1 s delay, test, then match/non-match. With the discrete-time
+    # map (leak 1, g 1) the state at the decision holds almost nothing of the sample and
+    # learning stays at chance; with dt/tau = 0.3 and Miconi's g = 1.5 the same budget learns.
+    def greedy_correct(**params):
+        env = DelayMatchSampleEnv()
+        agent = NodePerturbationAgent(
+            env, n_neurons=50, seed=101, learning_rate=0.005, trace_decay=0.5, **params
+        )
+        agent.learn(episodes=20_000)
+        test = DelayMatchSampleEnv()
+        test.reset(seed=10_101)
+        return (agent.evaluate(test, 300) > 0.5).mean()
+
+    assert greedy_correct() < 0.6  # chance 0.5
+    assert greedy_correct(leak=0.3, gain=1.5) > 0.8

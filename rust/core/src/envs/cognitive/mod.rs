@@ -251,8 +251,9 @@ impl CognitiveEnv {
         }
         let t = self.t;
         let mut reward = 0.0;
-        let period = self.trial.period_at(t).to_string();
-        if period == "decision" {
+        let period = self.trial.period_at(t);
+        let (decision, fixation) = (period == "decision", period == "fixation");
+        if decision {
             if action != 0 {
                 let correct = action == self.trial.gt[t];
                 reward = if correct {
@@ -266,7 +267,7 @@ impl CognitiveEnv {
                     Outcome::Wrong
                 };
             }
-        } else if period == "fixation" && action != 0 {
+        } else if fixation && action != 0 {
             reward = self.rewards.abort;
             if self.abort {
                 self.outcome = Outcome::Aborted;
@@ -297,8 +298,9 @@ impl ContinuousEnv for CognitiveEnv {
         }
         // Parameters were validated at construction; a default trial cannot fail.
         let _ = self.new_trial(&TrialParams::default());
-        let obs = self.current_obs().to_vec();
-        self.obs_scratch = obs;
+        let n = self.kind.n_obs();
+        self.obs_scratch.clear();
+        self.obs_scratch.extend_from_slice(&self.trial.ob[..n]);
     }
     fn observation(&self) -> &[f64] {
         if self.started {

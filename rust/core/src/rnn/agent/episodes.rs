@@ -78,8 +78,7 @@ impl RecurrentAgent {
             x.iter_mut().for_each(|v| *v = 0.0);
             let mut total = 0.0;
             for _ in 0..max_steps {
-                let obs = env.observation().to_vec();
-                self.predict(&obs, &mut x, true, &mut action)?;
+                self.predict(env.observation(), &mut x, true, &mut action)?;
                 let s = env.step(action[0] as usize)?;
                 total += s.reward;
                 if s.terminated || s.truncated {

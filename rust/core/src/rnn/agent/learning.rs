@@ -20,6 +20,7 @@ use super::config::{AgentConfig, AgentEligibility, AgentRule};
 use super::recurrent::{ActionMap, EpisodeSummary, RecurrentAgent};
 use crate::error::{Error, Result};
 use crate::io::container;
+use crate::rnn::kernels::{add_clipped, axpy};
 use crate::simd::Gemm;
 
 /// File kind of a saved recurrent agent.
@@ -168,27 +169,24 @@ impl RecurrentAgent {
         let cubed = self.config.eligibility == AgentEligibility::CubedFluctuation;
         let cube = |v: &[f64]| -> Vec<f64> { v.iter().map(|a| a * a * a).collect() };
         let (eta, clip) = (self.config.learning_rate, self.config.max_dw);
-        let mut trace = vec![0.0; n * n.max(k)];
-        let pre = if cubed {
-            cube(&self.pre_rates)
+        // The product overwrites the trace (β = 0 in the gemm): the scratch needs no zeroing.
+        let mut trace = std::mem::take(&mut self.scratch);
+        trace.resize(n * n.max(k), 0.0);
+        if cubed {
+            modulated_trace(&q, &cube(&self.pre_rates), t, n, n, &mut trace[..n * n]);
         } else {
-            std::mem::take(&mut self.pre_rates)
-        };
-        modulated_trace(&q, &pre, t, n, n, &mut trace[..n * n]);
-        for (w, e) in self.weights.iter_mut().zip(&trace[..n * n]) {
-            *w += (eta * e).clamp(-clip, clip);
+            modulated_trace(&q, &self.pre_rates, t, n, n, &mut trace[..n * n]);
         }
+        add_clipped(&mut self.weights, eta, &trace[..n * n], clip);
         if self.config.learn_input_weights {
-            let pre = if cubed {
-                cube(&self.pre_inputs)
+            if cubed {
+                modulated_trace(&q, &cube(&self.pre_inputs), t, n, k, &mut trace[..n * k]);
             } else {
-                std::mem::take(&mut self.pre_inputs)
-            };
-            modulated_trace(&q, &pre, t, n, k, &mut trace[..n * k]);
-            for (w, e) in self.input_weights.iter_mut().zip(&trace[..n * k]) {
-                *w += (eta * e).clamp(-clip, clip);
+                modulated_trace(&q, &self.pre_inputs, t, n, k, &mut trace[..n * k]);
             }
+            add_clipped(&mut self.input_weights, eta, &trace[..n * k], clip);
         }
+        self.scratch = trace;
         self.post = q;
         mean_m
     }
@@ -199,8 +197,9 @@ impl RecurrentAgent {
         let n = self.config.n_neurons;
         let k = self.n_obs + 1;
         let (eta, clip) = (self.config.learning_rate, self.config.max_dw);
-        let mut row_j = vec![0.0; n];
-        let mut row_in = vec![0.0; k];
+        let mut rows = std::mem::take(&mut self.scratch);
+        rows.resize(n + k, 0.0);
+        let (row_j, row_in) = rows.split_at_mut(n);
         for i in 0..n {
             let mut kicked = false;
             for (s, ms) in m.iter().enumerate().take(t) {
@@ -209,33 +208,28 @@ impl RecurrentAgent {
                     continue;
                 }
                 if !kicked {
-                    row_j.iter_mut().for_each(|v| *v = 0.0);
-                    row_in.iter_mut().for_each(|v| *v = 0.0);
+                    row_j.fill(0.0);
+                    row_in.fill(0.0);
                     kicked = true;
                 }
                 let c = ms * xi;
-                for (e, a) in row_j.iter_mut().zip(&self.pre_rates[s * n..(s + 1) * n]) {
-                    *e += c * a;
-                }
-                for (e, a) in row_in.iter_mut().zip(&self.pre_inputs[s * k..(s + 1) * k]) {
-                    *e += c * a;
-                }
+                axpy(row_j, c, &self.pre_rates[s * n..(s + 1) * n]);
+                axpy(row_in, c, &self.pre_inputs[s * k..(s + 1) * k]);
             }
             if !kicked {
                 continue;
             }
-            for (w, e) in self.weights[i * n..(i + 1) * n].iter_mut().zip(&row_j) {
-                *w += (eta * e).clamp(-clip, clip);
-            }
+            add_clipped(&mut self.weights[i * n..(i + 1) * n], eta, row_j, clip);
             if self.config.learn_input_weights {
-                for (w, e) in self.input_weights[i * k..(i + 1) * k]
-                    .iter_mut()
-                    .zip(&row_in)
-                {
-                    *w += (eta * e).clamp(-clip, clip);
-                }
+                add_clipped(
+                    &mut self.input_weights[i * k..(i + 1) * k],
+                    eta,
+                    row_in,
+                    clip,
+                );
             }
         }
+        self.scratch = rows;
     }
 
     /// The agent in the library's container format (kind `RNA1`).

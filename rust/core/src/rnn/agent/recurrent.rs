@@ -3,30 +3,13 @@
 use super::config::{AgentConfig, AgentEligibility, AgentRule};
 use crate::error::{Error, Result};
 use crate::rng::{from_seed, Rng};
-use crate::rnn::kernels::matvec;
+use crate::rnn::kernels::{leaky_step, matvec, tanh_into};
 use rand::Rng as _;
 use rand_distr::StandardNormal;
 use serde::{Deserialize, Serialize};
 
-/// `tanh(x)` from a polynomial `exp` (absolute error below 1e-9; libm's `tanh` was a third of
-/// a step's time).
-#[inline]
-pub fn fast_tanh(x: f64) -> f64 {
-    let x = x.clamp(-20.0, 20.0);
-    if x.abs() < 1e-4 {
-        return x;
-    }
-    // e^{2x} = 2^n · e^{y}, n = round(2x·log2 e), |y| ≤ ln2/2; Taylor to degree 9 in y.
-    let t = 2.0 * x * std::f64::consts::LOG2_E;
-    let n = t.round();
-    let y = (t - n) * std::f64::consts::LN_2;
-    let mut p = 1.0 + y / 9.0;
-    for k in (1..=8).rev() {
-        p = 1.0 + y / k as f64 * p;
-    }
-    let e = p * f64::from_bits(((n as i64 + 1023) as u64) << 52);
-    (e - 1.0) / (e + 1.0)
-}
+/// `tanh(x)` from a polynomial `exp` (absolute error below 1e-9), shared with the kernels.
+pub use crate::rnn::kernels::fast_tanh;
 
 /// How the output neurons' rates become an action.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -130,6 +113,12 @@ pub struct RecurrentAgent {
     pub(super) drive: Vec<f64>,
     #[serde(skip)]
     pub(super) input: Vec<f64>,
+    /// One step's exploratory noise `ξ`, `[N]`.
+    #[serde(skip)]
+    pub(super) noise: Vec<f64>,
+    /// Rates for `predict` and, in `learn`, the weight change (`[N, max(N, n_obs + 1)]`).
+    #[serde(skip)]
+    pub(super) scratch: Vec<f64>,
 }
 
 impl RecurrentAgent {
@@ -213,6 +202,8 @@ impl RecurrentAgent {
             metadata: String::new(),
             drive: vec![0.0; n],
             input: Vec::with_capacity(n_obs + 1),
+            noise: vec![0.0; n],
+            scratch: Vec::new(),
         })
     }
 
@@ -354,40 +345,69 @@ impl RecurrentAgent {
         self.pre_rates.extend_from_slice(&r);
         self.r = r;
         self.pre_inputs.extend_from_slice(&self.input);
-        let (leak, noise, p) = (
-            self.config.leak,
-            self.config.noise,
-            self.config.perturbation_probability,
-        );
-        let alpha = self.config.activity_trace_decay;
+        self.draw_step_noise();
         let start = self.post.len();
         self.post.resize(start + n, 0.0);
-        let n_out = self.action.n_outputs();
-        let rho = self.config.output_noise_correlation;
-        if rho > 0.0 && self.output_noise_state.len() != n_out {
-            self.output_noise_state = vec![0.0; n_out];
+        let post = &mut self.post[start..];
+        leaky_step(
+            &mut self.x,
+            &mut self.x_average,
+            post,
+            &self.drive,
+            &self.noise,
+            self.config.leak,
+            self.config.activity_trace_decay,
+        );
+        match self.config.eligibility {
+            AgentEligibility::CubedFluctuation => post.iter_mut().for_each(|d| *d = *d * *d * *d),
+            AgentEligibility::Fluctuation => {}
+            AgentEligibility::Perturbation => post.copy_from_slice(&self.noise),
         }
-        for i in 0..n {
-            let xi = if rho > 0.0 && i < n_out {
-                self.draw_noise(false, noise, p) + self.correlated_output_noise(i, rho)
-            } else {
-                self.draw_noise(i < n_out, noise, p)
-            };
-            let x = self.x[i] + leak * (self.drive[i] - self.x[i]) + xi;
-            self.x[i] = x;
-            let d = x - self.x_average[i];
-            self.x_average[i] = alpha * self.x_average[i] + (1.0 - alpha) * x;
-            self.post[start + i] = match self.config.eligibility {
-                AgentEligibility::CubedFluctuation => d * d * d,
-                AgentEligibility::Fluctuation => d,
-                AgentEligibility::Perturbation => xi,
-            };
-            self.r[i] = fast_tanh(x);
-        }
+        tanh_into(&mut self.r, &self.x);
         self.steps += 1;
         let n_out = self.action.n_outputs();
         self.action.apply(&self.r[..n_out], action);
         Ok(())
+    }
+
+    /// Draws the exploratory noise `ξ` of every neuron for one learning step into
+    /// `self.noise`, neuron by neuron in order (the generator's stream fixes the results).
+    fn draw_step_noise(&mut self) {
+        let n = self.config.n_neurons;
+        let n_out = self.action.n_outputs();
+        let (noise, p) = (self.config.noise, self.config.perturbation_probability);
+        let rho = self.config.output_noise_correlation;
+        if rho > 0.0 && self.output_noise_state.len() != n_out {
+            self.output_noise_state = vec![0.0; n_out];
+        }
+        let mut out = std::mem::take(&mut self.noise);
+        out.resize(n, 0.0);
+        for (i, xi) in out[..n_out].iter_mut().enumerate() {
+            *xi = if rho > 0.0 {
+                self.draw_noise(false, noise, p) + self.correlated_output_noise(i, rho)
+            } else {
+                self.draw_noise(true, noise, p)
+            };
+        }
+        let hidden = &mut out[n_out..];
+        match self.config.rule {
+            AgentRule::NodePerturbation if p > 0.0 => {
+                for xi in hidden {
+                    *xi = if self.rng.gen::<f64>() < p {
+                        self.rng.gen_range(-1.0..=1.0) * noise
+                    } else {
+                        0.0
+                    };
+                }
+            }
+            AgentRule::NodePerturbation => hidden.fill(0.0),
+            AgentRule::RewardHebbian => {
+                for xi in hidden {
+                    *xi = noise * self.rng.sample::<f64, _>(StandardNormal);
+                }
+            }
+        }
+        self.noise = out;
     }
 
     /// One step from the state `x` (updated in place) without learning or recording: the
@@ -411,8 +431,10 @@ impl RecurrentAgent {
             return Err(Error::argument("state", "must be finite"));
         }
         self.load_input(obs)?;
-        let rates: Vec<f64> = x.iter().map(|v| fast_tanh(*v)).collect();
-        self.compute_drive(&rates);
+        let mut rates = std::mem::take(&mut self.scratch);
+        rates.resize(n, 0.0);
+        tanh_into(&mut rates, x);
+        self.compute_drive(&rates[..n]);
         let (leak, noise, p) = (
             self.config.leak,
             self.config.noise,
@@ -427,8 +449,9 @@ impl RecurrentAgent {
             };
             *xv += leak * (self.drive[i] - *xv) + xi;
         }
-        let out: Vec<f64> = x[..n_out].iter().map(|v| fast_tanh(*v)).collect();
-        self.action.apply(&out, action);
+        tanh_into(&mut rates[..n_out], &x[..n_out]);
+        self.action.apply(&rates[..n_out], action);
+        self.scratch = rates;
         Ok(())
     }
 
@@ -480,5 +503,7 @@ impl RecurrentAgent {
     pub fn restore_scratch(&mut self) {
         self.drive = vec![0.0; self.config.n_neurons];
         self.input = Vec::with_capacity(self.n_obs + 1);
+        self.noise = vec![0.0; self.config.n_neurons];
+        self.scratch = Vec::new();
     }
 }

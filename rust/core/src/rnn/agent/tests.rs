@@ -231,3 +231,93 @@ fn correlated_output_noise_has_the_configured_autocorrelation() {
         Err(crate::Error::InvalidConfig { .. })
     ));
 }
+
+/// One learning step written neuron by neuron, as `act` first was: the noise of neuron `i`
+/// drawn just before its update.
+fn reference_step(a: &mut RecurrentAgent, obs: &[f64]) {
+    use rand::Rng as _;
+    use rand_distr::StandardNormal;
+    let (n, m) = (a.config.n_neurons, a.n_obs + 1);
+    let n_out = a.action.n_outputs();
+    let c = a.config.clone();
+    let mut drive = vec![0.0; n];
+    crate::rnn::kernels::matvec(&mut drive, &a.weights, &a.r);
+    let u: Vec<f64> = obs.iter().chain([1.0].iter()).copied().collect();
+    for (i, d) in drive.iter_mut().enumerate() {
+        let row = &a.input_weights[i * m..(i + 1) * m];
+        *d += row.iter().zip(&u).map(|(w, u)| w * u).sum::<f64>();
+    }
+    if c.output_noise_correlation > 0.0 && a.output_noise_state.len() != n_out {
+        a.output_noise_state = vec![0.0; n_out];
+    }
+    for (i, &drive_i) in drive.iter().enumerate() {
+        let mut xi = match c.rule {
+            AgentRule::NodePerturbation => {
+                let p = c.perturbation_probability;
+                if p > 0.0 && a.rng.gen::<f64>() < p {
+                    a.rng.gen_range(-1.0..=1.0) * c.noise
+                } else {
+                    0.0
+                }
+            }
+            AgentRule::RewardHebbian => c.noise * a.rng.sample::<f64, _>(StandardNormal),
+        };
+        let rho = c.output_noise_correlation;
+        if i < n_out && rho > 0.0 {
+            let eps: f64 = a.rng.sample(StandardNormal);
+            let z = rho * a.output_noise_state[i] + (1.0 - rho * rho).sqrt() * c.output_noise * eps;
+            a.output_noise_state[i] = z;
+            xi += z;
+        } else if i < n_out && c.output_noise > 0.0 {
+            xi += c.output_noise * a.rng.sample::<f64, _>(StandardNormal);
+        }
+        let x = a.x[i] + c.leak * (drive_i - a.x[i]) + xi;
+        a.x[i] = x;
+        let d = x - a.x_average[i];
+        let alpha = c.activity_trace_decay;
+        a.x_average[i] = alpha * a.x_average[i] + (1.0 - alpha) * x;
+        a.post.push(match c.eligibility {
+            AgentEligibility::CubedFluctuation => d * d * d,
+            AgentEligibility::Fluctuation => d,
+            AgentEligibility::Perturbation => xi,
+        });
+        a.r[i] = super::recurrent::fast_tanh(x);
+    }
+}
+
+#[test]
+fn act_gives_the_bits_of_the_neuron_by_neuron_step() {
+    use rand::RngCore;
+    let mut configs = vec![
+        AgentConfig::node_perturbation(37),
+        AgentConfig::reward_hebbian(37),
+    ];
+    let mut c = AgentConfig::node_perturbation(37);
+    (c.output_noise_correlation, c.eligibility) = (0.8, AgentEligibility::CubedFluctuation);
+    c.leak = 0.3;
+    configs.push(c);
+    let mut c = AgentConfig::reward_hebbian(37);
+    (c.eligibility, c.output_noise) = (AgentEligibility::Fluctuation, 0.0);
+    configs.push(c);
+    let mut c = AgentConfig::node_perturbation(37);
+    c.perturbation_probability = 0.0;
+    configs.push(c);
+    for config in configs {
+        let map = ActionMap::Discrete(3);
+        let mut a =
+            RecurrentAgent::new(config.clone(), vec![0.0; 3], vec![1.0; 3], map, Some(7)).unwrap();
+        let mut b = a.clone();
+        let mut act = Vec::new();
+        for s in 0..12 {
+            let obs = [1.0, (s as f64 * 0.7).sin(), 0.3];
+            a.act(&obs, 0.1, &mut act).unwrap();
+            reference_step(&mut b, &obs);
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&a.x), bits(&b.x), "{config:?}, step {s}");
+            assert_eq!(bits(&a.r), bits(&b.r), "{config:?}, step {s}");
+            assert_eq!(bits(&a.x_average), bits(&b.x_average));
+            assert_eq!(bits(&a.post), bits(&b.post), "{config:?}, step {s}");
+        }
+        assert_eq!(a.rng.next_u64(), b.rng.next_u64(), "{config:?}: same draws");
+    }
+}

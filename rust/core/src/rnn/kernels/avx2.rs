@@ -26,9 +26,66 @@ pub unsafe fn matvec(out: &mut [f64], mat: &[f64], x: &[f64]) {
         out.fill(0.0);
         return;
     }
-    for (o, row) in out.iter_mut().zip(mat.chunks_exact(n)) {
+    if n < LANES {
+        for (o, row) in out.iter_mut().zip(mat.chunks_exact(n)) {
+            *o = dot_row(row, x);
+        }
+        return;
+    }
+    // Two rows at a time: each x vector is loaded once for both, and the two rows' eight
+    // accumulator chains run side by side. Every row keeps its own lanes and order, so the
+    // bits are those of `dot_row`.
+    let mut pairs = out.chunks_exact_mut(2);
+    let mut rows = mat.chunks_exact(2 * n);
+    for (o, rows) in (&mut pairs).zip(&mut rows) {
+        let (a, b) = rows.split_at(n);
+        (o[0], o[1]) = dot_two_rows(a, b, x);
+    }
+    for (o, row) in pairs
+        .into_remainder()
+        .iter_mut()
+        .zip(rows.remainder().chunks_exact(n))
+    {
         *o = dot_row(row, x);
     }
+}
+
+/// `(Σ_j a[j]·x[j], Σ_j b[j]·x[j])` for `x.len() >= LANES`, each with the lanes and order of
+/// [`dot_row`].
+#[inline(always)]
+unsafe fn dot_two_rows(a: &[f64], b: &[f64], x: &[f64]) -> (f64, f64) {
+    let n = x.len();
+    let (a, b) = (&a[..n], &b[..n]);
+    let l = Lanes::new(n);
+    let (ap, bp, xp) = (a.as_ptr(), b.as_ptr(), x.as_ptr());
+    let mut acc_a = [_mm256_setzero_pd(); 4];
+    let mut acc_b = [_mm256_setzero_pd(); 4];
+    let mut j = 0;
+    // SAFETY (both loops): j + BLOCK <= l.blocks (resp. j + LANES <= l.body) <= n, the length
+    // of a, b and x.
+    while j < l.blocks {
+        for u in 0..4 {
+            let o = j + 4 * u;
+            let xv = _mm256_loadu_pd(xp.add(o));
+            acc_a[u] = _mm256_fmadd_pd(_mm256_loadu_pd(ap.add(o)), xv, acc_a[u]);
+            acc_b[u] = _mm256_fmadd_pd(_mm256_loadu_pd(bp.add(o)), xv, acc_b[u]);
+        }
+        j += BLOCK;
+    }
+    if j < l.body {
+        for u in 0..2 {
+            let o = j + 4 * u;
+            let xv = _mm256_loadu_pd(xp.add(o));
+            acc_a[u] = _mm256_fmadd_pd(_mm256_loadu_pd(ap.add(o)), xv, acc_a[u]);
+            acc_b[u] = _mm256_fmadd_pd(_mm256_loadu_pd(bp.add(o)), xv, acc_b[u]);
+        }
+    }
+    let (mut tail_a, mut tail_b) = (0.0, 0.0);
+    for k in l.body..n {
+        tail_a += a[k] * x[k];
+        tail_b += b[k] * x[k];
+    }
+    (reduce(acc_a) + tail_a, reduce(acc_b) + tail_b)
 }
 
 /// `Σ_j a[j]·b[j]`.
@@ -444,4 +501,59 @@ fn row_tail<const PLASTIC: bool, const UNIFORM: bool>(
         tail += e * x[jj];
     }
     tail
+}
+
+/// `out[j] = fast_tanh(x[j])` four lanes at a time, every lane rounded as the scalar
+/// [`super::fast_tanh`] is (no FMA): the same bits.
+#[target_feature(enable = "avx2,fma")]
+pub unsafe fn tanh(out: &mut [f64], x: &[f64]) {
+    let n = out.len().min(x.len());
+    let body = n - n % 4;
+    let one = _mm256_set1_pd(1.0);
+    let (lo, hi) = (_mm256_set1_pd(-20.0), _mm256_set1_pd(20.0));
+    let two = _mm256_set1_pd(2.0);
+    let log2e = _mm256_set1_pd(std::f64::consts::LOG2_E);
+    let ln2 = _mm256_set1_pd(std::f64::consts::LN_2);
+    // round half away from zero: trunc(t + copysign(0.5 − 2^-54, t)), exact for |t| < 2^52
+    let half = _mm256_set1_pd(0.499_999_999_999_999_94);
+    let sign = _mm256_set1_pd(-0.0);
+    let magic = _mm256_set1_pd(4_503_599_627_371_519.0);
+    let small = _mm256_set1_pd(1e-4);
+    let div = |y: __m256d, k: f64| _mm256_div_pd(y, _mm256_set1_pd(k));
+    let mut j = 0;
+    while j < body {
+        // SAFETY: j + 4 <= body <= n, the length of x and out.
+        let v = _mm256_loadu_pd(x.as_ptr().add(j));
+        // max(lo, v) and min(hi, v) return v when v is NaN, as f64::clamp does.
+        let c = _mm256_min_pd(hi, _mm256_max_pd(lo, v));
+        let t = _mm256_mul_pd(_mm256_mul_pd(two, c), log2e);
+        let r = _mm256_or_pd(_mm256_and_pd(t, sign), half);
+        let r = _mm256_round_pd(_mm256_add_pd(t, r), _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+        let y = _mm256_mul_pd(_mm256_sub_pd(t, r), ln2);
+        let mut p = _mm256_add_pd(one, div(y, 9.0));
+        // y/k for k = 8, 4, 2, 1 are exact scalings: multiplications give the same bits.
+        p = _mm256_add_pd(
+            one,
+            _mm256_mul_pd(_mm256_mul_pd(y, _mm256_set1_pd(0.125)), p),
+        );
+        p = _mm256_add_pd(one, _mm256_mul_pd(div(y, 7.0), p));
+        p = _mm256_add_pd(one, _mm256_mul_pd(div(y, 6.0), p));
+        p = _mm256_add_pd(one, _mm256_mul_pd(div(y, 5.0), p));
+        p = _mm256_add_pd(
+            one,
+            _mm256_mul_pd(_mm256_mul_pd(y, _mm256_set1_pd(0.25)), p),
+        );
+        p = _mm256_add_pd(one, _mm256_mul_pd(div(y, 3.0), p));
+        p = _mm256_add_pd(one, _mm256_mul_pd(_mm256_mul_pd(y, _mm256_set1_pd(0.5)), p));
+        p = _mm256_add_pd(one, _mm256_mul_pd(y, p));
+        let bits = _mm256_slli_epi64(_mm256_castpd_si256(_mm256_add_pd(r, magic)), 52);
+        let e = _mm256_mul_pd(p, _mm256_castsi256_pd(bits));
+        let th = _mm256_div_pd(_mm256_sub_pd(e, one), _mm256_add_pd(e, one));
+        let tiny = _mm256_cmp_pd(_mm256_andnot_pd(sign, c), small, _CMP_LT_OQ);
+        _mm256_storeu_pd(out.as_mut_ptr().add(j), _mm256_blendv_pd(th, c, tiny));
+        j += 4;
+    }
+    for k in body..n {
+        out[k] = super::fast_tanh(x[k]);
+    }
 }

@@ -119,3 +119,11 @@ pub fn fused(
         };
     }
 }
+
+/// `out[j] = fast_tanh(x[j])`.
+#[inline(always)]
+pub fn tanh(out: &mut [f64], x: &[f64]) {
+    for (o, &v) in out.iter_mut().zip(x) {
+        *o = super::fast_tanh(v);
+    }
+}

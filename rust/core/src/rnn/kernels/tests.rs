@@ -221,3 +221,106 @@ fn a_uniform_alpha_gives_the_bits_of_the_full_matrix() {
     );
     assert!(matches!(Alpha::of(&[]), Alpha::PerConnection(_)));
 }
+
+/// The scalar `fast_tanh` as first written (early returns, libm's `round`, `as i64`): the
+/// branch-free version and both `tanh_into` paths must give its bits.
+fn tanh_reference(x: f64) -> f64 {
+    let x = x.clamp(-20.0, 20.0);
+    if x.abs() < 1e-4 {
+        return x;
+    }
+    let t = 2.0 * x * std::f64::consts::LOG2_E;
+    let n = t.round();
+    let y = (t - n) * std::f64::consts::LN_2;
+    let mut p = 1.0 + y / 9.0;
+    for k in (1..=8).rev() {
+        p = 1.0 + y / k as f64 * p;
+    }
+    let e = p * f64::from_bits(((n as i64 + 1023) as u64) << 52);
+    (e - 1.0) / (e + 1.0)
+}
+
+#[test]
+fn tanh_paths_give_the_bits_of_the_scalar_reference() {
+    let mut xs: Vec<f64> = (-300_000..=300_000).map(|k| k as f64 * 7.3e-5).collect();
+    // around the rounding ties of n (t = 2x·log2 e at ±k/2), the small-x cut and the clamp
+    for k in (-120..=120).filter(|k| *k != 0) {
+        let x = (k as f64 * 0.5) / (2.0 * std::f64::consts::LOG2_E);
+        xs.extend([
+            x,
+            f64::from_bits(x.to_bits() + 1),
+            f64::from_bits(x.to_bits() - 1),
+        ]);
+    }
+    xs.extend([
+        0.0, -0.0, 1e-4, -1e-4, 9.99e-5, 20.0, -20.0, 20.5, -1e300, 1e300,
+    ]);
+    xs.extend([f64::INFINITY, f64::NEG_INFINITY, f64::MIN_POSITIVE, 5e-324]);
+    let reference: Vec<u64> = xs.iter().map(|&x| tanh_reference(x).to_bits()).collect();
+    let scalar: Vec<u64> = xs.iter().map(|&x| fast_tanh(x).to_bits()).collect();
+    assert_eq!(scalar, reference);
+    for p in [path(false), path(true)] {
+        // odd lengths exercise the scalar tail after the four-lane body
+        for len in [xs.len(), xs.len() - 1, 3] {
+            let mut out = vec![0.0; len];
+            tanh_with(p, &mut out, &xs[..len]);
+            let bits: Vec<u64> = out.iter().map(|v| v.to_bits()).collect();
+            assert!(bits == reference[..len], "{p:?}, length {len}");
+        }
+    }
+    assert!(fast_tanh(f64::NAN).is_nan());
+}
+
+#[test]
+fn matvec_rows_in_pairs_give_the_bits_of_single_rows() {
+    for p in [path(false), path(true)] {
+        for n in [1usize, 7, 8, 9, 16, 24, 100, 101] {
+            for rows in [1usize, 2, 3, 5, 100] {
+                let mat: Vec<f64> = (0..rows * n).map(|k| (k as f64 * 0.37).sin()).collect();
+                let x: Vec<f64> = (0..n).map(|k| (k as f64 * 0.11).cos()).collect();
+                let mut out = vec![0.0; rows];
+                matvec_with(p, &mut out, &mat, &x);
+                for (i, o) in out.iter().enumerate() {
+                    let single = path_call!(p, dot(&mat[i * n..(i + 1) * n], &x));
+                    assert_eq!(
+                        o.to_bits(),
+                        single.to_bits(),
+                        "{p:?}, n {n}, row {i}/{rows}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn elementwise_kernels_match_their_scalar_loops() {
+    let n = 37;
+    let v = |s: f64| -> Vec<f64> { (0..n).map(|k| (k as f64 * s).sin()).collect() };
+    let (drive, noise, a) = (v(0.3), v(0.7), v(1.1));
+    let (mut x, mut avg, mut fl) = (v(0.5), v(0.9), vec![0.0; n]);
+    let (x0, avg0) = (x.clone(), avg.clone());
+    leaky_step(&mut x, &mut avg, &mut fl, &drive, &noise, 0.3, 0.05);
+    for i in 0..n {
+        let xi = x0[i] + 0.3 * (drive[i] - x0[i]) + noise[i];
+        assert_eq!(x[i].to_bits(), xi.to_bits());
+        assert_eq!(fl[i].to_bits(), (xi - avg0[i]).to_bits());
+        assert_eq!(
+            avg[i].to_bits(),
+            (0.05 * avg0[i] + (1.0 - 0.05) * xi).to_bits()
+        );
+    }
+    let mut e = v(0.2);
+    let e0 = e.clone();
+    axpy(&mut e, 0.37, &a);
+    let mut w = v(0.4);
+    let w0 = w.clone();
+    add_clipped(&mut w, 3.0, &a, 0.5);
+    for i in 0..n {
+        assert_eq!(e[i].to_bits(), (e0[i] + 0.37 * a[i]).to_bits());
+        assert_eq!(
+            w[i].to_bits(),
+            (w0[i] + (3.0 * a[i]).clamp(-0.5, 0.5)).to_bits()
+        );
+    }
+}
