@@ -121,6 +121,45 @@ pub struct RecurrentAgent {
     pub(super) scratch: Vec<f64>,
 }
 
+/// Refuses observation scalings of different lengths or non-finite values, and an action map
+/// that needs no output neuron or more than the `n` neurons, or has bad continuous scaling.
+fn check_scaling(
+    obs_offset: &[f64],
+    obs_scale: &[f64],
+    action: &ActionMap,
+    n: usize,
+) -> Result<()> {
+    let n_obs = obs_offset.len();
+    if obs_scale.len() != n_obs {
+        return Err(Error::shape(
+            "obs_scale",
+            format!("has {} values, obs_offset {n_obs}", obs_scale.len()),
+        ));
+    }
+    if let Some(v) = obs_offset.iter().chain(obs_scale).find(|v| !v.is_finite()) {
+        return Err(Error::argument(
+            "observation scaling",
+            format!("must be finite, got {v}"),
+        ));
+    }
+    let n_out = action.n_outputs();
+    if n_out == 0 || n_out > n {
+        return Err(Error::config(
+            "n_neurons",
+            format!("the action needs {n_out} output neurons, the network has {n}"),
+        ));
+    }
+    if let ActionMap::Continuous { offset, scale } = action {
+        if scale.len() != offset.len() || offset.iter().chain(scale).any(|v| !v.is_finite()) {
+            return Err(Error::argument(
+                "action_space",
+                "a continuous action needs finite offsets and scales of one length",
+            ));
+        }
+    }
+    Ok(())
+}
+
 impl RecurrentAgent {
     /// A new agent for observations of `n_obs` values (scaled by `u = (obs − offset)·scale`)
     /// and the given action map, with weights drawn from `seed`.
@@ -134,33 +173,7 @@ impl RecurrentAgent {
         config.validate()?;
         let n = config.n_neurons;
         let n_obs = obs_offset.len();
-        if obs_scale.len() != n_obs {
-            return Err(Error::shape(
-                "obs_scale",
-                format!("has {} values, obs_offset {n_obs}", obs_scale.len()),
-            ));
-        }
-        if let Some(v) = obs_offset.iter().chain(&obs_scale).find(|v| !v.is_finite()) {
-            return Err(Error::argument(
-                "observation scaling",
-                format!("must be finite, got {v}"),
-            ));
-        }
-        let n_out = action.n_outputs();
-        if n_out == 0 || n_out > n {
-            return Err(Error::config(
-                "n_neurons",
-                format!("the action needs {n_out} output neurons, the network has {n}"),
-            ));
-        }
-        if let ActionMap::Continuous { offset, scale } = &action {
-            if scale.len() != offset.len() || offset.iter().chain(scale).any(|v| !v.is_finite()) {
-                return Err(Error::argument(
-                    "action_space",
-                    "a continuous action needs finite offsets and scales of one length",
-                ));
-            }
-        }
+        check_scaling(&obs_offset, &obs_scale, &action, n)?;
         let mut rng = from_seed(seed);
         let std = config.gain / (n as f64).sqrt();
         let weights = (0..n * n)
