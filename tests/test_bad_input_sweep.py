@@ -11,7 +11,10 @@ as it was (a snapshot is compared).
 from __future__ import annotations
 
 import copy
+import json
+import os
 import pickle
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -184,7 +187,8 @@ def _cognitive_targets(name: str, cls: Any) -> list[Target]:
         Target(f"{name}.reset", cls, lambda e, **k: _gym_errors(e.reset, **k),
                {"seed": 0, "options": None},
                {"seed": [(-1, ValueError), (1.5, ValueError)],
-                "options": [({"ground_truth": 0}, ValueError), ({"ground_truth": 2**64}, ValueError),
+                "options": [({"ground_truth": 0}, ValueError),
+                            ({"ground_truth": 2**64}, ValueError),
                             ({"bogus": 1}, TypeError), ("x", (TypeError, ValueError))]}),
         Target(f"{name}.new_trial", started, lambda e, **k: e.new_trial(**k),
                {"ground_truth": 1},
@@ -229,7 +233,8 @@ def _recurrent_targets(name: str, cls: Any) -> list[Target]:
                {"episodes": [(True, (TypeError, ValueError)), (-1, ValueError),
                              (1.5, (TypeError, ValueError)), ("1", (TypeError, ValueError)),
                              (2**64, ValueError)],
-                "log_interval": [(0, ValueError), (-1, ValueError), (True, (TypeError, ValueError))]}),
+                "log_interval": [(0, ValueError), (-1, ValueError),
+                                 (True, (TypeError, ValueError))]}),
     ]
 
 
@@ -329,7 +334,8 @@ NEWER_TARGETS = [
             "engine": [("bogus", ValueError)]}, brain_snapshot),
     Target("viz.brain_html", small_brain, lambda b, **k: hb.viz.brain_html(b, **k),
            {"path": "x.html"},
-           {"path": PATH, "max_nodes": [(0, ValueError), (-1, ValueError), ("x", (TypeError, ValueError))],
+           {"path": PATH,
+            "max_nodes": [(0, ValueError), (-1, ValueError), ("x", (TypeError, ValueError))],
             "top_k": [(0, ValueError), (-1, ValueError), ("x", ValueError)],
             "replay_ms": [(-1, ValueError), (np.nan, ValueError), ("x", ValueError)]},
            brain_snapshot),
@@ -686,13 +692,37 @@ def hostile_name(value: Any) -> str:
 
 
 #: Targets whose exceptions come from a third-party library by its own convention.
-FOREIGN_ERRORS = {"GridWorldEnv.reset", *(f"{n}.reset" for n in COGNITIVE)}  # gymnasium's seed check
+FOREIGN_ERRORS = {"GridWorldEnv.reset", *(f"{n}.reset" for n in COGNITIVE)}  # gymnasium's seeds
+
+
+#: Outcomes of the calls `classify` made in this process: "succeeded", an exception's class
+#: name, or "FAILED" (counted for docs/benchmarks.md; see HEBBIAN_SWEEP_REPORT below).
+OUTCOMES: Counter[str] = Counter()
 
 
 def classify(target: Target, kwargs: dict[str, Any]) -> str | None:
     """None when the call behaved; otherwise what went wrong."""
+    why = _classify(target, kwargs)
+    if why is not None:
+        OUTCOMES["FAILED"] += 1
+    return why
+
+
+def _classify(target: Target, kwargs: dict[str, Any]) -> str | None:
     try:
         target.call(target.make(), **kwargs)
+        OUTCOMES["succeeded"] += 1
+    except BaseException as e:  # noqa: BLE001 - counted, then judged below
+        if isinstance(e, KeyboardInterrupt):
+            raise
+        OUTCOMES[type(e).__name__] += 1
+        return _judge(target, e)
+    return None
+
+
+def _judge(target: Target, e: BaseException) -> str | None:
+    try:
+        raise e
     except hb.HebbianError as e:
         if not isinstance(e, (ValueError, IndexError, LookupError, RuntimeError)):
             return f"{type(e).__name__} is not also a builtin"
@@ -702,8 +732,6 @@ def classify(target: Target, kwargs: dict[str, Any]) -> str | None:
     except OSError:
         pass  # a path that does not exist or cannot be read
     except BaseException as e:  # noqa: BLE001 - everything else is the finding
-        if isinstance(e, KeyboardInterrupt):
-            raise
         if target.name in FOREIGN_ERRORS and type(e) is ValueError:
             return None
         return f"{type(e).__module__}.{type(e).__name__}: {str(e)[:120]}"
@@ -857,6 +885,10 @@ def test_random_hostile_values_raise_library_errors(target, tmp_path, monkeypatc
     run()
 
 
+#: Examples per target of the long run (`-m slow`): HEBBIAN_SWEEP_EXAMPLES (default 2000).
+LONG_EXAMPLES = int(os.environ.get("HEBBIAN_SWEEP_EXAMPLES", "2000"))
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("target", _random_targets())
 def test_random_hostile_values_raise_library_errors_long(target, tmp_path, monkeypatch):
@@ -864,7 +896,16 @@ def test_random_hostile_values_raise_library_errors_long(target, tmp_path, monke
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
+    before = Counter(OUTCOMES)
     run = settings(
-        max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck)
+        max_examples=LONG_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck)
     )(given(data=st.data())(lambda data: _check_random(target, data)))
-    run()
+    try:
+        run()
+    finally:
+        # HEBBIAN_SWEEP_REPORT=file appends each target's outcome counts as a JSON line
+        report = os.environ.get("HEBBIAN_SWEEP_REPORT")
+        if report:
+            counts = dict(OUTCOMES - before)
+            with open(report, "a", encoding="utf-8") as f:
+                f.write(json.dumps({"target": target.name, "outcomes": counts}) + "\n")

@@ -199,7 +199,10 @@ SIZES = {  # name -> (call(value), argument)
         lambda v: hb.envs.PerceptualDecisionMakingEnv(dim_ring=v),
         "dim_ring",
     ),
-    "DelayMatchSampleEnv(dim_ring)": (lambda v: hb.envs.DelayMatchSampleEnv(dim_ring=v), "dim_ring"),
+    "DelayMatchSampleEnv(dim_ring)": (
+        lambda v: hb.envs.DelayMatchSampleEnv(dim_ring=v),
+        "dim_ring",
+    ),
     "PerceptualDecisionMakingEnv(timing)": (
         lambda v: hb.envs.PerceptualDecisionMakingEnv(timing={"stimulus": v}),
         "timing",

@@ -261,7 +261,7 @@ class EveryNTimesteps(BaseCallback):
     def __init__(self, n_steps: int, callback: BaseCallback) -> None:
         super().__init__()
         self.n_steps = _positive("n_steps", n_steps)
-        self.callback = _child("callback", callback)
+        self.callback: BaseCallback = _child("callback", callback)
         callback.parent = self
         self._last = 0
 
@@ -392,8 +392,12 @@ class EvalCallback(BaseCallback):
     ) -> None:
         super().__init__(verbose=verbose)
         self.eval_env = eval_env
-        self.callback_on_new_best = _child("callback_on_new_best", callback_on_new_best, True)
-        self.callback_after_eval = _child("callback_after_eval", callback_after_eval, True)
+        self.callback_on_new_best: BaseCallback | None = _child(
+            "callback_on_new_best", callback_on_new_best, True
+        )
+        self.callback_after_eval: BaseCallback | None = _child(
+            "callback_after_eval", callback_after_eval, True
+        )
         for child in (callback_on_new_best, callback_after_eval):
             if child is not None:
                 child.parent = self

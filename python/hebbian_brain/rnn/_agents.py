@@ -293,9 +293,7 @@ class _RecurrentAgent(RecurrentSB3Surface):
         """
         obs = np.asarray(observation)
         if obs.dtype.kind not in "iuf":
-            raise TypeError(
-                f"observation must be real numbers, got an array of dtype {obs.dtype}"
-            )
+            raise TypeError(f"observation must be real numbers, got an array of dtype {obs.dtype}")
         batched = obs.ndim == len(self._obs_shape) + 1
         if obs.shape[int(batched) :] != self._obs_shape:
             raise ShapeError(
