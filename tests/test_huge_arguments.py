@@ -365,3 +365,68 @@ def test_a_newer_count_is_accepted_or_refused_cleanly(case, tmp_path, monkeypatc
                 assert argument in str(e), str(e)
             else:
                 assert value in (2**31, 2**63, 2**64), f"{value!r} was accepted"
+
+
+# ---------------------------------------------------------------- native integers of the bindings
+def _core_calls():
+    import hebbian_brain._core as core
+
+    pp = core.PredatorPreyCore(size=5, n_predators=1, n_prey=1)
+    pp.reset(0)
+    env = hb.envs.DelayedNonMatchEnv()
+    agent = rnn.NodePerturbationAgent(env, 8, seed=0)
+    trainer = rnn.NodePerturbationTrainer(
+        np.zeros((1, 5, 2)), np.zeros((1, 5, 1)), n_neurons=6, seed=0
+    )
+    w = np.zeros((3, 3))
+    x, t = np.zeros((1, 2, 3)), np.zeros((1, 2, 3))
+    return {  # name -> (call(value), argument)
+        "PredatorPreyCore.observe": (pp.observe, "agent"),
+        "PredatorPreyCore.position": (pp.position, "agent"),
+        "PredatorPreyCore.is_alive": (pp.is_alive, "agent"),
+        "PredatorPreyCore.step": (lambda v: pp.step([v, 0]), "action"),
+        "RecurrentAgentCore.run_episodes": (
+            lambda v: agent._core.run_episodes(env.core, v),
+            "episodes",
+        ),
+        "RecurrentAgentCore.evaluate(max_steps)": (
+            lambda v: agent._core.evaluate(env.core, 1, v),
+            "max_steps",
+        ),
+        "RecurrentAgentCore(n_actions)": (
+            lambda v: core.RecurrentAgentCore("reward_hebbian", 4, [0.0], [1.0], n_actions=v),
+            "n_actions",
+        ),
+        "NodePerturbationTrainer.run": (trainer.run, "condition"),
+        "NodePerturbationTrainer.condition_of": (trainer.condition_of, "trial"),
+        "NodePerturbationTrainer(output_neurons)": (
+            lambda v: rnn.NodePerturbationTrainer(
+                np.zeros((1, 5, 2)), np.zeros((1, 5, 1)), n_neurons=6, output_neurons=[v]
+            ),
+            "output_neurons",
+        ),
+        "plastic_loss_and_grad(checkpoint_every)": (
+            lambda v: core.plastic_loss_and_grad(w, w, 0.1, x, t, checkpoint_every=v),
+            "checkpoint_every",
+        ),
+        "plastic_loss_and_grad(memory_budget)": (
+            lambda v: core.plastic_loss_and_grad(w, w, 0.1, x, t, memory_budget=v),
+            "memory_budget",
+        ),
+        "_delayed_non_match_arrays": (
+            lambda v: core._delayed_non_match_arrays(
+                stimulus_steps=v, delay_steps=1, response_steps=1, scored_steps=1
+            ),
+            "stimulus_steps",
+        ),
+    }
+
+
+@pytest.mark.parametrize("value", [2**64, 2**200, -(2**64)], ids=["2**64", "2**200", "-2**64"])
+def test_native_integers_of_the_bindings_name_the_argument_beyond_64_bits(value):
+    """pyo3's own integer conversion raised a bare OverflowError here; guard::Int names it."""
+    for name, (call, argument) in _core_calls().items():
+        with pytest.raises(hb.HebbianError) as err:
+            call(value)
+        assert isinstance(err.value, ValueError), (name, type(err.value).__mro__)
+        assert argument in str(err.value), (name, str(err.value))
