@@ -122,6 +122,7 @@ impl PyQuantileGrid {
     /// Raises:
     ///     InvalidArgumentError: ``obs`` contains NaN (nothing changes).
     ///     ShapeError: ``obs`` has the wrong number of values.
+    ///     TypeError: ``obs`` holds strings, complex numbers or objects.
     #[pyo3(signature = (obs, *, record=true, add=true))]
     fn cell(slf: Slf<'_, '_>, obs: &Bound<'_, PyAny>, record: bool, add: bool) -> PyResult<u32> {
         let x = values(obs)?;
