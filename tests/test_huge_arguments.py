@@ -430,3 +430,12 @@ def test_native_integers_of_the_bindings_name_the_argument_beyond_64_bits(value)
             call(value)
         assert isinstance(err.value, ValueError), (name, type(err.value).__mro__)
         assert argument in str(err.value), (name, str(err.value))
+
+
+@pytest.mark.parametrize("argument", ["synapses_removed", "nodes_removed"])
+def test_a_prune_report_names_a_count_beyond_64_bits(argument):
+    """PruneReport(synapses_removed=2**64) raised pyo3's bare OverflowError."""
+    for value in (2**64, -1):
+        with pytest.raises(hb.InvalidArgumentError, match=f"`{argument}`"):
+            hb.PruneReport(**{argument: value})
+    assert getattr(hb.PruneReport(**{argument: 3}), argument) == 3
