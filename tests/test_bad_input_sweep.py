@@ -11,7 +11,10 @@ as it was (a snapshot is compared).
 from __future__ import annotations
 
 import copy
+import json
+import os
 import pickle
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +23,7 @@ import numpy as np
 import pytest
 
 import hebbian_brain as hb
+import hebbian_brain.viz
 from hebbian_brain import analysis, optim, rnn, tasks
 
 HUGE = 2**62
@@ -139,6 +143,228 @@ def plastic_snapshot(p: rnn.PlasticRNN) -> tuple[bytes, ...]:
 
 def none() -> None:
     return None
+
+
+# ------------------------------------------------ newer entry points (issue 15, continued)
+COGNITIVE = {
+    "PerceptualDecisionMakingEnv": hb.envs.PerceptualDecisionMakingEnv,
+    "ContextDecisionMakingEnv": hb.envs.ContextDecisionMakingEnv,
+    "DelayMatchSampleEnv": hb.envs.DelayMatchSampleEnv,
+    "DelayedNonMatchEnv": hb.envs.DelayedNonMatchEnv,
+}
+TIMING = [
+    ({"stimulus": np.nan}, ValueError),
+    ({"stimulus": -100.0}, ValueError),
+    ({"stimulus": 1e300}, ValueError),
+    ({"stimulus": ("uniform", (1.0,))}, ValueError),
+    ({"stimulus": ("gamma", (1.0, 2.0))}, ValueError),
+    ({"stimulus": "x"}, ValueError),
+    ("x", TypeError),
+]
+REWARDS = [({"correct": np.nan}, ValueError), ({"bogus": 1.0}, ValueError),
+           ({"correct": "x"}, (TypeError, ValueError)), (3, TypeError)]
+
+
+def _cognitive_targets(name: str, cls: Any) -> list[Target]:
+    bad: dict[str, list[tuple[Any, Any]]] = {
+        "dt": [*REAL, (0.0, ValueError), (-1.0, ValueError), (1e-300, ValueError)],
+        "timing": TIMING,
+        "rewards": REWARDS,
+        "sigma": [*REAL, (-1.0, ValueError)],
+    }
+    if "dim_ring" in cls.__init__.__code__.co_varnames:
+        bad["dim_ring"] = [*SIZE, (0, ValueError), (1, ValueError)]
+    if "cohs" in cls.__init__.__code__.co_varnames:
+        bad["cohs"] = [([np.nan], ValueError), ([], ValueError), (3, (TypeError, ValueError)),
+                       (["x"], TypeError)]
+    started = lambda: _reset(cls())  # noqa: E731
+    return [
+        Target(f"{name}()", none, lambda _, **k: cls(**k), {"dt": 100.0}, bad),
+        Target(f"{name}.step", started, lambda e, **k: e.step(**k), {"action": 0},
+               {"action": [(True, TypeError), (-1, ValueError), (2**64, ValueError),
+                           (cls().action_space.n, ValueError), (1.5, TypeError),
+                           (None, TypeError)]}),
+        Target(f"{name}.reset", cls, lambda e, **k: _gym_errors(e.reset, **k),
+               {"seed": 0, "options": None},
+               {"seed": [(-1, ValueError), (1.5, ValueError)],
+                "options": [({"ground_truth": 0}, ValueError),
+                            ({"ground_truth": 2**64}, ValueError),
+                            ({"bogus": 1}, TypeError), ("x", (TypeError, ValueError))]}),
+        Target(f"{name}.new_trial", started, lambda e, **k: e.new_trial(**k),
+               {"ground_truth": 1},
+               {"ground_truth": [(0, ValueError), (-1, ValueError), (2**64, ValueError),
+                                 (HUGE, ValueError), (True, TypeError), (1.5, TypeError)]}),
+    ]
+
+
+def quantile() -> hb.QuantileDiscretizer:
+    q = hb.QuantileDiscretizer([0.0, 0.0], [1.0, 1.0], warmup=2)
+    q([0.1, 0.2])
+    q([0.7, 0.9])
+    return q
+
+
+def quantile_snapshot(q: hb.QuantileDiscretizer) -> bytes:
+    return q.to_bytes()
+
+
+def _box_env() -> Any:
+    return hb.envs.DelayedNonMatchEnv()
+
+
+def _recurrent_targets(name: str, cls: Any) -> list[Target]:
+    make = lambda: cls(_box_env(), 8, seed=0)  # noqa: E731
+    snap = lambda a: a.to_bytes()  # noqa: E731
+    return [
+        Target(f"{name}()", none, lambda _, **k: cls(_box_env(), **k),
+               {"n_neurons": 8, "seed": 0},
+               {"n_neurons": [*SIZE, (0, ValueError)], "seed": SEED64,
+                # obs_scale is checked in Python: a non-number is a library ValueError
+                "obs_scale": [(np.nan, ValueError), (np.inf, ValueError), (0.0, ValueError),
+                              (-1.0, ValueError), ("0.5", (TypeError, ValueError)),
+                              (None, (TypeError, ValueError))],
+                "learning_rate": [*REAL, (-1.0, ValueError)],
+                "bogus_parameter": [(1.0, TypeError)]}),
+        Target(f"{name}.predict", make, lambda a, **k: a.predict(**k),
+               {"observation": np.zeros(3, dtype=np.float32)},
+               {"observation": [*arrays((3,)), (np.zeros(3, dtype=bool), TypeError)],
+                "state": [(np.zeros(5), ValueError), (np.full(8, np.nan), ValueError)]}, snap),
+        Target(f"{name}.learn", make, lambda a, **k: a.learn(**k), {"episodes": 1},
+               {"episodes": [(True, (TypeError, ValueError)), (-1, ValueError),
+                             (1.5, (TypeError, ValueError)), ("1", (TypeError, ValueError)),
+                             (2**64, ValueError)],
+                "log_interval": [(0, ValueError), (-1, ValueError),
+                                 (True, (TypeError, ValueError))]}),
+    ]
+
+
+def trained_agent() -> hb.Agent:
+    from gymnasium import spaces
+
+    a = hb.Agent(2, seed=0, observation=spaces.Discrete(3))
+    a.learn(hb.envs.ChainEnv(length=3), episodes=2)
+    return a
+
+
+def _set_parameters(a: hb.Agent, **k: Any) -> None:
+    a.set_parameters(**k)
+
+
+def _evaluate(a: hb.Agent, **k: Any) -> Any:
+    return hb.evaluate_policy(a, hb.envs.ChainEnv(length=3), **k)
+
+
+QUANTILE_OBS = [
+    (np.array([np.nan, 0.5]), ValueError), (np.zeros(3), ValueError), (np.zeros(1), ValueError),
+    (np.zeros(2).astype(str), TypeError), (np.zeros(2).astype(object), TypeError),
+    (np.zeros(2).astype(complex), TypeError), ("abc", TypeError), (None, TypeError),
+]
+COUNT = [(True, TypeError), (0, ValueError), (-1, ValueError), (1.5, TypeError), ("1", TypeError),
+         (None, TypeError)]
+NEWER_TARGETS = [
+    *(t for name, cls in COGNITIVE.items() for t in _cognitive_targets(name, cls)),
+    Target("QuantileDiscretizer()", none, lambda _, **k: hb.QuantileDiscretizer(**k),
+           {"low": [0.0, 0.0], "high": [1.0, 1.0], "warmup": 2},
+           {"low": [([np.nan, 0.0], ValueError), ([0.0, 0.0, 0.0], ValueError),
+                    ("a", (TypeError, ValueError)), ([], ValueError)],
+            "high": [([np.nan, 1.0], ValueError), ([-1.0, 1.0], ValueError)],
+            "cells": [*SIZE, (0, ValueError)],
+            "warmup": INT[:6] + [(-1, ValueError), (2**64, ValueError), (HUGE, ValueError)],
+            "max_cells": SIZE, "split_after": INT}),
+    # an observation's values are flattened and +-inf falls in the outer cells (documented)
+    Target("QuantileDiscretizer.cell", quantile, lambda q, **k: q.cell(**k),
+           {"obs": np.array([0.5, 0.5])}, {"obs": QUANTILE_OBS}, quantile_snapshot),
+    Target("QuantileDiscretizer.__call__(warmup)",
+           lambda: hb.QuantileDiscretizer([0.0, 0.0], [1.0, 1.0], warmup=5),
+           lambda q, **k: q(k["obs"]), {"obs": np.array([0.5, 0.5])}, {"obs": QUANTILE_OBS},
+           quantile_snapshot),
+    Target("QuantileDiscretizer.from_bytes", none,
+           lambda _, **k: hb.QuantileDiscretizer.from_bytes(**k), {"data": quantile().to_bytes()},
+           {"data": [(b"", ValueError), (b"\x00" * 64, ValueError), ("text", TypeError),
+                     (None, TypeError)]}),
+    *_recurrent_targets("NodePerturbationAgent", rnn.NodePerturbationAgent),
+    *_recurrent_targets("RewardHebbianAgent", rnn.RewardHebbianAgent),
+    Target("EvalCallback()", none, lambda _, **k: hb.callbacks.EvalCallback(**k),
+           {"eval_env": hb.envs.ChainEnv(length=3), "n_eval_episodes": 1, "eval_freq": 1},
+           {"n_eval_episodes": COUNT, "eval_freq": COUNT,
+            "log_path": [(3.5, TypeError), (["a"], TypeError)],
+            "best_model_save_path": [(3.5, TypeError)],
+            "callback_on_new_best": [(3, TypeError), ("x", TypeError)],
+            "callback_after_eval": [(3, TypeError)]}),
+    Target("CheckpointCallback()", none, lambda _, **k: hb.callbacks.CheckpointCallback(**k),
+           {"save_freq": 1, "save_path": "checkpoints"},
+           {"save_freq": COUNT, "save_path": [(3.5, TypeError), (None, TypeError)]}),
+    Target("StopTrainingOnRewardThreshold()", none,
+           lambda _, **k: hb.callbacks.StopTrainingOnRewardThreshold(**k),
+           {"reward_threshold": 1.0},
+           {"reward_threshold": [(np.nan, ValueError), ("0.5", TypeError), (None, TypeError),
+                                 (1j, TypeError), ("x", TypeError)]}),
+    Target("EveryNTimesteps()", none, lambda _, **k: hb.callbacks.EveryNTimesteps(**k),
+           {"n_steps": 1, "callback": hb.callbacks.BaseCallback()},
+           {"n_steps": COUNT, "callback": [(None, TypeError), (3, TypeError)]}),
+    Target("logger.configure", none, lambda _, **k: hb.logger.configure(**k),
+           {"folder": "logs", "format_strings": ["csv"]},
+           {"folder": [(3.5, TypeError), (["a"], TypeError)],
+            "format_strings": [(["bogus"], ValueError), (3, TypeError), ([3], ValueError)]}),
+    Target("logger.make_output_format", none, lambda _, **k: hb.logger.make_output_format(**k),
+           {"name": "csv", "folder": "logs"},
+           {"name": [("bogus", ValueError), (None, TypeError), (3, TypeError)],
+            "folder": [(3.5, TypeError), (None, TypeError)],
+            "suffix": [("/x", ValueError), ("\x00", ValueError), (3, TypeError)]}),
+    Target("evaluate_policy", trained_agent, _evaluate, {"n_eval_episodes": 1},
+           {"n_eval_episodes": COUNT,
+            "max_steps": [(True, TypeError), (0, ValueError), (-1, ValueError), (1.5, TypeError)],
+            "reward_threshold": [(np.nan, ValueError), ("x", TypeError)]}),
+    Target("viz.brain_dot", small_brain, lambda b, **k: hb.viz.brain_dot(b, **k),
+           {"max_nodes": 10},
+           {"max_nodes": [(0, ValueError), (-1, ValueError), (True, (TypeError, ValueError)),
+                          ("x", ValueError), (1.5, (TypeError, ValueError))],
+            "rank_by": [("bogus", ValueError), (None, (TypeError, ValueError))],
+            "start": [(12345, ValueError), (np.nan, (TypeError, ValueError))],
+            "around": [(12345, ValueError), (object(), TypeError)],
+            "hops": [(-1, ValueError), (True, TypeError), (1.5, TypeError)],
+            "max_edges": [(-1, ValueError), (True, TypeError), (1.5, TypeError)],
+            "min_weight": [(np.nan, ValueError), ("x", (TypeError, ValueError))],
+            "layout": [("bogus", ValueError)]}, brain_snapshot),
+    Target("viz.render_brain", small_brain, lambda b, **k: hb.viz.render_brain(b, **k),
+           {"path": "x.dot", "max_nodes": 10},
+           {"path": PATH, "max_nodes": [(0, ValueError), ("x", ValueError)],
+            "rank_by": [("bogus", ValueError)], "around": [(12345, ValueError)],
+            "start": [(12345, ValueError)], "format": [("bogus", ValueError)],
+            "engine": [("bogus", ValueError)]}, brain_snapshot),
+    Target("viz.brain_html", small_brain, lambda b, **k: hb.viz.brain_html(b, **k),
+           {"path": "x.html"},
+           {"path": PATH,
+            "max_nodes": [(0, ValueError), (-1, ValueError), ("x", (TypeError, ValueError))],
+            "top_k": [(0, ValueError), (-1, ValueError), ("x", ValueError)],
+            "replay_ms": [(-1, ValueError), (np.nan, ValueError), ("x", ValueError)]},
+           brain_snapshot),
+    Target("viz.StateLabels()", none, lambda _, **k: hb.viz.StateLabels(**k).label(5),
+           {"kind": "grid", "rows": 4, "cols": 4},
+           {"kind": [("bogus", ValueError), (None, ValueError)],
+            "rows": [(None, ValueError), (-1, ValueError), (0, ValueError), (True, ValueError)],
+            "cols": [(1.5, ValueError), (0, ValueError)],
+            "cells": [(3, TypeError)]}),
+    Target("Agent.set_parameters", trained_agent, _set_parameters,
+           {"load_path_or_dict": trained_agent().get_parameters()},
+           {"load_path_or_dict": [
+               ({"brain": 3, "params": 4}, ValueError), ({}, ValueError), ({"x": 1}, ValueError),
+               ({"brain": {"brain": 3}, "params": {"params": 4}}, TypeError),
+               ({"brain": {}, "params": {}}, ValueError),
+               ({1: 2, "a": 3}, ValueError), ("/nonexistent/x.hb", FileNotFoundError),
+               (__file__, ValueError), (None, TypeError)],
+           }, agent_snapshot),
+    Target("History.to_csv", lambda: trained_agent().history, lambda h, **k: h.to_csv(**k),
+           {"path": "history.csv"},
+           {"path": [*PATH, ("/nonexistent/x.csv", FileNotFoundError), ("/", OSError)]}),
+    Target("load_model", none, lambda _, **k: hb.load_model(**k), {"path": "m.hb"},
+           {"path": [*PATH, ("/nonexistent/m.hb", FileNotFoundError), ("/", OSError),
+                     (__file__, ValueError), ("/dev/zero", ValueError)],
+            "cls": [(3, TypeError)]}),
+    Target("Agent.load", none, lambda _, **k: hb.Agent.load(**k), {"path": "a.hb"},
+           {"path": [*PATH, ("/nonexistent/a.hb", FileNotFoundError), (__file__, ValueError),
+                     ("/dev/zero", ValueError)]}),
+]
 
 
 B = "brain"
@@ -367,6 +593,7 @@ TARGETS = [
            {"lr": [*REAL, (-0.1, ValueError)],
             "params": [([np.zeros(3, dtype=int)], TypeError), ("abc", (TypeError, ValueError)),
                        (None, TypeError)]}),
+    *NEWER_TARGETS,
 ]
 
 
@@ -416,7 +643,7 @@ def test_good_arguments_are_accepted():
     """The sweep's good values work, so every refusal above is due to the bad value."""
     failures = []
     for t in TARGETS:
-        if t.name in {"Brain.load", "Brain.from_bytes", "Brain.save"}:
+        if t.name in {"Brain.load", "Brain.from_bytes", "Brain.save", "load_model", "Agent.load"}:
             continue
         try:
             t.call(t.make(), **t.good)
@@ -465,13 +692,37 @@ def hostile_name(value: Any) -> str:
 
 
 #: Targets whose exceptions come from a third-party library by its own convention.
-FOREIGN_ERRORS = {"GridWorldEnv.reset"}  # gymnasium's seed check
+FOREIGN_ERRORS = {"GridWorldEnv.reset", *(f"{n}.reset" for n in COGNITIVE)}  # gymnasium's seeds
+
+
+#: Outcomes of the calls `classify` made in this process: "succeeded", an exception's class
+#: name, or "FAILED" (counted for docs/benchmarks.md; see HEBBIAN_SWEEP_REPORT below).
+OUTCOMES: Counter[str] = Counter()
 
 
 def classify(target: Target, kwargs: dict[str, Any]) -> str | None:
     """None when the call behaved; otherwise what went wrong."""
+    why = _classify(target, kwargs)
+    if why is not None:
+        OUTCOMES["FAILED"] += 1
+    return why
+
+
+def _classify(target: Target, kwargs: dict[str, Any]) -> str | None:
     try:
         target.call(target.make(), **kwargs)
+        OUTCOMES["succeeded"] += 1
+    except BaseException as e:  # noqa: BLE001 - counted, then judged below
+        if isinstance(e, KeyboardInterrupt):
+            raise
+        OUTCOMES[type(e).__name__] += 1
+        return _judge(target, e)
+    return None
+
+
+def _judge(target: Target, e: BaseException) -> str | None:
+    try:
+        raise e
     except hb.HebbianError as e:
         if not isinstance(e, (ValueError, IndexError, LookupError, RuntimeError)):
             return f"{type(e).__name__} is not also a builtin"
@@ -481,8 +732,6 @@ def classify(target: Target, kwargs: dict[str, Any]) -> str | None:
     except OSError:
         pass  # a path that does not exist or cannot be read
     except BaseException as e:  # noqa: BLE001 - everything else is the finding
-        if isinstance(e, KeyboardInterrupt):
-            raise
         if target.name in FOREIGN_ERRORS and type(e) is ValueError:
             return None
         return f"{type(e).__module__}.{type(e).__name__}: {str(e)[:120]}"
@@ -498,6 +747,9 @@ WORK = {
     ("Agent.run_episodes", "episodes"),
     ("Agent.run_episodes", "dream_every"),
     ("NodePerturbationTrainer.learn", "n_trials"),
+    *((f"{n}.learn", "episodes") for n in ("NodePerturbationAgent", "RewardHebbianAgent")),
+    ("evaluate_policy", "n_eval_episodes"),
+    ("evaluate_policy", "max_steps"),
     # simulated time: t_max / dt steps of a Python RK4 loop
     ("simulate", "t_max"),
     ("simulate", "dt"),
@@ -633,6 +885,10 @@ def test_random_hostile_values_raise_library_errors(target, tmp_path, monkeypatc
     run()
 
 
+#: Examples per target of the long run (`-m slow`): HEBBIAN_SWEEP_EXAMPLES (default 2000).
+LONG_EXAMPLES = int(os.environ.get("HEBBIAN_SWEEP_EXAMPLES", "2000"))
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("target", _random_targets())
 def test_random_hostile_values_raise_library_errors_long(target, tmp_path, monkeypatch):
@@ -640,7 +896,16 @@ def test_random_hostile_values_raise_library_errors_long(target, tmp_path, monke
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
+    before = Counter(OUTCOMES)
     run = settings(
-        max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck)
+        max_examples=LONG_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck)
     )(given(data=st.data())(lambda data: _check_random(target, data)))
-    run()
+    try:
+        run()
+    finally:
+        # HEBBIAN_SWEEP_REPORT=file appends each target's outcome counts as a JSON line
+        report = os.environ.get("HEBBIAN_SWEEP_REPORT")
+        if report:
+            counts = dict(OUTCOMES - before)
+            with open(report, "a", encoding="utf-8") as f:
+                f.write(json.dumps({"target": target.name, "outcomes": counts}) + "\n")

@@ -123,6 +123,8 @@ class History:
 
     def to_csv(self, path: str | os.PathLike[str]) -> None:
         """Writes the history as CSV, one row per episode (header: ``COLUMNS``; no pandas)."""
+        if not isinstance(path, (str, os.PathLike)):  # an int would be taken as a descriptor
+            raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
         columns = self.to_dict()
         with open(path, "w", newline="", encoding="utf-8") as f:
             w = csv.writer(f)

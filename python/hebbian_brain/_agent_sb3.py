@@ -163,8 +163,16 @@ class SB3Surface(LoggerSurface):
         if unknown or (exact_match and missing):
             raise InvalidArgumentError(
                 "invalid argument `load_path_or_dict`: expected the keys 'brain' and 'params'"
-                f" (unknown: {sorted(unknown)}, missing: {sorted(missing)})"
+                f" (unknown: {sorted(map(repr, unknown))}, missing: {sorted(missing)})"
             )
+        for key in ("brain", "params"):
+            if key in params_dict and (
+                not isinstance(params_dict[key], dict) or set(params_dict[key]) != {key}
+            ):
+                raise InvalidArgumentError(
+                    f"invalid argument `load_path_or_dict`: [{key!r}] must be {{{key!r}: ...}} "
+                    "as get_parameters() returns it"
+                )
         brain = params_dict.get("brain", {}).get("brain", self._core.brain)
         params = params_dict.get("params", {}).get("params", self._core.params)
         if not isinstance(brain, Brain) or not isinstance(params, AgentParams):

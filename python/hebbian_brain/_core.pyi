@@ -516,7 +516,11 @@ class QuantileDiscretizer:
     ) -> Self: ...
     def cell(self, obs: npt.ArrayLike, *, record: bool = True, add: bool = True) -> int:
         """The cell id of ``obs`` while learning (``record``: count it towards the fit and
-        the splits; ``add``: give a cell never met a new id)."""
+        the splits; ``add``: give a cell never met a new id).
+
+        ``obs`` is flattened; an array of strings, complex numbers or objects is a ``TypeError``,
+        more values than a grid can have a ``ShapeError`` (checked before any copy).
+        """
     def __call__(self, obs: npt.ArrayLike) -> int: ...
     @property
     def dims(self) -> int:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 import stat
 
-from hebbian_brain._core import FileFormatError
+from hebbian_brain._core import FileFormatError, InvalidArgumentError
 
 MAGIC = b"HEBBRAIN"
 #: The newest format version (``io::container::FORMAT_VERSION``); versions 1 to this one share the
@@ -78,6 +78,10 @@ def check_container_file(path: str, kind: bytes) -> None:
             that does not match the file's size.
     """
     origin = path
+    if not isinstance(path, str):
+        raise TypeError(f"path must be a str or os.PathLike of str, got {type(path).__name__}")
+    if "\x00" in path:  # os.stat would raise a bare ValueError
+        raise InvalidArgumentError(f"invalid argument `path`: holds a NUL character: {path!r}")
     try:
         _refuse_special(origin, os.stat(path).st_mode)  # before open: a FIFO would block it
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))

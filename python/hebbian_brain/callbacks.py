@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from hebbian_brain._core import StateError
-from hebbian_brain.evaluation import _positive, evaluate_policy
+from hebbian_brain.evaluation import _positive, _real, evaluate_policy
 
 if TYPE_CHECKING:
     from hebbian_brain._agent_history import EpisodeRecord
@@ -261,7 +261,7 @@ class EveryNTimesteps(BaseCallback):
     def __init__(self, n_steps: int, callback: BaseCallback) -> None:
         super().__init__()
         self.n_steps = _positive("n_steps", n_steps)
-        self.callback = callback
+        self.callback: BaseCallback = _child("callback", callback)
         callback.parent = self
         self._last = 0
 
@@ -288,7 +288,7 @@ class StopTrainingOnRewardThreshold(BaseCallback):
 
     def __init__(self, reward_threshold: float, verbose: int = 0) -> None:
         super().__init__(verbose=verbose)
-        self.reward_threshold = float(reward_threshold)
+        self.reward_threshold = _real("reward_threshold", reward_threshold)
 
     def _on_step(self) -> bool:
         if not isinstance(self.parent, EvalCallback):
@@ -392,8 +392,12 @@ class EvalCallback(BaseCallback):
     ) -> None:
         super().__init__(verbose=verbose)
         self.eval_env = eval_env
-        self.callback_on_new_best = callback_on_new_best
-        self.callback_after_eval = callback_after_eval
+        self.callback_on_new_best: BaseCallback | None = _child(
+            "callback_on_new_best", callback_on_new_best, True
+        )
+        self.callback_after_eval: BaseCallback | None = _child(
+            "callback_after_eval", callback_after_eval, True
+        )
         for child in (callback_on_new_best, callback_after_eval):
             if child is not None:
                 child.parent = self
@@ -478,6 +482,13 @@ class EvalCallback(BaseCallback):
         for child in (self.callback_on_new_best, self.callback_after_eval):
             if child is not None:
                 child.update_locals(locals_)
+
+
+def _child(name: str, callback: Any, optional: bool = False) -> Any:
+    """A callback argument that must be a :class:`BaseCallback` (or None when ``optional``)."""
+    if (callback is None and optional) or isinstance(callback, BaseCallback):
+        return callback
+    raise TypeError(f"{name} must be a hebbian_brain.callbacks.BaseCallback, got {callback!r}")
 
 
 def convert_callback(callback: Any) -> BaseCallback | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any, Literal, overload
 
@@ -95,6 +96,9 @@ def evaluate_policy(
         InvalidArgumentError: The mean return is below ``reward_threshold``.
     """
     n = _positive("n_eval_episodes", n_eval_episodes)
+    max_steps = _positive("max_steps", max_steps)
+    if reward_threshold is not None:
+        reward_threshold = _real("reward_threshold", reward_threshold)
     from hebbian_brain._vector import is_vector_env
 
     if is_vector_env(env):
@@ -191,9 +195,28 @@ def _scalar_action(action: Any) -> Any:
     return action
 
 
+def _real(name: str, value: Any) -> float:
+    """A real number that is not NaN (``TypeError`` for a non-number, e.g. a string)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+        value, (int, float, np.integer, np.floating)
+    ):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    try:
+        x = float(value)
+    except OverflowError:
+        x = math.nan
+    if math.isnan(x):
+        raise InvalidArgumentError(
+            f"invalid argument `{name}`: must be a number in float range, got {value!r}"
+        )
+    return x
+
+
 def _positive(name: str, value: Any) -> int:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{name} must be an integer, got {value!r}")
-    if value <= 0:
-        raise InvalidArgumentError(f"invalid argument `{name}`: must be > 0, got {value}")
+    if not 0 < value < 2**63:
+        raise InvalidArgumentError(
+            f"invalid argument `{name}`: must be an integer in [1, 2**63), got {value}"
+        )
     return int(value)

@@ -190,7 +190,15 @@ def make_output_format(name: str, folder: str | os.PathLike[str], suffix: str = 
     Raises:
         InvalidArgumentError: An unknown name.
     """
-    folder = Path(folder)
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string, got {type(name).__name__}")
+    folder = _folder(folder)
+    if not isinstance(suffix, str):
+        raise TypeError(f"suffix must be a string, got {suffix!r}")
+    if "\x00" in suffix or "/" in suffix or os.sep in suffix:
+        raise InvalidArgumentError(
+            f"invalid argument `suffix`: must not hold a path separator or NUL, got {suffix!r}"
+        )
     if name == "stdout":
         return HumanOutputFormat(sys.stdout)
     folder.mkdir(parents=True, exist_ok=True)
@@ -205,6 +213,14 @@ def make_output_format(name: str, folder: str | os.PathLike[str], suffix: str = 
     raise InvalidArgumentError(
         f"invalid argument `format_strings`: unknown output {name!r}; use {', '.join(FORMATS)}"
     )
+
+
+def _folder(folder: str | os.PathLike[str]) -> Path:
+    """``folder`` as a Path (a NUL byte, which no file system takes, is the library's error)."""
+    path = Path(folder)
+    if "\x00" in str(path):
+        raise InvalidArgumentError(f"invalid argument `folder`: holds a NUL byte: {folder!r}")
+    return path
 
 
 class Logger:
@@ -275,6 +291,12 @@ def configure(
         format_strings: Output names from ``stdout``, ``log``, ``csv``, ``json``,
             ``tensorboard`` (None: ``["stdout", "csv"]``).
     """
+    if format_strings is not None and (
+        isinstance(format_strings, (str, bytes)) or not hasattr(format_strings, "__iter__")
+    ):
+        raise TypeError(f"format_strings must be a list of output names, got {format_strings!r}")
+    if len(getattr(format_strings, "shape", ())) > 1 or getattr(format_strings, "size", 0) > 64:
+        raise InvalidArgumentError("invalid argument `format_strings`: not a short list of names")
     names = ["stdout", "csv"] if format_strings is None else list(format_strings)
     for name in names:
         if name not in FORMATS:

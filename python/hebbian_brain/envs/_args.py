@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 import operator
 from typing import Any, Literal, overload
 
@@ -42,3 +43,33 @@ def size(name: str, value: Any, *, optional: bool = False) -> int | None:
     if not 0 <= v < _U32:
         raise InvalidArgumentError(f"invalid argument `{name}`: must be in 0..{_U32 - 1}, got {v}")
     return v
+
+
+def real(name: str, value: Any) -> float:
+    """A real number as a float (``TypeError`` for strings, bools and other non-numbers).
+
+    Range checks (NaN included) are the Rust core's, which names the argument.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
+    try:
+        return float(value)
+    except OverflowError:
+        raise InvalidArgumentError(
+            f"invalid argument `{name}`: {value!r} is beyond float range"
+        ) from None
+
+
+def reals(name: str, values: Any, limit: int = 1 << 16) -> list[float]:
+    """A 1-D sequence of at most ``limit`` real numbers as floats (checked before copying)."""
+    import numpy as np
+
+    arr = np.asarray(values)  # a broadcast or other view is not copied here
+    if arr.dtype.kind not in "iuf" or arr.dtype == bool:
+        raise TypeError(f"{name} must be a sequence of real numbers, got {values!r:.80}")
+    if arr.ndim != 1 or arr.size > limit:
+        raise InvalidArgumentError(
+            f"invalid argument `{name}`: must be a 1-D sequence of at most {limit} numbers, "
+            f"got shape {arr.shape}"
+        )
+    return [float(v) for v in arr.tolist()]

@@ -48,7 +48,7 @@ def _timing_entries(timing: Mapping[str, Any] | None) -> list[tuple[str, str, li
     out = []
     for period, value in timing.items():
         if isinstance(value, numbers.Real) and not isinstance(value, bool):
-            out.append((str(period), "constant", [float(value)]))
+            out.append((str(period), "constant", [_args.real(f"timing[{period!r}]", value)]))
             continue
         if (
             isinstance(value, (tuple, list))
@@ -60,7 +60,7 @@ def _timing_entries(timing: Mapping[str, Any] | None) -> list[tuple[str, str, li
             vals = [args] if isinstance(args, numbers.Real) else list(args)
             try:
                 out.append((str(period), kind, [float(v) for v in vals]))
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 raise InvalidConfigError(
                     f"invalid value for `timing['{period}']`: {value!r} has non-numeric values"
                 ) from None
@@ -88,16 +88,20 @@ class _CognitiveEnv(OwnStepLimit, gym.Env[Any, Any]):
     ) -> None:
         r = {"abort": -0.1, "correct": 1.0, "fail": 0.0}
         if rewards is not None:
+            if not isinstance(rewards, Mapping):
+                raise TypeError(
+                    f"rewards must be a dict of outcome -> reward, got {type(rewards).__name__}"
+                )
             unknown = set(rewards) - set(r)
             if unknown:
                 raise InvalidConfigError(
                     f"invalid value for `rewards`: unknown keys {sorted(unknown)} "
                     f"(abort, correct, fail)"
                 )
-            r.update({k: float(v) for k, v in rewards.items()})
+            r.update({k: _args.real(f"rewards[{k!r}]", v) for k, v in rewards.items()})
         self.core = CognitiveEnvCore(
             self._task,
-            dt=float(dt),
+            dt=_args.real("dt", dt),
             timing=_timing_entries(timing),
             rewards=(r["abort"], r["correct"], r["fail"]),
             abort=bool(abort),
@@ -249,8 +253,8 @@ class PerceptualDecisionMakingEnv(_CognitiveEnv):
             rewards,
             timing,
             abort,
-            cohs=None if cohs is None else [float(c) for c in cohs],
-            sigma=float(sigma),
+            cohs=None if cohs is None else _args.reals("cohs", cohs),
+            sigma=_args.real("sigma", sigma),
             dim_ring=_args.integer("dim_ring", dim_ring),
         )
         #: Coherences (percent) drawn from.
@@ -309,8 +313,8 @@ class ContextDecisionMakingEnv(_CognitiveEnv):
             rewards,
             timing,
             abort,
-            cohs=None if cohs is None else [float(c) for c in cohs],
-            sigma=float(sigma),
+            cohs=None if cohs is None else _args.reals("cohs", cohs),
+            sigma=_args.real("sigma", sigma),
         )
         #: Coherences (percent) drawn from.
         self.cohs = np.array([5.0, 15.0, 50.0] if cohs is None else cohs, dtype=float)
@@ -366,7 +370,7 @@ class DelayMatchSampleEnv(_CognitiveEnv):
             rewards,
             timing,
             abort,
-            sigma=float(sigma),
+            sigma=_args.real("sigma", sigma),
             dim_ring=_args.integer("dim_ring", dim_ring),
         )
 
@@ -414,4 +418,4 @@ class DelayedNonMatchEnv(_CognitiveEnv):
         sigma: float = 0.0,
         abort: bool = False,
     ) -> None:
-        super().__init__(dt, rewards, timing, abort, sigma=float(sigma))
+        super().__init__(dt, rewards, timing, abort, sigma=_args.real("sigma", sigma))

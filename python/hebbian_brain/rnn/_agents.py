@@ -34,7 +34,12 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from hebbian_brain._core import FileFormatError, InvalidArgumentError, RecurrentAgentCore
+from hebbian_brain._core import (
+    FileFormatError,
+    InvalidArgumentError,
+    RecurrentAgentCore,
+    ShapeError,
+)
 from hebbian_brain._core import train_population as _train_population
 from hebbian_brain._file_guard import check_container_file
 from hebbian_brain._validate import is_count as _is_count
@@ -287,12 +292,19 @@ class _RecurrentAgent(RecurrentSB3Surface):
             deterministic: Without the exploratory noise.
         """
         obs = np.asarray(observation)
-        if obs.dtype not in (np.float32, np.float64) and np.issubdtype(obs.dtype, np.number):
-            obs = obs.astype(np.float64)
+        if obs.dtype.kind not in "iuf":
+            raise TypeError(f"observation must be real numbers, got an array of dtype {obs.dtype}")
         batched = obs.ndim == len(self._obs_shape) + 1
+        if obs.shape[int(batched) :] != self._obs_shape:
+            raise ShapeError(
+                f"invalid shape for `observation`: expected {self._obs_shape} or a batch of "
+                f"them, got {obs.shape}"
+            )
+        if obs.dtype not in (np.float32, np.float64):
+            obs = obs.astype(np.float64)
         if not batched:
             start = bool(np.any(episode_start)) if episode_start is not None else False
-            s = None if (state is None or start) else np.asarray(state, dtype=np.float64).ravel()
+            s = None if (state is None or start) else self._state(state, ())
             action, new_state = self._core.predict(obs.ravel(), s, bool(deterministic))
             return self._wrap_action(action), new_state
         n = obs.shape[0]
@@ -301,7 +313,7 @@ class _RecurrentAgent(RecurrentSB3Surface):
             if episode_start is None
             else np.broadcast_to(np.asarray(episode_start, dtype=bool), (n,))
         )
-        states = None if state is None else np.asarray(state, dtype=np.float64)
+        states = None if state is None else self._state(state, (n,))
         actions, new_states = [], []
         for i in range(n):
             s = None if (states is None or starts[i]) else states[i]
@@ -309,6 +321,17 @@ class _RecurrentAgent(RecurrentSB3Surface):
             actions.append(self._wrap_action(a))
             new_states.append(ns)
         return np.array(actions), np.stack(new_states)
+
+    def _state(self, state: Any, lead: tuple[int, ...]) -> np.ndarray:
+        """``state`` as float64 ``[*lead, N]``, checked before it is copied."""
+        arr = np.asarray(state)
+        if arr.dtype.kind not in "iuf":
+            raise TypeError(f"state must be real numbers, got an array of dtype {arr.dtype}")
+        if arr.shape != (*lead, self.n_neurons):
+            raise ShapeError(
+                f"invalid shape for `state`: expected {(*lead, self.n_neurons)}, got {arr.shape}"
+            )
+        return arr.astype(np.float64)
 
     def _wrap_action(self, action: Any) -> Any:
         if isinstance(action, int):

@@ -38,6 +38,10 @@ MAX_PIXELS = 2000
 RENDER_TIMEOUT = 120.0
 
 
+#: Graphviz's layout programs (``engine=``).
+ENGINES = ("dot", "neato", "fdp", "sfdp", "circo", "twopi", "osage", "patchwork")
+
+
 def state_key(obj: Any, obs: Any) -> int:
     """The state hash of observation ``obs`` as ``obj`` (an Agent or a Brain) keys it."""
     enc = getattr(obj, "_encoder", None)
@@ -134,7 +138,7 @@ def _picture(
         raise InvalidArgumentError(
             f"invalid argument `min_weight`: must be finite, got {min_weight}"
         )
-    if layout not in ("auto", "grid", "free"):
+    if not isinstance(layout, str) or layout not in ("auto", "grid", "free"):
         raise InvalidArgumentError(
             f"invalid argument `layout`: must be 'auto', 'grid' or 'free', got {layout!r}"
         )
@@ -148,7 +152,7 @@ def _picture(
     )
     grid_world = g.labels.kind == "grid"
     limit = select_args.pop("max_nodes")
-    if limit == "auto":
+    if isinstance(limit, str) and limit == "auto":
         limit = DEFAULT_MAX_NODES if grid_world else DEFAULT_MAX_FREE_NODES
     elif limit is not None and (isinstance(limit, (bool, str)) or not isinstance(limit, int)):
         raise InvalidArgumentError(
@@ -229,9 +233,16 @@ def render_brain(
         layout: See :func:`brain_dot`.
 
     Raises:
+        InvalidArgumentError: An unknown ``engine``, or a ``format`` Graphviz does not know.
         RuntimeError: The Graphviz programs are not installed, or failed.
     """
     path = Path(path)
+    if engine is not None and (not isinstance(engine, str) or engine not in ENGINES):
+        raise InvalidArgumentError(
+            f"invalid argument `engine`: must be one of {', '.join(ENGINES)}, got {engine!r}"
+        )
+    if format is not None and not isinstance(format, str):
+        raise TypeError(f"format must be a string, got {type(format).__name__}")
     fmt = format or path.suffix.lstrip(".").lower()
     if not fmt:
         raise InvalidArgumentError(
@@ -285,6 +296,8 @@ def render_brain(
         ) from None
     if done.returncode != 0 or not done.stdout:
         message = done.stderr.decode("utf-8", "replace").strip()[:500]
+        if "not recognized" in message:  # Graphviz's answer to an unknown -T format
+            raise InvalidArgumentError(f"invalid argument `format`: {fmt!r}: {message}")
         raise RuntimeError(f"Graphviz `{auto_engine}` failed: {message}")
     path.write_bytes(done.stdout)
     return path

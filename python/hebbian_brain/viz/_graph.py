@@ -214,16 +214,13 @@ def select(
         around: A state hash: show its nodes and those up to ``hops`` synapses away.
         hops: Radius of ``around``.
     """
-    if rank_by not in RANKS:
+    if not isinstance(rank_by, str) or rank_by not in RANKS:
         raise InvalidArgumentError(
             f"invalid argument `rank_by`: must be one of {sorted(RANKS)}, got {rank_by!r}"
         )
-    if max_nodes is not None and (isinstance(max_nodes, bool) or int(max_nodes) < 1):
-        raise InvalidArgumentError(
-            f"invalid argument `max_nodes`: must be >= 1 or None, got {max_nodes!r}"
-        )
-    if isinstance(hops, bool) or int(hops) < 0:
-        raise InvalidArgumentError(f"invalid argument `hops`: must be >= 0, got {hops!r}")
+    if max_nodes is not None:
+        max_nodes = count_argument("max_nodes", max_nodes, 1)
+    hops = count_argument("hops", hops, 0)
     n = len(g.nodes["index"])
     limit = n if max_nodes is None else min(n, int(max_nodes))
     score = g.nodes[RANKS[rank_by]].astype(float)
@@ -338,6 +335,15 @@ def _ball(g: BrainGraph, rows: np.ndarray, hops: int) -> list[int]:
     return list(dist)
 
 
+def count_argument(name: str, value: Any, minimum: int) -> int:
+    """An int argument >= ``minimum`` (``TypeError`` for bools, floats and other non-ints)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    if value < minimum:
+        raise InvalidArgumentError(f"invalid argument `{name}`: must be >= {minimum}, got {value}")
+    return int(value)
+
+
 def shown_edges(
     g: BrainGraph, rows: np.ndarray, *, min_weight: float = 0.0, max_edges: int | None = None
 ) -> np.ndarray:
@@ -350,6 +356,8 @@ def shown_edges(
         raise InvalidArgumentError(
             f"invalid argument `min_weight`: must be finite, got {min_weight}"
         )
+    if max_edges is not None:
+        max_edges = count_argument("max_edges", max_edges, 0)
     shown = np.zeros(len(g.nodes["index"]), dtype=bool)
     shown[rows] = True
     index_shown = set(g.nodes["index"][rows].tolist())

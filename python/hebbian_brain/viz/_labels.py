@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from hebbian_brain._core import InvalidArgumentError
+
 __all__ = ["StateLabels", "labels_for"]
 
 #: Longest label drawn for a state (longer ones are cut with an ellipsis).
@@ -72,16 +74,24 @@ class StateLabels:
         cells: Sequence[str] | None = None,
         dims: Sequence[str] | None = None,
     ) -> None:
-        if kind not in ("grid", "taxi", "cells", "generic"):
-            raise ValueError(f"kind must be 'grid', 'taxi', 'cells' or 'generic', got {kind!r}")
-        if kind == "grid" and not (isinstance(rows, int) and isinstance(cols, int)):
-            raise ValueError("a 'grid' needs integer rows and cols")
+        if not isinstance(kind, str) or kind not in ("grid", "taxi", "cells", "generic"):
+            raise InvalidArgumentError(
+                f"invalid argument `kind`: must be 'grid', 'taxi', 'cells' or 'generic', "
+                f"got {kind!r}"
+            )
+        for name, value in (("rows", rows), ("cols", cols)):
+            if value is None and kind != "grid":
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise InvalidArgumentError(
+                    f"invalid argument `{name}`: a grid needs an integer >= 1, got {value!r}"
+                )
         self.kind = kind
-        self.action_names = None if action_names is None else tuple(str(a) for a in action_names)
+        self.action_names = _names("action_names", action_names)
         self.rows = rows
         self.cols = cols
-        self.cells = None if cells is None else tuple(str(c) for c in cells)
-        self.dims = None if dims is None else tuple(str(d) for d in dims)
+        self.cells = _names("cells", cells)
+        self.dims = _names("dims", dims)
 
     # ------------------------------------------------------------------ naming
     def action(self, action: int) -> str:
@@ -168,6 +178,27 @@ class StateLabels:
     def __repr__(self) -> str:
         fields = ", ".join(f"{k}={v!r}" for k, v in self.to_json().items() if v is not None)
         return f"StateLabels({fields})"
+
+
+#: Most names a StateLabels sequence holds (checked before reading it).
+MAX_NAMES = 1 << 16
+
+
+def _names(name: str, values: Sequence[str] | None) -> tuple[str, ...] | None:
+    """``values`` as a tuple of strings (None stays None), refused when too long to be names."""
+    if values is None:
+        return None
+    if (
+        isinstance(values, (str, bytes))
+        or not hasattr(values, "__len__")
+        or getattr(values, "ndim", 1) != 1
+    ):
+        raise TypeError(f"{name} must be a sequence of strings, got {type(values).__name__}")
+    if len(values) > MAX_NAMES:
+        raise InvalidArgumentError(
+            f"invalid argument `{name}`: {len(values)} entries (at most {MAX_NAMES})"
+        )
+    return tuple(str(v) for v in values)
 
 
 def labels_for(env: Any) -> StateLabels:

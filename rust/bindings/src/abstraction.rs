@@ -2,7 +2,7 @@
 //! (`hebbian_core::abstraction::QuantileGrid`).
 
 use hebbian_core::abstraction::{GridParams, QuantileGrid};
-use numpy::{PyArray1, PyArrayMethods, PyUntypedArrayMethods};
+use numpy::{PyArray1, PyArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
 
@@ -41,7 +41,8 @@ pub(crate) struct PyQuantileGrid {
 type Slf<'a, 'py> = &'a Bound<'py, PyQuantileGrid>;
 
 /// The values of one observation as f64 (a float32/float64 vector is read without a copy of
-/// its own; anything else goes through `numpy.asarray(obs, float64).ravel()`).
+/// its own; any other array of bools, ints or floats goes through
+/// `numpy.asarray(obs).astype(float64).ravel()`; strings, complex and objects are a `TypeError`).
 fn values(obs: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
     if let Ok(a) = obs.cast::<PyArray1<f32>>() {
         if let Ok(r) = a.try_readonly() {
@@ -59,15 +60,26 @@ fn values(obs: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
     }
     let py = obs.py();
     let np = py.import("numpy")?;
-    let arr = np
-        .call_method1("asarray", (obs, "float64"))
+    let raw = np
+        .call_method1("asarray", (obs,))
         .map_err(|e| pyo3::exceptions::PyTypeError::new_err(format!("obs: {e}")))?;
+    let dtype = raw.getattr("dtype")?;
+    let kind: String = dtype.getattr("kind")?.extract()?;
+    if !matches!(kind.as_str(), "b" | "i" | "u" | "f") {
+        // strings would be parsed, complex numbers cut to their real part: refused instead
+        return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "obs: expected real numbers, got an array of dtype {dtype}"
+        )));
+    }
+    let size: usize = raw.getattr("size")?.extract()?;
+    if size > hebbian_core::abstraction::MAX_GRID_DIMS {
+        // before any copy: a broadcast view may stand for gigabytes
+        return Err(shape_error("obs", format!("has {size} values")));
+    }
+    let arr = raw.call_method1("astype", ("float64",))?;
     let flat = arr.call_method0("ravel")?;
     let flat = np.call_method1("ascontiguousarray", (flat,))?;
     let a = flat.cast::<PyArray1<f64>>()?;
-    if a.len() > hebbian_core::abstraction::MAX_GRID_DIMS {
-        return Err(shape_error("obs", format!("has {} values", a.len())));
-    }
     Ok(a.readonly().as_slice()?.to_vec())
 }
 
@@ -110,6 +122,7 @@ impl PyQuantileGrid {
     /// Raises:
     ///     InvalidArgumentError: ``obs`` contains NaN (nothing changes).
     ///     ShapeError: ``obs`` has the wrong number of values.
+    ///     TypeError: ``obs`` holds strings, complex numbers or objects.
     #[pyo3(signature = (obs, *, record=true, add=true))]
     fn cell(slf: Slf<'_, '_>, obs: &Bound<'_, PyAny>, record: bool, add: bool) -> PyResult<u32> {
         let x = values(obs)?;

@@ -232,11 +232,17 @@ pub struct PyPruneReport {
     pub inner: hebbian_core::brain::pruning::PruneReport,
 }
 
+u64_argument!(synapses_removed_argument, "synapses_removed");
+u64_argument!(nodes_removed_argument, "nodes_removed");
+
 #[pymethods]
 impl PyPruneReport {
     #[new]
     #[pyo3(signature = (*, synapses_removed=0, nodes_removed=0))]
-    fn new(synapses_removed: u64, nodes_removed: u64) -> Self {
+    fn new(
+        #[pyo3(from_py_with = synapses_removed_argument)] synapses_removed: u64,
+        #[pyo3(from_py_with = nodes_removed_argument)] nodes_removed: u64,
+    ) -> Self {
         Self {
             inner: hebbian_core::brain::pruning::PruneReport {
                 synapses_removed,

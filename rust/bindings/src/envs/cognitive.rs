@@ -2,6 +2,7 @@
 //! (PerceptualDecisionMaking, ContextDecisionMaking, DelayMatchSample, DelayedNonMatch).
 
 use crate::errors::{invalid_argument, to_pyerr, IntoPyResult};
+use crate::guard::Int;
 use hebbian_core::envs::cognitive::{
     CognitiveEnv, Duration, Outcome, Rewards, TaskKind, TrialParams,
 };
@@ -165,13 +166,8 @@ impl PyCognitiveEnv {
 
     /// One step: ``(obs, reward, terminated, gt, outcome)`` where ``gt`` is the ground truth
     /// of the step just taken and ``outcome`` the trial's state.
-    fn step<'py>(&mut self, py: Python<'py>, action: i64) -> PyResult<StepResult<'py>> {
-        let a = usize::try_from(action).map_err(|_| {
-            invalid_argument(
-                "action",
-                format!("must be a non-negative integer, got {action}"),
-            )
-        })?;
+    fn step<'py>(&mut self, py: Python<'py>, action: Int) -> PyResult<StepResult<'py>> {
+        let a: usize = action.to("action", &format!("[0, {})", self.inner.kind().n_actions()))?;
         let gt = self.inner.gt_now();
         let s = self.inner.step_action(a).py()?;
         Ok((
@@ -189,22 +185,24 @@ impl PyCognitiveEnv {
     fn new_trial<'py>(
         &mut self,
         py: Python<'py>,
-        ground_truth: Option<usize>,
+        ground_truth: Option<Int>,
         coh: Option<f64>,
-        context: Option<usize>,
+        context: Option<Int>,
         coh_0: Option<f64>,
         coh_1: Option<f64>,
-        other_choice: Option<usize>,
-        sample: Option<usize>,
+        other_choice: Option<Int>,
+        sample: Option<Int>,
     ) -> PyResult<Bound<'py, PyDict>> {
+        // The task checks each variable's own range; here only that it is a machine integer.
+        let index = |v: Option<Int>, name: &str| v.map(|v| v.count(name)).transpose();
         let params = TrialParams {
-            ground_truth,
+            ground_truth: index(ground_truth, "ground_truth")?,
             coh,
-            context,
+            context: index(context, "context")?,
             coh_0,
             coh_1,
-            other_choice,
-            sample,
+            other_choice: index(other_choice, "other_choice")?,
+            sample: index(sample, "sample")?,
         };
         self.inner.new_trial(&params).py()?;
         self.trial_info(py)

@@ -2,7 +2,7 @@
 
 use super::{discrete_env_methods, env};
 use crate::errors::{invalid_argument, IntoPyResult};
-use crate::guard::{seed as seed_value, u32_argument, Seed};
+use crate::guard::{seed as seed_value, u32_argument, Int, Seed};
 use hebbian_core::envs::{DeepSea, DiscreteEnv};
 use pyo3::prelude::*;
 
@@ -39,16 +39,16 @@ discrete_env_methods!(core_only PyDeepSea {
     }
 
     /// The action (0 or 1) that moves right in cell (`row`, `column`).
-    fn right_action(slf: &Bound<'_, Self>, row: u32, column: u32) -> PyResult<u32> {
+    fn right_action(slf: &Bound<'_, Self>, row: Int, column: Int) -> PyResult<u32> {
         let this = env(slf)?;
         let n = this.inner.size();
-        if row >= n || column >= n {
-            return Err(invalid_argument(
+        match (u32::try_from(row.0), u32::try_from(column.0)) {
+            (Ok(r), Ok(c)) if r < n && c < n => Ok(this.inner.right_action(r, c)),
+            _ => Err(invalid_argument(
                 "row, column",
-                format!("must be in 0..{n}, got ({row}, {column})"),
-            ));
+                format!("must be integers in [0, {n}), got ({row}, {column})"),
+            )),
         }
-        Ok(this.inner.right_action(row, column))
     }
 
     #[getter]

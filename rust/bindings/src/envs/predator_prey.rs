@@ -1,7 +1,7 @@
 //! `PredatorPreyCore`: the core of `hebbian_brain.envs.PredatorPreyEnv` (PettingZoo).
 
 use crate::errors::{invalid_argument, IntoPyResult};
-use crate::guard::{seed as seed_value, u32_argument, Seed};
+use crate::guard::{seed as seed_value, u32_argument, Int, Seed};
 use hebbian_core::envs::{PredatorPrey, PredatorPreyConfig, PredatorPreyStep};
 use pyo3::prelude::*;
 
@@ -63,16 +63,17 @@ impl PyPredatorPrey {
     }
 
     /// The observation `(row offset, col offset)` of agent `i`.
-    fn observe(&self, i: usize) -> PyResult<(u32, u32)> {
-        self.check_agent(i)?;
+    fn observe(&self, i: Int) -> PyResult<(u32, u32)> {
+        let i = self.check_agent(i)?;
         Ok(self.inner.observe(i))
     }
 
     /// One cycle: `(rewards, terminated, truncated, captured)`, one entry per agent.
-    fn step(&mut self, actions: Vec<i64>) -> PyResult<CycleTuple> {
+    fn step(&mut self, actions: Vec<Int>) -> PyResult<CycleTuple> {
+        // Out of range is the core's own error naming the action (u32::MAX is never legal).
         let actions = actions
             .into_iter()
-            .map(|a| u32::try_from(a).unwrap_or(u32::MAX))
+            .map(|a| u32::try_from(a.0).unwrap_or(u32::MAX))
             .collect::<Vec<_>>();
         let PredatorPreyStep {
             rewards,
@@ -84,14 +85,14 @@ impl PyPredatorPrey {
     }
 
     /// Whether agent `i` is still in the game.
-    fn is_alive(&self, i: usize) -> PyResult<bool> {
-        self.check_agent(i)?;
+    fn is_alive(&self, i: Int) -> PyResult<bool> {
+        let i = self.check_agent(i)?;
         Ok(self.inner.is_alive(i))
     }
 
     /// `(row, col)` of agent `i`.
-    fn position(&self, i: usize) -> PyResult<(u32, u32)> {
-        self.check_agent(i)?;
+    fn position(&self, i: Int) -> PyResult<(u32, u32)> {
+        let i = self.check_agent(i)?;
         Ok(self.inner.position(i))
     }
 
@@ -135,14 +136,15 @@ impl PyPredatorPrey {
 }
 
 impl PyPredatorPrey {
-    fn check_agent(&self, i: usize) -> PyResult<()> {
-        if i < self.inner.n_agents() {
-            Ok(())
-        } else {
-            Err(invalid_argument(
+    /// Agent index `i` as a `usize` (`InvalidArgumentError` naming `agent` when out of range).
+    fn check_agent(&self, i: Int) -> PyResult<usize> {
+        let n = self.inner.n_agents();
+        match usize::try_from(i.0) {
+            Ok(v) if v < n => Ok(v),
+            _ => Err(invalid_argument(
                 "agent",
-                format!("must be in 0..{}, got {i}", self.inner.n_agents()),
-            ))
+                format!("must be an integer in [0, {n}), got {i}"),
+            )),
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use super::{discrete_env_methods, env};
 use crate::errors::{invalid_argument, IntoPyResult};
-use crate::guard::{optional_u32_argument, seed as seed_value, u32_argument, Seed};
+use crate::guard::{optional_u32_argument, seed as seed_value, u32_argument, Int, Seed};
 use hebbian_core::envs::RiverSwim;
 use pyo3::prelude::*;
 
@@ -38,16 +38,16 @@ discrete_env_methods!(core_only PyRiverSwim {
     }
 
     /// The probabilities `(left, stay, right)` of swimming upstream in `state`.
-    fn upstream_probabilities(slf: &Bound<'_, Self>, state: u32) -> PyResult<(f64, f64, f64)> {
+    fn upstream_probabilities(slf: &Bound<'_, Self>, state: Int) -> PyResult<(f64, f64, f64)> {
         let this = env(slf)?;
         let n = this.inner.n_states();
-        if state >= n {
-            return Err(invalid_argument(
+        match u32::try_from(state.0) {
+            Ok(s) if s < n => Ok(this.inner.upstream_probabilities(s)),
+            _ => Err(invalid_argument(
                 "state",
-                format!("must be in 0..{n}, got {state}"),
-            ));
+                format!("must be an integer in [0, {n}), got {state}"),
+            )),
         }
-        Ok(this.inner.upstream_probabilities(state))
     }
 
     #[getter]

@@ -190,7 +190,7 @@ impl PyRecurrentAgentCore {
         n_neurons: crate::guard::Int,
         obs_offset: Vec<f64>,
         obs_scale: Vec<f64>,
-        n_actions: Option<i64>,
+        n_actions: Option<crate::guard::Int>,
         action_offset: Option<Vec<f64>>,
         action_scale: Option<Vec<f64>>,
         observation_space: String,
@@ -216,7 +216,7 @@ impl PyRecurrentAgentCore {
         apply_params(&mut config, params)?;
         let action =
             match (n_actions, action_offset, action_scale) {
-                (Some(k), None, None) if k >= 1 => ActionMap::Discrete(k as usize),
+                (Some(k), None, None) if k.0 >= 1 => ActionMap::Discrete(k.count("n_actions")?),
                 (None, Some(offset), Some(scale)) => ActionMap::Continuous { offset, scale },
                 _ => return Err(invalid_argument(
                     "action",
@@ -298,14 +298,18 @@ impl PyRecurrentAgentCore {
 
     /// Runs and learns ``episodes`` episodes of a built-in cognitive task in Rust (GIL
     /// released): ``(returns, lengths)`` of the new episodes.
-    #[pyo3(signature = (env, episodes, max_steps=100_000))]
+    #[pyo3(
+        signature = (env, episodes, max_steps=crate::guard::Int(100_000)),
+        text_signature = "($self, env, episodes, max_steps=100000)"
+    )]
     fn run_episodes<'py>(
         &mut self,
         py: Python<'py>,
         env: &Bound<'py, PyCognitiveEnv>,
-        episodes: u64,
-        max_steps: u64,
+        episodes: crate::guard::Int,
+        max_steps: crate::guard::Int,
     ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+        let (episodes, max_steps) = counts(episodes, max_steps)?;
         let mut e = borrow_mut(env, "environment")?;
         let core = &mut e.inner;
         let agent = &mut self.inner;
@@ -319,14 +323,18 @@ impl PyRecurrentAgentCore {
     }
 
     /// Greedy returns of ``episodes`` episodes of a built-in cognitive task, without learning.
-    #[pyo3(signature = (env, episodes, max_steps=100_000))]
+    #[pyo3(
+        signature = (env, episodes, max_steps=crate::guard::Int(100_000)),
+        text_signature = "($self, env, episodes, max_steps=100000)"
+    )]
     fn evaluate<'py>(
         &mut self,
         py: Python<'py>,
         env: &Bound<'py, PyCognitiveEnv>,
-        episodes: u64,
-        max_steps: u64,
+        episodes: crate::guard::Int,
+        max_steps: crate::guard::Int,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let (episodes, max_steps) = counts(episodes, max_steps)?;
         let mut e = borrow_mut(env, "environment")?;
         let core = &mut e.inner;
         let agent = &mut self.inner;
@@ -464,14 +472,18 @@ impl PyRecurrentAgentCore {
 /// (rayon, GIL released). The result does not depend on the number of threads. Returns the
 /// returns of each agent's episodes, ``[n_agents, episodes]``.
 #[pyfunction]
-#[pyo3(signature = (agents, envs, episodes, max_steps=100_000))]
+#[pyo3(
+    signature = (agents, envs, episodes, max_steps=crate::guard::Int(100_000)),
+    text_signature = "(agents, envs, episodes, max_steps=100000)"
+)]
 fn train_population<'py>(
     py: Python<'py>,
     agents: Vec<Bound<'py, PyRecurrentAgentCore>>,
     envs: Vec<Bound<'py, PyCognitiveEnv>>,
-    episodes: u64,
-    max_steps: u64,
+    episodes: crate::guard::Int,
+    max_steps: crate::guard::Int,
 ) -> PyResult<Bound<'py, PyAny>> {
+    let (episodes, max_steps) = counts(episodes, max_steps)?;
     if agents.len() != envs.len() {
         return Err(shape_error(
             "envs",
@@ -499,6 +511,15 @@ fn train_population<'py>(
         .flat_map(|v| v.iter().map(|s| s.episode_return))
         .collect();
     to_numpy(py, flat, &[rows, episodes as usize])
+}
+
+/// `episodes` and `max_steps` as `u64` counts in [0, 2**63) (`InvalidArgumentError` naming
+/// the argument otherwise; pyo3's own `u64` raises a bare `OverflowError`).
+fn counts(episodes: crate::guard::Int, max_steps: crate::guard::Int) -> PyResult<(u64, u64)> {
+    Ok((
+        episodes.count("episodes")? as u64,
+        max_steps.count("max_steps")? as u64,
+    ))
 }
 
 /// Adds this area's classes and functions to the module.

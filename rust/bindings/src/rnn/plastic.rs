@@ -179,13 +179,18 @@ fn plastic_loss_and_grad<'py>(
     inputs: &Bound<'py, PyAny>,
     targets: &Bound<'py, PyAny>,
     mask: Option<&Bound<'py, PyAny>>,
-    checkpoint_every: Option<usize>,
-    memory_budget: Option<usize>,
+    checkpoint_every: Option<crate::guard::Int>,
+    memory_budget: Option<crate::guard::Int>,
 ) -> PyResult<LossGradResult<'py>> {
     let c = match checkpoint_every {
-        Some(every) => Checkpointing::Reverse { every },
+        Some(every) => Checkpointing::Reverse {
+            every: every.count("checkpoint_every")?,
+        },
         None => Checkpointing::Auto {
-            budget_bytes: memory_budget.unwrap_or(DEFAULT_TRACE_BUDGET),
+            budget_bytes: match memory_budget {
+                Some(b) => b.count("memory_budget")?,
+                None => DEFAULT_TRACE_BUDGET,
+            },
         },
     };
     if is_f32(w) {

@@ -8,6 +8,7 @@ pub(crate) mod names;
 mod trainer;
 
 use crate::errors::IntoPyResult;
+use crate::guard::Int;
 use config::PyTwoJointArm;
 use hebbian_core::rnn::perturbation::{self as np_core, ConditionSet};
 use numpy::{IntoPyArray, PyArrayMethods};
@@ -20,13 +21,18 @@ use pyo3::types::PyTuple;
 #[pyo3(signature = (*, stimulus_steps, delay_steps, response_steps, scored_steps))]
 fn _delayed_non_match_arrays<'py>(
     py: Python<'py>,
-    stimulus_steps: usize,
-    delay_steps: usize,
-    response_steps: usize,
-    scored_steps: usize,
+    stimulus_steps: Int,
+    delay_steps: Int,
+    response_steps: Int,
+    scored_steps: Int,
 ) -> PyResult<Bound<'py, PyTuple>> {
-    let set = np_core::delayed_non_match(stimulus_steps, delay_steps, response_steps, scored_steps)
-        .py()?;
+    let set = np_core::delayed_non_match(
+        stimulus_steps.count("stimulus_steps")?,
+        delay_steps.count("delay_steps")?,
+        response_steps.count("response_steps")?,
+        scored_steps.count("scored_steps")?,
+    )
+    .py()?;
     set_arrays(py, set)
 }
 
@@ -35,12 +41,18 @@ fn _delayed_non_match_arrays<'py>(
 #[pyo3(signature = (*, n_targets, n_steps, radius, arm))]
 fn _center_out_reach_arrays<'py>(
     py: Python<'py>,
-    n_targets: usize,
-    n_steps: usize,
+    n_targets: Int,
+    n_steps: Int,
     radius: f64,
     arm: &Bound<'py, PyTwoJointArm>,
 ) -> PyResult<Bound<'py, PyTuple>> {
-    let set = np_core::center_out_reach(n_targets, n_steps, radius, &arm.get().inner).py()?;
+    let set = np_core::center_out_reach(
+        n_targets.count("n_targets")?,
+        n_steps.count("n_steps")?,
+        radius,
+        &arm.get().inner,
+    )
+    .py()?;
     set_arrays(py, set)
 }
 

@@ -82,10 +82,10 @@ pub struct PyNodePerturbationTrainer {
 }
 
 /// Neuron indices (Python ints) as `usize`; a negative one is an `InvalidConfigError`.
-fn neuron_indices(name: &str, v: Vec<i64>, n_neurons: usize) -> PyResult<Vec<usize>> {
+fn neuron_indices(name: &str, v: Vec<Int>, n_neurons: usize) -> PyResult<Vec<usize>> {
     v.into_iter()
         .map(|i| {
-            usize::try_from(i).map_err(|_| {
+            usize::try_from(i.0).map_err(|_| {
                 crate::errors::to_pyerr(hebbian_core::Error::config(
                     name,
                     format!("index {i} is out of range for {n_neurons} neurons"),
@@ -131,7 +131,7 @@ fn initial_matrix(
 #[pymethods]
 impl PyNodePerturbationTrainer {
     #[new]
-    #[pyo3(signature = (inputs, targets, mask=None, *, n_neurons=Int(200), output_neurons=vec![0],
+    #[pyo3(signature = (inputs, targets, mask=None, *, n_neurons=Int(200), output_neurons=vec![Int(0)],
         config=None, dt=1.0, tau=30.0, gain=1.5, bias_neurons=vec![], bias_values=vec![],
         initial_state=None, initial_noise=0.0, arm=None, error_metric=None, energy_cost=0.0,
         weights=None, input_weights=None, seed=None))]
@@ -141,12 +141,12 @@ impl PyNodePerturbationTrainer {
         targets: &Bound<'_, PyAny>,
         mask: Option<&Bound<'_, PyAny>>,
         n_neurons: Int,
-        output_neurons: Vec<i64>,
+        output_neurons: Vec<Int>,
         config: Option<&Bound<'_, PyNodePerturbationConfig>>,
         dt: f64,
         tau: f64,
         gain: f64,
-        bias_neurons: Vec<i64>,
+        bias_neurons: Vec<Int>,
         bias_values: Vec<f64>,
         initial_state: Option<&Bound<'_, PyAny>>,
         initial_noise: f64,
@@ -327,8 +327,8 @@ impl PyNodePerturbationTrainer {
     /// Returns:
     ///     dict with "activations" ``[T, N]``, "rates" ``[T, N]``, "outputs" ``[T, O]`` (the
     ///     hand position with an arm) and "error".
-    fn run<'py>(&self, py: Python<'py>, condition: i64) -> PyResult<Bound<'py, PyDict>> {
-        let c = usize::try_from(condition)
+    fn run<'py>(&self, py: Python<'py>, condition: Int) -> PyResult<Bound<'py, PyDict>> {
+        let c = usize::try_from(condition.0)
             .map_err(|_| invalid_argument("condition", format!("{condition} is out of range")))?;
         let inner = &self.inner;
         let rec = py.detach(|| inner.run(c)).py()?;
@@ -462,8 +462,8 @@ impl PyNodePerturbationTrainer {
     }
 
     /// The condition of training trial ``trial`` (counted over the trainer's life).
-    fn condition_of(&self, trial: i128) -> PyResult<usize> {
-        let trial: u64 = non_negative("trial", trial, false)?;
+    fn condition_of(&self, trial: Int) -> PyResult<usize> {
+        let trial: u64 = non_negative("trial", trial.0, false)?;
         Ok(self.inner.condition_of(trial))
     }
 
