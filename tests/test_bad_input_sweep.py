@@ -26,6 +26,13 @@ import hebbian_brain as hb
 import hebbian_brain.viz
 from hebbian_brain import analysis, optim, rnn, tasks
 
+
+@pytest.fixture(autouse=True)
+def _in_tmp_path(tmp_path, monkeypatch):
+    """Relative paths some targets write ("x.html", "history.csv", "logs/") land in tmp_path."""
+    monkeypatch.chdir(tmp_path)
+
+
 HUGE = 2**62
 CLEAN = (TypeError, ValueError, IndexError, LookupError, OverflowError, MemoryError, OSError)
 

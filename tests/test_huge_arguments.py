@@ -20,6 +20,12 @@ import hebbian_brain.viz
 from hebbian_brain import rnn, tasks
 
 
+@pytest.fixture(autouse=True)
+def _in_tmp_path(tmp_path, monkeypatch):
+    """Relative paths some targets write ("x.html", "history.csv", "logs/") land in tmp_path."""
+    monkeypatch.chdir(tmp_path)
+
+
 @contextmanager
 def address_space(extra_mib: int = 256):
     with open("/proc/self/statm") as f:
