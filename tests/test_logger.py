@@ -68,6 +68,23 @@ def test_tensorboard_output_needs_neither_torch_nor_tensorflow(tmp_path):
     assert "torch" not in sys.modules and "tensorflow" not in sys.modules
 
 
+def test_two_tensorboard_writers_in_one_folder_keep_both_event_files(tmp_path):
+    # tensorboardX names event files by the second: a run continued at once into the same folder
+    # (learn(..., reset_num_timesteps=False)) truncated the first writer's file.
+    pytest.importorskip("tensorboardX", reason="the tensorboard extra is not installed")
+    from hebbian_brain.logger import TensorBoardOutputFormat
+
+    first = TensorBoardOutputFormat(tmp_path)
+    first.write({"rollout/ep_rew_mean": 1.0}, step=1)
+    first.close()
+    second = TensorBoardOutputFormat(tmp_path)
+    second.write({"rollout/ep_rew_mean": 2.0}, step=2)
+    second.close()
+    events = sorted(p for p in tmp_path.iterdir() if p.name.startswith("events.out.tfevents"))
+    assert len(events) == 2
+    assert all(p.stat().st_size > 0 for p in events)
+
+
 def test_history_to_csv_and_to_pandas(tmp_path):
     agent = hb.Agent(lake(), seed=0).learn(episodes=15)
     h = agent.history

@@ -57,14 +57,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     train.add_argument("--env", required=True, help="Gymnasium id, e.g. FrozenLake-v1")
     train.add_argument("--episodes", type=int, required=True, help="training episodes")
-    train.add_argument("--seed", type=int, default=None, help="seed of agent and environment")
+    train.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="seed of agent and environment (none: a fresh seed from the operating system)",
+    )
     train.add_argument("--dot", type=Path, help="write the brain as Graphviz DOT here")
     train.add_argument("--png", type=Path, help="render the brain to this image (needs Graphviz)")
     train.add_argument("--html", type=Path, help="write the interactive brain viewer here")
     train.add_argument(
         "--max-nodes",
         default="auto",
-        help="most nodes in the picture: a number, 'all', or 'auto' (default: readable)",
+        help="most nodes in the picture: a number, 'all', or 'auto' (a readable picture: at most "
+        "150 nodes on grid worlds, 60 elsewhere)",
     )
     train.add_argument(
         "--rank-by",

@@ -27,6 +27,7 @@ which needs neither PyTorch nor TensorFlow.
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import os
 import sys
@@ -39,6 +40,9 @@ from typing import Any, TextIO
 import numpy as np
 
 from hebbian_brain._core import InvalidArgumentError
+
+#: Numbers the TensorBoard writers of this process (their event files' suffixes).
+_WRITERS = itertools.count()
 
 __all__ = [
     "CSVOutputFormat",
@@ -164,7 +168,11 @@ class TensorBoardOutputFormat(KVWriter):
                 "the TensorBoard output needs tensorboardX: "
                 'pip install "hebbian_brain[tensorboard]"'
             ) from None
-        self.writer = SummaryWriter(logdir=os.fspath(folder))
+        # tensorboardX names event files by the second and the host: a run continued within the
+        # same second (learn(..., reset_num_timesteps=False)) would truncate the file before it.
+        # The process id and a counter make every writer's file its own, as in SB3's writer.
+        suffix = f".{os.getpid()}.{next(_WRITERS)}"
+        self.writer = SummaryWriter(logdir=os.fspath(folder), filename_suffix=suffix)
 
     def write(self, key_values: dict[str, Scalar], step: int = 0) -> None:
         """Adds one scalar per key at ``step``."""
