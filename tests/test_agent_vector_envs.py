@@ -71,6 +71,22 @@ def test_made_envs_state_their_step_limit_and_ids_have_a_vector_entry_point(name
     venv.close()
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["PerceptualDecisionMaking", "ContextDecisionMaking", "DelayMatchSample", "DelayedNonMatch"],
+)
+def test_cognitive_ids_have_a_vector_entry_point(name):
+    env_id = f"hebbian_brain/{name}-v0"
+    single = gym.make(env_id)
+    venv = gym.make_vec(env_id, num_envs=2, vectorization_mode="vector_entry_point")
+    obs, _ = venv.reset(seed=0)
+    assert np.asarray(obs).shape == (2, *single.observation_space.shape)
+    obs, reward, terminated, truncated, info = venv.step(np.zeros(2, dtype=np.int64))
+    assert np.asarray(reward).shape == (2,) and np.asarray(terminated).shape == (2,)
+    venv.close()
+    single.close()
+
+
 def test_a_shorter_time_limit_leaves_the_fast_path_and_is_respected():
     env = gym.make("hebbian_brain/GridWorld-v0", max_episode_steps=5)
     agent = hb.Agent(env, seed=0).learn(episodes=4)

@@ -662,8 +662,9 @@ def test_good_arguments_are_accepted():
 # ---------------------------------------------------------------- hostile values, every argument
 # Issue 15, "hold by construction": every argument of every target above (its good and its bad
 # ones) gets every hostile value below. A call either succeeds or raises a HebbianError that is
-# also the matching builtin; a plain TypeError is the one builtin allowed (wrong types: the
-# library has no HebbianError subclass of TypeError yet). Never OverflowError, KeyError,
+# also the matching builtin; a plain TypeError is the one builtin allowed: the library's own type
+# checks raise ArgumentTypeError, but pyo3's conversion of a Rust method's arguments raises a
+# plain TypeError naming the argument before the library's code runs. Never OverflowError, KeyError,
 # RecursionError, MemoryError, NotImplementedError, SystemError or a bare ValueError.
 HUGE_SHAPES = [
     np.broadcast_to(np.float64(0.0), (2**32,)),  # 32 GiB if copied: refused from the shape
@@ -731,7 +732,7 @@ def _judge(target: Target, e: BaseException) -> str | None:
     try:
         raise e
     except hb.HebbianError as e:
-        if not isinstance(e, (ValueError, IndexError, LookupError, RuntimeError)):
+        if not isinstance(e, (ValueError, TypeError, IndexError, LookupError, RuntimeError)):
             return f"{type(e).__name__} is not also a builtin"
     except TypeError as e:
         if type(e) is not TypeError and not isinstance(e, hb.HebbianError):

@@ -5,6 +5,7 @@ and dense plastic recurrent networks, computed in a Rust core.
 """
 
 from hebbian_brain._core import (
+    ArgumentTypeError,
     Brain,
     BrainConfig,
     DreamParams,
@@ -27,6 +28,7 @@ from hebbian_brain._core import (
 )
 
 __all__ = [
+    "ArgumentTypeError",
     "Brain",
     "BrainConfig",
     "DreamParams",

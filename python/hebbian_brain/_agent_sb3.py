@@ -6,7 +6,13 @@ import os
 from typing import TYPE_CHECKING, Any, cast
 
 from hebbian_brain._agent_spaces import _Encoder, _space_module
-from hebbian_brain._core import AgentCore, AgentParams, Brain, InvalidArgumentError
+from hebbian_brain._core import (
+    AgentCore,
+    AgentParams,
+    ArgumentTypeError,
+    Brain,
+    InvalidArgumentError,
+)
 from hebbian_brain._vector import is_vector_env
 
 if TYPE_CHECKING:
@@ -54,7 +60,7 @@ class LoggerSurface:
         from hebbian_brain.logger import Logger
 
         if not isinstance(logger, Logger):
-            raise TypeError(f"logger must be a hebbian_brain.logger.Logger, got {logger!r}")
+            raise ArgumentTypeError(f"logger must be a hebbian_brain.logger.Logger, got {logger!r}")
         self._custom_logger = logger
 
     def _setup_logger(self, tb_log_name: str, reset_num_timesteps: bool) -> None:
@@ -154,7 +160,7 @@ class SB3Surface(LoggerSurface):
         elif isinstance(load_path_or_dict, dict):
             params_dict = load_path_or_dict
         else:
-            raise TypeError(
+            raise ArgumentTypeError(
                 "load_path_or_dict must be a path or a dict from get_parameters(), got "
                 f"{type(load_path_or_dict).__name__}"
             )
@@ -176,7 +182,7 @@ class SB3Surface(LoggerSurface):
         brain = params_dict.get("brain", {}).get("brain", self._core.brain)
         params = params_dict.get("params", {}).get("params", self._core.params)
         if not isinstance(brain, Brain) or not isinstance(params, AgentParams):
-            raise TypeError("'brain' must hold a Brain and 'params' an AgentParams")
+            raise ArgumentTypeError("'brain' must hold a Brain and 'params' an AgentParams")
         if brain is not self._core.brain:
             brain = copy.copy(brain)
         core = AgentCore(
@@ -189,7 +195,7 @@ class SB3Surface(LoggerSurface):
         vector = is_vector_env(env)
         space = getattr(env, "single_action_space" if vector else "action_space", None)
         if not isinstance(space, spaces.Discrete):
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"env: the action space must be gymnasium.spaces.Discrete, got {space!r}"
             )
         if int(space.n) != self._n:

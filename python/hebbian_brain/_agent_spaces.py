@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from hebbian_brain._core import FileFormatError, InvalidArgumentError, state_hash
+from hebbian_brain._core import ArgumentTypeError, FileFormatError, InvalidArgumentError, state_hash
 from hebbian_brain._vector import TupleBatch
 from hebbian_brain.abstraction import QuantileDiscretizer, default_box_abstraction
 from hebbian_brain.discretize import Discretizer
@@ -50,7 +50,7 @@ class _Encoder:
             self.space = observation
             self.kind = "hash"
         else:
-            raise TypeError(
+            raise ArgumentTypeError(
                 "observation must be a gymnasium Space, a Discretizer or None, "
                 f"got {type(observation).__name__}"
             )
@@ -69,7 +69,9 @@ class _Encoder:
             except (ValueError, TypeError) as err:
                 raise type(err)(f"{name}: {err}") from None
         if isinstance(obs, (bool, np.bool_)):
-            raise TypeError(f"{name}: expected an int observation of {self.space}, got a bool")
+            raise ArgumentTypeError(
+                f"{name}: expected an int observation of {self.space}, got a bool"
+            )
         if isinstance(obs, (int, np.integer)):
             return obs
         arr = np.asarray(obs)
@@ -88,7 +90,7 @@ class _Encoder:
         try:
             return int(state_hash(obs))
         except TypeError as err:
-            raise TypeError(f"{name}: {err}") from None
+            raise ArgumentTypeError(f"{name}: {err}") from None
 
     def batch_of(self, observation: Any) -> Sequence[Any] | np.ndarray | None:
         """The observations of a batch (``predict``'s input), or None for a single observation."""
@@ -195,7 +197,7 @@ def _action_space_n(action_space_or_n: Any) -> tuple[int, int, Any]:
                 f"{MAX_ACTIONS}, got {n}"
             )
         return n, 0, spaces.Discrete(n)
-    raise TypeError(
+    raise ArgumentTypeError(
         "action_space_or_n must be a gymnasium.spaces.Discrete or an int (graph-brain agents "
         f"choose among discrete actions), got {action_space_or_n!r}"
     )

@@ -13,6 +13,7 @@ import numpy.typing as npt
 # The names pyo3 registers in _core.__all__ (stubtest in CI checks that the lists agree).
 __all__ = [
     "Adam",
+    "ArgumentTypeError",
     "AgentCore",
     "AgentParams",
     "AntiHebbian",
@@ -92,6 +93,9 @@ class StateError(HebbianError, RuntimeError):
 
 class FileFormatError(HebbianError, ValueError):
     """A file is truncated, corrupted, foreign, or written by an unknown format version."""
+
+class ArgumentTypeError(HebbianError, TypeError):
+    """An argument has the wrong type; the message names it."""
 
 # ---------------------------------------------------------------- graph brain (config, Brain)
 @final

@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 import stat
 
-from hebbian_brain._core import FileFormatError, InvalidArgumentError
+from hebbian_brain._core import ArgumentTypeError, FileFormatError, InvalidArgumentError
 
 MAGIC = b"HEBBRAIN"
 #: The newest format version (``io::container::FORMAT_VERSION``); versions 1 to this one share the
@@ -79,7 +79,9 @@ def check_container_file(path: str, kind: bytes) -> None:
     """
     origin = path
     if not isinstance(path, str):
-        raise TypeError(f"path must be a str or os.PathLike of str, got {type(path).__name__}")
+        raise ArgumentTypeError(
+            f"path must be a str or os.PathLike of str, got {type(path).__name__}"
+        )
     if "\x00" in path:  # os.stat would raise a bare ValueError
         raise InvalidArgumentError(f"invalid argument `path`: holds a NUL character: {path!r}")
     try:

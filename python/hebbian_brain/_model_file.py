@@ -26,7 +26,7 @@ from typing import Any, TypeVar, overload
 import numpy as np
 
 from hebbian_brain import _core
-from hebbian_brain._core import FileFormatError, HebbianError
+from hebbian_brain._core import ArgumentTypeError, FileFormatError, HebbianError
 from hebbian_brain._file_guard import check_container_file
 
 KIND = b"MDL1"
@@ -65,7 +65,9 @@ class _Encoder:
 
     def cls(self, c: type) -> str:
         if self.classes.get(c.__qualname__) is not c:
-            raise TypeError(f"cannot save a {c.__qualname__}: not a hebbian_brain model class")
+            raise ArgumentTypeError(
+                f"cannot save a {c.__qualname__}: not a hebbian_brain model class"
+            )
         return c.__qualname__
 
     def value(self, x: Any) -> Any:
@@ -75,7 +77,7 @@ class _Encoder:
             return x.item()
         if isinstance(x, np.ndarray):
             if x.dtype.hasobject:
-                raise TypeError("cannot save an object array")
+                raise ArgumentTypeError("cannot save an object array")
             key = f"a{len(self.arrays)}"
             self.arrays[key] = x
             return {"array": key}
@@ -85,17 +87,17 @@ class _Encoder:
             return {"tuple": [self.value(v) for v in x]}
         if isinstance(x, dict):
             if not all(isinstance(k, str) for k in x):
-                raise TypeError("cannot save a dict with non-string keys")
+                raise ArgumentTypeError("cannot save a dict with non-string keys")
             return {"dict": {k: self.value(v) for k, v in x.items()}}
         return self.obj(x)
 
     def obj(self, x: Any) -> Any:
         reduced = x.__reduce_ex__(2)
         if isinstance(reduced, str) or len(reduced) < 2:
-            raise TypeError(f"cannot save a {type(x).__qualname__}")
+            raise ArgumentTypeError(f"cannot save a {type(x).__qualname__}")
         fn, args, state = reduced[0], reduced[1], reduced[2] if len(reduced) > 2 else None
         if any(part is not None for part in reduced[3:]):
-            raise TypeError(f"cannot save a {type(x).__qualname__} (iterator state)")
+            raise ArgumentTypeError(f"cannot save a {type(x).__qualname__} (iterator state)")
         if fn is copyreg.__newobj_ex__:  # type: ignore[attr-defined]
             c, a, kw = args
             out = {"new": self.cls(c), "args": self.value(list(a)), "kwargs": self.value(kw)}
@@ -104,7 +106,7 @@ class _Encoder:
         else:
             owner, _, method = getattr(fn, "__qualname__", "").rpartition(".")
             if not method.startswith("_from_") or owner != type(x).__qualname__:
-                raise TypeError(f"cannot save a {type(x).__qualname__}")
+                raise ArgumentTypeError(f"cannot save a {type(x).__qualname__}")
             out = {"call": self.cls(type(x)), "method": method, "args": self.value(list(args))}
         if state is not None:
             out["state"] = self.value(state)
@@ -189,7 +191,7 @@ def save_model(model: Any, path: str | os.PathLike[str]) -> None:
     from hebbian_brain.population import Population
 
     if isinstance(model, (_core.Brain, Agent, Population)):
-        raise TypeError(f"save a {type(model).__name__} with its own .save(path)")
+        raise ArgumentTypeError(f"save a {type(model).__name__} with its own .save(path)")
     enc = _Encoder()
     enc.cls(type(model))  # a hebbian_brain class, or TypeError naming it
     tree = enc.obj(model)
@@ -387,13 +389,13 @@ def load_model(path: str | os.PathLike[str], cls: type[Any] | None = None) -> ob
         OSError: the file cannot be read.
     """
     if cls is not None and not isinstance(cls, type):
-        raise TypeError(f"cls must be a class, got {cls!r}")
+        raise ArgumentTypeError(f"cls must be a class, got {cls!r}")
     origin = os.fspath(path)
     check_container_file(origin, KIND)
     payload = _core._container_load(origin, KIND)
     model = _load_payload(origin, payload)
     if cls is not None and not isinstance(model, cls):
-        raise TypeError(f"{origin}: holds a {type(model).__name__}, not a {cls.__name__}")
+        raise ArgumentTypeError(f"{origin}: holds a {type(model).__name__}, not a {cls.__name__}")
     return model
 
 

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from hebbian_brain._core import ArgumentTypeError
+
 if TYPE_CHECKING:
     import networkx as nx
 
@@ -84,15 +86,17 @@ def from_networkx(
     from hebbian_brain._core import Brain, BrainConfig
 
     if not graph.is_directed():
-        raise TypeError("from_networkx needs a directed graph (networkx.DiGraph)")
+        raise ArgumentTypeError("from_networkx needs a directed graph (networkx.DiGraph)")
     if config is None:
         config = graph.graph.get("config")
         if config is not None and not isinstance(config, BrainConfig):
-            raise TypeError("graph.graph['config'] must be a BrainConfig")
+            raise ArgumentTypeError("graph.graph['config'] must be a BrainConfig")
     keys = list(graph.nodes)
     for k in keys:
         if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 0:
-            raise TypeError(f"node keys must be non-negative ints (brain indices), got {k!r}")
+            raise ArgumentTypeError(
+                f"node keys must be non-negative ints (brain indices), got {k!r}"
+            )
     node_table: dict[str, np.ndarray] = {"index": np.asarray(keys, dtype=np.int64)}
     for field in NODE_FIELDS:
         values = [graph.nodes[k].get(field) for k in keys]
@@ -101,7 +105,7 @@ def from_networkx(
                 if v is None:
                     raise ValueError(f"node {k} has no {field!r} attribute")
                 if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
-                    raise TypeError(f"node {k}: {field} must be an int, got {v!r}")
+                    raise ArgumentTypeError(f"node {k}: {field} must be an int, got {v!r}")
         # Missing optional attributes take their default per node, not per column.
         default = 0.0 if field in ("average_reward", "salience", "value") else 0
         values = [default if v is None else v for v in values]

@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from hebbian_brain._core import ArgumentTypeError
+
 __all__ = ["SweepResult"]
 
 
@@ -81,7 +83,7 @@ class SweepResult:
         try:
             flat = np.asarray(values, dtype=np.float64)
         except (TypeError, ValueError):
-            raise TypeError(f"column {column!r} is not numeric") from None
+            raise ArgumentTypeError(f"column {column!r} is not numeric") from None
         return flat.reshape(len(self.settings), len(self.seeds))
 
     def summary(self, column: str | None = None) -> list[dict[str, Any]]:

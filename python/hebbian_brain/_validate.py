@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from hebbian_brain._core import InvalidArgumentError, ShapeError
+from hebbian_brain._core import ArgumentTypeError, InvalidArgumentError, ShapeError
 
 #: numpy dtype kinds accepted as real numbers: bool, signed, unsigned, float.
 _REAL_KINDS = "biuf"
@@ -33,9 +33,9 @@ def real_array(
     try:
         raw = np.asarray(x)
     except (TypeError, ValueError) as e:
-        raise TypeError(f"`{name}` must be a real array: {e}") from None
+        raise ArgumentTypeError(f"`{name}` must be a real array: {e}") from None
     if raw.dtype.kind not in _REAL_KINDS:
-        raise TypeError(f"`{name}` must be a real array, got dtype {raw.dtype}")
+        raise ArgumentTypeError(f"`{name}` must be a real array, got dtype {raw.dtype}")
     limit = MAX_ELEMENTS if max_size is None else max_size
     if raw.size > limit:
         raise ShapeError(
@@ -55,7 +55,7 @@ def is_int(value: Any) -> bool:
 def seed(value: Any) -> Any:
     """A ``seed=`` argument for numpy's generators: None or a non-negative int (not a bool)."""
     if value is not None and not is_int(value):
-        raise TypeError(f"seed must be an int or None, got {type(value).__name__}")
+        raise ArgumentTypeError(f"seed must be an int or None, got {type(value).__name__}")
     if value is not None and value < 0:
         raise InvalidArgumentError(f"invalid argument `seed`: must be >= 0, got {value}")
     return value
@@ -77,7 +77,7 @@ def size(
         error: out of range (``InvalidArgumentError`` unless given, e.g. ``InvalidConfigError``).
     """
     if not is_int(value):
-        raise TypeError(f"`{name}` must be an int, got {type(value).__name__}")
+        raise ArgumentTypeError(f"`{name}` must be an int, got {type(value).__name__}")
     if not minimum <= value <= MAX_ELEMENTS:
         raise error(
             f"invalid value for `{name}`: must be an integer in [{minimum}, {MAX_ELEMENTS}], "

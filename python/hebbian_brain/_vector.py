@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from hebbian_brain._core import ArgumentTypeError
+
 __all__ = ["TupleBatch", "autoreset_mode", "is_env", "is_vector_env", "sub_observations"]
 
 
@@ -27,7 +29,7 @@ def autoreset_mode(env: Any) -> str:
         return "same_step"
     if value == "Disabled":
         return "disabled"
-    raise TypeError(f"unknown autoreset mode {mode!r} of {env!r}")
+    raise ArgumentTypeError(f"unknown autoreset mode {mode!r} of {env!r}")
 
 
 def sub_observations(env: Any, obs: Any) -> list[Any]:

@@ -35,6 +35,7 @@ from hebbian_brain._agent_spaces import (
 from hebbian_brain._core import (
     AgentCore,
     AgentParams,
+    ArgumentTypeError,
     Brain,
     BrainConfig,
     DreamReport,
@@ -103,7 +104,7 @@ class Agent(SB3Surface):
             import gymnasium
 
             if action_space_or_n not in gymnasium.registry:
-                raise TypeError(
+                raise ArgumentTypeError(
                     "action_space_or_n must be an environment, a registered Gymnasium id, a "
                     f"Discrete space or an int, got the unregistered id {action_space_or_n!r}"
                 )
@@ -123,7 +124,7 @@ class Agent(SB3Surface):
                 observation = env.observation_space
         self._n, self._start, self.action_space = _action_space_n(action_space_or_n)
         if params is not None and not isinstance(params, AgentParams):
-            raise TypeError(f"params must be an AgentParams, got {type(params).__name__}")
+            raise ArgumentTypeError(f"params must be an AgentParams, got {type(params).__name__}")
         self._encoder = _Encoder(observation)
         self._seed = seed
         self._reset_seed_used = False
@@ -138,7 +139,7 @@ class Agent(SB3Surface):
         elif isinstance(config, BrainConfig):
             kwargs["config"] = config
         elif config is not None:
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"config must be a BrainConfig, a Brain or None, got {type(config).__name__}"
             )
         return AgentCore(
@@ -164,7 +165,7 @@ class Agent(SB3Surface):
     @params.setter
     def params(self, value: AgentParams) -> None:
         if not isinstance(value, AgentParams):
-            raise TypeError(f"params must be an AgentParams, got {type(value).__name__}")
+            raise ArgumentTypeError(f"params must be an AgentParams, got {type(value).__name__}")
         self._core.params = value
 
     @property
@@ -225,10 +226,10 @@ class Agent(SB3Surface):
             InvalidArgumentError: A NaN or infinite reward, or ``next_obs`` outside the space.
         """
         if not isinstance(reward, numbers.Real):
-            raise TypeError(f"reward must be a real number, got {type(reward).__name__}")
+            raise ArgumentTypeError(f"reward must be a real number, got {type(reward).__name__}")
         for name, flag in (("terminated", terminated), ("truncated", truncated)):
             if not isinstance(flag, (bool, np.bool_)):  # bool(array) would be ambiguous
-                raise TypeError(f"{name} must be a bool, got {type(flag).__name__}")
+                raise ArgumentTypeError(f"{name} must be a bool, got {type(flag).__name__}")
         enc = self._encoder
         try:
             if enc.kind == "index":
@@ -317,14 +318,16 @@ class Agent(SB3Surface):
         first = total_timesteps_or_env
         if first is not None and is_env(first):
             if env is not None:
-                raise TypeError("learn() got an environment both by position and as env=")
+                raise ArgumentTypeError("learn() got an environment both by position and as env=")
             env = first
         elif first is not None:
             if total_timesteps is not None:
-                raise TypeError("learn() got total_timesteps both by position and by keyword")
+                raise ArgumentTypeError(
+                    "learn() got total_timesteps both by position and by keyword"
+                )
             total_timesteps = first
         if isinstance(callback, (int, np.integer)) and not isinstance(callback, bool):
-            raise TypeError(
+            raise ArgumentTypeError(
                 "learn(env, N): give the budget by keyword, learn(env, total_timesteps=N)"
             )
         if env is None:
@@ -397,7 +400,7 @@ class Agent(SB3Surface):
         """
         core_env = _builtin_core(env)
         if core_env is None:
-            raise TypeError(
+            raise ArgumentTypeError(
                 "env: run_episodes needs a built-in ChainEnv, GridWorldEnv, DeepSeaEnv or "
                 "RiverSwimEnv without wrappers "
                 f"that change its dynamics, got {env!r}; use learn() for other environments"

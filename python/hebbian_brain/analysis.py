@@ -26,7 +26,12 @@ from typing import Any
 
 import numpy as np
 
-from hebbian_brain._core import InvalidArgumentError, InvalidConfigError, ShapeError
+from hebbian_brain._core import (
+    ArgumentTypeError,
+    InvalidArgumentError,
+    InvalidConfigError,
+    ShapeError,
+)
 from hebbian_brain._measures import VectorField, nullclines, symmetry_index, vector_field
 from hebbian_brain._validate import MAX_ELEMENTS, real_array
 
@@ -243,7 +248,7 @@ def simulate(
     x = _as_points(x0, "x0")[0]
     for name, value in (("t_max", t_max), ("dt", dt)):
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-            raise TypeError(f"`{name}` must be a real number, got {type(value).__name__}")
+            raise ArgumentTypeError(f"`{name}` must be a real number, got {type(value).__name__}")
     t_max, dt = float(t_max), float(dt)
     if not (dt > 0 and np.isfinite(dt) and t_max > 0 and np.isfinite(t_max)):
         raise InvalidArgumentError("invalid argument `dt`: dt and t_max must be finite and > 0")

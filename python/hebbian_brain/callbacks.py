@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from hebbian_brain._core import StateError
+from hebbian_brain._core import ArgumentTypeError, StateError
 from hebbian_brain.evaluation import _positive, _real, evaluate_policy
 
 if TYPE_CHECKING:
@@ -186,7 +186,7 @@ class CallbackList(BaseCallback):
         self.callbacks = list(callbacks)
         for c in self.callbacks:
             if not isinstance(c, BaseCallback):
-                raise TypeError(f"CallbackList holds BaseCallback objects, got {c!r}")
+                raise ArgumentTypeError(f"CallbackList holds BaseCallback objects, got {c!r}")
 
     @property
     def needs_steps(self) -> bool:
@@ -488,7 +488,9 @@ def _child(name: str, callback: Any, optional: bool = False) -> Any:
     """A callback argument that must be a :class:`BaseCallback` (or None when ``optional``)."""
     if (callback is None and optional) or isinstance(callback, BaseCallback):
         return callback
-    raise TypeError(f"{name} must be a hebbian_brain.callbacks.BaseCallback, got {callback!r}")
+    raise ArgumentTypeError(
+        f"{name} must be a hebbian_brain.callbacks.BaseCallback, got {callback!r}"
+    )
 
 
 def convert_callback(callback: Any) -> BaseCallback | None:
@@ -505,7 +507,7 @@ def convert_callback(callback: Any) -> BaseCallback | None:
 
 
 def _bad(callback: Any) -> BaseCallback:
-    raise TypeError(
+    raise ArgumentTypeError(
         "callback must be a hebbian_brain.callbacks.BaseCallback, a list of them, or a function "
         f"callback(agent, record) called after each episode, got {callback!r}"
     )

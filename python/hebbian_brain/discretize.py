@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from hebbian_brain._core import InvalidArgumentError, ShapeError
+from hebbian_brain._core import ArgumentTypeError, InvalidArgumentError, ShapeError
 from hebbian_brain._validate import real_array
 
 #: Most dimensions a discretizer may have (every dimension has at least one cell, and the cells
@@ -62,7 +62,7 @@ class Discretizer:
         try:
             bins_raw = np.asarray(bins)
         except (TypeError, ValueError) as e:
-            raise TypeError(f"`bins` must be integers: {e}") from None
+            raise ArgumentTypeError(f"`bins` must be integers: {e}") from None
         if bins_raw.size > MAX_DIMS:
             raise ShapeError(f"shape mismatch for `bins`: more than {MAX_DIMS} dimensions")
         bins_a = np.atleast_1d(bins_raw).ravel()
@@ -126,7 +126,7 @@ class Discretizer:
         from gymnasium import spaces
 
         if not isinstance(space, spaces.Box):
-            raise TypeError(f"space must be a gymnasium.spaces.Box, got {space!r}")
+            raise ArgumentTypeError(f"space must be a gymnasium.spaces.Box, got {space!r}")
         return cls(space.low.ravel(), space.high.ravel(), bins, infinite_bound=infinite_bound)
 
     @property

@@ -8,7 +8,7 @@ from typing import Any, Literal, overload
 
 import numpy as np
 
-from hebbian_brain._core import InvalidArgumentError
+from hebbian_brain._core import ArgumentTypeError, InvalidArgumentError
 
 __all__ = ["evaluate_policy"]
 
@@ -200,7 +200,7 @@ def _real(name: str, value: Any) -> float:
     if isinstance(value, (bool, np.bool_)) or not isinstance(
         value, (int, float, np.integer, np.floating)
     ):
-        raise TypeError(f"{name} must be a real number, got {value!r}")
+        raise ArgumentTypeError(f"{name} must be a real number, got {value!r}")
     try:
         x = float(value)
     except OverflowError:
@@ -214,7 +214,7 @@ def _real(name: str, value: Any) -> float:
 
 def _positive(name: str, value: Any) -> int:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
+        raise ArgumentTypeError(f"{name} must be an integer, got {value!r}")
     if not 0 < value < 2**63:
         raise InvalidArgumentError(
             f"invalid argument `{name}`: must be an integer in [1, 2**63), got {value}"

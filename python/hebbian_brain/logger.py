@@ -39,7 +39,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from hebbian_brain._core import InvalidArgumentError
+from hebbian_brain._core import ArgumentTypeError, InvalidArgumentError
 
 #: Numbers the TensorBoard writers of this process (their event files' suffixes).
 _WRITERS = itertools.count()
@@ -199,10 +199,10 @@ def make_output_format(name: str, folder: str | os.PathLike[str], suffix: str = 
         InvalidArgumentError: An unknown name.
     """
     if not isinstance(name, str):
-        raise TypeError(f"name must be a string, got {type(name).__name__}")
+        raise ArgumentTypeError(f"name must be a string, got {type(name).__name__}")
     folder = _folder(folder)
     if not isinstance(suffix, str):
-        raise TypeError(f"suffix must be a string, got {suffix!r}")
+        raise ArgumentTypeError(f"suffix must be a string, got {suffix!r}")
     if "\x00" in suffix or "/" in suffix or os.sep in suffix:
         raise InvalidArgumentError(
             f"invalid argument `suffix`: must not hold a path separator or NUL, got {suffix!r}"
@@ -302,7 +302,9 @@ def configure(
     if format_strings is not None and (
         isinstance(format_strings, (str, bytes)) or not hasattr(format_strings, "__iter__")
     ):
-        raise TypeError(f"format_strings must be a list of output names, got {format_strings!r}")
+        raise ArgumentTypeError(
+            f"format_strings must be a list of output names, got {format_strings!r}"
+        )
     if len(getattr(format_strings, "shape", ())) > 1 or getattr(format_strings, "size", 0) > 64:
         raise InvalidArgumentError("invalid argument `format_strings`: not a short list of names")
     names = ["stdout", "csv"] if format_strings is None else list(format_strings)
@@ -338,7 +340,7 @@ def _plain(value: Any) -> Scalar:
     try:
         return float(value)
     except (TypeError, ValueError):
-        raise TypeError(f"logged values must be numbers, got {value!r}") from None
+        raise ArgumentTypeError(f"logged values must be numbers, got {value!r}") from None
 
 
 def _format(value: Scalar) -> str:

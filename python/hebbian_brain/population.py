@@ -24,6 +24,7 @@ import numpy as np
 from hebbian_brain._agent_history import History
 from hebbian_brain._core import (
     AgentParams,
+    ArgumentTypeError,
     Brain,
     BrainConfig,
     FileFormatError,
@@ -73,7 +74,7 @@ def _env_name(env: Any) -> str:
     for name, cls in classes.items():
         if env is cls:
             return name
-    raise TypeError(
+    raise ArgumentTypeError(
         "env must be the name of a built-in environment ('Chain', 'GridWorld', 'DeepSea', "
         "'RiverSwim'), its Gymnasium id, or its class (ChainEnv, GridWorldEnv, DeepSeaEnv, "
         f"RiverSwimEnv), got {env!r}"
@@ -82,11 +83,11 @@ def _env_name(env: Any) -> str:
 
 def _count(name: str, value: Any, *, low: int, high: int | None = None) -> int:
     if isinstance(value, bool):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
+        raise ArgumentTypeError(f"{name} must be an integer, got {value!r}")
     try:
         v = operator.index(value)
     except TypeError:
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}") from None
+        raise ArgumentTypeError(f"{name} must be an integer, got {type(value).__name__}") from None
     if v < low or (high is not None and v > high):
         bound = f">= {low}" if high is None else f"in {low}..{high}"
         raise InvalidArgumentError(f"invalid argument `{name}`: must be {bound}, got {v}")
@@ -195,21 +196,27 @@ class Population:
         else:
             self._env_name = _env_name(env)
             if n is None:
-                raise TypeError("Population() needs n, the number of members")
+                raise ArgumentTypeError("Population() needs n, the number of members")
         n = _count("n", n, low=1, high=MAX_MEMBERS)
         if isinstance(config, Brain):
-            raise TypeError(
+            raise ArgumentTypeError(
                 "config must be a BrainConfig or None: members never share a brain (pass "
                 "brain.config to give every member a brain with the same configuration)"
             )
         if config is not None and not isinstance(config, BrainConfig):
-            raise TypeError(f"config must be a BrainConfig or None, got {type(config).__name__}")
+            raise ArgumentTypeError(
+                f"config must be a BrainConfig or None, got {type(config).__name__}"
+            )
         if params is not None and not isinstance(params, AgentParams):
-            raise TypeError(f"params must be an AgentParams or None, got {type(params).__name__}")
+            raise ArgumentTypeError(
+                f"params must be an AgentParams or None, got {type(params).__name__}"
+            )
         if env_kwargs is None:
             env_kwargs = {}
         if not isinstance(env_kwargs, dict):
-            raise TypeError(f"env_kwargs must be a dict or None, got {type(env_kwargs).__name__}")
+            raise ArgumentTypeError(
+                f"env_kwargs must be a dict or None, got {type(env_kwargs).__name__}"
+            )
         self._env_kwargs = dict(env_kwargs)
         self._check_literal_kwargs()
         if seed is None:
@@ -245,7 +252,7 @@ class Population:
         except (ValueError, SyntaxError):
             ok = False
         if not ok:
-            raise TypeError(
+            raise ArgumentTypeError(
                 "env_kwargs must hold plain Python literals (numbers, strings, tuples, lists, "
                 f"None) so that the population can be saved, got {self._env_kwargs!r}"
             )
@@ -282,7 +289,7 @@ class Population:
 
     def _need_builtin(self, what: str) -> None:
         if self._vector_env is not None:
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"{what} needs a population of built-in environments; a VectorEnv population "
                 "trains with learn(...) and its members save one by one (population[i].save)"
             )

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from hebbian_brain._core import HebbianError, InvalidArgumentError
+from hebbian_brain._core import ArgumentTypeError, HebbianError, InvalidArgumentError
 from hebbian_brain._sweep_backends import (
     Outcome,
     Trial,
@@ -69,7 +69,7 @@ def _settings(grid: Any) -> list[dict[str, Any]]:
         for k in keys:
             v = grid[k]
             if isinstance(v, (str, bytes)) or not isinstance(v, (Sequence, np.ndarray, range)):
-                raise TypeError(
+                raise ArgumentTypeError(
                     f"grid[{k!r}] must be a list of values to try, got {type(v).__name__} "
                     f"(write [{v!r}] for a single value)"
                 )
@@ -79,10 +79,10 @@ def _settings(grid: Any) -> list[dict[str, Any]]:
         settings = []
         for i, s in enumerate(grid):
             if not isinstance(s, Mapping):
-                raise TypeError(f"grid[{i}] must be a dict of keyword arguments, got {s!r}")
+                raise ArgumentTypeError(f"grid[{i}] must be a dict of keyword arguments, got {s!r}")
             settings.append(dict(s))
     else:
-        raise TypeError(
+        raise ArgumentTypeError(
             "grid must be a dict of lists (its cartesian product is swept) or a list of dicts, "
             f"got {type(grid).__name__}"
         )
@@ -102,7 +102,7 @@ def _settings(grid: Any) -> list[dict[str, Any]]:
 
 def _seeds(seeds: Any) -> list[int]:
     if isinstance(seeds, bool):
-        raise TypeError("seeds must be an int (range(seeds)) or a list of ints")
+        raise ArgumentTypeError("seeds must be an int (range(seeds)) or a list of ints")
     if isinstance(seeds, (int, np.integer)):
         n = int(seeds)
         if n < 1:
@@ -111,7 +111,7 @@ def _seeds(seeds: Any) -> list[int]:
     try:
         out = [operator.index(s) for s in seeds]
     except TypeError:
-        raise TypeError(
+        raise ArgumentTypeError(
             f"seeds must be an int (range(seeds)) or a list of ints, got {seeds!r}"
         ) from None
     if not out:
@@ -123,7 +123,7 @@ def _n_jobs(n_jobs: Any) -> int:
     if n_jobs is None:
         return os.cpu_count() or 1
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)):
-        raise TypeError(f"n_jobs must be a positive int or None, got {n_jobs!r}")
+        raise ArgumentTypeError(f"n_jobs must be a positive int or None, got {n_jobs!r}")
     if n_jobs < 1:
         raise InvalidArgumentError(f"invalid argument `n_jobs`: must be >= 1, got {n_jobs}")
     return int(n_jobs)
@@ -185,7 +185,7 @@ def sweep(
         (2, 3)
     """
     if not callable(fn):
-        raise TypeError(f"fn must be callable, got {fn!r}")
+        raise ArgumentTypeError(f"fn must be callable, got {fn!r}")
     if backend not in BACKENDS:
         raise InvalidArgumentError(
             f"invalid argument `backend`: must be one of {', '.join(map(repr, BACKENDS))}, "

@@ -90,16 +90,13 @@ def register_envs() -> None:
     """
     import gymnasium
 
-    for env_id, cls in _ENTRIES.items():
+    for env_id, cls in {**_ENTRIES, **_COGNITIVE}.items():
         if env_id not in gymnasium.registry:
             gymnasium.register(
                 id=env_id,
                 entry_point=f"hebbian_brain.envs:{cls}",
                 vector_entry_point=f"hebbian_brain.envs._vector_entry:make_{cls}",
             )
-    for env_id, cls in _COGNITIVE.items():
-        if env_id not in gymnasium.registry:
-            gymnasium.register(id=env_id, entry_point=f"hebbian_brain.envs:{cls}")
 
 
 def __getattr__(name: str) -> Any:

@@ -6,7 +6,7 @@ import numbers
 import operator
 from typing import Any, Literal, overload
 
-from hebbian_brain._core import InvalidArgumentError
+from hebbian_brain._core import ArgumentTypeError, InvalidArgumentError
 
 _U32 = 2**32
 
@@ -14,11 +14,11 @@ _U32 = 2**32
 def integer(name: str, value: Any) -> int:
     """``value`` as an int (``operator.index``: no silent truncation of floats)."""
     if isinstance(value, bool):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
+        raise ArgumentTypeError(f"{name} must be an integer, got {value!r}")
     try:
         return operator.index(value)
     except TypeError:
-        raise TypeError(
+        raise ArgumentTypeError(
             f"{name} must be an integer, got {value!r} ({type(value).__name__})"
         ) from None
 
@@ -51,7 +51,9 @@ def real(name: str, value: Any) -> float:
     Range checks (NaN included) are the Rust core's, which names the argument.
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
+        raise ArgumentTypeError(
+            f"{name} must be a real number, got {value!r} ({type(value).__name__})"
+        )
     try:
         return float(value)
     except OverflowError:
@@ -66,7 +68,7 @@ def reals(name: str, values: Any, limit: int = 1 << 16) -> list[float]:
 
     arr = np.asarray(values)  # a broadcast or other view is not copied here
     if arr.dtype.kind not in "iuf" or arr.dtype == bool:
-        raise TypeError(f"{name} must be a sequence of real numbers, got {values!r:.80}")
+        raise ArgumentTypeError(f"{name} must be a sequence of real numbers, got {values!r:.80}")
     if arr.ndim != 1 or arr.size > limit:
         raise InvalidArgumentError(
             f"invalid argument `{name}`: must be a 1-D sequence of at most {limit} numbers, "

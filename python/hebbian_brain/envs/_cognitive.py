@@ -21,7 +21,7 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from hebbian_brain._core import CognitiveEnvCore, InvalidConfigError
+from hebbian_brain._core import ArgumentTypeError, CognitiveEnvCore, InvalidConfigError
 from hebbian_brain.envs import _args
 from hebbian_brain.envs._spec import OwnStepLimit, trial_step_limit
 
@@ -44,7 +44,9 @@ def _timing_entries(timing: Mapping[str, Any] | None) -> list[tuple[str, str, li
     if timing is None:
         return []
     if not isinstance(timing, Mapping):
-        raise TypeError(f"timing must be a dict of period -> duration, got {type(timing).__name__}")
+        raise ArgumentTypeError(
+            f"timing must be a dict of period -> duration, got {type(timing).__name__}"
+        )
     out = []
     for period, value in timing.items():
         if isinstance(value, numbers.Real) and not isinstance(value, bool):
@@ -89,7 +91,7 @@ class _CognitiveEnv(OwnStepLimit, gym.Env[Any, Any]):
         r = {"abort": -0.1, "correct": 1.0, "fail": 0.0}
         if rewards is not None:
             if not isinstance(rewards, Mapping):
-                raise TypeError(
+                raise ArgumentTypeError(
                     f"rewards must be a dict of outcome -> reward, got {type(rewards).__name__}"
                 )
             unknown = set(rewards) - set(r)

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["make_ChainEnv", "make_DeepSeaEnv", "make_GridWorldEnv", "make_RiverSwimEnv"]
+from hebbian_brain._core import ArgumentTypeError
+
+__all__ = [
+    "make_ChainEnv",
+    "make_ContextDecisionMakingEnv",
+    "make_DeepSeaEnv",
+    "make_DelayMatchSampleEnv",
+    "make_DelayedNonMatchEnv",
+    "make_GridWorldEnv",
+    "make_PerceptualDecisionMakingEnv",
+    "make_RiverSwimEnv",
+]
 
 
 def _make(cls_name: str, num_envs: int, max_episode_steps: int | None, kwargs: Any) -> Any:
@@ -14,7 +25,7 @@ def _make(cls_name: str, num_envs: int, max_episode_steps: int | None, kwargs: A
     import hebbian_brain.envs as envs
 
     if isinstance(num_envs, bool) or not isinstance(num_envs, int) or num_envs < 1:
-        raise TypeError(f"num_envs must be a positive int, got {num_envs!r}")
+        raise ArgumentTypeError(f"num_envs must be a positive int, got {num_envs!r}")
     cls = getattr(envs, cls_name)
 
     def one() -> Any:
@@ -48,3 +59,31 @@ def make_RiverSwimEnv(  # noqa: N802
 ) -> Any:
     """``num_envs`` copies of :class:`~hebbian_brain.envs.RiverSwimEnv`."""
     return _make("RiverSwimEnv", num_envs, max_episode_steps, kwargs)
+
+
+def make_PerceptualDecisionMakingEnv(  # noqa: N802
+    num_envs: int = 1, max_episode_steps: int | None = None, **kwargs: Any
+) -> Any:
+    """``num_envs`` copies of :class:`~hebbian_brain.envs.PerceptualDecisionMakingEnv`."""
+    return _make("PerceptualDecisionMakingEnv", num_envs, max_episode_steps, kwargs)
+
+
+def make_ContextDecisionMakingEnv(  # noqa: N802
+    num_envs: int = 1, max_episode_steps: int | None = None, **kwargs: Any
+) -> Any:
+    """``num_envs`` copies of :class:`~hebbian_brain.envs.ContextDecisionMakingEnv`."""
+    return _make("ContextDecisionMakingEnv", num_envs, max_episode_steps, kwargs)
+
+
+def make_DelayMatchSampleEnv(  # noqa: N802
+    num_envs: int = 1, max_episode_steps: int | None = None, **kwargs: Any
+) -> Any:
+    """``num_envs`` copies of :class:`~hebbian_brain.envs.DelayMatchSampleEnv`."""
+    return _make("DelayMatchSampleEnv", num_envs, max_episode_steps, kwargs)
+
+
+def make_DelayedNonMatchEnv(  # noqa: N802
+    num_envs: int = 1, max_episode_steps: int | None = None, **kwargs: Any
+) -> Any:
+    """``num_envs`` copies of :class:`~hebbian_brain.envs.DelayedNonMatchEnv`."""
+    return _make("DelayedNonMatchEnv", num_envs, max_episode_steps, kwargs)

@@ -23,7 +23,12 @@ import numpy.typing as npt
 
 from hebbian_brain._agent_learn import STATS_WINDOW, record_rollout, wants_stop
 from hebbian_brain._agent_sb3 import LoggerSurface
-from hebbian_brain._core import InvalidArgumentError, RecurrentAgentCore, ShapeError
+from hebbian_brain._core import (
+    ArgumentTypeError,
+    InvalidArgumentError,
+    RecurrentAgentCore,
+    ShapeError,
+)
 from hebbian_brain.rnn._agent_support import AgentEpisode, _cognitive_core
 
 if TYPE_CHECKING:
@@ -75,7 +80,7 @@ class RecurrentSB3Surface(LoggerSurface):
         elif isinstance(load_path_or_dict, dict):
             params = load_path_or_dict
         else:
-            raise TypeError(
+            raise ArgumentTypeError(
                 "load_path_or_dict must be a path or a dict from get_parameters(), got "
                 f"{type(load_path_or_dict).__name__}"
             )

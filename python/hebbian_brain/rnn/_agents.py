@@ -35,6 +35,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from hebbian_brain._core import (
+    ArgumentTypeError,
     FileFormatError,
     InvalidArgumentError,
     RecurrentAgentCore,
@@ -293,7 +294,9 @@ class _RecurrentAgent(RecurrentSB3Surface):
         """
         obs = np.asarray(observation)
         if obs.dtype.kind not in "iuf":
-            raise TypeError(f"observation must be real numbers, got an array of dtype {obs.dtype}")
+            raise ArgumentTypeError(
+                f"observation must be real numbers, got an array of dtype {obs.dtype}"
+            )
         batched = obs.ndim == len(self._obs_shape) + 1
         if obs.shape[int(batched) :] != self._obs_shape:
             raise ShapeError(
@@ -326,7 +329,9 @@ class _RecurrentAgent(RecurrentSB3Surface):
         """``state`` as float64 ``[*lead, N]``, checked before it is copied."""
         arr = np.asarray(state)
         if arr.dtype.kind not in "iuf":
-            raise TypeError(f"state must be real numbers, got an array of dtype {arr.dtype}")
+            raise ArgumentTypeError(
+                f"state must be real numbers, got an array of dtype {arr.dtype}"
+            )
         if arr.shape != (*lead, self.n_neurons):
             raise ShapeError(
                 f"invalid shape for `state`: expected {(*lead, self.n_neurons)}, got {arr.shape}"
@@ -540,7 +545,7 @@ def train_population(agents: list[Any], env: Any, episodes: int) -> np.ndarray:
     """
     core = _cognitive_core(env)
     if core is None:
-        raise TypeError(
+        raise ArgumentTypeError(
             f"env: train_population needs a built-in cognitive task from hebbian_brain.envs, got "
             f"{env!r}"
         )

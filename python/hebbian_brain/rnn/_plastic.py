@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from hebbian_brain import _core, _validate
-from hebbian_brain._core import InvalidArgumentError, ShapeError
+from hebbian_brain._core import ArgumentTypeError, InvalidArgumentError, ShapeError
 from hebbian_brain._validate import is_int, real_array
 from hebbian_brain.optim import Adam
 
@@ -116,7 +116,7 @@ class PlasticRNN:
         seed: int | None = None,
     ) -> None:
         if not is_int(n_neurons):
-            raise TypeError(f"n_neurons must be an int, got {type(n_neurons).__name__}")
+            raise ArgumentTypeError(f"n_neurons must be an int, got {type(n_neurons).__name__}")
         if n_neurons < 1:
             raise InvalidArgumentError(
                 f"invalid argument `n_neurons`: must be an integer ≥ 1, got {n_neurons}"
@@ -124,11 +124,13 @@ class PlasticRNN:
         # Before anything is allocated: the weights are N x N.
         _validate.elements("n_neurons", "the N x N weights", n_neurons, n_neurons)
         if not _is_real(eta):  # an array here would compare elementwise (and copy)
-            raise TypeError(f"`eta` must be a real number, got {type(eta).__name__}")
+            raise ArgumentTypeError(f"`eta` must be a real number, got {type(eta).__name__}")
         if not 0.0 < eta < 1.0:
             raise InvalidArgumentError(f"invalid argument `eta`: must lie in (0, 1), got {eta}")
         if not _is_real(init_scale):
-            raise TypeError(f"`init_scale` must be a real number, got {type(init_scale).__name__}")
+            raise ArgumentTypeError(
+                f"`init_scale` must be a real number, got {type(init_scale).__name__}"
+            )
         if not (np.isfinite(init_scale) and init_scale >= 0):
             raise InvalidArgumentError(
                 f"invalid argument `init_scale`: must be ≥ 0 and finite, got {init_scale}"
@@ -136,9 +138,9 @@ class PlasticRNN:
         try:
             dt = np.dtype(dtype)
         except TypeError:
-            raise TypeError(f"`dtype` must be float64 or float32, got {dtype!r}") from None
+            raise ArgumentTypeError(f"`dtype` must be float64 or float32, got {dtype!r}") from None
         if dt not in (np.dtype(np.float64), np.dtype(np.float32)):
-            raise TypeError(f"`dtype` must be float64 or float32, got {dt}")
+            raise ArgumentTypeError(f"`dtype` must be float64 or float32, got {dt}")
         if not 0.0 < dt.type(eta) < 1.0:
             raise InvalidArgumentError(
                 f"invalid argument `eta`: {eta} rounds to {dt.type(eta)} in {dt}, outside (0, 1)"

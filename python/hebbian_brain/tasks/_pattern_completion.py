@@ -14,7 +14,12 @@ from typing import Any
 import numpy as np
 
 from hebbian_brain import _validate
-from hebbian_brain._core import InvalidArgumentError, InvalidConfigError, ShapeError
+from hebbian_brain._core import (
+    ArgumentTypeError,
+    InvalidArgumentError,
+    InvalidConfigError,
+    ShapeError,
+)
 from hebbian_brain._validate import is_int
 
 __all__ = ["PatternCompletion", "PatternTrial"]
@@ -103,7 +108,7 @@ class PatternCompletion:
         checks: tuple[tuple[str, Any], ...] = (("degrade", degrade), ("input_scale", input_scale))
         for name, value in checks:
             if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-                raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+                raise ArgumentTypeError(f"{name} must be a real number, got {type(value).__name__}")
         if not 0.0 <= degrade < 1.0:
             raise InvalidConfigError(
                 f"invalid value for `degrade`: must lie in [0, 1), got {degrade}"
@@ -165,7 +170,7 @@ class PatternCompletion:
     def sample(self, batch_size: int = 1) -> PatternTrial:
         """Draws ``batch_size`` independent episodes from the task's generator."""
         if not is_int(batch_size):
-            raise TypeError(f"`batch_size` must be an int, got {type(batch_size).__name__}")
+            raise ArgumentTypeError(f"`batch_size` must be an int, got {type(batch_size).__name__}")
         if batch_size < 1:
             raise InvalidArgumentError(
                 f"invalid argument `batch_size`: must be an integer ≥ 1, got {batch_size}"

@@ -18,6 +18,7 @@ import numpy as np
 
 from hebbian_brain import _validate
 from hebbian_brain._core import (
+    ArgumentTypeError,
     InvalidConfigError,
     NodePerturbationConfig,
     NodePerturbationTrainer,
@@ -40,7 +41,7 @@ class PerturbationTrials(NamedTuple):
 def _real(name: str, value: Any, minimum: float | None = None, strict: bool = False) -> None:
     """A finite real number (not a str, complex or bool), optionally >= (or >) ``minimum``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+        raise ArgumentTypeError(f"{name} must be a real number, got {type(value).__name__}")
     if not math.isfinite(value):
         raise InvalidConfigError(f"invalid value for `{name}`: must be finite, got {value}")
     if minimum is not None and (value <= minimum if strict else value < minimum):

@@ -18,7 +18,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from hebbian_brain import _validate
-from hebbian_brain._core import InvalidArgumentError, InvalidConfigError, ShapeError
+from hebbian_brain._core import (
+    ArgumentTypeError,
+    InvalidArgumentError,
+    InvalidConfigError,
+    ShapeError,
+)
 
 __all__ = [
     "RecallScore",
@@ -74,7 +79,7 @@ def _require(condition: bool, field: str, reason: str) -> None:
 
 def _int_at_least(field: str, value: int, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"`{field}` must be an int, got {type(value).__name__}")
+        raise ArgumentTypeError(f"`{field}` must be an int, got {type(value).__name__}")
     _require(int(value) >= minimum, field, f"must be >= {minimum}, got {value}")
     _require(
         int(value) <= _validate.MAX_ELEMENTS,
@@ -86,7 +91,7 @@ def _int_at_least(field: str, value: int, minimum: int) -> int:
 
 def _finite_at_least(field: str, value: float, minimum: float) -> float:
     if isinstance(value, (str, bytes)):
-        raise TypeError(f"`{field}` must be a real number, got {type(value).__name__}")
+        raise ArgumentTypeError(f"`{field}` must be a real number, got {type(value).__name__}")
     value = float(value)
     _require(np.isfinite(value) and value >= minimum, field, f"must be finite and >= {minimum}")
     return value

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from hebbian_brain._core import Brain, InvalidArgumentError, state_hash
+from hebbian_brain._core import ArgumentTypeError, Brain, InvalidArgumentError, state_hash
 from hebbian_brain.viz._dot import engine_for, picture_dot
 from hebbian_brain.viz._graph import collect, select, shown_edges
 from hebbian_brain.viz._labels import StateLabels
@@ -143,7 +143,9 @@ def _picture(
             f"invalid argument `layout`: must be 'auto', 'grid' or 'free', got {layout!r}"
         )
     if not isinstance(brain, Brain) and not isinstance(getattr(brain, "brain", None), Brain):
-        raise TypeError(f"brain must be a Brain, an Agent or DOT text, got {type(brain).__name__}")
+        raise ArgumentTypeError(
+            f"brain must be a Brain, an Agent or DOT text, got {type(brain).__name__}"
+        )
     g = collect(
         brain,
         observations=select_args.pop("observations"),
@@ -242,7 +244,7 @@ def render_brain(
             f"invalid argument `engine`: must be one of {', '.join(ENGINES)}, got {engine!r}"
         )
     if format is not None and not isinstance(format, str):
-        raise TypeError(f"format must be a string, got {type(format).__name__}")
+        raise ArgumentTypeError(f"format must be a string, got {type(format).__name__}")
     fmt = format or path.suffix.lstrip(".").lower()
     if not fmt:
         raise InvalidArgumentError(

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from hebbian_brain._core import Brain, InvalidArgumentError, state_hash
+from hebbian_brain._core import ArgumentTypeError, Brain, InvalidArgumentError, state_hash
 from hebbian_brain.viz._labels import MAX_LABEL, StateLabels, short_text
 
 __all__ = ["RANKS", "BrainGraph", "collect", "select"]
@@ -58,7 +58,7 @@ def _brain_and_agent(obj: Any) -> tuple[Brain, Any]:
     brain = getattr(obj, "brain", None)
     if isinstance(brain, Brain):
         return brain, obj
-    raise TypeError(f"expected a Brain or an Agent, got {type(obj).__name__}")
+    raise ArgumentTypeError(f"expected a Brain or an Agent, got {type(obj).__name__}")
 
 
 def _known_observations(agent: Any, hashes: set[int]) -> tuple[dict[int, Any], Any]:
@@ -100,7 +100,7 @@ def collect(
         labels: The environment's labels (default: the agent's, or generic).
     """
     if state_label is not None and not callable(state_label):
-        raise TypeError(f"state_label must be callable, got {type(state_label).__name__}")
+        raise ArgumentTypeError(f"state_label must be callable, got {type(state_label).__name__}")
     brain, agent = _brain_and_agent(obj)
     nodes = brain.nodes()
     edges = brain.edges()
@@ -338,7 +338,7 @@ def _ball(g: BrainGraph, rows: np.ndarray, hops: int) -> list[int]:
 def count_argument(name: str, value: Any, minimum: int) -> int:
     """An int argument >= ``minimum`` (``TypeError`` for bools, floats and other non-ints)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
+        raise ArgumentTypeError(f"{name} must be an integer, got {value!r}")
     if value < minimum:
         raise InvalidArgumentError(f"invalid argument `{name}`: must be >= {minimum}, got {value}")
     return int(value)

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from hebbian_brain._core import InvalidArgumentError
+from hebbian_brain._core import ArgumentTypeError, InvalidArgumentError
 
 __all__ = ["StateLabels", "labels_for"]
 
@@ -193,7 +193,9 @@ def _names(name: str, values: Sequence[str] | None) -> tuple[str, ...] | None:
         or not hasattr(values, "__len__")
         or getattr(values, "ndim", 1) != 1
     ):
-        raise TypeError(f"{name} must be a sequence of strings, got {type(values).__name__}")
+        raise ArgumentTypeError(
+            f"{name} must be a sequence of strings, got {type(values).__name__}"
+        )
     if len(values) > MAX_NAMES:
         raise InvalidArgumentError(
             f"invalid argument `{name}`: {len(values)} entries (at most {MAX_NAMES})"

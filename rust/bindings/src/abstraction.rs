@@ -62,12 +62,12 @@ fn values(obs: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
     let np = py.import("numpy")?;
     let raw = np
         .call_method1("asarray", (obs,))
-        .map_err(|e| pyo3::exceptions::PyTypeError::new_err(format!("obs: {e}")))?;
+        .map_err(|e| crate::errors::type_error(format!("obs: {e}")))?;
     let dtype = raw.getattr("dtype")?;
     let kind: String = dtype.getattr("kind")?.extract()?;
     if !matches!(kind.as_str(), "b" | "i" | "u" | "f") {
         // strings would be parsed, complex numbers cut to their real part: refused instead
-        return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+        return Err(crate::errors::type_error(format!(
             "obs: expected real numbers, got an array of dtype {dtype}"
         )));
     }

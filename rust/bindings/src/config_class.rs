@@ -314,7 +314,7 @@ pub(crate) fn unexpected_field_make(
     slf: &Bound<'_, PyAny>,
     key: &Bound<'_, PyAny>,
 ) -> PyResult<PyErr> {
-    Ok(pyo3::exceptions::PyTypeError::new_err(format!(
+    Ok(crate::errors::type_error(format!(
         "{}.replace() got an unexpected field {}",
         slf.get_type().name()?,
         key.repr()?
@@ -327,7 +327,7 @@ pub(crate) fn unexpected_field_from_dict(
     key: &Bound<'_, PyAny>,
 ) -> PyResult<PyErr> {
     let key: String = key.extract()?;
-    Ok(pyo3::exceptions::PyTypeError::new_err(format!(
+    Ok(crate::errors::type_error(format!(
         "{} has no field {key:?}",
         slf.get_type().name()?
     )))

@@ -8,6 +8,7 @@
 //!  ├── InvalidNodeError     (IndexError)   unknown node index
 //!  ├── NoSynapseError       (LookupError)  no synapse between two nodes
 //!  ├── StateError           (RuntimeError) call not allowed now (e.g. observe before act)
+//!  ├── ArgumentTypeError    (TypeError)    an argument of the wrong type
 //!  └── FileFormatError      (ValueError)   truncated / corrupted / foreign / unknown-version file
 //! ```
 //! OS failures (unwritable path, missing file) raise the matching built-in `OSError` subclass;
@@ -16,7 +17,7 @@
 use hebbian_core::Error;
 use pyo3::exceptions::{
     PyException, PyFileExistsError, PyFileNotFoundError, PyIndexError, PyLookupError,
-    PyMemoryError, PyOSError, PyPermissionError, PyRuntimeError, PyValueError,
+    PyMemoryError, PyOSError, PyPermissionError, PyRuntimeError, PyTypeError, PyValueError,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
@@ -40,6 +41,7 @@ struct Classes {
     no_synapse: Py<PyAny>,
     state: Py<PyAny>,
     file_format: Py<PyAny>,
+    argument_type: Py<PyAny>,
 }
 
 static CLASSES: OnceLock<Classes> = OnceLock::new();
@@ -80,6 +82,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
             "The call is not allowed in the object's current state (e.g. observe before act).")?,
         file_format: make_class(py, m, "FileFormatError", PyValueError::type_object(py),
             "A file is truncated, corrupted, foreign, or written by an unknown format version.")?,
+        argument_type: make_class(py, m, "ArgumentTypeError", PyTypeError::type_object(py),
+            "An argument has the wrong type; the message names it.")?,
     };
     // A second import of the module (sub-interpreters are not supported) keeps the first classes.
     let _ = CLASSES.set(classes);
@@ -125,6 +129,15 @@ pub trait IntoPyResult<T> {
 impl<T> IntoPyResult<T> for hebbian_core::Result<T> {
     fn py(self) -> PyResult<T> {
         self.map_err(to_pyerr)
+    }
+}
+
+/// Raises `ArgumentTypeError` (a `TypeError`) with `msg`, which names the argument.
+pub fn type_error(msg: impl Into<String>) -> PyErr {
+    let msg = msg.into();
+    match CLASSES.get() {
+        Some(c) => raise(&c.argument_type, msg),
+        None => PyTypeError::new_err(msg),
     }
 }
 

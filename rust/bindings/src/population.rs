@@ -54,7 +54,7 @@ fn env_ref<'py>(i: usize, env: &Bound<'py, PyAny>) -> PyResult<EnvRef<'py>> {
     } else if let Ok(river) = env.cast::<PyRiverSwim>() {
         Ok(EnvRef::RiverSwim(borrow_mut(river, "environment")?))
     } else {
-        Err(pyo3::exceptions::PyTypeError::new_err(format!(
+        Err(crate::errors::type_error(format!(
             "envs[{i}]: a population needs built-in environment cores (ChainCore, \
              GridWorldCore, DeepSeaCore or RiverSwimCore), got {}",
             env.get_type().name()?

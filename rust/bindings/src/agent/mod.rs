@@ -389,7 +389,7 @@ impl PyAgent {
                 agent.run_episodes_until(brain, core, n, dream_every, stop)
             })
         } else {
-            Err(pyo3::exceptions::PyTypeError::new_err(
+            Err(crate::errors::type_error(
                 "env: run_episodes needs a built-in environment core (ChainCore, GridWorldCore, \
                  DeepSeaCore or RiverSwimCore)",
             ))

@@ -2,14 +2,13 @@
 
 use hebbian_core::brain::state_hash::{tag, StateHasher};
 use numpy::{PyArrayDyn, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods};
-use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyByteArray, PyBytes, PyFloat, PyInt, PyList, PyString, PyTuple};
 
 const MAX_DEPTH: usize = 64;
 
 fn float_error(what: &str) -> PyErr {
-    PyTypeError::new_err(format!(
+    crate::errors::type_error(format!(
         "state_hash cannot hash {what}: floating-point observations have no stable identity; \
          discretize them first (hebbian_brain.Discretizer(low, high, bins))"
     ))
@@ -63,7 +62,7 @@ fn feed_array(h: &mut StateHasher, arr: &Bound<'_, PyUntypedArray>) -> PyResult<
         }
         'f' | 'c' => return Err(float_error("a floating-point array")),
         other => {
-            return Err(PyTypeError::new_err(format!(
+            return Err(crate::errors::type_error(format!(
                 "state_hash cannot hash a numpy array of dtype kind {other:?}; use integer or bool arrays"
             )))
         }
@@ -94,8 +93,9 @@ fn feed_array(h: &mut StateHasher, arr: &Bound<'_, PyUntypedArray>) -> PyResult<
 
 fn feed(h: &mut StateHasher, obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<()> {
     if depth > MAX_DEPTH {
-        return Err(PyValueError::new_err(
-            "state_hash: observation nested more than 64 levels deep",
+        return Err(crate::errors::invalid_argument(
+            "state_hash",
+            "observation nested more than 64 levels deep",
         ));
     }
     if obj.is_instance_of::<PyBool>() {
@@ -110,8 +110,9 @@ fn feed(h: &mut StateHasher, obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<(
         h.write_tagged_bytes(tag::BYTES, &b.to_vec());
     } else if let Ok(s) = obj.cast::<PyString>() {
         let text = s.to_str().map_err(|_| {
-            PyValueError::new_err(
-                "state_hash cannot hash a str that is not valid Unicode (lone surrogate)",
+            crate::errors::invalid_argument(
+                "state_hash",
+                "cannot hash a str that is not valid Unicode (lone surrogate)",
             )
         })?;
         h.write_tagged_bytes(tag::STR, text.as_bytes());
@@ -129,7 +130,7 @@ fn feed(h: &mut StateHasher, obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<(
         // A masked array's data under the mask is arbitrary: refuse rather than hash it.
         let np = obj.py().import("numpy")?;
         if obj.is_instance(&np.getattr("ma")?.getattr("MaskedArray")?)? {
-            return Err(PyTypeError::new_err(
+            return Err(crate::errors::type_error(
                 "state_hash cannot hash a masked array; fill it first (np.ma.filled)",
             ));
         }
@@ -149,7 +150,7 @@ fn feed(h: &mut StateHasher, obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<(
 }
 
 fn unsupported(obj: &Bound<'_, PyAny>) -> PyResult<PyErr> {
-    Ok(PyTypeError::new_err(format!(
+    Ok(crate::errors::type_error(format!(
         "state_hash cannot hash objects of type {}; use ints, bools, tuples/lists of them, bytes, str \
          or integer/bool numpy arrays",
         obj.get_type().name()?

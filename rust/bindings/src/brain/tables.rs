@@ -5,7 +5,6 @@ use hebbian_core::brain::config::BrainConfig;
 use hebbian_core::brain::NodeId;
 use hebbian_core::io::import::{EdgeRecord, NodeRecord};
 use numpy::{PyArray1, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods};
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 
 use crate::errors::{invalid_argument, invalid_node, shape_error};
@@ -43,7 +42,7 @@ pub(crate) fn as_1d<'py>(
     let arr_u = arr.cast::<PyUntypedArray>()?;
     let kind: char = arr_u.dtype().getattr("kind")?.extract()?;
     if arr_u.len() > 0 && !kinds.contains(kind) {
-        return Err(PyTypeError::new_err(format!(
+        return Err(crate::errors::type_error(format!(
             "{name} must be an array of {}, got dtype {}",
             if kinds.contains('f') {
                 "real numbers"
@@ -121,7 +120,7 @@ fn check_table(table: &Bound<'_, PyAny>, name: &str) -> PyResult<()> {
     {
         return Ok(());
     }
-    Err(PyTypeError::new_err(format!(
+    Err(crate::errors::type_error(format!(
         "{name} must be a mapping of column names to arrays (e.g. the dict of Brain.{name}()), \
          got {}",
         table.get_type().name()?

@@ -12,7 +12,6 @@ use hebbian_core::rnn::agent::{
 };
 use hebbian_core::Error;
 use numpy::{PyArray1, PyArrayMethods, PyReadonlyArray1, PyUntypedArrayMethods};
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
@@ -69,12 +68,12 @@ fn apply_params(c: &mut AgentConfig, params: Option<&Bound<'_, PyDict>>) -> PyRe
         let key: String = k.extract()?;
         let float = |v: &Bound<'_, PyAny>| -> PyResult<f64> {
             if v.is_instance_of::<pyo3::types::PyBool>() {
-                return Err(PyTypeError::new_err(format!(
+                return Err(crate::errors::type_error(format!(
                     "`{key}` must be a number, got bool"
                 )));
             }
             v.extract::<f64>()
-                .map_err(|_| PyTypeError::new_err(format!("`{key}` must be a number")))
+                .map_err(|_| crate::errors::type_error(format!("`{key}` must be a number")))
         };
         match key.as_str() {
             "eligibility" => c.eligibility = parse_eligibility(&v.extract::<String>()?)?,
@@ -92,7 +91,7 @@ fn apply_params(c: &mut AgentConfig, params: Option<&Bound<'_, PyDict>>) -> PyRe
             "max_dw" => c.max_dw = float(&v)?,
             "learn_input_weights" => c.learn_input_weights = v.extract::<bool>()?,
             other => {
-                return Err(PyTypeError::new_err(format!(
+                return Err(crate::errors::type_error(format!(
                     "unexpected parameter `{other}` (see the agent's config for the names)"
                 )))
             }

@@ -3,7 +3,7 @@
 use crate::errors::IntoPyResult;
 use hebbian_core::Error;
 use numpy::{PyArray1, PyArrayDyn, PyArrayMethods, PyUntypedArrayMethods};
-use pyo3::exceptions::{PyMemoryError, PyTypeError};
+use pyo3::exceptions::PyMemoryError;
 use pyo3::prelude::*;
 
 /// A real array copied out of Python: row-major values and shape.
@@ -40,7 +40,7 @@ fn float_array_unchecked(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<FloatAr
         let kind: String = obj.getattr("dtype")?.getattr("kind")?.extract()?;
         if !matches!(kind.as_str(), "f" | "i" | "u") {
             let dtype = obj.getattr("dtype")?.str()?.to_string();
-            return Err(PyTypeError::new_err(format!(
+            return Err(crate::errors::type_error(format!(
                 "`{name}` must be a real (float or integer) array, got dtype {dtype}"
             )));
         }
@@ -54,18 +54,18 @@ fn float_array_unchecked(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<FloatAr
         Ok(c) => c,
         Err(e) if e.is_instance_of::<PyMemoryError>(py) => return Err(e),
         Err(e) => {
-            return Err(PyTypeError::new_err(format!(
+            return Err(crate::errors::type_error(format!(
                 "`{name}` must be a real array or sequence: {e}"
             )))
         }
     };
-    let array = converted
-        .cast_into::<PyArrayDyn<f64>>()
-        .map_err(|_| PyTypeError::new_err(format!("`{name}` must be a real array or sequence")))?;
+    let array = converted.cast_into::<PyArrayDyn<f64>>().map_err(|_| {
+        crate::errors::type_error(format!("`{name}` must be a real array or sequence"))
+    })?;
     let ro = array.readonly();
     let shape = ro.shape().to_vec();
     let slice = ro.as_slice().map_err(|_| {
-        PyTypeError::new_err(format!(
+        crate::errors::type_error(format!(
             "`{name}` could not be read as a C-contiguous array"
         ))
     })?;

@@ -12,7 +12,6 @@ use numpy::{
     IntoPyArray, PyArrayDyn, PyArrayMethods, PyReadonlyArray2, PyReadonlyArray3,
     PyReadonlyArrayDyn, PyUntypedArrayMethods,
 };
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -51,7 +50,7 @@ fn array<'py, T: Float, D: numpy::ndarray::Dimension>(
 ) -> PyResult<numpy::PyReadonlyArray<'py, T, D>> {
     match x.cast::<numpy::PyArray<T, D>>() {
         Ok(a) => Ok(a.readonly()),
-        Err(_) => Err(PyTypeError::new_err(format!(
+        Err(_) => Err(crate::errors::type_error(format!(
             "`{name}` must be a {} numpy array with the expected number of dimensions \
              (the dtype of w)",
             T::NAME
@@ -80,7 +79,7 @@ fn eta_arg<'py, T: Float>(eta: &Bound<'py, PyAny>) -> PyResult<EtaArg<'py, T>> {
     eta.extract::<f64>()
         .map(|e| EtaArg::Shared(T::from_f64(e)))
         .map_err(|_| {
-            PyTypeError::new_err(format!(
+            crate::errors::type_error(format!(
                 "`eta` must be a float or a {} numpy array",
                 T::NAME
             ))
@@ -336,9 +335,9 @@ fn as_array<'py, T: Float>(
     x: &Bound<'py, PyAny>,
     what: &str,
 ) -> PyResult<Bound<'py, PyArrayDyn<T>>> {
-    x.cast::<PyArrayDyn<T>>()
-        .cloned()
-        .map_err(|_| PyTypeError::new_err(format!("`{what}` must be a {} numpy array", T::NAME)))
+    x.cast::<PyArrayDyn<T>>().cloned().map_err(|_| {
+        crate::errors::type_error(format!("`{what}` must be a {} numpy array", T::NAME))
+    })
 }
 
 /// The `params` (or `grads`) argument of `Adam`: a list (or any iterable that is not an array, a string
@@ -347,7 +346,7 @@ fn as_array<'py, T: Float>(
 /// `(2**32,)` view), and an array's rows are views, not parameters.
 fn param_list<'py>(params: &Bound<'py, PyAny>, name: &str) -> PyResult<Vec<Bound<'py, PyAny>>> {
     let refuse = || -> PyResult<PyErr> {
-        Ok(PyTypeError::new_err(format!(
+        Ok(crate::errors::type_error(format!(
             "`{name}` must be a list of numpy arrays (e.g. [w, b]), got {}",
             params.get_type().name()?
         )))

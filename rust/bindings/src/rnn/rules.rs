@@ -114,7 +114,7 @@ pub fn extract_rule(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Rule>> {
     if let Ok(r) = obj.cast::<PyNeuromodulatedHebbian>() {
         return Ok(Some(Rule::NeuromodulatedHebbian(r.get().inner.clone())));
     }
-    Err(pyo3::exceptions::PyTypeError::new_err(format!(
+    Err(crate::errors::type_error(format!(
         "`rule` must be Hebbian, AntiHebbian, Oja, STDP, NeuromodulatedHebbian or None, got {}",
         obj.get_type().name()?
     )))

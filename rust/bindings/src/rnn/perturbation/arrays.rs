@@ -3,7 +3,6 @@
 
 use crate::errors::shape_error;
 use numpy::{PyArrayDyn, PyArrayMethods, PyUntypedArrayMethods};
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -19,11 +18,11 @@ pub(crate) fn f64_array(
     let raw = np
         .getattr("asarray")?
         .call1((obj,))
-        .map_err(|e| PyTypeError::new_err(format!("`{name}` must be a float array: {e}")))?;
+        .map_err(|e| crate::errors::type_error(format!("`{name}` must be a float array: {e}")))?;
     let kind: String = raw.getattr("dtype")?.getattr("kind")?.extract()?;
     if !matches!(kind.as_str(), "b" | "i" | "u" | "f") {
         let dtype = raw.getattr("dtype")?.str()?.to_string();
-        return Err(PyTypeError::new_err(format!(
+        return Err(crate::errors::type_error(format!(
             "`{name}` must be a real (float or integer) array, got dtype {dtype}"
         )));
     }
@@ -32,10 +31,10 @@ pub(crate) fn f64_array(
     let arr = np
         .getattr("ascontiguousarray")?
         .call((raw,), Some(&kwargs))
-        .map_err(|e| PyTypeError::new_err(format!("`{name}` must be a float array: {e}")))?;
+        .map_err(|e| crate::errors::type_error(format!("`{name}` must be a float array: {e}")))?;
     let arr = arr
         .cast_into::<PyArrayDyn<f64>>()
-        .map_err(|_| PyTypeError::new_err(format!("`{name}` must be a float array")))?;
+        .map_err(|_| crate::errors::type_error(format!("`{name}` must be a float array")))?;
     let shape = arr.shape().to_vec();
     if !ranks.contains(&shape.len()) {
         return Err(shape_error(
