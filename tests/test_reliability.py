@@ -26,6 +26,7 @@ import numpy as np
 import pytest
 
 import hebbian_brain as hb
+import hebbian_brain.viz
 
 #: Prepended to every child: caps the address space at the current size plus 512 MiB.
 CAP = textwrap.dedent(
@@ -418,3 +419,12 @@ def _rnn_agent(cls, **kwargs):
     from hebbian_brain import rnn
 
     return getattr(rnn, cls)(gym.make("CartPole-v1"), seed=0, **kwargs)
+
+
+def test_a_render_format_that_is_not_a_graphviz_word_is_refused_before_graphviz_runs(tmp_path):
+    # Found by the long sweep: format="\x00" reached subprocess ("embedded null byte").
+    b = hb.Brain()
+    b.learn_transition(b.get_or_create_node(0, 0), b.get_or_create_node(1, 0), 1.0)
+    for fmt in ("\x00", "png -o /tmp/x", "../x"):
+        with pytest.raises(hb.InvalidArgumentError, match="format"):
+            hb.viz.render_brain(b, tmp_path / "x.png", format=fmt)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable, Iterable
@@ -250,6 +251,10 @@ def render_brain(
         raise InvalidArgumentError(
             f"invalid argument `path`: {str(path)!r} has no suffix; pass format= (e.g. 'png')"
         )
+    if not re.fullmatch(r"[A-Za-z0-9_.:-]{1,64}", fmt):
+        # Graphviz's -T formats are short words ("png", "svg:cairo"); anything else (a NUL byte,
+        # spaces, a path) would reach the command line.
+        raise InvalidArgumentError(f"invalid argument `format`: not a Graphviz format: {fmt!r}")
     flags: list[str]
     if isinstance(brain, str):
         dot, auto_engine, flags = brain, "dot", []
