@@ -428,3 +428,23 @@ def test_a_render_format_that_is_not_a_graphviz_word_is_refused_before_graphviz_
     for fmt in ("\x00", "png -o /tmp/x", "../x"):
         with pytest.raises(hb.InvalidArgumentError, match="format"):
             hb.viz.render_brain(b, tmp_path / "x.png", format=fmt)
+
+
+def test_a_diverging_trajectory_is_refused_not_returned_as_inf():
+    # Found by the long sweep: x0 = 3e307 overflowed in simulate's RK4 step (numpy's warning).
+    import warnings
+
+    from hebbian_brain import analysis
+
+    for x0 in (3.1e307, 1.7e308):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # no numpy overflow warning escapes
+            try:
+                _, x = analysis.simulate(lambda x: -x, np.array([x0, 0.0]), t_max=1.0, dt=0.1)
+                assert np.all(np.isfinite(x))
+            except hb.InvalidArgumentError as e:
+                assert "not finite after t" in str(e)
+    with pytest.raises(hb.InvalidArgumentError, match="not finite after t = 1.3"):
+        analysis.simulate(lambda x: x * x, np.array([1.0]), t_max=10.0, dt=0.1)
+    t, x = analysis.simulate(lambda x: -x, np.array([1.0]), t_max=1.0, dt=0.1)
+    assert abs(x[-1, 0] - np.exp(-1.0)) < 1e-6 and len(t) == 11

@@ -244,6 +244,10 @@ def simulate(
 
     Returns:
         ``(t, x)``: times ``[T]`` and states ``[T, d]`` (including ``x0``).
+
+    Raises:
+        InvalidArgumentError: ``x0`` not finite, ``dt``/``t_max`` not finite and positive, too
+            many steps, or a trajectory that stops being finite (the field diverges).
     """
     x = _as_points(x0, "x0")[0]
     for name, value in (("t_max", t_max), ("dt", dt)):
@@ -265,13 +269,22 @@ def simulate(
     def g(v: np.ndarray) -> np.ndarray:
         return np.asarray(f(v), dtype=np.float64)
 
-    for k in range(steps):
-        k1 = g(x)
-        k2 = g(x + 0.5 * dt * k1)
-        k3 = g(x + 0.5 * dt * k2)
-        k4 = g(x + dt * k3)
-        x = x + dt / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4)
-        out[k + 1] = x
+    # A field that diverges overflows: the trajectory is refused from the first non-finite step
+    # (not returned with inf/nan, not left to numpy's overflow warnings).
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(steps):
+            k1 = g(x)
+            k2 = g(x + 0.5 * dt * k1)
+            k3 = g(x + 0.5 * dt * k2)
+            k4 = g(x + dt * k3)
+            x = x + dt / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4)
+            if not np.all(np.isfinite(x)):
+                t = (k + 1) * dt
+                raise InvalidArgumentError(
+                    f"invalid argument `x0`: the trajectory is not finite after t = {t:g} "
+                    "(the field diverges from x0, or dt is too large for it)"
+                )
+            out[k + 1] = x
     return np.arange(steps + 1) * dt, out
 
 
