@@ -360,10 +360,7 @@ impl Agent {
         brain: &mut Brain,
         stop: &std::sync::atomic::AtomicBool,
     ) -> DreamReport {
-        let mut min = self.params.dream_cycles as usize;
-        if std::env::var("HB_X_NOSWEEP").is_ok() {
-            min = self.dream_cycles_due(brain);
-        }
+        let min = self.params.dream_cycles as usize;
         let report = brain.dream_sweeping_until(min, self.dream_cycles_due(brain), stop);
         self.steps_since_dream = 0;
         if let Some(last) = self.history.back_mut() {
