@@ -42,9 +42,9 @@ from hebbian_brain._core import (
     InvalidArgumentError,
     StateError,
 )
+from hebbian_brain._learn_loop import check_budget, check_log_interval, train
 from hebbian_brain._state_memory import StateMemory
 from hebbian_brain._validate import is_count as _is_count
-from hebbian_brain._validate import progress as _progress
 from hebbian_brain._vector import is_env, is_vector_env
 
 if TYPE_CHECKING:
@@ -337,44 +337,31 @@ class Agent(SB3Surface):
                     "invalid argument `env`: the agent has no environment; build it with "
                     "Agent(env), bind one with set_env(env), or pass learn(env=...)"
                 )
-        if (total_timesteps is None) == (episodes is None):
-            raise InvalidArgumentError(
-                "invalid argument `total_timesteps, episodes`: give exactly one of them"
-            )
-        budget = total_timesteps if total_timesteps is not None else episodes
-        if not _is_count(budget):
-            raise InvalidArgumentError(
-                f"invalid argument `{'total_timesteps' if episodes is None else 'episodes'}`: "
-                f"must be an integer in [0, 2**63), got {budget!r}"
-            )
+        check_budget(total_timesteps, episodes)
         if not _is_count(dream_every):
             raise InvalidArgumentError(
                 f"invalid argument `dream_every`: must be an integer in [0, 2**63), "
                 f"got {dream_every!r}"
             )
-        if not _is_count(log_interval) or log_interval == 0:
-            raise InvalidArgumentError(
-                f"invalid argument `log_interval`: must be an integer >= 1, got {log_interval!r}"
-            )
+        check_log_interval(log_interval)
         self._check_env(env)
         if self._state_labels is None:
             self._state_labels = _labels_for(env)
         from hebbian_brain._agent_learn import Training
-        from hebbian_brain.callbacks import convert_callback
 
-        assert budget is not None  # checked by _is_count above
-        cb = convert_callback(callback)
-        self._setup_logger(str(tb_log_name), bool(reset_num_timesteps))
-        unit = "episodes" if episodes is not None else "steps"
-        bar = _progress(progress_bar, int(budget), unit)
-        run = Training(
-            self, env, total_timesteps, episodes, int(dream_every), cb, bar, int(log_interval)
+        run = train(
+            Training,
+            self,
+            env,
+            total_timesteps,
+            episodes,
+            callback=callback,
+            log_interval=log_interval,
+            tb_log_name=tb_log_name,
+            reset_num_timesteps=reset_num_timesteps,
+            progress_bar=progress_bar,
+            dream_every=int(dream_every),
         )
-        try:
-            run.run()
-        finally:
-            if bar is not None:
-                bar.close()
         _log.info(
             "learned %d episodes, %d steps; brain: %s",
             run.episodes_done,

@@ -43,8 +43,7 @@ from hebbian_brain._core import (
 )
 from hebbian_brain._core import train_population as _train_population
 from hebbian_brain._file_guard import check_container_file
-from hebbian_brain._validate import is_count as _is_count
-from hebbian_brain._validate import progress as _progress
+from hebbian_brain._learn_loop import check_budget, check_log_interval, train
 from hebbian_brain.rnn._agent_sb3 import RecurrentSB3Surface, RecurrentTraining
 from hebbian_brain.rnn._agent_support import (
     AgentEpisode,
@@ -220,37 +219,24 @@ class _RecurrentAgent(RecurrentSB3Surface):
             ShapeError: An observation of the wrong shape.
             TypeError: An observation of the wrong dtype, or a bad callback.
         """
-        from hebbian_brain.callbacks import convert_callback
-
         env = self.env if env is None else env
         if env is None:
             raise InvalidArgumentError("invalid argument `env`: the agent has no environment")
-        if (total_timesteps is None) == (episodes is None):
-            raise InvalidArgumentError(
-                "invalid argument `total_timesteps, episodes`: give exactly one of them"
-            )
-        budget = total_timesteps if total_timesteps is not None else episodes
-        if not _is_count(budget):
-            raise InvalidArgumentError(
-                f"invalid argument `{'total_timesteps' if episodes is None else 'episodes'}`: "
-                f"must be an integer in [0, 2**63), got {budget!r}"
-            )
-        if not _is_count(log_interval) or log_interval == 0:
-            raise InvalidArgumentError(
-                f"invalid argument `log_interval`: must be an integer >= 1, got {log_interval!r}"
-            )
+        check_budget(total_timesteps, episodes)
+        check_log_interval(log_interval)
         self._check_env(env)
-        cb = convert_callback(callback)
-        assert budget is not None  # checked by _is_count above
-        self._setup_logger(str(tb_log_name), bool(reset_num_timesteps))
-        bar = _progress(progress_bar, int(budget), "episodes" if episodes is not None else "steps")
-        steps = None if total_timesteps is None else int(total_timesteps)
-        count = None if episodes is None else int(episodes)
-        try:
-            RecurrentTraining(self, env, steps, count, cb, bar, int(log_interval)).run()
-        finally:
-            if bar is not None:
-                bar.close()
+        train(
+            RecurrentTraining,
+            self,
+            env,
+            total_timesteps,
+            episodes,
+            callback=callback,
+            log_interval=log_interval,
+            tb_log_name=tb_log_name,
+            reset_num_timesteps=reset_num_timesteps,
+            progress_bar=progress_bar,
+        )
         return self
 
     def _action_kind(self) -> str:
