@@ -43,6 +43,7 @@ from hebbian_brain._core import (
     StateError,
 )
 from hebbian_brain._learn_loop import check_budget, check_log_interval, train
+from hebbian_brain._persist import FileSurface
 from hebbian_brain._state_memory import StateMemory
 from hebbian_brain._validate import is_count as _is_count
 from hebbian_brain._vector import is_env, is_vector_env
@@ -56,7 +57,7 @@ _log = logging.getLogger(__name__)
 __all__ = ["Agent", "AgentParams", "EpisodeRecord", "History"]
 
 
-class Agent(SB3Surface):
+class Agent(SB3Surface, FileSurface):
     """A graph-brain agent for any Gymnasium environment with ``Discrete`` actions.
 
     Args:
@@ -543,20 +544,13 @@ class Agent(SB3Surface):
                 metadata, or not a regular file (a device, FIFO or socket is refused unread).
             InvalidArgumentError: ``env`` does not match the agent's spaces.
         """
-        origin = os.fspath(path)
-        core, meta_text = AgentCore.load(origin)
-        agent = cls._from_core(core, meta_text, origin)
-        if env is not None:
-            agent.set_env(env)
+        agent: Agent = cls._load_with_env(path, env)
         return agent
 
-    def __getstate__(self) -> dict[str, Any]:
-        # The bound environment and the logger (open files) are not pickled, as in SB3's save.
-        return {"bytes": self.to_bytes()}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        other = Agent.from_bytes(state["bytes"], origin="<pickle>")
-        self.__dict__.update(other.__dict__)
+    @classmethod
+    def _read(cls, origin: str) -> Agent:
+        core, meta_text = AgentCore.load(origin)
+        return cls._from_core(core, meta_text, origin)
 
     def _repr_html_(self) -> str:
         from hebbian_brain.viz._notebook import agent_repr_html

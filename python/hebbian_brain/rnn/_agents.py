@@ -44,6 +44,7 @@ from hebbian_brain._core import (
 from hebbian_brain._core import train_population as _train_population
 from hebbian_brain._file_guard import check_container_file
 from hebbian_brain._learn_loop import check_budget, check_log_interval, train
+from hebbian_brain._persist import FileSurface
 from hebbian_brain.rnn._agent_sb3 import RecurrentSB3Surface, RecurrentTraining
 from hebbian_brain.rnn._agent_support import (
     AgentEpisode,
@@ -66,7 +67,7 @@ __all__ = [
 _FORMAT = "hebbian_brain.rnn.RecurrentAgent/1"
 
 
-class _RecurrentAgent(RecurrentSB3Surface):
+class _RecurrentAgent(RecurrentSB3Surface, FileSurface):
     """Shared machinery of the recurrent agents (see the module docs)."""
 
     _rule: ClassVar[str] = ""
@@ -417,20 +418,13 @@ class _RecurrentAgent(RecurrentSB3Surface):
             FileFormatError: Truncated, corrupted or foreign file.
             InvalidArgumentError: ``env``'s spaces differ from the agent's.
         """
-        origin = os.fspath(path)
+        return cls._load_with_env(path, env)
+
+    @classmethod
+    def _read(cls, origin: str) -> Any:
         check_container_file(origin, b"RNA1")
         with open(origin, "rb") as f:
-            agent = cls.from_bytes(f.read(), origin=origin)
-        if env is not None:
-            agent.set_env(env)
-        return agent
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {"bytes": self.to_bytes()}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        other = _RecurrentAgent.from_bytes(state["bytes"], origin="<pickle>")
-        self.__dict__.update(other.__dict__)
+            return cls.from_bytes(f.read(), origin=origin)
 
     def __repr__(self) -> str:
         return (
