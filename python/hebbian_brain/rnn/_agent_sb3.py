@@ -20,9 +20,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from hebbian_brain._agent_sb3 import LoggerSurface
+from hebbian_brain._agent_sb3 import LoggerSurface, parameters_from
 from hebbian_brain._core import (
-    ArgumentTypeError,
     InvalidArgumentError,
     RecurrentAgentCore,
     ShapeError,
@@ -74,15 +73,7 @@ class RecurrentSB3Surface(LoggerSurface):
             InvalidArgumentError: Unknown or missing keys.
             ShapeError: Weights of another shape.
         """
-        if isinstance(load_path_or_dict, (str, os.PathLike)):
-            params = type(self).load(load_path_or_dict).get_parameters()  # type: ignore[attr-defined]
-        elif isinstance(load_path_or_dict, dict):
-            params = load_path_or_dict
-        else:
-            raise ArgumentTypeError(
-                "load_path_or_dict must be a path or a dict from get_parameters(), got "
-                f"{type(load_path_or_dict).__name__}"
-            )
+        params = parameters_from(self, load_path_or_dict)
         policy = params.get("policy")
         if set(params) != {"policy"} or not isinstance(policy, dict):
             raise InvalidArgumentError(
