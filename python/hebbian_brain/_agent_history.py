@@ -6,7 +6,7 @@ import csv
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -27,8 +27,50 @@ class EpisodeRecord(NamedTuple):
     dream: DreamReport | None
 
 
-@dataclass(frozen=True)
-class History:
+#: The record one episode of a history reads as.
+R = TypeVar("R")
+
+
+class EpisodeHistory(Generic[R]):
+    """What every agent's ``History`` shares: length, iteration, moving average, repr.
+
+    A subclass is a frozen dataclass (``repr=False``, keeping this repr) with a ``returns``
+    array and a ``__getitem__`` giving episode ``i``'s record.
+    """
+
+    returns: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.returns.size)
+
+    def __getitem__(self, i: int) -> R:
+        raise NotImplementedError
+
+    def __iter__(self) -> Iterator[R]:
+        return (self[i] for i in range(len(self)))
+
+    def _moving_average(self, window: int) -> np.ndarray:
+        """Mean return over the last ``window`` episodes at each episode (a copy when empty)."""
+        if window < 1:
+            raise InvalidArgumentError(f"invalid argument `window`: must be >= 1, got {window}")
+        r = self.returns
+        if r.size == 0:
+            return np.array(r, copy=True)
+        c = np.cumsum(np.concatenate(([0.0], r)))
+        idx = np.arange(1, r.size + 1)
+        lo = np.maximum(idx - window, 0)
+        averages: np.ndarray = (c[idx] - c[lo]) / (idx - lo)
+        return averages
+
+    def __repr__(self) -> str:
+        if len(self) == 0:
+            return "History(episodes=0)"
+        tail = self.returns[-10:].mean()
+        return f"History(episodes={len(self)}, mean_return_last_10={tail:.3f})"
+
+
+@dataclass(frozen=True, repr=False)
+class History(EpisodeHistory[EpisodeRecord]):
     """Per-episode records of an agent, oldest first (a snapshot).
 
     Attributes:
@@ -43,28 +85,14 @@ class History:
     terminated: np.ndarray
     dreams: list[DreamReport | None]
 
-    def __len__(self) -> int:
-        return int(self.returns.size)
-
     def __getitem__(self, i: int) -> EpisodeRecord:
         return EpisodeRecord(
             float(self.returns[i]), int(self.lengths[i]), bool(self.terminated[i]), self.dreams[i]
         )
 
-    def __iter__(self) -> Iterator[EpisodeRecord]:
-        return (self[i] for i in range(len(self)))
-
     def moving_average(self, window: int = 10) -> np.ndarray:
         """Mean return over the last ``window`` episodes at each episode (shorter at the start)."""
-        if window < 1:
-            raise InvalidArgumentError(f"invalid argument `window`: must be >= 1, got {window}")
-        r = self.returns
-        if r.size == 0:
-            return np.array(r, dtype=np.float64)
-        c = np.cumsum(np.concatenate(([0.0], r)))
-        idx = np.arange(1, r.size + 1)
-        lo = np.maximum(idx - window, 0)
-        return np.asarray((c[idx] - c[lo]) / (idx - lo), dtype=np.float64)
+        return np.asarray(self._moving_average(window), dtype=np.float64)
 
     #: Columns of :meth:`to_dict`, :meth:`to_pandas` and :meth:`to_csv`, in order.
     COLUMNS = (
@@ -131,9 +159,3 @@ class History:
             w.writerow(self.COLUMNS)
             rows: list[list[Any]] = [columns[c].tolist() for c in self.COLUMNS]
             w.writerows(zip(*rows))
-
-    def __repr__(self) -> str:
-        if len(self) == 0:
-            return "History(episodes=0)"
-        tail = self.returns[-10:].mean()
-        return f"History(episodes={len(self)}, mean_return_last_10={tail:.3f})"

@@ -1,108 +1,53 @@
 """The training loops behind ``Agent.learn``: Rust episodes, a Gymnasium env, a VectorEnv.
 
-Callbacks and the logger are driven from here, in stable-baselines3's order: ``on_training_start``;
-per episode ``on_rollout_start``, per step ``update_locals`` + ``on_step``, then the episode's dream
-and ``on_rollout_end``; ``on_training_end``. Metrics are written every ``log_interval`` episodes.
+The skeleton (budget, callbacks in stable-baselines3's order, logger, progress bar) is
+:class:`~hebbian_brain._learn_loop.TrainingLoop`'s; here are the graph agent's loops, the
+episode's dream (between the last ``on_step`` and ``on_rollout_end``) and its ``dream/`` and
+``brain/`` metrics.
 """
 
 from __future__ import annotations
 
-import time
-from collections import deque
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from hebbian_brain._agent_history import EpisodeRecord
 from hebbian_brain._agent_spaces import _builtin_core
 from hebbian_brain._core import AgentCore, DreamReport, derive_seed
+from hebbian_brain._learn_loop import TrainingLoop
 from hebbian_brain._vector import autoreset_mode, is_vector_env, sub_observations
 
 if TYPE_CHECKING:
-    from hebbian_brain.callbacks import BaseCallback
     from hebbian_brain.logger import Logger
 
 #: A hebbian_brain.Agent (typed loosely: ``agent`` imports this module).
 Agent = Any
 
-#: Episodes the ``rollout/`` means are taken over (stable-baselines3's ``stats_window_size``).
-STATS_WINDOW = 100
 
+class Training(TrainingLoop):
+    """One ``learn`` call of the graph agent: Rust episodes, a Gymnasium env or a VectorEnv."""
 
-class Training:
-    """One ``learn`` call: the budget, the callback, the logger's episode statistics."""
+    #: Dream after every this many episodes (0: never); ``learn``'s ``dream_every``.
+    dream_every: int = 1
+    #: The report of the latest dream, for the ``dream/`` metrics.
+    last_dream: DreamReport | None = None
 
-    def __init__(
-        self,
-        agent: Agent,
-        env: Any,
-        total_timesteps: int | None,
-        episodes: int | None,
-        dream_every: int,
-        callback: BaseCallback | None,
-        bar: Any,
-        log_interval: int,
-    ) -> None:
-        self.agent = agent
-        self.env = env
-        self.total_timesteps = None if total_timesteps is None else int(total_timesteps)
-        self.episodes = None if episodes is None else int(episodes)
-        self.dream_every = dream_every
-        self.callback = callback
-        self.bar = bar
-        self.log_interval = log_interval
-        self.steps = 0
-        self.episodes_done = 0
-        self.returns: deque[float] = deque(maxlen=STATS_WINDOW)
-        self.lengths: deque[int] = deque(maxlen=STATS_WINDOW)
-        self.last_dream: DreamReport | None = None
-        self.start_time = time.perf_counter()
-        self.logging = bool(agent.logger.output_formats)
+    def _rust_env(self) -> Any:
+        return _builtin_core(self.env)
 
-    # ------------------------------------------------------------------ driver
-    def run(self) -> None:
-        """Runs the loop that fits the environment and the callback."""
-        cb = self.callback
-        if cb is not None:
-            cb.init_callback(self.agent)
-            cb.on_training_start({"self": self.agent, "total_timesteps": self.total_timesteps}, {})
-        try:
-            core_env = _builtin_core(self.env)
-            if (
-                core_env is not None
-                and self.episodes is not None
-                and (cb is None or not cb.needs_steps)
-            ):
-                self._run_rust(core_env)
-            elif is_vector_env(self.env):
-                self._run_vector()
-            else:
-                self._run_env()
-        finally:
-            if self.logging and self.episodes_done % self.log_interval != 0:
-                self._dump()
-            if cb is not None:
-                cb.on_training_end()
-
-    def _budget_left(self) -> bool:
-        if self.episodes is not None:
-            return self.episodes_done < self.episodes
-        assert self.total_timesteps is not None
-        return self.steps < self.total_timesteps
+    def _run_steps(self) -> None:
+        if is_vector_env(self.env):
+            self._run_vector()
+        else:
+            self._run_env()
 
     # ------------------------------------------------------------------ episodes in Rust
     def _run_rust(self, core_env: Any) -> None:
         agent, cb = self.agent, self.callback
         assert self.episodes is not None
         agent._seed_builtin(self.env)
-        if cb is not None:
-            chunk = 1
-        elif self.logging:
-            chunk = self.log_interval
-        elif self.bar is not None:
-            chunk = max(1, self.episodes // 100)
-        else:
-            chunk = self.episodes
+        chunk = self._chunk()
         while self.episodes_done < self.episodes:
             n = min(chunk, self.episodes - self.episodes_done)
             if cb is not None:
@@ -128,9 +73,8 @@ class Training:
                 record = agent._core.last_record()
                 if record is not None:
                     cb.update_locals({"episode": EpisodeRecord(*record)})
-                cb.on_rollout_end()
-                if wants_stop(cb):
-                    return
+            if self._end_rollout():
+                return
 
     # ------------------------------------------------------------------ one Gymnasium env
     def _run_env(self) -> None:
@@ -145,43 +89,26 @@ class Training:
                 action = agent.act(obs)
                 new_obs, reward, terminated, truncated, info = env.step(action)
                 agent.observe(reward, new_obs, terminated, truncated)
-                self.steps += 1
-                if self.bar is not None and self.total_timesteps is not None:
-                    self.bar.update(1)
+                self._count_step()
                 done = bool(terminated or truncated)
                 cut = not done and self.total_timesteps is not None and not self._budget_left()
                 if cut:
                     agent._core.end_episode()
-                if cb is not None:
-                    cb.update_locals(
-                        {
-                            "actions": np.array([action]),
-                            "new_obs": [new_obs],
-                            "rewards": np.array([float(reward)]),
-                            "dones": np.array([done]),
-                            "infos": [info],
-                        }
-                    )
-                    if not cb.on_step():
-                        stop = True
+                stop = self._on_step(action, new_obs, reward, done, info)
                 if stop and not (done or cut):
                     agent._core.end_episode()
                 if done or cut or stop:
                     break
                 obs = new_obs
             self._episode_end(agent._core)
-            if cb is not None:
-                cb.on_rollout_end()
-                if wants_stop(cb):
-                    stop = True
+            if self._end_rollout():
+                stop = True
             if stop:
                 return
 
     def _episode_end(self, core: AgentCore) -> EpisodeRecord:
         """The dream after an episode, the statistics, the record handed to callbacks."""
-        self.episodes_done += 1
-        if self.bar is not None and self.episodes is not None:
-            self.bar.update(1)
+        self._count_episode(bar=True)
         # One env: the agent's own episode count (as run_episodes in Rust counts); a VectorEnv:
         # the episodes of all copies in this call.
         count = self.episodes_done if is_vector_env(self.env) else int(core.episodes)
@@ -190,14 +117,9 @@ class Training:
         last = core.last_record()
         assert last is not None
         record = EpisodeRecord(*last)
-        self.returns.append(record.episode_return)
-        self.lengths.append(record.length)
         if record.dream is not None:
             self.last_dream = record.dream
-        if self.callback is not None:
-            self.callback.update_locals({"episode": record})
-        if self.logging and self.episodes_done % self.log_interval == 0:
-            self._dump()
+        self._record_episode(record, record.episode_return, record.length)
         return record
 
     # ------------------------------------------------------------------ a Gymnasium VectorEnv
@@ -229,17 +151,14 @@ class Training:
                 if mode == "same_step" and dones[i]:
                     last_obs = infos["final_obs"][i]
                 _observe(agent, cores[i], rewards[i], last_obs, terminated[i], truncated[i])
-                self.steps += 1
+                self._count_step()
                 if i > 0:
                     agent._vector_steps += 1
-                if self.bar is not None and self.total_timesteps is not None:
-                    self.bar.update(1)
                 if dones[i]:
                     skip[i] = mode == "next_step"
                     self._episode_end(cores[i])
                     if cb is not None:
-                        cb.on_rollout_end()
-                        stop = stop or wants_stop(cb)
+                        stop = self._end_rollout() or stop
                         cb.on_rollout_start()
                 if not self._budget_left():
                     break
@@ -265,14 +184,10 @@ class Training:
         for core in cores:  # episodes still running are ended (learned as truncated)
             if core.end_episode() is not None:
                 self._episode_end(core)
-                if cb is not None:
-                    cb.on_rollout_end()
+                self._end_rollout()
 
     # ------------------------------------------------------------------ logging
-    def _dump(self) -> None:
-        agent = self.agent
-        logger = agent.logger
-        record_rollout(logger, self, agent.num_timesteps)
+    def _record_extra(self, logger: Logger) -> None:
         d = self.last_dream
         if d is not None:
             logger.record("dream/walks", d.walks)
@@ -281,43 +196,9 @@ class Training:
             logger.record("dream/synapses_galvanized", d.synapses_galvanized)
             logger.record("dream/creative_edges_created", d.creative_edges_created)
             logger.record("dream/value_change", d.value_change)
-        brain = agent.brain
+        brain = self.agent.brain
         logger.record("brain/nodes", brain.node_count)
         logger.record("brain/synapses", brain.edge_count)
-        logger.dump(agent.num_timesteps)
-
-
-class RolloutStats(Protocol):
-    """What :func:`record_rollout` reads from a training loop."""
-
-    returns: deque[float]
-    lengths: deque[int]
-    episodes_done: int
-    steps: int
-    start_time: float
-
-
-def record_rollout(logger: Logger, stats: RolloutStats, num_timesteps: int) -> None:
-    """Records the ``rollout/`` and ``time/`` metrics every agent's ``learn`` writes."""
-    elapsed = max(time.perf_counter() - stats.start_time, 1e-9)
-    if stats.returns:
-        logger.record("rollout/ep_rew_mean", float(np.mean(stats.returns)))
-        logger.record("rollout/ep_len_mean", float(np.mean(stats.lengths)))
-    logger.record("time/episodes", stats.episodes_done)
-    logger.record("time/total_timesteps", num_timesteps)
-    logger.record("time/fps", int(stats.steps / elapsed))
-    logger.record("time/time_elapsed", round(elapsed, 3))
-
-
-def wants_stop(cb: BaseCallback) -> bool:
-    """Whether an episode-level callback (a plain function returning False) asked to stop."""
-    from hebbian_brain.callbacks import CallbackList, _EpisodeFunctionCallback
-
-    if isinstance(cb, _EpisodeFunctionCallback):
-        return cb.stop
-    if isinstance(cb, CallbackList):
-        return any(wants_stop(c) for c in cb.callbacks)
-    return False
 
 
 def _helper_core(agent: Agent, i: int) -> AgentCore:

@@ -18,7 +18,7 @@ from hebbian_brain._vector import is_vector_env
 if TYPE_CHECKING:
     from hebbian_brain.logger import Logger
 
-__all__ = ["LoggerSurface", "SB3Surface"]
+__all__ = ["LoggerSurface", "SB3Surface", "parameters_from"]
 
 
 class LoggerSurface:
@@ -155,15 +155,7 @@ class SB3Surface(LoggerSurface):
         """
         import copy
 
-        if isinstance(load_path_or_dict, (str, os.PathLike)):
-            params_dict = cast(Any, type(self)).load(load_path_or_dict).get_parameters()
-        elif isinstance(load_path_or_dict, dict):
-            params_dict = load_path_or_dict
-        else:
-            raise ArgumentTypeError(
-                "load_path_or_dict must be a path or a dict from get_parameters(), got "
-                f"{type(load_path_or_dict).__name__}"
-            )
+        params_dict = parameters_from(self, load_path_or_dict)
         unknown = set(params_dict) - {"brain", "params"}
         missing = {"brain", "params"} - set(params_dict)
         if unknown or (exact_match and missing):
@@ -211,6 +203,22 @@ class SB3Surface(LoggerSurface):
                 f"invalid argument `env`: its observation space {obs_space} is not the agent's "
                 f"{mine}"
             )
+
+
+def parameters_from(agent: Any, load_path_or_dict: Any) -> Any:
+    """What ``set_parameters`` was given: a dict as is, or the parameters of an agent file.
+
+    Raises:
+        TypeError: Neither a path nor a dict.
+    """
+    if isinstance(load_path_or_dict, (str, os.PathLike)):
+        return cast(Any, type(agent)).load(load_path_or_dict).get_parameters()
+    if isinstance(load_path_or_dict, dict):
+        return load_path_or_dict
+    raise ArgumentTypeError(
+        "load_path_or_dict must be a path or a dict from get_parameters(), got "
+        f"{type(load_path_or_dict).__name__}"
+    )
 
 
 def _latest_run_id(folder: str, name: str) -> int:

@@ -42,9 +42,10 @@ from hebbian_brain._core import (
     InvalidArgumentError,
     StateError,
 )
+from hebbian_brain._learn_loop import check_budget, check_log_interval, train
+from hebbian_brain._persist import FileSurface
 from hebbian_brain._state_memory import StateMemory
 from hebbian_brain._validate import is_count as _is_count
-from hebbian_brain._validate import progress as _progress
 from hebbian_brain._vector import is_env, is_vector_env
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ _log = logging.getLogger(__name__)
 __all__ = ["Agent", "AgentParams", "EpisodeRecord", "History"]
 
 
-class Agent(SB3Surface):
+class Agent(SB3Surface, FileSurface):
     """A graph-brain agent for any Gymnasium environment with ``Discrete`` actions.
 
     Args:
@@ -337,44 +338,31 @@ class Agent(SB3Surface):
                     "invalid argument `env`: the agent has no environment; build it with "
                     "Agent(env), bind one with set_env(env), or pass learn(env=...)"
                 )
-        if (total_timesteps is None) == (episodes is None):
-            raise InvalidArgumentError(
-                "invalid argument `total_timesteps, episodes`: give exactly one of them"
-            )
-        budget = total_timesteps if total_timesteps is not None else episodes
-        if not _is_count(budget):
-            raise InvalidArgumentError(
-                f"invalid argument `{'total_timesteps' if episodes is None else 'episodes'}`: "
-                f"must be an integer in [0, 2**63), got {budget!r}"
-            )
+        check_budget(total_timesteps, episodes)
         if not _is_count(dream_every):
             raise InvalidArgumentError(
                 f"invalid argument `dream_every`: must be an integer in [0, 2**63), "
                 f"got {dream_every!r}"
             )
-        if not _is_count(log_interval) or log_interval == 0:
-            raise InvalidArgumentError(
-                f"invalid argument `log_interval`: must be an integer >= 1, got {log_interval!r}"
-            )
+        check_log_interval(log_interval)
         self._check_env(env)
         if self._state_labels is None:
             self._state_labels = _labels_for(env)
         from hebbian_brain._agent_learn import Training
-        from hebbian_brain.callbacks import convert_callback
 
-        assert budget is not None  # checked by _is_count above
-        cb = convert_callback(callback)
-        self._setup_logger(str(tb_log_name), bool(reset_num_timesteps))
-        unit = "episodes" if episodes is not None else "steps"
-        bar = _progress(progress_bar, int(budget), unit)
-        run = Training(
-            self, env, total_timesteps, episodes, int(dream_every), cb, bar, int(log_interval)
+        run = train(
+            Training,
+            self,
+            env,
+            total_timesteps,
+            episodes,
+            callback=callback,
+            log_interval=log_interval,
+            tb_log_name=tb_log_name,
+            reset_num_timesteps=reset_num_timesteps,
+            progress_bar=progress_bar,
+            dream_every=int(dream_every),
         )
-        try:
-            run.run()
-        finally:
-            if bar is not None:
-                bar.close()
         _log.info(
             "learned %d episodes, %d steps; brain: %s",
             run.episodes_done,
@@ -556,20 +544,13 @@ class Agent(SB3Surface):
                 metadata, or not a regular file (a device, FIFO or socket is refused unread).
             InvalidArgumentError: ``env`` does not match the agent's spaces.
         """
-        origin = os.fspath(path)
-        core, meta_text = AgentCore.load(origin)
-        agent = cls._from_core(core, meta_text, origin)
-        if env is not None:
-            agent.set_env(env)
+        agent: Agent = cls._load_with_env(path, env)
         return agent
 
-    def __getstate__(self) -> dict[str, Any]:
-        # The bound environment and the logger (open files) are not pickled, as in SB3's save.
-        return {"bytes": self.to_bytes()}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        other = Agent.from_bytes(state["bytes"], origin="<pickle>")
-        self.__dict__.update(other.__dict__)
+    @classmethod
+    def _read(cls, origin: str) -> Agent:
+        core, meta_text = AgentCore.load(origin)
+        return cls._from_core(core, meta_text, origin)
 
     def _repr_html_(self) -> str:
         from hebbian_brain.viz._notebook import agent_repr_html

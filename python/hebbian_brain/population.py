@@ -37,6 +37,7 @@ from hebbian_brain._core import (
     run_population_episodes,
 )
 from hebbian_brain._metadata import Metadata
+from hebbian_brain._persist import FileSurface
 from hebbian_brain.agent import Agent
 
 __all__ = ["Population", "PopulationRun"]
@@ -129,7 +130,7 @@ class PopulationRun:
         return f"PopulationRun(members={n}, episodes={e}, steps={self.steps})"
 
 
-class Population:
+class Population(FileSurface):
     """``n`` independent agents, each in its own built-in environment, trained in parallel.
 
     Members are ordinary :class:`~hebbian_brain.Agent` objects (``population[i]``), with their
@@ -560,13 +561,6 @@ class Population:
             pop._members.append(agent)
             pop._envs.append(env)
         return pop
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {"bytes": self.to_bytes()}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        other = Population.from_bytes(state["bytes"], origin="<pickle>")
-        self.__dict__.update(other.__dict__)
 
     def __repr__(self) -> str:
         head = f"Population(env={self._env_name!r}, n={len(self)}, seed={self._seed}"

@@ -14,7 +14,7 @@ endless episode and flags ``info["new_trial"]``; that flag is set here too).
 from __future__ import annotations
 
 import numbers
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 import gymnasium as gym
@@ -74,20 +74,40 @@ def _timing_entries(timing: Mapping[str, Any] | None) -> list[tuple[str, str, li
     return out
 
 
+def _optional_reals(name: str, value: Any) -> list[float] | None:
+    return None if value is None else _args.reals(name, value)
+
+
+#: How each task's own arguments are checked before its core sees them.
+_TASK_ARGS: dict[str, Callable[[str, Any], Any]] = {
+    "cohs": _optional_reals,
+    "sigma": _args.real,
+    "dim_ring": _args.integer,
+}
+
+
 class _CognitiveEnv(OwnStepLimit, gym.Env[Any, Any]):
-    """Shared machinery of the cognitive tasks (see the module docs)."""
+    """Shared machinery of the cognitive tasks (see the module docs).
+
+    A subclass names its task (``_task``) and passes its own keyword arguments on: they are
+    checked (``_TASK_ARGS``, in the order given, before the shared ones) and handed to the core.
+    A task drawing coherences sets ``_default_cohs``; it then keeps ``cohs`` and ``sigma`` as
+    attributes, as NeuroGym's tasks do.
+    """
 
     metadata = {"render_modes": []}  # noqa: RUF012 (Gymnasium's class attribute)
     _task: ClassVar[str] = ""
+    _default_cohs: ClassVar[tuple[float, ...] | None] = None
 
     def __init__(
         self,
-        dt: float = 100.0,
-        rewards: Mapping[str, float] | None = None,
-        timing: Mapping[str, Any] | None = None,
-        abort: bool = False,
+        dt: float,
+        rewards: Mapping[str, float] | None,
+        timing: Mapping[str, Any] | None,
+        abort: bool,
         **task_args: Any,
     ) -> None:
+        checked = {name: _TASK_ARGS[name](name, value) for name, value in task_args.items()}
         r = {"abort": -0.1, "correct": 1.0, "fail": 0.0}
         if rewards is not None:
             if not isinstance(rewards, Mapping):
@@ -107,7 +127,7 @@ class _CognitiveEnv(OwnStepLimit, gym.Env[Any, Any]):
             timing=_timing_entries(timing),
             rewards=(r["abort"], r["correct"], r["fail"]),
             abort=bool(abort),
-            **task_args,
+            **checked,
         )
         self.rewards = r
         self.abort = bool(abort)
@@ -117,6 +137,11 @@ class _CognitiveEnv(OwnStepLimit, gym.Env[Any, Any]):
         self.action_space = spaces.Discrete(self.core.n_actions)
         self.ob_dict = {name: i for i, name in enumerate(self.core.obs_names)}
         self.act_dict = {"fixation": 0, "choice": list(range(1, self.core.n_actions))}
+        if self._default_cohs is not None:
+            cohs = task_args["cohs"]
+            #: Coherences (percent) drawn from.
+            self.cohs = np.array(self._default_cohs if cohs is None else cohs, dtype=float)
+            self.sigma = float(task_args["sigma"])
 
     # NeuroGym attributes
     @property
@@ -239,6 +264,7 @@ class PerceptualDecisionMakingEnv(_CognitiveEnv):
     """
 
     _task = "PerceptualDecisionMaking"
+    _default_cohs = (0.0, 6.4, 12.8, 25.6, 51.2)
 
     def __init__(
         self,
@@ -250,18 +276,7 @@ class PerceptualDecisionMakingEnv(_CognitiveEnv):
         dim_ring: int = 2,
         abort: bool = False,
     ) -> None:
-        super().__init__(
-            dt,
-            rewards,
-            timing,
-            abort,
-            cohs=None if cohs is None else _args.reals("cohs", cohs),
-            sigma=_args.real("sigma", sigma),
-            dim_ring=_args.integer("dim_ring", dim_ring),
-        )
-        #: Coherences (percent) drawn from.
-        self.cohs = np.array([0.0, 6.4, 12.8, 25.6, 51.2] if cohs is None else cohs, dtype=float)
-        self.sigma = float(sigma)
+        super().__init__(dt, rewards, timing, abort, cohs=cohs, sigma=sigma, dim_ring=dim_ring)
 
 
 class ContextDecisionMakingEnv(_CognitiveEnv):
@@ -300,6 +315,7 @@ class ContextDecisionMakingEnv(_CognitiveEnv):
     """
 
     _task = "ContextDecisionMaking"
+    _default_cohs = (5.0, 15.0, 50.0)
 
     def __init__(
         self,
@@ -310,17 +326,7 @@ class ContextDecisionMakingEnv(_CognitiveEnv):
         sigma: float = 1.0,
         abort: bool = False,
     ) -> None:
-        super().__init__(
-            dt,
-            rewards,
-            timing,
-            abort,
-            cohs=None if cohs is None else _args.reals("cohs", cohs),
-            sigma=_args.real("sigma", sigma),
-        )
-        #: Coherences (percent) drawn from.
-        self.cohs = np.array([5.0, 15.0, 50.0] if cohs is None else cohs, dtype=float)
-        self.sigma = float(sigma)
+        super().__init__(dt, rewards, timing, abort, cohs=cohs, sigma=sigma)
 
 
 class DelayMatchSampleEnv(_CognitiveEnv):
@@ -367,14 +373,7 @@ class DelayMatchSampleEnv(_CognitiveEnv):
         dim_ring: int = 2,
         abort: bool = False,
     ) -> None:
-        super().__init__(
-            dt,
-            rewards,
-            timing,
-            abort,
-            sigma=_args.real("sigma", sigma),
-            dim_ring=_args.integer("dim_ring", dim_ring),
-        )
+        super().__init__(dt, rewards, timing, abort, sigma=sigma, dim_ring=dim_ring)
 
 
 class DelayedNonMatchEnv(_CognitiveEnv):
@@ -420,4 +419,4 @@ class DelayedNonMatchEnv(_CognitiveEnv):
         sigma: float = 0.0,
         abort: bool = False,
     ) -> None:
-        super().__init__(dt, rewards, timing, abort, sigma=_args.real("sigma", sigma))
+        super().__init__(dt, rewards, timing, abort, sigma=sigma)

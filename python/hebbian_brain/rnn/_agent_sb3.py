@@ -2,9 +2,10 @@
 
 The graph agent's pieces are reused: callback objects from :mod:`hebbian_brain.callbacks`
 (converted by the same ``convert_callback``), the logger half of its surface
-(:class:`~hebbian_brain._agent_sb3.LoggerSurface`) and its ``rollout/`` and ``time/`` metrics
-(:func:`~hebbian_brain._agent_learn.record_rollout`). What differs is the loop: a recurrent
-agent acts with ``core.act(obs, reward)`` and learns at the episode's end.
+(:class:`~hebbian_brain._agent_sb3.LoggerSurface`) and the training skeleton with its
+``rollout/`` and ``time/`` metrics (:class:`~hebbian_brain._learn_loop.TrainingLoop`). What
+differs is the loop: a recurrent agent acts with ``core.act(obs, reward)`` and learns at the
+episode's end.
 
 Hooks run in stable-baselines3's order: ``on_training_start``; per episode
 ``on_rollout_start``, per step ``update_locals`` + ``on_step``, then the episode's update and
@@ -14,25 +15,22 @@ Hooks run in stable-baselines3's order: ``on_training_start``; per episode
 from __future__ import annotations
 
 import os
-import time
-from collections import deque
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
-from hebbian_brain._agent_learn import STATS_WINDOW, record_rollout, wants_stop
-from hebbian_brain._agent_sb3 import LoggerSurface
+from hebbian_brain._agent_sb3 import LoggerSurface, parameters_from
 from hebbian_brain._core import (
-    ArgumentTypeError,
     InvalidArgumentError,
     RecurrentAgentCore,
     ShapeError,
 )
+from hebbian_brain._learn_loop import TrainingLoop
 from hebbian_brain.rnn._agent_support import AgentEpisode, _cognitive_core
 
 if TYPE_CHECKING:
-    from hebbian_brain.callbacks import BaseCallback
+    from hebbian_brain.logger import Logger
 
 __all__ = ["RecurrentSB3Surface", "RecurrentTraining"]
 
@@ -75,15 +73,7 @@ class RecurrentSB3Surface(LoggerSurface):
             InvalidArgumentError: Unknown or missing keys.
             ShapeError: Weights of another shape.
         """
-        if isinstance(load_path_or_dict, (str, os.PathLike)):
-            params = type(self).load(load_path_or_dict).get_parameters()  # type: ignore[attr-defined]
-        elif isinstance(load_path_or_dict, dict):
-            params = load_path_or_dict
-        else:
-            raise ArgumentTypeError(
-                "load_path_or_dict must be a path or a dict from get_parameters(), got "
-                f"{type(load_path_or_dict).__name__}"
-            )
+        params = parameters_from(self, load_path_or_dict)
         policy = params.get("policy")
         if set(params) != {"policy"} or not isinstance(policy, dict):
             raise InvalidArgumentError(
@@ -111,61 +101,14 @@ class RecurrentSB3Surface(LoggerSurface):
         )
 
 
-class RecurrentTraining:
-    """One ``learn`` call of a recurrent agent: the budget, the callback, the statistics."""
+class RecurrentTraining(TrainingLoop):
+    """One ``learn`` call of a recurrent agent: whole episodes in Rust, or one step a call."""
 
-    def __init__(
-        self,
-        agent: Any,
-        env: Any,
-        total_timesteps: int | None,
-        episodes: int | None,
-        callback: BaseCallback | None,
-        bar: Any,
-        log_interval: int,
-    ) -> None:
-        self.agent = agent
-        self.env = env
-        self.total_timesteps = total_timesteps
-        self.episodes = episodes
-        self.callback = callback
-        self.bar = bar
-        self.log_interval = log_interval
-        self.steps = 0
-        self.episodes_done = 0
-        self.returns: deque[float] = deque(maxlen=STATS_WINDOW)
-        self.lengths: deque[int] = deque(maxlen=STATS_WINDOW)
-        self.last_modulator: float | None = None
-        self.start_time = time.perf_counter()
-        self.logging = bool(agent.logger.output_formats)
+    #: The modulator of the latest episode, for the ``rnn/modulator`` metric.
+    last_modulator: float | None = None
 
-    def run(self) -> None:
-        """Runs whole episodes in Rust when nothing needs the per-step hook, else steps."""
-        cb = self.callback
-        if cb is not None:
-            cb.init_callback(self.agent)
-            cb.on_training_start({"self": self.agent, "total_timesteps": self.total_timesteps}, {})
-        try:
-            core_env = _cognitive_core(self.env)
-            if (
-                core_env is not None
-                and self.episodes is not None
-                and (cb is None or not cb.needs_steps)
-            ):
-                self._run_rust(core_env)
-            else:
-                self._run_env()
-        finally:
-            if self.logging and self.episodes_done % self.log_interval != 0:
-                self._dump()
-            if cb is not None:
-                cb.on_training_end()
-
-    def _budget_left(self) -> bool:
-        if self.episodes is not None:
-            return self.episodes_done < self.episodes
-        assert self.total_timesteps is not None
-        return self.steps < self.total_timesteps
+    def _rust_env(self) -> Any:
+        return _cognitive_core(self.env)
 
     def _run_rust(self, core_env: Any) -> None:
         agent, cb = self.agent, self.callback
@@ -173,14 +116,7 @@ class RecurrentTraining:
         seed = agent._first_reset_seed()
         if seed is not None:
             core_env.reset(seed)
-        if cb is not None:
-            chunk = 1
-        elif self.logging:
-            chunk = self.log_interval
-        elif self.bar is not None:
-            chunk = max(1, self.episodes // 100)
-        else:
-            chunk = self.episodes
+        chunk = self._chunk()
         while self.episodes_done < self.episodes:
             n = min(chunk, self.episodes - self.episodes_done)
             if cb is not None:
@@ -195,12 +131,10 @@ class RecurrentTraining:
             modulators = agent._core.history()[2][-n:]
             for r, length, m in zip(returns, lengths, modulators):
                 self._count(AgentEpisode(float(r), int(length), float(m)), bar=False)
-            if cb is not None:
-                cb.on_rollout_end()
-                if wants_stop(cb):
-                    return
+            if self._end_rollout():
+                return
 
-    def _run_env(self) -> None:
+    def _run_steps(self) -> None:
         agent, env, cb = self.agent, self.env, self.callback
         core = agent._core
         core.discard_episode()
@@ -217,51 +151,26 @@ class RecurrentTraining:
                 if discrete:
                     action += start
                 obs, reward, terminated, truncated, info = env.step(action)
-                self.steps += 1
-                if self.bar is not None and self.total_timesteps is not None:
-                    self.bar.update(1)
+                self._count_step()
                 done = bool(terminated or truncated)
-                if cb is not None:
-                    cb.update_locals(
-                        {
-                            "actions": np.array([action]),
-                            "new_obs": [obs],
-                            "rewards": np.array([float(reward)]),
-                            "dones": np.array([done]),
-                            "infos": [info],
-                        }
-                    )
-                    stop = not cb.on_step()
+                stop = self._on_step(action, obs, reward, done, info)
                 if done or stop or not self._budget_left():
                     break
             # The episode in progress is learned from, even when cut by the budget or a stop.
             self._count(AgentEpisode(*core.end_episode(float(reward))), bar=True)
-            if cb is not None:
-                cb.on_rollout_end()
-                stop = stop or wants_stop(cb)
+            stop = self._end_rollout() or stop
             if stop:
                 return
 
     def _count(self, episode: AgentEpisode, bar: bool) -> None:
-        """Statistics, the callback's ``locals["episode"]`` and the logger after an episode."""
-        self.episodes_done += 1
-        if bar and self.bar is not None and self.episodes is not None:
-            self.bar.update(1)
-        self.returns.append(episode.episode_return)
-        self.lengths.append(episode.length)
+        """Counts a finished episode and hands it to the statistics, callback and logger."""
+        self._count_episode(bar)
         self.last_modulator = episode.modulator
-        if self.callback is not None:
-            self.callback.update_locals({"episode": episode})
-        if self.logging and self.episodes_done % self.log_interval == 0:
-            self._dump()
+        self._record_episode(episode, episode.episode_return, episode.length)
 
-    def _dump(self) -> None:
-        agent = self.agent
-        logger = agent.logger
-        record_rollout(logger, self, agent.num_timesteps)
+    def _record_extra(self, logger: Logger) -> None:
         if self.last_modulator is not None:
             logger.record("rnn/modulator", self.last_modulator)
-        baseline, spread = agent._core.baseline
+        baseline, spread = self.agent._core.baseline
         logger.record("rnn/baseline", baseline)
         logger.record("rnn/baseline_spread", spread)
-        logger.dump(agent.num_timesteps)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from hebbian_brain._core import CognitiveEnvCore, InvalidArgumentError
+from hebbian_brain._agent_history import EpisodeHistory
+from hebbian_brain._core import CognitiveEnvCore
 
 __all__ = ["AgentEpisode", "History"]
 
@@ -21,8 +21,8 @@ class AgentEpisode(NamedTuple):
     modulator: float
 
 
-@dataclass(frozen=True)
-class History:
+@dataclass(frozen=True, repr=False)
+class History(EpisodeHistory[AgentEpisode]):
     """Per-episode records of a recurrent agent, oldest first (a snapshot).
 
     Attributes:
@@ -35,32 +35,12 @@ class History:
     lengths: np.ndarray
     modulators: np.ndarray
 
-    def __len__(self) -> int:
-        return int(self.returns.size)
-
     def __getitem__(self, i: int) -> AgentEpisode:
         return AgentEpisode(float(self.returns[i]), int(self.lengths[i]), float(self.modulators[i]))
 
-    def __iter__(self) -> Iterator[AgentEpisode]:
-        return (self[i] for i in range(len(self)))
-
     def moving_average(self, window: int = 100) -> np.ndarray:
         """Mean return over the last ``window`` episodes at each episode (shorter at the start)."""
-        if window < 1:
-            raise InvalidArgumentError(f"invalid argument `window`: must be >= 1, got {window}")
-        r = self.returns
-        if r.size == 0:
-            return np.array(r, copy=True)
-        c = np.cumsum(np.concatenate(([0.0], r)))
-        idx = np.arange(1, r.size + 1)
-        lo = np.maximum(idx - window, 0)
-        averages: np.ndarray = (c[idx] - c[lo]) / (idx - lo)
-        return averages
-
-    def __repr__(self) -> str:
-        if len(self) == 0:
-            return "History(episodes=0)"
-        return f"History(episodes={len(self)}, mean_return_last_10={self.returns[-10:].mean():.3f})"
+        return self._moving_average(window)
 
 
 def _spaces() -> Any:

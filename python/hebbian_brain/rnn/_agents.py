@@ -43,8 +43,8 @@ from hebbian_brain._core import (
 )
 from hebbian_brain._core import train_population as _train_population
 from hebbian_brain._file_guard import check_container_file
-from hebbian_brain._validate import is_count as _is_count
-from hebbian_brain._validate import progress as _progress
+from hebbian_brain._learn_loop import check_budget, check_log_interval, train
+from hebbian_brain._persist import FileSurface
 from hebbian_brain.rnn._agent_sb3 import RecurrentSB3Surface, RecurrentTraining
 from hebbian_brain.rnn._agent_support import (
     AgentEpisode,
@@ -67,7 +67,7 @@ __all__ = [
 _FORMAT = "hebbian_brain.rnn.RecurrentAgent/1"
 
 
-class _RecurrentAgent(RecurrentSB3Surface):
+class _RecurrentAgent(RecurrentSB3Surface, FileSurface):
     """Shared machinery of the recurrent agents (see the module docs)."""
 
     _rule: ClassVar[str] = ""
@@ -220,37 +220,24 @@ class _RecurrentAgent(RecurrentSB3Surface):
             ShapeError: An observation of the wrong shape.
             TypeError: An observation of the wrong dtype, or a bad callback.
         """
-        from hebbian_brain.callbacks import convert_callback
-
         env = self.env if env is None else env
         if env is None:
             raise InvalidArgumentError("invalid argument `env`: the agent has no environment")
-        if (total_timesteps is None) == (episodes is None):
-            raise InvalidArgumentError(
-                "invalid argument `total_timesteps, episodes`: give exactly one of them"
-            )
-        budget = total_timesteps if total_timesteps is not None else episodes
-        if not _is_count(budget):
-            raise InvalidArgumentError(
-                f"invalid argument `{'total_timesteps' if episodes is None else 'episodes'}`: "
-                f"must be an integer in [0, 2**63), got {budget!r}"
-            )
-        if not _is_count(log_interval) or log_interval == 0:
-            raise InvalidArgumentError(
-                f"invalid argument `log_interval`: must be an integer >= 1, got {log_interval!r}"
-            )
+        check_budget(total_timesteps, episodes)
+        check_log_interval(log_interval)
         self._check_env(env)
-        cb = convert_callback(callback)
-        assert budget is not None  # checked by _is_count above
-        self._setup_logger(str(tb_log_name), bool(reset_num_timesteps))
-        bar = _progress(progress_bar, int(budget), "episodes" if episodes is not None else "steps")
-        steps = None if total_timesteps is None else int(total_timesteps)
-        count = None if episodes is None else int(episodes)
-        try:
-            RecurrentTraining(self, env, steps, count, cb, bar, int(log_interval)).run()
-        finally:
-            if bar is not None:
-                bar.close()
+        train(
+            RecurrentTraining,
+            self,
+            env,
+            total_timesteps,
+            episodes,
+            callback=callback,
+            log_interval=log_interval,
+            tb_log_name=tb_log_name,
+            reset_num_timesteps=reset_num_timesteps,
+            progress_bar=progress_bar,
+        )
         return self
 
     def _action_kind(self) -> str:
@@ -431,20 +418,13 @@ class _RecurrentAgent(RecurrentSB3Surface):
             FileFormatError: Truncated, corrupted or foreign file.
             InvalidArgumentError: ``env``'s spaces differ from the agent's.
         """
-        origin = os.fspath(path)
+        return cls._load_with_env(path, env)
+
+    @classmethod
+    def _read(cls, origin: str) -> Any:
         check_container_file(origin, b"RNA1")
         with open(origin, "rb") as f:
-            agent = cls.from_bytes(f.read(), origin=origin)
-        if env is not None:
-            agent.set_env(env)
-        return agent
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {"bytes": self.to_bytes()}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        other = _RecurrentAgent.from_bytes(state["bytes"], origin="<pickle>")
-        self.__dict__.update(other.__dict__)
+            return cls.from_bytes(f.read(), origin=origin)
 
     def __repr__(self) -> str:
         return (
