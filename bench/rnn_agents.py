@@ -67,17 +67,10 @@ ENV_PARAMS: dict[str, dict[str, Any]] = {
 #: Cognitive tasks reward only the decision at a trial's end: the trace decays toward it.
 #: N = 50 learned more reliably than N = 100 on the tuning seeds (PerceptualDecisionMaking).
 N_COGNITIVE = 50
-#: Node perturbation: Miconi 2017's g = 1.5 and a leak dt/tau = 0.3 (tau ~ 330 ms at dt = 100 ms).
-#: With the discrete-time map (leak 1) a random network's state at the decision holds almost
-#: nothing of a sample seen 1.5 s earlier (DelayMatchSample: a linear readout of the state told
-#: match from non-match on 51-63 % of trials, tuning seeds 100-101; leak 0.3: 100 %).
+#: Node perturbation runs with its defaults: on a task with NeuroGym's dt and timing these are
+#: leak dt/tau = 0.3 (tau ~ 333 ms), Miconi's g = 1.5 and trace_decay 0.5 (docs/reference/rules.md 5.1).
 COGNITIVE_PARAMS: dict[str, dict[str, Any]] = {
-    "NodePerturbationAgent": {
-        "learning_rate": 0.005,
-        "trace_decay": 0.5,
-        "leak": 0.3,
-        "gain": 1.5,
-    },
+    "NodePerturbationAgent": {},
     "RewardHebbianAgent": {"learning_rate": 0.002, "trace_decay": 0.5},
 }
 COGNITIVE_SEEDS = 5
