@@ -68,7 +68,7 @@ ENV_PARAMS: dict[str, dict[str, Any]] = {
 #: N = 50 learned more reliably than N = 100 on the tuning seeds (PerceptualDecisionMaking).
 N_COGNITIVE = 50
 #: Node perturbation runs with its defaults: on a task with NeuroGym's dt and timing these are
-#: leak dt/tau = 0.3 (tau ~ 333 ms), Miconi's g = 1.5 and trace_decay 0.5 (docs/reference/rules.md 5.1).
+#: leak dt/tau = 0.3 (tau ~ 333 ms), Miconi's g = 1.5 and trace_decay 0.5 (rules.md 5.1).
 COGNITIVE_PARAMS: dict[str, dict[str, Any]] = {
     "NodePerturbationAgent": {},
     "RewardHebbianAgent": {"learning_rate": 0.002, "trace_decay": 0.5},

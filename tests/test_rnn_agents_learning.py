@@ -66,7 +66,8 @@ def test_trial_tasks_get_slow_dynamics_and_a_short_trace_by_default():
     assert config["leak"] == pytest.approx(0.06)
     assert config["gain"] == 1.5
     assert config["trace_decay"] == pytest.approx(0.5**0.2)
-    assert NodePerturbationAgent(PerceptualDecisionMakingEnv(), seed=0, leak=1.0).config["leak"] == 1
+    explicit = NodePerturbationAgent(PerceptualDecisionMakingEnv(), seed=0, leak=1.0)
+    assert explicit.config["leak"] == 1
     assert RewardHebbianAgent(PerceptualDecisionMakingEnv(), seed=0).config["leak"] == 1
     gym = pytest.importorskip("gymnasium")
     for env_id in ("CartPole-v1", "Acrobot-v1"):  # Acrobot has a dt (s) but no timing

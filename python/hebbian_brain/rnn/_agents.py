@@ -505,8 +505,10 @@ class NodePerturbationAgent(_RecurrentAgent):
             ``output_noise_correlation`` (0: white; ρ in [0, 1) makes it an Ornstein-Uhlenbeck
             process while learning, for sparse goals such as Acrobot's), ``max_dw`` (0.05),
             ``baseline_decay`` (0.9), ``eligibility``, ``leak``
-            (dt/τ, 1), ``gain`` (1), ``input_scale`` (1), ``activity_trace_decay`` (0.05),
-            ``learn_input_weights`` (True).
+            (dt/τ, 1), ``gain`` (1), ``trace_decay`` (1), ``input_scale`` (1),
+            ``activity_trace_decay`` (0.05), ``learn_input_weights`` (True). On a trial task with
+            NeuroGym's ``dt`` (ms) and ``timing`` (``hebbian_brain.envs``, NeuroGym's envs) the
+            defaults are ``leak = dt/333 ms``, ``gain`` 1.5 and ``trace_decay = 0.5^(dt/100 ms)``.
 
     Raises:
         InvalidArgumentError: The observation space is not ``Box`` or the action space neither
