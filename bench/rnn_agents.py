@@ -12,7 +12,7 @@ Tables (targets from issue 17; baselines written here and run in the same run):
    worse). Median over the seeds; a seed that never reaches the target counts as the budget.
 2. Cognitive tasks (default timings), 20 000 trials from reward, N = 50 (more reliable than
    100 on the tuning seeds): greedy percent correct on 1 000 fresh trials, at the easiest
-   coherence and over all default coherences (seeds 0-4); chance level; the same network size
+   coherence and over all default coherences (seeds 0-9); chance level; the same network size
    trained on the targets by exact gradients (``PlasticRNN``, BPTT, Adam; seeds 0-2) with the
    same number of trials: a supervised reference, not a reward-trained one.
 3. Speed: one agent step from Python against ``env.step`` of CartPole-v1 (``gymnasium.make``
@@ -73,7 +73,7 @@ COGNITIVE_PARAMS: dict[str, dict[str, Any]] = {
     "NodePerturbationAgent": {},
     "RewardHebbianAgent": {"learning_rate": 0.002, "trace_decay": 0.5},
 }
-COGNITIVE_SEEDS = 5
+COGNITIVE_SEEDS = 10
 REINFORCE_LR = 0.01
 ES_SIGMA = 0.02
 COGNITIVE_TRIALS = 20_000
