@@ -1,10 +1,14 @@
 """Recurrent agents learn from reward alone (fixed seeds, margins far from chance)."""
 
+from types import SimpleNamespace
+
+import numpy as np
 import pytest
 from test_rnn_agents_api import Bandit
 
 from hebbian_brain.envs import DelayMatchSampleEnv, PerceptualDecisionMakingEnv
 from hebbian_brain.rnn import NodePerturbationAgent, RewardHebbianAgent
+from hebbian_brain.rnn._agents import _trial_task_defaults
 
 
 @pytest.mark.parametrize("cls", [NodePerturbationAgent, RewardHebbianAgent])
@@ -64,6 +68,10 @@ def test_trial_tasks_get_slow_dynamics_and_a_short_trace_by_default():
     # leak = dt/tau (tau ~ 333 ms), g 1.5, trace half-life 100 ms; explicit values win.
     config = NodePerturbationAgent(PerceptualDecisionMakingEnv(dt=20.0), seed=0).config
     assert config["leak"] == pytest.approx(0.06)
+    assert _trial_task_defaults("node_perturbation", SimpleNamespace(dt=np.int64(50), timing={}))[
+        "leak"
+    ] == pytest.approx(0.15)
+    assert _trial_task_defaults("node_perturbation", SimpleNamespace(dt=True, timing={})) == {}
     assert config["gain"] == 1.5
     assert config["trace_decay"] == pytest.approx(0.5**0.2)
     explicit = NodePerturbationAgent(PerceptualDecisionMakingEnv(), seed=0, leak=1.0)

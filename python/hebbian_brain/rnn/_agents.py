@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import os
 from collections.abc import Mapping
 from typing import Any, ClassVar
@@ -85,12 +86,15 @@ def _trial_task_defaults(rule: str, env: Any) -> dict[str, Any]:
     dt, timing = getattr(layer, "dt", None), getattr(layer, "timing", None)
     if rule != "node_perturbation" or not isinstance(timing, Mapping):
         return {}
-    if not (isinstance(dt, (int, float)) and math.isfinite(dt) and dt > 0):
+    if isinstance(dt, bool) or not isinstance(dt, numbers.Real):
+        return {}
+    dt = float(dt)
+    if not (math.isfinite(dt) and dt > 0):
         return {}
     return {
-        "leak": min(1.0, float(dt) * _TRIAL_INVERSE_TAU_PER_MS),
+        "leak": min(1.0, dt * _TRIAL_INVERSE_TAU_PER_MS),
         "gain": 1.5,
-        "trace_decay": 0.5 ** (float(dt) / _TRIAL_TRACE_HALF_LIFE_MS),
+        "trace_decay": 0.5 ** (dt / _TRIAL_TRACE_HALF_LIFE_MS),
     }
 
 
