@@ -22,6 +22,7 @@ Tables (targets from issue 17; baselines written here and run in the same run):
     python bench/rnn_agents.py                 # everything, seeds 0-9
     python bench/rnn_agents.py --part speed    # one part
     python bench/rnn_agents.py --seeds 0 1 2   # fewer seeds
+    python bench/rnn_agents.py --part cognitive --n-cognitive 100   # the agents' default N
 
 Hyperparameters were tuned on seeds >= 100; the table reports seeds 0-9.
 """
@@ -426,10 +427,14 @@ def speed_table() -> None:
 
 
 def main() -> None:
+    global N_COGNITIVE
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--part", choices=["control", "cognitive", "speed", "all"], default="all")
     p.add_argument("--seeds", type=int, nargs="+", default=list(range(10)))
     p.add_argument("--envs", nargs="+", default=list(CONTROL), help="control part only")
+    p.add_argument(
+        "--n-cognitive", type=int, default=N_COGNITIVE, help="cognitive part: network size"
+    )
     p.add_argument(
         "--methods",
         nargs="+",
@@ -437,6 +442,7 @@ def main() -> None:
         help="control and cognitive parts: rows whose name contains one",
     )
     args = p.parse_args()
+    N_COGNITIVE = args.n_cognitive
     if args.part in ("speed", "all"):
         speed_table()
     if args.part in ("control", "all"):
