@@ -1,10 +1,14 @@
 """Recurrent agents learn from reward alone (fixed seeds, margins far from chance)."""
 
+from types import SimpleNamespace
+
+import numpy as np
 import pytest
 from test_rnn_agents_api import Bandit
 
 from hebbian_brain.envs import DelayMatchSampleEnv, PerceptualDecisionMakingEnv
 from hebbian_brain.rnn import NodePerturbationAgent, RewardHebbianAgent
+from hebbian_brain.rnn._agents import _trial_task_defaults
 
 
 @pytest.mark.parametrize("cls", [NodePerturbationAgent, RewardHebbianAgent])
@@ -44,7 +48,8 @@ def test_perceptual_decision_at_high_coherence_from_reward():
 def test_a_sample_held_over_the_delay_is_learned_with_slow_dynamics():
     # DelayMatchSample: sample, 1 s delay, test, then match/non-match. With the discrete-time
     # map (leak 1, g 1) the state at the decision holds almost nothing of the sample and
-    # learning stays at chance; with dt/tau = 0.3 and Miconi's g = 1.5 the same budget learns.
+    # learning stays at chance; with dt/tau = 0.3 and Miconi's g = 1.5 (the defaults on a
+    # NeuroGym-style task) the same budget learns.
     def greedy_correct(**params):
         env = DelayMatchSampleEnv()
         agent = NodePerturbationAgent(
@@ -55,5 +60,36 @@ def test_a_sample_held_over_the_delay_is_learned_with_slow_dynamics():
         test.reset(seed=10_101)
         return (agent.evaluate(test, 300) > 0.5).mean()
 
-    assert greedy_correct() < 0.6  # chance 0.5
-    assert greedy_correct(leak=0.3, gain=1.5) > 0.8
+    assert greedy_correct(leak=1.0, gain=1.0) < 0.6  # chance 0.5
+    assert greedy_correct() > 0.8
+
+
+def test_trial_tasks_get_slow_dynamics_and_a_short_trace_by_default():
+    # leak = dt/tau (tau ~ 333 ms), g 1.5, trace half-life 100 ms; explicit values win.
+    config = NodePerturbationAgent(PerceptualDecisionMakingEnv(dt=20.0), seed=0).config
+    assert config["leak"] == pytest.approx(0.06)
+    assert _trial_task_defaults("node_perturbation", SimpleNamespace(dt=np.int64(50), timing={}))[
+        "leak"
+    ] == pytest.approx(0.15)
+    assert _trial_task_defaults("node_perturbation", SimpleNamespace(dt=True, timing={})) == {}
+    assert config["gain"] == 1.5
+    assert config["trace_decay"] == pytest.approx(0.5**0.2)
+    explicit = NodePerturbationAgent(PerceptualDecisionMakingEnv(), seed=0, leak=1.0)
+    assert explicit.config["leak"] == 1
+    assert RewardHebbianAgent(PerceptualDecisionMakingEnv(), seed=0).config["leak"] == 1
+    gym = pytest.importorskip("gymnasium")
+    for env_id in ("CartPole-v1", "Acrobot-v1"):  # Acrobot has a dt (s) but no timing
+        config = NodePerturbationAgent(gym.make(env_id), seed=0).config
+        assert (config["leak"], config["gain"], config["trace_decay"]) == (1, 1, 1)
+
+
+def test_perceptual_decision_over_all_coherences_near_the_supervised_reference():
+    # The defaults on NeuroGym's PerceptualDecisionMaking (coherences 0-51.2 %, 2 s stimulus):
+    # benchmarks.md's supervised BPTT reference reaches 87.8 %, an ideal observer ~90 %.
+    env = PerceptualDecisionMakingEnv()
+    env.reset(seed=1)
+    agent = NodePerturbationAgent(env, n_neurons=50, seed=1).learn(episodes=20_000)
+    test = PerceptualDecisionMakingEnv()
+    test.reset(seed=10_001)
+    correct = (agent.evaluate(test, 1000) > 0.5).mean()
+    assert correct > 0.8, correct  # chance 0.5 (measured: 0.87)

@@ -29,7 +29,9 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import os
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import numpy as np
@@ -65,6 +67,35 @@ __all__ = [
 ]
 
 _FORMAT = "hebbian_brain.rnn.RecurrentAgent/1"
+
+
+#: Node perturbation on NeuroGym-style trial tasks: 1/τ of the network (τ ≈ 333 ms) and the
+#: half-life of the eligibility trace, in ms (``docs/reference/rules.md`` § 5.1).
+_TRIAL_INVERSE_TAU_PER_MS = 0.003
+_TRIAL_TRACE_HALF_LIFE_MS = 100.0
+
+
+def _trial_task_defaults(rule: str, env: Any) -> dict[str, Any]:
+    """Node perturbation's defaults for a trial task with NeuroGym's ``dt`` (ms) and ``timing``.
+
+    ``leak = dt/τ`` (τ ≈ 333 ms, so the state holds a sample over a delay), Miconi's
+    ``gain`` 1.5, and ``trace_decay = 0.5^(dt/100 ms)`` (the only reward is the answer at the
+    trial's end). Other environments (and the Hebbian rule) keep the plain defaults.
+    """
+    layer = getattr(env, "unwrapped", env)
+    dt, timing = getattr(layer, "dt", None), getattr(layer, "timing", None)
+    if rule != "node_perturbation" or not isinstance(timing, Mapping):
+        return {}
+    if isinstance(dt, bool) or not isinstance(dt, numbers.Real):
+        return {}
+    dt = float(dt)
+    if not (math.isfinite(dt) and dt > 0):
+        return {}
+    return {
+        "leak": min(1.0, dt * _TRIAL_INVERSE_TAU_PER_MS),
+        "gain": 1.5,
+        "trace_decay": 0.5 ** (dt / _TRIAL_TRACE_HALF_LIFE_MS),
+    }
 
 
 class _RecurrentAgent(RecurrentSB3Surface, FileSurface):
@@ -105,6 +136,7 @@ class _RecurrentAgent(RecurrentSB3Surface, FileSurface):
             raise InvalidArgumentError(
                 f"invalid argument `obs_scale`: must be a finite number > 0, got {obs_scale!r}"
             )
+        params = {**_trial_task_defaults(self._rule, env), **params}
         offset, half = _finite_scaling(obs_space.low, obs_space.high)
         # Bounded dimensions map to [-1, 1]; unbounded ones are multiplied by obs_scale.
         bounded = np.isfinite(obs_space.low.ravel()) & np.isfinite(obs_space.high.ravel())
@@ -457,8 +489,10 @@ class NodePerturbationAgent(_RecurrentAgent):
             ``output_noise_correlation`` (0: white; ρ in [0, 1) makes it an Ornstein-Uhlenbeck
             process while learning, for sparse goals such as Acrobot's), ``max_dw`` (0.05),
             ``baseline_decay`` (0.9), ``eligibility``, ``leak``
-            (dt/τ, 1), ``gain`` (1), ``input_scale`` (1), ``activity_trace_decay`` (0.05),
-            ``learn_input_weights`` (True).
+            (dt/τ, 1), ``gain`` (1), ``trace_decay`` (1), ``input_scale`` (1),
+            ``activity_trace_decay`` (0.05), ``learn_input_weights`` (True). On a trial task with
+            NeuroGym's ``dt`` (ms) and ``timing`` (``hebbian_brain.envs``, NeuroGym's envs) the
+            defaults are ``leak = dt/333 ms``, ``gain`` 1.5 and ``trace_decay = 0.5^(dt/100 ms)``.
 
     Raises:
         InvalidArgumentError: The observation space is not ``Box`` or the action space neither
