@@ -98,9 +98,12 @@ def test_a_built_in_agent_file_loads_as_a_subclass_of_its_kind(tmp_path):
     loaded = MyDeeperNodePerturbation.load(path)
     assert type(loaded) is MyDeeperNodePerturbation
     np.testing.assert_array_equal(loaded.weights, agent.weights)
-    loaded.learn(episodes=2)
-    agent.learn(episodes=2)
+    for a in (loaded, agent):  # and it continues exactly as the agent it was saved from
+        env = PerceptualDecisionMakingEnv()
+        env.reset(seed=4)
+        a.learn(episodes=3, env=env)
     np.testing.assert_array_equal(loaded.weights, agent.weights)
+    np.testing.assert_array_equal(loaded.history.returns, agent.history.returns)
 
 
 @pytest.mark.parametrize(
