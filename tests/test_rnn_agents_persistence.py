@@ -1,5 +1,6 @@
 """Save/load and pickling of recurrent agents continue identically; same seed, same result."""
 
+import json
 import pickle
 
 import gymnasium as gym
@@ -47,6 +48,111 @@ def test_damaged_or_foreign_files_are_refused(tmp_path):
     bad.write_bytes(b"junk" * 10)
     with pytest.raises(hb.FileFormatError):
         NodePerturbationAgent.load(bad)
+
+
+class MyNodePerturbation(NodePerturbationAgent):
+    pass
+
+
+class MyRewardHebbian(RewardHebbianAgent):
+    pass
+
+
+class MyDeeperNodePerturbation(MyNodePerturbation):
+    pass
+
+
+def _learned(cls, episodes=5):
+    return cls(PerceptualDecisionMakingEnv(), n_neurons=12, seed=3).learn(episodes=episodes)
+
+
+@pytest.mark.parametrize(
+    ("cls", "base"),
+    [
+        (MyNodePerturbation, NodePerturbationAgent),
+        (MyRewardHebbian, RewardHebbianAgent),
+        (MyDeeperNodePerturbation, NodePerturbationAgent),
+    ],
+)
+def test_a_user_subclass_loads_and_unpickles_as_itself_and_as_its_base(cls, base, tmp_path):
+    agent = _learned(cls)
+    path = tmp_path / "agent.hb"
+    agent.save(path)
+    copies = (cls.load(path), pickle.loads(pickle.dumps(agent)), cls.from_bytes(agent.to_bytes()))
+    for other in copies:
+        assert type(other) is cls
+        assert other.to_bytes() == agent.to_bytes()
+        np.testing.assert_array_equal(other.history.returns, agent.history.returns)
+    # the base class (the built-in kind the payload belongs to) reads the file as itself
+    as_base = base.load(path)
+    assert type(as_base) is base
+    np.testing.assert_array_equal(as_base.weights, agent.weights)
+    # the file names the built-in kind, so a reader that knows only those reads it too
+    assert json.loads(agent._core.metadata)["class"] == base.__name__
+
+
+def test_a_built_in_agent_file_loads_as_a_subclass_of_its_kind(tmp_path):
+    agent = _learned(NodePerturbationAgent)
+    path = tmp_path / "agent.hb"
+    agent.save(path)
+    loaded = MyDeeperNodePerturbation.load(path)
+    assert type(loaded) is MyDeeperNodePerturbation
+    np.testing.assert_array_equal(loaded.weights, agent.weights)
+    for a in (loaded, agent):  # and it continues exactly as the agent it was saved from
+        env = PerceptualDecisionMakingEnv()
+        env.reset(seed=4)
+        a.learn(episodes=3, env=env)
+    np.testing.assert_array_equal(loaded.weights, agent.weights)
+    np.testing.assert_array_equal(loaded.history.returns, agent.history.returns)
+
+
+@pytest.mark.parametrize(
+    ("writer", "reader", "held", "wanted"),
+    [
+        (RewardHebbianAgent, NodePerturbationAgent, "RewardHebbianAgent", "NodePerturbationAgent"),
+        (MyRewardHebbian, NodePerturbationAgent, "RewardHebbianAgent", "NodePerturbationAgent"),
+        (NodePerturbationAgent, MyRewardHebbian, "NodePerturbationAgent", "RewardHebbianAgent"),
+        (MyNodePerturbation, MyRewardHebbian, "NodePerturbationAgent", "RewardHebbianAgent"),
+    ],
+)
+def test_a_file_of_the_other_kind_is_refused_naming_both_kinds(
+    writer, reader, held, wanted, tmp_path
+):
+    path = tmp_path / "agent.hb"
+    _learned(writer, episodes=1).save(path)
+    with pytest.raises(hb.FileFormatError, match=f"holds a {held}, not a {wanted}") as err:
+        reader.load(path)
+    assert reader.__name__ in str(err.value)
+    with pytest.raises(hb.FileFormatError, match=f"holds a {held}, not a {wanted}"):
+        reader.from_bytes(_learned(writer, episodes=0).to_bytes())
+
+
+def _with_class_name(agent, name):
+    meta = json.loads(agent._core.metadata)
+    meta["class"] = name
+    agent._core.metadata = json.dumps(meta)
+    return agent.to_bytes()
+
+
+def test_a_file_that_names_a_user_subclass_loads_by_the_kind_its_payload_holds():
+    # files written by a subclass before its kind was recorded name the subclass itself
+    agent = _learned(NodePerturbationAgent)
+    data = _with_class_name(agent, "MyRecurrent")
+    assert type(MyNodePerturbation.from_bytes(data)) is MyNodePerturbation
+    assert type(NodePerturbationAgent.from_bytes(data)) is NodePerturbationAgent
+    assert type(pickle.loads(pickle.dumps(NodePerturbationAgent.from_bytes(data)))) is (
+        NodePerturbationAgent
+    )
+    refused = "holds a NodePerturbationAgent, not a RewardHebbianAgent"
+    with pytest.raises(hb.FileFormatError, match=refused):
+        RewardHebbianAgent.from_bytes(data)
+
+
+@pytest.mark.parametrize("name", ["RewardHebbianAgent", 3, None])
+def test_a_class_name_that_contradicts_the_payload_is_damaged_metadata(name):
+    data = _with_class_name(_learned(NodePerturbationAgent, episodes=0), name)
+    with pytest.raises(hb.FileFormatError, match="class"):
+        NodePerturbationAgent.from_bytes(data)
 
 
 def test_same_seed_same_learning_in_gymnasium():

@@ -24,12 +24,20 @@ class MyAgent(hb.Agent):
     pass
 
 
+class MyNodePerturbation(NodePerturbationAgent):
+    pass
+
+
+class MyRewardHebbian(RewardHebbianAgent):
+    pass
+
+
 def _agents():
+    # user subclasses of every agent kind: each is saved, loaded and pickled as itself
     return [
         MyAgent(hb.envs.GridWorldEnv(), seed=0),
-        # (a user subclass of a recurrent agent cannot be saved yet: the file names the class)
-        NodePerturbationAgent(PerceptualDecisionMakingEnv(), n_neurons=12, seed=0),
-        RewardHebbianAgent(PerceptualDecisionMakingEnv(), n_neurons=12, seed=0),
+        MyNodePerturbation(PerceptualDecisionMakingEnv(), n_neurons=12, seed=0),
+        MyRewardHebbian(PerceptualDecisionMakingEnv(), n_neurons=12, seed=0),
     ]
 
 

@@ -393,7 +393,8 @@ class _RecurrentAgent(RecurrentSB3Surface, FileSurface):
         return json.dumps(
             {
                 "format": _FORMAT,
-                "class": type(self).__name__,
+                # the built-in kind, also for a user subclass (any reader can load the file)
+                "class": _KINDS[self._core.config["rule"]].__name__,
                 "observation_space": _space_json(self.observation_space),
                 "action_space": _space_json(self.action_space),
                 "seed": self._seed,
@@ -406,21 +407,37 @@ class _RecurrentAgent(RecurrentSB3Surface, FileSurface):
 
     @classmethod
     def from_bytes(cls, data: bytes, *, origin: str = "<bytes>") -> Any:
-        """An agent from :meth:`to_bytes` output (``FileFormatError`` if damaged or foreign)."""
+        """An agent from :meth:`to_bytes` output (``FileFormatError`` if damaged or foreign).
+
+        The payload's rule says which built-in kind it holds. Called on a class of that kind
+        (the built-in class or a user subclass of it) the agent is of that class; called on
+        the other kind it is refused, naming both.
+        """
         core = RecurrentAgentCore.from_bytes(bytes(data), origin)
+        kind = _KINDS[core.config["rule"]]
         try:
             meta = json.loads(core.metadata)
             if meta.get("format") != _FORMAT:
                 raise ValueError(f"format {meta.get('format')!r}")
             obs_space = _space_from_json(meta["observation_space"])
             act_space = _space_from_json(meta["action_space"])
-            klass = {c.__name__: c for c in (NodePerturbationAgent, RewardHebbianAgent)}[
-                meta["class"]
-            ]
-        except (ValueError, KeyError, TypeError, AssertionError) as e:
+            name = meta["class"]
+        except (ValueError, KeyError, TypeError, AssertionError, AttributeError) as e:
             raise FileFormatError(f"{origin}: damaged agent metadata ({e!r})") from None
-        if cls is not _RecurrentAgent and not issubclass(klass, cls):
-            raise FileFormatError(f"{origin}: holds a {klass.__name__}, not a {cls.__name__}")
+        # a built-in name must be the payload's kind; another one is a user subclass's (files
+        # written before the kind was recorded there)
+        if not isinstance(name, str) or (name in _KIND_NAMES and name != kind.__name__):
+            raise FileFormatError(
+                f"{origin}: damaged agent metadata (class {name!r}, but the payload holds a "
+                f"{kind.__name__})"
+            )
+        wanted = _kind_of(cls)
+        if wanted is not None and wanted is not kind:
+            which = "" if cls is wanted else f" ({cls.__name__} is a {wanted.__name__})"
+            raise FileFormatError(
+                f"{origin}: holds a {kind.__name__}, not a {wanted.__name__}{which}"
+            )
+        klass = kind if wanted is None else cls
         agent = klass.__new__(klass)
         agent._core = core
         agent.observation_space = obs_space
@@ -541,6 +558,18 @@ class RewardHebbianAgent(_RecurrentAgent):
     """
 
     _rule = "reward_hebbian"
+
+
+#: The built-in kinds by the rule their payload holds.
+_KINDS: dict[str, type[_RecurrentAgent]] = {
+    c._rule: c for c in (NodePerturbationAgent, RewardHebbianAgent)
+}
+_KIND_NAMES = frozenset(c.__name__ for c in _KINDS.values())
+
+
+def _kind_of(cls: type) -> type[_RecurrentAgent] | None:
+    """The built-in kind ``cls`` is or derives from (None for the shared base)."""
+    return next((c for c in cls.__mro__ if c in _KINDS.values()), None)
 
 
 def train_population(agents: list[Any], env: Any, episodes: int) -> np.ndarray:
