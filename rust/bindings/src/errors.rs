@@ -141,6 +141,15 @@ pub fn type_error(msg: impl Into<String>) -> PyErr {
     }
 }
 
+/// Raises `InvalidArgumentError` with `msg` as it is (pyo3 names the argument in a note).
+pub fn invalid_value(msg: impl Into<String>) -> PyErr {
+    let msg = msg.into();
+    match CLASSES.get() {
+        Some(c) => raise(&c.invalid_argument, msg),
+        None => PyValueError::new_err(msg),
+    }
+}
+
 /// Raises `InvalidArgumentError` naming `name`.
 pub fn invalid_argument(name: &str, reason: impl Into<String>) -> PyErr {
     to_pyerr(Error::argument(name, reason))
