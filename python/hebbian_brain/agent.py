@@ -44,6 +44,7 @@ from hebbian_brain._core import (
 )
 from hebbian_brain._state_memory import StateMemory
 from hebbian_brain._validate import is_count as _is_count
+from hebbian_brain._validate import path as _path
 from hebbian_brain._validate import progress as _progress
 from hebbian_brain._vector import is_env, is_vector_env
 
@@ -536,7 +537,7 @@ class Agent(SB3Surface):
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Writes the agent to ``path`` atomically (temporary file + rename)."""
-        self._core.save(os.fspath(path), self._metadata())
+        self._core.save(_path("path", path), self._metadata())
 
     @classmethod
     def load(
@@ -556,7 +557,7 @@ class Agent(SB3Surface):
                 metadata, or not a regular file (a device, FIFO or socket is refused unread).
             InvalidArgumentError: ``env`` does not match the agent's spaces.
         """
-        origin = os.fspath(path)
+        origin = _path("path", path)
         core, meta_text = AgentCore.load(origin)
         agent = cls._from_core(core, meta_text, origin)
         if env is not None:

@@ -44,6 +44,7 @@ from hebbian_brain._core import (
 from hebbian_brain._core import train_population as _train_population
 from hebbian_brain._file_guard import check_container_file
 from hebbian_brain._validate import is_count as _is_count
+from hebbian_brain._validate import path as _path
 from hebbian_brain._validate import progress as _progress
 from hebbian_brain.rnn._agent_sb3 import RecurrentSB3Surface, RecurrentTraining
 from hebbian_brain.rnn._agent_support import (
@@ -415,7 +416,7 @@ class _RecurrentAgent(RecurrentSB3Surface):
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Writes the agent to ``path`` atomically (the environment is not saved)."""
-        self._core.save(os.fspath(path))
+        self._core.save(_path("path", path))
 
     @classmethod
     def load(
@@ -431,7 +432,7 @@ class _RecurrentAgent(RecurrentSB3Surface):
             FileFormatError: Truncated, corrupted or foreign file.
             InvalidArgumentError: ``env``'s spaces differ from the agent's.
         """
-        origin = os.fspath(path)
+        origin = _path("path", path)
         check_container_file(origin, b"RNA1")
         with open(origin, "rb") as f:
             agent = cls.from_bytes(f.read(), origin=origin)

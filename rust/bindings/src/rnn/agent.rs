@@ -77,7 +77,7 @@ fn apply_params(c: &mut AgentConfig, params: Option<&Bound<'_, PyDict>>) -> PyRe
                 .map_err(|_| crate::errors::type_error(format!("`{key}` must be a number")))
         };
         match key.as_str() {
-            "eligibility" => c.eligibility = parse_eligibility(&v.extract::<String>()?)?,
+            "eligibility" => c.eligibility = parse_eligibility(&crate::guard::arg::<String>(&v)?)?,
             "leak" => c.leak = float(&v)?,
             "gain" => c.gain = float(&v)?,
             "input_scale" => c.input_scale = float(&v)?,
@@ -90,7 +90,7 @@ fn apply_params(c: &mut AgentConfig, params: Option<&Bound<'_, PyDict>>) -> PyRe
             "baseline_decay" => c.baseline_decay = float(&v)?,
             "trace_decay" => c.trace_decay = float(&v)?,
             "max_dw" => c.max_dw = float(&v)?,
-            "learn_input_weights" => c.learn_input_weights = v.extract::<bool>()?,
+            "learn_input_weights" => c.learn_input_weights = crate::guard::arg(&v)?,
             other => {
                 return Err(crate::errors::type_error(format!(
                     "unexpected parameter `{other}` (see the agent's config for the names)"
