@@ -110,6 +110,9 @@ def test_a_path_that_is_not_a_str_or_pathlike_is_argument_type_error(path, tmp_p
             call(path)
     with pytest.raises(hb.ArgumentTypeError, match="save_path"):
         hb.callbacks.CheckpointCallback(1, save_path=path)
+    if path is not None:  # None: no TensorBoard log
+        with pytest.raises(hb.ArgumentTypeError, match="tensorboard_log"):
+            hb.Agent(2, tensorboard_log=path)
 
 
 def test_a_path_with_a_nul_character_is_invalid_argument_error():

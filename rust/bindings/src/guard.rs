@@ -1,8 +1,8 @@
 //! Arguments and borrows checked the same way everywhere.
 //!
 //! * [`Int`]: an integer argument (node index, action, count, size) of any size that refuses
-//!   `bool`, so `True` is never taken for node 1 (a `TypeError` naming the argument, added by
-//!   pyo3). An int beyond 64 bits is the library's range error naming the argument, never
+//!   `bool`, so `True` is never taken for node 1 (`ArgumentTypeError`; pyo3's note names the
+//!   argument). An int beyond 64 bits is the library's range error naming the argument, never
 //!   pyo3's `OverflowError`.
 //! * [`arg`]: any other argument, converted by its type's own `FromPyObject` (pyo3's or
 //!   rust-numpy's), with a conversion error made the library's: a plain `TypeError` becomes
@@ -168,7 +168,7 @@ pub(crate) fn borrow<'py, T: PyClass>(obj: &Bound<'py, T>, what: &str) -> PyResu
     obj.try_borrow().map_err(|_| busy(what))
 }
 
-/// A `seed` argument: a non-negative int below 2**64, not a `bool` (`TypeError`); out of range,
+/// A `seed` argument: a non-negative int below 2**64, not a `bool` (`ArgumentTypeError`); out of range,
 /// `InvalidArgumentError` naming `seed`.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Seed(pub u64);
