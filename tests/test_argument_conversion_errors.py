@@ -181,3 +181,11 @@ def test_render_brain_without_graphviz_is_missing_dependency_error(tmp_path, mon
 def test_missing_dependency_error_is_exported():
     assert "MissingDependencyError" in hb.__all__
     assert issubclass(hb.MissingDependencyError, (hb.HebbianError, RuntimeError))
+
+
+@pytest.mark.parametrize("cls", [rnn.NodePerturbationAgent, rnn.RewardHebbianAgent])
+def test_a_numpy_int_seed_is_taken_by_the_recurrent_agents(cls, tmp_path):
+    """Found by the long sweep: np.uint64(2**64 - 1) reached the JSON metadata as a numpy int."""
+    agent = cls(hb.envs.DelayedNonMatchEnv(), 8, seed=np.uint64(2**64 - 1))
+    agent.save(tmp_path / "a.hb")
+    assert cls.load(tmp_path / "a.hb")._seed == 2**64 - 1

@@ -124,7 +124,7 @@ class _RecurrentAgent(RecurrentSB3Surface):
         self.observation_space = obs_space
         self.action_space = act_space
         self.env: Any = env if hasattr(env, "step") else None
-        self._seed = seed
+        self._seed = None if seed is None else int(seed)  # a numpy int goes into JSON metadata
         self._reset_seed_used = False
         self._obs_shape = tuple(obs_space.shape)
         self._core.metadata = self._metadata()
