@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 import numpy as np
 
-from hebbian_brain._core import ArgumentTypeError, DreamReport, InvalidArgumentError
+from hebbian_brain._core import DreamReport, InvalidArgumentError
+from hebbian_brain._validate import path as _path
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -151,8 +152,7 @@ class History(EpisodeHistory[EpisodeRecord]):
 
     def to_csv(self, path: str | os.PathLike[str]) -> None:
         """Writes the history as CSV, one row per episode (header: ``COLUMNS``; no pandas)."""
-        if not isinstance(path, (str, os.PathLike)):  # an int would be taken as a descriptor
-            raise ArgumentTypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
+        path = _path("path", path)  # an int would be taken as a file descriptor
         columns = self.to_dict()
         with open(path, "w", newline="", encoding="utf-8") as f:
             w = csv.writer(f)

@@ -13,6 +13,7 @@ from hebbian_brain._core import (
     Brain,
     InvalidArgumentError,
 )
+from hebbian_brain._validate import path as _path
 from hebbian_brain._vector import is_vector_env
 
 if TYPE_CHECKING:
@@ -36,7 +37,9 @@ class LoggerSurface:
 
     def _init_logger(self, tensorboard_log: Any, verbose: int) -> None:
         """The logger settings (no logger is opened before ``learn``)."""
-        self.tensorboard_log = None if tensorboard_log is None else os.fspath(tensorboard_log)
+        self.tensorboard_log = (
+            None if tensorboard_log is None else _path("tensorboard_log", tensorboard_log)
+        )
         self.verbose = int(verbose)
         self._custom_logger = None
         self._logger = None

@@ -31,6 +31,7 @@ __all__ = [
     "InvalidArgumentError",
     "InvalidConfigError",
     "InvalidNodeError",
+    "MissingDependencyError",
     "NeuromodulatedHebbian",
     "NoSynapseError",
     "Node",
@@ -96,6 +97,9 @@ class FileFormatError(HebbianError, ValueError):
 
 class ArgumentTypeError(HebbianError, TypeError):
     """An argument has the wrong type; the message names it."""
+
+class MissingDependencyError(HebbianError, RuntimeError):
+    """An optional program or package the call needs is not installed; the message says what to install."""
 
 # ---------------------------------------------------------------- graph brain (config, Brain)
 @final

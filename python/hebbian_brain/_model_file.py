@@ -28,6 +28,7 @@ import numpy as np
 from hebbian_brain import _core
 from hebbian_brain._core import ArgumentTypeError, FileFormatError, HebbianError
 from hebbian_brain._file_guard import check_container_file
+from hebbian_brain._validate import path as _path
 
 KIND = b"MDL1"
 _BASIC = (type(None), bool, int, float, str)
@@ -198,7 +199,7 @@ def save_model(model: Any, path: str | os.PathLike[str]) -> None:
     buf = io.BytesIO()
     arrays: dict[str, Any] = {"__tree__": np.array(json.dumps(tree)), **enc.arrays}
     np.savez(buf, **arrays)
-    _core._container_save(os.fspath(path), KIND, buf.getvalue())
+    _core._container_save(_path("path", path), KIND, buf.getvalue())
 
 
 #: Deepest nesting of the description a model file may hold (saved models nest a few levels).
@@ -390,7 +391,7 @@ def load_model(path: str | os.PathLike[str], cls: type[Any] | None = None) -> ob
     """
     if cls is not None and not isinstance(cls, type):
         raise ArgumentTypeError(f"cls must be a class, got {cls!r}")
-    origin = os.fspath(path)
+    origin = _path("path", path)
     check_container_file(origin, KIND)
     payload = _core._container_load(origin, KIND)
     model = _load_payload(origin, payload)

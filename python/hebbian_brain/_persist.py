@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from hebbian_brain._validate import path as _path
+
 __all__ = ["FileSurface"]
 
 
@@ -41,7 +43,7 @@ class FileSurface:
     @classmethod
     def _load_with_env(cls, path: str | os.PathLike[str], env: Any) -> Any:
         """The object in the file at ``path``, with ``env`` bound to it when not None."""
-        obj = cls._read(os.fspath(path))
+        obj = cls._read(_path("path", path))
         if env is not None:
             obj.set_env(env)
         return obj

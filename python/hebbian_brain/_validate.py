@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import numpy as np
@@ -45,6 +46,24 @@ def real_array(
     if finite and not np.isfinite(a).all():
         raise InvalidArgumentError(f"invalid argument `{name}`: contains NaN or infinite values")
     return a
+
+
+def path(name: str, value: Any) -> str:
+    """A file or folder argument (a ``str`` or an ``os.PathLike`` of one) as a ``str``.
+
+    Raises:
+        ArgumentTypeError: anything else (an int would be taken as a file descriptor; bytes
+            paths are not taken).
+        InvalidArgumentError: a NUL character, which no file system takes.
+    """
+    p = os.fspath(value) if isinstance(value, os.PathLike) else value
+    if not isinstance(p, str):
+        raise ArgumentTypeError(
+            f"`{name}` must be a str or os.PathLike path, got {type(value).__name__}"
+        )
+    if "\x00" in p:
+        raise InvalidArgumentError(f"invalid argument `{name}`: holds a NUL character: {p!r}")
+    return p
 
 
 def is_int(value: Any) -> bool:

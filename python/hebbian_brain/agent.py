@@ -46,6 +46,7 @@ from hebbian_brain._learn_loop import check_budget, check_log_interval, train
 from hebbian_brain._persist import FileSurface
 from hebbian_brain._state_memory import StateMemory
 from hebbian_brain._validate import is_count as _is_count
+from hebbian_brain._validate import path as _path
 from hebbian_brain._vector import is_env, is_vector_env
 
 if TYPE_CHECKING:
@@ -524,7 +525,7 @@ class Agent(SB3Surface, FileSurface):
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Writes the agent to ``path`` atomically (temporary file + rename)."""
-        self._core.save(os.fspath(path), self._metadata())
+        self._core.save(_path("path", path), self._metadata())
 
     @classmethod
     def load(

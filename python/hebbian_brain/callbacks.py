@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from hebbian_brain._core import ArgumentTypeError, StateError
+from hebbian_brain._validate import path as _path
 from hebbian_brain.evaluation import _positive, _real, evaluate_policy
 
 if TYPE_CHECKING:
@@ -325,7 +326,7 @@ class CheckpointCallback(BaseCallback):
     ) -> None:
         super().__init__(verbose=verbose)
         self.save_freq = _positive("save_freq", save_freq)
-        self.save_path = Path(save_path)
+        self.save_path = Path(_path("save_path", save_path))
         self.name_prefix = str(name_prefix)
 
     def _init_callback(self) -> None:
@@ -403,9 +404,11 @@ class EvalCallback(BaseCallback):
                 child.parent = self
         self.n_eval_episodes = _positive("n_eval_episodes", n_eval_episodes)
         self.eval_freq = _positive("eval_freq", eval_freq)
-        self.log_path = None if log_path is None else Path(log_path)
+        self.log_path = None if log_path is None else Path(_path("log_path", log_path))
         self.best_model_save_path = (
-            None if best_model_save_path is None else Path(best_model_save_path)
+            None
+            if best_model_save_path is None
+            else Path(_path("best_model_save_path", best_model_save_path))
         )
         self.deterministic = bool(deterministic)
         self.render = bool(render)

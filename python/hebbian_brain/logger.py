@@ -40,6 +40,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from hebbian_brain._core import ArgumentTypeError, InvalidArgumentError
+from hebbian_brain._validate import path as _path
 
 #: Numbers the TensorBoard writers of this process (their event files' suffixes).
 _WRITERS = itertools.count()
@@ -110,7 +111,7 @@ class CSVOutputFormat(KVWriter):
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
+        self.path = Path(_path("path", path))
         self.keys: list[str] = []
         self.rows: list[dict[str, Scalar]] = []
         self.path.write_text("", encoding="utf-8")
@@ -172,7 +173,7 @@ class TensorBoardOutputFormat(KVWriter):
         # same second (learn(..., reset_num_timesteps=False)) would truncate the file before it.
         # The process id and a counter make every writer's file its own, as in SB3's writer.
         suffix = f".{os.getpid()}.{next(_WRITERS)}"
-        self.writer = SummaryWriter(logdir=os.fspath(folder), filename_suffix=suffix)
+        self.writer = SummaryWriter(logdir=_path("folder", folder), filename_suffix=suffix)
 
     def write(self, key_values: dict[str, Scalar], step: int = 0) -> None:
         """Adds one scalar per key at ``step``."""
@@ -225,10 +226,7 @@ def make_output_format(name: str, folder: str | os.PathLike[str], suffix: str = 
 
 def _folder(folder: str | os.PathLike[str]) -> Path:
     """``folder`` as a Path (a NUL byte, which no file system takes, is the library's error)."""
-    path = Path(folder)
-    if "\x00" in str(path):
-        raise InvalidArgumentError(f"invalid argument `folder`: holds a NUL byte: {folder!r}")
-    return path
+    return Path(_path("folder", folder))
 
 
 class Logger:
@@ -240,7 +238,7 @@ class Logger:
     """
 
     def __init__(self, folder: str | os.PathLike[str] | None, output_formats: Sequence[KVWriter]):
-        self.dir = None if folder is None else Path(folder)
+        self.dir = None if folder is None else Path(_path("folder", folder))
         self.output_formats = list(output_formats)
         self.name_to_value: dict[str, Scalar] = {}
         self._sums: dict[str, float] = defaultdict(float)

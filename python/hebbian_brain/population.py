@@ -38,6 +38,7 @@ from hebbian_brain._core import (
 )
 from hebbian_brain._metadata import Metadata
 from hebbian_brain._persist import FileSurface
+from hebbian_brain._validate import path as _path
 from hebbian_brain.agent import Agent
 
 __all__ = ["Population", "PopulationRun"]
@@ -490,7 +491,7 @@ class Population(FileSurface):
         population_save(
             [m._core for m in self._members],
             [e.core for e in self._envs],
-            os.fspath(path),
+            _path("path", path),
             self._metadata(),
         )
 
@@ -513,7 +514,7 @@ class Population(FileSurface):
             FileFormatError: Truncated, corrupted, foreign or unknown-version file, damaged
                 metadata, or not a regular file (a device, FIFO or socket is refused unread).
         """
-        origin = os.fspath(path)
+        origin = _path("path", path)
         cores, env_cores, meta = population_load(origin)
         return cls._from_cores(cores, env_cores, meta, origin)
 

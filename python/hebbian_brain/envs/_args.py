@@ -9,6 +9,7 @@ from typing import Any, Literal, overload
 from hebbian_brain._core import ArgumentTypeError, InvalidArgumentError
 
 _U32 = 2**32
+_U64 = 2**64
 
 
 def integer(name: str, value: Any) -> int:
@@ -21,6 +22,21 @@ def integer(name: str, value: Any) -> int:
         raise ArgumentTypeError(
             f"{name} must be an integer, got {value!r} ({type(value).__name__})"
         ) from None
+
+
+def seed(value: Any) -> int | None:
+    """A ``reset(seed=...)`` argument: None or an int in ``[0, 2**64)`` (not a bool).
+
+    Checked before Gymnasium's own seeding, whose errors are not the library's.
+    """
+    if value is None:
+        return None
+    v = integer("seed", value)
+    if not 0 <= v < _U64:
+        raise InvalidArgumentError(
+            f"invalid argument `seed`: must be an int in [0, 2**64) or None, got {v}"
+        )
+    return v
 
 
 def action(value: Any, n: int, name: str = "action") -> int:

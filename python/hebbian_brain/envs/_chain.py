@@ -72,6 +72,7 @@ class ChainEnv(OwnStepLimit, gym.Env[Any, Any]):
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
     ) -> tuple[int, dict[str, Any]]:
         """Starts an episode in cell 0 (``seed`` reseeds the slip generator)."""
+        seed = _args.seed(seed)
         super().reset(seed=seed)
         obs = self.core.reset(seed)
         return int(obs), {}

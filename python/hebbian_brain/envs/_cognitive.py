@@ -188,17 +188,22 @@ class _CognitiveEnv(OwnStepLimit, gym.Env[Any, Any]):
         Keywords: ``ground_truth`` (the correct action, >= 1) and the task's own variables
         (listed in the class's Arguments section).
         """
-        return dict(self.core.new_trial(**kwargs))
+        return dict(self.core.new_trial(**_trial_variables("new_trial", kwargs)))
 
     def reset(
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
     ) -> tuple[np.ndarray, dict[str, Any]]:
         """Starts a new trial (``options`` may fix trial variables, as ``new_trial`` takes)."""
+        seed = _args.seed(seed)
         super().reset(seed=seed)
         if seed is not None:
             self.core.reset(seed)
+        if options is not None and not isinstance(options, Mapping):
+            raise ArgumentTypeError(
+                f"options must be a dict of trial variables or None, got {type(options).__name__}"
+            )
         if options:
-            self.core.new_trial(**options)
+            self.core.new_trial(**_trial_variables("reset", options))
             obs = np.asarray(self.core.ob[0], dtype=np.float32)
         else:
             obs = np.asarray(self.core.reset(), dtype=np.float32)
@@ -420,3 +425,22 @@ class DelayedNonMatchEnv(_CognitiveEnv):
         abort: bool = False,
     ) -> None:
         super().__init__(dt, rewards, timing, abort, sigma=sigma)
+
+
+#: The trial variables ``new_trial`` (and ``reset``'s ``options``) may fix.
+TRIAL_VARIABLES = ("ground_truth", "coh", "context", "coh_0", "coh_1", "other_choice", "sample")
+
+
+def _trial_variables(call: str, variables: Mapping[Any, Any]) -> dict[str, Any]:
+    """``variables`` as keywords of the core's ``new_trial``.
+
+    An unknown name is the library's ``ArgumentTypeError`` (as a Python function's unexpected
+    keyword is a ``TypeError``).
+    """
+    unknown = [k for k in variables if k not in TRIAL_VARIABLES]
+    if unknown:
+        raise ArgumentTypeError(
+            f"{call}: unknown trial variable {unknown[0]!r}; the variables are "
+            f"{', '.join(TRIAL_VARIABLES)}"
+        )
+    return dict(variables)

@@ -101,6 +101,7 @@ class DeepSeaEnv(OwnStepLimit, gym.Env[Any, Any]):
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
     ) -> tuple[int, dict[str, Any]]:
         """Starts an episode in the top-left cell (``seed`` reseeds the stochastic variant)."""
+        seed = _args.seed(seed)
         super().reset(seed=seed)
         obs = self.core.reset(seed)
         return int(obs), {}

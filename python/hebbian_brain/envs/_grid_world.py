@@ -113,6 +113,7 @@ class GridWorldEnv(OwnStepLimit, gym.Env[Any, Any]):
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
     ) -> tuple[int, dict[str, Any]]:
         """Starts an episode at ``start`` (``seed`` reseeds the slip generator)."""
+        seed = _args.seed(seed)
         super().reset(seed=seed)
         obs = self.core.reset(seed)
         return int(obs), {}

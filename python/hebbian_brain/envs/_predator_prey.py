@@ -130,7 +130,7 @@ class PredatorPreyEnv(ParallelEnv):
         self, seed: int | None = None, options: dict[str, Any] | None = None
     ) -> tuple[dict[str, np.ndarray], dict[str, dict[str, Any]]]:
         """Starts an episode with every animal on a random cell."""
-        self.core.reset(seed)
+        self.core.reset(_args.seed(seed))
         self.agents = list(self.possible_agents)
         self.captures = 0
         observations = {a: self._observe(a) for a in self.agents}

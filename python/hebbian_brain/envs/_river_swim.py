@@ -93,6 +93,7 @@ class RiverSwimEnv(OwnStepLimit, gym.Env[Any, Any]):
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
     ) -> tuple[int, dict[str, Any]]:
         """Starts an episode in state 0 (``seed`` reseeds the current)."""
+        seed = _args.seed(seed)
         super().reset(seed=seed)
         obs = self.core.reset(seed)
         return int(obs), {}

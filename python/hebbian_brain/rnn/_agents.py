@@ -47,6 +47,7 @@ from hebbian_brain._core import train_population as _train_population
 from hebbian_brain._file_guard import check_container_file
 from hebbian_brain._learn_loop import check_budget, check_log_interval, train
 from hebbian_brain._persist import FileSurface
+from hebbian_brain._validate import path as _path
 from hebbian_brain.rnn._agent_sb3 import RecurrentSB3Surface, RecurrentTraining
 from hebbian_brain.rnn._agent_support import (
     AgentEpisode,
@@ -155,7 +156,7 @@ class _RecurrentAgent(RecurrentSB3Surface, FileSurface):
         self.observation_space = obs_space
         self.action_space = act_space
         self.env: Any = env if hasattr(env, "step") else None
-        self._seed = seed
+        self._seed = None if seed is None else int(seed)  # a numpy int goes into JSON metadata
         self._reset_seed_used = False
         self._obs_shape = tuple(obs_space.shape)
         self._core.metadata = self._metadata()
@@ -451,7 +452,7 @@ class _RecurrentAgent(RecurrentSB3Surface, FileSurface):
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Writes the agent to ``path`` atomically (the environment is not saved)."""
-        self._core.save(os.fspath(path))
+        self._core.save(_path("path", path))
 
     @classmethod
     def load(

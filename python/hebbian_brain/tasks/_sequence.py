@@ -13,6 +13,7 @@ Trials are plain numpy (:class:`SequenceTrial`), so trials from other suites can
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,9 +91,14 @@ def _int_at_least(field: str, value: int, minimum: int) -> int:
 
 
 def _finite_at_least(field: str, value: float, minimum: float) -> float:
-    if isinstance(value, (str, bytes)):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.number)):
         raise ArgumentTypeError(f"`{field}` must be a real number, got {type(value).__name__}")
-    value = float(value)
+    try:
+        value = float(value)
+    except (TypeError, ValueError, OverflowError):  # a complex numpy scalar, an int beyond floats
+        raise InvalidConfigError(
+            f"invalid value for `{field}`: must be a finite real number, got {value!r}"
+        ) from None
     _require(np.isfinite(value) and value >= minimum, field, f"must be finite and >= {minimum}")
     return value
 

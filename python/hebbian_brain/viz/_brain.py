@@ -11,7 +11,14 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from hebbian_brain._core import ArgumentTypeError, Brain, InvalidArgumentError, state_hash
+from hebbian_brain._core import (
+    ArgumentTypeError,
+    Brain,
+    InvalidArgumentError,
+    MissingDependencyError,
+    state_hash,
+)
+from hebbian_brain._validate import path as _path
 from hebbian_brain.viz._dot import engine_for, picture_dot
 from hebbian_brain.viz._graph import collect, select, shown_edges
 from hebbian_brain.viz._labels import StateLabels
@@ -237,9 +244,11 @@ def render_brain(
 
     Raises:
         InvalidArgumentError: An unknown ``engine``, or a ``format`` Graphviz does not know.
-        RuntimeError: The Graphviz programs are not installed, or failed.
+        MissingDependencyError: The Graphviz program (``dot``, or ``engine``) is not installed
+            (a ``RuntimeError``).
+        RuntimeError: Graphviz failed or took more than ``RENDER_TIMEOUT`` seconds.
     """
-    path = Path(path)
+    path = Path(_path("path", path))
     if engine is not None and (not isinstance(engine, str) or engine not in ENGINES):
         raise InvalidArgumentError(
             f"invalid argument `engine`: must be one of {', '.join(ENGINES)}, got {engine!r}"
@@ -283,7 +292,7 @@ def render_brain(
         auto_engine, flags = engine, ["-n2"] if engine == "neato" and 'pos="' in dot else []
     program = shutil.which(auto_engine)
     if program is None:
-        raise RuntimeError(
+        raise MissingDependencyError(
             f"render_brain needs the Graphviz programs (`{auto_engine}`): install Graphviz from "
             "your OS (e.g. apt install graphviz, brew install graphviz), or write a .dot file "
             "instead"

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from hebbian_brain._core import InvalidArgumentError
+from hebbian_brain._validate import path as _path
 from hebbian_brain.viz._figure import new_figure
 
 __all__ = ["plot_history"]
@@ -113,6 +114,7 @@ def plot_history(
         axes[2].grid(alpha=0.3)
     axes[-1].set_xlabel("episode")
     if path is not None:
+        path = _path("path", path)
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(os.fspath(path), dpi=120)
+        fig.savefig(path, dpi=120)
     return fig

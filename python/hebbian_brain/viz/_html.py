@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from hebbian_brain._core import InvalidArgumentError
+from hebbian_brain._validate import path as _path
 from hebbian_brain.viz._dot import _node_point, colour_scale
 from hebbian_brain.viz._graph import collect, select
 from hebbian_brain.viz._labels import StateLabels
@@ -185,7 +186,7 @@ def brain_html(
     Returns:
         The path written.
     """
-    path = Path(path)
+    path = Path(_path("path", path))
     page = viewer_html(
         obj,
         top_k=top_k,

@@ -1,6 +1,7 @@
 //! `QuantileDiscretizer`: the default state abstraction of `Box` observations
 //! (`hebbian_core::abstraction::QuantileGrid`).
 
+use crate::guard::arg;
 use hebbian_core::abstraction::{GridParams, QuantileGrid};
 use numpy::{PyArray1, PyArrayMethods};
 use pyo3::prelude::*;
@@ -124,7 +125,12 @@ impl PyQuantileGrid {
     ///     ShapeError: ``obs`` has the wrong number of values.
     ///     TypeError: ``obs`` holds strings, complex numbers or objects.
     #[pyo3(signature = (obs, *, record=true, add=true))]
-    fn cell(slf: Slf<'_, '_>, obs: &Bound<'_, PyAny>, record: bool, add: bool) -> PyResult<u32> {
+    fn cell(
+        slf: Slf<'_, '_>,
+        obs: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = arg)] record: bool,
+        #[pyo3(from_py_with = arg)] add: bool,
+    ) -> PyResult<u32> {
         let x = values(obs)?;
         borrow_mut(slf, "discretizer")?
             .inner
@@ -227,7 +233,10 @@ impl PyQuantileGrid {
     ///     FileFormatError: Truncated, corrupted or foreign data.
     #[staticmethod]
     #[pyo3(signature = (data, origin="<bytes>"))]
-    fn from_bytes(data: &[u8], origin: &str) -> PyResult<Self> {
+    fn from_bytes(
+        #[pyo3(from_py_with = arg)] data: &[u8],
+        #[pyo3(from_py_with = arg)] origin: &str,
+    ) -> PyResult<Self> {
         Ok(Self {
             inner: QuantileGrid::from_bytes(origin, data).py()?,
         })

@@ -151,7 +151,7 @@ macro_rules! plain_args {
         impl<S> ConfigArg<S> for $t {
             type Arg<'a> = $t;
             fn extract(obj: &Bound<'_, PyAny>) -> PyResult<$t> {
-                obj.extract()
+                crate::guard::arg(obj)
             }
             fn from_arg(_field: &str, arg: $t, _default: impl FnOnce() -> $t) -> PyResult<$t> {
                 Ok(arg)
@@ -191,7 +191,7 @@ impl ConfigArg<Dense> for u64 {
 impl ConfigArg<Dense> for [f64; 2] {
     type Arg<'a> = Option<[f64; 2]>;
     fn extract(obj: &Bound<'_, PyAny>) -> PyResult<Option<[f64; 2]>> {
-        obj.extract()
+        crate::guard::arg(obj)
     }
     fn from_arg(
         _field: &str,
@@ -208,7 +208,7 @@ macro_rules! dense_choice_args {
         impl ConfigArg<Dense> for $t {
             type Arg<'a> = &'a str;
             fn extract<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<&'a str> {
-                obj.extract()
+                crate::guard::arg(obj)
             }
             fn from_arg(field: &str, arg: &str, _default: impl FnOnce() -> Self) -> PyResult<Self> {
                 choice(field, arg, &<$t>::ALL, <$t>::name)
@@ -264,7 +264,7 @@ macro_rules! choice_args {
         impl ConfigArg<$style> for $t {
             type Arg<'a> = &'a str;
             fn extract<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<&'a str> {
-                obj.extract()
+                crate::guard::arg(obj)
             }
             fn from_arg(_field: &str, arg: &str, _default: impl FnOnce() -> Self) -> PyResult<Self> {
                 <$t>::parse(arg).py()

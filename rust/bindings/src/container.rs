@@ -3,6 +3,7 @@
 //! archive without pickles.
 
 use crate::errors::{invalid_argument, IntoPyResult};
+use crate::guard::arg;
 use hebbian_core::io::container;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -15,7 +16,12 @@ fn kind_tag(kind: &[u8]) -> PyResult<[u8; 4]> {
 
 /// Writes `payload` to `path` in a container of `kind` (4 bytes), atomically.
 #[pyfunction]
-fn _container_save(py: Python<'_>, path: PathBuf, kind: &[u8], payload: &[u8]) -> PyResult<()> {
+fn _container_save(
+    py: Python<'_>,
+    #[pyo3(from_py_with = arg)] path: PathBuf,
+    #[pyo3(from_py_with = arg)] kind: &[u8],
+    #[pyo3(from_py_with = arg)] payload: &[u8],
+) -> PyResult<()> {
     let kind = kind_tag(kind)?;
     let bytes = container::wrap_payload(&kind, payload);
     py.detach(|| container::write_atomic(&path, &bytes)).py()
@@ -27,8 +33,8 @@ fn _container_save(py: Python<'_>, path: PathBuf, kind: &[u8], payload: &[u8]) -
 #[pyfunction]
 fn _container_load<'py>(
     py: Python<'py>,
-    path: PathBuf,
-    kind: &[u8],
+    #[pyo3(from_py_with = arg)] path: PathBuf,
+    #[pyo3(from_py_with = arg)] kind: &[u8],
 ) -> PyResult<Bound<'py, PyBytes>> {
     let kind = kind_tag(kind)?;
     let bytes = py.detach(|| container::read_container(&path, &kind)).py()?;

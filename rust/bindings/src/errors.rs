@@ -9,6 +9,7 @@
 //!  ├── NoSynapseError       (LookupError)  no synapse between two nodes
 //!  ├── StateError           (RuntimeError) call not allowed now (e.g. observe before act)
 //!  ├── ArgumentTypeError    (TypeError)    an argument of the wrong type
+//!  ├── MissingDependencyError (RuntimeError) an optional program or package is not installed
 //!  └── FileFormatError      (ValueError)   truncated / corrupted / foreign / unknown-version file
 //! ```
 //! OS failures (unwritable path, missing file) raise the matching built-in `OSError` subclass;
@@ -42,6 +43,9 @@ struct Classes {
     state: Py<PyAny>,
     file_format: Py<PyAny>,
     argument_type: Py<PyAny>,
+    // Raised from Python only (e.g. `viz.render_brain` without Graphviz); held so it is made
+    // with the others.
+    _missing_dependency: Py<PyAny>,
 }
 
 static CLASSES: OnceLock<Classes> = OnceLock::new();
@@ -84,6 +88,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
             "A file is truncated, corrupted, foreign, or written by an unknown format version.")?,
         argument_type: make_class(py, m, "ArgumentTypeError", PyTypeError::type_object(py),
             "An argument has the wrong type; the message names it.")?,
+        _missing_dependency: make_class(py, m, "MissingDependencyError", PyRuntimeError::type_object(py),
+            "An optional program or package the call needs is not installed; the message says what to install.")?,
     };
     // A second import of the module (sub-interpreters are not supported) keeps the first classes.
     let _ = CLASSES.set(classes);
@@ -138,6 +144,15 @@ pub fn type_error(msg: impl Into<String>) -> PyErr {
     match CLASSES.get() {
         Some(c) => raise(&c.argument_type, msg),
         None => PyTypeError::new_err(msg),
+    }
+}
+
+/// Raises `InvalidArgumentError` with `msg` as it is (pyo3 names the argument in a note).
+pub fn invalid_value(msg: impl Into<String>) -> PyErr {
+    let msg = msg.into();
+    match CLASSES.get() {
+        Some(c) => raise(&c.invalid_argument, msg),
+        None => PyValueError::new_err(msg),
     }
 }
 

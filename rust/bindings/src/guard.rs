@@ -1,20 +1,68 @@
 //! Arguments and borrows checked the same way everywhere.
 //!
 //! * [`Int`]: an integer argument (node index, action, count, size) of any size that refuses
-//!   `bool`, so `True` is never taken for node 1 (a `TypeError` naming the argument, added by
-//!   pyo3). An int beyond 64 bits is the library's range error naming the argument, never
+//!   `bool`, so `True` is never taken for node 1 (`ArgumentTypeError`; pyo3's note names the
+//!   argument). An int beyond 64 bits is the library's range error naming the argument, never
 //!   pyo3's `OverflowError`.
+//! * [`arg`]: any other argument, converted by its type's own `FromPyObject` (pyo3's or
+//!   rust-numpy's), with a conversion error made the library's: a plain `TypeError` becomes
+//!   `ArgumentTypeError`, a plain `ValueError` / `OverflowError` `InvalidArgumentError`, both
+//!   with the same message; pyo3 then adds its note naming the argument
+//!   ("while processing 'reward'"), as it does for every argument. Applied as
+//!   `#[pyo3(from_py_with = arg)] reward: f64`; an instance of a class is taken as
+//!   `#[pyo3(from_py_with = cast_arg)] env: &Bound<'_, PyCognitiveEnv>` (by reference) or through
+//!   `arg` as `Option<Bound<'_, PyBrainConfig>>` (an optional one, a setter's value).
 //! * [`borrow`] / [`borrow_mut`]: the object's data for one call. A brain or agent used by a
 //!   GIL-released call in another thread (`dream`, `learn_transitions`, `run_episodes`, ...)
 //!   raises `StateError` instead of pyo3's bare `RuntimeError("Already borrowed")`.
 
 use hebbian_core::Error;
-use pyo3::exceptions::{PyOverflowError, PyTypeError};
+use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyBool;
-use pyo3::PyClass;
+use pyo3::{PyClass, PyTypeCheck};
 
-use crate::errors::to_pyerr;
+use crate::errors::{invalid_value, to_pyerr, type_error};
+
+/// `obj` converted to a `T` by `T`'s own extraction, with a conversion error made the library's
+/// ([`library_error`]). A `from_py_with` extractor: `#[pyo3(from_py_with = arg)] x: f64`; it costs
+/// nothing when the conversion succeeds.
+#[inline]
+pub(crate) fn arg<'a, 'py, T>(obj: &'a Bound<'py, PyAny>) -> PyResult<T>
+where
+    T: FromPyObject<'a, 'py>,
+    T::Error: Into<PyErr>,
+{
+    obj.extract::<T>()
+        .map_err(|e| library_error(obj.py(), e.into()))
+}
+
+/// `obj` as a `&Bound` of the class or Python type `T`; any other object is
+/// `ArgumentTypeError` ("'int' object is not an instance of 'Brain'"). A `from_py_with`
+/// extractor for an argument declared `&Bound<'_, T>`.
+#[inline]
+pub(crate) fn cast_arg<'a, 'py, T: PyTypeCheck>(
+    obj: &'a Bound<'py, PyAny>,
+) -> PyResult<&'a Bound<'py, T>> {
+    obj.cast::<T>()
+        .map_err(|e| library_error(obj.py(), e.into()))
+}
+
+/// A plain (exactly built-in) `TypeError` as `ArgumentTypeError`, a plain `ValueError` or
+/// `OverflowError` as `InvalidArgumentError`, with the same message; any other error (the
+/// library's own, or one raised by a user's `__index__` / `__float__`) as it is.
+#[cold]
+pub(crate) fn library_error(py: Python<'_>, e: PyErr) -> PyErr {
+    let ty = e.get_type(py);
+    let msg = || e.value(py).to_string();
+    if ty.is(py.get_type::<PyTypeError>()) {
+        type_error(msg())
+    } else if ty.is(py.get_type::<PyValueError>()) || ty.is(py.get_type::<PyOverflowError>()) {
+        invalid_value(msg())
+    } else {
+        e
+    }
+}
 
 /// An `int` argument (Python int or any `__index__` integer) that is not a `bool`, of any size.
 ///
@@ -42,7 +90,7 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Int {
 
     fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
         if obj.is_instance_of::<PyBool>() {
-            return Err(PyTypeError::new_err(
+            return Err(type_error(
                 "expected an int, got bool (True/False are not indices, sizes or counts)",
             ));
         }
@@ -57,7 +105,7 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Int {
                     .call1((obj,))?;
                 Ok(Int(if index.lt(0)? { i128::MIN } else { i128::MAX }))
             }
-            Err(e) => Err(e),
+            Err(e) => Err(library_error(obj.py(), e)),
         }
     }
 }
@@ -120,7 +168,7 @@ pub(crate) fn borrow<'py, T: PyClass>(obj: &Bound<'py, T>, what: &str) -> PyResu
     obj.try_borrow().map_err(|_| busy(what))
 }
 
-/// A `seed` argument: a non-negative int below 2**64, not a `bool` (`TypeError`); out of range,
+/// A `seed` argument: a non-negative int below 2**64, not a `bool` (`ArgumentTypeError`); out of range,
 /// `InvalidArgumentError` naming `seed`.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Seed(pub u64);
@@ -130,7 +178,7 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Seed {
 
     fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
         if obj.is_instance_of::<PyBool>() {
-            return Err(PyTypeError::new_err(
+            return Err(type_error(
                 "expected an int in [0, 2**64) or None, got bool",
             ));
         }

@@ -10,6 +10,7 @@ use crate::agent::PyAgent;
 use crate::brain::PyBrain;
 use crate::envs::{PyChain, PyDeepSea, PyGridWorld, PyRiverSwim};
 use crate::errors::{invalid_argument, IntoPyResult};
+use crate::guard::arg;
 use crate::guard::interruptible;
 use crate::guard::{borrow, borrow_mut, Int};
 use hebbian_core::agent::{run_population_until, thread_pool, EpisodeRecord, Member};
@@ -194,8 +195,8 @@ impl<'py> Borrowed<'py> {
 #[allow(clippy::type_complexity)]
 pub(crate) fn run_population_episodes<'py>(
     py: Python<'py>,
-    agents: Vec<Bound<'py, PyAgent>>,
-    envs: Vec<Bound<'py, PyAny>>,
+    #[pyo3(from_py_with = arg)] agents: Vec<Bound<'py, PyAgent>>,
+    #[pyo3(from_py_with = arg)] envs: Vec<Bound<'py, PyAny>>,
     episodes: Int,
     dream_every: Int,
     n_threads: Option<Int>,
@@ -291,9 +292,9 @@ fn decoded(py: Python<'_>, file: PopulationFile) -> PyResult<Decoded> {
 #[pyfunction]
 pub(crate) fn population_to_bytes<'py>(
     py: Python<'py>,
-    agents: Vec<Bound<'py, PyAgent>>,
-    envs: Vec<Bound<'py, PyAny>>,
-    metadata: String,
+    #[pyo3(from_py_with = arg)] agents: Vec<Bound<'py, PyAgent>>,
+    #[pyo3(from_py_with = arg)] envs: Vec<Bound<'py, PyAny>>,
+    #[pyo3(from_py_with = arg)] metadata: String,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let file = population_file(py, &agents, &envs, metadata)?;
     let bytes = py.detach(|| file.to_bytes());
@@ -304,10 +305,10 @@ pub(crate) fn population_to_bytes<'py>(
 #[pyfunction]
 pub(crate) fn population_save(
     py: Python<'_>,
-    agents: Vec<Bound<'_, PyAgent>>,
-    envs: Vec<Bound<'_, PyAny>>,
-    path: std::path::PathBuf,
-    metadata: String,
+    #[pyo3(from_py_with = arg)] agents: Vec<Bound<'_, PyAgent>>,
+    #[pyo3(from_py_with = arg)] envs: Vec<Bound<'_, PyAny>>,
+    #[pyo3(from_py_with = arg)] path: std::path::PathBuf,
+    #[pyo3(from_py_with = arg)] metadata: String,
 ) -> PyResult<()> {
     let file = population_file(py, &agents, &envs, metadata)?;
     py.detach(|| file.save(&path)).py()
@@ -318,8 +319,8 @@ pub(crate) fn population_save(
 #[pyo3(signature = (data, origin="<bytes>"))]
 pub(crate) fn population_from_bytes(
     py: Python<'_>,
-    data: &[u8],
-    origin: &str,
+    #[pyo3(from_py_with = arg)] data: &[u8],
+    #[pyo3(from_py_with = arg)] origin: &str,
 ) -> PyResult<Decoded> {
     let file = py
         .detach(|| PopulationFile::from_bytes(data, origin))
@@ -329,7 +330,10 @@ pub(crate) fn population_from_bytes(
 
 /// A file written by `population_save`: `(agents, environment cores, metadata)`.
 #[pyfunction]
-pub(crate) fn population_load(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Decoded> {
+pub(crate) fn population_load(
+    py: Python<'_>,
+    #[pyo3(from_py_with = arg)] path: std::path::PathBuf,
+) -> PyResult<Decoded> {
     let file = py.detach(|| PopulationFile::load(&path)).py()?;
     decoded(py, file)
 }

@@ -9,6 +9,7 @@ use crate::brain::PyBrain;
 use crate::brain::{PyBrainConfig, PyDreamReport};
 use crate::envs::{PyChain, PyDeepSea, PyGridWorld, PyRiverSwim};
 use crate::errors::{invalid_argument, IntoPyResult};
+use crate::guard::arg;
 use crate::guard::{
     borrow, borrow_mut, dream_work, interruptible, interruptible_if_long, Int, Seed,
 };
@@ -155,11 +156,11 @@ impl PyAgent {
     fn new(
         py: Python<'_>,
         n_actions: Int,
-        params: Option<PyAgentParams>,
+        #[pyo3(from_py_with = arg)] params: Option<PyAgentParams>,
         seed: Option<Seed>,
-        discrete: Option<(Int, Int)>,
-        config: Option<&Bound<'_, PyBrainConfig>>,
-        brain: Option<Py<PyBrain>>,
+        #[pyo3(from_py_with = arg)] discrete: Option<(Int, Int)>,
+        #[pyo3(from_py_with = arg)] config: Option<Bound<'_, PyBrainConfig>>,
+        #[pyo3(from_py_with = arg)] brain: Option<Py<PyBrain>>,
     ) -> PyResult<Self> {
         let seed = crate::guard::seed(seed);
         let discrete = Self::discrete_space(discrete)?;
@@ -213,7 +214,10 @@ impl PyAgent {
     }
 
     #[setter]
-    fn set_params(slf: Slf<'_, '_>, params: PyAgentParams) -> PyResult<()> {
+    fn set_params(
+        slf: Slf<'_, '_>,
+        #[pyo3(from_py_with = arg)] params: PyAgentParams,
+    ) -> PyResult<()> {
         write(slf)?.inner.set_params(params.inner).py()
     }
 
@@ -257,10 +261,10 @@ impl PyAgent {
     /// Reports the outcome of the last action (next observation as a state hash).
     fn observe(
         slf: Slf<'_, '_>,
-        reward: f64,
+        #[pyo3(from_py_with = arg)] reward: f64,
         next_state: Int,
-        terminated: bool,
-        truncated: bool,
+        #[pyo3(from_py_with = arg)] terminated: bool,
+        #[pyo3(from_py_with = arg)] truncated: bool,
     ) -> PyResult<()> {
         let next_state = state_hash_argument("next_state", next_state)?;
         let mut this = write(slf)?;
@@ -273,10 +277,10 @@ impl PyAgent {
     /// `observe` for a `Discrete` observation given as its index.
     fn observe_index(
         slf: Slf<'_, '_>,
-        reward: f64,
+        #[pyo3(from_py_with = arg)] reward: f64,
         next_obs: Int,
-        terminated: bool,
-        truncated: bool,
+        #[pyo3(from_py_with = arg)] terminated: bool,
+        #[pyo3(from_py_with = arg)] truncated: bool,
     ) -> PyResult<()> {
         let mut this = write(slf)?;
         let state = this.index_hash("next_obs", next_obs)?;
@@ -459,14 +463,21 @@ impl PyAgent {
     }
 
     /// The agent, its brain and `metadata` as a file image.
-    fn to_bytes<'py>(slf: Slf<'_, 'py>, metadata: String) -> PyResult<Bound<'py, PyBytes>> {
+    fn to_bytes<'py>(
+        slf: Slf<'_, 'py>,
+        #[pyo3(from_py_with = arg)] metadata: String,
+    ) -> PyResult<Bound<'py, PyBytes>> {
         let py = slf.py();
         let file = read(slf)?.file(py, metadata)?;
         Ok(PyBytes::new(py, &file.to_bytes()))
     }
 
     /// Writes the agent, its brain and `metadata` to `path` atomically.
-    fn save(slf: Slf<'_, '_>, path: std::path::PathBuf, metadata: String) -> PyResult<()> {
+    fn save(
+        slf: Slf<'_, '_>,
+        #[pyo3(from_py_with = arg)] path: std::path::PathBuf,
+        #[pyo3(from_py_with = arg)] metadata: String,
+    ) -> PyResult<()> {
         let py = slf.py();
         let file = read(slf)?.file(py, metadata)?;
         py.detach(|| file.save(&path)).py()
@@ -477,8 +488,8 @@ impl PyAgent {
     #[pyo3(signature = (path, discrete=None))]
     fn load(
         py: Python<'_>,
-        path: std::path::PathBuf,
-        discrete: Option<(Int, Int)>,
+        #[pyo3(from_py_with = arg)] path: std::path::PathBuf,
+        #[pyo3(from_py_with = arg)] discrete: Option<(Int, Int)>,
     ) -> PyResult<(Self, String)> {
         let discrete = Self::discrete_space(discrete)?;
         let file = py.detach(|| AgentFile::load(&path)).py()?;
@@ -490,9 +501,9 @@ impl PyAgent {
     #[pyo3(signature = (data, origin="<bytes>", discrete=None))]
     fn from_bytes(
         py: Python<'_>,
-        data: &[u8],
-        origin: &str,
-        discrete: Option<(Int, Int)>,
+        #[pyo3(from_py_with = arg)] data: &[u8],
+        #[pyo3(from_py_with = arg)] origin: &str,
+        #[pyo3(from_py_with = arg)] discrete: Option<(Int, Int)>,
     ) -> PyResult<(Self, String)> {
         let discrete = Self::discrete_space(discrete)?;
         let file = AgentFile::from_bytes(data, origin).py()?;
@@ -500,7 +511,10 @@ impl PyAgent {
     }
 
     /// Sets the index fast path's `Discrete(n, start)` space (after loading).
-    fn set_discrete(slf: Slf<'_, '_>, discrete: Option<(Int, Int)>) -> PyResult<()> {
+    fn set_discrete(
+        slf: Slf<'_, '_>,
+        #[pyo3(from_py_with = arg)] discrete: Option<(Int, Int)>,
+    ) -> PyResult<()> {
         let discrete = Self::discrete_space(discrete)?;
         write(slf)?.discrete = discrete;
         Ok(())

@@ -1,5 +1,6 @@
 //! Frozen, keyword-only, picklable config classes and the small report classes.
 
+use crate::guard::arg;
 use crate::guard::u64_argument;
 use hebbian_core::brain::config as core;
 use hebbian_core::brain::config::{DreamDirection, DreamParams, PlasticityParams, PruningParams};
@@ -47,9 +48,9 @@ impl PyBrainConfig {
     #[new]
     #[pyo3(signature = (*, plasticity=None, pruning=None, dream=None))]
     fn new(
-        plasticity: Option<&Bound<'_, PyPlasticityParams>>,
-        pruning: Option<&Bound<'_, PyPruningParams>>,
-        dream: Option<&Bound<'_, PyDreamParams>>,
+        #[pyo3(from_py_with = arg)] plasticity: Option<Bound<'_, PyPlasticityParams>>,
+        #[pyo3(from_py_with = arg)] pruning: Option<Bound<'_, PyPruningParams>>,
+        #[pyo3(from_py_with = arg)] dream: Option<Bound<'_, PyDreamParams>>,
     ) -> Self {
         Self {
             inner: core::BrainConfig {
@@ -146,7 +147,7 @@ impl PyDreamReport {
         #[pyo3(from_py_with = reinforced_argument)] synapses_reinforced: u64,
         #[pyo3(from_py_with = galvanized_argument)] synapses_galvanized: u64,
         #[pyo3(from_py_with = creative_argument)] creative_edges_created: u64,
-        value_change: f64,
+        #[pyo3(from_py_with = arg)] value_change: f64,
     ) -> Self {
         Self {
             inner: hebbian_core::brain::dream::DreamReport {

@@ -4,6 +4,7 @@
 //! GIL-released call (`dream`, `learn_transitions`, `prune`, ...) or an agent's `run_episodes`
 //! holds it in another thread, other calls raise `StateError` instead of waiting or panicking.
 
+use crate::guard::arg;
 use std::path::PathBuf;
 
 use hebbian_core::brain::{Brain, NodeId};
@@ -43,7 +44,10 @@ fn write<'py>(slf: Slf<'_, 'py>) -> PyResult<PyRefMut<'py, PyBrain>> {
 impl PyBrain {
     #[new]
     #[pyo3(signature = (config=None, *, seed=None))]
-    fn new(config: Option<&Bound<'_, PyBrainConfig>>, seed: Option<Seed>) -> PyResult<Self> {
+    fn new(
+        #[pyo3(from_py_with = arg)] config: Option<Bound<'_, PyBrainConfig>>,
+        seed: Option<Seed>,
+    ) -> PyResult<Self> {
         let config = config.map(|c| c.get().inner.clone()).unwrap_or_default();
         Ok(Self {
             inner: Brain::new(config, guard::seed(seed)).py()?,
@@ -113,7 +117,11 @@ impl PyBrain {
 
     /// Records an experience of node `index` followed by `reward` (counts and mean reward),
     /// without learning.
-    fn activate_node(slf: Slf<'_, '_>, index: Int, reward: f64) -> PyResult<()> {
+    fn activate_node(
+        slf: Slf<'_, '_>,
+        index: Int,
+        #[pyo3(from_py_with = arg)] reward: f64,
+    ) -> PyResult<()> {
         let id = node_id(index)?;
         write(slf)?.inner.activate_node(id, reward).py()
     }
@@ -133,13 +141,22 @@ impl PyBrain {
     }
 
     /// One real step src → dst with `reward`; returns the reward-prediction error δ.
-    fn learn_transition(slf: Slf<'_, '_>, src: Int, dst: Int, reward: f64) -> PyResult<f64> {
+    fn learn_transition(
+        slf: Slf<'_, '_>,
+        src: Int,
+        dst: Int,
+        #[pyo3(from_py_with = arg)] reward: f64,
+    ) -> PyResult<f64> {
         let (s, d) = (node_id(src)?, node_id(dst)?);
         write(slf)?.inner.learn_transition(s, d, reward).py()
     }
 
     /// The last step of an episode that terminated after `src`; returns δ = r − V(src).
-    fn learn_terminal(slf: Slf<'_, '_>, src: Int, reward: f64) -> PyResult<f64> {
+    fn learn_terminal(
+        slf: Slf<'_, '_>,
+        src: Int,
+        #[pyo3(from_py_with = arg)] reward: f64,
+    ) -> PyResult<f64> {
         let s = node_id(src)?;
         write(slf)?.inner.learn_terminal(s, reward).py()
     }
@@ -148,7 +165,7 @@ impl PyBrain {
     fn learn_truncated(
         slf: Slf<'_, '_>,
         src: Int,
-        reward: f64,
+        #[pyo3(from_py_with = arg)] reward: f64,
         next_state: &Bound<'_, PyAny>,
     ) -> PyResult<f64> {
         let h = state_hash::state_hash(next_state)?;
@@ -313,7 +330,7 @@ impl PyBrain {
         py: Python<'_>,
         nodes: &Bound<'_, PyAny>,
         edges: &Bound<'_, PyAny>,
-        config: Option<&Bound<'_, PyBrainConfig>>,
+        #[pyo3(from_py_with = arg)] config: Option<Bound<'_, PyBrainConfig>>,
         seed: Option<Seed>,
     ) -> PyResult<Self> {
         let cfg = config.map(|c| c.get().inner.clone()).unwrap_or_default();
@@ -330,8 +347,8 @@ impl PyBrain {
     #[pyo3(signature = (min_weight=0.0, show_state_hash=true, *, max_nodes=None))]
     fn to_dot(
         slf: Slf<'_, '_>,
-        min_weight: f64,
-        show_state_hash: bool,
+        #[pyo3(from_py_with = arg)] min_weight: f64,
+        #[pyo3(from_py_with = arg)] show_state_hash: bool,
         max_nodes: Option<Int>,
     ) -> PyResult<String> {
         hebbian_core::error::check_finite("min_weight", min_weight).py()?;
@@ -390,7 +407,7 @@ impl PyBrain {
     fn from_networkx<'py>(
         py: Python<'py>,
         graph: &Bound<'py, PyAny>,
-        config: Option<&Bound<'py, PyBrainConfig>>,
+        #[pyo3(from_py_with = arg)] config: Option<Bound<'py, PyBrainConfig>>,
         seed: Option<Seed>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let kwargs = PyDict::new(py);
@@ -411,14 +428,14 @@ impl PyBrain {
 
     /// A brain from the bytes of `to_bytes` / a saved file.
     #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
+    fn from_bytes(py: Python<'_>, #[pyo3(from_py_with = arg)] data: &[u8]) -> PyResult<Self> {
         Ok(Self {
             inner: py.detach(|| Brain::from_bytes(data, "<bytes>")).py()?,
         })
     }
 
     /// Saves the brain to `path` atomically (temporary file, fsync, rename).
-    fn save(slf: Slf<'_, '_>, path: PathBuf) -> PyResult<()> {
+    fn save(slf: Slf<'_, '_>, #[pyo3(from_py_with = arg)] path: PathBuf) -> PyResult<()> {
         let brain = read(slf)?;
         let inner = &brain.inner;
         slf.py().detach(|| inner.save(&path)).py()
@@ -426,7 +443,7 @@ impl PyBrain {
 
     /// Loads a brain saved with `save`.
     #[staticmethod]
-    fn load(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+    fn load(py: Python<'_>, #[pyo3(from_py_with = arg)] path: PathBuf) -> PyResult<Self> {
         Ok(Self {
             inner: py.detach(|| Brain::load(&path)).py()?,
         })

@@ -2,7 +2,7 @@
 
 use super::{discrete_env_methods, env};
 use crate::errors::IntoPyResult;
-use crate::guard::{optional_u32_argument, seed as seed_value, u32_argument, Seed};
+use crate::guard::{arg, optional_u32_argument, seed as seed_value, u32_argument, Seed};
 use hebbian_core::envs::Chain;
 use pyo3::prelude::*;
 
@@ -20,7 +20,7 @@ discrete_env_methods!(PyChain {
     #[pyo3(signature = (*, length=10, slip=0.0, max_steps=None, seed=None))]
     fn new(
         #[pyo3(from_py_with = length_argument)] length: u32,
-        slip: f64,
+        #[pyo3(from_py_with = arg)] slip: f64,
         #[pyo3(from_py_with = max_steps_argument)] max_steps: Option<u32>,
         seed: Option<Seed>,
     ) -> PyResult<Self> {

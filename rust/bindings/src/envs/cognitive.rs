@@ -2,6 +2,7 @@
 //! (PerceptualDecisionMaking, ContextDecisionMaking, DelayMatchSample, DelayedNonMatch).
 
 use crate::errors::{invalid_argument, to_pyerr, IntoPyResult};
+use crate::guard::arg;
 use crate::guard::Int;
 use hebbian_core::envs::cognitive::{
     CognitiveEnv, Duration, Outcome, Rewards, TaskKind, TrialParams,
@@ -106,13 +107,13 @@ impl PyCognitiveEnv {
     #[pyo3(signature = (task, dt=100.0, timing=Vec::new(), rewards=(-0.1, 1.0, 0.0), abort=false, cohs=None, sigma=None, dim_ring=None, seed=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
-        task: &str,
-        dt: f64,
-        timing: Vec<(String, String, Vec<f64>)>,
-        rewards: (f64, f64, f64),
-        abort: bool,
-        cohs: Option<Vec<f64>>,
-        sigma: Option<f64>,
+        #[pyo3(from_py_with = arg)] task: &str,
+        #[pyo3(from_py_with = arg)] dt: f64,
+        #[pyo3(from_py_with = arg)] timing: Vec<(String, String, Vec<f64>)>,
+        #[pyo3(from_py_with = arg)] rewards: (f64, f64, f64),
+        #[pyo3(from_py_with = arg)] abort: bool,
+        #[pyo3(from_py_with = arg)] cohs: Option<Vec<f64>>,
+        #[pyo3(from_py_with = arg)] sigma: Option<f64>,
         dim_ring: Option<crate::guard::Int>,
         seed: Option<crate::guard::Seed>,
     ) -> PyResult<Self> {
@@ -186,10 +187,10 @@ impl PyCognitiveEnv {
         &mut self,
         py: Python<'py>,
         ground_truth: Option<Int>,
-        coh: Option<f64>,
+        #[pyo3(from_py_with = arg)] coh: Option<f64>,
         context: Option<Int>,
-        coh_0: Option<f64>,
-        coh_1: Option<f64>,
+        #[pyo3(from_py_with = arg)] coh_0: Option<f64>,
+        #[pyo3(from_py_with = arg)] coh_1: Option<f64>,
         other_choice: Option<Int>,
         sample: Option<Int>,
     ) -> PyResult<Bound<'py, PyDict>> {

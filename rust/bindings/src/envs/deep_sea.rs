@@ -2,7 +2,7 @@
 
 use super::{discrete_env_methods, env};
 use crate::errors::{invalid_argument, IntoPyResult};
-use crate::guard::{seed as seed_value, u32_argument, Int, Seed};
+use crate::guard::{arg, seed as seed_value, u32_argument, Int, Seed};
 use hebbian_core::envs::{DeepSea, DiscreteEnv};
 use pyo3::prelude::*;
 
@@ -19,9 +19,9 @@ discrete_env_methods!(core_only PyDeepSea {
     #[pyo3(signature = (*, size=10, deterministic=true, move_cost=0.01, randomize_actions=true, mapping_seed=Seed(0), seed=None))]
     fn new(
         #[pyo3(from_py_with = size_argument)] size: u32,
-        deterministic: bool,
-        move_cost: f64,
-        randomize_actions: bool,
+        #[pyo3(from_py_with = arg)] deterministic: bool,
+        #[pyo3(from_py_with = arg)] move_cost: f64,
+        #[pyo3(from_py_with = arg)] randomize_actions: bool,
         mapping_seed: Seed,
         seed: Option<Seed>,
     ) -> PyResult<Self> {

@@ -2,7 +2,7 @@
 
 use super::{discrete_env_methods, env};
 use crate::errors::IntoPyResult;
-use crate::guard::{optional_u32_argument, seed as seed_value, u32_argument, Seed};
+use crate::guard::{arg, optional_u32_argument, seed as seed_value, u32_argument, Seed};
 use hebbian_core::envs::GridWorld;
 use pyo3::prelude::*;
 
@@ -20,10 +20,10 @@ discrete_env_methods!(PyGridWorld {
     #[pyo3(signature = (*, size=5, obstacles=None, start=(0, 0), goal=None, slip=0.0, max_steps=None, seed=None))]
     fn new(
         #[pyo3(from_py_with = size_argument)] size: u32,
-        obstacles: Option<Vec<(u32, u32)>>,
-        start: (u32, u32),
-        goal: Option<(u32, u32)>,
-        slip: f64,
+        #[pyo3(from_py_with = arg)] obstacles: Option<Vec<(u32, u32)>>,
+        #[pyo3(from_py_with = arg)] start: (u32, u32),
+        #[pyo3(from_py_with = arg)] goal: Option<(u32, u32)>,
+        #[pyo3(from_py_with = arg)] slip: f64,
         #[pyo3(from_py_with = max_steps_argument)] max_steps: Option<u32>,
         seed: Option<Seed>,
     ) -> PyResult<Self> {

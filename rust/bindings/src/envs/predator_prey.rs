@@ -1,6 +1,7 @@
 //! `PredatorPreyCore`: the core of `hebbian_brain.envs.PredatorPreyEnv` (PettingZoo).
 
 use crate::errors::{invalid_argument, IntoPyResult};
+use crate::guard::arg;
 use crate::guard::{seed as seed_value, u32_argument, Int, Seed};
 use hebbian_core::envs::{PredatorPrey, PredatorPreyConfig, PredatorPreyStep};
 use pyo3::prelude::*;
@@ -39,8 +40,8 @@ impl PyPredatorPrey {
         #[pyo3(from_py_with = n_predators_argument)] n_predators: u32,
         #[pyo3(from_py_with = n_prey_argument)] n_prey: u32,
         #[pyo3(from_py_with = max_cycles_argument)] max_cycles: u32,
-        prey_move_probability: f64,
-        capture_reward: f64,
+        #[pyo3(from_py_with = arg)] prey_move_probability: f64,
+        #[pyo3(from_py_with = arg)] capture_reward: f64,
         seed: Option<Seed>,
     ) -> PyResult<Self> {
         let config = PredatorPreyConfig {
@@ -69,7 +70,7 @@ impl PyPredatorPrey {
     }
 
     /// One cycle: `(rewards, terminated, truncated, captured)`, one entry per agent.
-    fn step(&mut self, actions: Vec<Int>) -> PyResult<CycleTuple> {
+    fn step(&mut self, #[pyo3(from_py_with = arg)] actions: Vec<Int>) -> PyResult<CycleTuple> {
         // Out of range is the core's own error naming the action (u32::MAX is never legal).
         let actions = actions
             .into_iter()

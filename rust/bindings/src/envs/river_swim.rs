@@ -2,7 +2,7 @@
 
 use super::{discrete_env_methods, env};
 use crate::errors::{invalid_argument, IntoPyResult};
-use crate::guard::{optional_u32_argument, seed as seed_value, u32_argument, Int, Seed};
+use crate::guard::{arg, optional_u32_argument, seed as seed_value, u32_argument, Int, Seed};
 use hebbian_core::envs::RiverSwim;
 use pyo3::prelude::*;
 
@@ -21,8 +21,8 @@ discrete_env_methods!(core_only PyRiverSwim {
     fn new(
         #[pyo3(from_py_with = n_states_argument)] n_states: u32,
         #[pyo3(from_py_with = max_steps_argument)] max_steps: Option<u32>,
-        left_reward: f64,
-        right_reward: f64,
+        #[pyo3(from_py_with = arg)] left_reward: f64,
+        #[pyo3(from_py_with = arg)] right_reward: f64,
         seed: Option<Seed>,
     ) -> PyResult<Self> {
         Ok(PyRiverSwim {

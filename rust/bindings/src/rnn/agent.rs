@@ -5,6 +5,7 @@
 use super::convert::to_numpy;
 use crate::envs::PyCognitiveEnv;
 use crate::errors::{invalid_argument, shape_error, to_pyerr, IntoPyResult};
+use crate::guard::{arg, cast_arg};
 use crate::guard::{borrow, borrow_mut};
 use hebbian_core::rnn::agent::{
     train_population as core_train_population, ActionMap, AgentConfig, AgentEligibility, AgentRule,
@@ -76,7 +77,7 @@ fn apply_params(c: &mut AgentConfig, params: Option<&Bound<'_, PyDict>>) -> PyRe
                 .map_err(|_| crate::errors::type_error(format!("`{key}` must be a number")))
         };
         match key.as_str() {
-            "eligibility" => c.eligibility = parse_eligibility(&v.extract::<String>()?)?,
+            "eligibility" => c.eligibility = parse_eligibility(&crate::guard::arg::<String>(&v)?)?,
             "leak" => c.leak = float(&v)?,
             "gain" => c.gain = float(&v)?,
             "input_scale" => c.input_scale = float(&v)?,
@@ -89,7 +90,7 @@ fn apply_params(c: &mut AgentConfig, params: Option<&Bound<'_, PyDict>>) -> PyRe
             "baseline_decay" => c.baseline_decay = float(&v)?,
             "trace_decay" => c.trace_decay = float(&v)?,
             "max_dw" => c.max_dw = float(&v)?,
-            "learn_input_weights" => c.learn_input_weights = v.extract::<bool>()?,
+            "learn_input_weights" => c.learn_input_weights = crate::guard::arg(&v)?,
             other => {
                 return Err(crate::errors::type_error(format!(
                     "unexpected parameter `{other}` (see the agent's config for the names)"
@@ -185,14 +186,14 @@ impl PyRecurrentAgentCore {
     #[pyo3(signature = (rule, n_neurons, obs_offset, obs_scale, n_actions=None, action_offset=None, action_scale=None, observation_space=String::new(), seed=None, **params))]
     #[allow(clippy::too_many_arguments)]
     fn new(
-        rule: &str,
+        #[pyo3(from_py_with = arg)] rule: &str,
         n_neurons: crate::guard::Int,
-        obs_offset: Vec<f64>,
-        obs_scale: Vec<f64>,
+        #[pyo3(from_py_with = arg)] obs_offset: Vec<f64>,
+        #[pyo3(from_py_with = arg)] obs_scale: Vec<f64>,
         n_actions: Option<crate::guard::Int>,
-        action_offset: Option<Vec<f64>>,
-        action_scale: Option<Vec<f64>>,
-        observation_space: String,
+        #[pyo3(from_py_with = arg)] action_offset: Option<Vec<f64>>,
+        #[pyo3(from_py_with = arg)] action_scale: Option<Vec<f64>>,
+        #[pyo3(from_py_with = arg)] observation_space: String,
         seed: Option<crate::guard::Seed>,
         params: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
@@ -240,7 +241,12 @@ impl PyRecurrentAgentCore {
     /// One exploring step that is learned from at the episode's end: the action for ``obs``.
     /// ``reward`` is the reward that followed the previous step of this episode (ignored at the
     /// first step).
-    fn act(&mut self, py: Python<'_>, obs: &Bound<'_, PyAny>, reward: f64) -> PyResult<Py<PyAny>> {
+    fn act(
+        &mut self,
+        py: Python<'_>,
+        obs: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = arg)] reward: f64,
+    ) -> PyResult<Py<PyAny>> {
         let mut buf = std::mem::take(&mut self.obs_buf);
         let mut out = Vec::with_capacity(4);
         let r = self
@@ -253,7 +259,10 @@ impl PyRecurrentAgentCore {
 
     /// Ends the episode (``final_reward`` follows its last step) and learns from it:
     /// ``(return, length, modulator)``.
-    fn end_episode(&mut self, final_reward: f64) -> PyResult<(f64, u64, f64)> {
+    fn end_episode(
+        &mut self,
+        #[pyo3(from_py_with = arg)] final_reward: f64,
+    ) -> PyResult<(f64, u64, f64)> {
         let s = self.inner.end_episode(final_reward).py()?;
         Ok((s.episode_return, s.length, s.modulator))
     }
@@ -270,8 +279,8 @@ impl PyRecurrentAgentCore {
         &mut self,
         py: Python<'py>,
         obs: &Bound<'py, PyAny>,
-        state: Option<PyReadonlyArray1<'py, f64>>,
-        deterministic: bool,
+        #[pyo3(from_py_with = arg)] state: Option<PyReadonlyArray1<'py, f64>>,
+        #[pyo3(from_py_with = arg)] deterministic: bool,
     ) -> PyResult<(Py<PyAny>, Bound<'py, PyAny>)> {
         let mut buf = Vec::new();
         self.read_obs(obs, &mut buf)?;
@@ -304,7 +313,7 @@ impl PyRecurrentAgentCore {
     fn run_episodes<'py>(
         &mut self,
         py: Python<'py>,
-        env: &Bound<'py, PyCognitiveEnv>,
+        #[pyo3(from_py_with = cast_arg)] env: &Bound<'py, PyCognitiveEnv>,
         episodes: crate::guard::Int,
         max_steps: crate::guard::Int,
     ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
@@ -329,7 +338,7 @@ impl PyRecurrentAgentCore {
     fn evaluate<'py>(
         &mut self,
         py: Python<'py>,
-        env: &Bound<'py, PyCognitiveEnv>,
+        #[pyo3(from_py_with = cast_arg)] env: &Bound<'py, PyCognitiveEnv>,
         episodes: crate::guard::Int,
         max_steps: crate::guard::Int,
     ) -> PyResult<Bound<'py, PyAny>> {
@@ -391,7 +400,11 @@ impl PyRecurrentAgentCore {
     }
 
     /// Replaces ``J`` and ``W_in`` (shapes as the getters give).
-    fn set_weights(&mut self, weights: Vec<f64>, input_weights: Vec<f64>) -> PyResult<()> {
+    fn set_weights(
+        &mut self,
+        #[pyo3(from_py_with = arg)] weights: Vec<f64>,
+        #[pyo3(from_py_with = arg)] input_weights: Vec<f64>,
+    ) -> PyResult<()> {
         self.inner.set_weights(weights, input_weights).py()
     }
 
@@ -433,7 +446,7 @@ impl PyRecurrentAgentCore {
     }
 
     #[setter]
-    fn set_metadata(&mut self, value: String) {
+    fn set_metadata(&mut self, #[pyo3(from_py_with = arg)] value: String) {
         self.inner.metadata = value;
     }
 
@@ -449,7 +462,11 @@ impl PyRecurrentAgentCore {
     }
 
     /// Writes the agent to ``path`` atomically (temporary file + rename).
-    fn save(&self, py: Python<'_>, path: std::path::PathBuf) -> PyResult<()> {
+    fn save(
+        &self,
+        py: Python<'_>,
+        #[pyo3(from_py_with = arg)] path: std::path::PathBuf,
+    ) -> PyResult<()> {
         let bytes = self.inner.to_bytes();
         py.detach(|| hebbian_core::io::container::write_atomic(&path, &bytes))
             .py()
@@ -458,7 +475,11 @@ impl PyRecurrentAgentCore {
     /// An agent from ``to_bytes`` output (``FileFormatError`` if damaged).
     #[staticmethod]
     #[pyo3(signature = (data, origin="<bytes>", observation_space=String::new()))]
-    fn from_bytes(data: &[u8], origin: &str, observation_space: String) -> PyResult<Self> {
+    fn from_bytes(
+        #[pyo3(from_py_with = arg)] data: &[u8],
+        #[pyo3(from_py_with = arg)] origin: &str,
+        #[pyo3(from_py_with = arg)] observation_space: String,
+    ) -> PyResult<Self> {
         Ok(Self {
             inner: RecurrentAgent::from_bytes(origin, data).py()?,
             space: observation_space,
@@ -477,8 +498,8 @@ impl PyRecurrentAgentCore {
 )]
 fn train_population<'py>(
     py: Python<'py>,
-    agents: Vec<Bound<'py, PyRecurrentAgentCore>>,
-    envs: Vec<Bound<'py, PyCognitiveEnv>>,
+    #[pyo3(from_py_with = arg)] agents: Vec<Bound<'py, PyRecurrentAgentCore>>,
+    #[pyo3(from_py_with = arg)] envs: Vec<Bound<'py, PyCognitiveEnv>>,
     episodes: crate::guard::Int,
     max_steps: crate::guard::Int,
 ) -> PyResult<Bound<'py, PyAny>> {

@@ -4,6 +4,7 @@ use super::convert::{float_array, float_array_shaped, size, to_numpy, FloatArray
 use super::pickle;
 use super::rules::{extract_rule, rule_to_py};
 use crate::errors::{invalid_argument, shape_error, IntoPyResult};
+use crate::guard::{arg, cast_arg};
 use crate::guard::{Int, Seed};
 use hebbian_core::rnn::{
     reserve_values, Activation, NetworkConfig, PlasticityRule, Record, RecurrentNetwork,
@@ -164,12 +165,12 @@ impl PyRecurrentNetwork {
         n_units: Int,
         n_outputs: Int,
         rule: Option<&Bound<'_, PyAny>>,
-        tau: f64,
-        dt: f64,
-        activation: &str,
-        gain: f64,
-        input_scale: f64,
-        noise_std: f64,
+        #[pyo3(from_py_with = arg)] tau: f64,
+        #[pyo3(from_py_with = arg)] dt: f64,
+        #[pyo3(from_py_with = arg)] activation: &str,
+        #[pyo3(from_py_with = arg)] gain: f64,
+        #[pyo3(from_py_with = arg)] input_scale: f64,
+        #[pyo3(from_py_with = arg)] noise_std: f64,
         seed: Option<Seed>,
     ) -> PyResult<Self> {
         let seed = crate::guard::seed(seed);
@@ -217,12 +218,12 @@ impl PyRecurrentNetwork {
         py: Python<'py>,
         inputs: &Bound<'py, PyAny>,
         modulation: Option<&Bound<'py, PyAny>>,
-        plastic: bool,
-        keep_weights: bool,
+        #[pyo3(from_py_with = arg)] plastic: bool,
+        #[pyo3(from_py_with = arg)] keep_weights: bool,
         return_states: Option<&Bound<'py, PyAny>>,
         initial_state: Option<&Bound<'py, PyAny>>,
         targets: Option<&Bound<'py, PyAny>>,
-        readout_rate: f64,
+        #[pyo3(from_py_with = arg)] readout_rate: f64,
     ) -> PyResult<Bound<'py, PyAny>> {
         let record = match return_states {
             Some(obj) if !obj.is_none() => parse_record(obj)?,
@@ -322,7 +323,7 @@ impl PyRecurrentNetwork {
 
     /// Rebuilds a network from the state of `__reduce__` (validated).
     #[staticmethod]
-    fn _from_state(state: &Bound<'_, PyDict>) -> PyResult<Self> {
+    fn _from_state(#[pyo3(from_py_with = cast_arg)] state: &Bound<'_, PyDict>) -> PyResult<Self> {
         Ok(Self {
             inner: pickle::from_state(state)?,
         })

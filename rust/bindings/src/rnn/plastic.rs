@@ -3,6 +3,7 @@
 //! written in Python (`hebbian_brain/rnn/_plastic.py`) on top of the two functions here.
 
 use crate::errors::{invalid_argument, shape_error, IntoPyResult};
+use crate::guard::arg;
 use hebbian_core::rnn::optim::{Adam, AdamConfig};
 use hebbian_core::rnn::plastic::{
     self, Checkpointing, Episodes, EtaGrad, EtaRef, PlasticParams, Real, Targets,
@@ -470,7 +471,12 @@ fn step_typed<T: Float>(
 impl PyAdam {
     #[new]
     #[pyo3(signature = (params, *, lr=1e-3, betas=(0.9, 0.999), eps=1e-8))]
-    fn new(params: &Bound<'_, PyAny>, lr: f64, betas: (f64, f64), eps: f64) -> PyResult<Self> {
+    fn new(
+        params: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = arg)] lr: f64,
+        #[pyo3(from_py_with = arg)] betas: (f64, f64),
+        #[pyo3(from_py_with = arg)] eps: f64,
+    ) -> PyResult<Self> {
         let params = param_list(params, "params")?;
         if params.is_empty() {
             return Err(invalid_argument(
@@ -522,7 +528,7 @@ impl PyAdam {
     }
 
     #[setter]
-    fn set_lr(&mut self, lr: f64) -> PyResult<()> {
+    fn set_lr(&mut self, #[pyo3(from_py_with = arg)] lr: f64) -> PyResult<()> {
         self.inner.set_lr(lr).py()
     }
 

@@ -22,7 +22,7 @@ macro_rules! rule_class {
         impl $py_type {
             #[new]
             #[pyo3(signature = (*, $($field = None),+))]
-            fn new($($field: Option<f64>),+) -> PyResult<Self> {
+            fn new($(#[pyo3(from_py_with = $crate::guard::arg)] $field: Option<f64>),+) -> PyResult<Self> {
                 let d = $core::default();
                 let inner = $core { $($field: $field.unwrap_or(d.$field)),+ };
                 inner.validate().py()?;

@@ -9,6 +9,7 @@ mod trainer;
 
 use crate::errors::IntoPyResult;
 use crate::guard::Int;
+use crate::guard::{arg, cast_arg};
 use config::PyTwoJointArm;
 use hebbian_core::rnn::perturbation::{self as np_core, ConditionSet};
 use numpy::{IntoPyArray, PyArrayMethods};
@@ -43,8 +44,8 @@ fn _center_out_reach_arrays<'py>(
     py: Python<'py>,
     n_targets: Int,
     n_steps: Int,
-    radius: f64,
-    arm: &Bound<'py, PyTwoJointArm>,
+    #[pyo3(from_py_with = arg)] radius: f64,
+    #[pyo3(from_py_with = cast_arg)] arm: &Bound<'py, PyTwoJointArm>,
 ) -> PyResult<Bound<'py, PyTuple>> {
     let set = np_core::center_out_reach(
         n_targets.count("n_targets")?,

@@ -3,6 +3,7 @@
 use super::arrays::{f64_array, non_negative};
 use super::config::{PyNodePerturbationConfig, PyTwoJointArm};
 use crate::errors::{invalid_argument, shape_error, IntoPyResult};
+use crate::guard::arg;
 use crate::guard::Int;
 use hebbian_core::rnn::perturbation::{
     ConditionSet, ErrorMetric, NetworkSpec, NodePerturbationTrainer as CoreTrainer, Readout,
@@ -141,18 +142,18 @@ impl PyNodePerturbationTrainer {
         targets: &Bound<'_, PyAny>,
         mask: Option<&Bound<'_, PyAny>>,
         n_neurons: Int,
-        output_neurons: Vec<Int>,
-        config: Option<&Bound<'_, PyNodePerturbationConfig>>,
-        dt: f64,
-        tau: f64,
-        gain: f64,
-        bias_neurons: Vec<Int>,
-        bias_values: Vec<f64>,
+        #[pyo3(from_py_with = arg)] output_neurons: Vec<Int>,
+        #[pyo3(from_py_with = arg)] config: Option<Bound<'_, PyNodePerturbationConfig>>,
+        #[pyo3(from_py_with = arg)] dt: f64,
+        #[pyo3(from_py_with = arg)] tau: f64,
+        #[pyo3(from_py_with = arg)] gain: f64,
+        #[pyo3(from_py_with = arg)] bias_neurons: Vec<Int>,
+        #[pyo3(from_py_with = arg)] bias_values: Vec<f64>,
         initial_state: Option<&Bound<'_, PyAny>>,
-        initial_noise: f64,
-        arm: Option<&Bound<'_, PyTwoJointArm>>,
-        error_metric: Option<&str>,
-        energy_cost: f64,
+        #[pyo3(from_py_with = arg)] initial_noise: f64,
+        #[pyo3(from_py_with = arg)] arm: Option<Bound<'_, PyTwoJointArm>>,
+        #[pyo3(from_py_with = arg)] error_metric: Option<String>,
+        #[pyo3(from_py_with = arg)] energy_cost: f64,
         weights: Option<&Bound<'_, PyAny>>,
         input_weights: Option<&Bound<'_, PyAny>>,
         seed: Option<Int>,
@@ -161,10 +162,10 @@ impl PyNodePerturbationTrainer {
         let seed: Option<u64> = seed.map(|s| non_negative("seed", s.0, false)).transpose()?;
         let set = condition_set(inputs, targets, mask)?;
         let readout = match arm {
-            Some(a) => Readout::Arm(a.get().inner.clone()),
+            Some(ref a) => Readout::Arm(a.get().inner.clone()),
             None => Readout::Rates,
         };
-        let error_metric = parse_error_metric(error_metric, arm.is_some())?;
+        let error_metric = parse_error_metric(error_metric.as_deref(), arm.is_some())?;
         let initial_state = match initial_state {
             None => Vec::new(),
             Some(x) => f64_array(x, "initial_state", &[1])?.1,
@@ -421,7 +422,10 @@ impl PyNodePerturbationTrainer {
     }
 
     #[setter]
-    fn set_config(&mut self, config: &Bound<'_, PyNodePerturbationConfig>) -> PyResult<()> {
+    fn set_config(
+        &mut self,
+        #[pyo3(from_py_with = arg)] config: Bound<'_, PyNodePerturbationConfig>,
+    ) -> PyResult<()> {
         self.inner.set_config(config.get().inner.clone()).py()
     }
 
