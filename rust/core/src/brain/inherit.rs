@@ -103,25 +103,8 @@ impl Brain {
                 if self.nodes[src as usize].state_hash == parent {
                     continue; // a transition inside P: copied with the out-synapses above
                 }
-                let copy = self.synapse_copy(s);
-                let k = copies.len() as u64;
-                let first = src as u64 % k;
-                for (i, row) in copies.iter().enumerate() {
-                    let Some(target) = row[j] else { continue };
-                    let turn = (i as u64 + k - first) % k;
-                    let share = copy.count / k + u64::from(turn < copy.count % k);
-                    if share == 0 && !copy.creative {
-                        continue;
-                    }
-                    self.add_copy(
-                        src,
-                        target,
-                        SynapseCopy {
-                            count: share,
-                            ..copy
-                        },
-                    );
-                }
+                let targets: Vec<Option<NodeId>> = copies.iter().map(|row| row[j]).collect();
+                self.share_out(s, &targets);
             }
         }
         doomed.sort_unstable();
@@ -132,6 +115,29 @@ impl Brain {
             self.nodes[p as usize].salience = 0.0;
         }
         Ok(created)
+    }
+
+    /// Shares the traversals of synapse `s` (p → a parent node) out among p → `targets[i]`
+    /// (the children's nodes of that action; None: the child kept its own node): ⌊c/k⌋ each,
+    /// one more for c mod k of them in turn from child p mod k; a share of 0 makes no synapse
+    /// unless the synapse is creative.
+    fn share_out(&mut self, s: u32, targets: &[Option<NodeId>]) {
+        let (src, copy) = (self.synapses[s as usize].src, self.synapse_copy(s));
+        let k = targets.len() as u64;
+        let first = src as u64 % k;
+        for (i, target) in targets.iter().enumerate() {
+            let Some(target) = *target else { continue };
+            let turn = (i as u64 + k - first) % k;
+            let share = copy.count / k + u64::from(turn < copy.count % k);
+            if share == 0 && !copy.creative {
+                continue;
+            }
+            let copy = SynapseCopy {
+                count: share,
+                ..copy
+            };
+            self.add_copy(src, target, copy);
+        }
     }
 
     /// Copies what node `from` learned into the fresh node `to` (same brain).
