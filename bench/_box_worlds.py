@@ -10,6 +10,10 @@ Beside it, in the same run:
   uniform   the agent on ``Discretizer.from_space(space, bins=8)`` (what the README showed
             before the default abstraction existed); not in the default set
 
+``--split-after K`` gives the agent and Q-learning the default abstraction with splitting
+(``QuantileDiscretizer(..., split_after=K)``, default bins; rules.md §1.8), the agent's new cells
+inheriting their parent's experiences (rules.md §1.9); Q-learning's new cells start from zero.
+
 Every ``check_every`` episodes the greedy policy (``predict(deterministic=True)``) is run for
 ``eval_episodes`` episodes in a separate environment (reset seeds 10 000 + 100·seed + i); a
 world is solved when their mean return reaches the target. Reported per world and learner
@@ -20,6 +24,7 @@ The zoo column is the env-step budget of the RL Baselines3 Zoo's DQN on that wor
     python bench/learning.py --box                       # the whole table (seeds 0-9)
     python bench/_box_worlds.py --seeds 3 --worlds CartPole-v1 --learners agent,q,uniform
     python bench/_box_worlds.py --first-seed 100        # tuning seeds
+    python bench/learning.py --box --split-after 1000   # the defaults with splitting
 """
 
 from __future__ import annotations
@@ -103,23 +108,33 @@ def greedy_mean(policy: Any, env: gym.Env, seed: int) -> float:
     return total / EVAL_EPISODES
 
 
-def run_one(task: tuple[str, str, int]) -> dict[str, Any]:
+def box_abstraction(space: Any, split_after: int) -> hb.QuantileDiscretizer:
+    """The default abstraction of ``space``, splitting after ``split_after`` visits if > 0."""
+    cells = hb.abstraction.default_box_abstraction(space)
+    if split_after == 0:
+        return cells
+    return hb.QuantileDiscretizer(cells.low, cells.high, cells=cells.cells, split_after=split_after)
+
+
+def run_one(task: tuple[str, str, int, int]) -> dict[str, Any]:
     """One learner on one world with one seed until solved or out of budget."""
-    name, learner, seed = task
+    name, learner, seed, split_after = task
     world = BY_NAME[name]
     env, eval_env = gym.make(name), gym.make(name)
     n_a = int(env.action_space.n)
     if learner == "q":
-        cells = hb.abstraction.default_box_abstraction(env.observation_space)
+        cells = box_abstraction(env.observation_space, split_after)
         q = QLearning(n_a, seed)
 
         def policy(o: Any) -> int:
             return q.greedy(cells.cell(o, record=False, add=False))
     else:
-        obs_arg = None
+        obs_arg: Any = env.observation_space
         if learner == "uniform":
             obs_arg = hb.Discretizer.from_space(env.observation_space, bins=8)
-        agent = hb.Agent(env.action_space, seed=seed, observation=obs_arg or env.observation_space)
+        elif split_after > 0:
+            obs_arg = box_abstraction(env.observation_space, split_after)
+        agent = hb.Agent(env.action_space, seed=seed, observation=obs_arg)
 
         def policy(o: Any) -> int:
             return int(agent.predict(o, deterministic=True)[0])
@@ -220,6 +235,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--worlds", default=",".join(BY_NAME))
     parser.add_argument("--learners", default="agent,q", help=f"comma-separated: {LEARNERS}")
     parser.add_argument("--jobs", type=int, default=1, help="worker processes")
+    parser.add_argument(
+        "--split-after", type=int, default=0, help="cells split after K visits (0: never)"
+    )
     args = parser.parse_args(argv)
     worlds = [BY_NAME[n] for n in args.worlds.split(",")]
     learners = [x for x in args.learners.split(",") if x]
@@ -227,7 +245,7 @@ def main(argv: list[str] | None = None) -> None:
     if bad:
         parser.error(f"unknown learners {bad}; choose from {LEARNERS}")
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
-    tasks = [(w.name, lr, s) for w in worlds for lr in learners for s in seeds]
+    tasks = [(w.name, lr, s, args.split_after) for w in worlds for lr in learners for s in seeds]
     start = time.perf_counter()
     if args.jobs > 1:
         with ProcessPoolExecutor(args.jobs) as pool:

@@ -251,3 +251,59 @@ def test_acrobot_in_the_zoo_budget():
     # bench/learning.py --box (seeds 0-9, 1e5 steps): greedy median -193; random play -500;
     # the issue's target (>= -100) is not met.
     assert _median_greedy("Acrobot-v1", range(3), 100_000) >= -250
+
+
+def _values(brain, cell, n_actions=2):
+    """(value, exploration value, activation count) of each action's node of a cell."""
+    out = []
+    for a in range(n_actions):
+        i = brain.find_node(cell, a)
+        if i is not None:
+            node = brain.node(i)
+            out.append((a, node.value, brain.exploration_value(i), node.activation_count))
+    return out
+
+
+def test_the_halves_of_a_split_cell_inherit_its_experiences():
+    # Without inheritance the halves would start with no nodes (untried, value 0).
+    env = gym.make("CartPole-v1")
+    space = env.observation_space
+    d = hb.QuantileDiscretizer(space.low, space.high, warmup=200, split_after=20)
+    agent = hb.Agent(env.action_space, seed=0, observation=d)
+    brain, splits, with_nodes = agent.brain, 0, 0
+    obs, _ = env.reset(seed=0)
+    while splits < 20:
+        cell = d.cell(obs, record=False, add=False)
+        before = _values(brain, cell)
+        obs, r, terminated, truncated, _ = env.step(agent.act(obs))
+        if d.last_split is not None:
+            parent, left, right = d.last_split
+            assert parent == cell
+            splits += 1
+            with_nodes += bool(before)
+            for child in (left, right):
+                got = _values(brain, child)
+                assert [g[:3] for g in got] == [b[:3] for b in before]
+                assert all(1 <= g[3] <= max(b[3], 5) for g, b in zip(got, before))
+            # The retired cell's nodes keep their values but lose their synapses (only the
+            # step just learned may leave one of them, the agent's previous node).
+            retired = [brain.find_node(parent, a) for a, *_ in before]
+            assert all(brain.predecessors(i) == [] for i in retired)
+            assert sum(len(brain.successors(i)) for i in retired) <= 1
+        agent.observe(float(r), obs, terminated, truncated)
+        if terminated or truncated:
+            agent.dream()
+            obs, _ = env.reset()
+    assert splits == 20 and with_nodes >= 15
+
+
+def test_splitting_agents_are_deterministic():
+    runs = []
+    for seed in (4, 4):
+        env = gym.make("CartPole-v1")
+        space = env.observation_space
+        d = hb.QuantileDiscretizer(space.low, space.high, warmup=200, split_after=20)
+        agent = hb.Agent(env.action_space, seed=seed, observation=d)
+        returns = _train(agent, env, 40, seed=seed)
+        runs.append((returns, d.to_bytes(), agent.brain.to_bytes()))
+    assert runs[0] == runs[1]

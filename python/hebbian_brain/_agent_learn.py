@@ -218,6 +218,8 @@ def _act(agent: Agent, core: AgentCore, obs: Any) -> int:
         return int(agent.act(obs))
     enc = agent._encoder
     key = enc.index("obs", obs) if enc.kind == "index" else enc.hash("obs", obs)
+    if enc.splitting:
+        enc.hand_over_split(core)
     a = core.act_index(key) if enc.kind == "index" else core.act(key)
     _remember(agent, key, obs)
     return int(a) + int(agent._start)

@@ -34,12 +34,17 @@ class _Encoder:
         self.space = None
         self.discretizer: Discretizer | QuantileDiscretizer | None = None
         self.discrete: tuple[int, int] | None = None
+        self.splitting = False
         if isinstance(observation, spaces.Box):
             observation = default_box_abstraction(observation)
         if observation is None:
             self.kind = "hash"
         elif isinstance(observation, (Discretizer, QuantileDiscretizer)):
             self.discretizer = observation
+            # A splitting grid: a cell's experiences go to its halves when it splits.
+            self.splitting = (
+                isinstance(observation, QuantileDiscretizer) and observation.split_after > 0
+            )
             self.discrete = (0, int(observation.n))
             self.kind = "index"
         elif isinstance(observation, spaces.Discrete):
@@ -80,6 +85,17 @@ class _Encoder:
         raise InvalidArgumentError(
             f"invalid argument `{name}`: {obs!r} is outside the observation space {self.space}"
         )
+
+    def hand_over_split(self, core: Any) -> None:
+        """Hands a split cell's experiences to its halves (after a recorded lookup).
+
+        When the last ``index("obs", ...)`` split a cell, the brain's nodes of the retired
+        cell are inherited by its two halves (rules.md §1.9).
+        """
+        assert isinstance(self.discretizer, QuantileDiscretizer)
+        split = self.discretizer.last_split
+        if split is not None:
+            core.split_index(*split)
 
     def hash(self, name: str, obs: Any) -> int:
         """The state hash of an observation (validated against the space when there is one)."""

@@ -611,6 +611,9 @@ class QuantileDiscretizer:
     def split_after(self) -> int:
         """Visits before a fitted cell splits (0: never)."""
     @property
+    def last_split(self) -> tuple[int, int, int] | None:
+        """The split made by the last :meth:`cell` call: (retired id, left id, right id)."""
+    @property
     def n(self) -> int:
         """Number of ids a lookup can return: ``max_cells + 2``."""
     @property
@@ -747,6 +750,8 @@ class AgentCore:
         """Chooses an action for an observation given by its state hash (learning as it goes)."""
     def act_index(self, obs: int) -> int:
         """`act` for a `Discrete` observation given as its index."""
+    def split_index(self, parent: int, left: int, right: int) -> int:
+        """Hands the experiences of cell ``parent`` to the cells ``left`` and ``right``."""
     def observe(self, reward: float, next_state: int, terminated: bool, truncated: bool) -> None:
         """Reports the outcome of the last action (next observation as a state hash)."""
     def observe_index(

@@ -208,6 +208,8 @@ class Agent(SB3Surface, FileSurface):
         try:
             if enc.kind == "index":
                 key = enc.index("obs", obs)
+                if enc.splitting:
+                    enc.hand_over_split(self._core)
                 a = self._core.act_index(key)
             else:
                 key = enc.hash("obs", obs)

@@ -143,6 +143,13 @@ impl PyQuantileGrid {
         Self::cell(slf, obs, false, false)
     }
 
+    /// The split made by the last :meth:`cell` call: ``(retired id, left id, right id)``, or
+    /// None when it made none (an agent hands the retired cell's experiences to the two).
+    #[getter]
+    fn last_split(slf: Slf<'_, '_>) -> PyResult<Option<(u32, u32, u32)>> {
+        Ok(borrow(slf, "discretizer")?.inner.last_split())
+    }
+
     /// Values per observation.
     #[getter]
     fn dims(slf: Slf<'_, '_>) -> PyResult<usize> {

@@ -258,6 +258,19 @@ impl PyAgent {
         this.inner.act(&mut b.inner, state).py()
     }
 
+    /// Hands the experiences of the cell with index `parent` to the cells `left` and
+    /// `right` that split it (`Brain.inherit_state`; rules.md §1.9). Returns the nodes made.
+    fn split_index(slf: Slf<'_, '_>, parent: Int, left: Int, right: Int) -> PyResult<usize> {
+        let this = write(slf)?;
+        let parent = this.index_hash("parent", parent)?;
+        let children = [
+            this.index_hash("left", left)?,
+            this.index_hash("right", right)?,
+        ];
+        let mut b = this.brain_mut(slf.py())?;
+        b.inner.inherit_state(parent, &children).py()
+    }
+
     /// Reports the outcome of the last action (next observation as a state hash).
     fn observe(
         slf: Slf<'_, '_>,

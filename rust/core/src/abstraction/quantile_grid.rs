@@ -97,6 +97,9 @@ pub struct QuantileGrid {
     trees: CellTrees,
     /// Cells met so far (the next id); never more than `max_cells`.
     n_cells: u32,
+    /// The split made by the last `cell` call: (retired id, left id, right id) (not saved).
+    #[serde(skip)]
+    last_split: Option<(u32, u32, u32)>,
     #[serde(skip)]
     index: FxHashMap<Box<[u16]>, u32>,
     #[serde(skip)]
@@ -160,6 +163,7 @@ impl QuantileGrid {
             targets: Vec::new(),
             trees: CellTrees::default(),
             n_cells: 0,
+            last_split: None,
             index: FxHashMap::default(),
             scratch: Vec::new(),
         })
@@ -210,6 +214,13 @@ impl QuantileGrid {
         &self.edges
     }
 
+    /// The split made by the last [`cell`](Self::cell) call, if it made one: (the retired id,
+    /// the left child's id, the right child's id). A brain hands the retired cell's
+    /// experiences to the children (`Brain::inherit_state`).
+    pub fn last_split(&self) -> Option<(u32, u32, u32)> {
+        self.last_split
+    }
+
     /// The id shared by every new cell once `max_cells` cells exist.
     pub fn overflow_id(&self) -> u32 {
         self.params.max_cells
@@ -248,6 +259,7 @@ impl QuantileGrid {
     /// Fails on a wrong length or a NaN, changing nothing.
     pub fn cell(&mut self, obs: &[f64], record: bool, add: bool) -> Result<u32> {
         self.check(obs)?;
+        self.last_split = None;
         if record && !self.fitted() {
             if self.origin.is_empty() {
                 self.origin.extend_from_slice(obs);
@@ -293,6 +305,7 @@ impl QuantileGrid {
     fn leaf_id(&mut self, root: u32, obs: &[f64], record: bool) -> u32 {
         let mut leaf = self.trees.descend(root, obs);
         if record {
+            let retired = self.trees.id(leaf);
             let used = self.trees.visit(
                 leaf,
                 obs,
@@ -302,6 +315,7 @@ impl QuantileGrid {
                 self.params.max_cells,
             );
             if used > 0 {
+                self.last_split = Some((retired, self.n_cells, self.n_cells + 1));
                 self.n_cells += used;
                 leaf = self.trees.descend(leaf, obs);
             }

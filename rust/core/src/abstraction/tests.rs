@@ -184,7 +184,18 @@ fn a_leaf_splits_at_the_mean_of_its_most_spread_dimension() {
     // spread along dimension 1 (relative to its warm-up scale), make four: a split at the mean
     // of dimension 1, (0.003 + 1 + 2 + 1) / 4 = 1.00075.
     let obs = [[5.0, 1.0], [5.1, 2.0], [5.0, 1.0], [5.1, 2.0]];
-    let ids: Vec<u32> = obs.iter().map(|o| g.cell(o, true, true).unwrap()).collect();
+    let mut ids = Vec::new();
+    for (i, o) in obs.iter().enumerate() {
+        ids.push(g.cell(o, true, true).unwrap());
+        if i < 2 {
+            assert_eq!(g.last_split(), None);
+        }
+        if i == 2 {
+            // reported once, by the call that split: (retired, left, right)
+            assert_eq!(g.last_split(), Some((ids[0], before, before + 1)));
+        }
+    }
+    assert_eq!(g.last_split(), None, "the next call reports no split");
     assert_eq!(g.n_cells(), before + 2, "one split: two more ids");
     let (left, right) = (
         g.cell(&[5.0, 0.5], false, false).unwrap(),

@@ -17,6 +17,7 @@
 pub mod config;
 pub mod dream;
 pub mod dream_record;
+mod inherit;
 pub(crate) mod learning;
 pub mod model;
 mod node;
