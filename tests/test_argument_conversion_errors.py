@@ -178,9 +178,29 @@ def test_render_brain_without_graphviz_is_missing_dependency_error(tmp_path, mon
     assert hb.viz.render_brain(_brain(), tmp_path / "b.dot").read_text().startswith("digraph")
 
 
+def test_a_failing_or_slow_graphviz_is_external_tool_error(tmp_path, monkeypatch):
+    import subprocess
+
+    def failing(*args, **kwargs):
+        return subprocess.CompletedProcess(args, 1, stdout=b"", stderr=b"Error: syntax error")
+
+    def slow(*args, **kwargs):
+        raise subprocess.TimeoutExpired(cmd="dot", timeout=1)
+
+    for run, message in [(failing, "failed: Error: syntax error"), (slow, "took more than")]:
+        monkeypatch.setattr(subprocess, "run", run)
+        with pytest.raises(hb.ExternalToolError, match=message) as info:
+            hb.viz.render_brain(_brain(), tmp_path / "b.png")
+        assert isinstance(info.value, RuntimeError) and isinstance(info.value, hb.HebbianError)
+        assert not (tmp_path / "b.png").exists()
+
+
 def test_missing_dependency_error_is_exported():
     assert "MissingDependencyError" in hb.__all__
     assert issubclass(hb.MissingDependencyError, (hb.HebbianError, RuntimeError))
+    assert "ExternalToolError" in hb.__all__
+    assert issubclass(hb.ExternalToolError, hb.HebbianError)
+    assert issubclass(hb.ExternalToolError, RuntimeError)
 
 
 @pytest.mark.parametrize("cls", [rnn.NodePerturbationAgent, rnn.RewardHebbianAgent])

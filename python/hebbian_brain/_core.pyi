@@ -32,6 +32,7 @@ __all__ = [
     "InvalidConfigError",
     "InvalidNodeError",
     "MissingDependencyError",
+    "ExternalToolError",
     "NeuromodulatedHebbian",
     "NoSynapseError",
     "Node",
@@ -100,6 +101,9 @@ class ArgumentTypeError(HebbianError, TypeError):
 
 class MissingDependencyError(HebbianError, RuntimeError):
     """An optional program or package the call needs is not installed; the message says what to install."""
+
+class ExternalToolError(HebbianError, RuntimeError):
+    """An external program the call runs (Graphviz) failed or timed out; the message has its output."""
 
 # ---------------------------------------------------------------- graph brain (config, Brain)
 @final

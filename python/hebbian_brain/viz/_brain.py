@@ -14,6 +14,7 @@ from typing import Any
 from hebbian_brain._core import (
     ArgumentTypeError,
     Brain,
+    ExternalToolError,
     InvalidArgumentError,
     MissingDependencyError,
     state_hash,
@@ -246,7 +247,8 @@ def render_brain(
         InvalidArgumentError: An unknown ``engine``, or a ``format`` Graphviz does not know.
         MissingDependencyError: The Graphviz program (``dot``, or ``engine``) is not installed
             (a ``RuntimeError``).
-        RuntimeError: Graphviz failed or took more than ``RENDER_TIMEOUT`` seconds.
+        ExternalToolError: Graphviz failed or took more than ``RENDER_TIMEOUT`` seconds (a
+            ``RuntimeError``).
     """
     path = Path(_path("path", path))
     if engine is not None and (not isinstance(engine, str) or engine not in ENGINES):
@@ -306,7 +308,7 @@ def render_brain(
             check=False,
         )
     except subprocess.TimeoutExpired:
-        raise RuntimeError(
+        raise ExternalToolError(
             f"Graphviz `{auto_engine}` took more than {RENDER_TIMEOUT:.0f} s; show fewer nodes "
             "(max_nodes=...) or write a .dot file"
         ) from None
@@ -314,6 +316,6 @@ def render_brain(
         message = done.stderr.decode("utf-8", "replace").strip()[:500]
         if "not recognized" in message:  # Graphviz's answer to an unknown -T format
             raise InvalidArgumentError(f"invalid argument `format`: {fmt!r}: {message}")
-        raise RuntimeError(f"Graphviz `{auto_engine}` failed: {message}")
+        raise ExternalToolError(f"Graphviz `{auto_engine}` failed: {message}")
     path.write_bytes(done.stdout)
     return path

@@ -10,6 +10,7 @@
 //!  ├── StateError           (RuntimeError) call not allowed now (e.g. observe before act)
 //!  ├── ArgumentTypeError    (TypeError)    an argument of the wrong type
 //!  ├── MissingDependencyError (RuntimeError) an optional program or package is not installed
+//!  ├── ExternalToolError    (RuntimeError) an external program the call runs failed or timed out
 //!  └── FileFormatError      (ValueError)   truncated / corrupted / foreign / unknown-version file
 //! ```
 //! OS failures (unwritable path, missing file) raise the matching built-in `OSError` subclass;
@@ -46,6 +47,7 @@ struct Classes {
     // Raised from Python only (e.g. `viz.render_brain` without Graphviz); held so it is made
     // with the others.
     _missing_dependency: Py<PyAny>,
+    _external_tool: Py<PyAny>,
 }
 
 static CLASSES: OnceLock<Classes> = OnceLock::new();
@@ -90,6 +92,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
             "An argument has the wrong type; the message names it.")?,
         _missing_dependency: make_class(py, m, "MissingDependencyError", PyRuntimeError::type_object(py),
             "An optional program or package the call needs is not installed; the message says what to install.")?,
+        _external_tool: make_class(py, m, "ExternalToolError", PyRuntimeError::type_object(py),
+            "An external program the call runs (Graphviz) failed or timed out; the message has its output.")?,
     };
     // A second import of the module (sub-interpreters are not supported) keeps the first classes.
     let _ = CLASSES.set(classes);
