@@ -107,7 +107,9 @@ impl Brain {
         };
         report.walks += 1;
         let direction = self.config.dream.direction;
-        let mut path = vec![start];
+        let mut path = std::mem::take(&mut self.walk_path);
+        path.clear();
+        path.push(start);
         if direction == DreamDirection::Reverse {
             report.value_change += self.backup(start).value;
         }
@@ -147,6 +149,7 @@ impl Brain {
         }
         self.maybe_wire_creative(&path, direction, report);
         self.record_dream_walk(&path);
+        self.walk_path = path;
     }
 
     /// A dream start: ∝ salience over the salient set, or uniform over all nodes when no node is

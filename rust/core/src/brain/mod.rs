@@ -86,6 +86,9 @@ pub struct Brain {
     /// Most actions an agent acting with this brain has (0: unknown), so that a state with
     /// fewer nodes has untried actions.
     pub(crate) action_count: u32,
+    /// Scratch buffer of the current dream walk's nodes, kept between walks so that a walk
+    /// allocates nothing (not saved).
+    pub(crate) walk_path: Vec<NodeId>,
     /// The last dream walks, when asked for (`dream_record.rs`; not saved).
     pub(crate) dream_recorder: Option<Box<dream_record::DreamRecorder>>,
 }
