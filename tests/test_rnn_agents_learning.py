@@ -8,7 +8,7 @@ from test_rnn_agents_api import Bandit
 
 from hebbian_brain.envs import DelayMatchSampleEnv, PerceptualDecisionMakingEnv
 from hebbian_brain.rnn import NodePerturbationAgent, RewardHebbianAgent
-from hebbian_brain.rnn._agents import _trial_task_defaults
+from hebbian_brain.rnn._agent_support import _trial_task_defaults
 
 
 @pytest.mark.parametrize("cls", [NodePerturbationAgent, RewardHebbianAgent])

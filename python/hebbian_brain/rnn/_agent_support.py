@@ -1,7 +1,10 @@
-"""Helpers of the recurrent agents: episode records, spaces as JSON, built-in task cores."""
+"""Helpers of the recurrent agents: episode records, spaces as JSON, built-in task cores, trial-task defaults."""
 
 from __future__ import annotations
 
+import math
+import numbers
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -98,3 +101,32 @@ def _cognitive_core(env: Any) -> CognitiveEnvCore | None:
             layer = layer.env
             continue
         return None
+
+
+#: Node perturbation on NeuroGym-style trial tasks: 1/τ of the network (τ ≈ 333 ms) and the
+#: half-life of the eligibility trace, in ms (``docs/reference/rules.md`` § 5.1).
+_TRIAL_INVERSE_TAU_PER_MS = 0.003
+_TRIAL_TRACE_HALF_LIFE_MS = 100.0
+
+
+def _trial_task_defaults(rule: str, env: Any) -> dict[str, Any]:
+    """Node perturbation's defaults for a trial task with NeuroGym's ``dt`` (ms) and ``timing``.
+
+    ``leak = dt/τ`` (τ ≈ 333 ms, so the state holds a sample over a delay), Miconi's
+    ``gain`` 1.5, and ``trace_decay = 0.5^(dt/100 ms)`` (the only reward is the answer at the
+    trial's end). Other environments (and the Hebbian rule) keep the plain defaults.
+    """
+    layer = getattr(env, "unwrapped", env)
+    dt, timing = getattr(layer, "dt", None), getattr(layer, "timing", None)
+    if rule != "node_perturbation" or not isinstance(timing, Mapping):
+        return {}
+    if isinstance(dt, bool) or not isinstance(dt, numbers.Real):
+        return {}
+    dt = float(dt)
+    if not (math.isfinite(dt) and dt > 0):
+        return {}
+    return {
+        "leak": min(1.0, dt * _TRIAL_INVERSE_TAU_PER_MS),
+        "gain": 1.5,
+        "trace_decay": 0.5 ** (dt / _TRIAL_TRACE_HALF_LIFE_MS),
+    }

@@ -29,9 +29,7 @@ from __future__ import annotations
 
 import json
 import math
-import numbers
 import os
-from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import numpy as np
@@ -57,6 +55,7 @@ from hebbian_brain.rnn._agent_support import (
     _space_from_json,
     _space_json,
     _spaces,
+    _trial_task_defaults,
 )
 
 __all__ = [
@@ -68,35 +67,6 @@ __all__ = [
 ]
 
 _FORMAT = "hebbian_brain.rnn.RecurrentAgent/1"
-
-
-#: Node perturbation on NeuroGym-style trial tasks: 1/τ of the network (τ ≈ 333 ms) and the
-#: half-life of the eligibility trace, in ms (``docs/reference/rules.md`` § 5.1).
-_TRIAL_INVERSE_TAU_PER_MS = 0.003
-_TRIAL_TRACE_HALF_LIFE_MS = 100.0
-
-
-def _trial_task_defaults(rule: str, env: Any) -> dict[str, Any]:
-    """Node perturbation's defaults for a trial task with NeuroGym's ``dt`` (ms) and ``timing``.
-
-    ``leak = dt/τ`` (τ ≈ 333 ms, so the state holds a sample over a delay), Miconi's
-    ``gain`` 1.5, and ``trace_decay = 0.5^(dt/100 ms)`` (the only reward is the answer at the
-    trial's end). Other environments (and the Hebbian rule) keep the plain defaults.
-    """
-    layer = getattr(env, "unwrapped", env)
-    dt, timing = getattr(layer, "dt", None), getattr(layer, "timing", None)
-    if rule != "node_perturbation" or not isinstance(timing, Mapping):
-        return {}
-    if isinstance(dt, bool) or not isinstance(dt, numbers.Real):
-        return {}
-    dt = float(dt)
-    if not (math.isfinite(dt) and dt > 0):
-        return {}
-    return {
-        "leak": min(1.0, dt * _TRIAL_INVERSE_TAU_PER_MS),
-        "gain": 1.5,
-        "trace_decay": 0.5 ** (dt / _TRIAL_TRACE_HALF_LIFE_MS),
-    }
 
 
 class _RecurrentAgent(RecurrentSB3Surface, FileSurface):
