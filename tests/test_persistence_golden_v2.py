@@ -8,10 +8,12 @@ them, and while version 2 is current, rewriting them must give the same bytes.
 
 from __future__ import annotations
 
-import hashlib
+import importlib.util
 import json
 import struct
+import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -20,6 +22,22 @@ import hebbian_brain as hb
 from hebbian_brain import rnn
 
 DATA = Path(__file__).parent / "data"
+
+
+def _generator() -> Any:
+    """tests/data/make_golden_v2.py, whose ``fingerprint`` the files were written with."""
+    sys.path.insert(0, str(DATA))
+    try:
+        spec = importlib.util.spec_from_file_location("make_golden_v2", DATA / "make_golden_v2.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+    finally:
+        sys.path.remove(str(DATA))
+
+
+fingerprint = _generator().fingerprint
 EXPECTED = json.loads((DATA / "golden_v2.json").read_text())
 PROBES = np.array(
     [[0.0, 0.0, 0.0, 0.0], [0.05, -0.2, 0.03, 0.4], [-0.1, 0.3, -0.05, -0.6], [1.0, 1.0, 0.2, 1.0]]
@@ -40,17 +58,6 @@ def assert_brain_matches(b: hb.Brain, want: dict) -> None:
     assert edges["target"].tolist() == want["target"]
     assert edges["weight"].tolist() == want["weight"]
     assert edges["is_creative"].tolist() == want["is_creative"]
-
-
-def fingerprint(b: hb.Brain) -> dict:
-    h = hashlib.sha256()
-    for table in (b.nodes(), b.edges()):
-        for name in sorted(table):
-            h.update(name.encode())
-            h.update(np.ascontiguousarray(table[name]).tobytes())
-    u = np.array([b.exploration_value(int(i)) for i in b.nodes()["index"]])
-    h.update(u.tobytes())
-    return {"node_count": b.node_count, "edge_count": b.edge_count, "sha256": h.hexdigest()}
 
 
 def test_the_v2_brain_loads_with_its_exploration_values():
