@@ -30,12 +30,12 @@ from typing import Any
 
 import gymnasium as gym
 import numpy as np
+from _box_worlds import greedy_mean  # the same evaluation as the benchmark
 
 import hebbian_brain as hb
 
 TARGET = {"CartPole-v1": 475.0, "MountainCar-v0": -130.0, "Acrobot-v1": -100.0}
 BUDGET = {"CartPole-v1": 50_000, "MountainCar-v0": 120_000, "Acrobot-v1": 100_000}
-EVAL_EPISODES = 10
 CHECK_EVERY = 25
 UNKNOWN = -1  # ListGrid's id of a cell never met (a lookup that may not add cells)
 
@@ -166,18 +166,6 @@ def make_learner(env: gym.Env, seed: int, cfg: dict[str, Any]) -> tuple[Any, Any
         return int(agent.predict(obs, deterministic=True)[0])
 
     return agent, greedy, agent.observation
-
-
-def greedy_mean(policy: Any, env: gym.Env, seed: int) -> float:
-    total = 0.0
-    for i in range(EVAL_EPISODES):
-        obs, _ = env.reset(seed=10_000 + 100 * seed + i)
-        while True:
-            obs, r, terminated, truncated, _ = env.step(policy(obs))
-            total += float(r)
-            if terminated or truncated:
-                break
-    return total / EVAL_EPISODES
 
 
 def run_one(task: tuple[str, int, dict[str, Any]]) -> dict[str, Any]:

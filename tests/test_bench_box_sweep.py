@@ -25,7 +25,11 @@ def sweep():
     )
     module = importlib.util.module_from_spec(spec)
     sys.modules["box_sweep"] = module
-    spec.loader.exec_module(module)  # top-level code only defines things (main() is guarded)
+    sys.path.insert(0, str(ROOT / "bench"))  # it imports its evaluation from _box_worlds
+    try:
+        spec.loader.exec_module(module)  # top-level code only defines things (main() is guarded)
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
     yield module
     del sys.modules["box_sweep"]
 
