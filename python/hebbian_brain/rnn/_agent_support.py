@@ -1,4 +1,7 @@
-"""Helpers of the recurrent agents: episode records, spaces as JSON, built-in task cores, trial-task defaults."""
+"""Helpers of the recurrent agents.
+
+Episode records, spaces as JSON, built-in task cores and the defaults on trial tasks.
+"""
 
 from __future__ import annotations
 
