@@ -273,3 +273,26 @@ def test_evaluate_policy_on_a_vector_env_restarts_only_finished_copies():
     assert starts[0] == [True, True] and starts[1] == [False, False]
     assert starts[4] == [True, True] and starts[5] == [False, False]
     assert all(c[0] for c in spy.calls[1:])  # the batch state is always passed back
+
+
+@pytest.mark.parametrize("cls", AGENTS)
+def test_get_set_parameters_carry_the_value_readout(cls):
+    a = cls(Cue(), n_neurons=10, seed=0, readout="value").learn(episodes=50)
+    params = a.get_parameters()["policy"]
+    assert set(params) == {"weights", "input_weights", "readout_weights", "readout_mean"}
+    assert params["readout_weights"].shape == (2, 11) and params["readout_mean"].shape == (10,)
+    assert np.abs(params["readout_weights"]).sum() > 0  # learned
+    b = cls(Cue(), n_neurons=10, seed=1, readout="value")
+    with pytest.raises(hb.InvalidArgumentError, match="missing"):
+        b.set_parameters({"policy": {"weights": a.weights, "input_weights": a.input_weights}})
+    with pytest.raises(hb.ShapeError, match="readout_weights"):
+        b.set_parameters({"policy": {**params, "readout_weights": np.zeros((3, 11))}})
+    b.set_parameters({"policy": params})
+    np.testing.assert_array_equal(b._core.readout_weights, params["readout_weights"])
+    for seed in range(4):
+        obs, _ = Cue().reset(seed=seed)
+        assert a.predict(obs, deterministic=True)[0] == b.predict(obs, deterministic=True)[0]
+    with pytest.raises(hb.InvalidConfigError, match="readout"):
+        cls(gym.make("Pendulum-v1"), n_neurons=10, seed=0, readout="value")
+    with pytest.raises(hb.InvalidConfigError, match="readout"):
+        cls(Cue(), n_neurons=10, seed=0, readout="values")

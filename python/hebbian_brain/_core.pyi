@@ -1744,6 +1744,14 @@ class RecurrentAgentCore:
     @property
     def input_weights(self) -> npt.NDArray[np.float64]:
         """Input weights `W_in` `[N, n_obs + 1]` (last column: biases; a copy)."""
+    @property
+    def readout_weights(self) -> npt.NDArray[np.float64]:
+        """The value readout's `V` `[n_actions, N + 1]` (no rows without one; a copy)."""
+    @property
+    def readout_mean(self) -> npt.NDArray[np.float64]:
+        """The running mean `r̄` the value readout centres the rates on, `[N]` (a copy)."""
+    def set_readout(self, weights: Sequence[float], mean: Sequence[float]) -> None:
+        """Replaces the value readout's `V` and `r̄` (flattened, shapes as the getters give)."""
     def set_weights(self, weights: Sequence[float], input_weights: Sequence[float]) -> None:
         """Replaces `J` and `W_in` (flattened, shapes as the getters give)."""
     @property

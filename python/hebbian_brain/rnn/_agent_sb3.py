@@ -48,11 +48,14 @@ class RecurrentSB3Surface(LoggerSurface):
 
         Returns:
             ``{"policy": {"weights": J [N, N], "input_weights": W_in [N, n_obs + 1]}}``
-            (copies).
+            (copies), with a value readout also ``"readout_weights"`` V [n_actions, N + 1] and
+            ``"readout_mean"`` r̄ [N].
         """
-        return {
-            "policy": {"weights": self._core.weights, "input_weights": self._core.input_weights}
-        }
+        policy = {"weights": self._core.weights, "input_weights": self._core.input_weights}
+        if self._core.config["readout"] == "value":
+            policy["readout_weights"] = self._core.readout_weights
+            policy["readout_mean"] = self._core.readout_mean
+        return {"policy": policy}
 
     def set_parameters(
         self,
@@ -66,8 +69,8 @@ class RecurrentSB3Surface(LoggerSurface):
         Args:
             load_path_or_dict: A dict as :meth:`get_parameters` returns, or the path of an
                 agent file of the same size.
-            exact_match: Require both ``"weights"`` and ``"input_weights"`` (else the missing
-                one is kept).
+            exact_match: Require every key :meth:`get_parameters` gives (else the missing ones
+                are kept).
 
         Raises:
             InvalidArgumentError: Unknown or missing keys.
@@ -81,10 +84,12 @@ class RecurrentSB3Surface(LoggerSurface):
                 f"{sorted(params)}"
             )
         names = {"weights", "input_weights"}
+        if self._core.config["readout"] == "value":
+            names |= {"readout_weights", "readout_mean"}
         unknown, missing = set(policy) - names, names - set(policy)
         if unknown or (exact_match and missing):
             raise InvalidArgumentError(
-                "invalid argument `load_path_or_dict`: expected 'weights' and 'input_weights' "
+                f"invalid argument `load_path_or_dict`: expected the keys {sorted(names)} "
                 f"(unknown: {sorted(unknown)}, missing: {sorted(missing)})"
             )
         new = {}
@@ -99,6 +104,10 @@ class RecurrentSB3Surface(LoggerSurface):
         self._core.set_weights(
             new["weights"].ravel().tolist(), new["input_weights"].ravel().tolist()
         )
+        if "readout_weights" in new:
+            self._core.set_readout(
+                new["readout_weights"].ravel().tolist(), new["readout_mean"].ravel().tolist()
+            )
 
 
 class RecurrentTraining(TrainingLoop):

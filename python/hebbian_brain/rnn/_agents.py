@@ -478,9 +478,14 @@ class NodePerturbationAgent(_RecurrentAgent):
             process while learning, for sparse goals such as Acrobot's), ``max_dw`` (0.05),
             ``baseline_decay`` (0.9), ``eligibility``, ``leak``
             (dt/τ, 1), ``gain`` (1), ``trace_decay`` (1), ``input_scale`` (1),
-            ``activity_trace_decay`` (0.05), ``learn_input_weights`` (True). On a trial task with
-            NeuroGym's ``dt`` (ms) and ``timing`` (``hebbian_brain.envs``, NeuroGym's envs) the
-            defaults are ``leak = dt/333 ms``, ``gain`` 1.5 and ``trace_decay = 0.5^(dt/100 ms)``.
+            ``activity_trace_decay`` (0.05), ``learn_input_weights`` (True), ``readout``
+            ("neurons"; "value": a linear readout of action values learned by the chosen
+            action's reward-prediction error, discrete actions only), ``readout_learning_rate``
+            (0.01), ``readout_trace_decay`` (0.5). On a trial task with NeuroGym's ``dt`` (ms)
+            and ``timing`` (``hebbian_brain.envs``, NeuroGym's envs) the defaults are
+            ``leak = dt/500 ms``, ``gain`` 1.5, ``trace_decay = 0.5^(dt/100 ms)``, the value
+            readout (``readout_learning_rate`` 0.25, ``output_noise`` 0.2) and weak kicks
+            (``perturbation_probability`` 0.01, ``noise`` 0.1).
 
     Raises:
         InvalidArgumentError: The observation space is not ``Box`` or the action space neither
@@ -520,8 +525,10 @@ class RewardHebbianAgent(_RecurrentAgent):
             ``max_dw`` (0.05), ``baseline_decay`` (0.9),
             ``eligibility`` ("perturbation": the noise-driven deviation ``ξ``; "fluctuation":
             its local estimate ``x − x̄``, the EH rule of Legenstein et al.),
-            ``activity_trace_decay`` (0.05), and the network's ``leak``, ``gain``,
-            ``input_scale``, ``learn_input_weights``.
+            ``activity_trace_decay`` (0.05), the readout's ``readout``,
+            ``readout_learning_rate``, ``readout_trace_decay`` (see NodePerturbationAgent), and
+            the network's ``leak``, ``gain``, ``input_scale``, ``learn_input_weights``. On a
+            trial task the defaults are NodePerturbationAgent's, with ``noise`` 0.01.
 
     Raises:
         InvalidArgumentError: Unsupported spaces (the message names the space).

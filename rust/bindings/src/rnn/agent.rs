@@ -8,8 +8,8 @@ use crate::errors::{invalid_argument, shape_error, to_pyerr, IntoPyResult};
 use crate::guard::{arg, cast_arg};
 use crate::guard::{borrow, borrow_mut};
 use hebbian_core::rnn::agent::{
-    train_population as core_train_population, ActionMap, AgentConfig, AgentEligibility, AgentRule,
-    RecurrentAgent,
+    train_population as core_train_population, ActionMap, AgentConfig, AgentEligibility,
+    AgentReadout, AgentRule, RecurrentAgent,
 };
 use hebbian_core::Error;
 use numpy::{PyArray1, PyArrayMethods, PyReadonlyArray1, PyUntypedArrayMethods};
@@ -62,6 +62,24 @@ fn parse_eligibility(name: &str) -> PyResult<AgentEligibility> {
     }
 }
 
+fn readout_name(r: AgentReadout) -> &'static str {
+    match r {
+        AgentReadout::Neurons => "neurons",
+        AgentReadout::Value => "value",
+    }
+}
+
+fn parse_readout(name: &str) -> PyResult<AgentReadout> {
+    match name {
+        "neurons" => Ok(AgentReadout::Neurons),
+        "value" => Ok(AgentReadout::Value),
+        other => Err(to_pyerr(Error::config(
+            "readout",
+            format!("must be 'neurons' or 'value', got {other:?}"),
+        ))),
+    }
+}
+
 /// Applies keyword parameters to a config, refusing unknown names.
 fn apply_params(c: &mut AgentConfig, params: Option<&Bound<'_, PyDict>>) -> PyResult<()> {
     let Some(params) = params else { return Ok(()) };
@@ -91,6 +109,9 @@ fn apply_params(c: &mut AgentConfig, params: Option<&Bound<'_, PyDict>>) -> PyRe
             "trace_decay" => c.trace_decay = float(&v)?,
             "max_dw" => c.max_dw = float(&v)?,
             "learn_input_weights" => c.learn_input_weights = crate::guard::arg(&v)?,
+            "readout" => c.readout = parse_readout(&crate::guard::arg::<String>(&v)?)?,
+            "readout_learning_rate" => c.readout_learning_rate = float(&v)?,
+            "readout_trace_decay" => c.readout_trace_decay = float(&v)?,
             other => {
                 return Err(crate::errors::type_error(format!(
                     "unexpected parameter `{other}` (see the agent's config for the names)"
@@ -120,6 +141,9 @@ fn config_dict<'py>(py: Python<'py>, c: &AgentConfig) -> PyResult<Bound<'py, PyD
     d.set_item("trace_decay", c.trace_decay)?;
     d.set_item("max_dw", c.max_dw)?;
     d.set_item("learn_input_weights", c.learn_input_weights)?;
+    d.set_item("readout", readout_name(c.readout))?;
+    d.set_item("readout_learning_rate", c.readout_learning_rate)?;
+    d.set_item("readout_trace_decay", c.readout_trace_decay)?;
     Ok(d)
 }
 
@@ -397,6 +421,33 @@ impl PyRecurrentAgentCore {
             self.inner.input_weights().to_vec(),
             &[n, self.inner.n_obs() + 1],
         )
+    }
+
+    /// The value readout's ``V`` ``[n_actions, N + 1]`` (empty rows without one; a copy).
+    #[getter]
+    fn readout_weights<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let m = self.inner.config().n_neurons + 1;
+        let v = self.inner.readout_weights().to_vec();
+        let rows = v.len() / m;
+        to_numpy(py, v, &[rows, m])
+    }
+
+    /// The running mean ``r̄`` the value readout centres the rates on, ``[N]`` (empty without
+    /// one; a copy).
+    #[getter]
+    fn readout_mean<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let v = self.inner.readout_mean().to_vec();
+        let len = v.len();
+        to_numpy(py, v, &[len])
+    }
+
+    /// Replaces the value readout's ``V`` and ``r̄`` (flattened, shapes as the getters give).
+    fn set_readout(
+        &mut self,
+        #[pyo3(from_py_with = arg)] weights: Vec<f64>,
+        #[pyo3(from_py_with = arg)] mean: Vec<f64>,
+    ) -> PyResult<()> {
+        self.inner.set_readout(weights, mean).py()
     }
 
     /// Replaces ``J`` and ``W_in`` (shapes as the getters give).

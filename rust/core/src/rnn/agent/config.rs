@@ -34,6 +34,21 @@ pub enum AgentEligibility {
     Perturbation,
 }
 
+/// How the network's state becomes a discrete action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum AgentReadout {
+    /// The first neurons of the network are the outputs (the action with the largest rate);
+    /// they learn by the rule like every other neuron.
+    #[default]
+    Neurons,
+    /// A separate linear readout of action values `q = V [r; 1]` (not fed back), the action
+    /// `argmax_a (q_a + σ_out ε_a)`, learned by the reward-prediction error of the chosen
+    /// action, `Δ V_a = η_v δ e_a`, with a tag `e_a` of the rates that chose `a` (the output
+    /// layer of AuGMEnT: Rombouts, Bohte & Roelfsema 2015; SARSA(λ), Rummery & Niranjan 1994).
+    /// The recurrent neurons keep learning by the rule. Discrete actions only.
+    Value,
+}
+
 /// Network, exploration and learning parameters of a recurrent agent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AgentConfig {
@@ -81,6 +96,15 @@ pub struct AgentConfig {
     pub max_dw: f64,
     /// Whether the input weights (and the biases, a constant input) learn too.
     pub learn_input_weights: bool,
+    /// How the action is read out (the neurons themselves, or a value readout).
+    #[serde(default)]
+    pub readout: AgentReadout,
+    /// `η_v`: learning rate of the value readout.
+    #[serde(default)]
+    pub readout_learning_rate: f64,
+    /// `λ`: per-step decay of the value readout's tags (0: TD(0); 1: the whole episode).
+    #[serde(default)]
+    pub readout_trace_decay: f64,
 }
 
 impl AgentConfig {
@@ -103,6 +127,9 @@ impl AgentConfig {
             trace_decay: 1.0,
             max_dw: 0.05,
             learn_input_weights: true,
+            readout: AgentReadout::Neurons,
+            readout_learning_rate: 0.01,
+            readout_trace_decay: 0.5,
         }
     }
 
@@ -142,6 +169,7 @@ impl AgentConfig {
         nonneg("noise", self.noise)?;
         nonneg("output_noise", self.output_noise)?;
         nonneg("max_dw", self.max_dw)?;
+        nonneg("readout_learning_rate", self.readout_learning_rate)?;
         if !(self.leak > 0.0 && self.leak <= 1.0) {
             return Err(Error::config(
                 "leak",
@@ -151,6 +179,7 @@ impl AgentConfig {
         for (name, v) in [
             ("perturbation_probability", self.perturbation_probability),
             ("trace_decay", self.trace_decay),
+            ("readout_trace_decay", self.readout_trace_decay),
         ] {
             if !(0.0..=1.0).contains(&v) {
                 return Err(Error::config(name, format!("must lie in [0, 1], got {v}")));

@@ -16,7 +16,7 @@
 //! (or reward-to-go) and of its squared deviation, the deviation's own included, so
 //! `|M| ≤ 1/√(1 − β)`.
 
-use super::config::{AgentConfig, AgentEligibility, AgentRule};
+use super::config::{AgentConfig, AgentEligibility, AgentReadout, AgentRule};
 use super::recurrent::{ActionMap, EpisodeSummary, RecurrentAgent};
 use crate::error::{Error, Result};
 use crate::io::container;
@@ -72,6 +72,7 @@ impl RecurrentAgent {
             });
         }
         self.rewards.push(final_reward);
+        self.readout_learn_end(final_reward);
         let episode_return: f64 = self.rewards.iter().sum();
         let modulator = self.learn(t);
         let summary = EpisodeSummary {
@@ -265,7 +266,14 @@ impl RecurrentAgent {
             && self.post.len() == t * n
             && (self.rewards.len() == t || self.rewards.len() + 1 == t)
             && self.action.n_outputs() >= 1
-            && self.action.n_outputs() <= n;
+            && self.action.n_outputs() <= n
+            && self.readout_trace.len() == self.readout_weights.len()
+            && match c.readout {
+                AgentReadout::Neurons => self.readout_weights.is_empty(),
+                AgentReadout::Value => {
+                    self.readout_weights.len() == self.action.n_outputs() * (n + 1)
+                }
+            };
         let cont_ok = match &self.action {
             ActionMap::Discrete(_) => true,
             ActionMap::Continuous { offset, scale } => offset.len() == scale.len(),

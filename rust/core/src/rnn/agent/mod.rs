@@ -21,10 +21,13 @@
 pub mod config;
 pub mod episodes;
 mod learning;
+mod readout;
+#[cfg(test)]
+mod readout_tests;
 pub mod recurrent;
 #[cfg(test)]
 mod tests;
 
-pub use config::{AgentConfig, AgentEligibility, AgentRule, MAX_NEURONS};
+pub use config::{AgentConfig, AgentEligibility, AgentReadout, AgentRule, MAX_NEURONS};
 pub use episodes::{train_population, ContinuousEnv, EnvStep};
 pub use recurrent::{ActionMap, EpisodeSummary, RecurrentAgent};

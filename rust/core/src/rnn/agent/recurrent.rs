@@ -1,6 +1,6 @@
 //! [`RecurrentAgent`]: the network, its state during an episode and the records of the episode.
 
-use super::config::{AgentConfig, AgentEligibility, AgentRule};
+use super::config::{AgentConfig, AgentEligibility, AgentReadout, AgentRule};
 use crate::error::{Error, Result};
 use crate::rng::{from_seed, Rng};
 use crate::rnn::kernels::{leaky_step, matvec, tanh_into};
@@ -107,6 +107,18 @@ pub struct RecurrentAgent {
     pub(super) episodes: u64,
     pub(super) steps: u64,
     pub(super) history: Vec<EpisodeSummary>,
+    /// The value readout's `V`, `[n_actions, N + 1]` (empty with the neurons as outputs).
+    #[serde(default)]
+    pub(super) readout_weights: Vec<f64>,
+    /// The value readout's tags `e`, shaped as `V`.
+    #[serde(default)]
+    pub(super) readout_trace: Vec<f64>,
+    /// The running mean `r̄` of the rates the value readout is centred on, `[N]`.
+    #[serde(default)]
+    pub(super) readout_mean: Vec<f64>,
+    /// The value of the action chosen at the last step of the episode in progress.
+    #[serde(default)]
+    pub(super) readout_previous: Option<f64>,
     /// Free text kept with the agent (the Python face stores its spaces here).
     pub metadata: String,
     #[serde(skip)]
@@ -119,6 +131,9 @@ pub struct RecurrentAgent {
     /// Rates for `predict` and, in `learn`, the weight change (`[N, max(N, n_obs + 1)]`).
     #[serde(skip)]
     pub(super) scratch: Vec<f64>,
+    /// One step's action values (value readout).
+    #[serde(skip)]
+    pub(super) values: Vec<f64>,
 }
 
 /// Refuses observation scalings of different lengths or non-finite values, and an action map
@@ -189,7 +204,7 @@ impl RecurrentAgent {
                 }
             })
             .collect();
-        Ok(Self {
+        let mut agent = Self {
             config,
             n_obs,
             action,
@@ -217,7 +232,14 @@ impl RecurrentAgent {
             input: Vec::with_capacity(n_obs + 1),
             noise: vec![0.0; n],
             scratch: Vec::new(),
-        })
+            values: Vec::new(),
+            readout_weights: Vec::new(),
+            readout_trace: Vec::new(),
+            readout_mean: Vec::new(),
+            readout_previous: None,
+        };
+        agent.ensure_readout()?;
+        Ok(agent)
     }
 
     /// The configuration.
@@ -297,7 +319,11 @@ impl RecurrentAgent {
                 ),
             ));
         }
-        self.config = config;
+        let old = std::mem::replace(&mut self.config, config);
+        if let Err(e) = self.ensure_readout() {
+            self.config = old;
+            return Err(e);
+        }
         Ok(())
     }
 
@@ -378,8 +404,12 @@ impl RecurrentAgent {
         }
         tanh_into(&mut self.r, &self.x);
         self.steps += 1;
-        let n_out = self.action.n_outputs();
-        self.action.apply(&self.r[..n_out], action);
+        if self.config.readout == AgentReadout::Value {
+            self.readout_learn_step(reward, action);
+        } else {
+            let n_out = self.action.n_outputs();
+            self.action.apply(&self.r[..n_out], action);
+        }
         Ok(())
     }
 
@@ -387,7 +417,7 @@ impl RecurrentAgent {
     /// `self.noise`, neuron by neuron in order (the generator's stream fixes the results).
     fn draw_step_noise(&mut self) {
         let n = self.config.n_neurons;
-        let n_out = self.action.n_outputs();
+        let n_out = self.noisy_outputs();
         let (noise, p) = (self.config.noise, self.config.perturbation_probability);
         let rho = self.config.output_noise_correlation;
         if rho > 0.0 && self.output_noise_state.len() != n_out {
@@ -453,7 +483,7 @@ impl RecurrentAgent {
             self.config.noise,
             self.config.perturbation_probability,
         );
-        let n_out = self.action.n_outputs();
+        let n_out = self.noisy_outputs();
         for (i, xv) in x.iter_mut().enumerate() {
             let xi = if deterministic {
                 0.0
@@ -462,8 +492,14 @@ impl RecurrentAgent {
             };
             *xv += leak * (self.drive[i] - *xv) + xi;
         }
-        tanh_into(&mut rates[..n_out], &x[..n_out]);
-        self.action.apply(&rates[..n_out], action);
+        if self.config.readout == AgentReadout::Value {
+            tanh_into(&mut rates[..n], x);
+            self.readout_action(&rates[..n], !deterministic, action);
+        } else {
+            let n_out = self.action.n_outputs();
+            tanh_into(&mut rates[..n_out], &x[..n_out]);
+            self.action.apply(&rates[..n_out], action);
+        }
         self.scratch = rates;
         Ok(())
     }
@@ -510,6 +546,7 @@ impl RecurrentAgent {
         self.r.iter_mut().for_each(|v| *v = 0.0);
         self.x_average.iter_mut().for_each(|v| *v = 0.0);
         self.output_noise_state.iter_mut().for_each(|v| *v = 0.0);
+        self.clear_readout();
     }
 
     /// Restores the scratch buffers that are not serialised (after decoding).
@@ -518,5 +555,6 @@ impl RecurrentAgent {
         self.input = Vec::with_capacity(self.n_obs + 1);
         self.noise = vec![0.0; self.config.n_neurons];
         self.scratch = Vec::new();
+        self.values = Vec::new();
     }
 }
