@@ -118,3 +118,20 @@ def test_perceptual_decision_over_all_coherences_near_the_supervised_reference()
     test.reset(seed=10_001)
     correct = (agent.evaluate(test, 1000) > 0.5).mean()
     assert correct > 0.8, correct  # chance 0.5 (measured: 0.87)
+
+
+def test_the_value_readout_learns_acrobot_where_every_early_return_is_equal():
+    # Every early episode ends at the 500-step limit (return -500): an episode-level modulator
+    # is zero, but the readout's prediction error learns from each step's reward of -1.
+    gym = pytest.importorskip("gymnasium")
+    agent = NodePerturbationAgent(
+        gym.make("Acrobot-v1"),
+        seed=100,
+        readout="value",
+        readout_learning_rate=0.25,
+        output_noise=0.2,
+        learning_rate=0.0015,
+    ).learn(episodes=300)
+    returns = agent.history.returns
+    assert returns[:50].mean() < -350, returns[:50].mean()
+    assert returns[-50:].mean() > -150, returns[-50:].mean()  # measured: about -100
