@@ -96,14 +96,16 @@ pub struct AgentConfig {
     pub max_dw: f64,
     /// Whether the input weights (and the biases, a constant input) learn too.
     pub learn_input_weights: bool,
-    /// How the action is read out (the neurons themselves, or a value readout).
-    #[serde(default)]
+    /// How the action is read out (the neurons themselves, or a value readout). This and the
+    /// next two fields are stored in the agent file's tail ([`super::readout::ReadoutFile`]),
+    /// so files written before them keep their layout.
+    #[serde(skip)]
     pub readout: AgentReadout,
     /// `η_v`: learning rate of the value readout.
-    #[serde(default)]
+    #[serde(skip)]
     pub readout_learning_rate: f64,
     /// `λ`: per-step decay of the value readout's tags (0: TD(0); 1: the whole episode).
-    #[serde(default)]
+    #[serde(skip)]
     pub readout_trace_decay: f64,
 }
 
@@ -128,8 +130,8 @@ impl AgentConfig {
             max_dw: 0.05,
             learn_input_weights: true,
             readout: AgentReadout::Neurons,
-            readout_learning_rate: 0.01,
-            readout_trace_decay: 0.5,
+            readout_learning_rate: super::readout::READOUT_LEARNING_RATE,
+            readout_trace_decay: super::readout::READOUT_TRACE_DECAY,
         }
     }
 

@@ -235,12 +235,15 @@ impl RecurrentAgent {
 
     /// The agent in the library's container format (kind `RNA1`).
     pub fn to_bytes(&self) -> Vec<u8> {
-        container::to_bytes(RECURRENT_AGENT_KIND, self)
+        let mut file = self.clone();
+        file.readout_file = self.pack_readout();
+        container::to_bytes(RECURRENT_AGENT_KIND, &file)
     }
 
     /// An agent from [`RecurrentAgent::to_bytes`] output, checked for consistency.
     pub fn from_bytes(origin: &str, bytes: &[u8]) -> Result<Self> {
         let mut agent: RecurrentAgent = container::from_bytes(origin, RECURRENT_AGENT_KIND, bytes)?;
+        agent.unpack_readout();
         agent
             .check_consistency()
             .map_err(|e| Error::format(origin, format!("inconsistent agent: {e}")))?;

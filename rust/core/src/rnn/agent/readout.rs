@@ -21,6 +21,57 @@ use super::recurrent::{ActionMap, RecurrentAgent};
 use crate::error::{Error, Result};
 use rand::Rng as _;
 use rand_distr::StandardNormal;
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// The value readout's configuration and state as the agent file stores them: after every
+/// other field of the payload, so that files written before the readout (format version 2)
+/// keep their layout and decode with no readout.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReadoutFile {
+    readout: AgentReadout,
+    learning_rate: f64,
+    trace_decay: f64,
+    weights: Vec<f64>,
+    trace: Vec<f64>,
+    mean: Vec<f64>,
+    previous: Option<f64>,
+}
+
+impl Default for ReadoutFile {
+    /// No readout, the default rates: what a file without a tail holds.
+    fn default() -> Self {
+        Self {
+            readout: AgentReadout::Neurons,
+            learning_rate: READOUT_LEARNING_RATE,
+            trace_decay: READOUT_TRACE_DECAY,
+            weights: Vec::new(),
+            trace: Vec::new(),
+            mean: Vec::new(),
+            previous: None,
+        }
+    }
+}
+
+impl ReadoutFile {
+    /// Nothing to store beyond the defaults: the file is written without a tail, as before
+    /// the readout existed (and byte for byte the same).
+    pub(super) fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// Decodes the payload's tail; a payload that ends before it (an older file) has none. The
+/// container's checksum and length have already refused a truncated file.
+pub(super) fn tail_or_absent<'de, D: Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<ReadoutFile, D::Error> {
+    Ok(ReadoutFile::deserialize(d).unwrap_or_default())
+}
+
+/// The default `η_v` of the value readout.
+pub const READOUT_LEARNING_RATE: f64 = 0.01;
+/// The default `λ_v` of the value readout's tags.
+pub const READOUT_TRACE_DECAY: f64 = 0.5;
 
 /// `α_r`: per-step rate of the running mean `r̄` the readout's rates are centred on.
 pub const READOUT_MEAN_RATE: f64 = 0.001;
@@ -133,6 +184,31 @@ impl RecurrentAgent {
         for (w, e) in self.readout_weights.iter_mut().zip(&self.readout_trace) {
             *w += c * e;
         }
+    }
+
+    /// The readout's part of the file, from the configuration and the state.
+    pub(super) fn pack_readout(&self) -> ReadoutFile {
+        ReadoutFile {
+            readout: self.config.readout,
+            learning_rate: self.config.readout_learning_rate,
+            trace_decay: self.config.readout_trace_decay,
+            weights: self.readout_weights.clone(),
+            trace: self.readout_trace.clone(),
+            mean: self.readout_mean.clone(),
+            previous: self.readout_previous,
+        }
+    }
+
+    /// Moves a decoded file's readout into the configuration and the state.
+    pub(super) fn unpack_readout(&mut self) {
+        let f = std::mem::take(&mut self.readout_file);
+        self.config.readout = f.readout;
+        self.config.readout_learning_rate = f.learning_rate;
+        self.config.readout_trace_decay = f.trace_decay;
+        self.readout_weights = f.weights;
+        self.readout_trace = f.trace;
+        self.readout_mean = f.mean;
+        self.readout_previous = f.previous;
     }
 
     /// Forgets the tags and the last value at an episode's end.

@@ -131,3 +131,29 @@ fn save_and_load_mid_episode_continue_identically_with_a_value_readout() {
     assert!(a.readout_weights().is_empty());
     assert!(RecurrentAgent::from_bytes("mem", &a.to_bytes()).is_ok());
 }
+
+#[test]
+fn the_file_has_a_readout_tail_only_when_it_holds_something() {
+    // Without a readout and with the default rates the payload is the layout before the readout
+    // (no tail); anything else is stored and comes back.
+    let plain = RecurrentAgent::new(
+        AgentConfig::node_perturbation(8),
+        vec![0.0],
+        vec![1.0],
+        ActionMap::Discrete(2),
+        Some(1),
+    )
+    .unwrap();
+    let mut tuned = plain.clone();
+    let config = AgentConfig {
+        readout_learning_rate: 0.3,
+        ..AgentConfig::node_perturbation(8)
+    };
+    tuned.set_config(config.clone()).unwrap();
+    let (short, long) = (plain.to_bytes(), tuned.to_bytes());
+    assert!(long.len() > short.len());
+    let back = RecurrentAgent::from_bytes("mem", &long).unwrap();
+    assert_eq!(back.config(), &config);
+    let back = RecurrentAgent::from_bytes("mem", &short).unwrap();
+    assert_eq!(back.config(), plain.config());
+}

@@ -1,6 +1,7 @@
 //! [`RecurrentAgent`]: the network, its state during an episode and the records of the episode.
 
 use super::config::{AgentConfig, AgentEligibility, AgentReadout, AgentRule};
+use super::readout::ReadoutFile;
 use crate::error::{Error, Result};
 use crate::rng::{from_seed, Rng};
 use crate::rnn::kernels::{leaky_step, matvec, tanh_into};
@@ -108,16 +109,16 @@ pub struct RecurrentAgent {
     pub(super) steps: u64,
     pub(super) history: Vec<EpisodeSummary>,
     /// The value readout's `V`, `[n_actions, N + 1]` (empty with the neurons as outputs).
-    #[serde(default)]
+    #[serde(skip)]
     pub(super) readout_weights: Vec<f64>,
     /// The value readout's tags `e`, shaped as `V`.
-    #[serde(default)]
+    #[serde(skip)]
     pub(super) readout_trace: Vec<f64>,
     /// The running mean `r̄` of the rates the value readout is centred on, `[N]`.
-    #[serde(default)]
+    #[serde(skip)]
     pub(super) readout_mean: Vec<f64>,
     /// The value of the action chosen at the last step of the episode in progress.
-    #[serde(default)]
+    #[serde(skip)]
     pub(super) readout_previous: Option<f64>,
     /// Free text kept with the agent (the Python face stores its spaces here).
     pub metadata: String,
@@ -134,6 +135,13 @@ pub struct RecurrentAgent {
     /// One step's action values (value readout).
     #[serde(skip)]
     pub(super) values: Vec<f64>,
+    /// The value readout as written to a file: the payload's last field, absent in files
+    /// written before the readout existed (filled by `to_bytes`, unpacked by `from_bytes`).
+    #[serde(
+        deserialize_with = "super::readout::tail_or_absent",
+        skip_serializing_if = "ReadoutFile::is_default"
+    )]
+    pub(super) readout_file: ReadoutFile,
 }
 
 /// Refuses observation scalings of different lengths or non-finite values, and an action map
@@ -237,6 +245,7 @@ impl RecurrentAgent {
             readout_trace: Vec::new(),
             readout_mean: Vec::new(),
             readout_previous: None,
+            readout_file: ReadoutFile::default(),
         };
         agent.ensure_readout()?;
         Ok(agent)
