@@ -467,7 +467,8 @@ class NodePerturbationAgent(_RecurrentAgent):
     Args:
         env: A Gymnasium environment (or any object with ``observation_space`` and
             ``action_space``): ``Box`` observations, ``Discrete`` or 1-D ``Box`` actions.
-        n_neurons: N (100); the first neurons are the outputs (one per action or dimension).
+        n_neurons: N (100); the first neurons are the outputs (one per action or dimension)
+            unless the value readout reads the actions.
         seed: Seeds the weights, the noise and the environment's first reset.
         obs_scale: Factor on unbounded observation dimensions (bounded ones map to [−1, 1]).
         tensorboard_log: Folder of TensorBoard runs written by :meth:`learn` (None: none).
