@@ -240,7 +240,8 @@ class LinearLearner(TileLearner):
         return cells
 
     def _q(self, cells: list[int]) -> np.ndarray:
-        return np.sum([self.w[t][c] if c >= 0 else np.zeros(self.n_a) for t, c in enumerate(cells)], axis=0)
+        rows = [self.w[t][c] if c >= 0 else np.zeros(self.n_a) for t, c in enumerate(cells)]
+        return np.sum(rows, axis=0)
 
     def _choose(self, q: np.ndarray) -> int:
         if self.rng.random() < self.eps:
