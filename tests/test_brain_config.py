@@ -81,7 +81,7 @@ def test_equality_replace_and_pickle_round_trip():
     )
     assert c == pickle.loads(pickle.dumps(c))
     assert c != hb.BrainConfig()
-    assert c.plasticity.replace(discount=0.95) == hb.PlasticityParams()
+    assert c.plasticity.replace(discount=0.99) == hb.PlasticityParams()
     with pytest.raises(TypeError, match="no_such_field"):
         c.dream.replace(no_such_field=1)
     with pytest.raises(hb.InvalidConfigError, match="discount"):

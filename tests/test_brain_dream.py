@@ -157,7 +157,8 @@ def test_replay_backs_values_up_the_chain():
     # Discounted: each step back loses about a factor γ once converged.
     b.dream(cycles=200)
     values = [b.node(n).value for n in chain]
-    np.testing.assert_allclose(values[:-1], [0.95 ** (5 - i) for i in range(5)], rtol=0.05)
+    gamma = hb.PlasticityParams().discount
+    np.testing.assert_allclose(values[:-1], [gamma ** (5 - i) for i in range(5)], rtol=0.05)
 
 
 def test_same_seed_same_dreams_different_seed_different_dreams():

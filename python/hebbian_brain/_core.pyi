@@ -120,7 +120,7 @@ class PlasticityParams:
         enable_anti_hebbian: bool = True,
         initial_weight: float = 0.5,
         weight_decay: float = 1e-4,
-        discount: float = 0.95,
+        discount: float = 0.99,
         trace_decay: float = 0.8,
         value_learning_rate: float = 0.2,
         consolidation_rate: float = 0.01,

@@ -32,6 +32,10 @@ use std::collections::VecDeque;
 /// are not what a graph brain can explore.
 pub const MAX_ACTIONS: u32 = 1 << 24;
 
+/// With exploration values, one episode in this many exploits once the world has shown a
+/// stochastic outcome (see `Agent::exploiting`; measured in docs/design/defaults.md).
+pub const EXPLOIT_EVERY: u64 = 6;
+
 /// What an agent remembers of one finished episode.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EpisodeRecord {
@@ -221,11 +225,16 @@ impl Agent {
         // Values without the synapse bonus decide what counts as greedy (Watkins's Q(λ)).
         let cut = self.params.cut_traces_on_exploration;
         brain.note_action_count(self.n_actions);
+        let exploit = self.exploiting(brain);
         let bonus = select::Bonus {
             previous,
             synapse: self.params.synapse_bonus,
-            novelty: self.params.novelty_bonus,
-            optimism: brain.optimism_enabled(),
+            novelty: if exploit {
+                0.0
+            } else {
+                self.params.novelty_bonus
+            },
+            optimism: brain.optimism_enabled() && !exploit,
         };
         select::fill_scores_and_values(
             brain,
@@ -315,6 +324,16 @@ impl Agent {
         }
         self.finish(brain, false);
         Ok(self.history.back().copied())
+    }
+
+    /// Whether the episode in progress exploits: every [`EXPLOIT_EVERY`]-th episode, once the
+    /// world has shown a stochastic outcome, the agent acts greedily on the values V (untried
+    /// actions still first) instead of the exploration values U, so that the experiences the
+    /// greedy policy relies on are sampled (docs/reference/rules.md §1.5a).
+    fn exploiting(&self, brain: &mut Brain) -> bool {
+        self.episodes % EXPLOIT_EVERY == EXPLOIT_EVERY - 1
+            && brain.optimism_enabled()
+            && brain.has_stochastic_outcomes()
     }
 
     fn finish(&mut self, brain: &mut Brain, terminated: bool) {

@@ -233,3 +233,61 @@ fn a_file_claiming_no_actions_is_refused() {
     let err = AgentFile::from_bytes(&file.to_bytes(), "mem").unwrap_err();
     assert!(err.to_string().contains("n_actions is 0"), "{err}");
 }
+
+#[test]
+fn every_sixth_episode_exploits_once_the_world_is_stochastic() {
+    // State 0: action 0 ends the episode with reward 1 (V = 1, tried often, no bonus); action 1
+    // has led to two unexplored states (V = 0, U far higher: their untried actions).
+    let mut b = brain(7);
+    b.note_action_count(2);
+    let s = hash_int(0);
+    let good = b.get_or_create_node(s, 0);
+    for _ in 0..10 {
+        b.learn_terminal(good, 1.0).unwrap();
+        b.end_episode();
+    }
+    let risky = b.get_or_create_node(s, 1);
+    let one = b.get_or_create_node(hash_int(1), 0);
+    b.learn_transition(risky, one, 0.0).unwrap();
+    b.end_episode();
+    assert!(!b.has_stochastic_outcomes());
+    let play = |b: &mut Brain, episodes: usize| -> Vec<u32> {
+        let mut agent = Agent::new(2, AgentParams::default(), Some(7)).unwrap();
+        (0..episodes)
+            .map(|_| {
+                let a = agent.act(b, s).unwrap();
+                // Action 0 ends the episode; action 1 is cut off on arriving in state 1.
+                let (reward, end) = if a == 0 { (1.0, true) } else { (0.0, false) };
+                agent.observe(b, reward, hash_int(1), end, !end).unwrap();
+                a
+            })
+            .collect()
+    };
+    // Deterministic so far: U-greedy throughout.
+    assert_eq!(play(&mut b.clone(), 12), vec![1; 12]);
+    let two = b.get_or_create_node(hash_int(2), 0);
+    b.learn_transition(risky, two, 0.0).unwrap();
+    b.end_episode();
+    assert!(b.has_stochastic_outcomes());
+    let chosen = play(&mut b.clone(), 12);
+    let expected: Vec<u32> = (0..12u64)
+        .map(|k| u32::from(k % EXPLOIT_EVERY != EXPLOIT_EVERY - 1))
+        .collect();
+    assert_eq!(chosen, expected, "V-greedy on episodes 5 and 11 only");
+    // Without exploration values there are no exploiting episodes either.
+    let mut cfg = BrainConfig::default();
+    cfg.dream.optimism = 0.0;
+    let mut plain = Brain::new(cfg, Some(7)).unwrap();
+    let g = plain.get_or_create_node(s, 0);
+    plain.learn_terminal(g, 1.0).unwrap();
+    let r = plain.get_or_create_node(s, 1);
+    for dst in [hash_int(1), hash_int(2)] {
+        let d = plain.get_or_create_node(dst, 0);
+        plain.learn_transition(r, d, 0.0).unwrap();
+        plain.end_episode();
+    }
+    assert!(
+        play(&mut plain, 12).iter().all(|&a| a == 0),
+        "greedy on V + novelty"
+    );
+}

@@ -83,7 +83,7 @@ macro_rules! plasticity_params_fields {
                 /// Per-step exponential decay of weights towards `weight_min` (applied lazily).
                 weight_decay: f64 = 1e-4,
                 /// γ: discount of the reward-prediction error.
-                discount: f64 = 0.95,
+                discount: f64 = 0.99,
                 /// λ: decay of eligibility traces per step is γλ.
                 trace_decay: f64 = 0.8,
                 /// α: learning rate of node values (TD(λ) on the same modulator).

@@ -52,6 +52,7 @@ impl Brain {
     /// Fails (changing nothing) when `children` is empty, repeats a state or contains `parent`.
     pub fn inherit_state(&mut self, parent: u64, children: &[u64]) -> Result<usize> {
         check_children(parent, children)?;
+        self.stochastic = None; // the copies' outcomes are not backed up one by one
         let parents: Vec<NodeId> = self.state_nodes(parent).collect();
         if parents.is_empty() {
             return Ok(0);

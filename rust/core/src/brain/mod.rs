@@ -86,6 +86,9 @@ pub struct Brain {
     /// Most actions an agent acting with this brain has (0: unknown), so that a state with
     /// fewer nodes has untried actions.
     pub(crate) action_count: u32,
+    /// Whether some node has had several outcomes (`model.rs`, `has_stochastic_outcomes`);
+    /// None: not known, found by a scan when asked (not saved).
+    pub(crate) stochastic: Option<bool>,
     /// Scratch buffer of the current dream walk's nodes, kept between walks so that a walk
     /// allocates nothing (not saved).
     pub(crate) walk_path: Vec<NodeId>,

@@ -144,6 +144,48 @@ impl Brain {
         self.action_count = self.action_count.max(n_actions);
     }
 
+    /// Whether node `n`'s experience has had two or more distinct outcomes (successor states,
+    /// the end of the episode): O(out-degree), stopping at the second.
+    pub fn has_several_outcomes(&self, n: NodeId) -> bool {
+        let Some(node) = self.nodes.get(n as usize) else {
+            return false;
+        };
+        let mut first: Option<u64> = None;
+        let mut seen = u32::from(node.terminal_count > 0);
+        for s in self.out_slots(n) {
+            let slot = &self.synapses[s as usize];
+            if slot.is_creative() || slot.traversal_count() == 0 {
+                continue;
+            }
+            let state = self.nodes[slot.dst as usize].state_hash;
+            match first {
+                Some(f) if f == state => {}
+                Some(_) => return true,
+                None => {
+                    first = Some(state);
+                    seen += 1;
+                }
+            }
+            if seen >= 2 {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Whether some live node's experience has had two or more distinct outcomes: the world
+    /// has shown that it is stochastic. Kept up to date by every backup; found by one O(E)
+    /// scan after a load or a removal of synapses.
+    pub fn has_stochastic_outcomes(&mut self) -> bool {
+        if let Some(seen) = self.stochastic {
+            return seen;
+        }
+        let seen = (0..self.nodes.len())
+            .any(|i| self.nodes[i].is_alive() && self.has_several_outcomes(i as NodeId));
+        self.stochastic = Some(seen);
+        seen
+    }
+
     /// Whether the exploration value U is maintained (β > 0).
     pub fn optimism_enabled(&self) -> bool {
         self.config.dream.optimism > 0.0
@@ -314,6 +356,9 @@ impl Brain {
         let optimism = self.optimism_enabled();
         let frontier = if optimism { self.frontier_value() } else { 0.0 };
         let o = self.outcomes(n, optimism, frontier);
+        if o.distinct >= 2 {
+            self.stochastic = Some(true);
+        }
         let (gamma, rho) = (
             self.config.plasticity.discount,
             self.config.dream.replay_learning_rate,
@@ -399,6 +444,31 @@ mod tests {
         cfg.dream.optimism = beta;
         cfg.plasticity.discount = gamma;
         Brain::new(cfg, Some(3)).unwrap()
+    }
+
+    #[test]
+    fn a_second_outcome_marks_the_world_stochastic_and_a_reload_finds_it_again() {
+        let mut b = brain(5.0, 0.9);
+        let x = b.get_or_create_node(0, 0);
+        let y = b.get_or_create_node(1, 0);
+        for _ in 0..3 {
+            b.learn_transition(x, y, 0.0).unwrap();
+            b.end_episode();
+        }
+        b.learn_terminal(y, 1.0).unwrap();
+        assert!(!b.has_stochastic_outcomes(), "one outcome per experience");
+        let reloaded = |b: &Brain| Brain::from_data(b.to_data(), "test").unwrap();
+        assert!(!reloaded(&b).has_stochastic_outcomes());
+        assert!(!b.has_several_outcomes(x));
+        let z = b.get_or_create_node(2, 0);
+        b.learn_transition(x, z, 0.0).unwrap();
+        assert!(b.has_several_outcomes(x) && !b.has_several_outcomes(y));
+        assert!(b.has_stochastic_outcomes());
+        assert!(reloaded(&b).has_stochastic_outcomes());
+        // The end of the episode is an outcome too.
+        b.learn_terminal(y, 0.0).unwrap();
+        b.learn_transition(y, z, 0.0).unwrap();
+        assert!(b.has_several_outcomes(y));
     }
 
     #[test]

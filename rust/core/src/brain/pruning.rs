@@ -20,6 +20,7 @@ impl Brain {
         if doomed.is_empty() {
             return;
         }
+        self.stochastic = None; // an experience may have lost an outcome
         let mut dead = vec![false; self.synapses.len()];
         let mut touched = vec![false; self.nodes.len()];
         let mut nodes = Vec::new();

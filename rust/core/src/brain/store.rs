@@ -65,6 +65,7 @@ impl Brain {
             optimism: Vec::new(),
             reward_range: None,
             action_count: 0,
+            stochastic: Some(false),
             walk_path: Vec::new(),
             dream_recorder: None,
         })

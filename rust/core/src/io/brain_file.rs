@@ -278,6 +278,7 @@ impl BrainData {
             optimism: self.optimism,
             reward_range: self.reward_range,
             action_count: self.action_count,
+            stochastic: None,
             walk_path: Vec::new(),
             dream_recorder: None,
         };
