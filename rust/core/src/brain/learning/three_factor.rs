@@ -153,6 +153,19 @@ impl Brain {
         self.episodes += 1;
     }
 
+    /// [min(r_lo, 0)·H, max(r_hi, 0)·H], H = 1/(1 − γ): every return the rewards seen so far
+    /// allow (±`MAX_STORED` when γ = 1). TD(λ) with traces over steps that do not follow one
+    /// another (`learn_transitions` fed unrelated steps) can otherwise grow without bound.
+    pub(crate) fn value_bounds(&self) -> (f64, f64) {
+        let gamma = self.config.plasticity.discount;
+        let (lo, hi) = self.reward_range.unwrap_or((0.0, 0.0));
+        if gamma >= 1.0 {
+            return (-crate::brain::MAX_STORED, crate::brain::MAX_STORED);
+        }
+        let horizon = 1.0 / (1.0 - gamma);
+        (lo.min(0.0) * horizon, hi.max(0.0) * horizon)
+    }
+
     /// The shared body of a learned step (inputs already validated).
     fn step(
         &mut self,
@@ -191,10 +204,12 @@ impl Brain {
             self.traverse(src, dst, hint, now);
         }
         self.update_traced_weights(delta);
-        // TD(λ) on node values.
+        // TD(λ) on node values, kept within the returns the rewards seen allow (rules.md §1.2).
         let alpha = self.config.plasticity.value_learning_rate;
+        let (lo, hi) = self.value_bounds();
         for &(n, z) in &self.node_traces {
-            self.nodes[n as usize].value += alpha * delta * z;
+            let v = &mut self.nodes[n as usize].value;
+            *v = (*v + alpha * delta * z).clamp(lo, hi);
         }
         // The model changed at src: its expected backup (V and U) at once, which also
         // prioritizes its predecessors for the next dream (prioritized sweeping's real step).
