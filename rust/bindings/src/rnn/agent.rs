@@ -432,13 +432,11 @@ impl PyRecurrentAgentCore {
         to_numpy(py, v, &[rows, m])
     }
 
-    /// The running mean ``r̄`` the value readout centres the rates on, ``[N]`` (empty without
-    /// one; a copy).
+    /// The running mean ``r̄`` the value readout centres the rates on, ``[N]`` (empty without one).
     #[getter]
     fn readout_mean<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let v = self.inner.readout_mean().to_vec();
-        let len = v.len();
-        to_numpy(py, v, &[len])
+        let n = self.inner.readout_mean().len();
+        to_numpy(py, self.inner.readout_mean().to_vec(), &[n])
     }
 
     /// Replaces the value readout's ``V`` and ``r̄`` (flattened, shapes as the getters give).
