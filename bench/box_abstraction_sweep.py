@@ -168,10 +168,15 @@ def make_learner(env: gym.Env, seed: int, cfg: dict[str, Any]) -> tuple[Any, Any
     return agent, greedy, agent.observation
 
 
-def run_one(task: tuple[str, int, dict[str, Any]]) -> dict[str, Any]:
-    name, seed, cfg = task
-    env, eval_env = gym.make(name), gym.make(name)
-    learner, greedy, cells = make_learner(env, seed, cfg)
+def train_until_solved(
+    env: gym.Env, seed: int, cfg: dict[str, Any], learner: Any, end_episode: Any, greedy: Any
+) -> dict[str, Any]:
+    """Trains ``learner`` (``act``/``observe``) on ``env`` one episode at a time, calling
+    ``end_episode()`` after each; every ``CHECK_EVERY`` episodes ``greedy`` plays its greedy
+    episodes. Returns the seed, the (episodes, steps) at which the target was first reached, the
+    last greedy mean, the time taken and the curve; stops at the target unless ``cfg["full"]``."""
+    name = env.spec.id
+    eval_env = gym.make(name)
     budget = cfg["steps"] or BUDGET[name]
     steps = episodes = 0
     curve: list[tuple[int, int, float]] = []
@@ -185,10 +190,7 @@ def run_one(task: tuple[str, int, dict[str, Any]]) -> dict[str, Any]:
             steps += 1
             if terminated or truncated:
                 break
-        if isinstance(learner, GridAgent):
-            learner.agent.dream()
-        else:
-            learner.dream()
+        end_episode()
         episodes += 1
         obs, _ = env.reset()
         if episodes % CHECK_EVERY == 0:
@@ -202,10 +204,18 @@ def run_one(task: tuple[str, int, dict[str, Any]]) -> dict[str, Any]:
         "seed": seed,
         "solved": solved,
         "final": curve[-1][2] if curve else float("nan"),
-        "cells": int(cells.n_cells),
         "seconds": time.perf_counter() - start,
         "curve": curve,
     }
+
+
+def run_one(task: tuple[str, int, dict[str, Any]]) -> dict[str, Any]:
+    name, seed, cfg = task
+    env = gym.make(name)
+    learner, greedy, cells = make_learner(env, seed, cfg)
+    end = learner.agent.dream if isinstance(learner, GridAgent) else learner.dream
+    out = train_until_solved(env, seed, cfg, learner, end, greedy)
+    return {**out, "cells": int(cells.n_cells)}
 
 
 def seed_list(text: str) -> list[int]:

@@ -30,14 +30,12 @@ from __future__ import annotations
 
 import argparse
 import math
-import time
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import gymnasium as gym
 import numpy as np
-from _box_worlds import greedy_mean
-from box_abstraction_sweep import BUDGET, CHECK_EVERY, TARGET, ListGrid, seed_list
+from box_abstraction_sweep import TARGET, ListGrid, seed_list, train_until_solved
 from scipy import sparse
 
 import hebbian_brain as hb
@@ -284,38 +282,10 @@ class LinearLearner(TileLearner):
 
 def run_one(task: tuple[str, int, dict[str, Any]]) -> dict[str, Any]:
     name, seed, cfg = task
-    env, eval_env = gym.make(name), gym.make(name)
+    env = gym.make(name)
     learner = (LinearLearner if cfg["linear"] else TileLearner)(env, seed, cfg)
-    budget = cfg["steps"] or BUDGET[name]
-    steps = episodes = 0
-    curve: list[tuple[int, int, float]] = []
-    solved: tuple[int, int] | None = None
-    obs, _ = env.reset(seed=seed)
-    start = time.perf_counter()
-    while steps < budget:
-        while True:
-            obs, r, terminated, truncated, _ = env.step(learner.act(obs))
-            learner.observe(float(r), obs, terminated, truncated)
-            steps += 1
-            if terminated or truncated:
-                break
-        episodes += 1
-        obs, _ = env.reset()
-        if episodes % CHECK_EVERY == 0:
-            g = greedy_mean(learner.greedy, eval_env, seed)
-            curve.append((episodes, steps, g))
-            if g >= TARGET[name] and solved is None:
-                solved = (episodes, steps)
-                if not cfg["full"]:
-                    break
-    return {
-        "seed": seed,
-        "solved": solved,
-        "final": curve[-1][2] if curve else float("nan"),
-        "cells": [len(m.ids) for m in learner.models],
-        "seconds": time.perf_counter() - start,
-        "curve": curve,
-    }
+    out = train_until_solved(env, seed, cfg, learner, lambda: None, learner.greedy)
+    return {**out, "cells": [len(m.ids) for m in learner.models]}
 
 
 def main(argv: list[str] | None = None) -> None:
