@@ -116,13 +116,7 @@ fn save_and_load_mid_episode_continue_identically_with_a_value_readout() {
     )
     .unwrap();
     a.run_episodes(&mut env, 20, 1000).unwrap();
-    let mut act = Vec::new();
-    a.act(&[1.0, 0.4, 0.6], 0.0, &mut act).unwrap();
-    let mut b = RecurrentAgent::from_bytes("mem", &a.to_bytes()).unwrap();
-    for agent in [&mut a, &mut b] {
-        agent.act(&[1.0, 0.2, 0.1], 0.5, &mut act).unwrap();
-        agent.end_episode(1.0).unwrap();
-    }
+    let b = super::tests::reload_mid_episode_and_finish_both(&mut a);
     assert_ne!(a.readout_weights(), vec![0.0; 3 * 21].as_slice());
     assert_eq!(a.readout_weights(), b.readout_weights());
     assert_eq!(a.weights(), b.weights());

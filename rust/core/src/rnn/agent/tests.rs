@@ -106,18 +106,25 @@ fn the_gemm_equals_the_decaying_trace_modulated_by_every_reward() {
     }
 }
 
+/// Acts once, saves and reloads `a` mid-episode, then takes the same step and ends the episode
+/// on both: the caller compares `a` with the returned copy.
+pub(super) fn reload_mid_episode_and_finish_both(a: &mut RecurrentAgent) -> RecurrentAgent {
+    let mut act = Vec::new();
+    a.act(&[1.0, 0.4, 0.6], 0.0, &mut act).unwrap();
+    let mut b = RecurrentAgent::from_bytes("mem", &a.to_bytes()).unwrap();
+    for agent in [&mut *a, &mut b] {
+        agent.act(&[1.0, 0.2, 0.1], 0.5, &mut act).unwrap();
+        agent.end_episode(1.0).unwrap();
+    }
+    b
+}
+
 #[test]
 fn save_and_load_mid_episode_continue_identically() {
     let mut a = agent(AgentRule::RewardHebbian, 5);
     let mut env = pdm(2);
     a.run_episodes(&mut env, 5, 1000).unwrap();
-    let mut act = Vec::new();
-    a.act(&[1.0, 0.4, 0.6], 0.0, &mut act).unwrap();
-    let mut b = RecurrentAgent::from_bytes("mem", &a.to_bytes()).unwrap();
-    for agent in [&mut a, &mut b] {
-        agent.act(&[1.0, 0.2, 0.1], 0.5, &mut act).unwrap();
-        agent.end_episode(1.0).unwrap();
-    }
+    let b = reload_mid_episode_and_finish_both(&mut a);
     assert_eq!(a.weights(), b.weights());
     assert_eq!(a.input_weights(), b.input_weights());
     let bytes = a.to_bytes();
