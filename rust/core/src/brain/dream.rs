@@ -305,14 +305,15 @@ mod tests {
     #[test]
     fn sweeping_dreams_stop_once_nothing_is_salient_and_never_exceed_the_budget() {
         // A chain learned once: its backups make predecessors salient, so the first dream
-        // sweeps past its minimum; a converged brain dreams its minimum only.
+        // sweeps past its minimum (one cycle backs up at most walks × walk_length = 100 nodes
+        // of the 200); a converged brain dreams its minimum only.
         let mut b = Brain::new(BrainConfig::default(), Some(1)).unwrap();
         b.note_action_count(1);
-        let n: Vec<u32> = (0..30).map(|i| b.get_or_create_node(i, 0)).collect();
+        let n: Vec<u32> = (0..200).map(|i| b.get_or_create_node(i, 0)).collect();
         for w in n.windows(2) {
             b.learn_transition(w[0], w[1], 0.0).unwrap();
         }
-        b.learn_terminal(n[29], 1.0).unwrap();
+        b.learn_terminal(n[199], 1.0).unwrap();
         b.end_episode();
         let per_cycle = u64::from(b.config().dream.walks_per_cycle);
         let first = b.dream_sweeping(1, 50);

@@ -376,6 +376,9 @@ impl Brain {
         } else {
             0.0
         };
+        // A node never backed up stood, until its action was first taken, for an untried action
+        // worth U_max: closing that frontier moves the state's best U by up to U_max.
+        let first_backup = optimism && self.optimism.get(n as usize).is_none_or(|u| u.is_nan());
         let error = r + gamma * o.ev / o.total - old_v;
         let change = rho * error;
         let new_v = old_v + change;
@@ -401,7 +404,12 @@ impl Brain {
             } else {
                 others_u
             };
-            moved = moved.max(gamma_u * (best.max(u) - best.max(old_u)).abs());
+            let old_best = if first_backup {
+                best.max(frontier)
+            } else {
+                best.max(old_u)
+            };
+            moved = moved.max(gamma_u * (best.max(u) - old_best).abs());
         }
         self.set_salience(n, ((1.0 - rho) * error).abs());
         if moved >= SALIENCE_CUTOFF {

@@ -156,3 +156,36 @@ fn untried_actions_make_u_optimistic_and_leave_v_alone() {
     assert_eq!(b.exploration_value(fresh), u_max);
 }
 
+#[test]
+fn closing_a_states_last_untried_action_reprioritizes_its_predecessors() {
+    // 0 → 1 with action 0; state 1 has one of its two actions tried, so (0, 0) is worth about
+    // γ_U·U_max. Trying state 1's other action closes that frontier: the state's best U falls
+    // from U_max to what its actions are worth, and (0, 0) must be queued for a backup.
+    let mut b = brain(5.0, 0.9);
+    b.note_action_count(2);
+    let x = b.get_or_create_node(0, 0);
+    let y0 = b.get_or_create_node(1, 0);
+    b.learn_transition(x, y0, 0.0).unwrap();
+    b.learn_terminal(y0, 0.0).unwrap();
+    b.end_episode();
+    b.dream(10);
+    let u_max = b.frontier_value();
+    assert!(b.exploration_value(x) > 0.9 * u_max);
+    assert_eq!(b.node(x).unwrap().salience, 0.0, "converged before the new try");
+    let y1 = b.get_or_create_node(1, 1);
+    b.learn_transition(x, y1, 0.0).unwrap();
+    b.learn_terminal(y1, 0.0).unwrap();
+    b.end_episode();
+    // Priority γ_U·|Δ max U(1, ·)|·c(x → state 1)/activations(x), of which half is this try.
+    assert!(
+        b.node(x).unwrap().salience as f64 > 0.4 * u_max,
+        "predecessor not queued: salience {}",
+        b.node(x).unwrap().salience
+    );
+    b.dream(10);
+    assert!(
+        b.exploration_value(x) < 0.1 * u_max,
+        "U(0, 0) = {} still counts the closed frontier",
+        b.exploration_value(x)
+    );
+}
