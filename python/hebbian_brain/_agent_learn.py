@@ -33,6 +33,16 @@ class Training(TrainingLoop):
     #: The report of the latest dream, for the ``dream/`` metrics.
     last_dream: DreamReport | None = None
 
+    def run(self) -> None:
+        """The loop of :class:`TrainingLoop`; with ``dream_every=0`` no sweep either."""
+        core = self.agent._core
+        sweeps = core.sweeps_on_closure
+        core.sweeps_on_closure = self.dream_every > 0
+        try:
+            super().run()
+        finally:
+            core.sweeps_on_closure = sweeps
+
     def _rust_env(self) -> Any:
         return _builtin_core(self.env)
 

@@ -743,6 +743,13 @@ class AgentCore:
     @params.setter
     def params(self, value: AgentParams) -> None: ...
     @property
+    def sweeps_on_closure(self) -> bool:
+        """Whether a step that closes a frontier (a state's last untried action) is followed by a
+        projection of the exploration values and one dream cycle (rules.md §1.5a); not saved.
+        """
+    @sweeps_on_closure.setter
+    def sweeps_on_closure(self, value: bool) -> None: ...
+    @property
     def steps(self) -> int:
         """Real steps taken over the agent's life."""
     @property

@@ -28,6 +28,24 @@ def learn_members(
     (the final observation comes from ``infos["final_obs"]``) and disabled (finished copies are
     reset with ``reset_mask``).
     """
+    sweeps = [m._core.sweeps_on_closure for m in members]
+    for m in members:
+        m._core.sweeps_on_closure = dream_every > 0
+    try:
+        _learn_members(members, env, total_timesteps, episodes, dream_every, bar)
+    finally:
+        for m, on in zip(members, sweeps, strict=True):
+            m._core.sweeps_on_closure = on
+
+
+def _learn_members(
+    members: list[Any],
+    env: Any,
+    total_timesteps: int | None,
+    episodes: int | None,
+    dream_every: int,
+    bar: Any,
+) -> None:
     k = len(members)
     for m in members:
         m._core.end_episode()

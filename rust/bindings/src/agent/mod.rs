@@ -221,6 +221,19 @@ impl PyAgent {
         write(slf)?.inner.set_params(params.inner).py()
     }
 
+    /// Whether a step that closes a frontier (a state's last untried action) is followed by
+    /// a projection of the exploration values and one dream cycle (rules.md §1.5a); not saved.
+    #[getter]
+    fn sweeps_on_closure(slf: Slf<'_, '_>) -> PyResult<bool> {
+        Ok(read(slf)?.inner.sweeps_on_closure)
+    }
+
+    #[setter]
+    fn set_sweeps_on_closure(slf: Slf<'_, '_>, on: bool) -> PyResult<()> {
+        write(slf)?.inner.sweeps_on_closure = on;
+        Ok(())
+    }
+
     #[getter]
     fn steps(slf: Slf<'_, '_>) -> PyResult<u64> {
         Ok(read(slf)?.inner.steps())

@@ -64,6 +64,10 @@ enum Phase {
     },
 }
 
+fn sweeps_by_default() -> bool {
+    true
+}
+
 /// An agent acting from a graph brain (see the module documentation).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Agent {
@@ -81,6 +85,14 @@ pub struct Agent {
     steps: u64,
     /// Real steps since the last dream (sets the number of dream cycles).
     steps_since_dream: u64,
+    /// Dream walks run during the episode in progress (after steps that closed a frontier);
+    /// not saved.
+    #[serde(skip)]
+    episode_dream: Option<DreamReport>,
+    /// Whether a step that closes a frontier is followed by a sweep (true; `learn` and
+    /// `run_episodes` switch it off while they run with `dream_every` = 0); not saved.
+    #[serde(skip, default = "sweeps_by_default")]
+    pub sweeps_on_closure: bool,
     #[serde(skip)]
     scores: Vec<f64>,
     #[serde(skip)]
@@ -110,6 +122,8 @@ impl Agent {
             episodes: 0,
             steps: 0,
             steps_since_dream: 0,
+            episode_dream: None,
+            sweeps_on_closure: true,
             scores: Vec::new(),
             values: Vec::new(),
             tried: Vec::new(),
@@ -252,7 +266,16 @@ impl Agent {
             node: src, reward, ..
         } = self.phase
         {
+            let closures = brain.frontier_closures();
             brain.learn_transition(src, node, reward)?;
+            if self.sweeps_on_closure && brain.frontier_closures() != closures {
+                // The frontier moved: re-aim before the next step (rules.md §1.5a).
+                let report = brain.sweep_closed_frontier();
+                match &mut self.episode_dream {
+                    Some(r) => r.merge(&report),
+                    None => self.episode_dream = Some(report),
+                }
+            }
         }
         if exploratory {
             brain.clear_traces();
@@ -342,7 +365,7 @@ impl Agent {
             episode_return: self.episode_return,
             length: self.episode_length,
             terminated,
-            dream: None,
+            dream: self.episode_dream.take(),
         });
         self.episodes += 1;
         self.trim_history();

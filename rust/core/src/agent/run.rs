@@ -45,6 +45,20 @@ impl Agent {
             ));
         }
         self.end_episode(brain)?;
+        let sweeps = std::mem::replace(&mut self.sweeps_on_closure, dream_every > 0);
+        let records = self.run_episodes_inner(brain, env, episodes, dream_every, stop);
+        self.sweeps_on_closure = sweeps;
+        records
+    }
+
+    fn run_episodes_inner<E: DiscreteEnv + ?Sized>(
+        &mut self,
+        brain: &mut Brain,
+        env: &mut E,
+        episodes: usize,
+        dream_every: usize,
+        stop: &AtomicBool,
+    ) -> Result<Vec<EpisodeRecord>> {
         let mut records = Vec::with_capacity(episodes.min(1 << 16));
         for _ in 0..episodes {
             if stop.load(Ordering::Relaxed) {

@@ -291,3 +291,31 @@ fn every_sixth_episode_exploits_once_the_world_is_stochastic() {
         "greedy on V + novelty"
     );
 }
+
+#[test]
+fn a_step_that_closes_a_frontier_is_followed_by_a_sweep_within_the_episode() {
+    // Two states, two actions, every step 0 → 1 → end. Episode 1 tries one action in each
+    // state: nothing closes. Episode 2 tries state 0's other action; learning that step (at
+    // the next act) closes state 0's frontier, so a short sweep runs before the episode ends
+    // and is recorded with it; state 1 closes on the last step (the episode's dream follows).
+    let mut b = brain(4);
+    let mut agent = Agent::new(2, AgentParams::default(), Some(4)).unwrap();
+    let episode = |agent: &mut Agent, b: &mut Brain| {
+        agent.act(b, hash_int(0)).unwrap();
+        agent.observe(b, 0.0, hash_int(1), false, false).unwrap();
+        agent.act(b, hash_int(1)).unwrap();
+        agent.observe(b, 1.0, hash_int(2), true, false).unwrap();
+    };
+    episode(&mut agent, &mut b);
+    assert_eq!(b.frontier_closures(), 0);
+    assert!(agent.history()[0].dream.is_none(), "no frontier closed");
+    episode(&mut agent, &mut b);
+    assert_eq!(b.frontier_closures(), 2);
+    let swept = agent.history()[1]
+        .dream
+        .expect("a sweep after the closing step");
+    assert_eq!(
+        swept.walks,
+        u64::from(crate::brain::frontier::STEP_SWEEP_WALKS)
+    );
+}

@@ -81,6 +81,21 @@ impl Brain {
         max_cycles: usize,
         stop: &AtomicBool,
     ) -> DreamReport {
+        if self.live_nodes == 0 {
+            return DreamReport::default();
+        }
+        self.project_optimism();
+        self.dream_cycles(min_cycles, max_cycles, stop)
+    }
+
+    /// The cycles of [`dream_sweeping_until`](Self::dream_sweeping_until), without the
+    /// projection of the exploration values that precedes them.
+    pub(crate) fn dream_cycles(
+        &mut self,
+        min_cycles: usize,
+        max_cycles: usize,
+        stop: &AtomicBool,
+    ) -> DreamReport {
         let mut report = DreamReport::default();
         if self.live_nodes == 0 {
             return report;

@@ -53,6 +53,7 @@ impl Brain {
     pub fn inherit_state(&mut self, parent: u64, children: &[u64]) -> Result<usize> {
         check_children(parent, children)?;
         self.stochastic = None; // the copies' outcomes are not backed up one by one
+        self.frontier_closed = true; // the copies' U predate their own frontier distances
         let parents: Vec<NodeId> = self.state_nodes(parent).collect();
         if parents.is_empty() {
             return Ok(0);

@@ -17,6 +17,7 @@
 pub mod config;
 pub mod dream;
 pub mod dream_record;
+pub mod frontier;
 mod inherit;
 pub(crate) mod learning;
 pub mod model;
@@ -89,6 +90,11 @@ pub struct Brain {
     /// Whether some node has had several outcomes (`model.rs`, `has_stochastic_outcomes`);
     /// None: not known, found by a scan when asked (not saved).
     pub(crate) stochastic: Option<bool>,
+    /// Whether a state's last untried action was taken since the last projection of U onto
+    /// its frontier bounds (`frontier.rs`); derived, true after a load.
+    pub(crate) frontier_closed: bool,
+    /// Frontiers closed over the brain's life in memory (derived, not saved).
+    pub(crate) frontier_closures: u64,
     /// Scratch buffer of the current dream walk's nodes, kept between walks so that a walk
     /// allocates nothing (not saved).
     pub(crate) walk_path: Vec<NodeId>,

@@ -192,7 +192,7 @@ impl Brain {
     }
 
     /// (r_hi, σ): the largest reward seen and the scale of the rewards (see the module docs).
-    fn reward_scale(&self) -> (f64, f64) {
+    pub(crate) fn reward_scale(&self) -> (f64, f64) {
         match self.reward_range {
             None => (0.0, 1.0),
             Some((lo, hi)) if hi > lo => (hi, hi - lo),
@@ -229,6 +229,23 @@ impl Brain {
             MAX_HORIZON
         };
         (hi + horizon * sigma) * horizon
+    }
+
+    /// w_U = σ·H/U_max (at most 1): a change of U counts as a priority in the units of V, so
+    /// that U (whose scale is the frontier's) does not crowd V out of the salient set.
+    fn optimism_priority_weight(&self, frontier: f64) -> f64 {
+        let (_, sigma) = self.reward_scale();
+        let gamma = self.config.plasticity.discount;
+        let horizon = if gamma < 1.0 {
+            (1.0 / (1.0 - gamma)).min(MAX_HORIZON)
+        } else {
+            MAX_HORIZON
+        };
+        if frontier > 0.0 {
+            (sigma * horizon / frontier).min(1.0)
+        } else {
+            1.0
+        }
     }
 
     /// γ_U = 1 − (1 − γ)/2, the discount of the exploration value U (1 when γ = 1).
@@ -404,12 +421,18 @@ impl Brain {
             } else {
                 others_u
             };
+            // The state's best U fell below the frontier's: its last untried action was taken.
+            if first_backup && best.max(u) < frontier {
+                self.frontier_closed = true;
+                self.frontier_closures += 1;
+            }
             let old_best = if first_backup {
                 best.max(frontier)
             } else {
                 best.max(old_u)
             };
-            moved = moved.max(gamma_u * (best.max(u) - old_best).abs());
+            let weight = self.optimism_priority_weight(frontier);
+            moved = moved.max(weight * gamma_u * (best.max(u) - old_best).abs());
         }
         self.set_salience(n, ((1.0 - rho) * error).abs());
         if moved >= SALIENCE_CUTOFF {

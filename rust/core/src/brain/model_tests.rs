@@ -171,14 +171,20 @@ fn closing_a_states_last_untried_action_reprioritizes_its_predecessors() {
     b.dream(10);
     let u_max = b.frontier_value();
     assert!(b.exploration_value(x) > 0.9 * u_max);
-    assert_eq!(b.node(x).unwrap().salience, 0.0, "converged before the new try");
+    assert_eq!(
+        b.node(x).unwrap().salience,
+        0.0,
+        "converged before the new try"
+    );
     let y1 = b.get_or_create_node(1, 1);
     b.learn_transition(x, y1, 0.0).unwrap();
     b.learn_terminal(y1, 0.0).unwrap();
     b.end_episode();
-    // Priority γ_U·|Δ max U(1, ·)|·c(x → state 1)/activations(x), of which half is this try.
+    // Priority w_U·γ_U·|Δ max U(1, ·)|·c(x → state 1)/activations(x): half of the visits to x
+    // were this try, and w_U = σ·H/U_max puts U's changes in V's units (σ = 1, H = 10).
+    let weight = 10.0 / u_max;
     assert!(
-        b.node(x).unwrap().salience as f64 > 0.4 * u_max,
+        b.node(x).unwrap().salience > 0.4 * weight * u_max,
         "predecessor not queued: salience {}",
         b.node(x).unwrap().salience
     );

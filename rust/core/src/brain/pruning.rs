@@ -21,6 +21,7 @@ impl Brain {
             return;
         }
         self.stochastic = None; // an experience may have lost an outcome
+        self.frontier_closed = true; // and a frontier its last path
         let mut dead = vec![false; self.synapses.len()];
         let mut touched = vec![false; self.nodes.len()];
         let mut nodes = Vec::new();

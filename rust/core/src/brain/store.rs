@@ -66,6 +66,8 @@ impl Brain {
             reward_range: None,
             action_count: 0,
             stochastic: Some(false),
+            frontier_closed: true,
+            frontier_closures: 0,
             walk_path: Vec::new(),
             dream_recorder: None,
         })
@@ -340,6 +342,7 @@ impl Brain {
             self.nodes[cur as usize].next_in_state = next;
         }
         self.nodes[id as usize] = NodeSlot::dead();
+        self.frontier_closed = true;
         self.free_nodes.push(id);
         self.live_nodes -= 1;
         self.node_traces.retain(|&(n, _)| n != id);

@@ -279,6 +279,8 @@ impl BrainData {
             reward_range: self.reward_range,
             action_count: self.action_count,
             stochastic: None,
+            frontier_closed: true,
+            frontier_closures: 0,
             walk_path: Vec::new(),
             dream_recorder: None,
         };
