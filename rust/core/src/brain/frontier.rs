@@ -7,7 +7,9 @@
 //! exist. Any fixed point of the U backup on the current model satisfies, for a node d hops
 //! (through real synapses) from the nearest state with an untried action,
 //!
-//!     U*(n) ≤ B(d) = m·(1 − γ_U^d)·H_U + γ_U^d·U_max,     m = r_hi + β·σ,  B(∞) = m·H_U
+//! ```text
+//! U*(n) ≤ B(d) = m·(1 − γ_U^d)·H_U + γ_U^d·U_max,     m = r_hi + β·σ,  B(∞) = m·H_U
+//! ```
 //!
 //! (m bounds one step's reward plus bonus; the frontier's U_max ≥ m·H_U bounds what follows),
 //! and the backup maps {U ≤ B} into itself. So lowering every U to its B(d) keeps U above U*
