@@ -114,3 +114,19 @@ def test_a_population_trains_one_brain_per_copy_of_any_vector_env():
     with pytest.raises(hb.InvalidArgumentError, match="copies"):
         hb.Population(venv, 4)
     venv.close()
+
+
+@pytest.mark.parametrize("num_envs", [1, 4])
+def test_dream_every_zero_runs_no_dream_walk_on_any_copy(num_envs):
+    # With dreams, the steps that take a state's last untried action are followed by a short
+    # sweep (rules.md §1.5a); dream_every=0 switches it off on every copy's core as well.
+    venv = gym.make_vec("FrozenLake-v1", num_envs=num_envs, is_slippery=False)
+    walks = []
+    for dream_every in (0, 1):
+        agent = hb.Agent(venv, seed=0)
+        agent.brain.record_dream_walks(10_000)
+        agent.learn(total_timesteps=1500, dream_every=dream_every)
+        walks.append(len(agent.brain.dream_walks))
+        assert agent._core.sweeps_on_closure  # restored after the call
+    assert walks[0] == 0 and walks[1] > 0
+    venv.close()

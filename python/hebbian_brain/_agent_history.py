@@ -78,7 +78,8 @@ class History(EpisodeHistory[EpisodeRecord]):
         returns: Undiscounted return of each episode, float64 ``[n]``.
         lengths: Steps of each episode, int64 ``[n]``.
         terminated: Whether each episode reached a terminal state, bool ``[n]``.
-        dreams: The :class:`~hebbian_brain.DreamReport` that followed each episode, or None.
+        dreams: The :class:`~hebbian_brain.DreamReport` of each episode (the sweeps after its
+            frontier-closing steps and the dream that followed it), or None.
     """
 
     returns: np.ndarray

@@ -138,6 +138,7 @@ class Training(TrainingLoop):
         k = int(env.num_envs)
         cores = [agent._core] + [_helper_core(agent, i) for i in range(1, k)]
         for core in cores:
+            core.sweeps_on_closure = self.dream_every > 0
             core.end_episode()
         mode = autoreset_mode(env)
         seed = agent._first_reset_seed()

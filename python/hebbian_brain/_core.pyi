@@ -745,7 +745,8 @@ class AgentCore:
     @property
     def sweeps_on_closure(self) -> bool:
         """Whether a step that closes a frontier (a state's last untried action) is followed by a
-        projection of the exploration values and one dream cycle (rules.md §1.5a); not saved.
+        projection of the exploration values (graphs of at most 2**16 nodes + synapses) and at most 3 dream
+        walks of at most 10 steps (rules.md §1.5a); not saved.
         """
     @sweeps_on_closure.setter
     def sweeps_on_closure(self, value: bool) -> None: ...

@@ -29,9 +29,9 @@ def learn_members(
     reset with ``reset_mask``).
     """
     sweeps = [m._core.sweeps_on_closure for m in members]
-    for m in members:
-        m._core.sweeps_on_closure = dream_every > 0
     try:
+        for m in members:
+            m._core.sweeps_on_closure = dream_every > 0
         _learn_members(members, env, total_timesteps, episodes, dream_every, bar)
     finally:
         for m, on in zip(members, sweeps, strict=True):

@@ -222,7 +222,8 @@ impl PyAgent {
     }
 
     /// Whether a step that closes a frontier (a state's last untried action) is followed by
-    /// a projection of the exploration values and one dream cycle (rules.md §1.5a); not saved.
+    /// a projection of the exploration values (graphs of at most 2**16 nodes + synapses) and at
+    /// most 3 dream walks of at most 10 steps (rules.md §1.5a); not saved.
     #[getter]
     fn sweeps_on_closure(slf: Slf<'_, '_>) -> PyResult<bool> {
         Ok(read(slf)?.inner.sweeps_on_closure)

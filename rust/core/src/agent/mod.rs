@@ -45,7 +45,8 @@ pub struct EpisodeRecord {
     pub length: u64,
     /// Whether the episode ended in a terminal state (not truncated, not abandoned).
     pub terminated: bool,
-    /// Report of the dreams that followed the episode, if any.
+    /// Report of the dreams of the episode, if any: the sweeps after its frontier-closing steps
+    /// and the dream that followed it.
     pub dream: Option<DreamReport>,
 }
 

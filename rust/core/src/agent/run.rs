@@ -11,7 +11,9 @@ impl Agent {
     /// Runs `episodes` episodes of `env`: reset, act/observe until the episode ends, and after
     /// every `dream_every`-th episode (0: never) a dream. Observations are hashed as Python's
     /// `state_hash(int(obs))`, so a brain trained here and one trained through the Python
-    /// step API are the same. An episode in progress is ended first. Returns the new records.
+    /// step API are the same (with `dream_every` = 0, the step API's sweeps after
+    /// frontier-closing steps must be off too: `sweeps_on_closure`, as `learn` does). An episode
+    /// in progress is ended first. Returns the new records.
     pub fn run_episodes<E: DiscreteEnv + ?Sized>(
         &mut self,
         brain: &mut Brain,

@@ -81,9 +81,15 @@ impl Brain {
         if gamma_u >= 1.0 || self.live_nodes == 0 {
             return;
         }
-        let frontier = self.frontier_value();
+        // m⁺ and U_max⁺: an episode's end is worth 0, so the bound needs B ≥ 0; r̄ ≤ r_hi fails
+        // for imported nodes (their rewards were never seen by a step), so m reads r̄ too.
+        let frontier = self.frontier_value().max(0.0);
         let horizon = 1.0 / (1.0 - gamma_u);
-        let step_max = self.reward_scale().0 + self.exploration_bonus(1.0);
+        let r_hi = self
+            .node_ids()
+            .map(|id| self.nodes[id as usize].average_reward)
+            .fold(self.reward_scale().0, f64::max);
+        let step_max = (r_hi + self.exploration_bonus(1.0)).max(0.0);
         if step_max * horizon >= frontier {
             return;
         }
@@ -98,8 +104,10 @@ impl Brain {
                 let g = gamma_u.powi(d.min(i32::MAX as u32) as i32);
                 step_max * (1.0 - g) * horizon + g * frontier
             };
+            // Above the bound by more than rounding: a value a backup left a last bit above it
+            // stays, so projecting twice (a reloaded copy does) changes nothing more.
             if let Some(u) = self.optimism.get_mut(id) {
-                if *u > bound {
+                if *u > bound + 1e-9 * bound.abs().max(1.0) {
                     *u = bound;
                 }
             }
@@ -113,9 +121,8 @@ impl Brain {
         let mut node_dist = vec![u32::MAX; self.nodes.len()];
         let mut state_dist: FxHashMap<u64, u32> = FxHashMap::default();
         let mut queue: Vec<u64> = Vec::new();
-        for id in self.node_ids() {
-            let state = self.nodes[id as usize].state_hash;
-            if !state_dist.contains_key(&state) && self.state_is_open(state) {
+        for &state in self.state_index.keys() {
+            if self.state_is_open(state) {
                 state_dist.insert(state, 0);
                 queue.push(state);
             }
@@ -170,7 +177,7 @@ impl Brain {
 
     /// A taken node with no termination and no real out-synapse: its outcomes were truncations
     /// into states never visited, which the backup values at U_max.
-    fn only_unknown_outcomes(&self, id: NodeId) -> bool {
+    pub(crate) fn only_unknown_outcomes(&self, id: NodeId) -> bool {
         let node = &self.nodes[id as usize];
         node.activation_count > 0
             && node.terminal_count == 0
@@ -258,6 +265,61 @@ mod tests {
         for n in [x, y] {
             let (p, s) = (b.exploration_value(n), swept_only.exploration_value(n));
             assert!((p - s).abs() < 1e-6 * s.abs().max(1.0), "{p} vs {s}");
+        }
+    }
+
+    #[test]
+    fn projection_keeps_the_fixed_point_when_every_reward_is_negative() {
+        // β = 0.5 and rewards of −1 only: m = r_hi + β·σ < 0. A node that ends the episode 9
+        // times in 10 and otherwise loops on itself is worth about −0.95 to exploration; the
+        // bound may not be taken below it (an episode's end is worth 0, so B ≥ 0 is needed).
+        let mut cfg = BrainConfig::default();
+        cfg.plasticity.discount = 0.99;
+        cfg.dream.optimism = 0.5;
+        let mut b = Brain::new(cfg, Some(8)).unwrap();
+        b.note_action_count(1);
+        let x = b.get_or_create_node(0, 0);
+        for k in 0..10 {
+            if k == 3 {
+                b.learn_transition(x, x, -1.0).unwrap();
+            } else {
+                b.learn_terminal(x, -1.0).unwrap();
+            }
+            b.end_episode();
+        }
+        let mut swept_only = b.clone();
+        b.frontier_closed = true;
+        for _ in 0..50 {
+            b.dream(50);
+            swept_only.dream_cycles(50, 50, &AtomicBool::new(false));
+        }
+        let (p, s) = (b.exploration_value(x), swept_only.exploration_value(x));
+        assert!(s < 0.0 && (p - s).abs() < 1e-9, "{p} vs {s}");
+    }
+
+    #[test]
+    fn a_reloaded_brain_dreams_as_the_original_after_the_reward_scale_shrank() {
+        // Rewards −0.01, then 0: σ falls from 1 to 0.01 and every bound with it. The shrink
+        // marks the brain for a projection, so the original projects at its next dream as the
+        // reloaded copy (whose mark is set by the load) does.
+        let mut b = brain(0.99);
+        let n: Vec<u32> = (0..4).map(|s| b.get_or_create_node(s, 0)).collect();
+        for w in n.windows(2) {
+            b.learn_transition(w[0], w[1], -0.01).unwrap();
+        }
+        b.learn_terminal(n[3], -0.01).unwrap();
+        b.end_episode();
+        b.dream(20);
+        b.learn_transition(n[0], n[1], 0.0).unwrap();
+        b.end_episode();
+        let mut copy = Brain::from_data(b.to_data(), "test").unwrap();
+        b.dream(3);
+        copy.dream(3);
+        for &x in &n {
+            assert_eq!(
+                b.exploration_value(x).to_bits(),
+                copy.exploration_value(x).to_bits()
+            );
         }
     }
 }

@@ -133,10 +133,15 @@ impl Brain {
 
     /// Widens the range of rewards seen by a real step.
     pub(crate) fn note_reward(&mut self, reward: f64) {
-        self.reward_range = Some(match self.reward_range {
+        let range = Some(match self.reward_range {
             None => (reward, reward),
             Some((lo, hi)) => (lo.min(reward), hi.max(reward)),
         });
+        if range != self.reward_range {
+            // The scale σ may have shrunk, and with it the frontier bounds (`frontier.rs`).
+            self.frontier_closed = true;
+            self.reward_range = range;
+        }
     }
 
     /// Tells the brain how many actions the agent acting with it has (the largest count wins).

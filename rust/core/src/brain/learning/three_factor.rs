@@ -191,6 +191,12 @@ impl Brain {
         let now = self.now_tick();
         let delta = reward + bootstrap - self.nodes[src as usize].value;
 
+        // An experience whose only outcomes were truncations into unknown states stood for a
+        // frontier; its first real outcome (a successor it traverses or the end) closes it.
+        if (dst.is_some() || terminal) && self.optimism_enabled() && self.only_unknown_outcomes(src)
+        {
+            self.frontier_closed = true;
+        }
         // Bookkeeping of the experience.
         self.nodes[src as usize].record_reward(reward, now);
         self.note_reward(reward);
