@@ -8,6 +8,8 @@ episode's dream (between the last ``on_step`` and ``on_rollout_end``) and its ``
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -25,6 +27,23 @@ if TYPE_CHECKING:
 Agent = Any
 
 
+@contextmanager
+def closure_sweeps(cores: Sequence[AgentCore], on: bool) -> Iterator[None]:
+    """Sets ``sweeps_on_closure`` of every core for the block, restoring each one after.
+
+    The sweep after a frontier-closing step is part of dreaming (rules.md §1.5a), so a call
+    with ``dream_every=0`` runs without it.
+    """
+    before = [core.sweeps_on_closure for core in cores]
+    try:
+        for core in cores:
+            core.sweeps_on_closure = on
+        yield
+    finally:
+        for core, was in zip(cores, before, strict=True):
+            core.sweeps_on_closure = was
+
+
 class Training(TrainingLoop):
     """One ``learn`` call of the graph agent: Rust episodes, a Gymnasium env or a VectorEnv."""
 
@@ -35,13 +54,8 @@ class Training(TrainingLoop):
 
     def run(self) -> None:
         """The loop of :class:`TrainingLoop`; with ``dream_every=0`` no sweep either."""
-        core = self.agent._core
-        sweeps = core.sweeps_on_closure
-        core.sweeps_on_closure = self.dream_every > 0
-        try:
+        with closure_sweeps([self.agent._core], self.dream_every > 0):
             super().run()
-        finally:
-            core.sweeps_on_closure = sweeps
 
     def _rust_env(self) -> Any:
         return _builtin_core(self.env)

@@ -28,68 +28,53 @@ def learn_members(
     (the final observation comes from ``infos["final_obs"]``) and disabled (finished copies are
     reset with ``reset_mask``).
     """
-    sweeps = [m._core.sweeps_on_closure for m in members]
-    try:
+    from hebbian_brain._agent_learn import closure_sweeps
+
+    with closure_sweeps([m._core for m in members], dream_every > 0):
+        k = len(members)
         for m in members:
-            m._core.sweeps_on_closure = dream_every > 0
-        _learn_members(members, env, total_timesteps, episodes, dream_every, bar)
-    finally:
-        for m, on in zip(members, sweeps, strict=True):
-            m._core.sweeps_on_closure = on
+            m._core.end_episode()
+        mode = autoreset_mode(env)
+        seed = members[0]._first_reset_seed()
+        obs = sub_observations(env, env.reset(seed=seed)[0])
+        skip = np.zeros(k, dtype=bool)
+        done_episodes = np.zeros(k, dtype=np.int64)
+        steps = 0
 
+        def budget_left() -> bool:
+            if total_timesteps is not None:
+                return steps < total_timesteps
+            assert episodes is not None
+            return bool(done_episodes.min() < episodes)
 
-def _learn_members(
-    members: list[Any],
-    env: Any,
-    total_timesteps: int | None,
-    episodes: int | None,
-    dream_every: int,
-    bar: Any,
-) -> None:
-    k = len(members)
-    for m in members:
-        m._core.end_episode()
-    mode = autoreset_mode(env)
-    seed = members[0]._first_reset_seed()
-    obs = sub_observations(env, env.reset(seed=seed)[0])
-    skip = np.zeros(k, dtype=bool)
-    done_episodes = np.zeros(k, dtype=np.int64)
-    steps = 0
-
-    def budget_left() -> bool:
-        if total_timesteps is not None:
-            return steps < total_timesteps
-        assert episodes is not None
-        return bool(done_episodes.min() < episodes)
-
-    while budget_left():
-        actions = np.empty(k, dtype=np.int64)
-        for i, m in enumerate(members):
-            actions[i] = m._start if skip[i] else m.act(obs[i])
-        batch, rewards, terminated, truncated, infos = env.step(actions)
-        new_obs = sub_observations(env, batch)
-        dones = np.logical_or(terminated, truncated)
-        for i, m in enumerate(members):
-            if skip[i]:
-                skip[i] = False
-                continue
-            last = infos["final_obs"][i] if mode == "same_step" and dones[i] else new_obs[i]
-            m.observe(float(rewards[i]), last, bool(terminated[i]), bool(truncated[i]))
-            steps += 1
-            if bar is not None and total_timesteps is not None:
-                bar.update(1)
-            if dones[i]:
-                skip[i] = mode == "next_step"
-                before = int(done_episodes.min())
-                done_episodes[i] += 1
-                if bar is not None and episodes is not None:
-                    bar.update(int(done_episodes.min()) - before)
-                if dream_every > 0 and m._core.episodes % dream_every == 0:
-                    m._core.dream()
-            if total_timesteps is not None and steps >= total_timesteps:
-                break  # the copies after this one took an action that is not learned from
-        if mode == "disabled" and dones.any():
-            new_obs = sub_observations(env, env.reset(options={"reset_mask": dones})[0])
-        obs = new_obs
-    for m in members:
-        m._core.end_episode()
+        while budget_left():
+            actions = np.empty(k, dtype=np.int64)
+            for i, m in enumerate(members):
+                actions[i] = m._start if skip[i] else m.act(obs[i])
+            batch, rewards, terminated, truncated, infos = env.step(actions)
+            new_obs = sub_observations(env, batch)
+            dones = np.logical_or(terminated, truncated)
+            for i, m in enumerate(members):
+                if skip[i]:
+                    skip[i] = False
+                    continue
+                last = infos["final_obs"][i] if mode == "same_step" and dones[i] else new_obs[i]
+                m.observe(float(rewards[i]), last, bool(terminated[i]), bool(truncated[i]))
+                steps += 1
+                if bar is not None and total_timesteps is not None:
+                    bar.update(1)
+                if dones[i]:
+                    skip[i] = mode == "next_step"
+                    before = int(done_episodes.min())
+                    done_episodes[i] += 1
+                    if bar is not None and episodes is not None:
+                        bar.update(int(done_episodes.min()) - before)
+                    if dream_every > 0 and m._core.episodes % dream_every == 0:
+                        m._core.dream()
+                if total_timesteps is not None and steps >= total_timesteps:
+                    break  # the copies after this one took an action that is not learned from
+            if mode == "disabled" and dones.any():
+                new_obs = sub_observations(env, env.reset(options={"reset_mask": dones})[0])
+            obs = new_obs
+        for m in members:
+            m._core.end_episode()
