@@ -23,9 +23,16 @@ mean of its visits along the dimension d with the largest statistic when that is
 dimension between neighbouring bin centres; cells never met or without a node for a are left
 out and the weights renormalized per action), instead of V of x's own cell.
 
+``--hold H`` (without splits): the agent decides only when the cell changes. An action is
+repeated while the observation stays in its cell, up to H steps; the brain learns one step from
+the cell to the cell left for, with the rewards summed (and its discount γ per such step: a
+semi-Markov model of the grid, as Munos & Moore's cells are left under a held action, with γ
+instead of γ^k). The greedy policy is the same function of the cell either way.
+
     python bench/box_value_splits.py MountainCar-v0 --seeds 100-103 --split advantage --threshold 30
     python bench/box_value_splits.py Acrobot-v1 --seeds 104-111 --split value --threshold 10
     python bench/box_value_splits.py MountainCar-v0 --seeds 100-103 --interpolate
+    python bench/box_value_splits.py MountainCar-v0 --seeds 104-111 --hold 50
 """
 
 from __future__ import annotations
@@ -147,9 +154,16 @@ class ValueSplits:
         if stat[dim] < self.threshold:
             return None
         dims, depth = len(self.grid.bins), leaf.depth + 1
-        halves = [Leaf(self.next_id + i, depth, dims, self.n_actions, self.every << depth) for i in (0, 1)]
+        halves = [
+            Leaf(self.next_id + i, depth, dims, self.n_actions, self.every << depth) for i in (0, 1)
+        ]
         self.nodes += halves
-        self.nodes[node] = (dim, float(leaf.sx[dim] / leaf.n), len(self.nodes) - 2, len(self.nodes) - 1)
+        self.nodes[node] = (
+            dim,
+            float(leaf.sx[dim] / leaf.n),
+            len(self.nodes) - 2,
+            len(self.nodes) - 1,
+        )
         self.next_id += 2
         self.splits += 1
         return leaf.id, halves[0].id, halves[1].id
@@ -160,7 +174,9 @@ def bin_centres(edges: np.ndarray) -> np.ndarray:
     e = np.asarray(edges, dtype=np.float64)
     if e.size < 2:
         return e - 1.0 if e.size == 0 else np.array([e[0] - 1.0, e[0] + 1.0])
-    return np.concatenate([[1.5 * e[0] - 0.5 * e[1]], (e[:-1] + e[1:]) / 2, [1.5 * e[-1] - 0.5 * e[-2]]])
+    return np.concatenate(
+        [[1.5 * e[0] - 0.5 * e[1]], (e[:-1] + e[1:]) / 2, [1.5 * e[-1] - 0.5 * e[-2]]]
+    )
 
 
 def corner_weights(centres: list[np.ndarray], x: np.ndarray) -> list[tuple[tuple[int, ...], float]]:
@@ -222,13 +238,17 @@ def run_one(task: tuple[str, int, dict[str, Any]]) -> dict[str, Any]:
         while True:
             x, a = np.asarray(obs, np.float64).ravel(), agent.act(state)
             before = value(state, a)
-            obs, r, terminated, truncated, _ = env.step(a)
-            node2 = tree.leaf(obs)
-            state2 = tree.state(obs, add=False)
+            r = 0.0
+            for _held in range(cfg["hold"]):  # one step unless --hold: until the cell changes
+                obs, r1, terminated, truncated, _ = env.step(a)
+                r, steps = r + float(r1), steps + 1
+                node2 = tree.leaf(obs)
+                state2 = tree.state(obs, add=False)
+                if terminated or truncated or state2 != state:
+                    break
             v2 = brain.state_value(state2)
-            target = float(r) + (0.0 if terminated or v2 is None else gamma * v2)
-            agent.observe(float(r), state2, terminated, truncated)
-            steps += 1
+            target = r + (0.0 if terminated or v2 is None else gamma * v2)
+            agent.observe(r, state2, terminated, truncated)
             if node is not None and before is not None:
                 split = tree.count(node, x, a, target - before)
                 if split is not None:
@@ -252,17 +272,24 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--seeds", default="100-103")
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--split", choices=("none", "value", "advantage"), default="none")
-    p.add_argument("--every", type=int, default=200, help="K: a leaf is tested every K·2^depth steps")
+    p.add_argument(
+        "--every", type=int, default=200, help="K: a leaf is tested every K·2^depth steps"
+    )
     p.add_argument("--threshold", type=float, default=30.0)
     p.add_argument("--interpolate", action="store_true")
+    p.add_argument("--hold", type=int, default=1, help="H: repeat an action up to H steps")
     args = p.parse_args(argv)
-    cfg = {k: getattr(args, k) for k in ("split", "every", "threshold", "interpolate")}
+    if args.hold < 1 or (args.hold > 1 and args.split != "none"):
+        p.error("--hold must be at least 1, and 1 with --split")
+    cfg = {k: getattr(args, k) for k in ("split", "every", "threshold", "interpolate", "hold")}
     tasks = [(args.world, s, cfg) for s in seed_list(args.seeds)]
     with ProcessPoolExecutor(args.jobs) as ex:
         rows = list(ex.map(run_one, tasks))
     target = TARGET[args.world]
     for row in rows:
-        print(f"seed {row['seed']}: greedy last {row['last']:.0f}, best {row['best']:.0f}, splits {row['splits']}")
+        last, best = row["last"], row["best"]
+        seed, splits = row["seed"], row["splits"]
+        print(f"seed {seed}: greedy last {last:.0f}, best {best:.0f}, splits {splits}")
     scored = [target if r["best"] >= target else r["last"] for r in rows]
     solved = sum(r["best"] >= target for r in rows)
     print(f"{args.world} {cfg}: solved {solved}/{len(rows)}, median {np.median(scored):.0f}")

@@ -98,3 +98,10 @@ def test_interpolation_weights(vs):
     # Beyond the outer centres the weights clamp to the outer cells and still sum to 1.
     far = vs.corner_weights(centres, np.array([99.0, -99.0]))
     assert far == [((3, 0), 1.0)]
+
+
+@pytest.mark.parametrize("args", [["--hold", "0"], ["--hold", "5", "--split", "value"]])
+def test_hold_is_refused_where_it_has_no_meaning(vs, args, capsys):
+    with pytest.raises(SystemExit):
+        vs.main(["MountainCar-v0", *args])
+    assert "--hold" in capsys.readouterr().err
