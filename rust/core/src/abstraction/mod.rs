@@ -8,4 +8,4 @@
 mod quantile_grid;
 mod split_tree;
 
-pub use quantile_grid::{GridParams, QuantileGrid, MAX_GRID_DIMS};
+pub use quantile_grid::{grid_bytes, GridParams, QuantileGrid, MAX_GRID_BYTES, MAX_GRID_DIMS};

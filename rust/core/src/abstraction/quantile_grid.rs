@@ -19,6 +19,67 @@ const KIND: &[u8; 4] = b"QGRD";
 /// Most dimensions an observation may have (a cell key is one `u16` bin per dimension).
 pub const MAX_GRID_DIMS: usize = 1 << 16;
 
+/// Most bytes a grid may come to hold ([`grid_bytes`]): 1 GiB. A grid whose worst case is
+/// larger is refused when made or loaded (rules.md §1.8, "Cap").
+pub const MAX_GRID_BYTES: u64 = 1 << 30;
+
+/// Bookkeeping bytes per cell besides its key: the index's map entry and boxed key header,
+/// the cell's target, its tree leaf (and a share of split nodes), rounded up.
+const CELL_OVERHEAD: u64 = 160;
+
+/// The most bytes a grid of `dims` values per observation may come to hold: the warm-up
+/// record (8 · dims · warmup, reserved whole, plus a column while fitting), the edges
+/// (16 · dims · bins at most), and per cell id up to `max_cells`: its key (2 · (dims + 1)
+/// bytes, counted three times: the table, its growth, the index), [`CELL_OVERHEAD`], and the
+/// running sums of a leaf (16 · dims) when `split_after` > 0.
+pub fn grid_bytes(dims: usize, params: &GridParams) -> u64 {
+    let d = dims as u64;
+    let warmup = params.warmup as u64;
+    let bins = bins_per_dimension(params.cells, dims.max(1)) as u64;
+    let key = 2 * (d + 1);
+    let sums = if params.split_after > 0 { 16 * d } else { 0 };
+    let per_cell = 3 * key + CELL_OVERHEAD + sums;
+    8 * d * warmup + 8 * warmup + 16 * d * bins + params.max_cells as u64 * per_cell
+}
+
+/// Refuses a grid whose [`grid_bytes`] exceed [`MAX_GRID_BYTES`], naming what sets them.
+fn check_budget(dims: usize, params: &GridParams) -> Result<()> {
+    let bytes = grid_bytes(dims, params);
+    if bytes > MAX_GRID_BYTES {
+        return Err(Error::argument(
+            "max_cells, warmup",
+            format!(
+                "a grid of observations of {dims} values with max_cells={}, warmup={} and \
+                 split_after={} may hold {bytes} bytes, over the {MAX_GRID_BYTES}-byte budget \
+                 (1 GiB): lower max_cells or warmup",
+                params.max_cells, params.warmup, params.split_after
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks the bounds: as many `high` as `low`, `low` < `high` and neither NaN in every
+/// dimension.
+fn check_bounds(low: &[f64], high: &[f64]) -> Result<()> {
+    let dims = low.len();
+    if high.len() != dims {
+        return Err(Error::shape(
+            "low, high",
+            format!("lengths {dims} and {} differ", high.len()),
+        ));
+    }
+    for (i, (&l, &h)) in low.iter().zip(high).enumerate() {
+        if l.is_nan() || h.is_nan() || l >= h {
+            return Err(Error::argument(
+                "low, high",
+                format!("need low < high, not NaN (dimension {i}: {l}, {h})"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The numbers of a [`QuantileGrid`] (none of them about a particular environment).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GridParams {
@@ -135,20 +196,8 @@ impl QuantileGrid {
                 format!("must have between 1 and {MAX_GRID_DIMS} values, got {dims}"),
             ));
         }
-        if high.len() != dims {
-            return Err(Error::shape(
-                "low, high",
-                format!("lengths {dims} and {} differ", high.len()),
-            ));
-        }
-        for (i, (&l, &h)) in low.iter().zip(high).enumerate() {
-            if l.is_nan() || h.is_nan() || l >= h {
-                return Err(Error::argument(
-                    "low, high",
-                    format!("need low < high, not NaN (dimension {i}: {l}, {h})"),
-                ));
-            }
-        }
+        check_bounds(low, high)?;
+        check_budget(dims, &params)?;
         Ok(QuantileGrid {
             params,
             dims,
@@ -264,6 +313,10 @@ impl QuantileGrid {
             if self.origin.is_empty() {
                 self.origin.extend_from_slice(obs);
             }
+            // the whole record at once (counted in the budget), never a doubling past it
+            let want = self.params.warmup as usize * self.dims;
+            self.samples
+                .reserve_exact(want.saturating_sub(self.samples.len()));
             self.samples.extend_from_slice(obs);
             if self.recorded() >= self.params.warmup as usize {
                 self.fit();
@@ -286,7 +339,12 @@ impl QuantileGrid {
         let id = self.n_cells;
         self.n_cells += 1;
         let target = if fitted_key {
-            self.trees.add_root(id, self.dims)
+            let sums = if self.params.split_after > 0 {
+                self.dims
+            } else {
+                0
+            };
+            self.trees.add_root(id, sums)
         } else {
             id
         };
@@ -369,7 +427,8 @@ impl QuantileGrid {
                 let width = high - low;
                 e.extend((1..bins).map(|j| low + j as f64 * width / bins as f64));
             }
-            e.retain(|x| !x.is_nan());
+            // an infinite edge separates nothing finite (and a saved grid refuses one)
+            e.retain(|x| x.is_finite());
             e.sort_by(f64::total_cmp);
             e.dedup();
             edges.push(e);
@@ -427,6 +486,8 @@ impl QuantileGrid {
         }
         if !(self.origin.is_empty() || self.origin.len() == self.dims)
             || self.samples.len() % self.dims != 0
+            || self.samples.len() / self.dims > self.params.warmup as usize
+            || (self.fitted() && !self.samples.is_empty())
             || !(self.edges.is_empty() || self.edges.len() == self.dims)
         {
             return Err(bad("observation sizes disagree with dims".into()));
@@ -438,17 +499,27 @@ impl QuantileGrid {
         {
             return Err(bad("cell targets or scales disagree with the cells".into()));
         }
+        self.check_values()?;
         let nodes = self.trees.nodes.len();
         for (i, node) in self.trees.nodes.iter().enumerate() {
             let ok = match node {
+                // sums: one per dimension, or none (a grid that never splits keeps none)
                 TreeNode::Leaf {
                     id, sum, sum_sq, ..
-                } => *id < self.n_cells && sum.len() == self.dims && sum_sq.len() == self.dims,
+                } => {
+                    *id < self.n_cells
+                        && sum.len() == sum_sq.len()
+                        && (sum.is_empty() || sum.len() == self.dims)
+                }
                 // children come after their parent: no cycles
                 TreeNode::Split {
-                    dim, left, right, ..
+                    dim,
+                    threshold,
+                    left,
+                    right,
                 } => {
                     (*dim as usize) < self.dims
+                        && !threshold.is_nan()
                         && (i as u32) < *left
                         && (i as u32) < *right
                         && (*left as usize) < nodes
@@ -475,6 +546,51 @@ impl QuantileGrid {
             }
         }
         self.index = index;
+        Ok(())
+    }
+
+    /// What the constructor and the fit guarantee of the numbers read from a file: bounds
+    /// (low < high, not NaN), the memory budget, records without NaN, edges finite, strictly
+    /// increasing and at most `u16::MAX` per dimension (a bin is a `u16`), scales finite and
+    /// ≥ 0. The error names the field.
+    fn check_values(&self) -> Result<()> {
+        let bad = |field: &str, reason: String| Error::argument(field, reason);
+        check_bounds(&self.low, &self.high)?;
+        check_budget(self.dims, &self.params)?;
+        if self.origin.iter().chain(&self.samples).any(|x| x.is_nan()) {
+            return Err(bad("samples", "the warm-up record holds a NaN".into()));
+        }
+        for (d, e) in self.edges.iter().enumerate() {
+            if e.len() > u16::MAX as usize {
+                return Err(bad(
+                    "edges",
+                    format!(
+                        "dimension {d} has {} edges, more than {}",
+                        e.len(),
+                        u16::MAX
+                    ),
+                ));
+            }
+            if e.iter().any(|x| !x.is_finite()) || e.windows(2).any(|w| w[0] >= w[1]) {
+                return Err(bad(
+                    "edges",
+                    format!("dimension {d}'s edges are not finite and strictly increasing"),
+                ));
+            }
+        }
+        if let Some(d) = self
+            .scale
+            .iter()
+            .position(|s| !(s.is_finite() && *s >= 0.0))
+        {
+            return Err(bad(
+                "scale",
+                format!(
+                    "dimension {d}'s scale {} is not finite and >= 0",
+                    self.scale[d]
+                ),
+            ));
+        }
         Ok(())
     }
 }
