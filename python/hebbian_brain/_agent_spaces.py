@@ -57,7 +57,9 @@ class _Encoder:
             self.discretizer = observation
             self.stateful = isinstance(observation, QuantileDiscretizer)
             # A splitting grid: a cell's experiences go to its halves when it splits.
-            self.splitting = self.stateful and observation.split_after > 0
+            self.splitting = (
+                isinstance(observation, QuantileDiscretizer) and observation.split_after > 0
+            )
             if self.obs_shape is None and isinstance(env_space, spaces.Box):
                 self.obs_shape = _matching_shape(observation, env_space)
             self.discrete = (0, int(observation.n))
@@ -171,8 +173,11 @@ class _Encoder:
         return None
 
     def _single_ndim(self) -> int:
-        """Axes of one observation: the Box's when known, else 1 for a discretizer (a flat
-        vector; a batch is then 2-d), else the space's."""
+        """Axes of one observation.
+
+        The Box's when known, else 1 for a discretizer (a flat vector; a batch is then 2-d),
+        else the space's.
+        """
         if self.obs_shape is not None:
             return len(self.obs_shape)
         if self.discretizer is not None:
@@ -247,8 +252,11 @@ def _matching_shape(discretizer: Any, space: Any) -> tuple[int, ...]:
 
 
 def restore_shape(encoder: _Encoder, data: Any) -> None:
-    """Sets ``encoder.obs_shape`` from an agent file's ``observation`` entry (older files and
-    other kinds have none); a shape that disagrees with the grid is a ``FileFormatError``."""
+    """Sets ``encoder.obs_shape`` from an agent file's ``observation`` entry.
+
+    Older files and other kinds have none; a shape that disagrees with the grid is a
+    ``FileFormatError``.
+    """
     shape = data.get("shape") if isinstance(data, dict) else None
     if shape is None or encoder.discretizer is None:
         return

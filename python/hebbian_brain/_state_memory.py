@@ -84,8 +84,11 @@ class StateMemory:
 
 
 def _compact(obs: Any) -> Any:
-    """``obs`` made small and detached (arrays copied; big ones, and containers holding more
-    than :data:`MAX_ELEMENTS` values in all, summarised)."""
+    """``obs`` made small and detached.
+
+    Arrays are copied; big ones, and containers holding more than :data:`MAX_ELEMENTS` values
+    in all, are summarised.
+    """
     if isinstance(obs, np.ndarray):
         if obs.size > MAX_ELEMENTS:
             return f"<array shape={obs.shape} dtype={obs.dtype}>"
@@ -98,8 +101,10 @@ def _compact(obs: Any) -> Any:
 
 
 def _elements(obs: Any, limit: int) -> int:
-    """Values in ``obs``, counted through arrays, lists, tuples and dicts (each container
-    counts one too, so a list holding itself ends), stopping once past ``limit``."""
+    """Values in ``obs``, counted through arrays, lists, tuples and dicts, stopping past ``limit``.
+
+    Each container counts one too, so a list holding itself ends.
+    """
     total = 0
     stack = [obs]
     while stack and total <= limit:
