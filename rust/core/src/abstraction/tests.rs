@@ -355,7 +355,8 @@ fn load_after(edit: impl Fn(&mut QuantileGrid)) -> Option<String> {
 #[test]
 fn a_loaded_grid_is_checked_as_the_constructor_checks() {
     assert_eq!(load_after(|_| {}), None);
-    let cases: Vec<(&str, Box<dyn Fn(&mut QuantileGrid)>)> = vec![
+    type Edit = Box<dyn Fn(&mut QuantileGrid)>;
+    let cases: Vec<(&str, Edit)> = vec![
         ("low", Box::new(|g| g.low[0] = f64::NAN)),
         ("low", Box::new(|g| g.high[1] = -1.0)),
         ("edges", Box::new(|g| g.edges[0].push(f64::NAN))),
