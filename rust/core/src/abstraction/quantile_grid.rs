@@ -7,6 +7,7 @@
 //! every new cell shares one overflow id. Before the grid is fitted, an observation's cell is
 //! its orthant around the first observation (2 cells per dimension), with ids of their own.
 
+use super::limits::{check_bounds, check_budget};
 use super::split_tree::{CellTrees, TreeNode};
 use crate::error::{Error, Result};
 use crate::io::container;
@@ -18,67 +19,6 @@ const KIND: &[u8; 4] = b"QGRD";
 
 /// Most dimensions an observation may have (a cell key is one `u16` bin per dimension).
 pub const MAX_GRID_DIMS: usize = 1 << 16;
-
-/// Most bytes a grid may come to hold ([`grid_bytes`]): 1 GiB. A grid whose worst case is
-/// larger is refused when made or loaded (rules.md §1.8, "Cap").
-pub const MAX_GRID_BYTES: u64 = 1 << 30;
-
-/// Bookkeeping bytes per cell besides its key: the index's map entry and boxed key header,
-/// the cell's target, its tree leaf (and a share of split nodes), rounded up.
-const CELL_OVERHEAD: u64 = 160;
-
-/// The most bytes a grid of `dims` values per observation may come to hold: the warm-up
-/// record (8 · dims · warmup, reserved whole, plus a column while fitting), the edges
-/// (16 · dims · bins at most), and per cell id up to `max_cells`: its key (2 · (dims + 1)
-/// bytes, counted three times: the table, its growth, the index), [`CELL_OVERHEAD`], and the
-/// running sums of a leaf (16 · dims) when `split_after` > 0.
-pub fn grid_bytes(dims: usize, params: &GridParams) -> u64 {
-    let d = dims as u64;
-    let warmup = params.warmup as u64;
-    let bins = bins_per_dimension(params.cells, dims.max(1)) as u64;
-    let key = 2 * (d + 1);
-    let sums = if params.split_after > 0 { 16 * d } else { 0 };
-    let per_cell = 3 * key + CELL_OVERHEAD + sums;
-    8 * d * warmup + 8 * warmup + 16 * d * bins + params.max_cells as u64 * per_cell
-}
-
-/// Refuses a grid whose [`grid_bytes`] exceed [`MAX_GRID_BYTES`], naming what sets them.
-fn check_budget(dims: usize, params: &GridParams) -> Result<()> {
-    let bytes = grid_bytes(dims, params);
-    if bytes > MAX_GRID_BYTES {
-        return Err(Error::argument(
-            "max_cells, warmup",
-            format!(
-                "a grid of observations of {dims} values with max_cells={}, warmup={} and \
-                 split_after={} may hold {bytes} bytes, over the {MAX_GRID_BYTES}-byte budget \
-                 (1 GiB): lower max_cells or warmup",
-                params.max_cells, params.warmup, params.split_after
-            ),
-        ));
-    }
-    Ok(())
-}
-
-/// Checks the bounds: as many `high` as `low`, `low` < `high` and neither NaN in every
-/// dimension.
-fn check_bounds(low: &[f64], high: &[f64]) -> Result<()> {
-    let dims = low.len();
-    if high.len() != dims {
-        return Err(Error::shape(
-            "low, high",
-            format!("lengths {dims} and {} differ", high.len()),
-        ));
-    }
-    for (i, (&l, &h)) in low.iter().zip(high).enumerate() {
-        if l.is_nan() || h.is_nan() || l >= h {
-            return Err(Error::argument(
-                "low, high",
-                format!("need low < high, not NaN (dimension {i}: {l}, {h})"),
-            ));
-        }
-    }
-    Ok(())
-}
 
 /// The numbers of a [`QuantileGrid`] (none of them about a particular environment).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -500,6 +440,31 @@ impl QuantileGrid {
             return Err(bad("cell targets or scales disagree with the cells".into()));
         }
         self.check_values()?;
+        self.check_trees()?;
+        let nodes = self.trees.nodes.len();
+        let mut index = FxHashMap::default();
+        for (i, key) in self.keys.chunks_exact(width).enumerate() {
+            let target = self.targets[i];
+            let valid = match key[0] {
+                0 => target < self.n_cells,
+                1 => (target as usize) < nodes,
+                _ => false,
+            };
+            if !valid {
+                return Err(bad(format!("cell {i} has a bad tag or target")));
+            }
+            if index.insert(key.into(), target).is_some() {
+                return Err(bad(format!("cell {i} is listed twice")));
+            }
+        }
+        self.index = index;
+        Ok(())
+    }
+
+    /// Every tree node consistent: a leaf's id below the cell count and its sums one per
+    /// dimension or none, a split's dimension in range, its threshold not NaN and its children
+    /// after it (no cycles).
+    fn check_trees(&self) -> Result<()> {
         let nodes = self.trees.nodes.len();
         for (i, node) in self.trees.nodes.iter().enumerate() {
             let ok = match node {
@@ -527,25 +492,12 @@ impl QuantileGrid {
                 }
             };
             if !ok {
-                return Err(bad(format!("tree node {i} is inconsistent")));
+                return Err(Error::argument(
+                    "grid",
+                    format!("tree node {i} is inconsistent"),
+                ));
             }
         }
-        let mut index = FxHashMap::default();
-        for (i, key) in self.keys.chunks_exact(width).enumerate() {
-            let target = self.targets[i];
-            let valid = match key[0] {
-                0 => target < self.n_cells,
-                1 => (target as usize) < nodes,
-                _ => false,
-            };
-            if !valid {
-                return Err(bad(format!("cell {i} has a bad tag or target")));
-            }
-            if index.insert(key.into(), target).is_some() {
-                return Err(bad(format!("cell {i} is listed twice")));
-            }
-        }
-        self.index = index;
         Ok(())
     }
 

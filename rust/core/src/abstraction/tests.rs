@@ -1,4 +1,5 @@
 use super::*;
+use crate::abstraction::{grid_bytes, MAX_GRID_BYTES};
 
 fn params(cells: u32, warmup: u32, max_cells: u32) -> GridParams {
     GridParams {
