@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from hebbian_brain._agent_spaces import MAX_ACTIONS, _Encoder, _space_module
+from hebbian_brain._agent_spaces import MAX_ACTIONS, _Encoder, _space_module, restore_shape
 from hebbian_brain._core import AgentCore, FileFormatError
 from hebbian_brain._metadata import Metadata
 from hebbian_brain._state_memory import StateMemory
@@ -43,6 +43,7 @@ def restore_agent(agent: Any, core: AgentCore, meta_text: Any, origin: str) -> N
     try:
         action_space = spaces.Discrete(n, start=start)
         encoder = _Encoder(_Encoder.from_json(observation))
+        restore_shape(encoder, observation)
     except FileFormatError as e:
         raise FileFormatError(f"{origin}: {e}") from None
     except (KeyError, TypeError, ValueError, AssertionError, OverflowError) as e:

@@ -242,9 +242,10 @@ def _act(agent: Agent, core: AgentCore, obs: Any) -> int:
     if core is agent._core:
         return int(agent.act(obs))
     enc = agent._encoder
-    key = enc.index("obs", obs) if enc.kind == "index" else enc.hash("obs", obs)
-    if enc.splitting:
-        enc.hand_over_split(core)
+    if enc.kind == "index":
+        key = enc.learning_index(core, "obs", obs)
+    else:
+        key = enc.hash("obs", obs)
     a = core.act_index(key) if enc.kind == "index" else core.act(key)
     _remember(agent, key, obs)
     return int(a) + int(agent._start)
@@ -265,7 +266,7 @@ def _observe(
         return
     enc = agent._encoder
     if enc.kind == "index":
-        key = enc.index("next_obs", obs)
+        key = enc.learning_index(core, "next_obs", obs, float(reward))
         core.observe_index(float(reward), key, bool(terminated), bool(truncated))
     else:
         key = enc.hash("next_obs", obs)

@@ -9,7 +9,13 @@ from typing import Any
 
 import numpy as np
 
-from hebbian_brain._core import ArgumentTypeError, FileFormatError, InvalidArgumentError, state_hash
+from hebbian_brain._core import (
+    ArgumentTypeError,
+    FileFormatError,
+    InvalidArgumentError,
+    ShapeError,
+    state_hash,
+)
 from hebbian_brain._vector import TupleBatch
 from hebbian_brain.abstraction import QuantileDiscretizer, default_box_abstraction
 from hebbian_brain.discretize import Discretizer
@@ -27,24 +33,35 @@ class _Encoder:
     ``kind`` is "index" (a ``Discrete`` space or a discretizer: an int goes to the core's index
     fast path) or "hash" (anything else: hashed with ``state_hash``). A ``Box`` space without a
     discretizer gets the default abstraction (:mod:`hebbian_brain.abstraction`).
+
+    ``env_space``: the environment's observation space when a discretizer is given with an
+    environment; a ``Box`` one must hold as many values as the discretizer takes.
     """
 
-    def __init__(self, observation: Any) -> None:
+    def __init__(self, observation: Any, env_space: Any = None) -> None:
         spaces = _space_module()
         self.space = None
         self.discretizer: Discretizer | QuantileDiscretizer | None = None
         self.discrete: tuple[int, int] | None = None
         self.splitting = False
+        # The shape of one observation when a Box space is known (tells a batch from one).
+        self.obs_shape: tuple[int, ...] | None = None
+        # A QuantileDiscretizer: learning lookups change it, so the core checks a step first.
+        self.stateful = False
         if isinstance(observation, spaces.Box):
+            self.obs_shape = tuple(int(n) for n in observation.shape)
             observation = default_box_abstraction(observation)
         if observation is None:
             self.kind = "hash"
         elif isinstance(observation, (Discretizer, QuantileDiscretizer)):
             self.discretizer = observation
+            self.stateful = isinstance(observation, QuantileDiscretizer)
             # A splitting grid: a cell's experiences go to its halves when it splits.
             self.splitting = (
                 isinstance(observation, QuantileDiscretizer) and observation.split_after > 0
             )
+            if self.obs_shape is None and isinstance(env_space, spaces.Box):
+                self.obs_shape = _matching_shape(observation, env_space)
             self.discrete = (0, int(observation.n))
             self.kind = "index"
         elif isinstance(observation, spaces.Discrete):
@@ -86,6 +103,22 @@ class _Encoder:
             f"invalid argument `{name}`: {obs!r} is outside the observation space {self.space}"
         )
 
+    def learning_index(self, core: Any, name: str, obs: Any, reward: float | None = None) -> Any:
+        """:meth:`index` for ``act`` (``reward`` None) or ``observe`` on ``core``.
+
+        A fitted grid changes with a learning lookup (records, new cells, splits), so the core
+        first raises what its ``act`` / ``observe`` would: a refused step changes nothing.
+        """
+        if self.stateful:
+            if reward is None:
+                core.check_act()
+            else:
+                core.check_observe(reward)
+        key = self.index(name, obs)
+        if reward is None and self.splitting:
+            self.hand_over_split(core)
+        return key
+
     def hand_over_split(self, core: Any) -> None:
         """Hands a split cell's experiences to its halves (after a recorded lookup).
 
@@ -124,9 +157,7 @@ class _Encoder:
         if isinstance(observation, list):
             if enc.discretizer is not None or isinstance(space, (spaces.Box, spaces.MultiDiscrete)):
                 arr = np.asarray(observation)
-                shape = getattr(space, "shape", None) or ()
-                single_ndim = 1 if enc.discretizer is not None else len(shape)
-                return arr if arr.ndim == single_ndim + 1 else None
+                return arr if arr.ndim == self._single_ndim() + 1 else None
             return observation
         n = enc.batch_size(observation)
         return None if n is None else observation
@@ -135,19 +166,32 @@ class _Encoder:
         """The batch size when ``obs`` is a batch of observations (SB3 vector envs), else None."""
         if isinstance(obs, (list, tuple)) or not isinstance(obs, np.ndarray):
             return None
-        if self.discretizer is not None:
-            return int(obs.shape[0]) if obs.ndim == 2 else None
-        if self.space is not None and self.space.shape is not None:
-            if obs.ndim == len(self.space.shape) + 1:
-                return int(obs.shape[0])
-            return None
+        if self.discretizer is not None or (
+            self.space is not None and self.space.shape is not None
+        ):
+            return int(obs.shape[0]) if obs.ndim == self._single_ndim() + 1 else None
         return None
+
+    def _single_ndim(self) -> int:
+        """Axes of one observation.
+
+        The Box's when known, else 1 for a discretizer (a flat vector; a batch is then 2-d),
+        else the space's.
+        """
+        if self.obs_shape is not None:
+            return len(self.obs_shape)
+        if self.discretizer is not None:
+            return 1
+        return len(getattr(self.space, "shape", None) or ())
 
     def to_json(self) -> dict[str, Any] | None:
         spaces = _space_module()
         if isinstance(self.discretizer, QuantileDiscretizer):
             data = base64.b64encode(self.discretizer.to_bytes()).decode("ascii")
-            return {"kind": "quantile_discretizer", "data": data}
+            out: dict[str, Any] = {"kind": "quantile_discretizer", "data": data}
+            if self.obs_shape is not None:
+                out["shape"] = list(self.obs_shape)
+            return out
         if self.discretizer is not None:
             return {"kind": "discretizer", **self.discretizer.to_dict()}
         if isinstance(self.space, spaces.Discrete):
@@ -194,6 +238,38 @@ class _Encoder:
                 )
             return space
         raise ValueError(f"unknown observation kind {kind!r}")
+
+
+def _matching_shape(discretizer: Any, space: Any) -> tuple[int, ...]:
+    """The shape of ``space`` (a Box) when it holds the values ``discretizer`` takes."""
+    shape = tuple(int(n) for n in space.shape)
+    if int(np.prod(shape)) != discretizer.dims:
+        raise ShapeError(
+            f"shape mismatch for `observation`: the discretizer takes {discretizer.dims} values, "
+            f"but the observation space {space} holds {int(np.prod(shape))}"
+        )
+    return shape
+
+
+def restore_shape(encoder: _Encoder, data: Any) -> None:
+    """Sets ``encoder.obs_shape`` from an agent file's ``observation`` entry.
+
+    Older files and other kinds have none; a shape that disagrees with the grid is a
+    ``FileFormatError``.
+    """
+    shape = data.get("shape") if isinstance(data, dict) else None
+    if shape is None or encoder.discretizer is None:
+        return
+    if (
+        not isinstance(shape, list)
+        or len(shape) > 32
+        or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape)
+        or int(np.prod(shape, dtype=object)) != encoder.discretizer.dims
+    ):
+        raise FileFormatError(
+            f"the observation's shape {str(shape)[:80]} does not fit its discretizer"
+        )
+    encoder.obs_shape = tuple(shape)
 
 
 #: Most actions an agent may have (``MAX_ACTIONS`` in rust/core/src/agent/mod.rs).

@@ -2,7 +2,7 @@
 
 from collections.abc import Hashable, Mapping, Sequence
 from os import PathLike
-from typing import Any, Literal, final, overload
+from typing import Any, ClassVar, Literal, final, overload
 
 from typing_extensions import Self
 
@@ -582,6 +582,18 @@ class QuantileDiscretizer:
         max_cells: int = 65536,
         split_after: int = 0,
     ) -> Self: ...
+    #: Most bytes a discretizer may come to hold (1 GiB); a larger ``memory_bound`` is refused.
+    MEMORY_BUDGET: ClassVar[int]
+    @staticmethod
+    def memory_bound(
+        dims: int,
+        *,
+        cells: int = 144,
+        warmup: int = 1000,
+        max_cells: int = 65536,
+        split_after: int = 0,
+    ) -> int:
+        """The most bytes a discretizer of ``dims`` values with these parameters may hold."""
     def cell(self, obs: npt.ArrayLike, *, record: bool = True, add: bool = True) -> int:
         """The cell id of ``obs`` while learning (``record``: count it towards the fit and
         the splits; ``add``: give a cell never met a new id).
@@ -764,6 +776,10 @@ class AgentCore:
         """`act` for a `Discrete` observation given as its index."""
     def split_index(self, parent: int, left: int, right: int) -> int:
         """Hands the experiences of cell ``parent`` to the cells ``left`` and ``right``."""
+    def check_act(self) -> None:
+        """Raises what ``act`` would raise before it changes anything, changing nothing."""
+    def check_observe(self, reward: float) -> None:
+        """Raises what ``observe`` would raise with ``reward``, changing nothing."""
     def observe(self, reward: float, next_state: int, terminated: bool, truncated: bool) -> None:
         """Reports the outcome of the last action (next observation as a state hash)."""
     def observe_index(

@@ -13,6 +13,7 @@ core hashes that index itself).
 from __future__ import annotations
 
 import base64
+import itertools
 from typing import Any
 
 import numpy as np
@@ -83,16 +84,45 @@ class StateMemory:
 
 
 def _compact(obs: Any) -> Any:
-    """``obs`` made small and detached (arrays copied, big ones summarised)."""
+    """``obs`` made small and detached.
+
+    Arrays are copied; big ones, and containers holding more than :data:`MAX_ELEMENTS` values
+    in all, are summarised.
+    """
     if isinstance(obs, np.ndarray):
         if obs.size > MAX_ELEMENTS:
             return f"<array shape={obs.shape} dtype={obs.dtype}>"
         return obs.copy()
     if isinstance(obs, (str, bytes)) and len(obs) > MAX_TEXT:
         return obs[:MAX_TEXT]
-    if isinstance(obs, (tuple, list)) and len(obs) > MAX_ELEMENTS:
-        return f"<{type(obs).__name__} of {len(obs)} items>"
+    if isinstance(obs, (tuple, list, dict)) and _elements(obs, MAX_ELEMENTS) > MAX_ELEMENTS:
+        return f"<{type(obs).__name__} of {len(obs)} items, over {MAX_ELEMENTS} values in all>"
     return obs
+
+
+def _elements(obs: Any, limit: int) -> int:
+    """Values in ``obs``, counted through arrays, lists, tuples and dicts, stopping past ``limit``.
+
+    Each container counts one too, so a list holding itself ends.
+    """
+    total = 0
+    stack = [obs]
+    while stack and total <= limit:
+        x = stack.pop()
+        if isinstance(x, np.ndarray):
+            total += max(1, x.size)
+        elif isinstance(x, (list, tuple)):
+            total += 1
+            stack.extend(x[: limit + 1])
+        elif isinstance(x, dict):
+            total += 1
+            for key, value in itertools.islice(x.items(), limit + 1):
+                stack.extend((key, value))
+        elif isinstance(x, (str, bytes)):
+            total += 1 + len(x) // 8
+        else:
+            total += 1
+    return total
 
 
 def to_json_value(value: Any, depth: int = 0) -> Any:

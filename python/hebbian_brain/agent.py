@@ -101,7 +101,7 @@ class Agent(SB3Surface, FileSurface):
         verbose: int = 0,
     ) -> None:
         self._state_labels: Any = None  # how pictures name states and actions (viz._labels)
-        env = None
+        env = env_space = None
         if isinstance(action_space_or_n, str):
             import gymnasium
 
@@ -114,20 +114,22 @@ class Agent(SB3Surface, FileSurface):
         if is_vector_env(action_space_or_n):
             env = action_space_or_n
             action_space_or_n = env.single_action_space
+            env_space = env.single_observation_space
             if observation is None:
-                observation = env.single_observation_space
+                observation = env_space
         elif hasattr(action_space_or_n, "action_space") and hasattr(
             action_space_or_n, "observation_space"
         ):
             env = action_space_or_n
             action_space_or_n = env.action_space
             self._state_labels = _labels_for(env)
+            env_space = env.observation_space
             if observation is None:
-                observation = env.observation_space
+                observation = env_space
         self._n, self._start, self.action_space = _action_space_n(action_space_or_n)
         if params is not None and not isinstance(params, AgentParams):
             raise ArgumentTypeError(f"params must be an AgentParams, got {type(params).__name__}")
-        self._encoder = _Encoder(observation)
+        self._encoder = _Encoder(observation, env_space)
         self._seed = seed
         self._reset_seed_used = False
         self._core = self._make_core(config, params, seed)
@@ -207,9 +209,7 @@ class Agent(SB3Surface, FileSurface):
         enc = self._encoder
         try:
             if enc.kind == "index":
-                key = enc.index("obs", obs)
-                if enc.splitting:
-                    enc.hand_over_split(self._core)
+                key = enc.learning_index(self._core, "obs", obs)
                 a = self._core.act_index(key)
             else:
                 key = enc.hash("obs", obs)
@@ -237,7 +237,7 @@ class Agent(SB3Surface, FileSurface):
         enc = self._encoder
         try:
             if enc.kind == "index":
-                key = enc.index("next_obs", next_obs)
+                key = enc.learning_index(self._core, "next_obs", next_obs, float(reward))
                 self._core.observe_index(float(reward), key, bool(terminated), bool(truncated))
             else:
                 key = enc.hash("next_obs", next_obs)

@@ -2,7 +2,7 @@
 //! (`hebbian_core::abstraction::QuantileGrid`).
 
 use crate::guard::arg;
-use hebbian_core::abstraction::{GridParams, QuantileGrid};
+use hebbian_core::abstraction::{grid_bytes, GridParams, QuantileGrid, MAX_GRID_BYTES};
 use numpy::{PyArray1, PyArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
@@ -32,7 +32,8 @@ use crate::guard::{borrow, borrow_mut};
 ///
 /// Raises:
 ///     InvalidArgumentError: NaN bounds, ``low >= high``, ``cells < 2``, ``warmup < 1``,
-///         ``max_cells < 1``.
+///         ``max_cells < 1``, or a :meth:`memory_bound` over ``MEMORY_BUDGET`` (1 GiB: lower
+///         ``max_cells`` or ``warmup`` for large observations).
 ///     ShapeError: ``low`` and ``high`` differ in length.
 #[pyclass(module = "hebbian_brain._core", name = "QuantileDiscretizer")]
 pub(crate) struct PyQuantileGrid {
@@ -41,10 +42,10 @@ pub(crate) struct PyQuantileGrid {
 
 type Slf<'a, 'py> = &'a Bound<'py, PyQuantileGrid>;
 
-/// The values of one observation as f64 (a float32/float64 vector is read without a copy of
+/// The values of one observation (or of the bounds `name`) as f64 (a float32/float64 vector is read without a copy of
 /// its own; any other array of bools, ints or floats goes through
 /// `numpy.asarray(obs).astype(float64).ravel()`; strings, complex and objects are a `TypeError`).
-fn values(obs: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
+fn values(obs: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<f64>> {
     if let Ok(a) = obs.cast::<PyArray1<f32>>() {
         if let Ok(r) = a.try_readonly() {
             if let Ok(s) = r.as_slice() {
@@ -63,19 +64,19 @@ fn values(obs: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
     let np = py.import("numpy")?;
     let raw = np
         .call_method1("asarray", (obs,))
-        .map_err(|e| crate::errors::type_error(format!("obs: {e}")))?;
+        .map_err(|e| crate::errors::type_error(format!("{name}: {e}")))?;
     let dtype = raw.getattr("dtype")?;
     let kind: String = dtype.getattr("kind")?.extract()?;
     if !matches!(kind.as_str(), "b" | "i" | "u" | "f") {
         // strings would be parsed, complex numbers cut to their real part: refused instead
         return Err(crate::errors::type_error(format!(
-            "obs: expected real numbers, got an array of dtype {dtype}"
+            "{name}: expected real numbers, got an array of dtype {dtype}"
         )));
     }
     let size: usize = raw.getattr("size")?.extract()?;
     if size > hebbian_core::abstraction::MAX_GRID_DIMS {
         // before any copy: a broadcast view may stand for gigabytes
-        return Err(shape_error("obs", format!("has {size} values")));
+        return Err(shape_error(name, format!("has {size} values")));
     }
     let arr = raw.call_method1("astype", ("float64",))?;
     let flat = arr.call_method0("ravel")?;
@@ -100,7 +101,7 @@ impl PyQuantileGrid {
         max_cells: crate::guard::Int,
         split_after: crate::guard::Int,
     ) -> PyResult<Self> {
-        let (low, high) = (values(low)?, values(high)?);
+        let (low, high) = (values(low, "low")?, values(high, "high")?);
         let range = "[0, 2**32)";
         let params = GridParams {
             cells: cells.to("cells", range)?,
@@ -111,6 +112,39 @@ impl PyQuantileGrid {
         Ok(Self {
             inner: QuantileGrid::new(&low, &high, params).py()?,
         })
+    }
+
+    /// Most bytes a discretizer may come to hold (1 GiB); one whose
+    /// :meth:`memory_bound` is larger is refused (docs/reference/rules.md §1.8).
+    #[classattr]
+    const MEMORY_BUDGET: u64 = MAX_GRID_BYTES;
+
+    /// The most bytes a discretizer of ``dims`` values per observation with these parameters
+    /// may come to hold: the warm-up record (8 · dims · warmup), the edges, and per cell id
+    /// its key (counted three times, 2 · (dims + 1) bytes each), 160 bytes of bookkeeping and,
+    /// with ``split_after`` > 0, 16 · dims bytes of running sums.
+    #[staticmethod]
+    #[pyo3(
+        signature = (dims, *, cells=crate::guard::Int(144), warmup=crate::guard::Int(1000),
+            max_cells=crate::guard::Int(65536), split_after=crate::guard::Int(0)),
+        text_signature = "(dims, *, cells=144, warmup=1000, max_cells=65536, split_after=0)"
+    )]
+    fn memory_bound(
+        dims: crate::guard::Int,
+        cells: crate::guard::Int,
+        warmup: crate::guard::Int,
+        max_cells: crate::guard::Int,
+        split_after: crate::guard::Int,
+    ) -> PyResult<u64> {
+        let range = "[0, 2**32)";
+        let dims: u32 = dims.to("dims", range)?;
+        let params = GridParams {
+            cells: cells.to("cells", range)?,
+            warmup: warmup.to("warmup", range)?,
+            max_cells: max_cells.to("max_cells", range)?,
+            split_after: split_after.to("split_after", range)?,
+        };
+        Ok(grid_bytes(dims as usize, &params))
     }
 
     /// The cell id of ``obs`` while learning.
@@ -131,7 +165,7 @@ impl PyQuantileGrid {
         #[pyo3(from_py_with = arg)] record: bool,
         #[pyo3(from_py_with = arg)] add: bool,
     ) -> PyResult<u32> {
-        let x = values(obs)?;
+        let x = values(obs, "obs")?;
         borrow_mut(slf, "discretizer")?
             .inner
             .cell(&x, record, add)
@@ -237,7 +271,9 @@ impl PyQuantileGrid {
     /// A discretizer from :meth:`to_bytes` output.
     ///
     /// Raises:
-    ///     FileFormatError: Truncated, corrupted or foreign data.
+    ///     FileFormatError: Truncated, corrupted or foreign data, or numbers the constructor
+    ///         refuses (NaN bounds, ``low >= high``, edges not finite and increasing or more
+    ///         than 65 535 in a dimension, NaN or negative scales, over the memory budget).
     #[staticmethod]
     #[pyo3(signature = (data, origin="<bytes>"))]
     fn from_bytes(

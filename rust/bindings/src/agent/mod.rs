@@ -285,6 +285,22 @@ impl PyAgent {
         b.inner.inherit_state(parent, &children).py()
     }
 
+    /// Raises what :meth:`act` would raise before it changes anything (a ``StateError`` when
+    /// the previous action was not observed), changing nothing.
+    fn check_act(slf: Slf<'_, '_>) -> PyResult<()> {
+        let this = read(slf)?;
+        let b = this.brain_ref(slf.py())?;
+        this.inner.check_act(&b.inner).py().map(|_| ())
+    }
+
+    /// Raises what :meth:`observe` would raise with ``reward`` before it changes anything (a
+    /// ``StateError`` before :meth:`act`, an ``InvalidArgumentError`` on a bad reward).
+    fn check_observe(slf: Slf<'_, '_>, #[pyo3(from_py_with = arg)] reward: f64) -> PyResult<()> {
+        let this = read(slf)?;
+        let b = this.brain_ref(slf.py())?;
+        this.inner.check_observe(&b.inner, reward).py().map(|_| ())
+    }
+
     /// Reports the outcome of the last action (next observation as a state hash).
     fn observe(
         slf: Slf<'_, '_>,

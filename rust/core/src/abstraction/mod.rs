@@ -5,7 +5,9 @@
 //! empirical quantiles of the first observations, frozen once fitted so that node identities
 //! stay stable (docs/reference/rules.md §1.8).
 
+mod limits;
 mod quantile_grid;
 mod split_tree;
 
+pub use limits::{grid_bytes, MAX_GRID_BYTES};
 pub use quantile_grid::{GridParams, QuantileGrid, MAX_GRID_DIMS};

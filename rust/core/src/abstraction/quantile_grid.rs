@@ -7,6 +7,7 @@
 //! every new cell shares one overflow id. Before the grid is fitted, an observation's cell is
 //! its orthant around the first observation (2 cells per dimension), with ids of their own.
 
+use super::limits::{check_bounds, check_budget};
 use super::split_tree::{CellTrees, TreeNode};
 use crate::error::{Error, Result};
 use crate::io::container;
@@ -135,20 +136,8 @@ impl QuantileGrid {
                 format!("must have between 1 and {MAX_GRID_DIMS} values, got {dims}"),
             ));
         }
-        if high.len() != dims {
-            return Err(Error::shape(
-                "low, high",
-                format!("lengths {dims} and {} differ", high.len()),
-            ));
-        }
-        for (i, (&l, &h)) in low.iter().zip(high).enumerate() {
-            if l.is_nan() || h.is_nan() || l >= h {
-                return Err(Error::argument(
-                    "low, high",
-                    format!("need low < high, not NaN (dimension {i}: {l}, {h})"),
-                ));
-            }
-        }
+        check_bounds(low, high)?;
+        check_budget(dims, &params)?;
         Ok(QuantileGrid {
             params,
             dims,
@@ -264,6 +253,10 @@ impl QuantileGrid {
             if self.origin.is_empty() {
                 self.origin.extend_from_slice(obs);
             }
+            // the whole record at once (counted in the budget), never a doubling past it
+            let want = self.params.warmup as usize * self.dims;
+            self.samples
+                .reserve_exact(want.saturating_sub(self.samples.len()));
             self.samples.extend_from_slice(obs);
             if self.recorded() >= self.params.warmup as usize {
                 self.fit();
@@ -286,7 +279,12 @@ impl QuantileGrid {
         let id = self.n_cells;
         self.n_cells += 1;
         let target = if fitted_key {
-            self.trees.add_root(id, self.dims)
+            let sums = if self.params.split_after > 0 {
+                self.dims
+            } else {
+                0
+            };
+            self.trees.add_root(id, sums)
         } else {
             id
         };
@@ -369,7 +367,8 @@ impl QuantileGrid {
                 let width = high - low;
                 e.extend((1..bins).map(|j| low + j as f64 * width / bins as f64));
             }
-            e.retain(|x| !x.is_nan());
+            // an infinite edge separates nothing finite (and a saved grid refuses one)
+            e.retain(|x| x.is_finite());
             e.sort_by(f64::total_cmp);
             e.dedup();
             edges.push(e);
@@ -427,6 +426,8 @@ impl QuantileGrid {
         }
         if !(self.origin.is_empty() || self.origin.len() == self.dims)
             || self.samples.len() % self.dims != 0
+            || self.samples.len() / self.dims > self.params.warmup as usize
+            || (self.fitted() && !self.samples.is_empty())
             || !(self.edges.is_empty() || self.edges.len() == self.dims)
         {
             return Err(bad("observation sizes disagree with dims".into()));
@@ -438,27 +439,9 @@ impl QuantileGrid {
         {
             return Err(bad("cell targets or scales disagree with the cells".into()));
         }
+        self.check_values()?;
+        self.check_trees()?;
         let nodes = self.trees.nodes.len();
-        for (i, node) in self.trees.nodes.iter().enumerate() {
-            let ok = match node {
-                TreeNode::Leaf {
-                    id, sum, sum_sq, ..
-                } => *id < self.n_cells && sum.len() == self.dims && sum_sq.len() == self.dims,
-                // children come after their parent: no cycles
-                TreeNode::Split {
-                    dim, left, right, ..
-                } => {
-                    (*dim as usize) < self.dims
-                        && (i as u32) < *left
-                        && (i as u32) < *right
-                        && (*left as usize) < nodes
-                        && (*right as usize) < nodes
-                }
-            };
-            if !ok {
-                return Err(bad(format!("tree node {i} is inconsistent")));
-            }
-        }
         let mut index = FxHashMap::default();
         for (i, key) in self.keys.chunks_exact(width).enumerate() {
             let target = self.targets[i];
@@ -475,6 +458,91 @@ impl QuantileGrid {
             }
         }
         self.index = index;
+        Ok(())
+    }
+
+    /// Every tree node consistent: a leaf's id below the cell count and its sums one per
+    /// dimension or none, a split's dimension in range, its threshold not NaN and its children
+    /// after it (no cycles).
+    fn check_trees(&self) -> Result<()> {
+        let nodes = self.trees.nodes.len();
+        for (i, node) in self.trees.nodes.iter().enumerate() {
+            let ok = match node {
+                // sums: one per dimension, or none (a grid that never splits keeps none)
+                TreeNode::Leaf {
+                    id, sum, sum_sq, ..
+                } => {
+                    *id < self.n_cells
+                        && sum.len() == sum_sq.len()
+                        && (sum.is_empty() || sum.len() == self.dims)
+                }
+                // children come after their parent: no cycles
+                TreeNode::Split {
+                    dim,
+                    threshold,
+                    left,
+                    right,
+                } => {
+                    (*dim as usize) < self.dims
+                        && !threshold.is_nan()
+                        && (i as u32) < *left
+                        && (i as u32) < *right
+                        && (*left as usize) < nodes
+                        && (*right as usize) < nodes
+                }
+            };
+            if !ok {
+                return Err(Error::argument(
+                    "grid",
+                    format!("tree node {i} is inconsistent"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// What the constructor and the fit guarantee of the numbers read from a file: bounds
+    /// (low < high, not NaN), the memory budget, records without NaN, edges finite, strictly
+    /// increasing and at most `u16::MAX` per dimension (a bin is a `u16`), scales finite and
+    /// ≥ 0. The error names the field.
+    fn check_values(&self) -> Result<()> {
+        let bad = |field: &str, reason: String| Error::argument(field, reason);
+        check_bounds(&self.low, &self.high)?;
+        check_budget(self.dims, &self.params)?;
+        if self.origin.iter().chain(&self.samples).any(|x| x.is_nan()) {
+            return Err(bad("samples", "the warm-up record holds a NaN".into()));
+        }
+        for (d, e) in self.edges.iter().enumerate() {
+            if e.len() > u16::MAX as usize {
+                return Err(bad(
+                    "edges",
+                    format!(
+                        "dimension {d} has {} edges, more than {}",
+                        e.len(),
+                        u16::MAX
+                    ),
+                ));
+            }
+            if e.iter().any(|x| !x.is_finite()) || e.windows(2).any(|w| w[0] >= w[1]) {
+                return Err(bad(
+                    "edges",
+                    format!("dimension {d}'s edges are not finite and strictly increasing"),
+                ));
+            }
+        }
+        if let Some(d) = self
+            .scale
+            .iter()
+            .position(|s| !(s.is_finite() && *s >= 0.0))
+        {
+            return Err(bad(
+                "scale",
+                format!(
+                    "dimension {d}'s scale {} is not finite and >= 0",
+                    self.scale[d]
+                ),
+            ));
+        }
         Ok(())
     }
 }

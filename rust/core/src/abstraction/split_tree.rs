@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 /// A node of the arena.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) enum TreeNode {
-    /// A region with its id and the running sums of the observations counted in it.
+    /// A region with its id and the running sums of the observations counted in it (empty
+    /// when the grid never splits: they are only kept, one value per dimension, once
+    /// `split_after` > 0).
     Leaf {
         id: u32,
         depth: u32,
@@ -34,7 +36,8 @@ pub(crate) struct CellTrees {
 }
 
 impl CellTrees {
-    /// A new root leaf with `id`; returns its node index.
+    /// A new root leaf with `id` and sums of `dims` values (0 when the grid never splits);
+    /// returns its node index.
     pub(crate) fn add_root(&mut self, id: u32, dims: usize) -> u32 {
         self.push_leaf(id, 0, dims)
     }
@@ -100,14 +103,20 @@ impl CellTrees {
             unreachable!("descend() ends on a leaf")
         };
         *visits += 1;
+        if split_after == 0 || *depth >= 32 {
+            return 0; // the sums only serve a split
+        }
+        if sum.len() != obs.len() || sum_sq.len() != obs.len() {
+            // a leaf saved without sums (or a damaged one): count from here
+            *sum = vec![0.0; obs.len()];
+            *sum_sq = vec![0.0; obs.len()];
+            *visits = 1;
+        }
         for ((s, q), x) in sum.iter_mut().zip(sum_sq.iter_mut()).zip(obs) {
             if x.is_finite() {
                 *s += x;
                 *q += x * x;
             }
-        }
-        if split_after == 0 || *depth >= 32 {
-            return 0;
         }
         let due = (split_after as u64) << *depth;
         if *visits < due || next_id as u64 + 2 > max_ids as u64 {

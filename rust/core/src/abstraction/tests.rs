@@ -1,4 +1,5 @@
 use super::*;
+use crate::abstraction::{grid_bytes, MAX_GRID_BYTES};
 
 fn params(cells: u32, warmup: u32, max_cells: u32) -> GridParams {
     GridParams {
@@ -253,4 +254,159 @@ fn splits_stop_at_the_cap_and_a_split_grid_round_trips() {
         QuantileGrid::from_bytes("<test>", &bytes),
         Err(Error::FileFormat { .. })
     ));
+}
+
+/// A fitted 2-d grid with a few cells (splitting when `split_after` > 0).
+fn fitted_grid(split_after: u32) -> QuantileGrid {
+    let mut p = params(16, 8, 100);
+    p.split_after = split_after;
+    let mut g = QuantileGrid::new(&[0.0, 0.0], &[1.0, 1.0], p).unwrap();
+    for i in 0..40 {
+        let t = i as f64;
+        g.cell(
+            &[(t * 0.37).sin().abs(), (t * 0.11).cos().abs()],
+            true,
+            true,
+        )
+        .unwrap();
+    }
+    assert!(g.fitted());
+    g
+}
+
+fn leaf_sums(g: &QuantileGrid) -> Vec<usize> {
+    g.trees
+        .nodes
+        .iter()
+        .filter_map(|n| match n {
+            TreeNode::Leaf { sum, sum_sq, .. } => Some(sum.len() + sum_sq.len()),
+            TreeNode::Split { .. } => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_grid_that_never_splits_keeps_no_sums() {
+    let g = fitted_grid(0);
+    let sums = leaf_sums(&g);
+    assert!(!sums.is_empty());
+    assert!(sums.iter().all(|&n| n == 0), "{sums:?}");
+    assert!(leaf_sums(&fitted_grid(2)).iter().all(|&n| n == 4));
+}
+
+#[test]
+fn a_leaf_saved_without_sums_still_splits() {
+    let mut g = fitted_grid(2);
+    for node in &mut g.trees.nodes {
+        if let TreeNode::Leaf { sum, sum_sq, .. } = node {
+            sum.clear();
+            sum_sq.clear();
+        }
+    }
+    let mut h = QuantileGrid::from_bytes("<test>", &g.to_bytes()).unwrap();
+    let before = h.n_cells();
+    for i in 0..200 {
+        let t = i as f64;
+        h.cell(&[(t * 0.7).sin().abs(), (t * 0.3).cos().abs()], true, true)
+            .unwrap();
+    }
+    assert!(
+        h.n_cells() > before,
+        "the leaves split once they have counted again"
+    );
+}
+
+#[test]
+fn the_memory_budget_refuses_a_grid_that_could_outgrow_it() {
+    let d = MAX_GRID_DIMS;
+    let (lo, hi) = (vec![0.0; d], vec![1.0; d]);
+    // the defaults on 65 536 values: ~26 GB of keys and 0.5 GB of warm-up record
+    let err = QuantileGrid::new(&lo, &hi, GridParams::default()).unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, Error::InvalidArgument { .. }), "{text}");
+    for word in ["max_cells", "warmup", "65536 values", "budget"] {
+        assert!(text.contains(word), "{word} not in {text}");
+    }
+    assert!(grid_bytes(d, &GridParams::default()) > MAX_GRID_BYTES);
+    let small = params(144, 256, 1024);
+    assert!(grid_bytes(d, &small) <= MAX_GRID_BYTES);
+    QuantileGrid::new(&lo, &hi, small).unwrap();
+    // splitting adds 16 bytes per dimension per cell id
+    let mut split = small;
+    split.split_after = 1;
+    assert_eq!(
+        grid_bytes(d, &split) - grid_bytes(d, &small),
+        1024 * 16 * d as u64
+    );
+    // CartPole with the defaults: a few MB
+    assert!(grid_bytes(4, &GridParams::default()) < 20 << 20);
+}
+
+/// `g` saved after `edit`, then loaded: the error text, or None when it loads.
+fn load_after(edit: impl Fn(&mut QuantileGrid)) -> Option<String> {
+    let mut g = fitted_grid(2);
+    edit(&mut g);
+    match QuantileGrid::from_bytes("<test>", &g.to_bytes()) {
+        Ok(_) => None,
+        Err(e @ Error::FileFormat { .. }) => Some(e.to_string()),
+        Err(e) => panic!("not a format error: {e}"),
+    }
+}
+
+#[test]
+fn a_loaded_grid_is_checked_as_the_constructor_checks() {
+    assert_eq!(load_after(|_| {}), None);
+    type Edit = Box<dyn Fn(&mut QuantileGrid)>;
+    let cases: Vec<(&str, Edit)> = vec![
+        ("low", Box::new(|g| g.low[0] = f64::NAN)),
+        ("low", Box::new(|g| g.high[1] = -1.0)),
+        ("edges", Box::new(|g| g.edges[0].push(f64::NAN))),
+        ("edges", Box::new(|g| g.edges[1].push(f64::INFINITY))),
+        (
+            "edges",
+            Box::new(|g| g.edges[0].insert(0, f64::NEG_INFINITY)),
+        ),
+        ("edges", Box::new(|g| g.edges[0].reverse())),
+        (
+            "edges",
+            Box::new(|g| g.edges[1] = (0..70_000).map(|i| i as f64).collect()),
+        ),
+        ("scale", Box::new(|g| g.scale[0] = f64::NAN)),
+        ("scale", Box::new(|g| g.scale[1] = -0.5)),
+        ("max_cells", Box::new(|g| g.params.max_cells = 1 << 30)),
+        (
+            "tree node",
+            Box::new(|g| {
+                for n in &mut g.trees.nodes {
+                    if let TreeNode::Split { threshold, .. } = n {
+                        *threshold = f64::NAN;
+                    }
+                }
+            }),
+        ),
+    ];
+    for (i, (field, edit)) in cases.iter().enumerate() {
+        let text = load_after(edit).unwrap_or_else(|| panic!("case {i} loaded"));
+        assert!(text.contains(field), "case {i}: {field} not in {text}");
+    }
+}
+
+#[test]
+fn infinite_observations_give_no_infinite_edges() {
+    let (lo, hi) = unbounded(1);
+    let mut g = QuantileGrid::new(&lo, &hi, params(4, 8, 100)).unwrap();
+    for x in [
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        1.0,
+        2.0,
+        f64::INFINITY,
+        3.0,
+        0.0,
+        5.0,
+    ] {
+        g.cell(&[x], true, true).unwrap();
+    }
+    assert!(g.edges()[0].iter().all(|e| e.is_finite()));
+    QuantileGrid::from_bytes("<test>", &g.to_bytes()).unwrap();
 }

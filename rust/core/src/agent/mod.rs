@@ -216,26 +216,46 @@ impl Agent {
         }
     }
 
-    /// Chooses an action in `state` (exploring), learns the pending transition, and waits for
-    /// `observe`. Fails with `Error::State` when the previous action was not observed yet.
-    pub fn act(&mut self, brain: &mut Brain, state: u64) -> Result<u32> {
-        if let Phase::Acted { .. } = self.phase {
-            return Err(Error::State(
+    /// Fails as [`act`](Self::act) would (`Error::State` when the previous action was not
+    /// observed, a bad pending step), changing nothing; else the pending step's node, if any.
+    /// A caller with state of its own (a fitted abstraction) checks first, then changes it.
+    pub fn check_act(&self, brain: &Brain) -> Result<Option<NodeId>> {
+        match self.phase {
+            Phase::Acted { .. } => Err(Error::State(
                 "act() called twice without observe(): report the outcome of the previous \
                  action first (or call end_episode())"
                     .into(),
-            ));
-        }
-        // Validate the pending transition before anything changes: a failed act creates no
-        // node and draws no random number.
-        let previous = match self.phase {
+            )),
             Phase::Observed { node, reward, .. } => {
                 check_reward("reward", reward)?;
                 brain.check_node(node)?;
-                Some(node)
+                Ok(Some(node))
             }
-            _ => None,
+            Phase::Idle => Ok(None),
+        }
+    }
+
+    /// Fails as [`observe`](Self::observe) would with `reward` (`Error::State` before `act`,
+    /// `Error::InvalidArgument` on a bad reward), changing nothing; else the acted node.
+    pub fn check_observe(&self, brain: &Brain, reward: f64) -> Result<NodeId> {
+        let Phase::Acted { node } = self.phase else {
+            return Err(Error::State(
+                "observe() called before act(): choose an action first".into(),
+            ));
         };
+        // The brain refuses |r| > MAX_REWARD: check here so a bad reward changes nothing
+        // (otherwise the pending step could never be learned and the agent would be stuck).
+        check_reward("reward", reward)?;
+        brain.check_node(node)?;
+        Ok(node)
+    }
+
+    /// Chooses an action in `state` (exploring), learns the pending transition, and waits for
+    /// `observe`. Fails with `Error::State` when the previous action was not observed yet.
+    pub fn act(&mut self, brain: &mut Brain, state: u64) -> Result<u32> {
+        // Validate the pending transition before anything changes: a failed act creates no
+        // node and draws no random number.
+        let previous = self.check_act(brain)?;
         self.ensure_buffers();
         // Values without the synapse bonus decide what counts as greedy (Watkins's Q(λ)).
         let cut = self.params.cut_traces_on_exploration;
@@ -297,15 +317,7 @@ impl Agent {
         terminated: bool,
         truncated: bool,
     ) -> Result<()> {
-        let Phase::Acted { node } = self.phase else {
-            return Err(Error::State(
-                "observe() called before act(): choose an action first".into(),
-            ));
-        };
-        // The brain refuses |r| > MAX_REWARD: check here so a bad reward changes nothing
-        // (otherwise the pending step could never be learned and the agent would be stuck).
-        check_reward("reward", reward)?;
-        brain.check_node(node)?;
+        let node = self.check_observe(brain, reward)?;
         self.episode_return += reward;
         self.episode_length += 1;
         self.steps += 1;
