@@ -3,6 +3,7 @@ and inputs refused by name (rules.md §1.8)."""
 
 from __future__ import annotations
 
+import pickle
 import struct
 import zlib
 
@@ -161,3 +162,40 @@ def test_large_observations_are_summarised_whatever_their_container():
     assert isinstance(memory.observations[1], str) and isinstance(memory.observations[2], str)
     assert isinstance(memory.observations[3], list)
     assert isinstance(memory.observations[4], str)
+
+
+def test_the_summary_threshold_counts_values_not_containers():
+    memory = StateMemory()
+    at_limit = [np.arange(MAX_ELEMENTS // 2), np.arange(MAX_ELEMENTS // 2)]
+    memory.remember(1, list(range(MAX_ELEMENTS)))
+    memory.remember(2, at_limit)
+    memory.remember(3, {"a": np.arange(MAX_ELEMENTS - 1)})
+    memory.remember(4, list(range(MAX_ELEMENTS + 1)))
+    memory.remember(5, [[[]]] * 10)  # nests of empty lists hold no values
+    for key in (1, 2, 3, 5):
+        assert not isinstance(memory.observations[key], str), key
+    assert isinstance(memory.observations[4], str)
+
+
+def test_a_plain_discretizer_keeps_the_box_shape_through_a_file():
+    class Env(gym.Env):
+        observation_space = gym.spaces.Box(0.0, 1.0, (2, 3))
+        action_space = gym.spaces.Discrete(2)
+
+    agent = hb.Agent(Env(), observation=hb.Discretizer([0.0] * 6, [1.0] * 6, 3), seed=0)
+    obs = np.full((2, 3), 0.5)
+    assert np.shape(agent.predict(obs)[0]) == ()
+    for copy in (pickle.loads(pickle.dumps(agent)), hb.Agent.from_bytes(agent.to_bytes())):
+        assert np.shape(copy.predict(obs)[0]) == ()
+        assert np.shape(copy.predict(np.stack([obs] * 3))[0]) == (3,)
+
+
+@pytest.mark.parametrize("call", ["default_limits", "memory_bound"])
+def test_sizes_for_no_values_are_refused_by_name(call):
+    from hebbian_brain.abstraction import default_limits
+
+    with pytest.raises(hb.InvalidArgumentError, match="dims"):
+        if call == "default_limits":
+            default_limits(0, 4)
+        else:
+            hb.QuantileDiscretizer.memory_bound(0)

@@ -193,7 +193,10 @@ class _Encoder:
                 out["shape"] = list(self.obs_shape)
             return out
         if self.discretizer is not None:
-            return {"kind": "discretizer", **self.discretizer.to_dict()}
+            out = {"kind": "discretizer", **self.discretizer.to_dict()}
+            if self.obs_shape is not None:
+                out["shape"] = list(self.obs_shape)
+            return out
         if isinstance(self.space, spaces.Discrete):
             return {"kind": "discrete", "n": int(self.space.n), "start": int(self.space.start)}
         if isinstance(self.space, spaces.MultiDiscrete):

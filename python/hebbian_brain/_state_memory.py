@@ -103,21 +103,24 @@ def _compact(obs: Any) -> Any:
 def _elements(obs: Any, limit: int) -> int:
     """Values in ``obs``, counted through arrays, lists, tuples and dicts, stopping past ``limit``.
 
-    Each container counts one too, so a list holding itself ends.
+    Containers count no value themselves, but more than ``4 * limit`` of them (a list
+    holding itself, or deep nests of empty ones) count as more than ``limit`` values.
     """
-    total = 0
+    total = containers = 0
     stack = [obs]
     while stack and total <= limit:
         x = stack.pop()
         if isinstance(x, np.ndarray):
-            total += max(1, x.size)
-        elif isinstance(x, (list, tuple)):
-            total += 1
-            stack.extend(x[: limit + 1])
-        elif isinstance(x, dict):
-            total += 1
-            for key, value in itertools.islice(x.items(), limit + 1):
-                stack.extend((key, value))
+            total += x.size
+        elif isinstance(x, (list, tuple, dict)):
+            containers += 1
+            if containers > 4 * limit:
+                return limit + 1
+            if isinstance(x, dict):
+                for key, value in itertools.islice(x.items(), limit + 1):
+                    stack.extend((key, value))
+            else:
+                stack.extend(x[: limit + 1])
         elif isinstance(x, (str, bytes)):
             total += 1 + len(x) // 8
         else:

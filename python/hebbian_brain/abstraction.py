@@ -76,7 +76,12 @@ def default_limits(dims: int, cells: int) -> tuple[int, int]:
     observation). Past that the warm-up record gets at most a quarter of the budget (warmup =
     budget / (4 · 8 · dims), e.g. 512 for 256 × 256 images) and ``max_cells`` whatever is left
     (e.g. 2 041 for 256 × 256), so a large image ``Box`` works in bounded memory (rules.md §1.8).
+
+    Raises:
+        InvalidArgumentError: ``dims`` is below 1.
     """
+    if dims < 1:
+        raise InvalidArgumentError(f"invalid argument `dims`: must be at least 1, got {dims}")
     budget = QuantileDiscretizer.MEMORY_BUDGET
     warmup = max(1, min(1000, budget // (4 * 8 * dims)))
     fixed = QuantileDiscretizer.memory_bound(dims, cells=cells, warmup=warmup, max_cells=0)

@@ -138,6 +138,15 @@ impl PyQuantileGrid {
     ) -> PyResult<u64> {
         let range = "[0, 2**32)";
         let dims: u32 = dims.to("dims", range)?;
+        if dims == 0 || dims as usize > hebbian_core::abstraction::MAX_GRID_DIMS {
+            return Err(crate::errors::invalid_argument(
+                "dims",
+                format!(
+                    "must be in [1, {}], got {dims}",
+                    hebbian_core::abstraction::MAX_GRID_DIMS
+                ),
+            ));
+        }
         let params = GridParams {
             cells: cells.to("cells", range)?,
             warmup: warmup.to("warmup", range)?,

@@ -5,7 +5,8 @@ use super::quantile_grid::{bins_per_dimension, GridParams};
 use crate::error::{Error, Result};
 
 /// Most bytes a grid may come to hold ([`grid_bytes`]): 1 GiB. A grid whose worst case is
-/// larger is refused when made or loaded (rules.md §1.8, "Cap").
+/// larger is refused when made; a loaded one only when its edges and warm-up record would pass
+/// it (its saved cap stays, rules.md §1.8, "Cap").
 pub const MAX_GRID_BYTES: u64 = 1 << 30;
 
 /// Bookkeeping bytes per cell besides its key: the index's map entry and boxed key header,
@@ -36,8 +37,15 @@ pub(crate) fn check_budget(dims: usize, params: &GridParams) -> Result<()> {
             format!(
                 "a grid of observations of {dims} values with max_cells={}, warmup={} and \
                  split_after={} may hold {bytes} bytes, over the {MAX_GRID_BYTES}-byte budget \
-                 (1 GiB): lower max_cells or warmup",
-                params.max_cells, params.warmup, params.split_after
+                 (1 GiB): lower max_cells or warmup{}",
+                params.max_cells,
+                params.warmup,
+                params.split_after,
+                if params.split_after > 0 {
+                    ", or set split_after=0 (a splitting cell keeps 16 bytes per value)"
+                } else {
+                    ""
+                }
             ),
         ));
     }

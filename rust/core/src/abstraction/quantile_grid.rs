@@ -367,8 +367,7 @@ impl QuantileGrid {
                 let width = high - low;
                 e.extend((1..bins).map(|j| low + j as f64 * width / bins as f64));
             }
-            // an infinite edge separates nothing finite (and a saved grid refuses one)
-            e.retain(|x| x.is_finite());
+            e.retain(|x| !x.is_nan());
             e.sort_by(f64::total_cmp);
             e.dedup();
             edges.push(e);
@@ -502,13 +501,22 @@ impl QuantileGrid {
     }
 
     /// What the constructor and the fit guarantee of the numbers read from a file: bounds
-    /// (low < high, not NaN), the memory budget, records without NaN, edges finite, strictly
-    /// increasing and at most `u16::MAX` per dimension (a bin is a `u16`), scales finite and
-    /// ≥ 0. The error names the field.
+    /// (low < high, not NaN), records without NaN, edges not NaN, strictly increasing and at
+    /// most `u16::MAX` per dimension (a bin is a `u16`; an infinite edge comes from infinite
+    /// observations), scales finite and ≥ 0. The error names the field.
+    ///
+    /// The memory budget bounds what the loaded grid would allocate before it meets a new
+    /// cell: its edges and, unfitted, its warm-up record. Its cap on cells is the saved one,
+    /// since grids saved before the budget existed may have a larger cap (rules.md §1.8).
     fn check_values(&self) -> Result<()> {
         let bad = |field: &str, reason: String| Error::argument(field, reason);
         check_bounds(&self.low, &self.high)?;
-        check_budget(self.dims, &self.params)?;
+        let mut loading = self.params;
+        loading.max_cells = 0;
+        if self.fitted() {
+            loading.warmup = 0;
+        }
+        check_budget(self.dims, &loading)?;
         if self.origin.iter().chain(&self.samples).any(|x| x.is_nan()) {
             return Err(bad("samples", "the warm-up record holds a NaN".into()));
         }
@@ -523,10 +531,10 @@ impl QuantileGrid {
                     ),
                 ));
             }
-            if e.iter().any(|x| !x.is_finite()) || e.windows(2).any(|w| w[0] >= w[1]) {
+            if e.iter().any(|x| x.is_nan()) || e.windows(2).any(|w| w[0] >= w[1]) {
                 return Err(bad(
                     "edges",
-                    format!("dimension {d}'s edges are not finite and strictly increasing"),
+                    format!("dimension {d}'s edges are not strictly increasing numbers"),
                 ));
             }
         }
