@@ -199,3 +199,26 @@ def test_sizes_for_no_values_are_refused_by_name(call):
             default_limits(0, 4)
         else:
             hb.QuantileDiscretizer.memory_bound(0)
+
+
+def test_an_agent_saved_without_its_box_shape_learns_it_from_the_env(tmp_path):
+    class Env(gym.Env):
+        observation_space = gym.spaces.Box(0.0, 1.0, (2, 3))
+        action_space = gym.spaces.Discrete(2)
+
+    agent = hb.Agent(Env(), seed=0)
+    agent._encoder.obs_shape = None  # what a file written before shapes were saved holds
+    path = tmp_path / "old.hb"
+    agent.save(path)
+    obs = np.full((2, 3), 0.5)
+    with pytest.raises(hb.ShapeError):
+        hb.Agent.load(path).predict(obs)  # the flat rule takes (2, 3) for a batch of 2
+    loaded = hb.Agent.load(path, env=Env())
+    assert np.shape(loaded.predict(obs)[0]) == ()
+    assert np.shape(loaded.predict(np.stack([obs] * 4))[0]) == (4,)
+
+    class Other(Env):
+        observation_space = gym.spaces.Box(0.0, 1.0, (3, 2))
+
+    with pytest.raises(hb.InvalidArgumentError, match="shape"):
+        loaded.set_env(Other())

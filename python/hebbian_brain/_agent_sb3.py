@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any, cast
 
-from hebbian_brain._agent_spaces import _Encoder, _space_module
+from hebbian_brain._agent_spaces import _Encoder, _matching_shape, _space_module
 from hebbian_brain._core import (
     AgentCore,
     AgentParams,
@@ -206,6 +206,15 @@ class SB3Surface(LoggerSurface):
                 f"invalid argument `env`: its observation space {obs_space} is not the agent's "
                 f"{mine}"
             )
+        enc = self._encoder
+        if enc.discretizer is not None and isinstance(obs_space, spaces.Box):
+            shape = _matching_shape(enc.discretizer, obs_space)
+            if enc.obs_shape is not None and enc.obs_shape != shape:
+                raise InvalidArgumentError(
+                    f"invalid argument `env`: its observations have shape {shape}, the agent's "
+                    f"{enc.obs_shape}"
+                )
+            enc.obs_shape = shape  # agents saved before shapes were kept learn it here
 
 
 def parameters_from(agent: Any, load_path_or_dict: Any) -> Any:
