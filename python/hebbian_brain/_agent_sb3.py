@@ -117,7 +117,9 @@ class SB3Surface(LoggerSurface):
             TypeError: Not a ``Discrete`` action space.
             InvalidArgumentError: Another number of actions or another observation space.
         """
-        self._check_env(env, observation=True)
+        shape = self._check_env(env, observation=True)
+        if shape is not None:
+            self._encoder.obs_shape = shape  # agents saved before shapes were kept learn it here
         self.env = env
 
     def get_parameters(self) -> dict[str, dict[str, Any]]:
@@ -185,7 +187,13 @@ class SB3Surface(LoggerSurface):
         )
         self._core = core
 
-    def _check_env(self, env: Any, observation: bool = False) -> None:
+    def _check_env(self, env: Any, observation: bool = False) -> tuple[int, ...] | None:
+        """Refuses ``env`` unless its spaces fit the agent's; changes nothing.
+
+        Returns:
+            With ``observation``, the Box shape of ``env``'s observations when the agent
+            discretizes them (None otherwise).
+        """
         spaces = _space_module()
         vector = is_vector_env(env)
         space = getattr(env, "single_action_space" if vector else "action_space", None)
@@ -198,7 +206,7 @@ class SB3Surface(LoggerSurface):
                 f"invalid argument `env`: it has {int(space.n)} actions, the agent {self._n}"
             )
         if not observation:
-            return
+            return None
         obs_space = getattr(env, "single_observation_space" if vector else "observation_space")
         mine = self._encoder.space
         if mine is not None and obs_space is not None and obs_space != mine:
@@ -214,7 +222,8 @@ class SB3Surface(LoggerSurface):
                     f"invalid argument `env`: its observations have shape {shape}, the agent's "
                     f"{enc.obs_shape}"
                 )
-            enc.obs_shape = shape  # agents saved before shapes were kept learn it here
+            return shape
+        return None
 
 
 def parameters_from(agent: Any, load_path_or_dict: Any) -> Any:
