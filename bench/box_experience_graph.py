@@ -1,0 +1,249 @@
+"""An experience graph with kernel backups on Box worlds: a measured candidate, not the default.
+
+Every real step is kept as a node i = (x_i, a_i, r_i, x'_i, terminal_i) in the observation's own
+coordinates: no grid. The synapses of node i go to the k nodes of each action a nearest to its
+next observation x'_i, in coordinates scaled per dimension by the 2–98 % quantile range of the
+observations kept, with weights w_ij = exp(−(‖x'_i − x_j‖/ρ)²) normalized per action
+(kernel-based RL, Ormoneit & Sen 2002; each node a sampled transition of the model). Planning
+("dreaming") is value iteration over the nodes, twice:
+
+  optimistic   Q⁺_i = r_i + γ(1 − term_i) · max_a min(V_max, Σ_j ŵ_ij Q⁺_j + β / √W_ia)
+  greedy       Q_i  = r_i + γ(1 − term_i) · max_a Σ_j ŵ_ij Q_j
+
+with W_ia = Σ_j w_ij the kernel mass of a around x'_i (few nearby visits: a large bonus, as
+MBIE-EB's β/√n), V_max = max(r_max, 0)/(1 − γ) and an action without nodes worth V_max. The
+agent acts on Q⁺ at its actual observation (ties broken at random), the greedy policy
+(``predict``) on Q; values at an observation are the same kernel means as in the backups. The
+graph is relinked and replanned when it has grown by a quarter and before each evaluation.
+
+Defaults are k = 8, ρ = 0.1, β = 1, γ = 0.99, the same on every world; they were chosen on
+seeds 100+ (docs/design/defaults.md, "Box observations"). The protocol, budgets and table are
+``bench/_box_worlds.py``'s; ``agent`` is the library's default agent in the same run.
+
+    python bench/box_experience_graph.py --jobs 2                    # seeds 0-9, all worlds
+    python bench/box_experience_graph.py --first-seed 100 --seeds 4 --worlds Acrobot-v1 --rho 0.07
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+from _box_worlds import BY_NAME, greedy_mean, print_table
+from _box_worlds import run_one as run_library_agent
+from scipy.spatial import cKDTree
+
+
+class ExperienceGraph:
+    """Nodes are real steps; synapses are kernel links from a step's outcome to nearby steps."""
+
+    def __init__(
+        self,
+        n_actions: int,
+        seed: int,
+        *,
+        k: int = 8,
+        rho: float = 0.1,
+        beta: float = 1.0,
+        gamma: float = 0.99,
+        growth: float = 1.25,
+        tol: float = 1e-3,
+        max_sweeps: int = 400,
+    ) -> None:
+        self.n_actions, self.k, self.rho, self.beta, self.gamma = n_actions, k, rho, beta, gamma
+        self.growth, self.tol, self.max_sweeps = growth, tol, max_sweeps
+        self.rng = np.random.default_rng(seed)
+        self.pending: list[tuple[np.ndarray, int, float, np.ndarray, bool]] = []
+        self.x = self.x2 = np.zeros((0, 0))
+        self.a, self.r, self.term = np.zeros(0, int), np.zeros(0), np.zeros(0, bool)
+        self.q_opt, self.q = np.zeros(0), np.zeros(0)
+        self.trees: list[Any] = [None] * n_actions
+        self.members = [np.zeros(0, int)] * n_actions
+        self.scale = np.ones(1)
+        self.v_max = 0.0
+        self.next_rebuild = 64
+
+    def __len__(self) -> int:
+        return len(self.a) + len(self.pending)
+
+    def store(self, obs: Any, action: int, reward: float, next_obs: Any, terminated: bool) -> None:
+        x, x2 = np.asarray(obs, float).ravel(), np.asarray(next_obs, float).ravel()
+        self.pending.append((x, int(action), float(reward), x2, bool(terminated)))
+        if len(self) >= self.next_rebuild:
+            self.rebuild()
+
+    def act(self, obs: Any) -> int:
+        v = self.values(obs, optimistic=True)
+        return int(self.rng.choice(np.flatnonzero(v >= v.max() - 1e-9)))
+
+    def predict(self, obs: Any) -> int:
+        return int(np.argmax(self.values(obs, optimistic=False)))
+
+    def values(self, obs: Any, *, optimistic: bool) -> np.ndarray:
+        """Each action's value at one observation (kernel mean over its nearest nodes)."""
+        out = np.full(self.n_actions, self.v_max)
+        x = np.asarray(obs, float).ravel() / self.scale
+        q = self.q_opt if optimistic else self.q
+        for a in range(self.n_actions):
+            if self.trees[a] is None:
+                continue
+            w, j = self._kernel(self.trees[a], x[None, :])
+            mass = w.sum()
+            mean = float((w * q[self.members[a][j]]).sum() / max(mass, 1e-300))
+            if optimistic:
+                out[a] = min(mean + self.beta / np.sqrt(max(mass, 1e-12)), self.v_max)
+            else:
+                out[a] = mean if mass > 1e-12 else self.v_max
+        return out
+
+    def _kernel(self, tree: Any, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        kk = min(self.k, tree.n)
+        d, j = tree.query(x, k=kk)
+        d, j = np.asarray(d).reshape(len(x), kk), np.asarray(j).reshape(len(x), kk)
+        return np.exp(-((d / self.rho) ** 2)), j
+
+    def rebuild(self) -> None:
+        """Folds the pending steps in, rescales, relinks and replans both value functions."""
+        if self.pending:
+            x, a, r, x2, t = zip(*self.pending)
+            n0 = len(self.a)
+            self.x = np.vstack([self.x, np.array(x)]) if n0 else np.array(x)
+            self.x2 = np.vstack([self.x2, np.array(x2)]) if n0 else np.array(x2)
+            self.a = np.concatenate([self.a, a])
+            self.r = np.concatenate([self.r, r])
+            self.term = np.concatenate([self.term, t])
+            self.pending = []
+        self.next_rebuild = int(len(self.a) * self.growth) + 1
+        seen = np.vstack([self.x, self.x2])
+        lo, hi = np.quantile(seen, [0.02, 0.98], axis=0)
+        self.scale = np.where(hi - lo > 1e-12, hi - lo, 1.0)
+        self.v_max = max(float(self.r.max()), 0.0) / (1.0 - self.gamma)
+        links, weights, bonus = self._link()
+        n = len(self.a)
+        start = np.full(n, self.v_max)
+        start[: len(self.q_opt)] = self.q_opt
+        self.q_opt = self._plan(start, links, weights, bonus)
+        self.q = self._plan(self.q_opt.copy(), links, weights, np.zeros_like(bonus))
+
+    def _link(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per action: the k nearest nodes of each next observation, their weights, the bonus."""
+        n = len(self.a)
+        links = np.zeros((self.n_actions, n, self.k), int)
+        weights = np.zeros((self.n_actions, n, self.k))
+        bonus = np.full((self.n_actions, n), np.inf)
+        x, x2 = self.x / self.scale, self.x2 / self.scale
+        for a in range(self.n_actions):
+            self.members[a] = np.flatnonzero(self.a == a)
+            if len(self.members[a]) == 0:
+                self.trees[a] = None
+                continue
+            self.trees[a] = cKDTree(x[self.members[a]])
+            w, j = self._kernel(self.trees[a], x2)
+            mass = w.sum(1)
+            kk = w.shape[1]
+            links[a, :, :kk] = self.members[a][j]
+            weights[a, :, :kk] = w / np.maximum(mass, 1e-300)[:, None]
+            bonus[a] = self.beta / np.sqrt(np.maximum(mass, 1e-12))
+        return links, weights, bonus
+
+    def _plan(
+        self, q: np.ndarray, links: np.ndarray, weights: np.ndarray, bonus: np.ndarray
+    ) -> np.ndarray:
+        keep = self.gamma * ~self.term
+        for _ in range(self.max_sweeps):
+            v = np.minimum((weights * q[links]).sum(2) + bonus, self.v_max).max(0)
+            new = self.r + keep * v
+            done = float(np.abs(new - q).max()) < self.tol
+            q = new
+            if done:
+                break
+        return q
+
+
+def run_graph(task: tuple[str, int, dict[str, float]]) -> dict[str, Any]:
+    """The experience graph on one world with one seed, in ``_box_worlds.run_one``'s protocol."""
+    name, seed, params = task
+    world = BY_NAME[name]
+    env, eval_env = gym.make(name), gym.make(name)
+    graph = ExperienceGraph(int(env.action_space.n), seed, **params)  # type: ignore[arg-type]
+    steps = episodes = 0
+    greedy = float("nan")
+    solved_at: tuple[int, int] | None = None
+    obs, _ = env.reset(seed=seed)
+    start = time.perf_counter()
+    while steps < world.max_steps:
+        while True:
+            action = graph.act(obs)
+            next_obs, r, terminated, truncated, _ = env.step(action)
+            graph.store(obs, action, float(r), next_obs, terminated)
+            obs, steps = next_obs, steps + 1
+            if terminated or truncated:
+                break
+        episodes += 1
+        obs, _ = env.reset()
+        if episodes % world.check_every == 0:
+            graph.rebuild()
+            greedy = greedy_mean(graph.predict, eval_env, seed)
+            if greedy >= world.target:
+                solved_at = (episodes, steps)
+                break
+    return {
+        "world": name,
+        "learner": "graph",
+        "seed": seed,
+        "solved": solved_at is not None,
+        "episodes": solved_at[0] if solved_at else episodes,
+        "steps": solved_at[1] if solved_at else steps,
+        "greedy": greedy,
+        "seconds": time.perf_counter() - start,
+    }
+
+
+def _run(task: tuple[Any, ...]) -> dict[str, Any]:
+    if task[0] == "graph":
+        return run_graph(task[1:])  # type: ignore[arg-type]
+    return run_library_agent(task[1:])  # type: ignore[arg-type]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seeds", type=int, default=10, help="seeds first..first+N-1")
+    parser.add_argument("--first-seed", type=int, default=0, help="100+ for tuning")
+    parser.add_argument("--worlds", default=",".join(BY_NAME))
+    parser.add_argument("--learners", default="graph,agent", help="graph and/or agent")
+    parser.add_argument("--jobs", type=int, default=1, help="worker processes")
+    parser.add_argument("--k", type=int, default=8, help="nearest nodes per action")
+    parser.add_argument("--rho", type=float, default=0.1, help="kernel width (scaled units)")
+    parser.add_argument("--beta", type=float, default=1.0, help="exploration bonus")
+    args = parser.parse_args(argv)
+    worlds = [BY_NAME[n] for n in args.worlds.split(",")]
+    learners = [x for x in args.learners.split(",") if x]
+    if not learners or set(learners) - {"graph", "agent"}:
+        parser.error(f"unknown learners {learners}; choose from graph, agent")
+    params = {"k": args.k, "rho": args.rho, "beta": args.beta}
+    seeds = list(range(args.first_seed, args.first_seed + args.seeds))
+    tasks: list[tuple[Any, ...]] = [
+        ("graph", w.name, s, params) if lr == "graph" else ("agent", w.name, lr, s, 0)
+        for w in worlds
+        for lr in learners
+        for s in seeds
+    ]
+    start = time.perf_counter()
+    if args.jobs > 1:
+        with ProcessPoolExecutor(args.jobs) as pool:
+            runs = list(pool.map(_run, tasks))
+    else:
+        runs = [_run(t) for t in tasks]
+    command = "python " + shlex.join([os.path.relpath(sys.argv[0])] + sys.argv[1:])
+    print_table(runs, worlds, learners, seeds, command, time.perf_counter() - start)
+
+
+if __name__ == "__main__":
+    main()
