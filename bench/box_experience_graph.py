@@ -12,13 +12,19 @@ observations kept, with weights w_ij = exp(−(‖x'_i − x_j‖/ρ)²) normali
 
 with W_ia = Σ_j w_ij the kernel mass of a around x'_i (few nearby visits: a large bonus, as
 MBIE-EB's β/√n), V_max = max(r_max, 0)/(1 − γ) and an action without nodes worth V_max. The
-agent acts on Q⁺ at its actual observation (ties broken at random), the greedy policy
-(``predict``) on Q; values at an observation are the same kernel means as in the backups. The
-graph is relinked and replanned when it has grown by a quarter and before each evaluation.
+agent acts on Q⁺ at its actual observation (ties broken at random), as the same kernel means as
+in the backups. The greedy policy (``predict``) looks one step ahead on Q: the steps of the
+observation's neighbours are replayed from the observation and V is read where they land,
 
-Defaults are k = 8, ρ = 0.1, β = 1, γ = 0.99, the same on every world; they were chosen on
-seeds 100+ (docs/design/defaults.md, "Box observations"). The protocol, budgets and table are
-``bench/_box_worlds.py``'s; ``agent`` is the library's default agent in the same run.
+  Q(x, a) = Σ_j ŵ_j(x) · [r_j + γ(1 − term_j) · V(x + x′_j − x_j)]
+
+(``--lookahead both`` acts so too; ``none`` uses the kernel mean for both). The graph is relinked
+and replanned when it has grown by a quarter and before each evaluation.
+
+Defaults are k = 8, ρ = 0.1, β = 1, γ = 0.99, lookahead in the greedy policy, the same on every
+world; they were chosen on seeds 100+ (docs/design/defaults.md, "Box observations"). The
+protocol, budgets and table are ``bench/_box_worlds.py``'s; ``agent`` is the library's default
+agent in the same run.
 
     python bench/box_experience_graph.py --jobs 2                    # seeds 0-9, all worlds
     python bench/box_experience_graph.py --first-seed 100 --seeds 4 --worlds Acrobot-v1 --rho 0.07
@@ -56,9 +62,11 @@ class ExperienceGraph:
         growth: float = 1.25,
         tol: float = 1e-3,
         max_sweeps: int = 400,
+        lookahead: str = "greedy",
     ) -> None:
         self.n_actions, self.k, self.rho, self.beta, self.gamma = n_actions, k, rho, beta, gamma
         self.growth, self.tol, self.max_sweeps = growth, tol, max_sweeps
+        self.lookahead = lookahead  # "none", "greedy" (predict) or "both" (predict and act)
         self.rng = np.random.default_rng(seed)
         self.pending: list[tuple[np.ndarray, int, float, np.ndarray, bool]] = []
         self.x = self.x2 = np.zeros((0, 0))
@@ -80,27 +88,56 @@ class ExperienceGraph:
             self.rebuild()
 
     def act(self, obs: Any) -> int:
-        v = self.values(obs, optimistic=True)
+        look = self.lookahead == "both"
+        v = self.values(obs, optimistic=True, lookahead=look)
         return int(self.rng.choice(np.flatnonzero(v >= v.max() - 1e-9)))
 
     def predict(self, obs: Any) -> int:
-        return int(np.argmax(self.values(obs, optimistic=False)))
+        look = self.lookahead != "none"
+        return int(np.argmax(self.values(obs, optimistic=False, lookahead=look)))
 
-    def values(self, obs: Any, *, optimistic: bool) -> np.ndarray:
-        """Each action's value at one observation (kernel mean over its nearest nodes)."""
+    def values(self, obs: Any, *, optimistic: bool, lookahead: bool = False) -> np.ndarray:
+        """Each action's value at one observation.
+
+        Without lookahead, the kernel mean of the action's nearest nodes' values. With it, the
+        kernel mean over those nodes j of r_j + γ·V(x + x′_j − x_j): each neighbour's step is
+        replayed from the observation itself, and V (the best kernel mean) is read where it lands.
+        """
+        x = np.asarray(obs, float).ravel()
+        if not lookahead:
+            return self._kernel_means(x[None, :], optimistic)[0]
         out = np.full(self.n_actions, self.v_max)
-        x = np.asarray(obs, float).ravel() / self.scale
-        q = self.q_opt if optimistic else self.q
         for a in range(self.n_actions):
             if self.trees[a] is None:
                 continue
-            w, j = self._kernel(self.trees[a], x[None, :])
-            mass = w.sum()
-            mean = float((w * q[self.members[a][j]]).sum() / max(mass, 1e-300))
+            w, j = self._kernel(self.trees[a], (x / self.scale)[None, :])
+            w, j, mass = w[0], self.members[a][j[0]], w.sum()
+            landed = x[None, :] + (self.x2[j] - self.x[j])
+            after = self._kernel_means(landed, optimistic).max(1)
+            target = self.r[j] + self.gamma * ~self.term[j] * after
+            mean = float((w * target).sum() / max(mass, 1e-300))
             if optimistic:
                 out[a] = min(mean + self.beta / np.sqrt(max(mass, 1e-12)), self.v_max)
             else:
                 out[a] = mean if mass > 1e-12 else self.v_max
+        return out
+
+    def _kernel_means(self, xs: np.ndarray, optimistic: bool) -> np.ndarray:
+        """(points, actions): kernel means of the planned values (plus the bonus if optimistic)."""
+        out = np.full((len(xs), self.n_actions), self.v_max)
+        scaled = xs / self.scale
+        q = self.q_opt if optimistic else self.q
+        for a in range(self.n_actions):
+            if self.trees[a] is None:
+                continue
+            w, j = self._kernel(self.trees[a], scaled)
+            mass = w.sum(1)
+            mean = (w * q[self.members[a][j]]).sum(1) / np.maximum(mass, 1e-300)
+            if optimistic:
+                bonus = self.beta / np.sqrt(np.maximum(mass, 1e-12))
+                out[:, a] = np.minimum(mean + bonus, self.v_max)
+            else:
+                out[:, a] = np.where(mass > 1e-12, mean, self.v_max)
         return out
 
     def _kernel(self, tree: Any, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -167,7 +204,7 @@ class ExperienceGraph:
         return q
 
 
-def run_graph(task: tuple[str, int, dict[str, float]]) -> dict[str, Any]:
+def run_graph(task: tuple[str, int, dict[str, Any]]) -> dict[str, Any]:
     """The experience graph on one world with one seed, in ``_box_worlds.run_one``'s protocol."""
     name, seed, params = task
     world = BY_NAME[name]
@@ -222,12 +259,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--k", type=int, default=8, help="nearest nodes per action")
     parser.add_argument("--rho", type=float, default=0.1, help="kernel width (scaled units)")
     parser.add_argument("--beta", type=float, default=1.0, help="exploration bonus")
+    parser.add_argument(
+        "--lookahead",
+        default="greedy",
+        choices=["none", "greedy", "both"],
+        help="one step replayed from the observation: for no policy, the greedy one, or both",
+    )
     args = parser.parse_args(argv)
     worlds = [BY_NAME[n] for n in args.worlds.split(",")]
     learners = [x for x in args.learners.split(",") if x]
     if not learners or set(learners) - {"graph", "agent"}:
         parser.error(f"unknown learners {learners}; choose from graph, agent")
-    params = {"k": args.k, "rho": args.rho, "beta": args.beta}
+    params = {"k": args.k, "rho": args.rho, "beta": args.beta, "lookahead": args.lookahead}
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     tasks: list[tuple[Any, ...]] = [
         ("graph", w.name, s, params) if lr == "graph" else ("agent", w.name, lr, s, 0)

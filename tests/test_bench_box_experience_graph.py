@@ -54,6 +54,20 @@ def test_planning_gives_the_discounted_cost_to_the_end(eg):
         assert graph.predict([float(p)]) == 1
 
 
+def test_lookahead_replays_the_neighbours_steps_from_the_observation(eg):
+    graph = eg.ExperienceGraph(1, seed=0, gamma=GAMMA, rho=1.0)
+    graph.store([0.0], 0, -1.0, [1.0], False)  # A: one step right
+    graph.store([1.0], 0, 0.0, [1.0], True)  # B: the end
+    graph.rebuild()
+    plain = graph.values([0.5], optimistic=False)[0]
+    ahead = graph.values([0.5], optimistic=False, lookahead=True)[0]
+    # A and B are equally near 0.5: A's step replayed from 0.5 lands at 1.5, B's ends.
+    v = lambda x: graph.values([x], optimistic=False)[0]  # noqa: E731
+    assert ahead == pytest.approx(0.5 * (-1 + GAMMA * v(1.5)), abs=1e-12)
+    assert plain == pytest.approx(0.5 * (-1 + GAMMA * v(1.0)), abs=1e-3)  # A's own Q, from 1.0
+    assert abs(ahead - plain) > 0.01
+
+
 def test_the_bonus_fades_with_visits_and_never_passes_v_max(eg):
     once, often = _corridor(eg, rho=0.1), _corridor(eg, rho=0.1, repeats=16)
     for p in range(5):
