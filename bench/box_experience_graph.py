@@ -19,7 +19,10 @@ observation's neighbours are replayed from the observation and V is read where t
   Q(x, a) = Σ_j ŵ_j(x) · [r_j + γ(1 − term_j) · V(x + x′_j − x_j)]
 
 (``--lookahead both`` acts so too; ``none`` uses the kernel mean for both). The graph is relinked
-and replanned when it has grown by a quarter and before each evaluation.
+and replanned when it has grown by a quarter and before each evaluation. ``--merge ε`` bounds the
+nodes by folding a step into the nearest node of its action when it starts within ε of it (scaled
+units): the node keeps its start, averages the reward, displacement and ending, and weighs as many
+steps as it holds (off by default: it costs MountainCar, whose steps are short).
 
 Defaults are k = 8, ρ = 0.1, β = 1, γ = 0.99, lookahead in the greedy policy, the same on every
 world; they were chosen on seeds 100+ (docs/design/defaults.md, "Box observations"). The
@@ -63,6 +66,7 @@ class ExperienceGraph:
         tol: float = 1e-3,
         max_sweeps: int = 400,
         lookahead: str = "greedy",
+        merge: float = 0.0,
     ) -> None:
         self.n_actions, self.k, self.rho, self.beta, self.gamma = n_actions, k, rho, beta, gamma
         self.growth, self.tol, self.max_sweeps = growth, tol, max_sweeps
@@ -70,7 +74,9 @@ class ExperienceGraph:
         self.rng = np.random.default_rng(seed)
         self.pending: list[tuple[np.ndarray, int, float, np.ndarray, bool]] = []
         self.x = self.x2 = np.zeros((0, 0))
-        self.a, self.r, self.term = np.zeros(0, int), np.zeros(0), np.zeros(0, bool)
+        self.a, self.r, self.term = np.zeros(0, int), np.zeros(0), np.zeros(0)
+        self.count = np.zeros(0)  # steps folded into each node (1 without merging)
+        self.merge = merge  # fold a step into a node of its action nearer than this (scaled)
         self.q_opt, self.q = np.zeros(0), np.zeros(0)
         self.trees: list[Any] = [None] * n_actions
         self.members = [np.zeros(0, int)] * n_actions
@@ -111,10 +117,12 @@ class ExperienceGraph:
             if self.trees[a] is None:
                 continue
             w, j = self._kernel(self.trees[a], (x / self.scale)[None, :])
-            w, j, mass = w[0], self.members[a][j[0]], w.sum()
+            j = self.members[a][j[0]]
+            w = w[0] * self.count[j]
+            mass = w.sum()
             landed = x[None, :] + (self.x2[j] - self.x[j])
             after = self._kernel_means(landed, optimistic).max(1)
-            target = self.r[j] + self.gamma * ~self.term[j] * after
+            target = self.r[j] + self.gamma * (1.0 - self.term[j]) * after
             mean = float((w * target).sum() / max(mass, 1e-300))
             if optimistic:
                 out[a] = min(mean + self.beta / np.sqrt(max(mass, 1e-12)), self.v_max)
@@ -131,6 +139,7 @@ class ExperienceGraph:
             if self.trees[a] is None:
                 continue
             w, j = self._kernel(self.trees[a], scaled)
+            w = w * self.count[self.members[a][j]]
             mass = w.sum(1)
             mean = (w * q[self.members[a][j]]).sum(1) / np.maximum(mass, 1e-300)
             if optimistic:
@@ -148,14 +157,17 @@ class ExperienceGraph:
 
     def rebuild(self) -> None:
         """Folds the pending steps in, rescales, relinks and replans both value functions."""
+        if self.merge > 0 and len(self.a):
+            self.pending = [step for step in self.pending if not self._fold(*step)]
         if self.pending:
             x, a, r, x2, t = zip(*self.pending)
+            self.count = np.concatenate([self.count, np.ones(len(a))])
             n0 = len(self.a)
             self.x = np.vstack([self.x, np.array(x)]) if n0 else np.array(x)
             self.x2 = np.vstack([self.x2, np.array(x2)]) if n0 else np.array(x2)
             self.a = np.concatenate([self.a, a])
             self.r = np.concatenate([self.r, r])
-            self.term = np.concatenate([self.term, t])
+            self.term = np.concatenate([self.term, np.asarray(t, float)])
             self.pending = []
         self.next_rebuild = int(len(self.a) * self.growth) + 1
         seen = np.vstack([self.x, self.x2])
@@ -168,6 +180,26 @@ class ExperienceGraph:
         start[: len(self.q_opt)] = self.q_opt
         self.q_opt = self._plan(start, links, weights, bonus)
         self.q = self._plan(self.q_opt.copy(), links, weights, np.zeros_like(bonus))
+
+    def _fold(self, x: np.ndarray, a: int, r: float, x2: np.ndarray, t: bool) -> bool:
+        """Folds a step into the nearest node of its action if nearer than ``merge`` (scaled).
+
+        The node keeps its start and takes the running means of the reward, the displacement
+        x′ − x and the chance of ending; it then weighs as many steps as it holds.
+        """
+        tree = self.trees[a]
+        if tree is None:
+            return False
+        d, j = tree.query(x / self.scale, k=1)
+        if d >= self.merge:
+            return False
+        i = self.members[a][j]
+        n = self.count[i]
+        self.r[i] = (n * self.r[i] + r) / (n + 1)
+        self.x2[i] = self.x[i] + (n * (self.x2[i] - self.x[i]) + (x2 - x)) / (n + 1)
+        self.term[i] = (n * self.term[i] + t) / (n + 1)
+        self.count[i] = n + 1
+        return True
 
     def _link(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per action: the k nearest nodes of each next observation, their weights, the bonus."""
@@ -183,6 +215,7 @@ class ExperienceGraph:
                 continue
             self.trees[a] = cKDTree(x[self.members[a]])
             w, j = self._kernel(self.trees[a], x2)
+            w = w * self.count[self.members[a][j]]
             mass = w.sum(1)
             kk = w.shape[1]
             links[a, :, :kk] = self.members[a][j]
@@ -193,7 +226,7 @@ class ExperienceGraph:
     def _plan(
         self, q: np.ndarray, links: np.ndarray, weights: np.ndarray, bonus: np.ndarray
     ) -> np.ndarray:
-        keep = self.gamma * ~self.term
+        keep = self.gamma * (1.0 - self.term)
         for _ in range(self.max_sweeps):
             v = np.minimum((weights * q[links]).sum(2) + bonus, self.v_max).max(0)
             new = self.r + keep * v
@@ -240,6 +273,7 @@ def run_graph(task: tuple[str, int, dict[str, Any]]) -> dict[str, Any]:
         "steps": solved_at[1] if solved_at else steps,
         "greedy": greedy,
         "seconds": time.perf_counter() - start,
+        "nodes": len(graph.a),
     }
 
 
@@ -260,6 +294,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rho", type=float, default=0.1, help="kernel width (scaled units)")
     parser.add_argument("--beta", type=float, default=1.0, help="exploration bonus")
     parser.add_argument(
+        "--merge", type=float, default=0.0, help="fold steps nearer than this (scaled) into a node"
+    )
+    parser.add_argument(
         "--lookahead",
         default="greedy",
         choices=["none", "greedy", "both"],
@@ -270,7 +307,13 @@ def main(argv: list[str] | None = None) -> None:
     learners = [x for x in args.learners.split(",") if x]
     if not learners or set(learners) - {"graph", "agent"}:
         parser.error(f"unknown learners {learners}; choose from graph, agent")
-    params = {"k": args.k, "rho": args.rho, "beta": args.beta, "lookahead": args.lookahead}
+    params = {
+        "k": args.k,
+        "rho": args.rho,
+        "beta": args.beta,
+        "lookahead": args.lookahead,
+        "merge": args.merge,
+    }
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     tasks: list[tuple[Any, ...]] = [
         ("graph", w.name, s, params) if lr == "graph" else ("agent", w.name, lr, s, 0)
@@ -286,6 +329,10 @@ def main(argv: list[str] | None = None) -> None:
         runs = [_run(t) for t in tasks]
     command = "python " + shlex.join([os.path.relpath(sys.argv[0])] + sys.argv[1:])
     print_table(runs, worlds, learners, seeds, command, time.perf_counter() - start)
+    for w in worlds:
+        kept = [r["nodes"] / r["steps"] for r in runs if r["world"] == w.name and "nodes" in r]
+        if kept:
+            print(f"{w.name}: the graph keeps {np.median(kept):.0%} of its steps as nodes (median)")
 
 
 if __name__ == "__main__":

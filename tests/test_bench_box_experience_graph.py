@@ -79,6 +79,23 @@ def test_the_bonus_fades_with_visits_and_never_passes_v_max(eg):
     assert once.v_max == 0.0  # rewards never positive: unknown is worth 0
 
 
+def test_merging_folds_a_near_step_into_its_node(eg):
+    graph = eg.ExperienceGraph(2, seed=0, merge=0.05)
+    for i in range(50):  # spread 0..1 so that the scale is about 1
+        graph.store([i / 49.0], 0, -1.0, [i / 49.0 + 0.01], False)
+    graph.rebuild()
+    n = len(graph.a)
+    graph.store([0.501], 0, -3.0, [0.531], True)  # within 0.05 of the node at 0.5 (25/49)
+    graph.store([0.5], 1, -1.0, [0.5], False)  # another action: a node of its own
+    graph.rebuild()
+    assert len(graph.a) == n + 1
+    i = int(np.argmin(np.abs(graph.x[:n, 0] - 0.501)))
+    assert graph.count[i] == 2
+    assert graph.r[i] == pytest.approx(-2.0)
+    assert graph.term[i] == pytest.approx(0.5)
+    assert graph.x2[i, 0] - graph.x[i, 0] == pytest.approx((0.01 + 0.03) / 2)
+
+
 def test_an_action_never_taken_is_tried(eg):
     graph = eg.ExperienceGraph(3, seed=0)
     for i in range(100):
