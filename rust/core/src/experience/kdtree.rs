@@ -25,7 +25,9 @@ struct Node {
 #[derive(Debug, Clone)]
 pub struct KdTree {
     dim: usize,
+    /// The points, `n × dim`; in input order while building, in `order`'s order after.
     points: Vec<f64>,
+    /// Input index of the point at each tree position.
     order: Vec<usize>,
     nodes: Vec<Node>,
 }
@@ -46,6 +48,12 @@ impl KdTree {
         if n > 0 {
             tree.build(0, n);
         }
+        // Leaves scan contiguous memory: the points in tree order.
+        let mut sorted = try_filled(n * dim, 0.0, || "experience graph k-d tree".to_string())?;
+        for (row, &i) in sorted.chunks_exact_mut(dim.max(1)).zip(&tree.order) {
+            row.copy_from_slice(&tree.points[i * dim..(i + 1) * dim]);
+        }
+        tree.points = sorted;
         Ok(tree)
     }
 
@@ -59,8 +67,9 @@ impl KdTree {
         self.order.is_empty()
     }
 
-    fn point(&self, i: usize) -> &[f64] {
-        &self.points[i * self.dim..(i + 1) * self.dim]
+    /// The point at tree position `pos` (after building).
+    fn point(&self, pos: usize) -> &[f64] {
+        &self.points[pos * self.dim..(pos + 1) * self.dim]
     }
 
     /// Adds the node over `order[lo..hi]` (and its subtree); returns its index.
@@ -119,17 +128,29 @@ impl KdTree {
     pub fn nearest(&self, query: &[f64], k: usize) -> Vec<(f64, usize)> {
         let mut best = Vec::with_capacity(k + 1);
         if k > 0 && !self.nodes.is_empty() {
-            self.search(0, query, k, &mut best);
+            let mut offsets = vec![0.0; self.dim];
+            self.search(0, query, k, 0.0, &mut offsets, &mut best);
         }
         best
     }
 
-    fn search(&self, id: usize, query: &[f64], k: usize, best: &mut Vec<(f64, usize)>) {
+    /// Visits node `id`, whose cell lies at squared distance `bound` from `query`; `offsets`
+    /// holds the per-dimension distance from `query` to that cell (Arya & Mount's incremental
+    /// bound, tighter than the splitting plane alone).
+    fn search(
+        &self,
+        id: usize,
+        query: &[f64],
+        k: usize,
+        bound: f64,
+        offsets: &mut [f64],
+        best: &mut Vec<(f64, usize)>,
+    ) {
         let node = &self.nodes[id];
         let Some((left, right)) = node.children else {
-            for &i in &self.order[node.lo..node.hi] {
-                let d2 = squared_distance(query, self.point(i));
-                offer(best, k, (d2, i));
+            for pos in node.lo..node.hi {
+                let d2 = squared_distance(query, self.point(pos));
+                offer(best, k, (d2, self.order[pos]));
             }
             return;
         };
@@ -139,10 +160,15 @@ impl KdTree {
         } else {
             (right, left)
         };
-        self.search(near, query, k, best);
-        // `<=`: a point on the far side at the same distance may have a lower index.
-        if best.len() < k || diff * diff <= best[best.len() - 1].0 {
-            self.search(far, query, k, best);
+        self.search(near, query, k, bound, offsets, best);
+        let old = offsets[node.dim];
+        let far_bound = bound - old * old + diff * diff;
+        // `<=`: a point of the far cell at the same distance may have a lower index; the
+        // margin covers the rounding of the incremental bound, so no such point is skipped.
+        if best.len() < k || far_bound * (1.0 - 1e-9) <= best[best.len() - 1].0 {
+            offsets[node.dim] = diff.abs();
+            self.search(far, query, k, far_bound, offsets, best);
+            offsets[node.dim] = old;
         }
     }
 }

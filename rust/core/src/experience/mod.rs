@@ -42,7 +42,8 @@ pub struct Config {
     pub tol: f64,
     /// At most this many sweeps per value function (`≥ 1`).
     pub max_sweeps: usize,
-    /// Most nodes the graph stores (`≥ 1`); [`ExperienceGraph::push`] refuses more.
+    /// Most nodes the graph stores (`1 ≤ max_nodes < 2³²`); [`ExperienceGraph::push`] refuses
+    /// more.
     pub max_nodes: usize,
 }
 
@@ -84,8 +85,8 @@ impl Config {
         if self.max_sweeps == 0 {
             return bad("max_sweeps", "at least 1", "0".into());
         }
-        if self.max_nodes == 0 {
-            return bad("max_nodes", "at least 1", "0".into());
+        if self.max_nodes == 0 || self.max_nodes > u32::MAX as usize {
+            return bad("max_nodes", "in [1, 2³² − 1]", self.max_nodes.to_string());
         }
         Ok(())
     }

@@ -10,8 +10,8 @@ use crate::error::{try_filled, Result};
 
 /// Kernel links of every node: per node, per action, `k` slots (node-major).
 struct Links {
-    /// Linked node ids (0 in unused slots).
-    to: Vec<usize>,
+    /// Linked node ids (0 in unused slots); `u32` halves the memory each sweep streams.
+    to: Vec<u32>,
     /// Normalized weights ŵ (0 in unused slots).
     weight: Vec<f64>,
     /// Per node and action, `β/√W` (∞ for an action without nodes).
@@ -91,7 +91,7 @@ impl ExperienceGraph {
         let (n, na, k) = (self.len(), self.n_actions, self.config.k);
         let what = || "experience graph links".to_string();
         let mut links = Links {
-            to: try_filled(n * na * k, 0usize, what)?,
+            to: try_filled(n * na * k, 0u32, what)?,
             weight: try_filled(n * na * k, 0.0, what)?,
             bonus: try_filled(n * na, f64::INFINITY, what)?,
         };
@@ -114,7 +114,7 @@ impl ExperienceGraph {
                         .collect();
                     let mass: f64 = w.iter().sum();
                     for (s, (&(_, p), wj)) in near.iter().zip(&w).enumerate() {
-                        to[a * k + s] = idx.members[p];
+                        to[a * k + s] = idx.members[p] as u32; // < max_nodes ≤ u32::MAX
                         weight[a * k + s] = wj / mass.max(1e-300);
                     }
                     bonus[a] = beta / mass.max(1e-12).sqrt();
@@ -135,7 +135,7 @@ impl ExperienceGraph {
                     let s = (i * na + a) * k;
                     let mut mean = 0.0;
                     for (&j, &w) in links.to[s..s + k].iter().zip(&links.weight[s..s + k]) {
-                        mean += w * q[j];
+                        mean += w * q[j as usize];
                     }
                     let bonus = if optimistic {
                         links.bonus[i * na + a]

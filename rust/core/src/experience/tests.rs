@@ -254,3 +254,49 @@ fn results_do_not_depend_on_the_thread_count() {
     assert_eq!(one.q_optimistic(), three.q_optimistic());
     assert_eq!(one.q_greedy(), three.q_greedy());
 }
+
+/// splitmix64 uniforms in [0, 1): the same stream as bench/experience_graph_timing.py's.
+fn uniforms(seed: u64, count: usize) -> Vec<f64> {
+    let mut state = seed;
+    (0..count)
+        .map(|_| {
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            ((z ^ (z >> 31)) >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+        })
+        .collect()
+}
+
+/// The timing of bench/experience_graph_timing.py, on the same steps: run by hand with
+/// `cargo test --release -p hebbian_core rebuild_time -- --ignored --nocapture` (`EG_N=3000`
+/// for fewer steps; the printed mean Q is the stand-in's).
+#[test]
+#[ignore]
+fn rebuild_time_of_100_000_steps_in_6_d() {
+    let n = std::env::var("EG_N").map_or(100_000, |v| v.parse().unwrap());
+    let dim = 6;
+    let u = uniforms(2026, n * (2 * dim + 1));
+    let mut graph = ExperienceGraph::new(dim, 3, Config::default()).unwrap();
+    for row in u.chunks_exact(2 * dim + 1) {
+        let x = &row[..dim];
+        let x2: Vec<f64> = x
+            .iter()
+            .zip(&row[dim..2 * dim])
+            .map(|(v, e)| v + 0.1 * (e - 0.5))
+            .collect();
+        let a = ((row[2 * dim] * 3.0) as usize).min(2);
+        let r = if x2[0] > 0.95 { 1.0 } else { -1.0 };
+        graph.push(x, a, r, &x2, x2[0] > 0.98).unwrap();
+    }
+    let start = std::time::Instant::now();
+    graph.rebuild().unwrap();
+    let q = graph.q_greedy();
+    eprintln!(
+        "rebuild of {n} steps: {:.3} s on {} rayon threads; mean Q {:.6}",
+        start.elapsed().as_secs_f64(),
+        rayon::current_num_threads(),
+        q.iter().sum::<f64>() / n as f64
+    );
+}
