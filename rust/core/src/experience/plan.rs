@@ -9,7 +9,7 @@ use super::{ActionIndex, ExperienceGraph, KdTree};
 use crate::error::{try_filled, Result};
 
 /// Kernel links of every node: per node, per action, `k` slots (node-major).
-struct Links {
+pub(super) struct Links {
     /// Linked node ids (0 in unused slots); `u32` halves the memory each sweep streams.
     to: Vec<u32>,
     /// Normalized weights ŵ (0 in unused slots).
@@ -47,7 +47,7 @@ impl ExperienceGraph {
     }
 
     /// Per dimension, the 2–98 % quantile range of all stored `x` and `x'` (1 where ≤ 1e-12).
-    fn quantile_scale(&self) -> Result<Vec<f64>> {
+    pub(super) fn quantile_scale(&self) -> Result<Vec<f64>> {
         let n = self.len();
         let mut column = try_filled(2 * n, 0.0, || "experience graph scale".to_string())?;
         let mut scale = Vec::with_capacity(self.dim);
@@ -64,7 +64,7 @@ impl ExperienceGraph {
     }
 
     /// One k-d tree per action over its nodes' scaled `x` (`None` without nodes).
-    fn build_index(&self, scale: &[f64]) -> Result<Vec<Option<ActionIndex>>> {
+    pub(super) fn build_index(&self, scale: &[f64]) -> Result<Vec<Option<ActionIndex>>> {
         let mut index = Vec::with_capacity(self.n_actions);
         for a in 0..self.n_actions {
             let members: Vec<usize> = (0..self.len()).filter(|&i| self.a[i] == a).collect();
@@ -87,7 +87,7 @@ impl ExperienceGraph {
     }
 
     /// Links every node's scaled `x'` to the `k` nearest nodes of each action.
-    fn link(&self, index: &[Option<ActionIndex>], scale: &[f64]) -> Result<Links> {
+    pub(super) fn link(&self, index: &[Option<ActionIndex>], scale: &[f64]) -> Result<Links> {
         let (n, na, k) = (self.len(), self.n_actions, self.config.k);
         let what = || "experience graph links".to_string();
         let mut links = Links {
@@ -125,7 +125,13 @@ impl ExperienceGraph {
 
     /// Value iteration from `q` until the largest change is below `tol` or `max_sweeps`
     /// sweeps; with the bonus (optimistic) or without it (greedy).
-    fn plan(&self, mut q: Vec<f64>, links: &Links, v_max: f64, optimistic: bool) -> Vec<f64> {
+    pub(super) fn plan(
+        &self,
+        mut q: Vec<f64>,
+        links: &Links,
+        v_max: f64,
+        optimistic: bool,
+    ) -> Vec<f64> {
         let (na, k, gamma) = (self.n_actions, self.config.k, self.config.gamma);
         let mut new = vec![0.0; q.len()];
         for _ in 0..self.config.max_sweeps {
