@@ -128,3 +128,18 @@ def test_mountain_car_reaches_the_target_within_the_zoo_budget(eg):
     run = eg.run_graph(("MountainCar-v0", 0, {}))
     assert run["solved"] and run["greedy"] >= -130
     assert run["steps"] <= 100_000  # 8/8 tuning seeds took 43 000 - 75 000
+
+
+def test_the_rust_fixture_is_the_stand_ins_current_output():
+    """rust/core/src/experience/testdata/standin.json must follow the stand-in it ties Rust to."""
+    pytest.importorskip("scipy")
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench/experience_graph_fixture.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "up to date" in done.stdout

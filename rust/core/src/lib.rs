@@ -12,7 +12,9 @@
 //!   - [`io`]: everything saved or exported: the container every file uses (header, checksum,
 //!     atomic write), the brain, agent and population files, import from node/edge tables,
 //!     DOT and text reports;
-//! * dense plastic recurrent networks, family 2: [`rnn`].
+//! * dense plastic recurrent networks, family 2: [`rnn`];
+//! * [`experience`]: an experience graph, every real step a node, planned by kernel value
+//!   iteration (the computational core of a learner for `Box` observations).
 //!
 //! Shared by both: [`error`] (one error type, mapped to Python exceptions in one place in the
 //! bindings) and [`rng`] (seeded generators and derived seeds).
@@ -31,6 +33,7 @@ pub mod io;
 pub mod abstraction;
 pub mod agent;
 pub mod envs;
+pub mod experience;
 pub mod rnn;
 
 pub use error::{Error, Result};

@@ -1,0 +1,340 @@
+//! An experience graph: every real step kept as a node, kernel links from a step's outcome to
+//! the nearby steps of each action, and value iteration over the nodes.
+//!
+//! Node i is a step `(x_i, a_i, r_i, x'_i, terminal_i)` in the observation's own coordinates.
+//! [`ExperienceGraph::rebuild`] scales each dimension by its 2–98 % quantile range over all
+//! stored `x` and `x'`, links each node to the `k` nodes of every action nearest to its `x'_i`
+//! with weights `w = exp(−(d/ρ)²)` (kernel-based RL, Ormoneit & Sen 2002) and plans twice:
+//!
+//! ```text
+//! optimistic  Q⁺_i = r_i + γ(1 − term_i) · max_a min(V_max, Σ_j ŵ_ij Q⁺_j + β/√W_ia)
+//! greedy      Q_i  = r_i + γ(1 − term_i) · max_a min(V_max, Σ_j ŵ_ij Q_j)
+//! ```
+//!
+//! with `ŵ` the weights normalized per action, `W_ia` their sum (the kernel mass),
+//! `V_max = max(r_max, 0)/(1 − γ)` and an action without nodes worth `V_max` (optimistic) or
+//! 0 (greedy backups). [`ExperienceGraph::values`] gives the same kernel means at any
+//! observation, optionally with one step of lookahead. The numbers are those of the numpy
+//! stand-in `bench/box_experience_graph.py` (`ExperienceGraph`), checked against a fixture it
+//! wrote (`testdata/standin.json`).
+
+mod kdtree;
+mod plan;
+#[cfg(test)]
+mod tests;
+
+pub use kdtree::KdTree;
+
+use crate::error::{check_all_finite, check_finite, try_reserve, Error, Result};
+
+/// The learner's parameters; the defaults are those chosen for the stand-in on every Box world.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Config {
+    /// Nearest nodes per action that a step links to (`k ≥ 1`).
+    pub k: usize,
+    /// Kernel width in scaled units (`ρ > 0`).
+    pub rho: f64,
+    /// Exploration bonus scale: `β/√W` (`β ≥ 0`).
+    pub beta: f64,
+    /// Discount (`0 ≤ γ < 1`).
+    pub gamma: f64,
+    /// Value iteration stops when the largest change of a sweep is below this (`> 0`).
+    pub tol: f64,
+    /// At most this many sweeps per value function (`≥ 1`).
+    pub max_sweeps: usize,
+    /// Most nodes the graph stores (`1 ≤ max_nodes < 2³²`); [`ExperienceGraph::push`] refuses
+    /// more.
+    pub max_nodes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            k: 8,
+            rho: 0.1,
+            beta: 1.0,
+            gamma: 0.99,
+            tol: 1e-3,
+            max_sweeps: 400,
+            max_nodes: 1_000_000,
+        }
+    }
+}
+
+impl Config {
+    /// Checks every field; the error names the first bad one.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |field: &str, rule: &str, got: String| {
+            Err(Error::config(field, format!("must be {rule}, got {got}")))
+        };
+        if self.k == 0 {
+            return bad("k", "at least 1", self.k.to_string());
+        }
+        if !(self.rho.is_finite() && self.rho > 0.0) {
+            return bad("rho", "finite and > 0", self.rho.to_string());
+        }
+        if !(self.beta.is_finite() && self.beta >= 0.0) {
+            return bad("beta", "finite and ≥ 0", self.beta.to_string());
+        }
+        if !(0.0..1.0).contains(&self.gamma) {
+            return bad("gamma", "in [0, 1)", self.gamma.to_string());
+        }
+        if !(self.tol.is_finite() && self.tol > 0.0) {
+            return bad("tol", "finite and > 0", self.tol.to_string());
+        }
+        if self.max_sweeps == 0 {
+            return bad("max_sweeps", "at least 1", "0".into());
+        }
+        if self.max_nodes == 0 || self.max_nodes > u32::MAX as usize {
+            return bad("max_nodes", "in [1, 2³² − 1]", self.max_nodes.to_string());
+        }
+        Ok(())
+    }
+}
+
+/// The k-d tree of one action's nodes (scaled `x`) and the node ids its points stand for.
+#[derive(Debug, Clone)]
+struct ActionIndex {
+    tree: KdTree,
+    members: Vec<usize>,
+}
+
+/// Stored steps, their links and both value functions (see the module documentation).
+#[derive(Debug, Clone)]
+pub struct ExperienceGraph {
+    config: Config,
+    dim: usize,
+    n_actions: usize,
+    /// Observations, `n × dim` row-major; `x2` the next observations.
+    x: Vec<f64>,
+    x2: Vec<f64>,
+    a: Vec<usize>,
+    r: Vec<f64>,
+    term: Vec<bool>,
+    /// Per-dimension divisor of the last rebuild (1 before any).
+    scale: Vec<f64>,
+    v_max: f64,
+    /// Per action, the index of the last rebuild (`None`: no nodes of that action).
+    index: Vec<Option<ActionIndex>>,
+    /// Planned values of the nodes present at the last rebuild.
+    q_opt: Vec<f64>,
+    q: Vec<f64>,
+}
+
+impl ExperienceGraph {
+    /// An empty graph for observations of `dim` values and `n_actions` actions.
+    pub fn new(dim: usize, n_actions: usize, config: Config) -> Result<Self> {
+        config.validate()?;
+        if dim == 0 {
+            return Err(Error::argument("dim", "must be at least 1, got 0"));
+        }
+        if n_actions == 0 {
+            return Err(Error::argument("n_actions", "must be at least 1, got 0"));
+        }
+        Ok(ExperienceGraph {
+            config,
+            dim,
+            n_actions,
+            x: Vec::new(),
+            x2: Vec::new(),
+            a: Vec::new(),
+            r: Vec::new(),
+            term: Vec::new(),
+            scale: vec![1.0; dim],
+            v_max: 0.0,
+            index: vec![None; n_actions],
+            q_opt: Vec::new(),
+            q: Vec::new(),
+        })
+    }
+
+    /// The parameters.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Values per observation.
+    pub fn dim(&self) -> usize {
+        self.dim
+    }
+
+    /// Number of actions.
+    pub fn n_actions(&self) -> usize {
+        self.n_actions
+    }
+
+    /// Nodes stored (planned or not yet).
+    pub fn len(&self) -> usize {
+        self.a.len()
+    }
+
+    /// Whether no step is stored.
+    pub fn is_empty(&self) -> bool {
+        self.a.is_empty()
+    }
+
+    /// Nodes covered by the last [`rebuild`](Self::rebuild).
+    pub fn planned(&self) -> usize {
+        self.q.len()
+    }
+
+    /// `max(r_max, 0)/(1 − γ)` at the last rebuild (0 before any): the value of the unknown.
+    pub fn v_max(&self) -> f64 {
+        self.v_max
+    }
+
+    /// The per-dimension scale of the last rebuild (all 1 before any).
+    pub fn scale(&self) -> &[f64] {
+        &self.scale
+    }
+
+    /// Optimistic node values `Q⁺` of the last rebuild, one per planned node.
+    pub fn q_optimistic(&self) -> &[f64] {
+        &self.q_opt
+    }
+
+    /// Greedy node values `Q` of the last rebuild, one per planned node.
+    pub fn q_greedy(&self) -> &[f64] {
+        &self.q
+    }
+
+    /// Stores one step as a node. It takes part in values after the next
+    /// [`rebuild`](Self::rebuild).
+    ///
+    /// # Errors
+    /// A shape error when `obs` or `next_obs` is not `dim` long, an argument error for a
+    /// non-finite value or an action `≥ n_actions`, a state error naming `max_nodes` when the
+    /// graph is full, out of memory when storage cannot grow. The graph is unchanged on error.
+    pub fn push(
+        &mut self,
+        obs: &[f64],
+        action: usize,
+        reward: f64,
+        next_obs: &[f64],
+        terminal: bool,
+    ) -> Result<()> {
+        self.check_obs("obs", obs)?;
+        self.check_obs("next_obs", next_obs)?;
+        if action >= self.n_actions {
+            return Err(Error::argument(
+                "action",
+                format!("must be < n_actions = {}, got {action}", self.n_actions),
+            ));
+        }
+        check_finite("reward", reward)?;
+        if self.len() >= self.config.max_nodes {
+            return Err(Error::State(format!(
+                "the experience graph is full: it holds max_nodes = {} steps",
+                self.config.max_nodes
+            )));
+        }
+        let what = || "experience graph nodes".to_string();
+        try_reserve(&mut self.x, self.dim, what)?;
+        try_reserve(&mut self.x2, self.dim, what)?;
+        try_reserve(&mut self.a, 1, what)?;
+        try_reserve(&mut self.r, 1, what)?;
+        try_reserve(&mut self.term, 1, what)?;
+        self.x.extend_from_slice(obs);
+        self.x2.extend_from_slice(next_obs);
+        self.a.push(action);
+        self.r.push(reward);
+        self.term.push(terminal);
+        Ok(())
+    }
+
+    fn check_obs(&self, name: &str, obs: &[f64]) -> Result<()> {
+        if obs.len() != self.dim {
+            return Err(Error::shape(
+                name,
+                format!("expected {} values, got {}", self.dim, obs.len()),
+            ));
+        }
+        check_all_finite(name, obs)
+    }
+
+    /// Each action's value at `obs`, from the last rebuild (all `V_max` before any).
+    ///
+    /// Without lookahead, the kernel mean of the planned values of the action's `k` nearest
+    /// nodes (plus the bonus `β/√W`, capped at `V_max`, if `optimistic`). With it, the kernel
+    /// mean over those nodes j of `r_j + γ(1 − term_j)·V(obs + x'_j − x_j)`: each neighbour's
+    /// step is replayed from `obs`, and V, the best kernel mean, is read where it lands.
+    ///
+    /// # Errors
+    /// A shape or argument error when `obs` is not `dim` finite values.
+    pub fn values(&self, obs: &[f64], optimistic: bool, lookahead: bool) -> Result<Vec<f64>> {
+        self.check_obs("obs", obs)?;
+        if !lookahead {
+            return Ok(self.kernel_means(obs, optimistic));
+        }
+        let mut out = vec![self.v_max; self.n_actions];
+        let mut landed = vec![0.0; self.dim];
+        for (a, slot) in out.iter_mut().enumerate() {
+            let Some(index) = &self.index[a] else {
+                continue;
+            };
+            let near = self.kernel(index, obs);
+            let (mut mass, mut sum) = (0.0, 0.0);
+            for &(w, j) in &near {
+                let row = j * self.dim..(j + 1) * self.dim;
+                for ((l, o), (x2, x)) in landed
+                    .iter_mut()
+                    .zip(obs)
+                    .zip(self.x2[row.clone()].iter().zip(&self.x[row]))
+                {
+                    *l = o + (x2 - x);
+                }
+                let after = max_of(&self.kernel_means(&landed, optimistic));
+                let keep = if self.term[j] { 0.0 } else { 1.0 };
+                mass += w;
+                sum += w * (self.r[j] + self.config.gamma * keep * after);
+            }
+            *slot = self.finish(sum / mass.max(1e-300), mass, optimistic);
+        }
+        Ok(out)
+    }
+
+    /// Per action, the kernel mean of planned values at `obs` (unscaled, checked).
+    fn kernel_means(&self, obs: &[f64], optimistic: bool) -> Vec<f64> {
+        let q = if optimistic { &self.q_opt } else { &self.q };
+        let mut out = vec![self.v_max; self.n_actions];
+        for (a, slot) in out.iter_mut().enumerate() {
+            let Some(index) = &self.index[a] else {
+                continue;
+            };
+            let near = self.kernel(index, obs);
+            let mass: f64 = near.iter().map(|&(w, _)| w).sum();
+            let sum: f64 = near.iter().map(|&(w, j)| w * q[j]).sum();
+            *slot = self.finish(sum / mass.max(1e-300), mass, optimistic);
+        }
+        out
+    }
+
+    /// An action's value from its kernel mean and mass, as the backups bound it.
+    fn finish(&self, mean: f64, mass: f64, optimistic: bool) -> f64 {
+        if optimistic {
+            (mean + self.config.beta / mass.max(1e-12).sqrt()).min(self.v_max)
+        } else if mass > 1e-12 {
+            mean
+        } else {
+            self.v_max
+        }
+    }
+
+    /// The kernel weights `exp(−(d/ρ)²)` and node ids of the `k` nodes of one action nearest
+    /// to `obs` (unscaled), nearest first.
+    fn kernel(&self, index: &ActionIndex, obs: &[f64]) -> Vec<(f64, usize)> {
+        let scaled: Vec<f64> = obs.iter().zip(&self.scale).map(|(v, s)| v / s).collect();
+        let rho = self.config.rho;
+        index
+            .tree
+            .nearest(&scaled, self.config.k)
+            .into_iter()
+            .map(|(d2, p)| ((-(d2.sqrt() / rho).powi(2)).exp(), index.members[p]))
+            .collect()
+    }
+}
+
+/// The largest value of a non-empty slice.
+fn max_of(values: &[f64]) -> f64 {
+    values.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+}
