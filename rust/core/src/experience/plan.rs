@@ -3,6 +3,8 @@
 //! Every per-node computation writes its own slot and the stopping test is a maximum, so
 //! results are the same bit for bit whatever the number of rayon threads.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use rayon::prelude::*;
 
 use super::{ActionIndex, ExperienceGraph, KdTree};
@@ -28,22 +30,41 @@ impl ExperienceGraph {
     /// Out of memory when the links (`n · n_actions · k` slots) cannot be allocated; the graph
     /// is then unchanged.
     pub fn rebuild(&mut self) -> Result<()> {
+        self.rebuild_until(&AtomicBool::new(false)).map(|_| ())
+    }
+
+    /// [`rebuild`](Self::rebuild) that gives up as soon as `stop` is set (by another thread:
+    /// Ctrl-C in the bindings), checked between nodes while linking and between sweeps.
+    ///
+    /// Returns `Ok(false)` when it gave up: the graph is then exactly as it was before the
+    /// call (its previous links' values, scale and index), and a later rebuild starts over.
+    ///
+    /// # Errors
+    /// As [`rebuild`](Self::rebuild).
+    pub fn rebuild_until(&mut self, stop: &AtomicBool) -> Result<bool> {
         let n = self.len();
         if n == 0 {
-            return Ok(());
+            return Ok(true);
         }
         let scale = self.quantile_scale()?;
         let r_max = self.r.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let v_max = r_max.max(0.0) / (1.0 - self.config.gamma);
         let index = self.build_index(&scale)?;
-        let links = self.link(&index, &scale)?;
+        let links = self.link(&index, &scale, stop)?;
         let mut start = try_filled(n, v_max, || "experience graph values".to_string())?;
         start[..self.q_opt.len()].copy_from_slice(&self.q_opt);
-        let q_opt = self.plan(start, &links, v_max, true);
-        let q = self.plan(q_opt.clone(), &links, v_max, false);
+        let Some(q_opt) = self.plan(start, &links, v_max, true, stop) else {
+            return Ok(false);
+        };
+        let Some(q) = self.plan(q_opt.clone(), &links, v_max, false, stop) else {
+            return Ok(false);
+        };
+        if stop.load(Ordering::Relaxed) {
+            return Ok(false);
+        }
         (self.scale, self.v_max, self.index) = (scale, v_max, index);
         (self.q_opt, self.q) = (q_opt, q);
-        Ok(())
+        Ok(true)
     }
 
     /// Per dimension, the 2–98 % quantile range of all stored `x` and `x'` (1 where ≤ 1e-12).
@@ -86,8 +107,14 @@ impl ExperienceGraph {
         Ok(index)
     }
 
-    /// Links every node's scaled `x'` to the `k` nearest nodes of each action.
-    pub(super) fn link(&self, index: &[Option<ActionIndex>], scale: &[f64]) -> Result<Links> {
+    /// Links every node's scaled `x'` to the `k` nearest nodes of each action (nodes left once
+    /// `stop` is set stay unlinked: the caller then discards the links).
+    pub(super) fn link(
+        &self,
+        index: &[Option<ActionIndex>],
+        scale: &[f64],
+        stop: &AtomicBool,
+    ) -> Result<Links> {
         let (n, na, k) = (self.len(), self.n_actions, self.config.k);
         let what = || "experience graph links".to_string();
         let mut links = Links {
@@ -103,6 +130,9 @@ impl ExperienceGraph {
             .zip(links.bonus.par_chunks_mut(na))
             .enumerate()
             .for_each(|(i, ((to, weight), bonus))| {
+                if stop.load(Ordering::Relaxed) {
+                    return;
+                }
                 let x2 = &self.x2[i * dim..(i + 1) * dim];
                 let scaled: Vec<f64> = x2.iter().zip(scale).map(|(v, s)| v / s).collect();
                 for (a, idx) in index.iter().enumerate() {
@@ -124,17 +154,22 @@ impl ExperienceGraph {
     }
 
     /// Value iteration from `q` until the largest change is below `tol` or `max_sweeps`
-    /// sweeps; with the bonus (optimistic) or without it (greedy).
+    /// sweeps; with the bonus (optimistic) or without it (greedy). `None` when `stop` was set
+    /// before a sweep.
     pub(super) fn plan(
         &self,
         mut q: Vec<f64>,
         links: &Links,
         v_max: f64,
         optimistic: bool,
-    ) -> Vec<f64> {
+        stop: &AtomicBool,
+    ) -> Option<Vec<f64>> {
         let (na, k, gamma) = (self.n_actions, self.config.k, self.config.gamma);
         let mut new = vec![0.0; q.len()];
         for _ in 0..self.config.max_sweeps {
+            if stop.load(Ordering::Relaxed) {
+                return None;
+            }
             new.par_iter_mut().enumerate().for_each(|(i, slot)| {
                 let mut best = f64::NEG_INFINITY;
                 for a in 0..na {
@@ -163,7 +198,7 @@ impl ExperienceGraph {
                 break;
             }
         }
-        q
+        Some(q)
     }
 }
 

@@ -148,6 +148,33 @@ fn an_empty_graph_rebuilds_to_nothing_and_values_v_max() {
 }
 
 #[test]
+fn a_set_stop_flag_gives_up_the_rebuild_and_leaves_the_graph_as_it_was() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let mut graph = corridor(0.02, 1);
+    let before = (
+        graph.q_greedy().to_vec(),
+        graph.scale().to_vec(),
+        graph.planned(),
+    );
+    let probe = |g: &ExperienceGraph| g.values(&[2.5], false, true).unwrap();
+    let values = probe(&graph);
+    // A step that would change the scale, V_max and every value if it were planned.
+    graph.push(&[40.0], 1, 10.0, &[41.0], true).unwrap();
+    let stop = AtomicBool::new(true);
+    assert!(!graph.rebuild_until(&stop).unwrap());
+    assert_eq!(graph.q_greedy(), &before.0[..]);
+    assert_eq!(graph.scale(), &before.1[..]);
+    assert_eq!(graph.planned(), before.2);
+    assert_eq!(probe(&graph), values);
+    // Cleared, the same call plans the new step in.
+    stop.store(false, Ordering::Relaxed);
+    assert!(graph.rebuild_until(&stop).unwrap());
+    assert_eq!(graph.planned(), before.2 + 1);
+    assert_ne!(graph.scale(), &before.1[..]);
+    assert!(graph.v_max() > 0.0);
+}
+
+#[test]
 fn quantiles_are_numpys_linear_ones() {
     let v = [1.0, 2.0, 4.0, 8.0, 16.0];
     // numpy.quantile(v, [0, 0.02, 0.5, 0.98, 1]) = 1, 1.08, 4, 15.36, 16
@@ -293,11 +320,14 @@ fn rebuild_time_of_100_000_steps_in_6_d() {
     let start = std::time::Instant::now();
     let scale = graph.quantile_scale().unwrap();
     let index = graph.build_index(&scale).unwrap();
-    let links = graph.link(&index, &scale).unwrap();
+    let go = std::sync::atomic::AtomicBool::new(false);
+    let links = graph.link(&index, &scale, &go).unwrap();
     let linked = start.elapsed().as_secs_f64();
-    let q_opt = graph.plan(vec![100.0; n], &links, 100.0, true);
+    let q_opt = graph
+        .plan(vec![100.0; n], &links, 100.0, true, &go)
+        .unwrap();
     let planned = start.elapsed().as_secs_f64();
-    graph.plan(q_opt, &links, 100.0, false);
+    graph.plan(q_opt, &links, 100.0, false, &go).unwrap();
     let (total, rebuild) = (start.elapsed().as_secs_f64(), std::time::Instant::now());
     graph.rebuild().unwrap();
     eprintln!(
