@@ -19,11 +19,15 @@
 //! wrote (`testdata/standin.json`).
 
 mod kdtree;
+mod learner;
+#[cfg(test)]
+mod learner_tests;
 mod plan;
 #[cfg(test)]
 mod tests;
 
 pub use kdtree::KdTree;
+pub use learner::{Learner, FIRST_REBUILD, GROWTH};
 
 use crate::error::{check_all_finite, check_finite, try_reserve, Error, Result};
 
