@@ -1,12 +1,50 @@
 """Shared fixtures."""
 
+import importlib.util
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(12345)
+
+
+@pytest.fixture(scope="session")
+def load_bench():
+    """``load_bench("script.py")``: bench/script.py as the module ``bench_script``.
+
+    bench/ is on ``sys.path`` while it loads, for the siblings it imports (``_box_worlds``, the
+    sweep). A bench script's top-level code only defines things (``main()`` is guarded).
+    """
+    loaded: list[str] = []
+
+    def load(script: str):
+        name = "bench_" + Path(script).stem
+        if name in sys.modules:
+            return sys.modules[name]
+        spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / script)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses look their module up
+        sys.path.insert(0, str(ROOT / "bench"))
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            del sys.modules[name]
+            raise
+        finally:
+            sys.path.remove(str(ROOT / "bench"))
+        loaded.append(name)
+        return module
+
+    yield load
+    for name in loaded:
+        sys.modules.pop(name, None)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -5,7 +5,6 @@ stand-in; they speak for kernel backups on stored steps only if its value iterat
 discounted values of a known world, its bonus fades where steps are many, and a seed fixes a run.
 """
 
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -17,19 +16,10 @@ GAMMA = 0.9
 
 
 @pytest.fixture(scope="module")
-def eg():
+def eg(load_bench):
     pytest.importorskip("gymnasium")
     pytest.importorskip("scipy")
-    spec = importlib.util.spec_from_file_location("box_eg", ROOT / "bench/box_experience_graph.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["box_eg"] = module
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    yield module
-    del sys.modules["box_eg"]
+    return load_bench("box_experience_graph.py")
 
 
 def _corridor(eg, length=6, repeats=1, **params):

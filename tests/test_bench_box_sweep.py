@@ -5,33 +5,16 @@ for the library's ``QuantileDiscretizer`` only if, with one bin count for every 
 give every observation the same cell id.
 """
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 import hebbian_brain as hb
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 @pytest.fixture(scope="module")
-def sweep():
+def sweep(load_bench):
     pytest.importorskip("gymnasium")
-    spec = importlib.util.spec_from_file_location(
-        "box_sweep", ROOT / "bench/box_abstraction_sweep.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["box_sweep"] = module
-    sys.path.insert(0, str(ROOT / "bench"))  # it imports its evaluation from _box_worlds
-    try:
-        spec.loader.exec_module(module)  # top-level code only defines things (main() is guarded)
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    yield module
-    del sys.modules["box_sweep"]
+    return load_bench("box_abstraction_sweep.py")
 
 
 def _stream(n, rng):

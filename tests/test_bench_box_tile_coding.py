@@ -5,30 +5,15 @@ default grid; that comparison holds only if one tiling is exactly the default gr
 tilings cut each bin into T pieces.
 """
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 @pytest.fixture(scope="module")
-def tiles():
+def tiles(load_bench):
     pytest.importorskip("gymnasium")
     pytest.importorskip("scipy")
-    spec = importlib.util.spec_from_file_location("box_tiles", ROOT / "bench/box_tile_coding.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["box_tiles"] = module
-    sys.path.insert(0, str(ROOT / "bench"))  # it imports from _box_worlds and the sweep
-    try:
-        spec.loader.exec_module(module)  # top-level code only defines things (main() is guarded)
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    yield module
-    del sys.modules["box_tiles"]
+    return load_bench("box_tile_coding.py")
 
 
 EDGES = [np.array([-1.0, -0.2, 0.0, 0.5]), np.array([2.0, 3.0])]

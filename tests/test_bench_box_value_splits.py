@@ -5,29 +5,14 @@ speak for value-directed splits only if a leaf splits along the dimension its TD
 does not split on noise, and the interpolation reproduces a cell's value at its centre.
 """
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 @pytest.fixture(scope="module")
-def vs():
+def vs(load_bench):
     pytest.importorskip("gymnasium")
-    spec = importlib.util.spec_from_file_location("box_vs", ROOT / "bench/box_value_splits.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["box_vs"] = module
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    yield module
-    del sys.modules["box_vs"]
+    return load_bench("box_value_splits.py")
 
 
 def _fitted_grid(vs, dims=3, bins=2):

@@ -1,23 +1,12 @@
 """bench/learning.py's measuring stick: exact evaluation and the baselines (loaded from file)."""
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 @pytest.fixture(scope="module")
-def bench():
-    spec = importlib.util.spec_from_file_location("bench_learning", ROOT / "bench/learning.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_learning"] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)  # top-level code only defines things (main() is guarded)
-    yield module
-    del sys.modules["bench_learning"]
+def bench(load_bench):
+    return load_bench("learning.py")
 
 
 def test_exact_evaluation_of_frozen_lake_policies(bench):
