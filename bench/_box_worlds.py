@@ -228,13 +228,34 @@ def print_table(
     )
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    """--seeds, --first-seed, --worlds and --jobs, as every Box-world script takes them."""
     parser.add_argument("--seeds", type=int, default=10, help="seeds first..first+N-1")
     parser.add_argument("--first-seed", type=int, default=0, help="100+ for tuning")
     parser.add_argument("--worlds", default=",".join(BY_NAME))
-    parser.add_argument("--learners", default="agent,q", help=f"comma-separated: {LEARNERS}")
     parser.add_argument("--jobs", type=int, default=1, help="worker processes")
+
+
+def run_all(run: Any, tasks: list[Any], jobs: int) -> tuple[list[dict[str, Any]], float]:
+    """``run`` on every task (in ``jobs`` worker processes if > 1), and the seconds it took."""
+    start = time.perf_counter()
+    if jobs > 1:
+        with ProcessPoolExecutor(jobs) as pool:
+            runs = list(pool.map(run, tasks))
+    else:
+        runs = [run(t) for t in tasks]
+    return runs, time.perf_counter() - start
+
+
+def command_line() -> str:
+    """The command as typed, for the table's header."""
+    return "python " + shlex.join([os.path.relpath(sys.argv[0])] + sys.argv[1:])
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    add_run_arguments(parser)
+    parser.add_argument("--learners", default="agent,q", help=f"comma-separated: {LEARNERS}")
     parser.add_argument(
         "--split-after", type=int, default=0, help="cells split after K visits (0: never)"
     )
@@ -246,14 +267,8 @@ def main(argv: list[str] | None = None) -> None:
         parser.error(f"unknown learners {bad}; choose from {LEARNERS}")
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     tasks = [(w.name, lr, s, args.split_after) for w in worlds for lr in learners for s in seeds]
-    start = time.perf_counter()
-    if args.jobs > 1:
-        with ProcessPoolExecutor(args.jobs) as pool:
-            runs = list(pool.map(run_one, tasks))
-    else:
-        runs = [run_one(t) for t in tasks]
-    command = "python " + shlex.join([os.path.relpath(sys.argv[0])] + sys.argv[1:])
-    print_table(runs, worlds, learners, seeds, command, time.perf_counter() - start)
+    runs, elapsed = run_all(run_one, tasks, args.jobs)
+    print_table(runs, worlds, learners, seeds, command_line(), elapsed)
 
 
 if __name__ == "__main__":

@@ -36,16 +36,19 @@ agent in the same run.
 from __future__ import annotations
 
 import argparse
-import os
-import shlex
-import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import gymnasium as gym
 import numpy as np
-from _box_worlds import BY_NAME, greedy_mean, print_table
+from _box_worlds import (
+    BY_NAME,
+    add_run_arguments,
+    command_line,
+    greedy_mean,
+    print_table,
+    run_all,
+)
 from _box_worlds import run_one as run_library_agent
 from scipy.spatial import cKDTree
 
@@ -285,11 +288,8 @@ def _run(task: tuple[Any, ...]) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seeds", type=int, default=10, help="seeds first..first+N-1")
-    parser.add_argument("--first-seed", type=int, default=0, help="100+ for tuning")
-    parser.add_argument("--worlds", default=",".join(BY_NAME))
+    add_run_arguments(parser)
     parser.add_argument("--learners", default="graph,agent", help="graph and/or agent")
-    parser.add_argument("--jobs", type=int, default=1, help="worker processes")
     parser.add_argument("--k", type=int, default=8, help="nearest nodes per action")
     parser.add_argument("--rho", type=float, default=0.1, help="kernel width (scaled units)")
     parser.add_argument("--beta", type=float, default=1.0, help="exploration bonus")
@@ -321,14 +321,8 @@ def main(argv: list[str] | None = None) -> None:
         for lr in learners
         for s in seeds
     ]
-    start = time.perf_counter()
-    if args.jobs > 1:
-        with ProcessPoolExecutor(args.jobs) as pool:
-            runs = list(pool.map(_run, tasks))
-    else:
-        runs = [_run(t) for t in tasks]
-    command = "python " + shlex.join([os.path.relpath(sys.argv[0])] + sys.argv[1:])
-    print_table(runs, worlds, learners, seeds, command, time.perf_counter() - start)
+    runs, elapsed = run_all(_run, tasks, args.jobs)
+    print_table(runs, worlds, learners, seeds, command_line(), elapsed)
     for w in worlds:
         kept = [r["nodes"] / r["steps"] for r in runs if r["world"] == w.name and "nodes" in r]
         if kept:
