@@ -26,8 +26,10 @@ const TIE: f64 = 1e-9;
 pub struct Learner {
     graph: ExperienceGraph,
     rng: Rng,
-    /// The observation acted on and the action taken, until `observe` reports the outcome.
-    acted: Option<(Vec<f64>, usize)>,
+    /// The observation last acted on (a buffer reused every step).
+    obs: Vec<f64>,
+    /// The action taken at `obs`, until `observe` reports its outcome.
+    acted: Option<usize>,
     next_rebuild: usize,
 }
 
@@ -37,6 +39,7 @@ impl Learner {
         Ok(Learner {
             graph: ExperienceGraph::new(dim, n_actions, config)?,
             rng: from_seed(seed),
+            obs: Vec::with_capacity(dim),
             acted: None,
             next_rebuild: FIRST_REBUILD,
         })
@@ -62,11 +65,21 @@ impl Learner {
         }
         let values = self.graph.values(obs, true, false)?;
         let best = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let ties: Vec<usize> = (0..values.len())
-            .filter(|&a| values[a] >= best - TIE)
-            .collect();
-        let action = ties[self.rng.gen_range(0..ties.len())];
-        self.acted = Some((obs.to_vec(), action));
+        let is_tie = |v: &&f64| **v >= best - TIE;
+        // No ties only if every value is NaN (overflowed rewards): then the first action.
+        let ties = values.iter().filter(is_tie).count();
+        let pick = if ties == 0 {
+            0
+        } else {
+            self.rng.gen_range(0..ties)
+        };
+        let action = (values.iter().enumerate())
+            .filter(|(_, v)| is_tie(v))
+            .nth(pick)
+            .map_or(0, |(a, _)| a);
+        self.obs.clear();
+        self.obs.extend_from_slice(obs);
+        self.acted = Some(action);
         Ok(action)
     }
 
@@ -80,13 +93,13 @@ impl Learner {
     /// bad reward or observation, with nothing changed; out of memory from the rebuild (the step
     /// is then stored and the previous plan kept).
     pub fn observe(&mut self, reward: f64, next_obs: &[f64], terminated: bool) -> Result<bool> {
-        let Some((obs, action)) = &self.acted else {
+        let Some(action) = self.acted else {
             return Err(Error::State(
                 "observe() called before act(): choose an action first".into(),
             ));
         };
         self.graph
-            .push(obs, *action, reward, next_obs, terminated)?;
+            .push(&self.obs, action, reward, next_obs, terminated)?;
         self.acted = None;
         if self.graph.len() >= self.next_rebuild {
             return self.rebuild_until(&AtomicBool::new(false));
