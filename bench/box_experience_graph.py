@@ -267,6 +267,8 @@ def run_graph(task: tuple[str, int, dict[str, Any]]) -> dict[str, Any]:
             if greedy >= world.target:
                 solved_at = (episodes, steps)
                 break
+    if graph.pending:  # steps since the last rebuild: fold them in before counting nodes
+        graph.rebuild()
     return {
         "world": name,
         "learner": "graph",
