@@ -57,6 +57,16 @@ impl KdTree {
         Ok(tree)
     }
 
+    /// The points in the order they were given to [`new`](Self::new) (`n × dim`).
+    pub fn input_points(&self) -> Vec<f64> {
+        let mut out = vec![0.0; self.points.len()];
+        for (pos, &i) in self.order.iter().enumerate() {
+            out[i * self.dim..(i + 1) * self.dim]
+                .copy_from_slice(&self.points[pos * self.dim..(pos + 1) * self.dim]);
+        }
+        out
+    }
+
     /// Number of points.
     pub fn len(&self) -> usize {
         self.order.len()

@@ -18,6 +18,9 @@
 //! stand-in `bench/box_experience_graph.py` (`ExperienceGraph`), checked against a fixture it
 //! wrote (`testdata/standin.json`).
 
+mod file;
+#[cfg(test)]
+mod file_tests;
 mod kdtree;
 mod learner;
 #[cfg(test)]
@@ -26,13 +29,16 @@ mod plan;
 #[cfg(test)]
 mod tests;
 
+pub use file::EXPERIENCE_KIND;
 pub use kdtree::KdTree;
-pub use learner::{Learner, FIRST_REBUILD, GROWTH};
+pub use learner::{Learner, Schedule, FIRST_REBUILD, GROWTH};
 
-use crate::error::{check_all_finite, check_finite, try_reserve, Error, Result};
+use crate::agent::MAX_ACTIONS;
+use crate::brain::check_reward;
+use crate::error::{check_all_finite, try_reserve, Error, Result};
 
 /// The learner's parameters; the defaults are those chosen for the stand-in on every Box world.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Config {
     /// Nearest nodes per action that a step links to (`k ≥ 1`).
     pub k: usize,
@@ -47,7 +53,7 @@ pub struct Config {
     /// At most this many sweeps per value function (`≥ 1`).
     pub max_sweeps: usize,
     /// Most nodes the graph stores (`1 ≤ max_nodes < 2³²`); [`ExperienceGraph::push`] refuses
-    /// more.
+    /// more and [`Learner`] then overwrites a stored node drawn at random.
     pub max_nodes: usize,
 }
 
@@ -65,14 +71,44 @@ impl Default for Config {
     }
 }
 
+/// Most values an observation may have.
+pub const MAX_DIM: usize = 1 << 20;
+
+/// Largest number of neighbours per action a step may link to.
+pub const MAX_K: usize = 1024;
+
+/// Memory the default node cap allows the graph: 1 GiB.
+pub const MEMORY_BUDGET: usize = 1 << 30;
+
+/// Bytes one node costs at its peak (during a rebuild): its step, both values, its k-d tree
+/// entry, its links (`n_actions · k` slots of id and weight, a bonus per action) and the
+/// rebuild's scratch columns.
+pub fn bytes_per_node(dim: usize, n_actions: usize, k: usize) -> usize {
+    let step = 2 * 8 * dim + 8 + 8 + 1;
+    let values = 2 * 8 + 2 * 8; // q⁺ and q, and the copies the rebuild plans into
+    let tree = 8 * dim + 8 + 8 + 24;
+    let links = n_actions * (k * (4 + 8) + 8);
+    let scratch = 2 * 8;
+    step + values + tree + links + scratch
+}
+
 impl Config {
+    /// The default parameters with `max_nodes` set to what [`MEMORY_BUDGET`] holds for
+    /// observations of `dim` values and `n_actions` actions (at least 1, below 2³²).
+    pub fn within_budget(dim: usize, n_actions: usize) -> Config {
+        let mut config = Config::default();
+        let per = bytes_per_node(dim.max(1), n_actions.max(1), config.k);
+        config.max_nodes = (MEMORY_BUDGET / per).clamp(1, u32::MAX as usize);
+        config
+    }
+
     /// Checks every field; the error names the first bad one.
     pub fn validate(&self) -> Result<()> {
         let bad = |field: &str, rule: &str, got: String| {
             Err(Error::config(field, format!("must be {rule}, got {got}")))
         };
-        if self.k == 0 {
-            return bad("k", "at least 1", self.k.to_string());
+        if self.k == 0 || self.k > MAX_K {
+            return bad("k", &format!("in [1, {MAX_K}]"), self.k.to_string());
         }
         if !(self.rho.is_finite() && self.rho > 0.0) {
             return bad("rho", "finite and > 0", self.rho.to_string());
@@ -129,11 +165,17 @@ impl ExperienceGraph {
     /// An empty graph for observations of `dim` values and `n_actions` actions.
     pub fn new(dim: usize, n_actions: usize, config: Config) -> Result<Self> {
         config.validate()?;
-        if dim == 0 {
-            return Err(Error::argument("dim", "must be at least 1, got 0"));
+        if dim == 0 || dim > MAX_DIM {
+            return Err(Error::argument(
+                "dim",
+                format!("must be in [1, {MAX_DIM}], got {dim}"),
+            ));
         }
-        if n_actions == 0 {
-            return Err(Error::argument("n_actions", "must be at least 1, got 0"));
+        if n_actions == 0 || n_actions > MAX_ACTIONS as usize {
+            return Err(Error::argument(
+                "n_actions",
+                format!("must be in [1, {MAX_ACTIONS}], got {n_actions}"),
+            ));
         }
         Ok(ExperienceGraph {
             config,
@@ -207,8 +249,9 @@ impl ExperienceGraph {
     ///
     /// # Errors
     /// A shape error when `obs` or `next_obs` is not `dim` long, an argument error for a
-    /// non-finite value or an action `≥ n_actions`, a state error naming `max_nodes` when the
-    /// graph is full, out of memory when storage cannot grow. The graph is unchanged on error.
+    /// non-finite value, a reward beyond ±`MAX_REWARD` or an action `≥ n_actions`, a state
+    /// error naming `max_nodes` when the graph is full, out of memory when storage cannot grow.
+    /// The graph is unchanged on error.
     pub fn push(
         &mut self,
         obs: &[f64],
@@ -217,15 +260,7 @@ impl ExperienceGraph {
         next_obs: &[f64],
         terminal: bool,
     ) -> Result<()> {
-        self.check_obs("obs", obs)?;
-        self.check_obs("next_obs", next_obs)?;
-        if action >= self.n_actions {
-            return Err(Error::argument(
-                "action",
-                format!("must be < n_actions = {}, got {action}", self.n_actions),
-            ));
-        }
-        check_finite("reward", reward)?;
+        self.check_step(obs, action, reward, next_obs)?;
         if self.len() >= self.config.max_nodes {
             return Err(Error::State(format!(
                 "the experience graph is full: it holds max_nodes = {} steps",
@@ -244,6 +279,48 @@ impl ExperienceGraph {
         self.r.push(reward);
         self.term.push(terminal);
         Ok(())
+    }
+
+    /// Overwrites node `i` with a new step (a full graph's way to keep learning). Until the
+    /// next rebuild the index still finds the node where its old step started, with its old
+    /// values; its new step is what lookahead replays from there.
+    ///
+    /// # Errors
+    /// As [`push`](Self::push), and an argument error when `i` is not a stored node. The graph
+    /// is unchanged on error.
+    pub fn replace(
+        &mut self,
+        i: usize,
+        obs: &[f64],
+        action: usize,
+        reward: f64,
+        next_obs: &[f64],
+        terminal: bool,
+    ) -> Result<()> {
+        self.check_step(obs, action, reward, next_obs)?;
+        if i >= self.len() {
+            return Err(Error::argument(
+                "i",
+                format!("must be a stored node (< {}), got {i}", self.len()),
+            ));
+        }
+        let row = i * self.dim..(i + 1) * self.dim;
+        self.x[row.clone()].copy_from_slice(obs);
+        self.x2[row].copy_from_slice(next_obs);
+        (self.a[i], self.r[i], self.term[i]) = (action, reward, terminal);
+        Ok(())
+    }
+
+    fn check_step(&self, obs: &[f64], action: usize, reward: f64, next_obs: &[f64]) -> Result<()> {
+        self.check_obs("obs", obs)?;
+        self.check_obs("next_obs", next_obs)?;
+        if action >= self.n_actions {
+            return Err(Error::argument(
+                "action",
+                format!("must be < n_actions = {}, got {action}", self.n_actions),
+            ));
+        }
+        check_reward("reward", reward)
     }
 
     fn check_obs(&self, name: &str, obs: &[f64]) -> Result<()> {

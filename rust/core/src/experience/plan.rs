@@ -117,9 +117,11 @@ impl ExperienceGraph {
     ) -> Result<Links> {
         let (n, na, k) = (self.len(), self.n_actions, self.config.k);
         let what = || "experience graph links".to_string();
+        // n < 2³², n_actions ≤ 2²⁴ and k ≤ MAX_K: the product fits in u128.
+        let slots = usize::try_from(n as u128 * na as u128 * k as u128).unwrap_or(usize::MAX);
         let mut links = Links {
-            to: try_filled(n * na * k, 0u32, what)?,
-            weight: try_filled(n * na * k, 0.0, what)?,
+            to: try_filled(slots, 0u32, what)?,
+            weight: try_filled(slots, 0.0, what)?,
             bonus: try_filled(n * na, f64::INFINITY, what)?,
         };
         let (rho, beta, dim) = (self.config.rho, self.config.beta, self.dim);
