@@ -322,3 +322,54 @@ macro_rules! u64_argument {
     };
 }
 pub(crate) use u64_argument;
+
+/// Reads an observation into `buf`: a float64 or float32 array of any shape (read in C order),
+/// or a sequence of reals. Anything else is `InvalidArgumentError`, and a count other than
+/// `expected` values `ShapeError`, both naming `space` (the observation space's repr). Values
+/// are not checked here (the core refuses NaN and infinities naming the argument).
+pub(crate) fn read_observation(
+    obs: &Bound<'_, PyAny>,
+    space: &str,
+    expected: usize,
+    buf: &mut Vec<f64>,
+) -> PyResult<()> {
+    use numpy::{PyArrayDyn, PyArrayMethods};
+    buf.clear();
+    if let Ok(a) = obs.cast::<PyArrayDyn<f64>>() {
+        let a = a.readonly();
+        match a.as_slice() {
+            Ok(s) => buf.extend_from_slice(s),
+            Err(_) => buf.extend(a.as_array().iter().copied()),
+        }
+    } else if let Ok(a) = obs.cast::<PyArrayDyn<f32>>() {
+        buf.extend(a.readonly().as_array().iter().map(|v| f64::from(*v)));
+    } else if let Ok(v) = obs.extract::<Vec<f64>>() {
+        // other real arrays (integer Box spaces) and sequences: converted value by value
+        buf.extend(v);
+    } else {
+        let what = match obs.getattr("dtype") {
+            Ok(dt) => {
+                let shape = obs
+                    .getattr("shape")
+                    .map(|s| s.to_string())
+                    .unwrap_or_default();
+                format!("an array of dtype {dt} and shape {shape}")
+            }
+            Err(_) => format!("a {}", obs.get_type().name()?),
+        };
+        return Err(crate::errors::invalid_argument(
+            "observation",
+            format!("expected a real array from the observation space {space}, got {what}"),
+        ));
+    }
+    if buf.len() != expected {
+        return Err(crate::errors::shape_error(
+            "observation",
+            format!(
+                "expected {expected} values (the observation space {space}), got {}",
+                buf.len()
+            ),
+        ));
+    }
+    Ok(())
+}

@@ -15,6 +15,7 @@ mod brain;
 mod abstraction;
 mod agent;
 mod envs;
+mod experience;
 mod population;
 // dense networks: local rules, node perturbation, differentiable plasticity
 mod rnn;
@@ -29,6 +30,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     brain::register(m)?;
     abstraction::register(m)?;
     agent::register(m)?;
+    experience::register(m)?;
     population::register(m)?;
     envs::register(m)?;
     rnn::register(m)?;

@@ -5,14 +5,14 @@
 use super::convert::to_numpy;
 use crate::envs::PyCognitiveEnv;
 use crate::errors::{invalid_argument, shape_error, to_pyerr, IntoPyResult};
-use crate::guard::{arg, cast_arg};
+use crate::guard::{arg, cast_arg, read_observation};
 use crate::guard::{borrow, borrow_mut};
 use hebbian_core::rnn::agent::{
     train_population as core_train_population, ActionMap, AgentConfig, AgentEligibility,
     AgentReadout, AgentRule, RecurrentAgent,
 };
 use hebbian_core::Error;
-use numpy::{PyArray1, PyArrayMethods, PyReadonlyArray1, PyUntypedArrayMethods};
+use numpy::{PyArray1, PyReadonlyArray1, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
@@ -148,52 +148,9 @@ fn config_dict<'py>(py: Python<'py>, c: &AgentConfig) -> PyResult<Bound<'py, PyD
 }
 
 impl PyRecurrentAgentCore {
-    /// Reads an observation (float64 or float32 1-D array) into `buf`.
+    /// Reads an observation (float64 or float32 array, or a sequence of reals) into `buf`.
     fn read_obs(&self, obs: &Bound<'_, PyAny>, buf: &mut Vec<f64>) -> PyResult<()> {
-        buf.clear();
-        if let Ok(a) = obs.cast::<PyArray1<f64>>() {
-            let a = a.readonly();
-            match a.as_slice() {
-                Ok(s) => buf.extend_from_slice(s),
-                Err(_) => buf.extend(a.as_array().iter().copied()),
-            }
-        } else if let Ok(a) = obs.cast::<PyArray1<f32>>() {
-            let a = a.readonly();
-            buf.extend(a.as_array().iter().map(|v| f64::from(*v)));
-        } else if let Ok(v) = obs.extract::<Vec<f64>>() {
-            // other real arrays (integer Box spaces) and sequences: converted value by value
-            buf.extend(v);
-        } else {
-            let what = match obs.getattr("dtype") {
-                Ok(dt) => {
-                    let shape = obs
-                        .getattr("shape")
-                        .map(|s| s.to_string())
-                        .unwrap_or_default();
-                    format!("an array of dtype {dt} and shape {shape}")
-                }
-                Err(_) => format!("a {}", obs.get_type().name()?),
-            };
-            return Err(invalid_argument(
-                "observation",
-                format!(
-                    "expected a 1-D real array from the observation space {}, got {what}",
-                    self.space
-                ),
-            ));
-        }
-        if buf.len() != self.inner.n_obs() {
-            return Err(shape_error(
-                "observation",
-                format!(
-                    "expected {} values (the observation space {}), got {}",
-                    self.inner.n_obs(),
-                    self.space,
-                    buf.len()
-                ),
-            ));
-        }
-        Ok(())
+        read_observation(obs, &self.space, self.inner.n_obs(), buf)
     }
 
     fn action_to_py(&self, py: Python<'_>, action: &[f64]) -> PyResult<Py<PyAny>> {

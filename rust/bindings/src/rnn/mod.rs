@@ -4,7 +4,7 @@
 use pyo3::prelude::*;
 
 mod agent;
-mod convert;
+pub(crate) mod convert;
 mod network;
 pub(crate) mod perturbation;
 mod pickle;

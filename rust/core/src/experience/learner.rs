@@ -128,6 +128,23 @@ impl Learner {
         next_obs: &[f64],
         terminal: bool,
     ) -> Result<bool> {
+        self.push_step(obs, action, reward, next_obs, terminal)?;
+        self.rebuild_if_due()
+    }
+
+    /// [`store`](Self::store) without the rebuild: the caller runs it (see
+    /// [`rebuild_due`](Self::rebuild_due)), e.g. with the GIL released.
+    ///
+    /// # Errors
+    /// As [`store`](Self::store), without the rebuild's.
+    pub fn push_step(
+        &mut self,
+        obs: &[f64],
+        action: usize,
+        reward: f64,
+        next_obs: &[f64],
+        terminal: bool,
+    ) -> Result<()> {
         let g = &mut self.graph;
         if g.len() < g.config().max_nodes {
             g.push(obs, action, reward, next_obs, terminal)?;
@@ -137,7 +154,16 @@ impl Learner {
             g.replace(i, obs, action, reward, next_obs, terminal)?;
         }
         self.schedule.stored += 1;
-        if self.schedule.stored >= self.schedule.next_rebuild {
+        Ok(())
+    }
+
+    /// Whether enough steps were stored since the last rebuild for the next one.
+    pub fn rebuild_due(&self) -> bool {
+        self.schedule.stored >= self.schedule.next_rebuild
+    }
+
+    fn rebuild_if_due(&mut self) -> Result<bool> {
+        if self.rebuild_due() {
             return self.rebuild_until(&AtomicBool::new(false));
         }
         Ok(false)
@@ -168,6 +194,15 @@ impl Learner {
     /// `Error::State` before `act`; otherwise as [`store`](Self::store), with the action still
     /// waiting when the step was refused.
     pub fn observe(&mut self, reward: f64, next_obs: &[f64], terminated: bool) -> Result<bool> {
+        self.record(reward, next_obs, terminated)?;
+        self.rebuild_if_due()
+    }
+
+    /// [`observe`](Self::observe) without the rebuild (see [`push_step`](Self::push_step)).
+    ///
+    /// # Errors
+    /// As [`observe`](Self::observe), without the rebuild's.
+    pub fn record(&mut self, reward: f64, next_obs: &[f64], terminated: bool) -> Result<()> {
         let Some((obs, action)) = self.schedule.pending.take() else {
             return Err(Error::State(
                 "observe() called before act(): choose an action first".into(),
@@ -177,7 +212,7 @@ impl Learner {
             self.schedule.pending = Some((obs, action));
             return Err(e);
         }
-        self.store(&obs, action, reward, next_obs, terminated)
+        self.push_step(&obs, action, reward, next_obs, terminated)
     }
 
     /// Forgets an action whose outcome will not be observed (an episode cut short).

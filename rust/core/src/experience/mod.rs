@@ -96,8 +96,16 @@ impl Config {
     /// The default parameters with `max_nodes` set to what [`MEMORY_BUDGET`] holds for
     /// observations of `dim` values and `n_actions` actions (at least 1, below 2³²).
     pub fn within_budget(dim: usize, n_actions: usize) -> Config {
-        let mut config = Config::default();
-        let per = bytes_per_node(dim.max(1), n_actions.max(1), config.k);
+        Config::within_budget_k(dim, n_actions, Config::default().k)
+    }
+
+    /// [`within_budget`](Self::within_budget) for `k` neighbours per action.
+    pub fn within_budget_k(dim: usize, n_actions: usize, k: usize) -> Config {
+        let mut config = Config {
+            k,
+            ..Config::default()
+        };
+        let per = bytes_per_node(dim.max(1), n_actions.max(1), k.max(1));
         config.max_nodes = (MEMORY_BUDGET / per).clamp(1, u32::MAX as usize);
         config
     }
@@ -242,6 +250,48 @@ impl ExperienceGraph {
     /// Greedy node values `Q` of the last rebuild, one per planned node.
     pub fn q_greedy(&self) -> &[f64] {
         &self.q
+    }
+
+    /// Stored observations, `len × dim` row-major (node i's step starts at row i).
+    pub fn observations(&self) -> &[f64] {
+        &self.x
+    }
+
+    /// Stored next observations, `len × dim` row-major.
+    pub fn next_observations(&self) -> &[f64] {
+        &self.x2
+    }
+
+    /// Each node's action.
+    pub fn actions(&self) -> &[usize] {
+        &self.a
+    }
+
+    /// Each node's reward.
+    pub fn rewards(&self) -> &[f64] {
+        &self.r
+    }
+
+    /// Whether each node's step ended its episode for real.
+    pub fn terminals(&self) -> &[bool] {
+        &self.term
+    }
+
+    /// The links out of node `i` as the last rebuild made them: per action, the planned nodes
+    /// nearest to where its step landed, as `(node, normalized weight ŵ)`, nearest first.
+    /// Empty for a node that came after the last rebuild or an `i` out of range.
+    pub fn links_of(&self, i: usize) -> Vec<(usize, f64)> {
+        if i >= self.planned() {
+            return Vec::new();
+        }
+        let x2 = &self.x2[i * self.dim..(i + 1) * self.dim];
+        let mut out = Vec::new();
+        for index in self.index.iter().flatten() {
+            let near = self.kernel(index, x2);
+            let mass: f64 = near.iter().map(|&(w, _)| w).sum();
+            out.extend(near.into_iter().map(|(w, j)| (j, w / mass.max(1e-300))));
+        }
+        out
     }
 
     /// Stores one step as a node. It takes part in values after the next
