@@ -1,16 +1,20 @@
-"""Learning speed on continuous-observation worlds (Gymnasium classic control), default abstraction.
+"""Learning speed on continuous-observation worlds (Gymnasium classic control), defaults only.
 
-The agent is ``hb.Agent(env, seed=seed)`` with every default: its ``Box`` observations go
-through the default :class:`hebbian_brain.QuantileDiscretizer` (docs/reference/rules.md §1.8).
-Beside it, in the same run:
+The agent is ``hb.Agent(env, seed=seed)`` with every default: for ``Box`` observations an
+:class:`hebbian_brain.ExperienceAgent` (docs/reference/rules.md §7), trained with
+``learn(env, episodes=check_every)`` between evaluations. Beside it, in the same run:
 
-  q         tabular Q-learning on the same abstraction (its own QuantileDiscretizer, fed the
-            same way): epsilon-greedy (epsilon 0.1), alpha 0.1, gamma 0.99, zero initial
-            values, random tie-breaking; not tuned
-  uniform   the agent on ``Discretizer.from_space(space, bins=8)`` (what the README showed
-            before the default abstraction existed); not in the default set
+  q         tabular Q-learning on the grid agent's default abstraction
+            (``hb.abstraction.default_box_abstraction``, its own QuantileDiscretizer):
+            epsilon-greedy (epsilon 0.1), alpha 0.1, gamma 0.99, zero initial values, random
+            tie-breaking; not tuned
+  grid      the graph-brain agent on that default abstraction (``hb.Agent(env,
+            params=hb.AgentParams())``; rules.md §1.8), dreaming after every episode; not in
+            the default set
+  uniform   the graph-brain agent on ``Discretizer.from_space(space, bins=8)`` (what the
+            README showed before the default abstraction existed); not in the default set
 
-``--split-after K`` gives the agent and Q-learning the default abstraction with splitting
+``--split-after K`` gives the grid agent and Q-learning the default abstraction with splitting
 (``QuantileDiscretizer(..., split_after=K)``, default bins; rules.md §1.8), the agent's new cells
 inheriting their parent's experiences (rules.md §1.9); Q-learning's new cells start from zero.
 
@@ -22,7 +26,7 @@ them): episodes and env steps until solved, and the greedy mean at the end of th
 The zoo column is the env-step budget of the RL Baselines3 Zoo's DQN on that world.
 
     python bench/learning.py --box                       # the whole table (seeds 0-9)
-    python bench/_box_worlds.py --seeds 3 --worlds CartPole-v1 --learners agent,q,uniform
+    python bench/_box_worlds.py --seeds 3 --worlds CartPole-v1 --learners agent,q,grid
     python bench/_box_worlds.py --first-seed 100        # tuning seeds
     python bench/learning.py --box --split-after 1000   # the defaults with splitting
 """
@@ -61,7 +65,7 @@ BOX_WORLDS = [
     BoxWorld("Acrobot-v1", -100.0, 100_000, 10**9, 25, 100_000),
 ]
 BY_NAME = {w.name: w for w in BOX_WORLDS}
-LEARNERS = ("agent", "q", "uniform")
+LEARNERS = ("agent", "q", "grid", "uniform")
 EVAL_EPISODES = 10
 
 
@@ -128,12 +132,12 @@ def run_one(task: tuple[str, str, int, int]) -> dict[str, Any]:
 
         def policy(o: Any) -> int:
             return q.greedy(cells.cell(o, record=False, add=False))
+    elif learner == "agent":
+        return _run_default_agent(world, seed, eval_env)
     else:
-        obs_arg: Any = env.observation_space
+        obs_arg: Any = box_abstraction(env.observation_space, split_after)
         if learner == "uniform":
             obs_arg = hb.Discretizer.from_space(env.observation_space, bins=8)
-        elif split_after > 0:
-            obs_arg = box_abstraction(env.observation_space, split_after)
         agent = hb.Agent(env.action_space, seed=seed, observation=obs_arg)
 
         def policy(o: Any) -> int:
@@ -181,6 +185,34 @@ def run_one(task: tuple[str, str, int, int]) -> dict[str, Any]:
         "steps": solved_at[1] if solved_at else steps,
         "greedy": greedy,
         "seconds": time.perf_counter() - start,
+    }
+
+
+def _run_default_agent(world: BoxWorld, seed: int, eval_env: gym.Env) -> dict[str, Any]:
+    """``hb.Agent(env, seed=seed)``, learning ``check_every`` episodes between evaluations."""
+    env = gym.make(world.name)
+    agent = hb.Agent(env, seed=seed)
+    greedy = float("nan")
+    solved_at: tuple[int, int] | None = None
+    start = time.perf_counter()
+    while agent.num_timesteps < world.max_steps:
+        agent.learn(episodes=world.check_every)
+        greedy = greedy_mean(
+            lambda o: int(agent.predict(o, deterministic=True)[0]), eval_env, seed
+        )
+        if greedy >= world.target:
+            solved_at = (len(agent.history), agent.num_timesteps)
+            break
+    return {
+        "world": world.name,
+        "learner": "agent",
+        "seed": seed,
+        "solved": solved_at is not None,
+        "episodes": solved_at[0] if solved_at else len(agent.history),
+        "steps": solved_at[1] if solved_at else agent.num_timesteps,
+        "greedy": greedy,
+        "seconds": time.perf_counter() - start,
+        "nodes": agent.node_count,
     }
 
 

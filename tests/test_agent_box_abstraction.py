@@ -9,6 +9,8 @@ import pytest
 
 import hebbian_brain as hb
 
+#: Parameters make ``hb.Agent`` on a Box space the grid agent (without, an ExperienceAgent).
+GRID = hb.AgentParams()
 
 def _train(agent, env, episodes, seed):
     env.reset(seed=seed)
@@ -39,9 +41,9 @@ def _greedy_mean(agent, env, episodes=10, seed=10_000):
     return total / episodes
 
 
-def test_a_box_space_gets_the_default_abstraction():
+def test_a_grid_agent_on_a_box_space_gets_the_default_abstraction():
     env = gym.make("CartPole-v1")
-    agent = hb.Agent(env, seed=0)
+    agent = hb.Agent(env, seed=0, params=hb.AgentParams())  # no params: an ExperienceAgent
     d = agent.observation
     assert isinstance(d, hb.QuantileDiscretizer)
     # the agent's budget: floor(256 ** (1/4)) = 4 bins a dimension, passed as cells = 4**4
@@ -67,7 +69,7 @@ def test_default_bins_round_down_to_stay_within_the_budget():
     for d in range(1, 6):
         assert default_bins(d) ** d <= 256 < (default_bins(d) + 1) ** d
     for name, bins in (("MountainCar-v0", 16), ("Acrobot-v1", 2)):
-        assert hb.Agent(gym.make(name), seed=0).observation.bins == bins
+        assert hb.Agent(gym.make(name), seed=0, params=GRID).observation.bins == bins
     space = gym.make("Pendulum-v1").observation_space
     assert hb.abstraction.default_box_abstraction(space).bins == 6
     with pytest.raises(ValueError):
@@ -143,7 +145,7 @@ def test_same_seed_same_learning():
     env = gym.make("CartPole-v1")
     results = []
     for seed in (7, 7, 8):
-        agent = hb.Agent(env, seed=seed)
+        agent = hb.Agent(env, seed=seed, params=GRID)
         results.append((_train(agent, env, 60, seed=seed), agent.observation.to_bytes()))
     assert results[0] == results[1]
     assert results[0][0] != results[2][0] and results[0][1] != results[2][1]

@@ -48,7 +48,7 @@ def test_the_default_abstraction_of_large_images_fits_the_budget():
     assert bound <= Q.MEMORY_BUDGET
     small = default_box_abstraction(spaces.Box(-1, 1, (4,)))
     assert (small.warmup, small.max_cells) == (1000, 65536)
-    agent = hb.Agent(spaces.Discrete(4), observation=sp, seed=0)
+    agent = hb.Agent(spaces.Discrete(4), observation=sp, seed=0, params=hb.AgentParams())
     rng = np.random.default_rng(0)
     frame = rng.integers(0, 256, (256, 256), dtype=np.uint8)
     for i in range(20):
@@ -137,6 +137,8 @@ def test_a_discretizer_without_a_space_keeps_the_flat_batch_rule():
 def test_an_empty_box_is_refused_by_name(shape):
     with pytest.raises(hb.ShapeError, match="observation space"):
         hb.Agent(spaces.Discrete(2), observation=spaces.Box(0, 1, shape))
+    with pytest.raises(hb.ShapeError, match="observation space"):
+        hb.Agent(spaces.Discrete(2), observation=spaces.Box(0, 1, shape), params=hb.AgentParams())
     with pytest.raises(hb.InvalidArgumentError, match="dims"):
         default_bins(0)
 
@@ -206,7 +208,7 @@ def test_an_agent_saved_without_its_box_shape_learns_it_from_the_env(tmp_path):
         observation_space = gym.spaces.Box(0.0, 1.0, (2, 3))
         action_space = gym.spaces.Discrete(2)
 
-    agent = hb.Agent(Env(), seed=0)
+    agent = hb.Agent(Env(), seed=0, params=hb.AgentParams())  # the grid agent
     agent._encoder.obs_shape = None  # what a file written before shapes were saved holds
     path = tmp_path / "old.hb"
     agent.save(path)

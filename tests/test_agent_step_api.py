@@ -77,7 +77,9 @@ def test_action_space_must_be_discrete():
 
 def test_box_observations_get_the_default_abstraction_or_a_discretizer():
     env = gym.make("CartPole-v1")
-    assert isinstance(hb.Agent(env).observation, hb.QuantileDiscretizer)
+    assert type(hb.Agent(env)) is hb.ExperienceAgent  # tests/test_experience_agent.py
+    grid = hb.Agent(env, params=hb.AgentParams())  # the grid agent: the default abstraction
+    assert isinstance(grid.observation, hb.QuantileDiscretizer)
     d = hb.Discretizer.from_space(env.observation_space, bins=6)
     agent = hb.Agent(env.action_space, seed=0, observation=d).learn(env, episodes=3)
     assert len(agent.history) == 3

@@ -249,6 +249,18 @@ LONG_DREAMS = {
         cut = lambda: [agent.history[-1].dream.walks > 0]
         after = lambda: agent.run_episodes(hb.envs.ChainEnv(length=4), 1, dream_every=0)
         """,
+    # A rebuild of the experience graph whose value iteration converges only after minutes.
+    "ExperienceAgent.dream": """
+        from gymnasium import spaces
+        agent = hb.ExperienceAgent(spaces.Discrete(2), observation=spaces.Box(-1, 1, (3,)),
+                                   gamma=0.9999999, tol=1e-12, max_sweeps=2**40, seed=0)
+        for i in range(63):  # one short of the first scheduled rebuild
+            x = [i / 63, 0.0, 0.0]
+            agent._core.store(x, i % 2, -1.0, [(i + 1) / 63, 0.0, 0.0], False)
+        call = agent.dream
+        cut = lambda: [] if agent._core.planned == 0 else [agent._core.planned]
+        after = lambda: agent.predict([0.0, 0.0, 0.0], deterministic=True)
+        """,
     # The dream after the one episode, inside the Rust run (the run's stop flag reaches it).
     "Agent.learn": f"""
         agent = hb.Agent(2, {HUGE_DREAM}, seed=0)

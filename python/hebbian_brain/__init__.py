@@ -57,13 +57,14 @@ __all__ = [
 # agents and environments
 from hebbian_brain import envs  # noqa: E402  (registers the Gymnasium ids below)
 from hebbian_brain._core import AgentParams  # noqa: E402
+from hebbian_brain._experience_agent import ExperienceAgent  # noqa: E402
 from hebbian_brain.abstraction import QuantileDiscretizer  # noqa: E402
 from hebbian_brain.agent import Agent, EpisodeRecord, History  # noqa: E402
 from hebbian_brain.discretize import Discretizer  # noqa: E402
 
 envs.register_envs()
 __all__ += ["Agent", "AgentParams", "Discretizer", "EpisodeRecord", "History", "envs"]
-__all__ += ["QuantileDiscretizer"]
+__all__ += ["ExperienceAgent", "QuantileDiscretizer"]
 
 # stable-baselines3's companions: callbacks, metric logging, evaluation
 from hebbian_brain import callbacks, evaluation, logger  # noqa: E402

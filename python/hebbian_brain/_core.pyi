@@ -24,6 +24,7 @@ __all__ = [
     "DeepSeaCore",
     "DreamParams",
     "DreamReport",
+    "ExperienceCore",
     "FileFormatError",
     "GridWorldCore",
     "Hebbian",
@@ -1889,3 +1890,112 @@ class CognitiveEnvCore:
         """`(abort, correct, fail)`."""
     def __copy__(self) -> CognitiveEnvCore: ...
     def __deepcopy__(self, memo: Any, /) -> CognitiveEnvCore: ...
+
+@final
+class ExperienceCore:
+    """The experience graph learner of Box observations (used by `ExperienceAgent`; see its
+    docs and docs/reference/rules.md, "Experience graph")."""
+    def __new__(
+        cls,
+        dim: int,
+        n_actions: int,
+        *,
+        k: int = 8,
+        rho: float = 0.1,
+        beta: float = 1.0,
+        gamma: float = 0.99,
+        tol: float = 1e-3,
+        max_sweeps: int = 400,
+        max_nodes: int | None = None,
+        seed: int | None = None,
+        observation_space: str = "",
+    ) -> ExperienceCore: ...
+    @property
+    def dim(self) -> int:
+        """Values per observation."""
+    @property
+    def n_actions(self) -> int:
+        """Number of actions."""
+    @property
+    def node_count(self) -> int:
+        """Nodes stored (one per step, at most `max_nodes`)."""
+    @property
+    def planned(self) -> int:
+        """Nodes the last rebuild planned."""
+    @property
+    def stored(self) -> int:
+        """Steps stored in all (overwritten ones included)."""
+    @property
+    def pending(self) -> bool:
+        """Whether an action from `act` waits for `observe`."""
+    @property
+    def v_max(self) -> float:
+        """`max(r_max, 0)/(1 − γ)` of the last rebuild: the value of the unexplored."""
+    @property
+    def config(self) -> dict[str, Any]:
+        """The parameters as a dict (k, rho, beta, gamma, tol, max_sweeps, max_nodes)."""
+    @property
+    def scale(self) -> npt.NDArray[np.float64]:
+        """The per-dimension scale of the last rebuild."""
+    @property
+    def observation_space(self) -> str:
+        """The observation space named in error messages."""
+    @observation_space.setter
+    def observation_space(self, space: str) -> None: ...
+    def act(self, obs: npt.ArrayLike) -> int:
+        """The exploring action at `obs`; remembered for `observe`."""
+    def observe(self, reward: float, next_obs: npt.ArrayLike, terminated: bool) -> bool:
+        """Stores the step from the last `act`; rebuilds when due (true if it did)."""
+    def choose(self, obs: npt.ArrayLike) -> int:
+        """The exploring action at `obs` without remembering it."""
+    def store(
+        self,
+        obs: npt.ArrayLike,
+        action: int,
+        reward: float,
+        next_obs: npt.ArrayLike,
+        terminated: bool,
+    ) -> bool:
+        """Stores one step of any trajectory; rebuilds when due (true if it did)."""
+    def end_episode(self) -> None:
+        """Forgets an action whose outcome will not be observed."""
+    def dream(self) -> bool:
+        """Rebuilds now (GIL released; Ctrl-C leaves the plan as it was)."""
+    def predict(self, obs: npt.ArrayLike) -> int:
+        """The greedy action at `obs` (one step of lookahead)."""
+    def predict_batch(self, obs: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+        """Greedy actions for a float64 batch `[n, dim]`."""
+    def values(
+        self, obs: npt.ArrayLike, *, optimistic: bool = False, lookahead: bool = True
+    ) -> npt.NDArray[np.float64]:
+        """Each action's value at `obs`."""
+    def steps(
+        self,
+    ) -> tuple[
+        npt.NDArray[np.float64],
+        npt.NDArray[np.int64],
+        npt.NDArray[np.float64],
+        npt.NDArray[np.float64],
+        npt.NDArray[np.bool_],
+    ]:
+        """`(observations, actions, rewards, next_observations, terminated)` (copies)."""
+    def node_values(self, *, optimistic: bool = False) -> npt.NDArray[np.float64]:
+        """The planned node values of the last rebuild."""
+    def links(
+        self, nodes: Sequence[int]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """The links out of planned nodes: `(source, target, weight)`."""
+    def to_bytes(self, metadata: str) -> bytes:
+        """The learner and `metadata` as a file image."""
+    def save(self, path: str | PathLike[str], metadata: str) -> None:
+        """Writes the learner and `metadata` to `path` atomically."""
+    @staticmethod
+    def from_bytes(
+        data: bytes, origin: str = "<bytes>", observation_space: str = ...
+    ) -> tuple[ExperienceCore, str]:
+        """A learner from a file image: `(ExperienceCore, metadata)`."""
+    @staticmethod
+    def load(
+        path: str | PathLike[str], observation_space: str = ...
+    ) -> tuple[ExperienceCore, str]:
+        """Reads a file written by `save`: `(ExperienceCore, metadata)`."""

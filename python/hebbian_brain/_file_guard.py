@@ -127,3 +127,28 @@ def check_container_file(path: str, kind: bytes) -> None:
             )
     finally:
         os.close(fd)
+
+
+def holds_kind(path: str, kind: bytes) -> bool:
+    """Whether ``path`` is a regular file starting with a container header of ``kind``.
+
+    Reads at most the fixed header; anything unreadable or not a regular file is False (the
+    reader that follows refuses it with the usual error).
+    """
+    if not isinstance(path, str) or "\x00" in path:
+        return False
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        head = _read_exactly(fd, 12)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return head[:8] == MAGIC and head[8:12] == kind

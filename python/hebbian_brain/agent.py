@@ -31,6 +31,7 @@ from hebbian_brain._agent_spaces import (
     _action_space_n,
     _builtin_core,
     _Encoder,
+    _space_module,
 )
 from hebbian_brain._core import (
     AgentCore,
@@ -42,6 +43,7 @@ from hebbian_brain._core import (
     InvalidArgumentError,
     StateError,
 )
+from hebbian_brain._file_guard import holds_kind
 from hebbian_brain._learn_loop import check_budget, check_log_interval, train
 from hebbian_brain._persist import FileSurface
 from hebbian_brain._state_memory import StateMemory
@@ -51,6 +53,47 @@ from hebbian_brain._vector import is_env, is_vector_env
 
 if TYPE_CHECKING:
     import numpy.typing as npt
+
+#: The container kind of the Box-observation agent's files (``ExperienceAgent``).
+BOX_AGENT_KIND = b"EXP1"
+#: The class ``Agent(...)`` builds for Box observations; hebbian_brain._experience_agent
+#: registers ``ExperienceAgent`` here when the package is imported (it subclasses Agent, so
+#: this module cannot import it).
+_BOX_AGENT: list[Any] = [None]
+
+
+def register_box_agent(cls: type) -> None:
+    """Makes ``cls`` what ``Agent(...)`` builds, loads and unpickles for Box observations."""
+    _BOX_AGENT[0] = cls
+
+
+def wants_box_agent(first: Any, config: Any, observation: Any, params: Any) -> bool:
+    """Whether ``Agent(first, config, observation=, params=)`` is for the Box agent.
+
+    That is: no ``config``, ``params`` or discretizer chosen, and a ``Box`` observation space
+    given (``observation=``) or read from the environment or VectorEnv.
+    """
+    if config is not None or params is not None:
+        return False
+    space = observation
+    if space is None:
+        if is_vector_env(first):
+            space = first.single_observation_space
+        elif hasattr(first, "observation_space") and hasattr(first, "action_space"):
+            space = first.observation_space
+    return isinstance(space, _space_module().Box)
+
+
+def _make(env_id: str) -> Any:
+    """``gymnasium.make(env_id)`` for a registered id (else ``ArgumentTypeError``)."""
+    import gymnasium
+
+    if env_id not in gymnasium.registry:
+        raise ArgumentTypeError(
+            "action_space_or_n must be an environment, a registered Gymnasium id, a Discrete "
+            f"space or an int, got the unregistered id {env_id!r}"
+        )
+    return gymnasium.make(env_id)
 
 
 _log = logging.getLogger(__name__)
@@ -70,10 +113,13 @@ class Agent(SB3Surface, FileSurface):
             existing :class:`~hebbian_brain.Brain` to act with (and keep training).
         seed: Seeds the agent's exploration and its brain (None: from the OS).
         observation: The observation space (``Discrete``, ``MultiDiscrete``, ``Tuple``, ...;
-            observations are checked against it; a ``Box`` gets the default
-            :class:`~hebbian_brain.QuantileDiscretizer`), a :class:`Discretizer` or
-            :class:`~hebbian_brain.QuantileDiscretizer`, or None (any hashable observation:
-            ints, tuples, integer arrays, str, bytes).
+            observations are checked against it), a :class:`Discretizer` or
+            :class:`~hebbian_brain.QuantileDiscretizer`, or None (the environment's space, or
+            any hashable observation: ints, tuples, integer arrays, str, bytes). A ``Box``
+            observation space with no ``config`` or ``params`` makes the agent an
+            :class:`~hebbian_brain.ExperienceAgent` (every step a node; no bins to choose);
+            with either, or given a discretizer, it is this grid agent (a ``Box`` then gets the
+            default :class:`~hebbian_brain.QuantileDiscretizer`).
         params: :class:`AgentParams` (exploration, synapse bonus, dreaming, pruning).
         tensorboard_log: A folder for TensorBoard runs (one sub-folder per ``learn``, named
             from ``tb_log_name``; needs the ``tensorboard`` extra), or None.
@@ -89,6 +135,33 @@ class Agent(SB3Surface, FileSurface):
         >>> action, _ = agent.predict(0, deterministic=True)
     """
 
+    #: The environment ``__new__`` made from a Gymnasium id (read by the Box agent's init).
+    _made_env: Any = None
+
+    def __new__(
+        cls,
+        action_space_or_n: Any = None,
+        config: Any = None,
+        *,
+        observation: Any = None,
+        params: Any = None,
+        **kwargs: Any,
+    ) -> Agent:
+        """An :class:`~hebbian_brain.ExperienceAgent` for ``Box`` observations, else this class.
+
+        See ``observation`` in the class docs for when ``Agent(...)`` builds one.
+        """
+        box_agent = _BOX_AGENT[0]
+        if cls is Agent and box_agent is not None and action_space_or_n is not None:
+            first = action_space_or_n
+            if isinstance(first, str):
+                first = _make(first)
+            if wants_box_agent(first, config, observation, params):
+                agent: Agent = object.__new__(box_agent)
+                agent._made_env = first if first is not action_space_or_n else None
+                return agent
+        return object.__new__(cls)
+
     def __init__(
         self,
         action_space_or_n: Any,
@@ -103,14 +176,7 @@ class Agent(SB3Surface, FileSurface):
         self._state_labels: Any = None  # how pictures name states and actions (viz._labels)
         env = env_space = None
         if isinstance(action_space_or_n, str):
-            import gymnasium
-
-            if action_space_or_n not in gymnasium.registry:
-                raise ArgumentTypeError(
-                    "action_space_or_n must be an environment, a registered Gymnasium id, a "
-                    f"Discrete space or an int, got the unregistered id {action_space_or_n!r}"
-                )
-            action_space_or_n = gymnasium.make(action_space_or_n)
+            action_space_or_n = _make(action_space_or_n)
         if is_vector_env(action_space_or_n):
             env = action_space_or_n
             action_space_or_n = env.single_action_space
@@ -515,7 +581,12 @@ class Agent(SB3Surface, FileSurface):
         Raises:
             FileFormatError: Truncated, corrupted or foreign data.
         """
-        core, meta_text = AgentCore.from_bytes(bytes(data), origin)
+        data = bytes(data)
+        box_agent = _BOX_AGENT[0]
+        if box_agent is not None and data[8:12] == BOX_AGENT_KIND:
+            loaded: Agent = box_agent.from_bytes(data, origin=origin)
+            return loaded
+        core, meta_text = AgentCore.from_bytes(data, origin)
         return cls._from_core(core, meta_text, origin)
 
     @classmethod
@@ -552,6 +623,10 @@ class Agent(SB3Surface, FileSurface):
 
     @classmethod
     def _read(cls, origin: str) -> Agent:
+        box_agent = _BOX_AGENT[0]
+        if box_agent is not None and holds_kind(origin, BOX_AGENT_KIND):
+            read: Agent = box_agent._read(origin)
+            return read
         core, meta_text = AgentCore.load(origin)
         return cls._from_core(core, meta_text, origin)
 

@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
 use crate::errors::{invalid_argument, IntoPyResult};
-use crate::guard::{arg, borrow, borrow_mut, interruptible_if_long, read_observation, Int, Seed};
+use crate::guard::{arg, borrow, borrow_mut, interruptible, read_observation, Int, Seed};
 use crate::rnn::convert::to_numpy;
 
 /// The experience graph learner (see `hebbian_brain.ExperienceAgent`).
@@ -37,7 +37,7 @@ fn write<'py>(slf: Slf<'_, 'py>) -> PyResult<PyRefMut<'py, PyExperience>> {
 impl PyExperience {
     fn read_obs(&mut self, obs: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
         let mut buf = std::mem::take(&mut self.buf);
-        let r = read_observation(obs, &self.space, self.inner.graph().dim(), &mut buf);
+        let r = read_observation(obs, &self.space, self.inner.graph().dim(), true, &mut buf);
         match r {
             Ok(()) => Ok(buf),
             Err(e) => {
@@ -48,11 +48,12 @@ impl PyExperience {
     }
 
     /// Runs the due rebuild (GIL released, Ctrl-C answered); true if it ran to the end.
+    ///
+    /// Always on a helper thread: even a small graph can take long (a discount near 1 with a
+    /// tiny tolerance), and rebuilds are rare (their schedule is geometric in the steps).
     fn rebuild(&mut self, py: Python<'_>) -> PyResult<bool> {
-        let g = self.inner.graph();
-        let work = g.len() as u128 * g.n_actions() as u128 * g.config().k as u128 * 16;
         let learner = &mut self.inner;
-        interruptible_if_long(py, work, |stop| learner.rebuild_until(stop))?.py()
+        interruptible(py, |stop| learner.rebuild_until(stop))?.py()
     }
 }
 
@@ -62,7 +63,8 @@ impl PyExperience {
     #[pyo3(signature = (
         dim, n_actions, *, k=Int(8), rho=0.1, beta=1.0, gamma=0.99, tol=1e-3, max_sweeps=Int(400),
         max_nodes=None, seed=None, observation_space=String::new()
-    ))]
+    ), text_signature = "(dim, n_actions, *, k=8, rho=0.1, beta=1.0, gamma=0.99, tol=0.001, \
+        max_sweeps=400, max_nodes=None, seed=None, observation_space='')")]
     #[allow(clippy::too_many_arguments)]
     fn new(
         dim: Int,
@@ -431,6 +433,12 @@ impl PyExperience {
             .py()?;
         let origin = path.display().to_string();
         Self::from_bytes(py, &bytes, &origin, observation_space)
+    }
+
+    /// The observation space named in error messages.
+    #[getter]
+    fn observation_space(slf: Slf<'_, '_>) -> PyResult<String> {
+        Ok(read(slf)?.space.clone())
     }
 
     /// Sets the observation space named in error messages (after loading).

@@ -323,25 +323,36 @@ macro_rules! u64_argument {
 }
 pub(crate) use u64_argument;
 
-/// Reads an observation into `buf`: a float64 or float32 array of any shape (read in C order),
-/// or a sequence of reals. Anything else is `InvalidArgumentError`, and a count other than
-/// `expected` values `ShapeError`, both naming `space` (the observation space's repr). Values
-/// are not checked here (the core refuses NaN and infinities naming the argument).
+/// Reads an observation into `buf`: a float64 or float32 array (1-D, or of any shape read in
+/// C order when `any_shape`), or a sequence of reals. Anything else is `InvalidArgumentError`,
+/// and a count other than `expected` values `ShapeError`, both naming `space` (the observation
+/// space's repr). Values are not checked here (the core refuses NaN and infinities naming the
+/// argument).
 pub(crate) fn read_observation(
     obs: &Bound<'_, PyAny>,
     space: &str,
     expected: usize,
+    any_shape: bool,
     buf: &mut Vec<f64>,
 ) -> PyResult<()> {
-    use numpy::{PyArrayDyn, PyArrayMethods};
+    use numpy::{PyArrayDyn, PyArrayMethods, PyUntypedArrayMethods};
     buf.clear();
-    if let Ok(a) = obs.cast::<PyArrayDyn<f64>>() {
+    let ndim_ok = |nd: usize| any_shape || nd == 1;
+    if let Some(a) = obs
+        .cast::<PyArrayDyn<f64>>()
+        .ok()
+        .filter(|a| ndim_ok(a.ndim()))
+    {
         let a = a.readonly();
         match a.as_slice() {
             Ok(s) => buf.extend_from_slice(s),
             Err(_) => buf.extend(a.as_array().iter().copied()),
         }
-    } else if let Ok(a) = obs.cast::<PyArrayDyn<f32>>() {
+    } else if let Some(a) = obs
+        .cast::<PyArrayDyn<f32>>()
+        .ok()
+        .filter(|a| ndim_ok(a.ndim()))
+    {
         buf.extend(a.readonly().as_array().iter().map(|v| f64::from(*v)));
     } else if let Ok(v) = obs.extract::<Vec<f64>>() {
         // other real arrays (integer Box spaces) and sequences: converted value by value
@@ -359,7 +370,10 @@ pub(crate) fn read_observation(
         };
         return Err(crate::errors::invalid_argument(
             "observation",
-            format!("expected a real array from the observation space {space}, got {what}"),
+            format!(
+                "expected a {}real array from the observation space {space}, got {what}",
+                if any_shape { "" } else { "1-D " }
+            ),
         ));
     }
     if buf.len() != expected {

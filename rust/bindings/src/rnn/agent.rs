@@ -150,7 +150,7 @@ fn config_dict<'py>(py: Python<'py>, c: &AgentConfig) -> PyResult<Bound<'py, PyD
 impl PyRecurrentAgentCore {
     /// Reads an observation (float64 or float32 array, or a sequence of reals) into `buf`.
     fn read_obs(&self, obs: &Bound<'_, PyAny>, buf: &mut Vec<f64>) -> PyResult<()> {
-        read_observation(obs, &self.space, self.inner.n_obs(), buf)
+        read_observation(obs, &self.space, self.inner.n_obs(), false, buf)
     }
 
     fn action_to_py(&self, py: Python<'_>, action: &[f64]) -> PyResult<Py<PyAny>> {

@@ -1,0 +1,138 @@
+"""What an ``ExperienceAgent`` saves beside its graph, and its stable-baselines3 parameters.
+
+The graph itself (steps, values, generator) is the Rust core's ``EXP1`` container
+(``rust/core/src/experience/file.rs``); the Python side adds JSON metadata: the spaces, the
+seed, the step and episode counts and the per-episode history.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+
+from hebbian_brain._agent_spaces import MAX_ACTIONS, _space_module
+from hebbian_brain._core import ExperienceCore, FileFormatError, InvalidArgumentError, ShapeError
+from hebbian_brain._metadata import Metadata
+from hebbian_brain.rnn._agent_support import _space_from_json, _space_json
+
+__all__ = ["agent_metadata", "core_from_parameters", "graph_parameters", "restore_agent"]
+
+#: The metadata's format tag.
+FORMAT = "hebbian_brain.ExperienceAgent/1"
+
+
+def agent_metadata(agent: Any) -> str:
+    """The JSON metadata saved with an ``ExperienceAgent``."""
+    return json.dumps(
+        {
+            "format": FORMAT,
+            "observation_space": _space_json(agent.observation_space),
+            "n_actions": agent._n,
+            "action_start": agent._start,
+            "seed": agent._seed,
+            "steps": agent._steps,
+            "episodes": agent._episodes,
+            "returns": agent._returns,
+            "lengths": agent._lengths,
+            "terminated": agent._terminated,
+            "episode": agent._episode,
+        }
+    )
+
+
+def restore_agent(agent: Any, core: ExperienceCore, meta_text: str, origin: str) -> None:
+    """Fills a bare ``agent`` from a loaded core and its metadata (checked, named errors)."""
+    meta = Metadata.parse(origin, "agent", meta_text)
+    meta.string("format", equal=FORMAT)
+    n = meta.integer("n_actions", low=1, high=MAX_ACTIONS)
+    start = meta.integer("action_start", low=-(2**63), high=2**63 - 1 - n)
+    if n != core.n_actions:
+        raise meta.bad("n_actions", f"is {n}, but the graph in the file has {core.n_actions}")
+    try:
+        space = _space_from_json(meta.mapping("observation_space"))
+        returns = [float(v) for v in meta.items("returns")]
+        lengths = [int(v) for v in meta.items("lengths", length=len(returns))]
+        terminated = [bool(v) for v in meta.items("terminated", length=len(returns))]
+        ep_return, ep_len = meta.items("episode", length=2)
+        episode = [float(ep_return), int(ep_len)]
+    except FileFormatError:
+        raise
+    except (KeyError, TypeError, ValueError, AssertionError, OverflowError) as e:
+        raise FileFormatError(f"{origin}: damaged agent metadata ({e!r})") from None
+    try:
+        agent._set_spaces(_space_module().Discrete(n, start=start), space)
+    except (ShapeError, InvalidArgumentError) as e:
+        raise meta.bad("observation_space", str(e)) from None
+    if agent._dim != core.dim:
+        raise meta.bad("observation_space", f"has {agent._dim} values, the graph {core.dim}")
+    core.observation_space = repr(space)
+    agent._core = core
+    agent._seed = meta.integer("seed", low=0, none=True)
+    agent._init_counts()
+    agent._reset_seed_used = True
+    agent._steps = meta.integer("steps", low=0)
+    agent._episodes = meta.integer("episodes", low=0)
+    agent._returns, agent._lengths, agent._terminated = returns, lengths, terminated
+    agent._episode = episode
+
+
+def graph_parameters(agent: Any) -> dict[str, dict[str, Any]]:
+    """``get_parameters()`` of an ``ExperienceAgent``: its steps (copies) and parameters."""
+    x, a, r, x2, term = agent._core.steps()
+    return {
+        "graph": {
+            "observations": x,
+            "actions": a,
+            "rewards": r,
+            "next_observations": x2,
+            "terminated": term,
+        },
+        "params": agent.params,
+    }
+
+
+def core_from_parameters(agent: Any, d: Any) -> ExperienceCore:
+    """A new planned core holding the steps of ``d`` (``get_parameters()`` layout).
+
+    Raises:
+        InvalidArgumentError: Unknown or missing keys, or values that do not convert.
+        ShapeError: Arrays that do not fit the agent's observations or each other.
+    """
+    if not isinstance(d, dict) or "graph" not in d or (set(d) - {"graph", "params"}):
+        raise InvalidArgumentError(
+            "invalid argument `load_path_or_dict`: expected the keys 'graph' (and optionally "
+            f"'params') as get_parameters() returns them, got {sorted(map(str, d))}"
+        )
+    g = d["graph"]
+    try:
+        x = np.asarray(g["observations"], dtype=np.float64)
+        a = np.asarray(g["actions"], dtype=np.int64)
+        r = np.asarray(g["rewards"], dtype=np.float64)
+        x2 = np.asarray(g["next_observations"], dtype=np.float64)
+        term = np.asarray(g["terminated"], dtype=bool)
+    except (KeyError, TypeError, ValueError) as e:
+        raise InvalidArgumentError(f"invalid argument `load_path_or_dict`: {e!r}") from None
+    n, dim = len(a), agent._dim
+    if a.shape != (n,) or x.shape != (n, dim) or x2.shape != (n, dim):
+        raise ShapeError(f"invalid shape of `load_path_or_dict`: steps of {dim} values expected")
+    if r.shape != (n,) or term.shape != (n,):
+        raise ShapeError("invalid shape of `load_path_or_dict`: one reward and flag per step")
+    params = d.get("params") or {}
+    if not isinstance(params, dict) or set(params) - set(agent.params):
+        raise InvalidArgumentError(
+            f"invalid argument `load_path_or_dict`: 'params' must hold keys of {agent.params}"
+        )
+    core = ExperienceCore(
+        dim,
+        agent._n,
+        seed=agent._seed,
+        observation_space=repr(agent.observation_space),
+        **{**agent.params, **params},
+    )
+    for i in range(n):
+        core.store(x[i], int(a[i]), float(r[i]), x2[i], bool(term[i]))
+    if n:
+        core.dream()
+    return core
