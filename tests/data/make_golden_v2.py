@@ -37,7 +37,7 @@ def golden_brain() -> hb.Brain:
 def golden_agent() -> hb.Agent:
     """A CartPole agent whose default quantile grid is fitted (1000 observations), mid-episode."""
     env = gym.make("CartPole-v1")
-    agent = hb.Agent(env, seed=3)
+    agent = hb.Agent(env, seed=3, params=hb.AgentParams())  # the grid agent (no params: EXP1)
     agent.learn(episodes=60)
     obs, _ = env.reset(seed=3)
     agent.act(obs)  # an episode in progress, waiting for observe
