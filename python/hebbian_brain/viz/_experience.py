@@ -42,6 +42,7 @@ RESERVED_ATTRIBUTES = frozenset(
     {"obs", "next_obs", "action", "action_name", "reward", "value", "terminated"}
 )
 PICTURE_SUFFIXES = (".png", ".svg", ".pdf")
+_CORE_API = ("planned", "node_count", "dim", "n_actions", "steps", "node_values", "links", "scale")
 _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "h", "<", ">", "p")
 
 
@@ -96,14 +97,14 @@ class Snapshot:
 
 
 def the_core(obj: Any) -> Any:
-    """The ExperienceCore of ``obj``: itself, or the ``_core`` of an agent that holds one."""
-    from hebbian_brain._core import ExperienceCore
+    """The ExperienceCore of ``obj``: itself, or the ``_core`` of an agent that holds one.
 
-    if isinstance(obj, ExperienceCore):
-        return obj
-    inner = getattr(obj, "_core", None)
-    if isinstance(inner, ExperienceCore):
-        return inner
+    Recognised by what the views read (``planned``, ``steps``, ``node_values``, ``links``,
+    ``scale``), so a stand-in with the same methods works too.
+    """
+    for candidate in (obj, getattr(obj, "_core", None)):
+        if all(hasattr(candidate, name) for name in _CORE_API):
+            return candidate
     raise ArgumentTypeError(
         "expected an ExperienceCore (or an agent holding one), got " + type(obj).__name__
     )
@@ -274,7 +275,7 @@ class Projection:
     note: str
 
 
-def _dims_argument(dims: Sequence[int] | None, dim: int) -> tuple[int, ...] | None:
+def check_dims(dims: Sequence[int] | None, dim: int) -> tuple[int, ...] | None:
     if dims is None:
         return None
     if isinstance(dims, (str, bytes)) or not isinstance(dims, Sequence):
@@ -297,7 +298,7 @@ def project(snap: Snapshot, dims: Sequence[int] | None) -> Projection:
     per-dimension 2–98 % range, so units do not matter) over the kept nodes, ties to the lower
     index, in index order. A 1-D observation is drawn against the node's value.
     """
-    chosen = _dims_argument(dims, snap.dim)
+    chosen = check_dims(dims, snap.dim)
     obs = snap.observations
     if snap.dim == 1:
         return Projection(obs[:, 0], snap.values, snap.dim_names[0], "value (greedy)", "")
@@ -334,6 +335,7 @@ def value_range(values: np.ndarray) -> tuple[float, float, str]:
     finite = values[np.isfinite(values)]
     if finite.size == 0:
         return -1.0, 1.0, "neither"
+
     def flat(a: float, b: float) -> bool:
         return b - a <= 1e-9 * max(1.0, abs(a), abs(b))
 
@@ -409,7 +411,7 @@ def _draw_links(ax: Any, snap: Snapshot, proj: Projection, core: Any) -> None:
 
 def _key(ax: Any, marker: str, label: str, face: str = "0.6", edge: str = "0.3") -> None:
     """A legend entry drawn in neutral grey (the fill colour means value, not action)."""
-    ax.plot([], [], linestyle="none", marker=marker, markersize=7, color=face, mec=edge, label=label)
+    ax.plot([], [], ls="none", marker=marker, markersize=7, color=face, mec=edge, label=label)
 
 
 def _draw_nodes(ax: Any, fig: Any, snap: Snapshot, proj: Projection) -> None:
@@ -494,7 +496,7 @@ def render_experience(
     fig = new_figure((8.6, 6.6), layout="constrained", user="render_experience")
     ax = fig.subplots()
     if len(snap.ids) == 0:
-        _dims_argument(dims, snap.dim)
+        check_dims(dims, snap.dim)
         _draw_empty(ax, snap)
     else:
         proj = project(snap, dims)
