@@ -249,7 +249,7 @@ def experience_networkx(
             terminated=bool(snap.terminated[i]),
             **dict(zip(snap.dim_names, obs)),
         )
-    src, dst, w = snap.links(core)
+    src, dst, w = snap.links(the_core(core))
     keep = np.isin(dst, snap.ids)
     for s, d, wt in zip(src[keep].tolist(), dst[keep].tolist(), w[keep].tolist()):
         g.add_edge(s, d, weight=wt, action=int(snap.actions[d]))

@@ -151,10 +151,10 @@ def page_html(data: dict[str, Any], caption: str) -> str:
     Besides a brain's fields, ``data`` may hold (for other graphs, e.g. the experience graph):
     ``preset`` (nodes stay at their ``x``, ``y``), ``range`` (``[lo, hi]``: a sequential value
     scale instead of the diverging ``scale``), ``words`` (``whole``, ``edges``, ``edge``: what
-    the page calls the graph and its edges), ``rank_label``, ``help``, ``search_hint``, ``hide`` (ids of controls
-    to hide) and ``edge_keys`` (edge fields shown on click); a node may hold ``shape`` (a
-    marker without text), ``border``, ``rank`` (lower is shown first) and ``fields`` (the
-    ``[name, value]`` rows shown on click).
+    the page calls the graph and its edges), ``rank_label``, ``help``, ``search_hint``,
+    ``hide`` (ids of controls to hide) and ``edge_keys`` (edge fields shown on click); a node
+    may hold ``shape`` (a marker without text), ``border``, ``rank`` (lower is shown first) and
+    ``fields`` (the ``[name, value]`` rows shown on click).
     """
     template, vis = _assets()
     # Replaced in an order where no inserted text is searched again.
