@@ -27,7 +27,7 @@ import numpy as np
 from hebbian_brain._core import InvalidArgumentError
 from hebbian_brain._validate import path as _path
 from hebbian_brain.viz._dot import _node_point, colour_scale
-from hebbian_brain.viz._graph import collect, select
+from hebbian_brain.viz._graph import BrainGraph, collect, select
 from hebbian_brain.viz._labels import StateLabels
 
 __all__ = ["MAX_VIEWER_NODES", "brain_html", "page_html", "viewer_html", "write_page"]
@@ -60,6 +60,33 @@ def _finite(x: float) -> float | None:
     return float(x) if np.isfinite(x) else None
 
 
+def _node_item(g: BrainGraph, r: int, grid: bool) -> dict[str, Any]:
+    """One node of a brain as the page reads it (``x``, ``y`` on grid worlds only)."""
+    nd = g.nodes
+    x = y = None
+    if grid:
+        px, py = _node_point(g, r, g.action_name(r))
+        x, y = round(px * 2.2, 1), round(-py * 2.2, 1)
+    return {
+        "id": int(nd["index"][r]),
+        "label": g.state_text[r],
+        "observation": g.observation_text[r],
+        "state_hash": f"{int(nd['state_hash'][r]):016x}",
+        "action": g.action_name(r),
+        "action_index": int(nd["action"][r]),
+        "greedy": bool(g.greedy[r]),
+        "value": _finite(nd["value"][r]),
+        "visits": int(nd["activation_count"][r]),
+        "terminal_count": int(nd["terminal_count"][r]),
+        "average_reward": _finite(nd["average_reward"][r]),
+        "salience": _finite(nd["salience"][r]),
+        "created_at": int(nd["created_at"][r]),
+        "last_activated": int(nd["last_activated"][r]),
+        "x": x,
+        "y": y,
+    }
+
+
 def viewer_html(
     obj: Any,
     *,
@@ -83,32 +110,7 @@ def viewer_html(
     grid = g.labels.kind == "grid" and all(g.cell[r] is not None for r in rows.tolist())
     nd = g.nodes
     kept = set(nd["index"][rows].tolist())
-    node_items = []
-    for r in rows.tolist():
-        x = y = None
-        if grid:
-            px, py = _node_point(g, r, g.action_name(r))
-            x, y = round(px * 2.2, 1), round(-py * 2.2, 1)
-        node_items.append(
-            {
-                "id": int(nd["index"][r]),
-                "label": g.state_text[r],
-                "observation": g.observation_text[r],
-                "state_hash": f"{int(nd['state_hash'][r]):016x}",
-                "action": g.action_name(r),
-                "action_index": int(nd["action"][r]),
-                "greedy": bool(g.greedy[r]),
-                "value": _finite(nd["value"][r]),
-                "visits": int(nd["activation_count"][r]),
-                "terminal_count": int(nd["terminal_count"][r]),
-                "average_reward": _finite(nd["average_reward"][r]),
-                "salience": _finite(nd["salience"][r]),
-                "created_at": int(nd["created_at"][r]),
-                "last_activated": int(nd["last_activated"][r]),
-                "x": x,
-                "y": y,
-            }
-        )
+    node_items = [_node_item(g, r, grid) for r in rows.tolist()]
     ed = g.edges
     edge_items = []
     for e in range(len(ed["source"])):
