@@ -391,6 +391,8 @@ def _draw_links(ax: Any, snap: Snapshot, proj: Projection, core: Any) -> None:
     if len(src) == 0:
         return
     x0, y0 = proj.x[src], proj.y[src]
+    # fainter as they get many, so that thousands of arrows do not paint the nodes over
+    alpha = float(np.clip(0.3 * np.sqrt(2000.0 / len(src)), 0.04, 0.3))
     ax.quiver(
         x0,
         y0,
@@ -400,7 +402,7 @@ def _draw_links(ax: Any, snap: Snapshot, proj: Projection, core: Any) -> None:
         scale_units="xy",
         scale=1.0,
         color="0.25",
-        alpha=0.3,
+        alpha=alpha,
         width=0.0016,
         headwidth=4.5,
         headlength=5.0,
@@ -417,7 +419,9 @@ def _key(ax: Any, marker: str, label: str, face: str = "0.6", edge: str = "0.3")
 def _draw_nodes(ax: Any, fig: Any, snap: Snapshot, proj: Projection) -> None:
     lo, hi, extend = value_range(snap.values[snap.ids])
     ids, actions = snap.ids, snap.actions[snap.ids]
-    size = float(np.clip(9000.0 / max(len(ids), 1), 10.0, 60.0))
+    # marker area shrinks with the count; dense pictures drop the grey edge (terminal red stays)
+    size = float(np.clip(20000.0 / max(len(ids), 1), 3.0, 60.0))
+    edge = 0.3 if size >= 8.0 else 0.0
     mappable = None
     for a in np.unique(actions).tolist():
         rows = ids[actions == a]
@@ -432,7 +436,7 @@ def _draw_nodes(ax: Any, fig: Any, snap: Snapshot, proj: Projection) -> None:
             s=size,
             marker=_MARKERS[a] if named else "o",
             edgecolors=np.where(snap.terminated[rows], "#d62728", "0.3"),
-            linewidths=np.where(snap.terminated[rows], 1.2, 0.3),
+            linewidths=np.where(snap.terminated[rows], 1.2, edge),
             zorder=2,
         )
         if named:
