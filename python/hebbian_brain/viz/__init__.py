@@ -7,6 +7,9 @@
   writes the DOT text; :func:`brain_dot` returns it.
 * :func:`brain_html` writes an interactive viewer (one self-contained HTML file: pan, zoom,
   search, details on click, sliders, dream replay); Brains and Agents show it in Jupyter.
+* :func:`render_experience`, :func:`experience_html` and :func:`experience_networkx` show the
+  experience graph of ``Box``-observation agents (an ``ExperienceCore``): its steps placed at
+  two observation dimensions, coloured by value, marked by action (matplotlib for the picture).
 * :func:`plot_history` draws an agent's returns per episode (learning curve) with matplotlib
   (the ``plot`` extra).
 * :func:`plot_phase_portrait` and :func:`plot_weight_matrices` draw a 2-D system's flow and a
@@ -25,10 +28,17 @@ from hebbian_brain.viz._brain import (
 )
 from hebbian_brain.viz._curves import plot_history
 from hebbian_brain.viz._dynamics import plot_phase_portrait, plot_weight_matrices
+from hebbian_brain.viz._experience import (
+    DEFAULT_EXPERIENCE_NODES,
+    experience_networkx,
+    render_experience,
+)
+from hebbian_brain.viz._experience_html import experience_html
 from hebbian_brain.viz._html import brain_html
 from hebbian_brain.viz._labels import StateLabels, labels_for
 
 __all__ = [
+    "DEFAULT_EXPERIENCE_NODES",
     "DEFAULT_MAX_FREE_NODES",
     "DEFAULT_MAX_NODES",
     "DOT_NODE_LIMIT",
@@ -36,9 +46,12 @@ __all__ = [
     "StateLabels",
     "brain_dot",
     "brain_html",
+    "experience_html",
+    "experience_networkx",
     "labels_for",
     "plot_history",
     "plot_phase_portrait",
     "plot_weight_matrices",
+    "render_experience",
     "render_brain",
 ]

@@ -27,10 +27,10 @@ import numpy as np
 from hebbian_brain._core import InvalidArgumentError
 from hebbian_brain._validate import path as _path
 from hebbian_brain.viz._dot import _node_point, colour_scale
-from hebbian_brain.viz._graph import collect, select
+from hebbian_brain.viz._graph import BrainGraph, collect, select
 from hebbian_brain.viz._labels import StateLabels
 
-__all__ = ["MAX_VIEWER_NODES", "brain_html", "viewer_html"]
+__all__ = ["MAX_VIEWER_NODES", "brain_html", "page_html", "viewer_html", "write_page"]
 
 #: Most nodes a viewer file carries (the most visited; the page shows a subset of them).
 MAX_VIEWER_NODES = 20_000
@@ -60,6 +60,33 @@ def _finite(x: float) -> float | None:
     return float(x) if np.isfinite(x) else None
 
 
+def _node_item(g: BrainGraph, r: int, grid: bool) -> dict[str, Any]:
+    """One node of a brain as the page reads it (``x``, ``y`` on grid worlds only)."""
+    nd = g.nodes
+    x = y = None
+    if grid:
+        px, py = _node_point(g, r, g.action_name(r))
+        x, y = round(px * 2.2, 1), round(-py * 2.2, 1)
+    return {
+        "id": int(nd["index"][r]),
+        "label": g.state_text[r],
+        "observation": g.observation_text[r],
+        "state_hash": f"{int(nd['state_hash'][r]):016x}",
+        "action": g.action_name(r),
+        "action_index": int(nd["action"][r]),
+        "greedy": bool(g.greedy[r]),
+        "value": _finite(nd["value"][r]),
+        "visits": int(nd["activation_count"][r]),
+        "terminal_count": int(nd["terminal_count"][r]),
+        "average_reward": _finite(nd["average_reward"][r]),
+        "salience": _finite(nd["salience"][r]),
+        "created_at": int(nd["created_at"][r]),
+        "last_activated": int(nd["last_activated"][r]),
+        "x": x,
+        "y": y,
+    }
+
+
 def viewer_html(
     obj: Any,
     *,
@@ -83,32 +110,7 @@ def viewer_html(
     grid = g.labels.kind == "grid" and all(g.cell[r] is not None for r in rows.tolist())
     nd = g.nodes
     kept = set(nd["index"][rows].tolist())
-    node_items = []
-    for r in rows.tolist():
-        x = y = None
-        if grid:
-            px, py = _node_point(g, r, g.action_name(r))
-            x, y = round(px * 2.2, 1), round(-py * 2.2, 1)
-        node_items.append(
-            {
-                "id": int(nd["index"][r]),
-                "label": g.state_text[r],
-                "observation": g.observation_text[r],
-                "state_hash": f"{int(nd['state_hash'][r]):016x}",
-                "action": g.action_name(r),
-                "action_index": int(nd["action"][r]),
-                "greedy": bool(g.greedy[r]),
-                "value": _finite(nd["value"][r]),
-                "visits": int(nd["activation_count"][r]),
-                "terminal_count": int(nd["terminal_count"][r]),
-                "average_reward": _finite(nd["average_reward"][r]),
-                "salience": _finite(nd["salience"][r]),
-                "created_at": int(nd["created_at"][r]),
-                "last_activated": int(nd["last_activated"][r]),
-                "x": x,
-                "y": y,
-            }
-        )
+    node_items = [_node_item(g, r, grid) for r in rows.tolist()]
     ed = g.edges
     edge_items = []
     for e in range(len(ed["source"])):
@@ -142,12 +144,34 @@ def viewer_html(
         "edges": edge_items,
         "walks": walks,
     }
+    return page_html(data, caption)
+
+
+def page_html(data: dict[str, Any], caption: str) -> str:
+    """The viewer page showing ``data`` (the JSON the page's script reads), titled ``caption``.
+
+    Besides a brain's fields, ``data`` may hold (for other graphs, e.g. the experience graph):
+    ``preset`` (nodes stay at their ``x``, ``y``), ``range`` (``[lo, hi]``: a sequential value
+    scale instead of the diverging ``scale``), ``words`` (``whole``, ``edges``, ``edge``: what
+    the page calls the graph and its edges), ``rank_label``, ``help``, ``search_hint``,
+    ``hide`` (ids of controls to hide) and ``edge_keys`` (edge fields shown on click); a node
+    may hold ``shape`` (a marker without text), ``border``, ``rank`` (lower is shown first) and
+    ``fields`` (the ``[name, value]`` rows shown on click).
+    """
     template, vis = _assets()
     # Replaced in an order where no inserted text is searched again.
     head, rest = template.split("__VIS__", 1)
     head = head.replace("__TITLE__", html.escape(caption))
     rest = rest.replace("__DATA__", _json_for_script(data), 1)
     return head + vis + rest
+
+
+def write_page(path: str | os.PathLike[str], page: str) -> Path:
+    """Writes a viewer page to ``path`` (parents created); returns the path."""
+    out = Path(_path("path", path))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(page, encoding="utf-8")
+    return out
 
 
 def brain_html(
@@ -186,7 +210,7 @@ def brain_html(
     Returns:
         The path written.
     """
-    path = Path(_path("path", path))
+    path = _path("path", path)  # checked before the page is built
     page = viewer_html(
         obj,
         top_k=top_k,
@@ -197,6 +221,4 @@ def brain_html(
         title=title,
         replay_ms=replay_ms,
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
-    return path
+    return write_page(path, page)
