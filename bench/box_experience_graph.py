@@ -181,8 +181,13 @@ class ExperienceGraph:
         n = len(self.a)
         start = np.full(n, self.v_max)
         start[: len(self.q_opt)] = self.q_opt
-        self.q_opt = self._plan(start, links, weights, bonus)
-        self.q = self._plan(self.q_opt.copy(), links, weights, np.zeros_like(bonus))
+        q_opt = self._plan(start, links, weights, bonus)
+        # The greedy plan starts from the previous greedy values (new nodes: their optimistic
+        # ones): they change little between rebuilds, so far fewer sweeps are needed.
+        start = q_opt.copy()
+        start[: len(self.q)] = self.q
+        self.q_opt = q_opt
+        self.q = self._plan(start, links, weights, np.zeros_like(bonus))
 
     def _fold(self, x: np.ndarray, a: int, r: float, x2: np.ndarray, t: bool) -> bool:
         """Folds a step into the nearest node of its action if nearer than ``merge`` (scaled).

@@ -325,3 +325,18 @@ def test_the_repr_and_the_grid_only_methods_say_what_to_use():
         agent.run_episodes(hb.envs.ChainEnv(), 1)
     with pytest.raises(TypeError, match="render_experience"):
         agent.to_dot()
+
+
+def test_the_brain_pictures_take_the_agent(tmp_path):
+    from hebbian_brain import viz
+
+    agent = hb.Agent(gym.make("CartPole-v1"), seed=0).learn(total_timesteps=1_500)
+    png = viz.render_brain(agent, tmp_path / "b.png")
+    assert png.stat().st_size > 10_000  # tests/test_viz_experience.py looks at the picture
+    page = viz.brain_html(agent, tmp_path / "b.html").read_text()
+    assert "experience graph" in page
+    assert "<iframe srcdoc" in agent._repr_html_()
+    g = agent.to_networkx(max_nodes=300)
+    assert g.number_of_nodes() == 300 and g.graph["total_nodes"] == 1_500
+    with pytest.raises(TypeError, match="render_experience"):
+        viz.render_brain(agent, tmp_path / "b.png", engine="dot")

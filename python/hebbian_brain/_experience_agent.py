@@ -467,7 +467,8 @@ class ExperienceAgent(Agent):
         )
 
     def to_dot(self, min_weight: float = 0.0, show_state_hash: bool = False) -> str:
-        """Not available for step-nodes: use :func:`hebbian_brain.viz.render_experience`.
+        """Not available for step-nodes: use :func:`hebbian_brain.viz.render_brain` (which
+        draws them with :func:`~hebbian_brain.viz.render_experience`).
 
         Raises:
             TypeError: Always.
@@ -565,9 +566,18 @@ class ExperienceAgent(Agent):
         return cls._from_experience(core, meta_text, origin)
 
     def _repr_html_(self) -> str:
-        from html import escape
+        from hebbian_brain.viz._notebook import experience_repr_html
 
-        return f"<pre>{escape(repr(self))}</pre>"
+        return experience_repr_html(self)
+
+    def to_networkx(self, *, max_nodes: int | None = 2000, seed: int = 0) -> Any:
+        """The planned step-nodes and their links as a ``networkx.DiGraph``.
+
+        See :func:`hebbian_brain.viz.experience_networkx` (a seeded sample above ``max_nodes``).
+        """
+        from hebbian_brain.viz import experience_networkx
+
+        return experience_networkx(self, max_nodes=max_nodes, seed=seed)
 
     def __repr__(self) -> str:
         try:

@@ -14,6 +14,7 @@ from typing import Any
 from hebbian_brain._core import (
     ArgumentTypeError,
     Brain,
+    ExperienceCore,
     ExternalToolError,
     InvalidArgumentError,
     MissingDependencyError,
@@ -220,6 +221,9 @@ def render_brain(
     """Draws a brain into ``path`` through Graphviz; returns the path written.
 
     The picture is the one :func:`brain_dot` describes, at most :data:`MAX_PIXELS` pixels a side.
+    An :class:`~hebbian_brain.ExperienceAgent` (or its graph) is drawn by
+    :func:`~hebbian_brain.viz.render_experience` instead (``max_nodes`` passed on when it is a
+    number or None; the graph-only arguments must keep their defaults).
 
     Args:
         brain: A :class:`~hebbian_brain.Brain`, an :class:`~hebbian_brain.Agent`, or DOT text.
@@ -250,6 +254,9 @@ def render_brain(
         ExternalToolError: Graphviz failed or took more than ``RENDER_TIMEOUT`` seconds (a
             ``RuntimeError``).
     """
+    if _is_experience(brain):
+        return _render_experience(brain, path, max_nodes, format, engine, labels, state_label)
+
     path = Path(_path("path", path))
     if engine is not None and (not isinstance(engine, str) or engine not in ENGINES):
         raise InvalidArgumentError(
@@ -319,3 +326,23 @@ def render_brain(
         raise ExternalToolError(f"Graphviz `{auto_engine}` failed: {message}")
     path.write_bytes(done.stdout)
     return path
+
+
+def _is_experience(obj: Any) -> bool:
+    """Whether ``obj`` is an experience graph or an agent holding one."""
+    return isinstance(obj, ExperienceCore) or isinstance(getattr(obj, "_core", None), ExperienceCore)
+
+
+def _render_experience(
+    obj: Any, path: Any, max_nodes: Any, format: Any, engine: Any, labels: Any, label: Any
+) -> Path:
+    """``render_brain`` of an experience graph: :func:`render_experience` (a picture by path)."""
+    from hebbian_brain.viz._experience import DEFAULT_EXPERIENCE_NODES, render_experience
+
+    if format is not None or engine is not None or labels is not None or label is not None:
+        raise ArgumentTypeError(
+            "an experience graph is drawn by viz.render_experience: format, engine, labels and "
+            "state_label do not apply (the picture's format is the path's suffix)"
+        )
+    cap = max_nodes if max_nodes is None or isinstance(max_nodes, int) else DEFAULT_EXPERIENCE_NODES
+    return render_experience(obj, path, max_nodes=cap)

@@ -188,6 +188,9 @@ def brain_html(
 ) -> Path:
     """Writes an interactive viewer of a brain to ``path`` (one HTML file, no network needed).
 
+    An :class:`~hebbian_brain.ExperienceAgent` (or its graph) gets
+    :func:`~hebbian_brain.viz.experience_html` (nodes where its picture puts them).
+
     The page pans and zooms, finds states by label, shows every field of a node (with its
     observation) or synapse on click, filters by minimum weight and number of nodes, hides
     creative synapses, expands a node's neighbours on double-click and replays the dream walks
@@ -210,6 +213,14 @@ def brain_html(
     Returns:
         The path written.
     """
+    from hebbian_brain.viz._brain import _is_experience
+
+    if _is_experience(obj):
+        from hebbian_brain.viz._experience_html import experience_html
+
+        cap = max_nodes if max_nodes is None or max_nodes < MAX_VIEWER_NODES else 2000
+        return Path(experience_html(obj, path, max_nodes=cap, top_k=top_k, title=title))
+
     path = _path("path", path)  # checked before the page is built
     page = viewer_html(
         obj,

@@ -37,7 +37,10 @@ def _viewer_frame(obj: Any, node_count: int) -> str:
         )
     from hebbian_brain.viz._html import viewer_html
 
-    page = viewer_html(obj, top_k=100)
+    return _frame(viewer_html(obj, top_k=100))
+
+
+def _frame(page: str) -> str:
     return (
         f'<iframe srcdoc="{html.escape(page, quote=True)}" '
         'style="width:100%;height:520px;border:1px solid #ccc" '
@@ -83,3 +86,25 @@ def agent_repr_html(agent: Any) -> str:
         )
     except StateError:
         return "<div><b>hebbian_brain.Agent</b> (in use by another thread)</div>"
+
+
+def experience_repr_html(agent: Any) -> str:
+    """The notebook display of an :class:`~hebbian_brain.ExperienceAgent`: counts and the
+    viewer of its planned nodes (a seeded sample of at most 2000)."""
+    try:
+        core = agent._core
+        rows = [
+            ("actions", agent.n_actions),
+            ("episodes", agent.history.returns.size),
+            ("steps", agent.num_timesteps),
+            ("nodes", core.node_count),
+            ("planned", core.planned),
+        ]
+        body = "<p><i>No planned nodes yet (learn, or dream() to plan).</i></p>"
+        if core.planned > 0:
+            from hebbian_brain.viz._experience_html import experience_html
+
+            body = _frame(str(experience_html(agent, top_k=300)))
+        return "<div><b>hebbian_brain.ExperienceAgent</b>" + _summary_table(rows) + body + "</div>"
+    except StateError:
+        return "<div><b>hebbian_brain.ExperienceAgent</b> (in use by another thread)</div>"
