@@ -14,9 +14,11 @@ The agent is ``hb.Agent(env, seed=seed)`` with every default: for ``Box`` observ
   uniform   the graph-brain agent on ``Discretizer.from_space(space, bins=8)`` (what the
             README showed before the default abstraction existed); not in the default set
 
-``--split-after K`` gives the grid agent and Q-learning the default abstraction with splitting
-(``QuantileDiscretizer(..., split_after=K)``, default bins; rules.md §1.8), the agent's new cells
-inheriting their parent's experiences (rules.md §1.9); Q-learning's new cells start from zero.
+``--max-nodes N`` caps the agent's graph at N nodes (beyond, each new step overwrites a node
+drawn at random). ``--split-after K`` gives the grid agent and Q-learning the default abstraction
+with splitting (``QuantileDiscretizer(..., split_after=K)``, default bins; rules.md §1.8), the
+agent's new cells inheriting their parent's experiences (rules.md §1.9); Q-learning's new cells
+start from zero.
 
 Every ``check_every`` episodes the greedy policy (``predict(deterministic=True)``) is run for
 ``eval_episodes`` episodes in a separate environment (reset seeds 10 000 + 100·seed + i); a
@@ -120,9 +122,9 @@ def box_abstraction(space: Any, split_after: int) -> hb.QuantileDiscretizer:
     return hb.QuantileDiscretizer(cells.low, cells.high, cells=cells.cells, split_after=split_after)
 
 
-def run_one(task: tuple[str, str, int, int]) -> dict[str, Any]:
+def run_one(task: tuple[str, str, int, int, int | None]) -> dict[str, Any]:
     """One learner on one world with one seed until solved or out of budget."""
-    name, learner, seed, split_after = task
+    name, learner, seed, split_after, max_nodes = task
     world = BY_NAME[name]
     env, eval_env = gym.make(name), gym.make(name)
     n_a = int(env.action_space.n)
@@ -133,7 +135,7 @@ def run_one(task: tuple[str, str, int, int]) -> dict[str, Any]:
         def policy(o: Any) -> int:
             return q.greedy(cells.cell(o, record=False, add=False))
     elif learner == "agent":
-        return _run_default_agent(world, seed, eval_env)
+        return _run_default_agent(world, seed, eval_env, max_nodes)
     else:
         obs_arg: Any = box_abstraction(env.observation_space, split_after)
         if learner == "uniform":
@@ -188,10 +190,12 @@ def run_one(task: tuple[str, str, int, int]) -> dict[str, Any]:
     }
 
 
-def _run_default_agent(world: BoxWorld, seed: int, eval_env: gym.Env) -> dict[str, Any]:
+def _run_default_agent(
+    world: BoxWorld, seed: int, eval_env: gym.Env, max_nodes: int | None
+) -> dict[str, Any]:
     """``hb.Agent(env, seed=seed)``, learning ``check_every`` episodes between evaluations."""
     env = gym.make(world.name)
-    agent = hb.Agent(env, seed=seed)
+    agent = hb.Agent(env, seed=seed, max_nodes=max_nodes)  # None: the default cap
     greedy = float("nan")
     solved_at: tuple[int, int] | None = None
     start = time.perf_counter()
@@ -237,9 +241,9 @@ def print_table(
     print()
     print(
         "| world | learner | target | solved | episodes to target | env steps to target "
-        "| zoo DQN budget | greedy mean at stop (median, range) |"
+        "| zoo DQN budget | greedy mean at stop (median, range) | seconds per run (median) |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for w in worlds:
         for lr in learners:
             rs = [r for r in runs if r["world"] == w.name and r["learner"] == lr]
@@ -251,7 +255,8 @@ def print_table(
                 f"| {w.name} | {lr} | {w.target:g} | {len(solved)}/{len(rs)} "
                 f"| {_median([r['episodes'] for r in rs])} "
                 f"| {_median([r['steps'] for r in rs])} | {w.zoo_dqn_steps:.2g} "
-                f"| {np.median(g):.0f} ({min(g):.0f} … {max(g):.0f}) |"
+                f"| {np.median(g):.0f} ({min(g):.0f} … {max(g):.0f}) "
+                f"| {np.median([r['seconds'] for r in rs]):.1f} |"
             )
     print()
     print(
@@ -291,6 +296,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--split-after", type=int, default=0, help="cells split after K visits (0: never)"
     )
+    parser.add_argument(
+        "--max-nodes", type=int, default=None, help="the agent's node cap (default: its own)"
+    )
     args = parser.parse_args(argv)
     worlds = [BY_NAME[n] for n in args.worlds.split(",")]
     learners = [x for x in args.learners.split(",") if x]
@@ -298,7 +306,12 @@ def main(argv: list[str] | None = None) -> None:
     if bad:
         parser.error(f"unknown learners {bad}; choose from {LEARNERS}")
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
-    tasks = [(w.name, lr, s, args.split_after) for w in worlds for lr in learners for s in seeds]
+    tasks = [
+        (w.name, lr, s, args.split_after, args.max_nodes)
+        for w in worlds
+        for lr in learners
+        for s in seeds
+    ]
     runs, elapsed = run_all(run_one, tasks, args.jobs)
     print_table(runs, worlds, learners, seeds, command_line(), elapsed)
 

@@ -50,9 +50,17 @@ def test_train_any_discrete_env_and_save(tmp_path, capsys):
     assert (tmp_path / "c.png").exists() and (tmp_path / "b.dot").exists()
 
 
-def test_train_bins_box_observations(capsys):
-    assert main(["train", "--env", "CartPole-v1", "--episodes", "3", "--quiet"]) == 0
-    assert "trained 3 episodes" in capsys.readouterr().out
+def test_train_box_observations_with_the_experience_agent_or_bins(tmp_path, capsys):
+    out = tmp_path / "cp.hb"
+    argv = ["train", "--env", "CartPole-v1", "--episodes", "40", "--quiet", "--save", str(out)]
+    assert main([*argv, "--png", str(tmp_path / "cp.png")]) == 0
+    text = capsys.readouterr().out
+    assert "trained 40 episodes" in text and "planned" in text  # the experience agent's summary
+    assert type(hb.Agent.load(out)) is hb.ExperienceAgent
+    assert (tmp_path / "cp.png").stat().st_size > 10_000
+    assert main([*argv, "--bins", "6"]) == 0
+    assert "synapses" in capsys.readouterr().out
+    assert type(hb.Agent.load(out)) is hb.Agent
 
 
 @pytest.mark.parametrize(
@@ -159,5 +167,5 @@ def test_help_shows_the_defaults(capsys):
     with pytest.raises(SystemExit):
         main(["train", "--help"])
     out = capsys.readouterr().out
-    assert "(default: 100)" in out and "(default: 8)" in out and "(default: 0.0)" in out
+    assert "(default: 100)" in out and "(default: 0.0)" in out
     assert "(default: None)" not in out and "(default: False)" not in out

@@ -467,8 +467,9 @@ class ExperienceAgent(Agent):
         )
 
     def to_dot(self, min_weight: float = 0.0, show_state_hash: bool = False) -> str:
-        """Not available for step-nodes: use :func:`hebbian_brain.viz.render_brain` (which
-        draws them with :func:`~hebbian_brain.viz.render_experience`).
+        """Not available for step-nodes: draw them with :func:`hebbian_brain.viz.render_brain`.
+
+        It draws an ExperienceAgent with :func:`~hebbian_brain.viz.render_experience`.
 
         Raises:
             TypeError: Always.

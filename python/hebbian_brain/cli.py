@@ -3,7 +3,8 @@
 ``hebbian-brain train --env ID --episodes N [--seed S] [--dot F] [--png F] [--html F] [--curve F]
 [--save F]``
 trains a graph-brain agent in any registered Gymnasium environment with discrete actions
-(``Box`` observations are binned with ``--bins``) and writes the pictures and the agent asked
+(``Box`` observations get the experience agent, or bins with ``--bins``) and writes the
+pictures and the agent asked
 for. ``hebbian-brain demo [--out DIR]`` trains on the built-in GridWorld and writes
 ``brain.dot``, ``brain.png`` and ``learning_curve.png``. ``hebbian-brain --version`` prints the
 package's version.
@@ -83,9 +84,19 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--min-weight", type=float, default=0.0, help="leave weaker synapses out of pictures"
     )
-    train.add_argument("--bins", type=int, default=8, help="bins per dimension of Box spaces")
     train.add_argument(
-        "--dream-every", type=int, default=1, help="dream after every N episodes (0: never)"
+        "--bins",
+        type=int,
+        default=None,
+        help="bin Box observations (N per dimension) for the grid agent (default: no bins, "
+        "the experience agent)",
+    )
+    train.add_argument(
+        "--dream-every",
+        type=int,
+        default=None,
+        help="dream after every N episodes (0: never; default 1, or 0 for the experience agent, "
+        "which rebuilds on its own schedule)",
     )
     train.add_argument("--max-steps", type=int, default=None, help="TimeLimit for the env")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -168,7 +179,16 @@ def _check_outputs(args: argparse.Namespace) -> None:
     _check_output("--save", args.save, None)
 
 
-def _build_agent(env: Any, seed: int | None, bins: int) -> Any:
+def _dream_every(agent: Any, given: int | None) -> int:
+    """``--dream-every``, or its default: 1 (grid agent), 0 (experience agent: its schedule)."""
+    if given is not None:
+        return given
+    from hebbian_brain import ExperienceAgent
+
+    return 0 if isinstance(agent, ExperienceAgent) else 1
+
+
+def _build_agent(env: Any, seed: int | None, bins: int | None) -> Any:
     from gymnasium import spaces
 
     import hebbian_brain as hb
@@ -179,7 +199,7 @@ def _build_agent(env: Any, seed: int | None, bins: int) -> Any:
             "need discrete actions (gymnasium.spaces.Discrete)"
         )
     observation = env.observation_space
-    if isinstance(observation, spaces.Box):
+    if isinstance(observation, spaces.Box) and bins is not None:
         observation = hb.Discretizer.from_space(observation, bins=bins)
     return hb.Agent(env.action_space, seed=seed, observation=observation)
 
@@ -241,9 +261,9 @@ def _summary(agent: Any, env: Any, seconds: float, eval_episodes: int) -> str:
 def _train(args: argparse.Namespace) -> int:
     if args.episodes < 1:
         raise _UsageError(f"--episodes must be at least 1, got {args.episodes}")
-    if args.bins < 1:
+    if args.bins is not None and args.bins < 1:
         raise _UsageError(f"--bins must be at least 1, got {args.bins}")
-    if args.dream_every < 0:
+    if args.dream_every is not None and args.dream_every < 0:
         raise _UsageError(f"--dream-every must be >= 0, got {args.dream_every}")
     if args.eval_episodes < 1:
         raise _UsageError(f"--eval-episodes must be at least 1, got {args.eval_episodes}")
@@ -255,7 +275,7 @@ def _train(args: argparse.Namespace) -> int:
     agent.learn(
         env,
         episodes=args.episodes,
-        dream_every=args.dream_every,
+        dream_every=_dream_every(agent, args.dream_every),
         progress_bar=not args.quiet,
     )
     seconds = time.perf_counter() - start

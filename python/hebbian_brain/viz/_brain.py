@@ -330,7 +330,8 @@ def render_brain(
 
 def _is_experience(obj: Any) -> bool:
     """Whether ``obj`` is an experience graph or an agent holding one."""
-    return isinstance(obj, ExperienceCore) or isinstance(getattr(obj, "_core", None), ExperienceCore)
+    core = getattr(obj, "_core", None)
+    return isinstance(obj, ExperienceCore) or isinstance(core, ExperienceCore)
 
 
 def _render_experience(

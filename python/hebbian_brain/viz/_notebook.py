@@ -89,8 +89,10 @@ def agent_repr_html(agent: Any) -> str:
 
 
 def experience_repr_html(agent: Any) -> str:
-    """The notebook display of an :class:`~hebbian_brain.ExperienceAgent`: counts and the
-    viewer of its planned nodes (a seeded sample of at most 2000)."""
+    """The notebook display of an :class:`~hebbian_brain.ExperienceAgent`.
+
+    Its counts and the viewer of its planned nodes (a seeded sample of at most 2000).
+    """
     try:
         core = agent._core
         rows = [
