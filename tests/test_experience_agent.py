@@ -7,6 +7,7 @@ and Acrobot, minutes each, are in tests/test_experience_agent_slow.py (``slow`` 
 
 from __future__ import annotations
 
+import os
 import pickle
 
 import gymnasium as gym
@@ -340,3 +341,22 @@ def test_the_brain_pictures_take_the_agent(tmp_path):
     assert g.number_of_nodes() == 300 and g.graph["total_nodes"] == 1_500
     with pytest.raises(TypeError, match="render_experience"):
         viz.render_brain(agent, tmp_path / "b.png", engine="dot")
+
+
+def test_the_same_seed_gives_the_same_graph_on_one_or_two_rebuild_threads():
+    import subprocess
+    import sys
+
+    code = (
+        "import hashlib, gymnasium as gym, hebbian_brain as hb\n"
+        "a = hb.Agent(gym.make('CartPole-v1'), seed=5).learn(total_timesteps=4_000)\n"
+        "print(hashlib.sha256(a.to_bytes()).hexdigest())\n"
+    )
+    digests = set()
+    for threads in ("1", "2"):
+        env = {**os.environ, "RAYON_NUM_THREADS": threads}
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        digests.add(out.stdout.strip())
+    assert len(digests) == 1

@@ -89,6 +89,7 @@ class SB3Surface(LoggerSurface):
 
     env: Any
     _n: int
+    _start: int
     _seed: int | None
     _encoder: _Encoder
     _core: AgentCore
@@ -201,9 +202,10 @@ class SB3Surface(LoggerSurface):
             raise ArgumentTypeError(
                 f"env: the action space must be gymnasium.spaces.Discrete, got {space!r}"
             )
-        if int(space.n) != self._n:
+        if int(space.n) != self._n or int(space.start) != self._start:
             raise InvalidArgumentError(
-                f"invalid argument `env`: it has {int(space.n)} actions, the agent {self._n}"
+                f"invalid argument `env`: its action space is {space}, the agent's "
+                f"Discrete({self._n}, start={self._start})"
             )
         if not observation:
             return None

@@ -1926,6 +1926,9 @@ class ExperienceCore:
     def stored(self) -> int:
         """Steps stored in all (overwritten ones included)."""
     @property
+    def unplanned(self) -> int:
+        """Steps stored since the last rebuild (what `dream` would add to the values)."""
+    @property
     def pending(self) -> bool:
         """Whether an action from `act` waits for `observe`."""
     @property

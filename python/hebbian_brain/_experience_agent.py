@@ -27,9 +27,11 @@ from hebbian_brain._core import (
     StateError,
 )
 from hebbian_brain._experience_file import (
+    MAX_OBSERVATION,
     agent_metadata,
     core_from_parameters,
     graph_parameters,
+    real_array,
     restore_agent,
 )
 from hebbian_brain._learn_loop import check_budget, check_log_interval, train
@@ -119,6 +121,8 @@ class ExperienceAgent(Agent):
             space, actions = None, first
         space = observation if observation is not None else space
         self._set_spaces(actions, space)
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
+            raise ArgumentTypeError(f"seed must be an int or None, got {type(seed).__name__}")
         self._seed = None if seed is None else int(seed)
         self._core = ExperienceCore(
             self._dim,
@@ -217,13 +221,7 @@ class ExperienceAgent(Agent):
         if isinstance(obs, np.ndarray) and obs.dtype in (np.float64, np.float32):
             if obs.shape == self._shape or obs.size == self._dim and obs.ndim <= 1:
                 return obs
-        try:
-            arr = np.asarray(obs, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise InvalidArgumentError(
-                f"invalid argument `{name}`: {obs!r} is not an observation of "
-                f"{self.observation_space}"
-            ) from None
+        arr = real_array(name, obs, f"an observation of {self.observation_space}")
         if arr.shape != self._shape and arr.size != self._dim:
             raise ShapeError(
                 f"invalid shape of `{name}`: expected {self._shape} (the observation space "
@@ -257,7 +255,12 @@ class ExperienceAgent(Agent):
         for name, flag in (("terminated", terminated), ("truncated", truncated)):
             if not isinstance(flag, (bool, np.bool_)):
                 raise ArgumentTypeError(f"{name} must be a bool, got {type(flag).__name__}")
-        r = float(reward)
+        try:
+            r = float(reward)
+        except OverflowError:
+            raise InvalidArgumentError(
+                f"invalid argument `reward`: must be finite with |r| <= 1e12, got {reward!r}"
+            ) from None
         try:
             self._core.observe(r, self._obs("next_obs", next_obs), bool(terminated))
         except KeyboardInterrupt:  # the step is stored; the rebuild it started was stopped
@@ -369,7 +372,7 @@ class ExperienceAgent(Agent):
             progress_bar=progress_bar,
             dream_every=int(dream_every),
         )
-        if self._core.stored > 0 and self._core.planned < self._core.node_count:
+        if self._core.unplanned > 0:  # so predict uses every step (also at the node cap)
             self._core.dream()
         return self
 
@@ -436,25 +439,24 @@ class ExperienceAgent(Agent):
 
     def _batch_of(self, observation: Any) -> np.ndarray | None:
         """``observation`` as a ``[n, dim]`` float64 batch, or None for one observation."""
-        if isinstance(observation, np.ndarray):
-            if observation.ndim != len(self._shape) + 1:
-                return None
-        elif not isinstance(observation, list) or np.ndim(observation) != len(self._shape) + 1:
+        if not isinstance(observation, (np.ndarray, list)):
             return None
-        return self._batch(observation)
+        arr = real_array("observation", observation, "observations")
+        if arr.ndim != len(self._shape) + 1:
+            return None
+        return self._batch(arr)
 
-    def _batch(self, observation: Any) -> np.ndarray:
-        try:
-            arr = np.asarray(observation, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise InvalidArgumentError(
-                f"invalid argument `observation`: not a batch of observations of "
-                f"{self.observation_space}"
-            ) from None
-        if arr.ndim != len(self._shape) + 1 or tuple(arr.shape[1:]) != self._shape:
+    def _batch(self, arr: np.ndarray) -> np.ndarray:
+        """A float64 ``[n, dim]`` batch, every value checked before any is used."""
+        if tuple(arr.shape[1:]) != self._shape:
             raise ShapeError(
                 f"invalid shape of `observation`: expected [n, *{self._shape}] for a batch, "
                 f"got {arr.shape}"
+            )
+        if arr.size and not (np.isfinite(arr).all() and np.abs(arr).max() <= MAX_OBSERVATION):
+            raise InvalidArgumentError(
+                "invalid argument `observation`: the batch holds NaN, infinite or larger than "
+                f"{MAX_OBSERVATION:g} values"
             )
         return np.ascontiguousarray(arr.reshape(len(arr), self._dim))
 
@@ -519,11 +521,14 @@ class ExperienceAgent(Agent):
             raise ArgumentTypeError(
                 f"env: the action space must be gymnasium.spaces.Discrete, got {space!r}"
             )
-        if int(space.n) != self._n:
+        if int(space.n) != self._n or int(space.start) != self._start:
             raise InvalidArgumentError(
-                f"invalid argument `env`: it has {int(space.n)} actions, the agent {self._n}"
+                f"invalid argument `env`: its action space is {space}, the agent's "
+                f"{self.action_space}"
             )
-        obs_space = getattr(env, "single_observation_space" if vector else "observation_space")
+        obs_space = getattr(
+            env, "single_observation_space" if vector else "observation_space", None
+        )
         if not isinstance(obs_space, spaces.Box) or tuple(obs_space.shape) != self._shape:
             raise InvalidArgumentError(
                 f"invalid argument `env`: its observation space {obs_space} does not have the "

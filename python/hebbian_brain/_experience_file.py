@@ -17,10 +17,39 @@ from hebbian_brain._core import ExperienceCore, FileFormatError, InvalidArgument
 from hebbian_brain._metadata import Metadata
 from hebbian_brain.rnn._agent_support import _space_from_json, _space_json
 
-__all__ = ["agent_metadata", "core_from_parameters", "graph_parameters", "restore_agent"]
+__all__ = [
+    "MAX_OBSERVATION",
+    "agent_metadata",
+    "core_from_parameters",
+    "graph_parameters",
+    "real_array",
+    "restore_agent",
+]
 
 #: The metadata's format tag.
 FORMAT = "hebbian_brain.ExperienceAgent/1"
+
+#: Largest magnitude of an observation value (``hebbian_core::experience::MAX_OBSERVATION``).
+MAX_OBSERVATION = 1e100
+
+
+def real_array(name: str, value: Any, what: str) -> np.ndarray:
+    """``value`` as a float64 array, refused unless it holds real numbers (bool, int, float).
+
+    Raises:
+        InvalidArgumentError: Not an array of real numbers (strings, complex, objects, ragged
+            lists, ints beyond 64 bits), naming ``name`` and what was expected.
+    """
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError, OverflowError):
+        arr = None
+    if arr is None or arr.dtype.kind not in "biuf":
+        kind = "a ragged sequence" if arr is None else f"dtype {arr.dtype}"
+        raise InvalidArgumentError(
+            f"invalid argument `{name}`: expected {what} (real numbers), got {kind}"
+        )
+    return arr.astype(np.float64, copy=False)
 
 
 def agent_metadata(agent: Any) -> str:
@@ -52,11 +81,11 @@ def restore_agent(agent: Any, core: ExperienceCore, meta_text: str, origin: str)
         raise meta.bad("n_actions", f"is {n}, but the graph in the file has {core.n_actions}")
     try:
         space = _space_from_json(meta.mapping("observation_space"))
-        returns = [float(v) for v in meta.items("returns")]
-        lengths = [int(v) for v in meta.items("lengths", length=len(returns))]
-        terminated = [bool(v) for v in meta.items("terminated", length=len(returns))]
+        returns = [_real(v) for v in meta.items("returns")]
+        lengths = [_count(v) for v in meta.items("lengths", length=len(returns))]
+        terminated = [_flag(v) for v in meta.items("terminated", length=len(returns))]
         ep_return, ep_len = meta.items("episode", length=2)
-        episode = [float(ep_return), int(ep_len)]
+        episode = [_real(ep_return), _count(ep_len)]
     except FileFormatError:
         raise
     except (KeyError, TypeError, ValueError, AssertionError, OverflowError) as e:
@@ -76,6 +105,24 @@ def restore_agent(agent: Any, core: ExperienceCore, meta_text: str, origin: str)
     agent._episodes = meta.integer("episodes", low=0)
     agent._returns, agent._lengths, agent._terminated = returns, lengths, terminated
     agent._episode = episode
+
+
+def _real(v: Any) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not np.isfinite(v):
+        raise ValueError(f"{v!r} is not a finite number")
+    return float(v)
+
+
+def _count(v: Any) -> int:
+    if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+        raise ValueError(f"{v!r} is not a count")
+    return v
+
+
+def _flag(v: Any) -> bool:
+    if not isinstance(v, bool):
+        raise ValueError(f"{v!r} is not true or false")
+    return v
 
 
 def graph_parameters(agent: Any) -> dict[str, dict[str, Any]]:
@@ -106,15 +153,21 @@ def core_from_parameters(agent: Any, d: Any) -> ExperienceCore:
             f"'params') as get_parameters() returns them, got {sorted(map(str, d))}"
         )
     g = d["graph"]
+    name = "load_path_or_dict"
     try:
-        x = np.asarray(g["observations"], dtype=np.float64)
-        a = np.asarray(g["actions"], dtype=np.int64)
-        r = np.asarray(g["rewards"], dtype=np.float64)
-        x2 = np.asarray(g["next_observations"], dtype=np.float64)
-        term = np.asarray(g["terminated"], dtype=bool)
-    except (KeyError, TypeError, ValueError) as e:
-        raise InvalidArgumentError(f"invalid argument `load_path_or_dict`: {e!r}") from None
-    n, dim = len(a), agent._dim
+        x = real_array(name, g["observations"], "observations")
+        a = np.asarray(g["actions"])
+        r = real_array(name, g["rewards"], "rewards")
+        x2 = real_array(name, g["next_observations"], "next observations")
+        term = np.asarray(g["terminated"])
+    except (KeyError, TypeError) as e:
+        raise InvalidArgumentError(f"invalid argument `{name}`: {e!r}") from None
+    if a.dtype.kind not in "iu" or term.dtype.kind != "b":
+        raise InvalidArgumentError(
+            f"invalid argument `{name}`: 'actions' must be integers and 'terminated' booleans, "
+            f"got dtypes {a.dtype} and {term.dtype}"
+        )
+    n, dim = (len(a) if a.ndim == 1 else -1), agent._dim
     if a.shape != (n,) or x.shape != (n, dim) or x2.shape != (n, dim):
         raise ShapeError(f"invalid shape of `load_path_or_dict`: steps of {dim} values expected")
     if r.shape != (n,) or term.shape != (n,):

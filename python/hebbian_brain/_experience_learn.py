@@ -113,7 +113,7 @@ class ExperienceTraining(TrainingLoop):
         for run in running:
             if run[1] > 0:
                 self._vector_episode(run, False)
-                self._end_rollout()
+        self._end_rollout()  # the one rollout still open (on_rollout_start after each end)
 
     def _vector_episode(self, run: list[Any], terminated: bool) -> None:
         record = self.agent._record_episode_of(float(run[0]), int(run[1]), terminated)

@@ -229,8 +229,15 @@ class Population(FileSurface):
         envs: list[Any] = []
         if self._vector_env is not None:
             for i in range(n):
+                # Grid-brain members (params given: a Box space keeps the default grid; the
+                # population's loop drives graph-agent cores, not ExperienceAgents).
                 members.append(
-                    Agent(self._vector_env, config, seed=derive_seed(self._seed, i), params=params)
+                    Agent(
+                        self._vector_env,
+                        config,
+                        seed=derive_seed(self._seed, i),
+                        params=params if params is not None else AgentParams(),
+                    )
                 )
             for m in members:
                 m.env = None  # members act through the population's loop, not on their own

@@ -73,8 +73,9 @@ def _space_json(space: Any) -> dict[str, Any]:
         return {"type": "Discrete", "n": int(space.n), "start": int(space.start)}
     return {
         "type": "Box",
-        "low": np.asarray(space.low, dtype=float).ravel().tolist(),
-        "high": np.asarray(space.high, dtype=float).ravel().tolist(),
+        # in the space's own dtype: an int64 bound near 2**63 does not survive a float
+        "low": np.asarray(space.low).ravel().tolist(),
+        "high": np.asarray(space.high).ravel().tolist(),
         "shape": list(space.shape),
         "dtype": str(np.dtype(space.dtype)),
     }

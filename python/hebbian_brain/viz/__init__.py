@@ -34,8 +34,8 @@ from hebbian_brain.viz._experience import (
     render_experience,
 )
 from hebbian_brain.viz._experience_html import experience_html
-from hebbian_brain.viz._html import brain_html
 from hebbian_brain.viz._labels import StateLabels, labels_for
+from hebbian_brain.viz._views import brain_html
 
 __all__ = [
     "DEFAULT_EXPERIENCE_NODES",

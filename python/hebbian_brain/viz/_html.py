@@ -30,7 +30,7 @@ from hebbian_brain.viz._dot import _node_point, colour_scale
 from hebbian_brain.viz._graph import BrainGraph, collect, select
 from hebbian_brain.viz._labels import StateLabels
 
-__all__ = ["MAX_VIEWER_NODES", "brain_html", "page_html", "viewer_html", "write_page"]
+__all__ = ["MAX_VIEWER_NODES", "graph_html", "page_html", "viewer_html", "write_page"]
 
 #: Most nodes a viewer file carries (the most visited; the page shows a subset of them).
 MAX_VIEWER_NODES = 20_000
@@ -174,7 +174,7 @@ def write_page(path: str | os.PathLike[str], page: str) -> Path:
     return out
 
 
-def brain_html(
+def graph_html(
     obj: Any,
     path: str | os.PathLike[str],
     *,
@@ -186,41 +186,7 @@ def brain_html(
     title: str | None = None,
     replay_ms: int = 400,
 ) -> Path:
-    """Writes an interactive viewer of a brain to ``path`` (one HTML file, no network needed).
-
-    An :class:`~hebbian_brain.ExperienceAgent` (or its graph) gets
-    :func:`~hebbian_brain.viz.experience_html` (nodes where its picture puts them).
-
-    The page pans and zooms, finds states by label, shows every field of a node (with its
-    observation) or synapse on click, filters by minimum weight and number of nodes, hides
-    creative synapses, expands a node's neighbours on double-click and replays the dream walks
-    the brain recorded (``brain.record_dream_walks(n)`` before dreaming). Grid worlds keep their
-    grid layout. Large brains stay responsive: the page shows the ``top_k`` most visited nodes
-    and adds others on demand.
-
-    Args:
-        obj: A :class:`~hebbian_brain.Brain` or an :class:`~hebbian_brain.Agent`.
-        path: The HTML file to write.
-        top_k: Nodes shown when the page opens (a slider changes it).
-        max_nodes: Most nodes the file carries (the most visited; None: all).
-        state_label: ``state_label(observation) -> str`` names states (see
-            :func:`~hebbian_brain.viz.brain_dot`).
-        observations: Observations to name the states of a bare Brain.
-        labels: :class:`~hebbian_brain.viz.StateLabels` to use instead of the agent's.
-        title: The page's title (default: the brain's size).
-        replay_ms: Milliseconds per step of the dream replay.
-
-    Returns:
-        The path written.
-    """
-    from hebbian_brain.viz._brain import _is_experience
-
-    if _is_experience(obj):
-        from hebbian_brain.viz._experience_html import experience_html
-
-        cap = max_nodes if max_nodes is None or max_nodes < MAX_VIEWER_NODES else 2000
-        return Path(experience_html(obj, path, max_nodes=cap, top_k=top_k, title=title))
-
+    """:func:`~hebbian_brain.viz.brain_html` of a graph brain (a Brain or a grid Agent)."""
     path = _path("path", path)  # checked before the page is built
     page = viewer_html(
         obj,

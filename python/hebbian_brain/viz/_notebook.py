@@ -91,7 +91,7 @@ def agent_repr_html(agent: Any) -> str:
 def experience_repr_html(agent: Any) -> str:
     """The notebook display of an :class:`~hebbian_brain.ExperienceAgent`.
 
-    Its counts and the viewer of its planned nodes (a seeded sample of at most 2000).
+    Its counts and the viewer of its planned nodes (a seeded sample of at most 500).
     """
     try:
         core = agent._core
@@ -106,7 +106,7 @@ def experience_repr_html(agent: Any) -> str:
         if core.planned > 0:
             from hebbian_brain.viz._experience_html import experience_html
 
-            body = _frame(str(experience_html(agent, top_k=300)))
+            body = _frame(str(experience_html(agent, max_nodes=500, top_k=200)))
         return "<div><b>hebbian_brain.ExperienceAgent</b>" + _summary_table(rows) + body + "</div>"
     except StateError:
         return "<div><b>hebbian_brain.ExperienceAgent</b> (in use by another thread)</div>"

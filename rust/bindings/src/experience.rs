@@ -126,6 +126,12 @@ impl PyExperience {
         Ok(read(slf)?.inner.stored())
     }
 
+    /// Steps stored since the last rebuild (what `dream` would add to the values).
+    #[getter]
+    fn unplanned(slf: Slf<'_, '_>) -> PyResult<u64> {
+        Ok(read(slf)?.inner.unplanned())
+    }
+
     /// Whether an action from `act` waits for `observe`.
     #[getter]
     fn pending(slf: Slf<'_, '_>) -> PyResult<bool> {
@@ -279,8 +285,8 @@ impl PyExperience {
     fn values<'py>(
         slf: Slf<'_, 'py>,
         obs: &Bound<'_, PyAny>,
-        optimistic: bool,
-        lookahead: bool,
+        #[pyo3(from_py_with = arg)] optimistic: bool,
+        #[pyo3(from_py_with = arg)] lookahead: bool,
     ) -> PyResult<Bound<'py, PyArray1<f64>>> {
         let mut this = write(slf)?;
         let buf = this.read_obs(obs)?;
@@ -318,7 +324,7 @@ impl PyExperience {
     #[pyo3(signature = (*, optimistic=false))]
     fn node_values<'py>(
         slf: Slf<'_, 'py>,
-        optimistic: bool,
+        #[pyo3(from_py_with = arg)] optimistic: bool,
     ) -> PyResult<Bound<'py, PyArray1<f64>>> {
         let this = read(slf)?;
         let g = this.inner.graph();
@@ -343,7 +349,7 @@ impl PyExperience {
     #[allow(clippy::type_complexity)]
     fn links<'py>(
         slf: Slf<'_, 'py>,
-        #[pyo3(from_py_with = arg)] nodes: Vec<Int>,
+        nodes: &Bound<'py, PyAny>,
     ) -> PyResult<(
         Bound<'py, PyArray1<i64>>,
         Bound<'py, PyArray1<i64>>,
@@ -353,7 +359,19 @@ impl PyExperience {
         let this = read(slf)?;
         let g = this.inner.graph();
         let (mut src, mut dst, mut w) = (Vec::new(), Vec::new(), Vec::new());
-        for node in nodes {
+        let mut count = 0usize;
+        for node in nodes
+            .try_iter()
+            .map_err(|e| crate::guard::library_error(py, e))?
+        {
+            count += 1;
+            if count > g.planned() {
+                return Err(invalid_argument(
+                    "nodes",
+                    format!("more ids than the {} planned nodes", g.planned()),
+                ));
+            }
+            let node: Int = arg(&node?)?;
             let i: usize = node.to("nodes", "[0, planned)")?;
             if i >= g.planned() {
                 return Err(crate::errors::invalid_node(i));

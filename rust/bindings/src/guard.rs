@@ -354,9 +354,20 @@ pub(crate) fn read_observation(
         .filter(|a| ndim_ok(a.ndim()))
     {
         buf.extend(a.readonly().as_array().iter().map(|v| f64::from(*v)));
-    } else if let Ok(v) = obs.extract::<Vec<f64>>() {
-        // other real arrays (integer Box spaces) and sequences: converted value by value
+    } else if let Some(v) = obs
+        .len()
+        .ok()
+        .filter(|&n| n == expected)
+        .and_then(|_| obs.extract::<Vec<f64>>().ok())
+    {
+        // other real arrays (integer Box spaces) and sequences of the right length (checked
+        // first: extracting allocates what `len()` claims), converted value by value
         buf.extend(v);
+    } else if let Some(n) = obs.len().ok().filter(|&n| n != expected) {
+        return Err(crate::errors::shape_error(
+            "observation",
+            format!("expected {expected} values (the observation space {space}), got {n}"),
+        ));
     } else {
         let what = match obs.getattr("dtype") {
             Ok(dt) => {

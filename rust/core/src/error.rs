@@ -101,6 +101,16 @@ pub fn try_reserve<T>(
         })
 }
 
+/// Room for `additional` more items in a vector that grows one item at a time: like
+/// [`try_reserve`], but doubling the capacity when it runs out (amortized O(1) per push instead of
+/// a reallocation each time).
+pub fn try_grow<T>(v: &mut Vec<T>, additional: usize, what: impl FnOnce() -> String) -> Result<()> {
+    v.try_reserve(additional).map_err(|_| Error::OutOfMemory {
+        what: what(),
+        bytes: (v.len() as u128 + additional as u128) * std::mem::size_of::<T>() as u128,
+    })
+}
+
 /// `n` copies of `value` in a new vector, or `Error::OutOfMemory` naming `what()`: the
 /// fallible `vec![value; n]` for sizes that come from a user or a file.
 pub fn try_filled<T: Clone>(n: usize, value: T, what: impl FnOnce() -> String) -> Result<Vec<T>> {

@@ -195,8 +195,9 @@ fn check(s: &Saved) -> std::result::Result<(), String> {
         }
         finite("the pending observation", obs, f64::MAX)?;
     }
-    if s.schedule.stored < n as u64 {
-        return Err("fewer steps stored than nodes".into());
+    let sch = &s.schedule;
+    if sch.stored < n as u64 || sch.stored > 1 << 62 || sch.rebuilt_at > sch.stored {
+        return Err("the step counts do not fit the nodes".into());
     }
     Ok(())
 }

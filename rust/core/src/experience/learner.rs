@@ -35,6 +35,8 @@ pub struct Schedule {
     pub stored: u64,
     /// The rebuild follows when `stored` reaches this.
     pub next_rebuild: u64,
+    /// `stored` when the last rebuild ended (0 before any).
+    pub rebuilt_at: u64,
     /// The observation last acted on by [`Learner::act`] and its action, until `observe`.
     pub pending: Option<(Vec<f64>, usize)>,
 }
@@ -56,6 +58,7 @@ impl Learner {
             schedule: Schedule {
                 stored: 0,
                 next_rebuild: FIRST_REBUILD,
+                rebuilt_at: 0,
                 pending: None,
             },
         })
@@ -153,8 +156,14 @@ impl Learner {
             let i = self.rng.gen_range(0..g.len());
             g.replace(i, obs, action, reward, next_obs, terminal)?;
         }
-        self.schedule.stored += 1;
+        self.schedule.stored = self.schedule.stored.saturating_add(1);
         Ok(())
+    }
+
+    /// Steps stored since the last rebuild (new nodes, or overwritten ones at the cap): what a
+    /// rebuild now would add to the values.
+    pub fn unplanned(&self) -> u64 {
+        self.schedule.stored - self.schedule.rebuilt_at
     }
 
     /// Whether enough steps were stored since the last rebuild for the next one.
@@ -230,7 +239,8 @@ impl Learner {
         if done {
             let n = self.graph.len();
             let more = (n as f64 * GROWTH) as u64 + 1 - n as u64;
-            self.schedule.next_rebuild = self.schedule.stored + more;
+            self.schedule.next_rebuild = self.schedule.stored.saturating_add(more);
+            self.schedule.rebuilt_at = self.schedule.stored;
         }
         Ok(done)
     }

@@ -35,7 +35,7 @@ pub use learner::{Learner, Schedule, FIRST_REBUILD, GROWTH};
 
 use crate::agent::MAX_ACTIONS;
 use crate::brain::check_reward;
-use crate::error::{check_all_finite, try_reserve, Error, Result};
+use crate::error::{check_all_finite, try_grow, Error, Result};
 
 /// The learner's parameters; the defaults are those chosen for the stand-in on every Box world.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -71,6 +71,10 @@ impl Default for Config {
     }
 }
 
+/// Largest magnitude of an observation value: scales, scaled points and squared distances stay
+/// finite (a range of at most 2·10¹⁰⁰ divided by at least 10⁻¹², squared, is below 10²²⁵).
+pub const MAX_OBSERVATION: f64 = 1e100;
+
 /// Most values an observation may have.
 pub const MAX_DIM: usize = 1 << 20;
 
@@ -80,13 +84,15 @@ pub const MAX_K: usize = 1024;
 /// Memory the default node cap allows the graph: 1 GiB.
 pub const MEMORY_BUDGET: usize = 1 << 30;
 
-/// Bytes one node costs at its peak (during a rebuild): its step, both values, its k-d tree
-/// entry, its links (`n_actions · k` slots of id and weight, a bonus per action) and the
-/// rebuild's scratch columns.
+/// Bytes one node costs at its peak (during a rebuild): its step (twice: the growing arrays'
+/// spare capacity), both values and the copies the rebuild plans into, its k-d tree entry
+/// (three times: the old index lives on while the new one is built, which briefly holds its
+/// points twice), its links (`n_actions · k` slots of id and weight, a bonus per action) and
+/// the rebuild's scratch columns.
 pub fn bytes_per_node(dim: usize, n_actions: usize, k: usize) -> usize {
-    let step = 2 * 8 * dim + 8 + 8 + 1;
-    let values = 2 * 8 + 2 * 8; // q⁺ and q, and the copies the rebuild plans into
-    let tree = 8 * dim + 8 + 8 + 24;
+    let step = 2 * (2 * 8 * dim + 8 + 8 + 1);
+    let values = 2 * 8 + 3 * 8;
+    let tree = 3 * (8 * dim + 8 + 8 + 24);
     let links = n_actions * (k * (4 + 8) + 8);
     let scratch = 2 * 8;
     step + values + tree + links + scratch
@@ -318,11 +324,11 @@ impl ExperienceGraph {
             )));
         }
         let what = || "experience graph nodes".to_string();
-        try_reserve(&mut self.x, self.dim, what)?;
-        try_reserve(&mut self.x2, self.dim, what)?;
-        try_reserve(&mut self.a, 1, what)?;
-        try_reserve(&mut self.r, 1, what)?;
-        try_reserve(&mut self.term, 1, what)?;
+        try_grow(&mut self.x, self.dim, what)?;
+        try_grow(&mut self.x2, self.dim, what)?;
+        try_grow(&mut self.a, 1, what)?;
+        try_grow(&mut self.r, 1, what)?;
+        try_grow(&mut self.term, 1, what)?;
         self.x.extend_from_slice(obs);
         self.x2.extend_from_slice(next_obs);
         self.a.push(action);
@@ -380,7 +386,17 @@ impl ExperienceGraph {
                 format!("expected {} values, got {}", self.dim, obs.len()),
             ));
         }
-        check_all_finite(name, obs)
+        check_all_finite(name, obs)?;
+        match obs.iter().position(|v| v.abs() > MAX_OBSERVATION) {
+            None => Ok(()),
+            Some(i) => Err(Error::argument(
+                name,
+                format!(
+                    "must be within ±{MAX_OBSERVATION:e}, got {} at index {i}",
+                    obs[i]
+                ),
+            )),
+        }
     }
 
     /// Each action's value at `obs`, from the last rebuild (all `V_max` before any).
