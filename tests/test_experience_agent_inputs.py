@@ -88,12 +88,12 @@ def test_an_environment_with_another_action_offset_is_refused():
         action_space = spaces.Discrete(2, start=5)
 
     agent = hb.ExperienceAgent(spaces.Discrete(2, start=-1), observation=BOX3, seed=0)
-    with pytest.raises(hb.InvalidArgumentError, match="action space"):
+    with pytest.raises(hb.InvalidArgumentError, match="actions"):
         agent.set_env(Env())
     with pytest.raises(hb.HebbianError):
         agent.set_env(object())
     grid = hb.Agent(spaces.Discrete(2, start=-1), observation=BOX3, params=hb.AgentParams())
-    with pytest.raises(hb.InvalidArgumentError, match="action space"):
+    with pytest.raises(hb.InvalidArgumentError, match="actions"):
         grid.set_env(Env())
 
 

@@ -204,8 +204,8 @@ class SB3Surface(LoggerSurface):
             )
         if int(space.n) != self._n or int(space.start) != self._start:
             raise InvalidArgumentError(
-                f"invalid argument `env`: its action space is {space}, the agent's "
-                f"Discrete({self._n}, start={self._start})"
+                f"invalid argument `env`: its actions ({space}) are not the agent's "
+                f"(Discrete({self._n}, start={self._start}))"
             )
         if not observation:
             return None

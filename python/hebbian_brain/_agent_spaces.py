@@ -324,3 +324,10 @@ def _limit_is_harmless(layer: Any) -> bool:
     if own is None:  # DeepSea: every episode ends after `size` steps
         own = getattr(core, "size", None)
     return own is not None and int(layer._max_episode_steps) >= int(own)
+
+
+def labels_of(env: Any) -> Any:
+    """How pictures name ``env``'s states and actions (:func:`hebbian_brain.viz.labels_for`)."""
+    from hebbian_brain.viz._labels import labels_for
+
+    return labels_for(env)

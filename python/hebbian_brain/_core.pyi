@@ -1960,6 +1960,15 @@ class ExperienceCore:
         terminated: bool,
     ) -> bool:
         """Stores one step of any trajectory; rebuilds when due (true if it did)."""
+    def store_many(
+        self,
+        obs: npt.NDArray[np.float64],
+        actions: npt.NDArray[np.int64],
+        rewards: npt.NDArray[np.float64],
+        next_obs: npt.NDArray[np.float64],
+        terminated: npt.NDArray[np.bool_],
+    ) -> None:
+        """Stores many steps without the scheduled rebuilds (call `dream` after)."""
     def end_episode(self) -> None:
         """Forgets an action whose outcome will not be observed."""
     def dream(self) -> bool:

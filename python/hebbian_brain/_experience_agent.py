@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from hebbian_brain._agent_dispatch import make_env, register_box_agent
 from hebbian_brain._agent_history import EpisodeRecord, History
 from hebbian_brain._agent_sb3 import parameters_from
 from hebbian_brain._agent_spaces import _action_space_n, _space_module
@@ -38,7 +39,7 @@ from hebbian_brain._learn_loop import check_budget, check_log_interval, train
 from hebbian_brain._validate import is_count as _is_count
 from hebbian_brain._validate import path as _path
 from hebbian_brain._vector import is_env, is_vector_env
-from hebbian_brain.agent import Agent, _make, register_box_agent
+from hebbian_brain.agent import Agent
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -111,7 +112,7 @@ class ExperienceAgent(Agent):
             )
         first = getattr(self, "_made_env", None) or action_space_or_n
         if isinstance(first, str):
-            first = _make(first)
+            first = make_env(first)
         env = None
         if is_vector_env(first):
             env, space, actions = first, first.single_observation_space, first.single_action_space
@@ -523,8 +524,8 @@ class ExperienceAgent(Agent):
             )
         if int(space.n) != self._n or int(space.start) != self._start:
             raise InvalidArgumentError(
-                f"invalid argument `env`: its action space is {space}, the agent's "
-                f"{self.action_space}"
+                f"invalid argument `env`: its actions ({space}) are not the agent's "
+                f"({self.action_space})"
             )
         obs_space = getattr(
             env, "single_observation_space" if vector else "observation_space", None

@@ -184,8 +184,13 @@ def core_from_parameters(agent: Any, d: Any) -> ExperienceCore:
         observation_space=repr(agent.observation_space),
         **{**agent.params, **params},
     )
-    for i in range(n):
-        core.store(x[i], int(a[i]), float(r[i]), x2[i], bool(term[i]))
+    if a.size and (a.min() < 0 or a.max() >= agent._n):
+        raise InvalidArgumentError(
+            f"invalid argument `load_path_or_dict`: actions must be in [0, {agent._n})"
+        )
+    core.store_many(
+        np.ascontiguousarray(x), a.astype(np.int64), r, np.ascontiguousarray(x2), term
+    )
     if n:
         core.dream()
     return core

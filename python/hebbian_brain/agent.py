@@ -24,6 +24,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from hebbian_brain._agent_dispatch import (
+    BOX_AGENT_KIND,
+    box_agent_for,
+    make_env,
+    registered_box_agent,
+)
 from hebbian_brain._agent_file import agent_metadata, restore_agent
 from hebbian_brain._agent_history import EpisodeRecord, History
 from hebbian_brain._agent_sb3 import SB3Surface
@@ -31,7 +37,7 @@ from hebbian_brain._agent_spaces import (
     _action_space_n,
     _builtin_core,
     _Encoder,
-    _space_module,
+    labels_of,
 )
 from hebbian_brain._core import (
     AgentCore,
@@ -53,47 +59,6 @@ from hebbian_brain._vector import is_env, is_vector_env
 
 if TYPE_CHECKING:
     import numpy.typing as npt
-
-#: The container kind of the Box-observation agent's files (``ExperienceAgent``).
-BOX_AGENT_KIND = b"EXP1"
-#: The class ``Agent(...)`` builds for Box observations; hebbian_brain._experience_agent
-#: registers ``ExperienceAgent`` here when the package is imported (it subclasses Agent, so
-#: this module cannot import it).
-_BOX_AGENT: list[Any] = [None]
-
-
-def register_box_agent(cls: type) -> None:
-    """Makes ``cls`` what ``Agent(...)`` builds, loads and unpickles for Box observations."""
-    _BOX_AGENT[0] = cls
-
-
-def wants_box_agent(first: Any, config: Any, observation: Any, params: Any) -> bool:
-    """Whether ``Agent(first, config, observation=, params=)`` is for the Box agent.
-
-    That is: no ``config``, ``params`` or discretizer chosen, and a ``Box`` observation space
-    given (``observation=``) or read from the environment or VectorEnv.
-    """
-    if config is not None or params is not None:
-        return False
-    space = observation
-    if space is None:
-        if is_vector_env(first):
-            space = first.single_observation_space
-        elif hasattr(first, "observation_space") and hasattr(first, "action_space"):
-            space = first.observation_space
-    return isinstance(space, _space_module().Box)
-
-
-def _make(env_id: str) -> Any:
-    """``gymnasium.make(env_id)`` for a registered id (else ``ArgumentTypeError``)."""
-    import gymnasium
-
-    if env_id not in gymnasium.registry:
-        raise ArgumentTypeError(
-            "action_space_or_n must be an environment, a registered Gymnasium id, a Discrete "
-            f"space or an int, got the unregistered id {env_id!r}"
-        )
-    return gymnasium.make(env_id)
 
 
 _log = logging.getLogger(__name__)
@@ -147,19 +112,11 @@ class Agent(SB3Surface, FileSurface):
         params: Any = None,
         **kwargs: Any,
     ) -> Agent:
-        """An :class:`~hebbian_brain.ExperienceAgent` for ``Box`` observations, else this class.
-
-        See ``observation`` in the class docs for when ``Agent(...)`` builds one.
-        """
-        box_agent = _BOX_AGENT[0]
-        if cls is Agent and box_agent is not None and action_space_or_n is not None:
-            first = action_space_or_n
-            if isinstance(first, str):
-                first = _make(first)
-            if wants_box_agent(first, config, observation, params):
-                agent: Agent = object.__new__(box_agent)
-                agent._made_env = first if first is not action_space_or_n else None
-                return agent
+        """An :class:`~hebbian_brain.ExperienceAgent` for a ``Box`` space (see ``observation``)."""
+        if cls is Agent:
+            box: Agent | None = box_agent_for(action_space_or_n, config, observation, params)
+            if box is not None:
+                return box
         return object.__new__(cls)
 
     def __init__(
@@ -176,7 +133,7 @@ class Agent(SB3Surface, FileSurface):
         self._state_labels: Any = None  # how pictures name states and actions (viz._labels)
         env = env_space = None
         if isinstance(action_space_or_n, str):
-            action_space_or_n = _make(action_space_or_n)
+            action_space_or_n = make_env(action_space_or_n)
         if is_vector_env(action_space_or_n):
             env = action_space_or_n
             action_space_or_n = env.single_action_space
@@ -188,7 +145,7 @@ class Agent(SB3Surface, FileSurface):
         ):
             env = action_space_or_n
             action_space_or_n = env.action_space
-            self._state_labels = _labels_for(env)
+            self._state_labels = labels_of(env)
             env_space = env.observation_space
             if observation is None:
                 observation = env_space
@@ -416,7 +373,7 @@ class Agent(SB3Surface, FileSurface):
         check_log_interval(log_interval)
         self._check_env(env)
         if self._state_labels is None:
-            self._state_labels = _labels_for(env)
+            self._state_labels = labels_of(env)
         from hebbian_brain._agent_learn import Training
 
         run = train(
@@ -553,18 +510,9 @@ class Agent(SB3Surface, FileSurface):
 
         An episode still running after ``max_steps`` steps is cut (its partial return counts).
         """
-        returns = np.empty(int(episodes))
-        for i in range(int(episodes)):
-            obs, _ = env.reset()
-            total = 0.0
-            for _ in range(max_steps):
-                action, _ = self.predict(obs, deterministic=True)
-                obs, reward, terminated, truncated, _ = env.step(int(action))
-                total += float(reward)
-                if terminated or truncated:
-                    break
-            returns[i] = total
-        return returns
+        from hebbian_brain.evaluation import greedy_returns
+
+        return greedy_returns(self, env, int(episodes), max_steps)
 
     # ------------------------------------------------------------------ persistence
     def _metadata(self) -> str:
@@ -582,7 +530,7 @@ class Agent(SB3Surface, FileSurface):
             FileFormatError: Truncated, corrupted or foreign data.
         """
         data = bytes(data)
-        box_agent = _BOX_AGENT[0]
+        box_agent = registered_box_agent()
         if box_agent is not None and data[8:12] == BOX_AGENT_KIND:
             loaded: Agent = box_agent.from_bytes(data, origin=origin)
             return loaded
@@ -623,7 +571,7 @@ class Agent(SB3Surface, FileSurface):
 
     @classmethod
     def _read(cls, origin: str) -> Agent:
-        box_agent = _BOX_AGENT[0]
+        box_agent = registered_box_agent()
         if box_agent is not None and holds_kind(origin, BOX_AGENT_KIND):
             read: Agent = box_agent._read(origin)
             return read
@@ -648,9 +596,3 @@ class Agent(SB3Surface, FileSurface):
             return f"{head}, nodes={b.node_count}, synapses={b.edge_count})"
         except StateError:  # the brain is borrowed by a GIL-released call in another thread
             return f"{head}, brain in use)"
-
-
-def _labels_for(env: Any) -> Any:
-    from hebbian_brain.viz._labels import labels_for
-
-    return labels_for(env)

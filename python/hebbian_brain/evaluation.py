@@ -220,3 +220,22 @@ def _positive(name: str, value: Any) -> int:
             f"invalid argument `{name}`: must be an integer in [1, 2**63), got {value}"
         )
     return int(value)
+
+
+def greedy_returns(agent: Any, env: Any, episodes: int, max_steps: int) -> np.ndarray:
+    """Returns of ``episodes`` greedy episodes of ``agent`` in ``env`` (``Agent.evaluate``).
+
+    An episode still running after ``max_steps`` steps is cut (its partial return counts).
+    """
+    returns = np.empty(episodes)
+    for i in range(episodes):
+        obs, _ = env.reset()
+        total = 0.0
+        for _ in range(max_steps):
+            action, _ = agent.predict(obs, deterministic=True)
+            obs, reward, terminated, truncated, _ = env.step(int(action))
+            total += float(reward)
+            if terminated or truncated:
+                break
+        returns[i] = total
+    return returns

@@ -234,6 +234,54 @@ impl PyExperience {
         Ok(false)
     }
 
+    /// Stores many steps (`[n, dim]`, `[n]` int64, `[n]`, `[n, dim]`, `[n]` bool) without the
+    /// scheduled rebuilds (call `dream` after); every step is checked before any is stored.
+    fn store_many(
+        slf: Slf<'_, '_>,
+        #[pyo3(from_py_with = arg)] obs: PyReadonlyArray2<'_, f64>,
+        #[pyo3(from_py_with = arg)] actions: numpy::PyReadonlyArray1<'_, i64>,
+        #[pyo3(from_py_with = arg)] rewards: numpy::PyReadonlyArray1<'_, f64>,
+        #[pyo3(from_py_with = arg)] next_obs: PyReadonlyArray2<'_, f64>,
+        #[pyo3(from_py_with = arg)] terminated: numpy::PyReadonlyArray1<'_, bool>,
+    ) -> PyResult<()> {
+        let mut this = write(slf)?;
+        let dim = this.inner.graph().dim();
+        let n = actions.len();
+        let fits = |s: &[usize]| s == [n, dim];
+        if !fits(obs.shape())
+            || !fits(next_obs.shape())
+            || rewards.len() != n
+            || terminated.len() != n
+        {
+            return Err(crate::errors::shape_error(
+                "steps",
+                format!("expected [n, {dim}] observations and n actions, rewards and flags"),
+            ));
+        }
+        let (x, x2) = (obs.as_array(), next_obs.as_array());
+        let (a, r, t) = (
+            actions.as_array(),
+            rewards.as_array(),
+            terminated.as_array(),
+        );
+        let x: Vec<f64> = x.iter().copied().collect();
+        let x2: Vec<f64> = x2.iter().copied().collect();
+        let mut acts = Vec::with_capacity(n);
+        for &ai in a.iter() {
+            acts.push(usize::try_from(ai).unwrap_or(usize::MAX));
+        }
+        let steps = (0..n).map(|i| {
+            (
+                &x[i * dim..(i + 1) * dim],
+                acts[i],
+                r[i],
+                &x2[i * dim..(i + 1) * dim],
+                t[i],
+            )
+        });
+        this.inner.push_steps(steps).py()
+    }
+
     /// Forgets an action whose outcome will not be observed.
     fn end_episode(slf: Slf<'_, '_>) -> PyResult<()> {
         write(slf)?.inner.end_episode();

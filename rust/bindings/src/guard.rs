@@ -363,7 +363,14 @@ pub(crate) fn read_observation(
         // other real arrays (integer Box spaces) and sequences of the right length (checked
         // first: extracting allocates what `len()` claims), converted value by value
         buf.extend(v);
-    } else if let Some(n) = obs.len().ok().filter(|&n| n != expected) {
+    } else if let Some(n) = obs.len().ok().filter(|&n| {
+        // a sized sequence of numbers of another length; a text or an array is refused below,
+        // named by its type or its dtype and shape
+        n != expected
+            && !obs.is_instance_of::<pyo3::types::PyString>()
+            && !obs.is_instance_of::<pyo3::types::PyBytes>()
+            && !obs.hasattr("shape").unwrap_or(false)
+    }) {
         return Err(crate::errors::shape_error(
             "observation",
             format!("expected {expected} values (the observation space {space}), got {n}"),

@@ -166,6 +166,26 @@ impl Learner {
         self.schedule.stored - self.schedule.rebuilt_at
     }
 
+    /// Stores many steps without rebuilding (a bulk load; the caller rebuilds once after). Every
+    /// step is checked before any is stored, so nothing changes when one is refused.
+    ///
+    /// # Errors
+    /// As [`push_step`](Self::push_step) for the first bad step (named by its index).
+    pub fn push_steps<'a>(
+        &mut self,
+        steps: impl Iterator<Item = (&'a [f64], usize, f64, &'a [f64], bool)> + Clone,
+    ) -> Result<()> {
+        for (i, (x, a, r, x2, _)) in steps.clone().enumerate() {
+            self.graph
+                .check_step(x, a, r, x2)
+                .map_err(|e| Error::argument(format!("step {i}"), e.to_string()))?;
+        }
+        for (x, a, r, x2, term) in steps {
+            self.push_step(x, a, r, x2, term)?;
+        }
+        Ok(())
+    }
+
     /// Whether enough steps were stored since the last rebuild for the next one.
     pub fn rebuild_due(&self) -> bool {
         self.schedule.stored >= self.schedule.next_rebuild
