@@ -188,9 +188,7 @@ def core_from_parameters(agent: Any, d: Any) -> ExperienceCore:
         raise InvalidArgumentError(
             f"invalid argument `load_path_or_dict`: actions must be in [0, {agent._n})"
         )
-    core.store_many(
-        np.ascontiguousarray(x), a.astype(np.int64), r, np.ascontiguousarray(x2), term
-    )
+    core.store_many(np.ascontiguousarray(x), a.astype(np.int64), r, np.ascontiguousarray(x2), term)
     if n:
         core.dream()
     return core
