@@ -342,6 +342,10 @@ def test_the_brain_pictures_take_the_agent(tmp_path):
     assert "<iframe srcdoc" in agent._repr_html_()
     g = agent.to_networkx(max_nodes=300)
     assert g.number_of_nodes() == 300 and g.graph["total_nodes"] == 1_500
+    node = g.nodes[next(iter(g.nodes))]
+    assert "angle" in node  # CartPole's dimensions are named, in pictures too
+    labels = hb.Agent.from_bytes(agent.to_bytes())._state_labels
+    assert list(labels.action_names) == ["push left", "push right"]
     with pytest.raises(TypeError, match="render_experience"):
         viz.render_brain(agent, tmp_path / "b.png", engine="dot")
 

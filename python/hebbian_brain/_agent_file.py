@@ -62,15 +62,19 @@ def restore_agent(agent: Any, core: AgentCore, meta_text: Any, origin: str) -> N
 
 def _restore_state_names(meta: Metadata) -> tuple[StateMemory, Any]:
     """The kept observations and state labels of an agent file (absent in older files)."""
-    from hebbian_brain.viz._labels import StateLabels
-
     memory = StateMemory()
     if meta.data.get("state_observations") is not None:
         memory = StateMemory.from_json(meta.data["state_observations"], meta.origin)
-    labels = None
-    if meta.data.get("state_labels") is not None:
-        try:
-            labels = StateLabels.from_json(meta.data["state_labels"])
-        except ValueError as e:
-            raise meta.bad("state_labels", f"does not describe labels ({e})") from None
-    return memory, labels
+    return memory, saved_labels(meta)
+
+
+def saved_labels(meta: Metadata) -> Any:
+    """The saved ``state_labels`` (how pictures name states and actions), None if absent."""
+    from hebbian_brain.viz._labels import StateLabels
+
+    if meta.data.get("state_labels") is None:
+        return None
+    try:
+        return StateLabels.from_json(meta.data["state_labels"])
+    except ValueError as e:
+        raise meta.bad("state_labels", f"does not describe labels ({e})") from None

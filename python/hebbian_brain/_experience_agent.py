@@ -19,7 +19,7 @@ import numpy as np
 from hebbian_brain._agent_dispatch import make_env, register_box_agent
 from hebbian_brain._agent_history import EpisodeRecord, History
 from hebbian_brain._agent_sb3 import parameters_from
-from hebbian_brain._agent_spaces import _action_space_n, _space_module
+from hebbian_brain._agent_spaces import _action_space_n, _space_module, labels_of
 from hebbian_brain._core import (
     ArgumentTypeError,
     ExperienceCore,
@@ -35,7 +35,7 @@ from hebbian_brain._experience_file import (
     real_array,
     restore_agent,
 )
-from hebbian_brain._learn_loop import check_budget, check_log_interval, train
+from hebbian_brain._learn_loop import check_budget, check_log_interval, learn_target, train
 from hebbian_brain._validate import is_count as _is_count
 from hebbian_brain._validate import path as _path
 from hebbian_brain._vector import is_env, is_vector_env
@@ -122,6 +122,8 @@ class ExperienceAgent(Agent):
             space, actions = None, first
         space = observation if observation is not None else space
         self._set_spaces(actions, space)
+        if env is not None:
+            self._state_labels = labels_of(env)  # names dimensions and actions in pictures
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
             raise ArgumentTypeError(f"seed must be an int or None, got {type(seed).__name__}")
         self._seed = None if seed is None else int(seed)
@@ -349,7 +351,9 @@ class ExperienceAgent(Agent):
         Returns:
             self
         """
-        env, total_timesteps = self._learn_args(total_timesteps_or_env, env, total_timesteps)
+        env, total_timesteps = learn_target(
+            self, total_timesteps_or_env, env, total_timesteps, callback
+        )
         check_budget(total_timesteps, episodes)
         if not _is_count(dream_every):
             raise InvalidArgumentError(
@@ -358,6 +362,8 @@ class ExperienceAgent(Agent):
             )
         check_log_interval(log_interval)
         self._check_env(env)
+        if self._state_labels is None:
+            self._state_labels = labels_of(env)
         from hebbian_brain._experience_learn import ExperienceTraining
 
         train(
@@ -376,26 +382,6 @@ class ExperienceAgent(Agent):
         if self._core.unplanned > 0:  # so predict uses every step (also at the node cap)
             self._core.dream()
         return self
-
-    def _learn_args(self, first: Any, env: Any, total_timesteps: Any) -> tuple[Any, Any]:
-        if first is not None and is_env(first):
-            if env is not None:
-                raise ArgumentTypeError("learn() got an environment both by position and as env=")
-            env = first
-        elif first is not None:
-            if total_timesteps is not None:
-                raise ArgumentTypeError(
-                    "learn() got total_timesteps both by position and by keyword"
-                )
-            total_timesteps = first
-        if env is None:
-            env = self.env
-            if env is None:
-                raise InvalidArgumentError(
-                    "invalid argument `env`: the agent has no environment; build it with "
-                    "Agent(env), bind one with set_env(env), or pass learn(env=...)"
-                )
-        return env, total_timesteps
 
     def run_episodes(self, env: Any, episodes: int, dream_every: int = 1) -> list[EpisodeRecord]:
         """Not available: the built-in Rust environments have discrete observations.

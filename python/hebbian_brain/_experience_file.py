@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from hebbian_brain._agent_file import saved_labels
 from hebbian_brain._agent_spaces import MAX_ACTIONS, _space_module
 from hebbian_brain._core import ExperienceCore, FileFormatError, InvalidArgumentError, ShapeError
 from hebbian_brain._metadata import Metadata
@@ -67,6 +68,7 @@ def agent_metadata(agent: Any) -> str:
             "lengths": agent._lengths,
             "terminated": agent._terminated,
             "episode": agent._episode,
+            "state_labels": agent._state_labels and agent._state_labels.to_json(),
         }
     )
 
@@ -105,6 +107,7 @@ def restore_agent(agent: Any, core: ExperienceCore, meta_text: str, origin: str)
     agent._episodes = meta.integer("episodes", low=0)
     agent._returns, agent._lengths, agent._terminated = returns, lengths, terminated
     agent._episode = episode
+    agent._state_labels = saved_labels(meta)
 
 
 def _real(v: Any) -> float:

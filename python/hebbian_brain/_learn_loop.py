@@ -17,14 +17,21 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from hebbian_brain._core import InvalidArgumentError
+from hebbian_brain._core import ArgumentTypeError, InvalidArgumentError
 from hebbian_brain._validate import is_count, progress
 
 if TYPE_CHECKING:
     from hebbian_brain.callbacks import BaseCallback
     from hebbian_brain.logger import Logger
 
-__all__ = ["STATS_WINDOW", "TrainingLoop", "check_budget", "check_log_interval", "train"]
+__all__ = [
+    "STATS_WINDOW",
+    "TrainingLoop",
+    "check_budget",
+    "check_log_interval",
+    "learn_target",
+    "train",
+]
 
 #: Episodes the ``rollout/`` means are taken over (stable-baselines3's ``stats_window_size``).
 STATS_WINDOW = 100
@@ -46,6 +53,42 @@ def check_budget(total_timesteps: Any, episodes: Any) -> None:
             f"invalid argument `{'total_timesteps' if episodes is None else 'episodes'}`: "
             f"must be an integer in [0, 2**63), got {budget!r}"
         )
+
+
+def learn_target(
+    agent: Any, first: Any, env: Any, total_timesteps: Any, callback: Any
+) -> tuple[Any, Any]:
+    """The environment and step budget of ``agent.learn(first, ..., env=, total_timesteps=)``.
+
+    ``first`` is stable-baselines3's positional ``total_timesteps`` or the older positional
+    environment; without either environment, the agent's bound one.
+
+    Raises:
+        ArgumentTypeError: Either given twice, or ``learn(env, N)`` (the budget as callback).
+        InvalidArgumentError: No environment at all.
+    """
+    from hebbian_brain._vector import is_env
+
+    if first is not None and is_env(first):
+        if env is not None:
+            raise ArgumentTypeError("learn() got an environment both by position and as env=")
+        env = first
+    elif first is not None:
+        if total_timesteps is not None:
+            raise ArgumentTypeError("learn() got total_timesteps both by position and by keyword")
+        total_timesteps = first
+    if isinstance(callback, (int, np.integer)) and not isinstance(callback, bool):
+        raise ArgumentTypeError(
+            "learn(env, N): give the budget by keyword, learn(env, total_timesteps=N)"
+        )
+    if env is None:
+        env = agent.env
+        if env is None:
+            raise InvalidArgumentError(
+                "invalid argument `env`: the agent has no environment; build it with "
+                "Agent(env), bind one with set_env(env), or pass learn(env=...)"
+            )
+    return env, total_timesteps
 
 
 def check_log_interval(log_interval: Any) -> None:

@@ -50,12 +50,12 @@ from hebbian_brain._core import (
     StateError,
 )
 from hebbian_brain._file_guard import holds_kind
-from hebbian_brain._learn_loop import check_budget, check_log_interval, train
+from hebbian_brain._learn_loop import check_budget, check_log_interval, learn_target, train
 from hebbian_brain._persist import FileSurface
 from hebbian_brain._state_memory import StateMemory
 from hebbian_brain._validate import is_count as _is_count
 from hebbian_brain._validate import path as _path
-from hebbian_brain._vector import is_env, is_vector_env
+from hebbian_brain._vector import is_vector_env
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -342,28 +342,9 @@ class Agent(SB3Surface, FileSurface):
             InvalidArgumentError: No environment, a bad budget, or an environment whose
                 spaces do not match the agent's.
         """
-        first = total_timesteps_or_env
-        if first is not None and is_env(first):
-            if env is not None:
-                raise ArgumentTypeError("learn() got an environment both by position and as env=")
-            env = first
-        elif first is not None:
-            if total_timesteps is not None:
-                raise ArgumentTypeError(
-                    "learn() got total_timesteps both by position and by keyword"
-                )
-            total_timesteps = first
-        if isinstance(callback, (int, np.integer)) and not isinstance(callback, bool):
-            raise ArgumentTypeError(
-                "learn(env, N): give the budget by keyword, learn(env, total_timesteps=N)"
-            )
-        if env is None:
-            env = self.env
-            if env is None:
-                raise InvalidArgumentError(
-                    "invalid argument `env`: the agent has no environment; build it with "
-                    "Agent(env), bind one with set_env(env), or pass learn(env=...)"
-                )
+        env, total_timesteps = learn_target(
+            self, total_timesteps_or_env, env, total_timesteps, callback
+        )
         check_budget(total_timesteps, episodes)
         if not _is_count(dream_every):
             raise InvalidArgumentError(

@@ -149,6 +149,14 @@ def snapshot(
     core = the_core(obj)
     cap = _max_nodes(max_nodes)
     seed = _seed(seed) or 0
+    # an agent built on a known environment names its dimensions and actions
+    labels = getattr(obj, "_state_labels", None)
+    known_dims = list(getattr(labels, "dims", None) or ())
+    known_acts = list(getattr(labels, "action_names", None) or ())
+    if dim_names is None and len(known_dims) == int(core.dim):
+        dim_names = known_dims
+    if action_names is None and len(known_acts) == int(core.n_actions):
+        action_names = known_acts
     dims = _names("dim_names", dim_names, int(core.dim), "x{}")
     acts = _names("action_names", action_names, int(core.n_actions), "{}")
     if len(set(dims)) != len(dims):
