@@ -188,17 +188,16 @@ class SB3Surface(LoggerSurface):
         )
         self._core = core
 
-    def _check_env(self, env: Any, observation: bool = False) -> tuple[int, ...] | None:
-        """Refuses ``env`` unless its spaces fit the agent's; changes nothing.
+    def _env_observation_space(self, env: Any) -> Any:
+        """``env``'s (single-copy) observation space, once its actions are checked.
 
-        Returns:
-            With ``observation``, the Box shape of ``env``'s observations when the agent
-            discretizes them (None otherwise).
+        Raises:
+            TypeError: Not a ``Discrete`` action space.
+            InvalidArgumentError: Another number of actions or another start.
         """
-        spaces = _space_module()
         vector = is_vector_env(env)
         space = getattr(env, "single_action_space" if vector else "action_space", None)
-        if not isinstance(space, spaces.Discrete):
+        if not isinstance(space, _space_module().Discrete):
             raise ArgumentTypeError(
                 f"env: the action space must be gymnasium.spaces.Discrete, got {space!r}"
             )
@@ -207,9 +206,18 @@ class SB3Surface(LoggerSurface):
                 f"invalid argument `env`: its actions ({space}) are not the agent's "
                 f"(Discrete({self._n}, start={self._start}))"
             )
+        return getattr(env, "single_observation_space" if vector else "observation_space", None)
+
+    def _check_env(self, env: Any, observation: bool = False) -> tuple[int, ...] | None:
+        """Refuses ``env`` unless its spaces fit the agent's; changes nothing.
+
+        Returns:
+            With ``observation``, the Box shape of ``env``'s observations when the agent
+            discretizes them (None otherwise).
+        """
+        obs_space = self._env_observation_space(env)
         if not observation:
             return None
-        obs_space = getattr(env, "single_observation_space" if vector else "observation_space")
         mine = self._encoder.space
         if mine is not None and obs_space is not None and obs_space != mine:
             raise InvalidArgumentError(
@@ -217,7 +225,7 @@ class SB3Surface(LoggerSurface):
                 f"{mine}"
             )
         enc = self._encoder
-        if enc.discretizer is not None and isinstance(obs_space, spaces.Box):
+        if enc.discretizer is not None and isinstance(obs_space, _space_module().Box):
             shape = _matching_shape(enc.discretizer, obs_space)
             if enc.obs_shape is not None and enc.obs_shape != shape:
                 raise InvalidArgumentError(

@@ -35,8 +35,6 @@ from hebbian_brain._experience_file import (
     real_array,
     restore_agent,
 )
-from hebbian_brain._learn_loop import check_budget, check_log_interval, learn_target, train
-from hebbian_brain._validate import is_count as _is_count
 from hebbian_brain._validate import path as _path
 from hebbian_brain._vector import is_env, is_vector_env
 from hebbian_brain.agent import Agent
@@ -351,33 +349,16 @@ class ExperienceAgent(Agent):
         Returns:
             self
         """
-        env, total_timesteps = learn_target(
-            self, total_timesteps_or_env, env, total_timesteps, callback
-        )
-        check_budget(total_timesteps, episodes)
-        if not _is_count(dream_every):
-            raise InvalidArgumentError(
-                f"invalid argument `dream_every`: must be an integer in [0, 2**63), "
-                f"got {dream_every!r}"
-            )
-        check_log_interval(log_interval)
-        self._check_env(env)
-        if self._state_labels is None:
-            self._state_labels = labels_of(env)
         from hebbian_brain._experience_learn import ExperienceTraining
 
-        train(
+        self._train(
             ExperienceTraining,
-            self,
-            env,
-            total_timesteps,
-            episodes,
+            (total_timesteps_or_env, env, total_timesteps, episodes, dream_every),
             callback=callback,
             log_interval=log_interval,
             tb_log_name=tb_log_name,
             reset_num_timesteps=reset_num_timesteps,
             progress_bar=progress_bar,
-            dream_every=int(dream_every),
         )
         if self._core.unplanned > 0:  # so predict uses every step (also at the node cap)
             self._core.dream()
@@ -501,22 +482,8 @@ class ExperienceAgent(Agent):
 
     def _check_env(self, env: Any, observation: bool = False) -> tuple[int, ...] | None:
         """Refuses ``env`` unless its spaces fit the agent's; changes nothing."""
-        spaces = _space_module()
-        vector = is_vector_env(env)
-        space = getattr(env, "single_action_space" if vector else "action_space", None)
-        if not isinstance(space, spaces.Discrete):
-            raise ArgumentTypeError(
-                f"env: the action space must be gymnasium.spaces.Discrete, got {space!r}"
-            )
-        if int(space.n) != self._n or int(space.start) != self._start:
-            raise InvalidArgumentError(
-                f"invalid argument `env`: its actions ({space}) are not the agent's "
-                f"({self.action_space})"
-            )
-        obs_space = getattr(
-            env, "single_observation_space" if vector else "observation_space", None
-        )
-        if not isinstance(obs_space, spaces.Box) or tuple(obs_space.shape) != self._shape:
+        obs_space = self._env_observation_space(env)
+        if not isinstance(obs_space, _space_module().Box) or tuple(obs_space.shape) != self._shape:
             raise InvalidArgumentError(
                 f"invalid argument `env`: its observation space {obs_space} does not have the "
                 f"agent's shape {self._shape}"

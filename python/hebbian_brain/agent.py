@@ -342,33 +342,16 @@ class Agent(SB3Surface, FileSurface):
             InvalidArgumentError: No environment, a bad budget, or an environment whose
                 spaces do not match the agent's.
         """
-        env, total_timesteps = learn_target(
-            self, total_timesteps_or_env, env, total_timesteps, callback
-        )
-        check_budget(total_timesteps, episodes)
-        if not _is_count(dream_every):
-            raise InvalidArgumentError(
-                f"invalid argument `dream_every`: must be an integer in [0, 2**63), "
-                f"got {dream_every!r}"
-            )
-        check_log_interval(log_interval)
-        self._check_env(env)
-        if self._state_labels is None:
-            self._state_labels = labels_of(env)
         from hebbian_brain._agent_learn import Training
 
-        run = train(
+        run = self._train(
             Training,
-            self,
-            env,
-            total_timesteps,
-            episodes,
+            (total_timesteps_or_env, env, total_timesteps, episodes, dream_every),
             callback=callback,
             log_interval=log_interval,
             tb_log_name=tb_log_name,
             reset_num_timesteps=reset_num_timesteps,
             progress_bar=progress_bar,
-            dream_every=int(dream_every),
         )
         _log.info(
             "learned %d episodes, %d steps; brain: %s",
@@ -377,6 +360,28 @@ class Agent(SB3Surface, FileSurface):
             self.brain_summary(),
         )
         return self
+
+    def _train(self, loop: Any, budget: tuple[Any, ...], **options: Any) -> Any:
+        """``learn``'s checks, then ``loop`` run by :func:`~hebbian_brain._learn_loop.train`.
+
+        ``budget`` is ``(total_timesteps_or_env, env, total_timesteps, episodes, dream_every)``
+        as ``learn`` got them; ``options`` its callback, logging and progress-bar arguments.
+        """
+        first, env, total_timesteps, episodes, dream_every = budget
+        env, total_timesteps = learn_target(self, first, env, total_timesteps, options["callback"])
+        check_budget(total_timesteps, episodes)
+        if not _is_count(dream_every):
+            raise InvalidArgumentError(
+                f"invalid argument `dream_every`: must be an integer in [0, 2**63), "
+                f"got {dream_every!r}"
+            )
+        check_log_interval(options["log_interval"])
+        self._check_env(env)
+        if self._state_labels is None:
+            self._state_labels = labels_of(env)
+        return train(
+            loop, self, env, total_timesteps, episodes, **options, dream_every=int(dream_every)
+        )
 
     def run_episodes(self, env: Any, episodes: int, dream_every: int = 1) -> list[EpisodeRecord]:
         """Runs whole episodes of a built-in environment inside Rust, the GIL released.
